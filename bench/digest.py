@@ -1,0 +1,153 @@
+"""Benchmark of the device refresh and the nightly digests on a 10,000-device fleet.
+
+Fleet: 10 properties x 1,000 devices, 5% offline, 2% changed status in the last 24 hours, 30 days of
+connection events. A first refresh runs as of 24 hours ago (the one-time history backfill); the
+measured refresh runs now. Prints its API calls against ceil(N/50) + changed + offline and against
+the naive ceil(N/50) + N, then the time to build every property's digest (target < 1 s).
+
+Run: python bench/digest.py [--devices 10000] [--properties 10] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+from botocore.credentials import Credentials
+
+from bot.clients.a4b import A4BClient
+from bot.clock import FakeClock
+from bot.health.digest import build_digest_reply, compute_figures
+from bot.health.refresh import refresh_devices
+from bot.health.sites import Site
+from bot.health.store import HealthStore
+from bot.sandbox.aws_handlers import DeviceBackend, DeviceRecord, backend_transport
+
+NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
+HOUR = 3600.0
+DAY = 24 * HOUR
+
+
+def build_fleet(
+    n: int, properties: int, rng: random.Random
+) -> tuple[list[Site], list[DeviceRecord], int, int]:
+    sites = [
+        Site(f"P{p}", f"Hotel{p}", "America/New_York", digest_channel=f"#ops-{p}")
+        for p in range(properties)
+    ]
+    offline = set(rng.sample(range(n), n * 5 // 100))
+    changed_count = n * 2 // 100
+    went_offline = set(rng.sample(sorted(offline), changed_count // 2))
+    recovered = set(rng.sample(sorted(set(range(n)) - offline), changed_count - len(went_offline)))
+    now = NOW.timestamp()
+    records = []
+    for i in range(n):
+        site = sites[i % properties]
+        events: list[tuple[float, str]] = []
+        cursor = now - 30 * DAY + rng.uniform(0, DAY)
+        while cursor < now - 6 * DAY:  # a short outage every few days
+            events.append((cursor, "OFFLINE"))
+            events.append((cursor + rng.uniform(60, 2 * HOUR), "ONLINE"))
+            cursor += rng.uniform(2 * DAY, 8 * DAY)
+        if i in went_offline:
+            events.append((now - rng.uniform(HOUR, 23 * HOUR), "OFFLINE"))
+        elif i in offline:
+            events.append((now - rng.uniform(25 * HOUR, 5 * DAY), "OFFLINE"))
+        elif i in recovered:
+            events.append((now - rng.uniform(25 * HOUR, 5 * DAY), "OFFLINE"))
+            events.append((now - rng.uniform(HOUR, 23 * HOUR), "ONLINE"))
+        records.append(
+            DeviceRecord(
+                arn=f"arn:aws:a4b:us-east-1:1:device/{i:05d}",
+                serial=f"G{i:05d}",
+                name=f"Echo {i:05d}",
+                type="ECHO",
+                software_version="1",
+                mac_address="00:00:00:00:00:00",
+                status="READY",
+                connection="OFFLINE" if i in offline else "ONLINE",
+                room_name=f"{site.name} {1000 + i // properties}",
+                events=[
+                    (datetime.fromtimestamp(t, UTC), "CONNECTION_STATUS", v) for t, v in events
+                ],
+            )
+        )
+    return sites, records, len(offline), len(went_offline) + len(recovered)
+
+
+def as_of(records: list[DeviceRecord], when: datetime) -> list[DeviceRecord]:
+    """The fleet as Alexa for Business showed it at `when`."""
+    past = []
+    for r in records:
+        events = [e for e in r.events if e[0] <= when]
+        connection = events[-1][2] if events else r.connection
+        past.append(DeviceRecord(**{**r.__dict__, "events": events, "connection": connection}))
+    return past
+
+
+async def main(n: int, properties: int, seed: int) -> None:
+    rng = random.Random(seed)
+    sites, records, offline, changed = build_fleet(n, properties, rng)
+    store = HealthStore(sqlite_utils.Database(memory=True))
+    backend = DeviceBackend(as_of(records, NOW - timedelta(days=1)))
+    clock = FakeClock(NOW - timedelta(days=1))
+    client = A4BClient(
+        "http://a4b.bench",
+        transport=backend_transport(backend),
+        clock=clock,
+        credentials=Credentials("AKIDBENCH", "bench-secret"),
+    )
+    resolver = lambda pid, room: f"{pid}:{room}"  # noqa: E731 - every room exists in the index
+    first = await refresh_devices(client, store, sites, clock=clock, resolver=resolver)
+    print(f"backfill refresh (24 h ago): {first.api_calls} calls, {first.events_stored} events")
+
+    backend.devices = records
+    backend._by_arn = {r.arn: r for r in records}
+    clock.set(NOW)
+    started = time.perf_counter()
+    report = await refresh_devices(client, store, sites, clock=clock, resolver=resolver)
+    refresh_s = time.perf_counter() - started
+    await client.aclose()
+    bound = math.ceil(n / 50) + changed + offline
+    naive = math.ceil(n / 50) + n
+    print(
+        f"fleet: {n} devices, {offline} offline, {changed} changed in 24 h, {properties} properties"
+    )
+    print(f"refresh: {report.describe()} in {refresh_s:.2f} s")
+    print(
+        f"API calls: {report.api_calls}  vs bound ceil(N/50)+changed+offline = {bound}"
+        f" ({'within' if report.api_calls <= bound else 'OVER'})  vs naive ceil(N/50)+N = {naive}"
+    )
+
+    started = time.perf_counter()
+    all_figures = [compute_figures(store, site, NOW) for site in sites]
+    figures_s = time.perf_counter() - started
+    started = time.perf_counter()
+    replies = [build_digest_reply(f, s) for f, s in zip(all_figures, sites, strict=True)]
+    total_s = figures_s + time.perf_counter() - started
+    text_only = figures_s + sum(0 for _ in replies)
+    print(
+        f"digests: {len(replies)} built in {total_s:.3f} s with charts "
+        f"({text_only:.3f} s for the figures alone); target < 1 s: "
+        f"{'met' if total_s < 1 else 'MISSED'}"
+    )
+    print(
+        f"fleet figures: offline {sum(f.offline for f in all_figures)}, newly offline "
+        f"{sum(len(f.newly_offline) for f in all_figures)}, recovered "
+        f"{sum(len(f.recovered) for f in all_figures)}, offline > 24 h "
+        f"{sum(len(f.long_offline) for f in all_figures)}"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=10_000)
+    parser.add_argument("--properties", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    asyncio.run(main(args.devices, args.properties, args.seed))

@@ -1,0 +1,117 @@
+"""The console adapter: renders Replies as text, reads messages from a terminal or a pipe."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from bot.core.engine import Engine, Message
+from bot.core.replies import ActionKind, Reply, ReplyKind
+
+_MARK = {
+    ReplyKind.SUCCESS: "✔", ReplyKind.ERROR: "✖", ReplyKind.REFUSAL: "✋", ReplyKind.QUESTION: "?",
+    ReplyKind.CONFIRM: "⚠", ReplyKind.SUMMARY: "■", ReplyKind.PROGRESS: "…", ReplyKind.INFO: "•",
+}
+
+
+def render_text(reply: Reply, *, width: int = 100) -> str:
+    """Plain text of a Reply: what the console prints and what tests compare."""
+    lines = [f"{_MARK[reply.kind]} {reply.headline}"]
+    lines += [f"  {name}: {value}" for name, value in reply.fields]
+    if reply.table is not None and reply.table.rows:
+        widths = [len(c) for c in reply.table.columns]
+        for row in reply.table.rows:
+            widths = [min(max(w, len(cell)), 60) for w, cell in zip(widths, row, strict=False)]
+        def fmt(cells: list[str]) -> str:
+            return "  " + "  ".join(cell[:60].ljust(w) for cell, w in zip(cells, widths, strict=False)).rstrip()
+        lines.append(fmt(reply.table.columns))
+        lines.append("  " + "  ".join("-" * w for w in widths))
+        lines += [fmt(row) for row in reply.table.rows]
+    lines += [f"  {note}" for note in reply.notes]
+    choices = [a for a in reply.actions if a.kind == ActionKind.CHOICE]
+    if choices:
+        lines.append("  Type one of:")
+        lines += [f"    {i}. {a.value}" + (f"   ({a.label})" if a.label != a.value else "") for i, a in enumerate(choices, 1)]
+    for attachment in reply.attachments:
+        lines.append(f"  [attachment: {attachment.filename}, {len(attachment.data)} bytes]")
+    return "\n".join(lines)
+
+
+class ConsoleSession:
+    """One person at the console: numbered choices can be answered with their number."""
+
+    def __init__(self, engine: Engine, *, user: str, channel: str | None, out: Callable[[str], None]) -> None:
+        self.engine = engine
+        self.user = user
+        self.channel = channel
+        self.out = out
+        self._choices: list[str] = []
+
+    async def say(self, text: str) -> Reply:
+        stripped = text.strip()
+        if stripped.isdigit() and 0 < int(stripped) <= len(self._choices):
+            text = self._choices[int(stripped) - 1]
+            self.out(f"  → {text}")
+
+        async def progress(reply: Reply) -> None:
+            self.out(render_text(reply))
+
+        reply = await self.engine.handle(Message(text=text, user=self.user, channel=self.channel, platform="console"), progress)
+        self._choices = [a.value for a in reply.actions if a.kind == ActionKind.CHOICE]
+        self.out(render_text(reply))
+        return reply
+
+
+async def run_console(
+    engine: Engine, *, user: str, channel: str | None, greeting: str | None = None,
+    stdin: TextIO | None = None, stdout: TextIO | None = None,
+) -> int:
+    """Interactive with line editing and history on a terminal; one message per line from a pipe."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+
+    def out(text: str) -> None:
+        stdout.write(text + "\n")
+        stdout.flush()
+
+    session = ConsoleSession(engine, user=user, channel=channel, out=out)
+    interactive = stdin.isatty()
+    if interactive:
+        _enable_line_editing()
+        if greeting:
+            Console(file=stdout).print(greeting)
+    while True:
+        try:
+            line = input("you> ") if interactive else stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            if interactive:
+                out("")
+            return 0
+        if not interactive and line == "":
+            return 0
+        line = line.strip()
+        if not line:
+            continue
+        if line.lower() in ("quit", "exit", ":q"):
+            return 0
+        if not interactive:
+            out(f"> {line}")
+        await session.say(line)
+
+
+def _enable_line_editing() -> None:
+    try:
+        import readline  # noqa: F401  (importing it gives input() editing and history)
+    except ImportError:  # not on every platform; plain input still works
+        pass
+
+
+def greeting_table(examples: list[tuple[str, str]]) -> RichTable:
+    table = RichTable(title="Try these", show_header=False, box=None)
+    for text, why in examples:
+        table.add_row(f"[bold cyan]{text}[/]", why)
+    return table

@@ -1,0 +1,54 @@
+"""Building the Bolt app and running it in Socket Mode (`bot run`); HTTP mode is in bot/web.py."""
+
+from __future__ import annotations
+
+import os
+
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.chat.slack.contract import ConversationEngine
+from bot.chat.slack.delivery import DeliveryLog
+from bot.chat.slack.listeners import register
+from bot.chat.slack.tokens import api_base_url
+from bot.clock import Clock
+
+
+def build_slack_app(
+    engine: ConversationEngine,
+    *,
+    bot_token: str,
+    signing_secret: str | None = None,
+    api_url: str | None = None,
+    process_before_response: bool = False,
+    clock: Clock | None = None,
+    deliveries: DeliveryLog | None = None,
+) -> AsyncApp:
+    """The Bolt app with every listener registered.
+
+    Without `signing_secret` request signatures are not checked, which is right only for Socket Mode (its
+    requests come over the authenticated WebSocket). `api_url` (else $SLACK_API_URL) overrides the Web API
+    base URL, for GovSlack and for tests against a local fake.
+    """
+    client = AsyncWebClient(
+        token=bot_token, base_url=api_base_url(api_url or os.environ.get("SLACK_API_URL"))
+    )
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=signing_secret is not None,
+        process_before_response=process_before_response,
+    )
+    register(app, engine, clock=clock, deliveries=deliveries)
+    return app
+
+
+async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
+    """Connect over Socket Mode and serve until cancelled (call validate_tokens first)."""
+    # The handler binds to the running loop on construction, so it is built here and not earlier.
+    handler = AsyncSocketModeHandler(app, app_token)
+    try:
+        await handler.start_async()
+    finally:
+        await handler.close_async()

@@ -1,0 +1,177 @@
+"""Reply -> Block Kit: the only place that knows Slack's layout limits.
+
+Slack rejects a message whose text block passes 3,000 characters, whose section has more than 10 fields or
+whose button label passes 75 characters, so everything is cut to fit here and what does not fit (a long
+table) is handed back as `overflow` for the caller to post as a file in the message's thread.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+
+Block = dict[str, Any]
+
+TEXT_LIMIT = 3000  # characters in one section / context text
+FIELD_LIMIT = 2000  # characters in one section field
+FIELDS_PER_SECTION = 10
+BUTTON_LABEL_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000
+BUTTONS_PER_BLOCK = 25
+CONTEXT_ELEMENTS = 10
+MAX_TABLE_BLOCKS = 5  # past this many 3,000-character chunks the table goes to a file instead
+
+ACTION_PREFIX = "alexa_"
+# Matches every action id render_reply produces; the listener registers on it.
+ACTION_ID_PATTERN = re.compile(r"^alexa_(confirm|cancel|undo|choice|retry_failed)(_\d+)?$")
+
+_KIND_EMOJI: dict[ReplyKind, str] = {
+    ReplyKind.INFO: ":information_source:",
+    ReplyKind.SUCCESS: ":white_check_mark:",
+    ReplyKind.QUESTION: ":grey_question:",
+    ReplyKind.CONFIRM: ":warning:",
+    ReplyKind.ERROR: ":x:",
+    ReplyKind.REFUSAL: ":no_entry_sign:",
+    ReplyKind.PROGRESS: ":hourglass_flowing_sand:",
+    ReplyKind.SUMMARY: ":clipboard:",
+}
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """A rendered reply: `text` is the notification fallback, `overflow` what did not fit in blocks."""
+
+    text: str
+    blocks: list[Block]
+    overflow: str | None = None
+    overflow_filename: str = "alexa-full-list.txt"
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn treats as control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, TEXT_LIMIT)}}
+
+
+def table_text(table: Table) -> str:
+    """The table as aligned plain text (monospace in a code block, or as a file)."""
+    widths = [len(c) for c in table.columns]
+    for row in table.rows:
+        for i, cell in enumerate(row[: len(widths)]):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
+
+    header = line(table.columns)
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([header, rule, *(line(r) for r in table.rows)])
+
+
+def _table_blocks(table: Table, can_attach: bool) -> tuple[list[Block], str | None]:
+    lines = escape(table_text(table)).split("\n")
+    room = TEXT_LIMIT - len("```\n\n```")
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for ln in lines:
+        ln = clip(ln, room)
+        if chunks[-1] and size + len(ln) + 1 > room:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(ln)
+        size += len(ln) + 1
+    shown = chunks[:MAX_TABLE_BLOCKS]
+    blocks = [_section("```\n" + "\n".join(c) + "\n```") for c in shown]
+    if len(chunks) <= MAX_TABLE_BLOCKS:
+        return blocks, None
+    rows_shown = sum(len(c) for c in shown) - 2  # header and rule are not rows
+    where = (
+        "the full list is in the thread as a file"
+        if can_attach
+        else "ask me in a direct message to get the full list as a file"
+    )
+    note = f"Showing {rows_shown} of {len(table.rows)} rows; {where}."
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+    return blocks, table_text(table) if can_attach else None
+
+
+def _field_blocks(fields: list[tuple[str, str]]) -> list[Block]:
+    rendered = [
+        {"type": "mrkdwn", "text": clip(f"*{escape(k)}*\n{escape(v)}", FIELD_LIMIT)} for k, v in fields
+    ]
+    return [
+        {"type": "section", "fields": rendered[i : i + FIELDS_PER_SECTION]}
+        for i in range(0, len(rendered), FIELDS_PER_SECTION)
+    ]
+
+
+def _note_blocks(notes: list[str]) -> list[Block]:
+    """`notes` are already escaped mrkdwn."""
+    elements = [{"type": "mrkdwn", "text": clip(n, TEXT_LIMIT)} for n in notes]
+    return [
+        {"type": "context", "elements": elements[i : i + CONTEXT_ELEMENTS]}
+        for i in range(0, len(elements), CONTEXT_ELEMENTS)
+    ]
+
+
+def _button(action: Action, action_id: str) -> Block:
+    button: Block = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": clip(action.label, BUTTON_LABEL_LIMIT), "emoji": True},
+        "value": action.value,
+    }
+    if action.danger:
+        button["style"] = "danger"
+    elif action.kind is ActionKind.CONFIRM:
+        button["style"] = "primary"
+    return button
+
+
+def _action_blocks(actions: list[Action]) -> tuple[list[Block], list[str]]:
+    buttons: list[Block] = []
+    typed: list[str] = []
+    used: set[str] = set()
+    for i, action in enumerate(actions):
+        if len(action.value) > BUTTON_VALUE_LIMIT:
+            # Slack would reject the whole message; the typed form still works.
+            typed.append(f"{action.label}: type `{escape(clip(action.value, 200))}`")
+            continue
+        action_id = f"{ACTION_PREFIX}{action.kind.value}"
+        if action_id in used:
+            action_id = f"{action_id}_{i}"
+        used.add(action_id)
+        buttons.append(_button(action, action_id))
+    blocks = [
+        {"type": "actions", "block_id": f"alexa_actions_{n}", "elements": buttons[i : i + BUTTONS_PER_BLOCK]}
+        for n, i in enumerate(range(0, len(buttons), BUTTONS_PER_BLOCK))
+    ]
+    return blocks, typed
+
+
+def render_reply(reply: Reply, *, can_attach: bool = True) -> SlackMessage:
+    """Render a Reply as Block Kit blocks plus the plain fallback text Slack shows in notifications.
+
+    `can_attach` is False for ephemeral messages, which have no thread to put a file in.
+    """
+    headline = clip(reply.headline, TEXT_LIMIT - 40)
+    blocks: list[Block] = [_section(f"{_KIND_EMOJI[reply.kind]} {escape(headline)}")]
+    blocks += _field_blocks(reply.fields)
+    overflow = None
+    if reply.table is not None and reply.table.rows:
+        table_blocks, overflow = _table_blocks(reply.table, can_attach)
+        blocks += table_blocks
+    action_blocks, typed = _action_blocks(reply.actions)
+    blocks += _note_blocks([*(escape(n) for n in reply.notes), *typed])
+    blocks += action_blocks
+    return SlackMessage(text=clip(reply.headline, TEXT_LIMIT), blocks=blocks, overflow=overflow)

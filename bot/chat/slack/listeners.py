@@ -1,0 +1,178 @@
+"""Bolt listeners: thin. Each acknowledges first, drops retried deliveries, builds a Message and hands it
+to the engine; everything Slack-specific about answering lives in SlackResponder.
+
+Acknowledging before the work keeps every request inside Slack's 3-second window: with the default
+`process_before_response=False` Bolt answers the HTTP request as soon as `ack()` is called and the rest of
+the listener runs on; with `process_before_response=True` (tests, FaaS) Bolt waits for the whole listener.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.chat.slack.blocks import ACTION_ID_PATTERN
+from bot.chat.slack.contract import ConversationEngine, Message
+from bot.chat.slack.delivery import DeliveryLog, delivery_id
+from bot.chat.slack.responder import Origin, SlackResponder, Target
+from bot.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+COMMAND = "/alexa"
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def strip_mention(text: str, bot_user_id: str | None) -> str:
+    """Remove the bot's own mention (or, not knowing the bot's id, a leading one); keep other mentions."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", "", text)
+    else:
+        text = re.sub(r"^\s*" + _MENTION.pattern, "", text)
+    return clean_text(text)
+
+
+def clean_text(text: str) -> str:
+    """Slack escapes &, < and > in message text: unescape so "R&B" reaches the engine as typed."""
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(text.split())
+
+
+class SlackListeners:
+    """The state the listeners share: engine, clock and the log of recent deliveries."""
+
+    def __init__(
+        self, engine: ConversationEngine, *, clock: Clock | None = None, deliveries: DeliveryLog | None
+    ) -> None:
+        self.engine = engine
+        self.clock = clock or SystemClock()
+        self.deliveries = deliveries if deliveries is not None else DeliveryLog()
+
+    def is_retry(self, body: Mapping[str, Any]) -> tuple[bool, str | None]:
+        rid = delivery_id(body)
+        if not self.deliveries.first_time(rid):
+            log.info("dropped a repeated Slack delivery %s", rid)
+            return True, rid
+        return False, rid
+
+    async def run(self, client: AsyncWebClient, target: Target, msg: Message) -> None:
+        responder = SlackResponder(client, target, clock=self.clock)
+        try:
+            reply = await self.engine.handle(msg, responder.progress)
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            log.exception("engine failed on a Slack %s (ref %s)", target.surface, ref)
+            await responder.fail(ref)
+            return
+        try:
+            await responder.final(reply)
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            log.exception("could not deliver a Slack reply (ref %s)", ref)
+            await responder.fail(ref, engine_failed=False)
+
+
+def register(
+    app: AsyncApp,
+    engine: ConversationEngine,
+    *,
+    clock: Clock | None = None,
+    deliveries: DeliveryLog | None = None,
+    command: str = COMMAND,
+) -> SlackListeners:
+    """Attach the slash command, mention, DM and button listeners to `app`."""
+    state = SlackListeners(engine, clock=clock, deliveries=deliveries)
+
+    @app.command(command)
+    async def on_command(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        retry, rid = state.is_retry(body)
+        if retry:
+            return
+        user, channel = body["user_id"], body["channel_id"]
+        text = clean_text(body.get("text") or "") or "help"
+        target = Target("command", channel=channel, user=user, respond=respond)
+        await state.run(client, target, Message(text, user, channel, PLATFORM, request_id=rid))
+
+    @app.event("app_mention")
+    async def on_mention(
+        ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:  # fmt: skip
+        await ack()
+        channel = event["channel"]
+        if channel.startswith("D"):
+            return  # a mention in a DM also arrives as message.im, answered there
+        retry, rid = state.is_retry(body)
+        if retry:
+            return
+        user = event["user"]
+        text = strip_mention(event.get("text") or "", context.bot_user_id) or "help"
+        thread_ts = event.get("thread_ts") or event["ts"]
+        target = Target("mention", channel=channel, user=user, thread_ts=thread_ts)
+        msg = Message(text, user, channel, PLATFORM, thread=thread_ts, request_id=rid)
+        await state.run(client, target, msg)
+
+    @app.event("message")
+    async def on_message(
+        ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:  # fmt: skip
+        await ack()
+        # Only direct messages from people: edits, deletions, joins and bots carry a subtype or bot_id.
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        if not event.get("user"):
+            return
+        retry, rid = state.is_retry(body)
+        if retry:
+            return
+        user, channel = event["user"], event["channel"]
+        text = strip_mention(event.get("text") or "", context.bot_user_id) or "help"
+        thread_ts = event.get("thread_ts")
+        target = Target("dm", channel=channel, user=user, thread_ts=thread_ts)
+        msg = Message(text, user, channel, PLATFORM, thread=thread_ts, request_id=rid)
+        await state.run(client, target, msg)
+
+    @app.action(ACTION_ID_PATTERN)
+    async def on_action(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:  # fmt: skip
+        await ack()
+        retry, rid = state.is_retry(body)
+        if retry:
+            return
+        container = body.get("container") or {}
+        presser = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+        if not channel:
+            log.warning("a button press without a channel (action %s)", action.get("action_id"))
+            return
+        message = body.get("message") or {}
+        thread_ts = message.get("thread_ts") or container.get("thread_ts")
+        origin = Origin(
+            channel=channel,
+            ts=container.get("message_ts") or message.get("ts"),
+            ephemeral=bool(container.get("is_ephemeral")),
+        )
+        target = Target(
+            "action", channel=channel, user=presser, thread_ts=thread_ts, origin=origin, respond=respond
+        )
+        msg = Message(str(action.get("value") or ""), presser, channel, PLATFORM, thread_ts, rid)
+        await state.run(client, target, msg)
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.error("Slack request failed: %r (type %s)", error, body.get("type"), exc_info=error)
+
+    return state

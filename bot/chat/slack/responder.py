@@ -1,0 +1,215 @@
+"""Where and how one request's answers go: progress edits, the final reply, and the apology on failure.
+
+Routing (issue 4): a change is public in the channel; help, errors, refusals and questions go only to the
+requester (ephemeral); in a DM everything is a plain message since only the requester sees it anyway. A long
+run posts one message and edits it in place; its final reply replaces it. A button press edits the message it
+was pressed on, except that errors and refusals (e.g. "this isn't yours") go privately to the presser and
+leave the card for its owner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.chat.slack.blocks import SlackMessage, render_reply
+from bot.chat.slack.files import upload_extras
+from bot.clock import Clock, SystemClock
+from bot.core.replies import Reply, ReplyKind
+
+log = logging.getLogger(__name__)
+
+Surface = Literal["command", "mention", "dm", "action"]
+
+MIN_EDIT_INTERVAL_S = 2.0  # Slack rate-limits chat.update; the engine throttles too, this is the guard
+ENGINE_FAILED = "Something went wrong on our side; nothing was changed. (ref {ref})"
+DELIVERY_FAILED = "Something went wrong showing the answer here. (ref {ref})"
+
+# Errors meaning "the bot may not post in this conversation": fall back to the command's response_url.
+_NOT_MEMBER = {"channel_not_found", "not_in_channel", "user_not_in_channel", "is_archived"}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The message a button was pressed on."""
+
+    channel: str
+    ts: str | None
+    ephemeral: bool
+
+
+@dataclass(frozen=True)
+class Target:
+    surface: Surface
+    channel: str
+    user: str  # the requester, or the presser of a button
+    thread_ts: str | None = None
+    origin: Origin | None = None
+    respond: AsyncRespond | None = None  # Bolt's response_url helper (commands and buttons)
+
+
+@dataclass
+class _Posted:
+    channel: str
+    ts: str
+
+
+class SlackResponder:
+    """Delivers the replies of one request. `progress` is the engine's ProgressSink."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        target: Target,
+        *,
+        clock: Clock | None = None,
+        min_edit_interval: float = MIN_EDIT_INTERVAL_S,
+    ) -> None:
+        self._client = client
+        self._target = target
+        self._clock = clock or SystemClock()
+        self._min_edit_interval = min_edit_interval
+        self._lock = asyncio.Lock()
+        self._progress: _Posted | None = None
+        self._last_edit = 0.0
+        self._closed = False
+        self.skipped_edits = 0
+
+    # -- progress ---------------------------------------------------------------------------------------
+    async def progress(self, reply: Reply) -> None:
+        async with self._lock:
+            if self._closed:
+                return
+            now = self._clock.monotonic()
+            if self._progress is None:
+                self._progress = await self._open_progress(render_reply(reply, can_attach=False))
+                self._last_edit = now
+                return
+            if now - self._last_edit < self._min_edit_interval:
+                self.skipped_edits += 1  # the final reply replaces the message anyway
+                return
+            await self._update(self._progress, render_reply(reply, can_attach=False))
+            self._last_edit = now
+
+    async def _open_progress(self, msg: SlackMessage) -> _Posted:
+        origin = self._target.origin
+        if origin is not None and not origin.ephemeral and origin.ts:
+            # The run was started from a card everyone sees: the card itself becomes the progress message.
+            posted = _Posted(origin.channel, origin.ts)
+            await self._update(posted, msg)
+            return posted
+        posted_or_none = await self._post(msg)
+        if posted_or_none is None:
+            raise RuntimeError("could not post the progress message")
+        return posted_or_none
+
+    # -- final reply ------------------------------------------------------------------------------------
+    async def final(self, reply: Reply) -> None:
+        async with self._lock:
+            self._closed = True
+            posted = await self._deliver(reply)
+        if posted is not None:
+            await upload_extras(
+                self._client,
+                posted.channel,
+                self._target.thread_ts or posted.ts,
+                render_reply(reply),
+                reply,
+            )
+
+    async def _deliver(self, reply: Reply) -> _Posted | None:
+        t = self._target
+        public = reply.public or reply.is_change
+        if self._progress is not None:
+            await self._update(self._progress, render_reply(reply))
+            if t.origin is not None and t.origin.ephemeral:
+                await self._respond(delete_original=True)
+            return self._progress
+        if t.surface == "action" and t.origin is not None:
+            if reply.kind in (ReplyKind.REFUSAL, ReplyKind.ERROR):
+                await self._ephemeral(render_reply(reply, can_attach=False))
+                return None
+            if not t.origin.ephemeral and t.origin.ts:
+                posted = _Posted(t.origin.channel, t.origin.ts)
+                await self._update(posted, render_reply(reply))
+                return posted
+            if public:
+                await self._respond(delete_original=True)
+                return await self._post(render_reply(reply))
+            msg = render_reply(reply, can_attach=False)
+            await self._respond(msg, replace_original=True)
+            return None
+        if public or t.surface == "dm":
+            return await self._post(render_reply(reply))
+        await self._ephemeral(render_reply(reply, can_attach=False))
+        return None
+
+    async def fail(self, ref: str, *, engine_failed: bool = True) -> None:
+        """Tell the requester privately that something broke, with a reference for the logs."""
+        text = (ENGINE_FAILED if engine_failed else DELIVERY_FAILED).format(ref=ref)
+        msg = render_reply(Reply(headline=text, kind=ReplyKind.ERROR), can_attach=False)
+        try:
+            async with self._lock:
+                self._closed = True
+                if self._progress is not None:
+                    await self._update(self._progress, msg)
+                elif self._target.surface == "dm":
+                    await self._post(msg)
+                else:
+                    await self._ephemeral(msg)
+        except Exception:
+            log.exception("could not tell the user about failure ref %s", ref)
+
+    # -- Web API calls ----------------------------------------------------------------------------------
+    async def _post(self, msg: SlackMessage) -> _Posted | None:
+        t = self._target
+        try:
+            resp = await self._client.chat_postMessage(
+                channel=t.channel, thread_ts=t.thread_ts, text=msg.text, blocks=msg.blocks
+            )
+        except SlackApiError as e:
+            if t.respond is None or e.response.get("error") not in _NOT_MEMBER:
+                raise
+            # A slash command in a channel the bot is not in: the response_url still reaches it.
+            await t.respond(text=msg.text, blocks=msg.blocks, response_type="in_channel")
+            return None
+        return _Posted(str(resp["channel"]), str(resp["ts"]))
+
+    async def _ephemeral(self, msg: SlackMessage) -> None:
+        t = self._target
+        try:
+            await self._client.chat_postEphemeral(
+                channel=t.channel, user=t.user, thread_ts=t.thread_ts, text=msg.text, blocks=msg.blocks
+            )
+        except SlackApiError as e:
+            if t.respond is None or e.response.get("error") not in _NOT_MEMBER:
+                raise
+            await t.respond(text=msg.text, blocks=msg.blocks, response_type="ephemeral")
+
+    async def _update(self, posted: _Posted, msg: SlackMessage) -> None:
+        await self._client.chat_update(
+            channel=posted.channel, ts=posted.ts, text=msg.text, blocks=msg.blocks
+        )
+
+    async def _respond(
+        self,
+        msg: SlackMessage | None = None,
+        *,
+        replace_original: bool | None = None,
+        delete_original: bool | None = None,
+    ) -> None:
+        respond = self._target.respond
+        if respond is None:
+            return
+        await respond(
+            text=msg.text if msg else "",
+            blocks=msg.blocks if msg else None,
+            replace_original=replace_original,
+            delete_original=delete_original,
+        )

@@ -1,0 +1,251 @@
+"""The `bot` command. Every subcommand here is documented in README.md (a test checks it)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from bot.settings import ConfigError, load_all
+
+app = typer.Typer(
+    name="bot", no_args_is_help=True, add_completion=False,
+    help="Chat-ops bot for hotels on Alexa Smart Properties.",
+)
+sandbox_app = typer.Typer(no_args_is_help=True, help="The local sandbox of Amazon's APIs.")
+app.add_typer(sandbox_app, name="sandbox")
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _run(make: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine; configuration problems print plainly and exit 2 (never a traceback)."""
+    try:
+        return asyncio.run(make())  # type: ignore[arg-type]
+    except ConfigError as error:
+        err.print(f"[red]Configuration error:[/] {error}")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log what the bot does.")]
+
+
+@app.command()
+def demo(
+    user: Annotated[str, typer.Option(help="Your chat user id in the demo (admin).")] = "demo-admin",
+    channel: Annotated[str, typer.Option(help="Channel; 'front-desk' is bound to Harbor View Seattle.")] = "front-desk",
+    world: Annotated[Path | None, typer.Option(help="Another world file for the sandbox.")] = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Run the bot on its embedded sandbox (demo world, no credentials, no network) with a console."""
+    _logging(verbose)
+    from bot.chat.console import greeting_table, run_console
+    from bot.demo import DEMO_USER, GREETING_EXAMPLES, demo_runtime
+    from bot.sandbox.demo import DEMO_WORLD_PATH
+
+    async def main() -> int:
+        async with demo_runtime(world or DEMO_WORLD_PATH) as (runtime, server):
+            counts = runtime.index.counts()
+            out = Console()
+            if sys.stdin.isatty():
+                out.print(f"[bold]ASP chat-ops bot — demo[/] (sandbox at {server.url}; "
+                          f"{counts.properties} properties, {counts.room_types} room types, {counts.rooms} rooms)")
+                out.print(f"You are [bold]{user}[/]{' (admin)' if user == DEMO_USER else ''} in channel "
+                          f"[bold]{channel}[/]. Type [bold]quit[/] to leave.")
+                out.print(greeting_table(GREETING_EXAMPLES))
+            return await run_console(runtime.engine, user=user, channel=channel)
+
+    raise typer.Exit(_run(main))
+
+
+@app.command()
+def console(
+    user: Annotated[str, typer.Option(help="Chat user id to act as (roles in bot.toml).")] = "console",
+    channel: Annotated[str | None, typer.Option(help="Channel id (picks the property bound to it).")] = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Talk to the bot in the terminal, against the configured Amazon account."""
+    _logging(verbose)
+    from bot.chat.console import run_console
+
+    async def main() -> int:
+        runtime = await _runtime()
+        try:
+            if not runtime.index.is_loaded():
+                await runtime.sync()
+            return await run_console(runtime.engine, user=user, channel=channel)
+        finally:
+            await runtime.aclose()
+
+    raise typer.Exit(_run(main))
+
+
+async def _runtime(**kwargs: Any) -> Any:
+    from bot.runtime import build_runtime
+
+    settings, config = load_all()
+    return await build_runtime(settings, config, **kwargs)
+
+
+@app.command()
+def sync(
+    devices: Annotated[bool, typer.Option("--devices", help="Refresh device status from Alexa for Business.")] = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Refresh the SQLite index of properties, room types and rooms (or devices) from Amazon."""
+    _logging(verbose)
+
+    async def main() -> None:
+        runtime = await _runtime(with_health=devices)
+        try:
+            if devices:
+                if runtime.services.health is None:
+                    raise ConfigError("device health is not available (AWS credentials for Alexa for Business?)")
+                reply = await runtime.services.health.refresh()
+                Console().print(reply.headline)
+                return
+            report = await runtime.sync()
+            Console().print(f"Synced {report.properties} properties, {report.room_types} room types, {report.rooms} "
+                            f"rooms with {report.requests} requests in {report.seconds:.2f} s.")
+        finally:
+            await runtime.aclose()
+
+    _run(main)
+
+
+@app.command()
+def audit(
+    since: Annotated[str | None, typer.Option(help="Only entries at or after this ISO time, e.g. 2026-11-22.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    limit: Annotated[int, typer.Option(help="At most this many entries (newest first).")] = 50,
+) -> None:
+    """Print the audit log: every change, refusal and failure, with before and after."""
+    from bot.core.audit import AuditLog
+    from bot.index.db import open_index
+    from bot.settings import load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        err.print(f"[red]Configuration error:[/] {error}")
+        raise typer.Exit(2) from None
+    log = AuditLog(open_index(settings.db_path))
+    entries = log.entries(since=since, limit=limit)
+    if as_json:
+        for entry in entries:
+            typer.echo(json.dumps(entry.as_json()))
+        return
+    if not entries:
+        typer.echo("The audit log is empty.")
+    for entry in entries:
+        typer.echo(f"{entry.at}  {entry.platform}/{entry.user}  {entry.outcome:<9} {entry.text}")
+        for change in entry.changes:
+            state = "ok" if change.ok else f"FAILED: {change.error}"
+            typer.echo(f"    {change.kind} {change.unit_name} ({change.property_name}): {change.before} -> {change.after} [{state}]")
+
+
+@app.command()
+def login(
+    redirect_uri: Annotated[str, typer.Option(help="Redirect URL allowed in the LWA security profile.")] = "http://127.0.0.1:9090/cb",
+    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the sign-in page in a browser.")] = False,
+    authorize_url: Annotated[str | None, typer.Option(help="Authorize endpoint (default Amazon's; a sandbox's /ap/oa for a dry run).")] = None,
+) -> None:
+    """One-time Login with Amazon sign-in: prints the URL to open, then the refresh token to keep."""
+    from bot.clients.login import AUTHORIZE_BASE, run_login
+    from bot.settings import load_settings
+
+    async def main() -> None:
+        settings = load_settings()
+        if not settings.lwa_client_id or not settings.lwa_client_secret:
+            raise ConfigError("set LWA_CLIENT_ID and LWA_CLIENT_SECRET (the LWA security profile) first")
+        token = await run_login(
+            settings.lwa_client_id, settings.lwa_client_secret, settings.lwa_token_url,
+            redirect_uri=redirect_uri, open_browser=open_browser, printer=typer.echo,
+            authorize_base=authorize_url or AUTHORIZE_BASE,
+        )
+        typer.echo("\nSigned in. Keep this refresh token as LWA_REFRESH_TOKEN (environment or .env):")
+        typer.echo(token)
+
+    _run(main)
+
+
+@app.command()
+def run(verbose: VerboseOpt = False) -> None:
+    """Run in Slack over Socket Mode (SLACK_BOT_TOKEN and SLACK_APP_TOKEN; no public URL needed)."""
+    _logging(verbose)
+    from bot.serving import run_socket
+
+    _run(run_socket)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "0.0.0.0",
+    port: Annotated[int | None, typer.Option(help="Port (default $PORT, else 3000).")] = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Run the HTTP endpoints: Slack at /slack/events, Teams at /api/messages, GET /healthz."""
+    _logging(verbose)
+    from bot.serving import run_http
+
+    _run(lambda: run_http(host, port))
+
+
+@app.command()
+def digest(
+    property_name: Annotated[str | None, typer.Option("--property", help="One property (name); default all.")] = None,
+    post: Annotated[bool, typer.Option("--post", help="Post to each property's digest_channel.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Write the chart PNG (and text) into this folder.")] = None,
+) -> None:
+    """Build the nightly device-health digest now: print it and write the chart, or post it."""
+    from bot.serving import digest_now
+
+    _run(lambda: digest_now(property_name, post=post, out=out))
+
+
+@sandbox_app.command("serve")
+def sandbox_serve(
+    world: Annotated[Path | None, typer.Option(help="World file (JSON); default the demo world.")] = None,
+    host: Annotated[str, typer.Option(help="Interface.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 8800,
+    latency_ms: Annotated[float, typer.Option(help="Added latency per request.")] = 0.0,
+    rps: Annotated[float | None, typer.Option(help="Requests per second before 429s.")] = None,
+    p429: Annotated[float, typer.Option(help="Share of requests answered 429.")] = 0.0,
+    p5xx: Annotated[float, typer.Option(help="Share of requests answered 5xx.")] = 0.0,
+    seed: Annotated[int, typer.Option(help="Seed of the fault dice.")] = 0,
+) -> None:
+    """Serve the sandbox of the ASP, LWA and Alexa for Business APIs until Ctrl-C."""
+    import time
+
+    from bot.sandbox.demo import DEMO_WORLD_PATH
+    from bot.sandbox.faults import Faults
+    from bot.sandbox.server import SandboxServer
+    from bot.sandbox.world import load_world
+
+    loaded = load_world(world or DEMO_WORLD_PATH)
+    server = SandboxServer(loaded, Faults(latency_ms=latency_ms, rps=rps, p429=p429, p5xx=p5xx, seed=seed), host, port)
+    url = server.start()
+    typer.echo(f"Sandbox serving at {url} (organization {loaded.organization.id}). Ctrl-C to stop.")
+    typer.echo(f"  ASP_API_URL={url}  LWA_TOKEN_URL={url}/auth/o2/token  A4B_ENDPOINT_URL={url}")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,602 @@
+"""AspClient: the ASP hierarchy API (seed 004), unit settings and alarm deletes (seed 003), and the
+reminder/timer deletes from the API notes.
+
+One httpx.AsyncClient per AspClient, shared by every concurrent call. Each call runs under an
+optional deadline (seconds from the call's start): 429s follow the seed-004 schedule until the next
+wait would pass it, 5xx and lost answers get a few jittered retries for GET/PUT/DELETE only, and a
+401 gets one token refresh and one retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from bot.clients.errors import (
+    ApiError,
+    DeadlineExceeded,
+    Forbidden,
+    InvalidInput,
+    ServerError,
+    Throttled,
+    TransportError,
+    error_from_response,
+)
+from bot.clients.lwa import TokenProvider
+from bot.clients.models import (
+    AlertsErrorBody,
+    AlertsResult,
+    Created,
+    CreatePropertyBody,
+    CreateRoomBody,
+    CreateRoomTypeBody,
+    Page,
+    Property,
+    PropertyPage,
+    Room,
+    RoomPage,
+    RoomType,
+    RoomTypePage,
+    StationPreference,
+    UpdateNameBody,
+)
+from bot.clients.retry import (
+    fits_deadline,
+    is_retryable_method,
+    retry_after_seconds,
+    server_retry_delays,
+    throttle_delays,
+    throttle_wait,
+)
+from bot.clock import Clock, SystemClock
+
+HOSPITALITY = "/enterprise/hospitality/v1"
+STATION_SETTING = "MusicExperience.defaultStationPreferences"
+PAGE_SIZE = 50
+
+UNIT_ID_PREFIX = "amzn1.alexa.unit.did."
+# Ids go into URL paths: refuse separators and whitespace rather than trust quoting alone.
+_UNIT_ID = re.compile(r"amzn1\.alexa\.unit\.did\.[^\s/?#%]+")
+# Seed 004: letters or numbers and _ - = # ; : ? @ &, no spaces or periods, at most 256 characters.
+ROOM_NAME_MAX = 256
+_ROOM_NAME = re.compile(rf"[\w\-=#;:?@&]{{1,{ROOM_NAME_MAX}}}")
+
+M = TypeVar("M", bound=BaseModel)
+P = TypeVar("P", bound=Page)
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+
+def validate_unit_id(value: str, what: str = "unit id") -> str:
+    """Check an id `amzn1.alexa.unit.did.<id>` (organization, property, room type, room, unit)."""
+    if not isinstance(value, str) or not _UNIT_ID.fullmatch(value):
+        raise InvalidInput(
+            f"That {what} is not valid: it must look like {UNIT_ID_PREFIX}… ({value!r}).",
+            field=what,
+        )
+    return value
+
+
+def validate_room_name(name: str) -> str:
+    """Check a room name against seed 004's rule."""
+    if not isinstance(name, str) or not _ROOM_NAME.fullmatch(name):
+        raise InvalidInput(
+            "Room names may use only letters, digits and _ - = # ; : ? @ & (no spaces or periods), "
+            f"up to {ROOM_NAME_MAX} characters ({name!r} is not allowed).",
+            field="room name",
+        )
+    return name
+
+
+def validate_name(name: str, what: str) -> str:
+    """Property and room type names: the seeds set no rule beyond being present."""
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput(f"The {what} name must not be empty.", field=f"{what} name")
+    return name
+
+
+def validate_station(pref: StationPreference) -> StationPreference:
+    """A station pair needs both parts; whether the pair exists is the catalog's business."""
+    if not pref.providerId.strip() or not pref.stationId.strip():
+        raise InvalidInput(
+            "A station needs both a provider and a station id.", field="station preference"
+        )
+    return pref
+
+
+# --- stats ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ClientStats:
+    """Counters for tests and benchmarks. Safe under asyncio (single-threaded increments)."""
+
+    requests: Counter[str] = field(default_factory=Counter)  # sent, by HTTP method
+    retries: int = 0  # resends of any kind (429, 5xx, lost answer, 401 refresh)
+    throttled: int = 0  # 429 answers
+    server_errors: int = 0  # 5xx answers
+    transport_errors: int = 0  # no answer at all
+    auth_refreshes: int = 0  # 401s that led to a token refresh
+
+    @property
+    def total_requests(self) -> int:
+        return sum(self.requests.values())
+
+    def reset(self) -> None:
+        self.requests.clear()
+        self.retries = self.throttled = self.server_errors = 0
+        self.transport_errors = self.auth_refreshes = 0
+
+
+# --- client ---------------------------------------------------------------------------------------
+
+
+def _id_from_location(location: str | None) -> str | None:
+    if not location:
+        return None
+    tail = location.strip().strip('"').rstrip("/").rsplit("/", 1)[-1]
+    return tail or None
+
+
+class AspClient:
+    def __init__(
+        self,
+        base_url: str,
+        auth: TokenProvider,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        deadline_s: float | None = None,
+        max_concurrency: int = 8,
+        alarm_auth_raw: bool = False,
+        timeout_s: float = 30.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._auth = auth
+        self._clock: Clock = clock or SystemClock()
+        self._deadline_s = deadline_s
+        self._alarm_auth_raw = alarm_auth_raw
+        self._timeout_s = timeout_s
+        self._rng = rng or random.Random()
+        self._sem = asyncio.Semaphore(max(1, max_concurrency))
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            transport=transport,
+            headers={"Accept": "application/json"},
+            timeout=timeout_s,
+            limits=httpx.Limits(
+                max_connections=max(max_concurrency, 1) + 2,
+                max_keepalive_connections=max(max_concurrency, 1),
+            ),
+        )
+        self.stats = ClientStats()
+        # A convenience for single-caller scripts; under concurrency use the result's or error's id.
+        self.last_request_id: str | None = None
+
+    async def __aenter__(self) -> AspClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # --- the request loop -------------------------------------------------------------------------
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str | int] | None = None,
+        body: BaseModel | None = None,
+        deadline: float | None = None,
+        raw_auth: bool = False,
+        alerts: bool = False,
+    ) -> httpx.Response:
+        clock = self._clock
+        limit = deadline if deadline is not None else self._deadline_s
+        started = clock.monotonic()
+        deadline_at = started + limit if limit is not None else None
+        throttle = throttle_delays()
+        server_delays = server_retry_delays(self._rng) if is_retryable_method(method) else iter(())
+        auth_retried = False
+        throttled_wait = 0.0
+        payload = body.model_dump(mode="json") if body is not None else None
+
+        while True:
+            token = await self._auth.token()
+            headers = {"Authorization": token if raw_auth else f"Bearer {token}"}
+            timeout = self._timeout_s
+            if deadline_at is not None:
+                remaining = deadline_at - clock.monotonic()
+                if remaining <= 0:
+                    raise DeadlineExceeded(
+                        None, f"{method} {path}: deadline passed", waited_s=throttled_wait
+                    )
+                timeout = min(timeout, remaining)
+            try:
+                async with self._sem:
+                    self.stats.requests[method] += 1
+                    response = await self._http.request(
+                        method, path, params=params, json=payload, headers=headers, timeout=timeout
+                    )
+            except httpx.TimeoutException as exc:
+                self.stats.transport_errors += 1
+                if timeout < self._timeout_s and method != "POST":
+                    raise DeadlineExceeded(
+                        None,
+                        f"{method} {path}: no answer before the deadline",
+                        waited_s=throttled_wait,
+                    ) from exc
+                failure = TransportError(
+                    None, f"{method} {path}: {exc!r}", uncertain_create=method == "POST"
+                )
+                await self._retry_wait(next(server_delays, None), deadline_at, failure)
+                continue
+            except httpx.TransportError as exc:
+                self.stats.transport_errors += 1
+                # A refused connection sent nothing, so a create is known not to have happened.
+                failure = TransportError(
+                    None,
+                    f"{method} {path}: {exc!r}",
+                    uncertain_create=method == "POST" and not isinstance(exc, httpx.ConnectError),
+                )
+                await self._retry_wait(next(server_delays, None), deadline_at, failure)
+                continue
+
+            status = response.status_code
+            request_id = response.headers.get("x-amzn-requestid")
+            self.last_request_id = request_id
+
+            if status == 401 and alerts and self._is_alerts_forbidden(response):
+                # Seed 003: the alerts API says 401 FORBIDDEN for a unit that does not exist or
+                # is not ours; a fresh token would not change that.
+                error = error_from_response(response)
+                raise Forbidden(401, error.message, request_id, error.error_type)
+
+            if status == 401 and not auth_retried:
+                auth_retried = True
+                self.stats.auth_refreshes += 1
+                self.stats.retries += 1
+                # Concurrent callers that got 401 with the same token share one refresh: only the
+                # first still sees the refused token as current and invalidates it.
+                if await self._auth.token() == token:
+                    await self._auth.invalidate()
+                continue
+
+            if status == 429:
+                self.stats.throttled += 1
+                wait = throttle_wait(
+                    next(throttle),
+                    retry_after_seconds(response.headers.get("retry-after"), clock.now()),
+                )
+                if not fits_deadline(clock.monotonic(), wait, deadline_at):
+                    error = error_from_response(response)
+                    raise Throttled(
+                        429,
+                        error.message or f"{method} {path}: throttled past the deadline",
+                        request_id,
+                        error.error_type,
+                        waited_s=throttled_wait,
+                        next_delay_s=wait,
+                    )
+                await clock.sleep(wait)
+                throttled_wait += wait
+                self.stats.retries += 1
+                continue
+            # Seed 004: the doubling runs "until a non-429 response is received".
+            throttle = throttle_delays()
+
+            if status >= 500:
+                self.stats.server_errors += 1
+                if alerts and self._has_device_failures(response):
+                    return response
+                error = error_from_response(response)
+                server_failure = ServerError(
+                    status,
+                    error.message,
+                    request_id,
+                    error.error_type,
+                    uncertain_create=method == "POST",
+                )
+                await self._retry_wait(next(server_delays, None), deadline_at, server_failure)
+                continue
+
+            if status >= 400:
+                raise error_from_response(response)
+            return response
+
+    async def _retry_wait(
+        self, delay: float | None, deadline_at: float | None, failure: ApiError
+    ) -> None:
+        """Sleep before a resend, or raise `failure` (no retry left, or past the deadline)."""
+        if delay is None or not fits_deadline(self._clock.monotonic(), delay, deadline_at):
+            raise failure
+        await self._clock.sleep(delay)
+        self.stats.retries += 1
+
+    @staticmethod
+    def _is_alerts_forbidden(response: httpx.Response) -> bool:
+        try:
+            parsed = AlertsErrorBody.model_validate_json(response.content)
+        except ValidationError:
+            return False
+        return any(f.code == "FORBIDDEN" for f in parsed.errors or [])
+
+    @staticmethod
+    def _has_device_failures(response: httpx.Response) -> bool:
+        try:
+            parsed = AlertsErrorBody.model_validate_json(response.content)
+        except ValidationError:
+            return False
+        return bool(parsed.errors)
+
+    @staticmethod
+    def _parse(model: type[M], response: httpx.Response) -> M:
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise ApiError(
+                response.status_code,
+                f"unexpected answer shape for {model.__name__}: {exc.errors()[:1]}",
+                response.headers.get("x-amzn-requestid"),
+            ) from exc
+
+    async def _list(
+        self,
+        path: str,
+        params: dict[str, str | int],
+        page_model: type[P],
+        key: str,
+        deadline: float | None,
+    ) -> list[Any]:
+        # One deadline for the whole list, not per page.
+        limit = deadline if deadline is not None else self._deadline_s
+        deadline_at = self._clock.monotonic() + limit if limit is not None else None
+        items: list[Any] = []
+        next_token: str | None = None
+        while True:
+            query: dict[str, str | int] = {**params, "maxResults": PAGE_SIZE}
+            if next_token:
+                query["nextToken"] = next_token
+            remaining = None if deadline_at is None else deadline_at - self._clock.monotonic()
+            if remaining is not None and remaining <= 0:
+                raise DeadlineExceeded(None, f"GET {path}: deadline passed during pagination")
+            response = await self._request("GET", path, params=query, deadline=remaining)
+            page = self._parse(page_model, response)
+            items.extend(getattr(page, key) or [])
+            next_token = page.next_token
+            if not next_token:
+                return items
+
+    async def _create(self, path: str, body: BaseModel, deadline: float | None) -> str:
+        response = await self._request("POST", path, body=body, deadline=deadline)
+        created: Created | None = None
+        if response.content:
+            try:
+                created = Created.model_validate_json(response.content)
+            except ValidationError:
+                created = None
+        new_id = (created.id if created else None) or _id_from_location(
+            response.headers.get("location")
+        )
+        if not new_id:
+            raise ApiError(
+                response.status_code,
+                "the create answer carried no id",
+                response.headers.get("x-amzn-requestid"),
+            )
+        return new_id
+
+    # --- properties -------------------------------------------------------------------------------
+
+    async def list_properties(
+        self, organization_id: str, *, deadline: float | None = None
+    ) -> list[Property]:
+        validate_unit_id(organization_id, "organization id")
+        return await self._list(
+            f"{HOSPITALITY}/properties",
+            {"organizationId": organization_id},
+            PropertyPage,
+            "properties",
+            deadline,
+        )
+
+    async def get_property(self, property_id: str, *, deadline: float | None = None) -> Property:
+        validate_unit_id(property_id, "property id")
+        response = await self._request(
+            "GET", f"{HOSPITALITY}/properties/{quote(property_id)}", deadline=deadline
+        )
+        return self._parse(Property, response)
+
+    async def create_property(
+        self, name: str, organization_id: str, *, deadline: float | None = None
+    ) -> str:
+        validate_name(name, "property")
+        validate_unit_id(organization_id, "organization id")
+        return await self._create(
+            f"{HOSPITALITY}/properties",
+            CreatePropertyBody(name=name, organizationId=organization_id),
+            deadline,
+        )
+
+    async def update_property(
+        self, property_id: str, name: str, *, deadline: float | None = None
+    ) -> None:
+        validate_unit_id(property_id, "property id")
+        validate_name(name, "property")
+        await self._request(
+            "PUT",
+            f"{HOSPITALITY}/properties/{quote(property_id)}",
+            body=UpdateNameBody(name=name),
+            deadline=deadline,
+        )
+
+    async def delete_property(self, property_id: str, *, deadline: float | None = None) -> None:
+        validate_unit_id(property_id, "property id")
+        await self._request(
+            "DELETE", f"{HOSPITALITY}/properties/{quote(property_id)}", deadline=deadline
+        )
+
+    # --- room types -------------------------------------------------------------------------------
+
+    async def list_room_types(
+        self, property_id: str, *, deadline: float | None = None
+    ) -> list[RoomType]:
+        validate_unit_id(property_id, "property id")
+        return await self._list(
+            f"{HOSPITALITY}/roomTypes",
+            {"propertyId": property_id},
+            RoomTypePage,
+            "roomTypes",
+            deadline,
+        )
+
+    async def get_room_type(self, room_type_id: str, *, deadline: float | None = None) -> RoomType:
+        validate_unit_id(room_type_id, "room type id")
+        response = await self._request(
+            "GET", f"{HOSPITALITY}/roomTypes/{quote(room_type_id)}", deadline=deadline
+        )
+        return self._parse(RoomType, response)
+
+    async def create_room_type(
+        self, name: str, property_id: str, *, deadline: float | None = None
+    ) -> str:
+        validate_name(name, "room type")
+        validate_unit_id(property_id, "property id")
+        return await self._create(
+            f"{HOSPITALITY}/roomTypes",
+            CreateRoomTypeBody(name=name, propertyId=property_id),
+            deadline,
+        )
+
+    async def update_room_type(
+        self, room_type_id: str, name: str, *, deadline: float | None = None
+    ) -> None:
+        validate_unit_id(room_type_id, "room type id")
+        validate_name(name, "room type")
+        await self._request(
+            "PUT",
+            f"{HOSPITALITY}/roomTypes/{quote(room_type_id)}",
+            body=UpdateNameBody(name=name),
+            deadline=deadline,
+        )
+
+    async def delete_room_type(self, room_type_id: str, *, deadline: float | None = None) -> None:
+        validate_unit_id(room_type_id, "room type id")
+        await self._request(
+            "DELETE", f"{HOSPITALITY}/roomTypes/{quote(room_type_id)}", deadline=deadline
+        )
+
+    # --- rooms ------------------------------------------------------------------------------------
+
+    async def list_rooms(self, room_type_id: str, *, deadline: float | None = None) -> list[Room]:
+        validate_unit_id(room_type_id, "room type id")
+        return await self._list(
+            f"{HOSPITALITY}/rooms", {"roomTypeId": room_type_id}, RoomPage, "rooms", deadline
+        )
+
+    async def get_room(self, room_id: str, *, deadline: float | None = None) -> Room:
+        validate_unit_id(room_id, "room id")
+        response = await self._request(
+            "GET", f"{HOSPITALITY}/rooms/{quote(room_id)}", deadline=deadline
+        )
+        return self._parse(Room, response)
+
+    async def create_room(
+        self, name: str, room_type_id: str, *, deadline: float | None = None
+    ) -> str:
+        validate_room_name(name)
+        validate_unit_id(room_type_id, "room type id")
+        return await self._create(
+            f"{HOSPITALITY}/rooms", CreateRoomBody(name=name, roomTypeId=room_type_id), deadline
+        )
+
+    async def update_room(self, room_id: str, name: str, *, deadline: float | None = None) -> None:
+        validate_unit_id(room_id, "room id")
+        validate_room_name(name)
+        await self._request(
+            "PUT",
+            f"{HOSPITALITY}/rooms/{quote(room_id)}",
+            body=UpdateNameBody(name=name),
+            deadline=deadline,
+        )
+
+    async def delete_room(self, room_id: str, *, deadline: float | None = None) -> None:
+        validate_unit_id(room_id, "room id")
+        await self._request("DELETE", f"{HOSPITALITY}/rooms/{quote(room_id)}", deadline=deadline)
+
+    # --- unit settings (seed 003) -----------------------------------------------------------------
+
+    async def get_default_station(
+        self, unit_id: str, *, deadline: float | None = None
+    ) -> StationPreference | None:
+        validate_unit_id(unit_id)
+        response = await self._request(
+            "GET", f"/v2/units/{quote(unit_id)}/settings/{STATION_SETTING}", deadline=deadline
+        )
+        if response.status_code == 204 or not response.content.strip():
+            return None
+        return self._parse(StationPreference, response)
+
+    async def set_default_station(
+        self, unit_id: str, pref: StationPreference, *, deadline: float | None = None
+    ) -> str | None:
+        """Set the unit's default station; returns the X-Amzn-RequestId (for the audit log)."""
+        validate_unit_id(unit_id)
+        validate_station(pref)
+        response = await self._request(
+            "PUT",
+            f"/v2/units/{quote(unit_id)}/settings/{STATION_SETTING}",
+            body=pref,
+            deadline=deadline,
+        )
+        return response.headers.get("x-amzn-requestid")
+
+    # --- alerts (seed 003 alarms; reminders and timers from the API notes) ------------------------
+
+    async def _delete_alerts(self, kind: str, unit_id: str, deadline: float | None) -> AlertsResult:
+        validate_unit_id(unit_id)
+        response = await self._request(
+            "DELETE",
+            f"/v1/alerts/{kind}",
+            params={"unitId": unit_id},
+            deadline=deadline,
+            raw_auth=self._alarm_auth_raw,
+            alerts=True,
+        )
+        failures = []
+        if response.content.strip():
+            try:
+                failures = AlertsErrorBody.model_validate_json(response.content).errors or []
+            except ValidationError:
+                failures = []
+        return AlertsResult(
+            ok=response.is_success and not failures,
+            status=response.status_code,
+            failures=failures,
+            request_id=response.headers.get("x-amzn-requestid"),
+        )
+
+    async def delete_alarms(self, unit_id: str, *, deadline: float | None = None) -> AlertsResult:
+        """Delete every alarm on every device of the unit; device failures are returned."""
+        return await self._delete_alerts("alarms", unit_id, deadline)
+
+    async def delete_reminders(
+        self, unit_id: str, *, deadline: float | None = None
+    ) -> AlertsResult:
+        return await self._delete_alerts("reminders", unit_id, deadline)
+
+    async def delete_timers(self, unit_id: str, *, deadline: float | None = None) -> AlertsResult:
+        return await self._delete_alerts("timers", unit_id, deadline)

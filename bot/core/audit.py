@@ -1,0 +1,157 @@
+"""The audit log: every change, refusal and failure, written before the reply goes out. Undo reads it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    user TEXT NOT NULL,
+    channel TEXT,
+    text TEXT NOT NULL,
+    command TEXT NOT NULL,
+    parsed TEXT NOT NULL,
+    targets TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    request_ids TEXT NOT NULL,
+    delivery_id TEXT,
+    undoes INTEGER,
+    undone_by INTEGER
+)"""
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS idx_audit_user ON audit (user, id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS idx_audit_delivery ON audit (delivery_id) WHERE delivery_id IS NOT NULL",
+)
+
+OUTCOMES = ("ok", "partial", "failed", "refused", "cancelled", "preview", "expired")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One unit's before and after: what undo needs and what the log shows."""
+
+    kind: str  # "station", "rename", "create", "delete", "alarms", ...
+    unit_id: str
+    unit_name: str
+    property_name: str
+    before: Any
+    after: Any
+    ok: bool = True
+    error: str | None = None
+    request_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "unit_id": self.unit_id, "unit_name": self.unit_name,
+            "property": self.property_name, "before": self.before, "after": self.after,
+            "ok": self.ok, "error": self.error, "request_id": self.request_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Change:
+        return cls(
+            kind=data["kind"], unit_id=data["unit_id"], unit_name=data["unit_name"],
+            property_name=data["property"], before=data["before"], after=data["after"],
+            ok=data["ok"], error=data.get("error"), request_id=data.get("request_id"),
+        )
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    platform: str
+    user: str
+    channel: str | None
+    text: str
+    command: str
+    parsed: str
+    targets: list[str]
+    changes: list[Change]
+    outcome: str
+    detail: str
+    request_ids: list[str]
+    undoes: int | None
+    undone_by: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "at": self.at, "platform": self.platform, "user": self.user,
+            "channel": self.channel, "text": self.text, "command": self.command, "parsed": self.parsed,
+            "targets": self.targets, "changes": [c.as_dict() for c in self.changes],
+            "outcome": self.outcome, "detail": self.detail, "request_ids": self.request_ids,
+            "undoes": self.undoes, "undone_by": self.undone_by,
+        }
+
+
+class AuditLog:
+    def __init__(self, db: Database) -> None:
+        self._conn = db.conn
+        with self._conn:
+            self._conn.execute(_SCHEMA)
+            for statement in _INDEXES:
+                self._conn.execute(statement)
+
+    def record(
+        self, *, at: datetime, platform: str, user: str, channel: str | None, text: str,
+        command: str, parsed: str, targets: list[str], outcome: str, detail: str = "",
+        changes: list[Change] | None = None, delivery_id: str | None = None, undoes: int | None = None,
+    ) -> int:
+        changes = changes or []
+        request_ids = sorted({c.request_id for c in changes if c.request_id})
+        with self._conn:
+            cursor = self._conn.execute(
+                "INSERT INTO audit (at, platform, user, channel, text, command, parsed, targets, changes,"
+                " outcome, detail, request_ids, delivery_id, undoes) VALUES"
+                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    at.isoformat(timespec="seconds"), platform, user, channel, text, command, parsed,
+                    json.dumps(targets), json.dumps([c.as_dict() for c in changes]), outcome, detail,
+                    json.dumps(request_ids), delivery_id, undoes,
+                ),
+            )
+            if undoes is not None:
+                self._conn.execute("UPDATE audit SET undone_by = ? WHERE id = ?", (cursor.lastrowid, undoes))
+        return int(cursor.lastrowid or 0)
+
+    def seen_delivery(self, delivery_id: str) -> bool:
+        row = self._conn.execute("SELECT 1 FROM audit WHERE delivery_id = ?", (delivery_id,)).fetchone()
+        return row is not None
+
+    def last_undoable(self, user: str) -> AuditEntry | None:
+        """The user's most recent change that applied something and has not been undone."""
+        row = self._conn.execute(
+            "SELECT * FROM audit WHERE user = ? AND outcome IN ('ok', 'partial') AND undone_by IS NULL"
+            " AND command NOT IN ('ClearAlerts') ORDER BY id DESC LIMIT 1",
+            (user,),
+        ).fetchone()
+        return self._entry(row) if row else None
+
+    def entries(self, *, since: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+        sql, args = "SELECT * FROM audit", []
+        if since:
+            sql += " WHERE at >= ?"
+            args.append(since)
+        sql += " ORDER BY id DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [self._entry(row) for row in self._conn.execute(sql, args).fetchall()]
+
+    def _entry(self, row: tuple[Any, ...]) -> AuditEntry:
+        (id_, at, platform, user, channel, text, command, parsed, targets, changes, outcome, detail,
+         request_ids, _delivery, undoes, undone_by) = row
+        return AuditEntry(
+            id=id_, at=at, platform=platform, user=user, channel=channel, text=text, command=command,
+            parsed=parsed, targets=json.loads(targets),
+            changes=[Change.from_dict(c) for c in json.loads(changes)], outcome=outcome, detail=detail,
+            request_ids=json.loads(request_ids), undoes=undoes, undone_by=undone_by,
+        )

@@ -1,0 +1,237 @@
+"""The commands the bot understands, as plain data: what the parser produces and the engine executes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    FRONT_DESK = "front_desk"
+    ENGINEER = "engineer"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return {"front_desk": 1, "engineer": 2, "admin": 3}[self.value]
+
+    def allows(self, needed: Role) -> bool:
+        return self.rank >= needed.rank
+
+
+class AlertKind(StrEnum):
+    ALARMS = "alarms"
+    REMINDERS = "reminders"
+    TIMERS = "timers"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Which rooms a command is about, as typed; the resolver turns it into rooms of the index."""
+
+    rooms: tuple[str, ...] = ()  # explicit room names, ranges already expanded
+    room_range: tuple[str, str] | None = None  # as typed, for messages ("101-110")
+    room_type: str | None = None
+    property_name: str | None = None
+    all_rooms: bool = False
+
+    def describe(self) -> str:
+        where = f" at {self.property_name}" if self.property_name else ""
+        if self.all_rooms:
+            return f"all rooms{where}"
+        if self.room_type:
+            return f"room type {self.room_type}{where}"
+        if self.room_range:
+            return f"rooms {self.room_range[0]}-{self.room_range[1]}{where}"
+        if len(self.rooms) == 1:
+            return f"room {self.rooms[0]}{where}"
+        return "rooms " + ", ".join(self.rooms) + where
+
+
+@dataclass(frozen=True)
+class Command:
+    """Base of every command. `name` keys the help and the audit."""
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    @property
+    def mutating(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class SetStation(Command):
+    target: Target
+    station: str
+
+    @property
+    def mutating(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class AskStation(Command):
+    target: Target
+
+
+@dataclass(frozen=True)
+class ListStations(Command):
+    where: str | None = None  # a property or a country code
+
+
+@dataclass(frozen=True)
+class ClearAlerts(Command):
+    target: Target
+    kinds: tuple[AlertKind, ...] = (AlertKind.ALARMS,)
+
+    @property
+    def mutating(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class ListProperties(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class ListRoomTypes(Command):
+    property_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ListRooms(Command):
+    room_type: str | None = None
+    property_name: str | None = None
+
+
+@dataclass(frozen=True)
+class FindRoom(Command):
+    room: str
+
+
+class Level(StrEnum):
+    PROPERTY = "property"
+    ROOM_TYPE = "room type"
+    ROOM = "room"
+
+
+@dataclass(frozen=True)
+class AddUnit(Command):
+    level: Level
+    unit_name: str
+    parent: str | None = None  # room type of a new room
+    property_name: str | None = None
+
+    @property
+    def mutating(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class RenameUnit(Command):
+    level: Level
+    old: str
+    new: str
+    property_name: str | None = None
+
+    @property
+    def mutating(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class DeleteUnit(Command):
+    level: Level
+    unit_name: str
+    property_name: str | None = None
+
+    @property
+    def mutating(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class Help(Command):
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Undo(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class Confirm(Command):
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class Cancel(Command):
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class RetryFailed(Command):
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class Choose(Command):
+    """The answer to a "did you mean" question: run `text` instead (carried by buttons)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Sync(Command):
+    devices: bool = False
+    property_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowAudit(Command):
+    limit: int = 10
+
+
+@dataclass(frozen=True)
+class OfflineDevices(Command):
+    property_name: str | None = None
+
+
+@dataclass(frozen=True)
+class RoomDevices(Command):
+    target: Target
+
+
+@dataclass(frozen=True)
+class DeviceHistory(Command):
+    subject: str
+    days: int = 7
+
+
+@dataclass(frozen=True)
+class Flapping(Command):
+    hours: int = 24
+
+
+@dataclass(frozen=True)
+class Uptime(Command):
+    property_name: str | None = None
+    days: int = 7
+
+
+@dataclass(frozen=True)
+class ShowDigest(Command):
+    property_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What the parser made of a message: a command, and whether it is only a preview."""
+
+    command: Command
+    preview: bool = False
+    notes: tuple[str, ...] = field(default=())

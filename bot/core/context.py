@@ -1,0 +1,70 @@
+"""One request in flight: the message, who sent it, and shortcuts for auditing and confirming."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.core.audit import Change
+from bot.core.commands import Command, Role
+from bot.core.replies import Action, ActionKind, Reply, ReplyKind
+from bot.core.resolve import Resolver
+from bot.core.services import Services
+
+ProgressSink = Callable[[Reply], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    user: str
+    channel: str | None
+    platform: str  # "console" | "slack" | "teams"
+    thread: str | None = None
+    request_id: str | None = None  # the platform's delivery id, so a retried delivery is applied once
+
+
+@dataclass
+class Ctx:
+    s: Services
+    msg: Message
+    role: Role
+    command: Command
+    preview: bool = False
+    progress: ProgressSink | None = None
+    resolver: Resolver = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.resolver = Resolver(self.s, self.msg.channel)
+
+    def audit(
+        self, outcome: str, *, targets: list[str] | None = None, changes: list[Change] | None = None,
+        detail: str = "", undoes: int | None = None, command: str | None = None,
+    ) -> int:
+        return self.s.audit.record(
+            at=self.s.clock.now(), platform=self.msg.platform, user=self.msg.user,
+            channel=self.msg.channel, text=self.msg.text, command=command or self.command.name,
+            parsed=repr(self.command), targets=targets or [], outcome=outcome, detail=detail,
+            changes=changes, delivery_id=self.msg.request_id, undoes=undoes,
+        )
+
+    def confirm(
+        self, summary: str, run: Callable[[], Awaitable[Reply]], *, danger: bool,
+        fields: list[tuple[str, str]] | None = None, notes: list[str] | None = None,
+    ) -> Reply:
+        """Park `run` until the requester (or an admin) says yes; the reply states exactly what will happen."""
+        ttl = timedelta(minutes=self.s.config.bot.confirm_ttl_minutes)
+        pending = self.s.pending.add(
+            user=self.msg.user, channel=self.msg.channel, summary=summary, run=run,
+            now=self.s.clock.now(), ttl=ttl, text=self.msg.text, command=self.command.name,
+        )
+        minutes = self.s.config.bot.confirm_ttl_minutes
+        return Reply(
+            headline=summary, kind=ReplyKind.CONFIRM, fields=fields or [], ref=pending.token,
+            notes=[*(notes or []), f"Reply `yes` to go ahead or `no` to cancel (expires in {minutes} minutes)."],
+            actions=[
+                Action(kind=ActionKind.CONFIRM, label="Confirm", value=f"confirm {pending.token}", danger=danger),
+                Action(kind=ActionKind.CANCEL, label="Cancel", value=f"cancel {pending.token}"),
+            ],
+        )

@@ -1,0 +1,177 @@
+"""The conversation core: text in, Reply out, the same for the console, Slack and Teams.
+
+handle() never raises: what it cannot parse gets suggestions; what a role may not do is refused politely
+and audited; an unexpected error becomes one plain sentence with a reference, and the trace goes to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+
+from bot.core import commands as c
+from bot.core.alerts import clear_alerts
+from bot.core.commands import Role
+from bot.core.context import Ctx, Message, ProgressSink
+from bot.core.devices import device_command
+from bot.core.help import help_reply
+from bot.core.hierarchy import (
+    add_unit,
+    delete_unit,
+    find_room,
+    list_properties,
+    list_room_types,
+    list_rooms,
+    rename_unit,
+)
+from bot.core.parser import parse
+from bot.core.pending import Pending
+from bot.core.replies import Action, ActionKind, Reply, ReplyKind
+from bot.core.services import Services
+from bot.core.stations import ask_station, list_stations, set_station
+from bot.core.undo import undo
+
+__all__ = ["Engine", "Message", "ProgressSink"]
+
+log = logging.getLogger("bot.engine")
+Handler = Callable[[Ctx], Awaitable[Reply]]
+
+
+class Engine:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply:
+        try:
+            return await self._handle(msg, progress)
+        except Exception:
+            ref = secrets.token_hex(3)
+            log.exception("unhandled error (ref %s) for %r from %s", ref, msg.text, msg.user)
+            return Reply(
+                headline=f"Something went wrong on our side (ref {ref}). If you asked for a change, check it "
+                "with a question such as `what's playing in <room>` before trying again.",
+                kind=ReplyKind.ERROR,
+            )
+
+    async def _handle(self, msg: Message, progress: ProgressSink | None) -> Reply:
+        if msg.request_id and self.s.audit.seen_delivery(msg.request_id):
+            return Reply(headline="Already done (this was a repeated delivery of the same request).")
+        role = self.s.access.role_of(msg.user)
+        if role is None:
+            self.s.audit.record(at=self.s.clock.now(), platform=msg.platform, user=msg.user, channel=msg.channel,
+                                text=msg.text, command="-", parsed="-", targets=[], outcome="refused",
+                                detail="unknown user", delivery_id=msg.request_id)
+            return Reply(headline="Sorry, I don't know you yet, so I can't act on requests from you. "
+                         "Ask a manager to add you to the bot's roles.", kind=ReplyKind.REFUSAL)
+        result = parse(msg.text)
+        if result.parsed is None:
+            return self._not_understood(msg, result.cleaned, result.suggestions)
+        assert result.rule is not None
+        ctx = Ctx(self.s, msg, role, result.parsed.command, preview=result.parsed.preview, progress=progress)
+        if not role.allows(result.rule.role):
+            ctx.audit("refused", detail=f"needs role {result.rule.role.value}")
+            return Reply(
+                headline=f"Sorry, {result.rule.summary.lower()} needs the {result.rule.role.value.replace('_', ' ')} "
+                f"role; you are {role.value.replace('_', ' ')}. Nothing was changed.",
+                kind=ReplyKind.REFUSAL,
+            )
+        return await self._dispatch(ctx)
+
+    def _not_understood(self, msg: Message, cleaned: str, suggestions: tuple[str, ...]) -> Reply:
+        if not cleaned:
+            return help_reply(None, self.s.access.role_of(msg.user) or Role.FRONT_DESK)
+        return Reply(
+            headline=f"Sorry, I didn't understand \u201c{cleaned[:120]}\u201d. Nothing was changed.",
+            kind=ReplyKind.REFUSAL,
+            notes=["Type `help` to see what I can do."],
+            actions=[Action(kind=ActionKind.CHOICE, label=s, value=s) for s in suggestions],
+        )
+
+    async def _dispatch(self, ctx: Ctx) -> Reply:
+        cmd = ctx.command
+        match cmd:
+            case c.SetStation():
+                return await set_station(ctx, cmd)
+            case c.AskStation():
+                return await ask_station(ctx, cmd)
+            case c.ListStations():
+                return await list_stations(ctx, cmd)
+            case c.ClearAlerts():
+                return await clear_alerts(ctx, cmd)
+            case c.ListProperties():
+                return list_properties(ctx)
+            case c.ListRoomTypes():
+                return list_room_types(ctx, cmd)
+            case c.ListRooms():
+                return list_rooms(ctx, cmd)
+            case c.FindRoom():
+                return find_room(ctx, cmd)
+            case c.AddUnit():
+                return await add_unit(ctx, cmd)
+            case c.RenameUnit():
+                return await rename_unit(ctx, cmd)
+            case c.DeleteUnit():
+                return await delete_unit(ctx, cmd)
+            case c.Help():
+                return help_reply(cmd.topic, ctx.role)
+            case c.Undo():
+                return await undo(ctx)
+            case c.Confirm():
+                return await self._confirm(ctx, cmd)
+            case c.Cancel():
+                return self._cancel(ctx, cmd)
+            case c.RetryFailed():
+                return await self._retry(ctx)
+            case c.ShowAudit():
+                return self._audit(ctx, cmd)
+        return await device_command(ctx, cmd)
+
+    async def _confirm(self, ctx: Ctx, cmd: c.Confirm) -> Reply:
+        pending = self._pending_for(ctx, cmd.token)
+        if isinstance(pending, Reply):
+            return pending
+        self.s.pending.pop(pending.token)
+        ctx.command = c.Confirm(token=pending.token)
+        return await pending.run()
+
+    def _cancel(self, ctx: Ctx, cmd: c.Cancel) -> Reply:
+        pending = self._pending_for(ctx, cmd.token)
+        if isinstance(pending, Reply):
+            return pending
+        self.s.pending.pop(pending.token)
+        ctx.audit("cancelled", detail=pending.summary, command=pending.command)
+        return Reply(headline=f"Cancelled: {pending.summary.rstrip('?')}. Nothing was changed.", kind=ReplyKind.INFO)
+
+    def _pending_for(self, ctx: Ctx, token: str | None) -> Reply | Pending:
+        now = self.s.clock.now()
+        pending = self.s.pending.get(token) if token else self.s.pending.latest_for(ctx.msg.user, ctx.msg.channel)
+        if pending is None:
+            return Reply(headline="There is nothing waiting for a yes or no from you.",
+                         notes=["Confirmations expire after "
+                                f"{self.s.config.bot.confirm_ttl_minutes} minutes; send the request again."])
+        if pending.user != ctx.msg.user and not self.s.access.is_admin(ctx.msg.user):
+            ctx.audit("refused", detail=f"confirmation {pending.token} belongs to {pending.user}")
+            return Reply(headline="This isn't yours: only the person who asked (or an admin) can answer it.",
+                         kind=ReplyKind.REFUSAL)
+        if pending.expires <= now:
+            self.s.pending.pop(pending.token)
+            ctx.audit("expired", detail=pending.summary, command=pending.command)
+            return Reply(headline="That request expired (after "
+                         f"{self.s.config.bot.confirm_ttl_minutes} minutes); nothing was changed. Send it again.",
+                         kind=ReplyKind.ERROR)
+        return pending
+
+    async def _retry(self, ctx: Ctx) -> Reply:
+        state = self.s.retries.pop(ctx.msg.user, None)
+        if state is None or not state.failed_room_ids:
+            return Reply(headline="There are no failed rooms of yours to retry.")
+        return await state.rerun(state.failed_room_ids)
+
+    def _audit(self, ctx: Ctx, cmd: c.ShowAudit) -> Reply:
+        from bot.core.replies import Table
+
+        entries = self.s.audit.entries(limit=cmd.limit)
+        rows = [[e.at, e.user, e.text[:60], e.outcome, str(len(e.changes))] for e in entries]
+        return Reply(headline=f"The last {len(rows)} entries of the audit log:",
+                     table=Table(columns=["When (UTC)", "Who", "Request", "Outcome", "Changes"], rows=rows))

@@ -1,0 +1,252 @@
+"""Properties, room types and rooms: listing, finding, and (admins) adding, renaming and deleting."""
+
+from __future__ import annotations
+
+from bot.core import commands as c
+from bot.core.audit import Change
+from bot.core.context import Ctx
+from bot.core.errors import describe_error
+from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.resolve import property_meta
+from bot.index.lookup import PropertyRef, RoomRef, RoomTypeRef
+
+Level = c.Level
+
+
+def list_properties(ctx: Ctx) -> Reply:
+    props = ctx.s.index.properties()
+    if not props:
+        return Reply(headline="No properties in the index yet. An engineer can run `sync`.")
+    rows = []
+    for p in props:
+        counts = ctx.s.index.counts(p.id)
+        rows.append([p.name, p.country, p.timezone, str(counts.room_types), str(counts.rooms)])
+    return Reply(headline=f"{len(props)} properties:",
+                 table=Table(columns=["Property", "Country", "Timezone", "Room types", "Rooms"], rows=rows))
+
+
+def _scope_or_reply(ctx: Ctx, name: str | None, again: str) -> PropertyRef | None | Reply:
+    return ctx.resolver.scope(name, lambda n: f"{again} at {n}")
+
+
+def list_room_types(ctx: Ctx, command: c.ListRoomTypes) -> Reply:
+    scope = _scope_or_reply(ctx, command.property_name, "room types")
+    if isinstance(scope, Reply):
+        return scope
+    props = [scope] if scope else ctx.s.index.properties()
+    rows = [[t.name, p.name, str(len(ctx.s.index.rooms_of_room_type(t.id)))]
+            for p in props for t in ctx.s.index.room_types(p.id)]
+    where = f" at {scope.name}" if scope else ""
+    return Reply(headline=f"{len(rows)} room types{where}:",
+                 table=Table(columns=["Room type", "Property", "Rooms"], rows=rows))
+
+
+def list_rooms(ctx: Ctx, command: c.ListRooms) -> Reply:
+    scope = _scope_or_reply(ctx, command.property_name, "rooms")
+    if isinstance(scope, Reply):
+        return scope
+    if command.room_type:
+        types = ctx.s.index.find_room_types(command.room_type, scope.id if scope else None)
+        if len(types) != 1:
+            return Reply(headline=f"I can't tell which room type \u201c{command.room_type}\u201d you mean"
+                         + (f" ({len(types)} match)." if types else "."), kind=ReplyKind.ERROR,
+                         notes=["Type `room types` to see them, and add \u201cat <property>\u201d."])
+        rooms = ctx.s.index.rooms_of_room_type(types[0].id)
+        label = f"{types[0].name} at {types[0].property_name}"
+    elif scope:
+        rooms = ctx.s.index.rooms_of_property(scope.id)
+        label = scope.name
+    else:
+        return Reply(headline="Which property? Say \u201crooms at <property>\u201d.", kind=ReplyKind.QUESTION,
+                     actions=[Action(kind=ActionKind.CHOICE, label=p.name, value=f"rooms at {p.name}")
+                              for p in ctx.s.index.properties()[:6]])
+    by_type: dict[str, list[str]] = {}
+    for r in rooms:
+        by_type.setdefault(r.room_type_name, []).append(r.room_name)
+    rows = [[t, str(len(names)), ", ".join(names)] for t, names in sorted(by_type.items())]
+    return Reply(headline=f"{len(rooms)} rooms at {label}:",
+                 table=Table(columns=["Room type", "Rooms", "Names"], rows=rows))
+
+
+def find_room(ctx: Ctx, command: c.FindRoom) -> Reply:
+    hits = ctx.s.index.find_rooms(command.room)
+    if not hits:
+        close = ctx.s.index.suggest_rooms(command.room, limit=5)
+        return Reply(headline=f"No room called {command.room} in any property.", kind=ReplyKind.ERROR,
+                     notes=[f"Close names: {', '.join(f'{r.room_name} ({r.property_name})' for r in close)}."] if close else [])
+    return Reply(headline=f"Room {command.room} is in {len(hits)} propert{'y' if len(hits) == 1 else 'ies'}:",
+                 table=Table(columns=["Room", "Room type", "Property"],
+                             rows=[[r.room_name, r.room_type_name, r.property_name] for r in hits]))
+
+
+# --- changes (admin) -------------------------------------------------------------------------------
+
+
+def _property_for_change(ctx: Ctx, name: str | None, again: str) -> PropertyRef | Reply:
+    scope = _scope_or_reply(ctx, name, again)
+    if isinstance(scope, Reply):
+        return scope
+    if scope is None:
+        return Reply(headline="Which property? Add \u201cat <property>\u201d to the request.", kind=ReplyKind.QUESTION,
+                     actions=[Action(kind=ActionKind.CHOICE, label=p.name, value=f"{again} at {p.name}")
+                              for p in ctx.s.index.properties()[:6]])
+    return scope
+
+
+def _failed(ctx: Ctx, what: str, error: BaseException, change: Change | None = None) -> Reply:
+    ctx.audit("failed", detail=describe_error(error), changes=[change] if change else None)
+    return Reply(headline=f"Couldn't {what}: {describe_error(error)}", kind=ReplyKind.ERROR)
+
+
+async def add_unit(ctx: Ctx, command: c.AddUnit) -> Reply:
+    s = ctx.s
+    try:
+        if command.level == Level.PROPERTY:
+            if ctx.preview:
+                return Reply(headline=f"Preview: would create property {command.unit_name}. Nothing was changed.")
+            new_id = await s.asp.create_property(command.unit_name, s.organization_id, deadline=s.deadline)
+            country, tz = property_meta(s)(new_id, command.unit_name)
+            s.index.upsert_property(new_id, command.unit_name, organization_id=s.organization_id, country=country, timezone=tz)
+            where = command.unit_name
+        elif command.level == Level.ROOM_TYPE:
+            prop = _property_for_change(ctx, command.property_name, f"add room type {command.unit_name}")
+            if isinstance(prop, Reply):
+                return prop
+            if ctx.preview:
+                return Reply(headline=f"Preview: would add room type {command.unit_name} at {prop.name}. Nothing was changed.")
+            new_id = await s.asp.create_room_type(command.unit_name, prop.id, deadline=s.deadline)
+            s.index.upsert_room_type(new_id, command.unit_name, prop.id)
+            where = prop.name
+        else:
+            room_type = _room_type_for_add(ctx, command)
+            if isinstance(room_type, Reply):
+                return room_type
+            if ctx.preview:
+                return Reply(headline=f"Preview: would add room {command.unit_name} to {room_type.name} at "
+                             f"{room_type.property_name}. Nothing was changed.")
+            new_id = await s.asp.create_room(command.unit_name, room_type.id, deadline=s.deadline)
+            s.index.upsert_room(new_id, command.unit_name, room_type.id, room_type.property_id)
+            where = f"{room_type.name} at {room_type.property_name}"
+    except Exception as error:
+        return _failed(ctx, f"add {command.level.value} {command.unit_name}", error)
+    change = Change("create", new_id, command.unit_name, where, None, {"level": command.level.value, "name": command.unit_name})
+    ctx.audit("ok", targets=[new_id], changes=[change])
+    return Reply(headline=f"Done: added {command.level.value} {command.unit_name} ({where}).", kind=ReplyKind.SUCCESS,
+                 public=True, actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")])
+
+
+def _room_type_for_add(ctx: Ctx, command: c.AddUnit) -> RoomTypeRef | Reply:
+    prop = ctx.resolver.scope(command.property_name, lambda n: f"add room {command.unit_name} to {command.parent} at {n}")
+    if isinstance(prop, Reply):
+        return prop
+    types = ctx.s.index.find_room_types(command.parent or "", prop.id if prop else None)
+    if len(types) == 1:
+        return types[0]
+    if types:
+        return Reply(headline=f"Room type {command.parent} exists in several properties. Which one?", kind=ReplyKind.QUESTION,
+                     actions=[Action(kind=ActionKind.CHOICE, label=t.property_name,
+                                     value=f"add room {command.unit_name} to {t.name} at {t.property_name}") for t in types])
+    return Reply(headline=f"I can't find room type \u201c{command.parent}\u201d. Nothing was changed.", kind=ReplyKind.ERROR,
+                 notes=["Type `room types` to see them."])
+
+
+def _find_unit(ctx: Ctx, level: Level, name: str, property_name: str | None, again: str) -> PropertyRef | RoomTypeRef | RoomRef | Reply:
+    if level == Level.PROPERTY:
+        return ctx.resolver.property(name, lambda n: f"{again.format(name=n)}")
+    scope = _scope_or_reply(ctx, property_name, again.format(name=name))
+    if isinstance(scope, Reply):
+        return scope
+    pid = scope.id if scope else None
+    found: list[RoomTypeRef] | list[RoomRef] = (
+        ctx.s.index.find_room_types(name, pid) if level == Level.ROOM_TYPE else ctx.s.index.find_rooms(name, pid))
+    if len(found) == 1:
+        return found[0]
+    if found:
+        props = sorted({f.property_name for f in found})
+        return Reply(headline=f"{level.value.capitalize()} {name} exists in {len(props)} properties. Which one? Nothing was changed.",
+                     kind=ReplyKind.QUESTION,
+                     actions=[Action(kind=ActionKind.CHOICE, label=p, value=f"{again.format(name=name)} at {p}") for p in props])
+    return Reply(headline=f"I can't find {level.value} {name}{f' at {scope.name}' if scope else ''}. Nothing was changed.",
+                 kind=ReplyKind.ERROR)
+
+
+def _ids(unit: PropertyRef | RoomTypeRef | RoomRef) -> tuple[str, str, str]:
+    if isinstance(unit, RoomRef):
+        return unit.room_id, unit.room_name, unit.property_name
+    if isinstance(unit, RoomTypeRef):
+        return unit.id, unit.name, unit.property_name
+    return unit.id, unit.name, unit.name
+
+
+async def rename_unit(ctx: Ctx, command: c.RenameUnit) -> Reply:
+    unit = _find_unit(ctx, command.level, command.old, command.property_name,
+                      f"rename {command.level.value} {{name}} to {command.new}")
+    if isinstance(unit, Reply):
+        return unit
+    unit_id, old_name, prop_name = _ids(unit)
+    if ctx.preview:
+        return Reply(headline=f"Preview: would rename {command.level.value} {old_name} ({prop_name}) to {command.new}. Nothing was changed.")
+    change = Change("rename", unit_id, old_name, prop_name, {"level": command.level.value, "name": old_name},
+                    {"level": command.level.value, "name": command.new})
+    try:
+        await rename(ctx, command.level, unit_id, command.new)
+    except Exception as error:
+        return _failed(ctx, f"rename {command.level.value} {old_name}", error)
+    ctx.audit("ok", targets=[unit_id], changes=[change])
+    return Reply(headline=f"Done: renamed {command.level.value} {old_name} to {command.new} ({prop_name}).",
+                 kind=ReplyKind.SUCCESS, public=True, actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")])
+
+
+async def rename(ctx: Ctx, level: Level, unit_id: str, name: str) -> None:
+    s = ctx.s
+    if level == Level.PROPERTY:
+        await s.asp.update_property(unit_id, name, deadline=s.deadline)
+        s.index.rename_property(unit_id, name)
+    elif level == Level.ROOM_TYPE:
+        await s.asp.update_room_type(unit_id, name, deadline=s.deadline)
+        s.index.rename_room_type(unit_id, name)
+    else:
+        await s.asp.update_room(unit_id, name, deadline=s.deadline)
+        s.index.rename_room(unit_id, name)
+
+
+async def delete_unit(ctx: Ctx, command: c.DeleteUnit) -> Reply:
+    unit = _find_unit(ctx, command.level, command.unit_name, command.property_name, f"delete {command.level.value} {{name}}")
+    if isinstance(unit, Reply):
+        return unit
+    unit_id, name, prop_name = _ids(unit)
+    label = f"{command.level.value} {name}" + (f" at {prop_name}" if command.level != Level.PROPERTY else "")
+    if ctx.preview:
+        return Reply(headline=f"Preview: would delete {label}. Nothing was changed.")
+
+    async def run() -> Reply:
+        change = Change("delete", unit_id, name, prop_name, {"level": command.level.value, "name": name}, None)
+        try:
+            await delete(ctx, command.level, unit_id)
+        except Exception as error:
+            return _failed(ctx, f"delete {label}", error)
+        ctx.audit("ok", targets=[unit_id], changes=[change], command="DeleteUnit")
+        return Reply(headline=f"Done: deleted {label}.", kind=ReplyKind.SUCCESS, public=True,
+                     notes=["A delete cannot be undone; add it again if needed."])
+
+    notes = []
+    if command.level == Level.PROPERTY:
+        notes.append("Amazon only deletes a property that has no room types or rooms left.")
+    elif command.level == Level.ROOM_TYPE:
+        notes.append("Amazon only deletes a room type that has no rooms left.")
+    else:
+        notes.append("Amazon refuses to delete a room that still has devices.")
+    return ctx.confirm(f"Delete {label}? This cannot be undone.", run, danger=True, notes=notes)
+
+
+async def delete(ctx: Ctx, level: Level, unit_id: str) -> None:
+    s = ctx.s
+    if level == Level.PROPERTY:
+        await s.asp.delete_property(unit_id, deadline=s.deadline)
+        s.index.delete_property(unit_id)
+    elif level == Level.ROOM_TYPE:
+        await s.asp.delete_room_type(unit_id, deadline=s.deadline)
+        s.index.delete_room_type(unit_id)
+    else:
+        await s.asp.delete_room(unit_id, deadline=s.deadline)
+        s.index.delete_room(unit_id)

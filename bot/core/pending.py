@@ -1,0 +1,58 @@
+"""Confirmations that wait for a yes or no: who asked, what will run, and when the question expires."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.core.replies import Reply
+
+
+@dataclass
+class Pending:
+    token: str
+    user: str
+    channel: str | None
+    summary: str
+    run: Callable[[], Awaitable[Reply]]
+    expires: datetime
+    text: str = ""
+    command: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class PendingStore:
+    """In memory by design: a confirmation does not survive a restart (the user is told it expired)."""
+
+    def __init__(self) -> None:
+        self._by_token: dict[str, Pending] = {}
+
+    def add(
+        self, *, user: str, channel: str | None, summary: str, run: Callable[[], Awaitable[Reply]],
+        now: datetime, ttl: timedelta, text: str, command: str,
+    ) -> Pending:
+        # A new question from the same person in the same place replaces their older one.
+        for old in [p for p in self._by_token.values() if p.user == user and p.channel == channel]:
+            del self._by_token[old.token]
+        token = secrets.token_hex(4)
+        pending = Pending(token, user, channel, summary, run, now + ttl, text, command)
+        self._by_token[token] = pending
+        return pending
+
+    def get(self, token: str) -> Pending | None:
+        return self._by_token.get(token)
+
+    def latest_for(self, user: str, channel: str | None) -> Pending | None:
+        mine = [p for p in self._by_token.values() if p.user == user and p.channel == channel]
+        if not mine:
+            mine = [p for p in self._by_token.values() if p.user == user]
+        return max(mine, key=lambda p: p.expires) if mine else None
+
+    def pop(self, token: str) -> Pending | None:
+        return self._by_token.pop(token, None)
+
+    def purge(self, now: datetime) -> None:
+        for token in [t for t, p in self._by_token.items() if p.expires <= now]:
+            del self._by_token[token]

@@ -1,0 +1,229 @@
+"""From what was typed to rooms of the index: channel-bound property, ambiguity, refresh on a miss."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from bot.core.commands import Target
+from bot.core.replies import Action, ActionKind, Reply, ReplyKind
+from bot.core.services import Services
+from bot.index.lookup import PropertyRef, RoomRef, RoomTypeRef
+from bot.index.sync import full_sync, refresh_property
+
+MAX_CHOICES = 6
+
+
+@dataclass(frozen=True)
+class Rooms:
+    rooms: list[RoomRef]
+    scope: PropertyRef | None
+    label: str  # "room 204 at Harbor View Seattle", for replies
+
+
+Resolved = Rooms | Reply
+
+
+def _question(headline: str, choices: list[tuple[str, str]], notes: list[str] | None = None) -> Reply:
+    return Reply(
+        headline=headline, kind=ReplyKind.QUESTION, notes=notes or [],
+        actions=[Action(kind=ActionKind.CHOICE, label=label, value=value) for label, value in choices],
+    )
+
+
+class Resolver:
+    def __init__(self, services: Services, channel: str | None) -> None:
+        self.s = services
+        self.channel = channel
+        self._refreshed = False
+
+    # --- properties -------------------------------------------------------------------------------
+
+    def channel_property(self) -> PropertyRef | None:
+        bound = self.s.config.property_for_channel(self.channel)
+        if bound is None:
+            return None
+        found = self.s.index.find_properties(bound.name)
+        return found[0] if len(found) == 1 else None
+
+    def property(self, name: str, rerun: Callable[[str], str]) -> PropertyRef | Reply:
+        found = self.s.index.find_properties(name)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return _question(
+                f"Several properties match \u201c{name}\u201d. Which one?",
+                [(p.name, rerun(p.name)) for p in found[:MAX_CHOICES]],
+            )
+        close = self.s.index.suggest_properties(name, limit=3)
+        known = ", ".join(p.name for p in self.s.index.properties()) or "none yet (try `sync`)"
+        if close:
+            return _question(
+                f"I don't know a property called \u201c{name}\u201d. Did you mean one of these?",
+                [(p.name, rerun(p.name)) for p in close],
+            )
+        return Reply(
+            headline=f"I don't know a property called \u201c{name}\u201d.",
+            kind=ReplyKind.ERROR, notes=[f"Properties: {known}."],
+        )
+
+    def scope(self, property_name: str | None, rerun: Callable[[str], str]) -> PropertyRef | None | Reply:
+        """The property a request is about: named in it, else the channel's, else None (all)."""
+        if property_name:
+            return self.property(property_name, rerun)
+        return self.channel_property()
+
+    # --- rooms ------------------------------------------------------------------------------------
+
+    async def rooms(self, target: Target, rerun: Callable[[Target], str]) -> Resolved:
+        scope = self.scope(target.property_name, lambda name: rerun(replace(target, property_name=name)))
+        if isinstance(scope, Reply):
+            return scope
+        if target.all_rooms:
+            return self._all_rooms(scope, target)
+        if target.room_type:
+            return await self._room_type(target, scope, rerun)
+        return await self._named_rooms(target, scope, rerun)
+
+    def _all_rooms(self, scope: PropertyRef | None, target: Target) -> Resolved:
+        if scope is None:
+            names = ", ".join(p.name for p in self.s.index.properties())
+            return Reply(
+                headline="Which property? \u201call rooms\u201d needs a property, e.g. "
+                "\u201cset all rooms at Harbor View Seattle to jazz\u201d.",
+                kind=ReplyKind.ERROR, notes=[f"Properties: {names}."] if names else [],
+            )
+        rooms = self.s.index.rooms_of_property(scope.id)
+        return Rooms(rooms, scope, f"all {len(rooms)} rooms at {scope.name}")
+
+    async def _room_type(self, target: Target, scope: PropertyRef | None, rerun: Callable[[Target], str]) -> Resolved:
+        assert target.room_type is not None
+        pid = scope.id if scope else None
+        found = self.s.index.find_room_types(target.room_type, pid)
+        if not found and await self._refresh(scope):
+            found = self.s.index.find_room_types(target.room_type, pid)
+        if len(found) > 1:
+            return self._ambiguous_room_type(target, found, rerun)
+        if not found:
+            close = self.s.index.suggest_room_types(target.room_type, pid, limit=4)
+            where = f" at {scope.name}" if scope else ""
+            if close:
+                return _question(
+                    f"I can't find room type \u201c{target.room_type}\u201d{where}. Did you mean:",
+                    [(f"{t.name} ({t.property_name})",
+                      rerun(replace(target, room_type=t.name, property_name=t.property_name))) for t in close],
+                )
+            return Reply(headline=f"I can't find room type \u201c{target.room_type}\u201d{where}.",
+                         kind=ReplyKind.ERROR, notes=["Type `room types` to see them."])
+        room_type = found[0]
+        rooms = self.s.index.rooms_of_room_type(room_type.id)
+        prop = self.s.index.property(room_type.property_id)
+        return Rooms(rooms, prop, f"{len(rooms)} {room_type.name} rooms at {room_type.property_name}")
+
+    def _ambiguous_room_type(self, target: Target, found: list[RoomTypeRef], rerun: Callable[[Target], str]) -> Reply:
+        return _question(
+            f"Room type \u201c{target.room_type}\u201d exists in {len(found)} properties. Which one?",
+            [(t.property_name, rerun(replace(target, room_type=t.name, property_name=t.property_name)))
+             for t in found[:MAX_CHOICES]],
+        )
+
+    async def _named_rooms(self, target: Target, scope: PropertyRef | None, rerun: Callable[[Target], str]) -> Resolved:
+        pid = scope.id if scope else None
+        found: list[RoomRef] = []
+        missing: list[str] = []
+        ambiguous: dict[str, list[RoomRef]] = {}
+        for name in target.rooms:
+            hits = self.s.index.find_rooms(name, pid)
+            if not hits:
+                missing.append(name)
+            elif len(hits) > 1:
+                ambiguous[name] = hits
+            else:
+                found.extend(hits)
+        if missing and await self._refresh(scope):
+            return await self._named_rooms(target, scope, rerun)
+        if ambiguous:
+            return self._ambiguous_rooms(target, ambiguous, rerun)
+        if missing:
+            return self._missing_rooms(target, missing, scope, rerun)
+        label = self._label(target, found, scope)
+        return Rooms(found, scope or self._single_property(found), label)
+
+    def _single_property(self, rooms: list[RoomRef]) -> PropertyRef | None:
+        ids = {r.property_id for r in rooms}
+        return self.s.index.property(ids.pop()) if len(ids) == 1 else None
+
+    def _label(self, target: Target, rooms: list[RoomRef], scope: PropertyRef | None) -> str:
+        props = sorted({r.property_name for r in rooms})
+        where = f" at {props[0]}" if len(props) == 1 else ""
+        if len(rooms) == 1:
+            return f"room {rooms[0].room_name}{where}"
+        if target.room_range:
+            return f"rooms {target.room_range[0]}\u2013{target.room_range[1]}{where}"
+        more = "\u2026" if len(rooms) > 8 else ""
+        return f"rooms {', '.join(r.room_name for r in rooms[:8])}{more}{where}"
+
+    def _ambiguous_rooms(self, target: Target, ambiguous: dict[str, list[RoomRef]], rerun: Callable[[Target], str]) -> Reply:
+        name, hits = next(iter(ambiguous.items()))
+        props = sorted({h.property_name for h in hits})
+        where = ", ".join(props)
+        return _question(
+            f"Room {name} exists in {len(props)} properties ({where}). Which one did you mean? Nothing was changed.",
+            [(p, rerun(replace(target, property_name=p))) for p in props[:MAX_CHOICES]],
+            notes=["Tip: say \u201cat <property>\u201d, or ask an admin to bind this channel to a property in bot.toml."],
+        )
+
+    def _missing_rooms(self, target: Target, missing: list[str], scope: PropertyRef | None, rerun: Callable[[Target], str]) -> Reply:
+        where = f" at {scope.name}" if scope else ""
+        pid = scope.id if scope else None
+        if len(missing) > 1:
+            shown = ", ".join(missing[:10]) + ("\u2026" if len(missing) > 10 else "")
+            return Reply(headline=f"I can't find {len(missing)} of those rooms{where}: {shown}. Nothing was changed.",
+                         kind=ReplyKind.ERROR, notes=["Check the numbers, or type `find room <name>`."])
+        name = missing[0]
+        elsewhere = self.s.index.find_rooms(name) if scope else []
+        if elsewhere:
+            props = sorted({r.property_name for r in elsewhere})
+            return _question(
+                f"Room {name} isn't at {scope.name if scope else ''}, but exists at {', '.join(props)}. "
+                "Did you mean one of these? Nothing was changed.",
+                [(p, rerun(replace(target, rooms=(name,), room_range=None, property_name=p))) for p in props[:MAX_CHOICES]],
+            )
+        close = self.s.index.suggest_rooms(name, pid, limit=4)
+        if close:
+            return _question(
+                f"I can't find room {name}{where}. Did you mean:",
+                [(f"{r.room_name} ({r.property_name})",
+                  rerun(replace(target, rooms=(r.room_name,), room_range=None, property_name=r.property_name)))
+                 for r in close],
+            )
+        return Reply(headline=f"I can't find room {name}{where}. Nothing was changed.", kind=ReplyKind.ERROR,
+                     notes=["Type `rooms` to list rooms, or `sync` if it was added in the last minutes."])
+
+    async def _refresh(self, scope: PropertyRef | None) -> bool:
+        """Refresh the index once per request (rooms get added outside the bot); True if it ran."""
+        if self._refreshed:
+            return False
+        self._refreshed = True
+        try:
+            if scope is not None:
+                await refresh_property(self.s.index, self.s.asp, scope.id)
+            else:
+                await full_sync(self.s.index, self.s.asp, self.s.organization_id,
+                                concurrency=self.s.config.bot.sync_concurrency,
+                                property_meta=property_meta(self.s))
+        except Exception:  # a failed refresh still lets us answer from what we have
+            return False
+        return True
+
+
+def property_meta(s: Services) -> Callable[[str, str], tuple[str, str]]:
+    """Country and timezone of a property from bot.toml (by name or id), else the region's default."""
+
+    def meta(property_id: str, name: str) -> tuple[str, str]:
+        conf = s.config.property_named(name) or s.config.property_named(property_id)
+        if conf is None:
+            return s.default_country, "UTC"
+        return conf.country or s.default_country, conf.timezone
+
+    return meta

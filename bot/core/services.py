@@ -1,0 +1,60 @@
+"""What the command handlers use: the index, the API client, the catalog, configuration, audit and time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.clock import Clock
+from bot.core.access import Access
+from bot.core.audit import AuditLog
+from bot.core.pending import PendingStore
+from bot.core.replies import Reply
+from bot.index.catalog import StationCatalog
+from bot.index.lookup import Index
+from bot.settings import BotConfig
+
+log = logging.getLogger("bot.core")
+
+
+class HealthDesk(Protocol):
+    """Device-health answers (the health package); the core only routes to it."""
+
+    async def offline(self, property_id: str | None) -> Reply: ...
+    async def room_devices(self, room_ids: list[str]) -> Reply: ...
+    async def history(self, subject: str, property_id: str | None, days: int) -> Reply: ...
+    async def flapping(self, hours: int) -> Reply: ...
+    async def uptime(self, property_id: str | None, days: int) -> Reply: ...
+    async def digest(self, property_id: str) -> Reply: ...
+    async def refresh(self) -> Reply: ...
+
+
+@dataclass
+class RetryState:
+    """The failures of a user's last bulk run, for `retry failed`."""
+
+    command_text: str
+    rerun: Callable[[list[str]], Awaitable[Reply]]
+    failed_room_ids: list[str]
+
+
+@dataclass
+class Services:
+    index: Index
+    asp: Any  # bot.clients.asp.AspClient (Any keeps fakes easy in tests)
+    catalog: StationCatalog
+    config: BotConfig
+    access: Access
+    audit: AuditLog
+    clock: Clock
+    organization_id: str
+    default_country: str = "US"
+    health: HealthDesk | None = None
+    pending: PendingStore = field(default_factory=PendingStore)
+    retries: dict[str, RetryState] = field(default_factory=dict)
+
+    @property
+    def deadline(self) -> float:
+        return self.config.bot.command_deadline_seconds

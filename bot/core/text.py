@@ -1,0 +1,49 @@
+"""Cleaning what staff type before it is matched: mentions, politeness, arrows, trailing punctuation."""
+
+from __future__ import annotations
+
+import re
+
+_MENTION = re.compile(r"^\s*(?:<@[A-Z0-9]+(?:\|[^>]*)?>|@\w+|<at>[^<]*</at>)[\s,:]*")
+_ARROWS = re.compile(r"\s*(?:->|=>|→|⇒|⟶|—>|–>|-->|>>)\s*")
+_LEADING_POLITE = re.compile(
+    r"^(?:(?:hey|hi|hello|ok|okay)(?:\s+bot)?[\s,]+)?"
+    r"(?:(?:please|pls|plz|kindly)\s+|(?:can|could|would|will)\s+you\s+(?:please\s+)?"
+    r"|i(?:'d| would)\s+like\s+(?:you\s+)?to\s+|i\s+(?:want|need)\s+(?:you\s+)?to\s+)*",
+    re.IGNORECASE,
+)
+_TRAILING_POLITE = re.compile(
+    r"(?:[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|ty|asap|now))+\s*$", re.IGNORECASE
+)
+_TRAILING_PUNCT = re.compile(r"[\s.!?;,]+$")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " "})
+
+
+def clean(text: str) -> str:
+    """Return the message with the noise around the request removed, case kept (names keep their case)."""
+    cleaned = text.translate(_QUOTES)
+    cleaned = _MENTION.sub("", cleaned)
+    cleaned = _ARROWS.sub(" -> ", cleaned)
+    cleaned = " ".join(cleaned.split())
+    previous = None
+    while previous != cleaned:
+        previous = cleaned
+        cleaned = _TRAILING_PUNCT.sub("", cleaned)
+        cleaned = _TRAILING_POLITE.sub("", cleaned)
+        cleaned = _LEADING_POLITE.sub("", cleaned).strip()
+    return cleaned
+
+
+_PREVIEW_PREFIX = re.compile(r"^(?:preview|dry[\s-]?run|what\s+if\s+(?:i|we)|simulate)\s*[:,-]?\s+", re.I)
+_PREVIEW_SUFFIX = re.compile(
+    r"\s*(?:\(\s*dry[\s-]?run\s*\)|--dry-run|[\s,-]+(?:as\s+a\s+)?dry[\s-]?run(?:\s+only)?"
+    r"|[\s,-]+preview(?:\s+only)?|[\s,-]+just\s+preview)$",
+    re.I,
+)
+
+
+def split_preview(text: str) -> tuple[str, bool]:
+    """Strip a `preview …` prefix or `… dry run` suffix; say whether one was there."""
+    stripped = _PREVIEW_PREFIX.sub("", text)
+    stripped = _PREVIEW_SUFFIX.sub("", stripped)
+    return stripped.strip(), stripped != text

@@ -1,0 +1,68 @@
+"""`bot demo`: the sandbox with the demo world inside this process, an index synced from it, a console."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.runtime import Runtime, build_runtime
+from bot.sandbox.demo import DEMO_WORLD_PATH
+from bot.sandbox.server import SandboxServer
+from bot.sandbox.world import load_world
+from bot.settings import BotConfig, PropertyConfig, RolesConfig, Settings
+
+DEMO_USER = "demo-admin"
+DEMO_CHANNEL = "front-desk"
+
+GREETING_EXAMPLES = [
+    ("set room 204 station jazz", "this console is Harbor View Seattle's front desk"),
+    ("what's playing in 204 at Rive Gauche Paris", "any hotel, by name"),
+    ("set all rooms at Lakeside Chicago to classic rock", "asks before touching 100+ rooms"),
+    ("offline devices", "what is down right now, since when"),
+    ("help", "everything else"),
+]
+
+
+def demo_config(world_path: Path) -> BotConfig:
+    world = load_world(world_path)
+    properties = [
+        PropertyConfig(
+            name=p.name, country=p.country, timezone=p.timezone,
+            channels=[DEMO_CHANNEL] if i == 0 else [], digest_channel=f"ops-{i}",
+        )
+        for i, p in enumerate(world.properties)
+    ]
+    return BotConfig(properties=properties, roles=RolesConfig(admin=[DEMO_USER], front_desk=["*"]))
+
+
+@asynccontextmanager
+async def demo_runtime(
+    world_path: Path = DEMO_WORLD_PATH, *, db_dir: Path | None = None, latency_ms: float = 0.0
+) -> AsyncIterator[tuple[Runtime, SandboxServer]]:
+    """Start the sandbox, build the bot against it over real HTTP, sync; stop everything afterwards."""
+    from bot.sandbox.faults import Faults
+
+    world = load_world(world_path)
+    server = SandboxServer(world, Faults(latency_ms=latency_ms))
+    url = server.start()
+    lwa = world.lwa.clients[0]
+    # Alexa for Business is served by the same sandbox; it wants signed requests, so sign with fake keys.
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "AKIDEXAMPLEDEMO")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "demo-secret-key")
+    with tempfile.TemporaryDirectory(prefix="bot-demo-") as tmp:
+        settings = Settings.model_validate({
+            "ASP_API_URL": url, "LWA_TOKEN_URL": f"{url}/auth/o2/token",
+            "ASP_ORGANIZATION_ID": world.organization.id, "LWA_CLIENT_ID": lwa.client_id,
+            "LWA_CLIENT_SECRET": lwa.client_secret, "LWA_REFRESH_TOKEN": lwa.refresh_tokens[0],
+            "BOT_DB_PATH": str((db_dir or Path(tmp)) / "demo.db"), "A4B_ENDPOINT_URL": url,
+        })
+        runtime = await build_runtime(settings, demo_config(world_path), local_admin=DEMO_USER)
+        try:
+            await runtime.sync()
+            yield runtime, server
+        finally:
+            await runtime.aclose()
+            server.stop()

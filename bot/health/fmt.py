@@ -1,0 +1,25 @@
+"""How times and durations read in health replies (always in the property's timezone)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+
+def local_time(epoch: float, zone: ZoneInfo) -> str:
+    return datetime.fromtimestamp(epoch, UTC).astimezone(zone).strftime("%a %d %b %H:%M %Z")
+
+
+def duration(seconds: float) -> str:
+    minutes = int(max(0.0, seconds) // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {mins} min"
+    return f"{mins} min"
+
+
+def percent(value: float) -> str:
+    return f"{value:.1f}%"

@@ -1,0 +1,267 @@
+"""The device tables, in the same SQLite file as the hierarchy index (sqlite-utils, raw SQL on hot
+paths). Times are stored as epoch seconds (REAL) so range queries and arithmetic stay cheap.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.health.timeline import History
+
+DEVICE_COLUMNS = (
+    "arn",
+    "serial",
+    "name",
+    "type",
+    "status",
+    "connection",
+    "room_name_a4b",
+    "property_id",
+    "room_id",
+    "room_name",
+    "last_changed",
+    "refreshed_at",
+)
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    arn: str
+    serial: str
+    name: str
+    type: str
+    status: str
+    connection: str
+    room_name_a4b: str | None
+    property_id: str | None
+    room_id: str | None
+    room_name: str | None
+    last_changed: float
+    refreshed_at: float
+
+    @property
+    def placed(self) -> bool:
+        return self.room_id is not None
+
+    @property
+    def where(self) -> str:
+        """The room for people: the ASP room name, else the A4B room name marked unplaced."""
+        if self.room_id is not None and self.room_name:
+            return self.room_name
+        return f"unplaced ({self.room_name_a4b or 'no A4B room'})"
+
+
+def ts(when: datetime) -> float:
+    return when.timestamp()
+
+
+def dt(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+class HealthStore:
+    """Devices, their connection events and the record of digests sent."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.ensure_schema()
+
+    @classmethod
+    def open(cls, path: str) -> HealthStore:
+        return cls(sqlite_utils.Database(path))
+
+    def ensure_schema(self) -> None:
+        """Create the tables and indexes if missing (safe to run on every start)."""
+        self.db.table("devices").create(
+            {
+                "arn": str,
+                "serial": str,
+                "name": str,
+                "type": str,
+                "status": str,
+                "connection": str,
+                "room_name_a4b": str,
+                "property_id": str,
+                "room_id": str,
+                "room_name": str,
+                "last_changed": float,
+                "refreshed_at": float,
+            },
+            pk="arn",
+            if_not_exists=True,
+        )
+        self.db.table("device_events").create(
+            {"arn": str, "type": str, "value": str, "ts": float}, if_not_exists=True
+        )
+        self.db.table("digests_sent").create(
+            {
+                "property_id": str,
+                "local_date": str,
+                "sent_at": float,
+                "channel": str,
+                "state": str,
+                "summary": str,
+            },
+            pk=("property_id", "local_date"),
+            if_not_exists=True,
+        )
+        self.db.table("device_events").create_index(
+            ["arn", "type", "value", "ts"], unique=True, if_not_exists=True
+        )
+        self.db.table("device_events").create_index(["ts"], if_not_exists=True)
+        self.db.table("devices").create_index(["property_id"], if_not_exists=True)
+
+    # -- devices ---------------------------------------------------------------------------------
+    def devices(self, property_id: str | None = None) -> list[DeviceRow]:
+        sql = f"select {', '.join(DEVICE_COLUMNS)} from devices"
+        args: tuple[Any, ...] = ()
+        if property_id is not None:
+            sql += " where property_id = ?"
+            args = (property_id,)
+        return [DeviceRow(*row) for row in self.db.execute(sql + " order by arn", args)]
+
+    def upsert_devices(self, rows: Sequence[DeviceRow]) -> None:
+        marks = ", ".join("?" for _ in DEVICE_COLUMNS)
+        with self.db.conn:
+            self.db.conn.executemany(
+                f"insert or replace into devices ({', '.join(DEVICE_COLUMNS)}) values ({marks})",
+                [tuple(getattr(r, c) for c in DEVICE_COLUMNS) for r in rows],
+            )
+
+    def delete_devices(self, arns: Iterable[str]) -> None:
+        with self.db.conn:
+            self.db.conn.executemany("delete from devices where arn = ?", [(a,) for a in arns])
+
+    # -- events ----------------------------------------------------------------------------------
+    def add_events(self, rows: Iterable[tuple[str, str, str, float]]) -> int:
+        """Insert (arn, type, value, ts) rows, skipping stored ones; returns how many were new."""
+        with self.db.conn:
+            before = self.db.conn.total_changes
+            self.db.conn.executemany(
+                "insert or ignore into device_events (arn, type, value, ts) values (?, ?, ?, ?)",
+                list(rows),
+            )
+            return int(self.db.conn.total_changes - before)
+
+    def latest_event_ts(self) -> dict[str, float]:
+        rows = self.db.execute("select arn, max(ts) from device_events group by arn")
+        return {arn: float(latest) for arn, latest in rows}
+
+    def connection_events(
+        self, since: float | None = None, arns: Sequence[str] | None = None
+    ) -> dict[str, list[tuple[float, str]]]:
+        """CONNECTION_STATUS events per device, oldest first."""
+        sql = "select arn, ts, value from device_events where type = 'CONNECTION_STATUS'"
+        args: list[Any] = []
+        if since is not None:
+            sql += " and ts >= ?"
+            args.append(since)
+        if arns is not None:
+            sql += f" and arn in ({', '.join('?' for _ in arns)})"
+            args.extend(arns)
+        out: dict[str, list[tuple[float, str]]] = defaultdict(list)
+        for arn, when, value in self.db.execute(sql + " order by arn, ts", args):
+            out[arn].append((when, value))
+        return out
+
+    def histories(
+        self, devices: Sequence[DeviceRow], since: float | None = None
+    ) -> dict[str, History]:
+        """Each device's history. When the events lag its current status, the change is placed at
+        `last_changed` (when a refresh first saw it) so the timeline ends in the right state."""
+        wanted = None if len(devices) > 500 else [d.arn for d in devices]
+        events = self.connection_events(since, wanted)
+        out: dict[str, History] = {}
+        for device in devices:
+            own = events.get(device.arn, [])
+            lagging = device.connection in ("ONLINE", "OFFLINE") and (
+                not own or own[-1][1] != device.connection
+            )
+            if lagging and (own or since is None or device.last_changed >= since):
+                seen_at = max(device.last_changed, own[-1][0]) if own else device.last_changed
+                own = [*own, (seen_at, device.connection)]
+            out[device.arn] = History(own, device.connection)
+        return out
+
+    def device_events(self, arns: Sequence[str], since: float) -> list[tuple[str, str, str, float]]:
+        """All events (both types) of these devices since a time, oldest first."""
+        if not arns:
+            return []
+        marks = ", ".join("?" for _ in arns)
+        return list(
+            self.db.execute(
+                f"select arn, type, value, ts from device_events where ts >= ? and arn in ({marks})"
+                " order by ts, arn",
+                [since, *arns],
+            )
+        )
+
+    # -- digests ---------------------------------------------------------------------------------
+    def claim_digest(self, property_id: str, local_date: str, channel: str, now: float) -> bool:
+        """Reserve the (property, local day) slot before posting; False if it was taken already.
+
+        Claiming first makes a crash mid-post leave the slot taken, so a restart never posts twice
+        (at-most-once beats a duplicate in a staff channel).
+        """
+        with self.db.conn:
+            cursor = self.db.conn.execute(
+                "insert or ignore into digests_sent (property_id, local_date, sent_at, channel, "
+                "state, summary) values (?, ?, ?, ?, 'sending', '{}')",
+                (property_id, local_date, now, channel),
+            )
+            return cursor.rowcount == 1
+
+    def finish_digest(
+        self, property_id: str, local_date: str, now: float, summary: dict[str, Any]
+    ) -> None:
+        with self.db.conn:
+            self.db.conn.execute(
+                "update digests_sent set state = 'sent', sent_at = ?, summary = ? "
+                "where property_id = ? and local_date = ?",
+                (now, json.dumps(summary, sort_keys=True), property_id, local_date),
+            )
+
+    def release_digest(self, property_id: str, local_date: str) -> None:
+        """Undo a claim whose post failed, so the next run may try again."""
+        with self.db.conn:
+            self.db.conn.execute(
+                "delete from digests_sent where property_id = ? and local_date = ? "
+                "and state = 'sending'",
+                (property_id, local_date),
+            )
+
+    def digest_record(self, property_id: str, local_date: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "select sent_at, channel, state, summary from digests_sent "
+            "where property_id = ? and local_date = ?",
+            (property_id, local_date),
+        ).fetchone()
+        if row is None:
+            return None
+        return {
+            "sent_at": row[0],
+            "channel": row[1],
+            "state": row[2],
+            "summary": json.loads(row[3]),
+        }
+
+    def last_digest_at(self, property_id: str, before: float) -> float | None:
+        row = self.db.execute(
+            "select max(sent_at) from digests_sent where property_id = ? and state = 'sent' "
+            "and sent_at < ?",
+            (property_id, before),
+        ).fetchone()
+        return None if row is None or row[0] is None else float(row[0])
+
+    def digests_sent_count(self, property_id: str) -> int:
+        row = self.db.execute(
+            "select count(*) from digests_sent where property_id = ?", (property_id,)
+        ).fetchone()
+        return int(row[0])

@@ -1,0 +1,549 @@
+"""Room, room type and property lookups over the index, and the writes that keep it current.
+
+Hot paths (find_rooms, room, find_room_types) are single indexed SQL statements on the
+raw connection; fuzzy matching (rapidfuzz) runs only after a miss, over the narrowest scope first,
+from a cache of names that any write invalidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+from rapidfuzz import fuzz, process
+from sqlite_utils import Database
+
+from bot.clock import Clock, SystemClock
+from bot.index.db import open_index
+from bot.index.normalize import normalize_name, normalize_room_name
+
+DEFAULT_COUNTRY: Final = "US"
+DEFAULT_TIMEZONE: Final = "UTC"
+SUGGEST_CUTOFF: Final = 60.0
+PROPERTY_FUZZY_THRESHOLD: Final = 85.0
+PROPERTY_FUZZY_MARGIN: Final = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyRef:
+    id: str
+    name: str
+    organization_id: str | None
+    country: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomTypeRef:
+    id: str
+    name: str
+    property_id: str
+    property_name: str
+    country: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomRef:
+    room_id: str
+    room_name: str
+    room_type_id: str
+    room_type_name: str
+    property_id: str
+    property_name: str
+    country: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexCounts:
+    properties: int
+    room_types: int
+    rooms: int
+
+
+_PROPERTY_SQL: Final = "SELECT id, name, organization_id, country, timezone FROM properties"
+_ROOM_TYPE_SQL: Final = (
+    "SELECT t.id, t.name, t.property_id, p.name, p.country, p.timezone"
+    " FROM room_types t JOIN properties p ON p.id = t.property_id"
+)
+_ROOM_SQL: Final = (
+    "SELECT r.id, r.name, r.room_type_id, t.name, r.property_id, p.name, p.country, p.timezone"
+    " FROM rooms r JOIN room_types t ON t.id = r.room_type_id"
+    " JOIN properties p ON p.id = r.property_id"
+)
+_ROOM_ORDER: Final = " ORDER BY p.name, r.name, r.id"
+_INSERT_ROOM_TYPE: Final = (
+    "INSERT OR REPLACE INTO room_types (id, property_id, name, name_norm) VALUES (?, ?, ?, ?)"
+)
+_INSERT_ROOM: Final = (
+    "INSERT OR REPLACE INTO rooms (id, name, name_norm, room_type_id, property_id)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def _property(row: Sequence[Any]) -> PropertyRef:
+    return PropertyRef(*row)
+
+
+def _room_type(row: Sequence[Any]) -> RoomTypeRef:
+    return RoomTypeRef(*row)
+
+
+def _room(row: Sequence[Any]) -> RoomRef:
+    return RoomRef(*row)
+
+
+class Index:
+    """The cached hierarchy. Not thread-safe for writes: one writer (the bot's event loop) at a
+    time.
+    """
+
+    def __init__(
+        self, db: Database | str | Path = ":memory:", *, clock: Clock | None = None
+    ) -> None:
+        self.db = db if isinstance(db, Database) else open_index(db)
+        self.conn = self.db.conn
+        self.clock: Clock = clock or SystemClock()
+        self._version = 0
+        self._name_cache: dict[
+            tuple[str, str | None], tuple[int, dict[str, list[str]], list[str]]
+        ] = {}
+
+    # ---- properties
+    # ------------------------------------------------------------------------------------
+
+    def properties(self) -> list[PropertyRef]:
+        rows = self.conn.execute(_PROPERTY_SQL + " ORDER BY name, id").fetchall()
+        return [_property(r) for r in rows]
+
+    def property(self, property_id: str) -> PropertyRef | None:
+        row = self.conn.execute(_PROPERTY_SQL + " WHERE id = ?", (property_id,)).fetchone()
+        return _property(row) if row else None
+
+    def find_properties(self, name: str) -> list[PropertyRef]:
+        """By id or exact name, then normalised name, then name prefix ("Harbor View"), then whole
+        words ("Seattle"), then a clear typo. Several results mean the caller must ask which."""
+        text = name.strip()
+        for sql in (" WHERE id = ?", " WHERE name = ?"):
+            rows = self.conn.execute(_PROPERTY_SQL + sql + " ORDER BY name, id", (text,)).fetchall()
+            if rows:
+                return [_property(r) for r in rows]
+        key = normalize_name(text)
+        if not key:
+            return []
+        rows = self.conn.execute(
+            _PROPERTY_SQL + " WHERE name_norm = ? ORDER BY name, id", (key,)
+        ).fetchall()
+        if rows:
+            return [_property(r) for r in rows]
+        everything = self.properties()
+        norms = [(normalize_name(p.name), p) for p in everything]
+        prefixed = [p for n, p in norms if n.startswith(key)]
+        if prefixed:
+            return prefixed
+        worded = [p for n, p in norms if f" {key} " in f" {n} "]
+        if worded:
+            return worded
+        scored = process.extract(
+            key, [n for n, _ in norms], scorer=fuzz.WRatio, limit=2, score_cutoff=SUGGEST_CUTOFF
+        )
+        if (
+            scored
+            and scored[0][1] >= PROPERTY_FUZZY_THRESHOLD
+            and (len(scored) == 1 or scored[0][1] - scored[1][1] >= PROPERTY_FUZZY_MARGIN)
+        ):
+            return [norms[scored[0][2]][1]]
+        return []
+
+    def suggest_properties(self, name: str, limit: int = 5) -> list[PropertyRef]:
+        everything = self.properties()
+        scored = process.extract(
+            normalize_name(name),
+            [normalize_name(p.name) for p in everything],
+            scorer=fuzz.WRatio,
+            limit=limit,
+            score_cutoff=SUGGEST_CUTOFF,
+        )
+        return [everything[i] for _, _, i in scored]
+
+    # ---- room types
+    # --------------------------------------------------------------------------------------
+
+    def room_types(self, property_id: str) -> list[RoomTypeRef]:
+        rows = self.conn.execute(
+            _ROOM_TYPE_SQL + " WHERE t.property_id = ? ORDER BY t.name, t.id", (property_id,)
+        ).fetchall()
+        return [_room_type(r) for r in rows]
+
+    def room_type(self, room_type_id: str) -> RoomTypeRef | None:
+        row = self.conn.execute(_ROOM_TYPE_SQL + " WHERE t.id = ?", (room_type_id,)).fetchone()
+        return _room_type(row) if row else None
+
+    def find_room_types(self, name: str, property_id: str | None = None) -> list[RoomTypeRef]:
+        """Exact name (or id), then normalised name; one per property it exists in."""
+        text = name.strip()
+        scope, params = self._scope("t", property_id)
+        for where, value in (("t.name = ?", text), ("t.id = ?", text), ("t.name_norm = ?", None)):
+            if value is None:
+                value = normalize_name(text)
+                if not value:
+                    return []
+            rows = self.conn.execute(
+                _ROOM_TYPE_SQL + f" WHERE {where}{scope} ORDER BY p.name, t.name, t.id",
+                (value, *params),
+            ).fetchall()
+            if rows:
+                return [_room_type(r) for r in rows]
+        return []
+
+    def suggest_room_types(
+        self, name: str, property_id: str | None = None, limit: int = 5
+    ) -> list[RoomTypeRef]:
+        key = normalize_name(name)
+        ids = self._suggest("room_types", key, property_id, limit, fuzz.WRatio)
+        if not ids and property_id is not None:
+            ids = self._suggest("room_types", key, None, limit, fuzz.WRatio)
+        found = (self.room_type(i) for i in ids)
+        return [r for r in found if r is not None]
+
+    # ---- rooms
+    # ----------------------------------------------------------------------------------------
+
+    def room(self, room_id: str) -> RoomRef | None:
+        row = self.conn.execute(_ROOM_SQL + " WHERE r.id = ?", (room_id,)).fetchone()
+        return _room(row) if row else None
+
+    def find_rooms(self, name: str, property_id: str | None = None) -> list[RoomRef]:
+        """Exact name, then normalised ("Rm 204", "#204" -> "204"), then the room (unit) id.
+
+        A name that exists in several properties gives one RoomRef each: the caller reports
+        ambiguity.
+        """
+        text = name.strip()
+        scope, params = self._scope("r", property_id)
+        rows = self.conn.execute(
+            _ROOM_SQL + " WHERE r.name = ?" + scope + _ROOM_ORDER, (text, *params)
+        ).fetchall()
+        if not rows:
+            rows = self.conn.execute(
+                _ROOM_SQL + " WHERE r.name_norm = ?" + scope + _ROOM_ORDER,
+                (normalize_room_name(text), *params),
+            ).fetchall()
+        if not rows:
+            rows = self.conn.execute(
+                _ROOM_SQL + " WHERE r.id = ?" + scope + _ROOM_ORDER, (text, *params)
+            ).fetchall()
+        return [_room(r) for r in rows]
+
+    def suggest_rooms(
+        self, name: str, property_id: str | None = None, limit: int = 5
+    ) -> list[RoomRef]:
+        """Close room names, for a lookup that missed: the property first, the whole index
+        if none there.
+        """
+        key = normalize_room_name(name)
+        ids = self._suggest("rooms", key, property_id, limit, fuzz.ratio)
+        if not ids and property_id is not None:
+            ids = self._suggest("rooms", key, None, limit, fuzz.ratio)
+        found = (self.room(i) for i in ids)
+        return [r for r in found if r is not None]
+
+    def rooms_of_room_type(self, room_type_id: str) -> list[RoomRef]:
+        rows = self.conn.execute(
+            _ROOM_SQL + " WHERE r.room_type_id = ?" + _ROOM_ORDER, (room_type_id,)
+        ).fetchall()
+        return [_room(r) for r in rows]
+
+    def rooms_of_property(self, property_id: str) -> list[RoomRef]:
+        rows = self.conn.execute(
+            _ROOM_SQL + " WHERE r.property_id = ?" + _ROOM_ORDER, (property_id,)
+        ).fetchall()
+        return [_room(r) for r in rows]
+
+    # ---- state
+    # ----------------------------------------------------------------------------------------
+
+    def counts(self, property_id: str | None = None) -> IndexCounts:
+        if property_id is None:
+            row = self.conn.execute(
+                "SELECT (SELECT count(*) FROM properties), (SELECT count(*) FROM room_types),"
+                " (SELECT count(*) FROM rooms)"
+            ).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT (SELECT count(*) FROM properties WHERE id = ?),"
+                " (SELECT count(*) FROM room_types WHERE property_id = ?),"
+                " (SELECT count(*) FROM rooms WHERE property_id = ?)",
+                (property_id, property_id, property_id),
+            ).fetchone()
+        return IndexCounts(*row)
+
+    def is_loaded(self) -> bool:
+        """True once a full sync of an organization has completed."""
+        row = self.conn.execute(
+            "SELECT 1 FROM sync_state WHERE scope LIKE 'org:%' LIMIT 1"
+        ).fetchone()
+        return row is not None
+
+    def synced_at(self, scope: str) -> datetime | None:
+        row = self.conn.execute(
+            "SELECT synced_at FROM sync_state WHERE scope = ?", (scope,)
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
+    def mark_synced(self, scope: str, items: int) -> None:
+        with self.conn:
+            self._mark(scope, items)
+
+    # ---- writes (sync, and the conversation core after a change)
+    # ----------------------------------------
+
+    def upsert_property(
+        self,
+        property_id: str,
+        name: str,
+        *,
+        organization_id: str | None = None,
+        country: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        """Insert or update; unspecified organization, country and timezone keep their
+        stored values.
+        """
+        with self.conn:
+            self._upsert_property(property_id, name, organization_id, country, timezone)
+        self._changed()
+
+    def upsert_room_type(self, room_type_id: str, name: str, property_id: str) -> None:
+        with self.conn:
+            self.conn.execute(
+                _INSERT_ROOM_TYPE, (room_type_id, property_id, name, normalize_name(name))
+            )
+            # A room type moved or re-created under another id keeps its rooms consistent.
+            self.conn.execute(
+                "UPDATE rooms SET property_id = ? WHERE room_type_id = ?",
+                (property_id, room_type_id),
+            )
+        self._changed()
+
+    def upsert_room(
+        self, room_id: str, name: str, room_type_id: str, property_id: str | None = None
+    ) -> None:
+        """Insert or update a room; its property defaults to its room type's (KeyError if
+        unknown).
+        """
+        if property_id is None:
+            row = self.conn.execute(
+                "SELECT property_id FROM room_types WHERE id = ?", (room_type_id,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(f"room type {room_type_id} is not in the index")
+            property_id = str(row[0])
+        with self.conn:
+            self.conn.execute(
+                _INSERT_ROOM,
+                (room_id, name, normalize_room_name(name), room_type_id, property_id),
+            )
+        self._changed()
+
+    def delete_property(self, property_id: str) -> bool:
+        """Remove a property with its room types and rooms. False when it was not there."""
+        with self.conn:
+            found = self._delete_property(property_id)
+        self._changed()
+        return found
+
+    def delete_room_type(self, room_type_id: str) -> bool:
+        with self.conn:
+            self.conn.execute("DELETE FROM rooms WHERE room_type_id = ?", (room_type_id,))
+            self.conn.execute(
+                "DELETE FROM sync_state WHERE scope = ?", (f"room_type:{room_type_id}",)
+            )
+            found = self.conn.execute(
+                "DELETE FROM room_types WHERE id = ?", (room_type_id,)
+            ).rowcount
+        self._changed()
+        return found > 0
+
+    def delete_room(self, room_id: str) -> bool:
+        with self.conn:
+            found = self.conn.execute("DELETE FROM rooms WHERE id = ?", (room_id,)).rowcount
+        self._changed()
+        return found > 0
+
+    def rename_property(self, property_id: str, name: str) -> bool:
+        return self._rename("properties", property_id, name, normalize_name(name))
+
+    def rename_room_type(self, room_type_id: str, name: str) -> bool:
+        return self._rename("room_types", room_type_id, name, normalize_name(name))
+
+    def rename_room(self, room_id: str, name: str) -> bool:
+        return self._rename("rooms", room_id, name, normalize_room_name(name))
+
+    # ---- bulk writes for sync
+    # ---------------------------------------------------------------------------
+
+    def replace_property(
+        self,
+        property_id: str,
+        name: str,
+        *,
+        organization_id: str | None,
+        country: str | None,
+        timezone: str | None,
+        room_types: Iterable[tuple[str, str]],
+        rooms: Iterable[tuple[str, str, str]],
+    ) -> int:
+        """Swap in a property's whole content in one transaction: (room type id, name) pairs and
+        (room id, name, room type id) triples. Rooms gone upstream disappear. Returns the room
+        count."""
+        room_rows = [(i, n, normalize_room_name(n), t, property_id) for i, n, t in rooms]
+        with self.conn:
+            self._upsert_property(property_id, name, organization_id, country, timezone)
+            self.conn.execute("DELETE FROM rooms WHERE property_id = ?", (property_id,))
+            self.conn.execute("DELETE FROM room_types WHERE property_id = ?", (property_id,))
+            self.conn.executemany(
+                _INSERT_ROOM_TYPE, [(i, property_id, n, normalize_name(n)) for i, n in room_types]
+            )
+            self.conn.executemany(_INSERT_ROOM, room_rows)
+            self._mark(f"property:{property_id}", len(room_rows))
+        self._changed()
+        return len(room_rows)
+
+    def replace_room_type_rooms(self, room_type_id: str, rooms: Iterable[tuple[str, str]]) -> int:
+        """Swap in one room type's rooms, (room id, name) pairs, in one transaction."""
+        row = self.conn.execute(
+            "SELECT property_id FROM room_types WHERE id = ?", (room_type_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"room type {room_type_id} is not in the index")
+        property_id = str(row[0])
+        room_rows = [(i, n, normalize_room_name(n), room_type_id, property_id) for i, n in rooms]
+        with self.conn:
+            self.conn.execute("DELETE FROM rooms WHERE room_type_id = ?", (room_type_id,))
+            self.conn.executemany(_INSERT_ROOM, room_rows)
+            self._mark(f"room_type:{room_type_id}", len(room_rows))
+        self._changed()
+        return len(room_rows)
+
+    def retain_properties(self, organization_id: str, keep: Iterable[str]) -> list[str]:
+        """Drop the organization's properties (and unowned ones) not in `keep`; returns the
+        dropped ids.
+        """
+        kept = set(keep)
+        rows = self.conn.execute(
+            "SELECT id FROM properties WHERE organization_id = ? OR organization_id IS NULL",
+            (organization_id,),
+        ).fetchall()
+        gone = [str(r[0]) for r in rows if r[0] not in kept]
+        with self.conn:
+            for property_id in gone:
+                self._delete_property(property_id)
+        self._changed()
+        return gone
+
+    # ---- internals
+    # ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _scope(alias: str, property_id: str | None) -> tuple[str, tuple[str, ...]]:
+        if property_id is None:
+            return "", ()
+        return f" AND {alias}.property_id = ?", (property_id,)
+
+    def _changed(self) -> None:
+        self._version += 1
+
+    def _mark(self, scope: str, items: int) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO sync_state (scope, synced_at, items) VALUES (?, ?, ?)",
+            (scope, self.clock.now().isoformat(), items),
+        )
+
+    def _upsert_property(
+        self,
+        property_id: str,
+        name: str,
+        organization_id: str | None,
+        country: str | None,
+        timezone: str | None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO properties (id, name, name_norm, organization_id, country, timezone)"
+            " VALUES (?1, ?2, ?3, ?4, coalesce(?5, ?7), coalesce(?6, ?8))"
+            " ON CONFLICT (id) DO UPDATE SET name = ?2, name_norm = ?3,"
+            " organization_id = coalesce(?4, organization_id),"
+            " country = coalesce(?5, country), timezone = coalesce(?6, timezone)",
+            (
+                property_id,
+                name,
+                normalize_name(name),
+                organization_id,
+                country,
+                timezone,
+                DEFAULT_COUNTRY,
+                DEFAULT_TIMEZONE,
+            ),
+        )
+
+    def _delete_property(self, property_id: str) -> bool:
+        room_types = [
+            str(r[0])
+            for r in self.conn.execute(
+                "SELECT id FROM room_types WHERE property_id = ?", (property_id,)
+            ).fetchall()
+        ]
+        self.conn.execute("DELETE FROM rooms WHERE property_id = ?", (property_id,))
+        self.conn.execute("DELETE FROM room_types WHERE property_id = ?", (property_id,))
+        self.conn.executemany(
+            "DELETE FROM sync_state WHERE scope = ?",
+            [(f"room_type:{t}",) for t in room_types] + [(f"property:{property_id}",)],
+        )
+        return self.conn.execute("DELETE FROM properties WHERE id = ?", (property_id,)).rowcount > 0
+
+    def _rename(self, table: str, row_id: str, name: str, name_norm: str) -> bool:
+        with self.conn:
+            found = self.conn.execute(
+                f"UPDATE {table} SET name = ?, name_norm = ? WHERE id = ?",
+                (name, name_norm, row_id),
+            ).rowcount
+        self._changed()
+        return found > 0
+
+    def _names(self, table: str, property_id: str | None) -> tuple[dict[str, list[str]], list[str]]:
+        """name_norm -> ids in scope, and the names as a list, cached until the next write."""
+        cache_key = (table, property_id)
+        cached = self._name_cache.get(cache_key)
+        if cached is not None and cached[0] == self._version:
+            return cached[1], cached[2]
+        sql = f"SELECT name_norm, id FROM {table}"
+        params: tuple[str, ...] = ()
+        if property_id is not None:
+            sql += " WHERE property_id = ?"
+            params = (property_id,)
+        names: dict[str, list[str]] = {}
+        for name_norm, row_id in self.conn.execute(sql, params):
+            names.setdefault(name_norm, []).append(row_id)
+        if len(self._name_cache) > 64:
+            self._name_cache.clear()
+        choices = list(names)
+        self._name_cache[cache_key] = (self._version, names, choices)
+        return names, choices
+
+    def _suggest(
+        self, table: str, key: str, property_id: str | None, limit: int, scorer: Any
+    ) -> list[str]:
+        if not key:
+            return []
+        names, choices = self._names(table, property_id)
+        scored = process.extract(
+            key, choices, scorer=scorer, limit=limit, score_cutoff=SUGGEST_CUTOFF
+        )
+        ids: list[str] = []
+        for name, _, _ in scored:
+            ids.extend(names[name])
+        return ids[:limit]

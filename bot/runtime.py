@@ -1,0 +1,127 @@
+"""Wiring: settings → clients, index, health desk and engine. The one place that builds the bot."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from bot.clients.asp import AspClient
+from bot.clients.lwa import LwaAuth
+from bot.clock import Clock, SystemClock
+from bot.core.access import Access
+from bot.core.audit import AuditLog
+from bot.core.engine import Engine
+from bot.core.resolve import property_meta
+from bot.core.services import Services
+from bot.index.catalog import default_catalog
+from bot.index.db import open_index
+from bot.index.lookup import Index
+from bot.index.sync import SyncReport, full_sync
+from bot.settings import BotConfig, ConfigError, Settings
+
+log = logging.getLogger("bot.runtime")
+
+_CREDENTIALS = "CREATE TABLE IF NOT EXISTS credentials (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    config: BotConfig
+    clock: Clock
+    index: Index
+    asp: AspClient
+    services: Services
+    engine: Engine
+    closers: list[Any] = field(default_factory=list)
+
+    async def sync(self) -> SyncReport:
+        return await full_sync(
+            self.index, self.asp, self.services.organization_id,
+            concurrency=self.config.bot.sync_concurrency, property_meta=property_meta(self.services),
+        )
+
+    async def aclose(self) -> None:
+        for closer in reversed(self.closers):
+            try:
+                await closer()
+            except Exception:  # closing must never hide the real outcome
+                log.debug("error while closing", exc_info=True)
+
+
+def require_asp(settings: Settings) -> None:
+    missing = settings.missing_asp_credentials()
+    if missing:
+        raise ConfigError(
+            "Missing environment variable(s): " + ", ".join(missing) + ". Set them (or put them in .env); "
+            "`bot login` prints LWA_REFRESH_TOKEN after a one-time sign-in. To try the bot without Amazon, "
+            "run `bot demo`."
+        )
+
+
+def _stored_refresh_token(index: Index, client_id: str) -> str | None:
+    index.conn.execute(_CREDENTIALS)
+    row = index.conn.execute("SELECT value FROM credentials WHERE key = ?", (f"lwa:{client_id}",)).fetchone()
+    return str(row[0]) if row else None
+
+
+def _store_refresh_token(index: Index, client_id: str, token: str) -> None:
+    with index.conn:
+        index.conn.execute(_CREDENTIALS)
+        index.conn.execute("INSERT OR REPLACE INTO credentials (key, value) VALUES (?, ?)", (f"lwa:{client_id}", token))
+
+
+async def build_runtime(
+    settings: Settings, config: BotConfig, *, clock: Clock | None = None,
+    transport: httpx.AsyncBaseTransport | None = None, local_admin: str | None = None,
+    with_health: bool = True,
+) -> Runtime:
+    """Build the bot from configuration; raises ConfigError before connecting to anything."""
+    require_asp(settings)
+    assert settings.lwa_client_id and settings.lwa_client_secret and settings.lwa_refresh_token
+    assert settings.asp_organization_id
+    clock = clock or SystemClock()
+    index = Index(open_index(settings.db_path), clock=clock)
+    client_id = settings.lwa_client_id
+    # LWA may rotate the refresh token: keep the newest one, so a restart does not use a revoked token.
+    refresh_token = _stored_refresh_token(index, client_id) or settings.lwa_refresh_token
+    auth = LwaAuth(
+        client_id, settings.lwa_client_secret, refresh_token, settings.lwa_token_url,
+        transport=transport, clock=clock, on_rotate=lambda token: _store_refresh_token(index, client_id, token),
+    )
+    asp = AspClient(
+        settings.asp_base_url, auth, transport=transport, clock=clock,
+        deadline_s=config.bot.command_deadline_seconds, max_concurrency=max(config.bot.bulk_concurrency, config.bot.sync_concurrency),
+        alarm_auth_raw=config.bot.alarm_auth_raw,
+    )
+    services = Services(
+        index=index, asp=asp, catalog=default_catalog(), config=config,
+        access=Access(config.roles, local_admin=local_admin), audit=AuditLog(index.db), clock=clock,
+        organization_id=settings.asp_organization_id, default_country=settings.default_country,
+    )
+    runtime = Runtime(settings, config, clock, index, asp, services, Engine(services))
+    runtime.closers.append(asp.aclose)
+    closer = getattr(auth, "aclose", None)
+    if closer is not None:
+        runtime.closers.append(closer)
+    if with_health:
+        await _attach_health(runtime, transport)
+    return runtime
+
+
+async def _attach_health(runtime: Runtime, transport: httpx.AsyncBaseTransport | None) -> None:
+    """Device health needs Alexa for Business (AWS credentials); without them the rest still works."""
+    try:
+        from bot.health.desk import build_health_desk
+    except ImportError:
+        return
+    try:
+        desk = await build_health_desk(runtime, transport=transport)
+    except Exception as error:
+        log.warning("device health is off: %s", error)
+        return
+    if desk is not None:
+        runtime.services.health = desk

@@ -1,0 +1,668 @@
+"""The sandbox's Starlette app: seeds 004 and 003, LWA, and routing of A4B calls.
+
+Every route is registered through `SandboxApp._route`, which counts it in the stats under its
+template, applies faults (API routes only), checks the bearer token and only then runs the
+handler. A pure ASGI middleware stamps every answer, including 404s of unknown paths, with a
+unique `X-Amzn-RequestId`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import inspect
+import json
+import math
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import parse_qsl, urlencode
+
+import anyio
+from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.clock import Clock, SystemClock
+from bot.sandbox import aws_handlers
+from bot.sandbox.faults import Faults, Verdict
+from bot.sandbox.world import (
+    STATION_PAIRS,
+    LwaClient,
+    Room,
+    Station,
+    World,
+    WorldState,
+    is_valid_room_name,
+)
+
+HIERARCHY = "/enterprise/hospitality/v1"
+STATION_SETTING = "/v2/units/{unitId}/settings/MusicExperience.defaultStationPreferences"
+ACCESS_TOKEN_TTL_S = 3600
+DEMO_AUTH_CODE = "demo-code"
+MAX_RESULTS_DEFAULT = 10
+MAX_RESULTS_LIMIT = 50
+
+RouteKind = Literal["api", "alerts", "aws", "token", "admin"]
+Handler = Callable[[Request], Awaitable[Response]]
+AlertKind = Literal["alarms", "reminders", "timers"]
+
+
+def _error(status: int, message: str, error_type: str | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"message": message}
+    if error_type is not None:
+        body["type"] = error_type
+    return JSONResponse(body, status_code=status)
+
+
+def _no_content() -> Response:
+    return Response(status_code=204)
+
+
+class _BadRequest(Exception):
+    """Raised by request parsing helpers; answered with 400 and the message."""
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    try:
+        body = json.loads(raw) if raw else None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise _BadRequest("request body is not valid JSON") from exc
+    if not isinstance(body, dict):
+        raise _BadRequest("request body must be a JSON object")
+    return body
+
+
+def _required_str(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _BadRequest(f"'{key}' is required and must be a non-empty string")
+    return value
+
+
+# -- pagination -----------------------------------------------------------------------------------
+def _encode_token(scope: str, offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{scope}|{offset}".encode()).decode().rstrip("=")
+
+
+def _decode_token(token: str, scope: str) -> int:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        token_scope, _, offset = base64.urlsafe_b64decode(padded).decode().rpartition("|")
+        value = int(offset)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise _BadRequest("invalid nextToken") from exc
+    if token_scope != scope or value < 0:
+        raise _BadRequest("nextToken does not belong to this query")
+    return value
+
+
+def _page(request: Request, key: str, scope: str, items: list[dict[str, str]]) -> JSONResponse:
+    raw = request.query_params.get("maxResults")
+    max_results = MAX_RESULTS_DEFAULT
+    if raw is not None:
+        try:
+            max_results = int(raw)
+        except ValueError as exc:
+            raise _BadRequest("maxResults must be an integer between 1 and 50") from exc
+        if not 1 <= max_results <= MAX_RESULTS_LIMIT:
+            raise _BadRequest("maxResults must be between 1 and 50")
+    token = request.query_params.get("nextToken")
+    offset = _decode_token(token, scope) if token else 0
+    end = offset + max_results
+    context: dict[str, str] = {}
+    if end < len(items):
+        context["nextToken"] = _encode_token(scope, end)
+    return JSONResponse({key: items[offset:end], "paginationContext": context})
+
+
+# -- stats ----------------------------------------------------------------------------------------
+@dataclass
+class Stats:
+    requests: Counter[str] = field(default_factory=Counter)
+    statuses: dict[str, Counter[str]] = field(default_factory=dict)
+    injected: Counter[str] = field(default_factory=Counter)
+    station_puts: Counter[str] = field(default_factory=Counter)
+    alarms_deletes: Counter[str] = field(default_factory=Counter)
+    reminders_deletes: Counter[str] = field(default_factory=Counter)
+    timers_deletes: Counter[str] = field(default_factory=Counter)
+    aws_targets: Counter[str] = field(default_factory=Counter)
+
+    def record(self, key: str, status: int) -> None:
+        self.statuses.setdefault(key, Counter())[str(status)] += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "total": sum(self.requests.values()),
+            "requests": dict(self.requests),
+            "statuses": {k: dict(v) for k, v in self.statuses.items()},
+            "injected": dict(self.injected),
+            "station_puts": dict(self.station_puts),
+            "alarm_deletes": dict(self.alarms_deletes),
+            "reminder_deletes": dict(self.reminders_deletes),
+            "timer_deletes": dict(self.timers_deletes),
+            "aws_targets": dict(self.aws_targets),
+        }
+
+    def reset(self) -> None:
+        for name in self.__dataclass_fields__:
+            getattr(self, name).clear()
+
+
+# -- Login with Amazon ----------------------------------------------------------------------------
+class TokenStore:
+    """Access tokens issued by the token endpoint (with expiry) plus the world's static tokens."""
+
+    def __init__(self, state: WorldState, clock: Clock) -> None:
+        self._state = state
+        self._clock = clock
+        self._issued: dict[str, float] = {}
+
+    def is_valid(self, token: str) -> bool:
+        if token in self._state.world.lwa.static_tokens:
+            return True
+        expiry = self._issued.get(token)
+        return expiry is not None and self._clock.monotonic() < expiry
+
+    def issue_access_token(self) -> str:
+        token = f"Atza|{uuid.uuid4().hex}"
+        self._issued[token] = self._clock.monotonic() + ACCESS_TOKEN_TTL_S
+        return token
+
+    def client(self, client_id: str | None, client_secret: str | None) -> LwaClient | None:
+        for client in self._state.world.lwa.clients:
+            if client.client_id == client_id and client.client_secret == client_secret:
+                return client
+        return None
+
+
+def _lwa_error(error: str, description: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": error, "error_description": description}, status_code=status)
+
+
+# -- the request id middleware --------------------------------------------------------------------
+class RequestIdMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = str(uuid.uuid4())
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("X-Amzn-RequestId", request_id)
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    detail = exc.detail if isinstance(exc, HTTPException) else "Internal error"
+    return _error(status, str(detail))
+
+
+# -- the app --------------------------------------------------------------------------------------
+class SandboxApp:
+    """Holds the live state (world, faults, stats, tokens) and the route handlers."""
+
+    def __init__(self, state: WorldState, faults: Faults, clock: Clock) -> None:
+        self.state = state
+        self.faults = faults
+        self.clock = clock
+        self.stats = Stats()
+        self.tokens = TokenStore(state, clock)
+
+    def reset(
+        self, world: World | WorldState, faults: Faults | None = None, clock: Clock | None = None
+    ) -> None:
+        """Serve another world from now on, with fresh stats and tokens (for a server shared by
+        tests).
+        """
+        self.state = world if isinstance(world, WorldState) else WorldState(world)
+        self.faults = faults or Faults()
+        self.clock = clock or SystemClock()
+        self.stats = Stats()
+        self.tokens = TokenStore(self.state, self.clock)
+
+    def routes(self) -> list[Route]:
+        h = HIERARCHY
+        return [
+            self._route(f"{h}/properties", ["POST"], self.create_property),
+            self._route(f"{h}/properties", ["GET"], self.list_properties),
+            self._route(f"{h}/properties/{{propertyId}}", ["GET"], self.get_property),
+            self._route(f"{h}/properties/{{propertyId}}", ["PUT"], self.update_property),
+            self._route(f"{h}/properties/{{propertyId}}", ["DELETE"], self.delete_property),
+            self._route(f"{h}/roomTypes", ["POST"], self.create_room_type),
+            self._route(f"{h}/roomTypes", ["GET"], self.list_room_types),
+            self._route(f"{h}/roomTypes/{{roomTypeId}}", ["GET"], self.get_room_type),
+            self._route(f"{h}/roomTypes/{{roomTypeId}}", ["PUT"], self.update_room_type),
+            self._route(f"{h}/roomTypes/{{roomTypeId}}", ["DELETE"], self.delete_room_type),
+            self._route(f"{h}/rooms", ["POST"], self.create_room),
+            self._route(f"{h}/rooms", ["GET"], self.list_rooms),
+            self._route(f"{h}/rooms/{{roomId}}", ["GET"], self.get_room),
+            self._route(f"{h}/rooms/{{roomId}}", ["PUT"], self.update_room),
+            self._route(f"{h}/rooms/{{roomId}}", ["DELETE"], self.delete_room),
+            self._route(STATION_SETTING, ["GET"], self.get_station),
+            self._route(STATION_SETTING, ["PUT"], self.put_station),
+            self._route("/v1/alerts/alarms", ["DELETE"], self._alerts("alarms"), "alerts"),
+            self._route("/v1/alerts/reminders", ["DELETE"], self._alerts("reminders"), "alerts"),
+            self._route("/v1/alerts/timers", ["DELETE"], self._alerts("timers"), "alerts"),
+            self._route("/", ["POST"], self.aws, "aws"),
+            self._route("/auth/o2/token", ["POST"], self.token, "token"),
+            self._route("/ap/oa", ["GET"], self.authorize, "token"),
+            self._route("/_sandbox/stats", ["GET"], self.get_stats, "admin"),
+            self._route("/_sandbox/reset-stats", ["POST"], self.reset_stats, "admin"),
+            self._route("/_sandbox/world", ["GET"], self.get_world, "admin"),
+            self._route("/_sandbox/faults", ["GET"], self.get_faults, "admin"),
+            self._route("/_sandbox/faults", ["POST"], self.set_faults, "admin"),
+        ]
+
+    def _route(
+        self, template: str, methods: list[str], handler: Handler, kind: RouteKind = "api"
+    ) -> Route:
+        key = f"{methods[0]} {template}"
+
+        async def endpoint(request: Request) -> Response:
+            if kind == "admin":
+                return await self._run(handler, request)
+            self.stats.requests[key] += 1
+            response = await self._serve(handler, request, kind)
+            self.stats.record(key, response.status_code)
+            return response
+
+        return Route(template, endpoint, methods=methods)
+
+    async def _serve(self, handler: Handler, request: Request, kind: RouteKind) -> Response:
+        if kind != "token" or self.faults.config.token_endpoint:
+            verdict = self.faults.decide(self.clock.monotonic())
+            if self.faults.latency_s > 0:
+                await anyio.sleep(self.faults.latency_s)
+            if verdict is not None:
+                self.stats.injected[verdict.value] += 1
+                if verdict is Verdict.INJECTED_5XX:
+                    return _error(500, "Internal server error (injected)", "INTERNAL_SERVER_ERROR")
+                return _error(429, "Rate exceeded", "TOO_MANY_REQUESTS")
+        if kind in ("api", "alerts") and not self._authorized(request, raw_ok=kind == "alerts"):
+            return _error(401, "The access token is missing, expired or invalid.", "UNAUTHORIZED")
+        return await self._run(handler, request)
+
+    @staticmethod
+    async def _run(handler: Handler, request: Request) -> Response:
+        try:
+            return await handler(request)
+        except _BadRequest as exc:
+            return _error(400, str(exc), "BAD_REQUEST")
+
+    def _authorized(self, request: Request, *, raw_ok: bool) -> bool:
+        header = request.headers.get("authorization", "").strip()
+        scheme, _, rest = header.partition(" ")
+        if scheme.lower() == "bearer" and rest.strip():
+            token = rest.strip()
+        elif raw_ok and header and not rest:
+            # Amazon's Postman collection sends the alerts DELETEs with the raw token (api-notes).
+            token = header
+        else:
+            return False
+        return self.tokens.is_valid(token)
+
+    # -- properties --------------------------------------------------------------------------------
+    def _property_json(self, property_id: str) -> dict[str, str]:
+        prop = self.state.properties[property_id]
+        return {"id": prop.id, "organizationId": self.state.organization_id, "name": prop.name}
+
+    async def create_property(self, request: Request) -> Response:
+        body = await _json_object(request)
+        name = _required_str(body, "name")
+        org = _required_str(body, "organizationId")
+        if org != self.state.organization_id:
+            return _error(403, "You don't have access to this organization.", "FORBIDDEN")
+        prop = self.state.create_property(name)
+        return _created(f"{HIERARCHY}/properties/{prop.id}", prop.id)
+
+    async def list_properties(self, request: Request) -> Response:
+        org = request.query_params.get("organizationId")
+        if not org:
+            raise _BadRequest("organizationId is required")
+        if org != self.state.organization_id:
+            return _error(404, "The requested properties weren't found.", "NOT_FOUND")
+        items = [self._property_json(p.id) for p in self.state.world.properties]
+        return _page(request, "properties", org, items)
+
+    async def get_property(self, request: Request) -> Response:
+        property_id = request.path_params["propertyId"]
+        if property_id not in self.state.properties:
+            return _not_found("property")
+        return JSONResponse(self._property_json(property_id))
+
+    async def update_property(self, request: Request) -> Response:
+        prop = self.state.properties.get(request.path_params["propertyId"])
+        if prop is None:
+            return _not_found("property")
+        prop.name = _required_str(await _json_object(request), "name")
+        return _no_content()
+
+    async def delete_property(self, request: Request) -> Response:
+        prop = self.state.properties.get(request.path_params["propertyId"])
+        if prop is None:
+            return _not_found("property")
+        if prop.roomTypes:
+            raise _BadRequest("The property isn't empty: delete its room types first.")
+        self.state.delete_property(prop.id)
+        return _no_content()
+
+    # -- room types --------------------------------------------------------------------------------
+    def _room_type_json(self, room_type_id: str) -> dict[str, str]:
+        room_type = self.state.room_types[room_type_id]
+        prop = self.state.property_of_room_type(room_type_id)
+        return {"id": room_type.id, "name": room_type.name, "propertyId": prop.id}
+
+    async def create_room_type(self, request: Request) -> Response:
+        body = await _json_object(request)
+        name = _required_str(body, "name")
+        property_id = _required_str(body, "propertyId")
+        if property_id not in self.state.properties:
+            raise _BadRequest(f"Unknown propertyId {property_id}")
+        room_type = self.state.create_room_type(property_id, name)
+        return _created(f"{HIERARCHY}/roomTypes/{room_type.id}", room_type.id)
+
+    async def list_room_types(self, request: Request) -> Response:
+        property_id = request.query_params.get("propertyId")
+        if not property_id:
+            raise _BadRequest("propertyId is required")
+        prop = self.state.properties.get(property_id)
+        if prop is None:
+            return _not_found("property")
+        items = [self._room_type_json(rt.id) for rt in prop.roomTypes]
+        return _page(request, "roomTypes", property_id, items)
+
+    async def get_room_type(self, request: Request) -> Response:
+        room_type_id = request.path_params["roomTypeId"]
+        if room_type_id not in self.state.room_types:
+            return _not_found("room type")
+        return JSONResponse(self._room_type_json(room_type_id))
+
+    async def update_room_type(self, request: Request) -> Response:
+        room_type = self.state.room_types.get(request.path_params["roomTypeId"])
+        if room_type is None:
+            return _not_found("room type")
+        room_type.name = _required_str(await _json_object(request), "name")
+        return _no_content()
+
+    async def delete_room_type(self, request: Request) -> Response:
+        room_type = self.state.room_types.get(request.path_params["roomTypeId"])
+        if room_type is None:
+            return _not_found("room type")
+        if room_type.rooms:
+            raise _BadRequest("The room type isn't empty: delete its rooms first.")
+        self.state.delete_room_type(room_type.id)
+        return _no_content()
+
+    # -- rooms -------------------------------------------------------------------------------------
+    def _room_json(self, room: Room) -> dict[str, str]:
+        room_type = self.state.room_type_of_room(room.id)
+        return {"id": room.id, "name": room.name, "roomTypeId": room_type.id}
+
+    def _check_room_name(self, name: str, property_id: str, room_id: str | None = None) -> None:
+        if not is_valid_room_name(name):
+            raise _BadRequest(
+                "Invalid room name: use letters, digits and _ - = # ; : ? @ & only, no spaces or "
+                "periods, at most 256 characters."
+            )
+        prop = self.state.properties[property_id]
+        if self.state.room_name_taken(prop, name, except_room=room_id):
+            raise _BadRequest(f"A room named {name!r} already exists in this property.")
+
+    async def create_room(self, request: Request) -> Response:
+        body = await _json_object(request)
+        name = body.get("name")
+        if not isinstance(name, str):
+            raise _BadRequest("'name' is required and must be a string")
+        room_type_id = _required_str(body, "roomTypeId")
+        if room_type_id not in self.state.room_types:
+            raise _BadRequest(f"Unknown roomTypeId {room_type_id}")
+        self._check_room_name(name, self.state.property_of_room_type(room_type_id).id)
+        room = self.state.create_room(room_type_id, name)
+        return _created(f"{HIERARCHY}/rooms/{room.id}", room.id)
+
+    async def list_rooms(self, request: Request) -> Response:
+        room_type_id = request.query_params.get("roomTypeId")
+        if not room_type_id:
+            raise _BadRequest("roomTypeId is required")
+        room_type = self.state.room_types.get(room_type_id)
+        if room_type is None:
+            return _not_found("room type")
+        items = [{"id": r.id, "name": r.name, "roomTypeId": room_type_id} for r in room_type.rooms]
+        return _page(request, "rooms", room_type_id, items)
+
+    async def get_room(self, request: Request) -> Response:
+        room = self.state.rooms.get(request.path_params["roomId"])
+        if room is None:
+            return _not_found("room")
+        return JSONResponse(self._room_json(room))
+
+    async def update_room(self, request: Request) -> Response:
+        room = self.state.rooms.get(request.path_params["roomId"])
+        if room is None:
+            return _not_found("room")
+        name = (await _json_object(request)).get("name")
+        if not isinstance(name, str):
+            raise _BadRequest("'name' is required and must be a string")
+        self._check_room_name(name, self.state.property_of_room(room.id).id, room.id)
+        room.name = name
+        return _no_content()
+
+    async def delete_room(self, request: Request) -> Response:
+        room = self.state.rooms.get(request.path_params["roomId"])
+        if room is None:
+            return _not_found("room")
+        if room.devices:
+            raise _BadRequest("The room has devices associated with it.")
+        self.state.delete_room(room.id)
+        return _no_content()
+
+    # -- unit settings (seed 003) ------------------------------------------------------------------
+    async def get_station(self, request: Request) -> Response:
+        room = self.state.rooms.get(request.path_params["unitId"])
+        if room is None:
+            return _unknown_unit()
+        if room.station is None:
+            return _no_content()
+        return JSONResponse(room.station.model_dump())
+
+    async def put_station(self, request: Request) -> Response:
+        unit_id = request.path_params["unitId"]
+        room = self.state.rooms.get(unit_id)
+        if room is None:
+            return _unknown_unit()
+        body = await _json_object(request)
+        pair = (_required_str(body, "providerId"), _required_str(body, "stationId"))
+        if pair not in STATION_PAIRS:
+            raise _BadRequest(f"Unknown provider/station pair {pair[0]}/{pair[1]}")
+        room.station = Station(providerId=pair[0], stationId=pair[1])
+        self.stats.station_puts[unit_id] += 1
+        return _no_content()
+
+    def _alerts(self, kind: AlertKind) -> Handler:
+        async def delete_all(request: Request) -> Response:
+            return self._delete_alerts(kind, request)
+
+        return delete_all
+
+    def _delete_alerts(self, kind: AlertKind, request: Request) -> Response:
+        unit_id = request.query_params.get("unitId")
+        if not unit_id:
+            return _alert_errors(400, [("BAD_REQUEST", None, "unitId is required")])
+        room = self.state.rooms.get(unit_id)
+        if room is None:
+            # Seed 003 answers an unknown unit with 401 FORBIDDEN on this call.
+            return _alert_errors(401, [("FORBIDDEN", None, "The unit doesn't exist.")])
+        failures: list[tuple[str, str | None, str]] = []
+        for device in room.devices:
+            if device.connection == "OFFLINE":
+                failures.append(
+                    ("DEVICE_NOT_REACHABLE", device.endpointId, "Device not reachable / offline")
+                )
+            elif device.status in ("FAILED", "DEREGISTERED"):
+                failures.append(("INTERNAL_SERVER_ERROR", device.endpointId, "Unexpected Error"))
+        count: int = getattr(room, kind)
+        if not failures:
+            setattr(room, kind, 0)
+            getattr(self.stats, f"{kind}_deletes")[unit_id] += 1
+            return _no_content()
+        # Alerts live on devices; the room keeps the share held by the devices that failed.
+        setattr(room, kind, math.ceil(count * len(failures) / len(room.devices)))
+        codes = {code for code, _, _ in failures}
+        status = 504 if codes == {"DEVICE_NOT_REACHABLE"} else 500
+        return _alert_errors(status, failures)
+
+    # -- Alexa for Business (AWS JSON 1.1) ---------------------------------------------------------
+    async def aws(self, request: Request) -> Response:
+        target = request.headers.get("x-amz-target", "")
+        self.stats.aws_targets[target] += 1
+        try:
+            body = await _json_object(request) if await request.body() else {}
+        except _BadRequest as exc:
+            status, payload = 400, {"__type": "SerializationException", "message": str(exc)}
+        else:
+            handle = getattr(aws_handlers, "handle", None)
+            if handle is None:
+                status, payload = aws_handlers.unknown_operation(target)
+            else:
+                result = handle(target, body, request.headers, self.state)
+                if inspect.isawaitable(result):
+                    result = await result
+                status, payload = result
+        return JSONResponse(payload, status_code=status, media_type="application/x-amz-json-1.1")
+
+    # -- Login with Amazon -------------------------------------------------------------------------
+    async def token(self, request: Request) -> Response:
+        raw = (await request.body()).decode("utf-8", errors="replace")
+        if "json" in request.headers.get("content-type", ""):
+            try:
+                loaded = json.loads(raw or "{}")
+            except json.JSONDecodeError:
+                return _lwa_error("invalid_request", "body is not valid JSON")
+            form = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+        else:
+            form = dict(parse_qsl(raw))
+        client = self.tokens.client(form.get("client_id"), form.get("client_secret"))
+        grant = form.get("grant_type")
+        if grant not in ("refresh_token", "authorization_code"):
+            return _lwa_error("unsupported_grant_type", f"grant_type {grant!r} is not supported")
+        if client is None:
+            return _lwa_error("invalid_client", "Client authentication failed")
+        answer: dict[str, Any] = {"token_type": "bearer", "expires_in": ACCESS_TOKEN_TTL_S}
+        if grant == "authorization_code":
+            if form.get("code") != DEMO_AUTH_CODE:
+                return _lwa_error("invalid_grant", "The authorization code is invalid or expired")
+            answer["refresh_token"] = _new_refresh_token(client)
+        else:
+            refresh = form.get("refresh_token")
+            if refresh not in client.refresh_tokens:
+                return _lwa_error("invalid_grant", "The refresh token is invalid or revoked")
+            if self.state.world.lwa.rotate_refresh_token:
+                client.refresh_tokens.remove(refresh)
+                answer["refresh_token"] = _new_refresh_token(client)
+        answer["access_token"] = self.tokens.issue_access_token()
+        return JSONResponse(answer)
+
+    async def authorize(self, request: Request) -> Response:
+        params = request.query_params
+        client_id = params.get("client_id")
+        known = {c.client_id for c in self.state.world.lwa.clients}
+        if client_id not in known:
+            return _lwa_error("invalid_client", f"Unknown client_id {client_id!r}")
+        redirect_uri = params.get("redirect_uri")
+        if not redirect_uri:
+            return _lwa_error("invalid_request", "redirect_uri is required")
+        query = {
+            "code": DEMO_AUTH_CODE,
+            "scope": params.get("scope", "alexa::enterprise:management"),
+        }
+        if "state" in params:
+            query["state"] = params["state"]
+        separator = "&" if "?" in redirect_uri else "?"
+        return RedirectResponse(f"{redirect_uri}{separator}{urlencode(query)}", status_code=302)
+
+    # -- admin -------------------------------------------------------------------------------------
+    async def get_stats(self, request: Request) -> Response:
+        return JSONResponse(self.stats.snapshot())
+
+    async def reset_stats(self, request: Request) -> Response:
+        self.stats.reset()
+        return _no_content()
+
+    async def get_world(self, request: Request) -> Response:
+        return Response(self.state.dump_json(), media_type="application/json")
+
+    async def get_faults(self, request: Request) -> Response:
+        return JSONResponse(self.faults.snapshot())
+
+    async def set_faults(self, request: Request) -> Response:
+        changes = await _json_object(request)
+        try:
+            if changes.pop("reset", False):
+                self.faults.reset()
+            self.faults.update(**changes)
+        except (TypeError, ValueError) as exc:
+            raise _BadRequest(str(exc)) from exc
+        return JSONResponse(self.faults.snapshot())
+
+
+def _new_refresh_token(client: LwaClient) -> str:
+    token = f"Atzr|{uuid.uuid4().hex}"
+    client.refresh_tokens.append(token)
+    return token
+
+
+def _created(location: str, new_id: str) -> JSONResponse:
+    return JSONResponse({"id": new_id}, status_code=201, headers={"Location": location})
+
+
+def _not_found(what: str) -> JSONResponse:
+    return _error(404, f"The requested {what} wasn't found.", "NOT_FOUND")
+
+
+def _unknown_unit() -> JSONResponse:
+    # Seed 003 lists no 404 on the settings calls: an unknown unit is one the caller may not access.
+    return _error(403, "The user doesn't have permission to access this unit.", "FORBIDDEN")
+
+
+def _alert_errors(status: int, failures: list[tuple[str, str | None, str]]) -> JSONResponse:
+    errors = [
+        {"code": code, "description": text} | ({"endpointId": endpoint} if endpoint else {})
+        for code, endpoint, text in failures
+    ]
+    return JSONResponse({"errors": errors}, status_code=status)
+
+
+def create_app(
+    world: World | WorldState, faults: Faults | None = None, *, clock: Clock | None = None
+) -> Starlette:
+    """The sandbox ASGI app. The world is mutated in place by the API calls it serves.
+
+    `clock` drives token expiry and the rate limit (a FakeClock makes both testable without
+    waiting).
+    The live objects are at `app.state.sandbox` (a SandboxApp: `.state`, `.faults`, `.stats`).
+    """
+    state = world if isinstance(world, WorldState) else WorldState(world)
+    sandbox = SandboxApp(state, faults or Faults(), clock or SystemClock())
+    app = Starlette(
+        routes=sandbox.routes(),
+        middleware=[Middleware(RequestIdMiddleware)],
+        exception_handlers={HTTPException: _http_error},
+    )
+    app.state.sandbox = sandbox
+    return app

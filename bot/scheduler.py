@@ -1,0 +1,100 @@
+"""APScheduler jobs of the bot: the device refresh (every few minutes) and each property's digest.
+
+The digest jobs fire at `digest_time` in the property's timezone, but whether a digest is sent is
+decided by `DigestSender.send_due`, which reads the `digests_sent` table: the scheduler's memory is
+lost on restart, the table is not. `start_health_jobs` also posts, at start-up, any digest that was
+missed while the bot was down and is less than 6 hours late.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.health.posting import DigestSender
+from bot.health.sites import Site
+
+log = logging.getLogger(__name__)
+
+REFRESH_JOB = "devices.refresh"
+GRACE_S = 6 * 3600
+# coalesce: after a pause run once, not once per missed slot; one run of a job at a time
+JOB_OPTIONS: dict[str, Any] = {"coalesce": True, "max_instances": 1, "misfire_grace_time": GRACE_S}
+
+
+def digest_job_id(site: Site) -> str:
+    return f"digest.{site.property_id}"
+
+
+def digest_trigger(site: Site) -> CronTrigger:
+    return CronTrigger(
+        hour=site.digest_time.hour, minute=site.digest_time.minute, timezone=site.zone
+    )
+
+
+def build_scheduler(
+    *,
+    refresh: Callable[[], Awaitable[Any]],
+    sender: DigestSender,
+    sites: Sequence[Site],
+    refresh_minutes: int = 5,
+) -> AsyncIOScheduler:
+    """The jobs, not started (start it inside the running event loop)."""
+    scheduler = AsyncIOScheduler(job_defaults=JOB_OPTIONS)
+    scheduler.add_job(
+        _logged(refresh, "device refresh"),
+        IntervalTrigger(minutes=refresh_minutes),
+        id=REFRESH_JOB,
+        replace_existing=True,
+        **JOB_OPTIONS,
+    )
+    for site in sites:
+        if not site.digest_channel:
+            continue
+        scheduler.add_job(
+            _digest(sender, site),
+            digest_trigger(site),
+            id=digest_job_id(site),
+            replace_existing=True,
+            **JOB_OPTIONS,
+        )
+    return scheduler
+
+
+def _logged(job: Callable[[], Awaitable[Any]], what: str) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        try:
+            await job()
+        except Exception:
+            # a failed run must not stop the schedule; the next run tries again
+            log.exception("%s failed", what)
+
+    return run
+
+
+def _digest(sender: DigestSender, site: Site) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        await sender.send_due(site)
+
+    return _logged(run, f"digest of {site.name}")
+
+
+async def start_health_jobs(
+    *,
+    refresh: Callable[[], Awaitable[Any]],
+    sender: DigestSender,
+    sites: Sequence[Site],
+    refresh_minutes: int = 5,
+) -> AsyncIOScheduler:
+    """Build and start the jobs, then catch up on a digest missed while the bot was down."""
+    scheduler = build_scheduler(
+        refresh=refresh, sender=sender, sites=sites, refresh_minutes=refresh_minutes
+    )
+    scheduler.start()
+    await _logged(sender.send_due, "digest catch-up")()
+    return scheduler

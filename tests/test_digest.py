@@ -1,0 +1,129 @@
+"""The nightly digest: figures known by construction, the chart, and the exactly-once rule."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from test_health_world import NOW, SITE, fleet, make_client, make_store, resolver
+
+from bot.clock import FakeClock
+from bot.core.replies import Reply
+from bot.health.digest import compute_figures, slot_utc
+from bot.health.posting import DigestSender, run_digest_command
+from bot.health.refresh import refresh_devices
+from bot.health.store import HealthStore
+from bot.sandbox.aws_handlers import DeviceBackend
+
+
+class RecordingPoster:
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, Reply]] = []
+
+    async def post_digest(self, channel: str, reply: Reply) -> None:
+        self.posts.append((channel, reply))
+
+
+async def loaded_store(clock: FakeClock) -> HealthStore:
+    store = make_store()
+    async with make_client(DeviceBackend(fleet()), clock) as client:
+        await refresh_devices(client, store, [SITE], clock=clock, resolver=resolver())
+    return store
+
+
+async def test_figures_match_the_construction() -> None:
+    """Counts, newly offline, recovered, long offline, flapping and uptimes are exact."""
+    clock = FakeClock(NOW)
+    figures = compute_figures(await loaded_store(clock), SITE, NOW)
+    assert (figures.total, figures.online, figures.offline) == (5, 3, 2)
+    assert [d.serial for d in figures.newly_offline] == ["S102"]
+    assert [d.serial for d in figures.long_offline] == ["S103"]
+    assert [d.serial for d in figures.recovered] == ["S104"]
+    assert [(d.serial, d.changes) for d in figures.flapping] == [("S105", 4)]
+    assert figures.uptime_24h == pytest.approx(100 * 74 / 120)
+    assert figures.uptime_day_before == pytest.approx(100 * 90 / 120)
+    assert (figures.online_day_before, figures.offline_day_before) == (3, 2)
+    assert figures.long_offline[0].since == (NOW - timedelta(hours=50)).timestamp()
+    assert len(figures.days) == 7 and figures.days[-1].uptime_pct == pytest.approx(
+        figures.uptime_24h
+    )
+
+
+async def test_digest_reply_has_local_times_and_a_png_chart(tmp_path: Path) -> None:
+    """`bot digest --out DIR` prints the digest (times in PDT) and writes its PNG chart."""
+    clock = FakeClock(NOW)
+    store = await loaded_store(clock)
+    printed: list[str] = []
+    [reply] = await run_digest_command(
+        store, [SITE], clock=clock, out_dir=tmp_path, echo=printed.append
+    )
+    assert reply.headline.startswith("Device health for Sea View, 2026-03-10: 3 online, 2 offline")
+    assert reply.attachments[0].data.startswith(b"\x89PNG")
+    assert any("PDT" in row[4] for row in reply.table.rows if row[0] == "newly offline")  # type: ignore[union-attr]
+    assert (tmp_path / "health-P1-2026-03-10.png").exists()
+    assert store.digests_sent_count("P1") == 0  # building is not sending
+
+
+async def test_exactly_once_across_a_restart() -> None:
+    """A slot is posted once; a new sender on the same database (a restart) does not post it again."""
+    clock = FakeClock(NOW)
+    store = await loaded_store(clock)
+    poster = RecordingPoster()
+    [first] = await DigestSender(store, [SITE], clock, poster).send_due()
+    assert first.sent and poster.posts[0][0] == "#sea-view-ops"
+    clock.advance(60)
+    restarted = DigestSender(store, [SITE], clock, poster)
+    [again] = await restarted.send_due()
+    assert not again.sent and len(poster.posts) == 1
+    record = store.digest_record("P1", "2026-03-10")
+    assert record is not None and record["state"] == "sent"
+    assert record["summary"]["newly_offline"] == ["S102"]
+
+
+async def test_missed_slot_is_sent_when_less_than_six_hours_late() -> None:
+    """Down at 07:00, up at 12:59 local: sent at start-up; up at 13:01 instead: skipped."""
+    clock = FakeClock(NOW + timedelta(hours=5, minutes=59))
+    store = await loaded_store(clock)
+    poster = RecordingPoster()
+    [late] = await DigestSender(store, [SITE], clock, poster).send_due()
+    assert late.sent and late.local_date == date(2026, 3, 10)
+
+    clock = FakeClock(NOW + timedelta(hours=6, minutes=1))
+    store = await loaded_store(clock)
+    [too_late] = await DigestSender(store, [SITE], clock, RecordingPoster()).send_due()
+    assert not too_late.sent
+
+
+async def test_failed_post_releases_the_slot() -> None:
+    """When posting fails the claim is released, so the next run can still send that day."""
+
+    class Broken:
+        async def post_digest(self, channel: str, reply: Reply) -> None:
+            raise RuntimeError("chat down")
+
+    clock = FakeClock(NOW)
+    store = await loaded_store(clock)
+    with pytest.raises(RuntimeError):
+        await DigestSender(store, [SITE], clock, Broken()).send_due()
+    assert store.digest_record("P1", "2026-03-10") is None
+    [outcome] = await DigestSender(store, [SITE], clock, RecordingPoster()).send_due()
+    assert outcome.sent
+
+
+def test_slot_follows_daylight_saving() -> None:
+    """07:00 Los Angeles is 15:00 UTC the day before spring-forward and 14:00 UTC on that day."""
+    assert slot_utc(SITE, date(2026, 3, 7)) == datetime(2026, 3, 7, 15, 0, tzinfo=UTC)
+    assert slot_utc(SITE, date(2026, 3, 8)) == datetime(2026, 3, 8, 14, 0, tzinfo=UTC)
+    assert slot_utc(SITE, date(2026, 11, 1)) == datetime(2026, 11, 1, 15, 0, tzinfo=UTC)
+
+
+async def test_dst_day_digest_is_due_at_local_seven() -> None:
+    """On the spring-forward day the digest is not due at 06:59 PDT and is due at 07:00 PDT."""
+    clock = FakeClock(datetime(2026, 3, 8, 13, 59, tzinfo=UTC))
+    store = await loaded_store(clock)
+    sender = DigestSender(store, [SITE], clock, RecordingPoster())
+    assert [o.sent for o in await sender.send_due()] == [False]
+    clock.advance(60)
+    [outcome] = await sender.send_due()
+    assert outcome.sent and outcome.local_date == date(2026, 3, 8)

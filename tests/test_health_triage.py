@@ -1,0 +1,56 @@
+"""Triage answers over the hand-built fleet, with times in the property's timezone."""
+
+from __future__ import annotations
+
+from test_health_world import NOW, SITE, fleet, make_client, make_store, resolver
+
+from bot.clock import FakeClock
+from bot.health.refresh import refresh_devices
+from bot.health.triage import HealthQueries
+from bot.sandbox.aws_handlers import DeviceBackend
+
+
+async def queries() -> HealthQueries:
+    clock = FakeClock(NOW)
+    store = make_store()
+    async with make_client(DeviceBackend(fleet()), clock) as client:
+        await refresh_devices(client, store, [SITE], clock=clock, resolver=resolver())
+    return HealthQueries(store, [SITE], clock)
+
+
+async def test_offline_devices_grouped_with_since_and_duration() -> None:
+    """Offline devices list property, room, since (PDT) and how long, ordered by room."""
+    reply = (await queries()).offline_devices("sea view")
+    assert reply.headline == "2 of 5 devices at Sea View are offline."
+    assert reply.table is not None
+    assert [row[1] for row in reply.table.rows] == ["102", "103"]
+    assert (
+        reply.table.rows[0][4] == "Tue 10 Mar 05:00 PDT" and reply.table.rows[0][5] == "2 h 0 min"
+    )
+    assert reply.table.rows[1][5] == "2 d 2 h"
+
+
+async def test_unknown_property_is_an_error() -> None:
+    """Naming a property that is not configured says which ones exist."""
+    reply = (await queries()).offline_devices("Nowhere")
+    assert "Sea View" in reply.headline
+
+
+async def test_room_status_and_history_timeline() -> None:
+    """`status room 105` shows its device; `history 105` lists its four changes oldest first."""
+    q = await queries()
+    status = q.room_status("105")
+    assert status.headline == "Room 105: 1 of 1 devices online."
+    history = q.history("105", days=7)
+    assert history.table is not None
+    assert [row[4] for row in history.table.rows] == ["OFFLINE", "ONLINE", "OFFLINE", "ONLINE"]
+    assert history.table.rows[0][0] == "Tue 10 Mar 02:00 PDT"
+
+
+async def test_flapping_and_uptime() -> None:
+    """Only 105 flaps (4 changes in 24 h); 7-day uptime is computed per property."""
+    q = await queries()
+    flapping = q.flapping(24)
+    assert flapping.table is not None and [r[3] for r in flapping.table.rows] == ["S105"]
+    uptime = q.uptime("Sea View", 1)
+    assert uptime.table is not None and uptime.table.rows[0][2] == "61.7%"
