@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import statistics
 import sys
 import time
@@ -24,10 +25,10 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fake_slack import FakeSlack  # noqa: E402
-from slack_support import FakeEngine, command_body, make_app, sign  # noqa: E402
+from fake_slack import FakeSlack
+from slack_support import FakeEngine, command_body, make_app, sign
 
-from bot.web import build_web_app  # noqa: E402
+from bot.web import build_web_app
 
 SLACK_DEADLINE_S = 3.0
 
@@ -37,7 +38,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def load(url: str, requests: int, concurrency: int) -> tuple[list[float], list[int], float]:
+def load(
+    url: str, requests: int, concurrency: int, settle_s: float
+) -> tuple[list[float], list[int], float]:
     """The load generator, run in its own process as Slack is: returns latencies, statuses, wall time."""
 
     async def run() -> tuple[list[float], list[int], float]:
@@ -57,6 +60,11 @@ def load(url: str, requests: int, concurrency: int) -> tuple[list[float], list[i
                         latencies.append(time.perf_counter() - start)
                         statuses.append(resp.status)
 
+            # Warm-up, not counted: a running server has its auth.test result cached and connections open.
+            await asyncio.gather(*(one(-1 - i) for i in range(concurrency)))
+            await asyncio.sleep(settle_s)  # let the warm-up's own work (its posts) finish first
+            latencies.clear()
+            statuses.clear()
             wall = time.perf_counter()
             await asyncio.gather(*(one(i) for i in range(requests)))
             return latencies, statuses, time.perf_counter() - wall
@@ -76,9 +84,11 @@ async def main(requests: int, concurrency: int, work_ms: int) -> int:
 
     loop = asyncio.get_running_loop()
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        latencies, statuses, wall = await loop.run_in_executor(pool, load, url, requests, concurrency)
+        latencies, statuses, wall = await loop.run_in_executor(
+            pool, load, url, requests, concurrency, work_ms / 1000 + 0.5
+        )
     # The work must still happen after the acks: every command gets its post.
-    await fake.wait_for("chat.postMessage", count=requests, timeout=60)
+    await fake.wait_for("chat.postMessage", count=requests + concurrency, timeout=60)
     await runner.cleanup()
     await fake.stop()
 
@@ -90,14 +100,17 @@ async def main(requests: int, concurrency: int, work_ms: int) -> int:
           f"engine work {work_ms} ms each")  # fmt: skip
     print(f"  ack latency p50 {p50:.1f} ms  p99 {p99:.1f} ms  max {max(ms):.1f} ms")
     print(f"  over 3 s: {missed}   non-200: {bad}   wall {wall:.2f} s   "
-          f"posts done: {len(fake.of('chat.postMessage'))}/{requests}   applied: {len(engine.applied)}")  # fmt: skip
+          f"posts done: {len(fake.of('chat.postMessage'))}/{requests + concurrency} (with warm-up)")  # fmt: skip
     ok = missed == 0 and bad == 0 and p99 < 50
-    print("  target p99 < 50 ms, none missed:", "MET" if ok else "NOT MET")
+    print("  target p99 < 50 ms, none missed:", "MET" if ok else "NOT MET",
+          f"  (load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")  # fmt: skip
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--work-ms", type=int, default=200)

@@ -6,12 +6,14 @@ and one port serve every platform.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+
+from bot.chat.slack.app import shared_http_session
 
 SLACK_EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -38,7 +40,9 @@ def build_web_app(
     async def healthz(_: web.Request) -> web.Response:
         if is_ready():
             return web.json_response({"status": "ok"})
-        return web.json_response({"status": "starting", "detail": "index not loaded yet"}, status=503)
+        return web.json_response(
+            {"status": "starting", "detail": "index not loaded yet"}, status=503
+        )
 
     app.router.add_get(HEALTH_PATH, healthz)
 
@@ -51,6 +55,12 @@ def build_web_app(
             return await to_aiohttp_response(bolt_response)
 
         app.router.add_post(SLACK_EVENTS_PATH, slack_events)
+
+        async def slack_session(_: web.Application) -> AsyncIterator[None]:
+            async with shared_http_session(slack_app):
+                yield
+
+        app.cleanup_ctx.append(slack_session)
 
     for setup in extra_setup:
         setup(app)

@@ -134,7 +134,9 @@ class FakeSlack:
 
     async def _upload(self, request: web.Request) -> web.Response:
         raw = await request.read()
-        await self._record(Call("upload", {"file_id": request.match_info["file_id"]}, raw, request.path))
+        await self._record(
+            Call("upload", {"file_id": request.match_info["file_id"]}, raw, request.path)
+        )
         return web.Response(text=f"OK - {len(raw)}")
 
     async def _response(self, request: web.Request) -> web.Response:

@@ -65,7 +65,9 @@ class FakeEngine:
                 public=True,
                 ref="tok1",
                 actions=[
-                    Action(kind=ActionKind.CONFIRM, label="Delete", value="confirm tok1", danger=True),
+                    Action(
+                        kind=ActionKind.CONFIRM, label="Delete", value="confirm tok1", danger=True
+                    ),
                     Action(kind=ActionKind.CANCEL, label="Cancel", value="cancel tok1"),
                 ],
             )
@@ -96,7 +98,11 @@ class FakeEngine:
                 kind=ReplyKind.QUESTION,
                 actions=[
                     Action(kind=ActionKind.CHOICE, label="Jazz", value="set room 204 station jazz"),
-                    Action(kind=ActionKind.CHOICE, label="Jazz Classics", value="set room 204 station jc"),
+                    Action(
+                        kind=ActionKind.CHOICE,
+                        label="Jazz Classics",
+                        value="set room 204 station jc",
+                    ),
                 ],
             )
         if text.startswith("set room 204 station"):
@@ -111,19 +117,27 @@ class FakeEngine:
         if text == "set all rooms station jazz":
             for i in range(1, self.progress_steps + 1):
                 if progress is not None:
-                    await progress(Reply(headline=f"{i * 10} of 30 rooms done", kind=ReplyKind.PROGRESS))
+                    await progress(
+                        Reply(headline=f"{i * 10} of 30 rooms done", kind=ReplyKind.PROGRESS)
+                    )
                 self.clock.advance(self.progress_gap)
             self.applied.append(f"{text} ({msg.request_id})")
             return Reply(
                 headline="Set Jazz in 28 of 30 rooms; 2 failed.",
                 kind=ReplyKind.SUMMARY,
                 public=True,
-                table=Table(columns=["Room", "Error"], rows=[["101", "offline"], ["102", "offline"]]),
-                actions=[Action(kind=ActionKind.RETRY_FAILED, label="Retry failed", value="retry b1")],
+                table=Table(
+                    columns=["Room", "Error"], rows=[["101", "offline"], ["102", "offline"]]
+                ),
+                actions=[
+                    Action(kind=ActionKind.RETRY_FAILED, label="Retry failed", value="retry b1")
+                ],
             )
         if text == "list rooms":
             rows = [[f"{n}", f"Deluxe king room number {n}", "online"] for n in range(1, 1001)]
-            return Reply(headline="1000 rooms.", table=Table(columns=["Room", "Type", "State"], rows=rows))
+            return Reply(
+                headline="1000 rooms.", table=Table(columns=["Room", "Type", "State"], rows=rows)
+            )
         return Reply(headline=f"I don't know '{text}'.", kind=ReplyKind.REFUSAL)
 
 
@@ -167,7 +181,11 @@ def action_body(
                      "value": value, "action_ts": "1700000001.1"}],
     }  # fmt: skip
     if not ephemeral:
-        payload["message"] = {"ts": message_ts, "text": "card", **({"thread_ts": thread_ts} if thread_ts else {})}
+        payload["message"] = {
+            "ts": message_ts,
+            "text": "card",
+            **({"thread_ts": thread_ts} if thread_ts else {}),
+        }
     return urlencode({"payload": json.dumps(payload)})
 
 

@@ -115,7 +115,9 @@ async def test_mention_answers_in_a_thread(fake: FakeSlack, engine: FakeEngine) 
     assert engine.messages[0].thread == "1700000100.000200"
 
 
-async def test_mention_question_is_ephemeral_in_the_thread(fake: FakeSlack, engine: FakeEngine) -> None:
+async def test_mention_question_is_ephemeral_in_the_thread(
+    fake: FakeSlack, engine: FakeEngine
+) -> None:
     """A "did you mean" question to a mention goes only to the requester, inside the thread."""
     app = make_app(fake, engine)
     event = {"type": "app_mention", "user": ALICE, "channel": CHANNEL, "ts": "1700000100.000300",
@@ -127,7 +129,9 @@ async def test_mention_question_is_ephemeral_in_the_thread(fake: FakeSlack, engi
     assert [b["value"] for b in buttons] == ["set room 204 station jazz", "set room 204 station jc"]
 
 
-async def test_direct_message_without_mention_is_answered(fake: FakeSlack, engine: FakeEngine) -> None:
+async def test_direct_message_without_mention_is_answered(
+    fake: FakeSlack, engine: FakeEngine
+) -> None:
     """A DM (message.im) is handled without a mention; even help is a plain message there."""
     app = make_app(fake, engine)
     event = {"type": "message", "channel_type": "im", "user": ALICE, "channel": "D0ALICE",
@@ -167,7 +171,9 @@ async def test_retried_event_is_applied_once(fake: FakeSlack, engine: FakeEngine
     first = await app.async_dispatch(json_request(body))
     retries = [
         await app.async_dispatch(
-            json_request(body, **{"x-slack-retry-num": str(n), "x-slack-retry-reason": "http_timeout"})
+            json_request(
+                body, **{"x-slack-retry-num": str(n), "x-slack-retry-reason": "http_timeout"}
+            )
         )
         for n in (1, 2)
     ]
@@ -201,11 +207,15 @@ async def test_engine_failure_shows_a_reference_not_a_trace(
     assert any(ref in r.getMessage() and r.exc_info for r in caplog.records)
 
 
-async def test_not_in_channel_falls_back_to_the_response_url(fake: FakeSlack, engine: FakeEngine) -> None:
+async def test_not_in_channel_falls_back_to_the_response_url(
+    fake: FakeSlack, engine: FakeEngine
+) -> None:
     """In a channel the bot has not joined, the public answer goes through the command's response_url."""
     app = make_app(fake, engine)
     fake.fail_next["chat.postMessage"] = "not_in_channel"
-    body = command_body("set room 204 station jazz", trigger="tNic", response_url=fake.response_url("nic"))
+    body = command_body(
+        "set room 204 station jazz", trigger="tNic", response_url=fake.response_url("nic")
+    )
     await app.async_dispatch(form_request(body))
     [resp] = fake.of("response")
     assert resp.params["response_type"] == "in_channel"

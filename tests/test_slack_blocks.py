@@ -54,7 +54,9 @@ def test_more_than_ten_fields_are_split_across_sections() -> None:
 
 def test_a_short_table_is_one_code_block_with_no_overflow() -> None:
     """A small table fits in one monospace block and nothing overflows."""
-    msg = render_reply(Reply(headline="h", table=Table(columns=["Room", "State"], rows=[["204", "ok"]])))
+    msg = render_reply(
+        Reply(headline="h", table=Table(columns=["Room", "State"], rows=[["204", "ok"]]))
+    )
     assert msg.overflow is None
     assert msg.blocks[1]["text"]["text"] == "```\nRoom  State\n----  -----\n204   ok\n```"
 
@@ -68,7 +70,9 @@ def test_a_long_table_stays_under_the_block_limit_and_overflows() -> None:
     assert len(msg.blocks) <= 50
     assert msg.overflow is not None and msg.overflow.count("\n") == 2001
     assert "in the thread as a file" in str(msg.blocks)
-    cut = render_reply(Reply(headline="h", table=Table(columns=["Room", "Note"], rows=rows)), can_attach=False)
+    cut = render_reply(
+        Reply(headline="h", table=Table(columns=["Room", "Note"], rows=rows)), can_attach=False
+    )
     assert cut.overflow is None and "direct message" in str(cut.blocks)
 
 

@@ -42,7 +42,9 @@ async def ask_to_delete(fake: FakeSlack, engine: FakeEngine) -> tuple[str, str]:
     return str(card.params["channel"]), "1700000000.000001"  # the fake's first ts
 
 
-async def test_confirmation_card_has_danger_confirm_and_cancel(fake: FakeSlack, engine: FakeEngine) -> None:
+async def test_confirmation_card_has_danger_confirm_and_cancel(
+    fake: FakeSlack, engine: FakeEngine
+) -> None:
     """A destructive confirmation shows Confirm in the danger style and Cancel, valued as typed text."""
     await ask_to_delete(fake, engine)
     [card] = fake.of("chat.postMessage")
@@ -69,7 +71,9 @@ async def test_confirm_by_requester_replaces_the_card(fake: FakeSlack, engine: F
     assert engine.messages[-1].user == ALICE and engine.messages[-1].text == "confirm tok1"
 
 
-async def test_confirm_by_someone_else_is_refused_privately(fake: FakeSlack, engine: FakeEngine) -> None:
+async def test_confirm_by_someone_else_is_refused_privately(
+    fake: FakeSlack, engine: FakeEngine
+) -> None:
     """Bob presses Alice's Confirm: the engine refuses, Bob alone sees it, the card is left for Alice."""
     await ask_to_delete(fake, engine)
     app = make_app(fake, engine)
@@ -141,7 +145,9 @@ async def test_undo_button_sends_its_value_as_the_pressers_text(
 ) -> None:
     """Undo is handled as the typed text `undo …` from the presser, in the card's thread."""
     app = make_app(fake, engine)
-    body = action_body("undo s1", action_id="alexa_undo", user=BOB, trigger="tUndo", thread_ts="17.1")
+    body = action_body(
+        "undo s1", action_id="alexa_undo", user=BOB, trigger="tUndo", thread_ts="17.1"
+    )
     await app.async_dispatch(form_request(body))
     msg = engine.messages[-1]
     assert (msg.text, msg.user, msg.channel, msg.thread) == ("undo s1", BOB, CHANNEL, "17.1")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from slack_support import running_fake
+
 from bot.chat.slack import SlackDigestPoster
 from bot.core.replies import Attachment, Reply, Table
-from slack_support import running_fake
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"chart-bytes" * 100
 
@@ -17,7 +18,9 @@ async def test_digest_posts_blocks_then_uploads_the_chart() -> None:
             headline="Nightly device health: 3 offline of 120.",
             fields=[("Online", "117"), ("Offline", "3")],
             table=Table(columns=["Room", "Offline since"], rows=[["204", "02:10"]]),
-            attachments=[Attachment(filename="health.png", data=PNG, title="Offline devices, 7 days")],
+            attachments=[
+                Attachment(filename="health.png", data=PNG, title="Offline devices, 7 days")
+            ],
         )
         await poster.post_digest("C0OPS", reply)
         assert fake.methods() == [
@@ -33,4 +36,6 @@ async def test_digest_posts_blocks_then_uploads_the_chart() -> None:
         assert upload.raw == PNG
         [complete] = fake.of("files.completeUploadExternal")
         assert complete.params["channel_id"] == "C0OPS"
-        assert complete.params["files"] == [{"id": upload.params["file_id"], "title": "Offline devices, 7 days"}]
+        assert complete.params["files"] == [
+            {"id": upload.params["file_id"], "title": "Offline devices, 7 days"}
+        ]

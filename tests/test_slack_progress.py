@@ -36,7 +36,9 @@ async def test_progress_posts_once_then_edits_and_the_summary_replaces_it(
 ) -> None:
     """First progress -> chat.postMessage; later progress -> chat.update of it; the summary -> last update."""
     app = make_app(fake, engine)
-    await app.async_dispatch(form_request(command_body("set all rooms station jazz", trigger="tAll")))
+    await app.async_dispatch(
+        form_request(command_body("set all rooms station jazz", trigger="tAll"))
+    )
     assert fake.methods() == ["chat.postMessage", "chat.update", "chat.update", "chat.update"]
     [post] = fake.of("chat.postMessage")
     assert post.params["channel"] == CHANNEL and "10 of 30" in post.params["text"]
@@ -56,13 +58,17 @@ async def test_progress_edits_are_throttled_by_the_adapter_too(
     """Progress arriving faster than one per 2 s is not sent to Slack; the summary still replaces it."""
     engine.progress_steps, engine.progress_gap = 5, 0.5
     app = make_app(fake, engine)
-    await app.async_dispatch(form_request(command_body("set all rooms station jazz", trigger="tFast")))
+    await app.async_dispatch(
+        form_request(command_body("set all rooms station jazz", trigger="tFast"))
+    )
     # 5 reports 0.5 s apart: the post at t=0, one edit at t=2.0, then the summary.
     assert fake.methods() == ["chat.postMessage", "chat.update", "chat.update"]
     assert fake.of("chat.update")[0].params["text"] == "50 of 30 rooms done"
 
 
-async def test_progress_from_a_public_card_edits_the_card(fake: FakeSlack, engine: FakeEngine) -> None:
+async def test_progress_from_a_public_card_edits_the_card(
+    fake: FakeSlack, engine: FakeEngine
+) -> None:
     """A bulk run started with a button on a public card shows its progress in that card."""
     app = make_app(fake, engine)
     body = action_body("set all rooms station jazz", user=ALICE, message_ts="17.5", trigger="tCard")
@@ -83,7 +89,9 @@ async def test_a_long_private_list_is_cut_to_fit_with_a_pointer(
     assert fake.of("files.getUploadURLExternal") == []
 
 
-async def test_a_long_list_in_a_dm_is_uploaded_to_the_thread(fake: FakeSlack, engine: FakeEngine) -> None:
+async def test_a_long_list_in_a_dm_is_uploaded_to_the_thread(
+    fake: FakeSlack, engine: FakeEngine
+) -> None:
     """In a DM the long list's first part is posted and the full list follows as a file in its thread."""
     app = make_app(fake, engine)
     event = {"type": "message", "channel_type": "im", "user": ALICE, "channel": "D0ALICE",

@@ -35,7 +35,9 @@ async def serve(web_app: web.Application) -> TestClient[web.Request, web.Applica
 async def test_healthz_follows_readiness(fake: FakeSlack) -> None:
     """/healthz is 503 until the index is loaded, then 200."""
     ready = False
-    app = build_web_app(FakeEngine(), slack_app=make_app(fake, FakeEngine()), is_ready=lambda: ready)
+    app = build_web_app(
+        FakeEngine(), slack_app=make_app(fake, FakeEngine()), is_ready=lambda: ready
+    )
     client = await serve(app)
     try:
         assert (await client.get("/healthz")).status == 503

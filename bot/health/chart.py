@@ -18,20 +18,23 @@ class DayPoint:
 
 
 def render_chart(days: Sequence[DayPoint], title: str) -> bytes:
-    figure = Figure(figsize=(6.4, 2.8), dpi=80)
+    """Bars of daily uptime, each labelled with the devices offline at the end of that day.
+
+    One axes and fixed margins (no twin axis, no tight_layout): rendering cost is what keeps the
+    digests of a large estate under a second.
+    """
+    figure = Figure(figsize=(6.4, 2.6), dpi=72)
     FigureCanvasAgg(figure)
+    figure.subplots_adjust(left=0.09, right=0.98, bottom=0.12, top=0.86)
     axes = figure.add_subplot(1, 1, 1)
-    labels = [d.label for d in days]
-    axes.bar(labels, [d.uptime_pct for d in days], color="#4c9f70")
+    positions = list(range(len(days)))
+    bars = axes.bar(positions, [d.uptime_pct for d in days], color="#4c9f70")
+    axes.set_xticks(positions, [d.label for d in days])
     low = min((d.uptime_pct for d in days), default=100.0)
-    axes.set_ylim(max(0.0, low - 5.0), 100.5)
+    axes.set_ylim(max(0.0, low - 5.0), 101.5)
     axes.set_ylabel("uptime %")
-    axes.set_title(title, fontsize=10)
-    other = axes.twinx()
-    other.plot(labels, [d.offline_at_end for d in days], color="#c0392b", marker="o")
-    other.set_ylabel("offline devices")
-    other.set_ylim(bottom=0)
-    figure.tight_layout()
+    axes.set_title(f"{title} (label: devices offline at day end)", fontsize=9)
+    axes.bar_label(bars, labels=[str(d.offline_at_end) for d in days], fontsize=8)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -155,9 +155,12 @@ class HealthStore:
         return {arn: float(latest) for arn, latest in rows}
 
     def connection_events(
-        self, since: float | None = None, arns: Sequence[str] | None = None
+        self,
+        since: float | None = None,
+        arns: Sequence[str] | None = None,
+        property_id: str | None = None,
     ) -> dict[str, list[tuple[float, str]]]:
-        """CONNECTION_STATUS events per device, oldest first."""
+        """CONNECTION_STATUS events per device (of a property, or these ARNs), oldest first."""
         sql = "select arn, ts, value from device_events where type = 'CONNECTION_STATUS'"
         args: list[Any] = []
         if since is not None:
@@ -166,6 +169,9 @@ class HealthStore:
         if arns is not None:
             sql += f" and arn in ({', '.join('?' for _ in arns)})"
             args.extend(arns)
+        if property_id is not None:
+            sql += " and arn in (select arn from devices where property_id = ?)"
+            args.append(property_id)
         out: dict[str, list[tuple[float, str]]] = defaultdict(list)
         for arn, when, value in self.db.execute(sql + " order by arn, ts", args):
             out[arn].append((when, value))
@@ -177,7 +183,10 @@ class HealthStore:
         """Each device's history. When the events lag its current status, the change is placed at
         `last_changed` (when a refresh first saw it) so the timeline ends in the right state."""
         wanted = None if len(devices) > 500 else [d.arn for d in devices]
-        events = self.connection_events(since, wanted)
+        owners = {d.property_id for d in devices}
+        # a whole property is read by its id rather than by a long list of ARNs
+        one_property = owners.pop() if wanted is None and len(owners) == 1 else None
+        events = self.connection_events(since, wanted, one_property)
         out: dict[str, History] = {}
         for device in devices:
             own = events.get(device.arn, [])

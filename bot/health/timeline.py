@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ONLINE = "ONLINE"
 OFFLINE = "OFFLINE"
@@ -25,11 +25,15 @@ class History:
 
     events: Sequence[tuple[float, str]]
     current: str
+    _times: list[float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_times", [ts for ts, _ in self.events])
 
     def status_at(self, t: float) -> str:
         if not self.events:
             return self.current
-        i = bisect_right([ts for ts, _ in self.events], t)
+        i = bisect_right(self._times, t)
         if i == 0:
             return _opposite(self.events[0][1])
         return self.events[i - 1][1]
@@ -38,9 +42,8 @@ class History:
         """(from, to, status) covering [start, end], merged where the status does not change."""
         out: list[tuple[float, float, str]] = []
         cursor, status = start, self.status_at(start)
-        for ts, value in self.events:
-            if ts <= start:
-                continue
+        first = bisect_right(self._times, start)
+        for ts, value in self.events[first:]:
             if ts >= end:
                 break
             if value != status:
@@ -50,6 +53,9 @@ class History:
         return out
 
     def online_seconds(self, start: float, end: float) -> float:
+        if not self._times or self._times[-1] <= start or self._times[0] >= end:
+            # no change inside the range: the common case, kept cheap for large estates
+            return end - start if self.status_at(start) == ONLINE else 0.0
         return sum(b - a for a, b, s in self.segments(start, end) if s == ONLINE)
 
     def transitions(self, start: float, end: float) -> int:

@@ -88,7 +88,9 @@ class SandboxServer:
         """Start serving; returns the base URL once the server accepts connections."""
         if self._server is not None:
             return self.url
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP explicitly: asyncio turns Nagle off only on sockets whose proto says TCP, and
+        # with Nagle on every answer waits ~40 ms for the client's delayed ACK.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]

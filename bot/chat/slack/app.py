@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import aiohttp
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -44,11 +47,28 @@ def build_slack_app(
     return app
 
 
+@asynccontextmanager
+async def shared_http_session(app: AsyncApp) -> AsyncIterator[None]:
+    """Give the app's Web API client one pooled aiohttp session while the server runs.
+
+    Without it slack_sdk opens a new session, and a new TLS connection, for every call; a session can only
+    be made inside the running loop, hence a context entered at startup rather than in build_slack_app.
+    """
+    session = aiohttp.ClientSession()
+    app.client.session = session
+    try:
+        yield
+    finally:
+        app.client.session = None
+        await session.close()
+
+
 async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
     """Connect over Socket Mode and serve until cancelled (call validate_tokens first)."""
-    # The handler binds to the running loop on construction, so it is built here and not earlier.
-    handler = AsyncSocketModeHandler(app, app_token)
-    try:
-        await handler.start_async()
-    finally:
-        await handler.close_async()
+    async with shared_http_session(app):
+        # The handler binds to the running loop on construction, so it is built here and not earlier.
+        handler = AsyncSocketModeHandler(app, app_token)
+        try:
+            await handler.start_async()
+        finally:
+            await handler.close_async()

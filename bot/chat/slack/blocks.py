@@ -107,7 +107,8 @@ def _table_blocks(table: Table, can_attach: bool) -> tuple[list[Block], str | No
 
 def _field_blocks(fields: list[tuple[str, str]]) -> list[Block]:
     rendered = [
-        {"type": "mrkdwn", "text": clip(f"*{escape(k)}*\n{escape(v)}", FIELD_LIMIT)} for k, v in fields
+        {"type": "mrkdwn", "text": clip(f"*{escape(k)}*\n{escape(v)}", FIELD_LIMIT)}
+        for k, v in fields
     ]
     return [
         {"type": "section", "fields": rendered[i : i + FIELDS_PER_SECTION]}
@@ -128,7 +129,11 @@ def _button(action: Action, action_id: str) -> Block:
     button: Block = {
         "type": "button",
         "action_id": action_id,
-        "text": {"type": "plain_text", "text": clip(action.label, BUTTON_LABEL_LIMIT), "emoji": True},
+        "text": {
+            "type": "plain_text",
+            "text": clip(action.label, BUTTON_LABEL_LIMIT),
+            "emoji": True,
+        },
         "value": action.value,
     }
     if action.danger:
@@ -153,7 +158,11 @@ def _action_blocks(actions: list[Action]) -> tuple[list[Block], list[str]]:
         used.add(action_id)
         buttons.append(_button(action, action_id))
     blocks = [
-        {"type": "actions", "block_id": f"alexa_actions_{n}", "elements": buttons[i : i + BUTTONS_PER_BLOCK]}
+        {
+            "type": "actions",
+            "block_id": f"alexa_actions_{n}",
+            "elements": buttons[i : i + BUTTONS_PER_BLOCK],
+        }
         for n, i in enumerate(range(0, len(buttons), BUTTONS_PER_BLOCK))
     ]
     return blocks, typed

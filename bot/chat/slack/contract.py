@@ -13,7 +13,9 @@ from bot.core.replies import Reply
 
 try:
     from bot.core.engine import Message, ProgressSink
-except ModuleNotFoundError:  # pragma: no cover - only until the core lands (it is written in parallel)
+except (
+    ModuleNotFoundError
+):  # pragma: no cover - only until the core lands (it is written in parallel)
     from dataclasses import dataclass
 
     @dataclass(frozen=True)

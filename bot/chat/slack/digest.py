@@ -25,7 +25,9 @@ class SlackDigestPoster:
 
     async def post_digest(self, channel: str, reply: Reply) -> None:
         msg = render_reply(reply)
-        resp = await self._client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks)
+        resp = await self._client.chat_postMessage(
+            channel=channel, text=msg.text, blocks=msg.blocks
+        )
         # The chart goes to the channel itself, right under the digest, where people see it without
         # opening a thread.
         await upload_extras(self._client, str(resp["channel"]), None, msg, reply)

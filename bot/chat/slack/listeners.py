@@ -49,7 +49,11 @@ class SlackListeners:
     """The state the listeners share: engine, clock and the log of recent deliveries."""
 
     def __init__(
-        self, engine: ConversationEngine, *, clock: Clock | None = None, deliveries: DeliveryLog | None
+        self,
+        engine: ConversationEngine,
+        *,
+        clock: Clock | None = None,
+        deliveries: DeliveryLog | None,
     ) -> None:
         self.engine = engine
         self.clock = clock or SystemClock()
@@ -166,7 +170,12 @@ def register(
             ephemeral=bool(container.get("is_ephemeral")),
         )
         target = Target(
-            "action", channel=channel, user=presser, thread_ts=thread_ts, origin=origin, respond=respond
+            "action",
+            channel=channel,
+            user=presser,
+            thread_ts=thread_ts,
+            origin=origin,
+            respond=respond,
         )
         msg = Message(str(action.get("value") or ""), presser, channel, PLATFORM, thread_ts, rid)
         await state.run(client, target, msg)

@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 
 Surface = Literal["command", "mention", "dm", "action"]
 
-MIN_EDIT_INTERVAL_S = 2.0  # Slack rate-limits chat.update; the engine throttles too, this is the guard
+MIN_EDIT_INTERVAL_S = (
+    2.0  # Slack rate-limits chat.update; the engine throttles too, this is the guard
+)
 ENGINE_FAILED = "Something went wrong on our side; nothing was changed. (ref {ref})"
 DELIVERY_FAILED = "Something went wrong showing the answer here. (ref {ref})"
 
@@ -185,7 +187,11 @@ class SlackResponder:
         t = self._target
         try:
             await self._client.chat_postEphemeral(
-                channel=t.channel, user=t.user, thread_ts=t.thread_ts, text=msg.text, blocks=msg.blocks
+                channel=t.channel,
+                user=t.user,
+                thread_ts=t.thread_ts,
+                text=msg.text,
+                blocks=msg.blocks,
             )
         except SlackApiError as e:
             if t.respond is None or e.response.get("error") not in _NOT_MEMBER:

@@ -15,11 +15,15 @@ class SlackConfigError(ValueError):
 
 def _check_prefix(name: str, value: str | None, prefix: str, what: str) -> None:
     if not value or not value.strip():
-        raise SlackConfigError(f"{name} is not set: it must hold the {what} (starts with '{prefix}').")
+        raise SlackConfigError(
+            f"{name} is not set: it must hold the {what} (starts with '{prefix}')."
+        )
     if not value.startswith(prefix):
         # Show only the first characters: enough to tell which kind of token was pasted, not the secret.
         shown = value[:5] + "…"
-        raise SlackConfigError(f"{name} must start with '{prefix}' (the {what}); it starts with '{shown}'.")
+        raise SlackConfigError(
+            f"{name} must start with '{prefix}' (the {what}); it starts with '{shown}'."
+        )
 
 
 def validate_tokens(
@@ -36,7 +40,9 @@ def validate_tokens(
     """
     _check_prefix("SLACK_BOT_TOKEN", bot_token, "xoxb-", "bot user OAuth token")
     if mode == "socket":
-        _check_prefix("SLACK_APP_TOKEN", app_token, "xapp-", "app-level token with connections:write")
+        _check_prefix(
+            "SLACK_APP_TOKEN", app_token, "xapp-", "app-level token with connections:write"
+        )
     elif not signing_secret or not signing_secret.strip():
         raise SlackConfigError(
             "SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's signing secret "

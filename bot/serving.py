@@ -1,0 +1,139 @@
+"""Long-running modes: Slack over Socket Mode (`bot run`), HTTP for Slack and Teams (`bot serve`), and the
+digest command (`bot digest`). Every credential is checked before any connection is tried."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from bot.runtime import Runtime, build_runtime
+from bot.settings import ConfigError, load_all
+
+log = logging.getLogger("bot.serving")
+
+
+def _slack_tokens(mode: str, settings: Any) -> None:
+    from bot.chat.slack.tokens import SlackConfigError, validate_tokens
+
+    try:
+        validate_tokens(mode=mode,  # type: ignore[arg-type]
+                        bot_token=settings.slack_bot_token, app_token=settings.slack_app_token,
+                        signing_secret=settings.slack_signing_secret)
+    except SlackConfigError as error:
+        raise ConfigError(str(error)) from None
+
+
+async def _start_health_jobs(runtime: Runtime, poster: Any) -> Any:
+    """The device refresh and nightly digests, when device health is configured."""
+    desk = runtime.services.health
+    if desk is None or poster is None or not hasattr(desk, "start_jobs"):
+        return None
+    return await desk.start_jobs(poster)
+
+
+async def _ensure_index(runtime: Runtime) -> None:
+    if not runtime.index.is_loaded():
+        report = await runtime.sync()
+        log.info("index synced: %s rooms in %.1f s", report.rooms, report.seconds)
+
+
+async def run_socket() -> None:
+    settings, config = load_all()
+    _slack_tokens("socket", settings)
+    from bot.chat.slack.app import build_slack_app, run_socket_mode
+    from bot.chat.slack.digest import SlackDigestPoster
+
+    runtime = await build_runtime(settings, config)
+    scheduler = None
+    try:
+        await _ensure_index(runtime)
+        assert settings.slack_bot_token and settings.slack_app_token
+        slack_app = build_slack_app(runtime.engine, bot_token=settings.slack_bot_token, api_url=settings.slack_api_url)
+        scheduler = await _start_health_jobs(
+            runtime, SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url))
+        print("Connected to Slack over Socket Mode. Ctrl-C to stop.", flush=True)
+        await run_socket_mode(slack_app, settings.slack_app_token)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        await runtime.aclose()
+
+
+async def run_http(host: str, port: int | None) -> None:
+    from aiohttp import web
+
+    settings, config = load_all()
+    port = port or settings.port or 3000
+    slack_on = bool(settings.slack_bot_token or settings.slack_signing_secret)
+    teams_on = _teams_enabled()
+    if slack_on:
+        _slack_tokens("http", settings)
+    if not slack_on and not teams_on:
+        raise ConfigError("no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, "
+                          "and/or the Teams app credentials (see docs/teams.md)")
+    runtime = await build_runtime(settings, config)
+    scheduler = None
+    runner = None
+    try:
+        slack_app = poster = None
+        if slack_on:
+            from bot.chat.slack.app import build_slack_app
+            from bot.chat.slack.digest import SlackDigestPoster
+
+            assert settings.slack_bot_token
+            slack_app = build_slack_app(runtime.engine, bot_token=settings.slack_bot_token,
+                                        signing_secret=settings.slack_signing_secret, api_url=settings.slack_api_url)
+            poster = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
+        extra = []
+        if teams_on:
+            from bot.chat.teams import teams_setup
+
+            extra.append(teams_setup(runtime.engine, runtime.index.db))
+        from bot.web import build_web_app
+
+        app = build_web_app(runtime.engine, slack_app=slack_app, is_ready=runtime.index.is_loaded, extra_setup=extra)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, host, port).start()
+        print(f"Serving on http://{host}:{port} (Slack: /slack/events, Teams: /api/messages, health: /healthz)",
+              flush=True)
+        # Answer /healthz (503) while the index loads, so a platform's health check sees the bot start.
+        await _ensure_index(runtime)
+        scheduler = await _start_health_jobs(runtime, poster)
+        await asyncio.Event().wait()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        if runner is not None:
+            await runner.cleanup()
+        await runtime.aclose()
+
+
+def _teams_enabled() -> bool:
+    try:
+        from bot.chat.teams import teams_enabled
+    except ImportError:
+        return False
+    return bool(teams_enabled(dict(os.environ)))
+
+
+async def digest_now(property_name: str | None, *, post: bool, out: Path | None) -> None:
+    settings, config = load_all()
+    runtime = await build_runtime(settings, config)
+    try:
+        await _ensure_index(runtime)
+        desk = runtime.services.health
+        if desk is None or not hasattr(desk, "digest_command"):
+            raise ConfigError("device health is not available: Alexa for Business needs AWS credentials "
+                              "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile); see README")
+        poster = None
+        if post and settings.slack_bot_token:
+            from bot.chat.slack.digest import SlackDigestPoster
+
+            poster = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
+        await desk.digest_command(property_name, post=post, out=out, poster=poster)
+    finally:
+        await runtime.aclose()
