@@ -1,9 +1,9 @@
 """Slack acknowledgement latency in HTTP mode (issue 4): 200 signed slash commands, 50 at a time.
 
-The aiohttp app of `bot serve` runs on a real 127.0.0.1 port (the load comes from a second process, as it
-would from Slack), the Web API is the local fake from the tests,
-and the engine takes 200 ms per command, so what is measured is the ack path: signature check, Bolt
-dispatch, `ack()`, while the work goes on after the answer. Target: p99 under 50 ms, none over 3 s.
+The aiohttp app of `bot serve` runs on a real 127.0.0.1 port (the load comes from a second process,
+as it would from Slack), the Web API is the local fake from the tests, and the engine takes 200 ms
+per command, so what is measured is the ack path: signature check, Bolt dispatch, `ack()`, while the
+work goes on after the answer. Target: p99 under 50 ms, none over 3 s.
 
     python bench/slack_ack.py [--requests 200] [--concurrency 50] [--work-ms 200]
 """
@@ -41,7 +41,9 @@ def percentile(values: list[float], q: float) -> float:
 def load(
     url: str, requests: int, concurrency: int, settle_s: float
 ) -> tuple[list[float], list[int], float]:
-    """The load generator, run in its own process as Slack is: returns latencies, statuses, wall time."""
+    """The load generator, run in its own process as Slack is: returns latencies, statuses, wall
+    time.
+    """
 
     async def run() -> tuple[list[float], list[int], float]:
         latencies: list[float] = []
@@ -60,7 +62,8 @@ def load(
                         latencies.append(time.perf_counter() - start)
                         statuses.append(resp.status)
 
-            # Warm-up, not counted: a running server has its auth.test result cached and connections open.
+            # Warm-up, not counted: a running server has its auth.test result cached and connections
+            # open.
             await asyncio.gather(*(one(-1 - i) for i in range(concurrency)))
             await asyncio.sleep(settle_s)  # let the warm-up's own work (its posts) finish first
             latencies.clear()
@@ -88,7 +91,7 @@ async def main(requests: int, concurrency: int, work_ms: int) -> int:
             pool, load, url, requests, concurrency, work_ms / 1000 + 0.5
         )
     # The work must still happen after the acks: every command gets its post.
-    await fake.wait_for("chat.postMessage", count=requests + concurrency, timeout=60)
+    await fake.wait_for("chat.postMessage", count=requests + concurrency, within=60)
     await runner.cleanup()
     await fake.stop()
 
@@ -99,8 +102,10 @@ async def main(requests: int, concurrency: int, work_ms: int) -> int:
     print(f"slack ack, HTTP mode: {requests} signed /alexa commands, {concurrency} at a time, "
           f"engine work {work_ms} ms each")  # fmt: skip
     print(f"  ack latency p50 {p50:.1f} ms  p99 {p99:.1f} ms  max {max(ms):.1f} ms")
-    print(f"  over 3 s: {missed}   non-200: {bad}   wall {wall:.2f} s   "
-          f"posts done: {len(fake.of('chat.postMessage'))}/{requests + concurrency} (with warm-up)")  # fmt: skip
+    print(
+        f"  over 3 s: {missed}   non-200: {bad}   wall {wall:.2f} s   "
+        f"posts done: {len(fake.of('chat.postMessage'))}/{requests + concurrency} (with warm-up)"
+    )
     ok = missed == 0 and bad == 0 and p99 < 50
     print("  target p99 < 50 ms, none missed:", "MET" if ok else "NOT MET",
           f"  (load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")  # fmt: skip

@@ -1,9 +1,10 @@
 """Benchmark: full sync of a generated 20,000-room world through the real AspClient and sandbox.
 
-40 properties x 10 room types x 50 rooms, 50 ms of added latency a request, concurrency 8; the sandbox
-runs in a child process (the real API is remote: it must not share the client's GIL). Prints the
-requests made against the minimum (one per started page of 50, one per empty list) and the wall time
-against the bound `minimum x latency / concurrency`. Targets: requests == minimum, time <= 1.3 x bound.
+40 properties x 10 room types x 50 rooms, 50 ms of added latency a request, concurrency 8; the
+sandbox runs in a child process (the real API is remote: it must not share the client's GIL). Prints
+the requests made against the minimum (one per started page of 50, one per empty list) and the wall
+time against the bound `minimum x latency / concurrency`. Targets: requests == minimum, time <= 1.3
+x bound.
 
     python bench/sync.py [--properties 40 --room-types 10 --rooms 50 --latency-ms 50 --concurrency 8]
 """
@@ -122,19 +123,29 @@ async def run(args: argparse.Namespace) -> int:
             child.terminate()
 
     if patched:
-        print("note         the sandbox listener lacked TCP_NODELAY; the bench set it (fix server.py)")
+        print(
+            "note         the sandbox listener lacked TCP_NODELAY; the bench set it (fix server.py)"
+        )
 
     rooms = args.properties * args.room_types * args.rooms
-    print(f"world        {args.properties} properties x {args.room_types} room types x "
-          f"{args.rooms} rooms = {rooms} rooms")
-    print(f"indexed      {counts.properties} properties, {counts.room_types} room types, "
-          f"{counts.rooms} rooms")
-    print(f"requests     {report.requests} made (sandbox served {served}), minimum {minimum}"
-          f"  -> {'OK' if report.requests == minimum == served else 'OVER'}")
+    print(
+        f"world        {args.properties} properties x {args.room_types} room types x "
+        f"{args.rooms} rooms = {rooms} rooms"
+    )
+    print(
+        f"indexed      {counts.properties} properties, {counts.room_types} room types, "
+        f"{counts.rooms} rooms"
+    )
+    print(
+        f"requests     {report.requests} made (sandbox served {served}), minimum {minimum}"
+        f"  -> {'OK' if report.requests == minimum == served else 'OVER'}"
+    )
     ratio = wall / bound if bound else float("inf")
-    print(f"wall time    {wall:.3f} s, bound {minimum} x {args.latency_ms:g} ms / "
-          f"{args.concurrency} = {bound:.3f} s, ratio {ratio:.2f}"
-          f"  -> {'OK' if ratio <= 1.3 else 'SLOW'} (target <= 1.30)")
+    print(
+        f"wall time    {wall:.3f} s, bound {minimum} x {args.latency_ms:g} ms / "
+        f"{args.concurrency} = {bound:.3f} s, ratio {ratio:.2f}"
+        f"  -> {'OK' if ratio <= 1.3 else 'SLOW'} (target <= 1.30)"
+    )
     ok = report.requests == minimum and ratio <= 1.3 and counts.rooms == rooms
     return 0 if ok else 1
 

@@ -1,7 +1,8 @@
-"""The aiohttp application of `bot serve`: Slack's HTTP endpoint, the health check, and room for more.
+"""The aiohttp application of `bot serve`: Slack's HTTP endpoint, the health check, and room for
+more.
 
-Other chat platforms mount their routes through `extra_setup` (Teams adds `/api/messages`), so one process
-and one port serve every platform.
+Other chat platforms mount their routes through `extra_setup` (Teams adds `/api/messages`), so one
+process and one port serve every platform.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def build_web_app(
 ) -> web.Application:
     """Routes: POST /slack/events (commands, events, interactivity) and GET /healthz.
 
-    /healthz answers 200 once `is_ready()` says the index is loaded, 503 before. The engine is kept on the
-    application (`app[ENGINE_KEY]`) for the routes `extra_setup` adds.
+    /healthz answers 200 once `is_ready()` says the index is loaded, 503 before. The engine is kept
+    on the application (`app[ENGINE_KEY]`) for the routes `extra_setup` adds.
     """
     app = web.Application()
     app[ENGINE_KEY] = engine

@@ -168,3 +168,26 @@ def sandbox_client(sandbox_url: str) -> Iterator[httpx.Client]:
     """A sync httpx client on the sandbox, authorized with the world's static token."""
     with httpx.Client(base_url=sandbox_url, headers=AUTH, timeout=10) as client:
         yield client
+
+
+# -- conversation core: a real Engine on the sandbox (see tests/core_helpers.py) --------------------
+# Appended by the core-tests owner; other sections above are unchanged.
+
+
+@pytest.fixture
+async def small_bot(sandbox: SandboxServer, small_world: World, tmp_path):  # type: ignore[no-untyped-def]
+    """The bot (build_runtime, FakeClock, no [roles]: everyone front desk) synced from
+    `small_world` on the shared sandbox. Hotel A is US, Hotel B is UK; no channel is bound."""
+    from core_helpers import bot_on
+
+    async with bot_on(sandbox, small_world, tmp_path) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def demo_bot(sandbox: SandboxServer, demo_world: World, tmp_path):  # type: ignore[no-untyped-def]
+    """The bot synced from the demo world (4 properties, ~400 rooms), FakeClock, no [roles]."""
+    from core_helpers import bot_on
+
+    async with bot_on(sandbox, demo_world, tmp_path) as bot:
+        yield bot

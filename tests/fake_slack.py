@@ -1,8 +1,10 @@
-"""A local fake of the Slack Web API (and of response_url / file-upload endpoints) for offline tests.
+"""A local fake of the Slack Web API (and of response_url / file-upload endpoints) for offline
+tests.
 
-It runs an aiohttp server on 127.0.0.1 in the test's own event loop, records every call with its parameters
-(read from the query string, a form body or a JSON body, as slack_sdk sends each method differently), and
-answers the methods the adapter uses. `fail_next` makes the next call of a method answer `ok: false`.
+It runs an aiohttp server on 127.0.0.1 in the test's own event loop, records every call with its
+parameters (read from the query string, a form body or a JSON body, as slack_sdk sends each method
+differently), and answers the methods the adapter uses. `fail_next` makes the next call of a method
+answer `ok: false`.
 """
 
 from __future__ import annotations
@@ -61,24 +63,26 @@ class FakeSlack:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    # -- inspection -------------------------------------------------------------------------------------
+    # -- inspection
+    # -------------------------------------------------------------------------------------
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
     def methods(self, *, include_auth: bool = False) -> list[str]:
         return [c.method for c in self.calls if include_auth or c.method != "auth.test"]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 2.0) -> list[Call]:
+    async def wait_for(self, method: str, count: int = 1, within: float = 2.0) -> list[Call]:
         """Wait (on an event, not a sleep) until `method` has been called `count` times."""
 
         async def reached() -> None:
             async with self._changed:
                 await self._changed.wait_for(lambda: len(self.of(method)) >= count)
 
-        await asyncio.wait_for(reached(), timeout)
+        await asyncio.wait_for(reached(), within)
         return self.of(method)
 
-    # -- handlers ---------------------------------------------------------------------------------------
+    # -- handlers
+    # ---------------------------------------------------------------------------------------
     async def _record(self, call: Call) -> None:
         async with self._changed:
             self.calls.append(call)
@@ -111,8 +115,14 @@ class FakeSlack:
         ok: dict[str, Any] = {"ok": True}
         match method:
             case "auth.test":
-                return ok | {"user_id": BOT_USER_ID, "bot_id": "BBOT", "team_id": TEAM_ID,
-                             "user": "alexa", "team": "Hotel", "url": "https://hotel.slack.com/"}  # fmt: skip
+                return ok | {
+                    "user_id": BOT_USER_ID,
+                    "bot_id": "BBOT",
+                    "team_id": TEAM_ID,
+                    "user": "alexa",
+                    "team": "Hotel",
+                    "url": "https://hotel.slack.com/",
+                }
             case "chat.postMessage":
                 ts = f"1700000000.{next(self._ts):06d}"
                 return ok | {"channel": p.get("channel"), "ts": ts,

@@ -1,4 +1,6 @@
-"""Shared pieces of the Slack adapter tests: a canned engine, signed request builders, and app wiring."""
+"""Shared pieces of the Slack adapter tests: a canned engine, signed request builders, and app
+wiring.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,8 +35,8 @@ CHANNEL = "C0FRONTDESK"
 class FakeEngine:
     """Canned answers in the shape the real engine gives, and a record of what it was asked.
 
-    Confirmation tokens belong to whoever asked; pressing someone else's Confirm gets a REFUSAL, as the
-    real engine does. `applied` lists the changes made, so tests can count double applications.
+    Confirmation tokens belong to whoever asked; pressing someone else's Confirm gets a REFUSAL, as
+    the real engine does. `applied` lists the changes made, so tests can count double applications.
     """
 
     clock: FakeClock = field(default_factory=FakeClock)
@@ -190,7 +192,11 @@ def action_body(
 
 
 def request(body: str, *, content_type: str, **extra_headers: str) -> AsyncBoltRequest:
-    headers = {"content-type": content_type, **sign(body), **extra_headers}
+    headers: dict[str, str | Sequence[str]] = {
+        "content-type": content_type,
+        **sign(body),
+        **extra_headers,
+    }
     return AsyncBoltRequest(body=body, headers=headers)
 
 

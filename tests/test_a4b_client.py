@@ -1,4 +1,4 @@
-"""Alexa for Business client: SigV4 signing, targets, pagination, limits, typed errors, throttling."""
+"""Alexa for Business client: SigV4, targets, pagination, limits, typed errors, throttling."""
 
 from __future__ import annotations
 

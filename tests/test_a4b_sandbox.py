@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+from bot.clients.a4b import A4BClient
 from bot.sandbox.aws_handlers import handle
+from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World, WorldState
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -109,3 +113,18 @@ def test_unknown_device_is_not_found() -> None:
     """GetDevice of an unknown ARN answers NotFoundException."""
     status, body = handle("AlexaForBusiness.GetDevice", {"DeviceArn": "arn:nope"}, SIGNED, world())
     assert status == 400 and body["__type"].endswith("#NotFoundException")
+
+
+async def test_client_against_running_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real client, signed with fake env credentials, reads the sandbox over 127.0.0.1."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake-secret-for-tests")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    with SandboxServer(world().world) as server:
+        async with A4BClient(server.url) as client:
+            devices = await client.search_devices()
+            events = await client.list_device_events("arn:dev/1")
+    assert {d.device_serial_number for d in devices} == {"S1", "S9"}
+    assert [e.value for e in events] == ["OFFLINE", "ONLINE"]

@@ -26,7 +26,9 @@ def catalog() -> StationCatalog:
 
 
 def test_catalog_has_the_seed_row_counts() -> None:
-    """The seed's table has 34 rows (not the 40 the issue says): 14 US, 11 UK, 9 FR, no duplicates."""
+    """The seed's table has 34 rows (not the 40 the issue says): 14 US, 11 UK, 9 FR, no
+    duplicates.
+    """
     assert len(STATIONS) == 34
     assert {c: sum(s.country == c for s in STATIONS) for c in COUNTRIES} == {
         "US": 14,
@@ -104,7 +106,9 @@ def test_catalog_rows_equal_the_seed_table() -> None:
 def test_names_aliases_and_ids_match_exactly(
     catalog: StationCatalog, country: str, text: str, station_id: str
 ) -> None:
-    """A name, alias or station id of one station of the country is EXACT, whatever case or dashes."""
+    """A name, alias or station id of one station of the country is EXACT, whatever case or
+    dashes.
+    """
     match = catalog.lookup(country, text)
     assert match.status is MatchStatus.EXACT, match
     assert match.ok
@@ -125,7 +129,9 @@ def test_names_aliases_and_ids_match_exactly(
 def test_clear_typos_are_fuzzy_with_what_was_understood(
     catalog: StationCatalog, country: str, text: str, station_id: str, understood: str
 ) -> None:
-    """A close typo with no close runner-up is FUZZY, carrying its score and the name it was read as."""
+    """A close typo with no close runner-up is FUZZY, carrying its score and the name it was
+    read as.
+    """
     match = catalog.lookup(country, text)
     assert match.status is MatchStatus.FUZZY, match
     assert match.station is not None and match.station.station_id == station_id
@@ -146,21 +152,29 @@ def test_france_relaxing_is_ambiguous_never_guessed(catalog: StationCatalog) -> 
     ("country", "text", "expected"),
     [
         ("US", "classic", {"4426", "6377"}),
-        ("UK", "smooth", {"7946cba4-3a8c-424a-a2e5-e555bb8a09a3", "66a602fa-f80a-4c2f-9fab-26bb436c7376"}),
+        (
+            "UK",
+            "smooth",
+            {"7946cba4-3a8c-424a-a2e5-e555bb8a09a3", "66a602fa-f80a-4c2f-9fab-26bb436c7376"},
+        ),
         ("FR", "jaz", {"s16492", "s298983"}),
     ],
 )
 def test_a_word_shared_by_stations_is_ambiguous(
     catalog: StationCatalog, country: str, text: str, expected: set[str]
 ) -> None:
-    """A partial word that starts several stations' names ("classic") is AMBIGUOUS, not the nearest."""
+    """A partial word that starts several stations' names ("classic") is AMBIGUOUS, not the
+    nearest.
+    """
     match = catalog.lookup(country, text)
     assert match.status is MatchStatus.AMBIGUOUS, match
     assert {s.station_id for s in match.candidates} == expected
 
 
 def test_station_of_another_country_is_not_offered(catalog: StationCatalog) -> None:
-    """Lullabies exist in the UK and France only: in the US the answer says where, and lists the US."""
+    """Lullabies exist in the UK and France only: in the US the answer says where, and lists the
+    US.
+    """
     match = catalog.lookup("US", "lullabies")
     assert match.status is MatchStatus.NOT_OFFERED
     assert {s.country for s in match.elsewhere} == {"UK", "FR"}
@@ -180,7 +194,9 @@ def test_station_of_another_country_is_not_offered(catalog: StationCatalog) -> N
 def test_not_offered_suggests_this_countrys_stations_sharing_a_word(
     catalog: StationCatalog, country: str, text: str, elsewhere: str, suggested: str
 ) -> None:
-    """"rock" in the US is the UK's Rock station; the US's Classic Rock is offered as a suggestion."""
+    """ "rock" in the US is the UK's Rock station; the US's Classic Rock is offered as a
+    suggestion.
+    """
     match = catalog.lookup(country, text)
     assert match.status is MatchStatus.NOT_OFFERED
     assert [s.country for s in match.elsewhere] == [elsewhere]
@@ -208,8 +224,8 @@ def test_near_miss_station_id_is_not_a_typo(catalog: StationCatalog) -> None:
 
 
 def test_by_pair_and_countries(catalog: StationCatalog) -> None:
-    """by_pair finds a station by provider and id; a pair shared by UK and FR is told apart by country;
-    "GB" is the UK; an unknown country is an error."""
+    """by_pair finds a station by provider and id; a pair shared by UK and FR is told apart by
+    country; "GB" is the UK; an unknown country is an error."""
     jazz = catalog.by_pair("I_HEART_RADIO", "4242")
     assert jazz is not None and jazz.name == "Jazz" and jazz.country == "US"
     assert catalog.by_pair("TUNEIN", "s287575", "FR") is not None
@@ -246,6 +262,8 @@ def _mean_us(catalog: StationCatalog, country: str, text: str, n: int = 2000) ->
 
 
 def test_lookups_are_fast(catalog: StationCatalog) -> None:
-    """An exact lookup takes under 50 µs; a fuzzy one (the slow path) stays well under a millisecond."""
+    """An exact lookup takes under 50 µs; a fuzzy one (the slow path) stays well under a
+    millisecond.
+    """
     assert _mean_us(catalog, "US", "top 40") < 50
     assert _mean_us(catalog, "US", "clasic rock", 500) < 250

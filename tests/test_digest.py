@@ -66,7 +66,7 @@ async def test_digest_reply_has_local_times_and_a_png_chart(tmp_path: Path) -> N
 
 
 async def test_exactly_once_across_a_restart() -> None:
-    """A slot is posted once; a new sender on the same database (a restart) does not post it again."""
+    """A slot is posted once; a new sender on the same database (a restart) does not repost."""
     clock = FakeClock(NOW)
     store = await loaded_store(clock)
     poster = RecordingPoster()

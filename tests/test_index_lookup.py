@@ -13,7 +13,9 @@ from bot.index.lookup import Index
 
 
 def _hotels(index: Index) -> Index:
-    """Harbor View Seattle (US) and Harbor View London (UK) both have a "204"; Seattle has "#204" too."""
+    """Harbor View Seattle (US) and Harbor View London (UK) both have a "204"; Seattle has
+    "#204" too.
+    """
     index.replace_property(
         "P1",
         "Harbor View Seattle",
@@ -21,7 +23,12 @@ def _hotels(index: Index) -> Index:
         country="US",
         timezone="America/Los_Angeles",
         room_types=[("T1", "Deluxe King"), ("T2", "Suite")],
-        rooms=[("R1", "204", "T1"), ("R2", "205", "T1"), ("R3", "S303", "T2"), ("R4", "#204", "T2")],
+        rooms=[
+            ("R1", "204", "T1"),
+            ("R2", "205", "T1"),
+            ("R3", "S303", "T2"),
+            ("R4", "#204", "T2"),
+        ],
     )
     index.replace_property(
         "P2",
@@ -60,7 +67,12 @@ def test_schema_is_idempotent_and_file_uses_wal(tmp_path: Path) -> None:
     db = second.db
     assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert {"properties", "room_types", "rooms", "stations", "sync_state"} <= set(db.table_names())
-    indexed = {c for name in ("rooms", "room_types", "properties") for i in db[name].indexes for c in i.columns}
+    indexed = {
+        c
+        for name in ("rooms", "room_types", "properties")
+        for i in db[name].indexes
+        for c in i.columns
+    }
     assert "name_norm" in indexed
     assert db.conn.execute("SELECT count(*) FROM stations").fetchone()[0] == 34
 
@@ -77,9 +89,13 @@ def test_find_rooms_exact_then_normalised(index: Index) -> None:
 
 
 def test_room_in_several_properties_comes_back_once_per_property(index: Index) -> None:
-    """"204" exists in Seattle and London: two RoomRefs with their property, type, country and zone."""
+    """ "204" exists in Seattle and London: two RoomRefs with their property, type, country and
+    zone.
+    """
     found = index.find_rooms("204")
-    assert [(r.room_id, r.property_name, r.room_type_name, r.country, r.timezone) for r in found] == [
+    assert [
+        (r.room_id, r.property_name, r.room_type_name, r.country, r.timezone) for r in found
+    ] == [
         ("R5", "Harbor View London", "Deluxe King", "UK", "Europe/London"),
         ("R1", "Harbor View Seattle", "Deluxe King", "US", "America/Los_Angeles"),
     ]
@@ -114,8 +130,8 @@ def test_find_room_types_and_suggestions(index: Index) -> None:
 
 
 def test_find_properties(index: Index) -> None:
-    """Properties match by exact, normalised, prefix and whole-word name, then a clear typo; a prefix
-    shared by two properties gives both."""
+    """Properties match by exact, normalised, prefix and whole-word name, then a clear typo; a
+    prefix shared by two properties gives both."""
     assert [p.id for p in index.find_properties("Harbor View Seattle")] == ["P1"]
     assert [p.id for p in index.find_properties("harbor-view  seattle")] == ["P1"]
     assert {p.id for p in index.find_properties("Harbor View")} == {"P1", "P2"}
@@ -225,7 +241,9 @@ def test_find_rooms_is_fast_in_a_big_index() -> None:
             country="US",
             timezone="UTC",
             room_types=[(f"T{p}-{t}", f"Type {t}") for t in range(10)],
-            rooms=[(f"R{p}-{t}-{r}", f"{t}{r:02d}", f"T{p}-{t}") for t in range(10) for r in range(100)],
+            rooms=[
+                (f"R{p}-{t}-{r}", f"{t}{r:02d}", f"T{p}-{t}") for t in range(10) for r in range(100)
+            ],
         )
     assert index.counts().rooms == 20_000
     names = ["512", "rm 512", "#733", "nope"] * 250

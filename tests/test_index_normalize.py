@@ -36,8 +36,8 @@ from bot.index.normalize import normalize_name, normalize_room_name
     ],
 )
 def test_room_names_normalise(typed: str, key: str) -> None:
-    """Case, room prefixes ("Rm", "Room", "#", "No."), whitespace and trailing punctuation go; a prefix
-    glued to letters ("Roomba") is part of the name."""
+    """Case, room prefixes ("Rm", "Room", "#", "No."), whitespace and trailing punctuation go; a
+    prefix glued to letters ("Roomba") is part of the name."""
     assert normalize_room_name(typed) == key
 
 

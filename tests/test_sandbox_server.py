@@ -35,16 +35,37 @@ def test_start_stop_and_context_manager(small_world: World) -> None:
         assert httpx.get(again.url + PROPERTY, headers=AUTH).status_code == 200
 
 
+async def _raw_get(port: int, path: str) -> tuple[bytes, bytes]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        f"GET {path} HTTP/1.1\r\nHost: sandbox\r\nAuthorization: {AUTH['Authorization']}\r\n"
+        "Connection: close\r\n\r\n".encode()
+    )
+    answer = await reader.read()
+    writer.close()
+    head = answer.partition(b"\r\n\r\n")[0].lower()
+    request_id = head.partition(b"x-amzn-requestid: ")[2].partition(b"\r\n")[0]
+    return answer.split(b" ", 2)[1], request_id
+
+
 async def test_hundreds_of_concurrent_requests(sandbox: SandboxServer) -> None:
-    """300 concurrent requests with added latency all succeed (latency never blocks the loop)."""
+    """300 simultaneous connections with added latency all get 200 (latency never blocks the loop).
+
+    Raw asyncio streams, not httpx: httpx's connection pool, not the server, is the bottleneck at
+    hundreds of connections.
+    """
     sandbox.faults.update(latency_ms=20)
-    limits = httpx.Limits(max_connections=300)
-    async with httpx.AsyncClient(
-        base_url=sandbox.url, headers=AUTH, limits=limits, timeout=30
-    ) as client:
-        responses = await asyncio.gather(*(client.get(PROPERTY) for _ in range(300)))
-    assert [r.status_code for r in responses] == [200] * 300
-    assert len({r.headers["X-Amzn-RequestId"] for r in responses}) == 300
+    answers = await asyncio.gather(*(_raw_get(sandbox.port, PROPERTY) for _ in range(300)))
+    assert [status for status, _ in answers] == [b"200"] * 300
+    assert len({request_id for _, request_id in answers}) == 300
+
+
+async def test_concurrent_httpx_requests(sandbox: SandboxServer) -> None:
+    """50 concurrent httpx requests (the bench's top concurrency) with 20 ms latency all succeed."""
+    sandbox.faults.update(latency_ms=20)
+    async with httpx.AsyncClient(base_url=sandbox.url, headers=AUTH, timeout=30) as client:
+        responses = await asyncio.gather(*(client.get(PROPERTY) for _ in range(50)))
+    assert [r.status_code for r in responses] == [200] * 50
 
 
 def test_aws_calls_go_to_the_handler(

@@ -1,10 +1,12 @@
-"""The Bolt app end to end (signed requests dispatched into a real AsyncApp, fake Web API on 127.0.0.1)."""
+"""The Bolt app end to end (signed requests dispatched into a real AsyncApp, fake Web API on
+127.0.0.1).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
 from fake_slack import FakeSlack
@@ -37,7 +39,7 @@ def engine() -> FakeEngine:
 async def test_slash_command_change_is_acked_then_posted_publicly(
     fake: FakeSlack, engine: FakeEngine
 ) -> None:
-    """/alexa with a change acks with an empty 200 and posts the result in the channel for everyone."""
+    """/alexa with a change acks with an empty 200 and posts the result in the channel."""
     app = make_app(fake, engine)
     resp = await app.async_dispatch(form_request(command_body("set room 204 station jazz")))
     assert resp.status == 200
@@ -57,7 +59,9 @@ async def test_slash_command_change_is_acked_then_posted_publicly(
 async def test_slash_command_help_goes_only_to_the_requester(
     fake: FakeSlack, engine: FakeEngine
 ) -> None:
-    """Help (and an empty /alexa) is answered with chat.postEphemeral to the requester, not the channel."""
+    """Help (and an empty /alexa) is answered with chat.postEphemeral to the requester, not the
+    channel.
+    """
     app = make_app(fake, engine)
     await app.async_dispatch(form_request(command_body("", trigger="t-empty")))
     [eph] = fake.of("chat.postEphemeral")
@@ -67,7 +71,7 @@ async def test_slash_command_help_goes_only_to_the_requester(
 
 
 async def test_ack_returns_before_the_engine_finishes(fake: FakeSlack, engine: FakeEngine) -> None:
-    """Without process_before_response the HTTP answer comes back while the engine is still working."""
+    """Without process_before_response the HTTP answer returns while the engine still works."""
     engine.gate = asyncio.Event()
     app = make_app(fake, engine, process_before_response=False)
     resp = await asyncio.wait_for(
@@ -83,7 +87,10 @@ async def test_bad_signature_is_rejected(fake: FakeSlack, engine: FakeEngine) ->
     """A request signed with another secret gets 401 and never reaches the engine."""
     app = make_app(fake, engine)
     body = command_body("set room 204 station jazz")
-    headers = {"content-type": "application/x-www-form-urlencoded", **sign(body, secret="wrong")}
+    headers: dict[str, str | Sequence[str]] = {
+        "content-type": "application/x-www-form-urlencoded",
+        **sign(body, secret="wrong"),
+    }
     resp = await app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
     assert resp.status == 401
     assert engine.messages == []
@@ -93,7 +100,7 @@ async def test_stale_timestamp_is_rejected(fake: FakeSlack, engine: FakeEngine) 
     """A correctly signed request older than 5 minutes (a replay) gets 401."""
     app = make_app(fake, engine)
     body = command_body("set room 204 station jazz")
-    headers = {
+    headers: dict[str, str | Sequence[str]] = {
         "content-type": "application/x-www-form-urlencoded",
         **sign(body, timestamp=int(time.time()) - 600),
     }
@@ -103,7 +110,9 @@ async def test_stale_timestamp_is_rejected(fake: FakeSlack, engine: FakeEngine) 
 
 
 async def test_mention_answers_in_a_thread(fake: FakeSlack, engine: FakeEngine) -> None:
-    """@bot in a channel: the bot's mention is stripped and the answer goes into the message's thread."""
+    """@bot in a channel: the bot's mention is stripped and the answer goes into the message's
+    thread.
+    """
     app = make_app(fake, engine)
     event = {"type": "app_mention", "user": ALICE, "channel": CHANNEL, "ts": "1700000100.000200",
              "text": "<@UBOT> set room 204 station jazz"}  # fmt: skip
@@ -120,8 +129,14 @@ async def test_mention_question_is_ephemeral_in_the_thread(
 ) -> None:
     """A "did you mean" question to a mention goes only to the requester, inside the thread."""
     app = make_app(fake, engine)
-    event = {"type": "app_mention", "user": ALICE, "channel": CHANNEL, "ts": "1700000100.000300",
-             "thread_ts": "1700000000.000009", "text": "<@UBOT> set room 204 station jaz"}  # fmt: skip
+    event = {
+        "type": "app_mention",
+        "user": ALICE,
+        "channel": CHANNEL,
+        "ts": "1700000100.000300",
+        "thread_ts": "1700000000.000009",
+        "text": "<@UBOT> set room 204 station jaz",
+    }
     await app.async_dispatch(json_request(event_body(event)))
     [eph] = fake.of("chat.postEphemeral")
     assert eph.params["thread_ts"] == "1700000000.000009"
@@ -163,7 +178,9 @@ async def test_edits_bot_messages_and_channel_messages_are_ignored(
 
 
 async def test_retried_event_is_applied_once(fake: FakeSlack, engine: FakeEngine) -> None:
-    """Slack's retry (X-Slack-Retry-Num, same event_id) is acked but the change is applied only once."""
+    """Slack's retry (X-Slack-Retry-Num, same event_id) is acked but the change is applied only
+    once.
+    """
     app = make_app(fake, engine)
     event = {"type": "app_mention", "user": ALICE, "channel": CHANNEL, "ts": "1700000100.000600",
              "text": "<@UBOT> set room 204 station jazz"}  # fmt: skip
@@ -195,7 +212,9 @@ async def test_retried_slash_command_is_applied_once(fake: FakeSlack, engine: Fa
 async def test_engine_failure_shows_a_reference_not_a_trace(
     fake: FakeSlack, engine: FakeEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """An exception in the engine is logged; the user gets a private apology with a ref, no traceback."""
+    """An exception in the engine is logged; the user gets a private apology with a ref, no
+    traceback.
+    """
     app = make_app(fake, engine)
     resp = await app.async_dispatch(form_request(command_body("boom", trigger="tBoom")))
     assert resp.status == 200
@@ -210,7 +229,9 @@ async def test_engine_failure_shows_a_reference_not_a_trace(
 async def test_not_in_channel_falls_back_to_the_response_url(
     fake: FakeSlack, engine: FakeEngine
 ) -> None:
-    """In a channel the bot has not joined, the public answer goes through the command's response_url."""
+    """In a channel the bot has not joined, the public answer goes through the command's
+    response_url.
+    """
     app = make_app(fake, engine)
     fake.fail_next["chat.postMessage"] = "not_in_channel"
     body = command_body(

@@ -11,7 +11,9 @@ def all_buttons(blocks: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 def test_every_action_kind_gets_a_matching_unique_action_id() -> None:
-    """Each ActionKind renders as a button whose id the listener's pattern matches, unique in the message."""
+    """Each ActionKind renders as a button whose id the listener's pattern matches, unique in the
+    message.
+    """
     actions = [Action(kind=k, label=k.value, value=f"v {k.value}") for k in ActionKind]
     actions.append(Action(kind=ActionKind.CHOICE, label="second", value="v choice 2"))
     msg = render_reply(Reply(headline="h", actions=actions))
@@ -62,7 +64,7 @@ def test_a_short_table_is_one_code_block_with_no_overflow() -> None:
 
 
 def test_a_long_table_stays_under_the_block_limit_and_overflows() -> None:
-    """Every text block stays at or under 3,000 characters; the full table comes back as overflow."""
+    """Every text block stays within 3,000 characters; the full table comes back as overflow."""
     rows = [[str(n), "x" * 60] for n in range(2000)]
     msg = render_reply(Reply(headline="h" * 5000, table=Table(columns=["Room", "Note"], rows=rows)))
     texts = [b["text"]["text"] for b in msg.blocks if "text" in b]

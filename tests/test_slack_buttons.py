@@ -1,4 +1,6 @@
-"""Button presses: Confirm/Cancel, choices, Undo — who may press, what gets edited, what stays private."""
+"""Button presses: Confirm/Cancel, choices, Undo — who may press, what gets edited, what stays
+private.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ def buttons(blocks: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 async def ask_to_delete(fake: FakeSlack, engine: FakeEngine) -> tuple[str, str]:
-    """Alice asks for a destructive change; returns (channel, ts) of the public confirmation card."""
+    """Alice asks for a destructive change; returns (channel, ts) of the public card."""
     app = make_app(fake, engine)
     await app.async_dispatch(form_request(command_body("delete alarms room 204", trigger="tDel")))
     [card] = fake.of("chat.postMessage")
@@ -45,7 +47,9 @@ async def ask_to_delete(fake: FakeSlack, engine: FakeEngine) -> tuple[str, str]:
 async def test_confirmation_card_has_danger_confirm_and_cancel(
     fake: FakeSlack, engine: FakeEngine
 ) -> None:
-    """A destructive confirmation shows Confirm in the danger style and Cancel, valued as typed text."""
+    """A destructive confirmation shows Confirm in the danger style and Cancel, valued as typed
+    text.
+    """
     await ask_to_delete(fake, engine)
     [card] = fake.of("chat.postMessage")
     confirm, cancel = buttons(card.params["blocks"])
@@ -74,7 +78,9 @@ async def test_confirm_by_requester_replaces_the_card(fake: FakeSlack, engine: F
 async def test_confirm_by_someone_else_is_refused_privately(
     fake: FakeSlack, engine: FakeEngine
 ) -> None:
-    """Bob presses Alice's Confirm: the engine refuses, Bob alone sees it, the card is left for Alice."""
+    """Bob presses Alice's Confirm: the engine refuses, Bob alone sees it, the card is left for
+    Alice.
+    """
     await ask_to_delete(fake, engine)
     app = make_app(fake, engine)
     await app.async_dispatch(form_request(action_body("confirm tok1", user=BOB, trigger="tBob")))
@@ -111,7 +117,9 @@ async def test_double_click_is_applied_once(fake: FakeSlack, engine: FakeEngine)
 async def test_choice_on_an_ephemeral_question_answers_in_the_channel(
     fake: FakeSlack, engine: FakeEngine
 ) -> None:
-    """Choosing on a private "did you mean": the question is removed via response_url, the change is public."""
+    """Choosing on a private "did you mean": the question is removed via response_url, the change is
+    public.
+    """
     app = make_app(fake, engine)
     body = action_body(
         "set room 204 station jazz", action_id="alexa_choice", ephemeral=True, trigger="tChoice",
@@ -127,7 +135,9 @@ async def test_choice_on_an_ephemeral_question_answers_in_the_channel(
 async def test_cancel_on_an_ephemeral_card_replaces_it_privately(
     fake: FakeSlack, engine: FakeEngine
 ) -> None:
-    """Cancelling a private card replaces it in place (response_url), and nothing is posted publicly."""
+    """Cancelling a private card replaces it in place (response_url), and nothing is posted
+    publicly.
+    """
     app = make_app(fake, engine)
     body = action_body(
         "cancel tok1", action_id="alexa_cancel", ephemeral=True, trigger="tCancel",

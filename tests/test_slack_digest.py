@@ -11,7 +11,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"chart-bytes" * 100
 
 
 async def test_digest_posts_blocks_then_uploads_the_chart() -> None:
-    """post_digest: chat.postMessage with blocks, then getUploadURLExternal -> upload -> complete."""
+    """post_digest: chat.postMessage, then getUploadURLExternal -> upload -> complete."""
     async with running_fake() as fake:
         poster = SlackDigestPoster.from_token("xoxb-test", api_url=fake.api_url)
         reply = Reply(
@@ -24,8 +24,11 @@ async def test_digest_posts_blocks_then_uploads_the_chart() -> None:
         )
         await poster.post_digest("C0OPS", reply)
         assert fake.methods() == [
-            "chat.postMessage", "files.getUploadURLExternal", "upload", "files.completeUploadExternal",
-        ]  # fmt: skip
+            "chat.postMessage",
+            "files.getUploadURLExternal",
+            "upload",
+            "files.completeUploadExternal",
+        ]
         [post] = fake.of("chat.postMessage")
         assert post.params["channel"] == "C0OPS"
         assert post.params["text"].startswith("Nightly device health")

@@ -57,7 +57,9 @@ def test_manifest_asks_for_exactly_the_scopes_it_uses() -> None:
 
 
 async def test_every_command_and_event_in_the_manifest_has_a_listener(fake: FakeSlack) -> None:
-    """Each command and bot event the manifest subscribes to is handled (Bolt answers 404 otherwise)."""
+    """Each command and bot event the manifest subscribes to is handled (Bolt answers 404
+    otherwise).
+    """
     engine = FakeEngine()
     app = make_app(fake, engine)
     m = manifest()

@@ -1,4 +1,4 @@
-"""Long runs: one progress message edited in place, the summary replacing it, long lists as files."""
+"""Long runs: one progress message edited in place, the summary replacing it; long lists."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def engine() -> FakeEngine:
 async def test_progress_posts_once_then_edits_and_the_summary_replaces_it(
     fake: FakeSlack, engine: FakeEngine
 ) -> None:
-    """First progress -> chat.postMessage; later progress -> chat.update of it; the summary -> last update."""
+    """First progress -> chat.postMessage; later progress -> chat.update of it; the summary -> last
+    update.
+    """
     app = make_app(fake, engine)
     await app.async_dispatch(
         form_request(command_body("set all rooms station jazz", trigger="tAll"))
@@ -55,7 +57,9 @@ async def test_progress_posts_once_then_edits_and_the_summary_replaces_it(
 async def test_progress_edits_are_throttled_by_the_adapter_too(
     fake: FakeSlack, engine: FakeEngine
 ) -> None:
-    """Progress arriving faster than one per 2 s is not sent to Slack; the summary still replaces it."""
+    """Progress arriving faster than one per 2 s is not sent to Slack; the summary still replaces
+    it.
+    """
     engine.progress_steps, engine.progress_gap = 5, 0.5
     app = make_app(fake, engine)
     await app.async_dispatch(
@@ -80,7 +84,9 @@ async def test_progress_from_a_public_card_edits_the_card(
 async def test_a_long_private_list_is_cut_to_fit_with_a_pointer(
     fake: FakeSlack, engine: FakeEngine
 ) -> None:
-    """A long private (ephemeral) list is cut into blocks under 3,000 characters and says where to get all."""
+    """A long private (ephemeral) list is cut into blocks under 3,000 characters and says where to
+    get all.
+    """
     app = make_app(fake, engine)
     await app.async_dispatch(form_request(command_body("list rooms", trigger="tList")))
     [eph] = fake.of("chat.postEphemeral")
@@ -92,7 +98,9 @@ async def test_a_long_private_list_is_cut_to_fit_with_a_pointer(
 async def test_a_long_list_in_a_dm_is_uploaded_to_the_thread(
     fake: FakeSlack, engine: FakeEngine
 ) -> None:
-    """In a DM the long list's first part is posted and the full list follows as a file in its thread."""
+    """In a DM the long list's first part is posted and the full list follows as a file in its
+    thread.
+    """
     app = make_app(fake, engine)
     event = {"type": "message", "channel_type": "im", "user": ALICE, "channel": "D0ALICE",
              "ts": "1700000100.000700", "text": "list rooms"}  # fmt: skip

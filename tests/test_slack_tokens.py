@@ -1,4 +1,4 @@
-"""Slack settings are checked for shape before any connection, with the variable named in the error."""
+"""Slack settings are checked before any connection, naming the variable in the error."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from bot.chat.slack.tokens import SlackConfigError, api_base_url, validate_token
     ],
 )
 def test_bad_settings_name_the_variable(kwargs: dict[str, str | None], variable: str) -> None:
-    """Each missing or malformed setting raises SlackConfigError whose message starts with its name."""
+    """Each missing or malformed setting raises SlackConfigError starting with its name."""
     with pytest.raises(SlackConfigError) as err:
         validate_tokens(**kwargs)  # type: ignore[arg-type]
     assert str(err.value).startswith(variable)

@@ -69,7 +69,9 @@ class FakeSource:
 
 
 def make_source(properties: int = 3, types: int = 2, rooms: int = 4) -> FakeSource:
-    """Properties P0.. each with room types P0-T0.. each with rooms named 101..; one empty room type."""
+    """Properties P0.. each with room types P0-T0.. each with rooms named 101..; one empty room
+    type.
+    """
     props = [Item(f"P{p}", f"Hotel {p}") for p in range(properties)]
     room_types = {p.id: [Item(f"{p.id}-T{t}", f"Type {t}") for t in range(types)] for p in props}
     room_types[props[0].id].append(Item("P0-EMPTY", "Empty"))
@@ -95,7 +97,11 @@ async def test_full_sync_loads_everything_with_the_fewest_calls(index: Index) ->
     assert report.calls == report.requests == 1 + 3 + 7
     assert max(source.calls.values()) == 1
     assert (report.properties, report.room_types, report.rooms) == (3, 7, 24)
-    assert (index.counts().properties, index.counts().room_types, index.counts().rooms) == (3, 7, 24)
+    assert (index.counts().properties, index.counts().room_types, index.counts().rooms) == (
+        3,
+        7,
+        24,
+    )
     assert len(index.find_rooms("101")) == 6
     assert index.is_loaded()
     assert index.synced_at(f"org:{ORG}") == FakeClock().now()
@@ -144,7 +150,9 @@ async def test_country_and_timezone_come_from_property_meta(index: Index) -> Non
 
 
 async def test_resync_removes_what_is_gone_upstream(index: Index) -> None:
-    """A second full sync drops rooms, room types and properties deleted upstream, and adds new ones."""
+    """A second full sync drops rooms, room types and properties deleted upstream, and adds new
+    ones.
+    """
     source = make_source()
     await full_sync(index, source, ORG)
     source.properties.pop()  # P2 deleted
@@ -180,8 +188,8 @@ async def test_a_failing_list_raises_its_own_error_and_keeps_earlier_data(index:
 
 
 async def test_refresh_property_and_room_type(index: Index) -> None:
-    """A partial refresh re-reads one property (its room types and rooms) or one room type (its rooms)
-    and picks up rooms added outside the bot, with the fewest calls."""
+    """A partial refresh re-reads one property (its room types and rooms) or one room type (its
+    rooms) and picks up rooms added outside the bot, with the fewest calls."""
     source = make_source()
     await full_sync(index, source, ORG)
     source.rooms["P1-T0"].append(Item("P1-T0-R9", "777"))

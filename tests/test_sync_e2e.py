@@ -35,8 +35,8 @@ def _minimum(world: World) -> int:
 
 
 def _paged_world() -> World:
-    """Lists on page boundaries: 51 room types (2 pages), a 120-room type (3 pages), 50 rooms (1 page),
-    an empty property (one request for its empty list)."""
+    """Lists on page boundaries: 51 room types (2 pages), a 120-room type (3 pages), 50 rooms (1
+    page), an empty property (one request for its empty list)."""
     types = [
         RoomType(
             id=_uid(f"T{t}"),
@@ -71,8 +71,8 @@ def _served(sandbox: SandboxServer) -> int:
 async def test_full_sync_of_the_small_world_makes_the_minimum_requests(
     sandbox: SandboxServer, client: AspClient
 ) -> None:
-    """Both sides count 1 + 2 + 3 = 6 requests for 2 properties and 3 room types, and the index holds
-    the rooms, the "204" of both hotels coming back as two candidates."""
+    """Both sides count 1 + 2 + 3 = 6 requests for 2 properties and 3 room types, and the index
+    holds the rooms, the "204" of both hotels coming back as two candidates."""
     index = Index(":memory:")
     report = await full_sync(index, client, sandbox.state.organization_id)
     assert report.requests == 6 == _served(sandbox) == _minimum(sandbox.state.world)
@@ -83,8 +83,8 @@ async def test_full_sync_of_the_small_world_makes_the_minimum_requests(
 async def test_full_sync_pages_by_fifty_and_nothing_twice(
     sandbox: SandboxServer, client: AspClient
 ) -> None:
-    """With lists on page boundaries the request count is exactly the minimum (1 + 3 + 53 = 57), and a
-    later partial refresh of the 120-room type takes its 3 pages."""
+    """With lists on page boundaries the request count is exactly the minimum (1 + 3 + 53 = 57), and
+    a later partial refresh of the 120-room type takes its 3 pages."""
     world = _paged_world()
     sandbox.reset(world)
     index = Index(":memory:")

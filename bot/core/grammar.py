@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Level, Role
@@ -49,9 +49,24 @@ def _station(text: str) -> str:
     return _STATION_NOISE.sub("", text.strip().strip("\"'")).strip()
 
 
+# "set rooms 101 to 110 to jazz": the lazy target stops at the first "to", leaving "110 to jazz".
+_RANGE_END_IN_STATION = re.compile(r"^(?P<end>[A-Za-z]*\d+)\s+(?:to|->|=)\s+(?P<rest>.+)$", re.I)
+# "set room 204 to jazz at Hotel B": the property comes after the station.
+_PROPERTY_AFTER_STATION = re.compile(r"^(?P<station>.+?)\s+(?:at|@)\s+(?:the\s+)?(?P<prop>[A-Za-z].*)$", re.I)
+
+
 def _set_station(m: re.Match[str]) -> Command | None:
-    target = parse_target(m["target"])
-    station = _station(m["station"])
+    target_text, station_text = m["target"], m["station"]
+    if ranged := _RANGE_END_IN_STATION.match(station_text):
+        wider = parse_target(f"{target_text} to {ranged['end']}")
+        if wider is not None and wider.room_range is not None:
+            target_text, station_text = f"{target_text} to {ranged['end']}", ranged["rest"]
+    target = parse_target(target_text)
+    if target is not None and target.property_name is None and not target.all_rooms:
+        if moved := _PROPERTY_AFTER_STATION.match(station_text.strip()):
+            target = replace(target, property_name=moved["prop"].strip().strip("\"'") or None)
+            station_text = moved["station"]
+    station = _station(station_text)
     if target is None or not station:
         return None
     return c.SetStation(target=target, station=station)
@@ -186,7 +201,7 @@ RULES: tuple[Rule, ...] = (
             rf"^{_SET_VERB}\s+(?:the\s+)?{_STATION_WORD}\s+(?:to\s+)?(?P<station>.+?)\s+(?:in|for|on|at)\s+(?P<target>.+)$",
             rf"^{_SET_VERB}\s+(?P<target>.+?)(?:'s)?\s+{_STATION_WORD}(?:\s+(?:to|=|->))?\s+(?P<station>.+)$",
             rf"^{_SET_VERB}\s+(?P<target>.+?)\s+(?:to|=|->)\s+(?P<station>.+)$",
-            r"^(?:put|play|put\s+on|tune)\s+(?P<station>.+?)\s+(?:on\s+)?(?:in|for|at|into|on|to)\s+(?P<target>.+)$",
+            r"^(?:put\s+on|put|play|tune)\s+(?P<station>.+?)\s+(?:on\s+)?(?:in|for|at|into|on|to)\s+(?P<target>.+)$",
             r"^(?P<target>[^>]+?)\s+->\s+(?P<station>.+)$",
         ),
         build=_set_station,
@@ -203,7 +218,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         topic="alarms", summary="Clear alarms (and reminders and timers) of rooms",
         patterns=_p(
-            rf"^{_CLEAR_VERB}\s+{_KINDS_RE}\s+(?:in|for|from|on|of|at)\s+(?P<target>.+)$",
+            rf"^{_CLEAR_VERB}\s+{_KINDS_RE}\s+(?:(?:in|for|from|on|of|at)\s+)?(?P<target>.+)$",
             rf"^{_CLEAR_VERB}\s+(?:the\s+)?(?P<target>.+?)(?:'s)?\s+{_KINDS_RE}$",
         ),
         build=_clear,

@@ -63,8 +63,12 @@ def index_room_resolver(index: Any) -> RoomResolver:
     def resolve(property_id: str, room_name: str) -> str | None:
         wanted = room_name.casefold()
         refs = index.find_rooms(room_name, property_id=property_id)
-        exact = [r for r in refs if str(getattr(r, "name", "")).casefold() == wanted]
-        ids = {str(getattr(r, "id", None) or getattr(r, "room_id", "")) for r in exact}
+        exact = [
+            r
+            for r in refs
+            if str(getattr(r, "room_name", None) or getattr(r, "name", "")).casefold() == wanted
+        ]
+        ids = {str(getattr(r, "room_id", None) or getattr(r, "id", "")) for r in exact}
         return ids.pop() if len(ids) == 1 else None
 
     return resolve

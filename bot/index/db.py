@@ -58,8 +58,11 @@ _INDEXES: Final = (
     "CREATE INDEX IF NOT EXISTS idx_properties_name_norm ON properties (name_norm)",
     "CREATE INDEX IF NOT EXISTS idx_room_types_name_norm ON room_types (name_norm, property_id)",
     "CREATE INDEX IF NOT EXISTS idx_room_types_property ON room_types (property_id)",
-    "CREATE INDEX IF NOT EXISTS idx_rooms_name ON rooms (name, property_id)",
-    "CREATE INDEX IF NOT EXISTS idx_rooms_name_norm ON rooms (name_norm, property_id)",
+    # Covering: a room lookup reads only the index, never the table.
+    "CREATE INDEX IF NOT EXISTS idx_rooms_name_cover"
+    " ON rooms (name, property_id, room_type_id, id)",
+    "CREATE INDEX IF NOT EXISTS idx_rooms_name_norm_cover"
+    " ON rooms (name_norm, property_id, name, room_type_id, id)",
     "CREATE INDEX IF NOT EXISTS idx_rooms_room_type ON rooms (room_type_id)",
     "CREATE INDEX IF NOT EXISTS idx_rooms_property ON rooms (property_id)",
 )

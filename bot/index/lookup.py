@@ -70,12 +70,9 @@ _ROOM_TYPE_SQL: Final = (
     "SELECT t.id, t.name, t.property_id, p.name, p.country, p.timezone"
     " FROM room_types t JOIN properties p ON p.id = t.property_id"
 )
-_ROOM_SQL: Final = (
-    "SELECT r.id, r.name, r.room_type_id, t.name, r.property_id, p.name, p.country, p.timezone"
-    " FROM rooms r JOIN room_types t ON t.id = r.room_type_id"
-    " JOIN properties p ON p.id = r.property_id"
-)
-_ROOM_ORDER: Final = " ORDER BY p.name, r.name, r.id"
+# Rooms are read alone (index-only) and joined in Python to cached properties and room types: a name
+# found in 100 properties costs 100 index entries, not 300 B-tree searches.
+_ROOM_SQL: Final = "SELECT r.id, r.name, r.room_type_id, r.property_id FROM rooms r"
 _INSERT_ROOM_TYPE: Final = (
     "INSERT OR REPLACE INTO room_types (id, property_id, name, name_norm) VALUES (?, ?, ?, ?)"
 )
@@ -93,10 +90,6 @@ def _room_type(row: Sequence[Any]) -> RoomTypeRef:
     return RoomTypeRef(*row)
 
 
-def _room(row: Sequence[Any]) -> RoomRef:
-    return RoomRef(*row)
-
-
 class Index:
     """The cached hierarchy. Not thread-safe for writes: one writer (the bot's event loop) at a
     time.
@@ -109,6 +102,9 @@ class Index:
         self.conn = self.db.conn
         self.clock: Clock = clock or SystemClock()
         self._version = 0
+        self._parents_cache: (
+            tuple[tuple[int, int], dict[str, tuple[str, str, str]], dict[str, str]] | None
+        ) = None
         self._name_cache: dict[
             tuple[str, str | None], tuple[int, dict[str, list[str]], list[str]]
         ] = {}
@@ -214,8 +210,8 @@ class Index:
     # ----------------------------------------------------------------------------------------
 
     def room(self, room_id: str) -> RoomRef | None:
-        row = self.conn.execute(_ROOM_SQL + " WHERE r.id = ?", (room_id,)).fetchone()
-        return _room(row) if row else None
+        found = self._rooms(" WHERE r.id = ?", (room_id,))
+        return found[0] if found else None
 
     def find_rooms(self, name: str, property_id: str | None = None) -> list[RoomRef]:
         """Exact name, then normalised ("Rm 204", "#204" -> "204"), then the room (unit) id.
@@ -225,19 +221,11 @@ class Index:
         """
         text = name.strip()
         scope, params = self._scope("r", property_id)
-        rows = self.conn.execute(
-            _ROOM_SQL + " WHERE r.name = ?" + scope + _ROOM_ORDER, (text, *params)
-        ).fetchall()
-        if not rows:
-            rows = self.conn.execute(
-                _ROOM_SQL + " WHERE r.name_norm = ?" + scope + _ROOM_ORDER,
-                (normalize_room_name(text), *params),
-            ).fetchall()
-        if not rows:
-            rows = self.conn.execute(
-                _ROOM_SQL + " WHERE r.id = ?" + scope + _ROOM_ORDER, (text, *params)
-            ).fetchall()
-        return [_room(r) for r in rows]
+        return (
+            self._rooms(" WHERE r.name = ?" + scope, (text, *params))
+            or self._rooms(" WHERE r.name_norm = ?" + scope, (normalize_room_name(text), *params))
+            or self._rooms(" WHERE r.id = ?" + scope, (text, *params))
+        )
 
     def suggest_rooms(
         self, name: str, property_id: str | None = None, limit: int = 5
@@ -253,16 +241,10 @@ class Index:
         return [r for r in found if r is not None]
 
     def rooms_of_room_type(self, room_type_id: str) -> list[RoomRef]:
-        rows = self.conn.execute(
-            _ROOM_SQL + " WHERE r.room_type_id = ?" + _ROOM_ORDER, (room_type_id,)
-        ).fetchall()
-        return [_room(r) for r in rows]
+        return self._rooms(" WHERE r.room_type_id = ?", (room_type_id,))
 
     def rooms_of_property(self, property_id: str) -> list[RoomRef]:
-        rows = self.conn.execute(
-            _ROOM_SQL + " WHERE r.property_id = ?" + _ROOM_ORDER, (property_id,)
-        ).fetchall()
-        return [_room(r) for r in rows]
+        return self._rooms(" WHERE r.property_id = ?", (property_id,))
 
     # ---- state
     # ----------------------------------------------------------------------------------------
@@ -457,6 +439,41 @@ class Index:
 
     def _changed(self) -> None:
         self._version += 1
+
+    def _parents(self) -> tuple[dict[str, tuple[str, str, str]], dict[str, str]]:
+        """Properties (id -> name, country, timezone) and room types (id -> name), cached until a
+        write here or a commit by another connection (PRAGMA data_version)."""
+        other = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        key = (self._version, other)
+        cached = self._parents_cache
+        if cached is None or cached[0] != key:
+            properties = {
+                str(i): (str(n), str(c), str(z))
+                for i, n, c, z in self.conn.execute(
+                    "SELECT id, name, country, timezone FROM properties"
+                )
+            }
+            types = {
+                str(i): str(n) for i, n in self.conn.execute("SELECT id, name FROM room_types")
+            }
+            cached = (key, properties, types)
+            self._parents_cache = cached
+        return cached[1], cached[2]
+
+    def _rooms(self, where: str, params: tuple[str, ...]) -> list[RoomRef]:
+        rows = self.conn.execute(_ROOM_SQL + where, params).fetchall()
+        if not rows:
+            return []
+        properties, types = self._parents()
+        refs: list[RoomRef] = []
+        for room_id, name, room_type_id, property_id in rows:
+            prop = properties.get(property_id)
+            type_name = types.get(room_type_id)
+            if prop is None or type_name is None:
+                continue  # an orphan (mid-write elsewhere) is invisible, as a JOIN would make it
+            refs.append(RoomRef(room_id, name, room_type_id, type_name, property_id, *prop))
+        refs.sort(key=lambda r: (r.property_name, r.room_name, r.room_id))
+        return refs
 
     def _mark(self, scope: str, items: int) -> None:
         self.conn.execute(

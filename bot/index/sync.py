@@ -89,7 +89,9 @@ class _Lists:
 
 
 def _requests_sent(source: object) -> int | None:
-    """HTTP requests the source has sent so far (AspClient's `stats.total_requests`), if it counts."""
+    """HTTP requests the source has sent so far (AspClient's `stats.total_requests`), if it
+    counts.
+    """
     stats = getattr(source, "stats", None)
     for attribute in ("total_requests", "requests"):
         sent = getattr(stats, attribute, None)

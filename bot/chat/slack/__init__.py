@@ -1,4 +1,6 @@
-"""Slack adapter: Bolt listeners over the conversation engine, Block Kit rendering, Socket and HTTP mode."""
+"""Slack adapter: Bolt listeners over the conversation engine, Block Kit rendering, Socket and HTTP
+mode.
+"""
 
 from bot.chat.slack.app import build_slack_app, run_socket_mode
 from bot.chat.slack.blocks import SlackMessage, render_reply

@@ -30,9 +30,9 @@ def build_slack_app(
 ) -> AsyncApp:
     """The Bolt app with every listener registered.
 
-    Without `signing_secret` request signatures are not checked, which is right only for Socket Mode (its
-    requests come over the authenticated WebSocket). `api_url` (else $SLACK_API_URL) overrides the Web API
-    base URL, for GovSlack and for tests against a local fake.
+    Without `signing_secret` request signatures are not checked, which is right only for Socket Mode
+    (its requests come over the authenticated WebSocket). `api_url` (else $SLACK_API_URL) overrides
+    the Web API base URL, for GovSlack and for tests against a local fake.
     """
     client = AsyncWebClient(
         token=bot_token, base_url=api_base_url(api_url or os.environ.get("SLACK_API_URL"))
@@ -51,8 +51,9 @@ def build_slack_app(
 async def shared_http_session(app: AsyncApp) -> AsyncIterator[None]:
     """Give the app's Web API client one pooled aiohttp session while the server runs.
 
-    Without it slack_sdk opens a new session, and a new TLS connection, for every call; a session can only
-    be made inside the running loop, hence a context entered at startup rather than in build_slack_app.
+    Without it slack_sdk opens a new session, and a new TLS connection, for every call; a session
+    can only be made inside the running loop, hence a context entered at startup rather than in
+    build_slack_app.
     """
     session = aiohttp.ClientSession()
     app.client.session = session
@@ -66,9 +67,10 @@ async def shared_http_session(app: AsyncApp) -> AsyncIterator[None]:
 async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
     """Connect over Socket Mode and serve until cancelled (call validate_tokens first)."""
     async with shared_http_session(app):
-        # The handler binds to the running loop on construction, so it is built here and not earlier.
+        # The handler binds to the running loop on construction, so it is built here and not
+        # earlier.
         handler = AsyncSocketModeHandler(app, app_token)
         try:
-            await handler.start_async()
+            await handler.start_async()  # type: ignore[no-untyped-call]
         finally:
-            await handler.close_async()
+            await handler.close_async()  # type: ignore[no-untyped-call]

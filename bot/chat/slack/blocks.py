@@ -1,8 +1,9 @@
 """Reply -> Block Kit: the only place that knows Slack's layout limits.
 
-Slack rejects a message whose text block passes 3,000 characters, whose section has more than 10 fields or
-whose button label passes 75 characters, so everything is cut to fit here and what does not fit (a long
-table) is handed back as `overflow` for the caller to post as a file in the message's thread.
+Slack rejects a message whose text block passes 3,000 characters, whose section has more than 10
+fields or whose button label passes 75 characters, so everything is cut to fit here and what does
+not fit (a long table) is handed back as `overflow` for the caller to post as a file in the
+message's thread.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ _KIND_EMOJI: dict[ReplyKind, str] = {
 
 @dataclass(frozen=True)
 class SlackMessage:
-    """A rendered reply: `text` is the notification fallback, `overflow` what did not fit in blocks."""
+    """A rendered reply: `text` is the notification fallback, `overflow` what did not fit."""
 
     text: str
     blocks: list[Block]

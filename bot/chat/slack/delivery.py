@@ -1,9 +1,10 @@
 """De-duplication of Slack deliveries.
 
-Slack re-sends an event it thinks was lost (`X-Slack-Retry-Num`), and Socket Mode may redeliver an envelope
-after a reconnect. The retry carries the same event_id (or trigger_id for commands and buttons), so the
-adapter remembers recent ids and drops repeats before they reach the engine. The id also travels to the engine
-as `Message.request_id`, which de-duplicates across restarts and processes where this in-memory log cannot.
+Slack re-sends an event it thinks was lost (`X-Slack-Retry-Num`), and Socket Mode may redeliver an
+envelope after a reconnect. The retry carries the same event_id (or trigger_id for commands and
+buttons), so the adapter remembers recent ids and drops repeats before they reach the engine. The id
+also travels to the engine as `Message.request_id`, which de-duplicates across restarts and
+processes where this in-memory log cannot.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from bot.core.replies import Reply
 
 
 class SlackDigestPoster:
-    """Posts a digest Reply as Block Kit, then its chart (and any overflow list) as files under it."""
+    """Posts a digest Reply as Block Kit, then its chart (and any overflow list) as files."""
 
     def __init__(self, client: AsyncWebClient) -> None:
         self._client = client

@@ -1,4 +1,4 @@
-"""Files that go with a message: the part of a list too long for blocks, and attachments (charts)."""
+"""Files that go with a message: the rest of a list too long for blocks, and charts."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from bot.core.replies import Reply
 async def upload_extras(
     client: AsyncWebClient, channel: str, thread_ts: str | None, msg: SlackMessage, reply: Reply
 ) -> None:
-    """Upload the overflow text and each attachment of `reply` to `channel` (in `thread_ts` if given)."""
+    """Upload the overflow text and each attachment of `reply` to `channel` (in `thread_ts` if
+    given).
+    """
     if msg.overflow is not None:
         await client.files_upload_v2(
             channel=channel,

@@ -1,9 +1,10 @@
-"""Bolt listeners: thin. Each acknowledges first, drops retried deliveries, builds a Message and hands it
-to the engine; everything Slack-specific about answering lives in SlackResponder.
+"""Bolt listeners: thin. Each acknowledges first, drops retried deliveries, builds a Message and
+hands it to the engine; everything Slack-specific about answering lives in SlackResponder.
 
 Acknowledging before the work keeps every request inside Slack's 3-second window: with the default
-`process_before_response=False` Bolt answers the HTTP request as soon as `ack()` is called and the rest of
-the listener runs on; with `process_before_response=True` (tests, FaaS) Bolt waits for the whole listener.
+`process_before_response=False` Bolt answers the HTTP request as soon as `ack()` is called and the
+rest of the listener runs on; with `process_before_response=True` (tests, FaaS) Bolt waits for the
+whole listener.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def strip_mention(text: str, bot_user_id: str | None) -> str:
-    """Remove the bot's own mention (or, not knowing the bot's id, a leading one); keep other mentions."""
+    """Remove the bot's own mention (or, not knowing the bot's id, a leading one); keep other
+    mentions.
+    """
     if bot_user_id:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", "", text)
     else:
@@ -132,7 +135,8 @@ def register(
         context: AsyncBoltContext,
     ) -> None:  # fmt: skip
         await ack()
-        # Only direct messages from people: edits, deletions, joins and bots carry a subtype or bot_id.
+        # Only direct messages from people: edits, deletions, joins and bots carry a subtype or
+        # bot_id.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
         if not event.get("user"):

@@ -1,10 +1,11 @@
-"""Where and how one request's answers go: progress edits, the final reply, and the apology on failure.
+"""Where and how one request's answers go: progress edits, the final reply, and the apology on
+failure.
 
-Routing (issue 4): a change is public in the channel; help, errors, refusals and questions go only to the
-requester (ephemeral); in a DM everything is a plain message since only the requester sees it anyway. A long
-run posts one message and edits it in place; its final reply replaces it. A button press edits the message it
-was pressed on, except that errors and refusals (e.g. "this isn't yours") go privately to the presser and
-leave the card for its owner.
+Routing (issue 4): a change is public in the channel; help, errors, refusals and questions go only
+to the requester (ephemeral); in a DM everything is a plain message since only the requester sees it
+anyway. A long run posts one message and edits it in place; its final reply replaces it. A button
+press edits the message it was pressed on, except that errors and refusals (e.g. "this isn't yours")
+go privately to the presser and leave the card for its owner.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ MIN_EDIT_INTERVAL_S = (
 ENGINE_FAILED = "Something went wrong on our side; nothing was changed. (ref {ref})"
 DELIVERY_FAILED = "Something went wrong showing the answer here. (ref {ref})"
 
-# Errors meaning "the bot may not post in this conversation": fall back to the command's response_url.
+# Errors meaning "the bot may not post in this conversation": fall back to the command's
+# response_url.
 _NOT_MEMBER = {"channel_not_found", "not_in_channel", "user_not_in_channel", "is_archived"}
 
 
@@ -83,7 +85,8 @@ class SlackResponder:
         self._closed = False
         self.skipped_edits = 0
 
-    # -- progress ---------------------------------------------------------------------------------------
+    # -- progress
+    # ---------------------------------------------------------------------------------------
     async def progress(self, reply: Reply) -> None:
         async with self._lock:
             if self._closed:
@@ -102,7 +105,8 @@ class SlackResponder:
     async def _open_progress(self, msg: SlackMessage) -> _Posted:
         origin = self._target.origin
         if origin is not None and not origin.ephemeral and origin.ts:
-            # The run was started from a card everyone sees: the card itself becomes the progress message.
+            # The run was started from a card everyone sees: the card itself becomes the progress
+            # message.
             posted = _Posted(origin.channel, origin.ts)
             await self._update(posted, msg)
             return posted
@@ -111,7 +115,8 @@ class SlackResponder:
             raise RuntimeError("could not post the progress message")
         return posted_or_none
 
-    # -- final reply ------------------------------------------------------------------------------------
+    # -- final reply
+    # ------------------------------------------------------------------------------------
     async def final(self, reply: Reply) -> None:
         async with self._lock:
             self._closed = True
@@ -168,7 +173,8 @@ class SlackResponder:
         except Exception:
             log.exception("could not tell the user about failure ref %s", ref)
 
-    # -- Web API calls ----------------------------------------------------------------------------------
+    # -- Web API calls
+    # ----------------------------------------------------------------------------------
     async def _post(self, msg: SlackMessage) -> _Posted | None:
         t = self._target
         try:

@@ -1,4 +1,6 @@
-"""Slack credentials: checked for shape before any connection is tried, so a typo fails fast and clearly."""
+"""Slack credentials: checked for shape before any connection is tried, so a typo fails fast and
+clearly.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ def _check_prefix(name: str, value: str | None, prefix: str, what: str) -> None:
             f"{name} is not set: it must hold the {what} (starts with '{prefix}')."
         )
     if not value.startswith(prefix):
-        # Show only the first characters: enough to tell which kind of token was pasted, not the secret.
+        # Show only the first characters: enough to tell which kind of token was pasted, not the
+        # secret.
         shown = value[:5] + "…"
         raise SlackConfigError(
             f"{name} must start with '{prefix}' (the {what}); it starts with '{shown}'."
@@ -33,7 +36,8 @@ def validate_tokens(
     app_token: str | None = None,
     signing_secret: str | None = None,
 ) -> None:
-    """Raise SlackConfigError naming the variable when the settings for `mode` are missing or malformed.
+    """Raise SlackConfigError naming the variable when the settings for `mode` are missing or
+    malformed.
 
     Socket Mode (`bot run`) needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; HTTP mode (`bot serve`) needs
     SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.
@@ -51,6 +55,8 @@ def validate_tokens(
 
 
 def api_base_url(api_url: str | None) -> str:
-    """The Web API base URL (SLACK_API_URL overrides it for GovSlack and local fakes), with a final slash."""
+    """The Web API base URL (SLACK_API_URL overrides it for GovSlack and local fakes), with a final
+    slash.
+    """
     url = (api_url or "").strip() or DEFAULT_API_URL
     return url if url.endswith("/") else url + "/"

@@ -1,0 +1,175 @@
+"""The Teams agent: turns Teams activities into engine Messages and engine Replies into Adaptive Cards.
+
+Routing mirrors Slack where Teams allows it. Teams has no ephemeral messages, so every reply goes to the
+conversation it came from (a channel thread, a group chat or the personal chat). A long run posts one card and
+updates it in place; its final reply replaces it. A button press updates the card it was pressed on, except
+that errors and refusals ("this isn't yours") are posted as a new card so the original stays usable for its
+owner. Replies requested with `deliveryMode: expectReplies` come back in the HTTP body, where nothing can be
+updated later, so such turns get the final card only.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from typing import Any, Protocol
+
+from microsoft_agents.activity import Activity, ActivityTypes, DeliveryModes
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    ApplicationOptions,
+    MemoryStorage,
+    TurnContext,
+    TurnState,
+)
+
+from bot.chat.teams.cards import card_attachment, submitted_text
+from bot.chat.teams.store import ConversationStore, channel_of
+from bot.core.context import Message, ProgressSink
+from bot.core.replies import Reply, ReplyKind
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "teams"
+ENGINE_FAILED = "Something went wrong on our side; nothing was changed. (ref {ref})"
+_MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+class ConversationEngine(Protocol):
+    async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply: ...
+
+
+def clean_text(text: str) -> str:
+    """Typed text without bot mentions or the HTML Teams wraps around channel messages."""
+    text = _TAG.sub(" ", _MENTION.sub(" ", text))
+    return " ".join(html.unescape(text).replace("\xa0", " ").split())
+
+
+def to_message(activity: Activity) -> tuple[Message, bool]:
+    """The engine Message for an incoming message activity, and whether it is a button press."""
+    pressed = submitted_text(activity.value)
+    text = pressed if pressed is not None else clean_text(activity.text or "")
+    sender = activity.from_property
+    # Roles in bot.toml list AAD object ids: they are the same across Teams, Outlook and Graph.
+    user = (sender.aad_object_id or sender.id) if sender is not None else ""
+    conversation_id = activity.conversation.id if activity.conversation is not None else ""
+    _, _, thread = conversation_id.partition(";messageid=")
+    msg = Message(
+        text=text,
+        user=user,
+        channel=channel_of(activity),
+        platform=PLATFORM,
+        thread=thread or None,
+        request_id=activity.id,
+    )
+    return msg, pressed is not None
+
+
+def card_activity(reply: Reply, activity_id: str | None = None) -> Activity:
+    return Activity(
+        type=ActivityTypes.message,
+        id=activity_id,
+        summary=reply.headline,
+        attachments=[card_attachment(reply)],
+    )
+
+
+class CardResponder:
+    """One turn's answers: the progress card and its updates, then the final card."""
+
+    def __init__(self, context: TurnContext, *, pressed: bool) -> None:
+        self._context = context
+        self._pressed = pressed
+        self._can_update = context.activity.delivery_mode != DeliveryModes.expect_replies
+        self._posted_id: str | None = None
+
+    async def progress(self, reply: Reply) -> None:
+        if not self._can_update:
+            return
+        try:
+            if self._posted_id is None:
+                sent = await self._context.send_activity(card_activity(reply))
+                self._posted_id = sent.id if sent is not None and sent.id else None
+            else:
+                await self._context.update_activity(card_activity(reply, self._posted_id))
+        except Exception:
+            # progress is a courtesy: a failed update must not stop the run
+            log.warning("could not show progress in Teams", exc_info=True)
+
+    def _target(self, reply: Reply) -> str | None:
+        if not self._can_update:
+            return None
+        if self._posted_id is not None:
+            return self._posted_id
+        if self._pressed and reply.kind not in (ReplyKind.ERROR, ReplyKind.REFUSAL):
+            return self._context.activity.reply_to_id
+        return None
+
+    async def final(self, reply: Reply) -> None:
+        target = self._target(reply)
+        if target:
+            try:
+                await self._context.update_activity(card_activity(reply, target))
+                return
+            except Exception:
+                log.warning("could not update card %s; posting a new one", target, exc_info=True)
+        await self._context.send_activity(card_activity(reply))
+
+
+def _is_bot(members: list[Any] | None, activity: Activity) -> bool:
+    bot_id = activity.recipient.id if activity.recipient is not None else None
+    return any(getattr(m, "id", None) == bot_id for m in members or [])
+
+
+def build_agent(
+    engine: ConversationEngine, store: ConversationStore, connections: MsalConnectionManager
+) -> AgentApplication[TurnState]:
+    """The SDK application with our three routes: messages, installs/uninstalls, and turn errors."""
+    agent = AgentApplication[TurnState](
+        # The typing indicator runs on a wall-clock timer; our cards already show progress.
+        ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False, remove_recipient_mention=True),
+        connection_manager=connections,
+    )
+
+    @agent.activity(ActivityTypes.conversation_update)
+    async def on_conversation_update(context: TurnContext, _: TurnState) -> None:
+        activity = context.activity
+        if _is_bot(activity.members_added, activity):
+            store.save(activity)
+        elif _is_bot(activity.members_removed, activity) and activity.conversation is not None:
+            store.forget(activity.conversation.id)
+
+    @agent.activity(ActivityTypes.installation_update)
+    async def on_installation_update(context: TurnContext, _: TurnState) -> None:
+        activity = context.activity
+        if (activity.action or "").startswith("remove"):
+            if activity.conversation is not None:
+                store.forget(activity.conversation.id)
+        else:
+            store.save(activity)
+
+    @agent.activity(ActivityTypes.message)
+    async def on_message(context: TurnContext, _: TurnState) -> None:
+        activity = context.activity
+        if not store.knows(activity):
+            store.save(activity)
+        msg, pressed = to_message(activity)
+        if not msg.text:
+            return
+        responder = CardResponder(context, pressed=pressed)
+        try:
+            reply = await engine.handle(msg, responder.progress)
+        except Exception:
+            log.exception("engine failed on Teams message %s", activity.id)
+            reply = Reply(headline=ENGINE_FAILED.format(ref=activity.id or "-"), kind=ReplyKind.ERROR)
+        await responder.final(reply)
+
+    @agent.error
+    async def on_error(context: TurnContext, error: Exception) -> None:
+        # The SDK's default handler would echo the exception text into the chat.
+        log.error("Teams turn failed: %s", error, exc_info=error)
+
+    return agent

@@ -1,0 +1,86 @@
+"""Mounts the Teams endpoint (`POST /api/messages`) on the aiohttp app of `bot serve`.
+
+Incoming requests are authenticated by the SDK's own JWT check (audience = our app id, Bot Framework / Entra
+issuers), applied to this route only so that Slack's endpoint and the health check keep their own rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from aiohttp import web
+from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator, start_agent_process
+from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
+from sqlite_utils import Database
+
+from bot.chat.teams.agent import ConversationEngine, build_agent
+from bot.chat.teams.config import auth_configuration, connection_manager, sdk_configuration
+from bot.chat.teams.store import ConversationStore
+from bot.clock import Clock
+
+log = logging.getLogger(__name__)
+
+MESSAGES_PATH: Final = "/api/messages"
+# The SDK's JWT decorator reads its configuration from this (string) application key.
+SDK_AUTH_KEY: Final = "agent_configuration"
+
+
+@dataclass(frozen=True)
+class TeamsHost:
+    agent: AgentApplication[TurnState]
+    adapter: CloudAdapter
+    store: ConversationStore
+
+
+TEAMS_HOST_KEY: Final = web.AppKey("teams_host", TeamsHost)
+
+
+async def _on_adapter_error(context: TurnContext, error: Exception) -> None:
+    # Replaces the SDK default, which posts the exception text to the user.
+    log.error("Teams adapter error: %s", error, exc_info=error)
+
+
+def build_adapter(connections: object) -> CloudAdapter:
+    adapter = CloudAdapter(connection_manager=connections)  # type: ignore[arg-type]
+    adapter.on_turn_error = _on_adapter_error
+    return adapter
+
+
+def teams_setup(
+    engine: ConversationEngine,
+    db: Database,
+    *,
+    anonymous: bool = False,
+    env: Mapping[str, str] | None = None,
+    clock: Clock | None = None,
+) -> Callable[[web.Application], None]:
+    """The `extra_setup` hook for `build_web_app`: adds `POST /api/messages` served by the Teams agent.
+
+    Credentials come from the SDK's settings names in `env` (default: the process environment).
+    `anonymous=True` accepts requests without a token and sends replies without one: tests and local
+    emulators only.
+    """
+    config = sdk_configuration(env, anonymous=anonymous)
+    connections = connection_manager(config)
+    auth = auth_configuration(connections, anonymous=anonymous)
+    store = ConversationStore(db, clock)
+    host = TeamsHost(agent=build_agent(engine, store, connections), adapter=build_adapter(connections), store=store)
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        response = await start_agent_process(request, host.agent, host.adapter)
+        return response if response is not None else web.Response(status=202)
+
+    guarded: Callable[[web.Request], Awaitable[web.StreamResponse]] = jwt_authorization_decorator(messages)
+
+    def setup(app: web.Application) -> None:
+        app[TEAMS_HOST_KEY] = host
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # aiohttp's NotAppKeyWarning: the key name is the SDK's choice
+            app[SDK_AUTH_KEY] = auth  # type: ignore[index]
+        app.router.add_post(MESSAGES_PATH, guarded)
+
+    return setup

@@ -1,0 +1,146 @@
+"""Where the bot was installed or spoken to in Teams: the conversation references needed for proactive posts.
+
+Teams gives a bot no way to post into a conversation it has never seen; the reference (service URL, tenant,
+conversation id, bot id) captured from an incoming activity is what lets the nightly digest find its way back.
+Kept in the index's SQLite file, table `teams_conversations`, created idempotently.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+from microsoft_agents.activity import Activity, ConversationReference
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError, Table
+
+from bot.clock import Clock, SystemClock
+
+TABLE: Final = "teams_conversations"
+TEAMS_PREFIX: Final = "teams:"
+
+
+@dataclass(frozen=True)
+class StoredConversation:
+    conversation_id: str
+    channel_id: str | None
+    channel_name: str | None
+    team_name: str | None
+    conversation_type: str | None
+    service_url: str
+    reference: ConversationReference
+
+
+def _channel_data(activity: Activity) -> dict[str, Any]:
+    data = activity.channel_data
+    if data is None:
+        return {}
+    if isinstance(data, dict):
+        return data
+    dumped = data.model_dump(by_alias=True, exclude_none=True) if hasattr(data, "model_dump") else vars(data)
+    return dict(dumped)
+
+
+def channel_of(activity: Activity) -> str | None:
+    """The Teams channel id of a channel message (the conversation id without its `;messageid=` thread part)."""
+    channel = _channel_data(activity).get("channel")
+    if isinstance(channel, dict) and isinstance(channel.get("id"), str):
+        return str(channel["id"])
+    if activity.conversation is None or not activity.conversation.id:
+        return None
+    return activity.conversation.id.split(";", 1)[0]
+
+
+class ConversationStore:
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+        self._db = db
+        self._clock = clock or SystemClock()
+        self._table().create(
+            {
+                "conversation_id": str,
+                "channel_id": str,
+                "channel_name": str,
+                "team_name": str,
+                "conversation_type": str,
+                "tenant_id": str,
+                "service_url": str,
+                "reference": str,
+                "saved_at": str,
+            },
+            pk="conversation_id",
+            not_null={"service_url", "reference", "saved_at"},
+            if_not_exists=True,
+        )
+        self._table().create_index(["channel_id"], if_not_exists=True)
+
+    def _table(self) -> Table:
+        return self._db.table(TABLE)  # type: ignore[return-value]
+
+    def save(self, activity: Activity) -> None:
+        """Remember the conversation an incoming activity came from (install, first message, new service URL)."""
+        if activity.conversation is None or not activity.service_url:
+            return
+        reference = activity.get_conversation_reference()
+        conversation_id = activity.conversation.id.split(";", 1)[0]
+        # A reference to the thread would post the digest as a reply in that thread; keep the channel itself.
+        reference.conversation.id = conversation_id
+        reference.activity_id = None
+        data = _channel_data(activity)
+        channel = data.get("channel") if isinstance(data.get("channel"), dict) else {}
+        team = data.get("team") if isinstance(data.get("team"), dict) else {}
+        self._table().upsert(
+            {
+                "conversation_id": conversation_id,
+                "channel_id": channel_of(activity),
+                "channel_name": channel.get("name"),
+                "team_name": team.get("name"),
+                "conversation_type": activity.conversation.conversation_type,
+                "tenant_id": activity.conversation.tenant_id,
+                "service_url": activity.service_url,
+                "reference": reference.model_dump_json(by_alias=True, exclude_none=True),
+                "saved_at": self._clock.now().isoformat(),
+            },
+            pk="conversation_id",
+        )
+
+    def knows(self, activity: Activity) -> bool:
+        """True when the activity's conversation is stored with the same service URL (nothing to update)."""
+        if activity.conversation is None:
+            return False
+        stored = self.get(activity.conversation.id.split(";", 1)[0])
+        return stored is not None and stored.service_url == activity.service_url
+
+    def forget(self, conversation_id: str) -> None:
+        self._table().delete_where("conversation_id = ?", [conversation_id.split(";", 1)[0]])
+
+    def get(self, conversation_id: str) -> StoredConversation | None:
+        try:
+            row = self._table().get(conversation_id)
+        except NotFoundError:
+            return None
+        return _stored(row)
+
+    def find(self, channel: str) -> StoredConversation | None:
+        """A digest target: a conversation id, a channel id or a channel name, optionally prefixed `teams:`."""
+        key = channel.removeprefix(TEAMS_PREFIX).strip()
+        found = self.get(key)
+        if found is not None:
+            return found
+        for where in ("channel_id = ?", "channel_name = ? COLLATE NOCASE"):
+            rows = list(self._table().rows_where(where, [key.lstrip("#")], order_by="saved_at desc", limit=1))
+            if rows:
+                return _stored(rows[0])
+        return None
+
+
+def _stored(row: dict[str, Any]) -> StoredConversation:
+    return StoredConversation(
+        conversation_id=row["conversation_id"],
+        channel_id=row["channel_id"],
+        channel_name=row["channel_name"],
+        team_name=row["team_name"],
+        conversation_type=row["conversation_type"],
+        service_url=row["service_url"],
+        reference=ConversationReference.model_validate(json.loads(row["reference"])),
+    )
