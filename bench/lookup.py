@@ -84,7 +84,7 @@ def main() -> None:
         for i in range(args.lookups):
             kind = list(kinds)[i % len(kinds)]
             name = kinds[kind]()
-            scope = f"amzn1.alexa.unit.did.P{rng.randrange(args.properties)}" if i % 2 else None
+            scope = f"amzn1.alexa.unit.did.P{rng.randrange(args.properties)}" if rng.random() < 0.5 else None
             start = time.perf_counter()
             index.find_rooms(name, property_id=scope)
             timings[kind].append((time.perf_counter() - start) * 1000)
@@ -114,7 +114,8 @@ def main() -> None:
     everything.sort()
     p99 = percentile(everything, 0.99)
     print(
-        f"find_rooms   all      n={len(everything):6}  p50 {percentile(everything, 0.5) * 1000:6.1f} µs"
+        f"find_rooms   all      n={len(everything):6}"
+        f"  p50 {percentile(everything, 0.5) * 1000:6.1f} µs"
         f"  p99 {p99 * 1000:6.1f} µs  mean {statistics.fmean(everything) * 1000:6.1f} µs"
         f"  -> {'OK' if p99 < 1.0 else 'SLOW'} (target p99 < 1000 µs)"
     )

@@ -6,7 +6,8 @@ the requests made against the minimum (one per started page of 50, one per empty
 time against the bound `minimum x latency / concurrency`. Targets: requests == minimum, time <= 1.3
 x bound.
 
-    python bench/sync.py [--properties 40 --room-types 10 --rooms 50 --latency-ms 50 --concurrency 8]
+    python bench/sync.py [--properties 40 --room-types 10 --rooms 50]
+                         [--latency-ms 50 --concurrency 8]
 """
 
 from __future__ import annotations

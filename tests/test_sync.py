@@ -157,7 +157,7 @@ async def test_resync_removes_what_is_gone_upstream(index: Index) -> None:
     await full_sync(index, source, ORG)
     source.properties.pop()  # P2 deleted
     source.room_types["P1"].pop()  # P1-T1 deleted
-    source.rooms["P0-T0"] = source.rooms["P0-T0"][:1] + [Item("P0-T0-NEW", "999")]
+    source.rooms["P0-T0"] = [source.rooms["P0-T0"][0], Item("P0-T0-NEW", "999")]
     report = await full_sync(index, source, ORG)
     assert report.removed_properties == ("P2",)
     assert index.property("P2") is None and index.counts("P2").rooms == 0

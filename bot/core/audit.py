@@ -128,10 +128,12 @@ class AuditLog:
         return row is not None
 
     def last_undoable(self, user: str) -> AuditEntry | None:
-        """The user's most recent change that applied something and has not been undone."""
+        """The user's most recent change that applied something and has not been undone.
+
+        An undo itself is skipped, so `undo` twice walks back two changes rather than stopping."""
         row = self._conn.execute(
             "SELECT * FROM audit WHERE user = ? AND outcome IN ('ok', 'partial') AND undone_by IS NULL"
-            " AND command NOT IN ('ClearAlerts') ORDER BY id DESC LIMIT 1",
+            " AND command NOT IN ('ClearAlerts', 'Undo') ORDER BY id DESC LIMIT 1",
             (user,),
         ).fetchone()
         return self._entry(row) if row else None

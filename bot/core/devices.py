@@ -17,7 +17,7 @@ _NO_HEALTH = Reply(
 )
 
 
-def _scope(ctx: Ctx, name: str | None, command: c.Command) -> PropertyRef | None | Reply:
+def _scope(ctx: Ctx, name: str | None, command: c.Command) -> PropertyRef | Reply | None:
     return ctx.resolver.scope(name, lambda n: with_property(command, n))
 
 

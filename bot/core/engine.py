@@ -125,6 +125,10 @@ class Engine:
                 return await self._retry(ctx)
             case c.ShowAudit():
                 return self._audit(ctx, cmd)
+        execute = getattr(cmd, "execute", None)
+        if execute is not None:  # commands that carry their own handler (room profiles, users, …)
+            reply: Reply = await execute(ctx)
+            return reply
         return await device_command(ctx, cmd)
 
     async def _confirm(self, ctx: Ctx, cmd: c.Confirm) -> Reply:

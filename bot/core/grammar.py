@@ -8,25 +8,13 @@ the help can never show something the parser does not accept.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Level, Role
+from bot.core.profile_rules import PROFILE_RULES
+from bot.core.rule import Rule
 from bot.core.targets import parse_target
-
-Builder = Callable[[re.Match[str]], Command | None]
-
-
-@dataclass(frozen=True)
-class Rule:
-    topic: str
-    summary: str
-    patterns: tuple[re.Pattern[str], ...]
-    build: Builder
-    examples: tuple[str, ...]
-    role: Role = Role.FRONT_DESK
-    command: type[Command] = Command
 
 
 def _p(*patterns: str) -> tuple[re.Pattern[str], ...]:
@@ -169,6 +157,7 @@ RULES: tuple[Rule, ...] = (
         build=lambda m: c.Help(topic=_name(m["topic"])), examples=("help", "help stations"),
         command=c.Help,
     ),
+    *PROFILE_RULES,
     # --- stations: asking first, so that "what station is 204 on" is never read as a change
     Rule(
         topic="stations", summary="Ask what a room plays",
@@ -367,5 +356,6 @@ TOPICS: dict[str, str] = {
     "rooms": "Properties, room types and rooms",
     "hierarchy": "Adding, renaming and deleting (admins)",
     "devices": "Device health and triage (engineers)",
+    "profiles": "Room profiles, users and guest-profile capacity",
     "general": "Confirming, undoing, previewing, help",
 }

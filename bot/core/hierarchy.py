@@ -25,7 +25,7 @@ def list_properties(ctx: Ctx) -> Reply:
                  table=Table(columns=["Property", "Country", "Timezone", "Room types", "Rooms"], rows=rows))
 
 
-def _scope_or_reply(ctx: Ctx, name: str | None, again: str) -> PropertyRef | None | Reply:
+def _scope_or_reply(ctx: Ctx, name: str | None, again: str) -> PropertyRef | Reply | None:
     return ctx.resolver.scope(name, lambda n: f"{again} at {n}")
 
 

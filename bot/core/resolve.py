@@ -67,7 +67,7 @@ class Resolver:
             kind=ReplyKind.ERROR, notes=[f"Properties: {known}."],
         )
 
-    def scope(self, property_name: str | None, rerun: Callable[[str], str]) -> PropertyRef | None | Reply:
+    def scope(self, property_name: str | None, rerun: Callable[[str], str]) -> PropertyRef | Reply | None:
         """The property a request is about: named in it, else the channel's, else None (all)."""
         if property_name:
             return self.property(property_name, rerun)

@@ -203,7 +203,7 @@ def _single(ctx: Ctx, change: Change, names: str, notes: list[str]) -> Reply:
         return Reply(headline=f"Couldn't set the station of {where}: {change.error}", kind=ReplyKind.ERROR,
                      notes=notes, actions=[Action(kind=ActionKind.RETRY_FAILED, label="Retry", value="retry failed")])
     if change.before == change.after:
-        return Reply(headline=f"{where.capitalize()} already plays {names}; nothing to change.", notes=notes)
+        return Reply(headline=f"{where[0].upper() + where[1:]} already plays {names}; nothing to change.", notes=notes)
     was = station_name(ctx, change.before)
     return Reply(
         headline=f"Done: {where[0].upper() + where[1:]} now plays {names} (was: {was}).",

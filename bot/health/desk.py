@@ -139,4 +139,5 @@ async def build_health_desk(runtime: Runtime, *, transport: httpx.AsyncBaseTrans
     client = A4BClient(runtime.settings.a4b_endpoint_url, credentials=credentials, transport=transport,
                        clock=runtime.clock)
     runtime.closers.append(client.aclose)
+    runtime.services.a4b = client
     return HealthDesk(runtime, client)

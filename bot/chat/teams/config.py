@@ -2,18 +2,18 @@
 
 The SDK reads nested settings from flat environment names joined by `__`
 (`CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID`), so the same names work in `.env`, in Azure App Service
-settings and in the SDK's samples; we do not invent our own.
+settings and in the SDK's samples; we do not invent our own. The SDK is imported only when Teams is actually used: it takes over a second to load.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from microsoft_agents.activity import load_configuration_from_env
-from microsoft_agents.authentication.msal import MsalConnectionManager
-from microsoft_agents.hosting.core import AgentAuthConfiguration
+if TYPE_CHECKING:
+    from microsoft_agents.authentication.msal import MsalConnectionManager
+    from microsoft_agents.hosting.core import AgentAuthConfiguration
 
 _PREFIX: Final = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
 CLIENT_ID: Final = _PREFIX + "CLIENTID"
@@ -44,6 +44,8 @@ def sdk_configuration(env: Mapping[str, str] | None = None, *, anonymous: bool =
     for tests and local emulators only. The connection manager refuses a configuration without a service
     connection, so anonymous mode supplies a minimal one.
     """
+    from microsoft_agents.activity import load_configuration_from_env
+
     config = load_configuration_from_env(
         {k: v for k, v in _environ(env).items() if k.startswith(("CONNECTIONS__", "CONNECTIONSMAP__", "AGENTAPPLICATION__"))}
     )
@@ -56,6 +58,8 @@ def sdk_configuration(env: Mapping[str, str] | None = None, *, anonymous: bool =
 
 
 def connection_manager(config: Mapping[str, Any]) -> MsalConnectionManager:
+    from microsoft_agents.authentication.msal import MsalConnectionManager
+
     return MsalConnectionManager(**config)
 
 
