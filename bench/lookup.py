@@ -80,14 +80,18 @@ def main() -> None:
             "#204": lambda: f"#{rng.choice(names)}",
             "miss": lambda: f"{rng.randint(90_000, 99_999)}",
         }
-        timings: dict[str, list[float]] = {k: [] for k in kinds}
+        # Every name exists in every property, so an unscoped hit returns one RoomRef per property
+        # (100): the worst case of a chain. A scoped lookup (the channel's property) returns one.
+        timings: dict[str, list[float]] = {}
         for i in range(args.lookups):
             kind = list(kinds)[i % len(kinds)]
             name = kinds[kind]()
-            scope = f"amzn1.alexa.unit.did.P{rng.randrange(args.properties)}" if rng.random() < 0.5 else None
+            scoped = rng.random() < 0.5
+            scope = f"amzn1.alexa.unit.did.P{rng.randrange(args.properties)}" if scoped else None
             start = time.perf_counter()
             index.find_rooms(name, property_id=scope)
-            timings[kind].append((time.perf_counter() - start) * 1000)
+            elapsed = (time.perf_counter() - start) * 1000
+            timings.setdefault(f"{kind}/{'scoped' if scoped else 'all'}", []).append(elapsed)
         suggest = []
         for _ in range(50):
             start = time.perf_counter()
@@ -108,20 +112,21 @@ def main() -> None:
         values.sort()
         everything.extend(values)
         print(
-            f"find_rooms   {kind:8} n={len(values):6}  p50 {percentile(values, 0.5) * 1000:6.1f} µs"
+            f"find_rooms   {kind:13} n={len(values):6}"
+            f"  p50 {percentile(values, 0.5) * 1000:6.1f} µs"
             f"  p99 {percentile(values, 0.99) * 1000:6.1f} µs  max {values[-1] * 1000:8.1f} µs"
         )
     everything.sort()
     p99 = percentile(everything, 0.99)
     print(
-        f"find_rooms   all      n={len(everything):6}"
+        f"find_rooms   everything    n={len(everything):6}"
         f"  p50 {percentile(everything, 0.5) * 1000:6.1f} µs"
         f"  p99 {p99 * 1000:6.1f} µs  mean {statistics.fmean(everything) * 1000:6.1f} µs"
         f"  -> {'OK' if p99 < 1.0 else 'SLOW'} (target p99 < 1000 µs)"
     )
     suggest.sort()
     print(
-        f"suggest      property n={len(suggest):6}  p50 {percentile(suggest, 0.5):6.2f} ms"
+        f"suggest      property      n={len(suggest):6}  p50 {percentile(suggest, 0.5):6.2f} ms"
         f"  p99 {percentile(suggest, 0.99):6.2f} ms (after a miss only)"
     )
     print(

@@ -61,6 +61,7 @@ class BotUnderTest:
     clock: Clock
     replies: list[Reply] = field(default_factory=list)
     progress: list[Reply] = field(default_factory=list)
+    progress_at: list[float] = field(default_factory=list)  # clock.monotonic() of each progress reply
 
     @property
     def engine(self) -> Any:
@@ -78,6 +79,7 @@ class BotUnderTest:
 
         async def sink(reply: Reply) -> None:
             self.progress.append(reply)
+            self.progress_at.append(self.clock.monotonic())
 
         msg = Message(text=text, user=user, channel=channel, platform=platform, request_id=request_id)
         reply = await self.runtime.engine.handle(msg, sink)
