@@ -209,11 +209,12 @@ def digest(
     property_name: Annotated[str | None, typer.Option("--property", help="One property (name); default all.")] = None,
     post: Annotated[bool, typer.Option("--post", help="Post to each property's digest_channel.")] = False,
     out: Annotated[Path | None, typer.Option(help="Write the chart PNG (and text) into this folder.")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Use the embedded sandbox's demo world.")] = False,
 ) -> None:
     """Build the nightly device-health digest now: print it and write the chart, or post it."""
     from bot.serving import digest_now
 
-    _run(lambda: digest_now(property_name, post=post, out=out))
+    _run(lambda: digest_now(property_name, post=post, out=out, demo=demo))
 
 
 @sandbox_app.command("serve")

@@ -120,20 +120,34 @@ def _teams_enabled() -> bool:
     return bool(teams_enabled(dict(os.environ)))
 
 
-async def digest_now(property_name: str | None, *, post: bool, out: Path | None) -> None:
+async def digest_now(property_name: str | None, *, post: bool, out: Path | None, demo: bool = False) -> None:
+    if demo:
+        from bot.demo import demo_runtime
+
+        async with demo_runtime() as (runtime, _server):
+            await _digest(runtime, property_name, post=post, out=out)
+        return
     settings, config = load_all()
     runtime = await build_runtime(settings, config)
     try:
         await _ensure_index(runtime)
-        desk = runtime.services.health
-        if desk is None or not hasattr(desk, "digest_command"):
-            raise ConfigError("device health is not available: Alexa for Business needs AWS credentials "
-                              "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile); see README")
-        poster = None
-        if post and settings.slack_bot_token:
-            from bot.chat.slack.digest import SlackDigestPoster
-
-            poster = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
-        await desk.digest_command(property_name, post=post, out=out, poster=poster)
+        await _digest(runtime, property_name, post=post, out=out)
     finally:
         await runtime.aclose()
+
+
+async def _digest(runtime: Runtime, property_name: str | None, *, post: bool, out: Path | None) -> None:
+    desk = runtime.services.health
+    if desk is None or not hasattr(desk, "digest_command"):
+        raise ConfigError("device health is not available: Alexa for Business needs AWS credentials "
+                          "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile); see README")
+    poster = None
+    settings = runtime.settings
+    if post and settings.slack_bot_token:
+        from bot.chat.slack.digest import SlackDigestPoster
+
+        poster = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
+    try:
+        await desk.digest_command(property_name, post=post, out=out, poster=poster)
+    except ValueError as error:  # an unknown property name
+        raise ConfigError(str(error)) from None

@@ -162,7 +162,7 @@ def card_text(card: dict[str, Any]) -> str:
             if node.get("type") == "TextBlock":
                 out.append(str(node["text"]))
             if node.get("type") == "FactSet":
-                out += [f"{f['title']}: {f['value']}" for f in node["facts"]]
+                out.extend(f"{f['title']}: {f['value']}" for f in node["facts"])
             for v in node.values():
                 walk(v)
         elif isinstance(node, list):

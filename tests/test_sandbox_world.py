@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.sandbox.demo import DEMO_WORLD_PATH, build_demo, build_demo_world
+from bot.sandbox.demo import DEMO_WORLD_PATH, build_demo, build_demo_world, story_markdown
 from bot.sandbox.world import (
     STATION_TABLE,
     World,
@@ -195,3 +195,10 @@ def test_device_events_newest_first(demo_world: World) -> None:
     for placed in state.iter_devices():
         times = [when for when, _ in state.device_events(placed.device)]
         assert times == sorted(times, reverse=True)
+
+
+def test_world_md_lists_the_generated_health_story() -> None:
+    """WORLD.md's device table is exactly the generator's story, so the documented serials stay true."""
+    world, story = build_demo()
+    text = (DEMO_WORLD_PATH.parent.parent / "WORLD.md").read_text(encoding="utf-8")
+    assert story_markdown(world, story) in text

@@ -190,7 +190,7 @@ def build_digest_reply(figures: DigestFigures, site: Site, *, chart: bool = True
         png = render_chart(figures.days, f"{site.name}: last {CHART_DAYS} days")
         reply.attachments.append(
             Attachment(
-                filename=f"health-{site.property_id}-{local_day}.png",
+                filename=f"health-{_slug(site.name)}-{local_day}.png",
                 data=png,
                 title=f"{site.name}: uptime and offline devices, last {CHART_DAYS} days",
             )
@@ -201,6 +201,11 @@ def build_digest_reply(figures: DigestFigures, site: Site, *, chart: bool = True
 # -- the exactly-once rule -------------------------------------------------------------------------
 
 LATE_LIMIT = timedelta(hours=6)
+
+
+def _slug(name: str) -> str:
+    """A file-name-safe form of a property name ("Rive Gauche Paris" → "rive-gauche-paris")."""
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in name.lower()).split()) or "property"
 
 
 def slot_utc(site: Site, local_date: date) -> datetime:
