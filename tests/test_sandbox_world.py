@@ -198,7 +198,7 @@ def test_device_events_newest_first(demo_world: World) -> None:
 
 
 def test_world_md_lists_the_generated_health_story() -> None:
-    """WORLD.md's device table is exactly the generator's story, so the documented serials stay true."""
+    """WORLD.md's device table is the generator's story, so the documented serials stay true."""
     world, story = build_demo()
     text = (DEMO_WORLD_PATH.parent.parent / "WORLD.md").read_text(encoding="utf-8")
     assert story_markdown(world, story) in text
