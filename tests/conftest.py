@@ -13,6 +13,7 @@ from bot.sandbox.demo import DEMO_WORLD_PATH
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import (
     Device,
+    DeviceStatus,
     Event,
     Organization,
     Property,
@@ -35,7 +36,7 @@ def _uid(name: str) -> str:
     return f"amzn1.alexa.unit.did.{name}"
 
 
-def _device(serial: str, *, online: bool = True, status: str = "READY") -> Device:
+def _device(serial: str, *, online: bool = True, status: DeviceStatus = "READY") -> Device:
     return Device(
         serial=serial,
         name=f"Echo {serial}",
@@ -44,7 +45,7 @@ def _device(serial: str, *, online: bool = True, status: str = "READY") -> Devic
         endpointId=f"amzn1.alexa.endpoint.{serial}",
         softwareVersion="8289044612",
         macAddress="74:C2:46:00:00:01",
-        status=status,  # type: ignore[arg-type]
+        status=status,
         connection="ONLINE" if online else "OFFLINE",
         events=[
             Event(type="CONNECTION_STATUS", value="ONLINE" if online else "OFFLINE", ago_s=7200)
@@ -150,8 +151,9 @@ def _sandbox_server() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def sandbox(_sandbox_server: SandboxServer, small_world: World) -> SandboxServer:
-    """A running SandboxServer serving `small_world`, with fresh stats, tokens, no faults,
-    system clock.
+    """A running SandboxServer serving `small_world`, with fresh stats and tokens, no faults and
+    the system clock. The server is shared by the session: swap worlds with `.reset(world,
+    faults, clock=...)`; never `.stop()` it.
     """
     _sandbox_server.reset(small_world)
     return _sandbox_server
@@ -170,7 +172,7 @@ def sandbox_client(sandbox_url: str) -> Iterator[httpx.Client]:
         yield client
 
 
-# -- conversation core: a real Engine on the sandbox (see tests/core_helpers.py) --------------------
+# -- conversation core: a real Engine on the sandbox (see tests/core_helpers.py) -------------------
 # Appended by the core-tests owner; other sections above are unchanged.
 
 

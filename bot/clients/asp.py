@@ -562,7 +562,8 @@ class AspClient:
             body=pref,
             deadline=deadline,
         )
-        return response.headers.get("x-amzn-requestid")
+        request_id = response.headers.get("x-amzn-requestid")
+        return str(request_id) if request_id else None
 
     # --- alerts (seed 003 alarms; reminders and timers from the API notes) ------------------------
 

@@ -27,7 +27,11 @@ def _topic(text: str | None) -> str | None:
 def help_reply(topic_text: str | None, role: Role) -> Reply:
     topic = _topic(topic_text)
     if topic is None:
-        rows = [[name, title, next(r.examples[0] for r in RULES if r.topic == name)] for name, title in TOPICS.items()]
+        first = {}
+        for rule in RULES:
+            first.setdefault(rule.topic, rule.examples[0])
+        # A topic whose rules are not plugged in yet is left out rather than breaking the overview.
+        rows = [[name, title, first[name]] for name, title in TOPICS.items() if name in first]
         notes = ["Type `help <topic>` for every phrasing, e.g. `help stations`.",
                  "Add `preview` in front (or `dry run` at the end) to see what a change would do without doing it.",
                  f"Your role: {role.value.replace('_', ' ')}."]

@@ -52,6 +52,9 @@ class TeamsDigestPoster:
                 "(or mention it there once) so Teams tells the bot where it is."
             )
         continuation = stored.reference.get_continuation_activity()
+        # The SDK gives the continuation event a random id, which outgoing messages would then "reply to";
+        # a digest is a new post in the conversation, not a reply.
+        continuation.id = None
 
         async def send(context: TurnContext) -> None:
             await context.send_activity(card_activity(reply))

@@ -1,0 +1,50 @@
+"""Device-health commands through the conversation core, on the demo world served by the sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.core.engine import Message
+from bot.core.replies import Reply, ReplyKind
+from bot.demo import DEMO_CHANNEL, DEMO_USER, demo_runtime
+from bot.runtime import Runtime
+
+
+@pytest.fixture
+async def runtime() -> AsyncIterator[Runtime]:
+    async with demo_runtime() as (rt, _server):
+        yield rt
+
+
+async def say(rt: Runtime, text: str, user: str = DEMO_USER, channel: str | None = DEMO_CHANNEL) -> Reply:
+    return await rt.engine.handle(Message(text=text, user=user, channel=channel, platform="console"))
+
+
+async def test_offline_devices_lists_each_with_room_and_since(runtime: Runtime) -> None:
+    """`offline devices at <property>` answers with a table of room, device and since when."""
+    reply = await say(runtime, "offline devices at Rive Gauche Paris")
+    assert "offline" in reply.headline and reply.table is not None
+    assert reply.table.columns[:2] == ["Property", "Room"]
+    assert all(row[0] == "Rive Gauche Paris" for row in reply.table.rows)
+
+
+async def test_history_of_a_room_at_a_named_property(runtime: Runtime) -> None:
+    """`history 204 at Lakeside Chicago 3d` finds the room's device through its A4B room name."""
+    reply = await say(runtime, "history 204 at Lakeside Chicago 3d")
+    assert reply.table is not None and reply.table.rows
+    assert all(row[1] == "204" for row in reply.table.rows)
+
+
+async def test_triage_needs_the_engineer_role(runtime: Runtime) -> None:
+    """Front-desk staff are told politely that triage is for engineers."""
+    reply = await say(runtime, "offline devices", user="UFRONTDESK")
+    assert reply.kind == ReplyKind.REFUSAL and "engineer" in reply.headline
+
+
+async def test_digest_reply_carries_its_chart(runtime: Runtime) -> None:
+    """`digest <property>` builds the digest now, with the 7-day chart attached."""
+    reply = await say(runtime, "digest Harbor View Seattle")
+    assert reply.headline.startswith("Device health for Harbor View Seattle")
+    assert reply.attachments and reply.attachments[0].data.startswith(b"\x89PNG")
