@@ -217,6 +217,24 @@ def digest(
     _run(lambda: digest_now(property_name, post=post, out=out, demo=demo))
 
 
+@app.command("teams-package")
+def teams_package(
+    app_id: Annotated[str, typer.Option(help="The Azure bot's Microsoft App ID (a GUID).")],
+    out: Annotated[Path, typer.Option(help="Folder to write the zip into.")] = Path("."),
+    version: Annotated[str | None, typer.Option(help="App version in the manifest.")] = None,
+) -> None:
+    """Build the Microsoft Teams app package (manifest and icons) to upload to Teams."""
+    from bot.chat.teams import build_teams_package
+    from bot.chat.teams.package import TeamsPackageError
+
+    try:
+        path = build_teams_package(out, app_id, version=version)
+    except TeamsPackageError as error:
+        err.print(f"[red]Cannot build the package:[/] {error}")
+        raise typer.Exit(2) from None
+    typer.echo(f"Wrote {path}. Upload it in Teams: Apps → Manage your apps → Upload an app.")
+
+
 @sandbox_app.command("serve")
 def sandbox_serve(
     world: Annotated[Path | None, typer.Option(help="World file (JSON); default the demo world.")] = None,

@@ -89,9 +89,11 @@ async def run_http(host: str, port: int | None) -> None:
             poster = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
         extra = []
         if teams_on:
-            from bot.chat.teams import teams_setup
+            from bot.chat.teams import TeamsDigestPoster, teams_setup
 
-            extra.append(teams_setup(runtime.engine, runtime.index.db))
+            extra.append(teams_setup(runtime.engine, runtime.index.db, env=_env_with_dotenv()))
+            teams_poster = TeamsDigestPoster(runtime.index.db, env=_env_with_dotenv())
+            poster = ChannelRouter(slack=poster, teams=teams_poster)
         from bot.web import build_web_app
 
         app = build_web_app(runtime.engine, slack_app=slack_app, is_ready=runtime.index.is_loaded, extra_setup=extra)
@@ -112,12 +114,32 @@ async def run_http(host: str, port: int | None) -> None:
         await runtime.aclose()
 
 
+class ChannelRouter:
+    """Sends a digest to Teams when its channel is a Teams one ("teams:…" or "19:…"), else to Slack."""
+
+    def __init__(self, *, slack: Any, teams: Any) -> None:
+        self.slack = slack
+        self.teams = teams
+
+    async def post_digest(self, channel: str, reply: Any) -> None:
+        is_teams = channel.startswith(("teams:", "19:")) or self.slack is None
+        await (self.teams if is_teams else self.slack).post_digest(channel, reply)
+
+
 def _teams_enabled() -> bool:
     try:
         from bot.chat.teams import teams_enabled
     except ImportError:
         return False
-    return bool(teams_enabled(dict(os.environ)))
+    return bool(teams_enabled(_env_with_dotenv()))
+
+
+def _env_with_dotenv() -> dict[str, str]:
+    """The environment plus .env (the SDK's Teams settings are read from both, the environment winning)."""
+    from dotenv import dotenv_values
+
+    values = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    return {**values, **os.environ}
 
 
 async def digest_now(property_name: str | None, *, post: bool, out: Path | None, demo: bool = False) -> None:

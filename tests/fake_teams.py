@@ -1,7 +1,8 @@
-"""Offline Teams test kit: a fake Bot Connector service on 127.0.0.1 and builders of Teams-shaped activities.
+"""Offline Teams test kit: a fake Bot Connector service on 127.0.0.1 and builders of Teams-shaped
+activities.
 
-The fake answers the three connector calls the adapter makes (send, reply, update) and records each with its
-JSON body, so tests can assert on the cards that would have reached Teams.
+The fake answers the three connector calls the adapter makes (send, reply, update) and records each
+with its JSON body, so tests can assert on the cards that would have reached Teams.
 """
 
 from __future__ import annotations
@@ -59,8 +60,12 @@ class FakeConnector:
     async def start(self) -> FakeConnector:
         app = web.Application()
         app.router.add_post("/v3/conversations/{conversation_id}/activities", self._record)
-        app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", self._record)
-        app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", self._record)
+        app.router.add_post(
+            "/v3/conversations/{conversation_id}/activities/{activity_id}", self._record
+        )
+        app.router.add_put(
+            "/v3/conversations/{conversation_id}/activities/{activity_id}", self._record
+        )
         self._server = TestServer(app, host="127.0.0.1")
         await self._server.start_server()
         return self
@@ -104,7 +109,11 @@ def message(
             "isGroup": True,
         }
         activity["entities"] = [
-            {"type": "mention", "text": f"<at>{BOT_NAME}</at>", "mentioned": {"id": BOT_ID, "name": BOT_NAME}}
+            {
+                "type": "mention",
+                "text": f"<at>{BOT_NAME}</at>",
+                "mentioned": {"id": BOT_ID, "name": BOT_NAME},
+            }
         ]
         activity["channelData"] = {
             "tenant": {"id": TENANT},
@@ -112,7 +121,11 @@ def message(
             "channel": {"id": CHANNEL_ID, "name": "Front Desk"},
         }
     else:
-        activity["conversation"] = {"id": f"a:personal-{user}", "conversationType": "personal", "tenantId": TENANT}
+        activity["conversation"] = {
+            "id": f"a:personal-{user}",
+            "conversationType": "personal",
+            "tenantId": TENANT,
+        }
         activity["channelData"] = {"tenant": {"id": TENANT}}
     if expect_replies:
         activity["deliveryMode"] = "expectReplies"
@@ -132,7 +145,12 @@ def installed_in_channel(service_url: str) -> dict[str, Any]:
         "serviceUrl": service_url,
         "from": {"id": "29:teams-admin", "aadObjectId": "aad-admin"},
         "recipient": {"id": BOT_ID, "name": BOT_NAME},
-        "conversation": {"id": CHANNEL_ID, "conversationType": "channel", "tenantId": TENANT, "isGroup": True},
+        "conversation": {
+            "id": CHANNEL_ID,
+            "conversationType": "channel",
+            "tenantId": TENANT,
+            "isGroup": True,
+        },
         "membersAdded": [{"id": BOT_ID}],
         "channelData": {
             "eventType": "teamMemberAdded",

@@ -88,8 +88,7 @@ async def test_quit_ends_the_session_and_bad_input_is_answered_not_raised(small_
 
 def test_bot_demo_reads_a_pipe(tmp_path: Path) -> None:
     """`bot demo` with piped input: sandbox + sync + console as admin; replies printed; exit code 0."""
-    env = {**os.environ, "BOT_CONFIG": "", "PYTHONUNBUFFERED": "1"}
-    env.pop("BOT_CONFIG")
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_CONFIG", "BOT_DB_PATH")}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "demo"],
         input="set room 204 station jazz\nundo\nadd room type Sauna at Lakeside Chicago\nset all rooms at Lakeside Chicago to pop\nno\n",

@@ -1,4 +1,4 @@
-"""Teams activities posted to /api/messages with authentication switched off by test configuration."""
+"""Teams activities posted to /api/messages with authentication off by test configuration."""
 
 from __future__ import annotations
 
@@ -8,13 +8,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlite_utils import Database
-
-from bot.chat.teams import MESSAGES_PATH, teams_setup
-from bot.chat.teams.store import ConversationStore
-from bot.core.context import Message, ProgressSink
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind
-from tests.fake_teams import (
+from fake_teams import (
     CHANNEL_ID,
     USER_AAD,
     FakeConnector,
@@ -23,6 +17,13 @@ from tests.fake_teams import (
     installed_in_channel,
     message,
 )
+from sqlite_utils import Database
+
+from bot.chat.teams import MESSAGES_PATH, teams_setup
+from bot.chat.teams.host import TEAMS_HOST_KEY
+from bot.chat.teams.store import ConversationStore
+from bot.core.context import Message, ProgressSink
+from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 
 # The SDK's JWT middleware stores the identity under a plain string request key.
 pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web_exceptions.NotAppKeyWarning")
@@ -35,7 +36,7 @@ CREDENTIALS = {
 
 
 class FakeEngine:
-    """Same `handle` signature as the Engine; answers from a script and records what it was asked."""
+    """Same `handle` signature as the Engine; answers from a script, records what it got."""
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
@@ -49,7 +50,11 @@ class FakeEngine:
         if msg.text.startswith("set all"):
             for done in range(1, self.progress_steps + 1):
                 assert progress is not None
-                await progress(Reply(headline=f"{done * 50} of 100 rooms done", kind=ReplyKind.PROGRESS, ref="r1"))
+                await progress(
+                    Reply(
+                        headline=f"{done * 50} of 100 rooms done", kind=ReplyKind.PROGRESS, ref="r1"
+                    )
+                )
             return Reply(headline="100 rooms set to Jazz", kind=ReplyKind.SUMMARY, ref="r1")
         if msg.text.startswith("confirm"):
             return Reply(headline="Room 204 now plays Jazz", kind=ReplyKind.SUCCESS, public=True)
@@ -91,16 +96,23 @@ async def connector() -> AsyncIterator[FakeConnector]:
     await fake.close()
 
 
-async def post(client: TestClient[Any, Any], activity: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+async def post(
+    client: TestClient[Any, Any], activity: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    """Post an activity, then wait for any answer still being sent in the background."""
     resp = await client.post(MESSAGES_PATH, json=activity)
     body = await resp.json() if resp.content_type == "application/json" else {}
+    assert client.app is not None
+    await client.app[TEAMS_HOST_KEY].drain()
     return resp.status, body or {}
 
 
 async def test_channel_mention_reaches_engine_without_the_mention(
     client: TestClient[Any, Any], engine: FakeEngine
 ) -> None:
-    """`@bot set room 204 station jazz` in a channel arrives as the plain command, from the AAD id, in the channel."""
+    """`@bot set room 204 station jazz` in a channel arrives as the plain command, from the AAD id,
+    in the channel.
+    """
     status, body = await post(client, message("set room 204 station jazz", channel=True))
     assert status == 200
     [msg] = engine.messages
@@ -111,10 +123,15 @@ async def test_channel_mention_reaches_engine_without_the_mention(
     assert msg.thread == "1700000000001"
     [card] = cards_of(body)
     assert "Set room 204 to Jazz?" in card_text(card)
-    assert [a["data"] for a in card["actions"]] == [{"text": "confirm tok1"}, {"text": "cancel tok1"}]
+    assert [a["data"] for a in card["actions"]] == [
+        {"text": "confirm tok1"},
+        {"text": "cancel tok1"},
+    ]
 
 
-async def test_personal_chat_takes_plain_text(client: TestClient[Any, Any], engine: FakeEngine) -> None:
+async def test_personal_chat_takes_plain_text(
+    client: TestClient[Any, Any], engine: FakeEngine
+) -> None:
     """In a personal chat the text has no mention and the channel is the chat's conversation id."""
     status, body = await post(client, message("set room 204 station jazz"))
     assert status == 200
@@ -125,23 +142,35 @@ async def test_personal_chat_takes_plain_text(client: TestClient[Any, Any], engi
     assert len(cards_of(body)) == 1
 
 
-async def test_button_press_is_handled_as_the_typed_value(client: TestClient[Any, Any], engine: FakeEngine) -> None:
-    """An Action.Submit arrives as a message with value {"text": ...}; the engine gets that text from the presser."""
-    status, body = await post(client, message(None, value={"text": "confirm tok1"}, user="aad-presser"))
+async def test_button_press_is_handled_as_the_typed_value(
+    client: TestClient[Any, Any], engine: FakeEngine
+) -> None:
+    """An Action.Submit arrives as a message with value {"text": ...}; the engine gets that text
+    from the presser.
+    """
+    status, body = await post(
+        client, message(None, value={"text": "confirm tok1"}, user="aad-presser")
+    )
     assert status == 200
     [msg] = engine.messages
     assert (msg.text, msg.user) == ("confirm tok1", "aad-presser")
     assert "Room 204 now plays Jazz" in card_text(cards_of(body)[0])
 
 
-async def test_without_anonymous_mode_a_request_without_token_is_refused(engine: FakeEngine, db: Database) -> None:
-    """Outside tests the SDK's JWT check guards the endpoint: no bearer token, 401, the engine never runs."""
+async def test_without_anonymous_mode_a_request_without_token_is_refused(
+    engine: FakeEngine, db: Database
+) -> None:
+    """Outside tests the SDK's JWT check guards the endpoint: no bearer token, 401, the engine never
+    runs.
+    """
     app = web.Application()
     teams_setup(engine, db, anonymous=False, env=CREDENTIALS)(app)
     async with TestClient(TestServer(app, host="127.0.0.1")) as c:
         resp = await c.post(MESSAGES_PATH, json=message("help"))
         assert resp.status == 401
-        bad = await c.post(MESSAGES_PATH, json=message("help"), headers={"Authorization": "Bearer not.a.jwt"})
+        bad = await c.post(
+            MESSAGES_PATH, json=message("help"), headers={"Authorization": "Bearer not.a.jwt"}
+        )
         assert bad.status == 401
     assert engine.messages == []
 
@@ -162,7 +191,7 @@ async def test_engine_failure_shows_an_apology_not_the_exception(
 async def test_install_and_first_message_store_the_conversation(
     client: TestClient[Any, Any], db: Database, connector: FakeConnector
 ) -> None:
-    """Adding the app to a team stores its channel; a personal chat is stored on its first message."""
+    """Adding the app to a team stores its channel; a personal chat on its first message."""
     status, _ = await post(client, installed_in_channel(connector.url))
     assert status in (200, 202)
     store = ConversationStore(db)
@@ -177,10 +206,15 @@ async def test_install_and_first_message_store_the_conversation(
 async def test_long_run_posts_one_card_and_updates_it(
     client: TestClient[Any, Any], engine: FakeEngine, connector: FakeConnector
 ) -> None:
-    """Progress of a long run: the first step posts a card, later steps and the summary update that same card."""
+    """Progress of a long run: the first step posts a card, later steps and the summary update that
+    same card.
+    """
     engine.progress_steps = 2
     status, _ = await post(
-        client, message("set all rooms to jazz", channel=True, expect_replies=False, service_url=connector.url)
+        client,
+        message(
+            "set all rooms to jazz", channel=True, expect_replies=False, service_url=connector.url
+        ),
     )
     assert status == 202
     first, second, final = connector.calls
@@ -194,11 +228,18 @@ async def test_long_run_posts_one_card_and_updates_it(
 async def test_button_press_updates_the_card_it_was_pressed_on(
     client: TestClient[Any, Any], connector: FakeConnector
 ) -> None:
-    """Pressing Confirm replaces the confirmation card with the result, so it cannot be pressed twice."""
+    """Pressing Confirm replaces the confirmation card with the result, so it cannot be pressed
+    twice.
+    """
     await post(
         client,
-        message(None, value={"text": "confirm tok1"}, expect_replies=False, service_url=connector.url,
-                reply_to_id="card-7"),
+        message(
+            None,
+            value={"text": "confirm tok1"},
+            expect_replies=False,
+            service_url=connector.url,
+            reply_to_id="card-7",
+        ),
     )
     [update] = connector.calls
     assert (update.method, update.activity_id) == ("PUT", "card-7")
@@ -208,12 +249,30 @@ async def test_button_press_updates_the_card_it_was_pressed_on(
 async def test_refusal_after_a_press_leaves_the_card_for_its_owner(
     client: TestClient[Any, Any], connector: FakeConnector
 ) -> None:
-    """A refusal to the presser is posted as a new card; the original confirmation stays as it was."""
+    """A refusal to the presser is posted as a new card; the confirmation stays as it was."""
     await post(
         client,
-        message(None, value={"text": "not yours"}, expect_replies=False, service_url=connector.url,
-                reply_to_id="card-7"),
+        message(
+            None,
+            value={"text": "not yours"},
+            expect_replies=False,
+            service_url=connector.url,
+            reply_to_id="card-7",
+        ),
     )
     [sent] = connector.calls
     assert sent.method == "POST"
     assert "Only the requester" in card_text(sent.card)
+
+
+async def test_mounts_on_the_serve_app_without_guarding_other_routes(
+    engine: FakeEngine, db: Database
+) -> None:
+    """Mounted through `build_web_app`: /api/messages needs a token, /healthz does not."""
+    from bot.web import build_web_app
+
+    setup = teams_setup(engine, db, anonymous=False, env=CREDENTIALS)
+    app = build_web_app(engine, slack_app=None, is_ready=lambda: True, extra_setup=[setup])
+    async with TestClient(TestServer(app, host="127.0.0.1")) as c:
+        assert (await c.get("/healthz")).status == 200
+        assert (await c.post(MESSAGES_PATH, json=message("help"))).status == 401

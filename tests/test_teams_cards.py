@@ -6,6 +6,7 @@ import base64
 import json
 
 import pytest
+from fake_teams import card_text
 
 from bot.chat.teams.agent import clean_text
 from bot.chat.teams.cards import (
@@ -16,7 +17,6 @@ from bot.chat.teams.cards import (
     submitted_text,
 )
 from bot.core.replies import Action, ActionKind, Attachment, Reply, ReplyKind, Table
-from tests.fake_teams import card_text
 
 PNG = b"\x89PNG\r\n\x1a\nfake-chart"
 
@@ -34,7 +34,9 @@ def full_reply(kind: ReplyKind) -> Reply:
 
 @pytest.mark.parametrize("kind", list(ReplyKind))
 def test_every_reply_kind_renders_a_valid_card(kind: ReplyKind) -> None:
-    """Each kind gives an Adaptive Card 1.5 with headline, facts, table, notes and buttons, and is JSON-serialisable."""
+    """Each kind gives an Adaptive Card 1.5 with headline, facts, table, notes and buttons, and is
+    JSON-serialisable.
+    """
     card = render_card(full_reply(kind))
     json.dumps(card)
     assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
@@ -51,14 +53,18 @@ def test_every_reply_kind_renders_a_valid_card(kind: ReplyKind) -> None:
 
 def test_headline_colour_follows_the_kind() -> None:
     """Errors and refusals are red (attention), successes green, confirmations amber."""
-    colours = {kind: render_card(Reply(headline="x", kind=kind))["body"][0]["color"] for kind in ReplyKind}
+    colours = {
+        kind: render_card(Reply(headline="x", kind=kind))["body"][0]["color"] for kind in ReplyKind
+    }
     assert colours[ReplyKind.ERROR] == colours[ReplyKind.REFUSAL] == "Attention"
     assert colours[ReplyKind.SUCCESS] == "Good"
     assert colours[ReplyKind.CONFIRM] == "Warning"
 
 
 def test_confirmation_buttons_are_submits_and_danger_is_destructive() -> None:
-    """Confirm/Cancel become Action.Submit carrying the typed text; a dangerous Confirm is styled destructive."""
+    """Confirm/Cancel become Action.Submit carrying the typed text; a dangerous Confirm is styled
+    destructive.
+    """
     reply = Reply(
         headline="Delete all alarms in 120 rooms?",
         kind=ReplyKind.CONFIRM,
@@ -69,29 +75,48 @@ def test_confirmation_buttons_are_submits_and_danger_is_destructive() -> None:
     )
     confirm, cancel = render_card(reply)["actions"]
     assert confirm == {
-        "type": "Action.Submit", "title": "Confirm", "data": {"text": "confirm abc"}, "style": "destructive",
+        "type": "Action.Submit",
+        "title": "Confirm",
+        "data": {"text": "confirm abc"},
+        "style": "destructive",
     }
     assert "style" not in cancel and cancel["data"] == {"text": "cancel abc"}
-    safe = Reply(headline="x", actions=[Action(kind=ActionKind.CONFIRM, label="Confirm", value="confirm z")])
+    safe = Reply(
+        headline="x", actions=[Action(kind=ActionKind.CONFIRM, label="Confirm", value="confirm z")]
+    )
     assert render_card(safe)["actions"][0]["style"] == "positive"
 
 
 def test_choices_undo_and_retry_failed_are_buttons() -> None:
-    """"Did you mean" choices, Undo and Retry failed each get a button whose data is the text to handle."""
+    """ "Did you mean" choices, Undo and Retry failed each get a button whose data is the text to
+    handle.
+    """
     reply = Reply(
         headline="Did you mean?",
         kind=ReplyKind.QUESTION,
         actions=[
-            Action(kind=ActionKind.CHOICE, label="Harbor View Seattle", value="set room 204 at Harbor View Seattle"),
+            Action(
+                kind=ActionKind.CHOICE,
+                label="Harbor View Seattle",
+                value="set room 204 at Harbor View Seattle",
+            ),
             Action(kind=ActionKind.CHOICE, label="Harbor Inn", value="set room 204 at Harbor Inn"),
             Action(kind=ActionKind.UNDO, label="Undo", value="undo 12"),
             Action(kind=ActionKind.RETRY_FAILED, label="Retry failed", value="retry failed r9"),
         ],
     )
     actions = render_card(reply)["actions"]
-    assert [a["title"] for a in actions] == ["Harbor View Seattle", "Harbor Inn", "Undo", "Retry failed"]
+    assert [a["title"] for a in actions] == [
+        "Harbor View Seattle",
+        "Harbor Inn",
+        "Undo",
+        "Retry failed",
+    ]
     assert [submitted_text(a["data"]) for a in actions] == [
-        "set room 204 at Harbor View Seattle", "set room 204 at Harbor Inn", "undo 12", "retry failed r9",
+        "set room 204 at Harbor View Seattle",
+        "set room 204 at Harbor Inn",
+        "undo 12",
+        "retry failed r9",
     ]
 
 
@@ -105,7 +130,9 @@ def test_long_table_is_cut_with_a_note() -> None:
 
 def test_chart_attachment_is_a_data_uri_image() -> None:
     """A PNG attachment (the digest chart) goes into the card as an Image with a base64 data URI."""
-    reply = Reply(headline="Digest", attachments=[Attachment(filename="uptime.png", data=PNG, title="Uptime")])
+    reply = Reply(
+        headline="Digest", attachments=[Attachment(filename="uptime.png", data=PNG, title="Uptime")]
+    )
     [image] = [e for e in render_card(reply)["body"] if e["type"] == "Image"]
     assert image["url"] == "data:image/png;base64," + base64.b64encode(PNG).decode()
     assert image["altText"] == "Uptime"
@@ -127,6 +154,9 @@ def test_submitted_text_ignores_anything_but_our_button_data() -> None:
 
 
 def test_clean_text_strips_mentions_and_html() -> None:
-    """Leftover <at> mentions, tags, entities and non-breaking spaces are removed from typed text."""
-    assert clean_text("<at>Alexa Ops</at> set room 204&nbsp;station jazz") == "set room 204 station jazz"
+    """Leftover <at> mentions, tags, entities and non-breaking spaces are dropped from text."""
+    assert (
+        clean_text("<at>Alexa Ops</at> set room 204&nbsp;station jazz")
+        == "set room 204 station jazz"
+    )
     assert clean_text("<p>what&#39;s playing in 204</p>") == "what's playing in 204"

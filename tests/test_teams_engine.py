@@ -8,12 +8,11 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from fake_teams import card_text, cards_of, message
 
 from bot.chat.teams import MESSAGES_PATH, teams_setup
-from bot.core.replies import ReplyKind
 from bot.demo import demo_runtime
 from bot.runtime import Runtime
-from tests.fake_teams import card_text, cards_of, message
 
 pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web_exceptions.NotAppKeyWarning")
 
@@ -38,8 +37,12 @@ async def ask(client: TestClient[Any, Any], activity: dict[str, Any]) -> dict[st
     return card
 
 
-async def test_mention_choice_and_undo_through_cards(teams: tuple[TestClient[Any, Any], Runtime]) -> None:
-    """@bot set room 204 station jazz asks which hotel; pressing a choice sets it; pressing Undo reverts it."""
+async def test_mention_choice_and_undo_through_cards(
+    teams: tuple[TestClient[Any, Any], Runtime],
+) -> None:
+    """@bot set room 204 station jazz asks which hotel; pressing a choice sets it; pressing Undo
+    reverts it.
+    """
     client, _ = teams
     question = await ask(client, message("set room 204 station jazz", channel=True))
     assert "Which one did you mean?" in card_text(question)
@@ -53,11 +56,14 @@ async def test_mention_choice_and_undo_through_cards(teams: tuple[TestClient[Any
     assert "Country" in card_text(undone)
 
 
-async def test_roles_accept_teams_aad_object_ids(teams: tuple[TestClient[Any, Any], Runtime]) -> None:
-    """An engineer listed by AAD object id may ask for offline devices; an unlisted Teams user is refused."""
+async def test_roles_accept_teams_aad_object_ids(
+    teams: tuple[TestClient[Any, Any], Runtime],
+) -> None:
+    """An engineer listed by AAD object id may ask for offline devices; an unlisted Teams user is
+    refused.
+    """
     client, _ = teams
     refused = await ask(client, message("offline devices", user="aad-front-desk-9"))
-    assert refused["body"][0]["color"] == "Attention"
+    assert "needs the engineer role" in card_text(refused)
     allowed = await ask(client, message("offline devices", user=ENGINEER))
-    assert allowed["body"][0]["color"] != "Attention", card_text(allowed)
-    assert ReplyKind.REFUSAL.value not in card_text(allowed)
+    assert "devices are offline" in card_text(allowed)

@@ -1,4 +1,4 @@
-"""Alexa for Business (seed 001): SearchDevices, GetDevice, ListDeviceEvents (AWS JSON 1.1, SigV4).
+"""Alexa for Business (seeds 000, 001): devices, room profiles and users (AWS JSON 1.1, SigV4).
 
 Request limits are checked before sending (InvalidInput), because a bad page size or filter key is
 our bug, not something worth a round trip to Amazon.
@@ -7,7 +7,7 @@ our bug, not something worth a round trip to Amazon.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -135,8 +135,352 @@ def _check_sort(sort: Sequence[SortCriterion]) -> None:
             raise InvalidInput(f"unknown device sort key {item.key!r}", field="SortCriteria")
 
 
-class A4BClient(AwsJsonClient):
-    """The three Alexa for Business device operations the health features need."""
+# -- room profiles (seed 000) and users (seed 001) ----------------------------------------------
+
+WAKE_WORDS = ("ALEXA", "AMAZON", "ECHO", "COMPUTER")
+DISTANCE_UNITS = ("METRIC", "IMPERIAL")
+TEMPERATURE_UNITS = ("FAHRENHEIT", "CELSIUS")
+REMINDER_TYPES = ("ANNOUNCEMENT_TIME_CHECK", "ANNOUNCEMENT_VARIABLE_TIME_LEFT", "CHIME", "KNOCK")
+ENROLLMENT_STATUSES = ("INITIALIZED", "PENDING", "REGISTERED", "DISASSOCIATING", "DEREGISTERING")
+REMINDER_MINUTES = (3, 15)
+INSTANT_BOOKING_MINUTES = (15, 240, 15)  # low, high, step
+CHECK_IN_RELEASE_MINUTES = (5, 20)
+# Seed 000 gives no range for MaxVolumeLimit; Alexa's volume scale is 1-10, anything else is a typo.
+MAX_VOLUME = (1, 10)
+PROFILE_FILTER_KEYS = frozenset({"ProfileName", "Address"})
+PROFILE_SORT_KEYS = frozenset({"ProfileName", "Address"})
+USER_KEYS = frozenset({"UserId", "FirstName", "LastName", "Email", "EnrollmentStatus"})
+_TEXT_LIMITS = {"ProfileName": 100, "Timezone": 100, "Address": 500}
+_BOOL_FIELDS = ("IsDefault", "SetupModeDisabled", "PSTNEnabled", "DataRetentionOptIn")
+
+
+class EndOfMeetingReminder(_AwsModel):
+    reminder_at_minutes: list[int] = Field(default_factory=list)
+    reminder_type: str | None = None
+    enabled: bool | None = None
+
+
+class InstantBooking(_AwsModel):
+    duration_in_minutes: int | None = None
+    enabled: bool | None = None
+
+
+class RequireCheckIn(_AwsModel):
+    release_after_minutes: int | None = None
+    enabled: bool | None = None
+
+
+class MeetingRoomConfiguration(_AwsModel):
+    room_utilization_metrics_enabled: bool | None = None
+    end_of_meeting_reminder: EndOfMeetingReminder | None = None
+    instant_booking: InstantBooking | None = None
+    require_check_in: RequireCheckIn | None = None
+
+
+class ProfileSummary(_AwsModel):
+    """One row of SearchProfiles (ProfileData)."""
+
+    profile_arn: str
+    profile_name: str
+    is_default: bool | None = None
+    address: str | None = None
+    timezone: str | None = None
+    distance_unit: str | None = None
+    temperature_unit: str | None = None
+    wake_word: str | None = None
+    locale: str | None = None
+
+
+class Profile(ProfileSummary):
+    """GetProfile's Profile, every field of seed 000."""
+
+    setup_mode_disabled: bool | None = None
+    max_volume_limit: int | None = None
+    pstn_enabled: bool | None = Field(default=None, alias="PSTNEnabled")
+    data_retention_opt_in: bool | None = None
+    address_book_arn: str | None = None
+    meeting_room_configuration: MeetingRoomConfiguration | None = None
+
+    def wire(self) -> dict[str, Any]:
+        """The profile as Amazon spells it (PascalCase, absent fields left out)."""
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
+class ProfilePage(_AwsModel):
+    profiles: list[ProfileSummary] = Field(default_factory=list)
+    next_token: str | None = None
+    total_count: int | None = None
+
+
+class User(_AwsModel):
+    user_arn: str
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    enrollment_status: str | None = None
+    enrollment_id: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or "(no name)"
+
+
+class UserPage(_AwsModel):
+    users: list[User] = Field(default_factory=list)
+    next_token: str | None = None
+    total_count: int | None = None
+
+
+def _range_text(low: int, high: int, step: int | None = None) -> str:
+    return f"{low}–{high} minutes" + (f" in steps of {step}" if step else "")
+
+
+def _int(value: Any, field_name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"{field_name} must be a whole number, got {value!r}", field=field_name)
+    return value
+
+
+def _enum(value: Any, allowed: Sequence[str], field_name: str) -> None:
+    if value not in allowed:
+        raise InvalidInput(
+            f"{field_name} must be one of {', '.join(allowed)}, got {value!r}", field=field_name
+        )
+
+
+def check_meeting_room(config: Any) -> None:
+    """Seed 000's meeting-room ranges; the message names the allowed range."""
+    if not isinstance(config, dict):
+        raise InvalidInput(
+            "MeetingRoomConfiguration must be an object", field="MeetingRoomConfiguration"
+        )
+    reminder = config.get("EndOfMeetingReminder")
+    if reminder is not None:
+        minutes = reminder.get("ReminderAtMinutes")
+        if minutes is not None:
+            if not isinstance(minutes, list) or not minutes:
+                raise InvalidInput(
+                    "give at least one reminder time (3–15 minutes)", field="ReminderAtMinutes"
+                )
+            low, high = REMINDER_MINUTES
+            for value in minutes:
+                if not low <= _int(value, "ReminderAtMinutes") <= high:
+                    raise InvalidInput(
+                        f"an end-of-meeting reminder must be {_range_text(low, high)} before the"
+                        f" end, got {value}",
+                        field="ReminderAtMinutes",
+                    )
+        if "ReminderType" in reminder:
+            _enum(reminder["ReminderType"], REMINDER_TYPES, "ReminderType")
+    booking = config.get("InstantBooking")
+    if booking is not None and booking.get("DurationInMinutes") is not None:
+        low, high, step = INSTANT_BOOKING_MINUTES
+        value = _int(booking["DurationInMinutes"], "DurationInMinutes")
+        if not low <= value <= high or value % step:
+            raise InvalidInput(
+                f"instant booking must be {_range_text(low, high, step)}, got {value}",
+                field="DurationInMinutes",
+            )
+    check_in = config.get("RequireCheckIn")
+    if check_in is not None and check_in.get("ReleaseAfterMinutes") is not None:
+        low, high = CHECK_IN_RELEASE_MINUTES
+        value = _int(check_in["ReleaseAfterMinutes"], "ReleaseAfterMinutes")
+        if not low <= value <= high:
+            raise InvalidInput(
+                f"a room without check-in can be released after {_range_text(low, high)},"
+                f" got {value}",
+                field="ReleaseAfterMinutes",
+            )
+
+
+def check_profile_fields(fields: Mapping[str, Any]) -> None:
+    """Every seed-000 limit of a CreateProfile/UpdateProfile body, checked before sending."""
+    for key, limit in _TEXT_LIMITS.items():
+        if key in fields:
+            value = fields[key]
+            if not isinstance(value, str) or not 1 <= len(value) <= limit:
+                raise InvalidInput(f"{key} must be 1–{limit} characters", field=key)
+    if "WakeWord" in fields:
+        _enum(fields["WakeWord"], WAKE_WORDS, "WakeWord")
+    if "DistanceUnit" in fields:
+        _enum(fields["DistanceUnit"], DISTANCE_UNITS, "DistanceUnit")
+    if "TemperatureUnit" in fields:
+        _enum(fields["TemperatureUnit"], TEMPERATURE_UNITS, "TemperatureUnit")
+    for key in _BOOL_FIELDS:
+        if key in fields and not isinstance(fields[key], bool):
+            raise InvalidInput(f"{key} must be true or false", field=key)
+    if "MaxVolumeLimit" in fields:
+        low, high = MAX_VOLUME
+        value = _int(fields["MaxVolumeLimit"], "MaxVolumeLimit")
+        if not low <= value <= high:
+            raise InvalidInput(
+                f"the max volume must be {low}–{high}, got {value}", field="MaxVolumeLimit"
+            )
+    if "MeetingRoomConfiguration" in fields:
+        check_meeting_room(fields["MeetingRoomConfiguration"])
+
+
+def _check_keys(
+    items: Sequence[Filter] | Sequence[SortCriterion], allowed: frozenset[str], what: str
+) -> None:
+    for item in items:
+        if item.key not in allowed:
+            raise InvalidInput(f"unknown {what} key {item.key!r}", field=what)
+
+
+class _ProfileOperations(AwsJsonClient):
+    """Seed 000: SearchProfiles, GetProfile, CreateProfile, UpdateProfile; seed 001: SearchUsers."""
+
+    async def search_profiles_page(
+        self,
+        *,
+        filters: Sequence[Filter] = (),
+        sort: Sequence[SortCriterion] = (),
+        max_results: int = MAX_PAGE,
+        next_token: str | None = None,
+        deadline: float | None = None,
+    ) -> ProfilePage:
+        _check_keys(filters, PROFILE_FILTER_KEYS, "Filters")
+        _check_keys(sort, PROFILE_SORT_KEYS, "SortCriteria")
+        payload = _search_payload(filters, sort, max_results, next_token)
+        return ProfilePage.model_validate(
+            await self.call("SearchProfiles", payload, deadline=deadline)
+        )
+
+    async def search_profiles(
+        self,
+        *,
+        filters: Sequence[Filter] = (),
+        sort: Sequence[SortCriterion] = (SortCriterion(key="ProfileName"),),
+        deadline: float | None = None,
+    ) -> list[ProfileSummary]:
+        """Every room profile matching the filters, following NextToken to the last page."""
+        found: list[ProfileSummary] = []
+        token: str | None = None
+        while True:
+            page = await self.search_profiles_page(
+                filters=filters, sort=sort, next_token=token, deadline=deadline
+            )
+            found.extend(page.profiles)
+            token = page.next_token
+            if not token:
+                return found
+
+    async def get_profile(self, profile_arn: str, *, deadline: float | None = None) -> Profile:
+        if not profile_arn:
+            raise InvalidInput("a profile ARN is required", field="ProfileArn")
+        data = await self.call("GetProfile", {"ProfileArn": profile_arn}, deadline=deadline)
+        return Profile.model_validate(data.get("Profile") or {})
+
+    async def create_profile(
+        self,
+        *,
+        name: str,
+        timezone: str,
+        address: str,
+        distance_unit: str,
+        temperature_unit: str,
+        wake_word: str = "ALEXA",
+        client_request_token: str,
+        extra: Mapping[str, Any] | None = None,
+        deadline: float | None = None,
+    ) -> str:
+        """Create a room profile and return its ARN.
+
+        The caller's `client_request_token` makes the create idempotent at Amazon, which is what
+        lets this call be retried after a 5xx or a lost answer without making a second profile.
+        """
+        if not 10 <= len(client_request_token) <= 150:
+            raise InvalidInput(
+                "ClientRequestToken must be 10–150 characters", field="ClientRequestToken"
+            )
+        payload: dict[str, Any] = {
+            "ProfileName": name,
+            "Timezone": timezone,
+            "Address": address,
+            "DistanceUnit": distance_unit,
+            "TemperatureUnit": temperature_unit,
+            "WakeWord": wake_word,
+            **(extra or {}),
+            "ClientRequestToken": client_request_token,
+        }
+        check_profile_fields(payload)
+        data = await self.call("CreateProfile", payload, deadline=deadline, idempotent=True)
+        return str(data.get("ProfileArn") or "")
+
+    async def update_profile(
+        self, profile_arn: str, changes: Mapping[str, Any], *, deadline: float | None = None
+    ) -> str | None:
+        """Send exactly `changes` (only what changed); returns Amazon's request id."""
+        if not profile_arn:
+            raise InvalidInput("a profile ARN is required", field="ProfileArn")
+        if not changes:
+            raise InvalidInput("there is nothing to change", field="UpdateProfile")
+        check_profile_fields(changes)
+        # Setting values is idempotent, so a retry after a lost answer is safe.
+        await self.call("UpdateProfile", {"ProfileArn": profile_arn, **changes}, deadline=deadline)
+        return self.last_request_id
+
+    async def search_users_page(
+        self,
+        *,
+        filters: Sequence[Filter] = (),
+        sort: Sequence[SortCriterion] = (),
+        max_results: int = MAX_PAGE,
+        next_token: str | None = None,
+        deadline: float | None = None,
+    ) -> UserPage:
+        _check_keys(filters, USER_KEYS, "Filters")
+        _check_keys(sort, USER_KEYS, "SortCriteria")
+        for item in filters:
+            if item.key == "EnrollmentStatus":
+                for value in item.values:
+                    _enum(value, ENROLLMENT_STATUSES, "EnrollmentStatus")
+        payload = _search_payload(filters, sort, max_results, next_token)
+        return UserPage.model_validate(await self.call("SearchUsers", payload, deadline=deadline))
+
+    async def search_users(
+        self,
+        *,
+        filters: Sequence[Filter] = (),
+        sort: Sequence[SortCriterion] = (),
+        limit: int = 200,
+        deadline: float | None = None,
+    ) -> list[User]:
+        """Users matching every filter, in sort order, following NextToken up to `limit` users."""
+        found: list[User] = []
+        token: str | None = None
+        while len(found) < limit:
+            page = await self.search_users_page(
+                filters=filters, sort=sort, next_token=token, deadline=deadline
+            )
+            found.extend(page.users)
+            token = page.next_token
+            if not token:
+                break
+        return found[:limit]
+
+
+def _search_payload(
+    filters: Sequence[Filter],
+    sort: Sequence[SortCriterion],
+    max_results: int,
+    next_token: str | None,
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {"MaxResults": _page_size(max_results)}
+    if filters:
+        payload["Filters"] = [f.model_dump(by_alias=True) for f in filters]
+    if sort:
+        payload["SortCriteria"] = [s.model_dump(by_alias=True) for s in sort]
+    if next_token:
+        payload["NextToken"] = next_token
+    return payload
+
+
+class A4BClient(_ProfileOperations):
+    """Alexa for Business: the device operations of the health features (seed 001) and the room
+    profile and user operations (seeds 000 and 001).
+    """
 
     def __init__(
         self,
@@ -257,329 +601,3 @@ class A4BClient(AwsJsonClient):
             token = page.next_token
             if not token:
                 return events
-
-
-# -- room profiles (seed 000) and users (seed 001) --------------------------------------------------
-
-WAKE_WORDS = ("ALEXA", "AMAZON", "ECHO", "COMPUTER")
-DISTANCE_UNITS = ("METRIC", "IMPERIAL")
-TEMPERATURE_UNITS = ("FAHRENHEIT", "CELSIUS")
-REMINDER_TYPES = ("ANNOUNCEMENT_TIME_CHECK", "ANNOUNCEMENT_VARIABLE_TIME_LEFT", "CHIME", "KNOCK")
-ENROLLMENT_STATUSES = ("INITIALIZED", "PENDING", "REGISTERED", "DISASSOCIATING", "DEREGISTERING")
-REMINDER_MINUTES = (3, 15)
-INSTANT_BOOKING_MINUTES = (15, 240, 15)  # low, high, step
-CHECK_IN_RELEASE_MINUTES = (5, 20)
-# Seed 000 gives no range for MaxVolumeLimit; Alexa's volume scale is 1-10, so anything else is a typo.
-MAX_VOLUME = (1, 10)
-PROFILE_FILTER_KEYS = frozenset({"ProfileName", "Address"})
-PROFILE_SORT_KEYS = frozenset({"ProfileName", "Address"})
-USER_KEYS = frozenset({"UserId", "FirstName", "LastName", "Email", "EnrollmentStatus"})
-_TEXT_LIMITS = {"ProfileName": 100, "Timezone": 100, "Address": 500}
-_BOOL_FIELDS = ("IsDefault", "SetupModeDisabled", "PSTNEnabled", "DataRetentionOptIn")
-
-
-class EndOfMeetingReminder(_AwsModel):
-    reminder_at_minutes: list[int] = Field(default_factory=list)
-    reminder_type: str | None = None
-    enabled: bool | None = None
-
-
-class InstantBooking(_AwsModel):
-    duration_in_minutes: int | None = None
-    enabled: bool | None = None
-
-
-class RequireCheckIn(_AwsModel):
-    release_after_minutes: int | None = None
-    enabled: bool | None = None
-
-
-class MeetingRoomConfiguration(_AwsModel):
-    room_utilization_metrics_enabled: bool | None = None
-    end_of_meeting_reminder: EndOfMeetingReminder | None = None
-    instant_booking: InstantBooking | None = None
-    require_check_in: RequireCheckIn | None = None
-
-
-class ProfileSummary(_AwsModel):
-    """One row of SearchProfiles (ProfileData)."""
-
-    profile_arn: str
-    profile_name: str
-    is_default: bool | None = None
-    address: str | None = None
-    timezone: str | None = None
-    distance_unit: str | None = None
-    temperature_unit: str | None = None
-    wake_word: str | None = None
-    locale: str | None = None
-
-
-class Profile(ProfileSummary):
-    """GetProfile's Profile, every field of seed 000."""
-
-    setup_mode_disabled: bool | None = None
-    max_volume_limit: int | None = None
-    pstn_enabled: bool | None = Field(default=None, alias="PSTNEnabled")
-    data_retention_opt_in: bool | None = None
-    address_book_arn: str | None = None
-    meeting_room_configuration: MeetingRoomConfiguration | None = None
-
-    def wire(self) -> dict[str, Any]:
-        """The profile as Amazon spells it (PascalCase, absent fields left out)."""
-        return self.model_dump(by_alias=True, exclude_none=True)
-
-
-class ProfilePage(_AwsModel):
-    profiles: list[ProfileSummary] = Field(default_factory=list)
-    next_token: str | None = None
-    total_count: int | None = None
-
-
-class User(_AwsModel):
-    user_arn: str
-    first_name: str | None = None
-    last_name: str | None = None
-    email: str | None = None
-    enrollment_status: str | None = None
-    enrollment_id: str | None = None
-
-    @property
-    def full_name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.last_name) if p) or "(no name)"
-
-
-class UserPage(_AwsModel):
-    users: list[User] = Field(default_factory=list)
-    next_token: str | None = None
-    total_count: int | None = None
-
-
-def _range_text(low: int, high: int, step: int | None = None) -> str:
-    return f"{low}–{high} minutes" + (f" in steps of {step}" if step else "")
-
-
-def _int(value: Any, field_name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{field_name} must be a whole number, got {value!r}", field=field_name)
-    return value
-
-
-def _enum(value: Any, allowed: Sequence[str], field_name: str) -> None:
-    if value not in allowed:
-        raise InvalidInput(
-            f"{field_name} must be one of {', '.join(allowed)}, got {value!r}", field=field_name
-        )
-
-
-def check_meeting_room(config: Any) -> None:
-    """Seed 000's meeting-room ranges; the message names the allowed range."""
-    if not isinstance(config, dict):
-        raise InvalidInput("MeetingRoomConfiguration must be an object", field="MeetingRoomConfiguration")
-    reminder = config.get("EndOfMeetingReminder")
-    if reminder is not None:
-        minutes = reminder.get("ReminderAtMinutes")
-        if minutes is not None:
-            if not isinstance(minutes, list) or not minutes:
-                raise InvalidInput("give at least one reminder time (3–15 minutes)", field="ReminderAtMinutes")
-            low, high = REMINDER_MINUTES
-            for value in minutes:
-                if not low <= _int(value, "ReminderAtMinutes") <= high:
-                    raise InvalidInput(
-                        f"an end-of-meeting reminder must be {_range_text(low, high)} before the end, "
-                        f"got {value}",
-                        field="ReminderAtMinutes",
-                    )
-        if "ReminderType" in reminder:
-            _enum(reminder["ReminderType"], REMINDER_TYPES, "ReminderType")
-    booking = config.get("InstantBooking")
-    if booking is not None and booking.get("DurationInMinutes") is not None:
-        low, high, step = INSTANT_BOOKING_MINUTES
-        value = _int(booking["DurationInMinutes"], "DurationInMinutes")
-        if not low <= value <= high or value % step:
-            raise InvalidInput(
-                f"instant booking must be {_range_text(low, high, step)}, got {value}",
-                field="DurationInMinutes",
-            )
-    check_in = config.get("RequireCheckIn")
-    if check_in is not None and check_in.get("ReleaseAfterMinutes") is not None:
-        low, high = CHECK_IN_RELEASE_MINUTES
-        value = _int(check_in["ReleaseAfterMinutes"], "ReleaseAfterMinutes")
-        if not low <= value <= high:
-            raise InvalidInput(
-                f"a room without check-in can be released after {_range_text(low, high)}, got {value}",
-                field="ReleaseAfterMinutes",
-            )
-
-
-def check_profile_fields(fields: Mapping[str, Any]) -> None:
-    """Every seed-000 limit of a CreateProfile/UpdateProfile body, checked before sending."""
-    for key, limit in _TEXT_LIMITS.items():
-        if key in fields:
-            value = fields[key]
-            if not isinstance(value, str) or not 1 <= len(value) <= limit:
-                raise InvalidInput(f"{key} must be 1–{limit} characters", field=key)
-    if "WakeWord" in fields:
-        _enum(fields["WakeWord"], WAKE_WORDS, "WakeWord")
-    if "DistanceUnit" in fields:
-        _enum(fields["DistanceUnit"], DISTANCE_UNITS, "DistanceUnit")
-    if "TemperatureUnit" in fields:
-        _enum(fields["TemperatureUnit"], TEMPERATURE_UNITS, "TemperatureUnit")
-    for key in _BOOL_FIELDS:
-        if key in fields and not isinstance(fields[key], bool):
-            raise InvalidInput(f"{key} must be true or false", field=key)
-    if "MaxVolumeLimit" in fields:
-        low, high = MAX_VOLUME
-        value = _int(fields["MaxVolumeLimit"], "MaxVolumeLimit")
-        if not low <= value <= high:
-            raise InvalidInput(f"the max volume must be {low}–{high}, got {value}", field="MaxVolumeLimit")
-    if "MeetingRoomConfiguration" in fields:
-        check_meeting_room(fields["MeetingRoomConfiguration"])
-
-
-def _check_keys(items: Sequence[Filter] | Sequence[SortCriterion], allowed: frozenset[str], what: str) -> None:
-    for item in items:
-        if item.key not in allowed:
-            raise InvalidInput(f"unknown {what} key {item.key!r}", field=what)
-
-
-class A4BProfilesMixin(AwsJsonClient):
-    """SearchProfiles, GetProfile, CreateProfile, UpdateProfile (seed 000) and SearchUsers (seed 001)."""
-
-    async def search_profiles_page(
-        self,
-        *,
-        filters: Sequence[Filter] = (),
-        sort: Sequence[SortCriterion] = (),
-        max_results: int = MAX_PAGE,
-        next_token: str | None = None,
-        deadline: float | None = None,
-    ) -> ProfilePage:
-        _check_keys(filters, PROFILE_FILTER_KEYS, "Filters")
-        _check_keys(sort, PROFILE_SORT_KEYS, "SortCriteria")
-        payload = _search_payload(filters, sort, max_results, next_token)
-        return ProfilePage.model_validate(await self.call("SearchProfiles", payload, deadline=deadline))
-
-    async def search_profiles(
-        self,
-        *,
-        filters: Sequence[Filter] = (),
-        sort: Sequence[SortCriterion] = (SortCriterion(key="ProfileName"),),
-        deadline: float | None = None,
-    ) -> list[ProfileSummary]:
-        """Every room profile matching the filters, following NextToken to the last page."""
-        found: list[ProfileSummary] = []
-        token: str | None = None
-        while True:
-            page = await self.search_profiles_page(
-                filters=filters, sort=sort, next_token=token, deadline=deadline
-            )
-            found.extend(page.profiles)
-            token = page.next_token
-            if not token:
-                return found
-
-    async def get_profile(self, profile_arn: str, *, deadline: float | None = None) -> Profile:
-        if not profile_arn:
-            raise InvalidInput("a profile ARN is required", field="ProfileArn")
-        data = await self.call("GetProfile", {"ProfileArn": profile_arn}, deadline=deadline)
-        return Profile.model_validate(data.get("Profile") or {})
-
-    async def create_profile(
-        self,
-        *,
-        name: str,
-        timezone: str,
-        address: str,
-        distance_unit: str,
-        temperature_unit: str,
-        wake_word: str = "ALEXA",
-        client_request_token: str,
-        extra: Mapping[str, Any] | None = None,
-        deadline: float | None = None,
-    ) -> str:
-        """Create a room profile and return its ARN.
-
-        The caller's `client_request_token` makes the create idempotent at Amazon, which is what
-        lets this call be retried after a 5xx or a lost answer without making a second profile.
-        """
-        if not 10 <= len(client_request_token) <= 150:
-            raise InvalidInput("ClientRequestToken must be 10–150 characters", field="ClientRequestToken")
-        payload: dict[str, Any] = {
-            "ProfileName": name,
-            "Timezone": timezone,
-            "Address": address,
-            "DistanceUnit": distance_unit,
-            "TemperatureUnit": temperature_unit,
-            "WakeWord": wake_word,
-            **(extra or {}),
-            "ClientRequestToken": client_request_token,
-        }
-        check_profile_fields(payload)
-        data = await self.call("CreateProfile", payload, deadline=deadline, idempotent=True)
-        return str(data.get("ProfileArn") or "")
-
-    async def update_profile(
-        self, profile_arn: str, changes: Mapping[str, Any], *, deadline: float | None = None
-    ) -> str | None:
-        """Send exactly `changes` (only what changed); returns Amazon's request id."""
-        if not profile_arn:
-            raise InvalidInput("a profile ARN is required", field="ProfileArn")
-        if not changes:
-            raise InvalidInput("there is nothing to change", field="UpdateProfile")
-        check_profile_fields(changes)
-        # Setting values is idempotent, so a retry after a lost answer is safe.
-        await self.call("UpdateProfile", {"ProfileArn": profile_arn, **changes}, deadline=deadline)
-        return self.last_request_id
-
-    async def search_users_page(
-        self,
-        *,
-        filters: Sequence[Filter] = (),
-        sort: Sequence[SortCriterion] = (),
-        max_results: int = MAX_PAGE,
-        next_token: str | None = None,
-        deadline: float | None = None,
-    ) -> UserPage:
-        _check_keys(filters, USER_KEYS, "Filters")
-        _check_keys(sort, USER_KEYS, "SortCriteria")
-        for item in filters:
-            if item.key == "EnrollmentStatus":
-                for value in item.values:
-                    _enum(value, ENROLLMENT_STATUSES, "EnrollmentStatus")
-        payload = _search_payload(filters, sort, max_results, next_token)
-        return UserPage.model_validate(await self.call("SearchUsers", payload, deadline=deadline))
-
-    async def search_users(
-        self,
-        *,
-        filters: Sequence[Filter] = (),
-        sort: Sequence[SortCriterion] = (),
-        limit: int = 200,
-        deadline: float | None = None,
-    ) -> list[User]:
-        """Users matching every filter, in sort order, following NextToken up to `limit` users."""
-        found: list[User] = []
-        token: str | None = None
-        while len(found) < limit:
-            page = await self.search_users_page(
-                filters=filters, sort=sort, next_token=token, deadline=deadline
-            )
-            found.extend(page.users)
-            token = page.next_token
-            if not token:
-                break
-        return found[:limit]
-
-
-def _search_payload(
-    filters: Sequence[Filter], sort: Sequence[SortCriterion], max_results: int, next_token: str | None
-) -> dict[str, Any]:
-    payload: dict[str, Any] = {"MaxResults": _page_size(max_results)}
-    if filters:
-        payload["Filters"] = [f.model_dump(by_alias=True) for f in filters]
-    if sort:
-        payload["SortCriteria"] = [s.model_dump(by_alias=True) for s in sort]
-    if next_token:
-        payload["NextToken"] = next_token
-    return payload

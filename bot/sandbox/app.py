@@ -278,15 +278,17 @@ class SandboxApp:
             if kind == "admin":
                 return await self._run(handler, request)
             self.stats.requests[key] += 1
-            response = await self._serve(handler, request, kind)
+            response = await self._serve(handler, request, kind, key)
             self.stats.record(key, response.status_code)
             return response
 
         return Route(template, endpoint, methods=methods)
 
-    async def _serve(self, handler: Handler, request: Request, kind: RouteKind) -> Response:
+    async def _serve(
+        self, handler: Handler, request: Request, kind: RouteKind, operation: str = ""
+    ) -> Response:
         if kind != "token" or self.faults.config.token_endpoint:
-            verdict = self.faults.decide(self.clock.monotonic())
+            verdict = self.faults.decide(self.clock.monotonic(), operation)
             if self.faults.latency_s > 0:
                 await anyio.sleep(self.faults.latency_s)
             if verdict is not None:

@@ -1,5 +1,6 @@
 """AWS JSON 1.1 operations of the sandbox: Alexa for Business SearchDevices, GetDevice and
-ListDeviceEvents.
+ListDeviceEvents (seed 001); SearchProfiles, GetProfile, CreateProfile, UpdateProfile (seed 000) and
+SearchUsers (seed 001), with the documented errors.
 
 `handle(target, body, headers, state)` gets the `POST /` requests that carry `X-Amz-Target`. It
 serves the world's devices in the seed-001 shapes (epoch-second timestamps, NextToken paging,
@@ -13,6 +14,7 @@ World.
 from __future__ import annotations
 
 import base64
+import copy
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +22,8 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import httpx
+
+from bot.sandbox.profile_world import ProfileWorld, profile_world_of
 
 _PREFIX = "AlexaForBusiness."
 _FAULT_NS = "com.amazonaws.alexaforbusiness#"
@@ -234,6 +238,241 @@ def _matches(device: DeviceRecord, key: str, values: list[str]) -> bool:
     return False  # network profiles, features and failure codes are not modelled
 
 
+# -- room profiles (seed 000) and users (seed 001) ------------------------------------------------
+
+PROFILE_OPERATIONS = frozenset(
+    {"SearchProfiles", "GetProfile", "CreateProfile", "UpdateProfile", "SearchUsers"}
+)
+_PROFILE_SUMMARY_KEYS = (
+    "ProfileArn",
+    "ProfileName",
+    "IsDefault",
+    "Address",
+    "Timezone",
+    "DistanceUnit",
+    "TemperatureUnit",
+    "WakeWord",
+    "Locale",
+)
+_PROFILE_WRITABLE = frozenset(
+    {
+        "ProfileName",
+        "IsDefault",
+        "Timezone",
+        "Address",
+        "DistanceUnit",
+        "TemperatureUnit",
+        "WakeWord",
+        "Locale",
+        "SetupModeDisabled",
+        "MaxVolumeLimit",
+        "PSTNEnabled",
+        "DataRetentionOptIn",
+        "MeetingRoomConfiguration",
+    }
+)
+_PROFILE_REQUIRED = (
+    "ProfileName",
+    "Timezone",
+    "Address",
+    "DistanceUnit",
+    "TemperatureUnit",
+    "WakeWord",
+)
+_ENUMS = {
+    "DistanceUnit": ("METRIC", "IMPERIAL"),
+    "TemperatureUnit": ("FAHRENHEIT", "CELSIUS"),
+    "WakeWord": ("ALEXA", "AMAZON", "ECHO", "COMPUTER"),
+}
+_REMINDER_TYPES = ("ANNOUNCEMENT_TIME_CHECK", "ANNOUNCEMENT_VARIABLE_TIME_LEFT", "CHIME", "KNOCK")
+_USER_KEYS = ("UserId", "FirstName", "LastName", "Email", "EnrollmentStatus")
+_ENROLLMENT = ("INITIALIZED", "PENDING", "REGISTERED", "DISASSOCIATING", "DEREGISTERING")
+_PROFILE_ARN = "arn:aws:a4b:us-east-1:123456789012:profile/"
+
+
+def _invalid(message: str) -> _Refused:
+    return _Refused(_error("ValidationException", message))
+
+
+def _check_meeting_room(config: Any) -> None:
+    """Seed 000's documented ranges; the real service refuses values outside them."""
+    if not isinstance(config, dict):
+        raise _invalid("MeetingRoomConfiguration must be an object")
+    reminder = config.get("EndOfMeetingReminder") or {}
+    for minutes in reminder.get("ReminderAtMinutes") or []:
+        if not isinstance(minutes, int) or not 3 <= minutes <= 15:
+            raise _invalid("ReminderAtMinutes must be between 3 and 15")
+    if "ReminderType" in reminder and reminder["ReminderType"] not in _REMINDER_TYPES:
+        raise _invalid(f"Unsupported ReminderType {reminder['ReminderType']!r}")
+    booking = config.get("InstantBooking") or {}
+    duration = booking.get("DurationInMinutes")
+    if duration is not None and (
+        not isinstance(duration, int) or not 15 <= duration <= 240 or duration % 15
+    ):
+        raise _invalid("DurationInMinutes must be between 15 and 240 in increments of 15")
+    check_in = config.get("RequireCheckIn") or {}
+    release = check_in.get("ReleaseAfterMinutes")
+    if release is not None and (not isinstance(release, int) or not 5 <= release <= 20):
+        raise _invalid("ReleaseAfterMinutes must be between 5 and 20")
+
+
+def _check_profile_body(body: Mapping[str, Any]) -> None:
+    for key, allowed in _ENUMS.items():
+        if key in body and body[key] not in allowed:
+            raise _invalid(f"{key} must be one of {', '.join(allowed)}")
+    for key, limit in (("ProfileName", 100), ("Timezone", 100), ("Address", 500)):
+        if key in body and (not isinstance(body[key], str) or not 1 <= len(body[key]) <= limit):
+            raise _invalid(f"{key} must be 1 to {limit} characters")
+    if "MeetingRoomConfiguration" in body:
+        _check_meeting_room(body["MeetingRoomConfiguration"])
+
+
+def _merge(into: dict[str, Any], changes: Mapping[str, Any]) -> None:
+    """UpdateProfile leaves what is not sent as it was, down to the meeting-room sub-settings."""
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = copy.deepcopy(value)
+
+
+def _value_matches(actual: Any, wanted: list[str], *, exact: bool) -> bool:
+    text = "" if actual is None else str(actual).casefold()
+    if exact:
+        return text in {w.casefold() for w in wanted}
+    return any(text.startswith(w.casefold()) for w in wanted)
+
+
+def _filtered_sorted(
+    items: list[dict[str, Any]], body: Mapping[str, Any], keys: Mapping[str, str], exact: set[str]
+) -> list[dict[str, Any]]:
+    """Filters (prefix match, case-insensitive; exact for enums) then sort criteria, as A4B does."""
+    filters = body.get("Filters") or []
+    if not isinstance(filters, list) or len(filters) > 25:
+        raise _invalid("Filters must be a list of at most 25 filters")
+    found = items
+    for item in filters:
+        key = item.get("Key") if isinstance(item, dict) else None
+        if not isinstance(key, str) or key not in keys:
+            raise _invalid(f"Unsupported filter key {key!r}")
+        values = item.get("Values")
+        if not isinstance(values, list) or not 1 <= len(values) <= 50:
+            raise _invalid("Filter Values must hold 1 to 50 strings")
+        field_name = keys[key]
+        found = [
+            x
+            for x in found
+            if _value_matches(x.get(field_name), [str(v) for v in values], exact=key in exact)
+        ]
+    for criterion in reversed(body.get("SortCriteria") or []):
+        key = criterion.get("Key") if isinstance(criterion, dict) else None
+        if not isinstance(key, str) or key not in keys:
+            raise _invalid(f"Unsupported sort key {key!r}")
+        field_name = keys[key]
+        found = sorted(
+            found,
+            key=lambda x: str(x.get(field_name) or "").casefold(),
+            reverse=criterion.get("Value") == "DESC",
+        )
+    return found
+
+
+def _paged(found: list[dict[str, Any]], body: Mapping[str, Any], key: str) -> Answer:
+    offset, size = _page_bounds(body, 10)
+    answer: dict[str, Any] = {key: found[offset : offset + size], "TotalCount": len(found)}
+    if offset + size < len(found):
+        answer["NextToken"] = _encode_token(offset + size)
+    return 200, answer
+
+
+class ProfileBackend:
+    """Room profiles and users of a ProfileWorld, answered in the shapes of seeds 000 and 001."""
+
+    def __init__(self, world: ProfileWorld) -> None:
+        self.world = world
+
+    def dispatch(self, operation: str, body: Mapping[str, Any]) -> Answer:
+        handlers = {
+            "SearchProfiles": self.search_profiles,
+            "GetProfile": self.get_profile,
+            "CreateProfile": self.create_profile,
+            "UpdateProfile": self.update_profile,
+            "SearchUsers": self.search_users,
+        }
+        handler = handlers.get(operation)
+        if handler is None:
+            return unknown_operation(_PREFIX + operation)
+        try:
+            return handler(body)
+        except _Refused as refused:
+            return refused.answer
+
+    def search_profiles(self, body: Mapping[str, Any]) -> Answer:
+        keys = {"ProfileName": "ProfileName", "Address": "Address"}
+        found = _filtered_sorted(self.world.profiles, body, keys, set())
+        summaries = [{k: p[k] for k in _PROFILE_SUMMARY_KEYS if k in p} for p in found]
+        return _paged(summaries, body, "Profiles")
+
+    def _existing(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        profile = self.world.profile(str(body.get("ProfileArn") or ""))
+        if profile is None:
+            raise _Refused(_error("NotFoundException", "The room profile was not found"))
+        return profile
+
+    def get_profile(self, body: Mapping[str, Any]) -> Answer:
+        return 200, {"Profile": copy.deepcopy(self._existing(body))}
+
+    def create_profile(self, body: Mapping[str, Any]) -> Answer:
+        missing = [k for k in _PROFILE_REQUIRED if not body.get(k)]
+        if missing:
+            raise _invalid(f"Missing required parameters: {', '.join(missing)}")
+        _check_profile_body(body)
+        token = body.get("ClientRequestToken")
+        if token is not None and (not isinstance(token, str) or not 10 <= len(token) <= 150):
+            raise _invalid("ClientRequestToken must be 10 to 150 characters")
+        if token and token in self.world.create_tokens:
+            # the same request again (a retry after a lost answer): the same profile, no second one
+            return 200, {"ProfileArn": self.world.create_tokens[token]}
+        if self.world.profile_named(str(body["ProfileName"])) is not None:
+            raise _Refused(
+                _error("AlreadyExistsException", f"A profile named {body['ProfileName']} exists")
+            )
+        arn = _PROFILE_ARN + _b64(f"{body['ProfileName']}|{len(self.world.profiles)}")
+        profile: dict[str, Any] = {"ProfileArn": arn, "IsDefault": False}
+        profile.update({k: copy.deepcopy(v) for k, v in body.items() if k in _PROFILE_WRITABLE})
+        self.world.profiles.append(profile)
+        if token:
+            self.world.create_tokens[token] = arn
+        return 200, {"ProfileArn": arn}
+
+    def update_profile(self, body: Mapping[str, Any]) -> Answer:
+        profile = self._existing(body)
+        unknown = sorted(set(body) - _PROFILE_WRITABLE - {"ProfileArn"})
+        if unknown:
+            raise _invalid(f"Unknown parameters: {', '.join(unknown)}")
+        _check_profile_body(body)
+        new_name = body.get("ProfileName")
+        if new_name is not None:
+            other = self.world.profile_named(str(new_name))
+            if other is not None and other is not profile:
+                raise _Refused(_error("NameInUseException", f"The name {new_name} is in use"))
+        if body.get("IsDefault") is True:
+            for other in self.world.profiles:
+                other["IsDefault"] = False
+        _merge(profile, {k: v for k, v in body.items() if k != "ProfileArn"})
+        return 200, {}
+
+    def search_users(self, body: Mapping[str, Any]) -> Answer:
+        keys = {"UserId": "UserArn", **{k: k for k in _USER_KEYS if k != "UserId"}}
+        for item in body.get("Filters") or []:
+            if isinstance(item, dict) and item.get("Key") == "EnrollmentStatus":
+                bad = [v for v in item.get("Values") or [] if v not in _ENROLLMENT]
+                if bad:
+                    raise _invalid(f"Unsupported EnrollmentStatus {bad[0]!r}")
+        found = _filtered_sorted(self.world.users, body, keys, {"EnrollmentStatus", "UserId"})
+        return _paged([copy.deepcopy(u) for u in found], body, "Users")
+
+
 def is_signed(headers: Mapping[str, str]) -> bool:
     """A SigV4 header with a credential scope for a4b, and the date it was signed at."""
     lowered = {k.lower(): v for k, v in headers.items()}
@@ -282,7 +521,7 @@ def records_from_world(state: _WorldState) -> list[DeviceRecord]:
 
 
 def handle(target: str, body: dict[str, Any], headers: Mapping[str, str], state: Any) -> Answer:
-    """Serve one AWS JSON 1.1 call of the sandbox (Alexa for Business device operations)."""
+    """Serve one AWS JSON 1.1 call of the sandbox (Alexa for Business devices, profiles, users)."""
     if not is_signed(headers):
         return 403, {
             "__type": "com.amazon.coral.service#UnrecognizedClientException",
@@ -290,8 +529,11 @@ def handle(target: str, body: dict[str, Any], headers: Mapping[str, str], state:
         }
     if not target.startswith(_PREFIX):
         return unknown_operation(target)
+    operation = target.removeprefix(_PREFIX)
+    if operation in PROFILE_OPERATIONS:
+        return ProfileBackend(profile_world_of(state)).dispatch(operation, body)
     backend = DeviceBackend(records_from_world(state))
-    return backend.dispatch(target.removeprefix(_PREFIX), body)
+    return backend.dispatch(operation, body)
 
 
 def backend_transport(

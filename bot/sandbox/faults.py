@@ -30,6 +30,9 @@ class FaultConfig:
     p5xx: float = 0.0
     seed: int = 0
     token_endpoint: bool = False  # also fault the LWA token endpoint
+    # One bucket per API operation (method + route template), like Amazon's per-API throttling,
+    # instead of one bucket shared by every route.
+    per_operation: bool = False
 
     def __post_init__(self) -> None:
         if self.latency_ms < 0:
@@ -81,6 +84,7 @@ class Faults:
         *,
         burst: float | None = None,
         token_endpoint: bool = False,
+        per_operation: bool = False,
     ) -> None:
         self._lock = threading.Lock()
         self._config = FaultConfig(
@@ -91,9 +95,10 @@ class Faults:
             p5xx=p5xx,
             seed=seed,
             token_endpoint=token_endpoint,
+            per_operation=per_operation,
         )
         self._rng = random.Random(seed)
-        self._bucket: TokenBucket | None = None
+        self._buckets: dict[str, TokenBucket] = {}
         self._bucket_dirty = True
 
     @property
@@ -116,7 +121,9 @@ class Faults:
             new = replace(self._config, **changes)
             if "seed" in changes:
                 self._rng = random.Random(new.seed)
-            if new.rps != self._config.rps or new.burst != self._config.burst:
+            if (new.rps, new.burst, new.per_operation) != (
+                self._config.rps, self._config.burst, self._config.per_operation
+            ):
                 self._bucket_dirty = True
             self._config = new
             return new
@@ -124,11 +131,15 @@ class Faults:
     def reset(self) -> FaultConfig:
         """Back to no faults (seed kept)."""
         return self.update(
-            latency_ms=0.0, rps=None, burst=None, p429=0.0, p5xx=0.0, token_endpoint=False
+            latency_ms=0.0, rps=None, burst=None, p429=0.0, p5xx=0.0, token_endpoint=False,
+            per_operation=False,
         )
 
-    def decide(self, now: float) -> Verdict | None:
-        """The fault for one request arriving at monotonic time `now`, or None to serve it."""
+    def decide(self, now: float, operation: str = "") -> Verdict | None:
+        """The fault for one request arriving at monotonic time `now`, or None to serve it.
+
+        `operation` ("GET /v2/units/{unitId}/...") picks the bucket when `per_operation` is on.
+        """
         with self._lock:
             cfg = self._config
             if cfg.p429 or cfg.p5xx:
@@ -139,11 +150,15 @@ class Faults:
                     return Verdict.INJECTED_5XX
             if cfg.rps is None:
                 return None
-            if self._bucket is None or self._bucket_dirty:
-                capacity = cfg.burst if cfg.burst is not None else max(1.0, cfg.rps)
-                self._bucket = TokenBucket(cfg.rps, capacity, now)
+            if self._bucket_dirty:
+                self._buckets.clear()
                 self._bucket_dirty = False
-            return None if self._bucket.try_take(now) else Verdict.RATE_LIMITED
+            key = operation if cfg.per_operation else ""
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                capacity = cfg.burst if cfg.burst is not None else max(1.0, cfg.rps)
+                bucket = self._buckets[key] = TokenBucket(cfg.rps, capacity, now)
+            return None if bucket.try_take(now) else Verdict.RATE_LIMITED
 
     def snapshot(self) -> dict[str, Any]:
         return asdict(self._config)

@@ -1,7 +1,7 @@
-"""Microsoft Teams adapter on the Microsoft 365 Agents SDK: `POST /api/messages`, Adaptive Cards, digests.
+"""Microsoft Teams adapter on the Microsoft 365 Agents SDK: /api/messages, Adaptive Cards, digests.
 
-`teams_enabled` and `build_teams_package` load without the SDK (it takes over a second to import); the rest
-is imported on first use.
+`teams_enabled` and `build_teams_package` load without the SDK (it takes over a second to
+import); the rest is imported on first use.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""The Teams agent: turns Teams activities into engine Messages and engine Replies into Adaptive Cards.
+"""The Teams agent: turns Teams activities into engine Messages and engine Replies into Adaptive
+Cards.
 
-Routing mirrors Slack where Teams allows it. Teams has no ephemeral messages, so every reply goes to the
-conversation it came from (a channel thread, a group chat or the personal chat). A long run posts one card and
-updates it in place; its final reply replaces it. A button press updates the card it was pressed on, except
-that errors and refusals ("this isn't yours") are posted as a new card so the original stays usable for its
-owner. Replies requested with `deliveryMode: expectReplies` come back in the HTTP body, where nothing can be
-updated later, so such turns get the final card only.
+Routing mirrors Slack where Teams allows it. Teams has no ephemeral messages, so every reply goes to
+the conversation it came from (a channel thread, a group chat or the personal chat). A long run
+posts one card and updates it in place; its final reply replaces it. A button press updates the card
+it was pressed on, except that errors and refusals ("this isn't yours") are posted as a new card so
+the original stays usable for its owner. Replies requested with `deliveryMode: expectReplies` come
+back in the HTTP body, where nothing can be updated later, so such turns get the final card only.
 """
 
 from __future__ import annotations
@@ -130,7 +131,9 @@ def build_agent(
     """The SDK application with our three routes: messages, installs/uninstalls, and turn errors."""
     agent = AgentApplication[TurnState](
         # The typing indicator runs on a wall-clock timer; our cards already show progress.
-        ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False, remove_recipient_mention=True),
+        ApplicationOptions(
+            storage=MemoryStorage(), start_typing_timer=False, remove_recipient_mention=True
+        ),
         connection_manager=connections,
     )
 
@@ -164,7 +167,9 @@ def build_agent(
             reply = await engine.handle(msg, responder.progress)
         except Exception:
             log.exception("engine failed on Teams message %s", activity.id)
-            reply = Reply(headline=ENGINE_FAILED.format(ref=activity.id or "-"), kind=ReplyKind.ERROR)
+            reply = Reply(
+                headline=ENGINE_FAILED.format(ref=activity.id or "-"), kind=ReplyKind.ERROR
+            )
         await responder.final(reply)
 
     @agent.error

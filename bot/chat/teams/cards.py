@@ -1,8 +1,9 @@
 """Reply -> Adaptive Card: the only place that knows Teams' card layout and limits.
 
-Teams renders Adaptive Cards up to schema 1.5 and rejects a message over about 28 KB, so long tables are cut
-to a fixed number of rows with a note saying so. Buttons are `Action.Submit` whose data carries the text the
-bot would have received had the user typed it; the handler reads `activity.value["text"]`.
+Teams renders Adaptive Cards up to schema 1.5 and rejects a message over about 28 KB, so long tables
+are cut to a fixed number of rows with a note saying so. Buttons are `Action.Submit` whose data
+carries the text the bot would have received had the user typed it; the handler reads
+`activity.value["text"]`.
 """
 
 from __future__ import annotations
@@ -75,13 +76,18 @@ def _table(table: Table) -> list[Card]:
         }
     ]
     if len(table.rows) > len(shown):
-        note = f"Showing {len(shown)} of {len(table.rows)} rows; ask a narrower question to see the rest."
+        note = (
+            f"Showing {len(shown)} of {len(table.rows)} rows;"
+            " ask a narrower question to see the rest."
+        )
         elements.append(_text(note, isSubtle=True, size="Small"))
     return elements
 
 
 def data_uri(attachment: Attachment) -> str:
-    return f"data:{attachment.content_type};base64," + base64.b64encode(attachment.data).decode("ascii")
+    return f"data:{attachment.content_type};base64," + base64.b64encode(attachment.data).decode(
+        "ascii"
+    )
 
 
 def _image(attachment: Attachment) -> Card:
@@ -94,7 +100,11 @@ def _image(attachment: Attachment) -> Card:
 
 
 def submit_action(action: Action) -> Card:
-    rendered: Card = {"type": "Action.Submit", "title": action.label, "data": {SUBMIT_TEXT_KEY: action.value}}
+    rendered: Card = {
+        "type": "Action.Submit",
+        "title": action.label,
+        "data": {SUBMIT_TEXT_KEY: action.value},
+    }
     if action.danger:
         rendered["style"] = "destructive"
     elif action.kind is ActionKind.CONFIRM:

@@ -1,8 +1,10 @@
-"""The Agents SDK's own settings names for the Teams app (Azure Bot) credentials, and the SDK objects built from them.
+"""The Agents SDK's own settings names for the Teams app (Azure Bot) credentials, and the SDK
+objects built from them.
 
 The SDK reads nested settings from flat environment names joined by `__`
-(`CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID`), so the same names work in `.env`, in Azure App Service
-settings and in the SDK's samples; we do not invent our own. The SDK is imported only when Teams is actually used: it takes over a second to load.
+(`CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID`), so the same names work in `.env`, in Azure
+App Service settings and in the SDK's samples; we do not invent our own. The SDK is imported only
+when Teams is actually used: it takes over a second to load.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ def _environ(env: Mapping[str, str] | None) -> Mapping[str, str]:
 
 
 def teams_enabled(env: Mapping[str, str] | None = None) -> bool:
-    """True when the app id, the tenant and a credential (a secret, or another SDK auth type) are all set."""
+    """True when the app id, the tenant and a credential (a secret, or another SDK auth type) are
+    all set.
+    """
     values = _environ(env)
     has_credential = bool(values.get(CLIENT_SECRET)) or bool(values.get(AUTH_TYPE))
     return bool(values.get(CLIENT_ID)) and bool(values.get(TENANT_ID)) and has_credential
@@ -37,17 +41,24 @@ def app_id(env: Mapping[str, str] | None = None) -> str:
     return _environ(env).get(CLIENT_ID, "")
 
 
-def sdk_configuration(env: Mapping[str, str] | None = None, *, anonymous: bool = False) -> dict[str, Any]:
-    """The SDK configuration dict (`CONNECTIONS`, `CONNECTIONSMAP`, `AGENTAPPLICATION`) from the environment.
+def sdk_configuration(
+    env: Mapping[str, str] | None = None, *, anonymous: bool = False
+) -> dict[str, Any]:
+    """The SDK configuration dict (`CONNECTIONS`, `CONNECTIONSMAP`, `AGENTAPPLICATION`) from the
+    environment.
 
-    With `anonymous`, requests without an Authorization header are accepted and outgoing calls carry no token:
-    for tests and local emulators only. The connection manager refuses a configuration without a service
-    connection, so anonymous mode supplies a minimal one.
+    With `anonymous`, requests without an Authorization header are accepted and outgoing calls carry
+    no token: for tests and local emulators only. The connection manager refuses a configuration
+    without a service connection, so anonymous mode supplies a minimal one.
     """
     from microsoft_agents.activity import load_configuration_from_env
 
     config = load_configuration_from_env(
-        {k: v for k, v in _environ(env).items() if k.startswith(("CONNECTIONS__", "CONNECTIONSMAP__", "AGENTAPPLICATION__"))}
+        {
+            k: v
+            for k, v in _environ(env).items()
+            if k.startswith(("CONNECTIONS__", "CONNECTIONSMAP__", "AGENTAPPLICATION__"))
+        }
     )
     if anonymous:
         connections = config.setdefault("CONNECTIONS", {})
@@ -63,9 +74,12 @@ def connection_manager(config: Mapping[str, Any]) -> MsalConnectionManager:
     return MsalConnectionManager(**config)
 
 
-def auth_configuration(connections: MsalConnectionManager, *, anonymous: bool) -> AgentAuthConfiguration:
-    """What the SDK's JWT check validates incoming requests against (audience = our app id, tenant)."""
+def auth_configuration(
+    connections: MsalConnectionManager, *, anonymous: bool
+) -> AgentAuthConfiguration:
+    """What the SDK's JWT check validates incoming requests against (audience: our app id)."""
     auth = connections.get_default_connection_configuration()
-    # The env loader passes strings; the anonymous switch is only ever set by code, never by a stray env value.
+    # The env loader passes strings; the anonymous switch is only ever set by code, never by a stray
+    # env value.
     auth.ANONYMOUS_ALLOWED = anonymous
     return auth

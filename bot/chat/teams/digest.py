@@ -1,8 +1,8 @@
 """Posting the nightly health digest to a Teams conversation (the scheduler calls it).
 
-A bot may only post where it has been installed or spoken to; the stored conversation reference says where
-that is. The chart travels inside the card as a data-URI image, since a proactive bot message cannot carry
-an uploaded file in a channel.
+A bot may only post where it has been installed or spoken to; the stored conversation reference says
+where that is. The chart travels inside the card as a data-URI image, since a proactive bot message
+cannot carry an uploaded file in a channel.
 """
 
 from __future__ import annotations
@@ -44,15 +44,19 @@ class TeamsDigestPoster:
         self._store = ConversationStore(db, clock)
 
     async def post_digest(self, channel: str, reply: Reply) -> None:
-        """`channel`: a Teams conversation or channel id (optionally `teams:`-prefixed) or a channel name."""
+        """`channel`: a Teams conversation or channel id (optionally `teams:`-prefixed) or a channel
+        name.
+        """
         stored = self._store.find(channel)
         if stored is None:
             raise UnknownTeamsConversation(
-                f"The bot has no Teams conversation {channel!r} on record: add the app to that team or chat "
+                f"The bot has no Teams conversation {channel!r} on record: "
+                "add the app to that team or chat "
                 "(or mention it there once) so Teams tells the bot where it is."
             )
         continuation = stored.reference.get_continuation_activity()
-        # The SDK gives the continuation event a random id, which outgoing messages would then "reply to";
+        # The SDK gives the continuation event a random id, which outgoing messages would then
+        # "reply to";
         # a digest is a new post in the conversation, not a reply.
         continuation.id = None
 
@@ -61,7 +65,10 @@ class TeamsDigestPoster:
 
         if self._anonymous:
             await self._adapter.continue_conversation_with_claims(
-                ClaimsIdentity(), continuation, send, audience=AuthenticationConstants.AGENTS_SDK_SCOPE
+                ClaimsIdentity(),
+                continuation,
+                send,
+                audience=AuthenticationConstants.AGENTS_SDK_SCOPE,
             )
         else:
             await self._adapter.continue_conversation(self._app_id, continuation, send)

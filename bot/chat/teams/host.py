@@ -1,19 +1,31 @@
 """Mounts the Teams endpoint (`POST /api/messages`) on the aiohttp app of `bot serve`.
 
-Incoming requests are authenticated by the SDK's own JWT check (audience = our app id, Bot Framework / Entra
-issuers), applied to this route only so that Slack's endpoint and the health check keep their own rules.
+Incoming requests are authenticated by the SDK's own JWT check (audience = our app id, Bot Framework
+/ Entra issuers), applied to this route only so that Slack's endpoint and the health check keep
+their own rules.
+
+Teams gives the bot 15 seconds to accept a message and redelivers after that, while a bulk run may
+take longer; so a message is accepted at once (202) and handled in a background task that answers
+through the connector. Requests that want their replies in the response (`expectReplies`) and
+other activities (installs) are handled inline.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import warnings
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Final
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
 
 from aiohttp import web
-from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator, start_agent_process
+from microsoft_agents.hosting.aiohttp import (
+    CloudAdapter,
+    jwt_authorization_decorator,
+    start_agent_process,
+)
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 from sqlite_utils import Database
 
@@ -29,11 +41,27 @@ MESSAGES_PATH: Final = "/api/messages"
 SDK_AUTH_KEY: Final = "agent_configuration"
 
 
-@dataclass(frozen=True)
+@dataclass
 class TeamsHost:
     agent: AgentApplication[TurnState]
     adapter: CloudAdapter
     store: ConversationStore
+    pending: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self.pending.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self.pending.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Teams message failed", exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Wait for every message still being handled (shutdown, tests)."""
+        while self.pending:
+            await asyncio.gather(*self.pending, return_exceptions=True)
 
 
 TEAMS_HOST_KEY: Final = web.AppKey("teams_host", TeamsHost)
@@ -58,7 +86,8 @@ def teams_setup(
     env: Mapping[str, str] | None = None,
     clock: Clock | None = None,
 ) -> Callable[[web.Application], None]:
-    """The `extra_setup` hook for `build_web_app`: adds `POST /api/messages` served by the Teams agent.
+    """The `extra_setup` hook for `build_web_app`: adds `POST /api/messages` served by the Teams
+    agent.
 
     Credentials come from the SDK's settings names in `env` (default: the process environment).
     `anonymous=True` accepts requests without a token and sends replies without one: tests and local
@@ -68,19 +97,51 @@ def teams_setup(
     connections = connection_manager(config)
     auth = auth_configuration(connections, anonymous=anonymous)
     store = ConversationStore(db, clock)
-    host = TeamsHost(agent=build_agent(engine, store, connections), adapter=build_adapter(connections), store=store)
+    host = TeamsHost(
+        agent=build_agent(engine, store, connections),
+        adapter=build_adapter(connections),
+        store=store,
+    )
 
-    async def messages(request: web.Request) -> web.StreamResponse:
+    async def process(request: web.Request) -> web.StreamResponse:
         response = await start_agent_process(request, host.agent, host.adapter)
         return response if response is not None else web.Response(status=202)
 
-    guarded: Callable[[web.Request], Awaitable[web.StreamResponse]] = jwt_authorization_decorator(messages)
+    async def process_later(request: web.Request) -> None:
+        response = await process(request)
+        if response.status >= 400:
+            log.warning("Teams message rejected by the SDK: HTTP %s", response.status)
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        raw = await request.read()  # aiohttp keeps the body, so the SDK can read it again later
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        if (
+            isinstance(body, dict)
+            and body.get("type") == "message"
+            and body.get("deliveryMode") != "expectReplies"
+        ):
+            host.start(process_later(request))
+            return web.Response(status=202)
+        return await process(request)
+
+    guarded: Callable[[web.Request], Awaitable[web.StreamResponse]] = jwt_authorization_decorator(
+        messages
+    )  # type: ignore[no-untyped-call]
 
     def setup(app: web.Application) -> None:
         app[TEAMS_HOST_KEY] = host
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # aiohttp's NotAppKeyWarning: the key name is the SDK's choice
-            app[SDK_AUTH_KEY] = auth  # type: ignore[index]
+            # aiohttp's NotAppKeyWarning: the key name is the SDK's choice, not ours
+            warnings.simplefilter("ignore")
+            app[SDK_AUTH_KEY] = auth
         app.router.add_post(MESSAGES_PATH, guarded)
+
+        async def finish_messages(_: web.Application) -> None:
+            await host.drain()
+
+        app.on_shutdown.append(finish_messages)
 
     return setup

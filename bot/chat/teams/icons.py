@@ -1,7 +1,8 @@
-"""Draws the Teams app icons (committed under teams/; rerun `python -m bot.chat.teams.icons` to redraw).
+"""Draws the Teams app icons (committed under teams/; rerun `python -m bot.chat.teams.icons` to
+redraw).
 
-Teams wants a 192x192 full-colour icon and a 32x32 outline icon that is white on a transparent background.
-The mark is a ring with a speech tail: an Alexa-style ring that talks.
+Teams wants a 192x192 full-colour icon and a 32x32 outline icon that is white on a transparent
+background. The mark is a ring with a speech tail: an Alexa-style ring that talks.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ WHITE: Final = (255, 255, 255, 255)
 SUPERSAMPLE: Final = 8  # draw large and shrink, for smooth edges
 
 
-def _mark(size: int, background: tuple[int, int, int, int] | None, ring_ratio: float) -> Image.Image:
+def _mark(
+    size: int, background: tuple[int, int, int, int] | None, ring_ratio: float
+) -> Image.Image:
     big = size * SUPERSAMPLE
     image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -31,7 +34,11 @@ def _mark(size: int, background: tuple[int, int, int, int] | None, ring_ratio: f
     # the speech tail under the ring's lower left
     x0, y1 = box[0] + (box[2] - box[0]) * 0.12, box[3]
     draw.polygon(
-        [(x0, y1 - width * 2.2), (x0 + width * 2.2, y1 - width * 0.6), (x0 - width * 0.4, y1 + width * 0.6)],
+        [
+            (x0, y1 - width * 2.2),
+            (x0 + width * 2.2, y1 - width * 0.6),
+            (x0 - width * 0.4, y1 + width * 0.6),
+        ],
         fill=WHITE,
     )
     return image.resize((size, size), Image.Resampling.LANCZOS)

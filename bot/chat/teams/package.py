@@ -1,4 +1,6 @@
-"""`bot teams-package`: the zip uploaded to Teams (manifest.json plus the two icons, at the zip's root)."""
+"""`bot teams-package`: the zip uploaded to Teams (manifest.json plus the two icons, at the zip's
+root).
+"""
 
 from __future__ import annotations
 
@@ -28,7 +30,9 @@ def build_manifest(
             f"The app id must be the Azure Bot's Microsoft App ID (a GUID), got {app_id!r}."
         )
     if version is not None and not _VERSION.match(version):
-        raise TeamsPackageError(f"The version must look like 1.2.3 (Teams requires it), got {version!r}.")
+        raise TeamsPackageError(
+            f"The version must look like 1.2.3 (Teams requires it), got {version!r}."
+        )
     manifest = json.loads(json.dumps(template))
     manifest["id"] = app_id
     for bot in manifest.get("bots", []):

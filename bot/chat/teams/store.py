@@ -1,8 +1,10 @@
-"""Where the bot was installed or spoken to in Teams: the conversation references needed for proactive posts.
+"""Where the bot was installed or spoken to in Teams: the conversation references needed for
+proactive posts.
 
-Teams gives a bot no way to post into a conversation it has never seen; the reference (service URL, tenant,
-conversation id, bot id) captured from an incoming activity is what lets the nightly digest find its way back.
-Kept in the index's SQLite file, table `teams_conversations`, created idempotently.
+Teams gives a bot no way to post into a conversation it has never seen; the reference (service URL,
+tenant, conversation id, bot id) captured from an incoming activity is what lets the nightly digest
+find its way back. Kept in the index's SQLite file, table `teams_conversations`, created
+idempotently.
 """
 
 from __future__ import annotations
@@ -38,12 +40,22 @@ def _channel_data(activity: Activity) -> dict[str, Any]:
         return {}
     if isinstance(data, dict):
         return data
-    dumped = data.model_dump(by_alias=True, exclude_none=True) if hasattr(data, "model_dump") else vars(data)
+    dumped = (
+        data.model_dump(by_alias=True, exclude_none=True)
+        if hasattr(data, "model_dump")
+        else vars(data)
+    )
     return dict(dumped)
 
 
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def channel_of(activity: Activity) -> str | None:
-    """The Teams channel id of a channel message (the conversation id without its `;messageid=` thread part)."""
+    """The Teams channel id of a channel message (the conversation id without its `;messageid=`
+    thread part).
+    """
     channel = _channel_data(activity).get("channel")
     if isinstance(channel, dict) and isinstance(channel.get("id"), str):
         return str(channel["id"])
@@ -75,20 +87,23 @@ class ConversationStore:
         self._table().create_index(["channel_id"], if_not_exists=True)
 
     def _table(self) -> Table:
-        return self._db.table(TABLE)  # type: ignore[return-value]
+        return self._db.table(TABLE)
 
     def save(self, activity: Activity) -> None:
-        """Remember the conversation an incoming activity came from (install, first message, new service URL)."""
+        """Remember the conversation an incoming activity came from (install, first message, new
+        service URL).
+        """
         if activity.conversation is None or not activity.service_url:
             return
         reference = activity.get_conversation_reference()
         conversation_id = activity.conversation.id.split(";", 1)[0]
-        # A reference to the thread would post the digest as a reply in that thread; keep the channel itself.
+        # A reference to the thread would post the digest as a reply in that thread; keep the
+        # channel itself.
         reference.conversation.id = conversation_id
         reference.activity_id = None
         data = _channel_data(activity)
-        channel = data.get("channel") if isinstance(data.get("channel"), dict) else {}
-        team = data.get("team") if isinstance(data.get("team"), dict) else {}
+        channel = _dict(data.get("channel"))
+        team = _dict(data.get("team"))
         self._table().upsert(
             {
                 "conversation_id": conversation_id,
@@ -105,7 +120,9 @@ class ConversationStore:
         )
 
     def knows(self, activity: Activity) -> bool:
-        """True when the activity's conversation is stored with the same service URL (nothing to update)."""
+        """True when the activity's conversation is stored with the same service URL (nothing to
+        update).
+        """
         if activity.conversation is None:
             return False
         stored = self.get(activity.conversation.id.split(";", 1)[0])
@@ -122,16 +139,50 @@ class ConversationStore:
         return _stored(row)
 
     def find(self, channel: str) -> StoredConversation | None:
-        """A digest target: a conversation id, a channel id or a channel name, optionally prefixed `teams:`."""
+        """A digest target: a conversation id, a channel id or a channel name, optionally prefixed
+        `teams:`.
+        """
         key = channel.removeprefix(TEAMS_PREFIX).strip()
         found = self.get(key)
         if found is not None:
             return found
         for where in ("channel_id = ?", "channel_name = ? COLLATE NOCASE"):
-            rows = list(self._table().rows_where(where, [key.lstrip("#")], order_by="saved_at desc", limit=1))
+            rows = list(
+                self._table().rows_where(
+                    where, [key.lstrip("#")], order_by="saved_at desc", limit=1
+                )
+            )
             if rows:
                 return _stored(rows[0])
+        if key.startswith("19:") and "@thread" in key:
+            return self._other_channel_of_a_team(key)
         return None
+
+    def _other_channel_of_a_team(self, channel_id: str) -> StoredConversation | None:
+        """A channel the bot never heard from, reached through a team install (same service URL).
+
+        A team install reports only the team's General channel, but the bot may post to
+        every channel of that team; the reference differs only in the conversation id.
+        """
+        rows = list(
+            self._table().rows_where(
+                "conversation_type = 'channel'", order_by="saved_at desc", limit=1
+            )
+        )
+        if not rows:
+            return None
+        team = _stored(rows[0])
+        reference = team.reference.model_copy(deep=True)
+        reference.conversation.id = channel_id
+        return StoredConversation(
+            conversation_id=channel_id,
+            channel_id=channel_id,
+            channel_name=None,
+            team_name=team.team_name,
+            conversation_type="channel",
+            service_url=team.service_url,
+            reference=reference,
+        )
 
 
 def _stored(row: dict[str, Any]) -> StoredConversation:

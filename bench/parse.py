@@ -1,0 +1,155 @@
+"""Benchmark: parse and resolve chat messages against a 100,000-room index.
+
+Builds the SQLite index directly (200 properties x 5 room types x 100 rooms by default, in memory),
+then times, per message, what the engine does before it calls Amazon: parse the text, resolve the
+rooms (bound channel, named property, lists, ranges, room types, whole properties, ambiguity and
+misses with suggestions) and, for station changes, resolve the station in the property's country.
+A miss's index refresh is disabled (it would call Amazon). Prints p50 / p99 / max per message
+overall and per kind. Target: p99 < 2 ms.
+
+    python bench/parse.py [--properties 200 --rooms-per-property 500 --rounds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from collections import defaultdict
+from dataclasses import replace
+
+from bot.clock import SystemClock
+from bot.core import commands as c
+from bot.core.access import Access
+from bot.core.audit import AuditLog
+from bot.core.canonical import command_text
+from bot.core.parser import parse
+from bot.core.resolve import Resolver, Rooms
+from bot.core.services import Services
+from bot.index.catalog import default_catalog
+from bot.index.lookup import Index
+from bot.settings import BotConfig, PropertyConfig
+
+ORG = "amzn1.alexa.unit.did.BENCHORG"
+BRANDS = ["Harbor View", "Lakeside", "Grand", "Parkside", "Riverside", "Hilltop", "Bayside", "Old Town",
+          "Garden", "Skyline"]
+CITIES = ["Seattle", "Chicago", "Boston", "Denver", "Austin", "Miami", "Portland", "Atlanta", "Dallas", "Phoenix",
+          "London", "Leeds", "Bristol", "York", "Paris", "Lyon", "Nice", "Lille", "Toronto", "Madrid"]
+ROOM_TYPES = ["Standard Queen", "Deluxe King", "Junior Suite", "Classic Double", "Accessible King"]
+COUNTRY = {"London": "UK", "Leeds": "UK", "Bristol": "UK", "York": "UK", "Paris": "FR", "Lyon": "FR", "Nice": "FR",
+           "Lille": "FR"}
+
+
+def property_names(n: int) -> list[str]:
+    names = [f"{b} {c}" for c in CITIES for b in BRANDS]
+    if n > len(names):
+        names += [f"Hotel {i}" for i in range(len(names), n)]
+    return names[:n]
+
+
+def build_index(properties: int, rooms_per_property: int) -> tuple[Index, list[str]]:
+    index = Index(":memory:")
+    names = property_names(properties)
+    per_type = rooms_per_property // len(ROOM_TYPES)
+    for p, name in enumerate(names):
+        city = name.split()[-1]
+        types = [(f"P{p}T{t}", rt) for t, rt in enumerate(ROOM_TYPES)]
+        rooms = []
+        for t, (tid, _rt) in enumerate(types):
+            for r in range(per_type):
+                n = t * per_type + r
+                rooms.append((f"P{p}R{n}", f"{n // 50 + 1}{n % 50 + 1:02d}", tid))
+        index.replace_property(f"P{p}", name, organization_id=ORG, country=COUNTRY.get(city, "US"),
+                               timezone="UTC", room_types=types, rooms=rooms)
+    return index, names
+
+
+def services(index: Index, names: list[str]) -> Services:
+    config = BotConfig(properties=[PropertyConfig(name=n, country=COUNTRY.get(n.split()[-1], "US"),
+                                                  channels=[f"desk-{i}"]) for i, n in enumerate(names)])
+    return Services(index=index, asp=None, catalog=default_catalog(), config=config, access=Access(None),
+                    audit=AuditLog(index.db), clock=SystemClock(), organization_id=ORG)
+
+
+def messages(names: list[str]) -> list[tuple[str, str, str | None]]:
+    """(kind, text, channel) — a mix of what front desks type."""
+    p = names
+    return [
+        ("one room, bound channel", "set room 204 station jazz", "desk-3"),
+        ("one room, bound channel", "put jazz on in 311", "desk-77"),
+        ("one room, bound channel", "204 -> classical", "desk-120"),
+        ("one room, named property", f"what's playing in 418 at {p[5]}", None),
+        ("one room, named property", f"set rm 1010 at {p[150]} to classic rock", None),
+        ("list", f"set rooms 201, 203 and 205 at {p[42]} to pop", None),
+        ("range", f"set rooms 101-110 at {p[9]} to oldies", None),
+        ("range", "set rooms 301-350 to jazz", "desk-18"),
+        ("room type", f"set room type Deluxe King at {p[99]} station classical", None),
+        ("whole property", f"preview set all rooms at {p[123]} to jazz", None),
+        ("typo station", "set room 204 to jaz", "desk-11"),
+        ("ambiguous room", "play country in 204", None),
+        ("missing room", "set room 9999 to jazz", "desk-4"),
+        ("question", "what's playing in 204", "desk-60"),
+        ("not understood", "can u do the music thing for the guest", None),
+        ("clear alarms", f"clear alarms in rooms 101-103 at {p[17]}", None),
+    ]
+
+
+async def run(properties: int, rooms_per_property: int, rounds: int) -> None:
+    t0 = time.perf_counter()
+    index, names = build_index(properties, rooms_per_property)
+    total = index.counts().rooms
+    print(f"index: {properties} properties, {total:,} rooms, built in {time.perf_counter() - t0:.1f} s")
+    s = services(index, names)
+    mix = messages(names)
+    times: dict[str, list[float]] = defaultdict(list)
+
+    async def one(text: str, channel: str | None) -> None:
+        result = parse(text)
+        if result.parsed is None:
+            return
+        cmd = result.parsed.command
+        target = getattr(cmd, "target", None)
+        if target is None:
+            return
+        resolver = Resolver(s, channel)
+        resolver._refreshed = True  # a miss would refresh from Amazon; not part of this benchmark
+        resolved = await resolver.rooms(target, lambda t: command_text(replace(cmd, target=t)))
+        if isinstance(cmd, c.SetStation) and isinstance(resolved, Rooms):
+            for country in {r.country for r in resolved.rooms}:
+                s.catalog.lookup(country, cmd.station)
+
+    for _ in range(2):  # warm caches, as a running bot has them
+        for _kind, text, channel in mix:
+            await one(text, channel)
+    for _ in range(rounds):
+        for kind, text, channel in mix:
+            start = time.perf_counter()
+            await one(text, channel)
+            times[kind].append((time.perf_counter() - start) * 1000)
+
+    every = sorted(t for ts in times.values() for t in ts)
+
+    def pct(values: list[float], q: float) -> float:
+        return values[min(len(values) - 1, int(q * len(values)))]
+
+    print(f"{'kind':<28}{'n':>5}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    for kind, ts in times.items():
+        ts.sort()
+        print(f"{kind:<28}{len(ts):>5}{pct(ts, 0.5):>9.3f}{pct(ts, 0.99):>9.3f}{ts[-1]:>9.3f}")
+    p50, p99 = pct(every, 0.5), pct(every, 0.99)
+    print(f"{'ALL':<28}{len(every):>5}{p50:>9.3f}{p99:>9.3f}{every[-1]:>9.3f}   mean {statistics.mean(every):.3f} ms")
+    print(f"target p99 < 2 ms: {'MET' if p99 < 2.0 else 'NOT MET'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--properties", type=int, default=200)
+    parser.add_argument("--rooms-per-property", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    asyncio.run(run(args.properties, args.rooms_per_property, args.rounds))
+
+
+if __name__ == "__main__":
+    main()

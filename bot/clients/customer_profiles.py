@@ -1,0 +1,300 @@
+"""Amazon Connect Customer Profiles (seed 002): profile object types and their capacity.
+
+REST-JSON with SigV4 service `profile`. It shares the credential chain, retry rules and error typing
+of the AWS JSON base; only the request shape (method, path, query) differs.
+
+A PUT replaces the whole object type, so changing one field is read-modify-write: read the
+definition, change the field, send everything else back unchanged. When `TemplateId` is set, the
+fields the template owns are left out of the PUT (seed 002 says the service may refuse them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_pascal
+
+from bot.clients import retry
+from bot.clients.aws import AwsJsonClient, aws_error
+from bot.clients.errors import ApiError, InvalidInput, ServerError, Throttled, TransportError
+from bot.clock import Clock
+
+SERVICE = "profile"
+MAX_PAGE = 100
+REST_JSON = "application/json"
+# Fields of GetProfileObjectType that are not part of a PUT body: the name travels in the path,
+# the rest is set by the service.
+READ_ONLY_FIELDS = frozenset(
+    {"ObjectTypeName", "DomainName", "CreatedAt", "LastUpdatedAt", "MaxAvailableProfileObjectCount"}
+)
+# Seed 002: with TemplateId set, these come from the template and may be refused if sent.
+TEMPLATE_OWNED_FIELDS = frozenset(
+    {"AllowProfileCreation", "SourceLastUpdatedTimestampFormat", "Fields", "Keys"}
+)
+
+
+def default_endpoint(region: str | None = None) -> str:
+    """`CUSTOMER_PROFILES_ENDPOINT_URL`, else the regional host of `AWS_DEFAULT_REGION`."""
+    explicit = os.environ.get("CUSTOMER_PROFILES_ENDPOINT_URL")
+    if explicit:
+        return explicit
+    region = region or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    return f"https://profile.{region}.amazonaws.com"
+
+
+class _AwsModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="ignore")
+
+
+class ObjectTypeSummary(_AwsModel):
+    """One item of ListProfileObjectTypes."""
+
+    object_type_name: str
+    description: str | None = None
+    created_at: datetime | None = None
+    last_updated_at: datetime | None = None
+    max_profile_object_count: int | None = None
+    max_available_profile_object_count: int | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def share_used(self) -> float | None:
+        """The assigned maximum as a share of what is available (None when either is unknown)."""
+        assigned, available = self.max_profile_object_count, self.max_available_profile_object_count
+        if assigned is None or not available:
+            return None
+        return assigned / available
+
+
+class ObjectTypePage(_AwsModel):
+    items: list[ObjectTypeSummary] = Field(default_factory=list)
+    next_token: str | None = None
+
+
+def put_body(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """The PUT body that re-sends `definition` (a GetProfileObjectType answer) unchanged.
+
+    Everything writable is kept, including fields this code does not know, so a read-modify-write
+    never drops a setting; read-only fields and, under a template, the template's own are left out.
+    """
+    body = {k: v for k, v in definition.items() if k not in READ_ONLY_FIELDS and v is not None}
+    if body.get("TemplateId"):
+        for key in TEMPLATE_OWNED_FIELDS:
+            body.pop(key, None)
+    return body
+
+
+class CustomerProfilesClient(AwsJsonClient):
+    """List, get and put the profile object types of one Customer Profiles domain."""
+
+    def __init__(
+        self,
+        endpoint_url: str | None = None,
+        *,
+        domain: str | None = None,
+        region: str | None = None,
+        credentials: Credentials | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        deadline_s: float | None = 300.0,
+    ) -> None:
+        region = region or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+        super().__init__(
+            endpoint_url or default_endpoint(region),
+            service=SERVICE,
+            target_prefix="",  # REST-JSON: the operation is the method and path, not a header
+            region=region,
+            credentials=credentials,
+            transport=transport,
+            clock=clock,
+            deadline_s=deadline_s,
+        )
+        found = domain or os.environ.get("CUSTOMER_PROFILES_DOMAIN")
+        if not found:
+            raise InvalidInput("CUSTOMER_PROFILES_DOMAIN is not set", field="DomainName")
+        self.domain = found
+
+    # -- the three operations of seed 002 ---------------------------------------------------------
+    async def list_object_types_page(
+        self,
+        *,
+        max_results: int = MAX_PAGE,
+        next_token: str | None = None,
+        deadline: float | None = None,
+    ) -> ObjectTypePage:
+        if not 1 <= max_results <= MAX_PAGE:
+            raise InvalidInput(
+                f"page size must be 1–{MAX_PAGE}, got {max_results}", field="max-results"
+            )
+        query = {"max-results": str(max_results)}
+        if next_token:
+            query["next-token"] = next_token
+        data = await self.rest(
+            "ListProfileObjectTypes", "GET", self._path(), query=query, deadline=deadline
+        )
+        return ObjectTypePage.model_validate(data)
+
+    async def list_object_types(self, *, deadline: float | None = None) -> list[ObjectTypeSummary]:
+        """Every object type of the domain, following NextToken to the last page."""
+        found: list[ObjectTypeSummary] = []
+        token: str | None = None
+        while True:
+            page = await self.list_object_types_page(next_token=token, deadline=deadline)
+            found.extend(page.items)
+            token = page.next_token
+            if not token:
+                return found
+
+    async def get_object_type(self, name: str, *, deadline: float | None = None) -> dict[str, Any]:
+        """The whole definition as Amazon sent it (a dict, so unknown fields survive a PUT)."""
+        return await self.rest(
+            "GetProfileObjectType", "GET", self._path(_name(name)), deadline=deadline
+        )
+
+    async def put_object_type(
+        self, name: str, body: Mapping[str, Any], *, deadline: float | None = None
+    ) -> dict[str, Any]:
+        """PUT a whole definition (already a PUT body: see `put_body`)."""
+        if (
+            not isinstance(body.get("Description"), str)
+            or not 1 <= len(body["Description"]) <= 1000
+        ):
+            raise InvalidInput("Description is required (1–1000 characters)", field="Description")
+        if body.get("TemplateId"):
+            sent = sorted(TEMPLATE_OWNED_FIELDS & body.keys())
+            if sent:
+                raise InvalidInput(
+                    f"{', '.join(sent)} cannot be sent for an object type made from a template",
+                    field=sent[0],
+                )
+        return await self.rest(
+            "PutProfileObjectType",
+            "PUT",
+            self._path(_name(name)),
+            body=dict(body),
+            deadline=deadline,
+        )
+
+    async def set_max_profile_object_count(
+        self, name: str, value: int, *, deadline: float | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Read-modify-write of MaxProfileObjectCount; returns (definition before, answer after)."""
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidInput(
+                f"the maximum must be a whole number of at least 1, got {value!r}",
+                field="MaxProfileObjectCount",
+            )
+        before = await self.get_object_type(name, deadline=deadline)
+        available = before.get("MaxAvailableProfileObjectCount")
+        if isinstance(available, int) and value > available:
+            raise InvalidInput(
+                f"the maximum must be 1–{available} (what the domain has available), got {value}",
+                field="MaxProfileObjectCount",
+            )
+        body = put_body(before)
+        body["MaxProfileObjectCount"] = value
+        after = await self.put_object_type(name, body, deadline=deadline)
+        return before, after
+
+    # -- REST-JSON transport -----------------------------------------------------------------------
+    def _path(self, *parts: str) -> str:
+        return "/".join(["/domains", quote(self.domain, safe=""), "object-types", *parts])
+
+    def _signed(self, method: str, url: str, body: bytes | None) -> dict[str, str]:
+        headers = {"Content-Type": REST_JSON} if body is not None else {}
+        request = AWSRequest(method=method, url=url, data=body or b"", headers=headers)
+        SigV4Auth(self._frozen_credentials(), self.service, self.region).add_auth(request)
+        return {key: str(value) for key, value in request.headers.items()}
+
+    async def rest(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+        deadline: float | None = None,
+    ) -> dict[str, Any]:
+        """One REST-JSON call: throttling retried on the seed-004 schedule, 5xx for GET and PUT."""
+        url = self.endpoint_url.rstrip("/") + path
+        if query:
+            url += "?" + urlencode(sorted(query.items()))
+        content = json.dumps(body, separators=(",", ":")).encode() if body is not None else None
+        limit = deadline if deadline is not None else self._deadline_s
+        started = self._clock.monotonic()
+        deadline_at = None if limit is None else started + limit
+        throttle_waits = retry.throttle_delays()
+        server_waits = retry.server_retry_delays(self._rng)
+        idempotent = retry.is_retryable_method(method)
+        while True:
+            self.stats.requests += 1
+            self.stats.by_operation[operation] += 1
+            try:
+                response = await self._http.request(
+                    method, url, content=content, headers=self._signed(method, url, content)
+                )
+            except httpx.TransportError as exc:
+                failure: ApiError = TransportError(None, f"{operation}: {exc!r}")
+                if not idempotent:
+                    raise failure from exc
+                await self._wait_or_raise(next(server_waits, None), deadline_at, started, failure)
+                continue
+            request_id = response.headers.get("x-amzn-requestid")
+            self.last_request_id = request_id
+            parsed = _json(response)
+            if response.status_code < 300:
+                return parsed if isinstance(parsed, dict) else {}
+            error = aws_error(response.status_code, _with_error_type(parsed, response), request_id)
+            if isinstance(error, Throttled):
+                self.stats.throttled += 1
+                delay = next(throttle_waits)
+                if not retry.fits_deadline(self._clock.monotonic(), delay, deadline_at):
+                    raise Throttled(
+                        error.status,
+                        error.message,
+                        request_id,
+                        error.error_type,
+                        waited_s=self._clock.monotonic() - started,
+                        next_delay_s=delay,
+                    )
+                self.stats.retries += 1
+                await self._clock.sleep(delay)
+                continue
+            if isinstance(error, ServerError) and idempotent:
+                await self._wait_or_raise(next(server_waits, None), deadline_at, started, error)
+                continue
+            raise error
+
+
+def _name(name: str) -> str:
+    if not name or not name.strip():
+        raise InvalidInput("an object type name is required", field="ObjectTypeName")
+    return quote(name, safe="")
+
+
+def _json(response: httpx.Response) -> Any:
+    if not response.content:
+        return {}
+    try:
+        return response.json()
+    except ValueError:
+        return {"message": response.text[:200]}
+
+
+def _with_error_type(parsed: Any, response: httpx.Response) -> Any:
+    """REST-JSON names the error in `x-amzn-ErrorType`; the shared typing reads `__type`."""
+    header = response.headers.get("x-amzn-errortype")
+    if header and isinstance(parsed, dict) and "__type" not in parsed:
+        return {**parsed, "__type": header}
+    return parsed
