@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 from bot.runtime import build_runtime
-from bot.sandbox.faults import Faults
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import Organization, Property, Room, RoomType, Station, World
 from bot.settings import BehaviourConfig, BotConfig, PropertyConfig, Settings
@@ -41,26 +40,44 @@ def bench_world(rooms: int) -> World:
     for t in range((rooms + per_type - 1) // per_type):
         count = min(per_type, rooms - t * per_type)
         # Half the rooms already have a station (so the before values vary), none has jazz.
-        types.append(RoomType(id=uid(f"T{t}"), name=f"Type {t}", rooms=[
-            Room(id=uid(f"T{t}R{r}"), name=f"{t + 1}{r:02d}" if r < 100 else f"{t + 1}-{r}",
-                 station=POP if r % 2 else None)
-            for r in range(count)]))
+        types.append(
+            RoomType(
+                id=uid(f"T{t}"),
+                name=f"Type {t}",
+                rooms=[
+                    Room(
+                        id=uid(f"T{t}R{r}"),
+                        name=f"{t + 1}{r:02d}" if r < 100 else f"{t + 1}-{r}",
+                        station=POP if r % 2 else None,
+                    )
+                    for r in range(count)
+                ],
+            )
+        )
     prop = Property(id=uid("P0"), name="Bench Hotel", country="US", timezone="UTC", roomTypes=types)
     return World(organization=Organization(id=ORG), properties=[prop])
 
 
-async def one_run(rooms: int, rps: float, p429: float, concurrency: int, per_operation: bool) -> None:
+async def one_run(
+    rooms: int, rps: float, p429: float, concurrency: int, per_operation: bool
+) -> None:
     world = bench_world(rooms)
     server = SandboxServer(world)
     url = server.start()
     try:
         with tempfile.TemporaryDirectory(prefix="bench-bulk-") as tmp:
             lwa = world.lwa.clients[0]
-            settings = Settings.model_validate({
-                "ASP_API_URL": url, "LWA_TOKEN_URL": f"{url}/auth/o2/token", "ASP_ORGANIZATION_ID": ORG,
-                "LWA_CLIENT_ID": lwa.client_id, "LWA_CLIENT_SECRET": lwa.client_secret,
-                "LWA_REFRESH_TOKEN": lwa.refresh_tokens[0], "BOT_DB_PATH": str(Path(tmp) / "bench.db"),
-            })
+            settings = Settings.model_validate(
+                {
+                    "ASP_API_URL": url,
+                    "LWA_TOKEN_URL": f"{url}/auth/o2/token",
+                    "ASP_ORGANIZATION_ID": ORG,
+                    "LWA_CLIENT_ID": lwa.client_id,
+                    "LWA_CLIENT_SECRET": lwa.client_secret,
+                    "LWA_REFRESH_TOKEN": lwa.refresh_tokens[0],
+                    "BOT_DB_PATH": str(Path(tmp) / "bench.db"),
+                }
+            )
             config = BotConfig(
                 properties=[PropertyConfig(name="Bench Hotel", country="US")],
                 bot=BehaviourConfig(bulk_concurrency=concurrency, command_deadline_seconds=300),
@@ -74,7 +91,9 @@ async def one_run(rooms: int, rps: float, p429: float, concurrency: int, per_ope
                 runtime.asp.stats.reset()
                 from bot.core.context import Message
 
-                ask = await runtime.engine.handle(Message("set all rooms at Bench Hotel to jazz", "bench", None, "console"))
+                ask = await runtime.engine.handle(
+                    Message("set all rooms at Bench Hotel to jazz", "bench", None, "console")
+                )
                 assert ask.kind == "confirm", ask.headline
                 start = time.perf_counter()
                 reply = await runtime.engine.handle(Message("yes", "bench", None, "console"))
@@ -85,7 +104,11 @@ async def one_run(rooms: int, rps: float, p429: float, concurrency: int, per_ope
         server.stop()
     stats = server.sandbox.stats.snapshot()
     all_rooms = [r for rt in world.properties[0].roomTypes for r in rt.rooms]
-    lost = sum(1 for r in all_rooms if r.station is None or (r.station.providerId, r.station.stationId) != JAZZ)
+    lost = sum(
+        1
+        for r in all_rooms
+        if r.station is None or (r.station.providerId, r.station.stationId) != JAZZ
+    )
     doubled = sum(1 for n in stats["station_puts"].values() if n > 1)
     applied = sum(stats["station_puts"].values())
     bound = rooms / rps
@@ -93,28 +116,39 @@ async def one_run(rooms: int, rps: float, p429: float, concurrency: int, per_ope
     gets = sum(n for k, n in requests.items() if k.startswith("GET /v2/units"))
     puts = sum(n for k, n in requests.items() if k.startswith("PUT /v2/units"))
     injected = stats["injected"]
-    print(f"concurrency {concurrency:>2} | {'per-operation' if per_operation else 'global'} bucket | "
-          f"wall {wall:6.1f} s vs bound {bound:.0f} s = {wall / bound:4.2f}x "
-          f"({'OK' if wall <= 1.2 * bound else 'OVER'} 1.2x) | requests {gets + puts} (GET {gets}, PUT {puts}) | "
-          f"429s: injected {injected.get('injected_429', 0)}, rate-limited {injected.get('rate_limited', 0)} | "
-          f"applied {applied} | lost {lost} | doubled {doubled}")
+    print(
+        f"concurrency {concurrency:>2} | {'per-operation' if per_operation else 'global'} bucket | "
+        f"wall {wall:6.1f} s vs bound {bound:.0f} s = {wall / bound:4.2f}x "
+        f"({'OK' if wall <= 1.2 * bound else 'OVER'} 1.2x) | "
+        f"requests {gets + puts} (GET {gets}, PUT {puts}) | "
+        f"429s: injected {injected.get('injected_429', 0)}, "
+        f"rate-limited {injected.get('rate_limited', 0)} | "
+        f"applied {applied} | lost {lost} | doubled {doubled}"
+    )
     print(f"    reply: {reply.headline}")
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    print(f"{args.rooms} rooms, {args.rps:g} rps per {'operation' if not args.global_bucket else 'sandbox'}, "
-          f"{args.p429:.0%} injected 429s")
+    print(
+        f"{args.rooms} rooms, {args.rps:g} rps per "
+        f"{'operation' if not args.global_bucket else 'sandbox'}, "
+        f"{args.p429:.0%} injected 429s"
+    )
     for concurrency in args.concurrency:
         await one_run(args.rooms, args.rps, args.p429, concurrency, not args.global_bucket)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rooms", type=int, default=500)
     parser.add_argument("--rps", type=float, default=20.0)
     parser.add_argument("--p429", type=float, default=0.1)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 16, 32])
-    parser.add_argument("--global-bucket", action="store_true", help="one bucket for all routes (the old way)")
+    parser.add_argument(
+        "--global-bucket", action="store_true", help="one bucket for all routes (the old way)"
+    )
     asyncio.run(main_async(parser.parse_args()))
 
 

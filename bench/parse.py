@@ -32,13 +32,51 @@ from bot.index.lookup import Index
 from bot.settings import BotConfig, PropertyConfig
 
 ORG = "amzn1.alexa.unit.did.BENCHORG"
-BRANDS = ["Harbor View", "Lakeside", "Grand", "Parkside", "Riverside", "Hilltop", "Bayside", "Old Town",
-          "Garden", "Skyline"]
-CITIES = ["Seattle", "Chicago", "Boston", "Denver", "Austin", "Miami", "Portland", "Atlanta", "Dallas", "Phoenix",
-          "London", "Leeds", "Bristol", "York", "Paris", "Lyon", "Nice", "Lille", "Toronto", "Madrid"]
+BRANDS = [
+    "Harbor View",
+    "Lakeside",
+    "Grand",
+    "Parkside",
+    "Riverside",
+    "Hilltop",
+    "Bayside",
+    "Old Town",
+    "Garden",
+    "Skyline",
+]
+CITIES = [
+    "Seattle",
+    "Chicago",
+    "Boston",
+    "Denver",
+    "Austin",
+    "Miami",
+    "Portland",
+    "Atlanta",
+    "Dallas",
+    "Phoenix",
+    "London",
+    "Leeds",
+    "Bristol",
+    "York",
+    "Paris",
+    "Lyon",
+    "Nice",
+    "Lille",
+    "Toronto",
+    "Madrid",
+]
 ROOM_TYPES = ["Standard Queen", "Deluxe King", "Junior Suite", "Classic Double", "Accessible King"]
-COUNTRY = {"London": "UK", "Leeds": "UK", "Bristol": "UK", "York": "UK", "Paris": "FR", "Lyon": "FR", "Nice": "FR",
-           "Lille": "FR"}
+COUNTRY = {
+    "London": "UK",
+    "Leeds": "UK",
+    "Bristol": "UK",
+    "York": "UK",
+    "Paris": "FR",
+    "Lyon": "FR",
+    "Nice": "FR",
+    "Lille": "FR",
+}
 
 
 def property_names(n: int) -> list[str]:
@@ -60,16 +98,35 @@ def build_index(properties: int, rooms_per_property: int) -> tuple[Index, list[s
             for r in range(per_type):
                 n = t * per_type + r
                 rooms.append((f"P{p}R{n}", f"{n // 50 + 1}{n % 50 + 1:02d}", tid))
-        index.replace_property(f"P{p}", name, organization_id=ORG, country=COUNTRY.get(city, "US"),
-                               timezone="UTC", room_types=types, rooms=rooms)
+        index.replace_property(
+            f"P{p}",
+            name,
+            organization_id=ORG,
+            country=COUNTRY.get(city, "US"),
+            timezone="UTC",
+            room_types=types,
+            rooms=rooms,
+        )
     return index, names
 
 
 def services(index: Index, names: list[str]) -> Services:
-    config = BotConfig(properties=[PropertyConfig(name=n, country=COUNTRY.get(n.split()[-1], "US"),
-                                                  channels=[f"desk-{i}"]) for i, n in enumerate(names)])
-    return Services(index=index, asp=None, catalog=default_catalog(), config=config, access=Access(None),
-                    audit=AuditLog(index.db), clock=SystemClock(), organization_id=ORG)
+    config = BotConfig(
+        properties=[
+            PropertyConfig(name=n, country=COUNTRY.get(n.split()[-1], "US"), channels=[f"desk-{i}"])
+            for i, n in enumerate(names)
+        ]
+    )
+    return Services(
+        index=index,
+        asp=None,
+        catalog=default_catalog(),
+        config=config,
+        access=Access(None),
+        audit=AuditLog(index.db),
+        clock=SystemClock(),
+        organization_id=ORG,
+    )
 
 
 def messages(names: list[str]) -> list[tuple[str, str, str | None]]:
@@ -99,7 +156,10 @@ async def run(properties: int, rooms_per_property: int, rounds: int) -> None:
     t0 = time.perf_counter()
     index, names = build_index(properties, rooms_per_property)
     total = index.counts().rooms
-    print(f"index: {properties} properties, {total:,} rooms, built in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"index: {properties} properties, {total:,} rooms, "
+        f"built in {time.perf_counter() - t0:.1f} s"
+    )
     s = services(index, names)
     mix = messages(names)
     times: dict[str, list[float]] = defaultdict(list)
@@ -138,12 +198,17 @@ async def run(properties: int, rooms_per_property: int, rounds: int) -> None:
         ts.sort()
         print(f"{kind:<28}{len(ts):>5}{pct(ts, 0.5):>9.3f}{pct(ts, 0.99):>9.3f}{ts[-1]:>9.3f}")
     p50, p99 = pct(every, 0.5), pct(every, 0.99)
-    print(f"{'ALL':<28}{len(every):>5}{p50:>9.3f}{p99:>9.3f}{every[-1]:>9.3f}   mean {statistics.mean(every):.3f} ms")
+    print(
+        f"{'ALL':<28}{len(every):>5}{p50:>9.3f}{p99:>9.3f}{every[-1]:>9.3f}"
+        f"   mean {statistics.mean(every):.3f} ms"
+    )
     print(f"target p99 < 2 ms: {'MET' if p99 < 2.0 else 'NOT MET'}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--properties", type=int, default=200)
     parser.add_argument("--rooms-per-property", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=20)

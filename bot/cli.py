@@ -16,7 +16,9 @@ from rich.console import Console
 from bot.settings import ConfigError, load_all
 
 app = typer.Typer(
-    name="bot", no_args_is_help=True, add_completion=False,
+    name="bot",
+    no_args_is_help=True,
+    add_completion=False,
     help="Chat-ops bot for hotels on Alexa Smart Properties.",
 )
 sandbox_app = typer.Typer(no_args_is_help=True, help="The local sandbox of Amazon's APIs.")
@@ -26,7 +28,10 @@ T = TypeVar("T")
 
 
 def _logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
 def _run(make: Callable[[], Awaitable[T]]) -> T:
@@ -45,8 +50,12 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log what the 
 
 @app.command()
 def demo(
-    user: Annotated[str, typer.Option(help="Your chat user id in the demo (admin).")] = "demo-admin",
-    channel: Annotated[str, typer.Option(help="Channel; 'front-desk' is bound to Harbor View Seattle.")] = "front-desk",
+    user: Annotated[
+        str, typer.Option(help="Your chat user id in the demo (admin).")
+    ] = "demo-admin",
+    channel: Annotated[
+        str, typer.Option(help="Channel; 'front-desk' is bound to Harbor View Seattle.")
+    ] = "front-desk",
     world: Annotated[Path | None, typer.Option(help="Another world file for the sandbox.")] = None,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -61,10 +70,14 @@ def demo(
             counts = runtime.index.counts()
             out = Console()
             if sys.stdin.isatty():
-                out.print(f"[bold]ASP chat-ops bot — demo[/] (sandbox at {server.url}; "
-                          f"{counts.properties} properties, {counts.room_types} room types, {counts.rooms} rooms)")
-                out.print(f"You are [bold]{user}[/]{' (admin)' if user == DEMO_USER else ''} in channel "
-                          f"[bold]{channel}[/]. Type [bold]quit[/] to leave.")
+                out.print(
+                    f"[bold]ASP chat-ops bot — demo[/] (sandbox at {server.url}; "
+                    f"{counts.properties} properties, {counts.room_types} room types, {counts.rooms} rooms)"
+                )
+                out.print(
+                    f"You are [bold]{user}[/]{' (admin)' if user == DEMO_USER else ''} in channel "
+                    f"[bold]{channel}[/]. Type [bold]quit[/] to leave."
+                )
                 out.print(greeting_table(GREETING_EXAMPLES))
             return await run_console(runtime.engine, user=user, channel=channel)
 
@@ -73,8 +86,12 @@ def demo(
 
 @app.command()
 def console(
-    user: Annotated[str, typer.Option(help="Chat user id to act as (roles in bot.toml).")] = "console",
-    channel: Annotated[str | None, typer.Option(help="Channel id (picks the property bound to it).")] = None,
+    user: Annotated[
+        str, typer.Option(help="Chat user id to act as (roles in bot.toml).")
+    ] = "console",
+    channel: Annotated[
+        str | None, typer.Option(help="Channel id (picks the property bound to it).")
+    ] = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Talk to the bot in the terminal, against the configured Amazon account."""
@@ -102,7 +119,9 @@ async def _runtime(**kwargs: Any) -> Any:
 
 @app.command()
 def sync(
-    devices: Annotated[bool, typer.Option("--devices", help="Refresh device status from Alexa for Business.")] = False,
+    devices: Annotated[
+        bool, typer.Option("--devices", help="Refresh device status from Alexa for Business.")
+    ] = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Refresh the SQLite index of properties, room types and rooms (or devices) from Amazon."""
@@ -113,13 +132,17 @@ def sync(
         try:
             if devices:
                 if runtime.services.health is None:
-                    raise ConfigError("device health is not available (AWS credentials for Alexa for Business?)")
+                    raise ConfigError(
+                        "device health is not available (AWS credentials for Alexa for Business?)"
+                    )
                 reply = await runtime.services.health.refresh()
                 Console().print(reply.headline)
                 return
             report = await runtime.sync()
-            Console().print(f"Synced {report.properties} properties, {report.room_types} room types, {report.rooms} "
-                            f"rooms with {report.requests} requests in {report.seconds:.2f} s.")
+            Console().print(
+                f"Synced {report.properties} properties, {report.room_types} room types, {report.rooms} "
+                f"rooms with {report.requests} requests in {report.seconds:.2f} s."
+            )
         finally:
             await runtime.aclose()
 
@@ -128,7 +151,9 @@ def sync(
 
 @app.command()
 def audit(
-    since: Annotated[str | None, typer.Option(help="Only entries at or after this ISO time, e.g. 2026-11-22.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only entries at or after this ISO time, e.g. 2026-11-22.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     limit: Annotated[int, typer.Option(help="At most this many entries (newest first).")] = 50,
 ) -> None:
@@ -154,14 +179,25 @@ def audit(
         typer.echo(f"{entry.at}  {entry.platform}/{entry.user}  {entry.outcome:<9} {entry.text}")
         for change in entry.changes:
             state = "ok" if change.ok else f"FAILED: {change.error}"
-            typer.echo(f"    {change.kind} {change.unit_name} ({change.property_name}): {change.before} -> {change.after} [{state}]")
+            typer.echo(
+                f"    {change.kind} {change.unit_name} ({change.property_name}): {change.before} -> {change.after} [{state}]"
+            )
 
 
 @app.command()
 def login(
-    redirect_uri: Annotated[str, typer.Option(help="Redirect URL allowed in the LWA security profile.")] = "http://127.0.0.1:9090/cb",
-    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the sign-in page in a browser.")] = False,
-    authorize_url: Annotated[str | None, typer.Option(help="Authorize endpoint (default Amazon's; a sandbox's /ap/oa for a dry run).")] = None,
+    redirect_uri: Annotated[
+        str, typer.Option(help="Redirect URL allowed in the LWA security profile.")
+    ] = "http://127.0.0.1:9090/cb",
+    open_browser: Annotated[
+        bool, typer.Option("--open/--no-open", help="Open the sign-in page in a browser.")
+    ] = False,
+    authorize_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Authorize endpoint (default Amazon's; a sandbox's /ap/oa for a dry run)."
+        ),
+    ] = None,
 ) -> None:
     """One-time Login with Amazon sign-in: prints the URL to open, then the refresh token to keep."""
     from bot.clients.login import AUTHORIZE_BASE, run_login
@@ -170,13 +206,21 @@ def login(
     async def main() -> None:
         settings = load_settings()
         if not settings.lwa_client_id or not settings.lwa_client_secret:
-            raise ConfigError("set LWA_CLIENT_ID and LWA_CLIENT_SECRET (the LWA security profile) first")
+            raise ConfigError(
+                "set LWA_CLIENT_ID and LWA_CLIENT_SECRET (the LWA security profile) first"
+            )
         token = await run_login(
-            settings.lwa_client_id, settings.lwa_client_secret, settings.lwa_token_url,
-            redirect_uri=redirect_uri, open_browser=open_browser, printer=typer.echo,
+            settings.lwa_client_id,
+            settings.lwa_client_secret,
+            settings.lwa_token_url,
+            redirect_uri=redirect_uri,
+            open_browser=open_browser,
+            printer=typer.echo,
             authorize_base=authorize_url or AUTHORIZE_BASE,
         )
-        typer.echo("\nSigned in. Keep this refresh token as LWA_REFRESH_TOKEN (environment or .env):")
+        typer.echo(
+            "\nSigned in. Keep this refresh token as LWA_REFRESH_TOKEN (environment or .env):"
+        )
         typer.echo(token)
 
     _run(main)
@@ -206,10 +250,18 @@ def serve(
 
 @app.command()
 def digest(
-    property_name: Annotated[str | None, typer.Option("--property", help="One property (name); default all.")] = None,
-    post: Annotated[bool, typer.Option("--post", help="Post to each property's digest_channel.")] = False,
-    out: Annotated[Path | None, typer.Option(help="Write the chart PNG (and text) into this folder.")] = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Use the embedded sandbox's demo world.")] = False,
+    property_name: Annotated[
+        str | None, typer.Option("--property", help="One property (name); default all.")
+    ] = None,
+    post: Annotated[
+        bool, typer.Option("--post", help="Post to each property's digest_channel.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the chart PNG (and text) into this folder.")
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Use the embedded sandbox's demo world.")
+    ] = False,
 ) -> None:
     """Build the nightly device-health digest now: print it and write the chart, or post it."""
     from bot.serving import digest_now
@@ -237,7 +289,9 @@ def teams_package(
 
 @sandbox_app.command("serve")
 def sandbox_serve(
-    world: Annotated[Path | None, typer.Option(help="World file (JSON); default the demo world.")] = None,
+    world: Annotated[
+        Path | None, typer.Option(help="World file (JSON); default the demo world.")
+    ] = None,
     host: Annotated[str, typer.Option(help="Interface.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 8800,
     latency_ms: Annotated[float, typer.Option(help="Added latency per request.")] = 0.0,
@@ -255,7 +309,9 @@ def sandbox_serve(
     from bot.sandbox.world import load_world
 
     loaded = load_world(world or DEMO_WORLD_PATH)
-    server = SandboxServer(loaded, Faults(latency_ms=latency_ms, rps=rps, p429=p429, p5xx=p5xx, seed=seed), host, port)
+    server = SandboxServer(
+        loaded, Faults(latency_ms=latency_ms, rps=rps, p429=p429, p5xx=p5xx, seed=seed), host, port
+    )
     url = server.start()
     typer.echo(f"Sandbox serving at {url} (organization {loaded.organization.id}). Ctrl-C to stop.")
     typer.echo(f"  ASP_API_URL={url}  LWA_TOKEN_URL={url}/auth/o2/token  A4B_ENDPOINT_URL={url}")

@@ -30,8 +30,11 @@ def demo_config(world_path: Path) -> BotConfig:
     world = load_world(world_path)
     properties = [
         PropertyConfig(
-            name=p.name, country=p.country, timezone=p.timezone,
-            channels=[DEMO_CHANNEL] if i == 0 else [], digest_channel=f"ops-{i}",
+            name=p.name,
+            country=p.country,
+            timezone=p.timezone,
+            channels=[DEMO_CHANNEL] if i == 0 else [],
+            digest_channel=f"ops-{i}",
         )
         for i, p in enumerate(world.properties)
     ]
@@ -53,12 +56,18 @@ async def demo_runtime(
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "AKIDEXAMPLEDEMO")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "demo-secret-key")
     with tempfile.TemporaryDirectory(prefix="bot-demo-") as tmp:
-        settings = Settings.model_validate({
-            "ASP_API_URL": url, "LWA_TOKEN_URL": f"{url}/auth/o2/token",
-            "ASP_ORGANIZATION_ID": world.organization.id, "LWA_CLIENT_ID": lwa.client_id,
-            "LWA_CLIENT_SECRET": lwa.client_secret, "LWA_REFRESH_TOKEN": lwa.refresh_tokens[0],
-            "BOT_DB_PATH": str((db_dir or Path(tmp)) / "demo.db"), "A4B_ENDPOINT_URL": url,
-        })
+        settings = Settings.model_validate(
+            {
+                "ASP_API_URL": url,
+                "LWA_TOKEN_URL": f"{url}/auth/o2/token",
+                "ASP_ORGANIZATION_ID": world.organization.id,
+                "LWA_CLIENT_ID": lwa.client_id,
+                "LWA_CLIENT_SECRET": lwa.client_secret,
+                "LWA_REFRESH_TOKEN": lwa.refresh_tokens[0],
+                "BOT_DB_PATH": str((db_dir or Path(tmp)) / "demo.db"),
+                "A4B_ENDPOINT_URL": url,
+            }
+        )
         runtime = await build_runtime(settings, demo_config(world_path), local_admin=DEMO_USER)
         try:
             await runtime.sync()

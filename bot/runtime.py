@@ -40,8 +40,11 @@ class Runtime:
 
     async def sync(self) -> SyncReport:
         return await full_sync(
-            self.index, self.asp, self.services.organization_id,
-            concurrency=self.config.bot.sync_concurrency, property_meta=property_meta(self.services),
+            self.index,
+            self.asp,
+            self.services.organization_id,
+            concurrency=self.config.bot.sync_concurrency,
+            property_meta=property_meta(self.services),
         )
 
     async def aclose(self) -> None:
@@ -56,7 +59,9 @@ def require_asp(settings: Settings) -> None:
     missing = settings.missing_asp_credentials()
     if missing:
         raise ConfigError(
-            "Missing environment variable(s): " + ", ".join(missing) + ". Set them (or put them in .env); "
+            "Missing environment variable(s): "
+            + ", ".join(missing)
+            + ". Set them (or put them in .env); "
             "`bot login` prints LWA_REFRESH_TOKEN after a one-time sign-in. To try the bot without Amazon, "
             "run `bot demo`."
         )
@@ -64,19 +69,28 @@ def require_asp(settings: Settings) -> None:
 
 def _stored_refresh_token(index: Index, client_id: str) -> str | None:
     index.conn.execute(_CREDENTIALS)
-    row = index.conn.execute("SELECT value FROM credentials WHERE key = ?", (f"lwa:{client_id}",)).fetchone()
+    row = index.conn.execute(
+        "SELECT value FROM credentials WHERE key = ?", (f"lwa:{client_id}",)
+    ).fetchone()
     return str(row[0]) if row else None
 
 
 def _store_refresh_token(index: Index, client_id: str, token: str) -> None:
     with index.conn:
         index.conn.execute(_CREDENTIALS)
-        index.conn.execute("INSERT OR REPLACE INTO credentials (key, value) VALUES (?, ?)", (f"lwa:{client_id}", token))
+        index.conn.execute(
+            "INSERT OR REPLACE INTO credentials (key, value) VALUES (?, ?)",
+            (f"lwa:{client_id}", token),
+        )
 
 
 async def build_runtime(
-    settings: Settings, config: BotConfig, *, clock: Clock | None = None,
-    transport: httpx.AsyncBaseTransport | None = None, local_admin: str | None = None,
+    settings: Settings,
+    config: BotConfig,
+    *,
+    clock: Clock | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    local_admin: str | None = None,
     with_health: bool = True,
 ) -> Runtime:
     """Build the bot from configuration; raises ConfigError before connecting to anything."""
@@ -89,18 +103,33 @@ async def build_runtime(
     # LWA may rotate the refresh token: keep the newest one, so a restart does not use a revoked token.
     refresh_token = _stored_refresh_token(index, client_id) or settings.lwa_refresh_token
     auth = LwaAuth(
-        client_id, settings.lwa_client_secret, refresh_token, settings.lwa_token_url,
-        transport=transport, clock=clock, on_rotate=lambda token: _store_refresh_token(index, client_id, token),
+        client_id,
+        settings.lwa_client_secret,
+        refresh_token,
+        settings.lwa_token_url,
+        transport=transport,
+        clock=clock,
+        on_rotate=lambda token: _store_refresh_token(index, client_id, token),
     )
     asp = AspClient(
-        settings.asp_base_url, auth, transport=transport, clock=clock,
-        deadline_s=config.bot.command_deadline_seconds, max_concurrency=max(config.bot.bulk_concurrency, config.bot.sync_concurrency),
+        settings.asp_base_url,
+        auth,
+        transport=transport,
+        clock=clock,
+        deadline_s=config.bot.command_deadline_seconds,
+        max_concurrency=max(config.bot.bulk_concurrency, config.bot.sync_concurrency),
         alarm_auth_raw=config.bot.alarm_auth_raw,
     )
     services = Services(
-        index=index, asp=asp, catalog=default_catalog(), config=config,
-        access=Access(config.roles, local_admin=local_admin), audit=AuditLog(index.db), clock=clock,
-        organization_id=settings.asp_organization_id, default_country=settings.default_country,
+        index=index,
+        asp=asp,
+        catalog=default_catalog(),
+        config=config,
+        access=Access(config.roles, local_admin=local_admin),
+        audit=AuditLog(index.db),
+        clock=clock,
+        organization_id=settings.asp_organization_id,
+        default_country=settings.default_country,
     )
     runtime = Runtime(settings, config, clock, index, asp, services, Engine(services))
     runtime.closers.append(asp.aclose)

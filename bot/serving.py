@@ -19,9 +19,12 @@ def _slack_tokens(mode: str, settings: Any) -> None:
     from bot.chat.slack.tokens import SlackConfigError, validate_tokens
 
     try:
-        validate_tokens(mode=mode,  # type: ignore[arg-type]
-                        bot_token=settings.slack_bot_token, app_token=settings.slack_app_token,
-                        signing_secret=settings.slack_signing_secret)
+        validate_tokens(
+            mode=mode,  # type: ignore[arg-type]
+            bot_token=settings.slack_bot_token,
+            app_token=settings.slack_app_token,
+            signing_secret=settings.slack_signing_secret,
+        )
     except SlackConfigError as error:
         raise ConfigError(str(error)) from None
 
@@ -51,9 +54,12 @@ async def run_socket() -> None:
     try:
         await _ensure_index(runtime)
         assert settings.slack_bot_token and settings.slack_app_token
-        slack_app = build_slack_app(runtime.engine, bot_token=settings.slack_bot_token, api_url=settings.slack_api_url)
+        slack_app = build_slack_app(
+            runtime.engine, bot_token=settings.slack_bot_token, api_url=settings.slack_api_url
+        )
         scheduler = await _start_health_jobs(
-            runtime, SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url))
+            runtime, SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
+        )
         print("Connected to Slack over Socket Mode. Ctrl-C to stop.", flush=True)
         await run_socket_mode(slack_app, settings.slack_app_token)
     finally:
@@ -72,8 +78,10 @@ async def run_http(host: str, port: int | None) -> None:
     if slack_on:
         _slack_tokens("http", settings)
     if not slack_on and not teams_on:
-        raise ConfigError("no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, "
-                          "and/or the Teams app credentials (see docs/teams.md)")
+        raise ConfigError(
+            "no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, "
+            "and/or the Teams app credentials (see docs/teams.md)"
+        )
     runtime = await build_runtime(settings, config)
     scheduler = None
     runner = None
@@ -84,8 +92,12 @@ async def run_http(host: str, port: int | None) -> None:
             from bot.chat.slack.digest import SlackDigestPoster
 
             assert settings.slack_bot_token
-            slack_app = build_slack_app(runtime.engine, bot_token=settings.slack_bot_token,
-                                        signing_secret=settings.slack_signing_secret, api_url=settings.slack_api_url)
+            slack_app = build_slack_app(
+                runtime.engine,
+                bot_token=settings.slack_bot_token,
+                signing_secret=settings.slack_signing_secret,
+                api_url=settings.slack_api_url,
+            )
             poster = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
         extra = []
         if teams_on:
@@ -96,12 +108,16 @@ async def run_http(host: str, port: int | None) -> None:
             poster = ChannelRouter(slack=poster, teams=teams_poster)
         from bot.web import build_web_app
 
-        app = build_web_app(runtime.engine, slack_app=slack_app, is_ready=runtime.index.is_loaded, extra_setup=extra)
+        app = build_web_app(
+            runtime.engine, slack_app=slack_app, is_ready=runtime.index.is_loaded, extra_setup=extra
+        )
         runner = web.AppRunner(app)
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
-        print(f"Serving on http://{host}:{port} (Slack: /slack/events, Teams: /api/messages, health: /healthz)",
-              flush=True)
+        print(
+            f"Serving on http://{host}:{port} (Slack: /slack/events, Teams: /api/messages, health: /healthz)",
+            flush=True,
+        )
         # Answer /healthz (503) while the index loads, so a platform's health check sees the bot start.
         await _ensure_index(runtime)
         scheduler = await _start_health_jobs(runtime, poster)
@@ -142,7 +158,9 @@ def _env_with_dotenv() -> dict[str, str]:
     return {**values, **os.environ}
 
 
-async def digest_now(property_name: str | None, *, post: bool, out: Path | None, demo: bool = False) -> None:
+async def digest_now(
+    property_name: str | None, *, post: bool, out: Path | None, demo: bool = False
+) -> None:
     if demo:
         from bot.demo import demo_runtime
 
@@ -158,11 +176,15 @@ async def digest_now(property_name: str | None, *, post: bool, out: Path | None,
         await runtime.aclose()
 
 
-async def _digest(runtime: Runtime, property_name: str | None, *, post: bool, out: Path | None) -> None:
+async def _digest(
+    runtime: Runtime, property_name: str | None, *, post: bool, out: Path | None
+) -> None:
     desk = runtime.services.health
     if desk is None or not hasattr(desk, "digest_command"):
-        raise ConfigError("device health is not available: Alexa for Business needs AWS credentials "
-                          "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile); see README")
+        raise ConfigError(
+            "device health is not available: Alexa for Business needs AWS credentials "
+            "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile); see README"
+        )
     poster = None
     settings = runtime.settings
     if post and settings.slack_bot_token:

@@ -30,23 +30,37 @@ MUTATING = ("PUT ", "POST ", "DELETE ")
 def settings_for(server: SandboxServer, world: World, db_path: Path) -> Settings:
     """Environment of a bot that talks to `server` with the world's LWA test client."""
     lwa = world.lwa.clients[0]
-    return Settings.model_validate({
-        "ASP_API_URL": server.url, "LWA_TOKEN_URL": f"{server.url}/auth/o2/token",
-        "ASP_ORGANIZATION_ID": world.organization.id, "LWA_CLIENT_ID": lwa.client_id,
-        "LWA_CLIENT_SECRET": lwa.client_secret, "LWA_REFRESH_TOKEN": lwa.refresh_tokens[0],
-        "BOT_DB_PATH": str(db_path), "A4B_ENDPOINT_URL": server.url,
-    })
+    return Settings.model_validate(
+        {
+            "ASP_API_URL": server.url,
+            "LWA_TOKEN_URL": f"{server.url}/auth/o2/token",
+            "ASP_ORGANIZATION_ID": world.organization.id,
+            "LWA_CLIENT_ID": lwa.client_id,
+            "LWA_CLIENT_SECRET": lwa.client_secret,
+            "LWA_REFRESH_TOKEN": lwa.refresh_tokens[0],
+            "BOT_DB_PATH": str(db_path),
+            "A4B_ENDPOINT_URL": server.url,
+        }
+    )
 
 
 def config_for(
-    world: World, *, channels: Mapping[str, Iterable[str]] | None = None,
-    roles: RolesConfig | None = None, **behaviour: Any,
+    world: World,
+    *,
+    channels: Mapping[str, Iterable[str]] | None = None,
+    roles: RolesConfig | None = None,
+    **behaviour: Any,
 ) -> BotConfig:
     """bot.toml for `world`: every property with its world country, optional channel bindings
     ({property name: [channel ids]}), optional [roles], and [bot] knobs as keyword arguments."""
     channels = channels or {}
     props = [
-        PropertyConfig(name=p.name, country=p.country, timezone=p.timezone, channels=list(channels.get(p.name, ())))
+        PropertyConfig(
+            name=p.name,
+            country=p.country,
+            timezone=p.timezone,
+            channels=list(channels.get(p.name, ())),
+        )
         for p in world.properties
     ]
     return BotConfig(properties=props, roles=roles, bot=BehaviourConfig(**behaviour))
@@ -61,7 +75,9 @@ class BotUnderTest:
     clock: Clock
     replies: list[Reply] = field(default_factory=list)
     progress: list[Reply] = field(default_factory=list)
-    progress_at: list[float] = field(default_factory=list)  # clock.monotonic() of each progress reply
+    progress_at: list[float] = field(
+        default_factory=list
+    )  # clock.monotonic() of each progress reply
 
     @property
     def engine(self) -> Any:
@@ -72,7 +88,12 @@ class BotUnderTest:
         return self.server.state
 
     async def say(
-        self, text: str, *, user: str = "alice", channel: str | None = None, platform: str = "console",
+        self,
+        text: str,
+        *,
+        user: str = "alice",
+        channel: str | None = None,
+        platform: str = "console",
         request_id: str | None = None,
     ) -> Reply:
         """Send one message as `user`; progress replies are collected in `self.progress`."""
@@ -81,7 +102,9 @@ class BotUnderTest:
             self.progress.append(reply)
             self.progress_at.append(self.clock.monotonic())
 
-        msg = Message(text=text, user=user, channel=channel, platform=platform, request_id=request_id)
+        msg = Message(
+            text=text, user=user, channel=channel, platform=platform, request_id=request_id
+        )
         reply = await self.runtime.engine.handle(msg, sink)
         self.replies.append(reply)
         return reply
@@ -97,7 +120,8 @@ class BotUnderTest:
         """Requests by route that could change something on the sandbox (PUT, POST, DELETE),
         not counting the LWA token endpoint."""
         return {
-            key: n for key, n in self.stats()["requests"].items()
+            key: n
+            for key, n in self.stats()["requests"].items()
             if key.startswith(MUTATING) and "/auth/o2/token" not in key and n
         }
 
@@ -124,8 +148,14 @@ class BotUnderTest:
 
 @asynccontextmanager
 async def bot_on(
-    server: SandboxServer, world: World, db_dir: Path, *, config: BotConfig | None = None,
-    clock: Clock | None = None, local_admin: str | None = None, faults: Faults | None = None,
+    server: SandboxServer,
+    world: World,
+    db_dir: Path,
+    *,
+    config: BotConfig | None = None,
+    clock: Clock | None = None,
+    local_admin: str | None = None,
+    faults: Faults | None = None,
     sync: bool = True,
 ) -> AsyncIterator[BotUnderTest]:
     """A bot built by build_runtime on `server` serving `world` (swapped in), index synced.
@@ -135,8 +165,11 @@ async def bot_on(
     server.reset(world, faults)
     clock = clock or FakeClock()
     runtime = await build_runtime(
-        settings_for(server, world, db_dir / "bot.db"), config or config_for(world), clock=clock,
-        local_admin=local_admin, with_health=False,
+        settings_for(server, world, db_dir / "bot.db"),
+        config or config_for(world),
+        clock=clock,
+        local_admin=local_admin,
+        with_health=False,
     )
     try:
         if sync:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Any
 
 import typer
@@ -37,7 +36,8 @@ def test_the_cli_has_the_documented_commands() -> None:
 
 
 def test_every_cli_command_is_mentioned_in_the_readme() -> None:
-    """README.md mentions `bot <command>` for every command of the CLI, including `bot sandbox serve`."""
+    """README.md mentions `bot <command>` for every command of the CLI, including `bot sandbox
+    serve`."""
     text = README.read_text(encoding="utf-8")
     missing = [c for c in cli_commands() if f"bot {c}" not in text]
     assert not missing, f"README.md does not mention: {', '.join('bot ' + c for c in missing)}"

@@ -17,11 +17,15 @@ from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 def test_render_text_shows_headline_fields_table_notes_and_choices() -> None:
     """Every part of a Reply appears in the text, choices numbered with the text to type."""
     reply = Reply(
-        headline="Pick one", kind=ReplyKind.QUESTION, fields=[("Rooms", "2")],
+        headline="Pick one",
+        kind=ReplyKind.QUESTION,
+        fields=[("Rooms", "2")],
         table=Table(columns=["Room", "Station"], rows=[["101", "Jazz"], ["102", "no station set"]]),
         notes=["A note."],
-        actions=[Action(kind=ActionKind.CHOICE, label="Hotel A", value="set room 1 at Hotel A to jazz"),
-                 Action(kind=ActionKind.CONFIRM, label="Confirm", value="confirm abc123")],
+        actions=[
+            Action(kind=ActionKind.CHOICE, label="Hotel A", value="set room 1 at Hotel A to jazz"),
+            Action(kind=ActionKind.CONFIRM, label="Confirm", value="confirm abc123"),
+        ],
     )
     text = render_text(reply)
     lines = text.splitlines()
@@ -35,16 +39,23 @@ def test_render_text_shows_headline_fields_table_notes_and_choices() -> None:
 
 
 def test_render_text_marks_each_kind() -> None:
-    """Each reply kind has its own leading mark, so success and failure are told apart at a glance."""
+    """Each reply kind has its own leading mark, so success and failure are told apart."""
     marks = {render_text(Reply(headline="x", kind=kind))[0] for kind in ReplyKind}
     assert len(marks) == len(ReplyKind)
 
 
-async def test_pipe_prints_each_reply_and_exits_zero_at_end_of_input(small_bot: BotUnderTest) -> None:
-    """From a pipe: each line is echoed and answered; end of input returns 0; blank lines are skipped."""
-    stdin = io.StringIO("what's playing in 101 at Hotel A\n\nset room 102 at Hotel A to jazz\nundo\n")
+async def test_pipe_prints_each_reply_and_exits_zero_at_end_of_input(
+    small_bot: BotUnderTest,
+) -> None:
+    """From a pipe: each line is echoed and answered; end of input returns 0; blank lines are
+    skipped."""
+    stdin = io.StringIO(
+        "what's playing in 101 at Hotel A\n\nset room 102 at Hotel A to jazz\nundo\n"
+    )
     stdout = io.StringIO()
-    code = await run_console(small_bot.engine, user="alice", channel=None, stdin=stdin, stdout=stdout)
+    code = await run_console(
+        small_bot.engine, user="alice", channel=None, stdin=stdin, stdout=stdout
+    )
     out = stdout.getvalue()
     assert code == 0
     assert out.count("\n> ") + out.startswith("> ") == 3
@@ -58,10 +69,15 @@ async def test_pending_confirmation_is_answered_by_the_next_line(small_bot: BotU
     """A question that waits for yes/no is answered by the following line of the pipe."""
     stdin = io.StringIO("clear alarms in rooms 204, 205 at Hotel A\nyes\n")
     stdout = io.StringIO()
-    assert await run_console(small_bot.engine, user="alice", channel=None, stdin=stdin, stdout=stdout) == 0
+    assert (
+        await run_console(small_bot.engine, user="alice", channel=None, stdin=stdin, stdout=stdout)
+        == 0
+    )
     out = stdout.getvalue()
     assert "\u26a0 Delete all alarms" in out
-    assert "Cleared alarms in 0 of 2 rooms" in out  # both rooms have offline devices: reported by device
+    assert (
+        "Cleared alarms in 0 of 2 rooms" in out
+    )  # both rooms have offline devices: reported by device
     assert "SA204" in out
 
 
@@ -76,23 +92,33 @@ async def test_a_numbered_choice_is_answered_with_its_number(small_bot: BotUnder
     assert small_bot.station("Hotel A", "204") == ("I_HEART_RADIO", "4242")
 
 
-async def test_quit_ends_the_session_and_bad_input_is_answered_not_raised(small_bot: BotUnderTest) -> None:
+async def test_quit_ends_the_session_and_bad_input_is_answered_not_raised(
+    small_bot: BotUnderTest,
+) -> None:
     """Nonsense gets a reply with suggestions; `quit` stops reading (later lines are ignored)."""
     stdin = io.StringIO("\x00\x01 ???? set\nquit\nset room 102 at Hotel A to jazz\n")
     stdout = io.StringIO()
-    assert await run_console(small_bot.engine, user="alice", channel=None, stdin=stdin, stdout=stdout) == 0
+    assert (
+        await run_console(small_bot.engine, user="alice", channel=None, stdin=stdin, stdout=stdout)
+        == 0
+    )
     out = stdout.getvalue()
     assert "didn't understand" in out and "Type one of:" in out
     assert small_bot.station("Hotel A", "102") is None
 
 
 def test_bot_demo_reads_a_pipe(tmp_path: Path) -> None:
-    """`bot demo` with piped input: sandbox + sync + console as admin; replies printed; exit code 0."""
+    """`bot demo` from a pipe: sandbox + sync + console as admin; replies printed; exit code 0."""
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_CONFIG", "BOT_DB_PATH")}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "demo"],
-        input="set room 204 station jazz\nundo\nadd room type Sauna at Lakeside Chicago\nset all rooms at Lakeside Chicago to pop\nno\n",
-        capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env,
+        input="set room 204 station jazz\nundo\nadd room type Sauna at Lakeside Chicago\n"
+        "set all rooms at Lakeside Chicago to pop\nno\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout

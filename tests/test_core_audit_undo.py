@@ -21,15 +21,19 @@ POP = {"providerId": "I_HEART_RADIO", "stationId": "4422"}
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-async def test_a_change_is_audited_with_who_where_what_before_after_and_request_ids(small_bot: BotUnderTest) -> None:
-    """Every field the issue names is in the entry: time, platform, user, channel, text, parsed command,
-    targets, before and after, outcome, and the X-Amzn-RequestId of the write."""
+async def test_a_change_is_audited_with_who_where_what_before_after_and_request_ids(
+    small_bot: BotUnderTest,
+) -> None:
+    """Every field the issue names is in the entry: time, platform, user, channel, text, parsed
+    command, targets, before and after, outcome, and the X-Amzn-RequestId of the write."""
     text = "set rooms 101, 102 at Hotel A to pop please"
     reply = await small_bot.say(text, user="U42", channel="C7", platform="slack")
     assert reply.kind == ReplyKind.SUCCESS, text_of(reply)
     entry = small_bot.runtime.services.audit.entries(limit=1)[0]
     assert (entry.platform, entry.user, entry.channel, entry.text) == ("slack", "U42", "C7", text)
-    assert entry.command == "SetStation" and "SetStation(" in entry.parsed and "'pop'" in entry.parsed
+    assert (
+        entry.command == "SetStation" and "SetStation(" in entry.parsed and "'pop'" in entry.parsed
+    )
     assert entry.outcome == "ok"
     assert entry.at.startswith("2026-01-15T12:00")  # the FakeClock's time
     by_room = {c.unit_name: c for c in entry.changes}
@@ -52,22 +56,32 @@ async def test_refusals_and_failures_are_audited(small_bot: BotUnderTest) -> Non
 
 
 async def test_bot_audit_json_prints_the_entries(small_bot: BotUnderTest, tmp_path: Path) -> None:
-    """`bot audit --json` (BOT_DB_PATH set) prints one JSON object per entry, newest first, with the changes."""
+    """`bot audit --json` (BOT_DB_PATH set) prints one JSON object per entry, newest first, with the
+    changes.
+    """
     await small_bot.say("set room 102 at Hotel A to jazz", user="U1")
     await small_bot.say("add room 9 to King at Hotel A", user="U1")
-    result = CliRunner().invoke(app, ["audit", "--json"], env={"BOT_DB_PATH": str(tmp_path / "bot.db")})
+    result = CliRunner().invoke(
+        app, ["audit", "--json"], env={"BOT_DB_PATH": str(tmp_path / "bot.db")}
+    )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines() if line.strip()]
     assert [e["outcome"] for e in lines] == ["refused", "ok"]
     change = lines[1]["changes"][0]
     assert change["unit_name"] == "102" and change["before"] is None and change["after"] == JAZZ
-    assert lines[1]["request_ids"] and lines[1]["user"] == "U1" and lines[1]["platform"] == "console"
-    plain = CliRunner().invoke(app, ["audit", "--limit", "1"], env={"BOT_DB_PATH": str(tmp_path / "bot.db")})
+    assert (
+        lines[1]["request_ids"] and lines[1]["user"] == "U1" and lines[1]["platform"] == "console"
+    )
+    plain = CliRunner().invoke(
+        app, ["audit", "--limit", "1"], env={"BOT_DB_PATH": str(tmp_path / "bot.db")}
+    )
     assert plain.exit_code == 0 and "refused" in plain.output
 
 
 async def test_undo_puts_the_previous_station_back(small_bot: BotUnderTest) -> None:
-    """Undo after a station change restores the station that was there before, and is audited as an undo."""
+    """Undo after a station change restores the station that was there before, and is audited as an
+    undo.
+    """
     await small_bot.say("set room 101 at Hotel A to pop")
     assert small_bot.station("Hotel A", "101") == ("I_HEART_RADIO", "4422")
     reply = await small_bot.say("undo")
@@ -79,7 +93,9 @@ async def test_undo_puts_the_previous_station_back(small_bot: BotUnderTest) -> N
 
 
 async def test_undo_says_plainly_when_a_room_had_no_station(small_bot: BotUnderTest) -> None:
-    """A room that had no station before cannot go back to none: the reply says so; it keeps the new one."""
+    """A room that had no station before cannot go back to none: the reply says so; it keeps the new
+    one.
+    """
     await small_bot.say("set room 102 at Hotel A to jazz")
     reply = await small_bot.say("undo")
     assert "had no station before" in text_of(reply)
@@ -102,7 +118,9 @@ async def test_undo_is_per_user_and_deletes_cannot_be_undone(
         assert reply.kind == ReplyKind.REFUSAL and "cannot be undone" in reply.headline
 
 
-async def test_undo_renames_a_room_type_back(sandbox: SandboxServer, small_world: World, tmp_path: Path) -> None:
+async def test_undo_renames_a_room_type_back(
+    sandbox: SandboxServer, small_world: World, tmp_path: Path
+) -> None:
     """Undo of a rename restores the old name on the sandbox and in the index."""
     config = config_for(small_world, roles=RolesConfig(admin=["boss"]))
     async with bot_on(sandbox, small_world, tmp_path, config=config) as bot:
@@ -130,7 +148,9 @@ PREVIEWS = [
 async def test_preview_calls_no_mutating_api(
     sandbox: SandboxServer, small_world: World, tmp_path: Path, text: str
 ) -> None:
-    """A preview (even an admin's delete) sends no PUT, POST or DELETE and changes nothing on the sandbox."""
+    """A preview (even an admin's delete) sends no PUT, POST or DELETE and changes nothing on the
+    sandbox.
+    """
     config = config_for(small_world, roles=RolesConfig(admin=["boss"]))
     async with bot_on(sandbox, small_world, tmp_path, config=config) as bot:
         before = bot.snapshot()
@@ -144,9 +164,14 @@ async def test_preview_calls_no_mutating_api(
 
 
 async def test_station_preview_shows_now_and_would_be(small_bot: BotUnderTest) -> None:
-    """A station preview lists each room with its current and its would-be station, and is audited."""
+    """A station preview lists each room with its current and would-be station; it is audited."""
     reply = await small_bot.say("preview set all rooms at Hotel A to pop")
-    assert reply.table is not None and reply.table.columns == ["Room", "Property", "Now", "Would be"]
+    assert reply.table is not None and reply.table.columns == [
+        "Room",
+        "Property",
+        "Now",
+        "Would be",
+    ]
     rows = {row[0]: row for row in reply.table.rows}
     assert rows["101"][2].startswith("Jazz") and rows["102"][2] == "no station set"
     assert all(row[3].startswith("Pop") for row in rows.values())

@@ -31,13 +31,19 @@ def station(room: Room) -> tuple[str, str] | None:
 
 async def _bulk_bot(sandbox: SandboxServer, world: World, tmp_path: Path):  # type: ignore[no-untyped-def]
     # A long deadline (fake time) so that the endless 429 rule of seed 004 is followed to the end.
-    return bot_on(sandbox, world, tmp_path, config=config_for(world, command_deadline_seconds=3600, bulk_concurrency=8))
+    return bot_on(
+        sandbox,
+        world,
+        tmp_path,
+        config=config_for(world, command_deadline_seconds=3600, bulk_concurrency=8),
+    )
 
 
 async def test_429s_are_waited_out_and_every_room_is_set_once(
     sandbox: SandboxServer, demo_world: World, tmp_path: Path
 ) -> None:
-    """30 % injected 429s: every room ends on the station, each applied exactly once, the waits follow seed 004."""
+    """30 % injected 429s: every room ends on the station, each applied exactly once, the waits
+    follow seed 004."""
     async with await _bulk_bot(sandbox, demo_world, tmp_path) as bot:
         rooms = deluxe_king(bot)
         need = {r.id for r in rooms if station(r) != JAZZ_US}
@@ -99,13 +105,17 @@ async def test_5xx_failures_are_reported_by_room_and_retry_failed_reruns_only_th
 async def test_progress_is_reported_at_most_every_two_seconds(
     sandbox: SandboxServer, demo_world: World, tmp_path: Path
 ) -> None:
-    """A slow (throttled) bulk run reports progress through the callback, never twice within 2 s of clock."""
+    """A slow (throttled) bulk run reports progress through the callback, never twice within 2 s of
+    clock.
+    """
     async with await _bulk_bot(sandbox, demo_world, tmp_path) as bot:
         bot.server.faults.update(p429=0.4, seed=11)
         await bot.say(f"set room type Deluxe King at {HV} to classical")
         await bot.say("yes")
         assert bot.progress, "no progress was reported"
-        assert all(p.kind == ReplyKind.PROGRESS and "of 40 rooms" in p.headline for p in bot.progress)
+        assert all(
+            p.kind == ReplyKind.PROGRESS and "of 40 rooms" in p.headline for p in bot.progress
+        )
         gaps = [b - a for a, b in zip(bot.progress_at, bot.progress_at[1:], strict=False)]
         assert all(gap >= 2.0 for gap in gaps), gaps
 
@@ -117,3 +127,18 @@ async def test_a_repeated_delivery_is_applied_once(small_bot: BotUnderTest) -> N
     assert first.kind == ReplyKind.SUCCESS
     assert "Already done" in second.headline
     assert sum(small_bot.stats()["station_puts"].values()) == 1
+
+
+def test_sandbox_rate_limit_can_be_per_operation() -> None:
+    """With per_operation, each API operation has its own bucket (Amazon throttles per API), so a
+    bulk run's GETs do not eat the PUTs' budget; without it one bucket is shared (the default)."""
+    from bot.sandbox.faults import Faults, Verdict
+
+    shared = Faults(rps=1, burst=1)
+    assert shared.decide(0.0, "GET /x") is None
+    assert shared.decide(0.0, "PUT /x") is Verdict.RATE_LIMITED
+    split = Faults(rps=1, burst=1, per_operation=True)
+    assert split.decide(0.0, "GET /x") is None
+    assert split.decide(0.0, "PUT /x") is None
+    assert split.decide(0.0, "PUT /x") is Verdict.RATE_LIMITED
+    assert split.decide(1.0, "PUT /x") is None  # refilled after a second

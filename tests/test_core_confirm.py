@@ -42,7 +42,9 @@ async def test_ten_rooms_do_not_ask(demo_bot: BotUnderTest) -> None:
 
 
 async def test_no_cancels_and_nothing_changes(small_bot: BotUnderTest) -> None:
-    """`no` drops the waiting change: nothing written, the cancel is audited, a later `yes` finds nothing."""
+    """`no` drops the waiting change: nothing written, the cancel is audited, a later `yes` finds
+    nothing.
+    """
     before = small_bot.snapshot()
     reply = await small_bot.say("clear alarms in rooms 204, 205 at Hotel A")
     assert reply.kind == ReplyKind.CONFIRM
@@ -72,7 +74,7 @@ async def test_confirmation_expires_after_ten_minutes(small_bot: BotUnderTest) -
 
 
 async def test_someone_else_cannot_confirm(small_bot: BotUnderTest) -> None:
-    """Bob pressing Alice's Confirm button gets "this isn't yours"; Alice's `yes` still works after."""
+    """Bob pressing Alice's Confirm button gets "this isn't yours"; Alice's `yes` still works."""
     asked = await small_bot.say("clear alarms in rooms 204, 205 at Hotel A", user="alice")
     reply = await small_bot.say(confirm_value(asked), user="bob")
     assert reply.kind == ReplyKind.REFUSAL and "isn't yours" in reply.headline
@@ -83,9 +85,13 @@ async def test_someone_else_cannot_confirm(small_bot: BotUnderTest) -> None:
     assert done.kind in (ReplyKind.SUCCESS, ReplyKind.SUMMARY), text_of(done)
 
 
-async def test_an_admin_can_confirm_someone_elses(sandbox: SandboxServer, small_world: World, tmp_path: Path) -> None:
+async def test_an_admin_can_confirm_someone_elses(
+    sandbox: SandboxServer, small_world: World, tmp_path: Path
+) -> None:
     """An admin may answer another person's question (e.g. a manager approving a bulk change)."""
-    config = config_for(small_world, roles=RolesConfig(admin=["boss"], front_desk=["*"]), confirm_over_rooms=2)
+    config = config_for(
+        small_world, roles=RolesConfig(admin=["boss"], front_desk=["*"]), confirm_over_rooms=2
+    )
     async with bot_on(sandbox, small_world, tmp_path, config=config) as bot:
         asked = await bot.say("set room type King at Hotel A to jazz", user="alice")
         assert asked.kind == ReplyKind.CONFIRM
@@ -94,7 +100,9 @@ async def test_an_admin_can_confirm_someone_elses(sandbox: SandboxServer, small_
         assert bot.station("Hotel A", "102") == JAZZ_US
 
 
-async def test_deletes_always_ask(sandbox: SandboxServer, small_world: World, tmp_path: Path) -> None:
+async def test_deletes_always_ask(
+    sandbox: SandboxServer, small_world: World, tmp_path: Path
+) -> None:
     """Deleting even one room asks first; `yes` deletes it on the sandbox and in the index."""
     config = config_for(small_world, roles=RolesConfig(admin=["boss"]))
     async with bot_on(sandbox, small_world, tmp_path, config=config) as bot:
@@ -115,8 +123,10 @@ async def test_clearing_alarms_in_one_room_does_not_ask(small_bot: BotUnderTest)
     assert small_bot.room("Hotel A", "101").alarms == 0
 
 
-async def test_clearing_alarms_in_several_rooms_asks_and_reports_each_failed_device(small_bot: BotUnderTest) -> None:
-    """Two rooms ask first; after `yes`, devices that failed (offline, FAILED) are listed by device."""
+async def test_clearing_alarms_in_several_rooms_asks_and_reports_each_failed_device(
+    small_bot: BotUnderTest,
+) -> None:
+    """Two rooms ask first; after `yes`, failed devices (offline, FAILED) are listed by device."""
     asked = await small_bot.say("clear alarms in rooms 204, 205 at Hotel A")
     assert asked.kind == ReplyKind.CONFIRM and "2 rooms" in asked.headline
     done = await small_bot.say("yes")

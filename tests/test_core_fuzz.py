@@ -23,15 +23,66 @@ from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 
 SEEDS = [e for rule in RULES for e in rule.examples] + [
-    "set room 204 station jazz", "set rm 204 to jazz", "put jazz on in 204",
-    "change the station in 204 to classic rock", "204 -> classical", "play country in S303",
-    "set room 204 to jazz at Hotel B", "clear alarms in rooms 204, 205 at Hotel A", "what's playing in 101 at Hotel A",
+    "set room 204 station jazz",
+    "set rm 204 to jazz",
+    "put jazz on in 204",
+    "change the station in 204 to classic rock",
+    "204 -> classical",
+    "play country in S303",
+    "set room 204 to jazz at Hotel B",
+    "clear alarms in rooms 204, 205 at Hotel A",
+    "what's playing in 101 at Hotel A",
 ]
 WORDS = [
-    "room", "rooms", "rm", "#", "204", "101", "9999", "101-110", "1-99999", "to", "->", "at", "in", "Hotel A",
-    "Hotel B", "jazz", "jaz", "heart", "pop", "all", "every", "type", "King", "please", "yes", "no", "undo",
-    "preview", "dry run", "delete", "clear", "alarms", "set", "station", "'", '"', "\u2192", "\u00e9t\u00e9", "🎷",
-    "<@U1>", "", " ", "\n", "\t", "\x00", "%s", "{}", "DROP TABLE rooms;--", "a" * 300,
+    "room",
+    "rooms",
+    "rm",
+    "#",
+    "204",
+    "101",
+    "9999",
+    "101-110",
+    "1-99999",
+    "to",
+    "->",
+    "at",
+    "in",
+    "Hotel A",
+    "Hotel B",
+    "jazz",
+    "jaz",
+    "heart",
+    "pop",
+    "all",
+    "every",
+    "type",
+    "King",
+    "please",
+    "yes",
+    "no",
+    "undo",
+    "preview",
+    "dry run",
+    "delete",
+    "clear",
+    "alarms",
+    "set",
+    "station",
+    "'",
+    '"',
+    "\u2192",
+    "\u00e9t\u00e9",
+    "🎷",
+    "<@U1>",
+    "",
+    " ",
+    "\n",
+    "\t",
+    "\x00",
+    "%s",
+    "{}",
+    "DROP TABLE rooms;--",
+    "a" * 300,
 ]
 INTERNAL_ERROR = "Something went wrong on our side"
 
@@ -47,11 +98,11 @@ def near_miss(draw: st.DrawFn) -> str:
             continue
         i = draw(st.integers(0, len(text) - 1))
         if kind == "del":
-            text = text[:i] + text[i + 1:]
+            text = text[:i] + text[i + 1 :]
         elif kind == "ins":
             text = text[:i] + draw(st.characters()) + text[i:]
         elif kind == "swap" and i + 1 < len(text):
-            text = text[:i] + text[i + 1] + text[i] + text[i + 2:]
+            text = text[:i] + text[i + 1] + text[i] + text[i + 2 :]
         elif kind in ("word", "dup"):
             words = text.split(" ")
             j = draw(st.integers(0, len(words) - 1))
@@ -62,7 +113,9 @@ def near_miss(draw: st.DrawFn) -> str:
         elif kind == "cut":
             text = text[:i]
         else:
-            text = text + draw(st.sampled_from(["?", "!!!", "...", " :)", ",", " -", " ->", " pls"]))
+            text = text + draw(
+                st.sampled_from(["?", "!!!", "...", " :)", ",", " -", " ->", " pls"])
+            )
     return text
 
 
@@ -75,10 +128,14 @@ MESSAGES = st.one_of(
 
 
 @pytest.fixture
-def bot_loop(sandbox: SandboxServer, small_world: World, tmp_path: Path) -> Iterator[tuple[BotUnderTest, asyncio.AbstractEventLoop]]:
+def bot_loop(
+    sandbox: SandboxServer, small_world: World, tmp_path: Path
+) -> Iterator[tuple[BotUnderTest, asyncio.AbstractEventLoop]]:
     # Hypothesis drives a synchronous test, so the bot lives on a loop of its own.
     loop = asyncio.new_event_loop()
-    manager = bot_on(sandbox, small_world, tmp_path, config=config_for(small_world, command_deadline_seconds=5))
+    manager = bot_on(
+        sandbox, small_world, tmp_path, config=config_for(small_world, command_deadline_seconds=5)
+    )
     bot = loop.run_until_complete(manager.__aenter__())
     try:
         yield bot, loop
@@ -91,11 +148,14 @@ def test_random_and_near_miss_messages_never_raise_and_unparsed_ones_change_noth
     bot_loop: tuple[BotUnderTest, asyncio.AbstractEventLoop],
 ) -> None:
     """Thousands of messages: handle() always returns a Reply (never the internal-error one), and a
-    message the parser does not understand sends no mutating request and leaves the world as it was."""
+    message the parser does not understand sends no mutating request and leaves the world as it
+    was."""
     bot, loop = bot_loop
     counts = {"understood": 0, "not understood": 0}
 
-    @settings(max_examples=2000, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=2000, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(text=MESSAGES, user=st.sampled_from(["alice", "bob"]))
     def check(text: str, user: str) -> None:
         understood = parse(text).parsed is not None

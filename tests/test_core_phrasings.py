@@ -1,4 +1,4 @@
-"""What staff type → which command: every grammar example, and the phrasings of issue 3, table-driven."""
+"""What staff type → which command: every grammar example, and issue 3's phrasings, table-driven."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ EXAMPLES = [(rule.command, example) for rule in RULES for example in rule.exampl
 
 
 @pytest.mark.parametrize(("command", "example"), EXAMPLES, ids=[e for _c, e in EXAMPLES])
-def test_every_grammar_example_parses_to_its_rules_command(command: type[c.Command], example: str) -> None:
+def test_every_grammar_example_parses_to_its_rules_command(
+    command: type[c.Command], example: str
+) -> None:
     """Each example a rule shows in the help parses to that rule's command (help never drifts)."""
     result = parse(example)
     assert result.parsed is not None, example
@@ -37,7 +39,11 @@ def room(*names: str, prop: str | None = None) -> Target:
 
 
 def rng(a: int, b: int, prop: str | None = None) -> Target:
-    return Target(rooms=tuple(str(n) for n in range(a, b + 1)), room_range=(str(a), str(b)), property_name=prop)
+    return Target(
+        rooms=tuple(str(n) for n in range(a, b + 1)),
+        room_range=(str(a), str(b)),
+        property_name=prop,
+    )
 
 
 R204 = room("204")
@@ -57,12 +63,26 @@ SET_STATION = [
     ("set rm 101..103 station jazz", c.SetStation(rng(101, 103), "jazz")),
     ("set rooms 101 to 103 to jazz", c.SetStation(rng(101, 103), "jazz")),
     ("rooms 101-103 -> jazz", c.SetStation(rng(101, 103), "jazz")),
-    ("set room type Deluxe King station classical", c.SetStation(Target(room_type="Deluxe King"), "classical")),
-    ("set room type King at Hotel A to jazz", c.SetStation(Target(room_type="King", property_name="Hotel A"), "jazz")),
-    ("set all Deluxe King rooms at Harbor View to jazz",
-     c.SetStation(Target(room_type="Deluxe King", property_name="Harbor View"), "jazz")),
-    ("set all rooms at Harbor View to jazz", c.SetStation(Target(all_rooms=True, property_name="Harbor View"), "jazz")),
-    ("set every room in Hotel A to jazz", c.SetStation(Target(all_rooms=True, property_name="Hotel A"), "jazz")),
+    (
+        "set room type Deluxe King station classical",
+        c.SetStation(Target(room_type="Deluxe King"), "classical"),
+    ),
+    (
+        "set room type King at Hotel A to jazz",
+        c.SetStation(Target(room_type="King", property_name="Hotel A"), "jazz"),
+    ),
+    (
+        "set all Deluxe King rooms at Harbor View to jazz",
+        c.SetStation(Target(room_type="Deluxe King", property_name="Harbor View"), "jazz"),
+    ),
+    (
+        "set all rooms at Harbor View to jazz",
+        c.SetStation(Target(all_rooms=True, property_name="Harbor View"), "jazz"),
+    ),
+    (
+        "set every room in Hotel A to jazz",
+        c.SetStation(Target(all_rooms=True, property_name="Hotel A"), "jazz"),
+    ),
     # a property named around the room, before or after the station
     ("set room 101 at Hotel B to jazz", c.SetStation(room("101", prop="Hotel B"), "jazz")),
     ("put jazz on in 101 at Hotel B", c.SetStation(room("101", prop="Hotel B"), "jazz")),
@@ -106,7 +126,10 @@ OTHERS = [
     ("clear alarms in rooms 101-103", c.ClearAlerts(rng(101, 103))),
     ("clear alarms in 204 at Hotel A", c.ClearAlerts(room("204", prop="Hotel A"))),
     ("delete reminders for room 204", c.ClearAlerts(R204, (AlertKind.REMINDERS,))),
-    ("delete all alarms, reminders and timers for 118", c.ClearAlerts(room("118"), tuple(AlertKind))),
+    (
+        "delete all alarms, reminders and timers for 118",
+        c.ClearAlerts(room("118"), tuple(AlertKind)),
+    ),
     ("clear everything in rooms 101-103", c.ClearAlerts(rng(101, 103), tuple(AlertKind))),
     # hierarchy
     ("properties", c.ListProperties()),
@@ -116,11 +139,20 @@ OTHERS = [
     ("rooms at Lakeside Chicago", c.ListRooms(property_name="Lakeside Chicago")),
     ("find room 204", c.FindRoom("204")),
     ("where is #PH-1", c.FindRoom("PH-1")),
-    ("add room 250 to King at Hotel A", c.AddUnit(Level.ROOM, "250", parent="King", property_name="Hotel A")),
-    ("add room type Suite at Hotel A", c.AddUnit(Level.ROOM_TYPE, "Suite", property_name="Hotel A")),
+    (
+        "add room 250 to King at Hotel A",
+        c.AddUnit(Level.ROOM, "250", parent="King", property_name="Hotel A"),
+    ),
+    (
+        "add room type Suite at Hotel A",
+        c.AddUnit(Level.ROOM_TYPE, "Suite", property_name="Hotel A"),
+    ),
     ("add property Bayside Miami", c.AddUnit(Level.PROPERTY, "Bayside Miami")),
     ("rename room 250 to 251", c.RenameUnit(Level.ROOM, "250", "251")),
-    ("rename room type King to Queen at Hotel A", c.RenameUnit(Level.ROOM_TYPE, "King", "Queen", "Hotel A")),
+    (
+        "rename room type King to Queen at Hotel A",
+        c.RenameUnit(Level.ROOM_TYPE, "King", "Queen", "Hotel A"),
+    ),
     ("delete room 251", c.DeleteUnit(Level.ROOM, "251")),
     ("delete room type Empty at Hotel A", c.DeleteUnit(Level.ROOM_TYPE, "Empty", "Hotel A")),
     ("delete property Hotel C", c.DeleteUnit(Level.PROPERTY, "Hotel C")),
@@ -147,7 +179,9 @@ OTHERS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), SET_STATION + OTHERS, ids=[t for t, _e in SET_STATION + OTHERS])
+@pytest.mark.parametrize(
+    ("text", "expected"), SET_STATION + OTHERS, ids=[t for t, _e in SET_STATION + OTHERS]
+)
 def test_phrasing_parses_to_the_command(text: str, expected: c.Command) -> None:
     """Each phrasing staff use (issue 3's list and variants) parses to exactly this command."""
     result = parse(text)
@@ -177,7 +211,19 @@ def test_preview_and_dry_run_mark_the_command_as_a_preview(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", "hello there", "set", "204", "set room to", "play in 204", "what", "delete", "asdf qwer"]
+    "text",
+    [
+        "",
+        "   ",
+        "hello there",
+        "set",
+        "204",
+        "set room to",
+        "play in 204",
+        "what",
+        "delete",
+        "asdf qwer",
+    ],
 )
 def test_what_is_not_a_request_is_not_understood(text: str) -> None:
     """Noise, fragments and empty messages parse to nothing (and never raise)."""
@@ -195,7 +241,9 @@ def test_unknown_text_gets_suggestions_from_the_examples() -> None:
 def test_cleaning_removes_noise_but_keeps_case_of_names() -> None:
     """Mentions, politeness, arrows and trailing punctuation go; names keep their case."""
     assert clean("<@U1> please set Room 204 → Jazz!!") == "set Room 204 -> Jazz"
-    assert clean("hi bot, could you please show rooms at Hotel A? thanks") == "show rooms at Hotel A"
+    assert (
+        clean("hi bot, could you please show rooms at Hotel A? thanks") == "show rooms at Hotel A"
+    )
     assert split_preview("preview set room 1 to x") == ("set room 1 to x", True)
     assert split_preview("set room 1 to x") == ("set room 1 to x", False)
 

@@ -14,8 +14,10 @@ from bot.sandbox.world import World
 JAZZ_US = ("I_HEART_RADIO", "4242")
 
 
-async def test_bound_channel_picks_its_property(sandbox: SandboxServer, small_world: World, tmp_path: Path) -> None:
-    """In a channel bound to Hotel B (bot.toml channels), "204" is Hotel B's 204, with no question."""
+async def test_bound_channel_picks_its_property(
+    sandbox: SandboxServer, small_world: World, tmp_path: Path
+) -> None:
+    """In a channel bound to Hotel B (bot.toml channels), "204" is Hotel B's 204: no question."""
     config = config_for(small_world, channels={"Hotel B": ["desk-b"]})
     async with bot_on(sandbox, small_world, tmp_path, config=config) as bot:
         reply = await bot.say("set room 204 to jazz", channel="desk-b")
@@ -25,8 +27,12 @@ async def test_bound_channel_picks_its_property(sandbox: SandboxServer, small_wo
         assert bot.station("Hotel A", "204") is None
 
 
-async def test_room_in_several_properties_asks_with_candidates_and_changes_nothing(small_bot: BotUnderTest) -> None:
-    """Without a bound channel, "204" (in Hotel A and Hotel B) gets a question listing both; no API write."""
+async def test_room_in_several_properties_asks_with_candidates_and_changes_nothing(
+    small_bot: BotUnderTest,
+) -> None:
+    """Without a bound channel, "204" (in Hotel A and Hotel B) gets a question listing both; no API
+    write.
+    """
     before = small_bot.snapshot()
     reply = await small_bot.say("set room 204 to jazz")
     assert reply.kind == ReplyKind.QUESTION
@@ -44,15 +50,22 @@ async def test_room_in_several_properties_asks_with_candidates_and_changes_nothi
     assert small_bot.station("Hotel B", "204") is None
 
 
-async def test_property_named_in_the_message_resolves_the_ambiguity(small_bot: BotUnderTest) -> None:
-    """"… at Hotel B" picks that property's room, whichever side of the station it is typed on."""
+async def test_property_named_in_the_message_resolves_the_ambiguity(
+    small_bot: BotUnderTest,
+) -> None:
+    """ "… at Hotel B" picks that property's room, whichever side of the station it is typed on."""
     reply = await small_bot.say("set room 204 to classical at Hotel B")
     assert reply.kind == ReplyKind.SUCCESS, text_of(reply)
-    assert small_bot.station("Hotel B", "204") == ("GLOBAL_PLAYER", "789e024c-6c90-4793-a54b-fd6be69d5274")
+    assert small_bot.station("Hotel B", "204") == (
+        "GLOBAL_PLAYER",
+        "789e024c-6c90-4793-a54b-fd6be69d5274",
+    )
     assert small_bot.station("Hotel A", "204") is None
 
 
-async def test_room_added_behind_the_bots_back_is_found_after_one_refresh(small_bot: BotUnderTest) -> None:
+async def test_room_added_behind_the_bots_back_is_found_after_one_refresh(
+    small_bot: BotUnderTest,
+) -> None:
     """A room created on Amazon's side after the sync is found by refreshing the index once."""
     small_bot.state.create_room(_uid("KING"), "777")
     assert small_bot.runtime.index.find_rooms("777") == []
@@ -65,8 +78,11 @@ async def test_room_added_behind_the_bots_back_is_found_after_one_refresh(small_
     assert lists.get("GET /enterprise/hospitality/v1/properties", 0) <= 1
 
 
-async def test_unknown_room_refreshes_once_then_suggests_close_names(small_bot: BotUnderTest) -> None:
-    """A room that does not exist even after the refresh gets close names as choices; nothing changes."""
+async def test_unknown_room_refreshes_once_then_suggests_close_names(
+    small_bot: BotUnderTest,
+) -> None:
+    """A room that does not exist even after the refresh gets close names as choices; nothing
+    changes."""
     before = small_bot.snapshot()
     small_bot.reset_stats()
     reply = await small_bot.say("set room 2044 to jazz")
@@ -79,8 +95,11 @@ async def test_unknown_room_refreshes_once_then_suggests_close_names(small_bot: 
     assert listed == 1  # one refresh, not one per attempt
 
 
-async def test_station_only_offered_elsewhere_is_refused_with_the_list(small_bot: BotUnderTest) -> None:
-    """A UK-only station asked for a US room: no change, the reply says where it is offered and lists the US ones."""
+async def test_station_only_offered_elsewhere_is_refused_with_the_list(
+    small_bot: BotUnderTest,
+) -> None:
+    """A UK-only station asked for a US room: no change, the reply says where it is offered and
+    lists the US ones."""
     reply = await small_bot.say("set room 101 at Hotel A to heart")
     assert reply.kind == ReplyKind.ERROR
     assert "isn't offered in US" in reply.headline and "UK" in reply.headline
@@ -110,7 +129,7 @@ async def test_ambiguous_genre_asks_with_the_choices(demo_bot: BotUnderTest) -> 
 
 
 async def test_clear_typo_is_applied_with_a_note_saying_what(small_bot: BotUnderTest) -> None:
-    """"jaz" is applied as Jazz, and the reply says that it read it so."""
+    """ "jaz" is applied as Jazz, and the reply says that it read it so."""
     reply = await small_bot.say("set room 102 at Hotel A to jaz")
     assert reply.kind == ReplyKind.SUCCESS, text_of(reply)
     assert any("I read \u201cjaz\u201d as Jazz" in n for n in reply.notes)
@@ -121,13 +140,18 @@ async def test_room_type_and_whole_property_targets(small_bot: BotUnderTest) -> 
     """`room type King at Hotel A` and `all rooms at Hotel B` resolve to exactly their rooms."""
     reply = await small_bot.say("set room type King at Hotel A to pop")
     assert reply.kind == ReplyKind.SUCCESS, text_of(reply)
-    assert all(small_bot.station("Hotel A", n) == ("I_HEART_RADIO", "4422") for n in ("101", "102", "204", "205"))
+    assert all(
+        small_bot.station("Hotel A", n) == ("I_HEART_RADIO", "4422")
+        for n in ("101", "102", "204", "205")
+    )
     reply = await small_bot.say("set all rooms at Hotel B to pop")
     assert reply.kind == ReplyKind.SUCCESS, text_of(reply)
     assert small_bot.station("Hotel B", "101") == small_bot.station("Hotel B", "204") is not None
 
 
-async def test_asking_and_listing_stations_use_the_propertys_country(small_bot: BotUnderTest) -> None:
+async def test_asking_and_listing_stations_use_the_propertys_country(
+    small_bot: BotUnderTest,
+) -> None:
     """`what's playing` names the station; `stations at Hotel B` lists the UK catalog."""
     reply = await small_bot.say("what's playing in 101 at Hotel A")
     assert "Jazz" in reply.headline

@@ -18,8 +18,12 @@ async def runtime() -> AsyncIterator[Runtime]:
         yield rt
 
 
-async def say(rt: Runtime, text: str, user: str = DEMO_USER, channel: str | None = DEMO_CHANNEL) -> Reply:
-    return await rt.engine.handle(Message(text=text, user=user, channel=channel, platform="console"))
+async def say(
+    rt: Runtime, text: str, user: str = DEMO_USER, channel: str | None = DEMO_CHANNEL
+) -> Reply:
+    return await rt.engine.handle(
+        Message(text=text, user=user, channel=channel, platform="console")
+    )
 
 
 async def test_offline_devices_lists_each_with_room_and_since(runtime: Runtime) -> None:

@@ -40,7 +40,7 @@ def test_region_picks_the_default_api_url_and_override_wins() -> None:
 
 def test_unknown_region_is_a_clear_error() -> None:
     """A region outside NA/EU/FE is refused with the variable named."""
-    with pytest.raises(ConfigError, match="asp_region|ASP_REGION"):
+    with pytest.raises(ConfigError, match=r"asp_region|ASP_REGION"):
         load_settings({"ASP_REGION": "MARS"})
 
 
@@ -51,8 +51,10 @@ def test_lwa_token_url_has_amazons_default() -> None:
 
 def test_a_good_file_loads_with_country_defaulted_from_region(tmp_path: Path) -> None:
     """A property without `country` takes its region's default country (EU → UK)."""
-    config = load_config(write(tmp_path, '[[properties]]\nname = "A"\ntimezone = "Europe/London"\n'),
-                         default_country="UK")
+    config = load_config(
+        write(tmp_path, '[[properties]]\nname = "A"\ntimezone = "Europe/London"\n'),
+        default_country="UK",
+    )
     assert config.properties[0].country == "UK"
     full = load_config(write(tmp_path, GOOD))
     assert full.property_for_channel("C0FRONTDESK") is not None
@@ -62,14 +64,28 @@ def test_a_good_file_loads_with_country_defaulted_from_region(tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("text", "key", "expected"),
     [
-        (GOOD.replace("America/Los_Angeles", "Mars/Base"), "properties.0.timezone", "IANA timezone"),
+        (
+            GOOD.replace("America/Los_Angeles", "Mars/Base"),
+            "properties.0.timezone",
+            "IANA timezone",
+        ),
         (GOOD.replace('country = "US"', 'country = "XX"'), "properties.0.country", "country code"),
-        (GOOD + '\n[bot]\nbulk_concurrency = 0\n', "bot.bulk_concurrency", "greater than or equal to 1"),
-        (GOOD.replace('digest_channel = "C0OPS"', 'digest_time = "7am"'), "properties.0.digest_time", "HH:MM"),
+        (
+            GOOD + "\n[bot]\nbulk_concurrency = 0\n",
+            "bot.bulk_concurrency",
+            "greater than or equal to 1",
+        ),
+        (
+            GOOD.replace('digest_channel = "C0OPS"', 'digest_time = "7am"'),
+            "properties.0.digest_time",
+            "HH:MM",
+        ),
         (GOOD.replace("channels", "chanels"), "properties.0.chanels", "unknown key"),
     ],
 )
-def test_bad_values_name_the_file_key_and_expectation(tmp_path: Path, text: str, key: str, expected: str) -> None:
+def test_bad_values_name_the_file_key_and_expectation(
+    tmp_path: Path, text: str, key: str, expected: str
+) -> None:
     """Each bad value is reported with the file, the key and what was expected."""
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
@@ -92,7 +108,9 @@ def test_a_channel_bound_to_two_properties_is_refused(tmp_path: Path) -> None:
         load_config(write(tmp_path, text))
 
 
-def test_bot_config_pointing_nowhere_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bot_config_pointing_nowhere_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """BOT_CONFIG naming a missing file stops the bot instead of running unconfigured."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BOT_CONFIG", str(tmp_path / "missing.toml"))
@@ -100,7 +118,9 @@ def test_bot_config_pointing_nowhere_is_an_error(tmp_path: Path, monkeypatch: py
         load_all()
 
 
-def test_bot_toml_in_the_working_directory_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bot_toml_in_the_working_directory_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without BOT_CONFIG, ./bot.toml is read when present."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BOT_CONFIG", raising=False)
@@ -112,7 +132,11 @@ def test_bot_toml_in_the_working_directory_is_used(tmp_path: Path, monkeypatch: 
 def test_missing_asp_credentials_are_named() -> None:
     """The runtime can say exactly which credentials are missing."""
     settings = load_settings({"ASP_ORGANIZATION_ID": "amzn1.alexa.unit.did.X"})
-    assert settings.missing_asp_credentials() == ["LWA_CLIENT_ID", "LWA_CLIENT_SECRET", "LWA_REFRESH_TOKEN"]
+    assert settings.missing_asp_credentials() == [
+        "LWA_CLIENT_ID",
+        "LWA_CLIENT_SECRET",
+        "LWA_REFRESH_TOKEN",
+    ]
 
 
 def test_example_file_is_valid() -> None:

@@ -112,7 +112,7 @@ async def test_bulk_change_asks_and_only_the_requester_can_confirm(stack: Any) -
 
 async def test_a_retried_delivery_is_applied_once(stack: Any) -> None:
     """The same slash command delivered twice (Slack retry) sets the station once."""
-    runtime, server, fake, app = stack
+    runtime, server, _fake, app = stack
     body = command_body("set room 205 to classical", channel=DEMO_CHANNEL, trigger="same-trigger")
     await app.async_dispatch(form_request(body))
     await app.async_dispatch(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -13,8 +15,14 @@ from bot.core.engine import Engine, Message
 from bot.core.replies import ActionKind, Reply, ReplyKind
 
 _MARK = {
-    ReplyKind.SUCCESS: "✔", ReplyKind.ERROR: "✖", ReplyKind.REFUSAL: "✋", ReplyKind.QUESTION: "?",
-    ReplyKind.CONFIRM: "⚠", ReplyKind.SUMMARY: "■", ReplyKind.PROGRESS: "…", ReplyKind.INFO: "•",
+    ReplyKind.SUCCESS: "✔",
+    ReplyKind.ERROR: "✖",
+    ReplyKind.REFUSAL: "✋",
+    ReplyKind.QUESTION: "?",
+    ReplyKind.CONFIRM: "⚠",
+    ReplyKind.SUMMARY: "■",
+    ReplyKind.PROGRESS: "…",
+    ReplyKind.INFO: "•",
 }
 
 
@@ -26,8 +34,15 @@ def render_text(reply: Reply, *, width: int = 100) -> str:
         widths = [len(c) for c in reply.table.columns]
         for row in reply.table.rows:
             widths = [min(max(w, len(cell)), 60) for w, cell in zip(widths, row, strict=False)]
+
         def fmt(cells: list[str]) -> str:
-            return "  " + "  ".join(cell[:60].ljust(w) for cell, w in zip(cells, widths, strict=False)).rstrip()
+            return (
+                "  "
+                + "  ".join(
+                    cell[:60].ljust(w) for cell, w in zip(cells, widths, strict=False)
+                ).rstrip()
+            )
+
         lines.append(fmt(reply.table.columns))
         lines.append("  " + "  ".join("-" * w for w in widths))
         lines += [fmt(row) for row in reply.table.rows]
@@ -35,7 +50,10 @@ def render_text(reply: Reply, *, width: int = 100) -> str:
     choices = [a for a in reply.actions if a.kind == ActionKind.CHOICE]
     if choices:
         lines.append("  Type one of:")
-        lines += [f"    {i}. {a.value}" + (f"   ({a.label})" if a.label != a.value else "") for i, a in enumerate(choices, 1)]
+        lines += [
+            f"    {i}. {a.value}" + (f"   ({a.label})" if a.label != a.value else "")
+            for i, a in enumerate(choices, 1)
+        ]
     for attachment in reply.attachments:
         lines.append(f"  [attachment: {attachment.filename}, {len(attachment.data)} bytes]")
     return "\n".join(lines)
@@ -44,7 +62,9 @@ def render_text(reply: Reply, *, width: int = 100) -> str:
 class ConsoleSession:
     """One person at the console: numbered choices can be answered with their number."""
 
-    def __init__(self, engine: Engine, *, user: str, channel: str | None, out: Callable[[str], None]) -> None:
+    def __init__(
+        self, engine: Engine, *, user: str, channel: str | None, out: Callable[[str], None]
+    ) -> None:
         self.engine = engine
         self.user = user
         self.channel = channel
@@ -60,15 +80,22 @@ class ConsoleSession:
         async def progress(reply: Reply) -> None:
             self.out(render_text(reply))
 
-        reply = await self.engine.handle(Message(text=text, user=self.user, channel=self.channel, platform="console"), progress)
+        reply = await self.engine.handle(
+            Message(text=text, user=self.user, channel=self.channel, platform="console"), progress
+        )
         self._choices = [a.value for a in reply.actions if a.kind == ActionKind.CHOICE]
         self.out(render_text(reply))
         return reply
 
 
 async def run_console(
-    engine: Engine, *, user: str, channel: str | None, greeting: str | None = None,
-    stdin: TextIO | None = None, stdout: TextIO | None = None,
+    engine: Engine,
+    *,
+    user: str,
+    channel: str | None,
+    greeting: str | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
 ) -> int:
     """Interactive with line editing and history on a terminal; one message per line from a pipe."""
     stdin = stdin or sys.stdin
@@ -86,7 +113,8 @@ async def run_console(
             Console(file=stdout).print(greeting)
     while True:
         try:
-            line = input("you> ") if interactive else stdin.readline()
+            # In a thread, so progress of a long run and the event loop's other work keep going.
+            line = await asyncio.to_thread(input, "you> ") if interactive else await asyncio.to_thread(stdin.readline)
         except (EOFError, KeyboardInterrupt):
             if interactive:
                 out("")
@@ -104,10 +132,9 @@ async def run_console(
 
 
 def _enable_line_editing() -> None:
-    try:
-        import readline  # noqa: F401  (importing it gives input() editing and history)
-    except ImportError:  # not on every platform; plain input still works
-        pass
+    # importing readline gives input() line editing and history; not on every platform
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401
 
 
 def greeting_table(examples: list[tuple[str, str]]) -> RichTable:

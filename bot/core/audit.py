@@ -51,17 +51,29 @@ class Change:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "unit_id": self.unit_id, "unit_name": self.unit_name,
-            "property": self.property_name, "before": self.before, "after": self.after,
-            "ok": self.ok, "error": self.error, "request_id": self.request_id,
+            "kind": self.kind,
+            "unit_id": self.unit_id,
+            "unit_name": self.unit_name,
+            "property": self.property_name,
+            "before": self.before,
+            "after": self.after,
+            "ok": self.ok,
+            "error": self.error,
+            "request_id": self.request_id,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Change:
         return cls(
-            kind=data["kind"], unit_id=data["unit_id"], unit_name=data["unit_name"],
-            property_name=data["property"], before=data["before"], after=data["after"],
-            ok=data["ok"], error=data.get("error"), request_id=data.get("request_id"),
+            kind=data["kind"],
+            unit_id=data["unit_id"],
+            unit_name=data["unit_name"],
+            property_name=data["property"],
+            before=data["before"],
+            after=data["after"],
+            ok=data["ok"],
+            error=data.get("error"),
+            request_id=data.get("request_id"),
         )
 
 
@@ -85,11 +97,21 @@ class AuditEntry:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "at": self.at, "platform": self.platform, "user": self.user,
-            "channel": self.channel, "text": self.text, "command": self.command, "parsed": self.parsed,
-            "targets": self.targets, "changes": [c.as_dict() for c in self.changes],
-            "outcome": self.outcome, "detail": self.detail, "request_ids": self.request_ids,
-            "undoes": self.undoes, "undone_by": self.undone_by,
+            "id": self.id,
+            "at": self.at,
+            "platform": self.platform,
+            "user": self.user,
+            "channel": self.channel,
+            "text": self.text,
+            "command": self.command,
+            "parsed": self.parsed,
+            "targets": self.targets,
+            "changes": [c.as_dict() for c in self.changes],
+            "outcome": self.outcome,
+            "detail": self.detail,
+            "request_ids": self.request_ids,
+            "undoes": self.undoes,
+            "undone_by": self.undone_by,
         }
 
 
@@ -102,9 +124,21 @@ class AuditLog:
                 self._conn.execute(statement)
 
     def record(
-        self, *, at: datetime, platform: str, user: str, channel: str | None, text: str,
-        command: str, parsed: str, targets: list[str], outcome: str, detail: str = "",
-        changes: list[Change] | None = None, delivery_id: str | None = None, undoes: int | None = None,
+        self,
+        *,
+        at: datetime,
+        platform: str,
+        user: str,
+        channel: str | None,
+        text: str,
+        command: str,
+        parsed: str,
+        targets: list[str],
+        outcome: str,
+        detail: str = "",
+        changes: list[Change] | None = None,
+        delivery_id: str | None = None,
+        undoes: int | None = None,
     ) -> int:
         changes = changes or []
         request_ids = sorted({c.request_id for c in changes if c.request_id})
@@ -114,17 +148,32 @@ class AuditLog:
                 " outcome, detail, request_ids, delivery_id, undoes) VALUES"
                 " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    at.isoformat(timespec="seconds"), platform, user, channel, text, command, parsed,
-                    json.dumps(targets), json.dumps([c.as_dict() for c in changes]), outcome, detail,
-                    json.dumps(request_ids), delivery_id, undoes,
+                    at.isoformat(timespec="seconds"),
+                    platform,
+                    user,
+                    channel,
+                    text,
+                    command,
+                    parsed,
+                    json.dumps(targets),
+                    json.dumps([c.as_dict() for c in changes]),
+                    outcome,
+                    detail,
+                    json.dumps(request_ids),
+                    delivery_id,
+                    undoes,
                 ),
             )
             if undoes is not None:
-                self._conn.execute("UPDATE audit SET undone_by = ? WHERE id = ?", (cursor.lastrowid, undoes))
+                self._conn.execute(
+                    "UPDATE audit SET undone_by = ? WHERE id = ?", (cursor.lastrowid, undoes)
+                )
         return int(cursor.lastrowid or 0)
 
     def seen_delivery(self, delivery_id: str) -> bool:
-        row = self._conn.execute("SELECT 1 FROM audit WHERE delivery_id = ?", (delivery_id,)).fetchone()
+        row = self._conn.execute(
+            "SELECT 1 FROM audit WHERE delivery_id = ?", (delivery_id,)
+        ).fetchone()
         return row is not None
 
     def last_undoable(self, user: str) -> AuditEntry | None:
@@ -149,11 +198,38 @@ class AuditLog:
         return [self._entry(row) for row in self._conn.execute(sql, args).fetchall()]
 
     def _entry(self, row: tuple[Any, ...]) -> AuditEntry:
-        (id_, at, platform, user, channel, text, command, parsed, targets, changes, outcome, detail,
-         request_ids, _delivery, undoes, undone_by) = row
+        (
+            id_,
+            at,
+            platform,
+            user,
+            channel,
+            text,
+            command,
+            parsed,
+            targets,
+            changes,
+            outcome,
+            detail,
+            request_ids,
+            _delivery,
+            undoes,
+            undone_by,
+        ) = row
         return AuditEntry(
-            id=id_, at=at, platform=platform, user=user, channel=channel, text=text, command=command,
-            parsed=parsed, targets=json.loads(targets),
-            changes=[Change.from_dict(c) for c in json.loads(changes)], outcome=outcome, detail=detail,
-            request_ids=json.loads(request_ids), undoes=undoes, undone_by=undone_by,
+            id=id_,
+            at=at,
+            platform=platform,
+            user=user,
+            channel=channel,
+            text=text,
+            command=command,
+            parsed=parsed,
+            targets=json.loads(targets),
+            changes=[Change.from_dict(c) for c in json.loads(changes)],
+            outcome=outcome,
+            detail=detail,
+            request_ids=json.loads(request_ids),
+            undoes=undoes,
+            undone_by=undone_by,
         )

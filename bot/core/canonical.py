@@ -53,7 +53,9 @@ def with_property(command: c.Command, property_name: str) -> str:
         case c.SetStation() | c.AskStation() | c.ClearAlerts() | c.RoomDevices():
             from dataclasses import replace
 
-            return command_text(replace(command, target=replace(command.target, property_name=property_name)))
+            return command_text(
+                replace(command, target=replace(command.target, property_name=property_name))
+            )
         case c.ListRoomTypes() | c.ListRooms() | c.OfflineDevices() | c.Uptime() | c.ShowDigest():
             from dataclasses import replace
 

@@ -22,7 +22,9 @@ class Message:
     channel: str | None
     platform: str  # "console" | "slack" | "teams"
     thread: str | None = None
-    request_id: str | None = None  # the platform's delivery id, so a retried delivery is applied once
+    request_id: str | None = (
+        None  # the platform's delivery id, so a retried delivery is applied once
+    )
 
 
 @dataclass
@@ -39,32 +41,69 @@ class Ctx:
         self.resolver = Resolver(self.s, self.msg.channel)
 
     def audit(
-        self, outcome: str, *, targets: list[str] | None = None, changes: list[Change] | None = None,
-        detail: str = "", undoes: int | None = None, command: str | None = None,
+        self,
+        outcome: str,
+        *,
+        targets: list[str] | None = None,
+        changes: list[Change] | None = None,
+        detail: str = "",
+        undoes: int | None = None,
+        command: str | None = None,
     ) -> int:
         return self.s.audit.record(
-            at=self.s.clock.now(), platform=self.msg.platform, user=self.msg.user,
-            channel=self.msg.channel, text=self.msg.text, command=command or self.command.name,
-            parsed=repr(self.command), targets=targets or [], outcome=outcome, detail=detail,
-            changes=changes, delivery_id=self.msg.request_id, undoes=undoes,
+            at=self.s.clock.now(),
+            platform=self.msg.platform,
+            user=self.msg.user,
+            channel=self.msg.channel,
+            text=self.msg.text,
+            command=command or self.command.name,
+            parsed=repr(self.command),
+            targets=targets or [],
+            outcome=outcome,
+            detail=detail,
+            changes=changes,
+            delivery_id=self.msg.request_id,
+            undoes=undoes,
         )
 
     def confirm(
-        self, summary: str, run: Callable[[], Awaitable[Reply]], *, danger: bool,
-        fields: list[tuple[str, str]] | None = None, notes: list[str] | None = None,
+        self,
+        summary: str,
+        run: Callable[[], Awaitable[Reply]],
+        *,
+        danger: bool,
+        fields: list[tuple[str, str]] | None = None,
+        notes: list[str] | None = None,
     ) -> Reply:
         """Park `run` until the requester (or an admin) says yes; the reply states exactly what will happen."""
         ttl = timedelta(minutes=self.s.config.bot.confirm_ttl_minutes)
         pending = self.s.pending.add(
-            user=self.msg.user, channel=self.msg.channel, summary=summary, run=run,
-            now=self.s.clock.now(), ttl=ttl, text=self.msg.text, command=self.command.name,
+            user=self.msg.user,
+            channel=self.msg.channel,
+            summary=summary,
+            run=run,
+            now=self.s.clock.now(),
+            ttl=ttl,
+            text=self.msg.text,
+            command=self.command.name,
         )
         minutes = self.s.config.bot.confirm_ttl_minutes
         return Reply(
-            headline=summary, kind=ReplyKind.CONFIRM, fields=fields or [], ref=pending.token,
-            notes=[*(notes or []), f"Reply `yes` to go ahead or `no` to cancel (expires in {minutes} minutes)."],
+            headline=summary,
+            kind=ReplyKind.CONFIRM,
+            fields=fields or [],
+            ref=pending.token,
+            notes=[
+                *(notes or []),
+                f"Reply `yes` to go ahead or `no` to cancel (expires in {minutes} minutes).",
+            ],
             actions=[
-                Action(kind=ActionKind.CONFIRM, label="Confirm", value=f"confirm {pending.token}", danger=danger),
+                Action(
+                    kind=ActionKind.CONFIRM,
+                    label="Confirm",
+                    value=f"confirm {pending.token}",
+                    danger=danger,
+                ),
                 Action(kind=ActionKind.CANCEL, label="Cancel", value=f"cancel {pending.token}"),
             ],
         )

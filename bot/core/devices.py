@@ -32,9 +32,15 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
             return await health.refresh()
         case c.OfflineDevices(property_name=name):
             scope = _scope(ctx, name, cmd)
-            return scope if isinstance(scope, Reply) else await health.offline(scope.id if scope else None)
+            return (
+                scope
+                if isinstance(scope, Reply)
+                else await health.offline(scope.id if scope else None)
+            )
         case c.RoomDevices(target=target):
-            resolved = await ctx.resolver.rooms(target, lambda t: command_text(replace(cmd, target=t)))
+            resolved = await ctx.resolver.rooms(
+                target, lambda t: command_text(replace(cmd, target=t))
+            )
             if isinstance(resolved, Reply):
                 return resolved
             return await health.room_devices([r.room_id for r in resolved.rooms])
@@ -45,13 +51,20 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
             return await health.flapping(hours)
         case c.Uptime(property_name=name, days=days):
             scope = _scope(ctx, name, cmd)
-            return scope if isinstance(scope, Reply) else await health.uptime(scope.id if scope else None, days)
+            return (
+                scope
+                if isinstance(scope, Reply)
+                else await health.uptime(scope.id if scope else None, days)
+            )
         case c.ShowDigest(property_name=name):
             scope = _scope(ctx, name, cmd)
             if isinstance(scope, Reply):
                 return scope
             if scope is None:
-                return Reply(headline="Which property's digest? Say \u201cdigest <property>\u201d.", kind=ReplyKind.QUESTION)
+                return Reply(
+                    headline="Which property's digest? Say \u201cdigest <property>\u201d.",
+                    kind=ReplyKind.QUESTION,
+                )
             return await health.digest(scope.id)
     return Reply(headline="I can't do that yet.", kind=ReplyKind.ERROR)
 
@@ -62,8 +75,13 @@ async def sync_index(ctx: Ctx, cmd: c.Sync) -> Reply:
     from bot.index.sync import full_sync
 
     try:
-        report = await full_sync(ctx.s.index, ctx.s.asp, ctx.s.organization_id,
-                                 concurrency=ctx.s.config.bot.sync_concurrency, property_meta=property_meta(ctx.s))
+        report = await full_sync(
+            ctx.s.index,
+            ctx.s.asp,
+            ctx.s.organization_id,
+            concurrency=ctx.s.config.bot.sync_concurrency,
+            property_meta=property_meta(ctx.s),
+        )
     except Exception as error:
         ctx.audit("failed", detail=describe_error(error))
         return Reply(headline=f"The sync failed: {describe_error(error)}", kind=ReplyKind.ERROR)

@@ -56,19 +56,41 @@ class Engine:
 
     async def _handle(self, msg: Message, progress: ProgressSink | None) -> Reply:
         if msg.request_id and self.s.audit.seen_delivery(msg.request_id):
-            return Reply(headline="Already done (this was a repeated delivery of the same request).")
+            return Reply(
+                headline="Already done (this was a repeated delivery of the same request)."
+            )
         role = self.s.access.role_of(msg.user)
         if role is None:
-            self.s.audit.record(at=self.s.clock.now(), platform=msg.platform, user=msg.user, channel=msg.channel,
-                                text=msg.text, command="-", parsed="-", targets=[], outcome="refused",
-                                detail="unknown user", delivery_id=msg.request_id)
-            return Reply(headline="Sorry, I don't know you yet, so I can't act on requests from you. "
-                         "Ask a manager to add you to the bot's roles.", kind=ReplyKind.REFUSAL)
+            self.s.audit.record(
+                at=self.s.clock.now(),
+                platform=msg.platform,
+                user=msg.user,
+                channel=msg.channel,
+                text=msg.text,
+                command="-",
+                parsed="-",
+                targets=[],
+                outcome="refused",
+                detail="unknown user",
+                delivery_id=msg.request_id,
+            )
+            return Reply(
+                headline="Sorry, I don't know you yet, so I can't act on requests from you. "
+                "Ask a manager to add you to the bot's roles.",
+                kind=ReplyKind.REFUSAL,
+            )
         result = parse(msg.text)
         if result.parsed is None:
             return self._not_understood(msg, result.cleaned, result.suggestions)
         assert result.rule is not None
-        ctx = Ctx(self.s, msg, role, result.parsed.command, preview=result.parsed.preview, progress=progress)
+        ctx = Ctx(
+            self.s,
+            msg,
+            role,
+            result.parsed.command,
+            preview=result.parsed.preview,
+            progress=progress,
+        )
         if not role.allows(result.rule.role):
             ctx.audit("refused", detail=f"needs role {result.rule.role.value}")
             return Reply(
@@ -145,25 +167,40 @@ class Engine:
             return pending
         self.s.pending.pop(pending.token)
         ctx.audit("cancelled", detail=pending.summary, command=pending.command)
-        return Reply(headline=f"Cancelled: {pending.summary.rstrip('?')}. Nothing was changed.", kind=ReplyKind.INFO)
+        return Reply(
+            headline=f"Cancelled: {pending.summary.rstrip('?')}. Nothing was changed.",
+            kind=ReplyKind.INFO,
+        )
 
     def _pending_for(self, ctx: Ctx, token: str | None) -> Reply | Pending:
         now = self.s.clock.now()
-        pending = self.s.pending.get(token) if token else self.s.pending.latest_for(ctx.msg.user, ctx.msg.channel)
+        pending = (
+            self.s.pending.get(token)
+            if token
+            else self.s.pending.latest_for(ctx.msg.user, ctx.msg.channel)
+        )
         if pending is None:
-            return Reply(headline="There is nothing waiting for a yes or no from you.",
-                         notes=["Confirmations expire after "
-                                f"{self.s.config.bot.confirm_ttl_minutes} minutes; send the request again."])
+            return Reply(
+                headline="There is nothing waiting for a yes or no from you.",
+                notes=[
+                    "Confirmations expire after "
+                    f"{self.s.config.bot.confirm_ttl_minutes} minutes; send the request again."
+                ],
+            )
         if pending.user != ctx.msg.user and not self.s.access.is_admin(ctx.msg.user):
             ctx.audit("refused", detail=f"confirmation {pending.token} belongs to {pending.user}")
-            return Reply(headline="This isn't yours: only the person who asked (or an admin) can answer it.",
-                         kind=ReplyKind.REFUSAL)
+            return Reply(
+                headline="This isn't yours: only the person who asked (or an admin) can answer it.",
+                kind=ReplyKind.REFUSAL,
+            )
         if pending.expires <= now:
             self.s.pending.pop(pending.token)
             ctx.audit("expired", detail=pending.summary, command=pending.command)
-            return Reply(headline="That request expired (after "
-                         f"{self.s.config.bot.confirm_ttl_minutes} minutes); nothing was changed. Send it again.",
-                         kind=ReplyKind.ERROR)
+            return Reply(
+                headline="That request expired (after "
+                f"{self.s.config.bot.confirm_ttl_minutes} minutes); nothing was changed. Send it again.",
+                kind=ReplyKind.ERROR,
+            )
         return pending
 
     async def _retry(self, ctx: Ctx) -> Reply:
@@ -177,5 +214,7 @@ class Engine:
 
         entries = self.s.audit.entries(limit=cmd.limit)
         rows = [[e.at, e.user, e.text[:60], e.outcome, str(len(e.changes))] for e in entries]
-        return Reply(headline=f"The last {len(rows)} entries of the audit log:",
-                     table=Table(columns=["When (UTC)", "Who", "Request", "Outcome", "Changes"], rows=rows))
+        return Reply(
+            headline=f"The last {len(rows)} entries of the audit log:",
+            table=Table(columns=["When (UTC)", "Who", "Request", "Outcome", "Changes"], rows=rows),
+        )

@@ -7,11 +7,27 @@ from bot.core.grammar import RULES, TOPICS
 from bot.core.replies import Reply, ReplyKind, Table
 
 _TOPIC_WORDS = {
-    "station": "stations", "music": "stations", "radio": "stations", "alarm": "alarms", "reminder": "alarms",
-    "timer": "alarms", "room": "rooms", "propert": "rooms", "hotel": "rooms", "add": "hierarchy",
-    "rename": "hierarchy", "delete": "hierarchy", "admin": "hierarchy", "device": "devices",
-    "offline": "devices", "health": "devices", "digest": "devices", "undo": "general", "confirm": "general",
-    "preview": "general", "dry": "general",
+    "station": "stations",
+    "music": "stations",
+    "radio": "stations",
+    "alarm": "alarms",
+    "reminder": "alarms",
+    "timer": "alarms",
+    "room": "rooms",
+    "propert": "rooms",
+    "hotel": "rooms",
+    "add": "hierarchy",
+    "rename": "hierarchy",
+    "delete": "hierarchy",
+    "admin": "hierarchy",
+    "device": "devices",
+    "offline": "devices",
+    "health": "devices",
+    "digest": "devices",
+    "undo": "general",
+    "confirm": "general",
+    "preview": "general",
+    "dry": "general",
 }
 
 
@@ -32,13 +48,18 @@ def help_reply(topic_text: str | None, role: Role) -> Reply:
             first.setdefault(rule.topic, rule.examples[0])
         # A topic whose rules are not plugged in yet is left out rather than breaking the overview.
         rows = [[name, title, first[name]] for name, title in TOPICS.items() if name in first]
-        notes = ["Type `help <topic>` for every phrasing, e.g. `help stations`.",
-                 "Add `preview` in front (or `dry run` at the end) to see what a change would do without doing it.",
-                 f"Your role: {role.value.replace('_', ' ')}."]
+        notes = [
+            "Type `help <topic>` for every phrasing, e.g. `help stations`.",
+            "Add `preview` in front (or `dry run` at the end) to see what a change would do without doing it.",
+            f"Your role: {role.value.replace('_', ' ')}.",
+        ]
         if topic_text:
             notes.insert(0, f"I have no help topic \u201c{topic_text}\u201d.")
-        return Reply(headline="I manage the rooms' Alexa settings. Topics:",
-                     table=Table(columns=["Topic", "What", "Example"], rows=rows), notes=notes)
+        return Reply(
+            headline="I manage the rooms' Alexa settings. Topics:",
+            table=Table(columns=["Topic", "What", "Example"], rows=rows),
+            notes=notes,
+        )
     rows = []
     for rule in RULES:
         if rule.topic != topic:
@@ -47,9 +68,17 @@ def help_reply(topic_text: str | None, role: Role) -> Reply:
         rows.append([rule.summary + who, " \u00b7 ".join(rule.examples)])
     notes = []
     if topic == "stations":
-        notes.append("Room lists: `201, 203 and 205`; ranges: `rooms 101-110`; `room type Deluxe King`; "
-                     "`all rooms at <property>`. Add `at <property>` when a room number exists in several hotels.")
+        notes.append(
+            "Room lists: `201, 203 and 205`; ranges: `rooms 101-110`; `room type Deluxe King`; "
+            "`all rooms at <property>`. Add `at <property>` when a room number exists in several hotels."
+        )
     if topic == "general":
-        notes.append("Changes to more than 10 rooms, deletes, and clearing alarms in several rooms ask for a yes first.")
-    return Reply(headline=f"Help: {TOPICS[topic]}", kind=ReplyKind.INFO,
-                 table=Table(columns=["What", "Say"], rows=rows), notes=notes)
+        notes.append(
+            "Changes to more than 10 rooms, deletes, and clearing alarms in several rooms ask for a yes first."
+        )
+    return Reply(
+        headline=f"Help: {TOPICS[topic]}",
+        kind=ReplyKind.INFO,
+        table=Table(columns=["What", "Say"], rows=rows),
+        notes=notes,
+    )

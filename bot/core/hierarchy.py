@@ -21,8 +21,10 @@ def list_properties(ctx: Ctx) -> Reply:
     for p in props:
         counts = ctx.s.index.counts(p.id)
         rows.append([p.name, p.country, p.timezone, str(counts.room_types), str(counts.rooms)])
-    return Reply(headline=f"{len(props)} properties:",
-                 table=Table(columns=["Property", "Country", "Timezone", "Room types", "Rooms"], rows=rows))
+    return Reply(
+        headline=f"{len(props)} properties:",
+        table=Table(columns=["Property", "Country", "Timezone", "Room types", "Rooms"], rows=rows),
+    )
 
 
 def _scope_or_reply(ctx: Ctx, name: str | None, again: str) -> PropertyRef | Reply | None:
@@ -34,11 +36,16 @@ def list_room_types(ctx: Ctx, command: c.ListRoomTypes) -> Reply:
     if isinstance(scope, Reply):
         return scope
     props = [scope] if scope else ctx.s.index.properties()
-    rows = [[t.name, p.name, str(len(ctx.s.index.rooms_of_room_type(t.id)))]
-            for p in props for t in ctx.s.index.room_types(p.id)]
+    rows = [
+        [t.name, p.name, str(len(ctx.s.index.rooms_of_room_type(t.id)))]
+        for p in props
+        for t in ctx.s.index.room_types(p.id)
+    ]
     where = f" at {scope.name}" if scope else ""
-    return Reply(headline=f"{len(rows)} room types{where}:",
-                 table=Table(columns=["Room type", "Property", "Rooms"], rows=rows))
+    return Reply(
+        headline=f"{len(rows)} room types{where}:",
+        table=Table(columns=["Room type", "Property", "Rooms"], rows=rows),
+    )
 
 
 def list_rooms(ctx: Ctx, command: c.ListRooms) -> Reply:
@@ -48,35 +55,56 @@ def list_rooms(ctx: Ctx, command: c.ListRooms) -> Reply:
     if command.room_type:
         types = ctx.s.index.find_room_types(command.room_type, scope.id if scope else None)
         if len(types) != 1:
-            return Reply(headline=f"I can't tell which room type \u201c{command.room_type}\u201d you mean"
-                         + (f" ({len(types)} match)." if types else "."), kind=ReplyKind.ERROR,
-                         notes=["Type `room types` to see them, and add \u201cat <property>\u201d."])
+            return Reply(
+                headline=f"I can't tell which room type \u201c{command.room_type}\u201d you mean"
+                + (f" ({len(types)} match)." if types else "."),
+                kind=ReplyKind.ERROR,
+                notes=["Type `room types` to see them, and add \u201cat <property>\u201d."],
+            )
         rooms = ctx.s.index.rooms_of_room_type(types[0].id)
         label = f"{types[0].name} at {types[0].property_name}"
     elif scope:
         rooms = ctx.s.index.rooms_of_property(scope.id)
         label = scope.name
     else:
-        return Reply(headline="Which property? Say \u201crooms at <property>\u201d.", kind=ReplyKind.QUESTION,
-                     actions=[Action(kind=ActionKind.CHOICE, label=p.name, value=f"rooms at {p.name}")
-                              for p in ctx.s.index.properties()[:6]])
+        return Reply(
+            headline="Which property? Say \u201crooms at <property>\u201d.",
+            kind=ReplyKind.QUESTION,
+            actions=[
+                Action(kind=ActionKind.CHOICE, label=p.name, value=f"rooms at {p.name}")
+                for p in ctx.s.index.properties()[:6]
+            ],
+        )
     by_type: dict[str, list[str]] = {}
     for r in rooms:
         by_type.setdefault(r.room_type_name, []).append(r.room_name)
     rows = [[t, str(len(names)), ", ".join(names)] for t, names in sorted(by_type.items())]
-    return Reply(headline=f"{len(rooms)} rooms at {label}:",
-                 table=Table(columns=["Room type", "Rooms", "Names"], rows=rows))
+    return Reply(
+        headline=f"{len(rooms)} rooms at {label}:",
+        table=Table(columns=["Room type", "Rooms", "Names"], rows=rows),
+    )
 
 
 def find_room(ctx: Ctx, command: c.FindRoom) -> Reply:
     hits = ctx.s.index.find_rooms(command.room)
     if not hits:
         close = ctx.s.index.suggest_rooms(command.room, limit=5)
-        return Reply(headline=f"No room called {command.room} in any property.", kind=ReplyKind.ERROR,
-                     notes=[f"Close names: {', '.join(f'{r.room_name} ({r.property_name})' for r in close)}."] if close else [])
-    return Reply(headline=f"Room {command.room} is in {len(hits)} propert{'y' if len(hits) == 1 else 'ies'}:",
-                 table=Table(columns=["Room", "Room type", "Property"],
-                             rows=[[r.room_name, r.room_type_name, r.property_name] for r in hits]))
+        return Reply(
+            headline=f"No room called {command.room} in any property.",
+            kind=ReplyKind.ERROR,
+            notes=[
+                f"Close names: {', '.join(f'{r.room_name} ({r.property_name})' for r in close)}."
+            ]
+            if close
+            else [],
+        )
+    return Reply(
+        headline=f"Room {command.room} is in {len(hits)} propert{'y' if len(hits) == 1 else 'ies'}:",
+        table=Table(
+            columns=["Room", "Room type", "Property"],
+            rows=[[r.room_name, r.room_type_name, r.property_name] for r in hits],
+        ),
+    )
 
 
 # --- changes (admin) -------------------------------------------------------------------------------
@@ -87,9 +115,14 @@ def _property_for_change(ctx: Ctx, name: str | None, again: str) -> PropertyRef 
     if isinstance(scope, Reply):
         return scope
     if scope is None:
-        return Reply(headline="Which property? Add \u201cat <property>\u201d to the request.", kind=ReplyKind.QUESTION,
-                     actions=[Action(kind=ActionKind.CHOICE, label=p.name, value=f"{again} at {p.name}")
-                              for p in ctx.s.index.properties()[:6]])
+        return Reply(
+            headline="Which property? Add \u201cat <property>\u201d to the request.",
+            kind=ReplyKind.QUESTION,
+            actions=[
+                Action(kind=ActionKind.CHOICE, label=p.name, value=f"{again} at {p.name}")
+                for p in ctx.s.index.properties()[:6]
+            ],
+        )
     return scope
 
 
@@ -103,17 +136,31 @@ async def add_unit(ctx: Ctx, command: c.AddUnit) -> Reply:
     try:
         if command.level == Level.PROPERTY:
             if ctx.preview:
-                return Reply(headline=f"Preview: would create property {command.unit_name}. Nothing was changed.")
-            new_id = await s.asp.create_property(command.unit_name, s.organization_id, deadline=s.deadline)
+                return Reply(
+                    headline=f"Preview: would create property {command.unit_name}. Nothing was changed."
+                )
+            new_id = await s.asp.create_property(
+                command.unit_name, s.organization_id, deadline=s.deadline
+            )
             country, tz = property_meta(s)(new_id, command.unit_name)
-            s.index.upsert_property(new_id, command.unit_name, organization_id=s.organization_id, country=country, timezone=tz)
+            s.index.upsert_property(
+                new_id,
+                command.unit_name,
+                organization_id=s.organization_id,
+                country=country,
+                timezone=tz,
+            )
             where = command.unit_name
         elif command.level == Level.ROOM_TYPE:
-            prop = _property_for_change(ctx, command.property_name, f"add room type {command.unit_name}")
+            prop = _property_for_change(
+                ctx, command.property_name, f"add room type {command.unit_name}"
+            )
             if isinstance(prop, Reply):
                 return prop
             if ctx.preview:
-                return Reply(headline=f"Preview: would add room type {command.unit_name} at {prop.name}. Nothing was changed.")
+                return Reply(
+                    headline=f"Preview: would add room type {command.unit_name} at {prop.name}. Nothing was changed."
+                )
             new_id = await s.asp.create_room_type(command.unit_name, prop.id, deadline=s.deadline)
             s.index.upsert_room_type(new_id, command.unit_name, prop.id)
             where = prop.name
@@ -122,35 +169,64 @@ async def add_unit(ctx: Ctx, command: c.AddUnit) -> Reply:
             if isinstance(room_type, Reply):
                 return room_type
             if ctx.preview:
-                return Reply(headline=f"Preview: would add room {command.unit_name} to {room_type.name} at "
-                             f"{room_type.property_name}. Nothing was changed.")
+                return Reply(
+                    headline=f"Preview: would add room {command.unit_name} to {room_type.name} at "
+                    f"{room_type.property_name}. Nothing was changed."
+                )
             new_id = await s.asp.create_room(command.unit_name, room_type.id, deadline=s.deadline)
             s.index.upsert_room(new_id, command.unit_name, room_type.id, room_type.property_id)
             where = f"{room_type.name} at {room_type.property_name}"
     except Exception as error:
         return _failed(ctx, f"add {command.level.value} {command.unit_name}", error)
-    change = Change("create", new_id, command.unit_name, where, None, {"level": command.level.value, "name": command.unit_name})
+    change = Change(
+        "create",
+        new_id,
+        command.unit_name,
+        where,
+        None,
+        {"level": command.level.value, "name": command.unit_name},
+    )
     ctx.audit("ok", targets=[new_id], changes=[change])
-    return Reply(headline=f"Done: added {command.level.value} {command.unit_name} ({where}).", kind=ReplyKind.SUCCESS,
-                 public=True, actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")])
+    return Reply(
+        headline=f"Done: added {command.level.value} {command.unit_name} ({where}).",
+        kind=ReplyKind.SUCCESS,
+        public=True,
+        actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
+    )
 
 
 def _room_type_for_add(ctx: Ctx, command: c.AddUnit) -> RoomTypeRef | Reply:
-    prop = ctx.resolver.scope(command.property_name, lambda n: f"add room {command.unit_name} to {command.parent} at {n}")
+    prop = ctx.resolver.scope(
+        command.property_name, lambda n: f"add room {command.unit_name} to {command.parent} at {n}"
+    )
     if isinstance(prop, Reply):
         return prop
     types = ctx.s.index.find_room_types(command.parent or "", prop.id if prop else None)
     if len(types) == 1:
         return types[0]
     if types:
-        return Reply(headline=f"Room type {command.parent} exists in several properties. Which one?", kind=ReplyKind.QUESTION,
-                     actions=[Action(kind=ActionKind.CHOICE, label=t.property_name,
-                                     value=f"add room {command.unit_name} to {t.name} at {t.property_name}") for t in types])
-    return Reply(headline=f"I can't find room type \u201c{command.parent}\u201d. Nothing was changed.", kind=ReplyKind.ERROR,
-                 notes=["Type `room types` to see them."])
+        return Reply(
+            headline=f"Room type {command.parent} exists in several properties. Which one?",
+            kind=ReplyKind.QUESTION,
+            actions=[
+                Action(
+                    kind=ActionKind.CHOICE,
+                    label=t.property_name,
+                    value=f"add room {command.unit_name} to {t.name} at {t.property_name}",
+                )
+                for t in types
+            ],
+        )
+    return Reply(
+        headline=f"I can't find room type \u201c{command.parent}\u201d. Nothing was changed.",
+        kind=ReplyKind.ERROR,
+        notes=["Type `room types` to see them."],
+    )
 
 
-def _find_unit(ctx: Ctx, level: Level, name: str, property_name: str | None, again: str) -> PropertyRef | RoomTypeRef | RoomRef | Reply:
+def _find_unit(
+    ctx: Ctx, level: Level, name: str, property_name: str | None, again: str
+) -> PropertyRef | RoomTypeRef | RoomRef | Reply:
     if level == Level.PROPERTY:
         return ctx.resolver.property(name, lambda n: f"{again.format(name=n)}")
     scope = _scope_or_reply(ctx, property_name, again.format(name=name))
@@ -158,16 +234,26 @@ def _find_unit(ctx: Ctx, level: Level, name: str, property_name: str | None, aga
         return scope
     pid = scope.id if scope else None
     found: list[RoomTypeRef] | list[RoomRef] = (
-        ctx.s.index.find_room_types(name, pid) if level == Level.ROOM_TYPE else ctx.s.index.find_rooms(name, pid))
+        ctx.s.index.find_room_types(name, pid)
+        if level == Level.ROOM_TYPE
+        else ctx.s.index.find_rooms(name, pid)
+    )
     if len(found) == 1:
         return found[0]
     if found:
         props = sorted({f.property_name for f in found})
-        return Reply(headline=f"{level.value.capitalize()} {name} exists in {len(props)} properties. Which one? Nothing was changed.",
-                     kind=ReplyKind.QUESTION,
-                     actions=[Action(kind=ActionKind.CHOICE, label=p, value=f"{again.format(name=name)} at {p}") for p in props])
-    return Reply(headline=f"I can't find {level.value} {name}{f' at {scope.name}' if scope else ''}. Nothing was changed.",
-                 kind=ReplyKind.ERROR)
+        return Reply(
+            headline=f"{level.value.capitalize()} {name} exists in {len(props)} properties. Which one? Nothing was changed.",
+            kind=ReplyKind.QUESTION,
+            actions=[
+                Action(kind=ActionKind.CHOICE, label=p, value=f"{again.format(name=name)} at {p}")
+                for p in props
+            ],
+        )
+    return Reply(
+        headline=f"I can't find {level.value} {name}{f' at {scope.name}' if scope else ''}. Nothing was changed.",
+        kind=ReplyKind.ERROR,
+    )
 
 
 def _ids(unit: PropertyRef | RoomTypeRef | RoomRef) -> tuple[str, str, str]:
@@ -179,22 +265,39 @@ def _ids(unit: PropertyRef | RoomTypeRef | RoomRef) -> tuple[str, str, str]:
 
 
 async def rename_unit(ctx: Ctx, command: c.RenameUnit) -> Reply:
-    unit = _find_unit(ctx, command.level, command.old, command.property_name,
-                      f"rename {command.level.value} {{name}} to {command.new}")
+    unit = _find_unit(
+        ctx,
+        command.level,
+        command.old,
+        command.property_name,
+        f"rename {command.level.value} {{name}} to {command.new}",
+    )
     if isinstance(unit, Reply):
         return unit
     unit_id, old_name, prop_name = _ids(unit)
     if ctx.preview:
-        return Reply(headline=f"Preview: would rename {command.level.value} {old_name} ({prop_name}) to {command.new}. Nothing was changed.")
-    change = Change("rename", unit_id, old_name, prop_name, {"level": command.level.value, "name": old_name},
-                    {"level": command.level.value, "name": command.new})
+        return Reply(
+            headline=f"Preview: would rename {command.level.value} {old_name} ({prop_name}) to {command.new}. Nothing was changed."
+        )
+    change = Change(
+        "rename",
+        unit_id,
+        old_name,
+        prop_name,
+        {"level": command.level.value, "name": old_name},
+        {"level": command.level.value, "name": command.new},
+    )
     try:
         await rename(ctx, command.level, unit_id, command.new)
     except Exception as error:
         return _failed(ctx, f"rename {command.level.value} {old_name}", error)
     ctx.audit("ok", targets=[unit_id], changes=[change])
-    return Reply(headline=f"Done: renamed {command.level.value} {old_name} to {command.new} ({prop_name}).",
-                 kind=ReplyKind.SUCCESS, public=True, actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")])
+    return Reply(
+        headline=f"Done: renamed {command.level.value} {old_name} to {command.new} ({prop_name}).",
+        kind=ReplyKind.SUCCESS,
+        public=True,
+        actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
+    )
 
 
 async def rename(ctx: Ctx, level: Level, unit_id: str, name: str) -> None:
@@ -211,23 +314,37 @@ async def rename(ctx: Ctx, level: Level, unit_id: str, name: str) -> None:
 
 
 async def delete_unit(ctx: Ctx, command: c.DeleteUnit) -> Reply:
-    unit = _find_unit(ctx, command.level, command.unit_name, command.property_name, f"delete {command.level.value} {{name}}")
+    unit = _find_unit(
+        ctx,
+        command.level,
+        command.unit_name,
+        command.property_name,
+        f"delete {command.level.value} {{name}}",
+    )
     if isinstance(unit, Reply):
         return unit
     unit_id, name, prop_name = _ids(unit)
-    label = f"{command.level.value} {name}" + (f" at {prop_name}" if command.level != Level.PROPERTY else "")
+    label = f"{command.level.value} {name}" + (
+        f" at {prop_name}" if command.level != Level.PROPERTY else ""
+    )
     if ctx.preview:
         return Reply(headline=f"Preview: would delete {label}. Nothing was changed.")
 
     async def run() -> Reply:
-        change = Change("delete", unit_id, name, prop_name, {"level": command.level.value, "name": name}, None)
+        change = Change(
+            "delete", unit_id, name, prop_name, {"level": command.level.value, "name": name}, None
+        )
         try:
             await delete(ctx, command.level, unit_id)
         except Exception as error:
             return _failed(ctx, f"delete {label}", error)
         ctx.audit("ok", targets=[unit_id], changes=[change], command="DeleteUnit")
-        return Reply(headline=f"Done: deleted {label}.", kind=ReplyKind.SUCCESS, public=True,
-                     notes=["A delete cannot be undone; add it again if needed."])
+        return Reply(
+            headline=f"Done: deleted {label}.",
+            kind=ReplyKind.SUCCESS,
+            public=True,
+            notes=["A delete cannot be undone; add it again if needed."],
+        )
 
     notes = []
     if command.level == Level.PROPERTY:

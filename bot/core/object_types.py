@@ -46,8 +46,11 @@ def _count(value: Any) -> str:
 
 def _failed(what: str, error: BaseException, name: str | None = None) -> Reply:
     if isinstance(error, NotFound) and name:
-        return Reply(headline=f"There is no object type called \u201c{name}\u201d in this domain. {NOTHING}",
-                     kind=ReplyKind.ERROR, notes=["`object types` lists them."])
+        return Reply(
+            headline=f"There is no object type called \u201c{name}\u201d in this domain. {NOTHING}",
+            kind=ReplyKind.ERROR,
+            notes=["`object types` lists them."],
+        )
     return Reply(headline=f"Couldn't {what}: {describe_error(error)}", kind=ReplyKind.ERROR)
 
 
@@ -70,13 +73,23 @@ class ListObjectTypes(Command):
         if not items:
             return Reply(headline=f"The domain {client.domain} has no object types.")
         threshold = ctx.s.config.bot.capacity_threshold
-        rows = [[t.object_type_name, _count(t.max_profile_object_count),
-                 _count(t.max_available_profile_object_count),
-                 _share(t.max_profile_object_count, t.max_available_profile_object_count)
-                 + (" \u26a0" if (t.share_used or 0) >= threshold else "")] for t in items]
-        return Reply(headline=f"{len(items)} object types in {client.domain}:",
-                     table=Table(columns=["Object type", "Assigned max", "Available", "Share used"], rows=rows),
-                     notes=[f"\u26a0 marks {threshold:.0%} or more of what is available."])
+        rows = [
+            [
+                t.object_type_name,
+                _count(t.max_profile_object_count),
+                _count(t.max_available_profile_object_count),
+                _share(t.max_profile_object_count, t.max_available_profile_object_count)
+                + (" \u26a0" if (t.share_used or 0) >= threshold else ""),
+            ]
+            for t in items
+        ]
+        return Reply(
+            headline=f"{len(items)} object types in {client.domain}:",
+            table=Table(
+                columns=["Object type", "Assigned max", "Available", "Share used"], rows=rows
+            ),
+            notes=[f"\u26a0 marks {threshold:.0%} or more of what is available."],
+        )
 
 
 @dataclass(frozen=True)
@@ -88,36 +101,63 @@ class ShowObjectType(Command):
         if client is None:
             return _no_client()
         try:
-            item: dict[str, Any] = await client.get_object_type(self.object_type, deadline=ctx.s.deadline)
+            item: dict[str, Any] = await client.get_object_type(
+                self.object_type, deadline=ctx.s.deadline
+            )
         except ApiError as error:
             return _failed(f"read the object type {self.object_type}", error, self.object_type)
-        assigned, available = item.get("MaxProfileObjectCount"), item.get("MaxAvailableProfileObjectCount")
+        assigned, available = (
+            item.get("MaxProfileObjectCount"),
+            item.get("MaxAvailableProfileObjectCount"),
+        )
         fields = [
             ("Description", str(item.get("Description") or "")),
             ("Template", str(item.get("TemplateId") or "none (own fields and keys)")),
             ("Assigned max", _count(assigned)),
             ("Available", _count(available)),
             ("Share used", _share(assigned, available)),
-            ("Expires after", f"{item['ExpirationDays']} days" if item.get("ExpirationDays") else "not set"),
+            (
+                "Expires after",
+                f"{item['ExpirationDays']} days" if item.get("ExpirationDays") else "not set",
+            ),
             ("Encryption key", str(item.get("EncryptionKey") or "AWS owned")),
         ]
         if not item.get("TemplateId"):
             fields.append(("Creates profiles", "yes" if item.get("AllowProfileCreation") else "no"))
             if item.get("SourceLastUpdatedTimestampFormat"):
-                fields.append(("Source timestamp format", str(item["SourceLastUpdatedTimestampFormat"])))
-        fields += [("Created", _when(item.get("CreatedAt"))), ("Last updated", _when(item.get("LastUpdatedAt")))]
+                fields.append(
+                    ("Source timestamp format", str(item["SourceLastUpdatedTimestampFormat"]))
+                )
+        fields += [
+            ("Created", _when(item.get("CreatedAt"))),
+            ("Last updated", _when(item.get("LastUpdatedAt"))),
+        ]
         if item.get("Tags"):
             fields.append(("Tags", ", ".join(f"{k}={v}" for k, v in sorted(item["Tags"].items()))))
         table = None
         if item.get("Fields"):
-            rows = [[name, str(spec.get("Source", "")), str(spec.get("Target", "")), str(spec.get("ContentType", ""))]
-                    for name, spec in sorted(item["Fields"].items())]
+            rows = [
+                [
+                    name,
+                    str(spec.get("Source", "")),
+                    str(spec.get("Target", "")),
+                    str(spec.get("ContentType", "")),
+                ]
+                for name, spec in sorted(item["Fields"].items())
+            ]
             table = Table(columns=["Field", "Source", "Target", "Type"], rows=rows)
-        notes = [f"Key {name}: {', '.join(k for key in keys for k in key.get('StandardIdentifiers', []))} on "
-                 f"{', '.join(f for key in keys for f in key.get('FieldNames', []))}"
-                 for name, keys in sorted((item.get("Keys") or {}).items())]
-        return Reply(headline=f"Object type {item.get('ObjectTypeName', self.object_type)}:", fields=fields,
-                     table=table, notes=notes)
+        notes = [
+            f"Key {name}: "
+            f"{', '.join(k for key in keys for k in key.get('StandardIdentifiers', []))} on "
+            f"{', '.join(f for key in keys for f in key.get('FieldNames', []))}"
+            for name, keys in sorted((item.get("Keys") or {}).items())
+        ]
+        return Reply(
+            headline=f"Object type {item.get('ObjectTypeName', self.object_type)}:",
+            fields=fields,
+            table=table,
+            notes=notes,
+        )
 
 
 @dataclass(frozen=True)
@@ -134,51 +174,92 @@ class SetObjectTypeMax(Command):
         if client is None:
             return _no_client()
         try:
-            item: dict[str, Any] = await client.get_object_type(self.object_type, deadline=ctx.s.deadline)
+            item: dict[str, Any] = await client.get_object_type(
+                self.object_type, deadline=ctx.s.deadline
+            )
         except ApiError as error:
             return _failed(f"read the object type {self.object_type}", error, self.object_type)
         name = str(item.get("ObjectTypeName") or self.object_type)
-        old, available = item.get("MaxProfileObjectCount"), item.get("MaxAvailableProfileObjectCount")
+        old, available = (
+            item.get("MaxProfileObjectCount"),
+            item.get("MaxAvailableProfileObjectCount"),
+        )
         high = available if isinstance(available, int) else None
         if self.maximum < 1 or (high is not None and self.maximum > high):
             allowed = f"1–{high:,}" if high is not None else "at least 1"
-            return Reply(headline=f"The maximum of {name} must be {allowed} (what the domain has available), "
-                         f"not {self.maximum:,}. {NOTHING}", kind=ReplyKind.ERROR)
+            return Reply(
+                headline=f"The maximum of {name} must be {allowed} (what the domain has available),"
+                f" "
+                f"not {self.maximum:,}. {NOTHING}",
+                kind=ReplyKind.ERROR,
+            )
         if old == self.maximum:
-            return Reply(headline=f"{name} already has a maximum of {self.maximum:,}; nothing to change.")
-        fields = [("Maximum", f"{_count(old)} \u2192 {self.maximum:,}"),
-                  ("Available", _count(available)),
-                  ("Share used", f"{_share(old, high)} \u2192 {_share(self.maximum, high)}")]
+            return Reply(
+                headline=f"{name} already has a maximum of {self.maximum:,}; nothing to change."
+            )
+        fields = [
+            ("Maximum", f"{_count(old)} \u2192 {self.maximum:,}"),
+            ("Available", _count(available)),
+            ("Share used", f"{_share(old, high)} \u2192 {_share(self.maximum, high)}"),
+        ]
         if ctx.preview:
-            return Reply(headline=f"Preview: the maximum of {name} would change. {NOTHING}", fields=fields)
+            return Reply(
+                headline=f"Preview: the maximum of {name} would change. {NOTHING}", fields=fields
+            )
 
         async def run() -> Reply:
             return await _apply(ctx, name, self.maximum, fields)
 
         notes = ["Every other setting of the object type is sent back unchanged."]
         if item.get("TemplateId"):
-            notes.append(f"It comes from the template {item['TemplateId']}, so the template's own fields are "
-                         "not sent.")
-        return ctx.confirm(f"Change the maximum of object type {name} from {_count(old)} to {self.maximum:,}?",
-                           run, danger=False, fields=fields, notes=notes)
+            notes.append(
+                f"It comes from the template {item['TemplateId']}, so the template's own fields"
+                " are "
+                "not sent."
+            )
+        return ctx.confirm(
+            f"Change the maximum of object type {name} from {_count(old)} to {self.maximum:,}?",
+            run,
+            danger=False,
+            fields=fields,
+            notes=notes,
+        )
 
 
 async def _apply(ctx: Ctx, name: str, value: int, fields: list[tuple[str, str]]) -> Reply:
     client = _client(ctx)
     try:
-        before, after = await client.set_max_profile_object_count(name, value, deadline=ctx.s.deadline)
+        before, after = await client.set_max_profile_object_count(
+            name, value, deadline=ctx.s.deadline
+        )
     except InvalidInput as error:
-        return Reply(headline=f"{error.message[0].upper()}{error.message[1:]}. {NOTHING}", kind=ReplyKind.ERROR)
+        return Reply(
+            headline=f"{error.message[0].upper()}{error.message[1:]}. {NOTHING}",
+            kind=ReplyKind.ERROR,
+        )
     except ApiError as error:
-        ctx.audit("failed", targets=[name], detail=describe_error(error), command="SetObjectTypeMax")
+        ctx.audit(
+            "failed", targets=[name], detail=describe_error(error), command="SetObjectTypeMax"
+        )
         return _failed(f"change the maximum of {name}", error, name)
     old = before.get("MaxProfileObjectCount")
-    change = Change("object_type_max", name, name, client.domain, old, after.get("MaxProfileObjectCount", value),
-                    request_id=client.last_request_id)
+    change = Change(
+        "object_type_max",
+        name,
+        name,
+        client.domain,
+        old,
+        after.get("MaxProfileObjectCount", value),
+        request_id=client.last_request_id,
+    )
     ctx.audit("ok", targets=[name], changes=[change], command="SetObjectTypeMax")
-    return Reply(headline=f"Done: the maximum of object type {name} is now {value:,} (was {_count(old)}).",
-                 kind=ReplyKind.SUCCESS, public=True, fields=fields,
-                 actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")])
+    return Reply(
+        headline=f"Done: the maximum of object type {name} is now {value:,} (was {_count(old)}).",
+        kind=ReplyKind.SUCCESS,
+        public=True,
+        fields=fields,
+        actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
+    )
 
 
 async def undo_object_type_max(ctx: Ctx, entry: AuditEntry) -> Reply:
@@ -187,18 +268,30 @@ async def undo_object_type_max(ctx: Ctx, entry: AuditEntry) -> Reply:
         return _no_client()
     ch = entry.changes[0]
     if not isinstance(ch.before, int):
-        return Reply(headline=f"{ch.unit_name} had no maximum before, so there is nothing to put back.",
-                     kind=ReplyKind.REFUSAL)
+        return Reply(
+            headline=f"{ch.unit_name} had no maximum before, so there is nothing to put back.",
+            kind=ReplyKind.REFUSAL,
+        )
     try:
         await client.set_max_profile_object_count(ch.unit_id, ch.before, deadline=ctx.s.deadline)
     except ApiError as error:
         ctx.audit("failed", targets=[ch.unit_id], detail=describe_error(error), command="Undo")
         return _failed(f"undo \u201c{entry.text}\u201d", error, ch.unit_id)
-    back = Change("object_type_max", ch.unit_id, ch.unit_name, ch.property_name, ch.after, ch.before,
-                  request_id=client.last_request_id)
+    back = Change(
+        "object_type_max",
+        ch.unit_id,
+        ch.unit_name,
+        ch.property_name,
+        ch.after,
+        ch.before,
+        request_id=client.last_request_id,
+    )
     ctx.audit("ok", targets=[ch.unit_id], changes=[back], undoes=entry.id, command="Undo")
-    return Reply(headline=f"Undone: the maximum of object type {ch.unit_name} is back to {ch.before:,}.",
-                 kind=ReplyKind.SUCCESS, public=True)
+    return Reply(
+        headline=f"Undone: the maximum of object type {ch.unit_name} is back to {ch.before:,}.",
+        kind=ReplyKind.SUCCESS,
+        public=True,
+    )
 
 
 async def capacity_notes(client: Any, threshold: float = 0.8) -> list[str]:
@@ -216,7 +309,8 @@ async def capacity_notes(client: Any, threshold: float = 0.8) -> list[str]:
         if share is not None and share >= threshold:
             notes.append(
                 f"Object type {item.object_type_name}: {item.max_profile_object_count:,} of "
-                f"{item.max_available_profile_object_count:,} profile objects assigned ({share:.0%}); "
+                f"{item.max_available_profile_object_count:,} profile objects assigned"
+                f" ({share:.0%}); "
                 f"raise the domain's capacity or lower the maximum with `set object type "
                 f"{item.object_type_name} max <n>`."
             )

@@ -30,8 +30,16 @@ class PendingStore:
         self._by_token: dict[str, Pending] = {}
 
     def add(
-        self, *, user: str, channel: str | None, summary: str, run: Callable[[], Awaitable[Reply]],
-        now: datetime, ttl: timedelta, text: str, command: str,
+        self,
+        *,
+        user: str,
+        channel: str | None,
+        summary: str,
+        run: Callable[[], Awaitable[Reply]],
+        now: datetime,
+        ttl: timedelta,
+        text: str,
+        command: str,
     ) -> Pending:
         # A new question from the same person in the same place replaces their older one.
         for old in [p for p in self._by_token.values() if p.user == user and p.channel == channel]:

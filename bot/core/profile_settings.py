@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from bot.clients.a4b import REMINDER_TYPES, WAKE_WORDS
+from bot.clients.a4b import WAKE_WORDS
 from bot.clients.errors import InvalidInput
 
 MEETING = "MeetingRoomConfiguration"
@@ -32,10 +32,22 @@ _REMINDER_WORDS = {
     "variable time left": "ANNOUNCEMENT_VARIABLE_TIME_LEFT",
     "announcement variable time left": "ANNOUNCEMENT_VARIABLE_TIME_LEFT",
 }
-_DISTANCE = {"metric": "METRIC", "km": "METRIC", "kilometers": "METRIC", "kilometres": "METRIC",
-             "imperial": "IMPERIAL", "miles": "IMPERIAL", "mi": "IMPERIAL"}
-_TEMPERATURE = {"celsius": "CELSIUS", "c": "CELSIUS", "centigrade": "CELSIUS",
-                "fahrenheit": "FAHRENHEIT", "f": "FAHRENHEIT"}
+_DISTANCE = {
+    "metric": "METRIC",
+    "km": "METRIC",
+    "kilometers": "METRIC",
+    "kilometres": "METRIC",
+    "imperial": "IMPERIAL",
+    "miles": "IMPERIAL",
+    "mi": "IMPERIAL",
+}
+_TEMPERATURE = {
+    "celsius": "CELSIUS",
+    "c": "CELSIUS",
+    "centigrade": "CELSIUS",
+    "fahrenheit": "FAHRENHEIT",
+    "f": "FAHRENHEIT",
+}
 
 
 def _switch(value: str, what: str) -> bool:
@@ -65,13 +77,20 @@ def _wake_word(value: str) -> dict[str, Any]:
     word = value.strip().strip("\"'").upper()
     if word not in WAKE_WORDS:
         shown = ", ".join(w.title() for w in WAKE_WORDS)
-        raise InvalidInput(f"the wake word must be one of {shown}, not \u201c{value}\u201d", field="WakeWord")
+        raise InvalidInput(
+            f"the wake word must be one of {shown}, not \u201c{value}\u201d", field="WakeWord"
+        )
     return {"WakeWord": word}
 
 
 def _units(value: str) -> dict[str, Any]:
-    system = _choice(value, {"metric": "METRIC", "imperial": "IMPERIAL"}, "units", "metric, imperial")
-    return {"DistanceUnit": system, "TemperatureUnit": "CELSIUS" if system == "METRIC" else "FAHRENHEIT"}
+    system = _choice(
+        value, {"metric": "METRIC", "imperial": "IMPERIAL"}, "units", "metric, imperial"
+    )
+    return {
+        "DistanceUnit": system,
+        "TemperatureUnit": "CELSIUS" if system == "METRIC" else "FAHRENHEIT",
+    }
 
 
 def _reminder(value: str) -> dict[str, Any]:
@@ -88,12 +107,16 @@ def _reminder(value: str) -> dict[str, Any]:
         shown = "chime, knock, time check, time left"
         reminder["ReminderType"] = _choice(words, _REMINDER_WORDS, "the reminder sound", shown)
     if len(reminder) == 1:
-        raise InvalidInput("say when and how, e.g. `end of meeting reminder 5 and 10 minutes chime`",
-                           field="ReminderAtMinutes")
+        raise InvalidInput(
+            "say when and how, e.g. `end of meeting reminder 5 and 10 minutes chime`",
+            field="ReminderAtMinutes",
+        )
     return {MEETING: {REMINDER: reminder}}
 
 
-def _minutes_or_switch(section: str, minutes_field: str, what: str) -> Callable[[str], dict[str, Any]]:
+def _minutes_or_switch(
+    section: str, minutes_field: str, what: str
+) -> Callable[[str], dict[str, Any]]:
     def convert(value: str) -> dict[str, Any]:
         text = value.strip().lower()
         if text in _ON or text in _OFF:
@@ -109,33 +132,56 @@ def _rename(value: str) -> dict[str, Any]:
 
 # setting key -> (words that name it in a sentence, converter of the typed value)
 SETTINGS: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
-    "max volume": (r"max(?:imum)?\s+volume(?:\s+limit)?|volume\s+limit",
-                   lambda v: {"MaxVolumeLimit": _whole(v, "the max volume")}),
+    "max volume": (
+        r"max(?:imum)?\s+volume(?:\s+limit)?|volume\s+limit",
+        lambda v: {"MaxVolumeLimit": _whole(v, "the max volume")},
+    ),
     "wake word": (r"wake\s*word", _wake_word),
-    "data retention": (r"data\s+retention(?:\s+opt[\s-]?in)?",
-                       lambda v: {"DataRetentionOptIn": _switch(v, "data retention")}),
-    "pstn": (r"pstn(?:\s+calling)?|phone\s+calls?|calling",
-             lambda v: {"PSTNEnabled": _switch(v, "PSTN calling")}),
+    "data retention": (
+        r"data\s+retention(?:\s+opt[\s-]?in)?",
+        lambda v: {"DataRetentionOptIn": _switch(v, "data retention")},
+    ),
+    "pstn": (
+        r"pstn(?:\s+calling)?|phone\s+calls?|calling",
+        lambda v: {"PSTNEnabled": _switch(v, "PSTN calling")},
+    ),
     "setup mode": (r"setup\s+mode", lambda v: {"SetupModeDisabled": not _switch(v, "setup mode")}),
     "default": (r"(?:is\s+)?(?:the\s+)?default", lambda v: {"IsDefault": _switch(v, "default")}),
     "timezone": (r"time\s*zone|tz", lambda v: {"Timezone": v.strip()}),
     "address": (r"address", lambda v: {"Address": v.strip().strip("\"'")}),
-    "distance unit": (r"distance(?:\s+units?)?",
-                      lambda v: {"DistanceUnit": _choice(v, _DISTANCE, "the distance unit", "metric, imperial")}),
-    "temperature unit": (r"temperature(?:\s+units?)?",
-                         lambda v: {"TemperatureUnit": _choice(v, _TEMPERATURE, "the temperature unit",
-                                                               "celsius, fahrenheit")}),
+    "distance unit": (
+        r"distance(?:\s+units?)?",
+        lambda v: {"DistanceUnit": _choice(v, _DISTANCE, "the distance unit", "metric, imperial")},
+    ),
+    "temperature unit": (
+        r"temperature(?:\s+units?)?",
+        lambda v: {
+            "TemperatureUnit": _choice(
+                v, _TEMPERATURE, "the temperature unit", "celsius, fahrenheit"
+            )
+        },
+    ),
     "units": (r"units", _units),
     "locale": (r"locale|language", lambda v: {"Locale": v.strip()}),
     "name": (r"name", _rename),
-    "end of meeting reminder": (r"end[\s-]+of[\s-]+meeting\s+reminders?|meeting\s+end\s+reminders?", _reminder),
-    "instant booking": (r"instant\s+booking",
-                        _minutes_or_switch(BOOKING, "DurationInMinutes", "instant booking")),
-    "check-in release": (r"(?:require[sd]?\s+)?check[\s-]?in(?:\s+release)?",
-                         _minutes_or_switch(CHECK_IN, "ReleaseAfterMinutes", "check-in release")),
-    "room utilization metrics": (r"(?:room\s+)?utili[sz]ation\s+metrics|room\s+utili[sz]ation",
-                                 lambda v: {MEETING: {"RoomUtilizationMetricsEnabled":
-                                                      _switch(v, "room utilization metrics")}}),
+    "end of meeting reminder": (
+        r"end[\s-]+of[\s-]+meeting\s+reminders?|meeting\s+end\s+reminders?",
+        _reminder,
+    ),
+    "instant booking": (
+        r"instant\s+booking",
+        _minutes_or_switch(BOOKING, "DurationInMinutes", "instant booking"),
+    ),
+    "check-in release": (
+        r"(?:require[sd]?\s+)?check[\s-]?in(?:\s+release)?",
+        _minutes_or_switch(CHECK_IN, "ReleaseAfterMinutes", "check-in release"),
+    ),
+    "room utilization metrics": (
+        r"(?:room\s+)?utili[sz]ation\s+metrics|room\s+utili[sz]ation",
+        lambda v: {
+            MEETING: {"RoomUtilizationMetricsEnabled": _switch(v, "room utilization metrics")}
+        },
+    ),
 }
 SETTING_WORDS = "|".join(f"(?:{words})" for words, _convert in SETTINGS.values())
 
@@ -181,7 +227,7 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
 
 
 def values_at(profile: Mapping[str, Any], shape: Mapping[str, Any]) -> dict[str, Any]:
-    """The profile's values at the fields of `shape` (None where the profile has none): the before."""
+    """The profile's values at the fields of `shape` (None where it has none): the before."""
     out: dict[str, Any] = {}
     for key, value in shape.items():
         old = profile.get(key)
@@ -213,10 +259,16 @@ def missing_parts(profile: Mapping[str, Any]) -> str | None:
         if not reminder.get("ReminderAtMinutes"):
             return "say when, e.g. `end of meeting reminder 5 and 10 minutes chime`"
         if not reminder.get("ReminderType"):
-            return "say which sound (chime, knock, time check or time left), e.g. `… 5 minutes chime`"
-    if (meeting.get(BOOKING) or {}).get("Enabled") and not meeting[BOOKING].get("DurationInMinutes"):
+            return (
+                "say which sound (chime, knock, time check or time left), e.g. `… 5 minutes chime`"
+            )
+    if (meeting.get(BOOKING) or {}).get("Enabled") and not meeting[BOOKING].get(
+        "DurationInMinutes"
+    ):
         return "say how long, e.g. `instant booking 30 minutes`"
-    if (meeting.get(CHECK_IN) or {}).get("Enabled") and not meeting[CHECK_IN].get("ReleaseAfterMinutes"):
+    if (meeting.get(CHECK_IN) or {}).get("Enabled") and not meeting[CHECK_IN].get(
+        "ReleaseAfterMinutes"
+    ):
         return "say after how long, e.g. `release after 10 minutes without check-in`"
     return None
 
@@ -248,11 +300,19 @@ LABELS: dict[tuple[str, ...], str] = {
     (MEETING, CHECK_IN, "ReleaseAfterMinutes"): "Release without check-in after",
 }
 _ORDER = list(LABELS)
-_UNIT_WORDS = {"METRIC": "metric (kilometers)", "IMPERIAL": "imperial (miles)",
-               "CELSIUS": "Celsius", "FAHRENHEIT": "Fahrenheit"}
+_UNIT_WORDS = {
+    "METRIC": "metric (kilometers)",
+    "IMPERIAL": "imperial (miles)",
+    "CELSIUS": "Celsius",
+    "FAHRENHEIT": "Fahrenheit",
+}
 _SOUND_WORDS = {v: k for k, v in reversed(list(_REMINDER_WORDS.items()))}
-_SOUND_WORDS.update({"ANNOUNCEMENT_TIME_CHECK": "time check announcement",
-                     "ANNOUNCEMENT_VARIABLE_TIME_LEFT": "time-left announcement"})
+_SOUND_WORDS.update(
+    {
+        "ANNOUNCEMENT_TIME_CHECK": "time check announcement",
+        "ANNOUNCEMENT_VARIABLE_TIME_LEFT": "time-left announcement",
+    }
+)
 
 
 def _minutes(values: list[int]) -> str:
@@ -285,7 +345,9 @@ def readable(path: tuple[str, ...], value: Any) -> str:
     return str(value)
 
 
-def _leaves(fields: Mapping[str, Any], prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+def _leaves(
+    fields: Mapping[str, Any], prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Any]]:
     for key, value in fields.items():
         if isinstance(value, dict):
             yield from _leaves(value, (*prefix, key))
@@ -295,7 +357,9 @@ def _leaves(fields: Mapping[str, Any], prefix: tuple[str, ...] = ()) -> Iterator
 
 def describe(fields: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Labelled readable lines of any set of profile fields, in a stable order."""
-    leaves = sorted(_leaves(fields), key=lambda leaf: _ORDER.index(leaf[0]) if leaf[0] in LABELS else 99)
+    leaves = sorted(
+        _leaves(fields), key=lambda leaf: _ORDER.index(leaf[0]) if leaf[0] in LABELS else 99
+    )
     return [(LABELS.get(path, " / ".join(path)), readable(path, value)) for path, value in leaves]
 
 

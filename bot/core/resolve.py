@@ -24,10 +24,16 @@ class Rooms:
 Resolved = Rooms | Reply
 
 
-def _question(headline: str, choices: list[tuple[str, str]], notes: list[str] | None = None) -> Reply:
+def _question(
+    headline: str, choices: list[tuple[str, str]], notes: list[str] | None = None
+) -> Reply:
     return Reply(
-        headline=headline, kind=ReplyKind.QUESTION, notes=notes or [],
-        actions=[Action(kind=ActionKind.CHOICE, label=label, value=value) for label, value in choices],
+        headline=headline,
+        kind=ReplyKind.QUESTION,
+        notes=notes or [],
+        actions=[
+            Action(kind=ActionKind.CHOICE, label=label, value=value) for label, value in choices
+        ],
     )
 
 
@@ -64,10 +70,13 @@ class Resolver:
             )
         return Reply(
             headline=f"I don't know a property called \u201c{name}\u201d.",
-            kind=ReplyKind.ERROR, notes=[f"Properties: {known}."],
+            kind=ReplyKind.ERROR,
+            notes=[f"Properties: {known}."],
         )
 
-    def scope(self, property_name: str | None, rerun: Callable[[str], str]) -> PropertyRef | Reply | None:
+    def scope(
+        self, property_name: str | None, rerun: Callable[[str], str]
+    ) -> PropertyRef | Reply | None:
         """The property a request is about: named in it, else the channel's, else None (all)."""
         if property_name:
             return self.property(property_name, rerun)
@@ -76,7 +85,9 @@ class Resolver:
     # --- rooms ------------------------------------------------------------------------------------
 
     async def rooms(self, target: Target, rerun: Callable[[Target], str]) -> Resolved:
-        scope = self.scope(target.property_name, lambda name: rerun(replace(target, property_name=name)))
+        scope = self.scope(
+            target.property_name, lambda name: rerun(replace(target, property_name=name))
+        )
         if isinstance(scope, Reply):
             return scope
         if target.all_rooms:
@@ -91,12 +102,15 @@ class Resolver:
             return Reply(
                 headline="Which property? \u201call rooms\u201d needs a property, e.g. "
                 "\u201cset all rooms at Harbor View Seattle to jazz\u201d.",
-                kind=ReplyKind.ERROR, notes=[f"Properties: {names}."] if names else [],
+                kind=ReplyKind.ERROR,
+                notes=[f"Properties: {names}."] if names else [],
             )
         rooms = self.s.index.rooms_of_property(scope.id)
         return Rooms(rooms, scope, f"all {len(rooms)} rooms at {scope.name}")
 
-    async def _room_type(self, target: Target, scope: PropertyRef | None, rerun: Callable[[Target], str]) -> Resolved:
+    async def _room_type(
+        self, target: Target, scope: PropertyRef | None, rerun: Callable[[Target], str]
+    ) -> Resolved:
         assert target.room_type is not None
         pid = scope.id if scope else None
         found = self.s.index.find_room_types(target.room_type, pid)
@@ -110,24 +124,43 @@ class Resolver:
             if close:
                 return _question(
                     f"I can't find room type \u201c{target.room_type}\u201d{where}. Did you mean:",
-                    [(f"{t.name} ({t.property_name})",
-                      rerun(replace(target, room_type=t.name, property_name=t.property_name))) for t in close],
+                    [
+                        (
+                            f"{t.name} ({t.property_name})",
+                            rerun(replace(target, room_type=t.name, property_name=t.property_name)),
+                        )
+                        for t in close
+                    ],
                 )
-            return Reply(headline=f"I can't find room type \u201c{target.room_type}\u201d{where}.",
-                         kind=ReplyKind.ERROR, notes=["Type `room types` to see them."])
+            return Reply(
+                headline=f"I can't find room type \u201c{target.room_type}\u201d{where}.",
+                kind=ReplyKind.ERROR,
+                notes=["Type `room types` to see them."],
+            )
         room_type = found[0]
         rooms = self.s.index.rooms_of_room_type(room_type.id)
         prop = self.s.index.property(room_type.property_id)
-        return Rooms(rooms, prop, f"{len(rooms)} {room_type.name} rooms at {room_type.property_name}")
-
-    def _ambiguous_room_type(self, target: Target, found: list[RoomTypeRef], rerun: Callable[[Target], str]) -> Reply:
-        return _question(
-            f"Room type \u201c{target.room_type}\u201d exists in {len(found)} properties. Which one?",
-            [(t.property_name, rerun(replace(target, room_type=t.name, property_name=t.property_name)))
-             for t in found[:MAX_CHOICES]],
+        return Rooms(
+            rooms, prop, f"{len(rooms)} {room_type.name} rooms at {room_type.property_name}"
         )
 
-    async def _named_rooms(self, target: Target, scope: PropertyRef | None, rerun: Callable[[Target], str]) -> Resolved:
+    def _ambiguous_room_type(
+        self, target: Target, found: list[RoomTypeRef], rerun: Callable[[Target], str]
+    ) -> Reply:
+        return _question(
+            f"Room type \u201c{target.room_type}\u201d exists in {len(found)} properties. Which one?",
+            [
+                (
+                    t.property_name,
+                    rerun(replace(target, room_type=t.name, property_name=t.property_name)),
+                )
+                for t in found[:MAX_CHOICES]
+            ],
+        )
+
+    async def _named_rooms(
+        self, target: Target, scope: PropertyRef | None, rerun: Callable[[Target], str]
+    ) -> Resolved:
         pid = scope.id if scope else None
         found: list[RoomRef] = []
         missing: list[str] = []
@@ -163,23 +196,36 @@ class Resolver:
         more = "\u2026" if len(rooms) > 8 else ""
         return f"rooms {', '.join(r.room_name for r in rooms[:8])}{more}{where}"
 
-    def _ambiguous_rooms(self, target: Target, ambiguous: dict[str, list[RoomRef]], rerun: Callable[[Target], str]) -> Reply:
+    def _ambiguous_rooms(
+        self, target: Target, ambiguous: dict[str, list[RoomRef]], rerun: Callable[[Target], str]
+    ) -> Reply:
         name, hits = next(iter(ambiguous.items()))
         props = sorted({h.property_name for h in hits})
         where = ", ".join(props)
         return _question(
             f"Room {name} exists in {len(props)} properties ({where}). Which one did you mean? Nothing was changed.",
             [(p, rerun(replace(target, property_name=p))) for p in props[:MAX_CHOICES]],
-            notes=["Tip: say \u201cat <property>\u201d, or ask an admin to bind this channel to a property in bot.toml."],
+            notes=[
+                "Tip: say \u201cat <property>\u201d, or ask an admin to bind this channel to a property in bot.toml."
+            ],
         )
 
-    def _missing_rooms(self, target: Target, missing: list[str], scope: PropertyRef | None, rerun: Callable[[Target], str]) -> Reply:
+    def _missing_rooms(
+        self,
+        target: Target,
+        missing: list[str],
+        scope: PropertyRef | None,
+        rerun: Callable[[Target], str],
+    ) -> Reply:
         where = f" at {scope.name}" if scope else ""
         pid = scope.id if scope else None
         if len(missing) > 1:
             shown = ", ".join(missing[:10]) + ("\u2026" if len(missing) > 10 else "")
-            return Reply(headline=f"I can't find {len(missing)} of those rooms{where}: {shown}. Nothing was changed.",
-                         kind=ReplyKind.ERROR, notes=["Check the numbers, or type `find room <name>`."])
+            return Reply(
+                headline=f"I can't find {len(missing)} of those rooms{where}: {shown}. Nothing was changed.",
+                kind=ReplyKind.ERROR,
+                notes=["Check the numbers, or type `find room <name>`."],
+            )
         name = missing[0]
         elsewhere = self.s.index.find_rooms(name) if scope else []
         if elsewhere:
@@ -187,18 +233,35 @@ class Resolver:
             return _question(
                 f"Room {name} isn't at {scope.name if scope else ''}, but exists at {', '.join(props)}. "
                 "Did you mean one of these? Nothing was changed.",
-                [(p, rerun(replace(target, rooms=(name,), room_range=None, property_name=p))) for p in props[:MAX_CHOICES]],
+                [
+                    (p, rerun(replace(target, rooms=(name,), room_range=None, property_name=p)))
+                    for p in props[:MAX_CHOICES]
+                ],
             )
         close = self.s.index.suggest_rooms(name, pid, limit=4)
         if close:
             return _question(
                 f"I can't find room {name}{where}. Did you mean:",
-                [(f"{r.room_name} ({r.property_name})",
-                  rerun(replace(target, rooms=(r.room_name,), room_range=None, property_name=r.property_name)))
-                 for r in close],
+                [
+                    (
+                        f"{r.room_name} ({r.property_name})",
+                        rerun(
+                            replace(
+                                target,
+                                rooms=(r.room_name,),
+                                room_range=None,
+                                property_name=r.property_name,
+                            )
+                        ),
+                    )
+                    for r in close
+                ],
             )
-        return Reply(headline=f"I can't find room {name}{where}. Nothing was changed.", kind=ReplyKind.ERROR,
-                     notes=["Type `rooms` to list rooms, or `sync` if it was added in the last minutes."])
+        return Reply(
+            headline=f"I can't find room {name}{where}. Nothing was changed.",
+            kind=ReplyKind.ERROR,
+            notes=["Type `rooms` to list rooms, or `sync` if it was added in the last minutes."],
+        )
 
     async def _refresh(self, scope: PropertyRef | None) -> bool:
         """Refresh the index once per request (rooms get added outside the bot); True if it ran."""
@@ -209,9 +272,13 @@ class Resolver:
             if scope is not None:
                 await refresh_property(self.s.index, self.s.asp, scope.id)
             else:
-                await full_sync(self.s.index, self.s.asp, self.s.organization_id,
-                                concurrency=self.s.config.bot.sync_concurrency,
-                                property_meta=property_meta(self.s))
+                await full_sync(
+                    self.s.index,
+                    self.s.asp,
+                    self.s.organization_id,
+                    concurrency=self.s.config.bot.sync_concurrency,
+                    property_meta=property_meta(self.s),
+                )
         except Exception:  # a failed refresh still lets us answer from what we have
             return False
         return True

@@ -53,7 +53,9 @@ class Services:
     default_country: str = "US"
     health: HealthDesk | None = None
     a4b: Any = None  # bot.clients.a4b.A4BClient when AWS credentials are found
-    customer_profiles: Any = None  # bot.clients.customer_profiles client when a domain is configured
+    customer_profiles: Any = (
+        None  # bot.clients.customer_profiles client when a domain is configured
+    )
     pending: PendingStore = field(default_factory=PendingStore)
     retries: dict[str, RetryState] = field(default_factory=dict)
 

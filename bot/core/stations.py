@@ -26,16 +26,22 @@ def pref_of(station: Station) -> StationPreference:
     return StationPreference(providerId=station.provider_id, stationId=station.station_id)
 
 
-def station_name(ctx: Ctx, pref: StationPreference | dict[str, Any] | None, country: str | None = None) -> str:
+def station_name(
+    ctx: Ctx, pref: StationPreference | dict[str, Any] | None, country: str | None = None
+) -> str:
     if pref is None:
         return "no station set"
     data = pref if isinstance(pref, dict) else pref.model_dump()
     found = ctx.s.catalog.by_pair(data["providerId"], data["stationId"], country)
     found = found or ctx.s.catalog.by_pair(data["providerId"], data["stationId"])
-    return found.label if found else f"{data['providerId']} {data['stationId']} (not in the catalog)"
+    return (
+        found.label if found else f"{data['providerId']} {data['stationId']} (not in the catalog)"
+    )
 
 
-def _choose_station(ctx: Ctx, command: c.SetStation, rooms: list[RoomRef]) -> dict[str, Station] | Reply:
+def _choose_station(
+    ctx: Ctx, command: c.SetStation, rooms: list[RoomRef]
+) -> dict[str, Station] | Reply:
     """The station to set per country of the rooms, or a reply explaining why not."""
     chosen: dict[str, Station] = {}
     for country in sorted({r.country for r in rooms}):
@@ -57,29 +63,44 @@ def _station_problem(ctx: Ctx, command: c.SetStation, match: Any, country: str) 
             headline=f"\u201c{command.station}\u201d matches {len(match.candidates)} stations in {country}. "
             "Which one? Nothing was changed.",
             kind=ReplyKind.QUESTION,
-            actions=[Action(kind=ActionKind.CHOICE, label=s.label, value=rerun(s)) for s in match.candidates],
+            actions=[
+                Action(kind=ActionKind.CHOICE, label=s.label, value=rerun(s))
+                for s in match.candidates
+            ],
         )
     if match.status == MatchStatus.NOT_OFFERED:
         where = ", ".join(sorted({s.country for s in match.elsewhere}))
         return Reply(
             headline=f"\u201c{command.station}\u201d isn't offered in {country} (only in {where}). Nothing was changed.",
-            kind=ReplyKind.ERROR, notes=[f"Stations in {country}: {offered}."],
-            actions=[Action(kind=ActionKind.CHOICE, label=s.label, value=rerun(s)) for s in match.suggestions[:4]],
+            kind=ReplyKind.ERROR,
+            notes=[f"Stations in {country}: {offered}."],
+            actions=[
+                Action(kind=ActionKind.CHOICE, label=s.label, value=rerun(s))
+                for s in match.suggestions[:4]
+            ],
         )
     return Reply(
         headline=f"I don't know a station called \u201c{command.station}\u201d in {country}. Nothing was changed.",
-        kind=ReplyKind.ERROR, notes=[f"Stations in {country}: {offered}."],
-        actions=[Action(kind=ActionKind.CHOICE, label=f"Did you mean {s.name}?", value=rerun(s))
-                 for s in match.suggestions[:4]],
+        kind=ReplyKind.ERROR,
+        notes=[f"Stations in {country}: {offered}."],
+        actions=[
+            Action(kind=ActionKind.CHOICE, label=f"Did you mean {s.name}?", value=rerun(s))
+            for s in match.suggestions[:4]
+        ],
     )
 
 
 async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
-    resolved = await ctx.resolver.rooms(command.target, lambda t: command_text(replace(command, target=t)))
+    resolved = await ctx.resolver.rooms(
+        command.target, lambda t: command_text(replace(command, target=t))
+    )
     if isinstance(resolved, Reply):
         return resolved
     if not resolved.rooms:
-        return Reply(headline=f"There are no rooms in {resolved.label}; nothing to change.", kind=ReplyKind.INFO)
+        return Reply(
+            headline=f"There are no rooms in {resolved.label}; nothing to change.",
+            kind=ReplyKind.INFO,
+        )
     chosen = _choose_station(ctx, command, resolved.rooms)
     if isinstance(chosen, Reply):
         return chosen
@@ -90,8 +111,11 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
     run = _runner(ctx, command, resolved, chosen, names, notes)
     if len(resolved.rooms) > ctx.s.config.bot.confirm_over_rooms:
         return ctx.confirm(
-            f"Set the default station of {resolved.label} to {names}?", run, danger=False,
-            fields=[("Rooms", str(len(resolved.rooms))), ("Station", names)], notes=notes,
+            f"Set the default station of {resolved.label} to {names}?",
+            run,
+            danger=False,
+            fields=[("Rooms", str(len(resolved.rooms))), ("Station", names)],
+            notes=notes,
         )
     return await run()
 
@@ -105,14 +129,28 @@ def _typo_notes(ctx: Ctx, command: c.SetStation, rooms: list[RoomRef]) -> list[s
     return notes
 
 
-async def _preview(ctx: Ctx, resolved: Rooms, chosen: dict[str, Station], names: str, notes: list[str]) -> Reply:
-    rows = [[r.room_name, r.property_name, "", chosen[r.country].label] for r in resolved.rooms[:MAX_ROWS]]
+async def _preview(
+    ctx: Ctx, resolved: Rooms, chosen: dict[str, Station], names: str, notes: list[str]
+) -> Reply:
+    rows = [
+        [r.room_name, r.property_name, "", chosen[r.country].label]
+        for r in resolved.rooms[:MAX_ROWS]
+    ]
 
     async def current(room: RoomRef) -> str:
-        return station_name(ctx, await ctx.s.asp.get_default_station(room.room_id, deadline=ctx.s.deadline), room.country)
+        return station_name(
+            ctx,
+            await ctx.s.asp.get_default_station(room.room_id, deadline=ctx.s.deadline),
+            room.country,
+        )
 
-    outcome = await run_bulk(resolved.rooms[:MAX_ROWS], current, describe_error=describe_error,
-                             concurrency=ctx.s.config.bot.bulk_concurrency, clock=ctx.s.clock)
+    outcome = await run_bulk(
+        resolved.rooms[:MAX_ROWS],
+        current,
+        describe_error=describe_error,
+        concurrency=ctx.s.config.bot.bulk_concurrency,
+        clock=ctx.s.clock,
+    )
     now = {room.room_id: value for room, value in outcome.done}
     for row, room in zip(rows, resolved.rooms, strict=False):
         row[2] = now.get(room.room_id, "unknown")
@@ -120,13 +158,24 @@ async def _preview(ctx: Ctx, resolved: Rooms, chosen: dict[str, Station], names:
     ctx.audit("preview", targets=[r.room_id for r in resolved.rooms], detail=f"would set {names}")
     return Reply(
         headline=f"Preview: {resolved.label} would be set to {names}. Nothing was changed.",
-        kind=ReplyKind.INFO, table=Table(columns=["Room", "Property", "Now", "Would be"], rows=rows),
-        notes=[*notes, *([f"\u2026and {more} more rooms."] if more > 0 else []),
-               "Send the same request without \u201cpreview\u201d to apply it."],
+        kind=ReplyKind.INFO,
+        table=Table(columns=["Room", "Property", "Now", "Would be"], rows=rows),
+        notes=[
+            *notes,
+            *([f"\u2026and {more} more rooms."] if more > 0 else []),
+            "Send the same request without \u201cpreview\u201d to apply it.",
+        ],
     )
 
 
-def _runner(ctx: Ctx, command: c.SetStation, resolved: Rooms, chosen: dict[str, Station], names: str, notes: list[str]) -> Any:
+def _runner(
+    ctx: Ctx,
+    command: c.SetStation,
+    resolved: Rooms,
+    chosen: dict[str, Station],
+    names: str,
+    notes: list[str],
+) -> Any:
     async def run(rooms: list[RoomRef] | None = None) -> Reply:
         targets = rooms if rooms is not None else resolved.rooms
         changes = await _apply(ctx, targets, chosen, names)
@@ -135,7 +184,9 @@ def _runner(ctx: Ctx, command: c.SetStation, resolved: Rooms, chosen: dict[str, 
     return run
 
 
-async def _apply(ctx: Ctx, rooms: list[RoomRef], chosen: dict[str, Station], names: str) -> list[Change]:
+async def _apply(
+    ctx: Ctx, rooms: list[RoomRef], chosen: dict[str, Station], names: str
+) -> list[Change]:
     async def one(room: RoomRef) -> Change:
         station = chosen[room.country]
         # Read first: the audit needs the before value, undo needs it, and a room already on the
@@ -145,35 +196,70 @@ async def _apply(ctx: Ctx, rooms: list[RoomRef], chosen: dict[str, Station], nam
         after_d = pref_of(station).model_dump()
         request_id = None
         if before_d != after_d:
-            request_id = await ctx.s.asp.set_default_station(room.room_id, pref_of(station), deadline=ctx.s.deadline)
-        return Change("station", room.room_id, room.room_name, room.property_name, before_d, after_d,
-                      request_id=request_id if isinstance(request_id, str) else None)
+            request_id = await ctx.s.asp.set_default_station(
+                room.room_id, pref_of(station), deadline=ctx.s.deadline
+            )
+        return Change(
+            "station",
+            room.room_id,
+            room.room_name,
+            room.property_name,
+            before_d,
+            after_d,
+            request_id=request_id if isinstance(request_id, str) else None,
+        )
 
     async def progress(done: int, failed: int, total: int) -> None:
         if ctx.progress is not None:
-            await ctx.progress(Reply(
-                headline=f"Setting {names}: {done + failed} of {total} rooms done"
-                + (f", {failed} failed" if failed else "") + "\u2026",
-                kind=ReplyKind.PROGRESS,
-            ))
+            await ctx.progress(
+                Reply(
+                    headline=f"Setting {names}: {done + failed} of {total} rooms done"
+                    + (f", {failed} failed" if failed else "")
+                    + "\u2026",
+                    kind=ReplyKind.PROGRESS,
+                )
+            )
 
     outcome = await run_bulk(
-        rooms, one, describe_error=describe_error, concurrency=ctx.s.config.bot.bulk_concurrency,
-        clock=ctx.s.clock, progress=progress if len(rooms) > 1 else None,
+        rooms,
+        one,
+        describe_error=describe_error,
+        concurrency=ctx.s.config.bot.bulk_concurrency,
+        clock=ctx.s.clock,
+        progress=progress if len(rooms) > 1 else None,
         progress_interval=ctx.s.config.bot.progress_interval_seconds,
     )
     changes = [change for _room, change in outcome.done]
     for room, error in outcome.failed:
-        changes.append(Change("station", room.room_id, room.room_name, room.property_name, None,
-                              pref_of(chosen[room.country]).model_dump(), ok=False, error=error))
+        changes.append(
+            Change(
+                "station",
+                room.room_id,
+                room.room_name,
+                room.property_name,
+                None,
+                pref_of(chosen[room.country]).model_dump(),
+                ok=False,
+                error=error,
+            )
+        )
     return changes
 
 
-def _summary(ctx: Ctx, command: c.SetStation, resolved: Rooms, changes: list[Change], names: str, notes: list[str]) -> Reply:
+def _summary(
+    ctx: Ctx,
+    command: c.SetStation,
+    resolved: Rooms,
+    changes: list[Change],
+    names: str,
+    notes: list[str],
+) -> Reply:
     ok = [ch for ch in changes if ch.ok]
     failed = [ch for ch in changes if not ch.ok]
     outcome = "ok" if not failed else ("partial" if ok else "failed")
-    ctx.audit(outcome, targets=[ch.unit_id for ch in changes], changes=changes, command="SetStation")
+    ctx.audit(
+        outcome, targets=[ch.unit_id for ch in changes], changes=changes, command="SetStation"
+    )
     if failed:
         _remember_failures(ctx, command, resolved, failed, names, notes)
     if len(changes) == 1:
@@ -182,37 +268,61 @@ def _summary(ctx: Ctx, command: c.SetStation, resolved: Rooms, changes: list[Cha
     for ch in ok:
         by_before[station_name(ctx, ch.before)] += 1
     headline = f"Set {len(ok)} of {len(changes)} rooms to {names}" + (
-        f" ({resolved.label})." if not failed else f"; {len(failed)} failed (listed below).")
+        f" ({resolved.label})." if not failed else f"; {len(failed)} failed (listed below)."
+    )
     actions = []
     if ok:
         actions.append(Action(kind=ActionKind.UNDO, label="Undo", value="undo"))
     if failed:
-        actions.append(Action(kind=ActionKind.RETRY_FAILED, label="Retry failed", value="retry failed"))
+        actions.append(
+            Action(kind=ActionKind.RETRY_FAILED, label="Retry failed", value="retry failed")
+        )
     rows = [[ch.unit_name, ch.property_name, ch.error or ""] for ch in failed[:MAX_ROWS]]
     return Reply(
-        headline=headline, kind=ReplyKind.SUMMARY if failed else ReplyKind.SUCCESS, public=bool(ok),
-        fields=[("Before", ", ".join(f"{n} ({k})" for n, k in sorted(by_before.items())))] if ok else [],
+        headline=headline,
+        kind=ReplyKind.SUMMARY if failed else ReplyKind.SUCCESS,
+        public=bool(ok),
+        fields=[("Before", ", ".join(f"{n} ({k})" for n, k in sorted(by_before.items())))]
+        if ok
+        else [],
         table=Table(columns=["Failed room", "Property", "Why"], rows=rows) if failed else None,
-        notes=notes, actions=actions,
+        notes=notes,
+        actions=actions,
     )
 
 
 def _single(ctx: Ctx, change: Change, names: str, notes: list[str]) -> Reply:
     where = f"room {change.unit_name} at {change.property_name}"
     if not change.ok:
-        return Reply(headline=f"Couldn't set the station of {where}: {change.error}", kind=ReplyKind.ERROR,
-                     notes=notes, actions=[Action(kind=ActionKind.RETRY_FAILED, label="Retry", value="retry failed")])
+        return Reply(
+            headline=f"Couldn't set the station of {where}: {change.error}",
+            kind=ReplyKind.ERROR,
+            notes=notes,
+            actions=[Action(kind=ActionKind.RETRY_FAILED, label="Retry", value="retry failed")],
+        )
     if change.before == change.after:
-        return Reply(headline=f"{where[0].upper() + where[1:]} already plays {names}; nothing to change.", notes=notes)
+        return Reply(
+            headline=f"{where[0].upper() + where[1:]} already plays {names}; nothing to change.",
+            notes=notes,
+        )
     was = station_name(ctx, change.before)
     return Reply(
         headline=f"Done: {where[0].upper() + where[1:]} now plays {names} (was: {was}).",
-        kind=ReplyKind.SUCCESS, public=True, notes=notes,
+        kind=ReplyKind.SUCCESS,
+        public=True,
+        notes=notes,
         actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
     )
 
 
-def _remember_failures(ctx: Ctx, command: c.SetStation, resolved: Rooms, failed: list[Change], names: str, notes: list[str]) -> None:
+def _remember_failures(
+    ctx: Ctx,
+    command: c.SetStation,
+    resolved: Rooms,
+    failed: list[Change],
+    names: str,
+    notes: list[str],
+) -> None:
     chosen_rooms = {r.room_id: r for r in resolved.rooms}
 
     async def rerun(room_ids: list[str]) -> Reply:
@@ -220,41 +330,80 @@ def _remember_failures(ctx: Ctx, command: c.SetStation, resolved: Rooms, failed:
         again = _choose_station(ctx, command, rooms)
         if isinstance(again, Reply):
             return again
-        return _summary(ctx, command, resolved, await _apply(ctx, rooms, again, names), names, notes)
+        return _summary(
+            ctx, command, resolved, await _apply(ctx, rooms, again, names), names, notes
+        )
 
     ctx.s.retries[ctx.msg.user] = RetryState(ctx.msg.text, rerun, [ch.unit_id for ch in failed])
 
 
 async def ask_station(ctx: Ctx, command: c.AskStation) -> Reply:
-    resolved = await ctx.resolver.rooms(command.target, lambda t: command_text(replace(command, target=t)))
+    resolved = await ctx.resolver.rooms(
+        command.target, lambda t: command_text(replace(command, target=t))
+    )
     if isinstance(resolved, Reply):
         return resolved
 
     async def read(room: RoomRef) -> str:
-        return station_name(ctx, await ctx.s.asp.get_default_station(room.room_id, deadline=ctx.s.deadline), room.country)
+        return station_name(
+            ctx,
+            await ctx.s.asp.get_default_station(room.room_id, deadline=ctx.s.deadline),
+            room.country,
+        )
 
-    outcome = await run_bulk(resolved.rooms[:200], read, describe_error=describe_error,
-                             concurrency=ctx.s.config.bot.bulk_concurrency, clock=ctx.s.clock)
+    outcome = await run_bulk(
+        resolved.rooms[:200],
+        read,
+        describe_error=describe_error,
+        concurrency=ctx.s.config.bot.bulk_concurrency,
+        clock=ctx.s.clock,
+    )
     if len(resolved.rooms) == 1:
         room = resolved.rooms[0]
         if outcome.failed:
-            return Reply(headline=f"Couldn't read the station of room {room.room_name} at {room.property_name}: "
-                         f"{outcome.failed[0][1]}", kind=ReplyKind.ERROR)
+            return Reply(
+                headline=f"Couldn't read the station of room {room.room_name} at {room.property_name}: "
+                f"{outcome.failed[0][1]}",
+                kind=ReplyKind.ERROR,
+            )
         value = outcome.done[0][1]
         if value == "no station set":
-            return Reply(headline=f"Room {room.room_name} at {room.property_name} has no default station set.")
+            return Reply(
+                headline=f"Room {room.room_name} at {room.property_name} has no default station set."
+            )
         return Reply(headline=f"Room {room.room_name} at {room.property_name} plays {value}.")
-    rows = sorted([[r.room_name, r.property_name, v] for r, v in outcome.done] +
-                  [[r.room_name, r.property_name, f"error: {e}"] for r, e in outcome.failed])
-    return Reply(headline=f"Stations of {resolved.label}:", table=Table(columns=["Room", "Property", "Station"], rows=rows))
+    rows = sorted(
+        [[r.room_name, r.property_name, v] for r, v in outcome.done]
+        + [[r.room_name, r.property_name, f"error: {e}"] for r, e in outcome.failed]
+    )
+    return Reply(
+        headline=f"Stations of {resolved.label}:",
+        table=Table(columns=["Room", "Property", "Station"], rows=rows),
+    )
 
 
 async def list_stations(ctx: Ctx, command: c.ListStations) -> Reply:
     country: str | None = None
     where = command.where
-    if where and where.upper() in ("US", "UK", "GB", "FR", "USA", "FRANCE", "ENGLAND", "BRITAIN", "UNITED KINGDOM"):
-        country = {"USA": "US", "GB": "UK", "FRANCE": "FR", "ENGLAND": "UK", "BRITAIN": "UK",
-                   "UNITED KINGDOM": "UK"}.get(where.upper(), where.upper())
+    if where and where.upper() in (
+        "US",
+        "UK",
+        "GB",
+        "FR",
+        "USA",
+        "FRANCE",
+        "ENGLAND",
+        "BRITAIN",
+        "UNITED KINGDOM",
+    ):
+        country = {
+            "USA": "US",
+            "GB": "UK",
+            "FRANCE": "FR",
+            "ENGLAND": "UK",
+            "BRITAIN": "UK",
+            "UNITED KINGDOM": "UK",
+        }.get(where.upper(), where.upper())
     elif where:
         prop = ctx.resolver.property(where, lambda name: f"stations at {name}")
         if isinstance(prop, Reply):
@@ -268,6 +417,11 @@ async def list_stations(ctx: Ctx, command: c.ListStations) -> Reply:
     label = f"{where} ({country})" if where and where != country else country
     return Reply(
         headline=f"Stations offered in {label}:",
-        table=Table(columns=["Station", "You can type", "Provider"],
-                    rows=[[s.label, ", ".join(s.aliases[:3]) or s.name.lower(), s.provider_id] for s in stations]),
+        table=Table(
+            columns=["Station", "You can type", "Provider"],
+            rows=[
+                [s.label, ", ".join(s.aliases[:3]) or s.name.lower(), s.provider_id]
+                for s in stations
+            ],
+        ),
     )

@@ -34,7 +34,9 @@ def clean(text: str) -> str:
     return cleaned
 
 
-_PREVIEW_PREFIX = re.compile(r"^(?:preview|dry[\s-]?run|what\s+if\s+(?:i|we)|simulate)\s*[:,-]?\s+", re.I)
+_PREVIEW_PREFIX = re.compile(
+    r"^(?:preview|dry[\s-]?run|what\s+if\s+(?:i|we)|simulate)\s*[:,-]?\s+", re.I
+)
 _PREVIEW_SUFFIX = re.compile(
     r"\s*(?:\(\s*dry[\s-]?run\s*\)|--dry-run|[\s,-]+(?:as\s+a\s+)?dry[\s-]?run(?:\s+only)?"
     r"|[\s,-]+preview(?:\s+only)?|[\s,-]+just\s+preview)$",

@@ -9,6 +9,7 @@ from bot.core.bulk import run_bulk
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.hierarchy import delete, rename
+from bot.core.profiles import PROFILE_UNDO_COMMANDS, undo_profile_change
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.stations import station_name
 
@@ -26,6 +27,8 @@ async def undo(ctx: Ctx) -> Reply:
         return await _undo_stations(ctx, entry)
     if entry.command in ("RenameUnit", "AddUnit"):
         return await _undo_hierarchy(ctx, entry)
+    if entry.command in PROFILE_UNDO_COMMANDS:
+        return await undo_profile_change(ctx, entry)
     return Reply(headline=f"\u201c{entry.text}\u201d cannot be undone.", kind=ReplyKind.REFUSAL)
 
 

@@ -69,8 +69,11 @@ class HealthDesk:
             return replies[0]
         rows = [row for reply in replies if reply.table for row in reply.table.rows]
         columns = next((r.table.columns for r in replies if r.table), ["Room"])
-        return Reply(headline=f"Devices of {len(rooms)} rooms:", table=Table(columns=columns, rows=rows),
-                     notes=[r.headline for r in replies if not r.table])
+        return Reply(
+            headline=f"Devices of {len(rooms)} rooms:",
+            table=Table(columns=columns, rows=rows),
+            notes=[r.headline for r in replies if not r.table],
+        )
 
     async def history(self, subject: str, property_id: str | None, days: int) -> Reply:
         await self._ensure_fresh()
@@ -106,38 +109,68 @@ class HealthDesk:
         await self._ensure_fresh()
         site = next((s for s in self.sites if s.property_id == property_id), None)
         if site is None:
-            return Reply(headline="That property has no digest settings in bot.toml.", kind=ReplyKind.ERROR)
+            return Reply(
+                headline="That property has no digest settings in bot.toml.", kind=ReplyKind.ERROR
+            )
         return build_digest_reply(compute_figures(self.store, site, self.clock.now()), site)
 
     async def refresh(self) -> Reply:
-        report = await refresh_devices(self.client, self.store, self.sites, clock=self.clock,
-                                       resolver=index_room_resolver(self.runtime.index))
+        report = await refresh_devices(
+            self.client,
+            self.store,
+            self.sites,
+            clock=self.clock,
+            resolver=index_room_resolver(self.runtime.index),
+        )
         return Reply(headline=f"Devices refreshed: {report.describe()}", kind=ReplyKind.SUCCESS)
 
-    async def digest_command(self, property_name: str | None, *, post: bool, out: Path | None,
-                             poster: DigestPoster | None) -> list[Reply]:
+    async def digest_command(
+        self,
+        property_name: str | None,
+        *,
+        post: bool,
+        out: Path | None,
+        poster: DigestPoster | None,
+    ) -> list[Reply]:
         await self.refresh()
-        return await run_digest_command(self.store, self.sites, clock=self.clock, property_name=property_name,
-                                        post=post, out_dir=out, poster=poster)
+        return await run_digest_command(
+            self.store,
+            self.sites,
+            clock=self.clock,
+            property_name=property_name,
+            post=post,
+            out_dir=out,
+            poster=poster,
+        )
 
     async def start_jobs(self, poster: DigestPoster) -> Any:
         from bot.scheduler import start_health_jobs
 
         await self.refresh()
         sender = DigestSender(self.store, self.sites, self.clock, poster)
-        return await start_health_jobs(refresh=self.refresh, sender=sender, sites=self.sites,
-                                       refresh_minutes=self.runtime.config.bot.device_refresh_minutes)
+        return await start_health_jobs(
+            refresh=self.refresh,
+            sender=sender,
+            sites=self.sites,
+            refresh_minutes=self.runtime.config.bot.device_refresh_minutes,
+        )
 
 
-async def build_health_desk(runtime: Runtime, *, transport: httpx.AsyncBaseTransport | None = None) -> HealthDesk | None:
+async def build_health_desk(
+    runtime: Runtime, *, transport: httpx.AsyncBaseTransport | None = None
+) -> HealthDesk | None:
     """A desk when AWS credentials can be found (the standard chain); None otherwise."""
     import botocore.session
 
     credentials = botocore.session.Session().get_credentials()
     if credentials is None:
         return None
-    client = A4BClient(runtime.settings.a4b_endpoint_url, credentials=credentials, transport=transport,
-                       clock=runtime.clock)
+    client = A4BClient(
+        runtime.settings.a4b_endpoint_url,
+        credentials=credentials,
+        transport=transport,
+        clock=runtime.clock,
+    )
     runtime.closers.append(client.aclose)
     runtime.services.a4b = client
     return HealthDesk(runtime, client)
