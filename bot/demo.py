@@ -66,6 +66,8 @@ async def demo_runtime(
                 "LWA_REFRESH_TOKEN": lwa.refresh_tokens[0],
                 "BOT_DB_PATH": str((db_dir or Path(tmp)) / "demo.db"),
                 "A4B_ENDPOINT_URL": url,
+                "CUSTOMER_PROFILES_ENDPOINT_URL": url,
+                "CUSTOMER_PROFILES_DOMAIN": "hotel-guests",
             }
         )
         runtime = await build_runtime(settings, demo_config(world_path), local_admin=DEMO_USER)

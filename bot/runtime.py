@@ -136,9 +136,38 @@ async def build_runtime(
     closer = getattr(auth, "aclose", None)
     if closer is not None:
         runtime.closers.append(closer)
+    _attach_aws_clients(runtime, transport)
     if with_health:
         await _attach_health(runtime, transport)
     return runtime
+
+
+def _attach_aws_clients(runtime: Runtime, transport: httpx.AsyncBaseTransport | None) -> None:
+    """Alexa for Business (room profiles, users) and Customer Profiles, when AWS credentials exist."""
+    import botocore.session
+
+    from bot.clients.a4b import A4BClient
+    from bot.clients.customer_profiles import CustomerProfilesClient
+
+    credentials = botocore.session.Session().get_credentials()
+    if credentials is None:
+        return
+    settings = runtime.settings
+    a4b = A4BClient(settings.a4b_endpoint_url, credentials=credentials, transport=transport, clock=runtime.clock)
+    runtime.services.a4b = a4b
+    runtime.closers.append(a4b.aclose)
+    if settings.customer_profiles_domain:
+        profiles = CustomerProfilesClient(
+            settings.customer_profiles_url,
+            domain=settings.customer_profiles_domain,
+            region=settings.aws_default_region,
+            credentials=credentials,
+            transport=transport,
+            clock=runtime.clock,
+            deadline_s=runtime.config.bot.command_deadline_seconds,
+        )
+        runtime.services.customer_profiles = profiles
+        runtime.closers.append(profiles.aclose)
 
 
 async def _attach_health(runtime: Runtime, transport: httpx.AsyncBaseTransport | None) -> None:

@@ -112,7 +112,18 @@ class HealthDesk:
             return Reply(
                 headline="That property has no digest settings in bot.toml.", kind=ReplyKind.ERROR
             )
-        return build_digest_reply(compute_figures(self.store, site, self.clock.now()), site)
+        reply = build_digest_reply(compute_figures(self.store, site, self.clock.now()), site)
+        return await self.with_capacity(reply)
+
+    async def with_capacity(self, reply: Reply) -> Reply:
+        """The guest-profile capacity section, when an object type is near its maximum."""
+        from bot.core.object_types import capacity_notes
+
+        services = self.runtime.services
+        notes = await capacity_notes(services.customer_profiles, self.runtime.config.bot.capacity_threshold)
+        if notes:
+            reply.notes.extend(["Guest-profile capacity:", *notes])
+        return reply
 
     async def refresh(self) -> Reply:
         report = await refresh_devices(
@@ -172,5 +183,4 @@ async def build_health_desk(
         clock=runtime.clock,
     )
     runtime.closers.append(client.aclose)
-    runtime.services.a4b = client
     return HealthDesk(runtime, client)
