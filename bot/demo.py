@@ -53,8 +53,10 @@ async def demo_runtime(
     url = server.start()
     lwa = world.lwa.clients[0]
     # Alexa for Business is served by the same sandbox; it wants signed requests, so sign with fake keys.
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "AKIDEXAMPLEDEMO")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "demo-secret-key")
+    fake_keys = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLEDEMO", "AWS_SECRET_ACCESS_KEY": "demo-secret-key"}
+    added = [name for name in fake_keys if name not in os.environ]
+    for name in added:
+        os.environ[name] = fake_keys[name]
     with tempfile.TemporaryDirectory(prefix="bot-demo-") as tmp:
         settings = Settings.model_validate(
             {
@@ -77,3 +79,5 @@ async def demo_runtime(
         finally:
             await runtime.aclose()
             server.stop()
+            for name in added:  # leave the process environment as it was
+                os.environ.pop(name, None)
