@@ -86,7 +86,8 @@ async def run_http(host: str, port: int | None) -> None:
     scheduler = None
     runner = None
     try:
-        slack_app = poster = None
+        slack_app = None
+        poster: Any = None
         if slack_on:
             from bot.chat.slack.app import build_slack_app
             from bot.chat.slack.digest import SlackDigestPoster

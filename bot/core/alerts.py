@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core import commands as c
-from bot.core.audit import Change
-from bot.core.bulk import run_bulk
+from bot.core.audit import Change, outcome_of
 from bot.core.canonical import command_text
 from bot.core.context import Ctx
-from bot.core.errors import describe_error
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.index.lookup import RoomRef
 
@@ -86,23 +84,14 @@ async def _run(
             )
         return changes
 
-    outcome = await run_bulk(
-        rooms,
-        one,
-        describe_error=describe_error,
-        concurrency=ctx.s.config.bot.bulk_concurrency,
-        clock=ctx.s.clock,
-    )
+    outcome = await ctx.bulk(rooms, one)
     changes = [ch for _room, chs in outcome.done for ch in chs]
     changes += [
         Change("alerts", r.room_id, r.room_name, r.property_name, None, None, ok=False, error=e)
         for r, e in outcome.failed
     ]
     failed = [ch for ch in changes if not ch.ok]
-    ok_rooms = {ch.unit_id for ch in changes if ch.ok} - {ch.unit_id for ch in failed}
-    result = (
-        "ok" if not failed else ("partial" if ok_rooms or len(failed) < len(changes) else "failed")
-    )
+    result = outcome_of(len(changes) - len(failed), len(failed))
     ctx.audit(result, targets=[r.room_id for r in rooms], changes=changes, command="ClearAlerts")
     if not failed:
         return Reply(

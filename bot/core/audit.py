@@ -35,6 +35,13 @@ _INDEXES = (
 OUTCOMES = ("ok", "partial", "failed", "refused", "cancelled", "preview", "expired")
 
 
+def outcome_of(succeeded: int, failed: int) -> str:
+    """The audit outcome of a run over several units."""
+    if not failed:
+        return "ok"
+    return "partial" if succeeded else "failed"
+
+
 @dataclass(frozen=True)
 class Change:
     """One unit's before and after: what undo needs and what the log shows."""

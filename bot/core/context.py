@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TypeVar
 
 from bot.core.audit import Change
+from bot.core.bulk import BulkOutcome, ProgressFn, run_bulk
 from bot.core.commands import Command, Role
+from bot.core.errors import describe_error
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.resolve import Resolver
 from bot.core.services import Services
 
 ProgressSink = Callable[[Reply], Awaitable[None]]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,24 @@ class Ctx:
             changes=changes,
             delivery_id=self.msg.request_id,
             undoes=undoes,
+        )
+
+    async def bulk(
+        self,
+        items: Sequence[T],
+        work: Callable[[T], Awaitable[R]],
+        *,
+        progress: ProgressFn | None = None,
+    ) -> BulkOutcome[T, R]:
+        """Run `work` over `items` with the configured concurrency and progress interval."""
+        return await run_bulk(
+            items,
+            work,
+            describe_error=describe_error,
+            concurrency=self.s.config.bot.bulk_concurrency,
+            clock=self.s.clock,
+            progress=progress,
+            progress_interval=self.s.config.bot.progress_interval_seconds,
         )
 
     def confirm(

@@ -61,9 +61,8 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
             if isinstance(scope, Reply):
                 return scope
             if scope is None:
-                return Reply(
-                    headline="Which property's digest? Say \u201cdigest <property>\u201d.",
-                    kind=ReplyKind.QUESTION,
+                return ctx.resolver.which_property(
+                    "Which property's digest?", lambda n: f"digest {n}"
                 )
             return await health.digest(scope.id)
     return Reply(headline="I can't do that yet.", kind=ReplyKind.ERROR)

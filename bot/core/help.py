@@ -43,7 +43,7 @@ def _topic(text: str | None) -> str | None:
 def help_reply(topic_text: str | None, role: Role) -> Reply:
     topic = _topic(topic_text)
     if topic is None:
-        first = {}
+        first: dict[str, str] = {}
         for rule in RULES:
             first.setdefault(rule.topic, rule.examples[0])
         # A topic whose rules are not plugged in yet is left out rather than breaking the overview.

@@ -67,14 +67,7 @@ def list_rooms(ctx: Ctx, command: c.ListRooms) -> Reply:
         rooms = ctx.s.index.rooms_of_property(scope.id)
         label = scope.name
     else:
-        return Reply(
-            headline="Which property? Say \u201crooms at <property>\u201d.",
-            kind=ReplyKind.QUESTION,
-            actions=[
-                Action(kind=ActionKind.CHOICE, label=p.name, value=f"rooms at {p.name}")
-                for p in ctx.s.index.properties()[:6]
-            ],
-        )
+        return ctx.resolver.which_property("Which property?", lambda name: f"rooms at {name}")
     by_type: dict[str, list[str]] = {}
     for r in rooms:
         by_type.setdefault(r.room_type_name, []).append(r.room_name)
@@ -115,13 +108,9 @@ def _property_for_change(ctx: Ctx, name: str | None, again: str) -> PropertyRef 
     if isinstance(scope, Reply):
         return scope
     if scope is None:
-        return Reply(
-            headline="Which property? Add \u201cat <property>\u201d to the request.",
-            kind=ReplyKind.QUESTION,
-            actions=[
-                Action(kind=ActionKind.CHOICE, label=p.name, value=f"{again} at {p.name}")
-                for p in ctx.s.index.properties()[:6]
-            ],
+        return ctx.resolver.which_property(
+            "Which property? Add \u201cat <property>\u201d to the request.",
+            lambda name: f"{again} at {name}",
         )
     return scope
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.commands import Parsed
-from bot.core.grammar import RULES, Rule
+from bot.core.grammar import RULES
+from bot.core.rule import Rule
 from bot.core.text import clean, split_preview
 
 MAX_MESSAGE = 2000

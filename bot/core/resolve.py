@@ -74,6 +74,11 @@ class Resolver:
             notes=[f"Properties: {known}."],
         )
 
+    def which_property(self, headline: str, rerun: Callable[[str], str]) -> Reply:
+        """Ask which property, offering each one as a choice that re-runs the request there."""
+        props = self.s.index.properties()
+        return _question(headline, [(p.name, rerun(p.name)) for p in props[:MAX_CHOICES]])
+
     def scope(
         self, property_name: str | None, rerun: Callable[[str], str]
     ) -> PropertyRef | Reply | None:
@@ -91,19 +96,18 @@ class Resolver:
         if isinstance(scope, Reply):
             return scope
         if target.all_rooms:
-            return self._all_rooms(scope, target)
+            return self._all_rooms(scope, target, rerun)
         if target.room_type:
             return await self._room_type(target, scope, rerun)
         return await self._named_rooms(target, scope, rerun)
 
-    def _all_rooms(self, scope: PropertyRef | None, target: Target) -> Resolved:
+    def _all_rooms(
+        self, scope: PropertyRef | None, target: Target, rerun: Callable[[Target], str]
+    ) -> Resolved:
         if scope is None:
-            names = ", ".join(p.name for p in self.s.index.properties())
-            return Reply(
-                headline="Which property? \u201call rooms\u201d needs a property, e.g. "
-                "\u201cset all rooms at Harbor View Seattle to jazz\u201d.",
-                kind=ReplyKind.ERROR,
-                notes=[f"Properties: {names}."] if names else [],
+            return self.which_property(
+                "Which property? \u201call rooms\u201d needs one. Nothing was changed.",
+                lambda name: rerun(replace(target, property_name=name)),
             )
         rooms = self.s.index.rooms_of_property(scope.id)
         return Rooms(rooms, scope, f"all {len(rooms)} rooms at {scope.name}")

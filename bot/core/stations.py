@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
 from bot.clients.models import StationPreference
 from bot.core import commands as c
-from bot.core.audit import Change
-from bot.core.bulk import run_bulk
+from bot.core.audit import Change, outcome_of
 from bot.core.canonical import command_text
 from bot.core.context import Ctx
-from bot.core.errors import describe_error
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.resolve import Rooms
 from bot.core.services import RetryState
@@ -37,6 +36,12 @@ def station_name(
     return (
         found.label if found else f"{data['providerId']} {data['stationId']} (not in the catalog)"
     )
+
+
+async def current_station(ctx: Ctx, room: RoomRef) -> str:
+    """What the room plays now, as staff read it."""
+    pref = await ctx.s.asp.get_default_station(room.room_id, deadline=ctx.s.deadline)
+    return station_name(ctx, pref, room.country)
 
 
 def _choose_station(
@@ -137,20 +142,7 @@ async def _preview(
         for r in resolved.rooms[:MAX_ROWS]
     ]
 
-    async def current(room: RoomRef) -> str:
-        return station_name(
-            ctx,
-            await ctx.s.asp.get_default_station(room.room_id, deadline=ctx.s.deadline),
-            room.country,
-        )
-
-    outcome = await run_bulk(
-        resolved.rooms[:MAX_ROWS],
-        current,
-        describe_error=describe_error,
-        concurrency=ctx.s.config.bot.bulk_concurrency,
-        clock=ctx.s.clock,
-    )
+    outcome = await ctx.bulk(resolved.rooms[:MAX_ROWS], lambda room: current_station(ctx, room))
     now = {room.room_id: value for room, value in outcome.done}
     for row, room in zip(rows, resolved.rooms, strict=False):
         row[2] = now.get(room.room_id, "unknown")
@@ -175,10 +167,9 @@ def _runner(
     chosen: dict[str, Station],
     names: str,
     notes: list[str],
-) -> Any:
-    async def run(rooms: list[RoomRef] | None = None) -> Reply:
-        targets = rooms if rooms is not None else resolved.rooms
-        changes = await _apply(ctx, targets, chosen, names)
+) -> Callable[[], Awaitable[Reply]]:
+    async def run() -> Reply:
+        changes = await _apply(ctx, resolved.rooms, chosen, names)
         return _summary(ctx, command, resolved, changes, names, notes)
 
     return run
@@ -220,15 +211,7 @@ async def _apply(
                 )
             )
 
-    outcome = await run_bulk(
-        rooms,
-        one,
-        describe_error=describe_error,
-        concurrency=ctx.s.config.bot.bulk_concurrency,
-        clock=ctx.s.clock,
-        progress=progress if len(rooms) > 1 else None,
-        progress_interval=ctx.s.config.bot.progress_interval_seconds,
-    )
+    outcome = await ctx.bulk(rooms, one, progress=progress if len(rooms) > 1 else None)
     changes = [change for _room, change in outcome.done]
     for room, error in outcome.failed:
         changes.append(
@@ -256,7 +239,7 @@ def _summary(
 ) -> Reply:
     ok = [ch for ch in changes if ch.ok]
     failed = [ch for ch in changes if not ch.ok]
-    outcome = "ok" if not failed else ("partial" if ok else "failed")
+    outcome = outcome_of(len(ok), len(failed))
     ctx.audit(
         outcome, targets=[ch.unit_id for ch in changes], changes=changes, command="SetStation"
     )
@@ -344,20 +327,7 @@ async def ask_station(ctx: Ctx, command: c.AskStation) -> Reply:
     if isinstance(resolved, Reply):
         return resolved
 
-    async def read(room: RoomRef) -> str:
-        return station_name(
-            ctx,
-            await ctx.s.asp.get_default_station(room.room_id, deadline=ctx.s.deadline),
-            room.country,
-        )
-
-    outcome = await run_bulk(
-        resolved.rooms[:200],
-        read,
-        describe_error=describe_error,
-        concurrency=ctx.s.config.bot.bulk_concurrency,
-        clock=ctx.s.clock,
-    )
+    outcome = await ctx.bulk(resolved.rooms[:200], lambda room: current_station(ctx, room))
     if len(resolved.rooms) == 1:
         room = resolved.rooms[0]
         if outcome.failed:
