@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.clients.models import StationPreference
@@ -46,16 +45,19 @@ async def current_station(ctx: Ctx, room: RoomRef) -> str:
 
 def _choose_station(
     ctx: Ctx, command: c.SetStation, rooms: list[RoomRef]
-) -> dict[str, Station] | Reply:
-    """The station to set per country of the rooms, or a reply explaining why not."""
+) -> tuple[dict[str, Station], list[str]] | Reply:
+    """The station to set per country of the rooms, with a note for each typo read as a station,
+    or a reply explaining why nothing can be set."""
     chosen: dict[str, Station] = {}
+    notes: list[str] = []
     for country in sorted({r.country for r in rooms}):
         match = ctx.s.catalog.lookup(country, command.station)
-        if match.ok and match.station is not None:
-            chosen[country] = match.station
-            continue
-        return _station_problem(ctx, command, match, country)
-    return chosen
+        if not match.ok or match.station is None:
+            return _station_problem(ctx, command, match, country)
+        chosen[country] = match.station
+        if match.status == MatchStatus.FUZZY:
+            notes.append(f"I read \u201c{command.station}\u201d as {match.station.label}.")
+    return chosen, notes
 
 
 def _station_problem(ctx: Ctx, command: c.SetStation, match: Any, country: str) -> Reply:
@@ -106,172 +108,160 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
             headline=f"There are no rooms in {resolved.label}; nothing to change.",
             kind=ReplyKind.INFO,
         )
-    chosen = _choose_station(ctx, command, resolved.rooms)
-    if isinstance(chosen, Reply):
-        return chosen
-    names = " / ".join(sorted({s.label for s in chosen.values()}))
-    notes = _typo_notes(ctx, command, resolved.rooms)
+    choice = _choose_station(ctx, command, resolved.rooms)
+    if isinstance(choice, Reply):
+        return choice
+    run = StationRun(ctx, command, resolved, *choice)
     if ctx.preview:
-        return await _preview(ctx, resolved, chosen, names, notes)
-    run = _runner(ctx, command, resolved, chosen, names, notes)
+        return await run.preview()
     if len(resolved.rooms) > ctx.s.config.bot.confirm_over_rooms:
         return ctx.confirm(
-            f"Set the default station of {resolved.label} to {names}?",
-            run,
+            f"Set the default station of {resolved.label} to {run.names}?",
+            run.run,
             danger=False,
-            fields=[("Rooms", str(len(resolved.rooms))), ("Station", names)],
-            notes=notes,
+            fields=[("Rooms", str(len(resolved.rooms))), ("Station", run.names)],
+            notes=run.notes,
         )
-    return await run()
+    return await run.run()
 
 
-def _typo_notes(ctx: Ctx, command: c.SetStation, rooms: list[RoomRef]) -> list[str]:
-    notes = []
-    for country in sorted({r.country for r in rooms}):
-        match = ctx.s.catalog.lookup(country, command.station)
-        if match.status == MatchStatus.FUZZY and match.station is not None:
-            notes.append(f"I read \u201c{command.station}\u201d as {match.station.label}.")
-    return notes
+@dataclass
+class StationRun:
+    """One station change over resolved rooms: preview, apply, summarise, and retry its failures."""
 
+    ctx: Ctx
+    command: c.SetStation
+    resolved: Rooms
+    chosen: dict[str, Station]  # by country
+    notes: list[str]
 
-async def _preview(
-    ctx: Ctx, resolved: Rooms, chosen: dict[str, Station], names: str, notes: list[str]
-) -> Reply:
-    rows = [
-        [r.room_name, r.property_name, "", chosen[r.country].label]
-        for r in resolved.rooms[:MAX_ROWS]
-    ]
+    @property
+    def names(self) -> str:
+        return " / ".join(sorted({s.label for s in self.chosen.values()}))
 
-    outcome = await ctx.bulk(resolved.rooms[:MAX_ROWS], lambda room: current_station(ctx, room))
-    now = {room.room_id: value for room, value in outcome.done}
-    for row, room in zip(rows, resolved.rooms, strict=False):
-        row[2] = now.get(room.room_id, "unknown")
-    more = len(resolved.rooms) - MAX_ROWS
-    ctx.audit("preview", targets=[r.room_id for r in resolved.rooms], detail=f"would set {names}")
-    return Reply(
-        headline=f"Preview: {resolved.label} would be set to {names}. Nothing was changed.",
-        kind=ReplyKind.INFO,
-        table=Table(columns=["Room", "Property", "Now", "Would be"], rows=rows),
-        notes=[
-            *notes,
-            *([f"\u2026and {more} more rooms."] if more > 0 else []),
-            "Send the same request without \u201cpreview\u201d to apply it.",
-        ],
-    )
-
-
-def _runner(
-    ctx: Ctx,
-    command: c.SetStation,
-    resolved: Rooms,
-    chosen: dict[str, Station],
-    names: str,
-    notes: list[str],
-) -> Callable[[], Awaitable[Reply]]:
-    async def run() -> Reply:
-        changes = await _apply(ctx, resolved.rooms, chosen, names)
-        return _summary(ctx, command, resolved, changes, names, notes)
-
-    return run
-
-
-async def _apply(
-    ctx: Ctx, rooms: list[RoomRef], chosen: dict[str, Station], names: str
-) -> list[Change]:
-    async def one(room: RoomRef) -> Change:
-        station = chosen[room.country]
-        # Read first: the audit needs the before value, undo needs it, and a room already on the
-        # station needs no write (so a retried run never applies an update twice).
-        before = await ctx.s.asp.get_default_station(room.room_id, deadline=ctx.s.deadline)
-        before_d = before.model_dump() if before is not None else None
-        after_d = pref_of(station).model_dump()
-        request_id = None
-        if before_d != after_d:
-            request_id = await ctx.s.asp.set_default_station(
-                room.room_id, pref_of(station), deadline=ctx.s.deadline
-            )
-        return Change(
-            "station",
-            room.room_id,
-            room.room_name,
-            room.property_name,
-            before_d,
-            after_d,
-            request_id=request_id if isinstance(request_id, str) else None,
+    async def preview(self) -> Reply:
+        ctx, rooms = self.ctx, self.resolved.rooms
+        shown = rooms[:MAX_ROWS]
+        outcome = await ctx.bulk(shown, lambda room: current_station(ctx, room))
+        now = {room.room_id: value for room, value in outcome.done}
+        rows = [
+            [
+                r.room_name,
+                r.property_name,
+                now.get(r.room_id, "unknown"),
+                self.chosen[r.country].label,
+            ]
+            for r in shown
+        ]
+        more = len(rooms) - MAX_ROWS
+        ctx.audit("preview", targets=[r.room_id for r in rooms], detail=f"would set {self.names}")
+        return Reply(
+            headline=f"Preview: {self.resolved.label} would be set to {self.names}. Nothing was changed.",
+            kind=ReplyKind.INFO,
+            table=Table(columns=["Room", "Property", "Now", "Would be"], rows=rows),
+            notes=[
+                *self.notes,
+                *([f"\u2026and {more} more rooms."] if more > 0 else []),
+                "Send the same request without \u201cpreview\u201d to apply it.",
+            ],
         )
 
-    async def progress(done: int, failed: int, total: int) -> None:
-        if ctx.progress is not None:
-            await ctx.progress(
-                Reply(
-                    headline=f"Setting {names}: {done + failed} of {total} rooms done"
-                    + (f", {failed} failed" if failed else "")
-                    + "\u2026",
-                    kind=ReplyKind.PROGRESS,
+    async def run(self, rooms: list[RoomRef] | None = None) -> Reply:
+        changes = await self._apply(self.resolved.rooms if rooms is None else rooms)
+        return self._summary(changes)
+
+    async def _apply(self, rooms: list[RoomRef]) -> list[Change]:
+        ctx = self.ctx
+
+        async def one(room: RoomRef) -> Change:
+            after = pref_of(self.chosen[room.country])
+            # Read first: the audit needs the before value, undo needs it, and a room already on the
+            # station needs no write (so a retried run never applies an update twice).
+            before = await ctx.s.asp.get_default_station(room.room_id, deadline=ctx.s.deadline)
+            request_id = None
+            if before != after:
+                request_id = await ctx.s.asp.set_default_station(
+                    room.room_id, after, deadline=ctx.s.deadline
                 )
+            return self._change(
+                room, before.model_dump() if before else None, request_id=request_id
             )
 
-    outcome = await ctx.bulk(rooms, one, progress=progress if len(rooms) > 1 else None)
-    changes = [change for _room, change in outcome.done]
-    for room, error in outcome.failed:
-        changes.append(
-            Change(
-                "station",
-                room.room_id,
-                room.room_name,
-                room.property_name,
-                None,
-                pref_of(chosen[room.country]).model_dump(),
-                ok=False,
-                error=error,
+        async def progress(done: int, failed: int, total: int) -> None:
+            if ctx.progress is not None:
+                failures = f", {failed} failed" if failed else ""
+                await ctx.progress(
+                    Reply(
+                        headline=f"Setting {self.names}: {done + failed} of {total} rooms done{failures}\u2026",
+                        kind=ReplyKind.PROGRESS,
+                    )
+                )
+
+        outcome = await ctx.bulk(rooms, one, progress=progress if len(rooms) > 1 else None)
+        failed = [self._change(room, None, error=error) for room, error in outcome.failed]
+        return [change for _room, change in outcome.done] + failed
+
+    def _change(
+        self,
+        room: RoomRef,
+        before: dict[str, Any] | None,
+        *,
+        request_id: str | None = None,
+        error: str | None = None,
+    ) -> Change:
+        after = pref_of(self.chosen[room.country]).model_dump()
+        return Change(
+            "station", room.room_id, room.room_name, room.property_name, before, after,
+            ok=error is None, error=error, request_id=request_id,
+        )  # fmt: skip
+
+    def _summary(self, changes: list[Change]) -> Reply:
+        ctx, names = self.ctx, self.names
+        ok = [ch for ch in changes if ch.ok]
+        failed = [ch for ch in changes if not ch.ok]
+        ctx.audit(
+            outcome_of(len(ok), len(failed)),
+            targets=[ch.unit_id for ch in changes],
+            changes=changes,
+            command="SetStation",
+        )
+        if failed:
+            ctx.s.retries[ctx.msg.user] = RetryState(
+                ctx.msg.text, self._rerun, [ch.unit_id for ch in failed]
             )
+        if len(changes) == 1:
+            return _single(ctx, changes[0], names, self.notes)
+        by_before: dict[str, int] = defaultdict(int)
+        for ch in ok:
+            by_before[station_name(ctx, ch.before)] += 1
+        headline = f"Set {len(ok)} of {len(changes)} rooms to {names}" + (
+            f" ({self.resolved.label})."
+            if not failed
+            else f"; {len(failed)} failed (listed below)."
         )
-    return changes
-
-
-def _summary(
-    ctx: Ctx,
-    command: c.SetStation,
-    resolved: Rooms,
-    changes: list[Change],
-    names: str,
-    notes: list[str],
-) -> Reply:
-    ok = [ch for ch in changes if ch.ok]
-    failed = [ch for ch in changes if not ch.ok]
-    outcome = outcome_of(len(ok), len(failed))
-    ctx.audit(
-        outcome, targets=[ch.unit_id for ch in changes], changes=changes, command="SetStation"
-    )
-    if failed:
-        _remember_failures(ctx, command, resolved, failed, names, notes)
-    if len(changes) == 1:
-        return _single(ctx, changes[0], names, notes)
-    by_before: dict[str, int] = defaultdict(int)
-    for ch in ok:
-        by_before[station_name(ctx, ch.before)] += 1
-    headline = f"Set {len(ok)} of {len(changes)} rooms to {names}" + (
-        f" ({resolved.label})." if not failed else f"; {len(failed)} failed (listed below)."
-    )
-    actions = []
-    if ok:
-        actions.append(Action(kind=ActionKind.UNDO, label="Undo", value="undo"))
-    if failed:
-        actions.append(
-            Action(kind=ActionKind.RETRY_FAILED, label="Retry failed", value="retry failed")
+        actions = []
+        if ok:
+            actions.append(Action(kind=ActionKind.UNDO, label="Undo", value="undo"))
+        if failed:
+            actions.append(
+                Action(kind=ActionKind.RETRY_FAILED, label="Retry failed", value="retry failed")
+            )
+        rows = [[ch.unit_name, ch.property_name, ch.error or ""] for ch in failed[:MAX_ROWS]]
+        before = ", ".join(f"{n} ({k})" for n, k in sorted(by_before.items()))
+        return Reply(
+            headline=headline,
+            kind=ReplyKind.SUMMARY if failed else ReplyKind.SUCCESS,
+            public=bool(ok),
+            fields=[("Before", before)] if ok else [],
+            table=Table(columns=["Failed room", "Property", "Why"], rows=rows) if failed else None,
+            notes=self.notes,
+            actions=actions,
         )
-    rows = [[ch.unit_name, ch.property_name, ch.error or ""] for ch in failed[:MAX_ROWS]]
-    return Reply(
-        headline=headline,
-        kind=ReplyKind.SUMMARY if failed else ReplyKind.SUCCESS,
-        public=bool(ok),
-        fields=[("Before", ", ".join(f"{n} ({k})" for n, k in sorted(by_before.items())))]
-        if ok
-        else [],
-        table=Table(columns=["Failed room", "Property", "Why"], rows=rows) if failed else None,
-        notes=notes,
-        actions=actions,
-    )
+
+    async def _rerun(self, room_ids: list[str]) -> Reply:
+        """`retry failed`: the same station again, on the rooms that failed only."""
+        wanted = set(room_ids)
+        return await self.run([r for r in self.resolved.rooms if r.room_id in wanted])
 
 
 def _single(ctx: Ctx, change: Change, names: str, notes: list[str]) -> Reply:
@@ -296,28 +286,6 @@ def _single(ctx: Ctx, change: Change, names: str, notes: list[str]) -> Reply:
         notes=notes,
         actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
     )
-
-
-def _remember_failures(
-    ctx: Ctx,
-    command: c.SetStation,
-    resolved: Rooms,
-    failed: list[Change],
-    names: str,
-    notes: list[str],
-) -> None:
-    chosen_rooms = {r.room_id: r for r in resolved.rooms}
-
-    async def rerun(room_ids: list[str]) -> Reply:
-        rooms = [chosen_rooms[i] for i in room_ids if i in chosen_rooms]
-        again = _choose_station(ctx, command, rooms)
-        if isinstance(again, Reply):
-            return again
-        return _summary(
-            ctx, command, resolved, await _apply(ctx, rooms, again, names), names, notes
-        )
-
-    ctx.s.retries[ctx.msg.user] = RetryState(ctx.msg.text, rerun, [ch.unit_id for ch in failed])
 
 
 async def ask_station(ctx: Ctx, command: c.AskStation) -> Reply:
