@@ -138,7 +138,7 @@ async def build_runtime(
         runtime.closers.append(closer)
     _attach_aws_clients(runtime, transport)
     if with_health:
-        await _attach_health(runtime, transport)
+        _attach_health(runtime)
     return runtime
 
 
@@ -153,7 +153,9 @@ def _attach_aws_clients(runtime: Runtime, transport: httpx.AsyncBaseTransport | 
     if credentials is None:
         return
     settings = runtime.settings
-    a4b = A4BClient(settings.a4b_endpoint_url, credentials=credentials, transport=transport, clock=runtime.clock)
+    a4b = A4BClient(
+        settings.a4b_endpoint_url, credentials=credentials, transport=transport, clock=runtime.clock
+    )
     runtime.services.a4b = a4b
     runtime.closers.append(a4b.aclose)
     if settings.customer_profiles_domain:
@@ -170,16 +172,9 @@ def _attach_aws_clients(runtime: Runtime, transport: httpx.AsyncBaseTransport | 
         runtime.closers.append(profiles.aclose)
 
 
-async def _attach_health(runtime: Runtime, transport: httpx.AsyncBaseTransport | None) -> None:
-    """Device health needs Alexa for Business (AWS credentials); without them the rest still works."""
-    try:
-        from bot.health.desk import build_health_desk
-    except ImportError:
-        return
-    try:
-        desk = await build_health_desk(runtime, transport=transport)
-    except Exception as error:
-        log.warning("device health is off: %s", error)
-        return
-    if desk is not None:
-        runtime.services.health = desk
+def _attach_health(runtime: Runtime) -> None:
+    """Device health reads Alexa for Business; without AWS credentials the rest still works."""
+    from bot.health.desk import HealthDesk
+
+    if runtime.services.a4b is not None:
+        runtime.services.health = HealthDesk(runtime, runtime.services.a4b)

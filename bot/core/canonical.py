@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core import commands as c
 from bot.core.commands import Target
 
@@ -51,14 +53,10 @@ def with_property(command: c.Command, property_name: str) -> str:
     """The command again, about one named property (for "which property?" choices)."""
     match command:
         case c.SetStation() | c.AskStation() | c.ClearAlerts() | c.RoomDevices():
-            from dataclasses import replace
-
             return command_text(
                 replace(command, target=replace(command.target, property_name=property_name))
             )
         case c.ListRoomTypes() | c.ListRooms() | c.OfflineDevices() | c.Uptime() | c.ShowDigest():
-            from dataclasses import replace
-
             return command_text(replace(command, property_name=property_name))
         case c.ListStations():
             return command_text(c.ListStations(where=property_name))

@@ -7,8 +7,11 @@ from dataclasses import replace
 from bot.core import commands as c
 from bot.core.canonical import command_text, with_property
 from bot.core.context import Ctx
+from bot.core.errors import describe_error
 from bot.core.replies import Reply, ReplyKind
+from bot.core.resolve import property_meta
 from bot.index.lookup import PropertyRef
+from bot.index.sync import full_sync
 
 _NO_HEALTH = Reply(
     headline="Device health is not set up here: the bot needs Alexa for Business access "
@@ -69,10 +72,6 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
 
 
 async def sync_index(ctx: Ctx, cmd: c.Sync) -> Reply:
-    from bot.core.errors import describe_error
-    from bot.core.resolve import property_meta
-    from bot.index.sync import full_sync
-
     try:
         report = await full_sync(
             ctx.s.index,

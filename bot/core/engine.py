@@ -27,7 +27,7 @@ from bot.core.hierarchy import (
 )
 from bot.core.parser import parse
 from bot.core.pending import Pending
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind
+from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.services import Services
 from bot.core.stations import ask_station, list_stations, set_station
 from bot.core.undo import undo
@@ -210,8 +210,6 @@ class Engine:
         return await state.rerun(state.failed_room_ids)
 
     def _audit(self, ctx: Ctx, cmd: c.ShowAudit) -> Reply:
-        from bot.core.replies import Table
-
         entries = self.s.audit.entries(limit=cmd.limit)
         rows = [[e.at, e.user, e.text[:60], e.outcome, str(len(e.changes))] for e in entries]
         return Reply(
