@@ -187,56 +187,28 @@ class AuditLog:
         """The user's most recent change that applied something and has not been undone.
 
         An undo itself is skipped, so `undo` twice walks back two changes rather than stopping."""
-        row = self._conn.execute(
-            "SELECT * FROM audit WHERE user = ? AND outcome IN ('ok', 'partial') AND undone_by IS NULL"
+        found = self._select(
+            "WHERE user = ? AND outcome IN ('ok', 'partial') AND undone_by IS NULL"
             " AND command NOT IN ('ClearAlerts', 'Undo') ORDER BY id DESC LIMIT 1",
-            (user,),
-        ).fetchone()
-        return self._entry(row) if row else None
+            [user],
+        )
+        return found[0] if found else None
 
     def entries(self, *, since: str | None = None, limit: int | None = None) -> list[AuditEntry]:
-        sql, args = "SELECT * FROM audit", []
-        if since:
-            sql += " WHERE at >= ?"
-            args.append(since)
-        sql += " ORDER BY id DESC"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        return [self._entry(row) for row in self._conn.execute(sql, args).fetchall()]
-
-    def _entry(self, row: tuple[Any, ...]) -> AuditEntry:
-        (
-            id_,
-            at,
-            platform,
-            user,
-            channel,
-            text,
-            command,
-            parsed,
-            targets,
-            changes,
-            outcome,
-            detail,
-            request_ids,
-            _delivery,
-            undoes,
-            undone_by,
-        ) = row
-        return AuditEntry(
-            id=id_,
-            at=at,
-            platform=platform,
-            user=user,
-            channel=channel,
-            text=text,
-            command=command,
-            parsed=parsed,
-            targets=json.loads(targets),
-            changes=[Change.from_dict(c) for c in json.loads(changes)],
-            outcome=outcome,
-            detail=detail,
-            request_ids=json.loads(request_ids),
-            undoes=undoes,
-            undone_by=undone_by,
+        where, args = ("WHERE at >= ?", [since]) if since else ("", [])
+        return self._select(
+            f"{where} ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else ""), args
         )
+
+    def _select(self, clause: str, args: list[Any]) -> list[AuditEntry]:
+        cursor = self._conn.execute(f"SELECT * FROM audit {clause}", args)
+        names = [column[0] for column in cursor.description]
+        return [self._entry(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+    @staticmethod
+    def _entry(row: dict[str, Any]) -> AuditEntry:
+        row.pop("delivery_id")
+        for key in ("targets", "request_ids"):
+            row[key] = json.loads(row[key])
+        row["changes"] = [Change.from_dict(c) for c in json.loads(row["changes"])]
+        return AuditEntry(**row)
