@@ -10,6 +10,7 @@ import pytest
 from core_helpers import text_of
 from profile_support import DOMAIN, FRONT_DESK, ProfileBot, profile_bot
 
+from bot.clients.errors import ServerError
 from bot.core.replies import ReplyKind
 from bot.sandbox.profile_world import profile_world_of
 from bot.sandbox.server import SandboxServer
@@ -70,6 +71,27 @@ async def test_set_max_confirms_old_and_new_then_puts_and_undo_restores(pbot: Pr
     assert (entry.changes[0].before, entry.changes[0].after) == (850, 900)
     undone = await pbot.say("undo")
     assert undone.kind is ReplyKind.SUCCESS, text_of(undone)
+    assert stored(pbot, "GuestStay")["MaxProfileObjectCount"] == 850
+
+
+async def test_failed_set_max_is_audited_with_what_was_tried(
+    pbot: ProfileBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When Amazon fails the PUT, the answer says so and the audit entry is `failed` with the
+    attempted before and after marked not applied, so nothing is offered for undo."""
+    client = pbot.bot.runtime.services.customer_profiles
+
+    async def fail(*_args: Any, **_kwargs: Any) -> Any:
+        raise ServerError(500, "boom", "req-failed", None)
+
+    monkeypatch.setattr(client, "set_max_profile_object_count", fail)
+    await pbot.say("set object type GuestStay max 900")
+    reply = await pbot.say("yes")
+    assert reply.kind is ReplyKind.ERROR and "req-failed" in reply.headline
+    entry = pbot.bot.runtime.services.audit.entries(limit=1)[0]
+    assert (entry.command, entry.outcome) == ("SetObjectTypeMax", "failed")
+    change = entry.changes[0]
+    assert (change.before, change.after, change.ok) == (850, 900, False)
     assert stored(pbot, "GuestStay")["MaxProfileObjectCount"] == 850
 
 

@@ -7,27 +7,30 @@ reads the whole definition again, changes the one field and PUTs everything else
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.clients.customer_profiles import ObjectTypeSummary
+from bot.clients.customer_profiles import CustomerProfilesClient, ObjectTypeSummary
 from bot.clients.errors import ApiError, InvalidInput, NotFound
 from bot.core.audit import AuditEntry, Change
 from bot.core.commands import Command
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
+from bot.core.replies import Reply, ReplyKind, Table
 
 NEEDS_DOMAIN = (
     "Guest-profile object types live in Amazon Connect Customer Profiles: the bot needs "
     "CUSTOMER_PROFILES_DOMAIN (and AWS credentials) to reach them; ask an admin to set them."
 )
-NOTHING = "Nothing was changed."
+MAX = "MaxProfileObjectCount"
+AVAILABLE = "MaxAvailableProfileObjectCount"
 
 
-def _client(ctx: Ctx) -> Any:
-    return getattr(ctx.s, "customer_profiles", None)
+def _client(ctx: Ctx) -> CustomerProfilesClient | None:
+    client: CustomerProfilesClient | None = getattr(ctx.s, "customer_profiles", None)
+    return client
 
 
 def _no_client() -> Reply:
@@ -44,14 +47,14 @@ def _count(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else "not set"
 
 
-def _failed(what: str, error: BaseException, name: str | None = None) -> Reply:
-    if isinstance(error, NotFound) and name:
+def _failed(what: str, error: BaseException, name: str) -> Reply:
+    if isinstance(error, NotFound):
         return Reply(
             headline=f"There is no object type called \u201c{name}\u201d in this domain. {NOTHING}",
             kind=ReplyKind.ERROR,
             notes=["`object types` lists them."],
         )
-    return Reply(headline=f"Couldn't {what}: {describe_error(error)}", kind=ReplyKind.ERROR)
+    return failed(what, error)
 
 
 def _when(value: Any) -> str:
@@ -61,15 +64,34 @@ def _when(value: Any) -> str:
 
 
 @dataclass(frozen=True)
-class ListObjectTypes(Command):
+class _ObjectTypeCommand(Command):
+    """A command over the Customer Profiles domain; without one configured it says so instead."""
+
     async def execute(self, ctx: Ctx) -> Reply:
         client = _client(ctx)
         if client is None:
             return _no_client()
+        return await self.run(ctx, client)
+
+    async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
+        raise NotImplementedError
+
+
+async def _read(ctx: Ctx, client: CustomerProfilesClient, name: str) -> dict[str, Any] | Reply:
+    """The object type's whole definition, or the answer saying why it could not be read."""
+    try:
+        return await client.get_object_type(name, deadline=ctx.s.deadline)
+    except ApiError as error:
+        return _failed(f"read the object type {name}", error, name)
+
+
+@dataclass(frozen=True)
+class ListObjectTypes(_ObjectTypeCommand):
+    async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
         try:
-            items: list[ObjectTypeSummary] = await client.list_object_types(deadline=ctx.s.deadline)
+            items = await client.list_object_types(deadline=ctx.s.deadline)
         except ApiError as error:
-            return _failed("list the object types", error)
+            return failed("list the object types", error)
         if not items:
             return Reply(headline=f"The domain {client.domain} has no object types.")
         threshold = ctx.s.config.bot.capacity_threshold
@@ -93,23 +115,14 @@ class ListObjectTypes(Command):
 
 
 @dataclass(frozen=True)
-class ShowObjectType(Command):
+class ShowObjectType(_ObjectTypeCommand):
     object_type: str
 
-    async def execute(self, ctx: Ctx) -> Reply:
-        client = _client(ctx)
-        if client is None:
-            return _no_client()
-        try:
-            item: dict[str, Any] = await client.get_object_type(
-                self.object_type, deadline=ctx.s.deadline
-            )
-        except ApiError as error:
-            return _failed(f"read the object type {self.object_type}", error, self.object_type)
-        assigned, available = (
-            item.get("MaxProfileObjectCount"),
-            item.get("MaxAvailableProfileObjectCount"),
-        )
+    async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
+        item = await _read(ctx, client, self.object_type)
+        if isinstance(item, Reply):
+            return item
+        assigned, available = item.get(MAX), item.get(AVAILABLE)
         fields = [
             ("Description", str(item.get("Description") or "")),
             ("Template", str(item.get("TemplateId") or "none (own fields and keys)")),
@@ -161,7 +174,7 @@ class ShowObjectType(Command):
 
 
 @dataclass(frozen=True)
-class SetObjectTypeMax(Command):
+class SetObjectTypeMax(_ObjectTypeCommand):
     object_type: str
     maximum: int
 
@@ -169,27 +182,17 @@ class SetObjectTypeMax(Command):
     def mutating(self) -> bool:
         return True
 
-    async def execute(self, ctx: Ctx) -> Reply:
-        client = _client(ctx)
-        if client is None:
-            return _no_client()
-        try:
-            item: dict[str, Any] = await client.get_object_type(
-                self.object_type, deadline=ctx.s.deadline
-            )
-        except ApiError as error:
-            return _failed(f"read the object type {self.object_type}", error, self.object_type)
+    async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
+        item = await _read(ctx, client, self.object_type)
+        if isinstance(item, Reply):
+            return item
         name = str(item.get("ObjectTypeName") or self.object_type)
-        old, available = (
-            item.get("MaxProfileObjectCount"),
-            item.get("MaxAvailableProfileObjectCount"),
-        )
+        old, available = item.get(MAX), item.get(AVAILABLE)
         high = available if isinstance(available, int) else None
         if self.maximum < 1 or (high is not None and self.maximum > high):
             allowed = f"1–{high:,}" if high is not None else "at least 1"
             return Reply(
-                headline=f"The maximum of {name} must be {allowed} (what the domain has available),"
-                f" "
+                headline=f"The maximum of {name} must be {allowed} (what the domain has available), "
                 f"not {self.maximum:,}. {NOTHING}",
                 kind=ReplyKind.ERROR,
             )
@@ -206,16 +209,25 @@ class SetObjectTypeMax(Command):
             return Reply(
                 headline=f"Preview: the maximum of {name} would change. {NOTHING}", fields=fields
             )
+        tried = Change("object_type_max", name, name, client.domain, old, self.maximum)
 
         async def run() -> Reply:
-            return await _apply(ctx, name, self.maximum, fields)
+            outcome = await _put_max(ctx, client, "SetObjectTypeMax", tried)
+            if isinstance(outcome, InvalidInput):
+                return refused(outcome)
+            if isinstance(outcome, ApiError):
+                return _failed(f"change the maximum of {name}", outcome, name)
+            return undoable(
+                f"Done: the maximum of object type {name} is now {self.maximum:,} "
+                f"(was {_count(outcome.before)}).",
+                fields,
+            )
 
         notes = ["Every other setting of the object type is sent back unchanged."]
         if item.get("TemplateId"):
             notes.append(
-                f"It comes from the template {item['TemplateId']}, so the template's own fields"
-                " are "
-                "not sent."
+                f"It comes from the template {item['TemplateId']}, so the template's own fields "
+                "are not sent."
             )
         return ctx.confirm(
             f"Change the maximum of object type {name} from {_count(old)} to {self.maximum:,}?",
@@ -226,40 +238,28 @@ class SetObjectTypeMax(Command):
         )
 
 
-async def _apply(ctx: Ctx, name: str, value: int, fields: list[tuple[str, str]]) -> Reply:
-    client = _client(ctx)
-    try:
-        before, after = await client.set_max_profile_object_count(
-            name, value, deadline=ctx.s.deadline
+async def _put_max(
+    ctx: Ctx,
+    client: CustomerProfilesClient,
+    command: str,
+    tried: Change,
+    *,
+    undoes: int | None = None,
+) -> Change | ApiError:
+    """Sets the maximum to `tried.after`; the audited before is what the definition held when the
+    client read it again, so undo puts back what was really replaced."""
+
+    def done(answer: tuple[dict[str, Any], dict[str, Any]]) -> Change:
+        before, after = answer
+        return replace(
+            tried,
+            before=before.get(MAX),
+            after=after.get(MAX, tried.after),
+            request_id=client.last_request_id,
         )
-    except InvalidInput as error:
-        return Reply(
-            headline=f"{error.message[0].upper()}{error.message[1:]}. {NOTHING}",
-            kind=ReplyKind.ERROR,
-        )
-    except ApiError as error:
-        ctx.audit(
-            "failed", targets=[name], detail=describe_error(error), command="SetObjectTypeMax"
-        )
-        return _failed(f"change the maximum of {name}", error, name)
-    old = before.get("MaxProfileObjectCount")
-    change = Change(
-        "object_type_max",
-        name,
-        name,
-        client.domain,
-        old,
-        after.get("MaxProfileObjectCount", value),
-        request_id=client.last_request_id,
-    )
-    ctx.audit("ok", targets=[name], changes=[change], command="SetObjectTypeMax")
-    return Reply(
-        headline=f"Done: the maximum of object type {name} is now {value:,} (was {_count(old)}).",
-        kind=ReplyKind.SUCCESS,
-        public=True,
-        fields=fields,
-        actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
-    )
+
+    send = client.set_max_profile_object_count(tried.unit_id, tried.after, deadline=ctx.s.deadline)
+    return await send_audited(ctx, command, tried, send, done, undoes=undoes)
 
 
 async def undo_object_type_max(ctx: Ctx, entry: AuditEntry) -> Reply:
@@ -272,21 +272,10 @@ async def undo_object_type_max(ctx: Ctx, entry: AuditEntry) -> Reply:
             headline=f"{ch.unit_name} had no maximum before, so there is nothing to put back.",
             kind=ReplyKind.REFUSAL,
         )
-    try:
-        await client.set_max_profile_object_count(ch.unit_id, ch.before, deadline=ctx.s.deadline)
-    except ApiError as error:
-        ctx.audit("failed", targets=[ch.unit_id], detail=describe_error(error), command="Undo")
-        return _failed(f"undo \u201c{entry.text}\u201d", error, ch.unit_id)
-    back = Change(
-        "object_type_max",
-        ch.unit_id,
-        ch.unit_name,
-        ch.property_name,
-        ch.after,
-        ch.before,
-        request_id=client.last_request_id,
-    )
-    ctx.audit("ok", targets=[ch.unit_id], changes=[back], undoes=entry.id, command="Undo")
+    back = Change(ch.kind, ch.unit_id, ch.unit_name, ch.property_name, ch.after, ch.before)
+    outcome = await _put_max(ctx, client, "Undo", back, undoes=entry.id)
+    if isinstance(outcome, ApiError):
+        return _failed(f"undo \u201c{entry.text}\u201d", outcome, ch.unit_id)
     return Reply(
         headline=f"Undone: the maximum of object type {ch.unit_name} is back to {ch.before:,}.",
         kind=ReplyKind.SUCCESS,
@@ -309,9 +298,8 @@ async def capacity_notes(client: Any, threshold: float = 0.8) -> list[str]:
         if share is not None and share >= threshold:
             notes.append(
                 f"Object type {item.object_type_name}: {item.max_profile_object_count:,} of "
-                f"{item.max_available_profile_object_count:,} profile objects assigned"
-                f" ({share:.0%}); "
-                f"raise the domain's capacity or lower the maximum with `set object type "
-                f"{item.object_type_name} max <n>`."
+                f"{item.max_available_profile_object_count:,} profile objects assigned ({share:.0%}); "
+                "raise the domain's capacity or lower the maximum with "
+                f"`set object type {item.object_type_name} max <n>`."
             )
     return notes

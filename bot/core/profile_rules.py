@@ -9,6 +9,7 @@ object type explicitly and never claims a sentence about rooms.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.core.commands import Command, Role
 from bot.core.object_types import ListObjectTypes, SetObjectTypeMax, ShowObjectType
@@ -21,20 +22,54 @@ from bot.core.profiles import (
     ShowProfile,
     enrollment_status,
 )
-from bot.core.rule import Rule
-
-
-def _p(*patterns: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+from bot.core.rule import Builder, Rule
 
 
 def _name(text: str) -> str:
     return text.strip().strip("\"'`").strip()
 
 
+def _rule(
+    command: type[Command],
+    summary: str,
+    patterns: tuple[str, ...],
+    examples: tuple[str, ...],
+    build: Builder | None = None,
+    role: Role = Role.FRONT_DESK,
+) -> Rule:
+    """A rule of the `profiles` help topic; without `build`, a match makes `command()`."""
+    return Rule(
+        topic="profiles",
+        summary=summary,
+        patterns=tuple(re.compile(p, re.IGNORECASE) for p in patterns),
+        build=build or (lambda m: command()),
+        examples=examples,
+        role=role,
+        command=command,
+    )
+
+
+def _named(make: Callable[[str], Command]) -> Builder:
+    """The builder of a command about the one thing the match names as `name` (None if blank)."""
+
+    def build(m: re.Match[str]) -> Command | None:
+        name = _name(m["name"])
+        return make(name) if name else None
+
+    return build
+
+
 _PROFILE = r"(?:the\s+)?(?:room\s+)?profile\s+"
 _SET = r"(?:(?:set|change|update|make|turn|switch)\s+)?"
-_OBJECT_TYPE = r"(?:the\s+)?(?:(?:guest[\s-]?)?profile\s+)?object[\s-]?type"
+_SHOW = r"(?:show|get|describe|read|view|check)\s+(?:me\s+)?"
+_LIST = r"(?:list\s+|show\s+(?:me\s+)?)?(?:all\s+)?(?:the\s+)?"
+_LIST_USERS = r"(?:list\s+|show\s+|find\s+)?(?:all\s+)?(?:the\s+)?"
+_CREATE = rf"(?:create|add|new)\s+(?:a\s+)?(?:new\s+)?{_PROFILE}(?P<name>.+?)"
+_TIMEZONE = r"(?:time\s*zone|tz)"
+_GUEST_PROFILE = r"(?:(?:guest[\s-]?)?profile\s+)?"
+_OBJECT_TYPE = rf"(?:the\s+)?{_GUEST_PROFILE}object[\s-]?type"
+_MAX = r"(?:max(?:imum)?|limit|capacity)"
+_COUNT = r"(?P<n>\d[\d,_]*)"
 _STATUSES = r"initialized|invited|pending|registered|enrolled|disassociating|deregistering"
 
 
@@ -62,51 +97,45 @@ def _find_user(m: re.Match[str]) -> Command | None:
     return FindUser(query=query, status=status)
 
 
-def _count(text: str) -> int:
-    return int(re.sub(r"[,_\s]", "", text))
+def _set_object_type_max(m: re.Match[str]) -> Command:
+    return SetObjectTypeMax(
+        object_type=_name(m["name"]), maximum=int(re.sub(r"[,_\s]", "", m["n"]))
+    )
 
 
 PROFILE_RULES: tuple[Rule, ...] = (
-    Rule(
-        topic="profiles",
-        summary="List the room profiles",
-        patterns=_p(r"^(?:list\s+|show\s+(?:me\s+)?)?(?:all\s+)?(?:the\s+)?(?:room\s+)?profiles$"),
-        build=lambda m: ListProfiles(),
-        examples=("profiles", "list room profiles"),
-        command=ListProfiles,
+    _rule(
+        ListProfiles,
+        "List the room profiles",
+        (rf"^{_LIST}(?:room\s+)?profiles$",),
+        ("profiles", "list room profiles"),
     ),
-    Rule(
-        topic="profiles",
-        summary="Create a room profile (asks first)",
-        patterns=_p(
-            rf"^(?:create|add|new)\s+(?:a\s+)?(?:new\s+)?{_PROFILE}(?P<name>.+?)\s+(?:time\s*zone|tz)\s+"
-            r"(?P<tz>\S+)\s+address\s+(?P<address>.+)$",
-            rf"^(?:create|add|new)\s+(?:a\s+)?(?:new\s+)?{_PROFILE}(?P<name>.+?)\s+address\s+(?P<address>.+?)"
-            r"\s+(?:time\s*zone|tz)\s+(?P<tz>\S+)$",
+    _rule(
+        CreateProfile,
+        "Create a room profile (asks first)",
+        (
+            rf"^{_CREATE}\s+{_TIMEZONE}\s+(?P<tz>\S+)\s+address\s+(?P<address>.+)$",
+            rf"^{_CREATE}\s+address\s+(?P<address>.+?)\s+{_TIMEZONE}\s+(?P<tz>\S+)$",
         ),
+        ("create profile Spa timezone America/Los_Angeles address 1200 Harbor Way, Seattle WA",),
         build=lambda m: CreateProfile(
             profile=_name(m["name"]), timezone=m["tz"], address=_name(m["address"])
         ),
-        examples=(
-            "create profile Spa timezone America/Los_Angeles address 1200 Harbor Way, Seattle WA",
-        ),
         role=Role.ADMIN,
-        command=CreateProfile,
     ),
-    Rule(
-        topic="profiles",
-        summary="Change a room profile setting (only what changed is sent)",
-        patterns=_p(
+    _rule(
+        SetProfile,
+        "Change a room profile setting (only what changed is sent)",
+        (
             rf"^{_SET}{_PROFILE}(?P<name>.+?)\s+(?P<release>release)\s+(?:the\s+room\s+)?after\s+"
             r"(?P<value>\d+)\s*(?:min(?:ute)?s?)?\s+without\s+(?:a\s+)?check[\s-]?in$",
             rf"^(?P<rename>rename)\s+{_PROFILE}(?P<name>.+?)\s+(?:to|as)\s+(?P<value>.+)$",
-            rf"^(?:set|change|update)\s+(?:the\s+)?(?P<setting>{SETTING_WORDS})\s+(?:of|for|in)\s+{_PROFILE}"
-            r"(?P<name>.+?)\s+(?:to|=)\s+(?P<value>.+)$",
+            rf"^(?:set|change|update)\s+(?:the\s+)?(?P<setting>{SETTING_WORDS})\s+(?:of|for|in)\s+"
+            rf"{_PROFILE}(?P<name>.+?)\s+(?:to|=)\s+(?P<value>.+)$",
             rf"^{_SET}{_PROFILE}(?P<name>.+?)(?:'s)?\s+(?P<setting>{SETTING_WORDS})"
             r"(?:\s+(?:to|=|is)\s+|\s*[=:]\s*|\s+)(?P<value>.+)$",
         ),
-        build=_set_profile,
-        examples=(
+        (
             "set profile Lobby max volume 7",
             "profile Lobby wake word computer",
             "profile Lobby data retention on",
@@ -119,78 +148,69 @@ PROFILE_RULES: tuple[Rule, ...] = (
             "profile Lobby units metric",
             "rename profile Lobby to Reception",
         ),
+        build=_set_profile,
         role=Role.ADMIN,
-        command=SetProfile,
     ),
-    Rule(
-        topic="profiles",
-        summary="Every setting of one room profile",
-        patterns=_p(
-            rf"^(?:show|get|describe|read|view|check)\s+(?:me\s+)?{_PROFILE}(?P<name>.+)$",
+    _rule(
+        ShowProfile,
+        "Every setting of one room profile",
+        (
+            rf"^{_SHOW}{_PROFILE}(?P<name>.+)$",
             r"^(?:room\s+)?profile\s+(?P<name>.+?)(?:\s+(?:settings|details))?$",
         ),
-        build=lambda m: ShowProfile(profile=_name(m["name"])) if _name(m["name"]) else None,
-        examples=("show profile Boardroom", "profile Lobby"),
-        command=ShowProfile,
+        ("show profile Boardroom", "profile Lobby"),
+        build=_named(lambda name: ShowProfile(profile=name)),
     ),
-    Rule(
-        topic="profiles",
-        summary="Find a user by name or e-mail, with their enrollment status",
-        patterns=_p(
+    _rule(
+        FindUser,
+        "Find a user by name or e-mail, with their enrollment status",
+        (
             r"^(?:find|search(?:\s+for)?|look\s*up|who\s+is)\s+(?:the\s+)?users?\s+(?P<query>.+?)"
             r"(?:\s+(?:with\s+)?(?:enrollment\s+)?status\s+(?P<status>\w+))?$",
-            r"^(?:list\s+|show\s+|find\s+)?(?:all\s+)?(?:the\s+)?users\s+(?:with\s+)?(?:enrollment\s+)?status\s+"
-            r"(?P<status>\w+)$",
-            rf"^(?:list\s+|show\s+|find\s+)?(?:all\s+)?(?:the\s+)?(?P<status>{_STATUSES})\s+users$",
+            rf"^{_LIST_USERS}users\s+(?:with\s+)?(?:enrollment\s+)?status\s+(?P<status>\w+)$",
+            rf"^{_LIST_USERS}(?P<status>{_STATUSES})\s+users$",
         ),
-        build=_find_user,
-        examples=(
+        (
             "find user maria.lopez@harborview.example",
             "find user Maria Lopez",
             "find user chen",
             "users with status pending",
         ),
-        command=FindUser,
+        build=_find_user,
     ),
-    Rule(
-        topic="profiles",
-        summary="Guest-profile object types and their capacity",
-        patterns=_p(
-            r"^(?:list\s+|show\s+(?:me\s+)?)?(?:all\s+)?(?:the\s+)?(?:(?:guest[\s-]?)?profile\s+)?object[\s-]?types"
-            r"(?:\s+capacity)?$",
+    _rule(
+        ListObjectTypes,
+        "Guest-profile object types and their capacity",
+        (
+            rf"^{_LIST}{_GUEST_PROFILE}object[\s-]?types(?:\s+capacity)?$",
             r"^(?:show\s+)?(?:the\s+)?guest[\s-]?profiles?\s+capacity$",
         ),
-        build=lambda m: ListObjectTypes(),
-        examples=("object types", "guest profile capacity"),
-        command=ListObjectTypes,
+        ("object types", "guest profile capacity"),
     ),
-    Rule(
-        topic="profiles",
-        summary="Raise or lower an object type's maximum (asks first)",
-        patterns=_p(
-            rf"^(?:set|change|update|raise|lower)\s+{_OBJECT_TYPE}\s+(?P<name>\S+?)(?:'s)?\s+"
-            r"(?:max(?:imum)?|limit|capacity)(?:\s+(?:profile\s+)?(?:object\s+)?count)?\s+(?:to\s+|=\s*)?"
-            r"(?P<n>\d[\d,_]*)$",
-            rf"^(?:set|change|raise|lower)\s+(?:the\s+)?(?:max(?:imum)?|limit|capacity)\s+(?:of|for)\s+{_OBJECT_TYPE}"
-            r"\s+(?P<name>\S+)\s+to\s+(?P<n>\d[\d,_]*)$",
+    _rule(
+        SetObjectTypeMax,
+        "Raise or lower an object type's maximum (asks first)",
+        (
+            rf"^(?:set|change|update|raise|lower)\s+{_OBJECT_TYPE}\s+(?P<name>\S+?)(?:'s)?\s+{_MAX}"
+            rf"(?:\s+(?:profile\s+)?(?:object\s+)?count)?\s+(?:to\s+|=\s*)?{_COUNT}$",
+            rf"^(?:set|change|raise|lower)\s+(?:the\s+)?{_MAX}\s+(?:of|for)\s+{_OBJECT_TYPE}"
+            rf"\s+(?P<name>\S+)\s+to\s+{_COUNT}$",
         ),
-        build=lambda m: SetObjectTypeMax(object_type=_name(m["name"]), maximum=_count(m["n"])),
-        examples=(
+        (
             "set object type GuestStay max 900",
             "set the maximum of object type SpaBooking to 400",
         ),
+        build=_set_object_type_max,
         role=Role.ADMIN,
-        command=SetObjectTypeMax,
     ),
-    Rule(
-        topic="profiles",
-        summary="Every setting of one object type",
-        patterns=_p(
-            rf"^(?:show|get|describe|read|view|check)\s+(?:me\s+)?{_OBJECT_TYPE}\s+(?P<name>\S+)$",
+    _rule(
+        ShowObjectType,
+        "Every setting of one object type",
+        (
+            rf"^{_SHOW}{_OBJECT_TYPE}\s+(?P<name>\S+)$",
             r"^object[\s-]?type\s+(?P<name>\S+)$",
         ),
-        build=lambda m: ShowObjectType(object_type=_name(m["name"])),
-        examples=("show object type GuestStay",),
-        command=ShowObjectType,
+        ("show object type GuestStay",),
+        build=_named(lambda name: ShowObjectType(object_type=name)),
     ),
 )

@@ -251,25 +251,34 @@ def without_none(fields: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# a meeting-room feature switched on needs these too: (feature, field it needs, hint)
+_NEEDED: tuple[tuple[str, str, str], ...] = (
+    (
+        REMINDER,
+        "ReminderAtMinutes",
+        "say when, e.g. `end of meeting reminder 5 and 10 minutes chime`",
+    ),
+    (
+        REMINDER,
+        "ReminderType",
+        "say which sound (chime, knock, time check or time left), e.g. `… 5 minutes chime`",
+    ),
+    (BOOKING, "DurationInMinutes", "say how long, e.g. `instant booking 30 minutes`"),
+    (
+        CHECK_IN,
+        "ReleaseAfterMinutes",
+        "say after how long, e.g. `release after 10 minutes without check-in`",
+    ),
+)
+
+
 def missing_parts(profile: Mapping[str, Any]) -> str | None:
     """A meeting-room feature switched on without what it needs, as a hint; None when complete."""
     meeting = profile.get(MEETING) or {}
-    reminder = meeting.get(REMINDER) or {}
-    if reminder.get("Enabled"):
-        if not reminder.get("ReminderAtMinutes"):
-            return "say when, e.g. `end of meeting reminder 5 and 10 minutes chime`"
-        if not reminder.get("ReminderType"):
-            return (
-                "say which sound (chime, knock, time check or time left), e.g. `… 5 minutes chime`"
-            )
-    if (meeting.get(BOOKING) or {}).get("Enabled") and not meeting[BOOKING].get(
-        "DurationInMinutes"
-    ):
-        return "say how long, e.g. `instant booking 30 minutes`"
-    if (meeting.get(CHECK_IN) or {}).get("Enabled") and not meeting[CHECK_IN].get(
-        "ReleaseAfterMinutes"
-    ):
-        return "say after how long, e.g. `release after 10 minutes without check-in`"
+    for feature, needed, hint in _NEEDED:
+        settings = meeting.get(feature) or {}
+        if settings.get("Enabled") and not settings.get(needed):
+            return hint
     return None
 
 
@@ -299,7 +308,7 @@ LABELS: dict[tuple[str, ...], str] = {
     (MEETING, CHECK_IN, "Enabled"): "Require check-in",
     (MEETING, CHECK_IN, "ReleaseAfterMinutes"): "Release without check-in after",
 }
-_ORDER = list(LABELS)
+_RANK = {path: rank for rank, path in enumerate(LABELS)}
 _UNIT_WORDS = {
     "METRIC": "metric (kilometers)",
     "IMPERIAL": "imperial (miles)",
@@ -357,9 +366,7 @@ def _leaves(
 
 def describe(fields: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Labelled readable lines of any set of profile fields, in a stable order."""
-    leaves = sorted(
-        _leaves(fields), key=lambda leaf: _ORDER.index(leaf[0]) if leaf[0] in LABELS else 99
-    )
+    leaves = sorted(_leaves(fields), key=lambda leaf: _RANK.get(leaf[0], len(_RANK)))
     return [(LABELS.get(path, " / ".join(path)), readable(path, value)) for path, value in leaves]
 
 

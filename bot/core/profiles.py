@@ -8,19 +8,26 @@ before anything is sent, and the refusal names the allowed range.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapidfuzz import fuzz, process
 
-from bot.clients.a4b import Filter, ProfileSummary, SortCriterion, User, check_profile_fields
+from bot.clients.a4b import (
+    A4BClient,
+    Filter,
+    Profile,
+    SortCriterion,
+    User,
+    check_profile_fields,
+)
 from bot.clients.errors import ApiError, InvalidInput
 from bot.core.audit import AuditEntry, Change
 from bot.core.commands import Command
 from bot.core.context import Ctx
-from bot.core.errors import describe_error
-from bot.core.object_types import capacity_notes, undo_object_type_max
+from bot.core.object_types import undo_object_type_max
+from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
 from bot.core.profile_settings import (
     before_after,
     changed_fields,
@@ -40,7 +47,6 @@ __all__ = [
     "ListProfiles",
     "SetProfile",
     "ShowProfile",
-    "capacity_notes",
     "undo_profile_change",
 ]
 
@@ -50,7 +56,6 @@ NEEDS_AWS = (
     "Room profiles and users live in Alexa for Business, which needs AWS credentials "
     "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or a role); ask an admin to set them."
 )
-NOTHING = "Nothing was changed."
 _ENROLLMENT = {
     "INITIALIZED": "invited (not yet sent)",
     "PENDING": "invitation sent, not accepted yet",
@@ -60,39 +65,51 @@ _ENROLLMENT = {
 }
 
 
-def _client(ctx: Ctx) -> Any:
-    return getattr(ctx.s, "a4b", None)
+def _client(ctx: Ctx) -> A4BClient | None:
+    client: A4BClient | None = getattr(ctx.s, "a4b", None)
+    return client
 
 
 def _no_client() -> Reply:
     return Reply(headline=NEEDS_AWS, kind=ReplyKind.ERROR)
 
 
-def _failed(what: str, error: BaseException) -> Reply:
-    return Reply(headline=f"Couldn't {what}: {describe_error(error)}", kind=ReplyKind.ERROR)
+def _inline(lines: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{label}: {value}" for label, value in lines)
 
 
-def _refused(error: InvalidInput) -> Reply:
-    return Reply(
-        headline=f"{error.message[0].upper()}{error.message[1:]}. {NOTHING}", kind=ReplyKind.ERROR
-    )
+@dataclass(frozen=True)
+class _A4BCommand(Command):
+    """A command over Alexa for Business; without AWS credentials it says so instead."""
+
+    async def execute(self, ctx: Ctx) -> Reply:
+        client = _client(ctx)
+        if client is None:
+            return _no_client()
+        return await self.run(ctx, client)
+
+    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+        raise NotImplementedError
 
 
-async def _find_profile(ctx: Ctx, name: str) -> ProfileSummary | Reply:
-    """The profile called `name` (any case); otherwise a "did you mean" question or a plain no."""
-    profiles: list[ProfileSummary] = await _client(ctx).search_profiles(deadline=ctx.s.deadline)
-    key = name.strip().casefold()
-    exact = [p for p in profiles if p.profile_name.casefold() == key]
-    if exact:
-        return exact[0]
+async def _read_profile(ctx: Ctx, client: A4BClient, name: str) -> Profile | Reply:
+    """The whole profile called `name` (any case); otherwise a "did you mean" question, a plain
+    no, or the failure."""
+    try:
+        profiles = await client.search_profiles(deadline=ctx.s.deadline)
+        key = name.strip().casefold()
+        exact = [p for p in profiles if p.profile_name.casefold() == key]
+        if exact:
+            return await client.get_profile(exact[0].profile_arn, deadline=ctx.s.deadline)
+    except ApiError as error:
+        return failed(f"read the profile {name}", error)
     names = [p.profile_name for p in profiles]
     close = process.extract(name, names, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
     if not close:
-        listed = ", ".join(names) or "none"
         return Reply(
             headline=f"There is no room profile called \u201c{name}\u201d. {NOTHING}",
             kind=ReplyKind.ERROR,
-            notes=[f"Profiles: {listed}."],
+            notes=[f"Profiles: {', '.join(names) or 'none'}."],
         )
     return Reply(
         headline=f"There is no room profile called \u201c{name}\u201d. Did you mean one of these?",
@@ -108,16 +125,12 @@ async def _find_profile(ctx: Ctx, name: str) -> ProfileSummary | Reply:
 
 
 @dataclass(frozen=True)
-class ListProfiles(Command):
-    async def execute(self, ctx: Ctx) -> Reply:
-        if _client(ctx) is None:
-            return _no_client()
+class ListProfiles(_A4BCommand):
+    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
         try:
-            profiles: list[ProfileSummary] = await _client(ctx).search_profiles(
-                deadline=ctx.s.deadline
-            )
+            profiles = await client.search_profiles(deadline=ctx.s.deadline)
         except ApiError as error:
-            return _failed("list the room profiles", error)
+            return failed("list the room profiles", error)
         if not profiles:
             return Reply(
                 headline="There are no room profiles yet.",
@@ -140,19 +153,13 @@ class ListProfiles(Command):
 
 
 @dataclass(frozen=True)
-class ShowProfile(Command):
+class ShowProfile(_A4BCommand):
     profile: str
 
-    async def execute(self, ctx: Ctx) -> Reply:
-        if _client(ctx) is None:
-            return _no_client()
-        try:
-            found = await _find_profile(ctx, self.profile)
-            if isinstance(found, Reply):
-                return found
-            profile = await _client(ctx).get_profile(found.profile_arn, deadline=ctx.s.deadline)
-        except ApiError as error:
-            return _failed(f"read the profile {self.profile}", error)
+    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+        profile = await _read_profile(ctx, client, self.profile)
+        if isinstance(profile, Reply):
+            return profile
         wire = profile.wire()
         notes = []
         if "MeetingRoomConfiguration" not in wire:
@@ -177,7 +184,7 @@ def request_token(organization_id: str, fields: dict[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class CreateProfile(Command):
+class CreateProfile(_A4BCommand):
     profile: str
     timezone: str
     address: str
@@ -186,10 +193,7 @@ class CreateProfile(Command):
     def mutating(self) -> bool:
         return True
 
-    async def execute(self, ctx: Ctx) -> Reply:
-        client = _client(ctx)
-        if client is None:
-            return _no_client()
+    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -212,71 +216,59 @@ class CreateProfile(Command):
         try:
             check_profile_fields(fields)
         except InvalidInput as error:
-            return _refused(error)
-        token = request_token(ctx.s.organization_id, fields)
-        source = (
-            f"the country of {scope.name} ({country})"
-            if scope
-            else f"the default country ({country})"
-        )
+            return refused(error)
         shown = describe(fields)
         if ctx.preview:
             return Reply(
                 headline=f"Preview: would create the room profile {self.profile}. {NOTHING}",
                 fields=shown,
             )
+        # the ARN is only known once Amazon answers; a failure is logged under the name
+        tried = Change("profile_create", self.profile, self.profile, "", None, fields)
 
         async def run() -> Reply:
-            try:
-                arn = await client.create_profile(
-                    name=self.profile,
-                    timezone=self.timezone,
-                    address=self.address,
-                    distance_unit=distance,
-                    temperature_unit=temperature,
-                    wake_word="ALEXA",
-                    client_request_token=token,
-                    deadline=ctx.s.deadline,
-                )
-            except ApiError as error:
-                ctx.audit(
-                    "failed",
-                    targets=[self.profile],
-                    detail=describe_error(error),
-                    command="CreateProfile",
-                )
-                if getattr(error, "error_type", None) == "AlreadyExistsException":
+            send = client.create_profile(
+                name=self.profile,
+                timezone=self.timezone,
+                address=self.address,
+                distance_unit=distance,
+                temperature_unit=temperature,
+                wake_word="ALEXA",
+                client_request_token=request_token(ctx.s.organization_id, fields),
+                deadline=ctx.s.deadline,
+            )
+            outcome = await send_audited(
+                ctx,
+                "CreateProfile",
+                tried,
+                send,
+                lambda arn: replace(tried, unit_id=arn, request_id=client.last_request_id),
+            )
+            if isinstance(outcome, ApiError):
+                if outcome.error_type == "AlreadyExistsException":
                     return Reply(
                         headline=f"A room profile called {self.profile} already exists. {NOTHING}",
                         kind=ReplyKind.ERROR,
                         notes=[f"See it with `show profile {self.profile}`."],
                     )
-                return _failed(f"create the profile {self.profile}", error)
-            change = Change(
-                "profile_create",
-                arn,
-                self.profile,
-                "",
-                None,
-                fields,
-                request_id=client.last_request_id,
-            )
-            ctx.audit("ok", targets=[arn], changes=[change], command="CreateProfile")
+                return failed(f"create the profile {self.profile}", outcome)
             return Reply(
                 headline=f"Done: created the room profile {self.profile}.",
                 kind=ReplyKind.SUCCESS,
                 public=True,
-                fields=[*shown, ("ARN", arn)],
+                fields=[*shown, ("ARN", outcome.unit_id)],
             )
 
+        source = f"the country of {scope.name}" if scope else "the default country"
         return ctx.confirm(
             f"Create the room profile {self.profile}?",
             run,
             danger=False,
             fields=shown,
             notes=[
-                f"Units follow {source}; the wake word is Alexa. Change them afterwards with "
-                f"`profile {self.profile} units metric` or `profile {self.profile} wake word …`."
+                f"Units follow {source} ({country}); the wake word is Alexa. Change them "
+                f"afterwards with `profile {self.profile} units metric` or "
+                f"`profile {self.profile} wake word …`."
             ],
         )
 
@@ -284,8 +276,18 @@ class CreateProfile(Command):
 # -- changing -------------------------------------------------------------------------------------
 
 
+async def _update_profile(
+    ctx: Ctx, client: A4BClient, command: str, tried: Change, *, undoes: int | None = None
+) -> Change | ApiError:
+    """UpdateProfile with `tried.after` (only the fields that change), audited."""
+    send = client.update_profile(tried.unit_id, tried.after, deadline=ctx.s.deadline)
+    return await send_audited(
+        ctx, command, tried, send, lambda rid: replace(tried, request_id=rid), undoes=undoes
+    )
+
+
 @dataclass(frozen=True)
-class SetProfile(Command):
+class SetProfile(_A4BCommand):
     profile: str
     setting: str  # a key of profile_settings.SETTINGS
     value: str  # as typed
@@ -294,74 +296,41 @@ class SetProfile(Command):
     def mutating(self) -> bool:
         return True
 
-    async def execute(self, ctx: Ctx) -> Reply:
-        client = _client(ctx)
-        if client is None:
-            return _no_client()
+    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
         try:
             wanted = changes_for(self.setting, self.value)
             check_profile_fields(wanted)
         except InvalidInput as error:
-            return _refused(error)
-        try:
-            found = await _find_profile(ctx, self.profile)
-            if isinstance(found, Reply):
-                return found
-            current = (await client.get_profile(found.profile_arn, deadline=ctx.s.deadline)).wire()
-        except ApiError as error:
-            return _failed(f"read the profile {self.profile}", error)
-        name = found.profile_name
+            return refused(error)
+        profile = await _read_profile(ctx, client, self.profile)
+        if isinstance(profile, Reply):
+            return profile
+        name, current = profile.profile_name, profile.wire()
         after = merged(current, wanted)
         hint = missing_parts(after)
         if hint:
             return Reply(headline=f"To switch that on, {hint}. {NOTHING}", kind=ReplyKind.ERROR)
         diff = changed_fields(current, after)
         if not diff:
-            shown = "; ".join(f"{k}: {v}" for k, v in describe(wanted))
-            return Reply(headline=f"Profile {name} already has {shown}; nothing to change.")
+            return Reply(
+                headline=f"Profile {name} already has {_inline(describe(wanted))}; "
+                "nothing to change."
+            )
         before = values_at(current, diff)
         lines = before_after(before, diff)
         if ctx.preview:
             return Reply(headline=f"Preview: profile {name} would change. {NOTHING}", fields=lines)
-        try:
-            request_id = await client.update_profile(
-                found.profile_arn, diff, deadline=ctx.s.deadline
-            )
-        except ApiError as error:
-            ctx.audit(
-                "failed",
-                targets=[found.profile_arn],
-                detail=describe_error(error),
-                command="SetProfile",
-                changes=[
-                    Change(
-                        "profile",
-                        found.profile_arn,
-                        name,
-                        "",
-                        before,
-                        diff,
-                        ok=False,
-                        error=describe_error(error),
-                    )
-                ],
-            )
-            if getattr(error, "error_type", None) == "NameInUseException":
+        tried = Change("profile", profile.profile_arn, name, "", before, diff)
+        outcome = await _update_profile(ctx, client, "SetProfile", tried)
+        if isinstance(outcome, ApiError):
+            if outcome.error_type == "NameInUseException":
                 return Reply(
                     headline=f"Another room profile is already called {diff.get('ProfileName')}. "
                     f"{NOTHING}",
                     kind=ReplyKind.ERROR,
                 )
-            return _failed(f"change the profile {name}", error)
-        change = Change("profile", found.profile_arn, name, "", before, diff, request_id=request_id)
-        ctx.audit("ok", targets=[found.profile_arn], changes=[change], command="SetProfile")
-        return Reply(
-            headline=f"Done: profile {name} changed ({'; '.join(f'{k}: {v}' for k, v in lines)}).",
-            kind=ReplyKind.SUCCESS,
-            public=True,
-            fields=lines,
-            actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
-        )
+            return failed(f"change the profile {name}", outcome)
+        return undoable(f"Done: profile {name} changed ({_inline(lines)}).", lines)
 
 
 async def undo_profile_change(ctx: Ctx, entry: AuditEntry) -> Reply:
@@ -370,9 +339,8 @@ async def undo_profile_change(ctx: Ctx, entry: AuditEntry) -> Reply:
         return await undo_object_type_max(ctx, entry)
     if entry.command == "CreateProfile":
         return Reply(
-            headline=f"\u201c{entry.text}\u201d created a room profile, which cannot be undone"
-            " from "
-            "chat (the seed APIs have no delete).",
+            headline=f"\u201c{entry.text}\u201d created a room profile, which cannot be undone "
+            "from chat (the seed APIs have no delete).",
             kind=ReplyKind.REFUSAL,
             notes=["Delete it in the Alexa for Business console if it is not wanted."],
         )
@@ -387,17 +355,13 @@ async def undo_profile_change(ctx: Ctx, entry: AuditEntry) -> Reply:
             "way to unset them, so there is nothing to put back.",
             kind=ReplyKind.REFUSAL,
         )
-    try:
-        request_id = await client.update_profile(ch.unit_id, restore, deadline=ctx.s.deadline)
-    except ApiError as error:
-        ctx.audit("failed", targets=[ch.unit_id], detail=describe_error(error), command="Undo")
-        return _failed(f"undo \u201c{entry.text}\u201d", error)
-    back = Change("profile", ch.unit_id, ch.unit_name, "", ch.after, restore, request_id=request_id)
-    ctx.audit("ok", targets=[ch.unit_id], changes=[back], undoes=entry.id, command="Undo")
+    tried = Change("profile", ch.unit_id, ch.unit_name, "", ch.after, restore)
+    outcome = await _update_profile(ctx, client, "Undo", tried, undoes=entry.id)
+    if isinstance(outcome, ApiError):
+        return failed(f"undo \u201c{entry.text}\u201d", outcome)
     lines = before_after(values_at(ch.after or {}, restore), restore)
     return Reply(
-        headline=f"Undone: profile {ch.unit_name} is back "
-        f"({'; '.join(f'{k}: {v}' for k, v in lines)}).",
+        headline=f"Undone: profile {ch.unit_name} is back ({_inline(lines)}).",
         kind=ReplyKind.SUCCESS,
         public=True,
         fields=lines,
@@ -408,14 +372,11 @@ async def undo_profile_change(ctx: Ctx, entry: AuditEntry) -> Reply:
 
 
 @dataclass(frozen=True)
-class FindUser(Command):
+class FindUser(_A4BCommand):
     query: str | None = None
     status: str | None = None  # an EnrollmentStatus, e.g. PENDING
 
-    async def execute(self, ctx: Ctx) -> Reply:
-        client = _client(ctx)
-        if client is None:
-            return _no_client()
+    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
         searches = _user_searches(self.query, self.status)
         if isinstance(searches, Reply):
             return searches
@@ -428,9 +389,9 @@ class FindUser(Command):
                 ):
                     found.setdefault(user.user_arn, user)
         except InvalidInput as error:
-            return _refused(error)
+            return refused(error)
         except ApiError as error:
-            return _failed("search the users", error)
+            return failed("search the users", error)
         what = " ".join(
             x
             for x in (
