@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from bot.core.engine import Message
 from bot.core.replies import Reply, ReplyKind
 from bot.demo import DEMO_CHANNEL, DEMO_USER, demo_runtime
+from bot.health.desk import HealthDesk
 from bot.runtime import Runtime
 
 
@@ -52,3 +54,27 @@ async def test_digest_reply_carries_its_chart(runtime: Runtime) -> None:
     reply = await say(runtime, "digest Harbor View Seattle")
     assert reply.headline.startswith("Device health for Harbor View Seattle")
     assert reply.attachments and reply.attachments[0].data.startswith(b"\x89PNG")
+
+
+async def test_every_digest_path_has_the_capacity_section(runtime: Runtime, tmp_path: Path) -> None:
+    """The chat command, `bot digest` and the nightly sender all carry the guest-profile capacity
+    section (the demo's Customer Profiles domain has object types near their maximum)."""
+    desk = runtime.services.health
+    assert isinstance(desk, HealthDesk)
+    chat = await say(runtime, "digest Harbor View Seattle")
+    [command] = await desk.digest_command(
+        "Harbor View Seattle", post=False, out=tmp_path, poster=None
+    )
+    posted: list[Reply] = []
+
+    class Poster:
+        async def post_digest(self, channel: str, reply: Reply) -> None:
+            posted.append(reply)
+
+    site = next(s for s in desk.sites if s.name == "Harbor View Seattle")
+    today = desk.clock.now().astimezone(site.zone).date()
+    outcome = await desk.digest_sender(Poster()).send(site, today)
+    assert outcome.sent and len(posted) == 1
+    for reply in (chat, command, posted[0]):
+        assert "Guest-profile capacity:" in reply.notes
+        assert any(note.startswith("Object type GuestStay") for note in reply.notes)

@@ -9,13 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from bot.clients.a4b import A4BClient
 from bot.core.replies import Reply, ReplyKind, Table
-from bot.health.digest import DigestPoster, build_digest_reply, compute_figures
+from bot.health.digest import DigestPoster
 from bot.health.placement import index_room_resolver
-from bot.health.posting import DigestSender, run_digest_command
+from bot.health.posting import DigestSender, add_extra_notes, digest_reply, run_digest_command
 from bot.health.refresh import refresh_devices
 from bot.health.sites import Site, sites_from_config
 from bot.health.store import HealthStore
@@ -112,18 +110,24 @@ class HealthDesk:
             return Reply(
                 headline="That property has no digest settings in bot.toml.", kind=ReplyKind.ERROR
             )
-        reply = build_digest_reply(compute_figures(self.store, site, self.clock.now()), site)
-        return await self.with_capacity(reply)
+        return await digest_reply(self.store, site, self.clock.now(), self.capacity_section)
 
-    async def with_capacity(self, reply: Reply) -> Reply:
-        """The guest-profile capacity section, when an object type is near its maximum."""
+    async def capacity_section(self) -> list[str]:
+        """The guest-profile capacity section, when an object type is near its maximum; else [].
+
+        The one hook every digest path is given (the chat command, `bot digest`, the nightly job),
+        so they all carry the same section.
+        """
         from bot.core.object_types import capacity_notes
 
-        services = self.runtime.services
-        notes = await capacity_notes(services.customer_profiles, self.runtime.config.bot.capacity_threshold)
-        if notes:
-            reply.notes.extend(["Guest-profile capacity:", *notes])
-        return reply
+        notes = await capacity_notes(
+            self.runtime.services.customer_profiles, self.runtime.config.bot.capacity_threshold
+        )
+        return ["Guest-profile capacity:", *notes] if notes else []
+
+    async def with_capacity(self, reply: Reply) -> Reply:
+        """`reply` with the guest-profile capacity section appended."""
+        return await add_extra_notes(reply, self.capacity_section)
 
     async def refresh(self) -> Reply:
         report = await refresh_devices(
@@ -152,35 +156,22 @@ class HealthDesk:
             post=post,
             out_dir=out,
             poster=poster,
+            extra_notes=self.capacity_section,
+        )
+
+    def digest_sender(self, poster: DigestPoster) -> DigestSender:
+        """The sender of the nightly digests, with the same sections as the chat command."""
+        return DigestSender(
+            self.store, self.sites, self.clock, poster, extra_notes=self.capacity_section
         )
 
     async def start_jobs(self, poster: DigestPoster) -> Any:
         from bot.scheduler import start_health_jobs
 
         await self.refresh()
-        sender = DigestSender(self.store, self.sites, self.clock, poster)
         return await start_health_jobs(
             refresh=self.refresh,
-            sender=sender,
+            sender=self.digest_sender(poster),
             sites=self.sites,
             refresh_minutes=self.runtime.config.bot.device_refresh_minutes,
         )
-
-
-async def build_health_desk(
-    runtime: Runtime, *, transport: httpx.AsyncBaseTransport | None = None
-) -> HealthDesk | None:
-    """A desk when AWS credentials can be found (the standard chain); None otherwise."""
-    import botocore.session
-
-    credentials = botocore.session.Session().get_credentials()
-    if credentials is None:
-        return None
-    client = A4BClient(
-        runtime.settings.a4b_endpoint_url,
-        credentials=credentials,
-        transport=transport,
-        clock=runtime.clock,
-    )
-    runtime.closers.append(client.aclose)
-    return HealthDesk(runtime, client)

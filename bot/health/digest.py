@@ -17,7 +17,7 @@ from bot.health.chart import DayPoint, render_chart
 from bot.health.fmt import duration, local_time, percent
 from bot.health.sites import Site
 from bot.health.store import DeviceRow, HealthStore, dt, ts
-from bot.health.timeline import OFFLINE, ONLINE, uptime_percent
+from bot.health.timeline import OFFLINE, ONLINE, fleet_profile
 
 DAY = 86400.0
 FLAPPING_TRANSITIONS = 3
@@ -116,17 +116,20 @@ def compute_figures(
         changes = history.transitions(end - DAY, end)
         if changes >= FLAPPING_TRANSITIONS:
             figures.flapping.append(_line(device, changes=changes))
-    all_histories = list(histories.values())
-    figures.uptime_24h = uptime_percent(all_histories, end - DAY, end)
-    figures.uptime_day_before = uptime_percent(all_histories, end - 2 * DAY, end - DAY)
+    # windows: the last 24 h, the 24 h before, then one per chart day (oldest first)
+    block_ends = [end - back * DAY for back in range(CHART_DAYS - 1, -1, -1)]
+    windows = [(end - DAY, end), (end - 2 * DAY, end - DAY)]
+    windows += [(block_end - DAY, block_end) for block_end in block_ends]
+    profile = fleet_profile(list(histories.values()), windows, block_ends)
+    figures.uptime_24h = profile.uptime_percent(0, windows)
+    figures.uptime_day_before = profile.uptime_percent(1, windows)
     zone = site.zone
-    for back in range(CHART_DAYS - 1, -1, -1):
-        block_end = end - back * DAY
+    for k, block_end in enumerate(block_ends):
         figures.days.append(
             DayPoint(
                 label=dt(block_end).astimezone(zone).strftime("%a %d"),
-                uptime_pct=uptime_percent(all_histories, block_end - DAY, block_end),
-                offline_at_end=sum(h.status_at(block_end) == OFFLINE for h in all_histories),
+                uptime_pct=profile.uptime_percent(2 + k, windows),
+                offline_at_end=profile.offline_at[k],
             )
         )
     for group in (figures.newly_offline, figures.long_offline, figures.recovered, figures.flapping):
@@ -205,7 +208,9 @@ LATE_LIMIT = timedelta(hours=6)
 
 def _slug(name: str) -> str:
     """A file-name-safe form of a property name ("Rive Gauche Paris" → "rive-gauche-paris")."""
-    return "-".join("".join(ch if ch.isalnum() else " " for ch in name.lower()).split()) or "property"
+    return (
+        "-".join("".join(ch if ch.isalnum() else " " for ch in name.lower()).split()) or "property"
+    )
 
 
 def slot_utc(site: Site, local_date: date) -> datetime:

@@ -3,19 +3,24 @@
 A slot is claimed in `digests_sent` before posting and marked sent after; a failed post releases
 the claim. So a restart never posts a day twice, and a slot missed while the bot was down is posted
 at start-up when less than 6 hours late (`send_due`). The scheduler's memory is never trusted.
+
+Sections that come from outside device health (the guest-profile capacity of Customer Profiles) are
+added through an `extra_notes` hook that the caller passes in, so the nightly digest, `bot digest`
+and the chat command carry the same sections without this module importing the conversation core.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.clock import Clock
 from bot.core.replies import Reply
 from bot.health.digest import (
+    DigestFigures,
     DigestPoster,
     build_digest_reply,
     compute_figures,
@@ -25,6 +30,36 @@ from bot.health.sites import Site, find_site
 from bot.health.store import HealthStore, ts
 
 log = logging.getLogger(__name__)
+
+NotesHook = Callable[[], Awaitable[list[str]]]
+"""Extra note lines for every digest (a section title first, when it has one); [] for none."""
+
+
+async def add_extra_notes(reply: Reply, extra_notes: NotesHook | None) -> Reply:
+    """Append the hook's lines to a digest. A failing hook is logged, never stops the digest."""
+    if extra_notes is None:
+        return reply
+    try:
+        lines = await extra_notes()
+    except Exception:
+        log.exception("an extra digest section failed; the digest goes out without it")
+        return reply
+    reply.notes.extend(lines)
+    return reply
+
+
+async def digest_reply(
+    store: HealthStore,
+    site: Site,
+    now: datetime,
+    extra_notes: NotesHook | None = None,
+    *,
+    figures: DigestFigures | None = None,
+) -> Reply:
+    """The digest of one property as of `now`, with the hook's sections."""
+    if figures is None:
+        figures = compute_figures(store, site, now)
+    return await add_extra_notes(build_digest_reply(figures, site), extra_notes)
 
 
 def reply_text(reply: Reply) -> str:
@@ -84,16 +119,25 @@ class SendOutcome:
     local_date: date | None
     sent: bool
     reason: str
+    # what was posted (None when nothing was); not compared, it is large
+    reply: Reply | None = field(default=None, compare=False, repr=False)
 
 
 class DigestSender:
     def __init__(
-        self, store: HealthStore, sites: Sequence[Site], clock: Clock, poster: DigestPoster
+        self,
+        store: HealthStore,
+        sites: Sequence[Site],
+        clock: Clock,
+        poster: DigestPoster,
+        *,
+        extra_notes: NotesHook | None = None,
     ) -> None:
         self.store = store
         self.sites = list(sites)
         self.clock = clock
         self.poster = poster
+        self.extra_notes = extra_notes
 
     async def send_due(self, site: Site | None = None) -> list[SendOutcome]:
         """Post every digest that is due now (the scheduled job and the start-up catch-up)."""
@@ -118,13 +162,14 @@ class DigestSender:
             return SendOutcome(site.property_id, local_date, False, "already sent")
         try:
             figures = compute_figures(self.store, site, now)
-            await self.poster.post_digest(target, build_digest_reply(figures, site))
+            reply = await digest_reply(self.store, site, now, self.extra_notes, figures=figures)
+            await self.poster.post_digest(target, reply)
         except Exception:
             self.store.release_digest(site.property_id, day)
             log.exception("digest for %s (%s) failed", site.name, day)
             raise
         self.store.finish_digest(site.property_id, day, ts(self.clock.now()), figures.summary())
-        return SendOutcome(site.property_id, local_date, True, f"posted to {target}")
+        return SendOutcome(site.property_id, local_date, True, f"posted to {target}", reply)
 
 
 async def run_digest_command(
@@ -137,12 +182,14 @@ async def run_digest_command(
     out_dir: Path | None = None,
     poster: DigestPoster | None = None,
     echo: Callable[[str], None] = print,
+    extra_notes: NotesHook | None = None,
 ) -> list[Reply]:
     """`bot digest [--property P] [--post] [--out DIR]`: build the digests now.
 
     Without --post: print each digest and, with --out, write its text and chart. With --post: post
     through `poster` (default PrintPoster) to the property's digest_channel and record it, so the
     nightly job will not post that local day again; a day already posted is not posted twice.
+    `extra_notes` adds the same sections as the nightly digest.
     """
     chosen = list(sites)
     if property_name is not None:
@@ -152,15 +199,17 @@ async def run_digest_command(
             raise ValueError(f"unknown property {property_name!r} (known: {known})")
         chosen = [site]
     replies = []
+    sender = DigestSender(store, sites, clock, poster or PrintPoster(echo), extra_notes=extra_notes)
     for site in chosen:
-        reply = build_digest_reply(compute_figures(store, site, clock.now()), site)
-        replies.append(reply)
         if post:
-            sender = DigestSender(store, sites, clock, poster or PrintPoster(echo))
             today = clock.now().astimezone(site.zone).date()
             outcome = await sender.send(site, today, channel=site.digest_channel or "console")
             echo(f"{site.name}: {outcome.reason}")
+            sent = outcome.reply
+            replies.append(sent or await digest_reply(store, site, clock.now(), extra_notes))
             continue
+        reply = await digest_reply(store, site, clock.now(), extra_notes)
+        replies.append(reply)
         echo(reply_text(reply))
         if out_dir is not None:
             for path in FilePoster(out_dir).write(reply):
