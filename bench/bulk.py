@@ -134,6 +134,8 @@ async def main_async(args: argparse.Namespace) -> None:
         f"{'operation' if not args.global_bucket else 'sandbox'}, "
         f"{args.p429:.0%} injected 429s"
     )
+    if not args.global_bucket:
+        print("sandbox fault setting per_operation=True (one rate bucket per method + route)")
     for concurrency in args.concurrency:
         await one_run(args.rooms, args.rps, args.p429, concurrency, not args.global_bucket)
 

@@ -11,14 +11,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-import httpx
-from botocore.credentials import Credentials
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_pascal
+from pydantic import Field
 
-from bot.clients.aws import AwsJsonClient
+from bot.clients.aws import DEFAULT_REGION, AwsJsonClient, AwsModel, follow_pages
 from bot.clients.errors import InvalidInput
-from bot.clock import Clock
 
 DEFAULT_ENDPOINT = "https://a4b.us-east-1.amazonaws.com"
 TARGET_PREFIX = "AlexaForBusiness"
@@ -55,20 +51,16 @@ EVENT_TYPES = frozenset({"CONNECTION_STATUS", "DEVICE_STATUS"})
 EventType = Literal["CONNECTION_STATUS", "DEVICE_STATUS"]
 
 
-class _AwsModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="ignore")
-
-
-class StatusDetail(_AwsModel):
+class StatusDetail(AwsModel):
     code: str
 
 
-class DeviceStatusInfo(_AwsModel):
+class DeviceStatusInfo(AwsModel):
     device_status_details: list[StatusDetail] = Field(default_factory=list)
     connection_status: str | None = None
 
 
-class Device(_AwsModel):
+class Device(AwsModel):
     device_arn: str
     device_serial_number: str | None = None
     device_type: str | None = None
@@ -86,29 +78,29 @@ class Device(_AwsModel):
         return self.device_status_info.connection_status
 
 
-class DevicePage(_AwsModel):
+class DevicePage(AwsModel):
     devices: list[Device] = Field(default_factory=list)
     next_token: str | None = None
     total_count: int | None = None
 
 
-class DeviceEvent(_AwsModel):
+class DeviceEvent(AwsModel):
     type: str
     value: str | None = None
     timestamp: datetime  # epoch seconds on the wire; pydantic makes them aware UTC
 
 
-class DeviceEventPage(_AwsModel):
+class DeviceEventPage(AwsModel):
     device_events: list[DeviceEvent] = Field(default_factory=list)
     next_token: str | None = None
 
 
-class Filter(_AwsModel):
+class Filter(AwsModel):
     key: str
     values: list[str]
 
 
-class SortCriterion(_AwsModel):
+class SortCriterion(AwsModel):
     key: str
     value: Literal["ASC", "DESC"] = "ASC"
 
@@ -122,17 +114,14 @@ def _page_size(value: int) -> int:
 def _check_filters(filters: Sequence[Filter]) -> None:
     if len(filters) > 25:
         raise InvalidInput("at most 25 device filters are allowed", field="Filters")
+    _check_keys(filters, DEVICE_FILTER_KEYS, "Filters", what="device filter")
     for item in filters:
-        if item.key not in DEVICE_FILTER_KEYS:
-            raise InvalidInput(f"unknown device filter key {item.key!r}", field="Filters")
         if not 1 <= len(item.values) <= 50:
             raise InvalidInput(f"filter {item.key} needs 1–50 values", field="Filters")
 
 
 def _check_sort(sort: Sequence[SortCriterion]) -> None:
-    for item in sort:
-        if item.key not in DEVICE_SORT_KEYS:
-            raise InvalidInput(f"unknown device sort key {item.key!r}", field="SortCriteria")
+    _check_keys(sort, DEVICE_SORT_KEYS, "SortCriteria", what="device sort")
 
 
 # -- room profiles (seed 000) and users (seed 001) ----------------------------------------------
@@ -154,30 +143,30 @@ _TEXT_LIMITS = {"ProfileName": 100, "Timezone": 100, "Address": 500}
 _BOOL_FIELDS = ("IsDefault", "SetupModeDisabled", "PSTNEnabled", "DataRetentionOptIn")
 
 
-class EndOfMeetingReminder(_AwsModel):
+class EndOfMeetingReminder(AwsModel):
     reminder_at_minutes: list[int] = Field(default_factory=list)
     reminder_type: str | None = None
     enabled: bool | None = None
 
 
-class InstantBooking(_AwsModel):
+class InstantBooking(AwsModel):
     duration_in_minutes: int | None = None
     enabled: bool | None = None
 
 
-class RequireCheckIn(_AwsModel):
+class RequireCheckIn(AwsModel):
     release_after_minutes: int | None = None
     enabled: bool | None = None
 
 
-class MeetingRoomConfiguration(_AwsModel):
+class MeetingRoomConfiguration(AwsModel):
     room_utilization_metrics_enabled: bool | None = None
     end_of_meeting_reminder: EndOfMeetingReminder | None = None
     instant_booking: InstantBooking | None = None
     require_check_in: RequireCheckIn | None = None
 
 
-class ProfileSummary(_AwsModel):
+class ProfileSummary(AwsModel):
     """One row of SearchProfiles (ProfileData)."""
 
     profile_arn: str
@@ -206,13 +195,13 @@ class Profile(ProfileSummary):
         return self.model_dump(by_alias=True, exclude_none=True)
 
 
-class ProfilePage(_AwsModel):
+class ProfilePage(AwsModel):
     profiles: list[ProfileSummary] = Field(default_factory=list)
     next_token: str | None = None
     total_count: int | None = None
 
 
-class User(_AwsModel):
+class User(AwsModel):
     user_arn: str
     first_name: str | None = None
     last_name: str | None = None
@@ -225,7 +214,7 @@ class User(_AwsModel):
         return " ".join(p for p in (self.first_name, self.last_name) if p) or "(no name)"
 
 
-class UserPage(_AwsModel):
+class UserPage(AwsModel):
     users: list[User] = Field(default_factory=list)
     next_token: str | None = None
     total_count: int | None = None
@@ -321,11 +310,15 @@ def check_profile_fields(fields: Mapping[str, Any]) -> None:
 
 
 def _check_keys(
-    items: Sequence[Filter] | Sequence[SortCriterion], allowed: frozenset[str], what: str
+    items: Sequence[Filter] | Sequence[SortCriterion],
+    allowed: frozenset[str],
+    field: str,
+    *,
+    what: str | None = None,
 ) -> None:
     for item in items:
         if item.key not in allowed:
-            raise InvalidInput(f"unknown {what} key {item.key!r}", field=what)
+            raise InvalidInput(f"unknown {what or field} key {item.key!r}", field=field)
 
 
 class _ProfileOperations(AwsJsonClient):
@@ -355,16 +348,12 @@ class _ProfileOperations(AwsJsonClient):
         deadline: float | None = None,
     ) -> list[ProfileSummary]:
         """Every room profile matching the filters, following NextToken to the last page."""
-        found: list[ProfileSummary] = []
-        token: str | None = None
-        while True:
-            page = await self.search_profiles_page(
+        return await follow_pages(
+            lambda token: self.search_profiles_page(
                 filters=filters, sort=sort, next_token=token, deadline=deadline
-            )
-            found.extend(page.profiles)
-            token = page.next_token
-            if not token:
-                return found
+            ),
+            lambda page: page.profiles,
+        )
 
     async def get_profile(self, profile_arn: str, *, deadline: float | None = None) -> Profile:
         if not profile_arn:
@@ -448,17 +437,13 @@ class _ProfileOperations(AwsJsonClient):
         deadline: float | None = None,
     ) -> list[User]:
         """Users matching every filter, in sort order, following NextToken up to `limit` users."""
-        found: list[User] = []
-        token: str | None = None
-        while len(found) < limit:
-            page = await self.search_users_page(
+        return await follow_pages(
+            lambda token: self.search_users_page(
                 filters=filters, sort=sort, next_token=token, deadline=deadline
-            )
-            found.extend(page.users)
-            token = page.next_token
-            if not token:
-                break
-        return found[:limit]
+            ),
+            lambda page: page.users,
+            limit=limit,
+        )
 
 
 def _search_payload(
@@ -482,25 +467,16 @@ class A4BClient(_ProfileOperations):
     profile and user operations (seeds 000 and 001).
     """
 
-    def __init__(
-        self,
-        endpoint_url: str | None = None,
-        *,
-        credentials: Credentials | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        clock: Clock | None = None,
-        deadline_s: float | None = 300.0,
-    ) -> None:
-        super().__init__(
-            endpoint_url or os.environ.get("A4B_ENDPOINT_URL") or DEFAULT_ENDPOINT,
-            service="a4b",
-            target_prefix=TARGET_PREFIX,
-            region="us-east-1",  # the only region A4B ever had
-            credentials=credentials,
-            transport=transport,
-            clock=clock,
-            deadline_s=deadline_s,
-        )
+    SERVICE = "a4b"
+    TARGET_PREFIX = TARGET_PREFIX
+
+    @classmethod
+    def default_region(cls) -> str:
+        return DEFAULT_REGION  # the only region A4B ever had
+
+    @classmethod
+    def default_endpoint(cls, region: str) -> str:
+        return os.environ.get("A4B_ENDPOINT_URL") or DEFAULT_ENDPOINT
 
     async def search_devices_page(
         self,
@@ -513,13 +489,7 @@ class A4BClient(_ProfileOperations):
     ) -> DevicePage:
         _check_filters(filters)
         _check_sort(sort)
-        payload: dict[str, Any] = {"MaxResults": _page_size(max_results)}
-        if filters:
-            payload["Filters"] = [f.model_dump(by_alias=True) for f in filters]
-        if sort:
-            payload["SortCriteria"] = [s.model_dump(by_alias=True) for s in sort]
-        if next_token:
-            payload["NextToken"] = next_token
+        payload = _search_payload(filters, sort, max_results, next_token)
         data = await self.call("SearchDevices", payload, deadline=deadline)
         return DevicePage.model_validate(data)
 
@@ -532,20 +502,16 @@ class A4BClient(_ProfileOperations):
         deadline: float | None = None,
     ) -> list[Device]:
         """Every device matching the filters, following NextToken to the last page."""
-        devices: list[Device] = []
-        token: str | None = None
-        while True:
-            page = await self.search_devices_page(
+        return await follow_pages(
+            lambda token: self.search_devices_page(
                 filters=filters,
                 sort=sort,
                 max_results=page_size,
                 next_token=token,
                 deadline=deadline,
-            )
-            devices.extend(page.devices)
-            token = page.next_token
-            if not token:
-                return devices
+            ),
+            lambda page: page.devices,
+        )
 
     async def get_device(self, device_arn: str, *, deadline: float | None = None) -> Device:
         if not device_arn:
@@ -584,20 +550,14 @@ class A4BClient(_ProfileOperations):
         deadline: float | None = None,
     ) -> list[DeviceEvent]:
         """Events newest first (up to 30 days); stops paging once older than `since`."""
-        events: list[DeviceEvent] = []
-        token: str | None = None
-        while True:
-            page = await self.list_device_events_page(
+        return await follow_pages(
+            lambda token: self.list_device_events_page(
                 device_arn,
                 event_type=event_type,
                 max_results=page_size,
                 next_token=token,
                 deadline=deadline,
-            )
-            for event in page.device_events:
-                if since is not None and event.timestamp < since:
-                    return events
-                events.append(event)
-            token = page.next_token
-            if not token:
-                return events
+            ),
+            lambda page: page.device_events,
+            keep=None if since is None else (lambda event: event.timestamp >= since),
+        )

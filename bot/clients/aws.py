@@ -9,16 +9,21 @@ retry of 5xx/transport failures for read operations. Errors are typed from the b
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Protocol, TypedDict, TypeVar
+from urllib.parse import urlencode
 
 import httpx
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials, ReadOnlyCredentials
 from botocore.session import Session
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_pascal
 
 from bot.clients import retry
 from bot.clients.errors import (
@@ -26,6 +31,7 @@ from bot.clients.errors import (
     BadRequest,
     DeadlineExceeded,
     Forbidden,
+    InvalidInput,
     NotFound,
     ServerError,
     Throttled,
@@ -35,6 +41,8 @@ from bot.clients.errors import (
 from bot.clock import Clock, SystemClock
 
 JSON_11 = "application/x-amz-json-1.1"
+REST_JSON = "application/json"
+DEFAULT_REGION = "us-east-1"
 
 _THROTTLING_TYPES = frozenset(
     {
@@ -101,6 +109,52 @@ def aws_error(
     return ApiError(status, message, request_id, error_type)
 
 
+class AwsModel(BaseModel):
+    """AWS spells fields in PascalCase; unknown fields are ignored so new ones never break us."""
+
+    model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="ignore")
+
+
+class _Paged(Protocol):
+    @property
+    def next_token(self) -> str | None: ...
+
+
+PageT = TypeVar("PageT", bound=_Paged)
+ItemT = TypeVar("ItemT")
+
+
+async def follow_pages(
+    fetch: Callable[[str | None], Awaitable[PageT]],
+    items: Callable[[PageT], list[ItemT]],
+    *,
+    limit: int | None = None,
+    keep: Callable[[ItemT], bool] | None = None,
+) -> list[ItemT]:
+    """Every item of a NextToken-paged listing: `fetch(token)` gets one page.
+
+    Stops after `limit` items, or at the first item `keep` refuses (listings sorted newest first
+    need not be read past the oldest wanted item).
+    """
+    found: list[ItemT] = []
+    if limit is not None and limit <= 0:
+        return found
+    token: str | None = None
+    while True:
+        page = await fetch(token)
+        for item in items(page):
+            if keep is not None and not keep(item):
+                return found
+            found.append(item)
+        token = page.next_token
+        if not token or (limit is not None and len(found) >= limit):
+            return found if limit is None else found[:limit]
+
+
+def default_region() -> str:
+    return os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+
+
 @dataclass
 class AwsCallStats:
     """What a client sent, for tests and benchmarks (API-call budgets)."""
@@ -114,20 +168,38 @@ class AwsCallStats:
         return self.by_operation[operation]
 
 
-class AwsJsonClient:
-    """Base for AWS JSON 1.1 services: sign, send, retry, type the errors.
+class AwsClientOptions(TypedDict, total=False):
+    """The keyword options every AWS client takes (its own constructor adds what it needs)."""
 
+    region: str | None
+    credentials: Credentials | None
+    transport: httpx.AsyncBaseTransport | None
+    clock: Clock | None
+    deadline_s: float | None
+    timeout_s: float
+    rng: random.Random | None
+
+
+class AwsJsonClient:
+    """Base for AWS JSON services: sign, send, retry, type the errors.
+
+    Subclasses name their service in `SERVICE` / `TARGET_PREFIX` and their default endpoint in
+    `default_endpoint`; both AWS JSON 1.1 (`call`) and REST-JSON (`rest`) requests go through one
+    request loop, `_send`, so only the building of the request differs between protocols.
     `credentials` is resolved lazily with botocore's default chain when not given, so building a
     client never touches the network (the chain may ask an instance-metadata endpoint last).
     """
 
+    SERVICE: ClassVar[str] = ""
+    TARGET_PREFIX: ClassVar[str] = ""
+
     def __init__(
         self,
-        endpoint_url: str,
+        endpoint_url: str | None = None,
         *,
-        service: str,
-        target_prefix: str,
-        region: str = "us-east-1",
+        service: str | None = None,
+        target_prefix: str | None = None,
+        region: str | None = None,
         credentials: Credentials | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock | None = None,
@@ -135,10 +207,10 @@ class AwsJsonClient:
         timeout_s: float = 30.0,
         rng: random.Random | None = None,
     ) -> None:
-        self.endpoint_url = endpoint_url.rstrip("/") + "/"
-        self.service = service
-        self.target_prefix = target_prefix
-        self.region = region
+        self.region = region or self.default_region()
+        self.endpoint_url = (endpoint_url or self.default_endpoint(self.region)).rstrip("/") + "/"
+        self.service = service or self.SERVICE
+        self.target_prefix = self.TARGET_PREFIX if target_prefix is None else target_prefix
         self._credentials = credentials
         self._clock: Clock = clock or SystemClock()
         self._deadline_s = deadline_s
@@ -146,6 +218,18 @@ class AwsJsonClient:
         self._http = httpx.AsyncClient(transport=transport, timeout=timeout_s)
         self.stats = AwsCallStats()
         self.last_request_id: str | None = None
+
+    @classmethod
+    def default_region(cls) -> str:
+        """The region when none is given: `AWS_DEFAULT_REGION`, else us-east-1."""
+        return default_region()
+
+    @classmethod
+    def default_endpoint(cls, region: str) -> str:
+        """The endpoint when none is given (subclasses read their own environment variable)."""
+        if not cls.SERVICE:
+            raise InvalidInput("an endpoint URL is required", field="endpoint_url")
+        return f"https://{cls.SERVICE}.{region}.amazonaws.com"
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -172,19 +256,21 @@ class AwsJsonClient:
         frozen: ReadOnlyCredentials = self._credentials.get_frozen_credentials()
         return frozen
 
-    def signed_headers(self, operation: str, body: bytes) -> dict[str, str]:
-        """The headers of one signed call (signed afresh: SigV4 signatures expire in 5 minutes)."""
-        request = AWSRequest(
-            method="POST",
-            url=self.endpoint_url,
-            data=body,
-            headers={
-                "Content-Type": JSON_11,
-                "X-Amz-Target": f"{self.target_prefix}.{operation}",
-            },
-        )
+    def _sign(
+        self, method: str, url: str, body: bytes | None, headers: Mapping[str, str]
+    ) -> dict[str, str]:
+        request = AWSRequest(method=method, url=url, data=body or b"", headers=dict(headers))
         SigV4Auth(self._frozen_credentials(), self.service, self.region).add_auth(request)
         return {key: str(value) for key, value in request.headers.items()}
+
+    def signed_headers(self, operation: str, body: bytes) -> dict[str, str]:
+        """The headers of one signed AWS JSON call (signed afresh: signatures expire in 5 min)."""
+        return self._sign(
+            "POST",
+            self.endpoint_url,
+            body,
+            {"Content-Type": JSON_11, "X-Amz-Target": f"{self.target_prefix}.{operation}"},
+        )
 
     async def call(
         self,
@@ -194,24 +280,75 @@ class AwsJsonClient:
         deadline: float | None = None,
         idempotent: bool = True,
     ) -> dict[str, Any]:
-        """Send one operation; retry throttling (seed-004 schedule) and, when idempotent, 5xx.
+        """Send one AWS JSON 1.1 operation (`POST /` with `X-Amz-Target`).
 
-        `deadline` is in seconds from now (default: the client's); a wait that would pass it ends
-        the call with Throttled (after throttling) or DeadlineExceeded.
+        Throttling is retried on the seed-004 schedule and, when idempotent, 5xx too. `deadline`
+        is in seconds from now (default: the client's); a wait that would pass it ends the call
+        with Throttled (after throttling) or DeadlineExceeded.
+        """
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        return await self._send(
+            operation,
+            "POST",
+            self.endpoint_url,
+            body,
+            lambda: self.signed_headers(operation, body),
+            deadline=deadline,
+            idempotent=idempotent,
+        )
+
+    async def rest(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+        deadline: float | None = None,
+    ) -> dict[str, Any]:
+        """One REST-JSON call (the operation is the method and path); 5xx retried for GET/PUT."""
+        url = self.endpoint_url.rstrip("/") + path
+        if query:
+            url += "?" + urlencode(sorted(query.items()))
+        content = json.dumps(body, separators=(",", ":")).encode() if body is not None else None
+        headers = {"Content-Type": REST_JSON} if content is not None else {}
+        return await self._send(
+            operation,
+            method,
+            url,
+            content,
+            lambda: self._sign(method, url, content, headers),
+            deadline=deadline,
+            idempotent=retry.is_retryable_method(method),
+        )
+
+    async def _send(
+        self,
+        operation: str,
+        method: str,
+        url: str,
+        content: bytes | None,
+        sign: Callable[[], dict[str, str]],
+        *,
+        deadline: float | None,
+        idempotent: bool,
+    ) -> dict[str, Any]:
+        """The request loop shared by every protocol: send, type the error, retry or raise.
+
+        `sign` is called for every attempt, because a resend after a long throttling wait needs a
+        fresh signature.
         """
         limit = deadline if deadline is not None else self._deadline_s
         started = self._clock.monotonic()
         deadline_at = None if limit is None else started + limit
-        body = json.dumps(payload, separators=(",", ":")).encode()
         throttle_waits = retry.throttle_delays()
         server_waits = retry.server_retry_delays(self._rng)
         while True:
             self.stats.requests += 1
             self.stats.by_operation[operation] += 1
             try:
-                response = await self._http.post(
-                    self.endpoint_url, content=body, headers=self.signed_headers(operation, body)
-                )
+                response = await self._http.request(method, url, content=content, headers=sign())
             except httpx.TransportError as exc:
                 failure: ApiError = TransportError(None, f"{operation}: {exc!r}")
                 if not idempotent:
@@ -223,7 +360,7 @@ class AwsJsonClient:
             parsed = _json(response)
             if response.status_code < 300:
                 return parsed if isinstance(parsed, dict) else {}
-            error = aws_error(response.status_code, parsed, request_id)
+            error = aws_error(response.status_code, _with_error_type(parsed, response), request_id)
             if isinstance(error, Throttled):
                 self.stats.throttled += 1
                 delay = next(throttle_waits)
@@ -268,3 +405,11 @@ def _json(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return {"message": response.text[:200]}
+
+
+def _with_error_type(parsed: Any, response: httpx.Response) -> Any:
+    """REST-JSON names the error in `x-amzn-ErrorType`; the shared typing reads `__type`."""
+    header = response.headers.get("x-amzn-errortype")
+    if header and isinstance(parsed, dict) and "__type" not in parsed:
+        return {**parsed, "__type": header}
+    return parsed

@@ -10,28 +10,19 @@ fields the template owns are left out of the PUT (seed 002 says the service may 
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
-from urllib.parse import quote, urlencode
+from typing import Any, Unpack
+from urllib.parse import quote
 
-import httpx
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_pascal
+from pydantic import Field
 
-from bot.clients import retry
-from bot.clients.aws import AwsJsonClient, aws_error
-from bot.clients.errors import ApiError, InvalidInput, ServerError, Throttled, TransportError
-from bot.clock import Clock
+from bot.clients.aws import AwsClientOptions, AwsJsonClient, AwsModel, default_region, follow_pages
+from bot.clients.errors import InvalidInput
 
 SERVICE = "profile"
 MAX_PAGE = 100
-REST_JSON = "application/json"
 # Fields of GetProfileObjectType that are not part of a PUT body: the name travels in the path,
 # the rest is set by the service.
 READ_ONLY_FIELDS = frozenset(
@@ -48,15 +39,10 @@ def default_endpoint(region: str | None = None) -> str:
     explicit = os.environ.get("CUSTOMER_PROFILES_ENDPOINT_URL")
     if explicit:
         return explicit
-    region = region or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    return f"https://profile.{region}.amazonaws.com"
+    return f"https://{SERVICE}.{region or default_region()}.amazonaws.com"
 
 
-class _AwsModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="ignore")
-
-
-class ObjectTypeSummary(_AwsModel):
+class ObjectTypeSummary(AwsModel):
     """One item of ListProfileObjectTypes."""
 
     object_type_name: str
@@ -76,7 +62,7 @@ class ObjectTypeSummary(_AwsModel):
         return assigned / available
 
 
-class ObjectTypePage(_AwsModel):
+class ObjectTypePage(AwsModel):
     items: list[ObjectTypeSummary] = Field(default_factory=list)
     next_token: str | None = None
 
@@ -97,32 +83,24 @@ def put_body(definition: Mapping[str, Any]) -> dict[str, Any]:
 class CustomerProfilesClient(AwsJsonClient):
     """List, get and put the profile object types of one Customer Profiles domain."""
 
+    SERVICE = SERVICE
+
     def __init__(
         self,
         endpoint_url: str | None = None,
         *,
         domain: str | None = None,
-        region: str | None = None,
-        credentials: Credentials | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        clock: Clock | None = None,
-        deadline_s: float | None = 300.0,
+        **options: Unpack[AwsClientOptions],
     ) -> None:
-        region = region or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-        super().__init__(
-            endpoint_url or default_endpoint(region),
-            service=SERVICE,
-            target_prefix="",  # REST-JSON: the operation is the method and path, not a header
-            region=region,
-            credentials=credentials,
-            transport=transport,
-            clock=clock,
-            deadline_s=deadline_s,
-        )
+        super().__init__(endpoint_url, **options)
         found = domain or os.environ.get("CUSTOMER_PROFILES_DOMAIN")
         if not found:
             raise InvalidInput("CUSTOMER_PROFILES_DOMAIN is not set", field="DomainName")
         self.domain = found
+
+    @classmethod
+    def default_endpoint(cls, region: str) -> str:
+        return default_endpoint(region)
 
     # -- the three operations of seed 002 ---------------------------------------------------------
     async def list_object_types_page(
@@ -146,14 +124,10 @@ class CustomerProfilesClient(AwsJsonClient):
 
     async def list_object_types(self, *, deadline: float | None = None) -> list[ObjectTypeSummary]:
         """Every object type of the domain, following NextToken to the last page."""
-        found: list[ObjectTypeSummary] = []
-        token: str | None = None
-        while True:
-            page = await self.list_object_types_page(next_token=token, deadline=deadline)
-            found.extend(page.items)
-            token = page.next_token
-            if not token:
-                return found
+        return await follow_pages(
+            lambda token: self.list_object_types_page(next_token=token, deadline=deadline),
+            lambda page: page.items,
+        )
 
     async def get_object_type(self, name: str, *, deadline: float | None = None) -> dict[str, Any]:
         """The whole definition as Amazon sent it (a dict, so unknown fields survive a PUT)."""
@@ -210,91 +184,8 @@ class CustomerProfilesClient(AwsJsonClient):
     def _path(self, *parts: str) -> str:
         return "/".join(["/domains", quote(self.domain, safe=""), "object-types", *parts])
 
-    def _signed(self, method: str, url: str, body: bytes | None) -> dict[str, str]:
-        headers = {"Content-Type": REST_JSON} if body is not None else {}
-        request = AWSRequest(method=method, url=url, data=body or b"", headers=headers)
-        SigV4Auth(self._frozen_credentials(), self.service, self.region).add_auth(request)
-        return {key: str(value) for key, value in request.headers.items()}
-
-    async def rest(
-        self,
-        operation: str,
-        method: str,
-        path: str,
-        *,
-        query: Mapping[str, str] | None = None,
-        body: dict[str, Any] | None = None,
-        deadline: float | None = None,
-    ) -> dict[str, Any]:
-        """One REST-JSON call: throttling retried on the seed-004 schedule, 5xx for GET and PUT."""
-        url = self.endpoint_url.rstrip("/") + path
-        if query:
-            url += "?" + urlencode(sorted(query.items()))
-        content = json.dumps(body, separators=(",", ":")).encode() if body is not None else None
-        limit = deadline if deadline is not None else self._deadline_s
-        started = self._clock.monotonic()
-        deadline_at = None if limit is None else started + limit
-        throttle_waits = retry.throttle_delays()
-        server_waits = retry.server_retry_delays(self._rng)
-        idempotent = retry.is_retryable_method(method)
-        while True:
-            self.stats.requests += 1
-            self.stats.by_operation[operation] += 1
-            try:
-                response = await self._http.request(
-                    method, url, content=content, headers=self._signed(method, url, content)
-                )
-            except httpx.TransportError as exc:
-                failure: ApiError = TransportError(None, f"{operation}: {exc!r}")
-                if not idempotent:
-                    raise failure from exc
-                await self._wait_or_raise(next(server_waits, None), deadline_at, started, failure)
-                continue
-            request_id = response.headers.get("x-amzn-requestid")
-            self.last_request_id = request_id
-            parsed = _json(response)
-            if response.status_code < 300:
-                return parsed if isinstance(parsed, dict) else {}
-            error = aws_error(response.status_code, _with_error_type(parsed, response), request_id)
-            if isinstance(error, Throttled):
-                self.stats.throttled += 1
-                delay = next(throttle_waits)
-                if not retry.fits_deadline(self._clock.monotonic(), delay, deadline_at):
-                    raise Throttled(
-                        error.status,
-                        error.message,
-                        request_id,
-                        error.error_type,
-                        waited_s=self._clock.monotonic() - started,
-                        next_delay_s=delay,
-                    )
-                self.stats.retries += 1
-                await self._clock.sleep(delay)
-                continue
-            if isinstance(error, ServerError) and idempotent:
-                await self._wait_or_raise(next(server_waits, None), deadline_at, started, error)
-                continue
-            raise error
-
 
 def _name(name: str) -> str:
     if not name or not name.strip():
         raise InvalidInput("an object type name is required", field="ObjectTypeName")
     return quote(name, safe="")
-
-
-def _json(response: httpx.Response) -> Any:
-    if not response.content:
-        return {}
-    try:
-        return response.json()
-    except ValueError:
-        return {"message": response.text[:200]}
-
-
-def _with_error_type(parsed: Any, response: httpx.Response) -> Any:
-    """REST-JSON names the error in `x-amzn-ErrorType`; the shared typing reads `__type`."""
-    header = response.headers.get("x-amzn-errortype")
-    if header and isinstance(parsed, dict) and "__type" not in parsed:
-        return {**parsed, "__type": header}
-    return parsed
