@@ -35,14 +35,28 @@ def _logging(verbose: bool) -> None:
 
 
 def _run(make: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine; configuration problems print plainly and exit 2 (never a traceback)."""
+    """Run a coroutine. What goes wrong is said in one plain line, never as a traceback: configuration
+    exits 2, Amazon's refusals and anything unexpected exit 1 (`-v` logs the details)."""
+    from bot.clients.errors import ApiError
+
+    log = logging.getLogger("bot.cli")
     try:
         return asyncio.run(make())  # type: ignore[arg-type]
     except ConfigError as error:
         err.print(f"[red]Configuration error:[/] {error}")
         raise typer.Exit(2) from None
+    except ApiError as error:
+        log.info("Amazon error", exc_info=True)
+        err.print(f"[red]Amazon refused the request:[/] {error.user_hint()}\n  ({error})")
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
+    except Exception as error:
+        log.info("unexpected error", exc_info=True)
+        err.print(
+            f"[red]Unexpected error:[/] {type(error).__name__}: {error} (run with -v for details)"
+        )
+        raise typer.Exit(1) from None
 
 
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log what the bot does.")]
@@ -143,6 +157,10 @@ def sync(
                 f"Synced {report.properties} properties, {report.room_types} room types, {report.rooms} "
                 f"rooms with {report.requests} requests in {report.seconds:.2f} s."
             )
+            for name in runtime.unknown_configured_properties():
+                err.print(
+                    f"[yellow]Warning:[/] bot.toml names property {name!r}, which the organization does not have."
+                )
         finally:
             await runtime.aclose()
 
@@ -299,6 +317,9 @@ def sandbox_serve(
     p429: Annotated[float, typer.Option(help="Share of requests answered 429.")] = 0.0,
     p5xx: Annotated[float, typer.Option(help="Share of requests answered 5xx.")] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of the fault dice.")] = 0,
+    per_operation: Annotated[
+        bool, typer.Option("--per-operation", help="One rate-limit bucket per API operation.")
+    ] = False,
 ) -> None:
     """Serve the sandbox of the ASP, LWA and Alexa for Business APIs until Ctrl-C."""
     import time
@@ -308,13 +329,33 @@ def sandbox_serve(
     from bot.sandbox.server import SandboxServer
     from bot.sandbox.world import load_world
 
-    loaded = load_world(world or DEMO_WORLD_PATH)
-    server = SandboxServer(
-        loaded, Faults(latency_ms=latency_ms, rps=rps, p429=p429, p5xx=p5xx, seed=seed), host, port
+    faults = Faults(
+        latency_ms=latency_ms, rps=rps, p429=p429, p5xx=p5xx, seed=seed, per_operation=per_operation
     )
-    url = server.start()
-    typer.echo(f"Sandbox serving at {url} (organization {loaded.organization.id}). Ctrl-C to stop.")
-    typer.echo(f"  ASP_API_URL={url}  LWA_TOKEN_URL={url}/auth/o2/token  A4B_ENDPOINT_URL={url}")
+    try:
+        loaded = load_world(world or DEMO_WORLD_PATH)
+        server = SandboxServer(loaded, faults, host, port)
+        url = server.start()
+    except (OSError, ValueError) as error:  # a missing or invalid world file, a port in use
+        err.print(f"[red]Cannot start the sandbox:[/] {error}")
+        raise typer.Exit(2) from None
+    typer.echo(f"Sandbox serving at {url}. Ctrl-C to stop. To point the bot at it (bash):")
+    typer.echo(f"  export ASP_API_URL={url} LWA_TOKEN_URL={url}/auth/o2/token")
+    typer.echo(f"  export ASP_ORGANIZATION_ID={loaded.organization.id}")
+    for lwa in loaded.lwa.clients[:1]:
+        typer.echo(
+            f"  export LWA_CLIENT_ID={lwa.client_id} LWA_CLIENT_SECRET={lwa.client_secret}"
+            f" LWA_REFRESH_TOKEN='{lwa.refresh_tokens[0] if lwa.refresh_tokens else ''}'"
+        )
+    typer.echo(
+        "  # device health, room profiles and guest capacity (the sandbox accepts any AWS keys):"
+    )
+    typer.echo(
+        f"  export A4B_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox"
+    )
+    typer.echo(
+        f"  export CUSTOMER_PROFILES_ENDPOINT_URL={url} CUSTOMER_PROFILES_DOMAIN=hotel-guests"
+    )
     try:
         while True:
             time.sleep(3600)

@@ -47,6 +47,15 @@ class Runtime:
             property_meta=property_meta(self.services),
         )
 
+    def unknown_configured_properties(self) -> list[str]:
+        """bot.toml properties that the organization (as last synced) does not have: likely typos."""
+        known = {key for p in self.index.properties() for key in (p.name.casefold(), p.id)}
+        return [
+            p.name
+            for p in self.config.properties
+            if p.name.casefold() not in known and p.name not in known
+        ]
+
     async def aclose(self) -> None:
         for closer in reversed(self.closers):
             try:
@@ -131,6 +140,7 @@ async def build_runtime(
         organization_id=settings.asp_organization_id,
         default_country=settings.default_country,
     )
+    apply_property_config(services)
     runtime = Runtime(settings, config, clock, index, asp, services, Engine(services))
     runtime.closers.append(asp.aclose)
     closer = getattr(auth, "aclose", None)
@@ -140,6 +150,16 @@ async def build_runtime(
     if with_health:
         _attach_health(runtime)
     return runtime
+
+
+def apply_property_config(services: Services) -> None:
+    """Country and timezone come from bot.toml: apply them to the index at start, so an edited bot.toml
+    takes effect on restart without waiting for a sync."""
+    meta = property_meta(services)
+    for prop in services.index.properties():
+        country, timezone = meta(prop.id, prop.name)
+        if (country, timezone) != (prop.country, prop.timezone):
+            services.index.upsert_property(prop.id, prop.name, country=country, timezone=timezone)
 
 
 def _attach_aws_clients(runtime: Runtime, transport: httpx.AsyncBaseTransport | None) -> None:

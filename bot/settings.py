@@ -35,7 +35,8 @@ ASP_HOSTS: dict[str, str] = {
 # the station catalog is per country; a property without `country` takes its region's default
 REGION_DEFAULT_COUNTRY: dict[str, str] = {"NA": "US", "EU": "UK", "FE": "US"}
 COUNTRY_ALIASES: dict[str, str] = {"GB": "UK"}
-KNOWN_COUNTRIES = ("US", "UK", "FR", "CA", "DE", "IT", "ES", "JP")
+# the countries of seed 003's station catalog: a property elsewhere would have no stations to offer
+KNOWN_COUNTRIES = ("US", "UK", "FR")
 
 
 class ConfigError(Exception):
@@ -61,7 +62,9 @@ class PropertyConfig(BaseModel):
             return None
         code = COUNTRY_ALIASES.get(value.strip().upper(), value.strip().upper())
         if code not in KNOWN_COUNTRIES:
-            raise ValueError(f"expected a country code such as US, UK or FR, got {value!r}")
+            raise ValueError(
+                f"expected a country code of the station catalog ({', '.join(KNOWN_COUNTRIES)}), got {value!r}"
+            )
         return code
 
     @field_validator("timezone")
@@ -242,6 +245,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
 
 def config_path(settings: Settings) -> Path | None:
     if settings.bot_config is not None:
+        if settings.bot_config.is_dir():
+            raise ConfigError(
+                f"BOT_CONFIG points to {settings.bot_config}, which is a folder, not a TOML file"
+            )
         if not settings.bot_config.is_file():
             raise ConfigError(f"BOT_CONFIG points to {settings.bot_config}, which does not exist")
         return settings.bot_config
@@ -259,6 +266,8 @@ def load_config(path: Path | None, *, default_country: str = "US") -> BotConfig:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot be read: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     try:
         config = BotConfig.model_validate(data)
     except ValidationError as error:
