@@ -170,7 +170,10 @@ def sync(
 @app.command()
 def audit(
     since: Annotated[
-        str | None, typer.Option(help="Only entries at or after this ISO time, e.g. 2026-11-22.")
+        str | None,
+        typer.Option(
+            help="Only entries since then: a duration (90m, 24h, 7d, 2w) or a date/time (2026-11-22)."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     limit: Annotated[int, typer.Option(help="At most this many entries (newest first).")] = 50,
@@ -186,20 +189,61 @@ def audit(
         err.print(f"[red]Configuration error:[/] {error}")
         raise typer.Exit(2) from None
     log = AuditLog(open_index(settings.db_path))
-    entries = log.entries(since=since, limit=limit)
+    entries = log.entries(since=_since(since) if since else None, limit=limit)
     if as_json:
         for entry in entries:
             typer.echo(json.dumps(entry.as_json()))
         return
     if not entries:
-        typer.echo("The audit log is empty.")
+        typer.echo("No audit entries" + (f" since {since}." if since else " yet."))
     for entry in entries:
         typer.echo(f"{entry.at}  {entry.platform}/{entry.user}  {entry.outcome:<9} {entry.text}")
         for change in entry.changes:
             state = "ok" if change.ok else f"FAILED: {change.error}"
+            before, after = _audit_value(change.before), _audit_value(change.after)
             typer.echo(
-                f"    {change.kind} {change.unit_name} ({change.property_name}): {change.before} -> {change.after} [{state}]"
+                f"    {change.kind} {change.unit_name} ({change.property_name}): {before} -> {after} [{state}]"
             )
+
+
+_DURATION = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def _since(text: str) -> str:
+    """`--since` as the ISO time the audit log compares with (UTC)."""
+    import re
+    from datetime import UTC, datetime, timedelta
+
+    found = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text.lower())
+    if found:
+        seconds = int(found[1]) * _DURATION[found[2]]
+        return (datetime.now(UTC) - timedelta(seconds=seconds)).isoformat(timespec="seconds")
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is neither a duration (90m, 24h, 7d, 2w) nor a date/time (2026-11-22 or 2026-11-22T08:00)",
+            param_hint="--since",
+        ) from None
+    return (
+        (when if when.tzinfo else when.replace(tzinfo=UTC))
+        .astimezone(UTC)
+        .isoformat(timespec="seconds")
+    )
+
+
+def _audit_value(value: Any) -> str:
+    """A before/after value as staff read it: station names rather than provider/station ids."""
+    from bot.index.catalog import default_catalog
+
+    if value is None:
+        return "none"
+    if isinstance(value, dict) and {"providerId", "stationId"} <= value.keys():
+        station = default_catalog().by_pair(value["providerId"], value["stationId"])
+        return station.label if station else f"{value['providerId']} {value['stationId']}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
 
 
 @app.command()

@@ -110,7 +110,7 @@ class BehaviourConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    bulk_concurrency: int = Field(default=8, ge=1, le=64)
+    bulk_concurrency: int = Field(default=10, ge=1, le=64)
     sync_concurrency: int = Field(default=8, ge=1, le=64)
     confirm_over_rooms: int = Field(default=10, ge=1)
     confirm_ttl_minutes: int = Field(default=10, ge=1, le=1440)
