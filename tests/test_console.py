@@ -127,3 +127,19 @@ def test_bot_demo_reads_a_pipe(tmp_path: Path) -> None:
     assert "\u2714 Done: added room type Sauna" in out  # the demo user is admin
     assert "\u26a0 Set the default station of all" in out and "Cancelled" in out
     assert "Traceback" not in out + result.stderr
+
+
+def test_render_text_wraps_long_cells_without_losing_content() -> None:
+    """A cell longer than the column limit wraps onto continuation lines; every word is still shown."""
+    names = ", ".join(f"Room {n}" for n in range(101, 133))
+    why = "Amazon refused the change (AmazonServiceException: throttled, try later please)"
+    reply = Reply(
+        headline="Rooms",
+        table=Table(columns=["Property", "Rooms", "Why"], rows=[["Lakeside Chicago", names, why]]),
+    )
+    text = render_text(reply)
+    assert all(len(line) <= 2 + 60 * 3 + 4 for line in text.splitlines())
+    words = " ".join(text.split())
+    for n in range(101, 133):
+        assert f"Room {n}" in words
+    assert "try later please)" in words

@@ -248,7 +248,13 @@ def test_cleaning_removes_noise_but_keeps_case_of_names() -> None:
     assert split_preview("set room 1 to x") == ("set room 1 to x", False)
 
 
-def test_huge_ranges_and_backwards_ranges_are_refused() -> None:
-    """A range over 1000 rooms or a backwards one is not read as rooms (no runaway bulk change)."""
+def test_huge_ranges_are_refused() -> None:
+    """A range over 1000 rooms is not read as rooms (no runaway bulk change)."""
     assert parse("set rooms 1-5000 to jazz").parsed is None
-    assert parse("set rooms 110-101 to jazz").parsed is None
+
+
+def test_backwards_range_means_the_same_rooms() -> None:
+    """`rooms 110-101` is the same rooms as `rooms 101-110` (a new user's reversed range is accepted)."""
+    result = parse("set rooms 110-101 to jazz")
+    assert result.parsed is not None
+    assert result.parsed.command == c.SetStation(rng(101, 110), "jazz")

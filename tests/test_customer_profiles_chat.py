@@ -115,3 +115,14 @@ async def test_without_a_domain_the_answer_says_so(
     async with profile_bot(sandbox, small_world, tmp_path, with_clients=False) as bot:
         reply = await bot.say("object types")
         assert reply.kind is ReplyKind.ERROR and "CUSTOMER_PROFILES_DOMAIN" in reply.headline
+
+
+async def test_done_answer_states_the_new_maximum_once(pbot: ProfileBot) -> None:
+    """After `yes`, the old and new maximum are said once (the headline), not again as a field."""
+    await pbot.say("set object type GuestStay max 900")
+    done = await pbot.say("yes")
+    assert done.headline == "Done: the maximum of object type GuestStay is now 900 (was 850)."
+    assert "Maximum" not in dict(done.fields) and "900" not in str(
+        dict(done.fields).get("Available")
+    )
+    assert ("Share used", "85% \u2192 90%") in done.fields

@@ -10,9 +10,10 @@ from test_health_world import NOW, SITE, fleet, make_client, make_store, resolve
 
 from bot.clock import FakeClock
 from bot.core.replies import Reply
-from bot.health.digest import compute_figures, slot_utc
-from bot.health.posting import DigestSender, run_digest_command
+from bot.health.digest import DigestFigures, build_digest_reply, compute_figures, slot_utc
+from bot.health.posting import DigestSender, reply_text, run_digest_command
 from bot.health.refresh import refresh_devices
+from bot.health.sites import Site
 from bot.health.store import HealthStore
 from bot.sandbox.aws_handlers import DeviceBackend
 
@@ -127,3 +128,21 @@ async def test_dst_day_digest_is_due_at_local_seven() -> None:
     clock.advance(60)
     [outcome] = await sender.send_due()
     assert outcome.sent and outcome.local_date == date(2026, 3, 8)
+
+
+async def test_digest_of_a_property_without_devices_shows_no_uptime() -> None:
+    """A property with no devices says so, and its uptime is a dash (no data), not 100%."""
+    empty = Site(property_id="P9", name="Test Inn", timezone="America/Los_Angeles")
+    clock = FakeClock(NOW)
+    figures = compute_figures(await loaded_store(clock), empty, NOW)
+    reply = build_digest_reply(figures, empty, chart=False)
+    assert reply.headline == "Device health for Test Inn, 2026-03-10: no devices are known there."
+    assert ("Uptime 24 h", "\u2013") in reply.fields
+    assert "100" not in reply_text(reply)
+
+
+def test_one_unplaced_device_is_singular() -> None:
+    """The digest note says "1 device is unplaced", not "1 devices are"."""
+    figures = DigestFigures("P1", "Sea View", NOW.timestamp(), NOW.timestamp(), total=1, unplaced=1)
+    reply = build_digest_reply(figures, SITE, chart=False)
+    assert "1 device is unplaced" in reply.notes[0]

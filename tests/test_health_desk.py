@@ -78,3 +78,40 @@ async def test_every_digest_path_has_the_capacity_section(runtime: Runtime, tmp_
     for reply in (chat, command, posted[0]):
         assert "Guest-profile capacity:" in reply.notes
         assert any(note.startswith("Object type GuestStay") for note in reply.notes)
+
+
+async def test_history_of_a_room_stays_in_the_channels_property(runtime: Runtime) -> None:
+    """In a channel bound to Harbor View Seattle, `history 204` answers for Harbor View's room 204
+    (which has no devices) and never shows another hotel's 204; naming the property does the same."""
+    for text in ("history 204 7d", "history 204 at Harbor View Seattle 7d"):
+        reply = await say(runtime, text)
+        assert reply.headline == "Room 204 at Harbor View Seattle has no devices.", text
+        assert reply.table is None
+
+
+async def test_room_status_names_the_property_when_it_has_no_devices(runtime: Runtime) -> None:
+    """`status room 204` in Harbor View's channel says which property's room has no devices."""
+    reply = await say(runtime, "status room 204")
+    assert reply.headline == "Room 204 at Harbor View Seattle has no devices."
+
+
+async def test_history_of_a_named_room_headline_names_room_and_property(runtime: Runtime) -> None:
+    """A room's history headline names the room and the property, with the event count."""
+    reply = await say(runtime, "history 204 at Lakeside Chicago 3d")
+    assert reply.headline.startswith("History of room 204 at Lakeside Chicago over 3 d:")
+
+
+async def test_flapping_follows_the_channel_scope_and_says_where(runtime: Runtime) -> None:
+    """`flapping` in a channel bound to a property shows that property's devices only and says so;
+    outside a bound channel it covers all properties, and `flapping at P` names one."""
+    bound = await say(runtime, "flapping 72h")
+    assert "at Harbor View Seattle" in bound.headline
+    if bound.table is not None:
+        assert {row[0] for row in bound.table.rows} == {"Harbor View Seattle"}
+    everywhere = await say(runtime, "flapping 72h", channel=None)
+    assert "across all properties" in everywhere.headline
+    assert everywhere.table is not None
+    named = await say(runtime, "flapping at Lakeside Chicago 72h", channel=None)
+    assert "at Lakeside Chicago" in named.headline
+    if named.table is not None:
+        assert {row[0] for row in named.table.rows} == {"Lakeside Chicago"}

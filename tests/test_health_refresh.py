@@ -8,7 +8,7 @@ import httpx
 from test_health_world import NOW, SITE, fleet, make_client, make_store, resolver
 
 from bot.clock import FakeClock
-from bot.health.refresh import refresh_devices
+from bot.health.refresh import RefreshReport, refresh_devices
 from bot.health.sites import Site
 from bot.sandbox.aws_handlers import DeviceBackend
 
@@ -62,3 +62,10 @@ async def test_removed_devices_leave_the_index_and_prefix_override_places() -> N
         report = await refresh_devices(client, store, [site], clock=clock, resolver=resolver())
     assert report.removed == 1 and report.unplaced == 0
     assert {r.room_id for r in store.devices()} == {"R101", "R102", "R103", "R104", "R105"}
+
+
+def test_refresh_summary_counts_read_naturally() -> None:
+    """The refresh summary says "1 device", "1 API call", "1 new event" in the singular."""
+    report = RefreshReport(devices=1, search_calls=1, events_stored=1)
+    text = report.describe()
+    assert text.startswith("1 device (") and "1 API call (" in text and text.endswith("1 new event")

@@ -6,6 +6,7 @@ from test_health_world import NOW, SITE, fleet, make_client, make_store, resolve
 
 from bot.clock import FakeClock
 from bot.health.refresh import refresh_devices
+from bot.health.sites import Site
 from bot.health.triage import HealthQueries
 from bot.sandbox.aws_handlers import DeviceBackend
 
@@ -54,3 +55,25 @@ async def test_flapping_and_uptime() -> None:
     assert flapping.table is not None and [r[3] for r in flapping.table.rows] == ["S105"]
     uptime = q.uptime("Sea View", 1)
     assert uptime.table is not None and uptime.table.rows[0][2] == "61.7%"
+
+
+EMPTY_SITE = Site(property_id="P9", name="Test Inn", timezone="America/Los_Angeles")
+
+
+async def test_property_without_devices_says_none_are_known() -> None:
+    """A property with no devices is not "all 0 online" nor 100% up: it has no devices known and
+    its uptime reads as a dash (no data)."""
+    q = await queries()
+    q = HealthQueries(q.store, [SITE, EMPTY_SITE], q.clock)
+    assert q.offline_devices("Test Inn").headline == "No devices are known at Test Inn."
+    uptime = q.uptime("Test Inn", 7)
+    assert uptime.headline == "Uptime over 7 d at Test Inn: \u2013 (no devices are known there)."
+    assert "100" not in uptime.headline and uptime.table is None
+
+
+async def test_counts_of_one_are_singular() -> None:
+    """One event, one flapping device: no "1 events" or "1 devices are"."""
+    q = await queries()
+    assert q.history("103", days=7).headline == "History of 103 over 7 d: 1 event."
+    assert q.flapping(24).headline == "1 device is flapping (3+ changes in 24 h)."
+    assert q.uptime(None, 1).headline.endswith("across 6 devices.")

@@ -292,3 +292,19 @@ async def test_without_aws_credentials_the_answer_says_so(
     async with profile_bot(sandbox, small_world, tmp_path, with_clients=False) as bot:
         reply = await bot.say("profiles")
         assert reply.kind is ReplyKind.ERROR and "AWS credentials" in reply.headline
+
+
+async def test_a_change_is_shown_once(pbot: ProfileBot) -> None:
+    """`Max volume: 5 → 7` appears once in the answer (in the headline, not again as a field),
+    also in the undo; a change of several settings lists them once, as fields."""
+    change = "Max volume: 5 \u2192 7"
+    reply = await pbot.say("set profile Lobby max volume 7")
+    assert reply.headline == f"Done: profile Lobby changed ({change})."
+    assert text_of(reply).count(change) == 1
+    undone = await pbot.say("undo")
+    assert text_of(undone).count("Max volume: 7 \u2192 5") == 1
+    fresh(pbot)
+    both = await pbot.say("profile Lobby units metric")
+    assert both.headline == "Done: profile Lobby changed:"
+    assert [label for label, _ in both.fields] == ["Distance unit", "Temperature unit"]
+    assert text_of(both).count("Fahrenheit \u2192 Celsius") == 1

@@ -69,3 +69,13 @@ async def test_nobody_found(pbot: ProfileBot) -> None:
     """No match answers plainly."""
     reply = await pbot.say("find user zebediah")
     assert reply.headline.startswith("No user matches")
+
+
+async def test_counts_are_singular_or_plural(pbot: ProfileBot) -> None:
+    """ "1 user matching …", "3 users matching …", and a status-only search reads "with status"."""
+    one = await pbot.say("find user lopez")
+    assert one.headline == "1 user matching \u201clopez\u201d:"
+    three = await pbot.say("find user maria")
+    assert three.headline == "3 users matching \u201cmaria\u201d:"
+    pending = await pbot.say("users with status pending")
+    assert pending.headline == "1 user with status pending:"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import textwrap
 from collections.abc import Callable
 from typing import TextIO
 
@@ -31,21 +32,7 @@ def render_text(reply: Reply, *, width: int = 100) -> str:
     lines = [f"{_MARK[reply.kind]} {reply.headline}"]
     lines += [f"  {name}: {value}" for name, value in reply.fields]
     if reply.table is not None and reply.table.rows:
-        widths = [len(c) for c in reply.table.columns]
-        for row in reply.table.rows:
-            widths = [min(max(w, len(cell)), 60) for w, cell in zip(widths, row, strict=False)]
-
-        def fmt(cells: list[str]) -> str:
-            return (
-                "  "
-                + "  ".join(
-                    cell[:60].ljust(w) for cell, w in zip(cells, widths, strict=False)
-                ).rstrip()
-            )
-
-        lines.append(fmt(reply.table.columns))
-        lines.append("  " + "  ".join("-" * w for w in widths))
-        lines += [fmt(row) for row in reply.table.rows]
+        lines += _table_lines(reply.table.columns, reply.table.rows)
     lines += [f"  {note}" for note in reply.notes]
     choices = [a for a in reply.actions if a.kind == ActionKind.CHOICE]
     if choices:
@@ -57,6 +44,36 @@ def render_text(reply: Reply, *, width: int = 100) -> str:
     for attachment in reply.attachments:
         lines.append(f"  [attachment: {attachment.filename}, {len(attachment.data)} bytes]")
     return "\n".join(lines)
+
+
+_MAX_CELL = 60
+
+
+def _table_lines(columns: list[str], rows: list[list[str]]) -> list[str]:
+    """Columns at most _MAX_CELL wide; a longer cell wraps onto continuation lines, never cut."""
+    widths = [len(c) for c in columns]
+    for row in rows:
+        widths = [min(max(w, len(cell)), _MAX_CELL) for w, cell in zip(widths, row, strict=False)]
+
+    def fmt(cells: list[str]) -> list[str]:
+        wrapped = [
+            textwrap.wrap(cell, w, break_long_words=True, break_on_hyphens=False) or [""]
+            for cell, w in zip(cells, widths, strict=False)
+        ]
+        height = max((len(parts) for parts in wrapped), default=1)
+        out: list[str] = []
+        for i in range(height):
+            parts = [
+                (p[i] if i < len(p) else "").ljust(w) for p, w in zip(wrapped, widths, strict=False)
+            ]
+            out.append(("  " + "  ".join(parts)).rstrip())
+        return out
+
+    lines = fmt(columns)
+    lines.append("  " + "  ".join("-" * w for w in widths))
+    for row in rows:
+        lines += fmt(row)
+    return lines
 
 
 class ConsoleSession:
@@ -114,7 +131,11 @@ async def run_console(
     while True:
         try:
             # In a thread, so progress of a long run and the event loop's other work keep going.
-            line = await asyncio.to_thread(input, "you> ") if interactive else await asyncio.to_thread(stdin.readline)
+            line = (
+                await asyncio.to_thread(input, "you> ")
+                if interactive
+                else await asyncio.to_thread(stdin.readline)
+            )
         except (EOFError, KeyboardInterrupt):
             if interactive:
                 out("")

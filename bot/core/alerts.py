@@ -9,6 +9,8 @@ from bot.core.audit import Change, outcome_of
 from bot.core.canonical import command_text
 from bot.core.context import Ctx
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.services import RetryState
+from bot.core.text import plural
 from bot.index.lookup import RoomRef
 
 _DEVICE_CODES = {
@@ -47,7 +49,7 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
 
     if len(resolved.rooms) > 1:
         return ctx.confirm(
-            f"Delete all {what} on every device of {resolved.label} ({len(resolved.rooms)} rooms)? "
+            f"Delete all {what} on every device of {resolved.label} ({plural(len(resolved.rooms), 'room')})? "
             "Guests lose them and this cannot be undone.",
             run,
             danger=True,
@@ -56,11 +58,21 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
 
 
 async def _run(
-    ctx: Ctx, command: c.ClearAlerts, rooms: list[RoomRef], what: str, label: str
+    ctx: Ctx,
+    command: c.ClearAlerts,
+    rooms: list[RoomRef],
+    what: str,
+    label: str,
+    kinds_of: dict[str, tuple[c.AlertKind, ...]] | None = None,
 ) -> Reply:
+    """Clear `command.kinds` in every room (or, on a retry, each room's `kinds_of` only)."""
+
+    def kinds(room: RoomRef) -> tuple[c.AlertKind, ...]:
+        return command.kinds if kinds_of is None else kinds_of.get(room.room_id, command.kinds)
+
     async def one(room: RoomRef) -> list[Change]:
         changes = []
-        for kind in command.kinds:
+        for kind in kinds(room):
             delete = getattr(ctx.s.asp, f"delete_{kind.value}")
             result = await delete(room.room_id, deadline=ctx.s.deadline)
             problems = [
@@ -97,12 +109,40 @@ async def _run(
         return Reply(
             headline=f"Done: cleared all {what} in {label}.", kind=ReplyKind.SUCCESS, public=True
         )
+    retry_kinds = _failed_kinds(failed, {r.room_id: kinds(r) for r in rooms})
+    by_id = {r.room_id: r for r in rooms}
+
+    async def rerun(room_ids: list[str]) -> Reply:
+        """`retry failed`: only the rooms, and in each only the kinds, that failed."""
+        again = [by_id[i] for i in room_ids if i in by_id]
+        names = {k for i in room_ids for k in retry_kinds.get(i, ())}
+        again_what = _kinds_text(tuple(k for k in c.AlertKind if k in names))
+        again_label = f"{len(again)} room{'s' if len(again) != 1 else ''} that failed"
+        return await _run(ctx, command, again, again_what, again_label, retry_kinds)
+
+    ctx.s.retries[ctx.msg.user] = RetryState(ctx.msg.text, rerun, list(retry_kinds))
     rows = [[ch.unit_name, ch.property_name, ch.kind, ch.error or ""] for ch in failed[:40]]
     return Reply(
-        headline=f"Cleared {what} in {len(rooms) - len({ch.unit_id for ch in failed})} of {len(rooms)} rooms; "
+        headline=f"Cleared {what} in {len(rooms) - len({ch.unit_id for ch in failed})} of {plural(len(rooms), 'room')}; "
         "some devices failed (below). Check those devices are online, then try again.",
         kind=ReplyKind.SUMMARY,
         public=True,
         table=Table(columns=["Room", "Property", "What", "Failed devices"], rows=rows),
-        actions=[Action(kind=ActionKind.CHOICE, label="Try again", value=command_text(command))],
+        actions=[Action(kind=ActionKind.RETRY_FAILED, label="Try again", value="retry failed")],
     )
+
+
+def _failed_kinds(
+    failed: list[Change], tried: dict[str, tuple[c.AlertKind, ...]]
+) -> dict[str, tuple[c.AlertKind, ...]]:
+    """Per failed room, the kinds to clear again (all that were tried when the room failed whole)."""
+    out: dict[str, tuple[c.AlertKind, ...]] = {}
+    for ch in failed:
+        kinds = (
+            tried.get(ch.unit_id, tuple(c.AlertKind))
+            if ch.kind not in {k.value for k in c.AlertKind}
+            else (c.AlertKind(ch.kind),)
+        )
+        merged = set(out.get(ch.unit_id, ())) | set(kinds)
+        out[ch.unit_id] = tuple(k for k in c.AlertKind if k in merged)
+    return out

@@ -40,6 +40,8 @@ def command_text(command: c.Command) -> str:
             return f"stations at {where}" if where else "stations"
         case c.OfflineDevices(property_name=prop):
             return f"offline devices at {prop}" if prop else "offline devices"
+        case c.Flapping(property_name=prop, hours=hours):
+            return f"flapping at {prop} {hours}h" if prop else f"flapping {hours}h"
         case c.Uptime(property_name=prop, days=days):
             return f"uptime {prop or ''} {days}d".replace("  ", " ")
         case c.ShowDigest(property_name=prop):
@@ -56,7 +58,14 @@ def with_property(command: c.Command, property_name: str) -> str:
             return command_text(
                 replace(command, target=replace(command.target, property_name=property_name))
             )
-        case c.ListRoomTypes() | c.ListRooms() | c.OfflineDevices() | c.Uptime() | c.ShowDigest():
+        case (
+            c.ListRoomTypes()
+            | c.ListRooms()
+            | c.OfflineDevices()
+            | c.Uptime()
+            | c.ShowDigest()
+            | c.Flapping()
+        ):
             return command_text(replace(command, property_name=property_name))
         case c.ListStations():
             return command_text(c.ListStations(where=property_name))

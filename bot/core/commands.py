@@ -215,6 +215,7 @@ class DeviceHistory(Command):
 @dataclass(frozen=True)
 class Flapping(Command):
     hours: int = 24
+    property_name: str | None = None  # None: the channel's property, else all
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,13 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
         case c.DeviceHistory(subject=subject, days=days):
             scope = ctx.resolver.channel_property()
             return await health.history(subject, scope.id if scope else None, days)
-        case c.Flapping(hours=hours):
-            return await health.flapping(hours)
+        case c.Flapping(property_name=name, hours=hours):
+            scope = _scope(ctx, name, cmd)
+            return (
+                scope
+                if isinstance(scope, Reply)
+                else await health.flapping(hours, scope.id if scope else None)
+            )
         case c.Uptime(property_name=name, days=days):
             scope = _scope(ctx, name, cmd)
             return (

@@ -30,12 +30,21 @@ from bot.core.pending import Pending
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.services import Services
 from bot.core.stations import ask_station, list_stations, set_station
+from bot.core.text import plural
 from bot.core.undo import undo
 
 __all__ = ["Engine", "Message", "ProgressSink"]
 
 log = logging.getLogger("bot.engine")
 Handler = Callable[[Ctx], Awaitable[Reply]]
+
+
+def _what_was_asked(summary: str) -> str:
+    """The question of a confirmation as a plain clause: "Delete room 251? This cannot be undone."
+    -> "delete room 251"."""
+    asked = summary.split("?", 1)[0] if "?" in summary else summary
+    asked = asked.strip().rstrip(".").strip()
+    return asked[:1].lower() + asked[1:]
 
 
 class Engine:
@@ -94,9 +103,11 @@ class Engine:
         if not role.allows(result.rule.role):
             ctx.audit("refused", detail=f"needs role {result.rule.role.value}")
             return Reply(
-                headline=f"Sorry, {result.rule.summary.lower()} needs the {result.rule.role.value.replace('_', ' ')} "
+                # Worded around the role: a rule's help summary does not read as a sentence here.
+                headline=f"Sorry, that command needs the {result.rule.role.value.replace('_', ' ')} "
                 f"role; you are {role.value.replace('_', ' ')}. Nothing was changed.",
                 kind=ReplyKind.REFUSAL,
+                notes=["Type `help` to see what you can do."],
             )
         return await self._dispatch(ctx)
 
@@ -168,7 +179,7 @@ class Engine:
         self.s.pending.pop(pending.token)
         ctx.audit("cancelled", detail=pending.summary, command=pending.command)
         return Reply(
-            headline=f"Cancelled: {pending.summary.rstrip('?')}. Nothing was changed.",
+            headline=f"Cancelled: {_what_was_asked(pending.summary)}. Nothing was changed.",
             kind=ReplyKind.INFO,
         )
 
@@ -213,6 +224,6 @@ class Engine:
         entries = self.s.audit.entries(limit=cmd.limit)
         rows = [[e.at, e.user, e.text[:60], e.outcome, str(len(e.changes))] for e in entries]
         return Reply(
-            headline=f"The last {len(rows)} entries of the audit log:",
+            headline=f"The last {plural(len(rows), 'entry', 'entries')} of the audit log:",
             table=Table(columns=["When (UTC)", "Who", "Request", "Outcome", "Changes"], rows=rows),
         )

@@ -45,8 +45,17 @@ _PROPERTY_AFTER_STATION = re.compile(
 )
 
 
+# A "to" left in the target ("room 204 to" of "set room 204 to radio 1") means the rule split the
+# message at a digit-bearing station's "radio"/"station" word: the target is not a room reference.
+_TO_WORD = re.compile(r"(?:^|\s)(?:to|=|->)(?:\s|$)", re.I)
+
+
 def _set_station(m: re.Match[str]) -> Command | None:
     target_text, station_text = m["target"], m["station"]
+    if _TO_WORD.search(target_text):
+        whole = parse_target(target_text)
+        if whole is None or whole.room_range is None:
+            return None
     if ranged := _RANGE_END_IN_STATION.match(station_text):
         wider = parse_target(f"{target_text} to {ranged['end']}")
         if wider is not None and wider.room_range is not None:
@@ -200,6 +209,8 @@ RULES: tuple[Rule, ...] = (
             r"(?:of|for|in|at)?\s*(?P<target>.+)$",
             r"^(?:station|music)\s+(?:in|for|of)\s+(?P<target>.+)$",
             r"^what'?s\s+(?P<target>.+?)\s+playing$",
+            # a bare "rm 204" is most likely asking about the room
+            r"^(?P<target>(?:rooms?|rms?)\s+#?[A-Za-z]*\d[\w-]*(?:\s+(?:at|in|@)\s+[A-Za-z].*)?)$",
         ),
         build=_ask_station,
         examples=(
@@ -417,9 +428,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         topic="devices",
         summary="Devices that keep dropping (3 or more transitions)",
-        patterns=_p(r"^(?:show\s+|list\s+)?(?:the\s+)?flapping(?:\s+devices)?" + _DAYS + "$"),
-        build=lambda m: c.Flapping(hours=_hours(m, 24)),
-        examples=("flapping", "flapping 48h"),
+        patterns=_p(
+            r"^(?:show\s+|list\s+)?(?:the\s+)?flapping(?:\s+devices)?"
+            r"(?:\s+(?:at|in|for)\s+(?P<prop>[A-Za-z].*?))?" + _DAYS + "$"
+        ),
+        build=lambda m: c.Flapping(hours=_hours(m, 24), property_name=_name(m["prop"])),
+        examples=("flapping", "flapping 48h", "flapping at Lakeside Chicago"),
         role=Role.ENGINEER,
         command=c.Flapping,
     ),

@@ -8,7 +8,9 @@ from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.resolve import property_meta
+from bot.core.text import plural
 from bot.index.lookup import PropertyRef, RoomRef, RoomTypeRef
+from bot.index.normalize import normalize_name, normalize_room_name
 
 Level = c.Level
 
@@ -22,7 +24,7 @@ def list_properties(ctx: Ctx) -> Reply:
         counts = ctx.s.index.counts(p.id)
         rows.append([p.name, p.country, p.timezone, str(counts.room_types), str(counts.rooms)])
     return Reply(
-        headline=f"{len(props)} properties:",
+        headline=f"{plural(len(props), 'property', 'properties')}:",
         table=Table(columns=["Property", "Country", "Timezone", "Room types", "Rooms"], rows=rows),
     )
 
@@ -73,7 +75,7 @@ def list_rooms(ctx: Ctx, command: c.ListRooms) -> Reply:
         by_type.setdefault(r.room_type_name, []).append(r.room_name)
     rows = [[t, str(len(names)), ", ".join(names)] for t, names in sorted(by_type.items())]
     return Reply(
-        headline=f"{len(rooms)} rooms at {label}:",
+        headline=f"{plural(len(rooms), 'room')} at {label}:",
         table=Table(columns=["Room type", "Rooms", "Names"], rows=rows),
     )
 
@@ -124,6 +126,8 @@ async def add_unit(ctx: Ctx, command: c.AddUnit) -> Reply:
     s = ctx.s
     try:
         if command.level == Level.PROPERTY:
+            if taken := _existing_property(ctx, command.unit_name):
+                return taken
             if ctx.preview:
                 return Reply(
                     headline=f"Preview: would create property {command.unit_name}. Nothing was changed."
@@ -140,12 +144,15 @@ async def add_unit(ctx: Ctx, command: c.AddUnit) -> Reply:
                 timezone=tz,
             )
             where = command.unit_name
+            added = f"property {command.unit_name}"
         elif command.level == Level.ROOM_TYPE:
             prop = _property_for_change(
                 ctx, command.property_name, f"add room type {command.unit_name}"
             )
             if isinstance(prop, Reply):
                 return prop
+            if ctx.s.index.find_room_types(command.unit_name, prop.id):
+                return _exists("Room type", command.unit_name, prop.name)
             if ctx.preview:
                 return Reply(
                     headline=f"Preview: would add room type {command.unit_name} at {prop.name}. Nothing was changed."
@@ -153,10 +160,13 @@ async def add_unit(ctx: Ctx, command: c.AddUnit) -> Reply:
             new_id = await s.asp.create_room_type(command.unit_name, prop.id, deadline=s.deadline)
             s.index.upsert_room_type(new_id, command.unit_name, prop.id)
             where = prop.name
+            added = f"room type {command.unit_name} at {prop.name}"
         else:
             room_type = _room_type_for_add(ctx, command)
             if isinstance(room_type, Reply):
                 return room_type
+            if _room_named(ctx, command.unit_name, room_type.property_id):
+                return _exists("Room", command.unit_name, room_type.property_name)
             if ctx.preview:
                 return Reply(
                     headline=f"Preview: would add room {command.unit_name} to {room_type.name} at "
@@ -165,6 +175,7 @@ async def add_unit(ctx: Ctx, command: c.AddUnit) -> Reply:
             new_id = await s.asp.create_room(command.unit_name, room_type.id, deadline=s.deadline)
             s.index.upsert_room(new_id, command.unit_name, room_type.id, room_type.property_id)
             where = f"{room_type.name} at {room_type.property_name}"
+            added = f"room {command.unit_name} to {where}"
     except Exception as error:
         return _failed(ctx, f"add {command.level.value} {command.unit_name}", error)
     change = Change(
@@ -177,7 +188,7 @@ async def add_unit(ctx: Ctx, command: c.AddUnit) -> Reply:
     )
     ctx.audit("ok", targets=[new_id], changes=[change])
     return Reply(
-        headline=f"Done: added {command.level.value} {command.unit_name} ({where}).",
+        headline=f"Done: added {added}.",
         kind=ReplyKind.SUCCESS,
         public=True,
         actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
@@ -264,6 +275,8 @@ async def rename_unit(ctx: Ctx, command: c.RenameUnit) -> Reply:
     if isinstance(unit, Reply):
         return unit
     unit_id, old_name, prop_name = _ids(unit)
+    if taken := _rename_collision(ctx, command, unit):
+        return taken
     if ctx.preview:
         return Reply(
             headline=f"Preview: would rename {command.level.value} {old_name} ({prop_name}) to {command.new}. Nothing was changed."
@@ -287,6 +300,51 @@ async def rename_unit(ctx: Ctx, command: c.RenameUnit) -> Reply:
         public=True,
         actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
     )
+
+
+def _exists(what: str, name: str, where: str | None) -> Reply:
+    at = f" at {where}" if where else ""
+    return Reply(
+        headline=f"{what} {name} already exists{at}. Nothing was changed.", kind=ReplyKind.ERROR
+    )
+
+
+def _room_named(ctx: Ctx, name: str, property_id: str) -> list[RoomRef]:
+    """Rooms of the property with this name (exact or normalised; never matched by id)."""
+    key = normalize_room_name(name)
+    return [
+        r
+        for r in ctx.s.index.rooms_of_property(property_id)
+        if r.room_name == name.strip() or normalize_room_name(r.room_name) == key
+    ]
+
+
+def _existing_property(ctx: Ctx, name: str) -> Reply | None:
+    key = normalize_name(name)
+    for prop in ctx.s.index.properties():
+        if normalize_name(prop.name) == key:
+            return _exists("Property", prop.name, None)
+    return None
+
+
+def _rename_collision(
+    ctx: Ctx, command: c.RenameUnit, unit: PropertyRef | RoomTypeRef | RoomRef
+) -> Reply | None:
+    """Renaming onto a name the property already has is answered from the index, before Amazon."""
+    if isinstance(unit, RoomRef):
+        others = [
+            r for r in _room_named(ctx, command.new, unit.property_id) if r.room_id != unit.room_id
+        ]
+        return _exists("Room", command.new, unit.property_name) if others else None
+    if isinstance(unit, RoomTypeRef):
+        types = ctx.s.index.find_room_types(command.new, unit.property_id)
+        taken = [t for t in types if t.id != unit.id]
+        return _exists("Room type", command.new, unit.property_name) if taken else None
+    key = normalize_name(command.new)
+    for prop in ctx.s.index.properties():
+        if prop.id != unit.id and normalize_name(prop.name) == key:
+            return _exists("Property", prop.name, None)
+    return None
 
 
 async def rename(ctx: Ctx, level: Level, unit_id: str, name: str) -> None:

@@ -19,6 +19,7 @@ from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
 from bot.core.replies import Reply, ReplyKind, Table
+from bot.core.text import plural
 
 NEEDS_DOMAIN = (
     "Guest-profile object types live in Amazon Connect Customer Profiles: the bot needs "
@@ -106,7 +107,7 @@ class ListObjectTypes(_ObjectTypeCommand):
             for t in items
         ]
         return Reply(
-            headline=f"{len(items)} object types in {client.domain}:",
+            headline=f"{plural(len(items), 'object type')} in {client.domain}:",
             table=Table(
                 columns=["Object type", "Assigned max", "Available", "Share used"], rows=rows
             ),
@@ -131,7 +132,7 @@ class ShowObjectType(_ObjectTypeCommand):
             ("Share used", _share(assigned, available)),
             (
                 "Expires after",
-                f"{item['ExpirationDays']} days" if item.get("ExpirationDays") else "not set",
+                plural(item["ExpirationDays"], "day") if item.get("ExpirationDays") else "not set",
             ),
             ("Encryption key", str(item.get("EncryptionKey") or "AWS owned")),
         ]
@@ -200,11 +201,11 @@ class SetObjectTypeMax(_ObjectTypeCommand):
             return Reply(
                 headline=f"{name} already has a maximum of {self.maximum:,}; nothing to change."
             )
-        fields = [
-            ("Maximum", f"{_count(old)} \u2192 {self.maximum:,}"),
+        context = [
             ("Available", _count(available)),
             ("Share used", f"{_share(old, high)} \u2192 {_share(self.maximum, high)}"),
         ]
+        fields = [("Maximum", f"{_count(old)} \u2192 {self.maximum:,}"), *context]
         if ctx.preview:
             return Reply(
                 headline=f"Preview: the maximum of {name} would change. {NOTHING}", fields=fields
@@ -220,7 +221,7 @@ class SetObjectTypeMax(_ObjectTypeCommand):
             return undoable(
                 f"Done: the maximum of object type {name} is now {self.maximum:,} "
                 f"(was {_count(outcome.before)}).",
-                fields,
+                context,  # the headline already says the old and new maximum
             )
 
         notes = ["Every other setting of the object type is sent back unchanged."]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.core.commands import Parsed
+from bot.core.commands import Command, Parsed
 from bot.core.grammar import RULES
 from bot.core.rule import Rule
 from bot.core.text import clean, split_preview
@@ -25,6 +26,16 @@ class ParseResult:
 def parse(text: str) -> ParseResult:
     cleaned = clean(text[:MAX_MESSAGE])
     body, preview = split_preview(cleaned)
+    found = _match(body)
+    if found is None and (corrected := correct_keywords(body)) != body:
+        found = _match(corrected)
+    if found is not None:
+        command, rule = found
+        return ParseResult(Parsed(command=command, preview=preview), rule, cleaned)
+    return ParseResult(None, None, cleaned, suggest(body))
+
+
+def _match(body: str) -> tuple[Command, Rule] | None:
     for rule in RULES:
         for pattern in rule.patterns:
             match = pattern.match(body)
@@ -32,8 +43,41 @@ def parse(text: str) -> ParseResult:
                 continue
             command = rule.build(match)
             if command is not None:
-                return ParseResult(Parsed(command=command, preview=preview), rule, cleaned)
-    return ParseResult(None, None, cleaned, suggest(body))
+                return command, rule
+    return None
+
+
+# The command words of the grammar. Only these are ever corrected: room, property and station names
+# are never guessed at (a typo there must be asked about, not silently changed).
+KEYWORDS = (
+    "set", "change", "switch", "update", "station", "stations", "music", "radio", "channel",
+    "playing", "what's", "whats", "which", "show", "list", "clear", "delete", "remove", "alarms",
+    "alarm", "reminders", "reminder", "timers", "timer", "everything", "rooms", "room", "properties",
+    "hotels", "types", "rename", "offline", "devices", "status", "history", "timeline", "flapping",
+    "uptime", "digest", "retry", "failed", "undo", "help", "confirm", "cancel", "find", "where",
+    "available",
+)  # fmt: skip
+_KEYWORD_SET = frozenset(KEYWORDS)
+_WORD = re.compile(r"[A-Za-z']+")
+# Only the first few words carry the verb and keywords; what follows is names.
+_CORRECTABLE_WORDS = 4
+
+
+def correct_keywords(body: str) -> str:
+    """`body` with near-misses of command words ("staton", "playin", "claer") corrected.
+
+    Only letter-only words of 4+ letters among the first few words, and only to a command word
+    at least 80 % similar; names (anything with a digit, and every later word) are left alone.
+    """
+    words = body.split(" ")
+    for i, word in enumerate(words[:_CORRECTABLE_WORDS]):
+        lowered = word.casefold()
+        if len(lowered) < 4 or lowered in _KEYWORD_SET or not _WORD.fullmatch(word):
+            continue
+        best = process.extractOne(lowered, KEYWORDS, scorer=fuzz.ratio, score_cutoff=80)
+        if best is not None:
+            words[i] = best[0]
+    return " ".join(words)
 
 
 _ALL_EXAMPLES = tuple(example for rule in RULES for example in rule.examples)

@@ -39,6 +39,7 @@ from bot.core.profile_settings import (
     without_none,
 )
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.text import plural
 
 __all__ = [
     "PROFILE_UNDO_COMMANDS",
@@ -76,6 +77,14 @@ def _no_client() -> Reply:
 
 def _inline(lines: list[tuple[str, str]]) -> str:
     return "; ".join(f"{label}: {value}" for label, value in lines)
+
+
+def _said_once(headline: str, lines: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """`headline` ending with the change: one line goes inline (no field repeating it), several go
+    in the fields, so each `Max volume: 5 → 7` is shown exactly once."""
+    if len(lines) == 1:
+        return f"{headline} ({_inline(lines)}).", []
+    return f"{headline}:", lines
 
 
 @dataclass(frozen=True)
@@ -146,7 +155,7 @@ class ListProfiles(_A4BCommand):
             for p in profiles
         ]
         return Reply(
-            headline=f"{len(profiles)} room profiles:",
+            headline=f"{plural(len(profiles), 'room profile')}:",
             table=Table(columns=["Profile", "Time zone", "Wake word", "Address"], rows=rows),
             notes=["`show profile <name>` shows every setting of one."],
         )
@@ -330,7 +339,7 @@ class SetProfile(_A4BCommand):
                     kind=ReplyKind.ERROR,
                 )
             return failed(f"change the profile {name}", outcome)
-        return undoable(f"Done: profile {name} changed ({_inline(lines)}).", lines)
+        return undoable(*_said_once(f"Done: profile {name} changed", lines))
 
 
 async def undo_profile_change(ctx: Ctx, entry: AuditEntry) -> Reply:
@@ -359,13 +368,11 @@ async def undo_profile_change(ctx: Ctx, entry: AuditEntry) -> Reply:
     outcome = await _update_profile(ctx, client, "Undo", tried, undoes=entry.id)
     if isinstance(outcome, ApiError):
         return failed(f"undo \u201c{entry.text}\u201d", outcome)
-    lines = before_after(values_at(ch.after or {}, restore), restore)
-    return Reply(
-        headline=f"Undone: profile {ch.unit_name} is back ({_inline(lines)}).",
-        kind=ReplyKind.SUCCESS,
-        public=True,
-        fields=lines,
+    headline, fields = _said_once(
+        f"Undone: profile {ch.unit_name} is back",
+        before_after(values_at(ch.after or {}, restore), restore),
     )
+    return Reply(headline=headline, kind=ReplyKind.SUCCESS, public=True, fields=fields)
 
 
 # -- users ----------------------------------------------------------------------------------------
@@ -392,17 +399,12 @@ class FindUser(_A4BCommand):
             return refused(error)
         except ApiError as error:
             return failed("search the users", error)
-        what = " ".join(
-            x
-            for x in (
-                self.query and f"\u201c{self.query}\u201d",
-                self.status and f"with status {self.status.lower()}",
-            )
-            if x
-        )
+        quoted = f"\u201c{self.query}\u201d" if self.query else ""
+        status = f"with status {self.status.lower()}" if self.status else ""
         if not found:
+            nobody = f"No user matches {quoted}" if quoted else "No user"
             return Reply(
-                headline=f"No user matches {what}.",
+                headline=" ".join(x for x in (nobody, status) if x) + ".",
                 notes=["Search by first name, last name, both, or e-mail address."],
             )
         users = sorted(
@@ -419,7 +421,12 @@ class FindUser(_A4BCommand):
         ]
         notes = [f"\u2026and {len(users) - 50} more; narrow the search."] if len(users) > 50 else []
         return Reply(
-            headline=f"{len(users)} user(s) matching {what}:",
+            headline=" ".join(
+                x
+                for x in (plural(len(users), "user"), quoted and f"matching {quoted}", status)
+                if x
+            )
+            + ":",
             table=Table(columns=["User", "E-mail", "Enrollment"], rows=rows),
             notes=notes,
         )

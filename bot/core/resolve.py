@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from bot.core.commands import Target
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.services import Services
+from bot.core.text import plural
 from bot.index.lookup import PropertyRef, RoomRef, RoomTypeRef
 from bot.index.sync import full_sync, refresh_property
 
@@ -110,7 +111,7 @@ class Resolver:
                 lambda name: rerun(replace(target, property_name=name)),
             )
         rooms = self.s.index.rooms_of_property(scope.id)
-        return Rooms(rooms, scope, f"all {len(rooms)} rooms at {scope.name}")
+        return Rooms(rooms, scope, f"all {plural(len(rooms), 'room')} at {scope.name}")
 
     async def _room_type(
         self, target: Target, scope: PropertyRef | None, rerun: Callable[[Target], str]

@@ -39,9 +39,12 @@ _ROOM_TOKEN = re.compile(r"^[A-Za-z0-9_\-=#;:?@&]+$")
 
 
 def expand_range(start: str, end: str, prefix: str = "") -> list[str] | None:
-    """'101'..'110' → ['101', …, '110'], keeping zero-padding; None when backwards or too large."""
+    """'101'..'110' → ['101', …, '110'], keeping zero-padding; a backwards range ('110'..'101') means
+    the same rooms; None when too large."""
+    if int(end) < int(start):
+        start, end = end, start
     low, high = int(start), int(end)
-    if high < low or high - low + 1 > MAX_RANGE:
+    if high - low + 1 > MAX_RANGE:
         return None
     width = len(start) if start.startswith("0") else 0
     return [f"{prefix}{n:0{width}d}" for n in range(low, high + 1)]

@@ -49,3 +49,8 @@ def split_preview(text: str) -> tuple[str, bool]:
     stripped = _PREVIEW_PREFIX.sub("", text)
     stripped = _PREVIEW_SUFFIX.sub("", stripped)
     return stripped.strip(), stripped != text
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """ "1 event", "2 events": the count with the noun in the matching number."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.clients.models import StationPreference
 from bot.core import commands as c
 from bot.core.audit import AuditEntry, Change, outcome_of
@@ -9,8 +11,9 @@ from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.hierarchy import delete, rename
 from bot.core.profiles import PROFILE_UNDO_COMMANDS, undo_profile_change
-from bot.core.replies import Reply, ReplyKind, Table
+from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.stations import station_name
+from bot.core.text import plural
 
 
 async def undo(ctx: Ctx) -> Reply:
@@ -28,7 +31,7 @@ async def undo(ctx: Ctx) -> Reply:
         )
     if ctx.preview:
         return Reply(
-            headline=f"Preview: undo would revert \u201c{entry.text}\u201d ({len(entry.changes)} changes). Nothing was changed."
+            headline=f"Preview: undo would revert \u201c{entry.text}\u201d ({plural(len(entry.changes), 'change')}). Nothing was changed."
         )
     if entry.command == "SetStation":
         return await _undo_stations(ctx, entry)
@@ -59,6 +62,19 @@ async def _undo_stations(ctx: Ctx, entry: AuditEntry) -> Reply:
             request_id=request_id if isinstance(request_id, str) else None,
         )
 
+    if not restorable:
+        reply = _nothing_to_put_back(ctx, entry, applied, blank)
+        previous = ctx.s.audit.last_undoable(ctx.msg.user)
+        if previous is not None and (previous.command, previous.text) == (
+            entry.command,
+            entry.text,
+        ):
+            # `retry failed` is audited as another run of the same request: the user means that
+            # request, so walk back to its first run.
+            earlier = await _undo_stations(ctx, previous)
+            extra = [_no_station_note(blank)] if blank else []
+            return earlier.model_copy(update={"notes": [*earlier.notes, *extra]})
+        return reply
     outcome = await ctx.bulk(restorable, restore)
     changes = [ch for _o, ch in outcome.done] + [
         Change(
@@ -71,21 +87,21 @@ async def _undo_stations(ctx: Ctx, entry: AuditEntry) -> Reply:
         result,
         targets=[ch.unit_id for ch in changes],
         changes=changes,
-        undoes=entry.id,
+        undoes=entry.id if outcome.done else None,
         command="Undo",
     )
-    notes = []
-    if blank:
-        names = ", ".join(f"{ch.unit_name} ({ch.property_name})" for ch in blank[:10])
-        notes.append(
-            f"{len(blank)} room(s) had no station before ({names}); Amazon has no way to clear a "
-            "station, so they keep the new one. Set another station if needed."
-        )
-    if not applied:
+    notes = [_no_station_note(blank)] if blank else []
+    rows = [[o.unit_name, o.property_name, e] for o, e in outcome.failed[:40]]
+    table = Table(columns=["Room", "Property", "Why"], rows=rows) if rows else None
+    if not outcome.done:
         return Reply(
-            headline=f"\u201c{entry.text}\u201d changed nothing, so there is nothing to undo."
+            headline=f"Couldn't undo \u201c{entry.text}\u201d: none of the "
+            f"{plural(len(restorable), 'room')} could be put back (below). Nothing was changed.",
+            kind=ReplyKind.ERROR,
+            notes=notes,
+            table=table,
         )
-    if len(restorable) == 1 and not outcome.failed:
+    if len(restorable) == 1:
         ch = outcome.done[0][1]
         return Reply(
             headline=f"Undone: room {ch.unit_name} at {ch.property_name} is back on {station_name(ctx, ch.after)}.",
@@ -93,15 +109,72 @@ async def _undo_stations(ctx: Ctx, entry: AuditEntry) -> Reply:
             public=True,
             notes=notes,
         )
-    rows = [[o.unit_name, o.property_name, e] for o, e in outcome.failed[:40]]
     return Reply(
-        headline=f"Undone: {len(outcome.done)} of {len(restorable)} rooms put back"
+        headline=f"Undone: {len(outcome.done)} of {plural(len(restorable), 'room')} put back"
         + (f"; {len(outcome.failed)} failed." if outcome.failed else "."),
         kind=ReplyKind.SUMMARY if outcome.failed else ReplyKind.SUCCESS,
-        public=bool(outcome.done),
+        public=True,
         notes=notes,
-        table=Table(columns=["Room", "Property", "Why"], rows=rows) if rows else None,
+        table=table,
     )
+
+
+_MAX_NAMED = 10
+
+
+def _natural(name: str) -> list[tuple[int, int | str]]:
+    """Sort key that puts room 99 before room 100."""
+    return [
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part
+    ]
+
+
+def _no_station_note(blank: list[Change]) -> str:
+    """Which rooms had no station before (sorted, at most _MAX_NAMED named) and why they keep theirs."""
+    ordered = sorted(blank, key=lambda ch: (ch.property_name, _natural(ch.unit_name)))
+    one_property = len({ch.property_name for ch in blank}) == 1
+    names = [
+        ch.unit_name if one_property else f"{ch.unit_name} ({ch.property_name})" for ch in ordered
+    ]
+    shown = ", ".join(names[:_MAX_NAMED])
+    if len(names) > _MAX_NAMED:
+        shown += f" \u2026and {len(names) - _MAX_NAMED} more"
+    were = "it had" if len(blank) == 1 else "they had"
+    at = f" at {blank[0].property_name}" if one_property else ""
+    return (
+        f"{plural(len(blank), 'room')}{at} ({shown}): {were} no station before, and Amazon has no way "
+        "to clear a station, so the new one stays. Set another station if needed."
+    )
+
+
+def _nothing_to_put_back(
+    ctx: Ctx, entry: AuditEntry, applied: list[Change], blank: list[Change]
+) -> Reply:
+    """An undo that can restore nothing says so plainly (no "Undone"), and steps past that change
+    so that the next `undo` walks back to the change before it."""
+    ctx.audit("ok", detail="nothing to put back", undoes=entry.id, command="Undo")
+    if applied:
+        headline = (
+            f"Nothing to undo in \u201c{entry.text}\u201d: "
+            + (
+                f"room {blank[0].unit_name} at {blank[0].property_name} had no station before it"
+                if len(blank) == 1
+                else f"the {plural(len(blank), 'room')} it changed had no station before it"
+            )
+            + ", and Amazon has no way to clear a station. Nothing was changed."
+        )
+        notes = [_no_station_note(blank)] if len(blank) > 1 else []
+    else:
+        headline = f"\u201c{entry.text}\u201d changed nothing, so there is nothing to undo."
+        notes = []
+    actions = []
+    previous = ctx.s.audit.last_undoable(ctx.msg.user)
+    if previous is not None:
+        notes.append(
+            f"Your change before that was \u201c{previous.text}\u201d; send `undo` again to undo it."
+        )
+        actions.append(Action(kind=ActionKind.UNDO, label="Undo the change before", value="undo"))
+    return Reply(headline=headline, notes=notes, actions=actions)
 
 
 async def _undo_hierarchy(ctx: Ctx, entry: AuditEntry) -> Reply:

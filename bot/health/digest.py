@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.core.replies import Attachment, Reply, ReplyKind, Table
+from bot.core.text import plural
 from bot.health.chart import DayPoint, render_chart
 from bot.health.fmt import duration, local_time, percent
 from bot.health.sites import Site
@@ -158,27 +159,33 @@ def build_digest_reply(figures: DigestFigures, site: Site, *, chart: bool = True
                 spell = duration(figures.built_at - line.since)
                 detail = f"since {local_time(line.since, zone)} ({spell})"
             elif line.changes:
-                detail = f"{line.changes} changes in 24 h"
+                detail = f"{plural(line.changes, 'change')} in 24 h"
             else:
                 detail = "back online"
             rows.append([label, line.room, line.name, line.serial, detail])
     online_delta = _delta(figures.online, figures.online_day_before)
     offline_delta = _delta(figures.offline, figures.offline_day_before)
+    # with no devices the 100% of the figures is no measurement: shown as a dash, not as health
+    uptime = percent(figures.uptime_24h if figures.total else None)
     uptime_delta = _delta(figures.uptime_24h, figures.uptime_day_before, " pt")
     note = "Changes are against the day before."
     if figures.unplaced:
-        note += f" {figures.unplaced} devices are unplaced (no property/room match)."
+        are = "is" if figures.unplaced == 1 else "are"
+        note += f" {plural(figures.unplaced, 'device')} {are} unplaced (no property/room match)."
+    headline = (
+        f"Device health for {site.name}, {local_day}: {figures.online} online, "
+        f"{figures.offline} offline, 24 h uptime {uptime}."
+    )
+    if not figures.total:
+        headline = f"Device health for {site.name}, {local_day}: no devices are known there."
     reply = Reply(
-        headline=(
-            f"Device health for {site.name}, {local_day}: {figures.online} online, "
-            f"{figures.offline} offline, 24 h uptime {percent(figures.uptime_24h)}."
-        ),
+        headline=headline,
         kind=ReplyKind.INFO,
         public=True,
         fields=[
             ("Online", f"{figures.online} ({online_delta})"),
             ("Offline", f"{figures.offline} ({offline_delta})"),
-            ("Uptime 24 h", f"{percent(figures.uptime_24h)} ({uptime_delta})"),
+            ("Uptime 24 h", f"{uptime} ({uptime_delta})" if figures.total else uptime),
             ("Newly offline", str(len(figures.newly_offline))),
             ("Recovered", str(len(figures.recovered))),
             ("Offline > 24 h", str(len(figures.long_offline))),

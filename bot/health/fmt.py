@@ -21,5 +21,9 @@ def duration(seconds: float) -> str:
     return f"{mins} min"
 
 
-def percent(value: float) -> str:
-    return f"{value:.1f}%"
+NO_DATA = "\u2013"
+
+
+def percent(value: float | None) -> str:
+    """`99.0%`; None (nothing measured, e.g. a property with no devices) reads as a dash."""
+    return NO_DATA if value is None else f"{value:.1f}%"

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from bot.clients.a4b import A4BClient, Device
 from bot.clock import Clock
+from bot.core.text import plural
 from bot.health.placement import RoomResolver, place
 from bot.health.sites import Site
 from bot.health.store import DeviceRow, HealthStore, dt, ts
@@ -41,10 +42,10 @@ class RefreshReport:
 
     def describe(self) -> str:
         return (
-            f"{self.devices} devices ({self.offline} offline, {self.changed} changed, "
+            f"{plural(self.devices, 'device')} ({self.offline} offline, {self.changed} changed, "
             f"{self.new} new, {self.removed} gone, {self.unplaced} unplaced); "
-            f"{self.api_calls} API calls ({self.search_calls} search, {self.event_calls} events); "
-            f"{self.events_stored} new events"
+            f"{plural(self.api_calls, 'API call')} ({self.search_calls} search, "
+            f"{self.event_calls} for events); {plural(self.events_stored, 'new event')}"
         )
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.core.replies import Reply, ReplyKind, Table
+from bot.core.text import plural
 from bot.health.fmt import duration, local_time, percent
 from bot.health.sites import Site, find_site
 from bot.health.store import DeviceRow, HealthStore, ts
@@ -62,7 +63,11 @@ class HealthQueries:
         now = ts(self.clock.now())
         offline = sorted((d for d in devices if d.connection == OFFLINE), key=self._sort_key)
         where = f" at {site.name}" if site else ""
+        if not devices:
+            return Reply(headline=f"No devices are known{where}.")
         if not offline:
+            if len(devices) == 1:
+                return Reply(headline=f"The only device{where} is online.")
             return Reply(headline=f"All {len(devices)} devices{where} are online.")
         histories = self.store.histories(offline)
         rows = []
@@ -79,7 +84,8 @@ class HealthQueries:
                 ]
             )
         return Reply(
-            headline=f"{len(offline)} of {len(devices)} devices{where} are offline.",
+            headline=f"{len(offline)} of {plural(len(devices), 'device')}{where} "
+            f"{'is' if len(offline) == 1 else 'are'} offline.",
             table=Table(
                 columns=["Property", "Room", "Device", "Serial", "Offline since", "For"], rows=rows
             ),
@@ -152,11 +158,10 @@ class HealthQueries:
             ]
             for arn, kind, value, when in events
         ]
-        headline = f"History of {target} over {days} d: {len(rows)} events."
         if not rows:
             return Reply(headline=f"No events for {target} in the last {days} d.")
         return Reply(
-            headline=headline,
+            headline=f"History of {target} over {days} d: {plural(len(rows), 'event')}.",
             table=Table(columns=["Time", "Room", "Device", "Event", "Value"], rows=rows),
         )
 
@@ -176,7 +181,8 @@ class HealthQueries:
             )
         return Reply(
             headline=(
-                f"{len(found)} devices are flapping ({FLAPPING_TRANSITIONS}+ changes in {hours} h)."
+                f"{plural(len(found), 'device')} {'is' if len(found) == 1 else 'are'} flapping "
+                f"({FLAPPING_TRANSITIONS}+ changes in {hours} h)."
             ),
             table=Table(
                 columns=["Property", "Room", "Device", "Serial", "Changes", "Now"],
@@ -191,7 +197,14 @@ class HealthQueries:
         scope = self._scope(property_name)
         if isinstance(scope, Reply):
             return scope
-        devices, _ = scope
+        devices, site = scope
+        if not devices:
+            # 100% of nothing would read as a healthy hotel; there is simply no measurement
+            where = f" at {site.name}" if site else ""
+            return Reply(
+                headline=f"Uptime over {days} d{where}: {percent(None)} "
+                f"(no devices are known{' there' if site else ''})."
+            )
         now = ts(self.clock.now())
         start = now - timedelta(days=days).total_seconds()
         histories = self.store.histories(devices, since=start)
@@ -209,6 +222,7 @@ class HealthQueries:
             )
         overall = uptime_percent(list(histories.values()), start, now)
         return Reply(
-            headline=f"Uptime over {days} d: {percent(overall)} across {len(devices)} devices.",
+            headline=f"Uptime over {days} d: {percent(overall)} across "
+            f"{plural(len(devices), 'device')}.",
             table=Table(columns=["Property", "Devices", "Uptime", "Lowest device"], rows=rows),
         )

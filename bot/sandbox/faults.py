@@ -122,7 +122,9 @@ class Faults:
             if "seed" in changes:
                 self._rng = random.Random(new.seed)
             if (new.rps, new.burst, new.per_operation) != (
-                self._config.rps, self._config.burst, self._config.per_operation
+                self._config.rps,
+                self._config.burst,
+                self._config.per_operation,
             ):
                 self._bucket_dirty = True
             self._config = new
@@ -131,7 +133,12 @@ class Faults:
     def reset(self) -> FaultConfig:
         """Back to no faults (seed kept)."""
         return self.update(
-            latency_ms=0.0, rps=None, burst=None, p429=0.0, p5xx=0.0, token_endpoint=False,
+            latency_ms=0.0,
+            rps=None,
+            burst=None,
+            p429=0.0,
+            p5xx=0.0,
+            token_endpoint=False,
             per_operation=False,
         )
 
