@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
@@ -46,8 +47,11 @@ class RoomTypeRef:
     timezone: str
 
 
-@dataclass(frozen=True, slots=True)
-class RoomRef:
+class RoomRef(NamedTuple):
+    """A room with its room type and property; a NamedTuple because a whole property's rooms (hundreds)
+    are built on the hot path of a request, and a tuple builds several times faster than a frozen
+    dataclass."""
+
     room_id: str
     room_name: str
     room_type_id: str
@@ -72,6 +76,8 @@ _ROOM_TYPE_SQL: Final = (
 )
 # Rooms are read alone (index-only) and joined in Python to cached properties and room types: a name
 # found in 100 properties costs 100 index entries, not 300 B-tree searches.
+# property name, room name, room id: itemgetter sorts in C
+_BY_PROPERTY_AND_NAME: Final = itemgetter(5, 1, 0)
 _ROOM_SQL: Final = "SELECT r.id, r.name, r.room_type_id, r.property_id FROM rooms r"
 _INSERT_ROOM_TYPE: Final = (
     "INSERT OR REPLACE INTO room_types (id, property_id, name, name_norm) VALUES (?, ?, ?, ?)"
@@ -472,7 +478,7 @@ class Index:
             if prop is None or type_name is None:
                 continue  # an orphan (mid-write elsewhere) is invisible, as a JOIN would make it
             refs.append(RoomRef(room_id, name, room_type_id, type_name, property_id, *prop))
-        refs.sort(key=lambda r: (r.property_name, r.room_name, r.room_id))
+        refs.sort(key=_BY_PROPERTY_AND_NAME)
         return refs
 
     def _mark(self, scope: str, items: int) -> None:
