@@ -9,10 +9,12 @@ last page. Each property's content is swapped in one transaction when its last r
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+from bot.index.db import open_index
 from bot.index.lookup import Index
 
 T = TypeVar("T")
@@ -163,11 +165,17 @@ async def full_sync(
     lists = _Lists(source, concurrency)
     properties = await lists.properties(organization_id)
     totals = [0, 0]
+    # A property's rooms take milliseconds to write: on the event loop that would delay every response
+    # still in flight, so a file-backed index is written by a worker thread on its own connection (WAL
+    # lets the bot keep reading meanwhile), one property at a time.
+    writer = _writer_for(index)
+    writing = asyncio.Lock()
 
     async def sync_one(prop: HierarchyItem) -> None:
         room_types, rooms = await _fetch_property(lists, prop.id)
         country, timezone = property_meta(prop.id, prop.name) if property_meta else (None, None)
-        index.replace_property(
+        write = functools.partial(
+            (writer or index).replace_property,
             prop.id,
             prop.name,
             organization_id=organization_id,
@@ -176,10 +184,19 @@ async def full_sync(
             room_types=[(t.id, t.name) for t in room_types],
             rooms=rooms,
         )
+        if writer is None:
+            write()
+        else:
+            async with writing:
+                await asyncio.to_thread(write)
         totals[0] += len(room_types)
         totals[1] += len(rooms)
 
-    await _gather(sync_one(p) for p in properties)
+    try:
+        await _gather(sync_one(p) for p in properties)
+    finally:
+        if writer is not None:
+            writer.conn.close()
     removed = index.retain_properties(organization_id, (p.id for p in properties))
     index.mark_synced(f"org:{organization_id}", len(properties))
     return SyncReport(
@@ -192,6 +209,12 @@ async def full_sync(
         seconds=index.clock.monotonic() - started,
         removed_properties=tuple(removed),
     )
+
+
+def _writer_for(index: Index) -> Index | None:
+    """A second Index on the same file for a worker thread; None for an in-memory index."""
+    file = index.conn.execute("PRAGMA database_list").fetchone()[2]
+    return Index(open_index(file), clock=index.clock) if file else None
 
 
 async def refresh_property(
