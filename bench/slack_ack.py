@@ -19,6 +19,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -26,7 +27,7 @@ from aiohttp import web
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from fake_slack import FakeSlack
-from slack_support import FakeEngine, command_body, make_app, sign
+from slack_support import SECRET, FakeEngine, command_body, make_app, sign
 
 from bot.web import build_web_app
 
@@ -79,7 +80,28 @@ async def main(requests: int, concurrency: int, work_ms: int) -> int:
     fake = await FakeSlack().start()
     engine = FakeEngine(delay=work_ms / 1000)
     slack_app = make_app(fake, engine, process_before_response=False)
-    runner = web.AppRunner(build_web_app(engine, slack_app=slack_app, is_ready=lambda: True))
+    # as `bot serve` builds it: acknowledged once the signature checks out, dispatched after
+    web_app = build_web_app(
+        engine, slack_app=slack_app, is_ready=lambda: True, signing_secret=SECRET
+    )
+    server_side: list[float] = []
+
+    @web.middleware
+    async def timed(request: web.Request, handler: Any) -> web.StreamResponse:
+        # from the request reaching the app to its answer: the bot's own share of the latency
+        start = time.perf_counter()
+        response = await handler(request)
+        server_side.append(time.perf_counter() - start)
+        return response
+
+    web_app.middlewares.append(timed)
+
+    async def noop(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(status=200)
+
+    web_app.router.add_post("/bench/noop", noop)
+    runner = web.AppRunner(web_app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -89,6 +111,10 @@ async def main(requests: int, concurrency: int, work_ms: int) -> int:
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         latencies, statuses, wall = await loop.run_in_executor(
             pool, load, url, requests, concurrency, work_ms / 1000 + 0.5
+        )
+        # The same load against a route that does nothing: what this harness itself costs.
+        floor, _, _ = await loop.run_in_executor(
+            pool, load, url.replace("/slack/events", "/bench/noop"), requests, concurrency, 0.1
         )
     # The work must still happen after the acks: every command gets its post.
     await fake.wait_for("chat.postMessage", count=requests + concurrency, within=60)
@@ -102,6 +128,16 @@ async def main(requests: int, concurrency: int, work_ms: int) -> int:
     print(f"slack ack, HTTP mode: {requests} signed /alexa commands, {concurrency} at a time, "
           f"engine work {work_ms} ms each")  # fmt: skip
     print(f"  ack latency p50 {p50:.1f} ms  p99 {p99:.1f} ms  max {max(ms):.1f} ms")
+    inside = [x * 1000 for x in server_side if x is not None][: requests + concurrency][-requests:]
+    floor_ms = [x * 1000 for x in floor]
+    print(
+        f"  in the app (request in to answer out): p50 {statistics.median(inside):.2f} ms  "
+        f"p99 {percentile(inside, 0.99):.2f} ms"
+    )
+    print(
+        f"  harness floor (same load, a route that does nothing): p50 {statistics.median(floor_ms):.1f} ms"
+        f"  p99 {percentile(floor_ms, 0.99):.1f} ms"
+    )
     print(
         f"  over 3 s: {missed}   non-200: {bad}   wall {wall:.2f} s   "
         f"posts done: {len(fake.of('chat.postMessage'))}/{requests + concurrency} (with warm-up)"

@@ -110,7 +110,11 @@ async def run_http(host: str, port: int | None) -> None:
         from bot.web import build_web_app
 
         app = build_web_app(
-            runtime.engine, slack_app=slack_app, is_ready=runtime.index.is_loaded, extra_setup=extra
+            runtime.engine,
+            slack_app=slack_app,
+            is_ready=runtime.index.is_loaded,
+            extra_setup=extra,
+            signing_secret=settings.slack_signing_secret if slack_on else None,
         )
         runner = web.AppRunner(app)
         await runner.setup()
