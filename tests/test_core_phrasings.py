@@ -47,7 +47,7 @@ def rng(a: int, b: int, prop: str | None = None) -> Target:
 
 
 R204 = room("204")
-SET_STATION = [
+SET_STATION: list[tuple[str, c.Command]] = [
     # the six
     ("set room 204 station jazz", c.SetStation(R204, "jazz")),
     ("set rm 204 to jazz", c.SetStation(R204, "jazz")),

@@ -70,7 +70,7 @@ def test_schema_is_idempotent_and_file_uses_wal(tmp_path: Path) -> None:
     indexed = {
         c
         for name in ("rooms", "room_types", "properties")
-        for i in db[name].indexes
+        for i in db.table(name).indexes
         for c in i.columns
     }
     assert "name_norm" in indexed

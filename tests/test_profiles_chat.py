@@ -78,7 +78,7 @@ async def test_show_unknown_profile_offers_close_names(pbot: ProfileBot) -> None
     assert any(a.value == "show profile Lobby" for a in reply.actions)
 
 
-CHANGES = [
+CHANGES: list[tuple[str, str, dict[str, Any]]] = [
     ("set profile Lobby max volume 7", "Lobby", {"MaxVolumeLimit": 7}),
     ("profile Lobby wake word computer", "Lobby", {"WakeWord": "COMPUTER"}),
     ("profile Lobby data retention on", "Lobby", {"DataRetentionOptIn": True}),

@@ -20,7 +20,7 @@ SIGNED = {
     "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=abc",
     "X-Amz-Date": "20260310T150000Z",
 }
-NEW = {
+NEW: dict[str, Any] = {
     "name": "Spa",
     "timezone": "Europe/Paris",
     "address": "1 Rue de Rivoli, Paris",

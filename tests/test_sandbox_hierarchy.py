@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from conftest import SMALL_ORG_ID
 
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
-from tests.conftest import SMALL_ORG_ID
 
 H = "/enterprise/hospitality/v1"
 U = "amzn1.alexa.unit.did."

@@ -8,12 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import AUTH
 
 from bot.sandbox import aws_handlers
 from bot.sandbox.faults import Faults
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World, WorldState
-from tests.conftest import AUTH
 
 PROPERTY = "/enterprise/hospitality/v1/properties/amzn1.alexa.unit.did.HOTELA"
 
