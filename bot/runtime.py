@@ -24,8 +24,6 @@ from bot.settings import BotConfig, ConfigError, Settings
 
 log = logging.getLogger("bot.runtime")
 
-_CREDENTIALS = "CREATE TABLE IF NOT EXISTS credentials (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-
 
 @dataclass
 class Runtime:
@@ -77,7 +75,6 @@ def require_asp(settings: Settings) -> None:
 
 
 def _stored_refresh_token(index: Index, client_id: str) -> str | None:
-    index.conn.execute(_CREDENTIALS)
     row = index.conn.execute(
         "SELECT value FROM credentials WHERE key = ?", (f"lwa:{client_id}",)
     ).fetchone()
@@ -86,7 +83,6 @@ def _stored_refresh_token(index: Index, client_id: str) -> str | None:
 
 def _store_refresh_token(index: Index, client_id: str, token: str) -> None:
     with index.conn:
-        index.conn.execute(_CREDENTIALS)
         index.conn.execute(
             "INSERT OR REPLACE INTO credentials (key, value) VALUES (?, ?)",
             (f"lwa:{client_id}", token),

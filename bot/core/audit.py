@@ -9,28 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-_SCHEMA = """CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    platform TEXT NOT NULL,
-    user TEXT NOT NULL,
-    channel TEXT,
-    text TEXT NOT NULL,
-    command TEXT NOT NULL,
-    parsed TEXT NOT NULL,
-    targets TEXT NOT NULL,
-    changes TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    request_ids TEXT NOT NULL,
-    delivery_id TEXT,
-    undoes INTEGER,
-    undone_by INTEGER
-)"""
-_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS idx_audit_user ON audit (user, id)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS idx_audit_delivery ON audit (delivery_id) WHERE delivery_id IS NOT NULL",
-)
+from bot.schema import migrate
 
 OUTCOMES = ("ok", "partial", "failed", "refused", "cancelled", "preview", "expired")
 
@@ -125,10 +104,7 @@ class AuditEntry:
 class AuditLog:
     def __init__(self, db: Database) -> None:
         self._conn = db.conn
-        with self._conn:
-            self._conn.execute(_SCHEMA)
-            for statement in _INDEXES:
-                self._conn.execute(statement)
+        migrate(self._conn)
 
     def record(
         self,

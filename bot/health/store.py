@@ -14,6 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.health.timeline import History
+from bot.schema import migrate
 
 DEVICE_COLUMNS = (
     "arn",
@@ -79,44 +80,7 @@ class HealthStore:
 
     def ensure_schema(self) -> None:
         """Create the tables and indexes if missing (safe to run on every start)."""
-        self.db.table("devices").create(
-            {
-                "arn": str,
-                "serial": str,
-                "name": str,
-                "type": str,
-                "status": str,
-                "connection": str,
-                "room_name_a4b": str,
-                "property_id": str,
-                "room_id": str,
-                "room_name": str,
-                "last_changed": float,
-                "refreshed_at": float,
-            },
-            pk="arn",
-            if_not_exists=True,
-        )
-        self.db.table("device_events").create(
-            {"arn": str, "type": str, "value": str, "ts": float}, if_not_exists=True
-        )
-        self.db.table("digests_sent").create(
-            {
-                "property_id": str,
-                "local_date": str,
-                "sent_at": float,
-                "channel": str,
-                "state": str,
-                "summary": str,
-            },
-            pk=("property_id", "local_date"),
-            if_not_exists=True,
-        )
-        self.db.table("device_events").create_index(
-            ["arn", "type", "value", "ts"], unique=True, if_not_exists=True
-        )
-        self.db.table("device_events").create_index(["ts"], if_not_exists=True)
-        self.db.table("devices").create_index(["property_id"], if_not_exists=True)
+        migrate(self.db.conn)
 
     # -- devices ---------------------------------------------------------------------------------
     def devices(self, property_id: str | None = None) -> list[DeviceRow]:

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError, Table
 
 from bot.clock import Clock, SystemClock
+from bot.schema import migrate
 
 TABLE: Final = "teams_conversations"
 TEAMS_PREFIX: Final = "teams:"
@@ -68,23 +69,7 @@ class ConversationStore:
     def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self._db = db
         self._clock = clock or SystemClock()
-        self._table().create(
-            {
-                "conversation_id": str,
-                "channel_id": str,
-                "channel_name": str,
-                "team_name": str,
-                "conversation_type": str,
-                "tenant_id": str,
-                "service_url": str,
-                "reference": str,
-                "saved_at": str,
-            },
-            pk="conversation_id",
-            not_null={"service_url", "reference", "saved_at"},
-            if_not_exists=True,
-        )
-        self._table().create_index(["channel_id"], if_not_exists=True)
+        migrate(db.conn)
 
     def _table(self) -> Table:
         return self._db.table(TABLE)

@@ -1,0 +1,181 @@
+"""The one owner of the SQLite schema: every table of the bot's database, versioned, with migrations.
+
+The database file holds the index (hierarchy, stations, sync state), the audit log, credentials, device
+health and chat-platform state. `PRAGMA user_version` records the last migration applied; `migrate()`
+applies the missing ones in order, each in its own transaction, and is safe to call on every open.
+
+Adding a table or a column: append a `Migration` with the next version. Never edit an applied one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "migrate", "schema_version"]
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    why: str
+    statements: tuple[str, ...]
+
+
+# Version 1 was the index alone (written by the first release); version 2 gathers every table the
+# first release created in several places. Its statements are IF NOT EXISTS, so a version-1 file
+# that already has some of them upgrades in place.
+_BASELINE: Final = (
+    """CREATE TABLE IF NOT EXISTS properties (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_norm TEXT NOT NULL,
+        organization_id TEXT,
+        country TEXT NOT NULL DEFAULT 'US',
+        timezone TEXT NOT NULL DEFAULT 'UTC'
+    )""",
+    """CREATE TABLE IF NOT EXISTS room_types (
+        id TEXT PRIMARY KEY,
+        property_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        name_norm TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS rooms (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_norm TEXT NOT NULL,
+        room_type_id TEXT NOT NULL,
+        property_id TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS stations (
+        country TEXT NOT NULL,
+        provider_id TEXT NOT NULL,
+        station_id TEXT NOT NULL,
+        description TEXT NOT NULL,
+        name TEXT NOT NULL,
+        aliases TEXT NOT NULL,
+        PRIMARY KEY (country, provider_id, station_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS sync_state (
+        scope TEXT PRIMARY KEY,
+        synced_at TEXT NOT NULL,
+        items INTEGER NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS idx_properties_name_norm ON properties (name_norm)",
+    "CREATE INDEX IF NOT EXISTS idx_room_types_name_norm ON room_types (name_norm, property_id)",
+    "CREATE INDEX IF NOT EXISTS idx_room_types_property ON room_types (property_id)",
+    # Covering: a room lookup reads only the index, never the table.
+    "CREATE INDEX IF NOT EXISTS idx_rooms_name_cover ON rooms (name, property_id, room_type_id, id)",
+    "CREATE INDEX IF NOT EXISTS idx_rooms_name_norm_cover"
+    " ON rooms (name_norm, property_id, name, room_type_id, id)",
+    "CREATE INDEX IF NOT EXISTS idx_rooms_room_type ON rooms (room_type_id)",
+    "CREATE INDEX IF NOT EXISTS idx_rooms_property ON rooms (property_id)",
+    """CREATE TABLE IF NOT EXISTS audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        user TEXT NOT NULL,
+        channel TEXT,
+        text TEXT NOT NULL,
+        command TEXT NOT NULL,
+        parsed TEXT NOT NULL,
+        targets TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        request_ids TEXT NOT NULL,
+        delivery_id TEXT,
+        undoes INTEGER,
+        undone_by INTEGER
+    )""",
+    "CREATE INDEX IF NOT EXISTS idx_audit_user ON audit (user, id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS idx_audit_delivery ON audit (delivery_id)"
+    " WHERE delivery_id IS NOT NULL",
+    "CREATE TABLE IF NOT EXISTS credentials (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS devices (
+        arn TEXT PRIMARY KEY,
+        serial TEXT,
+        name TEXT,
+        type TEXT,
+        status TEXT,
+        connection TEXT,
+        room_name_a4b TEXT,
+        property_id TEXT,
+        room_id TEXT,
+        room_name TEXT,
+        last_changed REAL,
+        refreshed_at REAL
+    )""",
+    "CREATE TABLE IF NOT EXISTS device_events (arn TEXT, type TEXT, value TEXT, ts REAL)",
+    """CREATE TABLE IF NOT EXISTS digests_sent (
+        property_id TEXT,
+        local_date TEXT,
+        sent_at REAL,
+        channel TEXT,
+        state TEXT,
+        summary TEXT,
+        PRIMARY KEY (property_id, local_date)
+    )""",
+    "CREATE UNIQUE INDEX IF NOT EXISTS idx_device_events_arn_type_value_ts"
+    " ON device_events (arn, type, value, ts)",
+    "CREATE INDEX IF NOT EXISTS idx_device_events_ts ON device_events (ts)",
+    "CREATE INDEX IF NOT EXISTS idx_devices_property_id ON devices (property_id)",
+    """CREATE TABLE IF NOT EXISTS teams_conversations (
+        conversation_id TEXT PRIMARY KEY,
+        channel_id TEXT,
+        channel_name TEXT,
+        team_name TEXT,
+        conversation_type TEXT,
+        tenant_id TEXT,
+        service_url TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS idx_teams_conversations_channel_id"
+    " ON teams_conversations (channel_id)",
+)
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    Migration(2, "every table of the first release in one place", _BASELINE),
+    # Append new migrations here, with the next version number.
+)
+
+SCHEMA_VERSION: Final = MIGRATIONS[-1].version
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations the file has not had yet (each all or nothing); returns the version now."""
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"the database is at schema version {current}, newer than this bot ({SCHEMA_VERSION}); "
+            "upgrade the bot or point BOT_DB_PATH at another file"
+        )
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        _apply(conn, migration)
+        current = migration.version
+    return current
+
+
+def _apply(conn: sqlite3.Connection, migration: Migration) -> None:
+    # An explicit BEGIN: Python's sqlite3 would otherwise commit each CREATE/ALTER on its own, and a
+    # crash half-way would leave a file that is neither version.
+    if conn.in_transaction:
+        conn.commit()
+    conn.execute("BEGIN")
+    try:
+        for statement in migration.statements:
+            conn.execute(statement)
+        # PRAGMA takes no parameters; the version is an int from this module.
+        conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
