@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from bot.core import commands as c
 from bot.core.canonical import command_text, with_property
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
-from bot.core.replies import Reply, ReplyKind
+from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.resolve import property_meta
+from bot.core.text import plural
 from bot.index.lookup import PropertyRef
 from bot.index.sync import full_sync
 
@@ -33,6 +35,8 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
     match cmd:
         case c.Sync():
             return await health.refresh()
+        case c.OfflineDevices(everywhere=True):
+            return await health.offline(None)
         case c.OfflineDevices(property_name=name):
             scope = _scope(ctx, name, cmd)
             return (
@@ -40,6 +44,8 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
                 if isinstance(scope, Reply)
                 else await health.offline(scope.id if scope else None)
             )
+        case c.RoomDevices(serial=str() as serial):
+            return await health.history(serial, None, 1)
         case c.RoomDevices(target=target):
             resolved = await ctx.resolver.rooms(
                 target, lambda t: command_text(replace(cmd, target=t))
@@ -93,3 +99,30 @@ async def sync_index(ctx: Ctx, cmd: c.Sync) -> Reply:
         f"({report.requests} requests, {report.seconds:.1f} s).",
         kind=ReplyKind.SUCCESS,
     )
+
+
+async def unplaced_devices(ctx: Ctx, cmd: c.UnplacedDevices) -> Reply:
+    """Devices of no room, from the device index as the health desk keeps it."""
+    health = ctx.s.health
+    if health is None:
+        return _NO_HEALTH
+    desk: Any = health  # the desk's device store: the Protocol exposes answers, not the store
+    await desk.offline(None)  # refreshes an empty device index, as every health answer does
+    rows = [[d.name, d.serial, d.connection] for d in desk.store.devices() if not d.placed]
+    if not rows:
+        return Reply(headline="Every known device belongs to a room.")
+    return Reply(
+        headline=f"{plural(len(rows), 'device')} belong to no room:",
+        table=Table(columns=["Device", "Serial", "Connection"], rows=sorted(rows)),
+    )
+
+
+async def echo_online(ctx: Ctx, cmd: c.EchoOnline) -> Reply:
+    """Front desk's read-only question, answered with the room's device status."""
+    health = ctx.s.health
+    if health is None:
+        return _NO_HEALTH
+    resolved = await ctx.resolver.rooms(cmd.target, lambda t: command_text(replace(cmd, target=t)))
+    if isinstance(resolved, Reply):
+        return resolved
+    return await health.room_devices([r.room_id for r in resolved.rooms])

@@ -9,29 +9,20 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from bot.core import commands as c
-from bot.core.alerts import clear_alerts
 from bot.core.commands import Role
 from bot.core.context import Ctx, Message, ProgressSink
-from bot.core.devices import device_command
+from bot.core.followup import Key, Questions
 from bot.core.help import help_reply
-from bot.core.hierarchy import (
-    add_unit,
-    delete_unit,
-    find_room,
-    list_properties,
-    list_room_types,
-    list_rooms,
-    rename_unit,
-)
+from bot.core.lexicon import lexicon_for
 from bot.core.parser import parse
 from bot.core.pending import Pending
+from bot.core.registry import entry_for, role_for
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.services import Services
-from bot.core.stations import ask_station, list_stations, set_station
-from bot.core.text import plural
-from bot.core.undo import undo
+from bot.core.text import plural, split_preview
 
 __all__ = ["Engine", "Message", "ProgressSink"]
 
@@ -47,9 +38,18 @@ def _what_was_asked(summary: str) -> str:
     return asked[:1].lower() + asked[1:]
 
 
+def _conversation(msg: Message) -> Key:
+    return (msg.user, msg.channel, msg.thread)
+
+
+def _is_preview(text: str) -> bool:
+    return split_preview(text.strip())[1]
+
+
 class Engine:
     def __init__(self, services: Services) -> None:
         self.s = services
+        self.questions = Questions()
 
     async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply:
         try:
@@ -88,28 +88,81 @@ class Engine:
                 "Ask a manager to add you to the bot's roles.",
                 kind=ReplyKind.REFUSAL,
             )
-        result = parse(msg.text)
-        if result.parsed is None:
-            return self._not_understood(msg, result.cleaned, result.suggestions)
-        assert result.rule is not None
-        ctx = Ctx(
-            self.s,
-            msg,
-            role,
-            result.parsed.command,
-            preview=result.parsed.preview,
-            progress=progress,
-        )
-        if not role.allows(result.rule.role):
-            ctx.audit("refused", detail=f"needs role {result.rule.role.value}")
+        understood = self._understand(msg)
+        if isinstance(understood, Reply):
+            return understood
+        command, preview = understood
+        ctx = Ctx(self.s, msg, role, command, preview=preview, progress=progress)
+        needed = role_for(command)
+        if not role.allows(needed):
+            ctx.audit("refused", detail=f"needs role {needed.value}")
             return Reply(
                 # Worded around the role: a rule's help summary does not read as a sentence here.
-                headline=f"Sorry, that command needs the {result.rule.role.value.replace('_', ' ')} "
+                headline=f"Sorry, that command needs the {needed.value.replace('_', ' ')} "
                 f"role; you are {role.value.replace('_', ' ')}. Nothing was changed.",
                 kind=ReplyKind.REFUSAL,
                 notes=["Type `help` to see what you can do."],
             )
-        return await self._dispatch(ctx)
+        reply = await self._dispatch(ctx)
+        self._remember_question(msg, reply, preview)
+        return reply
+
+    # --- understanding: the message, or the answer to the question asked before ------------------
+
+    def _understand(self, msg: Message) -> tuple[c.Command, bool] | Reply:
+        lexicon = lexicon_for(self.s.index, self.s.catalog)
+        key = _conversation(msg)
+        asked = self.questions.get(key, self.s.clock.now())
+        if asked is not None:
+            chosen = asked.choice_for(msg.text)
+            completed = asked.completed(msg.text, lexicon) if chosen is None else None
+            if chosen is not None or completed is not None:
+                self.questions.drop(key)
+            if completed is not None:
+                return completed, asked.preview
+            if chosen is not None:
+                msg = replace(msg, text=chosen)
+        result = parse(msg.text, lexicon)
+        if result.ask is not None:
+            ask = result.ask
+            self.questions.ask(
+                key,
+                self.s.clock.now(),
+                choices=list(ask.choices),
+                partial=ask.partial,
+                missing=ask.missing,
+                preview=_is_preview(msg.text),
+            )
+            return Reply(
+                headline=ask.question,
+                kind=ReplyKind.QUESTION,
+                actions=[
+                    Action(kind=ActionKind.CHOICE, label=label, value=value)
+                    for label, value in ask.choices
+                ],
+            )
+        if result.parsed is None:
+            return self._not_understood(msg, result.cleaned, result.suggestions)
+        command = result.parsed.command
+        if (
+            isinstance(command, c.Cancel)
+            and command.token is None
+            and asked is not None
+            and self.s.pending.latest_for(msg.user, msg.channel) is None
+        ):
+            self.questions.drop(key)
+            return Reply(headline="OK, forget it. Nothing was changed.", kind=ReplyKind.INFO)
+        if isinstance(command, c.SmallTalk) and command.kind == "negation":
+            self.questions.drop(key)
+        return command, result.parsed.preview
+
+    def _remember_question(self, msg: Message, reply: Reply, preview: bool) -> None:
+        """A reply that offers choices is a question: the next message may answer it by number or name."""
+        choices = [(a.label, a.value) for a in reply.actions if a.kind == ActionKind.CHOICE]
+        if reply.kind == ReplyKind.QUESTION and choices:
+            self.questions.ask(
+                _conversation(msg), self.s.clock.now(), choices=choices, preview=preview
+            )
 
     def _not_understood(self, msg: Message, cleaned: str, suggestions: tuple[str, ...]) -> Reply:
         if not cleaned:
@@ -122,34 +175,12 @@ class Engine:
         )
 
     async def _dispatch(self, ctx: Ctx) -> Reply:
+        """By the command's type, through the registry; the engine answers its own few itself."""
         cmd = ctx.command
+        entry = entry_for(cmd)
+        if entry is not None and entry.handler is not None:
+            return await entry.handler(ctx, cmd)
         match cmd:
-            case c.SetStation():
-                return await set_station(ctx, cmd)
-            case c.AskStation():
-                return await ask_station(ctx, cmd)
-            case c.ListStations():
-                return await list_stations(ctx, cmd)
-            case c.ClearAlerts():
-                return await clear_alerts(ctx, cmd)
-            case c.ListProperties():
-                return list_properties(ctx)
-            case c.ListRoomTypes():
-                return list_room_types(ctx, cmd)
-            case c.ListRooms():
-                return list_rooms(ctx, cmd)
-            case c.FindRoom():
-                return find_room(ctx, cmd)
-            case c.AddUnit():
-                return await add_unit(ctx, cmd)
-            case c.RenameUnit():
-                return await rename_unit(ctx, cmd)
-            case c.DeleteUnit():
-                return await delete_unit(ctx, cmd)
-            case c.Help():
-                return help_reply(cmd.topic, ctx.role)
-            case c.Undo():
-                return await undo(ctx)
             case c.Confirm():
                 return await self._confirm(ctx, cmd)
             case c.Cancel():
@@ -158,11 +189,7 @@ class Engine:
                 return await self._retry(ctx)
             case c.ShowAudit():
                 return self._audit(ctx, cmd)
-        execute = getattr(cmd, "execute", None)
-        if execute is not None:  # commands that carry their own handler (room profiles, users, …)
-            reply: Reply = await execute(ctx)
-            return reply
-        return await device_command(ctx, cmd)
+        return Reply(headline="I can't do that yet.", kind=ReplyKind.ERROR)
 
     async def _confirm(self, ctx: Ctx, cmd: c.Confirm) -> Reply:
         pending = self._pending_for(ctx, cmd.token)

@@ -61,7 +61,12 @@ _RANGE = re.compile(
     r"#?(?P<pre2>[a-z]{0,3}-?)(?P<b>\d{1,6})(?![\w-])"
 )
 _MARKED_ROOM = re.compile(
-    r"(?:\b(?:rooms?|rms?|units?|suites?|nos?\.?|number)\s*#?\s*|#\s*)(?P<name>[a-z0-9][\w-]*)"
+    r"(?:\b(?:rooms?|rms?|units?|suites?|nos?\.?|number)\s?#?\s?|#\s?)(?P<name>[a-z0-9][\w-]*)"
+)
+# A number right after these words is part of a station's name ("radio 2", "top 40"), not a room.
+_NAME_BEFORE_NUMBER = re.compile(r"\b(?:radio|fm|top|channel|classical|kiss|capital|heart)\s+$")
+_ALL_OF_NAMED_TYPE = re.compile(
+    r"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?P<rt>(?:[a-z][\w'-]*\s+){0,3}?[a-z][\w'-]*)\s+rooms\b"
 )
 _SHAPED_ROOM = re.compile(rf"(?<![\w'-])(?P<name>{_PREFIX_ROOM}\d{{1,6}}[a-z]?)(?![\w-])")
 _ALL_ROOMS = re.compile(
@@ -70,9 +75,12 @@ _ALL_ROOMS = re.compile(
     r"|\ball\s+of\s+(?:the\s+)?(?:property|hotel)\b"
 )
 _ALL_OF_TYPE = re.compile(r"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?$")
-_EVERYWHERE = re.compile(r"\b(?:everywhere|all\s+(?:properties|hotels|sites)|across\s+the\s+chain)\b")
+_EVERYWHERE = re.compile(
+    r"\b(?:everywhere|all\s+(?:properties|hotels|sites)|across\s+the\s+chain)\b"
+)
 _ROOM_TYPE_WORDS = re.compile(r"\broom[\s-]*types?\s+")
 _AT = re.compile(r"(?:^|\s)(?:at|@)\s+(?:the\s+)?(?P<rest>[a-z].*)$")
+_IN = re.compile(r"(?:^|\s)(?:in|of)\s+(?:the\s+)?(?P<rest>[a-z].*)$")
 _MARKERS = re.compile(r"(?:\s|^)(?:to|->|=|:|into)\s+(?P<rest>.+)$")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’]*|->|\?")
 _ROOMISH = frozenset({"room", "rooms", "rm", "rms", "unit", "units", "suite", "suites", "no"})
@@ -88,7 +96,9 @@ class _Text:
 
     def visible(self) -> str:
         """The message as typed, with what was recognised blanked."""
-        return "".join(o if w != " " else " " for o, w in zip(self.original, self.work, strict=True))
+        return "".join(
+            o if w != " " else " " for o, w in zip(self.original, self.work, strict=True)
+        )
 
     def take(self, start: int, end: int) -> str:
         taken = self.original[start:end]
@@ -105,7 +115,7 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _kinds(t, found)
     _everywhere(t, found)
     _ranges(t, found)
-    _explicit_room_type(t, found)
+    _explicit_room_type(t, found, lexicon)
     _lexicon(t, found, lexicon)
     _rooms(t, found)
     _unknown_property(t, found)
@@ -185,9 +195,10 @@ def _ranges(t: _Text, found: Entities) -> None:
         prefix = t.original[m.start("pre") : m.end("pre")]
         expanded = expand_range(m["a"], m["b"], prefix)
         start = m.start()
-        before = t.work[:start].rstrip()
-        if before.endswith(("room", "rooms", "rm", "rms")):
+        word = re.search(r"\b(?:rooms?|rms?)\s*$", t.work[:start])
+        if word:
             found.room_marked = True
+            start = word.start()
         t.take(start, m.end())
         if expanded is None:
             found.too_many_rooms = True
@@ -197,8 +208,15 @@ def _ranges(t: _Text, found: Entities) -> None:
         found.room_range = (expanded[0], expanded[-1]) if first else None
 
 
-def _explicit_room_type(t: _Text, found: Entities) -> None:
-    """`room type X` names a room type even when the index does not know it (then we ask)."""
+def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """`room type X` (or `all X rooms`) names a room type even when the index does not know it."""
+    named = _ALL_OF_NAMED_TYPE.search(t.work)
+    if named and named["rt"] not in ("guest", "the", "hotel", "property"):
+        typed = t.original[named.start("rt") : named.end("rt")].strip()
+        known = lexicon.room_types.get(key_of(typed), ())
+        found.room_type = known[0] if len(known) == 1 else typed
+        t.take(named.start(), named.end())
+        return
     m = _ROOM_TYPE_WORDS.search(t.work)
     if m is None:
         return
@@ -207,7 +225,8 @@ def _explicit_room_type(t: _Text, found: Entities) -> None:
     end = m.end() + (stop.start() if stop else len(rest))
     name = t.original[m.end() : end].strip()
     if name:
-        found.room_type = name
+        known = lexicon.room_types.get(key_of(name), ())
+        found.room_type = known[0] if len(known) == 1 else name
         t.take(m.start(), end)
 
 
@@ -274,6 +293,8 @@ def _rooms(t: _Text, found: Entities) -> None:
         _add_room(found, t.take(m.start("name"), m.end("name")))
         t.take(m.start(), m.start("name"))
     for m in _SHAPED_ROOM.finditer(t.work):
+        if _NAME_BEFORE_NUMBER.search(t.work[: m.start()]) and m["name"].isdigit():
+            continue
         _add_room(found, t.take(m.start("name"), m.end("name")))
 
 
@@ -289,6 +310,8 @@ def _unknown_property(t: _Text, found: Entities) -> None:
     if found.property_name is not None:
         return
     m = _AT.search(t.work)
+    if m is None and (found.all_rooms or found.room_type):
+        m = _IN.search(t.work)
     if m is None:
         return
     rest = t.visible()[m.start("rest") :]

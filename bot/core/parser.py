@@ -1,4 +1,9 @@
-"""Text → Parsed command. Never raises: what it cannot read comes back as None with suggestions."""
+"""Text → Parsed command. Never raises: what it cannot read comes back as None with suggestions.
+
+The order: the conversation's own words (yes, no, undo, retry, help, recent changes), then entity-first
+understanding (bot/core/understand.py: rooms, stations, alerts, devices, small talk, and the questions
+for a missing part), then the phrasing rules as the fallback (hierarchy, lists, profiles, users).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,10 @@ from rapidfuzz import fuzz, process
 
 from bot.core.commands import Command, Parsed
 from bot.core.grammar import RULES
+from bot.core.lexicon import Lexicon, catalog_lexicon
 from bot.core.rule import Rule
 from bot.core.text import clean, split_preview
+from bot.core.understand import Ask, understand
 
 MAX_MESSAGE = 2000
 
@@ -21,22 +28,42 @@ class ParseResult:
     rule: Rule | None
     cleaned: str
     suggestions: tuple[str, ...] = ()
+    ask: Ask | None = None  # a part is missing or unclear: ask this, the next message answers
 
 
-def parse(text: str) -> ParseResult:
+_CONTROL_RULES = tuple(rule for rule in RULES if rule.topic == "general")
+_OTHER_RULES = tuple(rule for rule in RULES if rule.topic != "general")
+
+
+def parse(text: str, lexicon: Lexicon | None = None) -> ParseResult:
     cleaned = clean(text[:MAX_MESSAGE])
     body, preview = split_preview(cleaned)
-    found = _match(body)
+    words = lexicon or catalog_lexicon()
+    found = _read(body, words)
     if found is None and (corrected := correct_keywords(body)) != body:
-        found = _match(corrected)
+        found = _read(corrected, words)
+    if isinstance(found, Ask):
+        return ParseResult(None, None, cleaned, ask=found)
     if found is not None:
         command, rule = found
         return ParseResult(Parsed(command=command, preview=preview), rule, cleaned)
     return ParseResult(None, None, cleaned, suggest(body))
 
 
-def _match(body: str) -> tuple[Command, Rule] | None:
-    for rule in RULES:
+def _read(body: str, lexicon: Lexicon) -> tuple[Command, Rule | None] | Ask | None:
+    control = _match(body, _CONTROL_RULES)
+    if control is not None:
+        return control
+    understood = understand(body, lexicon) if body else None
+    if isinstance(understood, Ask):
+        return understood
+    if understood is not None:
+        return understood, None
+    return _match(body, _OTHER_RULES)
+
+
+def _match(body: str, rules: tuple[Rule, ...] = RULES) -> tuple[Command, Rule] | None:
+    for rule in rules:
         for pattern in rule.patterns:
             match = pattern.match(body)
             if match is None:
@@ -80,12 +107,12 @@ def correct_keywords(body: str) -> str:
     return " ".join(words)
 
 
-_ALL_EXAMPLES = tuple(example for rule in RULES for example in rule.examples)
-
-
 def suggest(text: str, limit: int = 3) -> tuple[str, ...]:
-    """The examples closest to what was typed, to show after 'I didn't understand'."""
+    """The help's examples closest to what was typed, to show after 'I didn't understand'."""
+    from bot.core.registry import entries  # the registry's handlers import the core
+
     if not text.strip():
         return ("help", "what's playing in 204", "set room 204 station jazz")
-    found = process.extract(text.lower(), _ALL_EXAMPLES, scorer=fuzz.token_set_ratio, limit=limit)
+    examples = [e for entry in entries() if not entry.hidden for e in entry.examples]
+    found = process.extract(text.lower(), examples, scorer=fuzz.token_set_ratio, limit=limit)
     return tuple(example for example, _score, _index in found)

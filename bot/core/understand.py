@@ -16,6 +16,7 @@ from bot.core.commands import AlertKind, Command, Target
 from bot.core.entities import Entities, find_entities, too_large
 from bot.core.lexicon import Lexicon, fold
 from bot.core.profiles import SetProfile
+from bot.index.catalog import COUNTRIES, default_catalog
 
 SET_WORDS = frozenset(
     {
@@ -63,12 +64,16 @@ _FILLER = frozenset(
         "please", "pls", "guest", "guests", "i", "we", "can", "you", "could", "would", "it",
         "its", "some", "station", "music", "radio", "channel", "default", "s", "and", "into",
         "now", "is", "be", "there", "they", "he", "she", "me", "us", "this", "that", "from",
-        "currently", "current", "unit", "on", "up", "with", "by", "just", "all", "also",
+        "currently", "current", "unit", "up", "with", "by", "just", "all", "also",
         "=", ":", "->", "go", "stream", "something", "too", "again", "then", "so", "let's",
-        "lets", "let", "let", "wanted", "ask", "asks", "asked", "has", "have", "requested",
+        "lets", "let", "wanted", "ask", "asks", "asked", "has", "have", "requested",
         "request", "requests", "their", "his", "her", "my", "our", "only",
     }
 )  # fmt: skip
+_STATION_NOISE = re.compile(
+    r"^(?:(?:the|some|a|station|channel)\s+)+|(?:\s+(?:station|radio|music|channel|stream|please|at|in|for|on|@))+$",
+    re.I,
+)
 _HEALTH_WORDS = frozenset(
     {
         "uptime", "offline", "unplaced", "flapping", "status", "history", "timeline", "events",
@@ -170,7 +175,8 @@ def _station(found: Entities, ws: set[str]) -> Understood:
         return Ask(
             f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
         )
-    if target and target.rooms and (found.room_marked or ws <= _FILLER):
+    station_word = ws & {"station", "music", "radio", "channel"}
+    if target and target.rooms and ws <= _FILLER and (found.room_marked or station_word):
         return c.AskStation(target=target)
     return None
 
@@ -178,13 +184,21 @@ def _station(found: Entities, ws: set[str]) -> Understood:
 def _typed_station(found: Entities, ws: set[str]) -> str | None:
     """A station the lexicon does not know (a typo): what follows `to`/`->`, else the content words."""
     if found.marker_text:
-        words = [w for w in found.marker_text.split() if fold(w) not in _FILLER]
-        text = " ".join(words).strip(" .,'\"")
+        text = _STATION_NOISE.sub("", found.marker_text.strip(" .,'\"")).strip()
         return text or None
     content = [w for w in found.words if w not in _FILLER and w not in SET_WORDS and w != "?"]
-    if content and ws & SET_WORDS and found.has_target:
-        return " ".join(content)
+    if not content or not found.has_target or ws & CLEAR_WORDS:
+        return None
+    text = " ".join(content)
+    if ws & SET_WORDS or _close_to_a_station(text):
+        return text
     return None
+
+
+def _close_to_a_station(text: str) -> bool:
+    """A word next to a room without any verb is read as a station only when it is a clear typo of one."""
+    catalog = default_catalog()
+    return any(catalog.lookup(country, text).ok for country in COUNTRIES)
 
 
 def _clear(found: Entities, ws: set[str]) -> Understood:
@@ -215,9 +229,9 @@ def _setting(found: Entities) -> Understood:
     key = found.setting or "max volume"
     value = (found.setting_value or "").strip()
     name = found.setting_name
-    if name and not re.search(r"\d", name) and fold(name).split()[0] not in ("room", "rm"):
-        if value:
-            return SetProfile(profile=name, setting=key, value=value)
+    roomish = not name or re.search(r"\d", name) or fold(name).split()[0] in ("room", "rm")
+    if not roomish and value:
+        return SetProfile(profile=name, setting=key, value=value)
     return Ask(
         f"The {key} is a setting of a room profile, not of a room. Which room profile "
         f"(e.g. `set profile Lobby {key} {value or '7'}`)?",
@@ -246,8 +260,7 @@ def _health(found: Entities, ws: set[str]) -> Command | None:
             return c.RoomDevices(serial=found.serial)
         return c.RoomDevices(target=target) if target else None
     if target is not None and ws & {"online", "offline", "echo", "connected", "working", "down"}:
-        if target.rooms or target.room_type or target.all_rooms:
-            return c.EchoOnline(target=target)
+        return c.EchoOnline(target=target)
     return None
 
 
@@ -293,4 +306,4 @@ def _answer_words(text: str) -> str | None:
     return answer or None
 
 
-__all__ = ["Ask", "AlertKind", "Understood", "fill", "target_of", "understand"]
+__all__ = ["AlertKind", "Ask", "Understood", "fill", "target_of", "understand"]

@@ -10,7 +10,6 @@ from bot.core.audit import AuditEntry, Change, outcome_of
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.hierarchy import delete, rename
-from bot.core.profiles import PROFILE_UNDO_COMMANDS, undo_profile_change
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.stations import station_name
 from bot.core.text import plural
@@ -33,16 +32,15 @@ async def undo(ctx: Ctx) -> Reply:
         return Reply(
             headline=f"Preview: undo would revert \u201c{entry.text}\u201d ({plural(len(entry.changes), 'change')}). Nothing was changed."
         )
-    if entry.command == "SetStation":
-        return await _undo_stations(ctx, entry)
-    if entry.command in ("RenameUnit", "AddUnit"):
-        return await _undo_hierarchy(ctx, entry)
-    if entry.command in PROFILE_UNDO_COMMANDS:
-        return await undo_profile_change(ctx, entry)
+    from bot.core.registry import entry_named  # the registry's entries import this module
+
+    registered = entry_named(entry.command)
+    if registered is not None and registered.undo is not None:
+        return await registered.undo(ctx, entry)
     return Reply(headline=f"\u201c{entry.text}\u201d cannot be undone.", kind=ReplyKind.REFUSAL)
 
 
-async def _undo_stations(ctx: Ctx, entry: AuditEntry) -> Reply:
+async def undo_stations(ctx: Ctx, entry: AuditEntry) -> Reply:
     applied = [ch for ch in entry.changes if ch.ok and ch.before != ch.after]
     restorable = [ch for ch in applied if ch.before is not None]
     blank = [ch for ch in applied if ch.before is None]
@@ -71,7 +69,7 @@ async def _undo_stations(ctx: Ctx, entry: AuditEntry) -> Reply:
         ):
             # `retry failed` is audited as another run of the same request: the user means that
             # request, so walk back to its first run.
-            earlier = await _undo_stations(ctx, previous)
+            earlier = await undo_stations(ctx, previous)
             extra = [_no_station_note(blank)] if blank else []
             return earlier.model_copy(update={"notes": [*earlier.notes, *extra]})
         return reply
@@ -177,7 +175,7 @@ def _nothing_to_put_back(
     return Reply(headline=headline, notes=notes, actions=actions)
 
 
-async def _undo_hierarchy(ctx: Ctx, entry: AuditEntry) -> Reply:
+async def undo_hierarchy(ctx: Ctx, entry: AuditEntry) -> Reply:
     ch = entry.changes[0]
     level = c.Level((ch.after or ch.before)["level"])
     try:
