@@ -87,8 +87,8 @@ async def test_a_numbered_choice_is_answered_with_its_number(small_bot: BotUnder
     stdout = io.StringIO()
     await run_console(small_bot.engine, user="alice", channel=None, stdin=stdin, stdout=stdout)
     out = stdout.getvalue()
-    assert "1. set room 204 at Hotel A station jazz" in out
-    assert "  \u2192 set room 204 at Hotel A station jazz" in out
+    assert "1. set room 204 to jazz at Hotel A" in out
+    assert "  \u2192 set room 204 to jazz at Hotel A" in out
     assert small_bot.station("Hotel A", "204") == ("I_HEART_RADIO", "4242")
 
 
