@@ -59,21 +59,65 @@ CATALOG: list[tuple[str, str, str, str]] = [
 ]
 
 INTENTS = {
-    "set_station", "ask_station", "list_stations", "clear_alerts", "list_properties", "list_room_types",
-    "list_rooms", "find_room", "undo", "retry_failed", "confirm", "cancel", "help", "greeting", "thanks",
-    "none", "device_status", "offline_devices", "unplaced_devices", "device_history", "flapping", "uptime",
-    "digest", "echo_online", "set_profile", "set_property_country",
+    "set_station",
+    "ask_station",
+    "list_stations",
+    "clear_alerts",
+    "list_properties",
+    "list_room_types",
+    "list_rooms",
+    "find_room",
+    "undo",
+    "retry_failed",
+    "confirm",
+    "cancel",
+    "help",
+    "greeting",
+    "thanks",
+    "none",
+    "device_status",
+    "offline_devices",
+    "unplaced_devices",
+    "device_history",
+    "flapping",
+    "uptime",
+    "digest",
+    "echo_online",
+    "set_profile",
+    "set_property_country",
 }
 ASKS = {"station", "room", "property", "which", "confirm"}
 SLOTS = {
-    "intent", "ask", "rooms", "property", "station", "station_id", "kinds", "room_type", "all_rooms",
-    "everywhere", "serial", "duration", "profile", "setting", "value", "country", "timezone",
+    "intent",
+    "ask",
+    "rooms",
+    "property",
+    "station",
+    "station_id",
+    "kinds",
+    "room_type",
+    "all_rooms",
+    "everywhere",
+    "serial",
+    "duration",
+    "profile",
+    "setting",
+    "value",
+    "country",
+    "timezone",
 }
 CASE_KEYS = {"text", "channel_property", "expect", "tags", "turns"}
 TURN_KEYS = {"text", "expect", "tags"}
 KINDS = {"alarms", "reminders", "timers"}
 # Commands whose room slot needs one property; find_room names a room in any hotel.
-ROOM_SCOPED = {"set_station", "ask_station", "clear_alerts", "device_status", "device_history", "echo_online"}
+ROOM_SCOPED = {
+    "set_station",
+    "ask_station",
+    "clear_alerts",
+    "device_status",
+    "device_history",
+    "echo_online",
+}
 
 
 def display(description: str) -> str:
@@ -120,7 +164,9 @@ class World:
         return names
 
 
-def check_expect(world: World, where: str, expect: Any, channel: str | None, problems: list[str]) -> None:
+def check_expect(
+    world: World, where: str, expect: Any, channel: str | None, problems: list[str]
+) -> None:
     def bad(msg: str) -> None:
         problems.append(f"{where}: {msg}")
 
@@ -172,14 +218,23 @@ def check_expect(world: World, where: str, expect: Any, channel: str | None, pro
             names = world.stations(world.country[prop])
             station = expect["station"]
             if station not in names:
-                bad(f"station {station!r} not in the {world.country[prop]} catalog as a unique name")
+                bad(
+                    f"station {station!r} not in the {world.country[prop]} catalog as a unique name"
+                )
             elif "station_id" in expect and names[station] != expect["station_id"]:
                 bad(f"station_id {expect['station_id']!r} is not {station!r}")
-            elif station in world.shared_display(world.country[prop]) and "station_id" not in expect:
+            elif (
+                station in world.shared_display(world.country[prop]) and "station_id" not in expect
+            ):
                 bad(f"{station!r} is a display name shared by two stations: add station_id")
     if "kinds" in expect:
         kinds = expect["kinds"]
-        if not isinstance(kinds, list) or not kinds or set(kinds) - KINDS or kinds != sorted(set(kinds)):
+        if (
+            not isinstance(kinds, list)
+            or not kinds
+            or set(kinds) - KINDS
+            or kinds != sorted(set(kinds))
+        ):
             bad(f"kinds must be a sorted non-empty list from {sorted(KINDS)}: {kinds!r}")
     if "serial" in expect and expect["serial"] not in world.serials:
         bad(f"unknown serial {expect['serial']!r}")
@@ -231,7 +286,13 @@ def main() -> int:
                     if set(turn) - TURN_KEYS or not isinstance(turn.get("text"), str):
                         problems.append(f"{where}.turns[{j}]: bad turn")
                     tags.update(turn.get("tags", []))
-                    check_expect(world, f"{where}.turns[{j}] {turn.get('text')!r}", turn.get("expect"), channel, problems)
+                    check_expect(
+                        world,
+                        f"{where}.turns[{j}] {turn.get('text')!r}",
+                        turn.get("expect"),
+                        channel,
+                        problems,
+                    )
             else:
                 singles += 1
                 text = case.get("text")
