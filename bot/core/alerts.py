@@ -47,7 +47,8 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
     async def run() -> Reply:
         return await _run(ctx, command, resolved.rooms, what, resolved.label)
 
-    if len(resolved.rooms) > 1:
+    # Reminders are the guests' own: clearing them always asks first, even in one room.
+    if len(resolved.rooms) > 1 or c.AlertKind.REMINDERS in command.kinds:
         return ctx.confirm(
             f"Delete all {what} on every device of {resolved.label} ({plural(len(resolved.rooms), 'room')})? "
             "Guests lose them and this cannot be undone.",
@@ -76,8 +77,7 @@ async def _run(
             delete = getattr(ctx.s.asp, f"delete_{kind.value}")
             result = await delete(room.room_id, deadline=ctx.s.deadline)
             problems = [
-                f"{f.endpointId or 'a device'}: {_DEVICE_CODES.get(f.code or '', f.code or 'failed')}"
-                for f in result.failures
+                f"a device: {_DEVICE_CODES.get(f.code or '', 'failed')}" for f in result.failures
             ]
             if not result.ok and not problems:
                 problems = [f"HTTP {result.status}"]

@@ -60,9 +60,18 @@ def _choose_station(
     return chosen, notes
 
 
+def _phrase(ctx: Ctx, station: Station) -> str:
+    """The shortest words that name exactly this station in its country (an alias where two stations share
+    a name); the station id only when nothing else does."""
+    for text in (station.name, *station.aliases):
+        if ctx.s.catalog.lookup(station.country, text).station == station:
+            return text.lower()
+    return station.station_id
+
+
 def _station_problem(ctx: Ctx, command: c.SetStation, match: Any, country: str) -> Reply:
     def rerun(station: Station) -> str:
-        return command_text(replace(command, station=station.station_id))
+        return command_text(replace(command, station=_phrase(ctx, station)))
 
     offered = ", ".join(s.name for s in ctx.s.catalog.stations(country))
     if match.status == MatchStatus.AMBIGUOUS:
@@ -87,8 +96,9 @@ def _station_problem(ctx: Ctx, command: c.SetStation, match: Any, country: str) 
             ],
         )
     return Reply(
-        headline=f"I don't know a station called \u201c{command.station}\u201d in {country}. Nothing was changed.",
-        kind=ReplyKind.ERROR,
+        headline=f"I don't know a station called \u201c{command.station}\u201d in {country}. "
+        "Which station? Nothing was changed.",
+        kind=ReplyKind.QUESTION,
         notes=[f"Stations in {country}: {offered}."],
         actions=[
             Action(kind=ActionKind.CHOICE, label=f"Did you mean {s.name}?", value=rerun(s))
@@ -356,10 +366,7 @@ async def list_stations(ctx: Ctx, command: c.ListStations) -> Reply:
     return Reply(
         headline=f"Stations offered in {label}:",
         table=Table(
-            columns=["Station", "You can type", "Provider"],
-            rows=[
-                [s.label, ", ".join(s.aliases[:3]) or s.name.lower(), s.provider_id]
-                for s in stations
-            ],
+            columns=["Station", "You can type"],
+            rows=[[s.label, ", ".join(s.aliases[:3]) or s.name.lower()] for s in stations],
         ),
     )
