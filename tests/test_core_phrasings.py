@@ -6,9 +6,9 @@ import pytest
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Level, Target
-from bot.core.registry import entries
 from bot.core.help import help_reply
 from bot.core.parser import parse
+from bot.core.registry import entries
 from bot.core.text import clean, split_preview
 
 EXAMPLES = [(entry.command, example) for entry in entries() for example in entry.examples]

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from core_helpers import BotUnderTest, bot_on, config_for
 
 from bot.core import commands as c
 from bot.core.context import Ctx
@@ -29,7 +30,6 @@ from bot.core.resolve import Resolver, Rooms
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 from bot.settings import RolesConfig
-from tests.core_helpers import BotUnderTest, bot_on, config_for
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -169,38 +169,72 @@ def _ask_of(reply: Reply) -> str:
     return "unclassified: " + reply.headline
 
 
+async def _resolve(bot: BotUnderTest, ctx: Ctx, target: c.Target) -> Rooms | Reply:
+    resolver = Resolver(bot.runtime.services, ctx.msg.channel)
+    resolver._refreshed = True  # the index is synced; a miss must not call Amazon here
+    return await resolver.rooms(target, lambda t: "")
+
+
+def _channel_property(bot: BotUnderTest, ctx: Ctx) -> str | None:
+    scope = Resolver(bot.runtime.services, ctx.msg.channel).channel_property()
+    return scope.name if scope else None
+
+
+def _property(bot: BotUnderTest, name: str) -> str:
+    found = bot.runtime.index.find_properties(name)
+    return found[0].name if len(found) == 1 else name
+
+
+async def _target_slots(
+    bot: BotUnderTest, ctx: Ctx, command: c.Command, target: c.Target
+) -> dict[str, Any]:
+    """Rooms and property as the resolver reads the target (or the question it asks instead)."""
+    slots: dict[str, Any] = {}
+    resolved = await _resolve(bot, ctx, target)
+    if isinstance(resolved, Reply):
+        if resolved.kind == ReplyKind.QUESTION:
+            slots["ask"] = _ask_of(resolved)
+        return slots
+    slots["rooms"] = [r.room_name for r in resolved.rooms]
+    props = {r.property_name for r in resolved.rooms}
+    if len(props) == 1:
+        slots["property"] = props.pop()
+    elif resolved.scope is not None:
+        slots["property"] = resolved.scope.name
+    types = {r.room_type_name for r in resolved.rooms}
+    if target.room_type and len(types) == 1:
+        slots["room_type"] = types.pop()
+    if target.all_rooms:
+        slots["all_rooms"] = True
+    countries = {r.country for r in resolved.rooms}
+    if isinstance(command, c.SetStation) and len(countries) == 1:
+        match = bot.runtime.services.catalog.lookup(countries.pop(), command.station)
+        if match.station is not None:
+            slots["station"] = match.station.label
+            slots["station_id"] = match.station.station_id
+    return slots
+
+
 async def _slots(bot: BotUnderTest, ctx: Ctx) -> dict[str, Any]:
     command = ctx.command
     slots: dict[str, Any] = {}
     target = getattr(command, "target", None)
     if isinstance(target, c.Target) and (target.rooms or target.room_type or target.all_rooms):
-        resolver = Resolver(bot.runtime.services, ctx.msg.channel)
-        resolver._refreshed = True
-        resolved = await resolver.rooms(target, lambda t: "")
-        if isinstance(resolved, Rooms):
-            slots["rooms"] = [r.room_name for r in resolved.rooms]
-            props = {r.property_name for r in resolved.rooms}
-            if len(props) == 1:
-                slots["property"] = props.pop()
-            elif resolved.scope is not None:
-                slots["property"] = resolved.scope.name
-            types = {r.room_type_name for r in resolved.rooms}
-            if target.room_type and len(types) == 1:
-                slots["room_type"] = types.pop()
-            if target.all_rooms:
-                slots["all_rooms"] = True
-            countries = {r.country for r in resolved.rooms}
-            if isinstance(command, c.SetStation) and len(countries) == 1:
-                match = bot.runtime.services.catalog.lookup(countries.pop(), command.station)
-                if match.station is not None:
-                    slots["station"] = match.station.label
-                    slots["station_id"] = match.station.station_id
+        slots.update(await _target_slots(bot, ctx, command, target))
     if isinstance(command, c.ClearAlerts):
         slots["kinds"] = sorted(k.value for k in command.kinds)
-    name = getattr(command, "property_name", None)
-    if name and "property" not in slots:
-        found = bot.runtime.index.find_properties(name)
-        slots["property"] = found[0].name if len(found) == 1 else name
+    if isinstance(command, c.ListStations):
+        where = command.where or _channel_property(bot, ctx)
+        if where:
+            slots["property"] = _property(bot, where)
+    if hasattr(command, "property_name") and "property" not in slots:
+        name = getattr(command, "property_name", None) or _channel_property(bot, ctx)
+        if name and not getattr(command, "everywhere", False):
+            slots["property"] = _property(bot, name)
+    if isinstance(command, c.ListRooms) and command.room_type:
+        slots["room_type"] = command.room_type
+    if isinstance(command, c.FindRoom):
+        slots["rooms"] = [command.room]
     if isinstance(command, c.RoomDevices) and command.serial:
         slots["serial"] = command.serial
     if isinstance(command, c.DeviceHistory):
@@ -209,9 +243,8 @@ async def _slots(bot: BotUnderTest, ctx: Ctx) -> dict[str, Any]:
             slots["serial"] = subject
         else:
             room, _, prop = subject.partition(" at ")
-            slots["rooms"] = [room]
-            if prop:
-                slots["property"] = bot.runtime.index.find_properties(prop)[0].name
+            room_target = c.Target(rooms=(room,), property_name=prop or None)
+            slots.update(await _target_slots(bot, ctx, command, room_target))
         slots["duration_hours"] = command.days * 24
     if isinstance(command, c.Uptime):
         slots["duration_hours"] = command.days * 24
@@ -291,7 +324,12 @@ async def _outcome(
         return actual
     actual["intent"] = _intent(ctx.command)
     actual["mutating"] = ctx.command.mutating and "ask" not in actual
-    actual.update(await _slots(bot, ctx))
+    slots = await _slots(bot, ctx)
+    if "ask" in slots and "ask" not in actual and bot.runtime.services.health is None:
+        # Device health is not configured in this test: the question its resolver would ask.
+        actual["ask"] = slots["ask"]
+    slots.pop("ask", None)
+    actual.update(slots)
     return actual
 
 
@@ -301,9 +339,11 @@ def _judge(expect: dict[str, Any], actual: dict[str, Any]) -> list[str]:
             return [f"a change ran: {actual.get('intent')}"]
         return []
     if "ask" in expect:
-        problems = [] if actual.get("ask") == expect["ask"] else [
-            f"ask: expected {expect['ask']!r}, got {actual.get('ask')!r}"
-        ]
+        problems = (
+            []
+            if actual.get("ask") == expect["ask"]
+            else [f"ask: expected {expect['ask']!r}, got {actual.get('ask')!r}"]
+        )
         if expect["ask"] != "confirm":
             return problems
         return problems + _compare({k: v for k, v in expect.items() if k != "ask"}, actual)

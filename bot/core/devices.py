@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +30,12 @@ def _scope(ctx: Ctx, name: str | None, command: c.Command) -> PropertyRef | Repl
 async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
     if isinstance(cmd, c.Sync) and not cmd.devices:
         return await sync_index(ctx, cmd)
+    if isinstance(cmd, c.DeviceHistory):
+        # A room is resolved here first, so a room in several hotels is asked about, not guessed.
+        located = await _history_subject(ctx, cmd)
+        if isinstance(located, Reply):
+            return located
+        cmd = replace(cmd, subject=located)
     health = ctx.s.health
     if health is None:
         return _NO_HEALTH
@@ -126,3 +133,21 @@ async def echo_online(ctx: Ctx, cmd: c.EchoOnline) -> Reply:
     if isinstance(resolved, Reply):
         return resolved
     return await health.room_devices([r.room_id for r in resolved.rooms])
+
+
+_SERIAL = re.compile(r"^G[0-9A-Z]{11,15}$")
+
+
+async def _history_subject(ctx: Ctx, cmd: c.DeviceHistory) -> str | Reply:
+    """`204` -> `204 at Harbor View Seattle` (the one property it is in, or the question which)."""
+    room, _, prop = cmd.subject.partition(" at ")
+    if _SERIAL.match(room) or " " in room.strip():
+        return cmd.subject
+    resolved = await ctx.resolver.rooms(
+        c.Target(rooms=(room,), property_name=prop or None),
+        lambda t: command_text(replace(cmd, subject=f"{room} at {t.property_name}")),
+    )
+    if isinstance(resolved, Reply):
+        return resolved
+    names = {r.property_name for r in resolved.rooms}
+    return f"{room} at {names.pop()}" if len(names) == 1 else cmd.subject

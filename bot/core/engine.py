@@ -17,11 +17,12 @@ from bot.core.context import Ctx, Message, ProgressSink
 from bot.core.followup import Key, Questions
 from bot.core.help import help_reply
 from bot.core.lexicon import lexicon_for
-from bot.core.parser import parse
+from bot.core.parser import is_new_request, parse
 from bot.core.pending import Pending
 from bot.core.registry import entry_for, role_for
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.services import Services
+from bot.core.spelling import correct
 from bot.core.text import plural, split_preview
 
 __all__ = ["Engine", "Message", "ProgressSink"]
@@ -104,7 +105,7 @@ class Engine:
                 notes=["Type `help` to see what you can do."],
             )
         reply = await self._dispatch(ctx)
-        self._remember_question(msg, reply, preview)
+        self._remember_question(msg, reply, preview, ctx.command)
         return reply
 
     # --- understanding: the message, or the answer to the question asked before ------------------
@@ -113,8 +114,8 @@ class Engine:
         lexicon = lexicon_for(self.s.index, self.s.catalog)
         key = _conversation(msg)
         asked = self.questions.get(key, self.s.clock.now())
-        if asked is not None:
-            chosen = asked.choice_for(msg.text)
+        if asked is not None and not is_new_request(msg.text, lexicon):
+            chosen = asked.choice_for(correct(msg.text, lexicon))
             completed = asked.completed(msg.text, lexicon) if chosen is None else None
             if chosen is not None or completed is not None:
                 self.questions.drop(key)
@@ -156,12 +157,22 @@ class Engine:
             self.questions.drop(key)
         return command, result.parsed.preview
 
-    def _remember_question(self, msg: Message, reply: Reply, preview: bool) -> None:
-        """A reply that offers choices is a question: the next message may answer it by number or name."""
+    def _remember_question(
+        self, msg: Message, reply: Reply, preview: bool, command: c.Command
+    ) -> None:
+        """A question is answered by the next message: a choice's number or name, or the station."""
+        if reply.kind != ReplyKind.QUESTION:
+            return
         choices = [(a.label, a.value) for a in reply.actions if a.kind == ActionKind.CHOICE]
-        if reply.kind == ReplyKind.QUESTION and choices:
+        about_station = isinstance(command, c.SetStation) and "station" in reply.headline.lower()
+        if choices or about_station:
             self.questions.ask(
-                _conversation(msg), self.s.clock.now(), choices=choices, preview=preview
+                _conversation(msg),
+                self.s.clock.now(),
+                choices=choices,
+                preview=preview,
+                partial=command if about_station else None,
+                missing="station" if about_station else None,
             )
 
     def _not_understood(self, msg: Message, cleaned: str, suggestions: tuple[str, ...]) -> Reply:

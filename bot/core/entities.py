@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.core.commands import AlertKind
 from bot.core.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of
-from bot.core.profile_settings import SETTING_WORDS, setting_key
+from bot.core.profile_settings import setting_key
 from bot.core.targets import MAX_RANGE, expand_range
 
 
@@ -53,7 +53,12 @@ _KINDS = re.compile(
     r"\b(?:all\s+(?:of\s+)?(?:the\s+)?|the\s+|any\s+|(?:guest'?s?|their|his|her)\s+)?"
     r"(wake[\s-]?up(?:\s+calls?)?|wakeups?|alarms?|reminders?|timers?|alerts?|everything)\b"
 )
-_SETTING = re.compile(rf"\b(?P<setting>{SETTING_WORDS}|volume)\b", re.I)
+# Only settings a message about rooms can mean; the rest need the word "profile" (the rule list).
+_SETTING = re.compile(
+    r"\b(?P<setting>max(?:imum)?\s+volume(?:\s+limit)?|volume(?:\s+limit)?|instant\s+booking"
+    r"|wake\s+word|end[\s-]+of[\s-]+meeting\s+reminders?|data\s+retention"
+    r"|(?:room\s+)?utili[sz]ation\s+metrics|setup\s+mode)\b"
+)
 _PREFIX_ROOM = r"[a-z]{0,3}-?"
 _RANGE = re.compile(
     rf"(?<![\w-])#?(?P<pre>{_PREFIX_ROOM})(?P<a>\d{{1,6}})\s*"
@@ -78,7 +83,7 @@ _ALL_OF_TYPE = re.compile(r"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?$")
 _EVERYWHERE = re.compile(
     r"\b(?:everywhere|all\s+(?:properties|hotels|sites)|across\s+the\s+chain)\b"
 )
-_ROOM_TYPE_WORDS = re.compile(r"\broom[\s-]*types?\s+")
+_ROOM_TYPE_WORDS = re.compile(r"\broom[\s-]*types?\s(?=\s*\S)")
 _AT = re.compile(r"(?:^|\s)(?:at|@)\s+(?:the\s+)?(?P<rest>[a-z].*)$")
 _IN = re.compile(r"(?:^|\s)(?:in|of)\s+(?:the\s+)?(?P<rest>[a-z].*)$")
 _MARKERS = re.compile(r"(?:\s|^)(?:to|->|=|:|into)\s+(?P<rest>.+)$")
@@ -115,8 +120,8 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _kinds(t, found)
     _everywhere(t, found)
     _ranges(t, found)
-    _explicit_room_type(t, found, lexicon)
     _lexicon(t, found, lexicon)
+    _explicit_room_type(t, found, lexicon)
     _rooms(t, found)
     _unknown_property(t, found)
     _marker(t, found)
@@ -131,20 +136,30 @@ def _serial(t: _Text, found: Entities) -> None:
             return
 
 
+_SETTING_FILLER = frozenset(
+    {"set", "change", "update", "make", "turn", "switch", "the", "of", "for", "to", "in", "at", "=",
+     ":", "please", "pls", "is", "be", "'s", "profile"}
+)  # fmt: skip
+_SETTING_VALUE = re.compile(r"(?<![\w-])(\d+(?:\s*(?:minutes?|mins?))?|on|off)(?![\w-])", re.I)
+
+
 def _setting(t: _Text, found: Entities) -> None:
+    """A room-profile setting (`max volume`): its value, and the profile named around it."""
     m = _SETTING.search(t.work)
     if m is None:
         return
     found.setting = setting_key(m["setting"]) or "max volume"
-    after = t.original[m.end() :]
-    named = re.match(r"\s*(?:of|for|in|on)\s+(?P<name>.+?)\s+(?:to|=|at)\s+(?P<value>\S.*)$", after)
-    if named:
-        found.setting_name = named["name"].strip().strip("\"'")
-        found.setting_value = named["value"].strip()
-    else:
-        value = re.match(r"\s*(?:to|=|at|:)?\s*(?P<value>\S.*)$", after)
-        found.setting_value = value["value"].strip() if value else None
-    t.take(m.start(), len(t.original))
+    before, after = t.original[: m.start()], t.original[m.end() :]
+    value = _SETTING_VALUE.search(after)
+    if value is not None and re.search(r"\b(?:in|room|rm)\s*#?$", after[: value.start()]):
+        value = None  # "the volume in 204": a room, not a value
+    if value is not None:
+        after = after[: value.start()] + " " + after[value.end() :]
+    found.setting_value = value[1] if value else None
+    words = [w for w in f"{before} {after}".replace("'s", " ").split()]
+    kept = [w for w in words if fold(w).strip(",.") not in _SETTING_FILLER]
+    found.setting_name = " ".join(kept).strip(" ,.'\"") or None
+    t.take(0, len(t.original))
 
 
 def _duration(t: _Text, found: Entities) -> None:
@@ -210,6 +225,10 @@ def _ranges(t: _Text, found: Entities) -> None:
 
 def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     """`room type X` (or `all X rooms`) names a room type even when the index does not know it."""
+    if found.room_type is not None:
+        for m in _ROOM_TYPE_WORDS.finditer(t.work):
+            t.take(m.start(), m.end())
+        return
     named = _ALL_OF_NAMED_TYPE.search(t.work)
     if named and named["rt"] not in ("guest", "the", "hotel", "property"):
         typed = t.original[named.start("rt") : named.end("rt")].strip()
@@ -285,10 +304,8 @@ def _contiguous(work: str, tokens: list[tuple[int, int, str]], i: int, n: int) -
 def _rooms(t: _Text, found: Entities) -> None:
     for m in _MARKED_ROOM.finditer(t.work):
         name = m["name"]
-        if name in NON_ROOM_WORDS or name in _ROOMISH or name.startswith("type"):
-            continue
-        if not any(ch.isdigit() for ch in name) and name in ("the", "a", "an", "service", "s"):
-            continue
+        if name in NON_ROOM_WORDS or name in _ROOMISH or not any(ch.isdigit() for ch in name):
+            continue  # room names carry a digit; "rooms are", "room type" are words
         found.room_marked = True
         _add_room(found, t.take(m.start("name"), m.end("name")))
         t.take(m.start(), m.start("name"))
@@ -317,6 +334,7 @@ def _unknown_property(t: _Text, found: Entities) -> None:
     rest = t.visible()[m.start("rest") :]
     cut = re.search(r"\s+(?:to|->|=)\s+", rest)
     name = (rest[: cut.start()] if cut else rest).strip().strip("\"'").strip()
+    name = " ".join(w for w in name.split() if w.lower() not in NON_ROOM_WORDS | {"the", "a"})
     if name and not re.fullmatch(r"[\d\s,-]+", name):
         found.property_name = name
         t.take(m.start("rest"), m.start("rest") + len(name))

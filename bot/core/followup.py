@@ -15,6 +15,7 @@ from bot.core.lexicon import Lexicon, key_of
 from bot.core.understand import fill
 
 TTL = timedelta(minutes=10)
+_FILLER = frozenset({"the", "one", "at", "in", "hotel", "please", "that", "ones", "property", "a"})
 _YES = frozenset({"yes", "y", "yep", "yeah", "sure", "ok", "okay", "that one", "correct"})
 
 Key = tuple[str, str | None, str | None]
@@ -41,7 +42,9 @@ class Question:
             return self.choices[0][1]
         if len(key) < 3 or key in _YES:
             return None
-        words = key.split()
+        words = [w for w in key.split() if w not in _FILLER]
+        if not words:
+            return None
         picked = [
             value
             for label, value in self.choices

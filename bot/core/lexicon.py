@@ -88,12 +88,13 @@ def key_of(text: str) -> str:
     return normalize_name(fold(text))
 
 
-@dataclass
+@dataclass(eq=False)
 class Lexicon:
     """Phrase key -> what it names. Several names under one key mean "ask which"."""
 
     properties: dict[str, tuple[str, ...]] = field(default_factory=dict)
     room_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    partial_room_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stations: dict[str, str] = field(default_factory=dict)
     station_ids: dict[str, str] = field(default_factory=dict)
 
@@ -107,11 +108,23 @@ class Lexicon:
                 if phrase[0] in _GENERIC_WORDS and len(phrase) < len(words):
                     continue
                 _add(self.properties, " ".join(phrase), name)
+                if len(phrase) > 1:
+                    _add(self.properties, "".join(phrase), name)  # "harborview"
 
     def add_room_type(self, name: str) -> None:
         key = key_of(name)
         _add(self.room_types, key, name)
         _add(self.room_types, key + "s", name)
+        last = key.split()[-1] if key else ""
+        if last != key and len(last) >= 4:  # "the lofts", "suites": the last word alone
+            _add(self.partial_room_types, last, name)
+            _add(self.partial_room_types, last + "s", name)
+
+    def finish(self) -> None:
+        """Partial room-type words count only where no full name or property claims them."""
+        for key, names in self.partial_room_types.items():
+            if key not in self.room_types and key not in self.properties:
+                self.room_types[key] = names
 
     def add_stations(self, catalog: StationCatalog) -> None:
         for station in catalog.all():
@@ -147,6 +160,7 @@ def build_lexicon(
     for name in room_type_names:
         lexicon.add_room_type(name)
     lexicon.add_stations(catalog or default_catalog())
+    lexicon.finish()
     return lexicon
 
 

@@ -14,8 +14,9 @@ from rapidfuzz import fuzz, process
 
 from bot.core.commands import Command, Parsed
 from bot.core.grammar import RULES
-from bot.core.lexicon import Lexicon, catalog_lexicon
+from bot.core.lexicon import Lexicon, catalog_lexicon, key_of
 from bot.core.rule import Rule
+from bot.core.spelling import correct
 from bot.core.text import clean, split_preview
 from bot.core.understand import Ask, understand
 
@@ -36,12 +37,16 @@ _OTHER_RULES = tuple(rule for rule in RULES if rule.topic != "general")
 
 
 def parse(text: str, lexicon: Lexicon | None = None) -> ParseResult:
-    cleaned = clean(text[:MAX_MESSAGE])
-    body, preview = split_preview(cleaned)
     words = lexicon or catalog_lexicon()
-    found = _read(body, words)
-    if found is None and (corrected := correct_keywords(body)) != body:
-        found = _read(corrected, words)
+    raw = _property_mention(text[:MAX_MESSAGE], words)
+    cleaned = clean(raw)
+    body, preview = split_preview(cleaned)
+    asked = raw.rstrip().endswith("?")
+    corrected = correct(body, words)
+    raw_fixed = correct(raw, words)
+    found = _read(corrected, words, asked=asked, raw=raw_fixed)
+    if found is None and (fixed := correct_keywords(corrected)) != corrected:
+        found = _read(fixed, words, asked=asked, raw=raw_fixed)
     if isinstance(found, Ask):
         return ParseResult(None, None, cleaned, ask=found)
     if found is not None:
@@ -50,11 +55,21 @@ def parse(text: str, lexicon: Lexicon | None = None) -> ParseResult:
     return ParseResult(None, None, cleaned, suggest(body))
 
 
-def _read(body: str, lexicon: Lexicon) -> tuple[Command, Rule | None] | Ask | None:
+def _property_mention(text: str, lexicon: Lexicon) -> str:
+    """`@Lakeside 305 oldies`: an @ before a property's name means "at", not a chat mention."""
+    m = re.match(r"^\s*@(\w+)", text)
+    if m and key_of(m[1]) in lexicon.properties:
+        return "at " + text[m.start(1) :]
+    return text
+
+
+def _read(
+    body: str, lexicon: Lexicon, *, asked: bool = False, raw: str = ""
+) -> tuple[Command, Rule | None] | Ask | None:
     control = _match(body, _CONTROL_RULES)
     if control is not None:
         return control
-    understood = understand(body, lexicon) if body else None
+    understood = understand(body, lexicon, asked=asked, raw=raw) if body else None
     if isinstance(understood, Ask):
         return understood
     if understood is not None:
@@ -116,3 +131,17 @@ def suggest(text: str, limit: int = 3) -> tuple[str, ...]:
     examples = [e for entry in entries() if not entry.hidden for e in entry.examples]
     found = process.extract(text.lower(), examples, scorer=fuzz.token_set_ratio, limit=limit)
     return tuple(example for example, _score, _index in found)
+
+
+_REQUEST_WORDS = re.compile(
+    r"\b(?:what'?s|whats|what|which|set|change|switch|tune|put|play|make|clear|cancel|delete|remove"
+    r"|status|history|uptime|offline|unplaced|flapping|digest|help|undo|rooms|stations|find|where)\b",
+    re.I,
+)
+
+
+def is_new_request(text: str, lexicon: Lexicon | None = None) -> bool:
+    """True when a message is a request of its own (it has a verb or a question word), not the answer to
+    a question the bot asked ("Lakeside", "jazz", "204", "2")."""
+    body = correct(clean(text), lexicon or catalog_lexicon())
+    return bool(_REQUEST_WORDS.search(body)) and parse(text, lexicon).parsed is not None

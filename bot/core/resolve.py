@@ -20,6 +20,7 @@ class Rooms:
     rooms: list[RoomRef]
     scope: PropertyRef | None
     label: str  # "room 204 at Harbor View Seattle", for replies
+    missing: tuple[str, ...] = ()  # rooms of a typed range that do not exist (the rest do)
 
 
 Resolved = Rooms | Reply
@@ -182,6 +183,10 @@ class Resolver:
             return await self._named_rooms(target, scope, rerun)
         if ambiguous:
             return self._ambiguous_rooms(target, ambiguous, rerun)
+        if missing and target.room_range and found:
+            # A range with gaps: the rooms that exist, and the handler asks before acting on them.
+            label = self._label(target, found, scope)
+            return Rooms(found, scope or self._single_property(found), label, tuple(missing))
         if missing:
             return self._missing_rooms(target, missing, scope, rerun)
         label = self._label(target, found, scope)

@@ -87,8 +87,9 @@ def _station_problem(ctx: Ctx, command: c.SetStation, match: Any, country: str) 
     if match.status == MatchStatus.NOT_OFFERED:
         where = ", ".join(sorted({s.country for s in match.elsewhere}))
         return Reply(
-            headline=f"\u201c{command.station}\u201d isn't offered in {country} (only in {where}). Nothing was changed.",
-            kind=ReplyKind.ERROR,
+            headline=f"\u201c{command.station}\u201d isn't offered in {country} (only in {where}). "
+            "Which station? Nothing was changed.",
+            kind=ReplyKind.QUESTION,
             notes=[f"Stations in {country}: {offered}."],
             actions=[
                 Action(kind=ActionKind.CHOICE, label=s.label, value=rerun(s))
@@ -124,6 +125,14 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
     run = StationRun(ctx, command, resolved, *choice)
     if ctx.preview:
         return await run.preview()
+    if resolved.missing:
+        return ctx.confirm(
+            f"{_gap(resolved)} Set the {len(resolved.rooms)} that do "
+            f"({', '.join(r.room_name for r in resolved.rooms[:12])}) to {run.names}?",
+            run.run,
+            danger=False,
+            notes=run.notes,
+        )
     if len(resolved.rooms) > ctx.s.config.bot.confirm_over_rooms:
         return ctx.confirm(
             f"Set the default station of {resolved.label} to {run.names}?",
@@ -133,6 +142,15 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
             notes=run.notes,
         )
     return await run.run()
+
+
+def _gap(resolved: Rooms) -> str:
+    """ "Rooms 521, 522 don't exist at Harbor View Seattle." """
+    where = f" at {resolved.scope.name}" if resolved.scope else ""
+    shown = ", ".join(resolved.missing[:10]) + ("\u2026" if len(resolved.missing) > 10 else "")
+    verb = "doesn't" if len(resolved.missing) == 1 else "don't"
+    noun = "Room" if len(resolved.missing) == 1 else "Rooms"
+    return f"{noun} {shown} {verb} exist{where}."
 
 
 @dataclass

@@ -21,21 +21,35 @@ from bot.index.catalog import COUNTRIES, default_catalog
 SET_WORDS = frozenset(
     {
         "set", "change", "switch", "tune", "put", "play", "make", "update", "turn", "want",
-        "wants", "need", "needs", "like", "likes", "should", "->", "give", "start", "use",
+        "wants", "need", "needs", "like", "likes", "->", "give", "start", "use", "get",
+        "going", "gets",
     }
 )  # fmt: skip
 CLEAR_WORDS = frozenset(
     {"clear", "cancel", "delete", "remove", "wipe", "reset", "erase", "kill", "drop", "purge"}
 )
 QUESTION_WORDS = frozenset(
-    {"what", "whats", "what's", "which", "?", "listening", "tell", "check", "show", "get"}
+    {
+        "what",
+        "whats",
+        "what's",
+        "which",
+        "?",
+        "listening",
+        "tell",
+        "check",
+        "show",
+        "quelle",
+        "quel",
+    }
 )
 # Words of commands the rule list owns (hierarchy, profiles, users, lists, help, sync, audit).
 DEFER_WORDS = frozenset(
     {
         "rename", "add", "create", "new", "profile", "profiles", "user", "users", "object",
         "types", "properties", "hotels", "find", "locate", "where", "audit", "changes", "help",
-        "sync", "resync", "refresh", "reload", "digest", "stations", "lookup", "search", "list",
+        "sync", "resync", "refresh", "reload", "stations", "lookup", "search", "country",
+        "timezone",
     }
 )  # fmt: skip
 _GREETING = frozenset(
@@ -78,7 +92,7 @@ _HEALTH_WORDS = frozenset(
     {
         "uptime", "offline", "unplaced", "flapping", "status", "history", "timeline", "events",
         "online", "echo", "echos", "echoes", "device", "devices", "health", "connected",
-        "dot", "alexa", "speaker", "working", "up", "down", "reachable", "unreachable",
+        "dot", "alexa", "speaker", "working", "up", "down", "reachable", "unreachable", "digest",
     }
 )  # fmt: skip
 
@@ -96,15 +110,26 @@ class Ask:
 Understood = Command | Ask | None
 
 
-def understand(text: str, lexicon: Lexicon) -> Understood:
+def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "") -> Understood:
+    """`asked`: the message ended with a question mark; `raw`: the message before cleaning."""
     low = fold(text).strip()
+    talk = small_talk(fold(raw or text))
+    if talk is not None:
+        return talk
     found = find_entities(text, lexicon)
     words = found.words
     ws = set(words)
-    talk = _small_talk(low, found, ws)
-    if talk is not None:
-        return talk
-    if ws & DEFER_WORDS and not found.kinds:
+    if (ws & _HEALTH_WORDS or found.serial) and not _NEGATION.match(low):
+        health = _health(found, ws)
+        if health is not None:
+            return health
+    if _NOT_A_REQUEST.search(low) or _NEGATION.match(low):
+        has_request = found.has_target or found.station or found.kinds or ws & SET_WORDS
+        return c.SmallTalk(kind="negation") if has_request else None
+    listing = _listing(low, found, ws)
+    if listing is not None:
+        return listing
+    if ws & DEFER_WORDS and not found.kinds and not ("stations" in ws and found.rooms):
         return None
     if found.setting is not None and found.station is None:
         return _setting(found)
@@ -114,25 +139,93 @@ def understand(text: str, lexicon: Lexicon) -> Understood:
             return health
     if too_large(found):
         return None
-    if found.kinds or (ws & CLEAR_WORDS and "all" in words and not found.station):
+    questioning = _is_question(low, ws) or (asked and _starts_as_question(low))
+    if questioning and (found.kinds or ws & CLEAR_WORDS):
+        return None  # "how many alarms does 118 have?": a question never clears anything
+    if found.kinds or (ws & CLEAR_WORDS and not found.station):
         return _clear(found, ws)
-    if _is_question(low, ws):
+    if questioning:
         return _question(found, ws)
     return _station(found, ws)
 
 
-def _small_talk(low: str, found: Entities, ws: set[str]) -> Command | None:
-    entities = found.has_target or found.station or found.kinds or found.property_name
-    if _NEGATION.match(low) and (entities or ws & (SET_WORDS | CLEAR_WORDS)):
-        return c.SmallTalk(kind="negation")
-    if entities:
-        return None
-    if ws and ws <= _GREETING and ws & {"hello", "hi", "hey", "hiya", "howdy", "yo", "morning"}:
-        return c.SmallTalk(kind="greeting")
-    if ws and ws <= _THANKS and ws & _THANKS_CORE:
+# Statements about rooms, not requests: reported speech, plans, complaints, past tense.
+_NOT_A_REQUEST = re.compile(
+    r"\b(?:doesn'?t|don'?t|dont|isn'?t|aren'?t|won'?t|wasn'?t|not|never|hates?|hated|complain\w*"
+    r"|too\s+loud|later|tomorrow|tonight|already|remind\s+me|liked|checked\s+out|cleared|yesterday"
+    r"|i'?ll|we'?ll|going\s+to\s+set|instead\s+of)\b"
+    r"|^no\s+\w+\s+(?:in|for|at)\b"
+)
+_QUESTION_START = re.compile(
+    r"^(?:should|shall|was|were|did|does|do|how|has|have|had|why|who|when|is|are|will|would"
+    r"|what|which|whats|what's|quelle?|qu'est)\b"
+)
+
+
+def _starts_as_question(low: str) -> bool:
+    return bool(_QUESTION_START.match(low))
+
+
+def small_talk(low: str) -> Command | None:
+    """Greetings, thanks and goodbyes, alone or together ("hi, just checking in", "great, thanks")."""
+    # Trailing repeats are emphasis: "thankss", "hii", "heyyy".
+    words = {re.sub(r"(.)\1+$", r"\1", w) for w in re.findall(r"[a-z']+", low)}
+    if low.startswith(("thank", "thx", "cheers")):
         return c.SmallTalk(kind="thanks")
-    if ws and ws <= (_BYE | _GREETING | _THANKS) and ws & _BYE:
+    if not words or re.search(r"\d", low):
+        return None
+    if words & _THANKS_CORE and (words <= _THANKS | _GREETING or low.startswith(("thank", "thx"))):
+        return c.SmallTalk(kind="thanks")
+    greeting = words & {
+        "hello",
+        "hi",
+        "hey",
+        "hiya",
+        "howdy",
+        "yo",
+        "morning",
+        "evening",
+        "bonjour",
+    }
+    if greeting and (words <= _GREETING or _CHATTER.match(low)):
+        return c.SmallTalk(kind="greeting")
+    if words <= (_BYE | _GREETING | _THANKS) and words & _BYE:
         return c.SmallTalk(kind="bye")
+    return None
+
+
+_CHATTER = re.compile(
+    r"^(?:hello|hi|hey|bonjour|good\s+\w+)\b[\s,!.]*(?:just\s+checking\s+in|is\s+anyone\s+(?:there|here)"
+    r"|anyone\s+(?:there|here|around)|how\s+are\s+you|are\s+you\s+there)?[\s?!.]*$"
+)
+
+
+def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
+    """Lists and lookups said in everyday words: stations offered, room types, rooms, where a room is."""
+    prop = found.property_name
+    stations = "stations" in ws or re.search(r"\bstation\s+list\b", low)
+    if stations and found.station is None and not found.rooms:
+        return c.ListStations(where=prop)
+    if re.search(r"\bwhat\s+music\s+can\b|\bmusic\s+(?:is\s+)?(?:available|offered)\b", low):
+        return c.ListStations(where=prop) if not found.rooms else None
+    room_types = re.search(r"\broom\s*types\b|\b(?:kinds?|types?)\s+of\s+rooms?\b", low)
+    if room_types and not found.rooms and found.station is None and not found.kinds:
+        return c.ListRoomTypes(property_name=prop)
+    if len(found.rooms) == 1 and (
+        ws & {"find", "where", "where's", "locate", "lookup"}
+        or ("look" in ws and "up" in ws)
+        or re.search(r"\bwhich\s+(?:hotels?|propert(?:y|ies))\b", low)
+    ):
+        return c.FindRoom(room=found.rooms[0])
+    lister = ws & {"list", "show", "which", "what", "see"} or low.startswith(("list", "show"))
+    rooms_word = "rooms" in ws or found.room_type is not None
+    about_music = ws & {"playing", "station", "music", "on", "listening"} or found.station
+    quiet = not found.rooms and not about_music and not found.kinds and not ws & _HEALTH_WORDS
+    if lister and rooms_word and quiet:
+        return c.ListRooms(room_type=found.room_type, property_name=prop)
+    bare_all = found.all_rooms and not (ws - _FILLER) and prop is not None
+    if bare_all and quiet and found.room_type is None:
+        return c.ListRooms(property_name=prop)  # "all rooms in Rive Gauche"
     return None
 
 
@@ -148,10 +241,11 @@ def target_of(found: Entities, *, property_alone: bool = True) -> Target | None:
 
 
 def _is_question(low: str, ws: set[str]) -> bool:
+    if re.match(r"^(?:what'?s|whats|what|which|quelle?|is|are|does|how)\b", low):
+        return True
     if ws & SET_WORDS - {"play"}:
         return False
-    starts = re.match(r"^(?:is|are|does|do|what|which|whats|what's|how|tell|check|show|get)\b", low)
-    return bool(starts or ws & QUESTION_WORDS or low.endswith("?") or "playing" in ws)
+    return bool(ws & QUESTION_WORDS or low.endswith("?") or "playing" in ws)
 
 
 def _question(found: Entities, ws: set[str]) -> Understood:
@@ -163,8 +257,16 @@ def _question(found: Entities, ws: set[str]) -> Understood:
     return None
 
 
+def _several(target: Target) -> bool:
+    return len(target.rooms) > 1 or target.room_type is not None or target.all_rooms
+
+
 def _station(found: Entities, ws: set[str]) -> Understood:
     target = target_of(found, property_alone=bool(ws & SET_WORDS) or found.station is not None)
+    if "or" in ws and found.station and target:
+        return Ask(
+            f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
+        )
     station = found.station or _typed_station(found, ws)
     said_set = bool(ws & SET_WORDS) or found.marker_text is not None
     if station and target:
@@ -172,6 +274,10 @@ def _station(found: Entities, ws: set[str]) -> Understood:
     if station and (found.station or said_set):
         return Ask("Which room?", "target", c.SetStation(target=Target(), station=station))
     if target and said_set:
+        return Ask(
+            f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
+        )
+    if target and _several(target) and ws <= _FILLER:
         return Ask(
             f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
         )
@@ -208,6 +314,10 @@ def _clear(found: Entities, ws: set[str]) -> Understood:
         return None
     target = target_of(found)
     kinds = tuple(found.kinds)
+    if not kinds and not ws & {"clear", "wipe", "reset", "erase", "purge"} and "all" not in ws:
+        return None  # "delete room 251": the hierarchy's, not alerts
+    if not kinds and target is None:
+        return None
     if not kinds:
         where = _describe(target) if target else "the room"
         partial = c.ClearAlerts(target=target or Target(), kinds=())
@@ -228,10 +338,14 @@ def _clear(found: Entities, ws: set[str]) -> Understood:
 def _setting(found: Entities) -> Understood:
     key = found.setting or "max volume"
     value = (found.setting_value or "").strip()
-    name = found.setting_name
+    name = found.setting_name or ""
+    if name.islower():
+        name = name.title()  # profile names are capitalised ("Lobby", "Guest Rooms")
     roomish = not name or re.search(r"\d", name) or fold(name).split()[0] in ("room", "rm")
     if not roomish and value:
         return SetProfile(profile=name, setting=key, value=value)
+    if not roomish:
+        return Ask(f"What should the {key} of {name} be?", "value", SetProfile(name, key, ""))
     return Ask(
         f"The {key} is a setting of a room profile, not of a room. Which room profile "
         f"(e.g. `set profile Lobby {key} {value or '7'}`)?",
@@ -246,20 +360,36 @@ def _health(found: Entities, ws: set[str]) -> Command | None:
     target = target_of(found, property_alone=False)
     if "uptime" in ws:
         return c.Uptime(property_name=prop, days=days or 7)
-    if "unplaced" in ws:
+    if "digest" in ws:
+        return c.ShowDigest(property_name=prop)
+    roomless = re.search(
+        r"\b(?:no|not\s+in\s+any|without\s+a|without\s+any)\s+rooms?\b", " ".join(found.words)
+    )
+    if "unplaced" in ws or (ws & {"device", "devices", "echo", "echos"} and roomless):
         return c.UnplacedDevices()
     if "flapping" in ws:
         return c.Flapping(hours=found.hours or 24, property_name=prop)
     if ws & {"history", "timeline", "events"}:
         subject = found.serial or _subject(found)
         return c.DeviceHistory(subject=subject, days=days or 7) if subject else None
-    if "offline" in ws and target is None and not found.serial:
+    down = ws & {"offline", "down", "unreachable"}
+    if down and target is None and not found.serial:
         return c.OfflineDevices(property_name=prop, everywhere=found.everywhere)
-    if ws & {"status", "health"} or (ws & {"device", "devices"} and not ws & {"online", "echo"}):
+    online_words = {
+        "online",
+        "offline",
+        "echo",
+        "connected",
+        "working",
+        "down",
+        "reachable",
+        "alexa",
+    }
+    if ws & {"status", "health"} or (ws & {"device", "devices"} and not ws & online_words):
         if found.serial:
             return c.RoomDevices(serial=found.serial)
         return c.RoomDevices(target=target) if target else None
-    if target is not None and ws & {"online", "offline", "echo", "connected", "working", "down"}:
+    if target is not None and ws & online_words:
         return c.EchoOnline(target=target)
     return None
 
