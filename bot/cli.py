@@ -179,6 +179,9 @@ def audit(
     limit: Annotated[int, typer.Option(help="At most this many entries (newest first).")] = 50,
 ) -> None:
     """Print the audit log: every change, refusal and failure, with before and after."""
+    if limit < 1:
+        err.print(f"[red]--limit must be a whole number of entries, 1 or more; got {limit}.[/]")
+        raise typer.Exit(2)
     from bot.core.audit import AuditLog
     from bot.index.db import open_index
     from bot.settings import load_settings
@@ -336,13 +339,20 @@ def teams_package(
     app_id: Annotated[str, typer.Option(help="The Azure bot's Microsoft App ID (a GUID).")],
     out: Annotated[Path, typer.Option(help="Folder to write the zip into.")] = Path("."),
     version: Annotated[str | None, typer.Option(help="App version in the manifest.")] = None,
+    developer_url: Annotated[
+        str | None, typer.Option(help="Your website (https://…), shown in Teams' app details.")
+    ] = None,
+    privacy_url: Annotated[str | None, typer.Option(help="Your privacy statement (https://…).")] = None,
+    terms_url: Annotated[str | None, typer.Option(help="Your terms of use (https://…).")] = None,
 ) -> None:
     """Build the Microsoft Teams app package (manifest and icons) to upload to Teams."""
     from bot.chat.teams import build_teams_package
     from bot.chat.teams.package import TeamsPackageError
 
+    given = {"developer": developer_url, "privacy": privacy_url, "terms": terms_url}
+    urls = {which: url for which, url in given.items() if url}
     try:
-        path = build_teams_package(out, app_id, version=version)
+        path = build_teams_package(out, app_id, version=version, urls=urls)
     except TeamsPackageError as error:
         err.print(f"[red]Cannot build the package:[/] {error}")
         raise typer.Exit(2) from None
