@@ -14,7 +14,8 @@ from bot.core.property_place import SetPropertyPlace
 from bot.core.rule import Rule
 
 _SET = r"^(?:set|change|update)\s+(?:the\s+)?(?:property\s+|hotel\s+)?"
-_NAME = r"(?P<name>.+?)(?:'s)?"
+# the name never spans the keywords, so "X timezone Y and country Z" is not read as property "X timezone Y"
+_NAME = r"(?P<name>(?:(?!\s(?:country|time\s*zone|tz)\s).)+?)(?:'s)?"
 _COUNTRY = r"country\s+(?:to\s+|=\s*|is\s+)?(?P<country>[A-Za-z][A-Za-z. ]*?)"
 _TIMEZONE = r"(?:time\s*zone|tz)\s+(?:to\s+|=\s*|is\s+)?(?P<tz>[A-Za-z][\w/+-]*)"
 _AND = r"\s+(?:and\s+)?"
@@ -34,15 +35,16 @@ PROPERTY_RULES: tuple[Rule, ...] = (
     Rule(
         topic="hierarchy",
         summary="Say which country and timezone a property is in (when bot.toml does not)",
+        # "the country of X to Y" first: the general forms would read "the" as a property name
         patterns=tuple(
             re.compile(p, re.IGNORECASE)
             for p in (
-                rf"{_SET}{_NAME}\s+{_COUNTRY}(?:{_AND}{_TIMEZONE})?$",
-                rf"{_SET}{_NAME}\s+{_TIMEZONE}(?:{_AND}{_COUNTRY})?$",
                 r"^(?:set|change)\s+the\s+country\s+of\s+(?P<name>.+?)\s+to\s+"
                 r"(?P<country>[A-Za-z][A-Za-z. ]*?)$",
                 rf"^(?:set|change)\s+the\s+(?:time\s*zone|tz)\s+of\s+(?P<name>.+?)\s+to\s+"
                 r"(?P<tz>[A-Za-z][\w/+-]*)$",
+                rf"{_SET}{_NAME}\s+{_COUNTRY}(?:{_AND}{_TIMEZONE})?$",
+                rf"{_SET}{_NAME}\s+{_TIMEZONE}(?:{_AND}{_COUNTRY})?$",
             )
         ),
         build=_build,
