@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bot.settings import ConfigError, load_all
 
@@ -43,7 +44,7 @@ def _run(make: Callable[[], Awaitable[T]]) -> T:
     try:
         return asyncio.run(make())  # type: ignore[arg-type]
     except ConfigError as error:
-        err.print(f"[red]Configuration error:[/] {error}")
+        err.print(f"[red]Configuration error:[/] {escape(str(error))}", soft_wrap=True)
         raise typer.Exit(2) from None
     except ApiError as error:
         log.info("Amazon error", exc_info=True)
@@ -292,6 +293,36 @@ def login(
 
 
 @app.command()
+def doctor(verbose: VerboseOpt = False) -> None:
+    """Check every configured part for real (Amazon, AWS, Slack, Teams, the database, bot.toml); one
+    line each with what to do; exits 1 if any check fails."""
+    _logging(verbose)
+    from bot.doctor import failures, run_checks
+    from bot.runtime import build_runtime
+    from bot.serving import env_with_dotenv
+
+    async def main() -> int:
+        settings, config = load_all()
+        checks = await run_checks(
+            settings,
+            config,
+            env_with_dotenv(),
+            build=lambda: build_runtime(settings, config, with_health=False),
+        )
+        for check in checks:
+            typer.echo(check.line())
+        failed = failures(checks)
+        typer.echo(
+            f"{len(failed)} of {len(checks)} checks failed."
+            if failed
+            else "Everything checked works."
+        )
+        return 1 if failed else 0
+
+    raise typer.Exit(_run(main))
+
+
+@app.command()
 def run(verbose: VerboseOpt = False) -> None:
     """Run in Slack over Socket Mode (SLACK_BOT_TOKEN and SLACK_APP_TOKEN; no public URL needed)."""
     _logging(verbose)
@@ -342,7 +373,9 @@ def teams_package(
     developer_url: Annotated[
         str | None, typer.Option(help="Your website (https://…), shown in Teams' app details.")
     ] = None,
-    privacy_url: Annotated[str | None, typer.Option(help="Your privacy statement (https://…).")] = None,
+    privacy_url: Annotated[
+        str | None, typer.Option(help="Your privacy statement (https://…).")
+    ] = None,
     terms_url: Annotated[str | None, typer.Option(help="Your terms of use (https://…).")] = None,
 ) -> None:
     """Build the Microsoft Teams app package (manifest and icons) to upload to Teams."""

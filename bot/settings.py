@@ -98,7 +98,7 @@ class PropertyConfig(BaseModel):
     def _restricting_needs_channels(self) -> PropertyConfig:
         if self.restrict_channels and not self.channels:
             raise ValueError(
-                "restrict_channels = true needs the property's channels (channels = [\"C…\"])"
+                'restrict_channels = true needs the property\'s channels (channels = ["C…"])'
             )
         return self
 

@@ -19,7 +19,9 @@ LONDON = "Kensington Gardens London"
 def two_of_four(world: World) -> BotConfig:
     """bot.toml listing Harbor View Seattle and Lakeside Chicago only; admin U0ADMIN, desk for all."""
     full = config_for(world, roles=RolesConfig(admin=["U0ADMIN"], front_desk=["*"]))
-    full.properties = [p for p in full.properties if p.name in ("Harbor View Seattle", "Lakeside Chicago")]
+    full.properties = [
+        p for p in full.properties if p.name in ("Harbor View Seattle", "Lakeside Chicago")
+    ]
     return full
 
 
@@ -58,7 +60,9 @@ async def test_the_place_survives_a_restart_and_a_sync(
     async with bot_on(sandbox, demo_world, tmp_path, config=config) as bot:
         listing = text_of(await bot.say("properties"))
         assert f"{LONDON} | UK | Europe/London" in listing
-        assert "Rive Gauche Paris | unknown" in listing and "set Rive Gauche Paris country" in listing
+        assert (
+            "Rive Gauche Paris | unknown" in listing and "set Rive Gauche Paris country" in listing
+        )
 
 
 async def test_bot_toml_wins_over_chat(

@@ -6,8 +6,8 @@ from bot.core import commands as c
 from bot.core.audit import Change
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.property_settings import how_to_set, place_of
+from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.resolve import property_meta
 from bot.core.text import plural
 from bot.index.lookup import PropertyRef, RoomRef, RoomTypeRef

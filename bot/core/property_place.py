@@ -119,7 +119,9 @@ def _done(name: str, country: str | None, timezone: str | None) -> Reply:
     if country is None:
         notes.append(f"Its country is still unknown: `set {name} country UK` (or US, FR).")
     if timezone is None:
-        notes.append(f"Its timezone is still unknown (times show in UTC): `set {name} timezone Europe/London`.")
+        notes.append(
+            f"Its timezone is still unknown (times show in UTC): `set {name} timezone Europe/London`."
+        )
     return Reply(
         headline=f"Done: {name} is in {country or 'an unknown country'}, timezone {timezone or 'unknown'}.",
         kind=ReplyKind.SUCCESS,
@@ -131,7 +133,11 @@ def _done(name: str, country: str | None, timezone: str | None) -> Reply:
 def unknown_country_reply(s: Services, properties: Iterable[tuple[str, str]]) -> Reply | None:
     """The refusal of a station change at properties whose country nobody has given, or None."""
     unknown = sorted(
-        {name for pid, name in properties if place_of(s.config, s.index.conn, pid, name).country is None}
+        {
+            name
+            for pid, name in properties
+            if place_of(s.config, s.index.conn, pid, name).country is None
+        }
     )
     if not unknown:
         return None
@@ -141,7 +147,7 @@ def unknown_country_reply(s: Services, properties: Iterable[tuple[str, str]]) ->
         "Nothing was changed.",
         kind=ReplyKind.REFUSAL,
         notes=[
-            f"An admin can say `{how_to_set(unknown[0])}` (or add the property to bot.toml with "
+            f"An admin can say, for example, `{how_to_set(unknown[0])}` (or add the property to bot.toml with "
             "country and timezone)."
         ],
     )

@@ -41,7 +41,7 @@ PROPERTY_RULES: tuple[Rule, ...] = (
             for p in (
                 r"^(?:set|change)\s+the\s+country\s+of\s+(?P<name>.+?)\s+to\s+"
                 r"(?P<country>[A-Za-z][A-Za-z. ]*?)$",
-                rf"^(?:set|change)\s+the\s+(?:time\s*zone|tz)\s+of\s+(?P<name>.+?)\s+to\s+"
+                r"^(?:set|change)\s+the\s+(?:time\s*zone|tz)\s+of\s+(?P<name>.+?)\s+to\s+"
                 r"(?P<tz>[A-Za-z][\w/+-]*)$",
                 rf"{_SET}{_NAME}\s+{_COUNTRY}(?:{_AND}{_TIMEZONE})?$",
                 rf"{_SET}{_NAME}\s+{_TIMEZONE}(?:{_AND}{_COUNTRY})?$",

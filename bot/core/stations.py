@@ -109,7 +109,9 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
             headline=f"There are no rooms in {resolved.label}; nothing to change.",
             kind=ReplyKind.INFO,
         )
-    if refusal := unknown_country_reply(ctx.s, {(r.property_id, r.property_name) for r in resolved.rooms}):
+    if refusal := unknown_country_reply(
+        ctx.s, {(r.property_id, r.property_name) for r in resolved.rooms}
+    ):
         ctx.audit("refused", targets=[r.room_id for r in resolved.rooms], detail="country unknown")
         return refusal
     choice = _choose_station(ctx, command, resolved.rooms)

@@ -56,7 +56,9 @@ def build_manifest(
         manifest["name"]["short"] = name[:30]  # Teams' limit for the short name
     for which, url in (urls or {}).items():
         if not url.startswith("https://"):
-            raise TeamsPackageError(f"The {which} URL must start with https:// (Teams requires it), got {url!r}.")
+            raise TeamsPackageError(
+                f"The {which} URL must start with https:// (Teams requires it), got {url!r}."
+            )
         manifest.setdefault("developer", {})[DEVELOPER_URL_KEYS[which]] = url
     return manifest  # type: ignore[no-any-return]
 
@@ -81,7 +83,9 @@ def build_teams_package(
     template = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
     manifest = build_manifest(template, app_id, version=version, name=name, urls=urls)
     if out_dir.exists() and not out_dir.is_dir():
-        raise TeamsPackageError(f"{out_dir} is a file; --out takes the folder to write the zip into.")
+        raise TeamsPackageError(
+            f"{out_dir} is a file; --out takes the folder to write the zip into."
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"alexa-ops-teams-{manifest['version']}.zip"
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
