@@ -24,7 +24,7 @@ app = typer.Typer(
 )
 sandbox_app = typer.Typer(no_args_is_help=True, help="The local sandbox of Amazon's APIs.")
 app.add_typer(sandbox_app, name="sandbox")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one line per message: readable in logs and greps
 T = TypeVar("T")
 
 
@@ -118,11 +118,26 @@ def console(
         try:
             if not runtime.index.is_loaded():
                 await runtime.sync()
+            _warn_about_places(runtime)
             return await run_console(runtime.engine, user=user, channel=channel)
         finally:
             await runtime.aclose()
 
     raise typer.Exit(_run(main))
+
+
+def _warn_about_places(runtime: Any) -> None:
+    """Properties whose country or timezone nobody gave: station changes there will be refused."""
+    from bot.core.property_settings import how_to_set, incomplete_places
+
+    properties = [(p.id, p.name) for p in runtime.index.properties()]
+    for name, _place in incomplete_places(runtime.config, runtime.index.conn, properties):
+        err.print(
+            f"[yellow]Warning:[/] {escape(name)}: country or timezone unknown; station changes there "
+            f"are refused until it is in bot.toml or an admin says, for example, "
+            f"`{escape(how_to_set(name))}`.",
+            soft_wrap=True,
+        )
 
 
 async def _runtime(**kwargs: Any) -> Any:
@@ -162,6 +177,7 @@ def sync(
                 err.print(
                     f"[yellow]Warning:[/] bot.toml names property {name!r}, which the organization does not have."
                 )
+            _warn_about_places(runtime)
         finally:
             await runtime.aclose()
 
@@ -390,6 +406,11 @@ def teams_package(
         err.print(f"[red]Cannot build the package:[/] {error}")
         raise typer.Exit(2) from None
     typer.echo(f"Wrote {path}. Upload it in Teams: Apps → Manage your apps → Upload an app.")
+    placeholders = [f"--{which}-url" for which in given if which not in urls]
+    if placeholders:
+        typer.echo(
+            f"Note: the package still has example.com addresses; give yours with {', '.join(placeholders)}."
+        )
 
 
 @sandbox_app.command("serve")
