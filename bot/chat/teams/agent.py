@@ -15,7 +15,7 @@ import asyncio
 import html
 import logging
 import re
-from typing import Any, Protocol
+from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, DeliveryModes
 from microsoft_agents.authentication.msal import MsalConnectionManager
@@ -27,12 +27,13 @@ from microsoft_agents.hosting.core import (
     TurnState,
 )
 
+from bot.chat.contract import ConversationEngine
 from bot.chat.pacing import EditPacer
 from bot.chat.teams.cards import card_attachment, submitted_text
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore, channel_of
 from bot.clock import Clock, SystemClock
-from bot.core.context import Message, ProgressSink
+from bot.core.context import Message
 from bot.core.replies import Reply, ReplyKind
 
 log = logging.getLogger(__name__)
@@ -41,10 +42,6 @@ PLATFORM = "teams"
 ENGINE_FAILED = "Something went wrong on our side; nothing was changed. (ref {ref})"
 _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-
-
-class ConversationEngine(Protocol):
-    async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply: ...
 
 
 def clean_text(text: str) -> str:

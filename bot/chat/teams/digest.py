@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from sqlite_utils import Database
 
 from bot.chat.teams.agent import card_activity
+from bot.chat.teams.cards import render_card
 from bot.chat.teams.config import app_id, auth_configuration, connection_manager, sdk_configuration
 from bot.chat.teams.host import build_adapter
 from bot.chat.teams.proactive import Proactive
@@ -42,6 +43,9 @@ class TeamsDigestPoster:
         auth_configuration(connections, anonymous=anonymous)
         self._proactive = Proactive(build_adapter(connections), app_id(env), anonymous)
         self._store = ConversationStore(db, clock)
+
+    def render(self, reply: Reply) -> dict[str, object]:
+        return render_card(reply)
 
     async def post_to_channel(self, channel: str, reply: Reply) -> str:
         """Post into `channel`: a Teams conversation or channel id (optionally `teams:`-prefixed) or a

@@ -29,7 +29,8 @@ from microsoft_agents.hosting.aiohttp import (
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 from sqlite_utils import Database
 
-from bot.chat.teams.agent import ConversationEngine, build_agent
+from bot.chat.contract import ConversationEngine
+from bot.chat.teams.agent import build_agent
 from bot.chat.teams.config import (
     app_id,
     auth_configuration,
