@@ -131,7 +131,7 @@ async def build_runtime(
         asp=asp,
         catalog=default_catalog(),
         config=config,
-        access=Access(config.roles, local_admin=local_admin),
+        access=Access(config.roles, local_admin=local_admin, properties=config.properties),
         audit=AuditLog(index.db),
         clock=clock,
         organization_id=settings.asp_organization_id,
