@@ -111,6 +111,8 @@ class Ctx:
             text=self.msg.text,
             command=self.command.name,
         )
+        # The run is parked with this context; whoever confirms lends it their progress sink.
+        pending.extra["ctx"] = self
         minutes = self.s.config.bot.confirm_ttl_minutes
         return Reply(
             headline=summary,

@@ -177,6 +177,11 @@ class Engine:
             return pending
         self.s.pending.pop(pending.token)
         ctx.command = c.Confirm(token=pending.token)
+        asked = pending.extra.get("ctx")
+        if isinstance(asked, Ctx):
+            # The asking request's answer is finished (on Teams its turn is over): the run's
+            # progress goes where the yes came from.
+            asked.progress = ctx.progress
         return await pending.run()
 
     def _cancel(self, ctx: Ctx, cmd: c.Cancel) -> Reply:
