@@ -40,10 +40,11 @@ class Ctx:
     command: Command
     preview: bool = False
     progress: ProgressSink | None = None
+    needed: Role | None = None  # the role the command needs; the resolver checks it per property
     resolver: Resolver = field(init=False)
 
     def __post_init__(self) -> None:
-        self.resolver = Resolver(self.s, self.msg.channel)
+        self.resolver = Resolver(self.s, self.msg.channel, user=self.msg.user, needed=self.needed)
 
     def audit(
         self,

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 
 from bot.core import commands as c
+from bot.core.access import covers_the_chain
 from bot.core.alerts import clear_alerts
 from bot.core.commands import Role
 from bot.core.context import Ctx, Message, ProgressSink
@@ -99,6 +100,7 @@ class Engine:
             result.parsed.command,
             preview=result.parsed.preview,
             progress=progress,
+            needed=result.rule.role,
         )
         if not role.allows(result.rule.role):
             ctx.audit("refused", detail=f"needs role {result.rule.role.value}")
@@ -109,6 +111,11 @@ class Engine:
                 kind=ReplyKind.REFUSAL,
                 notes=["Type `help` to see what you can do."],
             )
+        if covers_the_chain(ctx.command) and (
+            why := self.s.access.chain_refusal(msg.user, result.rule.role)
+        ):
+            ctx.audit("refused", detail="needs a chain-wide role")
+            return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
         return await self._dispatch(ctx)
 
     def _not_understood(self, msg: Message, cleaned: str, suggestions: tuple[str, ...]) -> Reply:
