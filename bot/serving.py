@@ -136,15 +136,45 @@ async def run_http(host: str, port: int | None) -> None:
 
 
 class ChannelRouter:
-    """Sends a digest to Teams when its channel is a Teams one ("teams:…" or "19:…"), else to Slack."""
+    """Sends a digest to Teams when its channel is a Teams one ("teams:…" or "19:…", or any
+    channel when only Teams is configured), else to Slack."""
 
-    def __init__(self, *, slack: Any, teams: Any) -> None:
+    platform = "router"
+
+    def __init__(self, *, slack: Any = None, teams: Any = None) -> None:
         self.slack = slack
         self.teams = teams
 
-    async def post_digest(self, channel: str, reply: Any) -> None:
-        is_teams = channel.startswith(("teams:", "19:")) or self.slack is None
-        await (self.teams if is_teams else self.slack).post_digest(channel, reply)
+    def platform_of(self, channel: str) -> str:
+        teams = channel.startswith(("teams:", "19:")) or (self.slack is None and self.teams)
+        return "teams" if teams else "slack"
+
+    def _poster(self, channel: str) -> Any:
+        return self.teams if self.platform_of(channel) == "teams" else self.slack
+
+    def refusal(self, site_name: str, channel: str) -> str | None:
+        """One plain line when `channel` is on a platform this process cannot post to, else None."""
+        if self._poster(channel) is not None:
+            return None
+        how = (
+            "the Teams app credentials (see docs/teams.md)"
+            if self.platform_of(channel) == "teams"
+            else "SLACK_BOT_TOKEN"
+        )
+        platform = self.platform_of(channel).capitalize()
+        return (
+            f"{site_name}: its digest channel {channel} is on {platform}, which is not configured "
+            f"here (set {how}); nothing was posted or recorded."
+        )
+
+    def render(self, reply: Any) -> object:
+        return reply
+
+    async def post_to_channel(self, channel: str, reply: Any) -> str:
+        poster = self._poster(channel)
+        if poster is None:
+            raise LookupError(self.refusal("the digest", channel))
+        return str(await poster.post_to_channel(channel, reply))
 
 
 def _teams_enabled() -> bool:
@@ -190,13 +220,40 @@ async def _digest(
             "device health is not available: Alexa for Business needs AWS credentials "
             "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile); see README"
         )
-    poster = None
-    settings = runtime.settings
-    if post and settings.slack_bot_token:
-        from bot.chat.slack.digest import SlackDigestPoster
-
-        poster = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
+    poster = _digest_router(runtime) if post else None
+    if poster is not None:
+        _refuse_unreachable(getattr(desk, "sites", []), property_name, poster)
     try:
         await desk.digest_command(property_name, post=post, out=out, poster=poster)
     except ValueError as error:  # an unknown property name
         raise ConfigError(str(error)) from None
+
+
+def _digest_router(runtime: Runtime) -> ChannelRouter:
+    settings = runtime.settings
+    slack = None
+    if settings.slack_bot_token:
+        from bot.chat.slack.digest import SlackDigestPoster
+
+        slack = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
+    teams = None
+    if _teams_enabled():
+        from bot.chat.teams import TeamsDigestPoster
+
+        teams = TeamsDigestPoster(runtime.index.db, env=_env_with_dotenv())
+    return ChannelRouter(slack=slack, teams=teams)
+
+
+def _refuse_unreachable(sites: Any, property_name: str | None, router: ChannelRouter) -> None:
+    """`bot digest --post` refuses, before anything is posted or recorded, a property whose digest
+    channel is on a platform that is not configured."""
+    from bot.health.sites import find_site
+
+    chosen = list(sites)
+    if property_name is not None:
+        one = find_site(chosen, property_name)
+        chosen = [one] if one is not None else []
+    for site in chosen:
+        refusal = site.digest_channel and router.refusal(site.name, site.digest_channel)
+        if refusal:
+            raise ConfigError(refusal)

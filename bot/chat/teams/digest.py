@@ -59,6 +59,3 @@ class TeamsDigestPoster:
                 "(or mention it there once) so Teams tells the bot where it is."
             )
         return await self._proactive.send(stored.reference, card_activity(reply))
-
-    async def post_digest(self, channel: str, reply: Reply) -> str:
-        return await self.post_to_channel(channel, reply)
