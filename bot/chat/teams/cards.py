@@ -47,12 +47,29 @@ _KIND_COLOR: Final[dict[ReplyKind, str]] = {
 }
 
 
-def _text(text: str, **style: Any) -> Card:
-    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+def _text(text: str, *, spacing: str | None = None, **style: Any) -> Card:
+    """Plain text: a RichTextBlock's TextRun is never read as markdown or HTML, so what a user typed
+    (`[click here](https://evil.example)`, `<property>`) is shown as typed, not as a link or a tag.
+    """
+    block: Card = {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, **style}]}
+    if spacing is not None:
+        block["spacing"] = spacing
+    return block
 
 
-def _facts(fields: list[tuple[str, str]]) -> Card:
-    return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in fields]}
+def _facts(fields: list[tuple[str, str]]) -> list[Card]:
+    """Name and value side by side (a FactSet would read both as markdown)."""
+    return [
+        {
+            "type": "ColumnSet",
+            "spacing": "None" if i else "Default",
+            "columns": [
+                {"type": "Column", "width": "auto", "items": [_text(name, weight="Bolder")]},
+                {"type": "Column", "width": "stretch", "items": [_text(value)]},
+            ],
+        }
+        for i, (name, value) in enumerate(fields)
+    ]
 
 
 def _row(cells: list[str], columns: int) -> Card:
@@ -122,8 +139,7 @@ def render_card(reply: Reply) -> Card:
             color=_KIND_COLOR[reply.kind],
         )
     ]
-    if reply.fields:
-        body.append(_facts(reply.fields))
+    body += _facts(reply.fields)
     if reply.table is not None and reply.table.rows:
         body += _table(reply.table)
     body += [_image(a) for a in reply.attachments if a.content_type.startswith("image/")]
