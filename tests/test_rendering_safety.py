@@ -34,7 +34,7 @@ def _markdown_text(card: dict[str, Any]) -> list[str]:
             if node.get("type") == "TextBlock":
                 found.append(node["text"])
             if node.get("type") == "FactSet":
-                found += [f["title"] + f["value"] for f in node["facts"]]
+                found.extend(f["title"] + f["value"] for f in node["facts"])
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
