@@ -68,13 +68,29 @@ async def run_socket() -> None:
         await runtime.aclose()
 
 
-async def run_http(host: str, port: int | None) -> None:
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def check_teams_dev(host: str) -> None:
+    """`--teams-dev` accepts unauthenticated Teams requests: refuse it anywhere but loopback."""
+    if host not in LOOPBACK_HOSTS:
+        raise ConfigError(
+            f"--teams-dev accepts requests without a Microsoft token, so it serves on 127.0.0.1 "
+            f"only; got --host {host}. Use --host 127.0.0.1 (the Agents Playground runs on the "
+            "same machine)."
+        )
+
+
+async def run_http(host: str | None, port: int | None, *, teams_dev: bool = False) -> None:
     from aiohttp import web
 
+    host = host or ("127.0.0.1" if teams_dev else "0.0.0.0")
+    if teams_dev:
+        check_teams_dev(host)
     settings, config = load_all()
     port = port or settings.port or 3000
     slack_on = bool(settings.slack_bot_token or settings.slack_signing_secret)
-    teams_on = _teams_enabled()
+    teams_on = teams_dev or _teams_enabled()
     if slack_on:
         _slack_tokens("http", settings)
     if not slack_on and not teams_on:
@@ -104,8 +120,11 @@ async def run_http(host: str, port: int | None) -> None:
         if teams_on:
             from bot.chat.teams import TeamsDigestPoster, teams_setup
 
-            extra.append(teams_setup(runtime.engine, runtime.index.db, env=_env_with_dotenv()))
-            teams_poster = TeamsDigestPoster(runtime.index.db, env=_env_with_dotenv())
+            env = _env_with_dotenv()
+            extra.append(
+                teams_setup(runtime.engine, runtime.index.db, anonymous=teams_dev, env=env)
+            )
+            teams_poster = TeamsDigestPoster(runtime.index.db, env=env, anonymous=teams_dev)
             poster = ChannelRouter(slack=poster, teams=teams_poster)
         from bot.web import build_web_app
 
@@ -123,6 +142,8 @@ async def run_http(host: str, port: int | None) -> None:
             f"Serving on http://{host}:{port} (Slack: /slack/events, Teams: /api/messages, health: /healthz)",
             flush=True,
         )
+        if teams_dev:
+            print(_teams_dev_banner(port), flush=True)
         # Answer /healthz (503) while the index loads, so a platform's health check sees the bot start.
         await _ensure_index(runtime)
         scheduler = await _start_health_jobs(runtime, poster)
@@ -175,6 +196,14 @@ class ChannelRouter:
         if poster is None:
             raise LookupError(self.refusal("the digest", channel))
         return str(await poster.post_to_channel(channel, reply))
+
+
+def _teams_dev_banner(port: int) -> str:
+    return (
+        "Teams developer mode: /api/messages accepts requests without a Microsoft token "
+        "(127.0.0.1 only). Try it with the Microsoft 365 Agents Playground:\n"
+        f"  npx @microsoft/m365agentsplayground -e http://127.0.0.1:{port}/api/messages -c msteams"
+    )
 
 
 def _teams_enabled() -> bool:
