@@ -13,7 +13,7 @@ from bot.settings import ConfigError
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::"])
 def test_refused_on_any_host_but_loopback(host: str) -> None:
     """Any interface other people can reach is refused, with the flag to use instead."""
-    with pytest.raises(ConfigError, match="127.0.0.1 only"):
+    with pytest.raises(ConfigError, match=r"127\.0\.0\.1 only"):
         check_teams_dev(host)
 
 
