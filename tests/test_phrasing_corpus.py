@@ -25,6 +25,7 @@ from bot.core.lexicon import lexicon_for
 from bot.core.object_types import SetObjectTypeMax
 from bot.core.parser import parse
 from bot.core.profiles import SetProfile
+from bot.core.property_place import SetPropertyPlace
 from bot.core.replies import Reply, ReplyKind
 from bot.core.resolve import Resolver, Rooms
 from bot.sandbox.server import SandboxServer
@@ -144,6 +145,7 @@ _INTENTS: dict[type[c.Command], str] = {
     c.ShowDigest: "digest",
     c.EchoOnline: "echo_online",
     SetProfile: "set_profile",
+    SetPropertyPlace: "set_property_country",
 }
 
 
@@ -256,6 +258,9 @@ async def _slots(bot: BotUnderTest, ctx: Ctx) -> dict[str, Any]:
         slots.update(
             profile=command.profile, setting=command.setting.replace(" ", "_"), value=command.value
         )
+    if isinstance(command, SetPropertyPlace):
+        slots["property"] = _property(bot, command.property_name)
+        slots.update(country=command.country, timezone=command.timezone)
     if isinstance(command, SetObjectTypeMax):
         slots.update(object_type=command.object_type, value=str(command.maximum))
     return slots
@@ -315,9 +320,9 @@ async def _outcome(
     if reply.kind == ReplyKind.CONFIRM:
         actual["ask"] = "confirm"
     ctx = spy.commands[-1][0] if spy.commands else None
-    if ctx is not None and isinstance(ctx.command, c.Confirm) and confirmable is not None:
-        if turn.expect.get("intent") not in (None, "confirm"):
-            ctx = confirmable
+    confirmed = ctx is not None and isinstance(ctx.command, c.Confirm)
+    if confirmed and confirmable is not None and turn.expect.get("intent") not in (None, "confirm"):
+        ctx = confirmable
     if ctx is None:
         parsed = parse(turn.text, lexicon_for(bot.runtime.index)).parsed
         actual["intent"] = _intent(parsed.command) if parsed else "none"

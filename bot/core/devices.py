@@ -36,6 +36,14 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
         if isinstance(located, Reply):
             return located
         cmd = replace(cmd, subject=located)
+    rooms: list[str] = []
+    if isinstance(cmd, c.RoomDevices) and cmd.serial is None:
+        resolved = await ctx.resolver.rooms(
+            cmd.target, lambda t: command_text(replace(cmd, target=t))
+        )
+        if isinstance(resolved, Reply):
+            return resolved
+        rooms = [r.room_id for r in resolved.rooms]
     health = ctx.s.health
     if health is None:
         return _NO_HEALTH
@@ -53,15 +61,12 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
             )
         case c.RoomDevices(serial=str() as serial):
             return await health.history(serial, None, 1)
-        case c.RoomDevices(target=target):
-            resolved = await ctx.resolver.rooms(
-                target, lambda t: command_text(replace(cmd, target=t))
-            )
-            if isinstance(resolved, Reply):
-                return resolved
-            return await health.room_devices([r.room_id for r in resolved.rooms])
+        case c.RoomDevices():
+            return await health.room_devices(rooms)
         case c.DeviceHistory(subject=subject, days=days):
-            scope = ctx.resolver.channel_property()
+            scope = ctx.resolver.scope(None, lambda n: f"history {subject} {days}d at {n}")
+            if isinstance(scope, Reply):
+                return scope
             return await health.history(subject, scope.id if scope else None, days)
         case c.Flapping(property_name=name, hours=hours):
             scope = _scope(ctx, name, cmd)
@@ -126,12 +131,12 @@ async def unplaced_devices(ctx: Ctx, cmd: c.UnplacedDevices) -> Reply:
 
 async def echo_online(ctx: Ctx, cmd: c.EchoOnline) -> Reply:
     """Front desk's read-only question, answered with the room's device status."""
-    health = ctx.s.health
-    if health is None:
-        return _NO_HEALTH
     resolved = await ctx.resolver.rooms(cmd.target, lambda t: command_text(replace(cmd, target=t)))
     if isinstance(resolved, Reply):
         return resolved
+    health = ctx.s.health
+    if health is None:
+        return _NO_HEALTH
     return await health.room_devices([r.room_id for r in resolved.rooms])
 
 

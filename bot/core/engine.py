@@ -10,8 +10,11 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 from bot.core import commands as c
+from bot.core.access import covers_the_chain
+from bot.core.audit import AuditEntry
 from bot.core.commands import Role
 from bot.core.context import Ctx, Message, ProgressSink
 from bot.core.followup import Key, Questions
@@ -24,6 +27,7 @@ from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.services import Services
 from bot.core.spelling import correct
 from bot.core.text import plural, split_preview
+from bot.core.when import parse_utc, spoken_time, zone_label, zone_of
 
 __all__ = ["Engine", "Message", "ProgressSink"]
 
@@ -93,8 +97,8 @@ class Engine:
         if isinstance(understood, Reply):
             return understood
         command, preview = understood
-        ctx = Ctx(self.s, msg, role, command, preview=preview, progress=progress)
         needed = role_for(command)
+        ctx = Ctx(self.s, msg, role, command, preview=preview, progress=progress, needed=needed)
         if not role.allows(needed):
             ctx.audit("refused", detail=f"needs role {needed.value}")
             return Reply(
@@ -104,6 +108,9 @@ class Engine:
                 kind=ReplyKind.REFUSAL,
                 notes=["Type `help` to see what you can do."],
             )
+        if covers_the_chain(ctx.command) and (why := self.s.access.chain_refusal(msg.user, needed)):
+            ctx.audit("refused", detail="needs a chain-wide role")
+            return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
         reply = await self._dispatch(ctx)
         self._remember_question(msg, reply, preview, ctx.command)
         return reply
@@ -208,6 +215,11 @@ class Engine:
             return pending
         self.s.pending.pop(pending.token)
         ctx.command = c.Confirm(token=pending.token)
+        asked = pending.extra.get("ctx")
+        if isinstance(asked, Ctx):
+            # The asking request's answer is finished (on Teams its turn is over): the run's
+            # progress goes where the yes came from.
+            asked.progress = ctx.progress
         return await pending.run()
 
     def _cancel(self, ctx: Ctx, cmd: c.Cancel) -> Reply:
@@ -260,8 +272,25 @@ class Engine:
 
     def _audit(self, ctx: Ctx, cmd: c.ShowAudit) -> Reply:
         entries = self.s.audit.entries(limit=cmd.limit)
-        rows = [[e.at, e.user, e.text[:60], e.outcome, str(len(e.changes))] for e in entries]
+        zone, now = self._audit_zone(ctx, entries), self.s.clock.now()
+        rows = [
+            [spoken_time(parse_utc(e.at), now, zone), e.user, e.text[:60], e.outcome,
+             str(len(e.changes))]
+            for e in entries
+        ]  # fmt: skip
         return Reply(
             headline=f"The last {plural(len(rows), 'entry', 'entries')} of the audit log:",
-            table=Table(columns=["When (UTC)", "Who", "Request", "Outcome", "Changes"], rows=rows),
+            table=Table(
+                columns=[f"When ({zone_label(zone, now)})", "Who", "Request", "Outcome", "Changes"],
+                rows=rows,
+            ),
         )
+
+    def _audit_zone(self, ctx: Ctx, entries: list[AuditEntry]) -> ZoneInfo:
+        """The channel's property's timezone; else the one property the entries changed; else UTC."""
+        zones = {p.name: p.timezone for p in self.s.index.properties()}
+        bound = self.s.config.property_for_channel(ctx.msg.channel)
+        if bound is not None:
+            return zone_of(zones.get(bound.name) or bound.timezone)
+        changed = {ch.property_name for e in entries for ch in e.changes}
+        return zone_of(zones.get(changed.pop())) if len(changed) == 1 else zone_of("UTC")

@@ -226,8 +226,8 @@ def _ranges(t: _Text, found: Entities) -> None:
 def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     """`room type X` (or `all X rooms`) names a room type even when the index does not know it."""
     if found.room_type is not None:
-        for m in _ROOM_TYPE_WORDS.finditer(t.work):
-            t.take(m.start(), m.end())
+        for said in _ROOM_TYPE_WORDS.finditer(t.work):
+            t.take(said.start(), said.end())
         return
     named = _ALL_OF_NAMED_TYPE.search(t.work)
     if named and named["rt"] not in ("guest", "the", "hotel", "property"):

@@ -34,6 +34,7 @@ from bot.core.profiles import (
     ShowProfile,
     undo_profile_change,
 )
+from bot.core.property_place import SetPropertyPlace
 from bot.core.registry import Entry, Handler, Undoer, register
 from bot.core.replies import Reply
 from bot.core.small_talk import small_talk
@@ -293,6 +294,24 @@ register(
         ),
         words=("online", "offline", "echo"),
     )
+)
+
+
+# --- properties (admins) -------------------------------------------------------------------------
+def rephrase_place(cmd: SetPropertyPlace) -> str:
+    parts = [f"set {cmd.property_name}"]
+    if cmd.country:
+        parts.append(f"country {cmd.country}")
+    if cmd.timezone:
+        parts.append(f"timezone {cmd.timezone}")
+    return " ".join(parts)
+
+
+_from_rule(
+    SetPropertyPlace,
+    _execute,
+    rephrase_place,
+    extra=("Harbor View Seattle country US", "set country of Rive Gauche to France"),
 )
 # --- profiles --------------------------------------------------------------------------------------
 _from_rule(ListProfiles, _execute, lambda _cmd: "profiles")

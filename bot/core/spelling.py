@@ -361,7 +361,7 @@ _SHORT = {
     "pls": "please",
     "helo": "hello",
 }
-_WORD = re.compile(r"(?<![\w-])[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ']{2,}(?![\w-])")
+_WORD = re.compile(r"(?<![\w/-])[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ']{2,}(?![\w/-])")
 
 
 def correct(text: str, lexicon: Lexicon) -> str:

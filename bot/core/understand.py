@@ -16,6 +16,7 @@ from bot.core.commands import AlertKind, Command, Target
 from bot.core.entities import Entities, find_entities, too_large
 from bot.core.lexicon import Lexicon, fold
 from bot.core.profiles import SetProfile
+from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
 from bot.index.catalog import COUNTRIES, default_catalog
 
 SET_WORDS = frozenset(
@@ -76,7 +77,7 @@ _FILLER = frozenset(
     {
         "room", "rooms", "rm", "rms", "the", "a", "an", "in", "at", "for", "of", "to", "on",
         "please", "pls", "guest", "guests", "i", "we", "can", "you", "could", "would", "it",
-        "its", "some", "station", "music", "radio", "channel", "default", "s", "and", "into",
+        "its", "some", "station", "stations", "music", "radio", "channel", "default", "s", "and", "into",
         "now", "is", "be", "there", "they", "he", "she", "me", "us", "this", "that", "from",
         "currently", "current", "unit", "up", "with", "by", "just", "all", "also",
         "=", ":", "->", "go", "stream", "something", "too", "again", "then", "so", "let's",
@@ -119,6 +120,9 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
     found = find_entities(text, lexicon)
     words = found.words
     ws = set(words)
+    place = _place(text, found)
+    if place is not None:
+        return place
     if (ws & _HEALTH_WORDS or found.serial) and not _NEGATION.match(low):
         health = _health(found, ws)
         if health is not None:
@@ -147,6 +151,32 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
     if questioning:
         return _question(found, ws)
     return _station(found, ws)
+
+
+_ZONE = re.compile(r"(?<![\w/])([A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)(?![\w/])")
+_COUNTRY_WORD = re.compile(r"\bcountry\b", re.I)
+
+
+def _place(text: str, found: Entities) -> Command | None:
+    """`set Kensington Gardens London country UK timezone Europe/London` (and its everyday forms)."""
+    zone = _ZONE.search(text)
+    country_word = _COUNTRY_WORD.search(text)
+    if found.property_name is None or found.rooms or not (zone or country_word):
+        return None
+    if zone is None and not re.search(r"\b(?:time\s*zone|tz)\b", text, re.I) and not country_word:
+        return None
+    country = None
+    if country_word:
+        after = text[country_word.end() :]
+        if re.match(r"\s+of\s", after, re.I):
+            after = re.split(r"\s+to\s+", after, flags=re.I)[-1]
+        value = re.split(r"\s+(?:and\s+)?(?:time\s*zone|tz)\b", after, flags=re.I)[0]
+        value = re.sub(r"^\s*(?:to|=|is|:)\s*", "", value, flags=re.I).strip(" .")
+        country = country_code(value) or (value or None)
+    timezone = (timezone_name(zone[1]) or zone[1]) if zone else None
+    if country is None and timezone is None:
+        return None
+    return SetPropertyPlace(property_name=found.property_name, country=country, timezone=timezone)
 
 
 # Statements about rooms, not requests: reported speech, plans, complaints, past tense.
@@ -277,11 +307,13 @@ def _station(found: Entities, ws: set[str]) -> Understood:
         return Ask(
             f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
         )
+    station_word = ws & {"station", "stations", "music", "radio", "channel"}
+    if target and target.rooms and station_word and ws <= _FILLER and not said_set:
+        return c.AskStation(target=target)
     if target and _several(target) and ws <= _FILLER:
         return Ask(
             f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
         )
-    station_word = ws & {"station", "music", "radio", "channel"}
     if target and target.rooms and ws <= _FILLER and (found.room_marked or station_word):
         return c.AskStation(target=target)
     return None
