@@ -9,8 +9,10 @@ from bot.core.commands import AlertKind, Level, Target
 from bot.core.help import help_reply
 from bot.core.parser import parse
 from bot.core.registry import entries
+from lexicon_support import demo_lexicon
 from bot.core.text import clean, split_preview
 
+DEMO_LEXICON = demo_lexicon()
 EXAMPLES = [(entry.command, example) for entry in entries() for example in entry.examples]
 
 
@@ -19,7 +21,7 @@ def test_every_grammar_example_parses_to_its_rules_command(
     command: type[c.Command], example: str
 ) -> None:
     """Each example the help shows parses to its registry entry's command (help never drifts)."""
-    result = parse(example)
+    result = parse(example, DEMO_LEXICON)
     assert result.parsed is not None, example
     assert type(result.parsed.command) is command
 
@@ -30,7 +32,7 @@ def test_help_shows_only_examples_of_the_grammar() -> None:
         reply = help_reply(topic, c.Role.ADMIN)
         assert reply.table is not None
         shown = [ex for row in reply.table.rows for ex in row[1].split(" \u00b7 ")]
-        assert shown and all(parse(ex).parsed is not None for ex in shown)
+        assert shown and all(parse(ex, DEMO_LEXICON).parsed is not None for ex in shown)
 
 
 def room(*names: str, prop: str | None = None) -> Target:
@@ -214,7 +216,6 @@ def test_preview_and_dry_run_mark_the_command_as_a_preview(text: str) -> None:
     [
         "",
         "   ",
-        "hello there",
         "set",
         "204",
         "set room to",

@@ -240,7 +240,7 @@ def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     if m is None:
         return
     rest = t.work[m.end() :]
-    stop = re.search(r"\s+(?:at|@|to|station|->|=|in)\b|\s*[,:]|$", rest)
+    stop = re.search(r"(?:^|\s+)(?:at|@|to|station|->|=|in)\b|\s*[,:]|$", rest)
     end = m.end() + (stop.start() if stop else len(rest))
     name = t.original[m.end() : end].strip()
     if name:
@@ -334,7 +334,7 @@ def _unknown_property(t: _Text, found: Entities) -> None:
     rest = t.visible()[m.start("rest") :]
     cut = re.search(r"\s+(?:to|->|=)\s+", rest)
     name = (rest[: cut.start()] if cut else rest).strip().strip("\"'").strip()
-    name = " ".join(w for w in name.split() if w.lower() not in NON_ROOM_WORDS | {"the", "a"})
+    name = re.sub(r"^(?:(?:the|a|in|at|of|for|on|to)(?:\s+|$))+", "", name, flags=re.I).strip()
     if name and not re.fullmatch(r"[\d\s,-]+", name):
         found.property_name = name
         t.take(m.start("rest"), m.start("rest") + len(name))

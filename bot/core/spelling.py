@@ -365,17 +365,19 @@ _WORD = re.compile(r"(?<![\w/-])[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ']{2,}(?![\w/-])")
 
 
 def correct(text: str, lexicon: Lexicon) -> str:
-    known = _known(lexicon)
+    """`text` with its misspelt words corrected. A capitalised word is a name: it is corrected only
+    towards the words of a known name (`Kensignton`), never towards an ordinary word."""
+    known, names = _known(lexicon)
 
     def fix(m: re.Match[str]) -> str:
         word = fold(m[0])
-        if word in known or word.rstrip("s") in known:
+        if word in known or word.rstrip("s") in known or word + "s" in known:
             return m[0]
         if word in _SHORT:
             return _SHORT[word]
         if len(word) < 4:
             return m[0]
-        found = _near(word, known)
+        found = _near(word, names if m[0][0].isupper() else known)
         return found if found is not None else m[0]
 
     return _WORD.sub(fix, text)
@@ -389,9 +391,10 @@ def _near(word: str, known: frozenset[str]) -> str | None:
 
 
 @lru_cache(maxsize=8)
-def _known(lexicon: Lexicon) -> frozenset[str]:
-    words: set[str] = set(INTENT_WORDS | COMMON_WORDS)
+def _known(lexicon: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
+    """Every known word, and the words of names (properties, room types, stations)."""
+    names: set[str] = set()
     for table in (lexicon.properties, lexicon.room_types, lexicon.stations):
         for key in table:
-            words.update(key.split())
-    return frozenset(w for w in words if not any(ch.isdigit() for ch in w))
+            names.update(w for w in key.split() if not any(ch.isdigit() for ch in w))
+    return frozenset(names | INTENT_WORDS | COMMON_WORDS), frozenset(names)

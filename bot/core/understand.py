@@ -123,6 +123,8 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
     place = _place(text, found)
     if place is not None:
         return place
+    if re.search(r"\bprofiles?\b", low) or (_COUNTRY_WORD.search(text) and not found.has_target):
+        return None  # the rule list's: room profiles, a property's country
     if (ws & _HEALTH_WORDS or found.serial) and not _NEGATION.match(low):
         health = _health(found, ws)
         if health is not None:
@@ -235,7 +237,9 @@ def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
     prop = found.property_name
     stations = "stations" in ws or re.search(r"\bstation\s+list\b", low)
     if stations and found.station is None and not found.rooms:
-        return c.ListStations(where=prop)
+        country = re.search(r"\b(?:in|at|for)\s+(?:the\s+)?([a-z][a-z .]*)$", low)
+        code = country_code(country[1]) if country and prop is None else None
+        return c.ListStations(where=prop or code)
     if re.search(r"\bwhat\s+music\s+can\b|\bmusic\s+(?:is\s+)?(?:available|offered)\b", low):
         return c.ListStations(where=prop) if not found.rooms else None
     room_types = re.search(r"\broom\s*types\b|\b(?:kinds?|types?)\s+of\s+rooms?\b", low)
@@ -247,7 +251,9 @@ def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
         or re.search(r"\bwhich\s+(?:hotels?|propert(?:y|ies))\b", low)
     ):
         return c.FindRoom(room=found.rooms[0])
-    lister = ws & {"list", "show", "which", "what", "see"} or low.startswith(("list", "show"))
+    lister = ws & {"list", "show", "which", "what", "see"} or low.startswith(
+        ("list", "show", "rooms")
+    )
     rooms_word = "rooms" in ws or found.room_type is not None
     about_music = ws & {"playing", "station", "music", "on", "listening"} or found.station
     quiet = not found.rooms and not about_music and not found.kinds and not ws & _HEALTH_WORDS
