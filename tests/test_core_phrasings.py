@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from lexicon_support import demo_lexicon
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Level, Target
 from bot.core.help import help_reply
 from bot.core.parser import parse
 from bot.core.registry import entries
-from lexicon_support import demo_lexicon
 from bot.core.text import clean, split_preview
 
 DEMO_LEXICON = demo_lexicon()

@@ -14,6 +14,7 @@ from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Level, Role
 from bot.core.profile_rules import PROFILE_RULES
 from bot.core.property_rules import PROPERTY_RULES
+from bot.core.registry import TOPICS as REGISTRY_TOPICS
 from bot.core.rule import Rule
 from bot.core.targets import parse_target
 
@@ -493,12 +494,4 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-TOPICS: dict[str, str] = {
-    "stations": "Default music stations of rooms",
-    "alarms": "Clearing alarms, reminders and timers",
-    "rooms": "Properties, room types and rooms",
-    "hierarchy": "Adding, renaming and deleting (admins)",
-    "devices": "Device health and triage (engineers)",
-    "profiles": "Room profiles, users and guest-profile capacity",
-    "general": "Confirming, undoing, previewing, help",
-}
+TOPICS = REGISTRY_TOPICS  # the help topics live with the registry (bot/core/registry.py)
