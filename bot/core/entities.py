@@ -16,6 +16,7 @@ from bot.core.commands import AlertKind
 from bot.core.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of
 from bot.core.profile_settings import setting_key
 from bot.core.targets import MAX_RANGE, expand_range
+from bot.index.normalize import normalize_name
 
 
 @dataclass
@@ -249,33 +250,51 @@ def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:
         t.take(m.start(), end)
 
 
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’_-]*")
+
+
 def _lexicon(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     """Longest phrases first: properties, room types and stations named anywhere."""
-    tokens = [(m.start(), m.end(), m[0]) for m in re.finditer(r"[a-z0-9][a-z0-9'’_-]*", t.work)]
+    # Each word's key once (the text is already folded); a phrase's key is its words' keys joined.
+    tokens = [(m.start(), m.end(), normalize_name(m[0])) for m in _TOKEN.finditer(t.work)]
+    # A phrase never spans a blanked entity: only a space or light punctuation between its words.
+    joined = [_joins(t.work[tokens[k][1] : tokens[k + 1][0]]) for k in range(len(tokens) - 1)]
     i = 0
     while i < len(tokens):
-        hit = _longest(tokens, i, t, found, lexicon)
+        run = 1
+        while run < MAX_PHRASE_WORDS and i + run < len(tokens) and joined[i + run - 1]:
+            run += 1
+        hit = _longest(tokens, i, run, t, found, lexicon)
         i = hit if hit is not None else i + 1
 
 
+def _joins(gap: str) -> bool:
+    return len(gap) <= 2 and gap.strip(" -'") in ("", "&")
+
+
 def _longest(
-    tokens: list[tuple[int, int, str]], i: int, t: _Text, found: Entities, lexicon: Lexicon
+    tokens: list[tuple[int, int, str]],
+    i: int,
+    run: int,
+    t: _Text,
+    found: Entities,
+    lexicon: Lexicon,
 ) -> int | None:
-    for n in range(min(MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
-        start, end = tokens[i][0], tokens[i + n - 1][1]
-        if n > 1 and not _contiguous(t.work, tokens, i, n):
-            continue
-        key = key_of(t.work[start:end])
+    keys = [tokens[i][2]]
+    for k in range(i + 1, i + run):
+        keys.append(keys[-1] + " " + tokens[k][2])
+    for n in range(run, 0, -1):
+        key = keys[n - 1]
         if not key:
             continue
+        start, end = tokens[i][0], tokens[i + n - 1][1]
         if found.property_name is None and key in lexicon.properties:
             names = lexicon.properties[key]
             found.property_name = names[0] if len(names) == 1 else t.original[start:end]
         elif found.room_type is None and key in lexicon.room_types:
             names = lexicon.room_types[key]
             found.room_type = names[0] if len(names) == 1 else t.original[start:end]
-            before = t.work[:start]
-            if m := _ALL_OF_TYPE.search(before):
+            if m := _ALL_OF_TYPE.search(t.work[:start]):
                 t.take(m.start(), start)
         elif found.station is None and key in lexicon.stations:
             found.station = lexicon.stations[key]
@@ -290,15 +309,6 @@ def _longest(
         t.take(start, end)
         return i + n
     return None
-
-
-def _contiguous(work: str, tokens: list[tuple[int, int, str]], i: int, n: int) -> bool:
-    """A phrase does not span a blanked entity: only spaces or punctuation between its words."""
-    for k in range(i, i + n - 1):
-        gap = work[tokens[k][1] : tokens[k + 1][0]]
-        if len(gap) > 2 or gap.strip(" -'") not in ("", "&"):
-            return False
-    return True
 
 
 def _rooms(t: _Text, found: Entities) -> None:

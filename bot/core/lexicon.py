@@ -74,6 +74,8 @@ _STATION_FILLERS: Final = frozenset({"the", "station", "channel", "music", "radi
 
 def fold(text: str) -> str:
     """Lower case without accents, one character for one, so positions stay those of `text`."""
+    if text.isascii():
+        return text.lower()
     out = []
     for char in text:
         lowered = char.lower()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.lexicon import Lexicon, fold
@@ -384,7 +385,8 @@ def correct(text: str, lexicon: Lexicon) -> str:
 
 
 def _near(word: str, known: frozenset[str]) -> str | None:
-    fits = {v for v in known if abs(len(v) - len(word)) <= 1 and OSA.distance(word, v) <= 1}
+    found = process.extract(word, _listed(known), scorer=OSA.distance, score_cutoff=1, limit=None)
+    fits = {v for v, _score, _i in found}
     if len(fits) > 1:  # "waht": the swapped letters ("what") beat a changed one ("want")
         fits = {v for v in fits if sorted(v) == sorted(word)}
     return fits.pop() if len(fits) == 1 else None
@@ -398,3 +400,8 @@ def _known(lexicon: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
         for key in table:
             names.update(w for w in key.split() if not any(ch.isdigit() for ch in w))
     return frozenset(names | INTENT_WORDS | COMMON_WORDS), frozenset(names)
+
+
+@lru_cache(maxsize=16)
+def _listed(words: frozenset[str]) -> list[str]:
+    return sorted(words)
