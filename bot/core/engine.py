@@ -19,7 +19,7 @@ from bot.core.commands import Role
 from bot.core.context import Ctx, Message, ProgressSink
 from bot.core.followup import Key, Questions
 from bot.core.help import help_reply
-from bot.core.lexicon import lexicon_for
+from bot.core.lexicon import Lexicon, lexicon_for
 from bot.core.parser import is_new_request, parse
 from bot.core.pending import Pending
 from bot.core.registry import entry_for, role_for
@@ -45,6 +45,14 @@ def _what_was_asked(summary: str) -> str:
 
 def _conversation(msg: Message) -> Key:
     return (msg.user, msg.channel, msg.thread)
+
+
+def _is_control(text: str, lexicon: Lexicon) -> bool:
+    """yes, no, undo, retry, help: the conversation's own words are never taken as a station or a name."""
+    parsed = parse(text, lexicon).parsed
+    return parsed is not None and isinstance(
+        parsed.command, c.Confirm | c.Cancel | c.Undo | c.RetryFailed | c.Help | c.SmallTalk
+    )
 
 
 def _is_preview(text: str) -> bool:
@@ -121,9 +129,13 @@ class Engine:
         lexicon = lexicon_for(self.s.index, self.s.catalog)
         key = _conversation(msg)
         asked = self.questions.get(key, self.s.clock.now())
-        if asked is not None and not is_new_request(msg.text, lexicon):
+        if asked is not None and is_new_request(msg.text, lexicon):
+            self.questions.drop(key)  # a new request replaces the open question
+            asked = None
+        if asked is not None:
             chosen = asked.choice_for(correct(msg.text, lexicon))
-            completed = asked.completed(msg.text, lexicon) if chosen is None else None
+            control = _is_control(msg.text, lexicon)
+            completed = None if chosen or control else asked.completed(msg.text, lexicon)
             if chosen is not None or completed is not None:
                 self.questions.drop(key)
             if completed is not None:

@@ -83,3 +83,25 @@ def help_reply(topic_text: str | None, role: Role) -> Reply:
 def _row(entry: Entry) -> list[str]:
     who = "" if entry.role == Role.FRONT_DESK else f" ({entry.role.value.replace('_', ' ')})"
     return [entry.summary + who, " \u00b7 ".join(entry.examples)]
+
+
+README_START = "<!-- staff-table:start (generated from the command registry: python -m bot.core.help) -->"
+README_END = "<!-- staff-table:end -->"
+
+
+def staff_table() -> str:
+    """README's "What staff can say": one row per command of the registry, by help topic."""
+    lines = [README_START, "| Want | Say (any of) | Who |", "|---|---|---|"]
+    for topic in TOPICS:
+        for entry in entries():
+            if entry.topic != topic or entry.hidden:
+                continue
+            said = " \u00b7 ".join(f"`{example}`" for example in entry.examples)
+            who = entry.role.value.replace("_", " ")
+            lines.append(f"| {entry.summary} | {said} | {who} |")
+    lines.append(README_END)
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(staff_table())
