@@ -124,6 +124,15 @@ async def test_a_restricting_channel_acts_on_its_property_only(chain: BotUnderTe
     assert there.kind == ReplyKind.SUCCESS, text_of(there)
 
 
+async def test_listings_show_only_the_granted_properties(chain: BotUnderTest) -> None:
+    """`properties` and `find room` show desk_a Hotel A only; the chain admin sees both."""
+    assert "Hotel B" not in text_of(await chain.say("properties", user="desk_a"))
+    found = text_of(await chain.say("find room 204", user="desk_a"))
+    assert "Hotel A" in found and "Hotel B" not in found
+    assert "Hotel B" in text_of(await chain.say("find room 204", user="boss"))
+    assert "Hotel A" not in text_of(await chain.say("properties", user="boss", channel="CB"))
+
+
 async def test_property_place_needs_the_admin_role_there(chain: BotUnderTest) -> None:
     """Setting a property's country is an admin change at that property."""
     await refused(chain, "set Hotel B country FR", "admin_a")
