@@ -95,3 +95,30 @@ async def test_refused_bot_token_stops_bot_serve_before_listening(
     assert code == 2, (out, err)
     assert "Serving on" not in out and "Traceback" not in out + err
     assert "Slack refused SLACK_BOT_TOKEN" in err
+
+
+async def test_working_tokens_connect_and_only_then_say_so(
+    sandbox: SandboxServer, small_world: World, tmp_path: Path
+) -> None:
+    """Accepted tokens: the checks pass, the Socket Mode connection opens on the fake, and only then
+    "Connected to Slack over Socket Mode" is printed."""
+    fake = await FakeSlack().start()
+    env = sandbox_env(sandbox, small_world, tmp_path) | {
+        "SLACK_BOT_TOKEN": "xoxb-fine",
+        "SLACK_APP_TOKEN": "xapp-1-fine",
+        "SLACK_API_URL": fake.api_url,
+    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "AWS_", "BOT_"))}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", RUN_BOT, "run", env=clean | env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = await asyncio.wait_for(proc.stdout.readline(), 30)
+        assert b"Connected to Slack over Socket Mode" in line
+        assert fake.of("socket"), "claimed a connection the fake never saw"
+    finally:
+        proc.terminate()
+        await proc.wait()
+        await fake.stop()
