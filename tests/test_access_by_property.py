@@ -169,3 +169,17 @@ def test_bad_access_settings_name_the_file_and_key(tmp_path: Path) -> None:
     )
     loaded = load_config(path).properties[0]
     assert loaded.restrict_channels and loaded.front_desk == ["U2"] and loaded.engineers == ["U3"]
+
+
+def test_a_property_named_by_its_id_restricts_its_channel_to_itself() -> None:
+    """bot.toml may give a property's id as its name: the channel still accepts that property."""
+    from bot.index.lookup import PropertyRef
+
+    access = Access(
+        None, properties=[PropertyConfig(name="amzn1.X", channels=["C1"], restrict_channels=True)]
+    )
+    same = PropertyRef("amzn1.X", "Hotel X", None, "US", "UTC")
+    other = PropertyRef("amzn1.Y", "Hotel Y", None, "US", "UTC")
+    assert access.refusal("u", "C1", Role.FRONT_DESK, [same]) is None
+    why = access.refusal("u", "C1", Role.FRONT_DESK, [other])
+    assert why is not None and "Hotel Y" in why
