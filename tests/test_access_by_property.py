@@ -103,6 +103,9 @@ async def test_device_health_stays_in_the_granted_property(chain: BotUnderTest) 
     await refused(chain, "offline devices at Hotel B", "eng_a")
     await refused(chain, "status room 204 at Hotel B", "eng_a")
     await refused(chain, "uptime Hotel B 7d", "eng_a")
+    await refused(chain, "history 204 at Hotel B 3d", "eng_a")
+    mine = await chain.say("history 204 3d", user="eng_a")
+    assert mine.kind != ReplyKind.REFUSAL and "Hotel B" not in text_of(mine), text_of(mine)
 
 
 async def test_account_wide_commands_need_a_chain_role(chain: BotUnderTest) -> None:
