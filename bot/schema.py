@@ -136,8 +136,62 @@ _BASELINE: Final = (
     " ON teams_conversations (channel_id)",
 )
 
+# The change journal (bot/core/journal.py): one row per write to a unit, committed before the request
+# and settled after it, so a crash or a lost answer never leaves a change unaccounted for. Its change_id
+# is the audit entry (audit.id) the write belongs to. Delivery ids move to their own table: one message
+# is claimed once, while the derived runs it starts (retry, undo, a confirmation) write their own rows.
+_JOURNAL: Final = (
+    """CREATE TABLE IF NOT EXISTS journal (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        change_id INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        user TEXT NOT NULL,
+        channel TEXT,
+        command TEXT NOT NULL,
+        unit_id TEXT NOT NULL,
+        unit_name TEXT NOT NULL,
+        property_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        before TEXT,
+        after TEXT,
+        before_read INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL,
+        error TEXT,
+        request_id TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS idx_journal_change ON journal (change_id, id)",
+    "CREATE INDEX IF NOT EXISTS idx_journal_open ON journal (state)"
+    " WHERE state IN ('queued', 'pending', 'unknown')",
+    "ALTER TABLE audit ADD COLUMN thread TEXT",
+    "ALTER TABLE audit ADD COLUMN derived_from INTEGER",
+    "CREATE INDEX IF NOT EXISTS idx_audit_outcome ON audit (outcome)",
+    """CREATE TABLE IF NOT EXISTS deliveries (
+        delivery_id TEXT PRIMARY KEY,
+        at TEXT NOT NULL
+    )""",
+    "INSERT OR IGNORE INTO deliveries (delivery_id, at)"
+    " SELECT delivery_id, at FROM audit WHERE delivery_id IS NOT NULL",
+    "DROP INDEX IF EXISTS idx_audit_delivery",
+    "CREATE INDEX IF NOT EXISTS idx_audit_delivery_id ON audit (delivery_id)",
+    """CREATE TABLE IF NOT EXISTS notices (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        user TEXT NOT NULL,
+        channel TEXT,
+        thread TEXT,
+        change_id INTEGER,
+        text TEXT NOT NULL,
+        delivered_at TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS idx_notices_open ON notices (user) WHERE delivered_at IS NULL",
+)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(2, "every table of the first release in one place", _BASELINE),
+    Migration(3, "the change journal, claimed deliveries and undelivered notices", _JOURNAL),
     # Append new migrations here, with the next version number.
 )
 

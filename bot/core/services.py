@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from bot.clock import Clock
 from bot.core.access import Access
 from bot.core.audit import AuditLog
+from bot.core.journal import SqliteJournal
 from bot.core.pending import PendingStore
 from bot.core.replies import Reply
 from bot.index.catalog import StationCatalog
@@ -58,6 +59,12 @@ class Services:
     )
     pending: PendingStore = field(default_factory=PendingStore)
     retries: dict[str, RetryState] = field(default_factory=dict)
+    # changes running in this process: recovery leaves their open journal rows alone
+    active_changes: set[int] = field(default_factory=set)
+
+    @property
+    def journal(self) -> SqliteJournal:
+        return self.audit.journal
 
     @property
     def deadline(self) -> float:

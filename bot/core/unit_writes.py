@@ -1,0 +1,245 @@
+"""Writing to units through the change journal: check the unit, read before, record, write, settle.
+
+Every change to rooms (stations, alerts, their retries and undos) runs through `run_change`:
+
+1. the change is opened in the audit log ("running") and all its writes are queued in the journal;
+2. rooms renamed or removed at Amazon since the last sync are found before anything is written;
+3. per room: the current value is read (never write without knowing what to put back), the row is
+   committed as pending, the request is sent, and the row is settled: applied, unchanged, refused
+   (Amazon's reason) or, when the answer is lost, late or a 5xx, whatever reading back shows —
+   "unknown" (not confirmed) only when even that fails;
+4. the change is closed with its outcome.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from bot.clients.errors import (
+    ApiError,
+    BadRequest,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Throttled,
+    Unauthorized,
+)
+from bot.clients.models import StationPreference
+from bot.core.audit import outcome_of_rows
+from bot.core.context import Ctx
+from bot.core.errors import describe_error
+from bot.core.journal import APPLIED, FAILED, REFUSED, UNCHANGED, UNKNOWN, JournalRow, Planned
+
+# Answers that mean Amazon did not apply the write and said why.
+REFUSALS = (BadRequest, Forbidden, NotFound, Unauthorized, InvalidInput)
+
+DEVICE_CODES = {
+    "DEVICE_NOT_REACHABLE": "device offline or unreachable",
+    "DEVICE_UNREACHABLE": "device offline or unreachable",
+    "INTERNAL_SERVER_ERROR": "unexpected error at Amazon",
+}
+
+
+@dataclass(frozen=True)
+class Written:
+    request_id: str | None
+    problem: str | None = None  # Amazon answered, and not everything was done (per-device errors)
+
+
+class UnitWriter(Protocol):
+    readable: bool  # whether the value can be read back (stations yes; alerts have no read API)
+
+    async def read(self, ctx: Ctx, unit_id: str) -> Any: ...
+    async def write(self, ctx: Ctx, unit_id: str, value: Any) -> Written: ...
+
+
+class StationWriter:
+    readable = True
+
+    async def read(self, ctx: Ctx, unit_id: str) -> Any:
+        pref = await ctx.s.asp.get_default_station(unit_id, deadline=ctx.write_deadline)
+        return pref.model_dump() if pref is not None else None
+
+    async def write(self, ctx: Ctx, unit_id: str, value: Any) -> Written:
+        request_id = await ctx.s.asp.set_default_station(
+            unit_id, StationPreference.model_validate(value), deadline=ctx.write_deadline
+        )
+        return Written(request_id if isinstance(request_id, str) else None)
+
+
+class AlertsWriter:
+    """Deleting all alarms, reminders or timers of a unit: idempotent, no read API."""
+
+    readable = False
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    async def read(self, ctx: Ctx, unit_id: str) -> Any:
+        return None
+
+    async def write(self, ctx: Ctx, unit_id: str, value: Any) -> Written:
+        delete = getattr(ctx.s.asp, f"delete_{self.kind}")
+        result = await delete(unit_id, deadline=ctx.write_deadline)
+        if result.ok:
+            return Written(result.request_id)
+        problems = [
+            f"{f.endpointId or 'a device'}: {DEVICE_CODES.get(f.code or '', f.code or 'failed')}"
+            for f in result.failures
+        ]
+        partial = result.status in (500, 504) and problems
+        detail = "; ".join(problems) or f"HTTP {result.status}"
+        # A 500/504 that names devices is partial: the other devices of the room were cleared.
+        return Written(result.request_id, f"not cleared on {detail}" if partial else detail)
+
+
+def writer_for(kind: str) -> UnitWriter:
+    if kind == "station":
+        return StationWriter()
+    return AlertsWriter(kind)
+
+
+ProgressFn = Callable[[int, int, int], Awaitable[None]]
+
+
+async def run_change(
+    ctx: Ctx,
+    planned: Sequence[Planned],
+    *,
+    command: str,
+    targets: list[str] | None = None,
+    progress: ProgressFn | None = None,
+    undoes: int | None = None,
+    derived_from: int | None = None,
+    detail: str = "",
+) -> tuple[int, list[JournalRow]]:
+    """Open a change, queue its writes in the journal, run them, close it; returns its id and rows."""
+    change_id = ctx.open_change(
+        command=command,
+        targets=targets if targets is not None else sorted({p.unit_id for p in planned}),
+        undoes=undoes,
+        derived_from=derived_from,
+    )
+    try:
+        rows = ctx.s.journal.queue(change_id, ctx.author(command), planned, ctx.s.clock.now())
+        problems = await unit_problems(ctx, [p.unit_id for p in planned])
+        outcome = await ctx.bulk(
+            rows, lambda row: settle_one(ctx, row, problems.get(row.unit_id)), progress=progress
+        )
+        settled = {row.id: row for _queued, row in outcome.done}
+        # settle_one never raises; a row only fails here when the journal itself could not be
+        # written, and it stays open for recovery to settle.
+        result = [settled.get(row.id, row) for row in rows]
+        # An undo counts as done once something was put back, or everything already was.
+        undid = any(r.state == APPLIED for r in result) or all(r.ok for r in result)
+        ctx.finish_change(
+            change_id, outcome_of_rows(result), detail=detail, undoes=undoes if undid else None
+        )
+        return change_id, result
+    finally:
+        ctx.s.active_changes.discard(change_id)
+
+
+async def settle_one(ctx: Ctx, row: JournalRow, problem: str | None = None) -> JournalRow:
+    """Run one queued write to the end and record what is true; never raises for Amazon's sake."""
+    journal, now = ctx.s.journal, ctx.s.clock.now
+    if problem:
+        return journal.settle(row, FAILED, now(), error=problem)
+    writer = writer_for(row.kind)
+    before = row.before
+    if writer.readable:
+        try:
+            before = await writer.read(ctx, row.unit_id)
+        except Exception as error:
+            return journal.settle(
+                row, FAILED, now(),
+                error=f"couldn't read the current value first, so nothing was written: {describe_error(error)}",
+            )  # fmt: skip
+        if before == row.after:
+            return journal.settle(replace(row, before=before, before_read=True), UNCHANGED, now())
+    row = journal.begin(row, before, now())
+    try:
+        written = await writer.write(ctx, row.unit_id, row.after)
+    except REFUSALS as error:
+        return journal.settle(
+            row, REFUSED, now(), error=describe_error(error), request_id=error.request_id
+        )
+    except Throttled as error:  # a 429 is an answer: nothing was done
+        return journal.settle(row, FAILED, now(), error=describe_error(error))
+    except Exception as error:
+        return await _read_back(ctx, row, writer, error)
+    if written.problem:
+        return journal.settle(
+            row, REFUSED, now(), error=written.problem, request_id=written.request_id
+        )
+    return journal.settle(row, APPLIED, now(), request_id=written.request_id)
+
+
+async def _read_back(
+    ctx: Ctx, row: JournalRow, writer: UnitWriter, error: BaseException
+) -> JournalRow:
+    """No answer, a timeout or a 5xx: Amazon may have applied the write. Look, and record that."""
+    journal, now = ctx.s.journal, ctx.s.clock.now
+    request_id = error.request_id if isinstance(error, ApiError) else None
+    why = describe_error(error)
+    if not writer.readable:
+        return journal.settle(
+            row, UNKNOWN, now(), error=f"not confirmed: {why}", request_id=request_id
+        )
+    try:
+        value = await writer.read(ctx, row.unit_id)
+    except Exception:
+        return journal.settle(
+            row, UNKNOWN, now(), error=f"not confirmed: {why}", request_id=request_id
+        )
+    state, detail = verdict(row, value, why)
+    return journal.settle(row, state, now(), error=detail, request_id=request_id)
+
+
+def verdict(row: JournalRow, value: Any, why: str) -> tuple[str, str | None]:
+    """The state of a write whose answer was lost, from the value read back afterwards."""
+    if value == row.after:
+        return APPLIED, None
+    if value == row.before:
+        return FAILED, why
+    return FAILED, "someone else changed it in the meantime; it was not set"
+
+
+async def unit_problems(ctx: Ctx, unit_ids: Sequence[str]) -> dict[str, str]:
+    """Rooms renamed or removed at Amazon since the last sync, with what to tell staff.
+
+    One paged list per room type (cheaper than a GET per room); a room type that cannot be listed
+    is not held against its rooms (the write itself will say what is wrong)."""
+    rooms = [room for room in (ctx.s.index.room(u) for u in dict.fromkeys(unit_ids)) if room]
+    by_type = defaultdict(list)
+    for room in rooms:
+        by_type[room.room_type_id].append(room)
+    problems: dict[str, str] = {}
+
+    async def check(room_type_id: str) -> None:
+        try:
+            live = await ctx.s.asp.list_rooms(room_type_id, deadline=ctx.s.deadline)
+        except NotFound:
+            live = []
+        except Exception:
+            return
+        names = {r.id: r.name for r in live}
+        for room in by_type[room_type_id]:
+            where = f"room {room.room_name} at {room.property_name}"
+            if room.room_id not in names:
+                problems[room.room_id] = (
+                    f"{where} was removed at Amazon since the last sync; nothing was written "
+                    "to it. Run `sync` to refresh the room list."
+                )
+            elif names[room.room_id] != room.room_name:
+                problems[room.room_id] = (
+                    f"{where} is now called {names[room.room_id]} at Amazon (renamed since the "
+                    "last sync); nothing was written to it. Run `sync`, then try again."
+                )
+
+    outcome = await ctx.bulk(list(by_type), check)
+    del outcome
+    return problems
