@@ -54,6 +54,9 @@ class Change:
     journal_id: int | None = None
 
     def __post_init__(self) -> None:
+        # `ok` wins over a state copied by dataclasses.replace(change, ok=False)
+        if not self.ok and self.state in DONE_STATES:
+            object.__setattr__(self, "state", FAILED)
         if not self.state:
             settled = (UNCHANGED if self.before == self.after else APPLIED) if self.ok else FAILED
             object.__setattr__(self, "state", settled)
