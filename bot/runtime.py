@@ -35,6 +35,7 @@ class Runtime:
     services: Services
     engine: Engine
     closers: list[Any] = field(default_factory=list)
+    auth: Any = None  # the LWA TokenProvider (for `bot doctor` and the start-up checks)
 
     async def sync(self) -> SyncReport:
         return await full_sync(
@@ -137,7 +138,7 @@ async def build_runtime(
         default_country=settings.default_country,
     )
     apply_property_config(services)
-    runtime = Runtime(settings, config, clock, index, asp, services, Engine(services))
+    runtime = Runtime(settings, config, clock, index, asp, services, Engine(services), auth=auth)
     runtime.closers.append(asp.aclose)
     closer = getattr(auth, "aclose", None)
     if closer is not None:

@@ -191,7 +191,21 @@ _JOURNAL: Final = (
 
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(2, "every table of the first release in one place", _BASELINE),
-    Migration(3, "the change journal, claimed deliveries and undelivered notices", _JOURNAL),
+    Migration(
+        3,
+        "a property's country and timezone as an admin set them in chat (bot.toml still wins)",
+        (
+            """CREATE TABLE IF NOT EXISTS property_settings (
+                property_id TEXT PRIMARY KEY,
+                property_name TEXT NOT NULL,
+                country TEXT,
+                timezone TEXT,
+                set_by TEXT NOT NULL,
+                set_at TEXT NOT NULL
+            )""",
+        ),
+    ),
+    Migration(4, "the change journal, claimed deliveries and undelivered notices", _JOURNAL),
     # Append new migrations here, with the next version number.
 )
 

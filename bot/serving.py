@@ -52,6 +52,8 @@ async def run_socket() -> None:
     runtime = await build_runtime(settings, config)
     scheduler = None
     try:
+        await startup_checks(runtime, slack_socket=True)
+        quiet_socket_mode_logs()
         await _ensure_index(runtime)
         assert settings.slack_bot_token and settings.slack_app_token
         slack_app = build_slack_app(
@@ -60,8 +62,13 @@ async def run_socket() -> None:
         scheduler = await _start_health_jobs(
             runtime, SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
         )
-        print("Connected to Slack over Socket Mode. Ctrl-C to stop.", flush=True)
-        await run_socket_mode(slack_app, settings.slack_app_token)
+        await run_socket_mode(
+            slack_app,
+            settings.slack_app_token,
+            on_connected=lambda: print(
+                "Connected to Slack over Socket Mode. Ctrl-C to stop.", flush=True
+            ),
+        )
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
@@ -86,6 +93,7 @@ async def run_http(host: str, port: int | None) -> None:
     scheduler = None
     runner = None
     try:
+        await startup_checks(runtime, slack_socket=False if slack_on else None)
         slack_app = None
         poster: Any = None
         if slack_on:
@@ -135,6 +143,44 @@ async def run_http(host: str, port: int | None) -> None:
         await runtime.aclose()
 
 
+async def startup_checks(runtime: Runtime, *, slack_socket: bool | None) -> None:
+    """The checks of `bot doctor` that a running bot depends on, before it claims to work: refused
+    credentials stop it (ConfigError, exit 2); an unreachable service is retried with backoff."""
+    import sys
+
+    from bot.doctor import preflight
+
+    await preflight(
+        runtime,
+        slack_socket=slack_socket,
+        clock=runtime.clock,
+        say=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+
+
+class _OneLine(logging.Filter):
+    """Slack's Socket Mode client logs a traceback for every failed reconnect or event; keep the
+    message, drop the traceback (the bot's own -v logging still has details at DEBUG)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(("slack_sdk", "slack_bolt")):
+            return True
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_socket_mode_logs() -> None:
+    """On the root handlers, so records of every Slack logger (they propagate) pass the filter."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _OneLine) for f in handler.filters):
+            handler.addFilter(_OneLine())
+
+
 class ChannelRouter:
     """Sends a digest to Teams when its channel is a Teams one ("teams:…" or "19:…"), else to Slack."""
 
@@ -153,6 +199,10 @@ def _teams_enabled() -> bool:
     except ImportError:
         return False
     return bool(teams_enabled(_env_with_dotenv()))
+
+
+def env_with_dotenv() -> dict[str, str]:
+    return _env_with_dotenv()
 
 
 def _env_with_dotenv() -> dict[str, str]:

@@ -53,6 +53,12 @@ class FakeConnector:
     async def _record(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.calls.append(ConnectorCall(request.method, request.path, body))
+        if request.method == "POST" and "id" in body and body["id"] is None:
+            # The Microsoft 365 Agents Playground's connector answers a null id this way.
+            return web.json_response(
+                {"error": {"code": "BadArgument", "message": "Activity id must not be null"}},
+                status=400,
+            )
         if request.method == "PUT":
             return web.json_response({"id": request.match_info["activity_id"]})
         return web.json_response({"id": f"sent-{next(self._ids)}"})

@@ -8,7 +8,6 @@ nothing and the per-unit PUT counters in its stats count applied updates exactly
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 from core_helpers import BotUnderTest, bot_on, config_for, text_of

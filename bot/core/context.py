@@ -160,6 +160,7 @@ class Ctx:
             command=self.command.name,
             owner=self,
         )
+        # The run is parked with this context; whoever confirms lends it their progress sink.
         minutes = self.s.config.bot.confirm_ttl_minutes
         return Reply(
             headline=summary,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.core.commands import Target
+from bot.core.property_settings import index_values, place_of
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.services import Services
 from bot.core.text import plural
@@ -290,12 +291,12 @@ class Resolver:
 
 
 def property_meta(s: Services) -> Callable[[str, str], tuple[str, str]]:
-    """Country and timezone of a property from bot.toml (by name or id), else the region's default."""
+    """Country and timezone of a property for the index: bot.toml (by name or id), else what an admin
+    set in chat, else the region's country and UTC (kept only because the index needs a value;
+    bot.core.property_settings.place_of says whether the place is really known)."""
 
     def meta(property_id: str, name: str) -> tuple[str, str]:
-        conf = s.config.property_named(name) or s.config.property_named(property_id)
-        if conf is None:
-            return s.default_country, "UTC"
-        return conf.country or s.default_country, conf.timezone
+        place = place_of(s.config, s.index.conn, property_id, name)
+        return index_values(place, s.default_country)
 
     return meta

@@ -13,6 +13,7 @@ from bot.core.bulk import ProgressFn
 from bot.core.canonical import command_text
 from bot.core.context import Ctx
 from bot.core.journal import APPLIED, UNCHANGED, UNKNOWN, JournalRow, Planned
+from bot.core.property_place import unknown_country_reply
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.resolve import Rooms
 from bot.core.unit_writes import run_change
@@ -110,6 +111,11 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
             headline=f"There are no rooms in {resolved.label}; nothing to change.",
             kind=ReplyKind.INFO,
         )
+    if refusal := unknown_country_reply(
+        ctx.s, {(r.property_id, r.property_name) for r in resolved.rooms}
+    ):
+        ctx.audit("refused", targets=[r.room_id for r in resolved.rooms], detail="country unknown")
+        return refusal
     choice = _choose_station(ctx, command, resolved.rooms)
     if isinstance(choice, Reply):
         return choice
@@ -275,8 +281,8 @@ def _single(ctx: Ctx, change_id: int, change: Change, names: str, notes: list[st
     where = f"room {change.unit_name} at {change.property_name}"
     if change.state == UNKNOWN:
         return Reply(
-            headline=f"Not confirmed: I sent the station change for {where}, but Amazon's answer was "
-            f"lost and reading it back failed ({change.error}). I will check again; say `retry failed` "
+            headline=f"Not confirmed: I sent the station change for {where}, but Amazon's answer "
+            "was lost and I could not read the room back. I will check again; say `retry failed` "
             "to send it again (safe) or ask what's playing there.",
             kind=ReplyKind.SUMMARY,
             notes=notes,

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode
 
 import anyio
+import anyio.lowlevel
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -32,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.clock import Clock, SystemClock
 from bot.sandbox import aws_handlers, customer_profiles
-from bot.sandbox.faults import Faults, Verdict
+from bot.sandbox.faults import Faults, RequestKey, Verdict
 from bot.sandbox.world import (
     STATION_PAIRS,
     LwaClient,
@@ -213,6 +214,46 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error(status, str(detail))
 
 
+# -- faults: the request key and a dropped connection -------------------------------------------
+async def _request_key(request: Request) -> RequestKey:
+    query = request.url.query
+    path = f"{request.url.path}?{query}" if query else request.url.path
+    target = request.headers.get("x-amz-target", "")
+    return RequestKey.of(request.method, path, target, await request.body())
+
+
+RAW_SEND = "sandbox.raw_send"
+
+
+class DroppedConnection(Response):
+    """Closes the client's connection without a byte of answer (a lost answer).
+
+    Under uvicorn the server's own `send` (kept in the scope by `SandboxStarlette`) is a method of
+    the request cycle that owns the socket; aborting that transport is what a crashed proxy does.
+    Elsewhere (an in-process transport) the closest thing is an error the client cannot read.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=500)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        cycle = getattr(scope.get(RAW_SEND), "__self__", None)
+        transport = getattr(cycle, "transport", None)
+        if transport is None:
+            raise ConnectionAbortedError("sandbox: connection dropped (injected)")
+        transport.abort()
+        # Let the server see the disconnect, so it does not try to answer 500 in our place.
+        await anyio.lowlevel.checkpoint()
+
+
+class SandboxStarlette(Starlette):
+    """Starlette that keeps the server's raw `send` in the scope (see DroppedConnection)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[RAW_SEND] = send
+        await super().__call__(scope, receive, send)
+
+
 # -- the app --------------------------------------------------------------------------------------
 class SandboxApp:
     """Holds the live state (world, faults, stats, tokens) and the route handlers."""
@@ -260,6 +301,7 @@ class SandboxApp:
             self._route("/v1/alerts/reminders", ["DELETE"], self._alerts("reminders"), "alerts"),
             self._route("/v1/alerts/timers", ["DELETE"], self._alerts("timers"), "alerts"),
             self._route("/", ["POST"], self.aws, "aws"),
+            *self._customer_profiles_routes(),
             self._route("/auth/o2/token", ["POST"], self.token, "token"),
             self._route("/ap/oa", ["GET"], self.authorize, "token"),
             self._route("/_sandbox/stats", ["GET"], self.get_stats, "admin"),
@@ -268,6 +310,11 @@ class SandboxApp:
             self._route("/_sandbox/faults", ["GET"], self.get_faults, "admin"),
             self._route("/_sandbox/faults", ["POST"], self.set_faults, "admin"),
         ]
+
+    def _customer_profiles_routes(self) -> list[Route]:
+        """Seed 002's routes, faulted and counted like every AWS route."""
+        handlers = customer_profiles.CustomerProfilesRoutes(self).handlers()
+        return [self._route(path, [method], handler, "aws") for path, method, handler in handlers]
 
     def _route(
         self, template: str, methods: list[str], handler: Handler, kind: RouteKind = "api"
@@ -288,17 +335,29 @@ class SandboxApp:
         self, handler: Handler, request: Request, kind: RouteKind, operation: str = ""
     ) -> Response:
         if kind != "token" or self.faults.config.token_endpoint:
-            verdict = self.faults.decide(self.clock.monotonic(), operation)
+            verdict = self.faults.decide(
+                self.clock.monotonic(), operation, await _request_key(request)
+            )
             if self.faults.latency_s > 0:
                 await anyio.sleep(self.faults.latency_s)
             if verdict is not None:
                 self.stats.injected[verdict.value] += 1
-                if verdict is Verdict.INJECTED_5XX:
-                    return _error(500, "Internal server error (injected)", "INTERNAL_SERVER_ERROR")
-                return _error(429, "Rate exceeded", "TOO_MANY_REQUESTS")
+                return await self._faulted(verdict, handler, request, kind)
         if kind in ("api", "alerts") and not self._authorized(request, raw_ok=kind == "alerts"):
             return _error(401, "The access token is missing, expired or invalid.", "UNAUTHORIZED")
         return await self._run(handler, request)
+
+    async def _faulted(
+        self, verdict: Verdict, handler: Handler, request: Request, kind: RouteKind
+    ) -> Response:
+        """The answer of a faulted request; apply-then-* verdicts run the handler first."""
+        if verdict.applies:
+            await self._run(handler, request)
+        if verdict in (Verdict.DROPPED, Verdict.APPLIED_THEN_DROPPED):
+            return DroppedConnection()
+        if verdict in (Verdict.INJECTED_5XX, Verdict.APPLIED_THEN_500):
+            return _error(500, "Internal server error (injected)", "INTERNAL_SERVER_ERROR")
+        return _error(429, "Rate exceeded", "TOO_MANY_REQUESTS")
 
     @staticmethod
     async def _run(handler: Handler, request: Request) -> Response:
@@ -661,11 +720,10 @@ def create_app(
     """
     state = world if isinstance(world, WorldState) else WorldState(world)
     sandbox = SandboxApp(state, faults or Faults(), clock or SystemClock())
-    app = Starlette(
+    app = SandboxStarlette(
         routes=sandbox.routes(),
         middleware=[Middleware(RequestIdMiddleware)],
         exception_handlers={HTTPException: _http_error},
     )
     app.state.sandbox = sandbox
-    customer_profiles.mount(app, sandbox)
     return app
