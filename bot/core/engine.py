@@ -80,6 +80,14 @@ class Engine:
             reply = await self._handle_safely(msg, progress)
         return self._with_notices(msg, reply)
 
+    def take_notices(self, user: str, platform: str) -> list[str]:
+        """Notices waiting for `user` on `platform` (e.g. a change interrupted by a restart), now
+        counted as delivered: the console prints them at start."""
+        notices = [n for n in self.s.journal.open_notices(user) if n.platform == platform]
+        for notice in notices:
+            self.s.journal.mark_delivered(notice.id, self.s.clock.now())
+        return [n.text for n in notices]
+
     def _with_notices(self, msg: Message, reply: Reply) -> Reply:
         """Notices that could not be posted (e.g. a change interrupted by a restart) are shown
         on the user's next message."""
@@ -94,7 +102,7 @@ class Engine:
             return reply
         if not notices:
             return reply
-        return reply.model_copy(update={"notes": [*reply.notes, *(n.text for n in notices)]})
+        return reply.model_copy(update={"notes": [*reply.notes, *notices]})
 
     async def _handle_safely(self, msg: Message, progress: ProgressSink | None) -> Reply:
         try:

@@ -93,7 +93,7 @@ async def _undo_stations(ctx: Ctx, entry: AuditEntry) -> Reply:
     reader = StationWriter()
 
     async def now(ch: Change) -> object:
-        return await reader.read(ctx, ch.unit_id)
+        return await reader.read(ctx.s.asp, ch.unit_id, ctx.s.deadline)
 
     current = await ctx.bulk(restorable, now)
     changed = [ch for ch, value in current.done if value != ch.after]

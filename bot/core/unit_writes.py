@@ -52,20 +52,22 @@ class Written:
 class UnitWriter(Protocol):
     readable: bool  # whether the value can be read back (stations yes; alerts have no read API)
 
-    async def read(self, ctx: Ctx, unit_id: str) -> Any: ...
-    async def write(self, ctx: Ctx, unit_id: str, value: Any) -> Written: ...
+    async def read(self, asp: Any, unit_id: str, deadline: float | None) -> Any: ...
+    async def write(
+        self, asp: Any, unit_id: str, value: Any, deadline: float | None
+    ) -> Written: ...
 
 
 class StationWriter:
     readable = True
 
-    async def read(self, ctx: Ctx, unit_id: str) -> Any:
-        pref = await ctx.s.asp.get_default_station(unit_id, deadline=ctx.write_deadline)
+    async def read(self, asp: Any, unit_id: str, deadline: float | None) -> Any:
+        pref = await asp.get_default_station(unit_id, deadline=deadline)
         return pref.model_dump() if pref is not None else None
 
-    async def write(self, ctx: Ctx, unit_id: str, value: Any) -> Written:
-        request_id = await ctx.s.asp.set_default_station(
-            unit_id, StationPreference.model_validate(value), deadline=ctx.write_deadline
+    async def write(self, asp: Any, unit_id: str, value: Any, deadline: float | None) -> Written:
+        request_id = await asp.set_default_station(
+            unit_id, StationPreference.model_validate(value), deadline=deadline
         )
         return Written(request_id if isinstance(request_id, str) else None)
 
@@ -78,12 +80,12 @@ class AlertsWriter:
     def __init__(self, kind: str) -> None:
         self.kind = kind
 
-    async def read(self, ctx: Ctx, unit_id: str) -> Any:
+    async def read(self, asp: Any, unit_id: str, deadline: float | None) -> Any:
         return None
 
-    async def write(self, ctx: Ctx, unit_id: str, value: Any) -> Written:
-        delete = getattr(ctx.s.asp, f"delete_{self.kind}")
-        result = await delete(unit_id, deadline=ctx.write_deadline)
+    async def write(self, asp: Any, unit_id: str, value: Any, deadline: float | None) -> Written:
+        delete = getattr(asp, f"delete_{self.kind}")
+        result = await delete(unit_id, deadline=deadline)
         if result.ok:
             return Written(result.request_id)
         problems = [
@@ -152,7 +154,7 @@ async def settle_one(ctx: Ctx, row: JournalRow, problem: str | None = None) -> J
     before = row.before
     if writer.readable:
         try:
-            before = await writer.read(ctx, row.unit_id)
+            before = await writer.read(ctx.s.asp, row.unit_id, ctx.write_deadline)
         except Exception as error:
             return journal.settle(
                 row, FAILED, now(),
@@ -162,7 +164,7 @@ async def settle_one(ctx: Ctx, row: JournalRow, problem: str | None = None) -> J
             return journal.settle(replace(row, before=before, before_read=True), UNCHANGED, now())
     row = journal.begin(row, before, now())
     try:
-        written = await writer.write(ctx, row.unit_id, row.after)
+        written = await writer.write(ctx.s.asp, row.unit_id, row.after, ctx.write_deadline)
     except REFUSALS as error:
         return journal.settle(
             row, REFUSED, now(), error=describe_error(error), request_id=error.request_id
@@ -190,7 +192,7 @@ async def _read_back(
             row, UNKNOWN, now(), error=f"not confirmed: {why}", request_id=request_id
         )
     try:
-        value = await writer.read(ctx, row.unit_id)
+        value = await writer.read(ctx.s.asp, row.unit_id, ctx.write_deadline)
     except Exception:
         return journal.settle(
             row, UNKNOWN, now(), error=f"not confirmed: {why}", request_id=request_id
