@@ -143,7 +143,9 @@ class BehaviourConfig(BaseModel):
     progress_interval_seconds: float = Field(default=2.0, ge=0.5)
     device_refresh_minutes: int = Field(default=5, ge=1)
     capacity_threshold: float = Field(default=0.8, gt=0, le=1)
-    alarm_auth_raw: bool = False
+    # None: the raw token first on alert deletes (seed 003), Bearer after a 401, the form that works
+    # is kept; true / false pin the raw token / Bearer.
+    alarm_auth_raw: bool | None = None
 
 
 class BotConfig(BaseModel):

@@ -51,7 +51,9 @@ DEMO_AUTH_CODE = "demo-code"
 MAX_RESULTS_DEFAULT = 10
 MAX_RESULTS_LIMIT = 50
 
-RouteKind = Literal["api", "alerts", "aws", "token", "admin"]
+RouteKind = Literal["api", "alerts", "aws", "aws_rest", "token", "admin"]
+AlertAuth = Literal["both", "raw", "bearer"]
+ALERT_AUTH_MODES: tuple[str, ...] = ("both", "raw", "bearer")
 Handler = Callable[[Request], Awaitable[Response]]
 AlertKind = Literal["alarms", "reminders", "timers"]
 
@@ -264,6 +266,8 @@ class SandboxApp:
         self.clock = clock
         self.stats = Stats()
         self.tokens = TokenStore(state, clock)
+        # Which Authorization form the alert deletes accept (Amazon does not document it).
+        self.alert_auth: AlertAuth = "both"
 
     def reset(
         self, world: World | WorldState, faults: Faults | None = None, clock: Clock | None = None
@@ -276,6 +280,7 @@ class SandboxApp:
         self.clock = clock or SystemClock()
         self.stats = Stats()
         self.tokens = TokenStore(self.state, self.clock)
+        self.alert_auth = "both"
 
     def routes(self) -> list[Route]:
         h = HIERARCHY
@@ -309,12 +314,16 @@ class SandboxApp:
             self._route("/_sandbox/world", ["GET"], self.get_world, "admin"),
             self._route("/_sandbox/faults", ["GET"], self.get_faults, "admin"),
             self._route("/_sandbox/faults", ["POST"], self.set_faults, "admin"),
+            self._route("/_sandbox/settings", ["GET"], self.get_settings, "admin"),
+            self._route("/_sandbox/settings", ["POST"], self.set_settings, "admin"),
         ]
 
     def _customer_profiles_routes(self) -> list[Route]:
         """Seed 002's routes, faulted and counted like every AWS route."""
         handlers = customer_profiles.CustomerProfilesRoutes(self).handlers()
-        return [self._route(path, [method], handler, "aws") for path, method, handler in handlers]
+        return [
+            self._route(path, [method], handler, "aws_rest") for path, method, handler in handlers
+        ]
 
     def _route(
         self, template: str, methods: list[str], handler: Handler, kind: RouteKind = "api"
@@ -343,8 +352,8 @@ class SandboxApp:
             if verdict is not None:
                 self.stats.injected[verdict.value] += 1
                 return await self._faulted(verdict, handler, request, kind)
-        if kind in ("api", "alerts") and not self._authorized(request, raw_ok=kind == "alerts"):
-            return _error(401, "The access token is missing, expired or invalid.", "UNAUTHORIZED")
+        if kind in ("api", "alerts") and not self._authorized(request, alerts=kind == "alerts"):
+            return _fault_answer(kind, 401, "The access token is missing, expired or invalid.")
         return await self._run(handler, request)
 
     async def _faulted(
@@ -356,8 +365,10 @@ class SandboxApp:
         if verdict in (Verdict.DROPPED, Verdict.APPLIED_THEN_DROPPED):
             return DroppedConnection()
         if verdict in (Verdict.INJECTED_5XX, Verdict.APPLIED_THEN_500):
-            return _error(500, "Internal server error (injected)", "INTERNAL_SERVER_ERROR")
-        return _error(429, "Rate exceeded", "TOO_MANY_REQUESTS")
+            return _fault_answer(kind, 500, "Internal server error (injected)")
+        if verdict is Verdict.INJECTED_404:
+            return _fault_answer(kind, 404, "The requested items weren't found (injected).")
+        return _fault_answer(kind, 429, "Rate exceeded")
 
     @staticmethod
     async def _run(handler: Handler, request: Request) -> Response:
@@ -366,17 +377,23 @@ class SandboxApp:
         except _BadRequest as exc:
             return _error(400, str(exc), "BAD_REQUEST")
 
-    def _authorized(self, request: Request, *, raw_ok: bool) -> bool:
+    def _authorized(self, request: Request, *, alerts: bool) -> bool:
+        """A valid token in the form the route takes: `Bearer <token>` on every route; on the alert
+        deletes the form `alert_auth` says (seed 003 shows the raw token there).
+        """
         header = request.headers.get("authorization", "").strip()
         scheme, _, rest = header.partition(" ")
-        if scheme.lower() == "bearer" and rest.strip():
-            token = rest.strip()
-        elif raw_ok and header and not rest:
-            # Amazon's Postman collection sends the alerts DELETEs with the raw token (api-notes).
-            token = header
+        bearer = scheme.lower() == "bearer" and bool(rest.strip())
+        raw = bool(header) and not rest
+        if alerts and self.alert_auth == "raw":
+            allowed = raw
+        elif alerts and self.alert_auth == "both":
+            allowed = raw or bearer
         else:
+            allowed = bearer
+        if not allowed:
             return False
-        return self.tokens.is_valid(token)
+        return self.tokens.is_valid(rest.strip() if bearer else header)
 
     # -- properties --------------------------------------------------------------------------------
     def _property_json(self, property_id: str) -> dict[str, str]:
@@ -445,6 +462,10 @@ class SandboxApp:
         prop = self.state.properties.get(property_id)
         if prop is None:
             return _not_found("property")
+        if not prop.roomTypes:
+            # Seed 004 lists "404 ... weren't found" for the lists: the strict reading is that an
+            # empty list is one.
+            return _error(404, "The requested room types weren't found.", "NOT_FOUND")
         items = [self._room_type_json(rt.id) for rt in prop.roomTypes]
         return _page(request, "roomTypes", property_id, items)
 
@@ -504,6 +525,8 @@ class SandboxApp:
         room_type = self.state.room_types.get(room_type_id)
         if room_type is None:
             return _not_found("room type")
+        if not room_type.rooms:
+            return _error(404, "The requested rooms weren't found.", "NOT_FOUND")
         items = [{"id": r.id, "name": r.name, "roomTypeId": room_type_id} for r in room_type.rooms]
         return _page(request, "rooms", room_type_id, items)
 
@@ -680,6 +703,45 @@ class SandboxApp:
         except (TypeError, ValueError) as exc:
             raise _BadRequest(str(exc)) from exc
         return JSONResponse(self.faults.snapshot())
+
+    async def get_settings(self, request: Request) -> Response:
+        return JSONResponse({"alert_auth": self.alert_auth})
+
+    async def set_settings(self, request: Request) -> Response:
+        changes = await _json_object(request)
+        unknown = sorted(set(changes) - {"alert_auth"})
+        if unknown:
+            raise _BadRequest(f"unknown settings: {', '.join(unknown)}")
+        mode = changes.get("alert_auth", self.alert_auth)
+        if mode not in ALERT_AUTH_MODES:
+            raise _BadRequest(f"alert_auth must be one of {', '.join(ALERT_AUTH_MODES)}")
+        self.alert_auth = mode
+        return JSONResponse({"alert_auth": self.alert_auth})
+
+
+def _fault_answer(kind: RouteKind, status: int, message: str) -> Response:
+    """An error answer in the shape of the route's API (seed 003 alerts, AWS JSON, REST-JSON)."""
+    codes = {401: "UNAUTHORIZED", 404: "NOT_FOUND", 429: "TOO_MANY_REQUESTS"}
+    code = codes.get(status, "INTERNAL_SERVER_ERROR")
+    if kind == "alerts":
+        return _alert_errors(status, [(code, None, message)])
+    if kind in ("aws", "aws_rest"):
+        aws_types = {404: "ResourceNotFoundException", 429: "ThrottlingException"}
+        error_type = aws_types.get(status, "InternalServerException")
+        if kind == "aws_rest":
+            return JSONResponse(
+                {"Message": message}, status_code=status, headers={"x-amzn-ErrorType": error_type}
+            )
+        if status == 404:
+            error_type = "NotFoundException"
+        # AWS JSON 1.1 services throttle with 400 ThrottlingException, not 429.
+        aws_status = 400 if status in (404, 429) else status
+        return JSONResponse(
+            {"__type": error_type, "message": message},
+            status_code=aws_status,
+            media_type="application/x-amz-json-1.1",
+        )
+    return _error(status, message, code)
 
 
 def _new_refresh_token(client: LwaClient) -> str:

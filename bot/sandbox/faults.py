@@ -8,7 +8,7 @@ How a test asks for a fault (every decision is keyed to the request, never to ar
   the same seed gives every request the same fate whatever order concurrent requests arrive in.
 - A rule for chosen requests: `Faults(rules=[FaultRule("apply_then_drop", method="PUT",
   units=["amzn1.alexa.unit.did.A102"])])`. Kinds (`FaultKind`):
-    "429" / "500"      answer 429 / 500 without running the handler (nothing applied);
+    "404" / "429" / "500"  answer that status without running the handler (nothing applied);
     "drop"             close the connection without an answer, nothing applied;
     "apply_then_drop"  run the handler (the write happens), then close the connection unanswered;
     "apply_then_500"   run the handler (the write happens), then answer 500.
@@ -33,11 +33,12 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any, Literal, get_args
 
-FaultKind = Literal["429", "500", "drop", "apply_then_drop", "apply_then_500"]
+FaultKind = Literal["404", "429", "500", "drop", "apply_then_drop", "apply_then_500"]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 
 
 class Verdict(StrEnum):
+    INJECTED_404 = "injected_404"
     INJECTED_429 = "injected_429"
     INJECTED_5XX = "injected_5xx"
     RATE_LIMITED = "rate_limited"
@@ -52,6 +53,7 @@ class Verdict(StrEnum):
 
 
 _VERDICT_OF_KIND: dict[str, Verdict] = {
+    "404": Verdict.INJECTED_404,
     "429": Verdict.INJECTED_429,
     "500": Verdict.INJECTED_5XX,
     "drop": Verdict.DROPPED,
