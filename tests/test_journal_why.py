@@ -145,3 +145,20 @@ async def test_clearing_alarms_whose_answer_is_a_500_after_applying_is_not_confi
     assert by_room == {"101": UNKNOWN, "102": "applied"}
     assert small_bot.room("Hotel A", "101").alarms == 0
     assert any(a.value.startswith("retry failed ") for a in reply.actions)
+
+
+async def test_under_throttling_the_user_hears_at_once_and_the_change_goes_through(
+    small_bot: BotUnderTest,
+) -> None:
+    """Amazon answers 429 six times in a row (63 s of seed-004 waits, past the 25 s command
+    deadline): the first progress message says Amazon is throttling and the run continues, and the
+    change is then applied, never reported as failed."""
+    small_bot.server.sandbox.faults.update(
+        rules=[FaultRule("429", method="PUT", units=[f"{A}A102"], attempts=6)]
+    )
+    reply = await small_bot.say("set room 102 at Hotel A to pop")
+    assert small_bot.progress and "throttling" in small_bot.progress[0].headline
+    assert "continues" in small_bot.progress[0].headline
+    assert reply.kind == ReplyKind.SUCCESS, text_of(reply)
+    assert small_bot.station("Hotel A", "102") == POP
+    assert [s for s in small_bot.clock.sleeps if s >= 1] == [1, 2, 4, 8, 16, 32]  # type: ignore[attr-defined]

@@ -45,6 +45,7 @@ class Ctx:
     # The id this handling's audit rows carry: the message's delivery id, or for a run derived from
     # an earlier message (a confirmation, a retry) the delivery id of the message that started it.
     delivery_id: str | None = None
+    throttled: bool = False  # Amazon answered 429 during this request's run
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.s, self.msg.channel)
@@ -53,8 +54,9 @@ class Ctx:
 
     @property
     def write_deadline(self) -> float | None:
-        """The deadline of one write of a change (the command's own deadline bounds the reply)."""
-        return self.s.deadline
+        """A change's writes have no deadline of their own: they run as background work (seed
+        004's 429 rule to the end, journaled), and the user hears about throttling at once."""
+        return None
 
     def author(self, command: str | None = None) -> Author:
         return Author(

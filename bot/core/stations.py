@@ -213,10 +213,12 @@ def station_progress(ctx: Ctx, names: str) -> ProgressFn:
     async def progress(done: int, failed: int, total: int) -> None:
         if ctx.progress is not None:
             failures = f", {failed} failed" if failed else ""
+            slow = ["Amazon is throttling, so this is slower; the run continues."]
             await ctx.progress(
                 Reply(
                     headline=f"Setting {names}: {done + failed} of {total} rooms done{failures}\u2026",
                     kind=ReplyKind.PROGRESS,
+                    notes=slow if ctx.throttled else [],
                 )
             )
 

@@ -28,10 +28,12 @@ from bot.clients.errors import (
     Unauthorized,
 )
 from bot.clients.models import StationPreference
+from bot.clients.retry import Throttling, background
 from bot.core.audit import outcome_of_rows
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.journal import APPLIED, FAILED, REFUSED, UNCHANGED, UNKNOWN, JournalRow, Planned
+from bot.core.replies import Reply, ReplyKind
 
 # Answers that mean Amazon did not apply the write and said why.
 REFUSALS = (BadRequest, Forbidden, NotFound, Unauthorized, InvalidInput)
@@ -128,9 +130,12 @@ async def run_change(
     try:
         rows = ctx.s.journal.queue(change_id, ctx.author(command), planned, ctx.s.clock.now())
         problems = await unit_problems(ctx, [p.unit_id for p in planned])
-        outcome = await ctx.bulk(
-            rows, lambda row: settle_one(ctx, row, problems.get(row.unit_id)), progress=progress
-        )
+        # The writes are background work: under throttling they follow seed 004's 429 rule to the
+        # end (the journal makes that crash-safe), and the user hears at once why it is slow.
+        with background(on_throttle=ThrottleNotice(ctx)):
+            outcome = await ctx.bulk(
+                rows, lambda row: settle_one(ctx, row, problems.get(row.unit_id)), progress=progress
+            )
         settled = {row.id: row for _queued, row in outcome.done}
         # settle_one never raises; a row only fails here when the journal itself could not be
         # written, and it stays open for recovery to settle.
@@ -143,6 +148,31 @@ async def run_change(
         return change_id, result
     finally:
         ctx.s.active_changes.discard(change_id)
+
+
+class ThrottleNotice:
+    """Tells the user, through the progress sink, that Amazon is throttling and the run goes on:
+    at the first 429 of a run, then at most every `every_s` seconds."""
+
+    def __init__(self, ctx: Ctx, every_s: float = 30.0) -> None:
+        self._ctx = ctx
+        self._every_s = every_s
+        self._last: float | None = None
+
+    async def __call__(self, event: Throttling) -> None:
+        ctx = self._ctx
+        ctx.throttled = True
+        now = ctx.s.clock.monotonic()
+        if ctx.progress is None or (self._last is not None and now - self._last < self._every_s):
+            return
+        self._last = now
+        await ctx.progress(
+            Reply(
+                headline=f"Amazon is throttling our requests, so this is slower (next try in "
+                f"{event.wait_s:g} s). The run continues, and I will post the result when it is done.",
+                kind=ReplyKind.PROGRESS,
+            )
+        )
 
 
 async def settle_one(ctx: Ctx, row: JournalRow, problem: str | None = None) -> JournalRow:
