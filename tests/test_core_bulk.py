@@ -8,6 +8,7 @@ nothing and the per-unit PUT counters in its stats count applied updates exactly
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 from core_helpers import BotUnderTest, bot_on, config_for, text_of
@@ -125,7 +126,7 @@ async def test_progress_is_reported_at_most_every_two_seconds(
         assert all("of 40 rooms" in p.headline for p, _at in counts)
         assert any("throttling" in p.headline for p in bot.progress)
         times = [at for _p, at in counts]
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        gaps = [b - a for a, b in pairwise(times)]
         assert all(gap >= 2.0 for gap in gaps), gaps
 
 
