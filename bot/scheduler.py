@@ -1,4 +1,5 @@
-"""APScheduler jobs of the bot: the device refresh (every few minutes) and each property's digest.
+"""APScheduler jobs of the bot: the device refresh (every few minutes), each property's digest, and
+the recovery of changes interrupted by a crash (bot/core/recovery.py).
 
 The digest jobs fire at `digest_time` in the property's timezone, but whether a digest is sent is
 decided by `DigestSender.send_due`, which reads the `digests_sent` table: the scheduler's memory is
@@ -22,6 +23,7 @@ from bot.health.sites import Site
 log = logging.getLogger(__name__)
 
 REFRESH_JOB = "devices.refresh"
+RECOVERY_JOB = "journal.recovery"
 GRACE_S = 6 * 3600
 # coalesce: after a pause run once, not once per missed slot; one run of a job at a time
 JOB_OPTIONS: dict[str, Any] = {"coalesce": True, "max_instances": 1, "misfire_grace_time": GRACE_S}
@@ -97,4 +99,19 @@ async def start_health_jobs(
     )
     scheduler.start()
     await _logged(sender.send_due, "digest catch-up")()
+    return scheduler
+
+
+async def start_recovery_job(
+    recover: Callable[[], Awaitable[Any]], *, minutes: int = 5
+) -> AsyncIOScheduler:
+    """Check journal rows left in flight (and post waiting notices) every few minutes, and once now,
+    so what the start-up recovery could not settle (Amazon unreachable) is settled later."""
+    scheduler = AsyncIOScheduler(job_defaults=JOB_OPTIONS)
+    job = _logged(recover, "recovery of interrupted changes")
+    scheduler.add_job(
+        job, IntervalTrigger(minutes=minutes), id=RECOVERY_JOB, replace_existing=True, **JOB_OPTIONS
+    )
+    scheduler.start()
+    await job()
     return scheduler

@@ -92,11 +92,7 @@ class Engine:
         """Notices that could not be posted (e.g. a change interrupted by a restart) are shown
         on the user's next message."""
         try:
-            notices = [
-                n for n in self.s.journal.open_notices(msg.user) if n.platform == msg.platform
-            ]
-            for notice in notices:
-                self.s.journal.mark_delivered(notice.id, self.s.clock.now())
+            notices = self.take_notices(msg.user, msg.platform)
         except Exception:
             log.exception("could not read the notices of %s", msg.user)
             return reply
