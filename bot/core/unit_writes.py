@@ -13,7 +13,7 @@ Every change to rooms (stations, alerts, their retries and undos) runs through `
 
 from __future__ import annotations
 
-from collections import defaultdict
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -129,13 +129,16 @@ async def run_change(
     )
     try:
         rows = ctx.s.journal.queue(change_id, ctx.author(command), planned, ctx.s.clock.now())
-        problems = await unit_problems(ctx, [p.unit_id for p in planned])
         # The writes are background work: under throttling they follow seed 004's 429 rule to the
         # end (the journal makes that crash-safe), and the user hears at once why it is slow.
         with background(on_throttle=ThrottleNotice(ctx)):
-            outcome = await ctx.bulk(
-                rows, lambda row: settle_one(ctx, row, problems.get(row.unit_id)), progress=progress
-            )
+            check = UnitCheck(ctx, [p.unit_id for p in planned])
+            try:
+                outcome = await ctx.bulk(
+                    rows, lambda row: settle_one(ctx, row, check), progress=progress
+                )
+            finally:
+                check.close()
         settled = {row.id: row for _queued, row in outcome.done}
         # settle_one never raises; a row only fails here when the journal itself could not be
         # written, and it stays open for recovery to settle.
@@ -175,16 +178,23 @@ class ThrottleNotice:
         )
 
 
-async def settle_one(ctx: Ctx, row: JournalRow, problem: str | None = None) -> JournalRow:
+async def settle_one(ctx: Ctx, row: JournalRow, check: UnitCheck) -> JournalRow:
     """Run one queued write to the end and record what is true; never raises for Amazon's sake."""
     journal, now = ctx.s.journal, ctx.s.clock.now
-    if problem:
-        return journal.settle(row, FAILED, now(), error=problem)
     writer = writer_for(row.kind)
+    read = asyncio.ensure_future(
+        writer.read(ctx.s.asp, row.unit_id, ctx.write_deadline) if writer.readable else _none()
+    )
+    # a read nobody awaits (the room has a problem) must not log "exception never retrieved"
+    read.add_done_callback(lambda done: done.cancelled() or done.exception())
+    problem = await check.problem(row.unit_id)
+    if problem:
+        read.cancel()
+        return journal.settle(row, FAILED, now(), error=problem)
     before = row.before
     if writer.readable:
         try:
-            before = await writer.read(ctx.s.asp, row.unit_id, ctx.write_deadline)
+            before = await read
         except Exception as error:
             return journal.settle(
                 row, FAILED, now(),
@@ -208,6 +218,10 @@ async def settle_one(ctx: Ctx, row: JournalRow, problem: str | None = None) -> J
             row, REFUSED, now(), error=written.problem, request_id=written.request_id
         )
     return journal.settle(row, APPLIED, now(), request_id=written.request_id)
+
+
+async def _none() -> None:
+    return None
 
 
 async def _read_back(
@@ -240,38 +254,53 @@ def verdict(row: JournalRow, value: Any, why: str) -> tuple[str, str | None]:
     return FAILED, "someone else changed it in the meantime; it was not set"
 
 
-async def unit_problems(ctx: Ctx, unit_ids: Sequence[str]) -> dict[str, str]:
-    """Rooms renamed or removed at Amazon since the last sync, with what to tell staff.
+class UnitCheck:
+    """Rooms renamed or removed at Amazon since the last sync, found before anything is written.
 
-    One paged list per room type (cheaper than a GET per room); a room type that cannot be listed
-    is not held against its rooms (the write itself will say what is wrong)."""
-    rooms = [room for room in (ctx.s.index.room(u) for u in dict.fromkeys(unit_ids)) if room]
-    by_type = defaultdict(list)
-    for room in rooms:
-        by_type[room.room_type_id].append(room)
-    problems: dict[str, str] = {}
+    One paged list per room type (cheaper than a GET per room), all started at once when the run
+    starts and awaited by each room just before its write, so the check overlaps the reads. A room
+    type that cannot be listed is not held against its rooms (the write itself will say what is
+    wrong)."""
 
-    async def check(room_type_id: str) -> None:
+    def __init__(self, ctx: Ctx, unit_ids: Sequence[str]) -> None:
+        self._ctx = ctx
+        self._rooms = {u: room for u in dict.fromkeys(unit_ids) if (room := ctx.s.index.room(u))}
+        self._lists: dict[str, asyncio.Task[dict[str, str] | None]] = {}
+        for room in self._rooms.values():
+            if room.room_type_id not in self._lists:
+                self._lists[room.room_type_id] = asyncio.ensure_future(
+                    self._names(room.room_type_id)
+                )
+
+    async def _names(self, room_type_id: str) -> dict[str, str] | None:
         try:
-            live = await ctx.s.asp.list_rooms(room_type_id, deadline=ctx.s.deadline)
+            live = await self._ctx.s.asp.list_rooms(room_type_id, deadline=self._ctx.s.deadline)
         except NotFound:
             live = []
         except Exception:
-            return
-        names = {r.id: r.name for r in live}
-        for room in by_type[room_type_id]:
-            where = f"room {room.room_name} at {room.property_name}"
-            if room.room_id not in names:
-                problems[room.room_id] = (
-                    f"{where} was removed at Amazon since the last sync; nothing was written "
-                    "to it. Run `sync` to refresh the room list."
-                )
-            elif names[room.room_id] != room.room_name:
-                problems[room.room_id] = (
-                    f"{where} is now called {names[room.room_id]} at Amazon (renamed since the "
-                    "last sync); nothing was written to it. Run `sync`, then try again."
-                )
+            return None
+        return {r.id: r.name for r in live}
 
-    outcome = await ctx.bulk(list(by_type), check)
-    del outcome
-    return problems
+    async def problem(self, unit_id: str) -> str | None:
+        room = self._rooms.get(unit_id)
+        if room is None:
+            return None
+        names = await self._lists[room.room_type_id]
+        if names is None:
+            return None
+        where = f"room {room.room_name} at {room.property_name}"
+        if room.room_id not in names:
+            return (
+                f"{where} was removed at Amazon since the last sync; nothing was written "
+                "to it. Run `sync` to refresh the room list."
+            )
+        if names[room.room_id] != room.room_name:
+            return (
+                f"{where} is now called {names[room.room_id]} at Amazon (renamed since the "
+                "last sync); nothing was written to it. Run `sync`, then try again."
+            )
+        return None
+
+    def close(self) -> None:
+        for task in self._lists.values():
+            task.cancel()
