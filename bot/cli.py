@@ -356,15 +356,25 @@ def run(verbose: VerboseOpt = False) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "0.0.0.0",
+    host: Annotated[
+        str | None,
+        typer.Option(help="Interface to listen on (default 0.0.0.0; 127.0.0.1 with --teams-dev)."),
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default $PORT, else 3000).")] = None,
+    teams_dev: Annotated[
+        bool,
+        typer.Option(
+            "--teams-dev",
+            help="Accept unauthenticated Teams requests (Agents Playground); 127.0.0.1 only.",
+        ),
+    ] = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Run the HTTP endpoints: Slack at /slack/events, Teams at /api/messages, GET /healthz."""
     _logging(verbose)
     from bot.serving import run_http
 
-    _run(lambda: run_http(host, port))
+    _run(lambda: run_http(host, port, teams_dev=teams_dev))
 
 
 @app.command()

@@ -189,6 +189,19 @@ _JOURNAL: Final = (
     "CREATE INDEX IF NOT EXISTS idx_notices_open ON notices (user) WHERE delivered_at IS NULL",
 )
 
+# A digest row is written before posting ('pending') and settled after: 'sent' with the platform's
+# id of the post, or still 'pending' with the time of the next attempt (bot/health/outbox.py).
+# The first release's 'sending' rows (a post cut off by a crash) become pending, due at once.
+_OUTBOX: Final = (
+    "ALTER TABLE digests_sent ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE digests_sent ADD COLUMN next_attempt_at REAL",
+    "ALTER TABLE digests_sent ADD COLUMN created_at REAL",
+    "ALTER TABLE digests_sent ADD COLUMN last_error TEXT",
+    "ALTER TABLE digests_sent ADD COLUMN message_id TEXT",
+    "UPDATE digests_sent SET created_at = sent_at",
+    "UPDATE digests_sent SET state = 'pending', next_attempt_at = sent_at WHERE state = 'sending'",
+)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(2, "every table of the first release in one place", _BASELINE),
     Migration(
@@ -205,7 +218,10 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             )""",
         ),
     ),
-    Migration(4, "the change journal, claimed deliveries and undelivered notices", _JOURNAL),
+    Migration(
+        4, "digests_sent becomes the digest outbox (attempts, retry time, platform id)", _OUTBOX
+    ),
+    Migration(5, "the change journal, claimed deliveries and undelivered notices", _JOURNAL),
     # Append new migrations here, with the next version number.
 )
 

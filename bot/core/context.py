@@ -41,6 +41,7 @@ class Ctx:
     command: Command
     preview: bool = False
     progress: ProgressSink | None = None
+    needed: Role | None = None  # the role the command needs; the resolver checks it per property
     resolver: Resolver = field(init=False)
     # The id this handling's audit rows carry: the message's delivery id, or for a run derived from
     # an earlier message (a confirmation, a retry) the delivery id of the message that started it.
@@ -48,7 +49,7 @@ class Ctx:
     throttled: bool = False  # Amazon answered 429 during this request's run
 
     def __post_init__(self) -> None:
-        self.resolver = Resolver(self.s, self.msg.channel)
+        self.resolver = Resolver(self.s, self.msg.channel, user=self.msg.user, needed=self.needed)
         if self.delivery_id is None:
             self.delivery_id = self.msg.request_id
 

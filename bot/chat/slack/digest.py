@@ -51,6 +51,3 @@ class SlackDigestPoster:
         except Exception:
             log.warning("the digest went to %s but its chart did not", channel, exc_info=True)
         return ts
-
-    async def post_digest(self, channel: str, reply: Reply) -> str:
-        return await self.post_to_channel(channel, reply)

@@ -29,7 +29,7 @@ from microsoft_agents.hosting.core import (
 
 from bot.chat.contract import ConversationEngine
 from bot.chat.pacing import EditPacer
-from bot.chat.teams.cards import card_attachment, submitted_text
+from bot.chat.teams.cards import Card, card_attachment, submitted_text
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore, channel_of
 from bot.clock import Clock, SystemClock
@@ -70,8 +70,12 @@ def to_message(activity: Activity) -> tuple[Message, bool]:
     return msg, pressed is not None
 
 
-def card_activity(reply: Reply, activity_id: str | None = None) -> Activity:
-    return new_message(id=activity_id, summary=reply.headline, attachments=[card_attachment(reply)])
+def card_activity(
+    reply: Reply, activity_id: str | None = None, *, card: Card | None = None
+) -> Activity:
+    """A message carrying the Reply's card (or `card`, one of its parts)."""
+    attachment = card_attachment(reply if card is None else card)
+    return new_message(id=activity_id, summary=reply.headline, attachments=[attachment])
 
 
 class CardResponder:

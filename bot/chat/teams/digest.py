@@ -7,18 +7,21 @@ cannot carry an uploaded file in a channel.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from sqlite_utils import Database
 
 from bot.chat.teams.agent import card_activity
-from bot.chat.teams.cards import render_card
+from bot.chat.teams.cards import render_card, render_cards
 from bot.chat.teams.config import app_id, auth_configuration, connection_manager, sdk_configuration
 from bot.chat.teams.host import build_adapter
 from bot.chat.teams.proactive import Proactive
 from bot.chat.teams.store import ConversationStore
 from bot.clock import Clock
 from bot.core.replies import Reply
+
+log = logging.getLogger(__name__)
 
 
 class UnknownTeamsConversation(LookupError):
@@ -58,7 +61,11 @@ class TeamsDigestPoster:
                 "add the app to that team or chat "
                 "(or mention it there once) so Teams tells the bot where it is."
             )
-        return await self._proactive.send(stored.reference, card_activity(reply))
-
-    async def post_digest(self, channel: str, reply: Reply) -> str:
-        return await self.post_to_channel(channel, reply)
+        first, *rest = render_cards(reply)
+        message_id = await self._proactive.send(stored.reference, card_activity(reply, card=first))
+        for card in rest:  # the rows that did not fit: a courtesy, the digest is already sent
+            try:
+                await self._proactive.send(stored.reference, card_activity(reply, card=card))
+            except Exception:
+                log.warning("a follow-up card of the digest to %s failed", channel, exc_info=True)
+        return message_id
