@@ -255,6 +255,7 @@ class AuditLog:
         """The user's latest finished change in this conversation with writes not applied."""
         found = self._select(
             "WHERE user = ? AND channel IS ? AND outcome IN ('partial', 'failed')"
+            " AND command IN ('SetStation', 'ClearAlerts', 'Undo')"
             " AND id IN (SELECT change_id FROM journal WHERE state IN"
             " ('failed', 'refused', 'unknown', 'queued', 'pending'))"
             " ORDER BY id DESC LIMIT 1",

@@ -113,6 +113,7 @@ class JournalStore(Protocol):
         error: str | None = None,
         request_id: str | None = None,
     ) -> JournalRow: ...
+    def amend(self, row: JournalRow, *, unit_id: str, before: Any, after: Any) -> JournalRow: ...
     def rows(self, change_id: int) -> list[JournalRow]: ...
     def rows_of(self, change_ids: Sequence[int]) -> dict[int, list[JournalRow]]: ...
     def open_rows(self) -> list[JournalRow]: ...
@@ -247,6 +248,17 @@ class SqliteJournal:
             )
         )  # fmt: skip
         return replace(row, state=state, error=error, request_id=request_id or row.request_id)
+
+    def amend(self, row: JournalRow, *, unit_id: str, before: Any, after: Any) -> JournalRow:
+        """What Amazon's answer showed the write really was (a created unit's id, the value it
+        replaced), before the row is settled."""
+        self.write(
+            lambda conn: conn.execute(
+                "UPDATE journal SET unit_id = ?, before = ?, after = ? WHERE id = ?",
+                (unit_id, _dump(before), _dump(after), row.id),
+            )
+        )
+        return replace(row, unit_id=unit_id, before=before, after=after)
 
     def rows(self, change_id: int) -> list[JournalRow]:
         return self.rows_of([change_id]).get(change_id, [])

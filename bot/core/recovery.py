@@ -21,7 +21,7 @@ from bot.core.journal import DONE_STATES, FAILED, PENDING, QUEUED, UNKNOWN, Jour
 from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
 from bot.core.text import plural
-from bot.core.unit_writes import verdict, writer_for
+from bot.core.unit_writes import WRITABLE_KINDS, verdict, writer_for
 
 log = logging.getLogger("bot.recovery")
 
@@ -79,8 +79,8 @@ async def _settle(services: Services, row: JournalRow) -> JournalRow:
     journal, now = services.journal, services.clock.now
     if row.state == QUEUED:
         return journal.settle(row, FAILED, now(), error=f"{INTERRUPTED}; nothing was sent")
-    writer = writer_for(row.kind)
-    if not writer.readable:
+    writer = writer_for(row.kind) if row.kind in WRITABLE_KINDS else None
+    if writer is None or not writer.readable:
         return journal.settle(
             row, UNKNOWN, now(), error=f"not confirmed ({INTERRUPTED}); trying again is safe"
         )

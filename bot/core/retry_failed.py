@@ -11,6 +11,7 @@ from bot.core.audit import AuditEntry
 from bot.core.context import Ctx
 from bot.core.journal import DONE_STATES
 from bot.core.replies import Reply, ReplyKind
+from bot.core.unit_writes import WRITABLE_KINDS
 
 
 async def retry_failed(ctx: Ctx) -> Reply:
@@ -21,6 +22,10 @@ async def retry_failed(ctx: Ctx) -> Reply:
     rows = ctx.s.journal.rows(found.id)
     if not [r for r in rows if r.state not in DONE_STATES]:
         return Reply(headline="There are no failed rooms of yours to retry.")
+    if any(r.kind not in WRITABLE_KINDS for r in rows):
+        return Reply(
+            headline=f"\u201c{found.text}\u201d cannot be retried this way; send it again."
+        )
     from bot.core.alerts import retry_alerts
     from bot.core.stations import retry_stations
 

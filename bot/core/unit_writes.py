@@ -100,10 +100,16 @@ class AlertsWriter:
         return Written(result.request_id, f"not cleared on {detail}" if partial else detail)
 
 
+WRITABLE_KINDS = ("station", "alarms", "reminders", "timers")
+
+
 def writer_for(kind: str) -> UnitWriter:
+    """The writer of a journal row's kind (stations and alerts; other kinds are not re-sent)."""
     if kind == "station":
         return StationWriter()
-    return AlertsWriter(kind)
+    if kind in WRITABLE_KINDS:
+        return AlertsWriter(kind)
+    raise ValueError(f"no writer for {kind!r} changes")
 
 
 ProgressFn = Callable[[int, int, int], Awaitable[None]]
