@@ -253,7 +253,13 @@ def _apply(conn: sqlite3.Connection, migration: Migration) -> None:
     # crash half-way would leave a file that is neither version.
     if conn.in_transaction:
         conn.commit()
-    conn.execute("BEGIN")
+    # IMMEDIATE takes the write lock first, so of several processes opening a new file at once one
+    # migrates and the others, once it is done, see the new version and skip (an ALTER run twice
+    # would fail with "duplicate column").
+    conn.execute("BEGIN IMMEDIATE")
+    if schema_version(conn) >= migration.version:
+        conn.commit()
+        return
     try:
         for statement in migration.statements:
             conn.execute(statement)
