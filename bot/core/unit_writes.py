@@ -91,7 +91,9 @@ class AlertsWriter:
         if result.ok:
             return Written(result.request_id)
         # Staff language: what went wrong with a device, never its endpoint id (issue 12).
-        problems = [f"a device: {DEVICE_CODES.get(f.code or '', 'failed')}" for f in result.failures]
+        problems = [
+            f"a device: {DEVICE_CODES.get(f.code or '', 'failed')}" for f in result.failures
+        ]
         partial = result.status in (500, 504) and problems
         detail = "; ".join(problems) or f"HTTP {result.status}"
         # A 500/504 that names devices is partial: the other devices of the room were cleared.
