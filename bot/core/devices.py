@@ -61,6 +61,12 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
                 else await health.offline(scope.id if scope else None)
             )
         case c.RoomDevices(serial=str() as serial):
+            by_serial = getattr(
+                health, "device_status", None
+            )  # the health desk's, where it has one
+            if by_serial is not None:
+                answer: Reply = await by_serial(serial)
+                return answer
             return await health.history(serial, None, 1)
         case c.RoomDevices():
             return await health.room_devices(rooms)
@@ -125,6 +131,9 @@ async def unplaced_devices(ctx: Ctx, cmd: c.UnplacedDevices) -> Reply:
     if health is None:
         return _NO_HEALTH
     desk: Any = health  # the desk's device store: the Protocol exposes answers, not the store
+    if hasattr(desk, "unplaced"):
+        answer: Reply = await desk.unplaced()
+        return answer
     await desk.offline(None)  # refreshes an empty device index, as every health answer does
     rows = [[d.name, d.serial, d.connection] for d in desk.store.devices() if not d.placed]
     if not rows:
@@ -143,6 +152,10 @@ async def echo_online(ctx: Ctx, cmd: c.EchoOnline) -> Reply:
     health = ctx.s.health
     if health is None:
         return _NO_HEALTH
+    online = getattr(health, "room_online", None)  # the desk's read-only answer, where it has one
+    if online is not None:
+        answer: Reply = await online([r.room_id for r in resolved.rooms])
+        return answer
     return await health.room_devices([r.room_id for r in resolved.rooms])
 
 
