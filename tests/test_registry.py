@@ -73,6 +73,18 @@ def test_the_audit_name_finds_the_entry_and_its_undo() -> None:
     assert "DeleteUnit" not in undoable and "ClearAlerts" not in undoable
 
 
+def test_commands_with_a_token_read_back_with_it() -> None:
+    """Buttons carry a change id or confirmation token; the rephrasing keeps it."""
+    for command in (
+        c.Undo(token="000042"),
+        c.Confirm(token="abc123"),
+        c.Cancel(token="abc123"),
+        c.RetryFailed(token="000042"),
+    ):
+        again = parse(rephrase(command), LEXICON).parsed
+        assert again is not None and again.command == command, rephrase(command)
+
+
 def test_roles_come_from_the_registry() -> None:
     """Who may say a command is the entry's role: front desk may ask whether an Echo is online."""
     echo = c.EchoOnline(target=c.Target(rooms=("204",)))

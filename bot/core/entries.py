@@ -214,7 +214,12 @@ _from_rule(
     _sync(lambda ctx, cmd: help_reply(cmd.topic, ctx.role)),
     lambda cmd: _token("help", cmd.topic),
 )
-_from_rule(c.Undo, lambda ctx, _cmd: undo(ctx), lambda _cmd: "undo")
+_from_rule(
+    c.Undo,
+    lambda ctx, _cmd: undo(ctx),
+    lambda cmd: _token("undo", cmd.token),
+    extra=("undo 000042",),
+)
 _from_rule(c.Confirm, None, lambda cmd: _token("confirm", cmd.token))
 _from_rule(c.Cancel, None, lambda cmd: _token("cancel", cmd.token))
 _from_rule(c.RetryFailed, None, lambda cmd: _token("retry failed", cmd.token))
