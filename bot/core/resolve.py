@@ -20,12 +20,34 @@ _ROOMS_CACHE: dict[
 ] = {}
 
 
+_FOUND: dict[tuple[int, str, str | None], tuple[tuple[int, int], list[RoomRef]]] = {}
+
+
+def _index_version(index: Index) -> tuple[int, int]:
+    return index._version, int(index.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def _find_rooms(index: Index, name: str, property_id: str | None) -> list[RoomRef]:
+    """The index's rooms of a name, remembered until the index changes: the same room numbers come up
+    again and again, and one in every property ("204") is hundreds of rows."""
+    version = _index_version(index)
+    key = (id(index), name, property_id)
+    cached = _FOUND.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    found = index.find_rooms(name, property_id)
+    if len(_FOUND) > 4096:
+        _FOUND.clear()
+    _FOUND[key] = (version, found)
+    return found
+
+
 def _property_rooms(
     index: Index, property_id: str
 ) -> tuple[tuple[RoomRef, ...], dict[str, list[RoomRef]]]:
     """A property's rooms, and by normalised name, read once per index version (a sync, an add or a
     rename elsewhere bumps it)."""
-    version = (index._version, int(index.conn.execute("PRAGMA data_version").fetchone()[0]))
+    version = _index_version(index)
     cached = _ROOMS_CACHE.get((id(index), property_id))
     if cached is not None and cached[0] == version:
         return cached[1], cached[2]
@@ -266,7 +288,7 @@ class Resolver:
         # Several rooms of one property: one read of the property (cached until the index changes).
         by_name = _property_rooms(self.s.index, pid)[1] if pid and len(target.rooms) > 2 else {}
         for name in target.rooms:
-            hits = by_name.get(normalize_room_name(name)) or self.s.index.find_rooms(name, pid)
+            hits = by_name.get(normalize_room_name(name)) or _find_rooms(self.s.index, name, pid)
             if not hits:
                 missing.append(name)
             elif len(hits) > 1:
