@@ -217,3 +217,12 @@ def test_a_missing_part_is_asked_and_the_next_message_answers_it(
     clock.advance(11 * 60)  # type: ignore[attr-defined]
     late = _say(why_bot, "jazz", user="late", channel=DESK)
     assert late.kind == ReplyKind.QUESTION and late.headline == "Which room?"
+
+
+def test_a_typo_in_a_name_is_said_back(
+    why_bot: tuple[BotUnderTest, asyncio.AbstractEventLoop, list[Ctx]],
+) -> None:
+    """A clear typo is applied only with a note of what was understood (never silently)."""
+    reply = _say(why_bot, "jazz in 312 at Lakside", user="typo")
+    assert reply.kind == ReplyKind.SUCCESS, text_of(reply)
+    assert "I read \u201cLakside\u201d as \u201cLakeside\u201d." in reply.notes

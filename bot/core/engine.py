@@ -153,7 +153,7 @@ class Engine:
         understood = self._understand(msg)
         if isinstance(understood, Reply):
             return understood
-        command, preview = understood
+        command, preview, said = understood
         needed = role_for(command)
         ctx = Ctx(self.s, msg, role, command, preview=preview, progress=progress, needed=needed)
         if not role.allows(needed):
@@ -170,11 +170,13 @@ class Engine:
             return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
         reply = await self._dispatch(ctx)
         self._remember_question(msg, reply, preview, ctx.command)
+        if said:  # typos in names, corrected: said back, never applied silently
+            reply = reply.model_copy(update={"notes": [*reply.notes, *said]})
         return reply
 
     # --- understanding: the message, or the answer to the question asked before ------------------
 
-    def _understand(self, msg: Message) -> tuple[c.Command, bool] | Reply:
+    def _understand(self, msg: Message) -> tuple[c.Command, bool, tuple[str, ...]] | Reply:
         lexicon = lexicon_for(self.s.index, self.s.catalog)
         key = _conversation(msg)
         asked = self.questions.get(key, self.s.clock.now())
@@ -188,7 +190,7 @@ class Engine:
             if chosen is not None or completed is not None:
                 self.questions.drop(key)
             if completed is not None:
-                return completed, asked.preview
+                return completed, asked.preview, ()
             if chosen is not None:
                 msg = replace(msg, text=chosen)
         result = parse(msg.text, lexicon)
@@ -223,7 +225,7 @@ class Engine:
             return Reply(headline="OK, forget it. Nothing was changed.", kind=ReplyKind.INFO)
         if isinstance(command, c.SmallTalk) and command.kind == "negation":
             self.questions.drop(key)
-        return command, result.parsed.preview
+        return command, result.parsed.preview, result.parsed.notes
 
     def _remember_question(
         self, msg: Message, reply: Reply, preview: bool, command: c.Command

@@ -16,7 +16,7 @@ from bot.core.commands import Command, Parsed
 from bot.core.grammar import RULES
 from bot.core.lexicon import Lexicon, catalog_lexicon, key_of
 from bot.core.rule import Rule
-from bot.core.spelling import correct
+from bot.core.spelling import correct, name_corrections
 from bot.core.text import clean, split_preview
 from bot.core.understand import Ask, understand
 
@@ -51,7 +51,11 @@ def parse(text: str, lexicon: Lexicon | None = None) -> ParseResult:
         return ParseResult(None, None, cleaned, ask=found)
     if found is not None:
         command, rule = found
-        return ParseResult(Parsed(command=command, preview=preview), rule, cleaned)
+        notes = tuple(
+            f"I read \u201c{typed}\u201d as \u201c{read}\u201d."
+            for typed, read in name_corrections(body, words)
+        )
+        return ParseResult(Parsed(command=command, preview=preview, notes=notes), rule, cleaned)
     return ParseResult(None, None, cleaned, suggest(body))
 
 

@@ -384,6 +384,21 @@ def correct(text: str, lexicon: Lexicon) -> str:
     return _WORD.sub(fix, text)
 
 
+def name_corrections(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
+    """(typed, read as) for each word of a name that `correct` changes: said back to the user, so a
+    typo in a name is never applied silently."""
+    _known_words, names = _known(lexicon)
+    fixed = correct(text, lexicon)
+    typed, read = _WORD.findall(text), _WORD.findall(fixed)
+    if len(typed) != len(read):
+        return []
+    return [
+        (a, b.capitalize() if a[0].isupper() else b)
+        for a, b in zip(typed, read, strict=True)
+        if fold(a) != fold(b) and b in names and b not in INTENT_WORDS
+    ]
+
+
 def _near(word: str, known: frozenset[str]) -> str | None:
     found = process.extract(word, _listed(known), scorer=OSA.distance, score_cutoff=1, limit=None)
     fits = {v for v, _score, _i in found}
