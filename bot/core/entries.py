@@ -37,7 +37,6 @@ from bot.core.profiles import (
 from bot.core.property_place import SetPropertyPlace
 from bot.core.registry import Entry, Handler, Undoer, register
 from bot.core.replies import Reply
-from bot.core.small_talk import small_talk
 from bot.core.stations import ask_station, list_stations, set_station
 from bot.core.undo import undo, undo_hierarchy, undo_stations
 
@@ -224,22 +223,6 @@ _from_rule(c.Confirm, None, lambda cmd: _token("confirm", cmd.token))
 _from_rule(c.Cancel, None, lambda cmd: _token("cancel", cmd.token))
 _from_rule(c.RetryFailed, None, lambda cmd: _token("retry failed", cmd.token))
 _from_rule(c.ShowAudit, None, lambda cmd: f"recent changes {cmd.limit}")
-register(
-    Entry(
-        command=c.SmallTalk,
-        topic="general",
-        summary="Greetings, thanks and \u201cdon't\u201d: a short reply, nothing changes",
-        examples=("hello", "thanks", "don't set 210 to jazz"),
-        handler=small_talk,
-        rephrase=lambda cmd: {
-            "greeting": "hello",
-            "thanks": "thanks",
-            "bye": "bye",
-            "negation": "don't change anything",
-        }[cmd.kind],
-        hidden=True,
-    )
-)
 # --- devices ---------------------------------------------------------------------------------------
 _from_rule(
     c.OfflineDevices,

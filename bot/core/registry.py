@@ -4,12 +4,14 @@ is undone and where the help shows it.
 The engine dispatches by the command's type through this table; the help, the "did you mean" buttons
 (`rephrase`), `undo` and the README's "What staff can say" read it too. The audit stores
 `Command.name` (the class name, e.g. "SetStation"), the stable name `undo` looks entries up by.
-Adding a command is one module that calls `register(Entry(...))`, listed in `_MODULES`, plus its tests.
+Adding a command is one module `bot/core/cmd_<name>.py` that defines it, answers it and calls
+`register(Entry(...))` (found and imported automatically), plus its tests; cmd_small_talk.py is one.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -58,6 +60,7 @@ class Entry:
 _ENTRIES: dict[type[Command], Entry] = {}
 # The modules that register entries; importing them fills the table (lazily: handlers import the core).
 _MODULES = ("bot.core.entries",)
+_COMMAND_MODULE_PREFIX = "cmd_"
 _loaded = False
 
 
@@ -72,7 +75,14 @@ def _load() -> None:
     global _loaded
     if not _loaded:
         _loaded = True
-        for module in _MODULES:
+        import bot.core
+
+        found = [
+            f"bot.core.{m.name}"
+            for m in pkgutil.iter_modules(bot.core.__path__)
+            if m.name.startswith(_COMMAND_MODULE_PREFIX)
+        ]
+        for module in (*_MODULES, *sorted(found)):
             importlib.import_module(module)
 
 
