@@ -226,3 +226,15 @@ def test_a_typo_in_a_name_is_said_back(
     reply = _say(why_bot, "jazz in 312 at Lakside", user="typo")
     assert reply.kind == ReplyKind.SUCCESS, text_of(reply)
     assert "I read \u201cLakside\u201d as \u201cLakeside\u201d." in reply.notes
+
+
+def test_a_new_request_replaces_an_open_question(
+    why_bot: tuple[BotUnderTest, asyncio.AbstractEventLoop, list[Ctx]],
+) -> None:
+    """A question about 205's station is open; `set 206` is a new request (it asks its own question),
+    not a station called "set 206"."""
+    _say(why_bot, "something relaxing in 205", user="new", channel=DESK)
+    asked = _say(why_bot, "set 206", user="new", channel=DESK)
+    assert asked.kind == ReplyKind.QUESTION and asked.headline == "Which station for room 206?"
+    done = _say(why_bot, "oldies", user="new", channel=DESK)
+    assert done.kind == ReplyKind.SUCCESS and "Room 206" in done.headline, text_of(done)

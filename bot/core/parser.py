@@ -153,4 +153,7 @@ def is_new_request(text: str, lexicon: Lexicon | None = None) -> bool:
     """True when a message is a request of its own (it has a verb or a question word), not the answer to
     a question the bot asked ("Lakeside", "jazz", "204", "2")."""
     body = correct(clean(text), lexicon or catalog_lexicon())
-    return bool(_REQUEST_WORDS.search(body)) and parse(text, lexicon).parsed is not None
+    if not _REQUEST_WORDS.search(body):
+        return False
+    result = parse(text, lexicon)
+    return result.parsed is not None or result.ask is not None
