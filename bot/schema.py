@@ -251,6 +251,8 @@ def migrate(conn: sqlite3.Connection) -> int:
 def _apply(conn: sqlite3.Connection, migration: Migration) -> None:
     # An explicit BEGIN: Python's sqlite3 would otherwise commit each CREATE/ALTER on its own, and a
     # crash half-way would leave a file that is neither version.
+    # IMMEDIATE, and the version read again inside: two processes opening a new file at once (a cron
+    # `bot sync` starting beside `bot serve`) take turns, and the second finds the migration done.
     if conn.in_transaction:
         conn.commit()
     # IMMEDIATE takes the write lock first, so of several processes opening a new file at once one
@@ -261,6 +263,9 @@ def _apply(conn: sqlite3.Connection, migration: Migration) -> None:
         conn.commit()
         return
     try:
+        if schema_version(conn) >= migration.version:
+            conn.commit()
+            return
         for statement in migration.statements:
             conn.execute(statement)
         # PRAGMA takes no parameters; the version is an int from this module.

@@ -130,7 +130,13 @@ class Ctx:
         *,
         progress: ProgressFn | None = None,
     ) -> BulkOutcome[T, R]:
-        """Run `work` over `items` with the configured concurrency and progress interval."""
+        """Run `work` over `items` with the configured concurrency and progress interval.
+
+        Without a `progress` of its own, a run that lasts past the interval still reports "n of N
+        rooms done" to the request's progress sink: every long run shows progress.
+        """
+        if progress is None and len(items) > 1:
+            progress = self._room_progress
         return await run_bulk(
             items,
             work,
@@ -139,6 +145,17 @@ class Ctx:
             clock=self.s.clock,
             progress=progress,
             progress_interval=self.s.config.bot.progress_interval_seconds,
+        )
+
+    async def _room_progress(self, done: int, failed: int, total: int) -> None:
+        if self.progress is None:
+            return
+        failures = f", {failed} failed" if failed else ""
+        await self.progress(
+            Reply(
+                headline=f"Working: {done + failed} of {total} rooms done{failures}\u2026",
+                kind=ReplyKind.PROGRESS,
+            )
         )
 
     def confirm(
