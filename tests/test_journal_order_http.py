@@ -50,3 +50,34 @@ async def test_undo_right_after_a_change_over_slack_http_undoes_that_change(
         assert undo.command == "Undo"
         assert bot.station(HV, "102") == ("I_HEART_RADIO", "4802")  # back on Top 40
         assert bot.station(HV, "101") == ("I_HEART_RADIO", "4422")  # the earlier change stays
+
+
+async def test_undo_right_after_a_change_over_teams_undoes_that_change(
+    sandbox: SandboxServer, demo_world: World, tmp_path: Path
+) -> None:
+    """The same through the Teams host: both activities are accepted (202) before either runs."""
+    from aiohttp import web
+    from fake_teams import FakeConnector, message
+
+    from bot.chat.teams import MESSAGES_PATH, teams_setup
+    from bot.chat.teams.host import TEAMS_HOST_KEY
+
+    async with bot_on(sandbox, demo_world, tmp_path) as bot:
+        connector = await FakeConnector().start()
+        app = web.Application()
+        teams_setup(bot.runtime.engine, bot.runtime.index.db, anonymous=True, env={})(app)
+        try:
+            async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+                first = message(f"set room 101 at {HV} to pop", expect_replies=False,
+                                service_url=connector.url)  # fmt: skip
+                assert (await client.post(MESSAGES_PATH, json=first)).status == 202
+                await app[TEAMS_HOST_KEY].drain()
+                bot.server.sandbox.faults.update(latency_ms=30)
+                for text in (f"set room 102 at {HV} to jazz", "undo"):
+                    activity = message(text, expect_replies=False, service_url=connector.url)
+                    assert (await client.post(MESSAGES_PATH, json=activity)).status == 202
+                await app[TEAMS_HOST_KEY].drain()
+        finally:
+            await connector.close()
+        assert bot.station(HV, "102") == ("I_HEART_RADIO", "4802")
+        assert bot.station(HV, "101") == ("I_HEART_RADIO", "4422")
