@@ -252,16 +252,11 @@ def _apply(conn: sqlite3.Connection, migration: Migration) -> None:
     # An explicit BEGIN: Python's sqlite3 would otherwise commit each CREATE/ALTER on its own, and a
     # crash half-way would leave a file that is neither version.
     # IMMEDIATE, and the version read again inside: two processes opening a new file at once (a cron
-    # `bot sync` starting beside `bot serve`) take turns, and the second finds the migration done.
+    # `bot sync` starting beside `bot serve`) take turns, and the second finds the migration done
+    # (an ALTER run twice would fail with "duplicate column").
     if conn.in_transaction:
         conn.commit()
-    # IMMEDIATE takes the write lock first, so of several processes opening a new file at once one
-    # migrates and the others, once it is done, see the new version and skip (an ALTER run twice
-    # would fail with "duplicate column").
     conn.execute("BEGIN IMMEDIATE")
-    if schema_version(conn) >= migration.version:
-        conn.commit()
-        return
     try:
         if schema_version(conn) >= migration.version:
             conn.commit()
