@@ -10,6 +10,7 @@ import pytest
 from bot.core.engine import Message
 from bot.core.replies import Reply, ReplyKind
 from bot.demo import DEMO_CHANNEL, DEMO_USER, demo_runtime
+from bot.health.capacity import TITLE
 from bot.health.desk import HealthDesk
 from bot.runtime import Runtime
 
@@ -76,8 +77,8 @@ async def test_every_digest_path_has_the_capacity_section(runtime: Runtime, tmp_
     outcome = await desk.digest_sender(Poster()).send(site, today)
     assert outcome.sent and len(posted) == 1
     for reply in (chat, command, posted[0]):
-        assert "Guest-profile capacity:" in reply.notes
-        assert any(note.startswith("Object type GuestStay") for note in reply.notes)
+        assert TITLE in reply.notes
+        assert "GuestStay: up to 850 objects per profile; the domain allows 1,000." in reply.notes
 
 
 async def test_history_of_a_room_stays_in_the_channels_property(runtime: Runtime) -> None:

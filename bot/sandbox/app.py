@@ -31,7 +31,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.clock import Clock, SystemClock
-from bot.sandbox import aws_handlers, customer_profiles
+from bot.sandbox import aws_handlers, customer_profiles, endpoints
 from bot.sandbox.faults import Faults, Verdict
 from bot.sandbox.world import (
     STATION_PAIRS,
@@ -668,4 +668,5 @@ def create_app(
     )
     app.state.sandbox = sandbox
     customer_profiles.mount(app, sandbox)
+    endpoints.mount(app, sandbox)
     return app

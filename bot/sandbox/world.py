@@ -117,6 +117,10 @@ class Device(_Model):
         description='A4B room name; derived as "<property name> <room name>" when absent',
     )
     events: list[Event] = Field(default_factory=list)
+    aspReachable: bool | None = Field(
+        default=None,
+        description="what ASP's connectivity feature says (OK/UNREACHABLE); None: as `connection`",
+    )
 
 
 class Station(_Model):
@@ -132,6 +136,10 @@ class Room(_Model):
     reminders: int = Field(default=0, ge=0)
     timers: int = Field(default=0, ge=0)
     devices: list[Device] = Field(default_factory=list)
+    aspOnlyDevices: list[Device] = Field(
+        default_factory=list,
+        description="ASP endpoints of the room that Alexa for Business does not know",
+    )
 
     @field_validator("name")
     @classmethod
@@ -235,6 +243,7 @@ def _all_devices(world: World) -> Iterator[Device]:
         for room_type in prop.roomTypes:
             for room in room_type.rooms:
                 yield from room.devices
+                yield from room.aspOnlyDevices
     yield from world.unplacedDevices
 
 
