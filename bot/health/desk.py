@@ -277,14 +277,14 @@ class HealthDesk:
             if not asp_only:
                 return f"{where} has no Echo that I know of."
             words = [
-                f"{_device_word(d.endpoint.friendly_name)} is {_reachability_word(d.reachability, plain=True)}"
+                f"{_device_word(d.endpoint.friendly_name, d.endpoint.serial)} is {_reachability_word(d.reachability, plain=True)}"
                 for d in asp_only
             ]
             return f"{where}: " + "; ".join(words) + "."
         zone = next((s.zone for s in self.sites if s.property_id == room.property_id), None)
         words = []
         for device in sorted(found, key=lambda d: d.name):
-            name = _device_word(device.name)
+            name = _device_word(device.name, device.serial)
             if device.connection == "OFFLINE":
                 since = local_time(device.last_changed, zone) if zone else ""
                 words.append(
@@ -532,9 +532,9 @@ def _sampled_note(devices: list[reachability.AspDevice], now: float) -> str:
     return f"ASP sampled them {duration(now - min(times))} ago."
 
 
-def _device_word(name: str | None) -> str:
-    """A device as front desk says it: "the Echo Show 5" from "HVS-204 Echo Show 5"."""
-    words = (name or "").split()
+def _device_word(name: str | None, serial: str | None = None) -> str:
+    """A device as front desk says it: "the Echo Show 5" from "HVS-204 Echo Show 5" (no serial)."""
+    words = [w for w in (name or "").split() if not serial or w.casefold() != serial.casefold()]
     if len(words) > 1 and any(ch.isdigit() for ch in words[0]):
         words = words[1:]  # the room label the installer put first
     return "the " + (" ".join(words) or "Echo")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import builtins
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -245,6 +245,18 @@ def _all_devices(world: World) -> Iterator[Device]:
                 yield from room.devices
                 yield from room.aspOnlyDevices
     yield from world.unplacedDevices
+
+
+def rename_a4b_rooms(world: World, name: Callable[[Property, Room, Device], str]) -> World:
+    """A copy of `world` whose placed devices carry the A4B room names `name` gives (for worlds
+    whose Alexa for Business rooms follow no naming convention)."""
+    renamed = world.model_copy(deep=True)
+    for prop in renamed.properties:
+        for room_type in prop.roomTypes:
+            for room in room_type.rooms:
+                for device in room.devices:
+                    device.roomName = name(prop, room, device)
+    return renamed
 
 
 def load_world(path: str | Path) -> World:
