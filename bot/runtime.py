@@ -203,5 +203,7 @@ def _attach_health(
     )
     runtime.closers.append(endpoints.aclose)
     desk = HealthDesk(runtime, runtime.services.a4b, endpoints)
-    runtime.closers.append(desk.aclose)  # closers run last-first: the refresh stops before its clients
+    runtime.closers.append(
+        desk.aclose
+    )  # closers run last-first: the refresh stops before its clients
     runtime.services.health = desk

@@ -162,7 +162,9 @@ _DEVICE_ROOMS: Final = (
 
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(2, "every table of the first release in one place", _BASELINE),
-    Migration(3, "device health: endpoint map by serial, status since, existence start", _DEVICE_ROOMS),
+    Migration(
+        3, "device health: endpoint map by serial, status since, existence start", _DEVICE_ROOMS
+    ),
     # Append new migrations here, with the next version number.
 )
 

@@ -257,10 +257,10 @@ class HealthDesk:
             )
         rooms = [r for r in (self.runtime.index.room(i) for i in room_ids) if r is not None]
         lines = [await self._room_online_line(r) for r in rooms[:20]]
-        headline = lines[0] if len(lines) == 1 else f"{len(rooms)} rooms:"
-        reply = Reply(headline=headline, notes=lines[1:] if len(lines) > 1 else [])
-        if len(lines) > 1:
-            reply = Reply(headline=headline, notes=lines)
+        if len(lines) == 1:
+            reply = Reply(headline=lines[0])
+        else:
+            reply = Reply(headline=f"{len(rooms)} rooms:", notes=lines)
         if staleness is not None:
             now = self._now()
             age = "unknown" if staleness.as_of is None else f"{duration(now - staleness.as_of)} ago"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -38,6 +39,12 @@ RefreshFn = Callable[[float | None], Awaitable[object]]
 
 def amazon_cause(error: BaseException | None) -> str:
     """What Amazon did, in a few words, for "... so this is the last known state"."""
+    if isinstance(error, DeadlineExceeded) and error.status is not None:
+        # out of time while retrying: the status says what Amazon was answering meanwhile
+        if error.status == 429:
+            return "Amazon is throttling the bot's requests (too many at once)"
+        if error.status >= 500:
+            return "Amazon is answering with server errors"
     match error:
         case Throttled():
             return "Amazon is throttling the bot's requests (too many at once)"
@@ -88,10 +95,13 @@ class Freshness:
         self.running: asyncio.Task[object] | None = None
         self.last_error: BaseException | None = None
         self.last_result: object = None
+        self._bounded: weakref.WeakSet[asyncio.Task[object]] = weakref.WeakSet()
 
     def _spawn(self, deadline_at: float | None) -> asyncio.Task[object]:
         task = asyncio.ensure_future(self.refresh(deadline_at))
         self.running = task
+        if deadline_at is not None:
+            self._bounded.add(task)
         task.add_done_callback(lambda done: self._finished(done, deadline_at is not None))
         return task
 
@@ -141,10 +151,12 @@ class Freshness:
         try:
             return await asyncio.shield(task)
         except ApiError:
-            retry = self.running  # a bounded attempt that failed hands over to a background one
-            if retry is None or retry is task:
+            if task not in self._bounded:
                 raise
-            return await asyncio.shield(retry)
+        # a bounded attempt that failed hands over to a background one (its done-callback
+        # starts it); join that one
+        await asyncio.sleep(0)
+        return await asyncio.shield(self.running or self._spawn(None))
 
     async def aclose(self) -> None:
         task = self.running

@@ -346,7 +346,9 @@ def main(argv: list[str] | None = None) -> None:
     it writes the demo world whose A4B room names follow no convention instead."""
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--unconventional"]:
-        target = Path(args[1]) if len(args) > 1 else DEMO_WORLD_PATH.with_name("unconventional.json")
+        target = (
+            Path(args[1]) if len(args) > 1 else DEMO_WORLD_PATH.with_name("unconventional.json")
+        )
         save_world(build_unconventional_world(), target)
         print(f"wrote {target}: the demo world with A4B room names like 'Guest Rm 204 (HVS)'")
         return
