@@ -3,7 +3,7 @@
 One bar per calendar day in the property's timezone, labelled with the day it covers. The uptime
 axis runs from 0 to 100 %, so a small dip looks small; each bar is coloured by severity (the
 thresholds are in the legend) and carries its uptime and how many devices were offline at some
-moment that day. 1,200 x 480 px with 12-16 pt text, legible in Slack and Teams previews.
+moment that day. 1,200 x 520 px with 12-16 pt text, legible in Slack and Teams previews.
 
 Building a matplotlib figure costs far more than drawing it, so one figure per bar count is built
 once and re-used: each chart only changes bar heights, colours and texts, then prints the canvas
@@ -27,7 +27,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
 DPI = 100
-SIZE_IN = (12.0, 4.8)  # 1200 x 480 px
+SIZE_IN = (12.0, 5.2)  # 1200 x 520 px
 WIDTH_PX, HEIGHT_PX = int(SIZE_IN[0] * DPI), int(SIZE_IN[1] * DPI)
 
 # (lowest uptime %, colour, legend): the first row whose threshold a day reaches gives its colour
@@ -74,7 +74,7 @@ class _ChartCanvas:
     def __init__(self, bars: int) -> None:
         self.figure = Figure(figsize=SIZE_IN, dpi=DPI)
         self.canvas = FigureCanvasAgg(self.figure)
-        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.82)
+        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.83)
         self.axes: Axes = self.figure.add_subplot(1, 1, 1)
         self.positions = list(range(bars))
         self.bars: BarContainer = self.axes.bar(self.positions, [100.0] * bars, width=0.7)
@@ -90,15 +90,15 @@ class _ChartCanvas:
         self.title: Text = self.figure.text(0.07, 0.93, "", fontsize=16, weight="bold")
         self.figure.text(
             0.07,
-            0.87,
+            0.875,
             "bar: uptime that day \u00b7 above: devices offline at some moment that day",
             fontsize=12,
             color="#424242",
         )
         self.figure.legend(
             handles=[Patch(color=color, label=legend) for _, color, legend in SEVERITY],
-            loc="upper right",
-            bbox_to_anchor=(0.98, 0.99),
+            loc="lower center",
+            bbox_to_anchor=(0.52, 0.0),
             ncols=3,
             fontsize=12,
             frameon=False,

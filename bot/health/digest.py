@@ -268,7 +268,7 @@ def build_digest_reply(figures: DigestFigures, site: Site, *, chart: bool = True
         notes=[note],
     )
     if chart and figures.days:
-        title = f"{site.name}: device uptime by day ({site.timezone})"
+        title = f"{site.name}: device uptime by day ({site.timezone} time)"
         png = render_chart(figures.days, title)
         reply.attachments.append(
             Attachment(

@@ -2,7 +2,7 @@
 
 Events are (ts, value) with value ONLINE or OFFLINE, oldest first. A device exists from `born` (its
 registration or first sign of life, when known): before that it is neither online nor offline and
-counts in no figure. Before the first known event of a device whose birth is unknown, it is taken to
+counts in no figure; from then until its first connection event it is online. Before the first known event of a device whose birth is unknown, it is taken to
 have been in the opposite state (an event is a change); with no events at all it has been in its
 current state throughout. Repeated values are not transitions.
 """
@@ -52,7 +52,8 @@ class History:
             return self.current
         i = bisect_right(self._times, t)
         if i == 0:
-            return _opposite(self.events[0][1])
+            # a registered device is up from its registration until an event says otherwise
+            return ONLINE if self.born is not None else _opposite(self.events[0][1])
         return self.events[i - 1][1]
 
     def segments(self, start: float, end: float) -> list[tuple[float, float, str]]:
