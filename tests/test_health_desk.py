@@ -116,3 +116,25 @@ async def test_flapping_follows_the_channel_scope_and_says_where(runtime: Runtim
     assert "at Lakeside Chicago" in named.headline
     if named.table is not None:
         assert {row[0] for row in named.table.rows} == {"Lakeside Chicago"}
+
+
+async def test_capacity_is_shown_once_for_the_chain(runtime: Runtime) -> None:
+    """`bot digest` for every property carries the chain's capacity section in one digest only,
+    and the nightly digests of one day carry it once; the words say limits, not usage."""
+    desk = runtime.services.health
+    assert isinstance(desk, HealthDesk)
+    replies = await desk.digest_command(None, post=False, out=None, poster=None)
+    assert len(replies) == 4
+    assert sum(TITLE in reply.notes for reply in replies) == 1
+    posted: list[Reply] = []
+
+    class Poster:
+        async def post_digest(self, channel: str, reply: Reply) -> None:
+            posted.append(reply)
+
+    sender = desk.digest_sender(Poster())
+    for site in desk.sites[:2]:
+        today = desk.clock.now().astimezone(site.zone).date()
+        await sender.send(site, today, channel="#ops")
+    assert [TITLE in reply.notes for reply in posted] == [True, False]
+    assert not any("assigned" in note for reply in replies for note in reply.notes)
