@@ -17,14 +17,14 @@ from bot.health.fmt import percent
 
 
 async def test_chart_png_size_and_day_labels(tmp_path: Path) -> None:
-    """1,200 x 520 px; the 7 bars are Tue 3 to Mon 9 March (PDT), the full local days before the
+    """1,040 x 460 px; the 7 bars are Tue 3 to Mon 9 March (PDT), the full local days before the
     digest's day, and the labels drawn are exactly those days."""
     store = await loaded_store(FakeClock(NOW))
     figures = compute_figures(store, SITE, NOW)
     reply = build_digest_reply(figures, SITE)
     png = reply.attachments[0].data
     width, height = png_size(png)
-    assert width >= 1000 and (width, height) == (1200, 520)
+    assert width >= 1000 and (width, height) == (1040, 460)
     expected = [date(2026, 3, 3) + timedelta(days=k) for k in range(7)]
     assert [d.day for d in figures.days] == expected
     assert drawn_labels(7) == [d.strftime("%a %d %b") for d in expected]

@@ -26,7 +26,11 @@ NO_DATA = "\u2013"
 
 def percent(value: float | None) -> str:
     """`99.0%`; None (nothing measured, e.g. a property with no devices) reads as a dash."""
-    return NO_DATA if value is None else f"{value:.1f}%"
+    if value is None:
+        return NO_DATA
+    text = f"{value:.1f}%"
+    # 99.96 % is not "100.0%": any downtime at all must show
+    return "99.9%" if text == "100.0%" and value < 100.0 else text
 
 
 def window(days: float) -> str:

@@ -9,7 +9,7 @@ current state throughout. Repeated values are not transitions.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -89,7 +89,14 @@ class History:
 
     def was_offline(self, start: float, end: float) -> bool:
         """Whether the device was offline at any moment of [start, end)."""
-        return any(s == OFFLINE for _, _, s in self.segments(start, end))
+        start = self._clip(start)
+        if start >= end:
+            return False
+        if self.status_at(start) == OFFLINE:
+            return True
+        # otherwise only an OFFLINE event inside the range can make it so
+        first, last = bisect_right(self._times, start), bisect_left(self._times, end)
+        return any(value == OFFLINE for _, value in self.events[first:last])
 
     def transitions(self, start: float, end: float) -> int:
         return max(0, len(self.segments(start, end)) - 1)
@@ -156,10 +163,20 @@ def fleet_profile(
             else:
                 steady_offline += 1
             continue
+        # one walk over the device's segments serves every window
+        segments = history.segments(lo, hi)
         for k, (start, end) in enumerate(windows):
-            online[k] += history.online_seconds(start, end)
-            exposure[k] += history.exposure_seconds(start, end)
-            down[k] += history.was_offline(start, end)
+            was_down = False
+            for a, b, status in segments:
+                span = min(b, end) - max(a, start)
+                if span <= 0:
+                    continue
+                exposure[k] += span
+                if status == ONLINE:
+                    online[k] += span
+                elif status == OFFLINE:
+                    was_down = True
+            down[k] += was_down
         for k, t in enumerate(instants):
             offline_at[k] += history.status_at(t) == OFFLINE
     steady = steady_online + steady_offline
