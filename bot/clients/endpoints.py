@@ -119,6 +119,9 @@ class EndpointsClient(AspClient):
     """The Endpoints API on the ASP host; construct it like an AspClient (base URL, LWA auth,
     optional transport, Clock and deadline)."""
 
+    async def __aenter__(self) -> EndpointsClient:
+        return self
+
     async def find_by_serial(
         self, serial: str, *, deadline: float | None = None
     ) -> Endpoint | None:
