@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bot.settings import ConfigError, load_all
 
@@ -23,7 +24,7 @@ app = typer.Typer(
 )
 sandbox_app = typer.Typer(no_args_is_help=True, help="The local sandbox of Amazon's APIs.")
 app.add_typer(sandbox_app, name="sandbox")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one line per message: readable in logs and greps
 T = TypeVar("T")
 
 
@@ -43,7 +44,7 @@ def _run(make: Callable[[], Awaitable[T]]) -> T:
     try:
         return asyncio.run(make())  # type: ignore[arg-type]
     except ConfigError as error:
-        err.print(f"[red]Configuration error:[/] {error}")
+        err.print(f"[red]Configuration error:[/] {escape(str(error))}", soft_wrap=True)
         raise typer.Exit(2) from None
     except ApiError as error:
         log.info("Amazon error", exc_info=True)
@@ -117,11 +118,26 @@ def console(
         try:
             if not runtime.index.is_loaded():
                 await runtime.sync()
+            _warn_about_places(runtime)
             return await run_console(runtime.engine, user=user, channel=channel)
         finally:
             await runtime.aclose()
 
     raise typer.Exit(_run(main))
+
+
+def _warn_about_places(runtime: Any) -> None:
+    """Properties whose country or timezone nobody gave: station changes there will be refused."""
+    from bot.core.property_settings import how_to_set, incomplete_places
+
+    properties = [(p.id, p.name) for p in runtime.index.properties()]
+    for name, _place in incomplete_places(runtime.config, runtime.index.conn, properties):
+        err.print(
+            f"[yellow]Warning:[/] {escape(name)}: country or timezone unknown; station changes there "
+            f"are refused until it is in bot.toml or an admin says, for example, "
+            f"`{escape(how_to_set(name))}`.",
+            soft_wrap=True,
+        )
 
 
 async def _runtime(**kwargs: Any) -> Any:
@@ -161,6 +177,7 @@ def sync(
                 err.print(
                     f"[yellow]Warning:[/] bot.toml names property {name!r}, which the organization does not have."
                 )
+            _warn_about_places(runtime)
         finally:
             await runtime.aclose()
 
@@ -179,6 +196,9 @@ def audit(
     limit: Annotated[int, typer.Option(help="At most this many entries (newest first).")] = 50,
 ) -> None:
     """Print the audit log: every change, refusal and failure, with before and after."""
+    if limit < 1:
+        err.print(f"[red]--limit must be a whole number of entries, 1 or more; got {limit}.[/]")
+        raise typer.Exit(2)
     from bot.core.audit import AuditLog
     from bot.index.db import open_index
     from bot.settings import load_settings
@@ -289,6 +309,36 @@ def login(
 
 
 @app.command()
+def doctor(verbose: VerboseOpt = False) -> None:
+    """Check every configured part for real (Amazon, AWS, Slack, Teams, the database, bot.toml); one
+    line each with what to do; exits 1 if any check fails."""
+    _logging(verbose)
+    from bot.doctor import failures, run_checks
+    from bot.runtime import build_runtime
+    from bot.serving import env_with_dotenv
+
+    async def main() -> int:
+        settings, config = load_all()
+        checks = await run_checks(
+            settings,
+            config,
+            env_with_dotenv(),
+            build=lambda: build_runtime(settings, config, with_health=False),
+        )
+        for check in checks:
+            typer.echo(check.line())
+        failed = failures(checks)
+        typer.echo(
+            f"{len(failed)} of {len(checks)} checks failed."
+            if failed
+            else "Everything checked works."
+        )
+        return 1 if failed else 0
+
+    raise typer.Exit(_run(main))
+
+
+@app.command()
 def run(verbose: VerboseOpt = False) -> None:
     """Run in Slack over Socket Mode (SLACK_BOT_TOKEN and SLACK_APP_TOKEN; no public URL needed)."""
     _logging(verbose)
@@ -299,15 +349,25 @@ def run(verbose: VerboseOpt = False) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "0.0.0.0",
+    host: Annotated[
+        str | None,
+        typer.Option(help="Interface to listen on (default 0.0.0.0; 127.0.0.1 with --teams-dev)."),
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default $PORT, else 3000).")] = None,
+    teams_dev: Annotated[
+        bool,
+        typer.Option(
+            "--teams-dev",
+            help="Accept unauthenticated Teams requests (Agents Playground); 127.0.0.1 only.",
+        ),
+    ] = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Run the HTTP endpoints: Slack at /slack/events, Teams at /api/messages, GET /healthz."""
     _logging(verbose)
     from bot.serving import run_http
 
-    _run(lambda: run_http(host, port))
+    _run(lambda: run_http(host, port, teams_dev=teams_dev))
 
 
 @app.command()
@@ -336,17 +396,31 @@ def teams_package(
     app_id: Annotated[str, typer.Option(help="The Azure bot's Microsoft App ID (a GUID).")],
     out: Annotated[Path, typer.Option(help="Folder to write the zip into.")] = Path("."),
     version: Annotated[str | None, typer.Option(help="App version in the manifest.")] = None,
+    developer_url: Annotated[
+        str | None, typer.Option(help="Your website (https://…), shown in Teams' app details.")
+    ] = None,
+    privacy_url: Annotated[
+        str | None, typer.Option(help="Your privacy statement (https://…).")
+    ] = None,
+    terms_url: Annotated[str | None, typer.Option(help="Your terms of use (https://…).")] = None,
 ) -> None:
     """Build the Microsoft Teams app package (manifest and icons) to upload to Teams."""
     from bot.chat.teams import build_teams_package
     from bot.chat.teams.package import TeamsPackageError
 
+    given = {"developer": developer_url, "privacy": privacy_url, "terms": terms_url}
+    urls = {which: url for which, url in given.items() if url}
     try:
-        path = build_teams_package(out, app_id, version=version)
+        path = build_teams_package(out, app_id, version=version, urls=urls)
     except TeamsPackageError as error:
         err.print(f"[red]Cannot build the package:[/] {error}")
         raise typer.Exit(2) from None
     typer.echo(f"Wrote {path}. Upload it in Teams: Apps → Manage your apps → Upload an app.")
+    placeholders = [f"--{which}-url" for which in given if which not in urls]
+    if placeholders:
+        typer.echo(
+            f"Note: the package still has example.com addresses; give yours with {', '.join(placeholders)}."
+        )
 
 
 @sandbox_app.command("serve")

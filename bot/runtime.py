@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 
 from bot.clients.asp import AspClient
-from bot.clients.lwa import LwaAuth
 from bot.clock import Clock, SystemClock
 from bot.core.access import Access
 from bot.core.audit import AuditLog
@@ -21,6 +20,7 @@ from bot.index.db import open_index
 from bot.index.lookup import Index
 from bot.index.sync import SyncReport, full_sync
 from bot.settings import BotConfig, ConfigError, Settings
+from bot.token_store import SharedLwaAuth, TokenStore
 
 log = logging.getLogger("bot.runtime")
 
@@ -35,6 +35,7 @@ class Runtime:
     services: Services
     engine: Engine
     closers: list[Any] = field(default_factory=list)
+    auth: Any = None  # the LWA TokenProvider (for `bot doctor` and the start-up checks)
 
     async def sync(self) -> SyncReport:
         return await full_sync(
@@ -74,21 +75,6 @@ def require_asp(settings: Settings) -> None:
         )
 
 
-def _stored_refresh_token(index: Index, client_id: str) -> str | None:
-    row = index.conn.execute(
-        "SELECT value FROM credentials WHERE key = ?", (f"lwa:{client_id}",)
-    ).fetchone()
-    return str(row[0]) if row else None
-
-
-def _store_refresh_token(index: Index, client_id: str, token: str) -> None:
-    with index.conn:
-        index.conn.execute(
-            "INSERT OR REPLACE INTO credentials (key, value) VALUES (?, ?)",
-            (f"lwa:{client_id}", token),
-        )
-
-
 async def build_runtime(
     settings: Settings,
     config: BotConfig,
@@ -104,17 +90,17 @@ async def build_runtime(
     assert settings.asp_organization_id
     clock = clock or SystemClock()
     index = Index(open_index(settings.db_path), clock=clock)
-    client_id = settings.lwa_client_id
-    # LWA may rotate the refresh token: keep the newest one, so a restart does not use a revoked token.
-    refresh_token = _stored_refresh_token(index, client_id) or settings.lwa_refresh_token
-    auth = LwaAuth(
-        client_id,
+    # LWA may rotate the refresh token: the newest is kept in the database and shared with every
+    # process on the file (bot.token_store), so a restart or a cron `bot sync` never uses a revoked one.
+    store = TokenStore.for_database(index.conn, settings.lwa_client_id)
+    auth = SharedLwaAuth(
+        settings.lwa_client_id,
         settings.lwa_client_secret,
-        refresh_token,
+        store.read() or settings.lwa_refresh_token,
         settings.lwa_token_url,
         transport=transport,
         clock=clock,
-        on_rotate=lambda token: _store_refresh_token(index, client_id, token),
+        store=store,
     )
     asp = AspClient(
         settings.asp_base_url,
@@ -130,21 +116,21 @@ async def build_runtime(
         asp=asp,
         catalog=default_catalog(),
         config=config,
-        access=Access(config.roles, local_admin=local_admin),
+        access=Access(config.roles, local_admin=local_admin, properties=config.properties),
         audit=AuditLog(index.db),
         clock=clock,
         organization_id=settings.asp_organization_id,
         default_country=settings.default_country,
     )
     apply_property_config(services)
-    runtime = Runtime(settings, config, clock, index, asp, services, Engine(services))
+    runtime = Runtime(settings, config, clock, index, asp, services, Engine(services), auth=auth)
     runtime.closers.append(asp.aclose)
     closer = getattr(auth, "aclose", None)
     if closer is not None:
         runtime.closers.append(closer)
     _attach_aws_clients(runtime, transport)
     if with_health:
-        _attach_health(runtime, auth, transport)
+        _attach_health(runtime, transport)
     return runtime
 
 
@@ -188,9 +174,7 @@ def _attach_aws_clients(runtime: Runtime, transport: httpx.AsyncBaseTransport | 
         runtime.closers.append(profiles.aclose)
 
 
-def _attach_health(
-    runtime: Runtime, auth: LwaAuth, transport: httpx.AsyncBaseTransport | None
-) -> None:
+def _attach_health(runtime: Runtime, transport: httpx.AsyncBaseTransport | None = None) -> None:
     """Device health reads Alexa for Business (and ASP's Endpoints API, with the ASP sign-in, to tie
     devices to rooms by serial); without AWS credentials the rest still works."""
     from bot.clients.endpoints import EndpointsClient
@@ -198,12 +182,13 @@ def _attach_health(
 
     if runtime.services.a4b is None:
         return
-    endpoints = EndpointsClient(
-        runtime.settings.asp_base_url, auth, transport=transport, clock=runtime.clock
-    )
-    runtime.closers.append(endpoints.aclose)
+    endpoints = None
+    if runtime.auth is not None:
+        endpoints = EndpointsClient(
+            runtime.settings.asp_base_url, runtime.auth, transport=transport, clock=runtime.clock
+        )
+        runtime.closers.append(endpoints.aclose)
     desk = HealthDesk(runtime, runtime.services.a4b, endpoints)
-    runtime.closers.append(
-        desk.aclose
-    )  # closers run last-first: the refresh stops before its clients
+    # closers run last-first: the background refresh stops before its clients close
+    runtime.closers.append(desk.aclose)
     runtime.services.health = desk

@@ -1,8 +1,9 @@
 """APScheduler jobs of the bot: the device refresh (every few minutes) and each property's digest.
 
 The digest jobs fire at `digest_time` in the property's timezone, but whether a digest is sent is
-decided by `DigestSender.send_due`, which reads the `digests_sent` table: the scheduler's memory is
-lost on restart, the table is not. `start_health_jobs` also posts, at start-up, any digest that was
+decided by `DigestSender.send_due`, which reads the digest outbox (`digests_sent`): the scheduler's
+memory is lost on restart, the table is not. A retry job posts, every minute, the outbox rows whose
+backoff has passed (a failed post, or one cut off by a crash). `start_health_jobs` also posts, at start-up, any digest that was
 missed while the bot was down and is less than 6 hours late.
 """
 
@@ -22,6 +23,10 @@ from bot.health.sites import Site
 log = logging.getLogger(__name__)
 
 REFRESH_JOB = "devices.refresh"
+RETRY_JOB = "digest.retries"
+RETRY_EVERY_S = (
+    60  # the outbox's shortest backoff: a failed digest is tried again within a minute of its time
+)
 GRACE_S = 6 * 3600
 # coalesce: after a pause run once, not once per missed slot; one run of a job at a time
 JOB_OPTIONS: dict[str, Any] = {"coalesce": True, "max_instances": 1, "misfire_grace_time": GRACE_S}
@@ -50,6 +55,13 @@ def build_scheduler(
         _logged(refresh, "device refresh"),
         IntervalTrigger(minutes=refresh_minutes),
         id=REFRESH_JOB,
+        replace_existing=True,
+        **JOB_OPTIONS,
+    )
+    scheduler.add_job(
+        _logged(sender.retry_due, "digest retries"),
+        IntervalTrigger(seconds=RETRY_EVERY_S),
+        id=RETRY_JOB,
         replace_existing=True,
         **JOB_OPTIONS,
     )

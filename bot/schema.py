@@ -136,6 +136,19 @@ _BASELINE: Final = (
     " ON teams_conversations (channel_id)",
 )
 
+# A digest row is written before posting ('pending') and settled after: 'sent' with the platform's
+# id of the post, or still 'pending' with the time of the next attempt (bot/health/outbox.py).
+# The first release's 'sending' rows (a post cut off by a crash) become pending, due at once.
+_OUTBOX: Final = (
+    "ALTER TABLE digests_sent ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE digests_sent ADD COLUMN next_attempt_at REAL",
+    "ALTER TABLE digests_sent ADD COLUMN created_at REAL",
+    "ALTER TABLE digests_sent ADD COLUMN last_error TEXT",
+    "ALTER TABLE digests_sent ADD COLUMN message_id TEXT",
+    "UPDATE digests_sent SET created_at = sent_at",
+    "UPDATE digests_sent SET state = 'pending', next_attempt_at = sent_at WHERE state = 'sending'",
+)
+
 # Devices are tied to ASP rooms by serial number through the Endpoints API (issue 13): the map
 # keeps a row for every serial looked up, found or not, so a refresh asks only about new serials.
 _DEVICE_ROOMS: Final = (
@@ -163,7 +176,24 @@ _DEVICE_ROOMS: Final = (
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(2, "every table of the first release in one place", _BASELINE),
     Migration(
-        3, "device health: endpoint map by serial, status since, existence start", _DEVICE_ROOMS
+        3,
+        "a property's country and timezone as an admin set them in chat (bot.toml still wins)",
+        (
+            """CREATE TABLE IF NOT EXISTS property_settings (
+                property_id TEXT PRIMARY KEY,
+                property_name TEXT NOT NULL,
+                country TEXT,
+                timezone TEXT,
+                set_by TEXT NOT NULL,
+                set_at TEXT NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
+        4, "digests_sent becomes the digest outbox (attempts, retry time, platform id)", _OUTBOX
+    ),
+    Migration(
+        5, "device health: endpoint map by serial, status since, existence start", _DEVICE_ROOMS
     ),
     # Append new migrations here, with the next version number.
 )

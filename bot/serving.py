@@ -52,6 +52,8 @@ async def run_socket() -> None:
     runtime = await build_runtime(settings, config)
     scheduler = None
     try:
+        await startup_checks(runtime, slack_socket=True)
+        quiet_socket_mode_logs()
         await _ensure_index(runtime)
         assert settings.slack_bot_token and settings.slack_app_token
         slack_app = build_slack_app(
@@ -60,21 +62,42 @@ async def run_socket() -> None:
         scheduler = await _start_health_jobs(
             runtime, SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
         )
-        print("Connected to Slack over Socket Mode. Ctrl-C to stop.", flush=True)
-        await run_socket_mode(slack_app, settings.slack_app_token)
+        await run_socket_mode(
+            slack_app,
+            settings.slack_app_token,
+            on_connected=lambda: print(
+                "Connected to Slack over Socket Mode. Ctrl-C to stop.", flush=True
+            ),
+        )
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
         await runtime.aclose()
 
 
-async def run_http(host: str, port: int | None) -> None:
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def check_teams_dev(host: str) -> None:
+    """`--teams-dev` accepts unauthenticated Teams requests: refuse it anywhere but loopback."""
+    if host not in LOOPBACK_HOSTS:
+        raise ConfigError(
+            f"--teams-dev accepts requests without a Microsoft token, so it serves on 127.0.0.1 "
+            f"only; got --host {host}. Use --host 127.0.0.1 (the Agents Playground runs on the "
+            "same machine)."
+        )
+
+
+async def run_http(host: str | None, port: int | None, *, teams_dev: bool = False) -> None:
     from aiohttp import web
 
+    host = host or ("127.0.0.1" if teams_dev else "0.0.0.0")
+    if teams_dev:
+        check_teams_dev(host)
     settings, config = load_all()
     port = port or settings.port or 3000
     slack_on = bool(settings.slack_bot_token or settings.slack_signing_secret)
-    teams_on = _teams_enabled()
+    teams_on = teams_dev or _teams_enabled()
     if slack_on:
         _slack_tokens("http", settings)
     if not slack_on and not teams_on:
@@ -86,6 +109,7 @@ async def run_http(host: str, port: int | None) -> None:
     scheduler = None
     runner = None
     try:
+        await startup_checks(runtime, slack_socket=False if slack_on else None)
         slack_app = None
         poster: Any = None
         if slack_on:
@@ -104,8 +128,11 @@ async def run_http(host: str, port: int | None) -> None:
         if teams_on:
             from bot.chat.teams import TeamsDigestPoster, teams_setup
 
-            extra.append(teams_setup(runtime.engine, runtime.index.db, env=_env_with_dotenv()))
-            teams_poster = TeamsDigestPoster(runtime.index.db, env=_env_with_dotenv())
+            env = _env_with_dotenv()
+            extra.append(
+                teams_setup(runtime.engine, runtime.index.db, anonymous=teams_dev, env=env)
+            )
+            teams_poster = TeamsDigestPoster(runtime.index.db, env=env, anonymous=teams_dev)
             poster = ChannelRouter(slack=poster, teams=teams_poster)
         from bot.web import build_web_app
 
@@ -123,6 +150,8 @@ async def run_http(host: str, port: int | None) -> None:
             f"Serving on http://{host}:{port} (Slack: /slack/events, Teams: /api/messages, health: /healthz)",
             flush=True,
         )
+        if teams_dev:
+            print(_teams_dev_banner(port), flush=True)
         # Answer /healthz (503) while the index loads, so a platform's health check sees the bot start.
         await _ensure_index(runtime)
         scheduler = await _start_health_jobs(runtime, poster)
@@ -135,16 +164,92 @@ async def run_http(host: str, port: int | None) -> None:
         await runtime.aclose()
 
 
-class ChannelRouter:
-    """Sends a digest to Teams when its channel is a Teams one ("teams:…" or "19:…"), else to Slack."""
+async def startup_checks(runtime: Runtime, *, slack_socket: bool | None) -> None:
+    """The checks of `bot doctor` that a running bot depends on, before it claims to work: refused
+    credentials stop it (ConfigError, exit 2); an unreachable service is retried with backoff."""
+    import sys
 
-    def __init__(self, *, slack: Any, teams: Any) -> None:
+    from bot.doctor import preflight
+
+    await preflight(
+        runtime,
+        slack_socket=slack_socket,
+        clock=runtime.clock,
+        say=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+
+
+class _OneLine(logging.Filter):
+    """Slack's Socket Mode client logs a traceback for every failed reconnect or event; keep the
+    message, drop the traceback (the bot's own -v logging still has details at DEBUG)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(("slack_sdk", "slack_bolt")):
+            return True
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_socket_mode_logs() -> None:
+    """On the root handlers, so records of every Slack logger (they propagate) pass the filter."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _OneLine) for f in handler.filters):
+            handler.addFilter(_OneLine())
+
+
+class ChannelRouter:
+    """Sends a digest to Teams when its channel is a Teams one ("teams:…" or "19:…", or any
+    channel when only Teams is configured), else to Slack."""
+
+    platform = "router"
+
+    def __init__(self, *, slack: Any = None, teams: Any = None) -> None:
         self.slack = slack
         self.teams = teams
 
-    async def post_digest(self, channel: str, reply: Any) -> None:
-        is_teams = channel.startswith(("teams:", "19:")) or self.slack is None
-        await (self.teams if is_teams else self.slack).post_digest(channel, reply)
+    def platform_of(self, channel: str) -> str:
+        teams = channel.startswith(("teams:", "19:")) or (self.slack is None and self.teams)
+        return "teams" if teams else "slack"
+
+    def _poster(self, channel: str) -> Any:
+        return self.teams if self.platform_of(channel) == "teams" else self.slack
+
+    def refusal(self, site_name: str, channel: str) -> str | None:
+        """One plain line when `channel` is on a platform this process cannot post to, else None."""
+        if self._poster(channel) is not None:
+            return None
+        how = (
+            "the Teams app credentials (see docs/teams.md)"
+            if self.platform_of(channel) == "teams"
+            else "SLACK_BOT_TOKEN"
+        )
+        platform = self.platform_of(channel).capitalize()
+        return (
+            f"{site_name}: its digest channel {channel} is on {platform}, which is not configured "
+            f"here (set {how}); nothing was posted or recorded."
+        )
+
+    def render(self, reply: Any) -> object:
+        return reply
+
+    async def post_to_channel(self, channel: str, reply: Any) -> str:
+        poster = self._poster(channel)
+        if poster is None:
+            raise LookupError(self.refusal("the digest", channel))
+        return str(await poster.post_to_channel(channel, reply))
+
+
+def _teams_dev_banner(port: int) -> str:
+    return (
+        "Teams developer mode: /api/messages accepts requests without a Microsoft token "
+        "(127.0.0.1 only). Try it with the Microsoft 365 Agents Playground:\n"
+        f"  npx @microsoft/m365agentsplayground -e http://127.0.0.1:{port}/api/messages -c msteams"
+    )
 
 
 def _teams_enabled() -> bool:
@@ -153,6 +258,10 @@ def _teams_enabled() -> bool:
     except ImportError:
         return False
     return bool(teams_enabled(_env_with_dotenv()))
+
+
+def env_with_dotenv() -> dict[str, str]:
+    return _env_with_dotenv()
 
 
 def _env_with_dotenv() -> dict[str, str]:
@@ -190,13 +299,40 @@ async def _digest(
             "device health is not available: Alexa for Business needs AWS credentials "
             "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile); see README"
         )
-    poster = None
-    settings = runtime.settings
-    if post and settings.slack_bot_token:
-        from bot.chat.slack.digest import SlackDigestPoster
-
-        poster = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
+    poster = _digest_router(runtime) if post else None
+    if poster is not None:
+        _refuse_unreachable(getattr(desk, "sites", []), property_name, poster)
     try:
         await desk.digest_command(property_name, post=post, out=out, poster=poster)
     except ValueError as error:  # an unknown property name
         raise ConfigError(str(error)) from None
+
+
+def _digest_router(runtime: Runtime) -> ChannelRouter:
+    settings = runtime.settings
+    slack = None
+    if settings.slack_bot_token:
+        from bot.chat.slack.digest import SlackDigestPoster
+
+        slack = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
+    teams = None
+    if _teams_enabled():
+        from bot.chat.teams import TeamsDigestPoster
+
+        teams = TeamsDigestPoster(runtime.index.db, env=_env_with_dotenv())
+    return ChannelRouter(slack=slack, teams=teams)
+
+
+def _refuse_unreachable(sites: Any, property_name: str | None, router: ChannelRouter) -> None:
+    """`bot digest --post` refuses, before anything is posted or recorded, a property whose digest
+    channel is on a platform that is not configured."""
+    from bot.health.sites import find_site
+
+    chosen = list(sites)
+    if property_name is not None:
+        one = find_site(chosen, property_name)
+        chosen = [one] if one is not None else []
+    for site in chosen:
+        refusal = site.digest_channel and router.refusal(site.name, site.digest_channel)
+        if refusal:
+            raise ConfigError(refusal)

@@ -21,6 +21,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -54,6 +55,14 @@ class PropertyConfig(BaseModel):
     digest_time: str = "07:00"
     # Alexa for Business room names are "<a4b_room_prefix><room name>"; default "<property name> "
     a4b_room_prefix: str | None = None
+    # Roles at this property only (chat user ids; "*" = everyone), on top of the chain-wide [roles].
+    admins: list[str] = Field(default_factory=list)
+    engineers: list[str] = Field(default_factory=list)
+    front_desk: list[str] = Field(default_factory=list)
+    # Requests in this property's channels may act on this property only (not just default to it).
+    restrict_channels: bool = False
+    # "country" / "timezone" when bot.toml leaves them to the defaults (set by load_config)
+    _unspecified: tuple[str, ...] = PrivateAttr(default=())
 
     @field_validator("country")
     @classmethod
@@ -85,9 +94,25 @@ class PropertyConfig(BaseModel):
             raise ValueError(f"expected a local time as HH:MM (24-hour), got {value!r}")
         return value.strip()
 
+    @model_validator(mode="after")
+    def _restricting_needs_channels(self) -> PropertyConfig:
+        if self.restrict_channels and not self.channels:
+            raise ValueError(
+                'restrict_channels = true needs the property\'s channels (channels = ["C…"])'
+            )
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def unspecified(self) -> tuple[str, ...]:
+        """What bot.toml leaves to a default ("country" from ASP_REGION, "timezone" UTC)."""
+        return self._unspecified
+
+    def has_property_roles(self) -> bool:
+        return bool(self.admins or self.engineers or self.front_desk)
 
     @property
     def digest_at(self) -> time:
@@ -118,7 +143,9 @@ class BehaviourConfig(BaseModel):
     progress_interval_seconds: float = Field(default=2.0, ge=0.5)
     device_refresh_minutes: int = Field(default=5, ge=1)
     capacity_threshold: float = Field(default=0.8, gt=0, le=1)
-    alarm_auth_raw: bool = False
+    # None: the raw token first on alert deletes (seed 003), Bearer after a 401, the form that works
+    # is kept; true / false pin the raw token / Bearer.
+    alarm_auth_raw: bool | None = None
 
 
 class BotConfig(BaseModel):
@@ -273,6 +300,9 @@ def load_config(path: Path | None, *, default_country: str = "US") -> BotConfig:
     except ValidationError as error:
         raise ConfigError(_describe(error, str(path))) from None
     for prop in config.properties:
+        prop._unspecified = tuple(
+            key for key in ("country", "timezone") if key not in prop.model_fields_set
+        )
         if prop.country is None:
             prop.country = default_country
     return config

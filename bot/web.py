@@ -30,6 +30,19 @@ def _needs_bolt_answer(raw_body: str) -> bool:
     return '"url_verification"' in raw_body or raw_body.startswith("ssl_check=")
 
 
+def _signed(verifier: SignatureVerifier, request: web.Request, raw_body: str) -> bool:
+    """True when the request carries a valid, fresh Slack signature.
+
+    A request without the headers (a scanner, a misconfigured proxy) is simply unauthenticated:
+    slack_sdk would raise on the empty timestamp, which must not become a 500.
+    """
+    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+    signature = request.headers.get("X-Slack-Signature", "")
+    if not timestamp.strip().isdigit() or not signature:
+        return False
+    return verifier.is_valid(body=raw_body, timestamp=timestamp, signature=signature)
+
+
 def build_web_app(
     engine: Any,
     *,
@@ -70,12 +83,7 @@ def build_web_app(
             bolt_request = await to_bolt_request(request)
             if verifier is None or _needs_bolt_answer(bolt_request.raw_body):
                 return await to_aiohttp_response(await slack_app.async_dispatch(bolt_request))
-            headers = request.headers
-            if not verifier.is_valid(
-                body=bolt_request.raw_body,
-                timestamp=headers.get("X-Slack-Request-Timestamp", ""),
-                signature=headers.get("X-Slack-Signature", ""),
-            ):
+            if not _signed(verifier, request, bolt_request.raw_body):
                 return web.Response(status=401)
             task = asyncio.create_task(slack_app.async_dispatch(bolt_request))
             background.add(task)  # keep a reference until it is done

@@ -33,6 +33,8 @@ class Call:
 class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     fail_next: dict[str, str] = field(default_factory=dict)
+    refused_tokens: set[str] = field(default_factory=set)  # answered `invalid_auth`, every call
+    scopes: str | None = None  # the `x-oauth-scopes` header of auth.test, when set
     base_url: str = ""
     _runner: web.AppRunner | None = None
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -109,7 +111,11 @@ class FakeSlack:
         await self._record(Call(method, params, raw, request.path))
         if method in self.fail_next:
             return web.json_response({"ok": False, "error": self.fail_next.pop(method)})
-        return web.json_response(self._answer(method, params))
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if token in self.refused_tokens:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        headers = {"x-oauth-scopes": self.scopes} if self.scopes and method == "auth.test" else {}
+        return web.json_response(self._answer(method, params), headers=headers)
 
     def _answer(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
@@ -131,6 +137,8 @@ class FakeSlack:
                 return ok | {"message_ts": f"1700000000.{next(self._ts):06d}"}
             case "chat.update":
                 return ok | {"channel": p.get("channel"), "ts": p.get("ts"), "text": p.get("text")}
+            case "apps.connections.open":
+                return ok | {"url": f"{self.base_url.replace('http', 'ws')}/socket"}
             case "conversations.replies":
                 return ok | {"messages": [], "has_more": False}
             case "files.getUploadURLExternal":

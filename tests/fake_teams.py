@@ -53,6 +53,12 @@ class FakeConnector:
     async def _record(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.calls.append(ConnectorCall(request.method, request.path, body))
+        if request.method == "POST" and "id" in body and body["id"] is None:
+            # The Microsoft 365 Agents Playground's connector answers a null id this way.
+            return web.json_response(
+                {"error": {"code": "BadArgument", "message": "Activity id must not be null"}},
+                status=400,
+            )
         if request.method == "PUT":
             return web.json_response({"id": request.match_info["activity_id"]})
         return web.json_response({"id": f"sent-{next(self._ids)}"})
@@ -172,15 +178,24 @@ def cards_of(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def card_text(card: dict[str, Any]) -> str:
-    """Every TextBlock text and fact of a card, joined: what a reader would see."""
+    """Every text and field of a card, joined: what a reader would see."""
     out: list[str] = []
+
+    def runs(node: Any) -> str:
+        return "".join(str(i["text"]) for i in node.get("inlines", []) if i["type"] == "TextRun")
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             if node.get("type") == "TextBlock":
                 out.append(str(node["text"]))
+            if node.get("type") == "RichTextBlock":
+                out.append(runs(node))
             if node.get("type") == "FactSet":
                 out.extend(f"{f['title']}: {f['value']}" for f in node["facts"])
+            if node.get("type") == "ColumnSet":  # a field: name and value side by side
+                cells = [runs(i) for c in node["columns"] for i in c["items"]]
+                out.append(": ".join(cells))
+                return
             for v in node.values():
                 walk(v)
         elif isinstance(node, list):

@@ -313,11 +313,14 @@ async def test_transport_errors_are_retried_for_get() -> None:
 
 
 async def test_5xx_retry_stops_at_the_deadline() -> None:
-    """A 5xx retry whose wait would pass the deadline is not made: the ServerError is raised."""
+    """A 5xx retry whose wait would pass the deadline is not made: DeadlineExceeded carrying the
+    ServerError is raised (the same type every client raises when a wait will not fit)."""
     handler, seen = scripted(r(500))
     client, _ = make(handler)
-    with pytest.raises(ServerError):
+    with pytest.raises(DeadlineExceeded) as info:
         await client.get_room(ROOM, deadline=0.1)
+    assert isinstance(info.value.cause, ServerError) and info.value.status == 500
+    assert not info.value.may_have_applied
     assert len(seen) == 1
     await client.aclose()
 
@@ -444,9 +447,11 @@ async def test_create_timeout_under_deadline_says_it_may_exist() -> None:
     """A create that timed out (cut short by its deadline) is reported as possibly created."""
     handler, seen = scripted(httpx.ReadTimeout)
     client, _ = make(handler)
-    with pytest.raises(TransportError) as info:
+    with pytest.raises(DeadlineExceeded) as info:
         await client.create_room("204", RT, deadline=5)
-    assert len(seen) == 1 and info.value.uncertain_create
+    assert len(seen) == 1 and info.value.may_have_applied
+    assert isinstance(info.value.cause, TransportError) and info.value.cause.uncertain_create
+    assert "may or may not have been created" in info.value.user_hint()
     await client.aclose()
 
 

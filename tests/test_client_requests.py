@@ -60,13 +60,18 @@ def body_of(request: httpx.Request) -> object:
 
 
 def check(
-    request: httpx.Request, method: str, path: str, query: dict[str, str] | None = None
+    request: httpx.Request,
+    method: str,
+    path: str,
+    query: dict[str, str] | None = None,
+    *,
+    authorization: str = "Bearer Atza|t",
 ) -> None:
     assert request.method == method
     assert request.url.path == path
     assert dict(request.url.params) == (query or {})
     assert request.headers["accept"] == "application/json"
-    assert request.headers["authorization"] == "Bearer Atza|t"
+    assert request.headers["authorization"] == authorization
 
 
 # --- properties -----------------------------------------------------------------------------------
@@ -270,10 +275,11 @@ async def test_set_default_station(api: Api, client: AspClient) -> None:
 
 @pytest.mark.parametrize("kind", ["alarms", "reminders", "timers"])
 async def test_delete_alerts_request_and_success(api: Api, client: AspClient, kind: str) -> None:
-    """Alert deletes are DELETE /v1/alerts/<kind>?unitId= with a Bearer token; 204 is ok."""
+    """Alert deletes are DELETE /v1/alerts/<kind>?unitId= with the raw token (seed 003); 204 is
+    ok."""
     api.reply = httpx.Response(204, headers={"X-Amzn-RequestId": "rid-1"})
     result = await getattr(client, f"delete_{kind}")(ROOM)
-    check(api.last, "DELETE", f"/v1/alerts/{kind}", {"unitId": ROOM})
+    check(api.last, "DELETE", f"/v1/alerts/{kind}", {"unitId": ROOM}, authorization="Atza|t")
     assert result.ok and result.status == 204 and result.failures == []
     assert result.request_id == "rid-1"
 

@@ -23,8 +23,9 @@ class RecordingPoster:
     def __init__(self) -> None:
         self.posts: list[tuple[str, Reply]] = []
 
-    async def post_digest(self, channel: str, reply: Reply) -> None:
+    async def post_to_channel(self, channel: str, reply: Reply) -> str:
         self.posts.append((channel, reply))
+        return f"ts-{len(self.posts)}"
 
 
 class Hook:

@@ -69,8 +69,9 @@ async def test_every_digest_path_has_the_capacity_section(runtime: Runtime, tmp_
     posted: list[Reply] = []
 
     class Poster:
-        async def post_digest(self, channel: str, reply: Reply) -> None:
+        async def post_to_channel(self, channel: str, reply: Reply) -> str:
             posted.append(reply)
+            return "ts-1"
 
     site = next(s for s in desk.sites if s.name == "Harbor View Seattle")
     today = desk.clock.now().astimezone(site.zone).date()
@@ -129,8 +130,9 @@ async def test_capacity_is_shown_once_for_the_chain(runtime: Runtime) -> None:
     posted: list[Reply] = []
 
     class Poster:
-        async def post_digest(self, channel: str, reply: Reply) -> None:
+        async def post_to_channel(self, channel: str, reply: Reply) -> str:
             posted.append(reply)
+            return f"ts-{len(posted)}"
 
     sender = desk.digest_sender(Poster())
     for site in desk.sites[:2]:

@@ -41,12 +41,15 @@ def test_api_routes_refuse_missing_or_unknown_tokens(
     sandbox_url: str, method: str, path: str, header: str | None
 ) -> None:
     """Every API route answers 401 with a message when the token is missing, unknown or
-    malformed.
+    malformed; the alert routes in seed 003's `{"errors": [...]}` shape.
     """
     headers = {"Authorization": header} if header is not None else {}
     response = httpx.request(method, sandbox_url + path, headers=headers, json={})
     assert response.status_code == 401
-    assert response.json()["message"]
+    if path.startswith("/v1/alerts/"):
+        assert response.json()["errors"][0]["code"] == "UNAUTHORIZED"
+    else:
+        assert response.json()["message"]
 
 
 def test_refresh_grant_issues_a_working_access_token(sandbox_url: str) -> None:

@@ -23,6 +23,8 @@ def _collect(
     while True:
         query = {**params, "maxResults": str(size)} | ({"nextToken": token} if token else {})
         response = client.get(path, params=query)
+        if response.status_code == 404 and not token:
+            return [], 1  # seed 004: an empty list is "404 ... weren't found"
         assert response.status_code == 200, response.text
         body = response.json()
         assert len(body[key]) <= size
@@ -242,10 +244,11 @@ def test_default_page_size_is_10(sandbox: SandboxServer, sandbox_client: httpx.C
     assert "nextToken" in body["paginationContext"]
 
 
-def test_empty_list_is_one_page(sandbox_client: httpx.Client) -> None:
-    """A parent with no children answers an empty list and no nextToken."""
-    body = sandbox_client.get(f"{H}/rooms", params={"roomTypeId": U + "EMPTY"}).json()
-    assert body == {"rooms": [], "paginationContext": {}}
+def test_empty_list_is_404(sandbox_client: httpx.Client) -> None:
+    """A parent with no children answers seed 004's 404 "weren't found" (the strict reading)."""
+    answer = sandbox_client.get(f"{H}/rooms", params={"roomTypeId": U + "EMPTY"})
+    assert answer.status_code == 404
+    assert answer.json() == {"message": "The requested rooms weren't found.", "type": "NOT_FOUND"}
 
 
 @pytest.mark.parametrize("size", [1, 7, 50])

@@ -12,6 +12,7 @@ from bot.health.posting import DigestSender
 from bot.health.sites import Site
 from bot.scheduler import (
     REFRESH_JOB,
+    RETRY_JOB,
     build_scheduler,
     digest_job_id,
     digest_trigger,
@@ -23,8 +24,9 @@ class RecordingPoster:
     def __init__(self) -> None:
         self.channels: list[str] = []
 
-    async def post_digest(self, channel: str, reply: Reply) -> None:
+    async def post_to_channel(self, channel: str, reply: Reply) -> str:
         self.channels.append(channel)
+        return f"ts-{len(self.channels)}"
 
 
 async def noop() -> None:
@@ -32,12 +34,14 @@ async def noop() -> None:
 
 
 def test_jobs_are_built_with_coalesce_and_single_instance() -> None:
-    """A refresh job every 5 minutes and one digest job per property with a digest channel."""
+    """A refresh job every 5 minutes, the outbox retries every minute and one digest job per
+    property with a digest channel."""
     silent = Site(property_id="P2", name="Quiet Inn")
     sender = DigestSender(make_store(), [SITE, silent], FakeClock(NOW), RecordingPoster())
     scheduler = build_scheduler(refresh=noop, sender=sender, sites=[SITE, silent])
     ids = sorted(job.id for job in scheduler.get_jobs())
-    assert ids == sorted([digest_job_id(SITE), REFRESH_JOB])
+    assert ids == sorted([digest_job_id(SITE), REFRESH_JOB, RETRY_JOB])
+    assert scheduler.get_job(RETRY_JOB).trigger.interval == timedelta(minutes=1)
     job = scheduler.get_job(REFRESH_JOB)
     assert job.trigger.interval == timedelta(minutes=5)
     assert job.coalesce is True and job.max_instances == 1

@@ -44,7 +44,8 @@ def test_text_is_escaped_and_fields_and_notes_render() -> None:
     text = str(msg.blocks)
     assert "Room &lt;204&gt; &amp; co" in text and "Jazz &lt;FM&gt;" in text
     assert "<!channel>" not in text
-    assert msg.text == "Room <204> & co"  # notification text is plain
+    # the notification text is mrkdwn as well: escaped the same way (Slack shows "<204>")
+    assert msg.text == "Room &lt;204&gt; &amp; co"
 
 
 def test_more_than_ten_fields_are_split_across_sections() -> None:

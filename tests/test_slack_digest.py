@@ -11,7 +11,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"chart-bytes" * 100
 
 
 async def test_digest_posts_blocks_then_uploads_the_chart() -> None:
-    """post_digest: chat.postMessage, then getUploadURLExternal -> upload -> complete."""
+    """post_to_channel: chat.postMessage, then getUploadURLExternal -> upload -> complete."""
     async with running_fake() as fake:
         poster = SlackDigestPoster.from_token("xoxb-test", api_url=fake.api_url)
         reply = Reply(
@@ -22,7 +22,7 @@ async def test_digest_posts_blocks_then_uploads_the_chart() -> None:
                 Attachment(filename="health.png", data=PNG, title="Offline devices, 7 days")
             ],
         )
-        await poster.post_digest("C0OPS", reply)
+        await poster.post_to_channel("C0OPS", reply)
         assert fake.methods() == [
             "chat.postMessage",
             "files.getUploadURLExternal",

@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from fake_slack import FakeSlack
 from slack_support import (
     CHANNEL,
+    SECRET,
     FakeEngine,
     command_body,
     make_app,
@@ -83,5 +84,33 @@ async def test_extra_setup_adds_routes_to_the_same_app(fake: FakeSlack) -> None:
     try:
         assert await (await client.post("/api/messages")).text() == "teams"
         assert (await client.get("/healthz")).status == 200
+    finally:
+        await client.close()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Slack-Signature": "v0=" + "0" * 64},
+        {"X-Slack-Request-Timestamp": "not-a-number", "X-Slack-Signature": "v0=00"},
+    ],
+)
+async def test_a_request_without_signature_headers_gets_401_not_500(
+    fake: FakeSlack, headers: dict[str, str]
+) -> None:
+    """Missing or malformed signature headers are an unauthenticated request: 401, engine untouched."""
+    engine = FakeEngine()
+    app = build_web_app(
+        engine, slack_app=make_app(fake, engine), is_ready=lambda: True, signing_secret=SECRET
+    )
+    client = await serve(app)
+    try:
+        body = command_body("set room 204 station jazz", trigger="tNoSig")
+        all_headers = {"Content-Type": "application/x-www-form-urlencoded", **headers}
+        resp = await client.post("/slack/events", data=body, headers=all_headers)
+        assert resp.status == 401
+        assert "Traceback" not in await resp.text()
+        assert engine.messages == []
     finally:
         await client.close()

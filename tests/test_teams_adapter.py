@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from bot.chat.teams import MESSAGES_PATH, teams_setup
 from bot.chat.teams.host import TEAMS_HOST_KEY
 from bot.chat.teams.store import ConversationStore
+from bot.clock import FakeClock
 from bot.core.context import Message, ProgressSink
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 
@@ -41,6 +42,8 @@ class FakeEngine:
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.progress_steps = 0
+        self.progress_gap = 2.5  # clock seconds between progress reports
+        self.clock = FakeClock()
         self.fail = False
 
     async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply:
@@ -50,6 +53,8 @@ class FakeEngine:
         if msg.text.startswith("set all"):
             for done in range(1, self.progress_steps + 1):
                 assert progress is not None
+                if done > 1:
+                    self.clock.advance(self.progress_gap)
                 await progress(
                     Reply(
                         headline=f"{done * 50} of 100 rooms done", kind=ReplyKind.PROGRESS, ref="r1"
@@ -84,7 +89,7 @@ def db() -> Database:
 @pytest.fixture
 async def client(engine: FakeEngine, db: Database) -> AsyncIterator[TestClient[Any, Any]]:
     app = web.Application()
-    teams_setup(engine, db, anonymous=True, env=CREDENTIALS)(app)
+    teams_setup(engine, db, anonymous=True, env=CREDENTIALS, clock=engine.clock)(app)
     async with TestClient(TestServer(app, host="127.0.0.1")) as c:
         yield c
 
@@ -223,6 +228,52 @@ async def test_long_run_posts_one_card_and_updates_it(
     assert second.activity_id == final.activity_id == "sent-1"
     assert "100 of 100" in card_text(second.card)
     assert "100 rooms set to Jazz" in card_text(final.card)
+
+
+async def test_progress_faster_than_every_two_seconds_is_paced(
+    client: TestClient[Any, Any], engine: FakeEngine, connector: FakeConnector
+) -> None:
+    """Five reports 0.5 s apart: the first card, one update at 2 s (the fifth), then the summary."""
+    engine.progress_steps, engine.progress_gap = 5, 0.5
+    await post(
+        client,
+        message("set all rooms", channel=True, expect_replies=False, service_url=connector.url),
+    )
+    assert [c.method for c in connector.calls] == ["POST", "PUT", "PUT"]
+    assert "250 of 100" in card_text(connector.calls[1].card)
+
+
+async def test_progress_of_a_pressed_button_updates_the_pressed_card(
+    client: TestClient[Any, Any], engine: FakeEngine, connector: FakeConnector
+) -> None:
+    """A run started by Confirm shows its progress in the confirmation card, then its summary."""
+    engine.progress_steps = 2
+    await post(
+        client,
+        message(
+            None,
+            value={"text": "set all rooms"},
+            expect_replies=False,
+            service_url=connector.url,
+            reply_to_id="card-9",
+        ),
+    )
+    assert [(c.method, c.activity_id) for c in connector.calls] == [("PUT", "card-9")] * 3
+    assert "50 of 100" in card_text(connector.calls[0].card)
+
+
+async def test_outgoing_activities_never_carry_a_null_id(
+    client: TestClient[Any, Any], engine: FakeEngine, connector: FakeConnector
+) -> None:
+    """Every post the adapter makes is a valid activity: no `"id": null` (the fake refuses those)."""
+    engine.progress_steps = 1
+    await post(
+        client,
+        message("set all rooms", channel=True, expect_replies=False, service_url=connector.url),
+    )
+    assert connector.calls and all(
+        "id" not in c.body for c in connector.calls if c.method == "POST"
+    )
 
 
 async def test_button_press_updates_the_card_it_was_pressed_on(

@@ -41,11 +41,11 @@ def test_every_reply_kind_renders_a_valid_card(kind: ReplyKind) -> None:
     json.dumps(card)
     assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
     types = [element["type"] for element in card["body"]]
-    assert types == ["TextBlock", "FactSet", "Table", "TextBlock"]
+    assert types == ["RichTextBlock", "ColumnSet", "ColumnSet", "Table", "RichTextBlock"]
     text = card_text(card)
     assert f"A {kind.value} reply" in text
     assert "Room: 204" in text and "undo" in text
-    table = card["body"][2]
+    table = card["body"][3]
     assert table["firstRowAsHeader"] is True
     assert len(table["rows"]) == 3  # header + 2 rows
     assert card["actions"] == [{"type": "Action.Submit", "title": "Undo", "data": {"text": "undo"}}]
@@ -54,7 +54,8 @@ def test_every_reply_kind_renders_a_valid_card(kind: ReplyKind) -> None:
 def test_headline_colour_follows_the_kind() -> None:
     """Errors and refusals are red (attention), successes green, confirmations amber."""
     colours = {
-        kind: render_card(Reply(headline="x", kind=kind))["body"][0]["color"] for kind in ReplyKind
+        kind: render_card(Reply(headline="x", kind=kind))["body"][0]["inlines"][0]["color"]
+        for kind in ReplyKind
     }
     assert colours[ReplyKind.ERROR] == colours[ReplyKind.REFUSAL] == "Attention"
     assert colours[ReplyKind.SUCCESS] == "Good"

@@ -51,7 +51,7 @@ async def test_digest_is_posted_as_a_card_into_the_stored_channel(
     db = Database(memory=True)
     stored(db, installed_in_channel(connector.url))
     poster = TeamsDigestPoster(db, anonymous=True, env={})
-    await poster.post_digest(channel, digest_reply())
+    await poster.post_to_channel(channel, digest_reply())
     [call] = connector.calls
     assert call.method == "POST"
     assert call.path == f"/v3/conversations/{CHANNEL_ID}/activities"
@@ -66,7 +66,7 @@ async def test_reference_from_a_thread_posts_to_the_channel_not_the_thread(
     """A reference first seen in a thread reply still posts the digest as a new channel post."""
     db = Database(memory=True)
     stored(db, message("help", channel=True, service_url=connector.url, expect_replies=False))
-    await TeamsDigestPoster(db, anonymous=True, env={}).post_digest(CHANNEL_ID, digest_reply())
+    await TeamsDigestPoster(db, anonymous=True, env={}).post_to_channel(CHANNEL_ID, digest_reply())
     [call] = connector.calls
     assert call.path == f"/v3/conversations/{CHANNEL_ID}/activities"
 
@@ -76,7 +76,7 @@ async def test_other_channel_of_an_installed_team_is_reached(connector: FakeConn
     db = Database(memory=True)
     stored(db, installed_in_channel(connector.url))
     other = "19:housekeeping@thread.tacv2"
-    await TeamsDigestPoster(db, anonymous=True, env={}).post_digest(
+    await TeamsDigestPoster(db, anonymous=True, env={}).post_to_channel(
         f"teams:{other}", digest_reply()
     )
     [call] = connector.calls
@@ -87,7 +87,7 @@ async def test_unknown_channel_says_how_to_fix_it() -> None:
     """A digest channel the bot never saw raises, telling the operator to add the app there."""
     poster = TeamsDigestPoster(Database(memory=True), anonymous=True, env={})
     with pytest.raises(UnknownTeamsConversation, match="add the app"):
-        await poster.post_digest("19:nowhere@thread.tacv2", digest_reply())
+        await poster.post_to_channel("19:nowhere@thread.tacv2", digest_reply())
 
 
 def test_store_table_is_created_idempotently_and_uninstall_forgets() -> None:

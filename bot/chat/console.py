@@ -76,6 +76,37 @@ def _table_lines(columns: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
+class ConsoleResponder:
+    """The console's answers to one request: every progress line and the final reply, printed."""
+
+    def __init__(self, out: Callable[[str], None]) -> None:
+        self.out = out
+
+    async def progress(self, reply: Reply) -> None:
+        self.out(render_text(reply))
+
+    async def final(self, reply: Reply) -> None:
+        self.out(render_text(reply))
+
+
+class ConsoleAdapter:
+    """Posts to the terminal: a channel is a heading, the id a running number."""
+
+    platform = "console"
+
+    def __init__(self, out: Callable[[str], None] = print) -> None:
+        self.out = out
+        self._posted = 0
+
+    def render(self, reply: Reply) -> str:
+        return render_text(reply)
+
+    async def post_to_channel(self, channel: str, reply: Reply) -> str:
+        self._posted += 1
+        self.out(f"--> {channel}\n{render_text(reply)}")
+        return f"console-{self._posted}"
+
+
 class ConsoleSession:
     """One person at the console: numbered choices can be answered with their number."""
 
@@ -94,14 +125,13 @@ class ConsoleSession:
             text = self._choices[int(stripped) - 1]
             self.out(f"  → {text}")
 
-        async def progress(reply: Reply) -> None:
-            self.out(render_text(reply))
-
+        responder = ConsoleResponder(self.out)
         reply = await self.engine.handle(
-            Message(text=text, user=self.user, channel=self.channel, platform="console"), progress
+            Message(text=text, user=self.user, channel=self.channel, platform="console"),
+            responder.progress,
         )
         self._choices = [a.value for a in reply.actions if a.kind == ActionKind.CHOICE]
-        self.out(render_text(reply))
+        await responder.final(reply)
         return reply
 
 

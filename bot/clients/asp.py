@@ -1,10 +1,11 @@
 """AspClient: the ASP hierarchy API (seed 004), unit settings and alarm deletes (seed 003), and the
 reminder/timer deletes from the API notes.
 
-One httpx.AsyncClient per AspClient, shared by every concurrent call. Each call runs under an
-optional deadline (seconds from the call's start): 429s follow the seed-004 schedule until the next
-wait would pass it, 5xx and lost answers get a few jittered retries for GET/PUT/DELETE only, and a
-401 gets one token refresh and one retry.
+One httpx.AsyncClient per AspClient, shared by every concurrent call. Retries follow
+bot/clients/retry.py (the seed-004 429 rule, a few jittered resends of GET/PUT/DELETE after a 5xx or
+a lost answer, the command's deadline or none for background work); a 401 gets one token refresh
+and one retry. Alert deletes send the raw token as seed 003 shows and, unless `alarm_auth_raw` pins a
+form, switch once to `Bearer` on a 401 and keep the form that worked.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import random
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -25,8 +26,8 @@ from bot.clients.errors import (
     DeadlineExceeded,
     Forbidden,
     InvalidInput,
+    NotFound,
     ServerError,
-    Throttled,
     TransportError,
     error_from_response,
 )
@@ -49,12 +50,12 @@ from bot.clients.models import (
     UpdateNameBody,
 )
 from bot.clients.retry import (
-    fits_deadline,
+    RetryLoop,
+    RetryPolicy,
     is_retryable_method,
+    resolve_deadline,
     retry_after_seconds,
-    server_retry_delays,
-    throttle_delays,
-    throttle_wait,
+    retry_policy,
 )
 from bot.clock import Clock, SystemClock
 
@@ -69,6 +70,7 @@ _UNIT_ID = re.compile(r"amzn1\.alexa\.unit\.did\.[^\s/?#%]+")
 ROOM_NAME_MAX = 256
 _ROOM_NAME = re.compile(rf"[\w\-=#;:?@&]{{1,{ROOM_NAME_MAX}}}")
 
+AuthForm = Literal["raw", "bearer"]
 M = TypeVar("M", bound=BaseModel)
 P = TypeVar("P", bound=Page)
 
@@ -157,14 +159,17 @@ class AspClient:
         clock: Clock | None = None,
         deadline_s: float | None = None,
         max_concurrency: int = 8,
-        alarm_auth_raw: bool = False,
+        alarm_auth_raw: bool | None = None,
         timeout_s: float = 30.0,
         rng: random.Random | None = None,
     ) -> None:
         self._auth = auth
         self._clock: Clock = clock or SystemClock()
         self._deadline_s = deadline_s
+        # None: the raw token first (seed 003), Bearer after a 401, the working form kept.
+        # True / False pin the raw token / Bearer.
         self._alarm_auth_raw = alarm_auth_raw
+        self._alert_auth_form: AuthForm = "bearer" if alarm_auth_raw is False else "raw"
         self._timeout_s = timeout_s
         self._rng = rng or random.Random()
         self._sem = asyncio.Semaphore(max(1, max_concurrency))
@@ -201,102 +206,85 @@ class AspClient:
         params: dict[str, str | int] | None = None,
         body: BaseModel | None = None,
         deadline: float | None = None,
-        raw_auth: bool = False,
         alerts: bool = False,
     ) -> httpx.Response:
-        clock = self._clock
-        limit = deadline if deadline is not None else self._deadline_s
-        started = clock.monotonic()
-        deadline_at = started + limit if limit is not None else None
-        throttle = throttle_delays()
-        server_delays = server_retry_delays(self._rng) if is_retryable_method(method) else iter(())
-        auth_retried = False
-        throttled_wait = 0.0
+        """Send one call with the shared retry rules (bot/clients/retry.py) and the 401 handling:
+        one token refresh, and for alert deletes one switch of the Authorization form per token.
+        """
+        operation = f"{method} {path}"
+        loop = RetryLoop(
+            operation,
+            clock=self._clock,
+            rng=self._rng,
+            idempotent=is_retryable_method(method),
+            deadline_s=deadline,
+            default_deadline_s=self._deadline_s,
+        )
+        write = method != "GET"
         payload = body.model_dump(mode="json") if body is not None else None
+        form: AuthForm = self._alert_auth_form if alerts else "bearer"
+        refreshed = switched = False
 
         while True:
+            remaining = loop.remaining()
+            timeout = self._timeout_s if remaining is None else min(self._timeout_s, remaining)
             token = await self._auth.token()
-            headers = {"Authorization": token if raw_auth else f"Bearer {token}"}
-            timeout = self._timeout_s
-            if deadline_at is not None:
-                remaining = deadline_at - clock.monotonic()
-                if remaining <= 0:
-                    raise DeadlineExceeded(
-                        None, f"{method} {path}: deadline passed", waited_s=throttled_wait
-                    )
-                timeout = min(timeout, remaining)
+            headers = {"Authorization": token if form == "raw" else f"Bearer {token}"}
             try:
                 async with self._sem:
                     self.stats.requests[method] += 1
                     response = await self._http.request(
                         method, path, params=params, json=payload, headers=headers, timeout=timeout
                     )
-            except httpx.TimeoutException as exc:
-                self.stats.transport_errors += 1
-                if timeout < self._timeout_s and method != "POST":
-                    raise DeadlineExceeded(
-                        None,
-                        f"{method} {path}: no answer before the deadline",
-                        waited_s=throttled_wait,
-                    ) from exc
-                failure = TransportError(
-                    None, f"{method} {path}: {exc!r}", uncertain_create=method == "POST"
-                )
-                await self._retry_wait(next(server_delays, None), deadline_at, failure)
-                continue
             except httpx.TransportError as exc:
                 self.stats.transport_errors += 1
-                # A refused connection sent nothing, so a create is known not to have happened.
+                # A refused connection sent nothing, so nothing can have been applied.
+                sent = not isinstance(exc, httpx.ConnectError)
                 failure = TransportError(
                     None,
-                    f"{method} {path}: {exc!r}",
-                    uncertain_create=method == "POST" and not isinstance(exc, httpx.ConnectError),
+                    f"{operation}: {exc!r}",
+                    uncertain_create=method == "POST" and sent,
+                    may_have_applied=write and sent,
                 )
-                await self._retry_wait(next(server_delays, None), deadline_at, failure)
+                if isinstance(exc, httpx.TimeoutException) and timeout < self._timeout_s:
+                    # The deadline, not Amazon, cut this wait short.
+                    raise DeadlineExceeded.after(failure, waited_s=loop.throttled_s) from exc
+                await self._resend_after(loop, failure)
                 continue
 
             status = response.status_code
             request_id = response.headers.get("x-amzn-requestid")
             self.last_request_id = request_id
 
-            if status == 401 and alerts and self._is_alerts_forbidden(response):
-                # Seed 003: the alerts API says 401 FORBIDDEN for a unit that does not exist or
-                # is not ours; a fresh token would not change that.
-                error = error_from_response(response)
-                raise Forbidden(401, error.message, request_id, error.error_type)
-
-            if status == 401 and not auth_retried:
-                auth_retried = True
-                self.stats.auth_refreshes += 1
-                self.stats.retries += 1
-                # Concurrent callers that got 401 with the same token share one refresh: only the
-                # first still sees the refused token as current and invalidates it.
-                if await self._auth.token() == token:
-                    await self._auth.invalidate()
-                continue
+            if status == 401:
+                if alerts and self._is_alerts_forbidden(response):
+                    # Seed 003: the alerts API says 401 FORBIDDEN for a unit that does not exist or
+                    # is not ours; a fresh token would not change that.
+                    error = error_from_response(response)
+                    raise Forbidden(401, error.message, request_id, error.error_type)
+                if alerts and self._alarm_auth_raw is None and not switched:
+                    # Seed 003 shows the raw token, Amazon's CLI sends Bearer: try the other form.
+                    switched = True
+                    form = "bearer" if form == "raw" else "raw"
+                    self.stats.retries += 1
+                    continue
+                if not refreshed:
+                    refreshed, switched = True, False
+                    await self._refresh_after_401(token)
+                    continue
+                raise error_from_response(response)
+            if alerts and self._alarm_auth_raw is None:
+                self._alert_auth_form = form  # this form got past the sign-in check: keep it
 
             if status == 429:
                 self.stats.throttled += 1
-                wait = throttle_wait(
-                    next(throttle),
-                    retry_after_seconds(response.headers.get("retry-after"), clock.now()),
+                await loop.throttled(
+                    error_from_response(response),
+                    retry_after_seconds(response.headers.get("retry-after"), self._clock.now()),
                 )
-                if not fits_deadline(clock.monotonic(), wait, deadline_at):
-                    error = error_from_response(response)
-                    raise Throttled(
-                        429,
-                        error.message or f"{method} {path}: throttled past the deadline",
-                        request_id,
-                        error.error_type,
-                        waited_s=throttled_wait,
-                        next_delay_s=wait,
-                    )
-                await clock.sleep(wait)
-                throttled_wait += wait
                 self.stats.retries += 1
                 continue
-            # Seed 004: the doubling runs "until a non-429 response is received".
-            throttle = throttle_delays()
+            loop.answered()
 
             if status >= 500:
                 self.stats.server_errors += 1
@@ -309,22 +297,32 @@ class AspClient:
                     request_id,
                     error.error_type,
                     uncertain_create=method == "POST",
+                    may_have_applied=write,
                 )
-                await self._retry_wait(next(server_delays, None), deadline_at, server_failure)
+                await self._resend_after(loop, server_failure)
                 continue
 
             if status >= 400:
                 raise error_from_response(response)
             return response
 
-    async def _retry_wait(
-        self, delay: float | None, deadline_at: float | None, failure: ApiError
-    ) -> None:
-        """Sleep before a resend, or raise `failure` (no retry left, or past the deadline)."""
-        if delay is None or not fits_deadline(self._clock.monotonic(), delay, deadline_at):
-            raise failure
-        await self._clock.sleep(delay)
+    async def _refresh_after_401(self, token: str) -> None:
+        self.stats.auth_refreshes += 1
         self.stats.retries += 1
+        # Concurrent callers that got 401 with the same token share one refresh: only the first
+        # still sees the refused token as current and invalidates it.
+        if await self._auth.token() == token:
+            await self._auth.invalidate()
+
+    async def _resend_after(self, loop: RetryLoop, failure: ApiError) -> None:
+        """Wait before a resend, or raise (no retry left, not idempotent, past the deadline)."""
+        await loop.failed(failure)
+        self.stats.retries += 1
+
+    @property
+    def alert_auth_form(self) -> AuthForm:
+        """The Authorization form the alert deletes use now ("raw" token or "bearer")."""
+        return self._alert_auth_form
 
     @staticmethod
     def _is_alerts_forbidden(response: httpx.Response) -> bool:
@@ -336,11 +334,12 @@ class AspClient:
 
     @staticmethod
     def _has_device_failures(response: httpx.Response) -> bool:
+        """A 500/504 naming devices (seed 003's partial failure), not a failure of the call."""
         try:
             parsed = AlertsErrorBody.model_validate_json(response.content)
         except ValidationError:
             return False
-        return bool(parsed.errors)
+        return any(failure.endpointId for failure in parsed.errors or [])
 
     @staticmethod
     def _parse(model: type[M], response: httpx.Response) -> M:
@@ -360,25 +359,30 @@ class AspClient:
         page_model: type[P],
         key: str,
         deadline: float | None,
+        *,
+        empty_on_404: bool = False,
     ) -> list[Any]:
-        # One deadline for the whole list, not per page.
-        limit = deadline if deadline is not None else self._deadline_s
-        deadline_at = self._clock.monotonic() + limit if limit is not None else None
+        # One deadline for the whole list, not per page (none at all for background work).
+        deadline_at, on_throttle = resolve_deadline(self._clock, deadline, self._deadline_s)
         items: list[Any] = []
         next_token: str | None = None
-        while True:
-            query: dict[str, str | int] = {**params, "maxResults": PAGE_SIZE}
-            if next_token:
-                query["nextToken"] = next_token
-            remaining = None if deadline_at is None else deadline_at - self._clock.monotonic()
-            if remaining is not None and remaining <= 0:
-                raise DeadlineExceeded(None, f"GET {path}: deadline passed during pagination")
-            response = await self._request("GET", path, params=query, deadline=remaining)
-            page = self._parse(page_model, response)
-            items.extend(getattr(page, key) or [])
-            next_token = page.next_token
-            if not next_token:
-                return items
+        with retry_policy(RetryPolicy(deadline_at, on_throttle)):
+            while True:
+                query: dict[str, str | int] = {**params, "maxResults": PAGE_SIZE}
+                if next_token:
+                    query["nextToken"] = next_token
+                try:
+                    response = await self._request("GET", path, params=query)
+                except NotFound:
+                    # Seed 004 lists "404 ... weren't found" for the lists: nothing to list.
+                    if empty_on_404 and not items:
+                        return []
+                    raise
+                page = self._parse(page_model, response)
+                items.extend(getattr(page, key) or [])
+                next_token = page.next_token
+                if not next_token:
+                    return items
 
     async def _create(self, path: str, body: BaseModel, deadline: float | None) -> str:
         response = await self._request("POST", path, body=body, deadline=deadline)
@@ -461,6 +465,7 @@ class AspClient:
             RoomTypePage,
             "roomTypes",
             deadline,
+            empty_on_404=True,
         )
 
     async def get_room_type(self, room_type_id: str, *, deadline: float | None = None) -> RoomType:
@@ -504,7 +509,12 @@ class AspClient:
     async def list_rooms(self, room_type_id: str, *, deadline: float | None = None) -> list[Room]:
         validate_unit_id(room_type_id, "room type id")
         return await self._list(
-            f"{HOSPITALITY}/rooms", {"roomTypeId": room_type_id}, RoomPage, "rooms", deadline
+            f"{HOSPITALITY}/rooms",
+            {"roomTypeId": room_type_id},
+            RoomPage,
+            "rooms",
+            deadline,
+            empty_on_404=True,
         )
 
     async def get_room(self, room_id: str, *, deadline: float | None = None) -> Room:
@@ -574,7 +584,6 @@ class AspClient:
             f"/v1/alerts/{kind}",
             params={"unitId": unit_id},
             deadline=deadline,
-            raw_auth=self._alarm_auth_raw,
             alerts=True,
         )
         failures = []

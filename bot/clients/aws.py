@@ -2,8 +2,10 @@
 
 No AWS SDK ships Alexa for Business any more, so we sign with botocore's SigV4 signer and resolve
 credentials with botocore's standard chain (environment, profiles, roles) ourselves. Retries follow
-bot/clients/retry.py: the seed-004 throttling schedule under the caller's deadline and a bounded
-retry of 5xx/transport failures for read operations. Errors are typed from the body's `__type`.
+bot/clients/retry.py, shared with the ASP and LWA clients: the seed-004 throttling schedule (a 400
+`ThrottlingException` is throttling too) under the command's deadline or none for background work,
+and a bounded retry of 5xx/transport failures for idempotent operations. Errors are typed from the
+body's `__type`.
 """
 
 from __future__ import annotations
@@ -65,6 +67,14 @@ _TYPE_TO_ERROR: dict[str, type[ApiError]] = {
     "ExpiredTokenException": Unauthorized,
     "InvalidClientTokenId": Unauthorized,
 }
+
+
+_READ_PREFIXES = ("Get", "List", "Search", "Describe", "BatchGet")
+
+
+def is_mutating_operation(operation: str) -> bool:
+    """Whether an AWS JSON operation changes something (so a lost answer may hide a change)."""
+    return not operation.startswith(_READ_PREFIXES)
 
 
 def short_error_type(raw: str | None) -> str | None:
@@ -215,6 +225,7 @@ class AwsJsonClient:
         self._clock: Clock = clock or SystemClock()
         self._deadline_s = deadline_s
         self._rng = rng or random.Random()
+        self._timeout_s = timeout_s
         self._http = httpx.AsyncClient(transport=transport, timeout=timeout_s)
         self.stats = AwsCallStats()
         self.last_request_id: str | None = None
@@ -295,6 +306,7 @@ class AwsJsonClient:
             lambda: self.signed_headers(operation, body),
             deadline=deadline,
             idempotent=idempotent,
+            mutating=is_mutating_operation(operation),
         )
 
     async def rest(
@@ -321,6 +333,7 @@ class AwsJsonClient:
             lambda: self._sign(method, url, content, headers),
             deadline=deadline,
             idempotent=retry.is_retryable_method(method),
+            mutating=method.upper() != "GET",
         )
 
     async def _send(
@@ -333,27 +346,40 @@ class AwsJsonClient:
         *,
         deadline: float | None,
         idempotent: bool,
+        mutating: bool,
     ) -> dict[str, Any]:
-        """The request loop shared by every protocol: send, type the error, retry or raise.
+        """The request loop shared by every protocol: send, type the error, and ask the shared
+        RetryLoop (bot/clients/retry.py) whether to wait and resend or raise.
 
         `sign` is called for every attempt, because a resend after a long throttling wait needs a
         fresh signature.
         """
-        limit = deadline if deadline is not None else self._deadline_s
-        started = self._clock.monotonic()
-        deadline_at = None if limit is None else started + limit
-        throttle_waits = retry.throttle_delays()
-        server_waits = retry.server_retry_delays(self._rng)
+        loop = retry.RetryLoop(
+            operation,
+            clock=self._clock,
+            rng=self._rng,
+            idempotent=idempotent,
+            deadline_s=deadline,
+            default_deadline_s=self._deadline_s,
+        )
         while True:
+            remaining = loop.remaining()
+            timeout = self._timeout_s if remaining is None else min(self._timeout_s, remaining)
             self.stats.requests += 1
             self.stats.by_operation[operation] += 1
             try:
-                response = await self._http.request(method, url, content=content, headers=sign())
+                response = await self._http.request(
+                    method, url, content=content, headers=sign(), timeout=timeout
+                )
             except httpx.TransportError as exc:
-                failure: ApiError = TransportError(None, f"{operation}: {exc!r}")
-                if not idempotent:
-                    raise failure from exc
-                await self._wait_or_raise(next(server_waits, None), deadline_at, started, failure)
+                sent = not isinstance(exc, httpx.ConnectError)
+                failure = TransportError(
+                    None, f"{operation}: {exc!r}", may_have_applied=mutating and sent
+                )
+                if isinstance(exc, httpx.TimeoutException) and timeout < self._timeout_s:
+                    raise DeadlineExceeded.after(failure, waited_s=loop.throttled_s) from exc
+                await loop.failed(failure)
+                self.stats.retries += 1
                 continue
             request_id = response.headers.get("x-amzn-requestid")
             self.last_request_id = request_id
@@ -363,39 +389,16 @@ class AwsJsonClient:
             error = aws_error(response.status_code, _with_error_type(parsed, response), request_id)
             if isinstance(error, Throttled):
                 self.stats.throttled += 1
-                delay = next(throttle_waits)
-                if not retry.fits_deadline(self._clock.monotonic(), delay, deadline_at):
-                    raise Throttled(
-                        error.status,
-                        error.message,
-                        request_id,
-                        error.error_type,
-                        waited_s=self._clock.monotonic() - started,
-                        next_delay_s=delay,
-                    )
+                await loop.throttled(error)
                 self.stats.retries += 1
-                await self._clock.sleep(delay)
                 continue
-            if isinstance(error, ServerError) and idempotent:
-                await self._wait_or_raise(next(server_waits, None), deadline_at, started, error)
+            loop.answered()
+            if isinstance(error, ServerError):
+                error.may_have_applied = mutating
+                await loop.failed(error)
+                self.stats.retries += 1
                 continue
             raise error
-
-    async def _wait_or_raise(
-        self, delay: float | None, deadline_at: float | None, started: float, error: ApiError
-    ) -> None:
-        if delay is None:
-            raise error
-        if not retry.fits_deadline(self._clock.monotonic(), delay, deadline_at):
-            raise DeadlineExceeded(
-                error.status,
-                error.message,
-                error.request_id,
-                error.error_type,
-                waited_s=self._clock.monotonic() - started,
-            )
-        self.stats.retries += 1
-        await self._clock.sleep(delay)
 
 
 def _json(response: httpx.Response) -> Any:

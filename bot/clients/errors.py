@@ -13,7 +13,11 @@ import httpx
 
 
 class ApiError(Exception):
-    """An upstream call failed. `status` is None when no HTTP answer was involved."""
+    """An upstream call failed. `status` is None when no HTTP answer was involved.
+
+    `may_have_applied` is True when the call was a write that Amazon may have carried out anyway
+    (a 5xx or no answer after the request was sent): read the item back before calling it failed.
+    """
 
     default_status: int | None = None
 
@@ -23,11 +27,14 @@ class ApiError(Exception):
         message: str = "",
         request_id: str | None = None,
         error_type: str | None = None,
+        *,
+        may_have_applied: bool = False,
     ) -> None:
         self.status = status if status is not None else self.default_status
         self.message = message
         self.request_id = request_id
         self.error_type = error_type
+        self.may_have_applied = may_have_applied
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -45,6 +52,11 @@ class ApiError(Exception):
             f"Amazon answered with an error (HTTP {self.status}); try again, "
             "and tell an admin if it keeps happening."
         )
+
+
+def may_have_applied(error: BaseException) -> bool:
+    """Whether a failed write may have happened at Amazon all the same (read it back first)."""
+    return isinstance(error, ApiError) and error.may_have_applied
 
 
 class BadRequest(ApiError):
@@ -84,8 +96,57 @@ class NotFound(ApiError):
         )
 
 
-class Throttled(ApiError):
-    """Amazon kept answering 429 and the next seed-004 wait would pass the caller's deadline."""
+class DeadlineExceeded(ApiError):
+    """The caller's deadline passed, or the next retry wait would not fit before it.
+
+    Every client raises this (or its subclass Throttled, when Amazon was throttling) in that case.
+    `cause` is the last failure seen (a ServerError, a TransportError) when there was one; its
+    status, message, request id and `may_have_applied` are carried over.
+    """
+
+    def __init__(
+        self,
+        status: int | None = None,
+        message: str = "",
+        request_id: str | None = None,
+        error_type: str | None = None,
+        *,
+        waited_s: float = 0.0,
+        may_have_applied: bool = False,
+        cause: ApiError | None = None,
+    ) -> None:
+        self.waited_s = waited_s
+        self.cause = cause
+        super().__init__(status, message, request_id, error_type, may_have_applied=may_have_applied)
+
+    @classmethod
+    def after(cls, failure: ApiError, *, waited_s: float = 0.0) -> DeadlineExceeded:
+        """The error for a retry of `failure` that would not fit the deadline."""
+        return cls(
+            failure.status,
+            failure.message,
+            failure.request_id,
+            failure.error_type,
+            waited_s=waited_s,
+            may_have_applied=failure.may_have_applied,
+            cause=failure,
+        )
+
+    def user_hint(self) -> str:
+        if self.cause is not None:
+            return self.cause.user_hint()
+        if self.may_have_applied:
+            return (
+                "Amazon took too long to answer, so the change may or may not have been made; "
+                "check before trying again."
+            )
+        return "Amazon took too long to answer; try again in a few minutes."
+
+
+class Throttled(DeadlineExceeded):
+    """Amazon kept throttling (429, or ThrottlingException) and the next seed-004 wait would pass
+    the caller's deadline. Without a deadline the rule is followed to the end and this never comes.
+    """
 
     default_status = 429
 
@@ -99,16 +160,17 @@ class Throttled(ApiError):
         waited_s: float = 0.0,
         next_delay_s: float | None = None,
     ) -> None:
-        self.waited_s = waited_s
         self.next_delay_s = next_delay_s
-        super().__init__(status, message, request_id, error_type)
+        super().__init__(status, message, request_id, error_type, waited_s=waited_s)
 
     def user_hint(self) -> str:
         return "Amazon is busy (throttling); try again in a few minutes."
 
 
 class ServerError(ApiError):
-    """A 5xx answer. For a create, `uncertain_create` says the item may exist anyway."""
+    """A 5xx answer. For a create, `uncertain_create` says the item may exist anyway; for any
+    write, `may_have_applied` says the change may have happened.
+    """
 
     default_status = 500
 
@@ -120,9 +182,16 @@ class ServerError(ApiError):
         error_type: str | None = None,
         *,
         uncertain_create: bool = False,
+        may_have_applied: bool = False,
     ) -> None:
         self.uncertain_create = uncertain_create
-        super().__init__(status, message, request_id, error_type)
+        super().__init__(
+            status,
+            message,
+            request_id,
+            error_type,
+            may_have_applied=may_have_applied or uncertain_create,
+        )
 
     def user_hint(self) -> str:
         if self.uncertain_create:
@@ -144,9 +213,16 @@ class TransportError(ApiError):
         error_type: str | None = None,
         *,
         uncertain_create: bool = False,
+        may_have_applied: bool = False,
     ) -> None:
         self.uncertain_create = uncertain_create
-        super().__init__(status, message, request_id, error_type)
+        super().__init__(
+            status,
+            message,
+            request_id,
+            error_type,
+            may_have_applied=may_have_applied or uncertain_create,
+        )
 
     def user_hint(self) -> str:
         if self.uncertain_create:
@@ -155,25 +231,6 @@ class TransportError(ApiError):
                 "check the list before trying again."
             )
         return "The bot could not reach Amazon; check the network and try again in a minute."
-
-
-class DeadlineExceeded(ApiError):
-    """The caller's deadline passed before an answer could be had."""
-
-    def __init__(
-        self,
-        status: int | None = None,
-        message: str = "",
-        request_id: str | None = None,
-        error_type: str | None = None,
-        *,
-        waited_s: float = 0.0,
-    ) -> None:
-        self.waited_s = waited_s
-        super().__init__(status, message, request_id, error_type)
-
-    def user_hint(self) -> str:
-        return "Amazon took too long to answer; try again in a few minutes."
 
 
 class InvalidInput(ApiError):

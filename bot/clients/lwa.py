@@ -20,7 +20,7 @@ from bot.clients.errors import (
     Unauthorized,
     error_from_response,
 )
-from bot.clients.retry import server_retry_delays
+from bot.clients.retry import RetryLoop, retry_after_seconds
 from bot.clock import Clock, SystemClock
 
 DEFAULT_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
@@ -63,27 +63,30 @@ async def post_token_form(
     """POST a grant to the LWA token endpoint and return its JSON answer.
 
     Token grants are safe to resend (a refresh-token grant has no side effect worth protecting), so
-    5xx, 429 and lost answers get the bounded retry. A 400/401 means the credentials are bad:
+    the shared retry rules apply in full (bot/clients/retry.py): 429s by seed 004's rule under the
+    ambient deadline, 5xx and lost answers a few times. A 400/401 means the credentials are bad:
     Unauthorized, so staff are told to have an admin run `bot login`.
     """
-    delays = server_retry_delays(rng)
+    loop = RetryLoop("POST /auth/o2/token", clock=clock, rng=rng, idempotent=True)
     while True:
+        loop.remaining()
         try:
             response = await http.post(token_url, data=form, headers={"Accept": "application/json"})
         except httpx.HTTPError as exc:
-            delay = next(delays, None)
-            if delay is None:
-                raise TransportError(None, f"LWA token endpoint unreachable: {exc!r}") from exc
-            await clock.sleep(delay)
+            await loop.failed(TransportError(None, f"LWA token endpoint unreachable: {exc!r}"))
             continue
-        if response.status_code == 429 or response.status_code >= 500:
-            delay = next(delays, None)
-            if delay is None:
-                error = error_from_response(response)
-                if isinstance(error, ServerError):
-                    raise error
-                raise ServerError(error.status, error.message, error.request_id, error.error_type)
-            await clock.sleep(delay)
+        if response.status_code == 429:
+            await loop.throttled(
+                error_from_response(response),
+                retry_after_seconds(response.headers.get("retry-after"), clock.now()),
+            )
+            continue
+        loop.answered()
+        if response.status_code >= 500:
+            error = error_from_response(response)
+            await loop.failed(
+                ServerError(error.status, error.message, error.request_id, error.error_type)
+            )
             continue
         if response.status_code in (400, 401, 403):
             error = error_from_response(response)

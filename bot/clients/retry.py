@@ -1,18 +1,43 @@
-"""Retry schedules as pure functions, so they are testable without a network or a real clock.
+"""The one retry primitive of every client (ASP, Alexa for Business, Customer Profiles, LWA).
 
-Two rules live here:
-- 429 (seed 004): wait 1 s, doubling up to 256 s, then every 256 s until a non-429 answer. Nothing
-  else is honoured, except that a Retry-After header (not in the seeds) may lengthen a wait.
-- 5xx and transport errors: a few retries with exponential backoff and jitter, for idempotent
-  methods only, because resending a create could make a second property or room.
+Rules:
+- 429 / throttling (seed 004): wait 1 s, doubling up to 256 s, then every 256 s until a non-429
+  answer. A Retry-After header (not in the seeds) may lengthen a wait, never shorten it. The
+  doubling restarts after any other answer, a 5xx included.
+- 5xx and lost answers: a few retries with exponential backoff and jitter, for idempotent calls
+  only, because resending a create could make a second property or room. A write that got a 5xx or
+  no answer after it was sent "may have been applied" (`ApiError.may_have_applied`).
+- Deadlines bound a *command*, not a call: `RetryPolicy.command(clock, 25)` or a call's own
+  `deadline=` seconds. Background work (sync, bulk continuations, device refresh) runs under
+  `background()`, with no deadline: the 429 rule is followed to the end. When the next wait would
+  not fit the deadline, every client raises DeadlineExceeded (Throttled when Amazon throttled).
+- `RetryPolicy.on_throttle` hears "Amazon is throttling, waiting N s" before each 429 wait.
+
+The policy is ambient (a context variable, inherited by the asyncio tasks a caller starts), so a
+command or a background job sets it once around all of its calls:
+
+    with retry_policy(RetryPolicy.command(clock, 25, on_throttle=tell_user)):
+        await engine_work()
+    with background():
+        await full_sync(...)
 """
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+import logging
 import random
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+
+from bot.clients.errors import ApiError, DeadlineExceeded, Throttled
+from bot.clock import Clock
+
+log = logging.getLogger(__name__)
 
 THROTTLE_FIRST_S = 1.0
 THROTTLE_CAP_S = 256.0
@@ -85,3 +110,180 @@ def fits_deadline(now: float, delay: float, deadline_at: float | None) -> bool:
     Strictly before: a wait that ends exactly at the deadline leaves no time for the request itself.
     """
     return deadline_at is None or now + delay < deadline_at
+
+
+# --- the policy: how long a command may keep retrying ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Throttling:
+    """What a throttle hook hears before each 429 wait."""
+
+    operation: str  # "GET /enterprise/hospitality/v1/properties", "AlexaForBusiness.SearchDevices"
+    wait_s: float  # the wait about to start
+    waited_s: float  # throttled waits of this call so far
+    throttles: int  # 429s in a row, this one included
+
+
+ThrottleHook = Callable[[Throttling], Awaitable[None] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """A deadline on the monotonic clock (None: follow the 429 rule to the end) and a hook."""
+
+    deadline_at: float | None = None
+    on_throttle: ThrottleHook | None = None
+
+    @classmethod
+    def command(
+        cls, clock: Clock, seconds: float, on_throttle: ThrottleHook | None = None
+    ) -> RetryPolicy:
+        """A command's budget: every call it makes ends by `seconds` from now."""
+        return cls(clock.monotonic() + seconds, on_throttle)
+
+    @classmethod
+    def background(cls, on_throttle: ThrottleHook | None = None) -> RetryPolicy:
+        """Background work: no deadline, the 429 rule to the end."""
+        return cls(None, on_throttle)
+
+
+_POLICY: ContextVar[RetryPolicy | None] = ContextVar("retry_policy", default=None)
+
+
+def current_policy() -> RetryPolicy | None:
+    """The ambient policy, or None when the caller set none (then the client's default applies)."""
+    return _POLICY.get()
+
+
+@contextlib.contextmanager
+def retry_policy(policy: RetryPolicy) -> Iterator[RetryPolicy]:
+    """Run the block (and the tasks it starts) under `policy`."""
+    token = _POLICY.set(policy)
+    try:
+        yield policy
+    finally:
+        _POLICY.reset(token)
+
+
+def background(
+    on_throttle: ThrottleHook | None = None,
+) -> contextlib.AbstractContextManager[RetryPolicy]:
+    """Run the block as background work: no deadline, the 429 rule followed to the end."""
+    return retry_policy(RetryPolicy.background(on_throttle))
+
+
+def resolve_deadline(
+    clock: Clock, call_deadline_s: float | None, client_default_s: float | None
+) -> tuple[float | None, ThrottleHook | None]:
+    """The monotonic deadline of one call and its throttle hook.
+
+    A call's own `deadline=` seconds and the ambient policy both bound it (the earlier wins); with
+    neither, the client's default deadline applies.
+    """
+    policy = current_policy()
+    now = clock.monotonic()
+    own = None if call_deadline_s is None else now + call_deadline_s
+    if policy is None:
+        if own is None and client_default_s is not None:
+            own = now + client_default_s
+        return own, None
+    candidates = [t for t in (own, policy.deadline_at) if t is not None]
+    return (min(candidates) if candidates else None), policy.on_throttle
+
+
+# --- one call's retry bookkeeping -----------------------------------------------------------------
+
+
+class RetryLoop:
+    """The retry state of one call: every client's request loop asks it what to do next.
+
+    - `remaining()` before sending (None: no deadline; raises DeadlineExceeded when it passed);
+    - `throttled(error, retry_after)` after a 429: waits the seed-004 step or raises Throttled;
+    - `failed(error)` after a 5xx or a lost answer: waits for a resend or raises;
+    - `answered()` after any other answer: the 429 doubling starts again from 1 s.
+    """
+
+    def __init__(
+        self,
+        operation: str,
+        *,
+        clock: Clock,
+        rng: random.Random,
+        idempotent: bool,
+        deadline_s: float | None = None,
+        default_deadline_s: float | None = None,
+        retries: int = SERVER_RETRIES,
+    ) -> None:
+        self.operation = operation
+        self.idempotent = idempotent
+        self._clock = clock
+        self.deadline_at, self._on_throttle = resolve_deadline(
+            clock, deadline_s, default_deadline_s
+        )
+        self._throttle = throttle_delays()
+        self._throttles = 0
+        self._server = server_retry_delays(rng, retries) if idempotent else iter(())
+        self.throttled_s = 0.0
+        self.resends = 0
+
+    def remaining(self) -> float | None:
+        """Seconds left before the deadline (None: none); DeadlineExceeded when none are left."""
+        if self.deadline_at is None:
+            return None
+        left = self.deadline_at - self._clock.monotonic()
+        if left <= 0:
+            raise DeadlineExceeded(
+                None, f"{self.operation}: deadline passed", waited_s=self.throttled_s
+            )
+        return left
+
+    def answered(self) -> None:
+        """A non-429 answer came: seed 004's doubling runs only "until a non-429 response"."""
+        self._throttle = throttle_delays()
+        self._throttles = 0
+
+    async def throttled(self, error: ApiError, retry_after_s: float | None = None) -> None:
+        """Wait out a 429 by the seed rule, or raise Throttled when the wait would pass the
+        deadline.
+        """
+        wait = throttle_wait(next(self._throttle), retry_after_s)
+        self._throttles += 1
+        if not fits_deadline(self._clock.monotonic(), wait, self.deadline_at):
+            raise Throttled(
+                error.status,
+                error.message or f"{self.operation}: throttled past the deadline",
+                error.request_id,
+                error.error_type,
+                waited_s=self.throttled_s,
+                next_delay_s=wait,
+            )
+        await self._notify(Throttling(self.operation, wait, self.throttled_s, self._throttles))
+        await self._clock.sleep(wait)
+        self.throttled_s += wait
+        self.resends += 1
+
+    async def failed(self, error: ApiError) -> None:
+        """After a 5xx or a lost answer: wait before a resend, or raise.
+
+        Raises `error` itself when the call may not be resent or its retries are spent, and
+        DeadlineExceeded (carrying `error`) when the next wait would not fit the deadline.
+        """
+        self.answered()
+        delay = next(self._server, None)
+        if delay is None:
+            raise error
+        if not fits_deadline(self._clock.monotonic(), delay, self.deadline_at):
+            raise DeadlineExceeded.after(error, waited_s=self.throttled_s)
+        await self._clock.sleep(delay)
+        self.resends += 1
+
+    async def _notify(self, event: Throttling) -> None:
+        if self._on_throttle is None:
+            return
+        try:
+            result = self._on_throttle(event)
+            if inspect.isawaitable(result):
+                await result
+        except Exception:  # a failed notice must not fail the call it is about
+            log.warning("throttle hook failed", exc_info=True)

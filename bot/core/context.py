@@ -40,10 +40,11 @@ class Ctx:
     command: Command
     preview: bool = False
     progress: ProgressSink | None = None
+    needed: Role | None = None  # the role the command needs; the resolver checks it per property
     resolver: Resolver = field(init=False)
 
     def __post_init__(self) -> None:
-        self.resolver = Resolver(self.s, self.msg.channel)
+        self.resolver = Resolver(self.s, self.msg.channel, user=self.msg.user, needed=self.needed)
 
     def audit(
         self,
@@ -110,6 +111,8 @@ class Ctx:
             text=self.msg.text,
             command=self.command.name,
         )
+        # The run is parked with this context; whoever confirms lends it their progress sink.
+        pending.extra["ctx"] = self
         minutes = self.s.config.bot.confirm_ttl_minutes
         return Reply(
             headline=summary,

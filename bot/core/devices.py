@@ -48,7 +48,9 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
                 return resolved
             return await health.room_devices([r.room_id for r in resolved.rooms])
         case c.DeviceHistory(subject=subject, days=days):
-            scope = ctx.resolver.channel_property()
+            scope = ctx.resolver.scope(None, lambda n: f"history {subject} {days}d at {n}")
+            if isinstance(scope, Reply):
+                return scope
             return await health.history(subject, scope.id if scope else None, days)
         case c.Flapping(property_name=name, hours=hours):
             scope = _scope(ctx, name, cmd)

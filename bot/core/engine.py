@@ -9,9 +9,12 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
 
 from bot.core import commands as c
+from bot.core.access import covers_the_chain
 from bot.core.alerts import clear_alerts
+from bot.core.audit import AuditEntry
 from bot.core.commands import Role
 from bot.core.context import Ctx, Message, ProgressSink
 from bot.core.devices import device_command
@@ -32,6 +35,7 @@ from bot.core.services import Services
 from bot.core.stations import ask_station, list_stations, set_station
 from bot.core.text import plural
 from bot.core.undo import undo
+from bot.core.when import parse_utc, spoken_time, zone_label, zone_of
 
 __all__ = ["Engine", "Message", "ProgressSink"]
 
@@ -99,6 +103,7 @@ class Engine:
             result.parsed.command,
             preview=result.parsed.preview,
             progress=progress,
+            needed=result.rule.role,
         )
         if not role.allows(result.rule.role):
             ctx.audit("refused", detail=f"needs role {result.rule.role.value}")
@@ -109,6 +114,11 @@ class Engine:
                 kind=ReplyKind.REFUSAL,
                 notes=["Type `help` to see what you can do."],
             )
+        if covers_the_chain(ctx.command) and (
+            why := self.s.access.chain_refusal(msg.user, result.rule.role)
+        ):
+            ctx.audit("refused", detail="needs a chain-wide role")
+            return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
         return await self._dispatch(ctx)
 
     def _not_understood(self, msg: Message, cleaned: str, suggestions: tuple[str, ...]) -> Reply:
@@ -170,6 +180,11 @@ class Engine:
             return pending
         self.s.pending.pop(pending.token)
         ctx.command = c.Confirm(token=pending.token)
+        asked = pending.extra.get("ctx")
+        if isinstance(asked, Ctx):
+            # The asking request's answer is finished (on Teams its turn is over): the run's
+            # progress goes where the yes came from.
+            asked.progress = ctx.progress
         return await pending.run()
 
     def _cancel(self, ctx: Ctx, cmd: c.Cancel) -> Reply:
@@ -222,8 +237,25 @@ class Engine:
 
     def _audit(self, ctx: Ctx, cmd: c.ShowAudit) -> Reply:
         entries = self.s.audit.entries(limit=cmd.limit)
-        rows = [[e.at, e.user, e.text[:60], e.outcome, str(len(e.changes))] for e in entries]
+        zone, now = self._audit_zone(ctx, entries), self.s.clock.now()
+        rows = [
+            [spoken_time(parse_utc(e.at), now, zone), e.user, e.text[:60], e.outcome,
+             str(len(e.changes))]
+            for e in entries
+        ]  # fmt: skip
         return Reply(
             headline=f"The last {plural(len(rows), 'entry', 'entries')} of the audit log:",
-            table=Table(columns=["When (UTC)", "Who", "Request", "Outcome", "Changes"], rows=rows),
+            table=Table(
+                columns=[f"When ({zone_label(zone, now)})", "Who", "Request", "Outcome", "Changes"],
+                rows=rows,
+            ),
         )
+
+    def _audit_zone(self, ctx: Ctx, entries: list[AuditEntry]) -> ZoneInfo:
+        """The channel's property's timezone; else the one property the entries changed; else UTC."""
+        zones = {p.name: p.timezone for p in self.s.index.properties()}
+        bound = self.s.config.property_for_channel(ctx.msg.channel)
+        if bound is not None:
+            return zone_of(zones.get(bound.name) or bound.timezone)
+        changed = {ch.property_name for e in entries for ch in e.changes}
+        return zone_of(zones.get(changed.pop())) if len(changed) == 1 else zone_of("UTC")

@@ -13,6 +13,7 @@ from dataclasses import replace
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Level, Role
 from bot.core.profile_rules import PROFILE_RULES
+from bot.core.property_rules import PROPERTY_RULES
 from bot.core.rule import Rule
 from bot.core.targets import parse_target
 
@@ -196,6 +197,7 @@ RULES: tuple[Rule, ...] = (
         command=c.Help,
     ),
     *PROFILE_RULES,
+    *PROPERTY_RULES,
     # --- stations: asking first, so that "what station is 204 on" is never read as a change
     Rule(
         topic="stations",

@@ -6,6 +6,7 @@ from bot.core import commands as c
 from bot.core.audit import Change
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
+from bot.core.property_settings import how_to_set, place_of
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.resolve import property_meta
 from bot.core.text import plural
@@ -20,12 +21,25 @@ def list_properties(ctx: Ctx) -> Reply:
     if not props:
         return Reply(headline="No properties in the index yet. An engineer can run `sync`.")
     rows = []
+    unknown = []
     for p in props:
         counts = ctx.s.index.counts(p.id)
-        rows.append([p.name, p.country, p.timezone, str(counts.room_types), str(counts.rooms)])
+        place = place_of(ctx.s.config, ctx.s.index.conn, p.id, p.name)
+        if not place.complete:
+            unknown.append(p.name)
+        country, timezone = place.country or "unknown", place.timezone or "unknown (UTC)"
+        rows.append([p.name, country, timezone, str(counts.room_types), str(counts.rooms)])
     return Reply(
         headline=f"{plural(len(props), 'property', 'properties')}:",
         table=Table(columns=["Property", "Country", "Timezone", "Room types", "Rooms"], rows=rows),
+        notes=[_place_missing_note(unknown)] if unknown else [],
+    )
+
+
+def _place_missing_note(names: list[str]) -> str:
+    return (
+        f"Country or timezone unknown for {', '.join(names)}: station changes there are refused "
+        f"until an admin says `{how_to_set(names[0])}` (or adds it to bot.toml)."
     )
 
 
@@ -191,8 +205,22 @@ async def add_unit(ctx: Ctx, command: c.AddUnit) -> Reply:
         headline=f"Done: added {added}.",
         kind=ReplyKind.SUCCESS,
         public=True,
+        notes=_new_property_notes(ctx, command, new_id),
         actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
     )
+
+
+def _new_property_notes(ctx: Ctx, command: c.AddUnit, new_id: str) -> list[str]:
+    """A property made in chat has no country or timezone yet: ask for both."""
+    if command.level != Level.PROPERTY:
+        return []
+    place = place_of(ctx.s.config, ctx.s.index.conn, new_id, command.unit_name)
+    if place.complete:
+        return []
+    return [
+        f"Which country and timezone is {command.unit_name} in? Stations can be set there once "
+        f"an admin says `{how_to_set(command.unit_name)}`."
+    ]
 
 
 def _room_type_for_add(ctx: Ctx, command: c.AddUnit) -> RoomTypeRef | Reply:

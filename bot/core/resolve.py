@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bot.core.commands import Target
+from bot.core.commands import Role, Target
+from bot.core.property_settings import index_values, place_of
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.services import Services
 from bot.core.text import plural
@@ -39,10 +40,58 @@ def _question(
 
 
 class Resolver:
-    def __init__(self, services: Services, channel: str | None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        channel: str | None,
+        *,
+        user: str | None = None,
+        needed: Role | None = None,
+    ) -> None:
         self.s = services
         self.channel = channel
         self._refreshed = False
+        # Who asks and the role the command needs: with both, every property a request resolves to
+        # is checked against the user's grants (bot.core.access) before the handler sends anything.
+        self.user = user
+        self.needed = needed
+
+    # --- access -----------------------------------------------------------------------------------
+
+    def guard(self, props: list[PropertyRef]) -> Reply | None:
+        """A refusal when the user may not act on these properties (or from this channel)."""
+        if self.user is None or self.needed is None:
+            return None
+        why = self.s.access.refusal(self.user, self.channel, self.needed, props)
+        if why is None:
+            return None
+        return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
+
+    def _guarded(self, prop: PropertyRef) -> PropertyRef | Reply:
+        return self.guard([prop]) or prop
+
+    def _default_scope(self, rerun: Callable[[str], str]) -> PropertyRef | Reply | None:
+        """No property named and none bound to the channel: the whole chain, or, for a user whose
+        role holds at some properties only, the one they have (or a question among theirs)."""
+        if (
+            self.user is None
+            or self.needed is None
+            or not self.s.access.limited(self.user, self.needed)
+        ):
+            return None
+        mine = self.s.access.allowed(self.user, self.needed, self.s.index.properties())
+        if len(mine) == 1:
+            return self.s.index.property(mine[0].id)
+        if not mine:
+            role = self.needed.value.replace("_", " ")
+            return Reply(
+                headline=f"Sorry, you don't have the {role} role at any property. Nothing was changed.",
+                kind=ReplyKind.REFUSAL,
+            )
+        return _question(
+            "Which property? Add \u201cat <property>\u201d. Nothing was changed.",
+            [(p.name, rerun(p.name)) for p in mine[:MAX_CHOICES]],
+        )
 
     # --- properties -------------------------------------------------------------------------------
 
@@ -56,7 +105,7 @@ class Resolver:
     def property(self, name: str, rerun: Callable[[str], str]) -> PropertyRef | Reply:
         found = self.s.index.find_properties(name)
         if len(found) == 1:
-            return found[0]
+            return self._guarded(found[0])
         if found:
             return _question(
                 f"Several properties match \u201c{name}\u201d. Which one?",
@@ -86,7 +135,10 @@ class Resolver:
         """The property a request is about: named in it, else the channel's, else None (all)."""
         if property_name:
             return self.property(property_name, rerun)
-        return self.channel_property()
+        bound = self.channel_property()
+        if bound is not None:
+            return self._guarded(bound)
+        return self._default_scope(rerun)
 
     # --- rooms ------------------------------------------------------------------------------------
 
@@ -96,6 +148,16 @@ class Resolver:
         )
         if isinstance(scope, Reply):
             return scope
+        resolved = await self._rooms_in(target, scope, rerun)
+        if isinstance(resolved, Reply):
+            return resolved
+        props = {r.property_id for r in resolved.rooms}
+        refs = [p for p in (self.s.index.property(pid) for pid in sorted(props)) if p is not None]
+        return self.guard(refs) or resolved
+
+    async def _rooms_in(
+        self, target: Target, scope: PropertyRef | None, rerun: Callable[[Target], str]
+    ) -> Resolved:
         if target.all_rooms:
             return self._all_rooms(scope, target, rerun)
         if target.room_type:
@@ -290,12 +352,12 @@ class Resolver:
 
 
 def property_meta(s: Services) -> Callable[[str, str], tuple[str, str]]:
-    """Country and timezone of a property from bot.toml (by name or id), else the region's default."""
+    """Country and timezone of a property for the index: bot.toml (by name or id), else what an admin
+    set in chat, else the region's country and UTC (kept only because the index needs a value;
+    bot.core.property_settings.place_of says whether the place is really known)."""
 
     def meta(property_id: str, name: str) -> tuple[str, str]:
-        conf = s.config.property_named(name) or s.config.property_named(property_id)
-        if conf is None:
-            return s.default_country, "UTC"
-        return conf.country or s.default_country, conf.timezone
+        place = place_of(s.config, s.index.conn, property_id, name)
+        return index_values(place, s.default_country)
 
     return meta

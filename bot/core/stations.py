@@ -11,6 +11,7 @@ from bot.core import commands as c
 from bot.core.audit import Change, outcome_of
 from bot.core.canonical import command_text
 from bot.core.context import Ctx
+from bot.core.property_place import unknown_country_reply
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.resolve import Rooms
 from bot.core.services import RetryState
@@ -108,6 +109,11 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
             headline=f"There are no rooms in {resolved.label}; nothing to change.",
             kind=ReplyKind.INFO,
         )
+    if refusal := unknown_country_reply(
+        ctx.s, {(r.property_id, r.property_name) for r in resolved.rooms}
+    ):
+        ctx.audit("refused", targets=[r.room_id for r in resolved.rooms], detail="country unknown")
+        return refusal
     choice = _choose_station(ctx, command, resolved.rooms)
     if isinstance(choice, Reply):
         return choice

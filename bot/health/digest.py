@@ -30,7 +30,10 @@ MAX_WINDOW = 7 * DAY
 
 
 class DigestPoster(Protocol):
-    async def post_digest(self, channel: str, reply: Reply) -> None: ...
+    """The proactive half of the chat adapter contract (bot/chat/contract.py, ChatAdapter):
+    the platform's id of the post (Slack `ts`, Teams activity id), or raise."""
+
+    async def post_to_channel(self, channel: str, reply: Reply) -> str: ...
 
 
 @dataclass(frozen=True)

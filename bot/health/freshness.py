@@ -24,6 +24,7 @@ from bot.clients.errors import (
     TransportError,
     Unauthorized,
 )
+from bot.clients.retry import RetryPolicy, retry_policy
 from bot.clock import Clock
 from bot.core.replies import Reply
 from bot.health.fmt import duration
@@ -97,8 +98,15 @@ class Freshness:
         self.last_result: object = None
         self._bounded: weakref.WeakSet[asyncio.Task[object]] = weakref.WeakSet()
 
+    async def _run(self, deadline_at: float | None) -> object:
+        # Set here, in the task: it would otherwise inherit the policy of the command that
+        # started it, and a background refresh must follow the 429 rule to the end.
+        policy = RetryPolicy.background() if deadline_at is None else RetryPolicy(deadline_at)
+        with retry_policy(policy):
+            return await self.refresh(deadline_at)
+
     def _spawn(self, deadline_at: float | None) -> asyncio.Task[object]:
-        task = asyncio.ensure_future(self.refresh(deadline_at))
+        task = asyncio.ensure_future(self._run(deadline_at))
         self.running = task
         if deadline_at is not None:
             self._bounded.add(task)

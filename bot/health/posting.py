@@ -26,6 +26,7 @@ from bot.health.digest import (
     compute_figures,
     due_date,
 )
+from bot.health.outbox import FAILED, SENT, DigestOutbox, OutboxRow, retry_delay
 from bot.health.sites import Site, find_site
 from bot.health.store import HealthStore, ts
 
@@ -78,25 +79,12 @@ def reply_text(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-class PrintPoster:
-    """Posts to the terminal (for `bot digest --post` without a chat platform)."""
-
-    def __init__(self, echo: Callable[[str], None] = print) -> None:
-        self.echo = echo
-
-    async def post_digest(self, channel: str, reply: Reply) -> None:
-        self.echo(f"--> {channel}\n{reply_text(reply)}")
-
-
 class FilePoster:
     """Writes each digest's text and chart into a directory."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.written: list[Path] = []
-
-    async def post_digest(self, channel: str, reply: Reply) -> None:
-        self.write(reply)
 
     def write(self, reply: Reply) -> list[Path]:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -124,6 +112,9 @@ class SendOutcome:
 
 
 class DigestSender:
+    """Posts each property's digest through the outbox (bot/health/outbox.py): written before the
+    post, settled only on the platform's id of the post, retried with backoff when it failed."""
+
     def __init__(
         self,
         store: HealthStore,
@@ -138,38 +129,76 @@ class DigestSender:
         self.clock = clock
         self.poster = poster
         self.extra_notes = extra_notes
+        self.outbox = DigestOutbox(store.db.conn)
 
     async def send_due(self, site: Site | None = None) -> list[SendOutcome]:
-        """Post every digest that is due now (the scheduled job and the start-up catch-up)."""
-        outcomes = []
-        for one in [site] if site is not None else self.sites:
+        """Post every digest that is due now: retries whose time has come, then new slots (the
+        scheduled jobs and the start-up catch-up)."""
+        chosen = [site] if site is not None else self.sites
+        outcomes = await self.retry_due(chosen)
+        for one in chosen:
             if not one.digest_channel:
                 continue
             day = due_date(one, self.store, self.clock.now())
             if day is None:
-                outcomes.append(SendOutcome(one.property_id, None, False, "nothing due"))
+                if not any(o.property_id == one.property_id for o in outcomes):
+                    outcomes.append(SendOutcome(one.property_id, None, False, "nothing due"))
                 continue
             outcomes.append(await self.send(one, day))
+        return outcomes
+
+    async def retry_due(self, sites: Sequence[Site] | None = None) -> list[SendOutcome]:
+        """Attempt again every outbox row of `sites` (default all) whose retry time has come."""
+        by_id = {s.property_id: s for s in (self.sites if sites is None else sites)}
+        outcomes = []
+        for row in self.outbox.due(ts(self.clock.now())):
+            site = by_id.get(row.property_id)
+            if site is not None:
+                outcomes.append(await self._attempt(site, row))
         return outcomes
 
     async def send(self, site: Site, local_date: date, channel: str | None = None) -> SendOutcome:
         target = channel or site.digest_channel
         if not target:
             return SendOutcome(site.property_id, local_date, False, "no digest_channel")
-        now = self.clock.now()
-        day = local_date.isoformat()
-        if not self.store.claim_digest(site.property_id, day, target, ts(now)):
+        row = self.outbox.enqueue(
+            site.property_id, local_date.isoformat(), target, ts(self.clock.now())
+        )
+        if row.state == SENT:
             return SendOutcome(site.property_id, local_date, False, "already sent")
+        return await self._attempt(site, row)
+
+    async def _attempt(self, site: Site, row: OutboxRow) -> SendOutcome:
+        day = date.fromisoformat(row.local_date)
+        now = self.clock.now()
+        attempt = self.outbox.take_attempt(row, ts(now))
+        if attempt is None:
+            reason = "given up" if row.state == FAILED else "waiting to retry"
+            return SendOutcome(site.property_id, day, False, reason)
         try:
             figures = compute_figures(self.store, site, now)
             reply = await digest_reply(self.store, site, now, self.extra_notes, figures=figures)
-            await self.poster.post_digest(target, reply)
-        except Exception:
-            self.store.release_digest(site.property_id, day)
-            log.exception("digest for %s (%s) failed", site.name, day)
-            raise
-        self.store.finish_digest(site.property_id, day, ts(self.clock.now()), figures.summary())
-        return SendOutcome(site.property_id, local_date, True, f"posted to {target}", reply)
+            message_id = await self.poster.post_to_channel(row.channel, reply)
+        except Exception as error:
+            return self._failed(site, row, attempt, error)
+        if not message_id:
+            return self._failed(site, row, attempt, RuntimeError("the platform gave no post id"))
+        self.outbox.settle_sent(row, message_id, ts(self.clock.now()), figures.summary())
+        return SendOutcome(site.property_id, day, True, f"posted to {row.channel}", reply)
+
+    def _failed(self, site: Site, row: OutboxRow, attempt: int, error: Exception) -> SendOutcome:
+        day = date.fromisoformat(row.local_date)
+        why = f"{type(error).__name__}: {error}"
+        if self.outbox.settle_failed(row, why, ts(self.clock.now())):
+            log.error("digest of %s for %s given up after %d attempts: %s", site.name, day,
+                      attempt, why)  # fmt: skip
+            return SendOutcome(site.property_id, day, False, f"not posted, given up ({why})")
+        wait = retry_delay(attempt)
+        log.warning("digest of %s for %s not posted (%s); next try in %.0f s", site.name, day,
+                    why, wait)  # fmt: skip
+        return SendOutcome(
+            site.property_id, day, False, f"not posted ({why}); retrying in {wait:.0f} s"
+        )
 
 
 async def run_digest_command(
@@ -187,9 +216,10 @@ async def run_digest_command(
     """`bot digest [--property P] [--post] [--out DIR]`: build the digests now.
 
     Without --post: print each digest and, with --out, write its text and chart. With --post: post
-    through `poster` (default PrintPoster) to the property's digest_channel and record it, so the
-    nightly job will not post that local day again; a day already posted is not posted twice.
-    `extra_notes` adds the same sections as the nightly digest.
+    through `poster` (a chat platform's; the caller has checked it reaches each property's
+    digest_channel) and record it in the outbox, so the nightly job will not post that local day
+    again; a day already posted is not posted twice. `extra_notes` adds the same sections as the
+    nightly digest.
     """
     chosen = list(sites)
     if property_name is not None:
@@ -198,15 +228,12 @@ async def run_digest_command(
             known = ", ".join(s.name for s in sites) or "none configured"
             raise ValueError(f"unknown property {property_name!r} (known: {known})")
         chosen = [site]
+    if post and poster is None:
+        raise ValueError("--post needs a chat platform (Slack or Teams) configured; nothing posted")
     replies = []
-    sender = DigestSender(store, sites, clock, poster or PrintPoster(echo), extra_notes=extra_notes)
     for site in chosen:
-        if post:
-            today = clock.now().astimezone(site.zone).date()
-            outcome = await sender.send(site, today, channel=site.digest_channel or "console")
-            echo(f"{site.name}: {outcome.reason}")
-            sent = outcome.reply
-            replies.append(sent or await digest_reply(store, site, clock.now(), extra_notes))
+        if post and poster is not None:
+            replies.append(await _post_now(store, site, clock, poster, echo, extra_notes))
             continue
         reply = await digest_reply(store, site, clock.now(), extra_notes)
         replies.append(reply)
@@ -215,3 +242,21 @@ async def run_digest_command(
             for path in FilePoster(out_dir).write(reply):
                 echo(f"wrote {path}")
     return replies
+
+
+async def _post_now(
+    store: HealthStore,
+    site: Site,
+    clock: Clock,
+    poster: DigestPoster,
+    echo: Callable[[str], None],
+    extra_notes: NotesHook | None,
+) -> Reply:
+    if not site.digest_channel:
+        echo(f"{site.name}: no digest_channel in bot.toml; nothing posted")
+        return await digest_reply(store, site, clock.now(), extra_notes)
+    sender = DigestSender(store, [site], clock, poster, extra_notes=extra_notes)
+    today = clock.now().astimezone(site.zone).date()
+    outcome = await sender.send(site, today)
+    echo(f"{site.name}: {outcome.reason}")
+    return outcome.reply or await digest_reply(store, site, clock.now(), extra_notes)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+from bot.clients.retry import RetryPolicy, retry_policy
 from bot.index.db import open_index
 from bot.index.lookup import Index
 
@@ -157,19 +159,37 @@ async def full_sync(
     *,
     concurrency: int = 8,
     property_meta: PropertyMeta | None = None,
+    policy: RetryPolicy | None = None,
 ) -> SyncReport:
     """Mirror the organization's whole hierarchy into the index; properties gone upstream are
     dropped. Without `property_meta`, new properties get ("US", "UTC") and known ones keep their
-    country and timezone."""
+    country and timezone.
+
+    A sync is background work: unless `policy` says otherwise it has no deadline and follows seed
+    004's 429 rule to the end. On any failure every list still running is cancelled and the worker
+    thread finishes its write before its connection closes; properties already written are the new
+    ones, the rest keep their previous content, and nothing is removed.
+    """
+    with retry_policy(policy or RetryPolicy.background()):
+        return await _full_sync(index, source, organization_id, concurrency, property_meta)
+
+
+async def _full_sync(
+    index: Index,
+    source: HierarchySource,
+    organization_id: str,
+    concurrency: int,
+    property_meta: PropertyMeta | None,
+) -> SyncReport:
     started = index.clock.monotonic()
     lists = _Lists(source, concurrency)
     properties = await lists.properties(organization_id)
     totals = [0, 0]
     # A property's rooms take milliseconds to write: on the event loop that would delay every response
-    # still in flight, so a file-backed index is written by a worker thread on its own connection (WAL
-    # lets the bot keep reading meanwhile), one property at a time.
+    # still in flight, so a file-backed index is written by one worker thread on its own connection
+    # (WAL lets the bot keep reading meanwhile), one property at a time.
     writer = _writer_for(index)
-    writing = asyncio.Lock()
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-sync") if writer else None
 
     async def sync_one(prop: HierarchyItem) -> None:
         room_types, rooms = await _fetch_property(lists, prop.id)
@@ -184,17 +204,20 @@ async def full_sync(
             room_types=[(t.id, t.name) for t in room_types],
             rooms=rooms,
         )
-        if writer is None:
+        if worker is None:
             write()
         else:
-            async with writing:
-                await asyncio.to_thread(write)
+            # A cancelled await does not stop the thread: the executor is drained before the
+            # connection it writes on is closed (closing it under a running write crashes SQLite).
+            await asyncio.get_running_loop().run_in_executor(worker, write)
         totals[0] += len(room_types)
         totals[1] += len(rooms)
 
     try:
         await _gather(sync_one(p) for p in properties)
     finally:
+        if worker is not None:
+            worker.shutdown(wait=True, cancel_futures=True)
         if writer is not None:
             writer.conn.close()
     removed = index.retain_properties(organization_id, (p.id for p in properties))

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode
 
 import anyio
+import anyio.lowlevel
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -32,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.clock import Clock, SystemClock
 from bot.sandbox import aws_handlers, customer_profiles, endpoints
-from bot.sandbox.faults import Faults, Verdict
+from bot.sandbox.faults import Faults, RequestKey, Verdict
 from bot.sandbox.world import (
     STATION_PAIRS,
     LwaClient,
@@ -50,7 +51,9 @@ DEMO_AUTH_CODE = "demo-code"
 MAX_RESULTS_DEFAULT = 10
 MAX_RESULTS_LIMIT = 50
 
-RouteKind = Literal["api", "alerts", "aws", "token", "admin"]
+RouteKind = Literal["api", "alerts", "aws", "aws_rest", "token", "admin"]
+AlertAuth = Literal["both", "raw", "bearer"]
+ALERT_AUTH_MODES: tuple[str, ...] = ("both", "raw", "bearer")
 Handler = Callable[[Request], Awaitable[Response]]
 AlertKind = Literal["alarms", "reminders", "timers"]
 
@@ -213,6 +216,46 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error(status, str(detail))
 
 
+# -- faults: the request key and a dropped connection -------------------------------------------
+async def _request_key(request: Request) -> RequestKey:
+    query = request.url.query
+    path = f"{request.url.path}?{query}" if query else request.url.path
+    target = request.headers.get("x-amz-target", "")
+    return RequestKey.of(request.method, path, target, await request.body())
+
+
+RAW_SEND = "sandbox.raw_send"
+
+
+class DroppedConnection(Response):
+    """Closes the client's connection without a byte of answer (a lost answer).
+
+    Under uvicorn the server's own `send` (kept in the scope by `SandboxStarlette`) is a method of
+    the request cycle that owns the socket; aborting that transport is what a crashed proxy does.
+    Elsewhere (an in-process transport) the closest thing is an error the client cannot read.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=500)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        cycle = getattr(scope.get(RAW_SEND), "__self__", None)
+        transport = getattr(cycle, "transport", None)
+        if transport is None:
+            raise ConnectionAbortedError("sandbox: connection dropped (injected)")
+        transport.abort()
+        # Let the server see the disconnect, so it does not try to answer 500 in our place.
+        await anyio.lowlevel.checkpoint()
+
+
+class SandboxStarlette(Starlette):
+    """Starlette that keeps the server's raw `send` in the scope (see DroppedConnection)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[RAW_SEND] = send
+        await super().__call__(scope, receive, send)
+
+
 # -- the app --------------------------------------------------------------------------------------
 class SandboxApp:
     """Holds the live state (world, faults, stats, tokens) and the route handlers."""
@@ -223,6 +266,8 @@ class SandboxApp:
         self.clock = clock
         self.stats = Stats()
         self.tokens = TokenStore(state, clock)
+        # Which Authorization form the alert deletes accept (Amazon does not document it).
+        self.alert_auth: AlertAuth = "both"
 
     def reset(
         self, world: World | WorldState, faults: Faults | None = None, clock: Clock | None = None
@@ -235,6 +280,7 @@ class SandboxApp:
         self.clock = clock or SystemClock()
         self.stats = Stats()
         self.tokens = TokenStore(self.state, self.clock)
+        self.alert_auth = "both"
 
     def routes(self) -> list[Route]:
         h = HIERARCHY
@@ -260,6 +306,7 @@ class SandboxApp:
             self._route("/v1/alerts/reminders", ["DELETE"], self._alerts("reminders"), "alerts"),
             self._route("/v1/alerts/timers", ["DELETE"], self._alerts("timers"), "alerts"),
             self._route("/", ["POST"], self.aws, "aws"),
+            *self._customer_profiles_routes(),
             self._route("/auth/o2/token", ["POST"], self.token, "token"),
             self._route("/ap/oa", ["GET"], self.authorize, "token"),
             self._route("/_sandbox/stats", ["GET"], self.get_stats, "admin"),
@@ -267,6 +314,15 @@ class SandboxApp:
             self._route("/_sandbox/world", ["GET"], self.get_world, "admin"),
             self._route("/_sandbox/faults", ["GET"], self.get_faults, "admin"),
             self._route("/_sandbox/faults", ["POST"], self.set_faults, "admin"),
+            self._route("/_sandbox/settings", ["GET"], self.get_settings, "admin"),
+            self._route("/_sandbox/settings", ["POST"], self.set_settings, "admin"),
+        ]
+
+    def _customer_profiles_routes(self) -> list[Route]:
+        """Seed 002's routes, faulted and counted like every AWS route."""
+        handlers = customer_profiles.CustomerProfilesRoutes(self).handlers()
+        return [
+            self._route(path, [method], handler, "aws_rest") for path, method, handler in handlers
         ]
 
     def _route(
@@ -288,17 +344,31 @@ class SandboxApp:
         self, handler: Handler, request: Request, kind: RouteKind, operation: str = ""
     ) -> Response:
         if kind != "token" or self.faults.config.token_endpoint:
-            verdict = self.faults.decide(self.clock.monotonic(), operation)
+            verdict = self.faults.decide(
+                self.clock.monotonic(), operation, await _request_key(request)
+            )
             if self.faults.latency_s > 0:
                 await anyio.sleep(self.faults.latency_s)
             if verdict is not None:
                 self.stats.injected[verdict.value] += 1
-                if verdict is Verdict.INJECTED_5XX:
-                    return _error(500, "Internal server error (injected)", "INTERNAL_SERVER_ERROR")
-                return _error(429, "Rate exceeded", "TOO_MANY_REQUESTS")
-        if kind in ("api", "alerts") and not self._authorized(request, raw_ok=kind == "alerts"):
-            return _error(401, "The access token is missing, expired or invalid.", "UNAUTHORIZED")
+                return await self._faulted(verdict, handler, request, kind)
+        if kind in ("api", "alerts") and not self._authorized(request, alerts=kind == "alerts"):
+            return _fault_answer(kind, 401, "The access token is missing, expired or invalid.")
         return await self._run(handler, request)
+
+    async def _faulted(
+        self, verdict: Verdict, handler: Handler, request: Request, kind: RouteKind
+    ) -> Response:
+        """The answer of a faulted request; apply-then-* verdicts run the handler first."""
+        if verdict.applies:
+            await self._run(handler, request)
+        if verdict in (Verdict.DROPPED, Verdict.APPLIED_THEN_DROPPED):
+            return DroppedConnection()
+        if verdict in (Verdict.INJECTED_5XX, Verdict.APPLIED_THEN_500):
+            return _fault_answer(kind, 500, "Internal server error (injected)")
+        if verdict is Verdict.INJECTED_404:
+            return _fault_answer(kind, 404, "The requested items weren't found (injected).")
+        return _fault_answer(kind, 429, "Rate exceeded")
 
     @staticmethod
     async def _run(handler: Handler, request: Request) -> Response:
@@ -307,17 +377,23 @@ class SandboxApp:
         except _BadRequest as exc:
             return _error(400, str(exc), "BAD_REQUEST")
 
-    def _authorized(self, request: Request, *, raw_ok: bool) -> bool:
+    def _authorized(self, request: Request, *, alerts: bool) -> bool:
+        """A valid token in the form the route takes: `Bearer <token>` on every route; on the alert
+        deletes the form `alert_auth` says (seed 003 shows the raw token there).
+        """
         header = request.headers.get("authorization", "").strip()
         scheme, _, rest = header.partition(" ")
-        if scheme.lower() == "bearer" and rest.strip():
-            token = rest.strip()
-        elif raw_ok and header and not rest:
-            # Amazon's Postman collection sends the alerts DELETEs with the raw token (api-notes).
-            token = header
+        bearer = scheme.lower() == "bearer" and bool(rest.strip())
+        raw = bool(header) and not rest
+        if alerts and self.alert_auth == "raw":
+            allowed = raw
+        elif alerts and self.alert_auth == "both":
+            allowed = raw or bearer
         else:
+            allowed = bearer
+        if not allowed:
             return False
-        return self.tokens.is_valid(token)
+        return self.tokens.is_valid(rest.strip() if bearer else header)
 
     # -- properties --------------------------------------------------------------------------------
     def _property_json(self, property_id: str) -> dict[str, str]:
@@ -386,6 +462,10 @@ class SandboxApp:
         prop = self.state.properties.get(property_id)
         if prop is None:
             return _not_found("property")
+        if not prop.roomTypes:
+            # Seed 004 lists "404 ... weren't found" for the lists: the strict reading is that an
+            # empty list is one.
+            return _error(404, "The requested room types weren't found.", "NOT_FOUND")
         items = [self._room_type_json(rt.id) for rt in prop.roomTypes]
         return _page(request, "roomTypes", property_id, items)
 
@@ -445,6 +525,8 @@ class SandboxApp:
         room_type = self.state.room_types.get(room_type_id)
         if room_type is None:
             return _not_found("room type")
+        if not room_type.rooms:
+            return _error(404, "The requested rooms weren't found.", "NOT_FOUND")
         items = [{"id": r.id, "name": r.name, "roomTypeId": room_type_id} for r in room_type.rooms]
         return _page(request, "rooms", room_type_id, items)
 
@@ -622,6 +704,45 @@ class SandboxApp:
             raise _BadRequest(str(exc)) from exc
         return JSONResponse(self.faults.snapshot())
 
+    async def get_settings(self, request: Request) -> Response:
+        return JSONResponse({"alert_auth": self.alert_auth})
+
+    async def set_settings(self, request: Request) -> Response:
+        changes = await _json_object(request)
+        unknown = sorted(set(changes) - {"alert_auth"})
+        if unknown:
+            raise _BadRequest(f"unknown settings: {', '.join(unknown)}")
+        mode = changes.get("alert_auth", self.alert_auth)
+        if mode not in ALERT_AUTH_MODES:
+            raise _BadRequest(f"alert_auth must be one of {', '.join(ALERT_AUTH_MODES)}")
+        self.alert_auth = mode
+        return JSONResponse({"alert_auth": self.alert_auth})
+
+
+def _fault_answer(kind: RouteKind, status: int, message: str) -> Response:
+    """An error answer in the shape of the route's API (seed 003 alerts, AWS JSON, REST-JSON)."""
+    codes = {401: "UNAUTHORIZED", 404: "NOT_FOUND", 429: "TOO_MANY_REQUESTS"}
+    code = codes.get(status, "INTERNAL_SERVER_ERROR")
+    if kind == "alerts":
+        return _alert_errors(status, [(code, None, message)])
+    if kind in ("aws", "aws_rest"):
+        aws_types = {404: "ResourceNotFoundException", 429: "ThrottlingException"}
+        error_type = aws_types.get(status, "InternalServerException")
+        if kind == "aws_rest":
+            return JSONResponse(
+                {"Message": message}, status_code=status, headers={"x-amzn-ErrorType": error_type}
+            )
+        if status == 404:
+            error_type = "NotFoundException"
+        # AWS JSON 1.1 services throttle with 400 ThrottlingException, not 429.
+        aws_status = 400 if status in (404, 429) else status
+        return JSONResponse(
+            {"__type": error_type, "message": message},
+            status_code=aws_status,
+            media_type="application/x-amz-json-1.1",
+        )
+    return _error(status, message, code)
+
 
 def _new_refresh_token(client: LwaClient) -> str:
     token = f"Atzr|{uuid.uuid4().hex}"
@@ -661,12 +782,11 @@ def create_app(
     """
     state = world if isinstance(world, WorldState) else WorldState(world)
     sandbox = SandboxApp(state, faults or Faults(), clock or SystemClock())
-    app = Starlette(
+    app = SandboxStarlette(
         routes=sandbox.routes(),
         middleware=[Middleware(RequestIdMiddleware)],
         exception_handlers={HTTPException: _http_error},
     )
     app.state.sandbox = sandbox
-    customer_profiles.mount(app, sandbox)
     endpoints.mount(app, sandbox)
     return app

@@ -13,7 +13,7 @@ import base64
 import binascii
 import copy
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
@@ -138,12 +138,31 @@ class CustomerProfilesRoutes:
         if stats is not None:
             stats.requests[key] += 1
 
-    def routes(self) -> list[BaseRoute]:
+    def handlers(self) -> list[tuple[str, str, Callable[[Request], Awaitable[Response]]]]:
+        """(route template, method, handler) of each operation, for an app that adds its own
+        counting and faults (the sandbox app does).
+        """
         return [
-            Route(LIST_PATH, self.list_object_types, methods=["GET"]),
-            Route(ITEM_PATH, self.get_object_type, methods=["GET"]),
-            Route(ITEM_PATH, self.put_object_type, methods=["PUT"]),
+            (LIST_PATH, "GET", self.list_object_types),
+            (ITEM_PATH, "GET", self.get_object_type),
+            (ITEM_PATH, "PUT", self.put_object_type),
         ]
+
+    def routes(self) -> list[BaseRoute]:
+        """Plain routes that count each request in the source's stats (no faults)."""
+        return [
+            Route(template, self._counted(f"{method} {template}", handler), methods=[method])
+            for template, method, handler in self.handlers()
+        ]
+
+    def _counted(
+        self, key: str, handler: Callable[[Request], Awaitable[Response]]
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            self._count(key)
+            return await handler(request)
+
+        return endpoint
 
     def _domain(self, request: Request) -> dict[str, dict[str, Any]] | Response:
         if not _signed(request):
@@ -158,7 +177,6 @@ class CustomerProfilesRoutes:
         return domain
 
     async def list_object_types(self, request: Request) -> Response:
-        self._count(f"GET {LIST_PATH}")
         domain = self._domain(request)
         if isinstance(domain, Response):
             return domain
@@ -184,7 +202,6 @@ class CustomerProfilesRoutes:
         return JSONResponse(answer)
 
     async def get_object_type(self, request: Request) -> Response:
-        self._count(f"GET {ITEM_PATH}")
         domain = self._domain(request)
         if isinstance(domain, Response):
             return domain
@@ -194,7 +211,6 @@ class CustomerProfilesRoutes:
         return JSONResponse(copy.deepcopy(found))
 
     async def put_object_type(self, request: Request) -> Response:
-        self._count(f"PUT {ITEM_PATH}")
         domain = self._domain(request)
         if isinstance(domain, Response):
             return domain

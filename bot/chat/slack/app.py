@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import aiohttp
@@ -64,13 +65,19 @@ async def shared_http_session(app: AsyncApp) -> AsyncIterator[None]:
         await session.close()
 
 
-async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
-    """Connect over Socket Mode and serve until cancelled (call validate_tokens first)."""
+async def run_socket_mode(
+    app: AsyncApp, app_token: str, *, on_connected: Callable[[], None] | None = None
+) -> None:
+    """Connect over Socket Mode and serve until cancelled (call validate_tokens first);
+    `on_connected` runs once the connection is open, so nothing claims a connection before."""
     async with shared_http_session(app):
         # The handler binds to the running loop on construction, so it is built here and not
         # earlier.
         handler = AsyncSocketModeHandler(app, app_token)
         try:
-            await handler.start_async()  # type: ignore[no-untyped-call]
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+            if on_connected is not None:
+                on_connected()
+            await asyncio.Event().wait()
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]

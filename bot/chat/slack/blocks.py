@@ -184,4 +184,7 @@ def render_reply(reply: Reply, *, can_attach: bool = True) -> SlackMessage:
     action_blocks, typed = _action_blocks(reply.actions)
     blocks += _note_blocks([*(escape(n) for n in reply.notes), *typed])
     blocks += action_blocks
-    return SlackMessage(text=clip(reply.headline, TEXT_LIMIT), blocks=blocks, overflow=overflow)
+    # The fallback text is mrkdwn too (notifications, screen readers): escaped like the blocks, so a
+    # `<!channel>` or `<@U123>` typed by a user is shown, never acted on.
+    text = clip(escape(reply.headline), TEXT_LIMIT)
+    return SlackMessage(text=text, blocks=blocks, overflow=overflow)

@@ -1,18 +1,7 @@
-"""What the Slack adapter needs from the conversation core (ARCHITECTURE.md, "Core").
-
-The adapter is written against `Engine.handle(Message, progress) -> Reply` only, so tests can drive
-it with a fake engine and the real one can change inside without the adapter noticing.
-"""
+"""What the Slack adapter needs from the conversation core: the shared contract of bot/chat/contract.py."""
 
 from __future__ import annotations
 
-from typing import Protocol
-
-from bot.core.engine import Message, ProgressSink
-from bot.core.replies import Reply
+from bot.chat.contract import ConversationEngine, Message, ProgressSink
 
 __all__ = ["ConversationEngine", "Message", "ProgressSink"]
-
-
-class ConversationEngine(Protocol):
-    async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply: ...

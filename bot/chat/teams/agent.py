@@ -11,10 +11,11 @@ back in the HTTP body, where nothing can be updated later, so such turns get the
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
-from typing import Any, Protocol
+from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, DeliveryModes
 from microsoft_agents.authentication.msal import MsalConnectionManager
@@ -26,9 +27,13 @@ from microsoft_agents.hosting.core import (
     TurnState,
 )
 
-from bot.chat.teams.cards import card_attachment, submitted_text
+from bot.chat.contract import ConversationEngine
+from bot.chat.pacing import EditPacer
+from bot.chat.teams.cards import Card, card_attachment, submitted_text
+from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore, channel_of
-from bot.core.context import Message, ProgressSink
+from bot.clock import Clock, SystemClock
+from bot.core.context import Message
 from bot.core.replies import Reply, ReplyKind
 
 log = logging.getLogger(__name__)
@@ -37,10 +42,6 @@ PLATFORM = "teams"
 ENGINE_FAILED = "Something went wrong on our side; nothing was changed. (ref {ref})"
 _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-
-
-class ConversationEngine(Protocol):
-    async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply: ...
 
 
 def clean_text(text: str) -> str:
@@ -69,36 +70,71 @@ def to_message(activity: Activity) -> tuple[Message, bool]:
     return msg, pressed is not None
 
 
-def card_activity(reply: Reply, activity_id: str | None = None) -> Activity:
-    return Activity(
-        type=ActivityTypes.message,
-        id=activity_id,
-        summary=reply.headline,
-        attachments=[card_attachment(reply)],
-    )
+def card_activity(
+    reply: Reply, activity_id: str | None = None, *, card: Card | None = None
+) -> Activity:
+    """A message carrying the Reply's card (or `card`, one of its parts)."""
+    attachment = card_attachment(reply if card is None else card)
+    return new_message(id=activity_id, summary=reply.headline, attachments=[attachment])
 
 
 class CardResponder:
-    """One turn's answers: the progress card and its updates, then the final card."""
+    """One turn's answers: the progress card and its updates, then the final card.
 
-    def __init__(self, context: TurnContext, *, pressed: bool) -> None:
+    Progress goes through `proactive` (a fresh turn context each time) when it is given, so it
+    reaches Teams whenever it is reported; edits are paced to one per 2 s. A run started by a button
+    shows its progress in the card that was pressed, as Slack does.
+    """
+
+    def __init__(
+        self,
+        context: TurnContext,
+        *,
+        pressed: bool,
+        proactive: Proactive | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self._context = context
         self._pressed = pressed
+        self._proactive = proactive
+        self._reference = context.activity.get_conversation_reference()
         self._can_update = context.activity.delivery_mode != DeliveryModes.expect_replies
         self._posted_id: str | None = None
+        self._pacer = EditPacer(clock or SystemClock())
+        self._lock = asyncio.Lock()
+        self._closed = False
 
     async def progress(self, reply: Reply) -> None:
         if not self._can_update:
             return
-        try:
-            if self._posted_id is None:
-                sent = await self._context.send_activity(card_activity(reply))
-                self._posted_id = sent.id if sent is not None and sent.id else None
-            else:
-                await self._context.update_activity(card_activity(reply, self._posted_id))
-        except Exception:
-            # progress is a courtesy: a failed update must not stop the run
-            log.warning("could not show progress in Teams", exc_info=True)
+        async with self._lock:
+            if self._closed or not self._pacer.due():
+                return
+            try:
+                await self._show_progress(reply)
+            except Exception:
+                # progress is a courtesy: a failed update must not stop the run
+                log.warning("could not show progress in Teams", exc_info=True)
+
+    async def _show_progress(self, reply: Reply) -> None:
+        if self._posted_id is None and self._pressed and self._context.activity.reply_to_id:
+            self._posted_id = self._context.activity.reply_to_id
+        if self._posted_id is None:
+            self._posted_id = await self._send(card_activity(reply))
+        else:
+            await self._update(card_activity(reply, self._posted_id))
+
+    async def _send(self, activity: Activity) -> str | None:
+        if self._proactive is not None:
+            return await self._proactive.send(self._reference, activity)
+        sent = await self._context.send_activity(activity)
+        return sent.id if sent is not None and sent.id else None
+
+    async def _update(self, activity: Activity) -> None:
+        if self._proactive is not None:
+            await self._proactive.update(self._reference, activity)
+        else:
+            await self._context.update_activity(activity)
 
     def _target(self, reply: Reply) -> str | None:
         if not self._can_update:
@@ -110,6 +146,8 @@ class CardResponder:
         return None
 
     async def final(self, reply: Reply) -> None:
+        async with self._lock:
+            self._closed = True
         target = self._target(reply)
         if target:
             try:
@@ -126,7 +164,12 @@ def _is_bot(members: list[Any] | None, activity: Activity) -> bool:
 
 
 def build_agent(
-    engine: ConversationEngine, store: ConversationStore, connections: MsalConnectionManager
+    engine: ConversationEngine,
+    store: ConversationStore,
+    connections: MsalConnectionManager,
+    *,
+    proactive: Proactive | None = None,
+    clock: Clock | None = None,
 ) -> AgentApplication[TurnState]:
     """The SDK application with our three routes: messages, installs/uninstalls, and turn errors."""
     agent = AgentApplication[TurnState](
@@ -162,7 +205,7 @@ def build_agent(
         msg, pressed = to_message(activity)
         if not msg.text:
             return
-        responder = CardResponder(context, pressed=pressed)
+        responder = CardResponder(context, pressed=pressed, proactive=proactive, clock=clock)
         try:
             reply = await engine.handle(msg, responder.progress)
         except Exception:

@@ -9,6 +9,8 @@ carries the text the bot would have received had the user typed it; the handler 
 from __future__ import annotations
 
 import base64
+import json
+from collections.abc import Callable
 from typing import Any, Final
 
 from microsoft_agents.activity import Attachment as ActivityAttachment
@@ -22,6 +24,10 @@ SCHEMA: Final = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION: Final = "1.5"
 MAX_TABLE_ROWS: Final = 40
 MAX_TABLE_COLUMNS: Final = 8  # wider tables are unreadable on mobile
+# Teams refuses a message over about 28 KB; the activity around the card takes some of that.
+CARD_BUDGET: Final = 27 * 1024
+MAX_FOLLOW_UPS: Final = 10
+CHART_LEFT_OUT: Final = "The chart did not fit in a Teams card; `bot digest --out DIR` writes it."
 SUBMIT_TEXT_KEY: Final = "text"
 
 _KIND_ICON: Final[dict[ReplyKind, str]] = {
@@ -47,12 +53,29 @@ _KIND_COLOR: Final[dict[ReplyKind, str]] = {
 }
 
 
-def _text(text: str, **style: Any) -> Card:
-    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+def _text(text: str, *, spacing: str | None = None, **style: Any) -> Card:
+    """Plain text: a RichTextBlock's TextRun is never read as markdown or HTML, so what a user typed
+    (`[click here](https://evil.example)`, `<property>`) is shown as typed, not as a link or a tag.
+    """
+    block: Card = {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, **style}]}
+    if spacing is not None:
+        block["spacing"] = spacing
+    return block
 
 
-def _facts(fields: list[tuple[str, str]]) -> Card:
-    return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in fields]}
+def _facts(fields: list[tuple[str, str]]) -> list[Card]:
+    """Name and value side by side (a FactSet would read both as markdown)."""
+    return [
+        {
+            "type": "ColumnSet",
+            "spacing": "None" if i else "Default",
+            "columns": [
+                {"type": "Column", "width": "auto", "items": [_text(name, weight="Bolder")]},
+                {"type": "Column", "width": "stretch", "items": [_text(value)]},
+            ],
+        }
+        for i, (name, value) in enumerate(fields)
+    ]
 
 
 def _row(cells: list[str], columns: int) -> Card:
@@ -63,23 +86,18 @@ def _row(cells: list[str], columns: int) -> Card:
     }
 
 
-def _table(table: Table) -> list[Card]:
+def _table(table: Table, rows: list[list[str]], note: str | None) -> list[Card]:
     columns = table.columns[:MAX_TABLE_COLUMNS]
-    shown = table.rows[:MAX_TABLE_ROWS]
     elements: list[Card] = [
         {
             "type": "Table",
             "firstRowAsHeader": True,
             "showGridLines": False,
             "columns": [{"width": 1} for _ in columns],
-            "rows": [_row(columns, len(columns)), *(_row(r, len(columns)) for r in shown)],
+            "rows": [_row(columns, len(columns)), *(_row(r, len(columns)) for r in rows)],
         }
     ]
-    if len(table.rows) > len(shown):
-        note = (
-            f"Showing {len(shown)} of {len(table.rows)} rows;"
-            " ask a narrower question to see the rest."
-        )
+    if note:
         elements.append(_text(note, isSubtle=True, size="Small"))
     return elements
 
@@ -112,22 +130,12 @@ def submit_action(action: Action) -> Card:
     return rendered
 
 
-def render_card(reply: Reply) -> Card:
-    """The Adaptive Card for a Reply: headline, facts, table, images, notes, then the buttons."""
-    body: list[Card] = [
-        _text(
-            f"{_KIND_ICON[reply.kind]} {reply.headline}",
-            weight="Bolder",
-            size="Medium",
-            color=_KIND_COLOR[reply.kind],
-        )
-    ]
-    if reply.fields:
-        body.append(_facts(reply.fields))
-    if reply.table is not None and reply.table.rows:
-        body += _table(reply.table)
-    body += [_image(a) for a in reply.attachments if a.content_type.startswith("image/")]
-    body += [_text(n, isSubtle=True, size="Small", spacing="Small") for n in reply.notes]
+def card_size(card: Card) -> int:
+    """Bytes of the card as the connector sends it (JSON, non-ASCII escaped)."""
+    return len(json.dumps(card).encode("utf-8"))
+
+
+def _card(body: list[Card], actions: list[Action]) -> Card:
     card: Card = {
         "type": "AdaptiveCard",
         "$schema": SCHEMA,
@@ -135,13 +143,90 @@ def render_card(reply: Reply) -> Card:
         "body": body,
         "msteams": {"width": "Full"},
     }
-    if reply.actions:
-        card["actions"] = [submit_action(a) for a in reply.actions]
+    if actions:
+        card["actions"] = [submit_action(a) for a in actions]
     return card
 
 
-def card_attachment(reply: Reply) -> ActivityAttachment:
-    return ActivityAttachment(content_type=CARD_CONTENT_TYPE, content=render_card(reply))
+def _headline(reply: Reply, suffix: str = "") -> Card:
+    return _text(
+        f"{_KIND_ICON[reply.kind]} {reply.headline}{suffix}",
+        weight="Bolder",
+        size="Medium",
+        color=_KIND_COLOR[reply.kind],
+    )
+
+
+def _rest_note(shown: int, total: int, follow_up: bool) -> str | None:
+    if shown >= total:
+        return None
+    where = "the rest follow below" if follow_up else "ask a narrower question to see the rest"
+    return f"Showing {shown} of {total} rows; {where}."
+
+
+def _first_card(reply: Reply, shown: int, follow_up: bool, images: bool) -> Card:
+    body: list[Card] = [_headline(reply), *_facts(reply.fields)]
+    if reply.table is not None and reply.table.rows:
+        rows = reply.table.rows[:shown]
+        body += _table(reply.table, rows, _rest_note(shown, len(reply.table.rows), follow_up))
+    if images:
+        body += [_image(a) for a in reply.attachments if a.content_type.startswith("image/")]
+    body += [_text(n, isSubtle=True, size="Small", spacing="Small") for n in reply.notes]
+    return _card(body, reply.actions)
+
+
+def _most_rows(build: Callable[[int], Card], most: int) -> int:
+    """The largest row count in 0..most whose card fits the budget (size grows with rows)."""
+    low, high = 0, most
+    while low < high:
+        middle = (low + high + 1) // 2
+        if card_size(build(middle)) <= CARD_BUDGET:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def render_cards(reply: Reply, *, follow_up: bool = True) -> list[Card]:
+    """The Reply as Adaptive Cards each under the budget: the first with the headline, fields, as
+    many of the table's first (most important) rows as fit, the chart and the buttons; with
+    `follow_up`, the remaining rows in further cards, else a note saying how many were left out.
+    The chart is dropped (with a note) only when it alone would not fit.
+    """
+    total = len(reply.table.rows) if reply.table is not None else 0
+    images = card_size(_first_card(reply, 0, follow_up, True)) <= CARD_BUDGET
+    if not images:
+        reply = reply.model_copy(update={"notes": [*reply.notes, CHART_LEFT_OUT]})
+    cap = min(total, MAX_TABLE_ROWS)
+    shown = _most_rows(lambda n: _first_card(reply, n, follow_up, images), cap)
+    cards = [_first_card(reply, shown, follow_up, images)]
+    if not follow_up or reply.table is None:
+        return cards
+    table = reply.table
+    while shown < total and len(cards) <= MAX_FOLLOW_UPS:
+        start = shown
+
+        def more(n: int, start: int = start) -> Card:
+            last = f" (continued: rows {start + 1}–{start + n} of {total})"
+            return _card(
+                [_headline(reply, last), *_table(table, table.rows[start : start + n], None)], []
+            )
+
+        count = max(1, _most_rows(more, min(MAX_TABLE_ROWS, total - start)))
+        cards.append(more(count))
+        shown += count
+    return cards
+
+
+def render_card(reply: Reply) -> Card:
+    """The one Adaptive Card of a conversational Reply: headline, fields, table (cut to fit, with a
+    note), images, notes, then the buttons."""
+    return render_cards(reply, follow_up=False)[0]
+
+
+def card_attachment(reply: Reply | Card) -> ActivityAttachment:
+    content = render_card(reply) if isinstance(reply, Reply) else reply
+    return ActivityAttachment(content_type=CARD_CONTENT_TYPE, content=content)
 
 
 def submitted_text(value: object) -> str | None:

@@ -7,17 +7,21 @@ cannot carry an uploaded file in a channel.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
-from microsoft_agents.hosting.core import AuthenticationConstants, ClaimsIdentity, TurnContext
 from sqlite_utils import Database
 
 from bot.chat.teams.agent import card_activity
+from bot.chat.teams.cards import render_card, render_cards
 from bot.chat.teams.config import app_id, auth_configuration, connection_manager, sdk_configuration
 from bot.chat.teams.host import build_adapter
+from bot.chat.teams.proactive import Proactive
 from bot.chat.teams.store import ConversationStore
 from bot.clock import Clock
 from bot.core.replies import Reply
+
+log = logging.getLogger(__name__)
 
 
 class UnknownTeamsConversation(LookupError):
@@ -26,6 +30,8 @@ class UnknownTeamsConversation(LookupError):
 
 class TeamsDigestPoster:
     """Posts a digest Reply as an Adaptive Card into a stored Teams conversation."""
+
+    platform = "teams"
 
     def __init__(
         self,
@@ -38,14 +44,15 @@ class TeamsDigestPoster:
         config = sdk_configuration(env, anonymous=anonymous)
         connections = connection_manager(config)
         auth_configuration(connections, anonymous=anonymous)
-        self._adapter = build_adapter(connections)
-        self._app_id = app_id(env)
-        self._anonymous = anonymous
+        self._proactive = Proactive(build_adapter(connections), app_id(env), anonymous)
         self._store = ConversationStore(db, clock)
 
-    async def post_digest(self, channel: str, reply: Reply) -> None:
-        """`channel`: a Teams conversation or channel id (optionally `teams:`-prefixed) or a channel
-        name.
+    def render(self, reply: Reply) -> dict[str, object]:
+        return render_card(reply)
+
+    async def post_to_channel(self, channel: str, reply: Reply) -> str:
+        """Post into `channel`: a Teams conversation or channel id (optionally `teams:`-prefixed) or a
+        channel name. Returns the activity id Teams gave the post; raises when it was not accepted.
         """
         stored = self._store.find(channel)
         if stored is None:
@@ -54,21 +61,11 @@ class TeamsDigestPoster:
                 "add the app to that team or chat "
                 "(or mention it there once) so Teams tells the bot where it is."
             )
-        continuation = stored.reference.get_continuation_activity()
-        # The SDK gives the continuation event a random id, which outgoing messages would then
-        # "reply to";
-        # a digest is a new post in the conversation, not a reply.
-        continuation.id = None
-
-        async def send(context: TurnContext) -> None:
-            await context.send_activity(card_activity(reply))
-
-        if self._anonymous:
-            await self._adapter.continue_conversation_with_claims(
-                ClaimsIdentity(),
-                continuation,
-                send,
-                audience=AuthenticationConstants.AGENTS_SDK_SCOPE,
-            )
-        else:
-            await self._adapter.continue_conversation(self._app_id, continuation, send)
+        first, *rest = render_cards(reply)
+        message_id = await self._proactive.send(stored.reference, card_activity(reply, card=first))
+        for card in rest:  # the rows that did not fit: a courtesy, the digest is already sent
+            try:
+                await self._proactive.send(stored.reference, card_activity(reply, card=card))
+            except Exception:
+                log.warning("a follow-up card of the digest to %s failed", channel, exc_info=True)
+        return message_id

@@ -29,8 +29,15 @@ from microsoft_agents.hosting.aiohttp import (
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 from sqlite_utils import Database
 
-from bot.chat.teams.agent import ConversationEngine, build_agent
-from bot.chat.teams.config import auth_configuration, connection_manager, sdk_configuration
+from bot.chat.contract import ConversationEngine
+from bot.chat.teams.agent import build_agent
+from bot.chat.teams.config import (
+    app_id,
+    auth_configuration,
+    connection_manager,
+    sdk_configuration,
+)
+from bot.chat.teams.proactive import Proactive
 from bot.chat.teams.store import ConversationStore
 from bot.clock import Clock
 
@@ -97,9 +104,11 @@ def teams_setup(
     connections = connection_manager(config)
     auth = auth_configuration(connections, anonymous=anonymous)
     store = ConversationStore(db, clock)
+    adapter = build_adapter(connections)
+    proactive = Proactive(adapter, app_id(env), anonymous)
     host = TeamsHost(
-        agent=build_agent(engine, store, connections),
-        adapter=build_adapter(connections),
+        agent=build_agent(engine, store, connections, proactive=proactive, clock=clock),
+        adapter=adapter,
         store=store,
     )
 

@@ -21,8 +21,21 @@ class TeamsPackageError(ValueError):
     """The package cannot be built; the message says what to fix."""
 
 
+# `bot teams-package --developer-url/--privacy-url/--terms-url` -> the manifest's developer keys
+DEVELOPER_URL_KEYS: Final = {
+    "developer": "websiteUrl",
+    "privacy": "privacyUrl",
+    "terms": "termsOfUseUrl",
+}
+
+
 def build_manifest(
-    template: dict[str, Any], app_id: str, *, version: str | None = None, name: str | None = None
+    template: dict[str, Any],
+    app_id: str,
+    *,
+    version: str | None = None,
+    name: str | None = None,
+    urls: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The template with our Azure Bot's app id as both the Teams app id and the bot id."""
     if not _GUID.match(app_id):
@@ -41,6 +54,12 @@ def build_manifest(
         manifest["version"] = version
     if name is not None:
         manifest["name"]["short"] = name[:30]  # Teams' limit for the short name
+    for which, url in (urls or {}).items():
+        if not url.startswith("https://"):
+            raise TeamsPackageError(
+                f"The {which} URL must start with https:// (Teams requires it), got {url!r}."
+            )
+        manifest.setdefault("developer", {})[DEVELOPER_URL_KEYS[which]] = url
     return manifest  # type: ignore[no-any-return]
 
 
@@ -51,6 +70,7 @@ def build_teams_package(
     version: str | None = None,
     name: str | None = None,
     source_dir: Path | None = None,
+    urls: dict[str, str] | None = None,
 ) -> Path:
     """Write `<out_dir>/alexa-ops-teams-<version>.zip` and return its path.
 
@@ -61,7 +81,11 @@ def build_teams_package(
     if missing:
         raise TeamsPackageError(f"Missing in {source}: {', '.join(missing)}.")
     template = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
-    manifest = build_manifest(template, app_id, version=version, name=name)
+    manifest = build_manifest(template, app_id, version=version, name=name, urls=urls)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise TeamsPackageError(
+            f"{out_dir} is a file; --out takes the folder to write the zip into."
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"alexa-ops-teams-{manifest['version']}.zip"
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
