@@ -15,10 +15,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 UNIT_ID_PREFIX = "amzn1.alexa.unit.did."
 ENDPOINT_ID_PREFIX = "amzn1.alexa.endpoint."
@@ -122,6 +130,14 @@ class Device(_Model):
         description="what ASP's connectivity feature says (OK/UNREACHABLE); None: as `connection`",
     )
 
+    @model_serializer(mode="wrap")
+    def _without_unset_extras(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # written only when set, so world files from before the field stay byte-identical
+        data: dict[str, Any] = handler(self)
+        if data.get("aspReachable") is None:
+            data.pop("aspReachable", None)
+        return data
+
 
 class Station(_Model):
     providerId: str
@@ -140,6 +156,14 @@ class Room(_Model):
         default_factory=list,
         description="ASP endpoints of the room that Alexa for Business does not know",
     )
+
+    @model_serializer(mode="wrap")
+    def _without_unset_extras(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # written only when set, so world files from before the field stay byte-identical
+        data: dict[str, Any] = handler(self)
+        if not data.get("aspOnlyDevices"):
+            data.pop("aspOnlyDevices", None)
+        return data
 
     @field_validator("name")
     @classmethod
