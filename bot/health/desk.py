@@ -35,6 +35,9 @@ from bot.index.lookup import PropertyRef, RoomRef
 
 log = logging.getLogger(__name__)
 
+CONFIRM_S = 0.5  # of the answer budget, kept for ASP's word on offline devices
+MIN_CONFIRM_S = 0.1
+
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
@@ -128,13 +131,17 @@ class HealthDesk:
     async def offline(self, property_id: str | None) -> Reply:
         """Devices offline or not ready, at one property or (None) everywhere; ASP's connectivity
         confirms each offline report when it can answer in time."""
+        started = self.clock.monotonic()
         staleness = await self._ensure_fresh()
         if (blocked := self._no_state(staleness)) is not None:
             return blocked
         name = self._name(property_id)
         queries = self._queries()
+        # ASP's word on each offline device, in what is left of the answer budget
+        confirm_by = started + self.freshness.answer_s + CONFIRM_S
         reply = queries.offline_devices(name)
-        if reply.table is not None and self.endpoints is not None and staleness is None:
+        left = confirm_by - self.clock.monotonic()
+        if reply.table is not None and self.endpoints is not None and left > MIN_CONFIRM_S:
             offline = [
                 d.endpoint_id
                 for d in self.store.devices(property_id)
@@ -145,7 +152,7 @@ class HealthDesk:
                 self.store,
                 offline,
                 clock=self.clock,
-                deadline_at=self.clock.monotonic() + ANSWER_S / 2,
+                deadline_at=confirm_by,
             )
             reply = queries.offline_devices(name, reachability=samples)
         if property_id is None and reply.table is not None:
