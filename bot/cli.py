@@ -219,11 +219,18 @@ def audit(
     for entry in entries:
         typer.echo(f"{entry.at}  {entry.platform}/{entry.user}  {entry.outcome:<9} {entry.text}")
         for change in entry.changes:
-            state = "ok" if change.ok else f"FAILED: {change.error}"
+            state = _change_state(change)
             before, after = _audit_value(change.before), _audit_value(change.after)
             typer.echo(
                 f"    {change.kind} {change.unit_name} ({change.property_name}): {before} -> {after} [{state}]"
             )
+
+
+def _change_state(change: Any) -> str:
+    """A change's journal state as the audit prints it: applied, unchanged, or why not."""
+    words = {"failed": "FAILED", "refused": "REFUSED by Amazon", "unknown": "NOT CONFIRMED"}
+    label = words.get(change.state, change.state)
+    return f"{label}: {change.error}" if change.error and change.state in words else label
 
 
 _DURATION = {"m": 60, "h": 3600, "d": 86400, "w": 604800}

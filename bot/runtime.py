@@ -35,6 +35,7 @@ class Runtime:
     services: Services
     engine: Engine
     closers: list[Any] = field(default_factory=list)
+    recovery: Any = None  # bot.core.recovery.RecoveryReport of the start
     auth: Any = None  # the LWA TokenProvider (for `bot doctor` and the start-up checks)
 
     async def sync(self) -> SyncReport:
@@ -131,7 +132,25 @@ async def build_runtime(
     _attach_aws_clients(runtime, transport)
     if with_health:
         _attach_health(runtime, transport)
+    await recover_at_start(runtime)
     return runtime
+
+
+async def recover_at_start(runtime: Runtime) -> None:
+    """Settle what a previous process left in flight (bot/core/recovery.py); never blocks a start."""
+    from bot.core.recovery import recover
+
+    try:
+        report = await recover(runtime.services)
+    except Exception:
+        log.exception("recovery of interrupted changes failed; it runs again on the schedule")
+        return
+    runtime.recovery = report
+    if report.closed or report.settled:
+        log.warning(
+            "recovered %d interrupted change(s): %d write(s) settled, %d not confirmed",
+            len(report.closed), report.settled, report.still_unknown,
+        )  # fmt: skip
 
 
 def apply_property_config(services: Services) -> None:

@@ -1,4 +1,5 @@
-"""APScheduler jobs of the bot: the device refresh (every few minutes) and each property's digest.
+"""APScheduler jobs of the bot: the device refresh (every few minutes), each property's digest, and
+the recovery of changes interrupted by a crash (bot/core/recovery.py).
 
 The digest jobs fire at `digest_time` in the property's timezone, but whether a digest is sent is
 decided by `DigestSender.send_due`, which reads the digest outbox (`digests_sent`): the scheduler's
@@ -23,6 +24,7 @@ from bot.health.sites import Site
 log = logging.getLogger(__name__)
 
 REFRESH_JOB = "devices.refresh"
+RECOVERY_JOB = "journal.recovery"
 RETRY_JOB = "digest.retries"
 RETRY_EVERY_S = (
     60  # the outbox's shortest backoff: a failed digest is tried again within a minute of its time
@@ -109,4 +111,19 @@ async def start_health_jobs(
     )
     scheduler.start()
     await _logged(sender.send_due, "digest catch-up")()
+    return scheduler
+
+
+async def start_recovery_job(
+    recover: Callable[[], Awaitable[Any]], *, minutes: int = 5
+) -> AsyncIOScheduler:
+    """Check journal rows left in flight (and post waiting notices) every few minutes, and once now,
+    so what the start-up recovery could not settle (Amazon unreachable) is settled later."""
+    scheduler = AsyncIOScheduler(job_defaults=JOB_OPTIONS)
+    job = _logged(recover, "recovery of interrupted changes")
+    scheduler.add_job(
+        job, IntervalTrigger(minutes=minutes), id=RECOVERY_JOB, replace_existing=True, **JOB_OPTIONS
+    )
+    scheduler.start()
+    await job()
     return scheduler

@@ -136,6 +136,59 @@ _BASELINE: Final = (
     " ON teams_conversations (channel_id)",
 )
 
+# The change journal (bot/core/journal.py): one row per write to a unit, committed before the request
+# and settled after it, so a crash or a lost answer never leaves a change unaccounted for. Its change_id
+# is the audit entry (audit.id) the write belongs to. Delivery ids move to their own table: one message
+# is claimed once, while the derived runs it starts (retry, undo, a confirmation) write their own rows.
+_JOURNAL: Final = (
+    """CREATE TABLE IF NOT EXISTS journal (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        change_id INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        user TEXT NOT NULL,
+        channel TEXT,
+        command TEXT NOT NULL,
+        unit_id TEXT NOT NULL,
+        unit_name TEXT NOT NULL,
+        property_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        before TEXT,
+        after TEXT,
+        before_read INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL,
+        error TEXT,
+        request_id TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS idx_journal_change ON journal (change_id, id)",
+    "CREATE INDEX IF NOT EXISTS idx_journal_open ON journal (state)"
+    " WHERE state IN ('queued', 'pending', 'unknown')",
+    "ALTER TABLE audit ADD COLUMN thread TEXT",
+    "ALTER TABLE audit ADD COLUMN derived_from INTEGER",
+    "CREATE INDEX IF NOT EXISTS idx_audit_outcome ON audit (outcome)",
+    """CREATE TABLE IF NOT EXISTS deliveries (
+        delivery_id TEXT PRIMARY KEY,
+        at TEXT NOT NULL
+    )""",
+    "INSERT OR IGNORE INTO deliveries (delivery_id, at)"
+    " SELECT delivery_id, at FROM audit WHERE delivery_id IS NOT NULL",
+    "DROP INDEX IF EXISTS idx_audit_delivery",
+    "CREATE INDEX IF NOT EXISTS idx_audit_delivery_id ON audit (delivery_id)",
+    """CREATE TABLE IF NOT EXISTS notices (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        user TEXT NOT NULL,
+        channel TEXT,
+        thread TEXT,
+        change_id INTEGER,
+        text TEXT NOT NULL,
+        delivered_at TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS idx_notices_open ON notices (user) WHERE delivered_at IS NULL",
+)
+
 # A digest row is written before posting ('pending') and settled after: 'sent' with the platform's
 # id of the post, or still 'pending' with the time of the next attempt (bot/health/outbox.py).
 # The first release's 'sending' rows (a post cut off by a crash) become pending, due at once.
@@ -192,8 +245,9 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(
         4, "digests_sent becomes the digest outbox (attempts, retry time, platform id)", _OUTBOX
     ),
+    Migration(5, "the change journal, claimed deliveries and undelivered notices", _JOURNAL),
     Migration(
-        5, "device health: endpoint map by serial, status since, existence start", _DEVICE_ROOMS
+        6, "device health: endpoint map by serial, status since, existence start", _DEVICE_ROOMS
     ),
     # Append new migrations here, with the next version number.
 )
@@ -224,10 +278,16 @@ def migrate(conn: sqlite3.Connection) -> int:
 def _apply(conn: sqlite3.Connection, migration: Migration) -> None:
     # An explicit BEGIN: Python's sqlite3 would otherwise commit each CREATE/ALTER on its own, and a
     # crash half-way would leave a file that is neither version.
+    # IMMEDIATE, and the version read again inside: two processes opening a new file at once (a cron
+    # `bot sync` starting beside `bot serve`) take turns, and the second finds the migration done
+    # (an ALTER run twice would fail with "duplicate column").
     if conn.in_transaction:
         conn.commit()
-    conn.execute("BEGIN")
+    conn.execute("BEGIN IMMEDIATE")
     try:
+        if schema_version(conn) >= migration.version:
+            conn.commit()
+            return
         for statement in migration.statements:
             conn.execute(statement)
         # PRAGMA takes no parameters; the version is an int from this module.

@@ -50,7 +50,7 @@ async def run_socket() -> None:
     from bot.chat.slack.digest import SlackDigestPoster
 
     runtime = await build_runtime(settings, config)
-    scheduler = None
+    scheduler = recovery = None
     try:
         await startup_checks(runtime, slack_socket=True)
         quiet_socket_mode_logs()
@@ -59,9 +59,11 @@ async def run_socket() -> None:
         slack_app = build_slack_app(
             runtime.engine, bot_token=settings.slack_bot_token, api_url=settings.slack_api_url
         )
-        scheduler = await _start_health_jobs(
-            runtime, SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
+        slack_poster = SlackDigestPoster.from_token(
+            settings.slack_bot_token, settings.slack_api_url
         )
+        scheduler = await _start_health_jobs(runtime, slack_poster)
+        recovery = await _start_recovery(runtime, {"slack": slack_poster})
         await run_socket_mode(
             slack_app,
             settings.slack_app_token,
@@ -72,7 +74,20 @@ async def run_socket() -> None:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        if recovery is not None:
+            recovery.shutdown(wait=False)
         await runtime.aclose()
+
+
+async def _start_recovery(runtime: Runtime, posters: dict[str, Any]) -> Any:
+    """Interrupted changes re-checked on a schedule; their notices posted where they were made."""
+    from bot.core.recovery import recover
+    from bot.scheduler import start_recovery_job
+
+    async def job() -> None:
+        await recover(runtime.services, posters=posters)
+
+    return await start_recovery_job(job)
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -106,8 +121,9 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
             "and/or the Teams app credentials (see docs/teams.md)"
         )
     runtime = await build_runtime(settings, config)
-    scheduler = None
+    scheduler = recovery = None
     runner = None
+    posters: dict[str, Any] = {}
     try:
         await startup_checks(runtime, slack_socket=False if slack_on else None)
         slack_app = None
@@ -124,6 +140,7 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
                 api_url=settings.slack_api_url,
             )
             poster = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
+            posters["slack"] = poster
         extra = []
         if teams_on:
             from bot.chat.teams import TeamsDigestPoster, teams_setup
@@ -133,6 +150,7 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
                 teams_setup(runtime.engine, runtime.index.db, anonymous=teams_dev, env=env)
             )
             teams_poster = TeamsDigestPoster(runtime.index.db, env=env, anonymous=teams_dev)
+            posters["teams"] = teams_poster
             poster = ChannelRouter(slack=poster, teams=teams_poster)
         from bot.web import build_web_app
 
@@ -155,10 +173,13 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
         # Answer /healthz (503) while the index loads, so a platform's health check sees the bot start.
         await _ensure_index(runtime)
         scheduler = await _start_health_jobs(runtime, poster)
+        recovery = await _start_recovery(runtime, posters)
         await asyncio.Event().wait()
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        if recovery is not None:
+            recovery.shutdown(wait=False)
         if runner is not None:
             await runner.cleanup()
         await runtime.aclose()

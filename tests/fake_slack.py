@@ -53,6 +53,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{name}", self._response)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -149,6 +150,16 @@ class FakeSlack:
                 return ok | {"files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
             case _:
                 return {"ok": False, "error": "unknown_method"}
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """A Socket Mode connection: says hello, then holds the line until the client leaves."""
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await self._record(Call("socket", {}, b"", request.path))
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        async for _message in socket:
+            pass
+        return socket
 
     async def _upload(self, request: web.Request) -> web.Response:
         raw = await request.read()

@@ -130,7 +130,7 @@ async def test_errors_are_typed_from_type_field() -> None:
     """A `...#NotFoundException` answer raises NotFound carrying the type and request id."""
     async with client_for(DeviceBackend([]), []) as client:
         with pytest.raises(NotFound) as caught:
-            await client.get_device("arn:missing")
+            await client.get_device("arn:aws:a4b:us-east-1:1:device/missing")
     assert caught.value.error_type == "NotFoundException"
     assert caught.value.request_id == "sandbox-request"
 

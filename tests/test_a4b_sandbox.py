@@ -40,7 +40,7 @@ def world() -> WorldState:
                                         "serial": "S1",
                                         "name": "Echo 101",
                                         "type": "ECHO",
-                                        "arn": "arn:dev/1",
+                                        "arn": "arn:aws:a4b:us-east-1:1:device/dev1",
                                         "endpointId": "amzn1.alexa.endpoint.1",
                                         "connection": "OFFLINE",
                                         "events": [
@@ -68,7 +68,7 @@ def world() -> WorldState:
                 "serial": "S9",
                 "name": "Spare",
                 "type": "ECHO",
-                "arn": "arn:dev/9",
+                "arn": "arn:aws:a4b:us-east-1:1:device/dev9",
                 "endpointId": "e9",
             }
         ],
@@ -96,7 +96,10 @@ def test_search_devices_serves_placed_and_unplaced_devices() -> None:
 def test_list_device_events_are_newest_first_in_epoch_seconds() -> None:
     """Event ages become epoch timestamps counted back from the world's now."""
     status, body = handle(
-        "AlexaForBusiness.ListDeviceEvents", {"DeviceArn": "arn:dev/1"}, SIGNED, world()
+        "AlexaForBusiness.ListDeviceEvents",
+        {"DeviceArn": "arn:aws:a4b:us-east-1:1:device/dev1"},
+        SIGNED,
+        world(),
     )
     assert status == 200 and body["NextToken"] is None
     assert [e["Value"] for e in body["DeviceEvents"]] == ["OFFLINE", "ONLINE"]
@@ -111,7 +114,12 @@ def test_page_size_out_of_range_is_a_validation_error() -> None:
 
 def test_unknown_device_is_not_found() -> None:
     """GetDevice of an unknown ARN answers NotFoundException."""
-    status, body = handle("AlexaForBusiness.GetDevice", {"DeviceArn": "arn:nope"}, SIGNED, world())
+    status, body = handle(
+        "AlexaForBusiness.GetDevice",
+        {"DeviceArn": "arn:aws:a4b:us-east-1:1:device/nope"},
+        SIGNED,
+        world(),
+    )
     assert status == 400 and body["__type"].endswith("#NotFoundException")
 
 
@@ -125,6 +133,6 @@ async def test_client_against_running_sandbox(monkeypatch: pytest.MonkeyPatch) -
     with SandboxServer(world().world) as server:
         async with A4BClient(server.url) as client:
             devices = await client.search_devices()
-            events = await client.list_device_events("arn:dev/1")
+            events = await client.list_device_events("arn:aws:a4b:us-east-1:1:device/dev1")
     assert {d.device_serial_number for d in devices} == {"S1", "S9"}
     assert [e.value for e in events] == ["OFFLINE", "ONLINE"]

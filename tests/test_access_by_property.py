@@ -103,6 +103,9 @@ async def test_device_health_stays_in_the_granted_property(chain: BotUnderTest) 
     await refused(chain, "offline devices at Hotel B", "eng_a")
     await refused(chain, "status room 204 at Hotel B", "eng_a")
     await refused(chain, "uptime Hotel B 7d", "eng_a")
+    await refused(chain, "history 204 at Hotel B 3d", "eng_a")
+    mine = await chain.say("history 204 3d", user="eng_a")
+    assert mine.kind != ReplyKind.REFUSAL and "Hotel B" not in text_of(mine), text_of(mine)
 
 
 async def test_account_wide_commands_need_a_chain_role(chain: BotUnderTest) -> None:
@@ -122,6 +125,15 @@ async def test_a_restricting_channel_acts_on_its_property_only(chain: BotUnderTe
     assert here.kind == ReplyKind.SUCCESS and "Hotel B" in here.headline, text_of(here)
     there = await chain.say("set room 204 at Hotel B to classic fm", user="boss", channel="CA")
     assert there.kind == ReplyKind.SUCCESS, text_of(there)
+
+
+async def test_listings_show_only_the_granted_properties(chain: BotUnderTest) -> None:
+    """`properties` and `find room` show desk_a Hotel A only; the chain admin sees both."""
+    assert "Hotel B" not in text_of(await chain.say("properties", user="desk_a"))
+    found = text_of(await chain.say("find room 204", user="desk_a"))
+    assert "Hotel A" in found and "Hotel B" not in found
+    assert "Hotel B" in text_of(await chain.say("find room 204", user="boss"))
+    assert "Hotel A" not in text_of(await chain.say("properties", user="boss", channel="CB"))
 
 
 async def test_property_place_needs_the_admin_role_there(chain: BotUnderTest) -> None:
@@ -160,3 +172,17 @@ def test_bad_access_settings_name_the_file_and_key(tmp_path: Path) -> None:
     )
     loaded = load_config(path).properties[0]
     assert loaded.restrict_channels and loaded.front_desk == ["U2"] and loaded.engineers == ["U3"]
+
+
+def test_a_property_named_by_its_id_restricts_its_channel_to_itself() -> None:
+    """bot.toml may give a property's id as its name: the channel still accepts that property."""
+    from bot.index.lookup import PropertyRef
+
+    access = Access(
+        None, properties=[PropertyConfig(name="amzn1.X", channels=["C1"], restrict_channels=True)]
+    )
+    same = PropertyRef("amzn1.X", "Hotel X", None, "US", "UTC")
+    other = PropertyRef("amzn1.Y", "Hotel Y", None, "US", "UTC")
+    assert access.refusal("u", "C1", Role.FRONT_DESK, [same]) is None
+    why = access.refusal("u", "C1", Role.FRONT_DESK, [other])
+    assert why is not None and "Hotel Y" in why

@@ -107,3 +107,30 @@ async def test_teams_shows_progress_of_a_confirmed_102_room_change(runtime: Runt
         assert "Set 102 of 102 rooms" in card_text(summary.card)
     finally:
         await connector.close()
+
+
+async def test_every_long_run_reports_progress_not_only_station_changes(runtime: Runtime) -> None:
+    """Clearing alarms in 102 rooms (after yes) reports "n of 102 rooms done" to the yes's sink."""
+    from bot.core.context import Message
+    from bot.core.replies import Reply, ReplyKind
+
+    asked_progress: list[Reply] = []
+    confirmed_progress: list[Reply] = []
+
+    async def asked_sink(reply: Reply) -> None:
+        asked_progress.append(reply)
+
+    async def confirmed_sink(reply: Reply) -> None:
+        confirmed_progress.append(reply)
+
+    def say(text: str) -> Message:
+        return Message(text=text, user="demo-admin", channel=None, platform="console")
+
+    question = await runtime.engine.handle(
+        say("clear alarms in all rooms at Harbor View Seattle"), asked_sink
+    )
+    assert question.kind == ReplyKind.CONFIRM, question.headline
+    done = await runtime.engine.handle(say("yes"), confirmed_sink)
+    assert done.kind in (ReplyKind.SUCCESS, ReplyKind.SUMMARY), done.headline
+    assert asked_progress == []
+    assert confirmed_progress and "of 102 rooms done" in confirmed_progress[-1].headline

@@ -85,11 +85,11 @@ CHANGES: list[tuple[str, str, dict[str, Any]]] = [
     ("profile Boardroom data retention off", "Boardroom", {"DataRetentionOptIn": False}),
     ("profile Lobby pstn off", "Lobby", {"PSTNEnabled": False}),
     (
-        "profile Boardroom end of meeting reminder 5 and 10 minutes chime",
+        "profile Boardroom end of meeting reminder 7 minutes chime",
         "Boardroom",
         {
             "MeetingRoomConfiguration": {
-                "EndOfMeetingReminder": {"ReminderAtMinutes": [5, 10], "ReminderType": "CHIME"}
+                "EndOfMeetingReminder": {"ReminderAtMinutes": [7], "ReminderType": "CHIME"}
             }
         },
     ),

@@ -124,3 +124,14 @@ def test_country_and_timezone_spellings() -> None:
     ]  # fmt: skip
     assert timezone_name("europe/london") == "Europe/London"
     assert timezone_name("Mars/Base") is None
+
+
+def test_the_hint_suggests_the_place_a_name_mentions() -> None:
+    """ "… Paris" is hinted as FR, Europe/Paris, "… Chicago" as US; other names get the London example."""
+    from bot.core.property_settings import how_to_set
+
+    assert (
+        how_to_set("Rive Gauche Paris") == "set Rive Gauche Paris country FR timezone Europe/Paris"
+    )
+    assert how_to_set("Lakeside Chicago").endswith("country US timezone America/Chicago")
+    assert how_to_set("Hotel B").endswith("country UK timezone Europe/London")

@@ -15,6 +15,7 @@ from bot.sandbox.faults import Faults
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World, WorldState
 
+JSON_11 = "application/x-amz-json-1.1"
 PROPERTY = "/enterprise/hospitality/v1/properties/amzn1.alexa.unit.did.HOTELA"
 
 
@@ -85,7 +86,10 @@ def test_aws_calls_go_to_the_handler(
     monkeypatch.setattr(aws_handlers, "handle", handle, raising=False)
     response = httpx.post(
         sandbox.url + "/",
-        headers={"X-Amz-Target": "AlexaForBusiness.SearchDevices"},
+        headers={
+            "X-Amz-Target": "AlexaForBusiness.SearchDevices",
+            "Content-Type": "application/x-amz-json-1.1",
+        },
         json={"MaxResults": 10},
     )
     assert response.status_code == 200
@@ -110,7 +114,9 @@ def test_aws_calls_without_handler_are_unknown_operations(
     """Without aws_handlers.handle the call answers unknown_operation's 400."""
     monkeypatch.delattr(aws_handlers, "handle", raising=False)
     response = httpx.post(
-        sandbox.url + "/", headers={"X-Amz-Target": "AlexaForBusiness.Nope"}, json={}
+        sandbox.url + "/",
+        headers={"X-Amz-Target": "AlexaForBusiness.Nope", "Content-Type": JSON_11},
+        json={},
     )
     assert response.status_code == 400
     assert response.json()["__type"] == "UnknownOperationException"

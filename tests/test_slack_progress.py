@@ -115,3 +115,50 @@ async def test_a_long_list_in_a_dm_is_uploaded_to_the_thread(
     assert complete.params["thread_ts"] == "1700000000.000001"
     [upload] = fake.of("upload")
     assert b"Deluxe king room number 1000" in upload.raw
+
+
+async def test_progress_goes_through_the_response_url_where_the_bot_may_not_post(
+    fake: FakeSlack, engine: FakeEngine
+) -> None:
+    """Not in the channel: the progress is posted and edited through the command's response_url,
+    and the summary replaces it there."""
+    fake.fail_next["chat.postMessage"] = "not_in_channel"
+    app = make_app(fake, engine)
+    body = command_body(
+        "set all rooms station jazz", trigger="tUrl", response_url=fake.response_url()
+    )
+    await app.async_dispatch(form_request(body))
+    responses = [c.params for c in fake.of("response")]
+    assert [r.get("replace_original") for r in responses] == [None, True, True, True]
+    assert "10 of 30" in responses[0]["text"] and responses[0]["response_type"] == "in_channel"
+    assert responses[-1]["text"].startswith("Set Jazz in 28 of 30 rooms")
+    assert fake.of("chat.update") == []
+
+
+async def test_a_refused_progress_edit_does_not_stop_the_run(
+    fake: FakeSlack, engine: FakeEngine
+) -> None:
+    """chat.update refused mid-run: the run goes on and its summary is still delivered."""
+    fake.fail_next["chat.update"] = "ratelimited"
+    app = make_app(fake, engine)
+    await app.async_dispatch(
+        form_request(command_body("set all rooms station jazz", trigger="tRl"))
+    )
+    assert engine.applied  # the run finished
+    assert fake.of("chat.update")[-1].params["text"].startswith("Set Jazz in 28 of 30 rooms")
+
+
+async def test_response_url_progress_stops_at_slacks_five_uses_but_the_answer_goes(
+    fake: FakeSlack, engine: FakeEngine
+) -> None:
+    """Eight reports: five messages through the response_url (Slack's limit), then the summary."""
+    engine.progress_steps = 8
+    fake.fail_next["chat.postMessage"] = "not_in_channel"
+    app = make_app(fake, engine)
+    body = command_body(
+        "set all rooms station jazz", trigger="tUrl8", response_url=fake.response_url()
+    )
+    await app.async_dispatch(form_request(body))
+    responses = [c.params["text"] for c in fake.of("response")]
+    assert len(responses) == 6
+    assert responses[4] == "50 of 30 rooms done" and responses[-1].startswith("Set Jazz")

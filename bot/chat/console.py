@@ -158,6 +158,9 @@ async def run_console(
         _enable_line_editing()
         if greeting:
             Console(file=stdout).print(greeting)
+    # A change of yours interrupted by a restart is told before anything else.
+    for notice in engine.take_notices(user, "console"):
+        out(f"bot> {notice}")
     while True:
         try:
             # In a thread, so progress of a long run and the event loop's other work keep going.

@@ -247,9 +247,10 @@ def check_meeting_room(config: Any) -> None:
     if reminder is not None:
         minutes = reminder.get("ReminderAtMinutes")
         if minutes is not None:
-            if not isinstance(minutes, list) or not minutes:
+            if not isinstance(minutes, list) or len(minutes) != 1:
+                # The AWS model takes exactly one value (a list of length 1).
                 raise InvalidInput(
-                    "give at least one reminder time (3–15 minutes)", field="ReminderAtMinutes"
+                    "give exactly one reminder time (3–15 minutes)", field="ReminderAtMinutes"
                 )
             low, high = REMINDER_MINUTES
             for value in minutes:

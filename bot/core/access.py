@@ -118,7 +118,11 @@ class Access:
         props = list(props)
         bound = self._restricted.get(channel or "")
         if bound is not None:
-            elsewhere = sorted({p.name for p in props if p.name.casefold() != bound.casefold()})
+            # bot.toml may name the property or give its id
+            key = bound.casefold()
+            elsewhere = sorted(
+                {p.name for p in props if key not in (p.name.casefold(), p.id.casefold())}
+            )
             if elsewhere:
                 return (
                     f"This channel is for {bound} only, so I can't act on {', '.join(elsewhere)} "

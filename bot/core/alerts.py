@@ -5,19 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core import commands as c
-from bot.core.audit import Change, outcome_of
+from bot.core.audit import AuditEntry, Change
 from bot.core.canonical import command_text
 from bot.core.context import Ctx
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
-from bot.core.services import RetryState
+from bot.core.journal import UNKNOWN, JournalRow, Planned
+from bot.core.replies import Reply, ReplyKind, Table
+from bot.core.stations import change_token, retry_action
 from bot.core.text import plural
+from bot.core.unit_writes import run_change
 from bot.index.lookup import RoomRef
-
-_DEVICE_CODES = {
-    "DEVICE_NOT_REACHABLE": "device offline or unreachable",
-    "DEVICE_UNREACHABLE": "device offline or unreachable",
-    "INTERNAL_SERVER_ERROR": "unexpected error at Amazon",
-}
 
 
 def _kinds_text(kinds: tuple[c.AlertKind, ...]) -> str:
@@ -45,7 +41,8 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
         )
 
     async def run() -> Reply:
-        return await _run(ctx, command, resolved.rooms, what, resolved.label)
+        planned = planned_clears(resolved.rooms, command.kinds)
+        return await _run(ctx, planned, what, resolved.label)
 
     if len(resolved.rooms) > 1:
         return ctx.confirm(
@@ -57,92 +54,68 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
     return await run()
 
 
-async def _run(
-    ctx: Ctx,
-    command: c.ClearAlerts,
-    rooms: list[RoomRef],
-    what: str,
-    label: str,
-    kinds_of: dict[str, tuple[c.AlertKind, ...]] | None = None,
-) -> Reply:
-    """Clear `command.kinds` in every room (or, on a retry, each room's `kinds_of` only)."""
-
-    def kinds(room: RoomRef) -> tuple[c.AlertKind, ...]:
-        return command.kinds if kinds_of is None else kinds_of.get(room.room_id, command.kinds)
-
-    async def one(room: RoomRef) -> list[Change]:
-        changes = []
-        for kind in kinds(room):
-            delete = getattr(ctx.s.asp, f"delete_{kind.value}")
-            result = await delete(room.room_id, deadline=ctx.s.deadline)
-            problems = [
-                f"{f.endpointId or 'a device'}: {_DEVICE_CODES.get(f.code or '', f.code or 'failed')}"
-                for f in result.failures
-            ]
-            if not result.ok and not problems:
-                problems = [f"HTTP {result.status}"]
-            changes.append(
-                Change(
-                    kind.value,
-                    room.room_id,
-                    room.room_name,
-                    room.property_name,
-                    None,
-                    "cleared",
-                    ok=result.ok,
-                    error="; ".join(problems) or None,
-                    request_id=result.request_id,
-                )
-            )
-        return changes
-
-    outcome = await ctx.bulk(rooms, one)
-    changes = [ch for _room, chs in outcome.done for ch in chs]
-    changes += [
-        Change("alerts", r.room_id, r.room_name, r.property_name, None, None, ok=False, error=e)
-        for r, e in outcome.failed
+def planned_clears(rooms: list[RoomRef], kinds: tuple[c.AlertKind, ...]) -> list[Planned]:
+    """One journal row per room and kind."""
+    return [
+        Planned(room.room_id, room.room_name, room.property_name, kind.value, "cleared")
+        for room in rooms
+        for kind in kinds
     ]
-    failed = [ch for ch in changes if not ch.ok]
-    result = outcome_of(len(changes) - len(failed), len(failed))
-    ctx.audit(result, targets=[r.room_id for r in rooms], changes=changes, command="ClearAlerts")
-    if not failed:
+
+
+async def _run(
+    ctx: Ctx, planned: list[Planned], what: str, label: str, *, derived_from: int | None = None
+) -> Reply:
+    """Clear each room's kinds through the journal."""
+    change_id, rows = await run_change(
+        ctx,
+        planned,
+        command="ClearAlerts",
+        derived_from=derived_from,
+        detail=f"retry of change {change_token(derived_from)}" if derived_from else "",
+    )
+    return alerts_reply(change_id, rows, what, label)
+
+
+def alerts_reply(change_id: int, rows: list[JournalRow], what: str, label: str) -> Reply:
+    changes = [Change.of_row(r) for r in rows]
+    bad = [ch for ch in changes if not ch.ok]
+    rooms = {ch.unit_id for ch in changes}
+    if not bad:
         return Reply(
             headline=f"Done: cleared all {what} in {label}.", kind=ReplyKind.SUCCESS, public=True
         )
-    retry_kinds = _failed_kinds(failed, {r.room_id: kinds(r) for r in rooms})
-    by_id = {r.room_id: r for r in rooms}
-
-    async def rerun(room_ids: list[str]) -> Reply:
-        """`retry failed`: only the rooms, and in each only the kinds, that failed."""
-        again = [by_id[i] for i in room_ids if i in by_id]
-        names = {k for i in room_ids for k in retry_kinds.get(i, ())}
-        again_what = _kinds_text(tuple(k for k in c.AlertKind if k in names))
-        again_label = f"{len(again)} room{'s' if len(again) != 1 else ''} that failed"
-        return await _run(ctx, command, again, again_what, again_label, retry_kinds)
-
-    ctx.s.retries[ctx.msg.user] = RetryState(ctx.msg.text, rerun, list(retry_kinds))
-    rows = [[ch.unit_name, ch.property_name, ch.kind, ch.error or ""] for ch in failed[:40]]
+    unsure = [ch for ch in bad if ch.state == UNKNOWN]
+    rows_shown = [[ch.unit_name, ch.property_name, ch.kind, ch.error or ""] for ch in bad[:40]]
+    cleared = len(rooms) - len({ch.unit_id for ch in bad})
     return Reply(
-        headline=f"Cleared {what} in {len(rooms) - len({ch.unit_id for ch in failed})} of {plural(len(rooms), 'room')}; "
-        "some devices failed (below). Check those devices are online, then try again.",
+        headline=f"Cleared {what} in {cleared} of {plural(len(rooms), 'room')}; "
+        + (
+            "some devices failed (below). Check those devices are online, then try again."
+            if len(unsure) < len(bad)
+            else "the others are not confirmed (below): Amazon's answer was lost. Try again (safe)."
+        ),
         kind=ReplyKind.SUMMARY,
         public=True,
-        table=Table(columns=["Room", "Property", "What", "Failed devices"], rows=rows),
-        actions=[Action(kind=ActionKind.RETRY_FAILED, label="Try again", value="retry failed")],
+        table=Table(columns=["Room", "Property", "What", "Failed devices"], rows=rows_shown),
+        notes=[
+            "Not confirmed means Amazon's answer was lost: the alerts may well be gone already, "
+            "and trying again is safe."
+        ]
+        if unsure
+        else [],
+        actions=[retry_action(change_id, "Try again")],
+        ref=change_token(change_id),
     )
 
 
-def _failed_kinds(
-    failed: list[Change], tried: dict[str, tuple[c.AlertKind, ...]]
-) -> dict[str, tuple[c.AlertKind, ...]]:
-    """Per failed room, the kinds to clear again (all that were tried when the room failed whole)."""
-    out: dict[str, tuple[c.AlertKind, ...]] = {}
-    for ch in failed:
-        kinds = (
-            tried.get(ch.unit_id, tuple(c.AlertKind))
-            if ch.kind not in {k.value for k in c.AlertKind}
-            else (c.AlertKind(ch.kind),)
-        )
-        merged = set(out.get(ch.unit_id, ())) | set(kinds)
-        out[ch.unit_id] = tuple(k for k in c.AlertKind if k in merged)
-    return out
+async def retry_alerts(ctx: Ctx, entry: AuditEntry, rows: list[JournalRow]) -> Reply:
+    """`retry failed`: only the rooms, and in each only the kinds, that were not cleared."""
+    again = [
+        Planned(r.unit_id, r.unit_name, r.property_name, r.kind, r.after) for r in rows if not r.ok
+    ]
+    kinds = {p.kind for p in again}
+    what = _kinds_text(tuple(k for k in c.AlertKind if k.value in kinds))
+    count = len({p.unit_id for p in again})
+    label = f"{count} room{'s' if count != 1 else ''} that failed"
+    return await _run(ctx, again, what, label, derived_from=entry.id)

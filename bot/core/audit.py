@@ -1,4 +1,9 @@
-"""The audit log: every change, refusal and failure, written before the reply goes out. Undo reads it."""
+"""The audit log: every change, refusal and failure, written before the reply goes out. Undo reads it.
+
+An entry is one request (who, where, what was typed, the outcome); its per-unit changes live in the
+change journal (bot/core/journal.py), where each write is recorded before it is sent. A change that
+is still running has the outcome "running" until its last write is settled.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,20 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.core.journal import (
+    APPLIED,
+    DONE_STATES,
+    FAILED,
+    UNCHANGED,
+    Author,
+    JournalRow,
+    Planned,
+    SqliteJournal,
+)
 from bot.schema import migrate
 
-OUTCOMES = ("ok", "partial", "failed", "refused", "cancelled", "preview", "expired")
+OUTCOMES = ("ok", "partial", "failed", "refused", "cancelled", "preview", "expired", "running")
+RUNNING = "running"
 
 
 def outcome_of(succeeded: int, failed: int) -> str:
@@ -34,6 +50,24 @@ class Change:
     ok: bool = True
     error: str | None = None
     request_id: str | None = None
+    state: str = ""  # the journal state (applied, unchanged, refused, failed, unknown, ...)
+    journal_id: int | None = None
+
+    def __post_init__(self) -> None:
+        # `ok` wins over a state copied by dataclasses.replace(change, ok=False)
+        if not self.ok and self.state in DONE_STATES:
+            object.__setattr__(self, "state", FAILED)
+        if not self.state:
+            settled = (UNCHANGED if self.before == self.after else APPLIED) if self.ok else FAILED
+            object.__setattr__(self, "state", settled)
+
+    @classmethod
+    def of_row(cls, row: JournalRow) -> Change:
+        return cls(
+            row.kind, row.unit_id, row.unit_name, row.property_name, row.before, row.after,
+            ok=row.ok, error=row.error, request_id=row.request_id, state=row.state,
+            journal_id=row.id,
+        )  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +80,7 @@ class Change:
             "ok": self.ok,
             "error": self.error,
             "request_id": self.request_id,
+            "state": self.state,
         }
 
     @classmethod
@@ -60,6 +95,7 @@ class Change:
             ok=data["ok"],
             error=data.get("error"),
             request_id=data.get("request_id"),
+            state=data.get("state", ""),
         )
 
 
@@ -80,6 +116,12 @@ class AuditEntry:
     request_ids: list[str]
     undoes: int | None
     undone_by: int | None
+    thread: str | None = None
+    derived_from: int | None = None  # the change a `retry failed` re-ran
+
+    @property
+    def finished(self) -> bool:
+        return self.outcome != RUNNING
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -98,13 +140,15 @@ class AuditEntry:
             "request_ids": self.request_ids,
             "undoes": self.undoes,
             "undone_by": self.undone_by,
+            "derived_from": self.derived_from,
         }
 
 
 class AuditLog:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, journal: SqliteJournal | None = None) -> None:
         self._conn = db.conn
         migrate(self._conn)
+        self.journal = journal or SqliteJournal(self._conn)
 
     def record(
         self,
@@ -122,53 +166,109 @@ class AuditLog:
         changes: list[Change] | None = None,
         delivery_id: str | None = None,
         undoes: int | None = None,
+        thread: str | None = None,
+        derived_from: int | None = None,
     ) -> int:
-        changes = changes or []
-        request_ids = sorted({c.request_id for c in changes if c.request_id})
-        with self._conn:
-            cursor = self._conn.execute(
+        """One finished entry (or, with outcome "running", a change whose writes follow in the
+        journal). `changes` already settled are written to the journal with it."""
+
+        def insert(conn: Any) -> int:
+            cursor = conn.execute(
                 "INSERT INTO audit (at, platform, user, channel, text, command, parsed, targets, changes,"
-                " outcome, detail, request_ids, delivery_id, undoes) VALUES"
-                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " outcome, detail, request_ids, delivery_id, undoes, thread, derived_from) VALUES"
+                " (?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, '[]', ?, ?, ?, ?)",
                 (
-                    at.isoformat(timespec="seconds"),
-                    platform,
-                    user,
-                    channel,
-                    text,
-                    command,
-                    parsed,
-                    json.dumps(targets),
-                    json.dumps([c.as_dict() for c in changes]),
-                    outcome,
-                    detail,
-                    json.dumps(request_ids),
-                    delivery_id,
-                    undoes,
+                    at.isoformat(timespec="seconds"), platform, user, channel, text, command,
+                    parsed, json.dumps(targets), outcome, detail, delivery_id, undoes, thread,
+                    derived_from,
                 ),
+            )  # fmt: skip
+            entry_id = int(cursor.lastrowid or 0)
+            if undoes is not None and outcome != RUNNING:
+                conn.execute("UPDATE audit SET undone_by = ? WHERE id = ?", (entry_id, undoes))
+            return entry_id
+
+        entry_id = int(self.journal.write(insert))
+        if changes:
+            self._journal_settled(entry_id, Author(platform, user, channel, command), changes, at)
+        return entry_id
+
+    def _journal_settled(
+        self, entry_id: int, author: Author, changes: list[Change], at: datetime
+    ) -> None:
+        planned = [
+            Planned(c.unit_id, c.unit_name, c.property_name, c.kind, c.after, c.before, True)
+            for c in changes
+        ]
+        for row, change in zip(
+            self.journal.queue(entry_id, author, planned, at), changes, strict=True
+        ):
+            self.journal.settle(
+                row, change.state, at, error=change.error, request_id=change.request_id
+            )
+
+    def finish(
+        self, entry_id: int, outcome: str, *, detail: str = "", undoes: int | None = None
+    ) -> None:
+        """Close a running change with its outcome (and mark what it undid)."""
+
+        def update(conn: Any) -> None:
+            conn.execute(
+                "UPDATE audit SET outcome = ?, detail = ?, undoes = COALESCE(?, undoes) WHERE id = ?",
+                (outcome, detail, undoes, entry_id),
             )
             if undoes is not None:
-                self._conn.execute(
-                    "UPDATE audit SET undone_by = ? WHERE id = ?", (cursor.lastrowid, undoes)
-                )
-        return int(cursor.lastrowid or 0)
+                conn.execute("UPDATE audit SET undone_by = ? WHERE id = ?", (entry_id, undoes))
+
+        self.journal.write(update)
 
     def seen_delivery(self, delivery_id: str) -> bool:
         row = self._conn.execute(
-            "SELECT 1 FROM audit WHERE delivery_id = ?", (delivery_id,)
+            "SELECT 1 FROM deliveries WHERE delivery_id = ?", (delivery_id,)
         ).fetchone()
         return row is not None
 
-    def last_undoable(self, user: str) -> AuditEntry | None:
-        """The user's most recent change that applied something and has not been undone.
+    def get(self, entry_id: int) -> AuditEntry | None:
+        found = self._select("WHERE id = ?", [entry_id])
+        return found[0] if found else None
+
+    def running(self) -> list[AuditEntry]:
+        return self._select("WHERE outcome = ? ORDER BY id", [RUNNING])
+
+    def last_undoable(
+        self, user: str, channel: str | None = None, *, anywhere: bool = True
+    ) -> AuditEntry | None:
+        """The user's most recent finished change that applied something and has not been undone,
+        in this conversation (or, with `anywhere`, in any when there is none here).
 
         An undo itself is skipped, so `undo` twice walks back two changes rather than stopping."""
+        clause = (
+            "WHERE user = ? AND {where} outcome IN ('ok', 'partial') AND undone_by IS NULL"
+            " AND command NOT IN ('ClearAlerts', 'Undo') ORDER BY id DESC LIMIT 1"
+        )
+        found = self._select(clause.format(where="channel IS ? AND"), [user, channel])
+        if not found and anywhere:
+            found = self._select(clause.format(where=""), [user])
+        return found[0] if found else None
+
+    def last_with_failures(self, user: str, channel: str | None) -> AuditEntry | None:
+        """The user's latest finished change in this conversation with writes not applied."""
         found = self._select(
-            "WHERE user = ? AND outcome IN ('ok', 'partial') AND undone_by IS NULL"
-            " AND command NOT IN ('ClearAlerts', 'Undo') ORDER BY id DESC LIMIT 1",
-            [user],
+            "WHERE user = ? AND channel IS ? AND outcome IN ('partial', 'failed')"
+            " AND command IN ('SetStation', 'ClearAlerts', 'Undo')"
+            " AND id IN (SELECT change_id FROM journal WHERE state IN"
+            " ('failed', 'refused', 'unknown', 'queued', 'pending'))"
+            " ORDER BY id DESC LIMIT 1",
+            [user, channel],
         )
         return found[0] if found else None
+
+    def retried(self, entry_id: int) -> bool:
+        """Whether a `retry failed` already re-ran this change."""
+        row = self._conn.execute(
+            "SELECT 1 FROM audit WHERE derived_from = ? LIMIT 1", (entry_id,)
+        ).fetchone()
+        return row is not None
 
     def entries(self, *, since: str | None = None, limit: int | None = None) -> list[AuditEntry]:
         where, args = ("WHERE at >= ?", [since]) if since else ("", [])
@@ -179,12 +279,24 @@ class AuditLog:
     def _select(self, clause: str, args: list[Any]) -> list[AuditEntry]:
         cursor = self._conn.execute(f"SELECT * FROM audit {clause}", args)
         names = [column[0] for column in cursor.description]
-        return [self._entry(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        journaled = self.journal.rows_of([row["id"] for row in rows])
+        return [self._entry(row, journaled.get(row["id"], [])) for row in rows]
 
     @staticmethod
-    def _entry(row: dict[str, Any]) -> AuditEntry:
+    def _entry(row: dict[str, Any], journaled: list[JournalRow]) -> AuditEntry:
         row.pop("delivery_id")
-        for key in ("targets", "request_ids"):
-            row[key] = json.loads(row[key])
-        row["changes"] = [Change.from_dict(c) for c in json.loads(row["changes"])]
+        row["targets"] = json.loads(row["targets"])
+        if journaled:
+            row["changes"] = [Change.of_row(r) for r in journaled]
+            row["request_ids"] = sorted({r.request_id for r in journaled if r.request_id})
+        else:  # entries written before the journal existed
+            row["changes"] = [Change.from_dict(c) for c in json.loads(row["changes"])]
+            row["request_ids"] = json.loads(row["request_ids"])
         return AuditEntry(**row)
+
+
+def outcome_of_rows(rows: list[JournalRow]) -> str:
+    """The audit outcome of a change from its settled journal rows."""
+    ok = sum(1 for r in rows if r.state in DONE_STATES)
+    return outcome_of(ok, len(rows) - ok)

@@ -160,7 +160,7 @@ class Help(Command):
 
 @dataclass(frozen=True)
 class Undo(Command):
-    pass
+    token: str | None = None  # the change id a button names; None: my latest change here
 
 
 @dataclass(frozen=True)

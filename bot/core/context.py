@@ -11,6 +11,7 @@ from bot.core.audit import Change
 from bot.core.bulk import BulkOutcome, ProgressFn, run_bulk
 from bot.core.commands import Command, Role
 from bot.core.errors import describe_error
+from bot.core.journal import Author
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.resolve import Resolver
 from bot.core.services import Services
@@ -42,9 +43,58 @@ class Ctx:
     progress: ProgressSink | None = None
     needed: Role | None = None  # the role the command needs; the resolver checks it per property
     resolver: Resolver = field(init=False)
+    # The id this handling's audit rows carry: the message's delivery id, or for a run derived from
+    # an earlier message (a confirmation, a retry) the delivery id of the message that started it.
+    delivery_id: str | None = None
+    throttled: bool = False  # Amazon answered 429 during this request's run
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.s, self.msg.channel, user=self.msg.user, needed=self.needed)
+        if self.delivery_id is None:
+            self.delivery_id = self.msg.request_id
+
+    @property
+    def write_deadline(self) -> float | None:
+        """A change's writes have no deadline of their own: they run as background work (seed
+        004's 429 rule to the end, journaled), and the user hears about throttling at once."""
+        return None
+
+    def author(self, command: str | None = None) -> Author:
+        return Author(
+            self.msg.platform, self.msg.user, self.msg.channel, command or self.command.name
+        )
+
+    def open_change(
+        self,
+        *,
+        command: str,
+        targets: list[str],
+        undoes: int | None = None,
+        derived_from: int | None = None,
+    ) -> int:
+        """The audit entry of a change about to write, "running" until `finish_change`."""
+        change_id = self.s.audit.record(
+            at=self.s.clock.now(),
+            platform=self.msg.platform,
+            user=self.msg.user,
+            channel=self.msg.channel,
+            thread=self.msg.thread,
+            text=self.msg.text,
+            command=command,
+            parsed=repr(self.command),
+            targets=targets,
+            outcome="running",
+            delivery_id=self.delivery_id,
+            undoes=undoes,
+            derived_from=derived_from,
+        )
+        self.s.active_changes.add(change_id)
+        return change_id
+
+    def finish_change(
+        self, change_id: int, outcome: str, *, detail: str = "", undoes: int | None = None
+    ) -> None:
+        self.s.audit.finish(change_id, outcome, detail=detail, undoes=undoes)
 
     def audit(
         self,
@@ -68,8 +118,9 @@ class Ctx:
             outcome=outcome,
             detail=detail,
             changes=changes,
-            delivery_id=self.msg.request_id,
+            delivery_id=self.delivery_id,
             undoes=undoes,
+            thread=self.msg.thread,
         )
 
     async def bulk(
@@ -79,7 +130,13 @@ class Ctx:
         *,
         progress: ProgressFn | None = None,
     ) -> BulkOutcome[T, R]:
-        """Run `work` over `items` with the configured concurrency and progress interval."""
+        """Run `work` over `items` with the configured concurrency and progress interval.
+
+        Without a `progress` of its own, a run that lasts past the interval still reports "n of N
+        rooms done" to the request's progress sink: every long run shows progress.
+        """
+        if progress is None and len(items) > 1:
+            progress = self._room_progress
         return await run_bulk(
             items,
             work,
@@ -88,6 +145,17 @@ class Ctx:
             clock=self.s.clock,
             progress=progress,
             progress_interval=self.s.config.bot.progress_interval_seconds,
+        )
+
+    async def _room_progress(self, done: int, failed: int, total: int) -> None:
+        if self.progress is None:
+            return
+        failures = f", {failed} failed" if failed else ""
+        await self.progress(
+            Reply(
+                headline=f"Working: {done + failed} of {total} rooms done{failures}\u2026",
+                kind=ReplyKind.PROGRESS,
+            )
         )
 
     def confirm(
@@ -110,9 +178,9 @@ class Ctx:
             ttl=ttl,
             text=self.msg.text,
             command=self.command.name,
+            owner=self,
         )
         # The run is parked with this context; whoever confirms lends it their progress sink.
-        pending.extra["ctx"] = self
         minutes = self.s.config.bot.confirm_ttl_minutes
         return Reply(
             headline=summary,

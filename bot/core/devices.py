@@ -10,6 +10,7 @@ from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.replies import Reply, ReplyKind
 from bot.core.resolve import property_meta
+from bot.core.targets import parse_target
 from bot.index.lookup import PropertyRef
 from bot.index.sync import full_sync
 
@@ -48,7 +49,12 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
                 return resolved
             return await health.room_devices([r.room_id for r in resolved.rooms])
         case c.DeviceHistory(subject=subject, days=days):
-            scope = ctx.resolver.scope(None, lambda n: f"history {subject} {days}d at {n}")
+            # the subject may name a property ("204 at Hotel B"): resolved here, so access is checked
+            named = parse_target(subject)
+            scope = ctx.resolver.scope(
+                named.property_name if named else None,
+                lambda n: f"history {subject} at {n} {days}d",
+            )
             if isinstance(scope, Reply):
                 return scope
             return await health.history(subject, scope.id if scope else None, days)

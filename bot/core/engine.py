@@ -28,9 +28,11 @@ from bot.core.hierarchy import (
     list_rooms,
     rename_unit,
 )
+from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.parser import parse
 from bot.core.pending import Pending
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.retry_failed import retry_failed
 from bot.core.services import Services
 from bot.core.stations import ask_station, list_stations, set_station
 from bot.core.text import plural
@@ -51,11 +53,58 @@ def _what_was_asked(summary: str) -> str:
     return asked[:1].lower() + asked[1:]
 
 
+def _which_one(waiting: list[Pending], verb: str) -> Reply:
+    """A bare yes (or no) with several questions waiting: ask which, with one button each."""
+    kind = ActionKind.CONFIRM if verb == "confirm" else ActionKind.CANCEL
+    return Reply(
+        headline=f"{len(waiting)} requests of yours wait for a yes or no. Which one do you mean?",
+        kind=ReplyKind.QUESTION,
+        notes=[f"`{verb} {p.token}`: {_what_was_asked(p.summary)}" for p in waiting],
+        actions=[
+            Action(
+                kind=kind,
+                label=f"{verb.capitalize()}: {_what_was_asked(p.summary)[:60]}",
+                value=f"{verb} {p.token}",
+            )
+            for p in waiting
+        ],
+    )
+
+
 class Engine:
     def __init__(self, services: Services) -> None:
         self.s = services
+        self._order = ConversationOrder()
 
     async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply:
+        msg = valid_utf8(msg)
+        # One person's messages in one conversation run in arrival order (`undo` right after a
+        # change must see that change); other people and conversations are not held up.
+        async with self._order.turn(msg.platform, msg.user, msg.channel):
+            reply = await self._handle_safely(msg, progress)
+        return self._with_notices(msg, reply)
+
+    def take_notices(self, user: str, platform: str) -> list[str]:
+        """Notices waiting for `user` on `platform` (e.g. a change interrupted by a restart), now
+        counted as delivered: the console prints them at start."""
+        notices = [n for n in self.s.journal.open_notices(user) if n.platform == platform]
+        for notice in notices:
+            self.s.journal.mark_delivered(notice.id, self.s.clock.now())
+        return [n.text for n in notices]
+
+    def _with_notices(self, msg: Message, reply: Reply) -> Reply:
+        """Notices that could not be posted (e.g. a change interrupted by a restart) are shown
+        on the user's next message."""
+        try:
+            notices = self.take_notices(msg.user, msg.platform)
+        except Exception:
+            log.exception("could not read the notices of %s", msg.user)
+            return reply
+        if not notices:
+            return reply
+        return reply.model_copy(update={"notes": [*reply.notes, *notices]})
+
+    async def _handle_safely(self, msg: Message, progress: ProgressSink | None) -> Reply:
         try:
             return await self._handle(msg, progress)
         except Exception:
@@ -68,7 +117,7 @@ class Engine:
             )
 
     async def _handle(self, msg: Message, progress: ProgressSink | None) -> Reply:
-        if msg.request_id and self.s.audit.seen_delivery(msg.request_id):
+        if msg.request_id and not self.s.journal.claim_delivery(msg.request_id, self.s.clock.now()):
             return Reply(
                 headline="Already done (this was a repeated delivery of the same request)."
             )
@@ -175,20 +224,21 @@ class Engine:
         return await device_command(ctx, cmd)
 
     async def _confirm(self, ctx: Ctx, cmd: c.Confirm) -> Reply:
-        pending = self._pending_for(ctx, cmd.token)
+        pending = self._pending_for(ctx, cmd.token, "confirm")
         if isinstance(pending, Reply):
             return pending
         self.s.pending.pop(pending.token)
         ctx.command = c.Confirm(token=pending.token)
-        asked = pending.extra.get("ctx")
-        if isinstance(asked, Ctx):
-            # The asking request's answer is finished (on Teams its turn is over): the run's
-            # progress goes where the yes came from.
-            asked.progress = ctx.progress
+        owner = pending.owner
+        if isinstance(owner, Ctx):
+            # The run is derived from this message: it carries this delivery's id and reports
+            # progress here, not on the message that asked.
+            owner.delivery_id = ctx.delivery_id
+            owner.progress = ctx.progress
         return await pending.run()
 
     def _cancel(self, ctx: Ctx, cmd: c.Cancel) -> Reply:
-        pending = self._pending_for(ctx, cmd.token)
+        pending = self._pending_for(ctx, cmd.token, "cancel")
         if isinstance(pending, Reply):
             return pending
         self.s.pending.pop(pending.token)
@@ -198,13 +248,19 @@ class Engine:
             kind=ReplyKind.INFO,
         )
 
-    def _pending_for(self, ctx: Ctx, token: str | None) -> Reply | Pending:
+    def _pending_for(self, ctx: Ctx, token: str | None, verb: str) -> Reply | Pending:
         now = self.s.clock.now()
-        pending = (
-            self.s.pending.get(token)
-            if token
-            else self.s.pending.latest_for(ctx.msg.user, ctx.msg.channel)
-        )
+        if token:
+            pending = self.s.pending.get(token)
+        else:
+            waiting = [
+                p
+                for p in self.s.pending.waiting_for(ctx.msg.user, ctx.msg.channel)
+                if p.expires > now
+            ] or self.s.pending.waiting_for(ctx.msg.user, ctx.msg.channel)[-1:]
+            if len(waiting) > 1:
+                return _which_one(waiting, verb)
+            pending = waiting[0] if waiting else None
         if pending is None:
             return Reply(
                 headline="There is nothing waiting for a yes or no from you.",
@@ -230,10 +286,7 @@ class Engine:
         return pending
 
     async def _retry(self, ctx: Ctx) -> Reply:
-        state = self.s.retries.pop(ctx.msg.user, None)
-        if state is None or not state.failed_room_ids:
-            return Reply(headline="There are no failed rooms of yours to retry.")
-        return await state.rerun(state.failed_room_ids)
+        return await retry_failed(ctx)
 
     def _audit(self, ctx: Ctx, cmd: c.ShowAudit) -> Reply:
         entries = self.s.audit.entries(limit=cmd.limit)

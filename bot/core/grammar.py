@@ -169,9 +169,9 @@ RULES: tuple[Rule, ...] = (
         summary="Undo my last change",
         patterns=_p(
             r"^(?:undo|revert|roll\s*back|put\s+(?:it|that)\s+back)(?:\s+(?:my\s+|the\s+)?(?:last\s+)?"
-            r"(?:change|that|it))?$"
+            r"(?:change|that|it))?(?:\s+(?:change\s+)?#?(?P<token>\d{6,}))?$"
         ),
-        build=lambda m: c.Undo(),
+        build=lambda m: c.Undo(token=m["token"]),
         examples=("undo", "undo my last change"),
         command=c.Undo,
     ),

@@ -17,7 +17,7 @@ Level = c.Level
 
 
 def list_properties(ctx: Ctx) -> Reply:
-    props = ctx.s.index.properties()
+    props = ctx.resolver.visible(ctx.s.index.properties())
     if not props:
         return Reply(headline="No properties in the index yet. An engineer can run `sync`.")
     rows = []
@@ -95,7 +95,8 @@ def list_rooms(ctx: Ctx, command: c.ListRooms) -> Reply:
 
 
 def find_room(ctx: Ctx, command: c.FindRoom) -> Reply:
-    hits = ctx.s.index.find_rooms(command.room)
+    visible = {p.id for p in ctx.resolver.visible(ctx.s.index.properties())}
+    hits = [r for r in ctx.s.index.find_rooms(command.room) if r.property_id in visible]
     if not hits:
         close = ctx.s.index.suggest_rooms(command.room, limit=5)
         return Reply(

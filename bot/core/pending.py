@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.core.replies import Reply
 
@@ -21,10 +22,16 @@ class Pending:
     text: str = ""
     command: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+    # the request's context, so the run it parks can carry the delivery id and progress of the
+    # message that confirms it (a derived run has its own idempotency key)
+    owner: Any = None
 
 
 class PendingStore:
-    """In memory by design: a confirmation does not survive a restart (the user is told it expired)."""
+    """In memory by design: a confirmation does not survive a restart (the user is told it expired).
+
+    Several may wait for the same person at once: each has its token, which buttons name; a bare
+    `yes` with more than one waiting is asked which."""
 
     def __init__(self) -> None:
         self._by_token: dict[str, Pending] = {}
@@ -40,12 +47,12 @@ class PendingStore:
         ttl: timedelta,
         text: str,
         command: str,
+        owner: Any = None,
     ) -> Pending:
-        # A new question from the same person in the same place replaces their older one.
-        for old in [p for p in self._by_token.values() if p.user == user and p.channel == channel]:
-            del self._by_token[old.token]
         token = secrets.token_hex(4)
-        pending = Pending(token, user, channel, summary, run, now + ttl, text, command)
+        while token in self._by_token:
+            token = secrets.token_hex(4)
+        pending = Pending(token, user, channel, summary, run, now + ttl, text, command, owner=owner)
         self._by_token[token] = pending
         return pending
 
@@ -53,10 +60,15 @@ class PendingStore:
         return self._by_token.get(token)
 
     def latest_for(self, user: str, channel: str | None) -> Pending | None:
+        mine = self.waiting_for(user, channel)
+        return max(mine, key=lambda p: p.expires) if mine else None
+
+    def waiting_for(self, user: str, channel: str | None) -> list[Pending]:
+        """The user's questions in this conversation (else anywhere), oldest first."""
         mine = [p for p in self._by_token.values() if p.user == user and p.channel == channel]
         if not mine:
             mine = [p for p in self._by_token.values() if p.user == user]
-        return max(mine, key=lambda p: p.expires) if mine else None
+        return sorted(mine, key=lambda p: p.expires)
 
     def pop(self, token: str) -> Pending | None:
         return self._by_token.pop(token, None)

@@ -4,13 +4,13 @@ to send a change to Amazon with its audit entry, which is what `undo` reads back
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import TypeVar
 
-from bot.clients.errors import ApiError, InvalidInput
+from bot.clients.errors import ApiError, InvalidInput, may_have_applied
 from bot.core.audit import Change
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
+from bot.core.journal import APPLIED, FAILED, REFUSED, UNKNOWN, Planned
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 
 T = TypeVar("T")
@@ -49,21 +49,38 @@ async def send_audited(
     *,
     undoes: int | None = None,
 ) -> Change | ApiError:
-    """Await `send` and write the audit entry either way: `done(answer)` (the Change as Amazon
-    made it, with its request id) when it worked, `tried` marked failed when it did not. The
-    error is returned rather than raised so each command can word its own answer."""
+    """Journal the write before `send` goes out, then await it and settle it: `done(answer)` (the
+    Change as Amazon made it, with its request id) when it worked; refused, failed or not
+    confirmed (the answer lost after it was sent) when it did not. The error is returned rather
+    than raised so each command can word its own answer."""
+    journal, now = ctx.s.journal, ctx.s.clock.now
+    change_id = ctx.open_change(command=command, targets=[tried.unit_id], undoes=undoes)
     try:
-        answer = await send
-    except ApiError as error:
-        detail = describe_error(error)
-        ctx.audit(
-            "failed",
-            targets=[tried.unit_id],
-            changes=[replace(tried, ok=False, error=detail)],
-            detail=detail,
-            command=command,
-        )
-        return error
-    change = done(answer)
-    ctx.audit("ok", targets=[change.unit_id], changes=[change], undoes=undoes, command=command)
-    return change
+        planned = Planned(
+            tried.unit_id, tried.unit_name, tried.property_name, tried.kind, tried.after,
+            tried.before, True,
+        )  # fmt: skip
+        [row] = journal.queue(change_id, ctx.author(command), [planned], now())
+        row = journal.begin(row, tried.before, now())
+        try:
+            answer = await send
+        except ApiError as error:
+            detail = describe_error(error)
+            journal.settle(
+                row, _failure_state(error), now(), error=detail, request_id=error.request_id
+            )
+            ctx.finish_change(change_id, "failed", detail=detail)
+            return error
+        change = done(answer)
+        row = journal.amend(row, unit_id=change.unit_id, before=change.before, after=change.after)
+        journal.settle(row, APPLIED, now(), request_id=change.request_id)
+        ctx.finish_change(change_id, "ok", undoes=undoes)
+        return change
+    finally:
+        ctx.s.active_changes.discard(change_id)
+
+
+def _failure_state(error: ApiError) -> str:
+    if may_have_applied(error):
+        return UNKNOWN
+    return REFUSED if error.status is not None and 400 <= error.status < 500 else FAILED

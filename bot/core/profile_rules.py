@@ -141,7 +141,7 @@ PROFILE_RULES: tuple[Rule, ...] = (
             "profile Lobby data retention on",
             "profile Lobby data retention off",
             "profile Lobby pstn off",
-            "profile Boardroom end of meeting reminder 5 and 10 minutes chime",
+            "profile Boardroom end of meeting reminder 5 minutes chime",
             "profile Boardroom instant booking 30 minutes",
             "profile Boardroom release after 10 minutes without check-in",
             "profile Boardroom room utilization metrics on",

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from bot.clients.a4b import WAKE_WORDS
+from bot.clients.a4b import REMINDER_MINUTES, WAKE_WORDS
 from bot.clients.errors import InvalidInput
 
 MEETING = "MeetingRoomConfiguration"
@@ -101,14 +101,23 @@ def _reminder(value: str) -> dict[str, Any]:
     words = re.sub(r"[\d,]+|\b(?:and|&|minutes?|mins?|before|the|end|with|a|an|sound)\b", " ", text)
     words = " ".join(words.split())
     reminder: dict[str, Any] = {"Enabled": True}
+    if len(set(minutes)) > 1:
+        # Alexa for Business takes exactly one ReminderAtMinutes value (a list of length 1).
+        low, high = REMINDER_MINUTES
+        raise InvalidInput(
+            f"the end-of-meeting reminder takes exactly one time, {low}–{high} minutes before "
+            f"the end (not {', '.join(map(str, sorted(set(minutes))))}); "
+            "e.g. `end of meeting reminder 5 minutes chime`",
+            field="ReminderAtMinutes",
+        )
     if minutes:
-        reminder["ReminderAtMinutes"] = sorted(set(minutes))
+        reminder["ReminderAtMinutes"] = minutes[:1]
     if words:
         shown = "chime, knock, time check, time left"
         reminder["ReminderType"] = _choice(words, _REMINDER_WORDS, "the reminder sound", shown)
     if len(reminder) == 1:
         raise InvalidInput(
-            "say when and how, e.g. `end of meeting reminder 5 and 10 minutes chime`",
+            "say when and how, e.g. `end of meeting reminder 5 minutes chime`",
             field="ReminderAtMinutes",
         )
     return {MEETING: {REMINDER: reminder}}
@@ -256,7 +265,7 @@ _NEEDED: tuple[tuple[str, str, str], ...] = (
     (
         REMINDER,
         "ReminderAtMinutes",
-        "say when, e.g. `end of meeting reminder 5 and 10 minutes chime`",
+        "say when, e.g. `end of meeting reminder 5 minutes chime`",
     ),
     (
         REMINDER,

@@ -15,8 +15,12 @@ from datetime import datetime
 
 from bot.settings import BotConfig
 
-HOW_TO_SET = "set {name} country UK timezone Europe/London"
+HOW_TO_SET = "set {name} country {country} timezone {timezone}"
 FALLBACK_TIMEZONE = "UTC"
+# The catalog's countries by the zones a hotel name may mention ("… Paris" -> FR, Europe/Paris).
+_COUNTRY_OF_ZONE = {"Europe/London": "UK", "Europe/Paris": "FR"}
+_US_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
+             "America/Los_Angeles", "America/Anchorage", "America/Detroit", "Pacific/Honolulu")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,12 @@ class Place:
 
 
 def how_to_set(name: str) -> str:
-    """The chat command an admin sends to describe a property, as a hint."""
-    return HOW_TO_SET.format(name=name)
+    """The chat command an admin sends to describe a property, as a hint: with the place its name
+    suggests when a word of it is a zone's city ("Rive Gauche Paris"), else London as the example."""
+    zones = {z.rsplit("/", 1)[-1].casefold(): z for z in (*_COUNTRY_OF_ZONE, *_US_ZONES)}
+    zone = next((zones[w] for w in name.casefold().split() if w in zones), "Europe/London")
+    country = _COUNTRY_OF_ZONE.get(zone, "US")
+    return HOW_TO_SET.format(name=name, country=country, timezone=zone)
 
 
 def stored_place(conn: sqlite3.Connection, property_id: str) -> Place | None:

@@ -67,6 +67,12 @@ class Resolver:
             return None
         return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
 
+    def visible(self, props: list[PropertyRef]) -> list[PropertyRef]:
+        """The properties of `props` this request may see (for listings that span the chain)."""
+        if self.user is None or self.needed is None:
+            return props
+        return [p for p in props if self.guard([p]) is None]
+
     def _guarded(self, prop: PropertyRef) -> PropertyRef | Reply:
         return self.guard([prop]) or prop
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.core.access import Access
 from bot.core.audit import AuditLog
+from bot.core.journal import SqliteJournal
 from bot.core.pending import PendingStore
 from bot.core.replies import Reply
 from bot.index.catalog import StationCatalog
@@ -35,15 +35,6 @@ class HealthDesk(Protocol):
 
 
 @dataclass
-class RetryState:
-    """The failures of a user's last bulk run, for `retry failed`."""
-
-    command_text: str
-    rerun: Callable[[list[str]], Awaitable[Reply]]
-    failed_room_ids: list[str]
-
-
-@dataclass
 class Services:
     index: Index
     asp: Any  # bot.clients.asp.AspClient (Any keeps fakes easy in tests)
@@ -60,7 +51,12 @@ class Services:
         None  # bot.clients.customer_profiles client when a domain is configured
     )
     pending: PendingStore = field(default_factory=PendingStore)
-    retries: dict[str, RetryState] = field(default_factory=dict)
+    # changes running in this process: recovery leaves their open journal rows alone
+    active_changes: set[int] = field(default_factory=set)
+
+    @property
+    def journal(self) -> SqliteJournal:
+        return self.audit.journal
 
     @property
     def deadline(self) -> float:

@@ -8,13 +8,15 @@ from typing import Any
 
 from bot.clients.models import StationPreference
 from bot.core import commands as c
-from bot.core.audit import Change, outcome_of
+from bot.core.audit import AuditEntry, Change
+from bot.core.bulk import ProgressFn
 from bot.core.canonical import command_text
 from bot.core.context import Ctx
+from bot.core.journal import APPLIED, UNCHANGED, UNKNOWN, JournalRow, Planned
 from bot.core.property_place import unknown_country_reply
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.resolve import Rooms
-from bot.core.services import RetryState
+from bot.core.unit_writes import run_change
 from bot.index.catalog import MatchStatus, Station
 from bot.index.lookup import RoomRef
 
@@ -173,113 +175,131 @@ class StationRun:
         )
 
     async def run(self, rooms: list[RoomRef] | None = None) -> Reply:
-        changes = await self._apply(self.resolved.rooms if rooms is None else rooms)
-        return self._summary(changes)
-
-    async def _apply(self, rooms: list[RoomRef]) -> list[Change]:
         ctx = self.ctx
-
-        async def one(room: RoomRef) -> Change:
-            after = pref_of(self.chosen[room.country])
-            # Read first: the audit needs the before value, undo needs it, and a room already on the
-            # station needs no write (so a retried run never applies an update twice).
-            before = await ctx.s.asp.get_default_station(room.room_id, deadline=ctx.s.deadline)
-            request_id = None
-            if before != after:
-                request_id = await ctx.s.asp.set_default_station(
-                    room.room_id, after, deadline=ctx.s.deadline
-                )
-            return self._change(
-                room, before.model_dump() if before else None, request_id=request_id
+        rooms = self.resolved.rooms if rooms is None else rooms
+        planned = [
+            Planned(
+                r.room_id, r.room_name, r.property_name, "station",
+                pref_of(self.chosen[r.country]).model_dump(),
             )
-
-        async def progress(done: int, failed: int, total: int) -> None:
-            if ctx.progress is not None:
-                failures = f", {failed} failed" if failed else ""
-                await ctx.progress(
-                    Reply(
-                        headline=f"Setting {self.names}: {done + failed} of {total} rooms done{failures}\u2026",
-                        kind=ReplyKind.PROGRESS,
-                    )
-                )
-
-        outcome = await ctx.bulk(rooms, one, progress=progress if len(rooms) > 1 else None)
-        failed = [self._change(room, None, error=error) for room, error in outcome.failed]
-        return [change for _room, change in outcome.done] + failed
-
-    def _change(
-        self,
-        room: RoomRef,
-        before: dict[str, Any] | None,
-        *,
-        request_id: str | None = None,
-        error: str | None = None,
-    ) -> Change:
-        after = pref_of(self.chosen[room.country]).model_dump()
-        return Change(
-            "station", room.room_id, room.room_name, room.property_name, before, after,
-            ok=error is None, error=error, request_id=request_id,
-        )  # fmt: skip
-
-    def _summary(self, changes: list[Change]) -> Reply:
-        ctx, names = self.ctx, self.names
-        ok = [ch for ch in changes if ch.ok]
-        failed = [ch for ch in changes if not ch.ok]
-        ctx.audit(
-            outcome_of(len(ok), len(failed)),
-            targets=[ch.unit_id for ch in changes],
-            changes=changes,
+            for r in rooms
+        ]  # fmt: skip
+        change_id, rows = await run_change(
+            ctx,
+            planned,
             command="SetStation",
+            targets=[r.room_id for r in rooms],
+            progress=station_progress(ctx, self.names) if len(rooms) > 1 else None,
         )
-        if failed:
-            ctx.s.retries[ctx.msg.user] = RetryState(
-                ctx.msg.text, self._rerun, [ch.unit_id for ch in failed]
+        return station_reply(ctx, change_id, rows, self.names, self.resolved.label, self.notes)
+
+
+def change_token(change_id: int) -> str:
+    """How buttons and staff name a change: `undo 000042`, `retry failed 000042`."""
+    return f"{change_id:06d}"
+
+
+def undo_action(change_id: int, label: str = "Undo") -> Action:
+    return Action(kind=ActionKind.UNDO, label=label, value=f"undo {change_token(change_id)}")
+
+
+def retry_action(change_id: int, label: str = "Retry failed") -> Action:
+    return Action(
+        kind=ActionKind.RETRY_FAILED, label=label, value=f"retry failed {change_token(change_id)}"
+    )
+
+
+def station_progress(ctx: Ctx, names: str) -> ProgressFn:
+    async def progress(done: int, failed: int, total: int) -> None:
+        if ctx.progress is not None:
+            failures = f", {failed} failed" if failed else ""
+            slow = ["Amazon is throttling, so this is slower; the run continues."]
+            await ctx.progress(
+                Reply(
+                    headline=f"Setting {names}: {done + failed} of {total} rooms done{failures}\u2026",
+                    kind=ReplyKind.PROGRESS,
+                    notes=slow if ctx.throttled else [],
+                )
             )
-        if len(changes) == 1:
-            return _single(ctx, changes[0], names, self.notes)
-        by_before: dict[str, int] = defaultdict(int)
-        for ch in ok:
-            by_before[station_name(ctx, ch.before)] += 1
-        headline = f"Set {len(ok)} of {len(changes)} rooms to {names}" + (
-            f" ({self.resolved.label})."
-            if not failed
-            else f"; {len(failed)} failed (listed below)."
-        )
-        actions = []
-        if ok:
-            actions.append(Action(kind=ActionKind.UNDO, label="Undo", value="undo"))
-        if failed:
-            actions.append(
-                Action(kind=ActionKind.RETRY_FAILED, label="Retry failed", value="retry failed")
-            )
-        rows = [[ch.unit_name, ch.property_name, ch.error or ""] for ch in failed[:MAX_ROWS]]
-        before = ", ".join(f"{n} ({k})" for n, k in sorted(by_before.items()))
-        return Reply(
-            headline=headline,
-            kind=ReplyKind.SUMMARY if failed else ReplyKind.SUCCESS,
-            public=bool(ok),
-            fields=[("Before", before)] if ok else [],
-            table=Table(columns=["Failed room", "Property", "Why"], rows=rows) if failed else None,
-            notes=self.notes,
-            actions=actions,
-        )
 
-    async def _rerun(self, room_ids: list[str]) -> Reply:
-        """`retry failed`: the same station again, on the rooms that failed only."""
-        wanted = set(room_ids)
-        return await self.run([r for r in self.resolved.rooms if r.room_id in wanted])
+    return progress
 
 
-def _single(ctx: Ctx, change: Change, names: str, notes: list[str]) -> Reply:
+def station_reply(
+    ctx: Ctx, change_id: int, rows: list[JournalRow], names: str, label: str, notes: list[str]
+) -> Reply:
+    """What staff read after a station change (or its retry), from the settled journal rows."""
+    changes = [Change.of_row(r) for r in rows]
+    ok = [ch for ch in changes if ch.ok]
+    unsure = [ch for ch in changes if ch.state == UNKNOWN]
+    failed = [ch for ch in changes if not ch.ok and ch.state != UNKNOWN]
+    applied = any(ch.state == APPLIED for ch in changes)
+    if len(changes) == 1:
+        return _single(ctx, change_id, changes[0], names, notes)
+    by_before: dict[str, int] = defaultdict(int)
+    for ch in ok:
+        by_before[station_name(ctx, ch.before)] += 1
+    problems = [
+        *([f"{len(failed)} failed"] if failed else []),
+        *([f"{len(unsure)} not confirmed"] if unsure else []),
+    ]
+    headline = f"Set {len(ok)} of {len(changes)} rooms to {names}" + (
+        f"; {' and '.join(problems)} (listed below)." if problems else f" ({label})."
+    )
+    actions = []
+    if applied:
+        actions.append(undo_action(change_id))
+    if failed or unsure:
+        actions.append(retry_action(change_id))
+    rows_shown = [
+        [ch.unit_name, ch.property_name, ch.error or ""] for ch in (failed + unsure)[:MAX_ROWS]
+    ]
+    before = ", ".join(f"{n} ({k})" for n, k in sorted(by_before.items()))
+    return Reply(
+        headline=headline,
+        kind=ReplyKind.SUMMARY if problems else ReplyKind.SUCCESS,
+        public=bool(ok),
+        fields=[("Before", before)] if ok else [],
+        table=Table(columns=["Failed room", "Property", "Why"], rows=rows_shown)
+        if problems
+        else None,
+        notes=[
+            *notes,
+            *(
+                [
+                    "Not confirmed means Amazon's answer was lost and reading the room back failed "
+                    "too; I will check again, and `retry failed` is safe."
+                ]
+                if unsure
+                else []
+            ),
+        ],
+        actions=actions,
+        ref=change_token(change_id),
+    )
+
+
+def _single(ctx: Ctx, change_id: int, change: Change, names: str, notes: list[str]) -> Reply:
     where = f"room {change.unit_name} at {change.property_name}"
+    if change.state == UNKNOWN:
+        return Reply(
+            headline=f"Not confirmed: I sent the station change for {where}, but Amazon's answer "
+            "was lost and I could not read the room back. I will check again; say `retry failed` "
+            "to send it again (safe) or ask what's playing there.",
+            kind=ReplyKind.SUMMARY,
+            notes=notes,
+            actions=[retry_action(change_id, "Retry")],
+            ref=change_token(change_id),
+        )
     if not change.ok:
         return Reply(
             headline=f"Couldn't set the station of {where}: {change.error}",
             kind=ReplyKind.ERROR,
             notes=notes,
-            actions=[Action(kind=ActionKind.RETRY_FAILED, label="Retry", value="retry failed")],
+            actions=[retry_action(change_id, "Retry")],
+            ref=change_token(change_id),
         )
-    if change.before == change.after:
+    if change.state == UNCHANGED:
         return Reply(
             headline=f"{where[0].upper() + where[1:]} already plays {names}; nothing to change.",
             notes=notes,
@@ -290,8 +310,29 @@ def _single(ctx: Ctx, change: Change, names: str, notes: list[str]) -> Reply:
         kind=ReplyKind.SUCCESS,
         public=True,
         notes=notes,
-        actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
+        actions=[undo_action(change_id)],
+        ref=change_token(change_id),
     )
+
+
+async def retry_stations(ctx: Ctx, entry: AuditEntry, rows: list[JournalRow]) -> Reply:
+    """`retry failed` of a station change, from its journal rows (so it survives a restart)."""
+    again = [
+        Planned(r.unit_id, r.unit_name, r.property_name, r.kind, r.after)
+        for r in rows
+        if r.state not in (APPLIED, UNCHANGED)
+    ]
+    names = " / ".join(sorted({station_name(ctx, p.after) for p in again}))
+    change_id, settled = await run_change(
+        ctx,
+        again,
+        command=entry.command,
+        derived_from=entry.id,
+        progress=station_progress(ctx, names) if len(again) > 1 else None,
+        detail=f"retry of change {change_token(entry.id)}",
+    )
+    label = f"the {len(again)} rooms that failed"
+    return station_reply(ctx, change_id, settled, names, label, [])
 
 
 async def ask_station(ctx: Ctx, command: c.AskStation) -> Reply:

@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import re
 
-from bot.clients.models import StationPreference
 from bot.core import commands as c
-from bot.core.audit import AuditEntry, Change, outcome_of
+from bot.core.audit import AuditEntry, Change
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.hierarchy import delete, rename
+from bot.core.journal import APPLIED, UNKNOWN, Planned
 from bot.core.profiles import PROFILE_UNDO_COMMANDS, undo_profile_change
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
-from bot.core.stations import station_name
+from bot.core.stations import retry_action, station_name
 from bot.core.text import plural
+from bot.core.unit_writes import StationWriter, run_change
 
 
 async def undo(ctx: Ctx) -> Reply:
-    entry = ctx.s.audit.last_undoable(ctx.msg.user)
+    token = getattr(ctx.command, "token", None)
+    if token:
+        found = _named_change(ctx, token)
+        if isinstance(found, Reply):
+            return found
+        entry: AuditEntry | None = found
+    else:
+        entry = ctx.s.audit.last_undoable(ctx.msg.user, ctx.msg.channel, anywhere=False)
     if entry is None or entry.command == "Undo":
         return Reply(
-            headline="There is nothing of yours to undo.",
-            notes=["Only your own changes can be undone."],
+            headline="There is nothing of yours to undo here.",
+            notes=["Only your own changes can be undone, in the conversation where you made them."],
         )
     if entry.command == "DeleteUnit":
         return Reply(
@@ -42,80 +50,116 @@ async def undo(ctx: Ctx) -> Reply:
     return Reply(headline=f"\u201c{entry.text}\u201d cannot be undone.", kind=ReplyKind.REFUSAL)
 
 
+def _named_change(ctx: Ctx, token: str) -> AuditEntry | Reply:
+    """The change a button (or `undo 000042`) names; a second press is a plain no-op."""
+    entry = ctx.s.audit.get(int(token)) if token.isdigit() else None
+    if entry is None:
+        return Reply(headline=f"I have no change {token} to undo.")
+    if entry.user != ctx.msg.user and not ctx.s.access.is_admin(ctx.msg.user):
+        return Reply(
+            headline="This isn't yours: only the person who made a change (or an admin) can undo it.",
+            kind=ReplyKind.REFUSAL,
+        )
+    if entry.undone_by is not None:
+        return Reply(
+            headline=f"\u201c{entry.text}\u201d was already undone; nothing more to do.",
+        )
+    if not entry.finished:
+        return Reply(headline=f"\u201c{entry.text}\u201d is still running; undo it when it ends.")
+    if entry.command == "Undo":
+        return Reply(headline="That was an undo; to put it back, send the original request again.")
+    if entry.outcome not in ("ok", "partial") or not any(ch.ok for ch in entry.changes):
+        return Reply(
+            headline=f"\u201c{entry.text}\u201d changed nothing, so there is nothing to undo."
+        )
+    return entry
+
+
 async def _undo_stations(ctx: Ctx, entry: AuditEntry) -> Reply:
-    applied = [ch for ch in entry.changes if ch.ok and ch.before != ch.after]
+    applied = [ch for ch in entry.changes if ch.state == APPLIED]
     restorable = [ch for ch in applied if ch.before is not None]
     blank = [ch for ch in applied if ch.before is None]
 
-    async def restore(ch: Change) -> Change:
-        before = StationPreference.model_validate(ch.before)
-        request_id = await ctx.s.asp.set_default_station(
-            ch.unit_id, before, deadline=ctx.s.deadline
-        )
-        return Change(
-            "station",
-            ch.unit_id,
-            ch.unit_name,
-            ch.property_name,
-            ch.after,
-            ch.before,
-            request_id=request_id if isinstance(request_id, str) else None,
-        )
-
     if not restorable:
         reply = _nothing_to_put_back(ctx, entry, applied, blank)
-        previous = ctx.s.audit.last_undoable(ctx.msg.user)
-        if previous is not None and (previous.command, previous.text) == (
-            entry.command,
-            entry.text,
-        ):
-            # `retry failed` is audited as another run of the same request: the user means that
-            # request, so walk back to its first run.
-            earlier = await _undo_stations(ctx, previous)
+        original = ctx.s.audit.get(entry.derived_from) if entry.derived_from else None
+        if original is not None and original.undone_by is None:
+            # `retry failed` re-ran part of a request: the user means that request, so walk back
+            # to its first run.
+            earlier = await _undo_stations(ctx, original)
             extra = [_no_station_note(blank)] if blank else []
             return earlier.model_copy(update={"notes": [*earlier.notes, *extra]})
         return reply
-    outcome = await ctx.bulk(restorable, restore)
-    changes = [ch for _o, ch in outcome.done] + [
-        Change(
-            "station", o.unit_id, o.unit_name, o.property_name, o.after, o.before, ok=False, error=e
+    reader = StationWriter()
+
+    async def now(ch: Change) -> object:
+        return await reader.read(ctx.s.asp, ch.unit_id, ctx.s.deadline)
+
+    current = await ctx.bulk(restorable, now)
+    changed = [ch for ch, value in current.done if value != ch.after]
+
+    async def run() -> Reply:
+        return await _restore(ctx, entry, restorable, blank)
+
+    if changed:
+        names = ", ".join(f"{ch.unit_name} ({ch.property_name})" for ch in changed[:10])
+        more = f" \u2026and {len(changed) - 10} more" if len(changed) > 10 else ""
+        return ctx.confirm(
+            f"Someone changed {plural(len(changed), 'room')} since \u201c{entry.text}\u201d "
+            f"({names}{more}). Put back what was there before anyway?",
+            run,
+            danger=False,
+            notes=["The other rooms are as that change left them."],
         )
-        for o, e in outcome.failed
+    return await run()
+
+
+async def _restore(
+    ctx: Ctx, entry: AuditEntry, restorable: list[Change], blank: list[Change]
+) -> Reply:
+    planned = [
+        Planned(ch.unit_id, ch.unit_name, ch.property_name, "station", ch.before)
+        for ch in restorable
     ]
-    result = outcome_of(len(outcome.done), len(outcome.failed))
-    ctx.audit(
-        result,
-        targets=[ch.unit_id for ch in changes],
-        changes=changes,
-        undoes=entry.id if outcome.done else None,
-        command="Undo",
+    change_id, rows = await run_change(
+        ctx, planned, command="Undo", undoes=entry.id, detail=f"undo of change {entry.id:06d}"
     )
+    done = [Change.of_row(r) for r in rows if r.ok]
+    unsure = [r for r in rows if r.state == UNKNOWN]
+    failed = [r for r in rows if not r.ok and r.state != UNKNOWN]
     notes = [_no_station_note(blank)] if blank else []
-    rows = [[o.unit_name, o.property_name, e] for o, e in outcome.failed[:40]]
-    table = Table(columns=["Room", "Property", "Why"], rows=rows) if rows else None
-    if not outcome.done:
+    shown = [[r.unit_name, r.property_name, r.error or ""] for r in (failed + unsure)[:40]]
+    table = Table(columns=["Room", "Property", "Why"], rows=shown) if shown else None
+    if not done:
         return Reply(
             headline=f"Couldn't undo \u201c{entry.text}\u201d: none of the "
-            f"{plural(len(restorable), 'room')} could be put back (below). Nothing was changed.",
+            f"{plural(len(restorable), 'room')} could be put back (below)."
+            + (" Nothing was changed." if not unsure else ""),
             kind=ReplyKind.ERROR,
             notes=notes,
             table=table,
+            actions=[retry_action(change_id)],
         )
     if len(restorable) == 1:
-        ch = outcome.done[0][1]
+        ch = done[0]
         return Reply(
             headline=f"Undone: room {ch.unit_name} at {ch.property_name} is back on {station_name(ctx, ch.after)}.",
             kind=ReplyKind.SUCCESS,
             public=True,
             notes=notes,
         )
+    problems = [
+        *([f"{len(failed)} failed"] if failed else []),
+        *([f"{len(unsure)} not confirmed"] if unsure else []),
+    ]
     return Reply(
-        headline=f"Undone: {len(outcome.done)} of {plural(len(restorable), 'room')} put back"
-        + (f"; {len(outcome.failed)} failed." if outcome.failed else "."),
-        kind=ReplyKind.SUMMARY if outcome.failed else ReplyKind.SUCCESS,
+        headline=f"Undone: {len(done)} of {plural(len(restorable), 'room')} put back"
+        + (f"; {' and '.join(problems)}." if problems else "."),
+        kind=ReplyKind.SUMMARY if problems else ReplyKind.SUCCESS,
         public=True,
         notes=notes,
         table=table,
+        actions=[retry_action(change_id)] if problems else [],
     )
 
 
@@ -168,7 +212,7 @@ def _nothing_to_put_back(
         headline = f"\u201c{entry.text}\u201d changed nothing, so there is nothing to undo."
         notes = []
     actions = []
-    previous = ctx.s.audit.last_undoable(ctx.msg.user)
+    previous = ctx.s.audit.last_undoable(ctx.msg.user, ctx.msg.channel, anywhere=False)
     if previous is not None:
         notes.append(
             f"Your change before that was \u201c{previous.text}\u201d; send `undo` again to undo it."

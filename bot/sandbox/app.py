@@ -13,6 +13,7 @@ import binascii
 import inspect
 import json
 import math
+import re
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -89,6 +90,51 @@ def _required_str(body: dict[str, Any], key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _BadRequest(f"'{key}' is required and must be a non-empty string")
     return value
+
+
+ID_PATTERN = re.compile(r"amzn1\.alexa\.unit\.did\.[A-Za-z0-9._\-]+")
+ID_FIELDS = ("organizationId", "propertyId", "roomTypeId", "roomId", "unitId")
+
+
+def _check_id(value: str, key: str) -> str:
+    """Seed 003/004 ids are "amzn1.alexa.unit.did.{id}"; anything else is a malformed request."""
+    if not ID_PATTERN.fullmatch(value):
+        raise _BadRequest(f"{key} must be in the format amzn1.alexa.unit.did.{{id}}")
+    return value
+
+
+def _required_id(body: dict[str, Any], key: str) -> str:
+    return _check_id(_required_str(body, key), key)
+
+
+def _check_request_ids(request: Request) -> None:
+    """Every id in the path or the query, before the handler looks anything up (400, not 403/404)."""
+    for key, value in request.path_params.items():
+        if key in ID_FIELDS:
+            _check_id(str(value), key)
+    for key in ID_FIELDS:
+        value = request.query_params.get(key)
+        if value:
+            _check_id(value, key)
+
+
+JSON_MEDIA = {
+    "api": "application/json",
+    "alerts": "application/json",
+    "aws": "application/x-amz-json-1.1",
+    "aws_rest": "application/json",
+}
+
+
+async def _content_type_problem(request: Request, kind: str) -> str | None:
+    """A body must say it is JSON (the API's own JSON media type)."""
+    wanted = JSON_MEDIA.get(kind)
+    if wanted is None or not (await request.body()).strip():
+        return None
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != wanted:
+        return f"Content-Type must be {wanted}, not {media or 'missing'}"
+    return None
 
 
 # -- pagination -----------------------------------------------------------------------------------
@@ -354,14 +400,17 @@ class SandboxApp:
                 return await self._faulted(verdict, handler, request, kind)
         if kind in ("api", "alerts") and not self._authorized(request, alerts=kind == "alerts"):
             return _fault_answer(kind, 401, "The access token is missing, expired or invalid.")
-        return await self._run(handler, request)
+        wrong_type = await _content_type_problem(request, kind)
+        if wrong_type is not None:
+            return _fault_answer(kind, 400, wrong_type)
+        return await self._run(handler, request, kind)
 
     async def _faulted(
         self, verdict: Verdict, handler: Handler, request: Request, kind: RouteKind
     ) -> Response:
         """The answer of a faulted request; apply-then-* verdicts run the handler first."""
         if verdict.applies:
-            await self._run(handler, request)
+            await self._run(handler, request, kind)
         if verdict in (Verdict.DROPPED, Verdict.APPLIED_THEN_DROPPED):
             return DroppedConnection()
         if verdict in (Verdict.INJECTED_5XX, Verdict.APPLIED_THEN_500):
@@ -371,11 +420,13 @@ class SandboxApp:
         return _fault_answer(kind, 429, "Rate exceeded")
 
     @staticmethod
-    async def _run(handler: Handler, request: Request) -> Response:
+    async def _run(handler: Handler, request: Request, kind: RouteKind = "admin") -> Response:
         try:
+            if kind in ("api", "alerts"):
+                _check_request_ids(request)
             return await handler(request)
         except _BadRequest as exc:
-            return _error(400, str(exc), "BAD_REQUEST")
+            return _fault_answer(kind, 400, str(exc))
 
     def _authorized(self, request: Request, *, alerts: bool) -> bool:
         """A valid token in the form the route takes: `Bearer <token>` on every route; on the alert
@@ -403,7 +454,7 @@ class SandboxApp:
     async def create_property(self, request: Request) -> Response:
         body = await _json_object(request)
         name = _required_str(body, "name")
-        org = _required_str(body, "organizationId")
+        org = _required_id(body, "organizationId")
         if org != self.state.organization_id:
             return _error(403, "You don't have access to this organization.", "FORBIDDEN")
         prop = self.state.create_property(name)
@@ -449,7 +500,7 @@ class SandboxApp:
     async def create_room_type(self, request: Request) -> Response:
         body = await _json_object(request)
         name = _required_str(body, "name")
-        property_id = _required_str(body, "propertyId")
+        property_id = _required_id(body, "propertyId")
         if property_id not in self.state.properties:
             raise _BadRequest(f"Unknown propertyId {property_id}")
         room_type = self.state.create_room_type(property_id, name)
@@ -511,7 +562,7 @@ class SandboxApp:
         name = body.get("name")
         if not isinstance(name, str):
             raise _BadRequest("'name' is required and must be a string")
-        room_type_id = _required_str(body, "roomTypeId")
+        room_type_id = _required_id(body, "roomTypeId")
         if room_type_id not in self.state.room_types:
             raise _BadRequest(f"Unknown roomTypeId {room_type_id}")
         self._check_room_name(name, self.state.property_of_room_type(room_type_id).id)
@@ -574,6 +625,10 @@ class SandboxApp:
         pair = (_required_str(body, "providerId"), _required_str(body, "stationId"))
         if pair not in STATION_PAIRS:
             raise _BadRequest(f"Unknown provider/station pair {pair[0]}/{pair[1]}")
+        country = self.state.property_of_room(unit_id).country
+        if country not in STATION_PAIRS[pair]:
+            # Seed 003's table lists stations by country: one from another country is refused.
+            raise _BadRequest(f"Station {pair[0]}/{pair[1]} isn't available in {country}")
         room.station = Station(providerId=pair[0], stationId=pair[1])
         self.stats.station_puts[unit_id] += 1
         return _no_content()
@@ -721,27 +776,44 @@ class SandboxApp:
 
 def _fault_answer(kind: RouteKind, status: int, message: str) -> Response:
     """An error answer in the shape of the route's API (seed 003 alerts, AWS JSON, REST-JSON)."""
-    codes = {401: "UNAUTHORIZED", 404: "NOT_FOUND", 429: "TOO_MANY_REQUESTS"}
-    code = codes.get(status, "INTERNAL_SERVER_ERROR")
+    code = _ASP_CODES.get(status, "INTERNAL_SERVER_ERROR")
     if kind == "alerts":
         return _alert_errors(status, [(code, None, message)])
-    if kind in ("aws", "aws_rest"):
-        aws_types = {404: "ResourceNotFoundException", 429: "ThrottlingException"}
-        error_type = aws_types.get(status, "InternalServerException")
-        if kind == "aws_rest":
-            return JSONResponse(
-                {"Message": message}, status_code=status, headers={"x-amzn-ErrorType": error_type}
-            )
-        if status == 404:
-            error_type = "NotFoundException"
+    if kind == "aws_rest":
+        error_type = _REST_TYPES.get(status, "InternalServerException")
+        return JSONResponse(
+            {"Message": message}, status_code=status, headers={"x-amzn-ErrorType": error_type}
+        )
+    if kind == "aws":
+        error_type = _JSON_TYPES.get(status, "InternalServerException")
         # AWS JSON 1.1 services throttle with 400 ThrottlingException, not 429.
-        aws_status = 400 if status in (404, 429) else status
+        aws_status = 400 if status in (400, 404, 429) else status
         return JSONResponse(
             {"__type": error_type, "message": message},
             status_code=aws_status,
             media_type="application/x-amz-json-1.1",
         )
     return _error(status, message, code)
+
+
+_ASP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    429: "TOO_MANY_REQUESTS",
+}
+_REST_TYPES = {
+    400: "BadRequestException",
+    403: "AccessDeniedException",
+    404: "ResourceNotFoundException",
+    429: "ThrottlingException",
+}
+_JSON_TYPES = {
+    400: "SerializationException",
+    404: "NotFoundException",
+    429: "ThrottlingException",
+}
 
 
 def _new_refresh_token(client: LwaClient) -> str:

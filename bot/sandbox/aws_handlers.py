@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from bot.sandbox.aws_shapes import A4B_MODEL, request_problem
 from bot.sandbox.profile_world import ProfileWorld, profile_world_of
 
 _PREFIX = "AlexaForBusiness."
@@ -530,6 +531,9 @@ def handle(target: str, body: dict[str, Any], headers: Mapping[str, str], state:
     if not target.startswith(_PREFIX):
         return unknown_operation(target)
     operation = target.removeprefix(_PREFIX)
+    invalid = request_problem(A4B_MODEL, operation, body)
+    if invalid is not None:
+        return _error("ValidationException", invalid)
     if operation in PROFILE_OPERATIONS:
         return ProfileBackend(profile_world_of(state)).dispatch(operation, body)
     backend = DeviceBackend(records_from_world(state))
@@ -551,7 +555,12 @@ def backend_transport(
             status, body = unknown_operation(target)
         else:
             payload = json.loads(request.content or b"{}")
-            status, body = backend.dispatch(target.removeprefix(_PREFIX), payload)
+            operation = target.removeprefix(_PREFIX)
+            invalid = request_problem(A4B_MODEL, operation, payload)
+            if invalid is not None:
+                status, body = _error("ValidationException", invalid)
+            else:
+                status, body = backend.dispatch(operation, payload)
         return httpx.Response(
             status,
             json=body,

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.sandbox.aws_shapes import customer_profiles_model, request_problem
 from bot.sandbox.profile_world import ProfileWorld, profile_world_of
 
 LIST_PATH = "/domains/{DomainName}/object-types"
@@ -223,7 +224,9 @@ class CustomerProfilesRoutes:
         name = request.path_params["ObjectTypeName"]
         existing = domain.get(name)
         available = (existing or {}).get("MaxAvailableProfileObjectCount", 1000)
-        problem = _validate_put(body, available)
+        problem = request_problem(
+            customer_profiles_model(), "PutProfileObjectType", body
+        ) or _validate_put(body, available)
         if problem is not None:
             return _bad(problem)
         now = self._now()

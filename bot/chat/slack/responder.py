@@ -31,6 +31,8 @@ Surface = Literal["command", "mention", "dm", "action"]
 MIN_EDIT_INTERVAL_S = (
     2.0  # Slack rate-limits chat.update; the engine throttles too, this is the guard
 )
+RESPONSE_URL_USES = 5
+RESPONSE_URL_TTL_S = 30 * 60
 ENGINE_FAILED = "Something went wrong on our side; nothing was changed. (ref {ref})"
 DELIVERY_FAILED = "Something went wrong showing the answer here. (ref {ref})"
 
@@ -61,7 +63,7 @@ class Target:
 @dataclass
 class _Posted:
     channel: str
-    ts: str
+    ts: str  # "" for a message sent through the response_url (edited through it, not chat.update)
 
 
 class SlackResponder:
@@ -84,6 +86,8 @@ class SlackResponder:
         self._last_edit = 0.0
         self._closed = False
         self.skipped_edits = 0
+        self._url_uses = 0  # Slack takes 5 messages per response_url, within 30 minutes
+        self._url_since = 0.0
 
     # -- progress
     # ---------------------------------------------------------------------------------------
@@ -91,16 +95,23 @@ class SlackResponder:
         async with self._lock:
             if self._closed:
                 return
-            now = self._clock.monotonic()
-            if self._progress is None:
-                self._progress = await self._open_progress(render_reply(reply, can_attach=False))
-                self._last_edit = now
-                return
-            if now - self._last_edit < self._min_edit_interval:
-                self.skipped_edits += 1  # the final reply replaces the message anyway
-                return
-            await self._update(self._progress, render_reply(reply, can_attach=False))
+            try:
+                await self._show_progress(reply)
+            except Exception:
+                # progress is a courtesy: a refused edit must not stop the run
+                log.warning("could not show progress in Slack", exc_info=True)
+
+    async def _show_progress(self, reply: Reply) -> None:
+        now = self._clock.monotonic()
+        if self._progress is None:
+            self._progress = await self._open_progress(render_reply(reply, can_attach=False))
             self._last_edit = now
+            return
+        if now - self._last_edit < self._min_edit_interval:
+            self.skipped_edits += 1  # the final reply replaces the message anyway
+            return
+        await self._update(self._progress, render_reply(reply, can_attach=False))
+        self._last_edit = now
 
     async def _open_progress(self, msg: SlackMessage) -> _Posted:
         origin = self._target.origin
@@ -111,9 +122,9 @@ class SlackResponder:
             await self._update(posted, msg)
             return posted
         posted_or_none = await self._post(msg)
-        if posted_or_none is None:
-            raise RuntimeError("could not post the progress message")
-        return posted_or_none
+        # None: the bot may not post here and the command's response_url carried the message;
+        # the progress is then edited through it while Slack still takes it.
+        return posted_or_none or _Posted(self._target.channel, "")
 
     # -- final reply
     # ------------------------------------------------------------------------------------
@@ -133,6 +144,10 @@ class SlackResponder:
     async def _deliver(self, reply: Reply) -> _Posted | None:
         t = self._target
         public = reply.public or reply.is_change
+        if self._progress is not None and not self._progress.ts:
+            # the answer always goes, even past the response_url's limits (Slack may refuse it)
+            await self._respond(render_reply(reply), replace_original=True)
+            return None
         if self._progress is not None:
             await self._update(self._progress, render_reply(reply))
             if t.origin is not None and t.origin.ephemeral:
@@ -185,6 +200,9 @@ class SlackResponder:
             if t.respond is None or e.response.get("error") not in _NOT_MEMBER:
                 raise
             # A slash command in a channel the bot is not in: the response_url still reaches it.
+            if self._url_uses == 0:
+                self._url_since = self._clock.monotonic()
+            self._url_uses += 1
             await t.respond(text=msg.text, blocks=msg.blocks, response_type="in_channel")
             return None
         return _Posted(str(resp["channel"]), str(resp["ts"]))
@@ -205,8 +223,19 @@ class SlackResponder:
             await t.respond(text=msg.text, blocks=msg.blocks, response_type="ephemeral")
 
     async def _update(self, posted: _Posted, msg: SlackMessage) -> None:
-        await self._client.chat_update(
-            channel=posted.channel, ts=posted.ts, text=msg.text, blocks=msg.blocks
+        if posted.ts:
+            await self._client.chat_update(
+                channel=posted.channel, ts=posted.ts, text=msg.text, blocks=msg.blocks
+            )
+        elif self._response_url_valid():
+            await self._respond(msg, replace_original=True)
+        else:
+            self.skipped_edits += 1
+
+    def _response_url_valid(self) -> bool:
+        return (
+            self._url_uses < RESPONSE_URL_USES
+            and self._clock.monotonic() - self._url_since < RESPONSE_URL_TTL_S
         )
 
     async def _respond(
@@ -219,6 +248,9 @@ class SlackResponder:
         respond = self._target.respond
         if respond is None:
             return
+        if self._url_uses == 0:
+            self._url_since = self._clock.monotonic()
+        self._url_uses += 1
         await respond(
             text=msg.text if msg else "",
             blocks=msg.blocks if msg else None,

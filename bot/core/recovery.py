@@ -1,0 +1,162 @@
+"""Crash recovery: journal rows left in flight are checked against Amazon and settled.
+
+Run at start (bot/runtime.py) and on a schedule in the long-running modes (bot/scheduler.py). A row
+that never started is "failed" (nothing was sent); a pending or unconfirmed one is read back (the
+station now is the new one: applied; still the old one: not applied; unreadable: still unknown and
+checked again next time). A change left "running" by a dead process is then closed, and its author
+is told in that conversation: posted when a poster for that platform is given, otherwise kept and
+shown with their next message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.core.audit import AuditEntry, outcome_of_rows
+from bot.core.journal import DONE_STATES, FAILED, PENDING, QUEUED, UNKNOWN, JournalRow, Notice
+from bot.core.replies import Reply, ReplyKind
+from bot.core.services import Services
+from bot.core.text import plural
+from bot.core.unit_writes import WRITABLE_KINDS, verdict, writer_for
+
+log = logging.getLogger("bot.recovery")
+
+INTERRUPTED = "interrupted: the bot stopped before finishing"
+
+
+class NoticePoster(Protocol):
+    """A chat adapter's proactive post (bot/chat/contract.py ChatAdapter), as the core sees it."""
+
+    async def post_to_channel(self, channel: str, reply: Reply) -> str: ...
+
+
+@dataclass
+class RecoveryReport:
+    settled: int = 0  # rows whose state is now known
+    still_unknown: int = 0
+    closed: list[int] = field(default_factory=list)  # changes closed as interrupted
+    notices: list[Notice] = field(default_factory=list)  # written for their authors
+    posted: int = 0
+
+
+async def recover(
+    services: Services,
+    *,
+    posters: dict[str, NoticePoster] | None = None,
+    concurrency: int = 8,
+) -> RecoveryReport:
+    """Settle what a dead process left in flight, close its changes, tell their authors."""
+    report = RecoveryReport()
+    active = set(services.active_changes)
+    rows = [r for r in services.journal.open_rows() if r.change_id not in active]
+    gate = asyncio.Semaphore(max(1, concurrency))
+
+    async def one(row: JournalRow) -> None:
+        async with gate:
+            settled = await _settle(services, row)
+        if settled.state == UNKNOWN:
+            report.still_unknown += 1
+        else:
+            report.settled += 1
+
+    await asyncio.gather(*(one(row) for row in rows))
+    for entry in services.audit.running():
+        if entry.id in active:
+            continue
+        notice = _close(services, entry)
+        report.closed.append(entry.id)
+        if notice is not None:
+            report.notices.append(notice)
+    report.posted = await deliver(services, posters or {})
+    return report
+
+
+async def _settle(services: Services, row: JournalRow) -> JournalRow:
+    journal, now = services.journal, services.clock.now
+    if row.state == QUEUED:
+        return journal.settle(row, FAILED, now(), error=f"{INTERRUPTED}; nothing was sent")
+    writer = writer_for(row.kind) if row.kind in WRITABLE_KINDS else None
+    if writer is None or not writer.readable:
+        return journal.settle(
+            row, UNKNOWN, now(), error=f"not confirmed ({INTERRUPTED}); trying again is safe"
+        )
+    try:
+        value = await writer.read(services.asp, row.unit_id, services.deadline)
+    except Exception as error:
+        log.info("room %s still not confirmed: %s", row.unit_id, error)
+        if row.state == PENDING:
+            return journal.settle(row, UNKNOWN, now(), error=f"not confirmed ({INTERRUPTED})")
+        return row
+    state, detail = verdict(row, value, INTERRUPTED)
+    return journal.settle(row, state, now(), error=detail, request_id=row.request_id)
+
+
+def _close(services: Services, entry: AuditEntry) -> Notice | None:
+    rows = services.journal.rows(entry.id)
+    services.audit.finish(
+        entry.id,
+        outcome_of_rows(rows) if rows else "failed",
+        detail=INTERRUPTED,
+        undoes=entry.undoes if any(r.state == "applied" for r in rows) else None,
+    )
+    if not rows:
+        return None
+    text = interrupted_text(entry, rows)
+    notice_id = services.journal.add_notice(
+        platform=entry.platform,
+        user=entry.user,
+        channel=entry.channel,
+        thread=entry.thread,
+        change_id=entry.id,
+        text=text,
+        at=services.clock.now(),
+    )
+    return Notice(
+        notice_id, entry.platform, entry.user, entry.channel, entry.thread, entry.id, text
+    )
+
+
+def interrupted_text(entry: AuditEntry, rows: list[JournalRow]) -> str:
+    """ "Your change of 102 rooms was interrupted: 30 applied, 72 not. Say `retry failed` or `undo`." """
+    by_unit: dict[str, list[JournalRow]] = defaultdict(list)
+    for row in rows:
+        by_unit[row.unit_id].append(row)
+    done = sum(1 for unit in by_unit.values() if all(r.state in DONE_STATES for r in unit))
+    unsure = sum(
+        1
+        for unit in by_unit.values()
+        if any(r.state == UNKNOWN for r in unit) and not all(r.state in DONE_STATES for r in unit)
+    )
+    rest = len(by_unit) - done - unsure
+    parts = [f"{done} applied", f"{rest} not"] + ([f"{unsure} not confirmed"] if unsure else [])
+    can_undo = entry.command == "SetStation" and done
+    then = "`retry failed`" + (" or `undo`" if can_undo else "")
+    what = "undo" if entry.command == "Undo" else "change"
+    return (
+        f"Your {what} of {plural(len(by_unit), 'room')} (\u201c{entry.text}\u201d) was interrupted: "
+        f"{', '.join(parts)}. Say {then}."
+    )
+
+
+async def deliver(services: Services, posters: dict[str, NoticePoster]) -> int:
+    """Post waiting notices where a poster for their platform exists; the rest wait for the
+    user's next message."""
+    posted = 0
+    for notice in services.journal.open_notices():
+        poster = posters.get(notice.platform)
+        if poster is None or notice.channel is None:
+            continue
+        try:
+            await poster.post_to_channel(
+                notice.channel, Reply(headline=notice.text, kind=ReplyKind.SUMMARY)
+            )
+        except Exception:
+            log.warning("could not post a notice to %s; kept for the next message", notice.user)
+            continue
+        services.journal.mark_delivered(notice.id, services.clock.now())
+        posted += 1
+    return posted

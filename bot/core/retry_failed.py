@@ -1,0 +1,64 @@
+"""`retry failed`: re-run, from the change journal, the writes of a change that were not applied.
+
+The change is the one a button names (`retry failed 000042`) or the user's latest in this
+conversation with writes not applied. Working from the journal (not from memory) means it survives a
+restart; every unit is read before it is written again, so nothing is ever applied twice.
+"""
+
+from __future__ import annotations
+
+from bot.core.audit import AuditEntry
+from bot.core.context import Ctx
+from bot.core.journal import DONE_STATES
+from bot.core.replies import Reply, ReplyKind
+from bot.core.unit_writes import WRITABLE_KINDS
+
+
+async def retry_failed(ctx: Ctx) -> Reply:
+    token = getattr(ctx.command, "token", None)
+    found = _named(ctx, token) if token else _latest(ctx)
+    if isinstance(found, Reply):
+        return found
+    rows = ctx.s.journal.rows(found.id)
+    if not [r for r in rows if r.state not in DONE_STATES]:
+        return Reply(headline="There are no failed rooms of yours to retry.")
+    if any(r.kind not in WRITABLE_KINDS for r in rows):
+        return Reply(
+            headline=f"\u201c{found.text}\u201d cannot be retried this way; send it again."
+        )
+    from bot.core.alerts import retry_alerts
+    from bot.core.stations import retry_stations
+
+    if found.command == "ClearAlerts":
+        return await retry_alerts(ctx, found, rows)
+    return await retry_stations(ctx, found, rows)
+
+
+def _latest(ctx: Ctx) -> AuditEntry | Reply:
+    entry = ctx.s.audit.last_with_failures(ctx.msg.user, ctx.msg.channel)
+    if entry is None or entry.command not in ("SetStation", "ClearAlerts", "Undo"):
+        return Reply(headline="There are no failed rooms of yours to retry.")
+    if _retried(ctx, entry):
+        return Reply(headline="There are no failed rooms of yours to retry.")
+    return entry
+
+
+def _named(ctx: Ctx, token: str) -> AuditEntry | Reply:
+    entry = ctx.s.audit.get(int(token)) if token.isdigit() else None
+    if entry is None or entry.command not in ("SetStation", "ClearAlerts", "Undo"):
+        return Reply(headline=f"I have no change {token} with rooms to retry.")
+    if entry.user != ctx.msg.user and not ctx.s.access.is_admin(ctx.msg.user):
+        return Reply(
+            headline="This isn't yours: only the person who made a change (or an admin) can retry it.",
+            kind=ReplyKind.REFUSAL,
+        )
+    if not entry.finished:
+        return Reply(headline=f"\u201c{entry.text}\u201d is still running; retry it when it ends.")
+    if _retried(ctx, entry):
+        return Reply(headline="Its failed rooms were already retried; nothing more to do.")
+    return entry
+
+
+def _retried(ctx: Ctx, entry: AuditEntry) -> bool:
+    """Whether a later run already retried this change (a second press is a no-op)."""
+    return ctx.s.audit.retried(entry.id)

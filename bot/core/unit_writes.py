@@ -1,0 +1,312 @@
+"""Writing to units through the change journal: check the unit, read before, record, write, settle.
+
+Every change to rooms (stations, alerts, their retries and undos) runs through `run_change`:
+
+1. the change is opened in the audit log ("running") and all its writes are queued in the journal;
+2. rooms renamed or removed at Amazon since the last sync are found before anything is written;
+3. per room: the current value is read (never write without knowing what to put back), the row is
+   committed as pending, the request is sent, and the row is settled: applied, unchanged, refused
+   (Amazon's reason) or, when the answer is lost, late or a 5xx, whatever reading back shows —
+   "unknown" (not confirmed) only when even that fails;
+4. the change is closed with its outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from bot.clients.errors import (
+    ApiError,
+    BadRequest,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Throttled,
+    Unauthorized,
+)
+from bot.clients.models import StationPreference
+from bot.clients.retry import Throttling, background
+from bot.core.audit import outcome_of_rows
+from bot.core.context import Ctx
+from bot.core.errors import describe_error
+from bot.core.journal import APPLIED, FAILED, REFUSED, UNCHANGED, UNKNOWN, JournalRow, Planned
+from bot.core.replies import Reply, ReplyKind
+
+# Answers that mean Amazon did not apply the write and said why.
+REFUSALS = (BadRequest, Forbidden, NotFound, Unauthorized, InvalidInput)
+
+DEVICE_CODES = {
+    "DEVICE_NOT_REACHABLE": "device offline or unreachable",
+    "DEVICE_UNREACHABLE": "device offline or unreachable",
+    "INTERNAL_SERVER_ERROR": "unexpected error at Amazon",
+}
+
+
+@dataclass(frozen=True)
+class Written:
+    request_id: str | None
+    problem: str | None = None  # Amazon answered, and not everything was done (per-device errors)
+
+
+class UnitWriter(Protocol):
+    readable: bool  # whether the value can be read back (stations yes; alerts have no read API)
+
+    async def read(self, asp: Any, unit_id: str, deadline: float | None) -> Any: ...
+    async def write(
+        self, asp: Any, unit_id: str, value: Any, deadline: float | None
+    ) -> Written: ...
+
+
+class StationWriter:
+    readable = True
+
+    async def read(self, asp: Any, unit_id: str, deadline: float | None) -> Any:
+        pref = await asp.get_default_station(unit_id, deadline=deadline)
+        return pref.model_dump() if pref is not None else None
+
+    async def write(self, asp: Any, unit_id: str, value: Any, deadline: float | None) -> Written:
+        request_id = await asp.set_default_station(
+            unit_id, StationPreference.model_validate(value), deadline=deadline
+        )
+        return Written(request_id if isinstance(request_id, str) else None)
+
+
+class AlertsWriter:
+    """Deleting all alarms, reminders or timers of a unit: idempotent, no read API."""
+
+    readable = False
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    async def read(self, asp: Any, unit_id: str, deadline: float | None) -> Any:
+        return None
+
+    async def write(self, asp: Any, unit_id: str, value: Any, deadline: float | None) -> Written:
+        delete = getattr(asp, f"delete_{self.kind}")
+        result = await delete(unit_id, deadline=deadline)
+        if result.ok:
+            return Written(result.request_id)
+        problems = [
+            f"{f.endpointId or 'a device'}: {DEVICE_CODES.get(f.code or '', f.code or 'failed')}"
+            for f in result.failures
+        ]
+        partial = result.status in (500, 504) and problems
+        detail = "; ".join(problems) or f"HTTP {result.status}"
+        # A 500/504 that names devices is partial: the other devices of the room were cleared.
+        return Written(result.request_id, f"not cleared on {detail}" if partial else detail)
+
+
+WRITABLE_KINDS = ("station", "alarms", "reminders", "timers")
+
+
+def writer_for(kind: str) -> UnitWriter:
+    """The writer of a journal row's kind (stations and alerts; other kinds are not re-sent)."""
+    if kind == "station":
+        return StationWriter()
+    if kind in WRITABLE_KINDS:
+        return AlertsWriter(kind)
+    raise ValueError(f"no writer for {kind!r} changes")
+
+
+ProgressFn = Callable[[int, int, int], Awaitable[None]]
+
+
+async def run_change(
+    ctx: Ctx,
+    planned: Sequence[Planned],
+    *,
+    command: str,
+    targets: list[str] | None = None,
+    progress: ProgressFn | None = None,
+    undoes: int | None = None,
+    derived_from: int | None = None,
+    detail: str = "",
+) -> tuple[int, list[JournalRow]]:
+    """Open a change, queue its writes in the journal, run them, close it; returns its id and rows."""
+    change_id = ctx.open_change(
+        command=command,
+        targets=targets if targets is not None else sorted({p.unit_id for p in planned}),
+        undoes=undoes,
+        derived_from=derived_from,
+    )
+    try:
+        rows = ctx.s.journal.queue(change_id, ctx.author(command), planned, ctx.s.clock.now())
+        # The writes are background work: under throttling they follow seed 004's 429 rule to the
+        # end (the journal makes that crash-safe), and the user hears at once why it is slow.
+        with background(on_throttle=ThrottleNotice(ctx)):
+            check = UnitCheck(ctx, [p.unit_id for p in planned])
+            try:
+                outcome = await ctx.bulk(
+                    rows, lambda row: settle_one(ctx, row, check), progress=progress
+                )
+            finally:
+                check.close()
+        settled = {row.id: row for _queued, row in outcome.done}
+        # settle_one never raises; a row only fails here when the journal itself could not be
+        # written, and it stays open for recovery to settle.
+        result = [settled.get(row.id, row) for row in rows]
+        # An undo counts as done once something was put back, or everything already was.
+        undid = any(r.state == APPLIED for r in result) or all(r.ok for r in result)
+        ctx.finish_change(
+            change_id, outcome_of_rows(result), detail=detail, undoes=undoes if undid else None
+        )
+        return change_id, result
+    finally:
+        ctx.s.active_changes.discard(change_id)
+
+
+class ThrottleNotice:
+    """Tells the user, through the progress sink, that Amazon is throttling and the run goes on:
+    at the first 429 of a run, then at most every `every_s` seconds."""
+
+    def __init__(self, ctx: Ctx, every_s: float = 30.0) -> None:
+        self._ctx = ctx
+        self._every_s = every_s
+        self._last: float | None = None
+
+    async def __call__(self, event: Throttling) -> None:
+        ctx = self._ctx
+        ctx.throttled = True
+        now = ctx.s.clock.monotonic()
+        if ctx.progress is None or (self._last is not None and now - self._last < self._every_s):
+            return
+        self._last = now
+        await ctx.progress(
+            Reply(
+                headline=f"Amazon is throttling our requests, so this is slower (next try in "
+                f"{event.wait_s:g} s). The run continues, and I will post the result when it is done.",
+                kind=ReplyKind.PROGRESS,
+            )
+        )
+
+
+async def settle_one(ctx: Ctx, row: JournalRow, check: UnitCheck) -> JournalRow:
+    """Run one queued write to the end and record what is true; never raises for Amazon's sake."""
+    journal, now = ctx.s.journal, ctx.s.clock.now
+    writer = writer_for(row.kind)
+    read = asyncio.ensure_future(
+        writer.read(ctx.s.asp, row.unit_id, ctx.write_deadline) if writer.readable else _none()
+    )
+    # a read nobody awaits (the room has a problem) must not log "exception never retrieved"
+    read.add_done_callback(lambda done: done.cancelled() or done.exception())
+    problem = await check.problem(row.unit_id)
+    if problem:
+        read.cancel()
+        return journal.settle(row, FAILED, now(), error=problem)
+    before = row.before
+    if writer.readable:
+        try:
+            before = await read
+        except Exception as error:
+            return journal.settle(
+                row, FAILED, now(),
+                error=f"couldn't read the current value first, so nothing was written: {describe_error(error)}",
+            )  # fmt: skip
+        if before == row.after:
+            return journal.settle(replace(row, before=before, before_read=True), UNCHANGED, now())
+    row = journal.begin(row, before, now())
+    try:
+        written = await writer.write(ctx.s.asp, row.unit_id, row.after, ctx.write_deadline)
+    except REFUSALS as error:
+        return journal.settle(
+            row, REFUSED, now(), error=describe_error(error), request_id=error.request_id
+        )
+    except Throttled as error:  # a 429 is an answer: nothing was done
+        return journal.settle(row, FAILED, now(), error=describe_error(error))
+    except Exception as error:
+        return await _read_back(ctx, row, writer, error)
+    if written.problem:
+        return journal.settle(
+            row, REFUSED, now(), error=written.problem, request_id=written.request_id
+        )
+    return journal.settle(row, APPLIED, now(), request_id=written.request_id)
+
+
+async def _none() -> None:
+    return None
+
+
+async def _read_back(
+    ctx: Ctx, row: JournalRow, writer: UnitWriter, error: BaseException
+) -> JournalRow:
+    """No answer, a timeout or a 5xx: Amazon may have applied the write. Look, and record that."""
+    journal, now = ctx.s.journal, ctx.s.clock.now
+    request_id = error.request_id if isinstance(error, ApiError) else None
+    why = describe_error(error)
+    if not writer.readable:
+        return journal.settle(
+            row, UNKNOWN, now(), error=f"not confirmed: {why}", request_id=request_id
+        )
+    try:
+        value = await writer.read(ctx.s.asp, row.unit_id, ctx.write_deadline)
+    except Exception:
+        return journal.settle(
+            row, UNKNOWN, now(), error=f"not confirmed: {why}", request_id=request_id
+        )
+    state, detail = verdict(row, value, why)
+    return journal.settle(row, state, now(), error=detail, request_id=request_id)
+
+
+def verdict(row: JournalRow, value: Any, why: str) -> tuple[str, str | None]:
+    """The state of a write whose answer was lost, from the value read back afterwards."""
+    if value == row.after:
+        return APPLIED, None
+    if value == row.before:
+        return FAILED, why
+    return FAILED, "someone else changed it in the meantime; it was not set"
+
+
+class UnitCheck:
+    """Rooms renamed or removed at Amazon since the last sync, found before anything is written.
+
+    One paged list per room type (cheaper than a GET per room), all started at once when the run
+    starts and awaited by each room just before its write, so the check overlaps the reads. A room
+    type that cannot be listed is not held against its rooms (the write itself will say what is
+    wrong)."""
+
+    def __init__(self, ctx: Ctx, unit_ids: Sequence[str]) -> None:
+        self._ctx = ctx
+        self._rooms = {u: room for u in dict.fromkeys(unit_ids) if (room := ctx.s.index.room(u))}
+        self._lists: dict[str, asyncio.Task[dict[str, str] | None]] = {}
+        for room in self._rooms.values():
+            if room.room_type_id not in self._lists:
+                self._lists[room.room_type_id] = asyncio.ensure_future(
+                    self._names(room.room_type_id)
+                )
+
+    async def _names(self, room_type_id: str) -> dict[str, str] | None:
+        try:
+            live = await self._ctx.s.asp.list_rooms(room_type_id, deadline=self._ctx.s.deadline)
+        except NotFound:
+            live = []
+        except Exception:
+            return None
+        return {r.id: r.name for r in live}
+
+    async def problem(self, unit_id: str) -> str | None:
+        room = self._rooms.get(unit_id)
+        if room is None:
+            return None
+        names = await self._lists[room.room_type_id]
+        if names is None:
+            return None
+        where = f"room {room.room_name} at {room.property_name}"
+        if room.room_id not in names:
+            return (
+                f"{where} was removed at Amazon since the last sync; nothing was written "
+                "to it. Run `sync` to refresh the room list."
+            )
+        if names[room.room_id] != room.room_name:
+            return (
+                f"{where} is now called {names[room.room_id]} at Amazon (renamed since the "
+                "last sync); nothing was written to it. Run `sync`, then try again."
+            )
+        return None
+
+    def close(self) -> None:
+        for task in self._lists.values():
+            task.cancel()
