@@ -109,3 +109,24 @@ async def test_the_recovery_job_runs_at_once_and_on_an_interval() -> None:
         assert scheduled is not None and scheduled.trigger.interval.total_seconds() == 7 * 60
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def test_a_change_another_live_process_is_running_is_left_alone(
+    small_bot: BotUnderTest,
+) -> None:
+    """`bot sync` started while `bot serve` runs a change must not call that change interrupted:
+    recovery skips changes whose process (host:pid in the entry) is alive."""
+    import os
+    import socket
+
+    change_id = _interrupted(small_bot, "console", None)
+    alive = f"running in process {socket.gethostname()}:{os.getppid()}"
+    small_bot.runtime.services.audit.finish(change_id, "running", detail=alive)
+    report = await recover(small_bot.runtime.services)
+    assert report.closed == [] and report.settled == 0
+    entry = small_bot.runtime.services.audit.get(change_id)
+    assert entry is not None and entry.outcome == "running"
+    assert [c.state for c in entry.changes] == ["pending", "queued"]
+    dead = f"running in process {socket.gethostname()}:999999999"
+    small_bot.runtime.services.audit.finish(change_id, "running", detail=dead)
+    assert (await recover(small_bot.runtime.services)).closed == [change_id]

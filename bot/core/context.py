@@ -11,7 +11,7 @@ from bot.core.audit import Change
 from bot.core.bulk import BulkOutcome, ProgressFn, run_bulk
 from bot.core.commands import Command, Role
 from bot.core.errors import describe_error
-from bot.core.journal import Author
+from bot.core.journal import Author, process_owner
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.resolve import Resolver
 from bot.core.services import Services
@@ -84,6 +84,8 @@ class Ctx:
             parsed=repr(self.command),
             targets=targets,
             outcome="running",
+            # which process runs it, so another process's recovery leaves it alone while it lives
+            detail=f"running in process {process_owner()}",
             delivery_id=self.delivery_id,
             undoes=undoes,
             derived_from=derived_from,

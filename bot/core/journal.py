@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -131,6 +133,33 @@ class JournalStore(Protocol):
     ) -> int: ...
     def open_notices(self, user: str | None = None) -> list[Notice]: ...
     def mark_delivered(self, notice_id: int, at: datetime) -> None: ...
+
+
+def process_owner() -> str:
+    """This process, as a running change records it: "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def owner_alive(detail: str) -> bool:
+    """Whether the process named in a running change's detail ("running in process host:pid") is
+    another live process. A process on another host cannot be checked here: it is assumed alive
+    (several replicas will need leases in the shared store)."""
+    _, found, owner = detail.partition("running in process ")
+    host, _, pid_text = owner.rpartition(":")
+    if not found or not pid_text.isdigit():
+        return False
+    if host != socket.gethostname():
+        return True
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False  # ours, and not active in this process: orphaned by an error
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _dump(value: Any) -> str | None:

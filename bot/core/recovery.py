@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.core.audit import AuditEntry, outcome_of_rows
-from bot.core.journal import DONE_STATES, FAILED, PENDING, QUEUED, UNKNOWN, JournalRow, Notice
+from bot.core.journal import (
+    DONE_STATES,
+    FAILED,
+    PENDING,
+    QUEUED,
+    UNKNOWN,
+    JournalRow,
+    Notice,
+    owner_alive,
+)
 from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
 from bot.core.text import plural
@@ -51,7 +60,9 @@ async def recover(
 ) -> RecoveryReport:
     """Settle what a dead process left in flight, close its changes, tell their authors."""
     report = RecoveryReport()
-    active = set(services.active_changes)
+    running = services.audit.running()
+    # Changes still being run, by this process or another live one, are not ours to settle.
+    active = set(services.active_changes) | {e.id for e in running if owner_alive(e.detail)}
     rows = [r for r in services.journal.open_rows() if r.change_id not in active]
     gate = asyncio.Semaphore(max(1, concurrency))
 
@@ -64,7 +75,7 @@ async def recover(
             report.settled += 1
 
     await asyncio.gather(*(one(row) for row in rows))
-    for entry in services.audit.running():
+    for entry in running:
         if entry.id in active:
             continue
         notice = _close(services, entry)
