@@ -11,7 +11,7 @@ fetched keeps its place and is marked so that the next refresh fetches them agai
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
@@ -299,9 +299,9 @@ async def refresh_devices(
     return report
 
 
-def _raise_unexpected(results: object) -> None:
+def _raise_unexpected(results: Iterable[object]) -> None:
     """Amazon's failures leave events for the next refresh; the bot's own bugs must surface."""
-    for result in results:  # type: ignore[attr-defined]
+    for result in results:
         if isinstance(result, BaseException) and not isinstance(result, ApiError):
             raise result
 
