@@ -141,3 +141,18 @@ async def test_front_desk_hears_whether_the_echo_is_online_in_plain_words(
         for reply in (online, offline, mixed):
             text = text_of(reply)
             assert "arn:" not in text and "amzn1." not in text and "SA205Y" not in text
+
+
+def test_unconventional_demo_world_ties_no_room_by_name(tmp_path: Path) -> None:
+    """`python -m bot.sandbox.demo --unconventional FILE` writes the demo world whose A4B room names
+    match no "<property> <room>" rule, with one ASP-only device per property."""
+    from bot.sandbox.demo import main
+    from bot.sandbox.world import load_world
+
+    target = tmp_path / "unconventional.json"
+    main(["--unconventional", str(target)])
+    world = load_world(target)
+    rooms = [room for p in world.properties for rt in p.roomTypes for room in rt.rooms]
+    names = {d.roomName for room in rooms for d in room.devices}
+    assert names and all(name and name.startswith("Guest Rm ") for name in names)
+    assert sum(len(room.aspOnlyDevices) for room in rooms) == len(world.properties)
