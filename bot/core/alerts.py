@@ -45,10 +45,13 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
         return await _run(ctx, planned, what, resolved.label)
 
     # Reminders are the guests' own: clearing them always asks first, even in one room.
-    if len(resolved.rooms) > 1 or c.AlertKind.REMINDERS in command.kinds or resolved.missing:
+    # A note (one alarm asked for, but only all can be cleared) always asks first too.
+    asks = c.AlertKind.REMINDERS in command.kinds or resolved.missing or command.note
+    if len(resolved.rooms) > 1 or asks:
         gap = f"Rooms {', '.join(resolved.missing[:10])} don't exist; " if resolved.missing else ""
         return ctx.confirm(
-            gap
+            (f"{command.note} " if command.note else "")
+            + gap
             + f"Delete all {what} on every device of {resolved.label} ({plural(len(resolved.rooms), 'room')})? "
             "Guests lose them and this cannot be undone.",
             run,
