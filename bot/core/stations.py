@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
@@ -68,7 +67,7 @@ def _choose_station(
 def _phrase(ctx: Ctx, station: Station) -> str:
     """The shortest words that name exactly this station in its country (an alias where two stations share
     a name); the station id only when nothing else does."""
-    inner = re.findall(r"\(([^()]+)\)", station.full_name)
+    inner: list[str] = re.findall(r"\(([^()]+)\)", station.full_name)
     for text in (station.name, *station.aliases, station.full_name, *inner, station.label):
         if ctx.s.catalog.lookup(station.country, text).station == station:
             return text.lower()

@@ -9,6 +9,7 @@ Nothing here guesses: a station without a room asks "Which room?", `clear all in
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core import commands as c
@@ -514,9 +515,9 @@ _SECOND_REQUEST = re.compile(
 def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None:
     """What is understood but must not be done as typed (bot/core/cmd_not_done.py says why)."""
     rooms = _rooms_said(found)
-    if found.setting is None and not found.kinds and _OFF.search(low):
-        if found.has_target or ws & {"music", "radio", "station", "stream", "playing"}:
-            return c.NotDone("switch_off", understood=f"switch off the music in {rooms}")
+    about_music = found.has_target or ws & {"music", "radio", "station", "stream", "playing"}
+    if found.setting is None and not found.kinds and _OFF.search(low) and about_music:
+        return c.NotDone("switch_off", understood=f"switch off the music in {rooms}")
     if found.floor:
         return c.NotDone("floors", understood=low)
     stations = [found.station, *found.other_stations] if found.station else []
@@ -544,7 +545,7 @@ def _rooms_said(found: Entities) -> str:
     return target.describe() if target is not None else "no room"
 
 
-def _which_station(found: Entities, stations: list[str | None]) -> Ask:
+def _which_station(found: Entities, stations: Sequence[str | None]) -> Ask:
     """`set 305 to Classical Rock`: a name between two stations is asked about, never guessed."""
     from bot.core.registry import rephrase  # the registry's entries import the handlers
 
