@@ -148,8 +148,8 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
         health = _health(found, ws)
         if health is not None:
             return health
-    if too_large(found):
-        return None
+    if too_large(found) or re.match(r"(?:did|has|have|had|was|were)\b", low):
+        return None  # "did 310 change": a question about the past is never a request
     questioning = _is_question(low, ws) or (asked and _starts_as_question(low))
     if questioning and (found.kinds or ws & CLEAR_WORDS):
         return None  # "how many alarms does 118 have?": a question never clears anything
@@ -157,7 +157,25 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
         return _clear(found, ws, low)
     if questioning:
         return _question(found, ws)
-    return _station(found, ws)
+    station = _station(found, ws)
+    if asked and isinstance(station, c.SetStation) and not ws & (SET_WORDS | _POLITE):
+        return _yes_first(station)  # "jazz in 204?": a statement asked, not a request
+    return station
+
+
+_POLITE = frozenset({"can", "could", "would", "will", "please", "pls", "plz", "kindly"})
+
+
+def _yes_first(command: c.SetStation) -> Ask:
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    return Ask(
+        f"Do you want me to set {command.target.describe()} to {command.station.title()}? "
+        "Nothing was changed yet: say yes to do it.",
+        "yes",
+        command,
+        choices=(("yes", rephrase(command)),),
+    )
 
 
 _ZONE = re.compile(r"(?<![\w/])([A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)(?![\w/])")
@@ -471,7 +489,7 @@ def fill(partial: Command, missing: str, text: str, lexicon: Lexicon) -> Command
     """The answer to an Ask: the missing part found in `text`, or None when it is not there."""
     found = find_entities(text, lexicon)
     if missing == "station" and isinstance(partial, c.SetStation):
-        station = found.station or _answer_words(text)
+        station = found.station or _station_answer(text, found)
         return c.SetStation(target=partial.target, station=station) if station else None
     if missing == "target":
         target = target_of(found)
@@ -485,11 +503,41 @@ def fill(partial: Command, missing: str, text: str, lexicon: Lexicon) -> Command
             return c.AskStation(target=target)
     if missing == "kinds" and isinstance(partial, c.ClearAlerts) and found.kinds:
         return c.ClearAlerts(target=partial.target, kinds=tuple(found.kinds))
+    if missing == "place" and isinstance(partial, SetPropertyPlace):
+        return _place_answer(partial.property_name, text)
     if missing == "profile":
         name = _answer_words(text)
         if name and isinstance(partial, SetProfile):
             return SetProfile(profile=name, setting=partial.setting, value=partial.value)
     return None
+
+
+_NOT_A_STATION = SET_WORDS | CLEAR_WORDS | DEFER_WORDS | QUESTION_WORDS | {
+    "recent", "did", "does", "is", "was", "off", "stop", "undo", "retry", "status", "offline",
+    "yes", "no", "cancel", "help",
+}  # fmt: skip
+
+
+def _station_answer(text: str, found: Entities) -> str | None:
+    """Words the lexicon does not know answer "Which station?" only when they could be a station's
+    name: no room, no verb, no command word (`recent changes` and a repeated request are their own)."""
+    if found.has_target or found.kinds or set(found.words) & _NOT_A_STATION:
+        return None
+    return _answer_words(text)
+
+
+def _place_answer(property_name: str, text: str) -> SetPropertyPlace | None:
+    """`US`, `US America/New_York`, `Europe/London`, `united kingdom, Europe/London`."""
+    zone = _ZONE.search(text)
+    timezone = timezone_name(zone[1]) if zone else None
+    rest = (text[: zone.start()] + " " + text[zone.end() :]) if zone else text
+    said = re.sub(r"\b(?:country|time\s*zone|tz|in|is|and|the)\b|[,;:=]", " ", rest, flags=re.I)
+    country = country_code(said.strip(" .")) if said.strip(" .") else None
+    if (zone and timezone is None) or (said.strip(" .") and country is None):
+        return None  # something that is not a place: not an answer
+    if country is None and timezone is None:
+        return None
+    return SetPropertyPlace(property_name=property_name, country=country, timezone=timezone)
 
 
 def _answer_words(text: str) -> str | None:
@@ -514,6 +562,10 @@ _SECOND_REQUEST = re.compile(
 
 def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None:
     """What is understood but must not be done as typed (bot/core/cmd_not_done.py says why)."""
+    if ws & DEFER_WORDS and not (found.station or found.kinds):
+        return (
+            None  # the rule list's (add, rename, audit...): their names may hold several entities
+        )
     rooms = _rooms_said(found)
     about_music = found.has_target or ws & {"music", "radio", "station", "stream", "playing"}
     if found.setting is None and not found.kinds and _OFF.search(low) and about_music:
@@ -550,7 +602,11 @@ def _which_station(found: Entities, stations: Sequence[str | None]) -> Ask:
     from bot.core.registry import rephrase  # the registry's entries import the handlers
 
     target = target_of(found) or Target()
-    named = [s for s in stations if s]
+    said = " ".join(s for s in stations[:2] if s)
+    catalog = default_catalog()
+    near = [m.station.name.lower() for co in COUNTRIES if (m := catalog.lookup(co, said)).station]
+    rest = near or [s or "" for s in stations[1:]]
+    named = list(dict.fromkeys([stations[0] or "", *rest]))[:3]
     commands = [c.SetStation(target=target, station=s) for s in named]
     return Ask(
         f"Which station: {' or '.join(s.title() for s in named)}? Nothing was changed.",
