@@ -13,9 +13,11 @@ from collections.abc import Iterator
 
 import pytest
 from core_helpers import BotUnderTest, bot_on, config_for, text_of
+from lexicon_support import demo_lexicon
 
 from bot.core import commands as c
 from bot.core.context import Ctx
+from bot.core.parser import parse
 from bot.core.property_place import SetPropertyPlace
 from bot.core.replies import Reply, ReplyKind
 from bot.index.catalog import default_catalog
@@ -332,3 +334,21 @@ def test_a_question_about_the_past_is_not_a_station(trial_bot: Bot) -> None:
     """`did 310 change` is never read as "a station called did": not understood, nothing changed."""
     reply = _changes_nothing(trial_bot, "did 310 change", "past", "didn't understand")
     assert "station called" not in text_of(reply)
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("is the echo in 204 switched off?", c.EchoOnline),
+        ("what's playing in 204 and set it to jazz", c.NotDone),
+        ("set 204 to jazz and 205 to jazz", c.SetStation),
+        ("mute 204", c.NotDone),
+    ],
+)
+def test_neighbours_of_the_trial_phrasings_read_as_meant(
+    text: str, command: type[c.Command]
+) -> None:
+    """A device question with "off" stays a health question; a question plus a change is two requests;
+    the same station twice is one station."""
+    result = parse(text, demo_lexicon())
+    assert result.parsed is not None and type(result.parsed.command) is command, text

@@ -566,10 +566,16 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
         return (
             None  # the rule list's (add, rename, audit...): their names may hold several entities
         )
-    rooms = _rooms_said(found)
     about_music = found.has_target or ws & {"music", "radio", "station", "stream", "playing"}
-    if found.setting is None and not found.kinds and _OFF.search(low) and about_music:
-        return c.NotDone("switch_off", understood=f"switch off the music in {rooms}")
+    device = ws & _HEALTH_WORDS or found.serial  # "is the echo in 204 switched off?": health
+    if (
+        found.setting is None
+        and not found.kinds
+        and not device
+        and _OFF.search(low)
+        and about_music
+    ):
+        return c.NotDone("switch_off", understood=f"switch off the music in {_rooms_said(found)}")
     if found.floor:
         return c.NotDone("floors", understood=low)
     stations = [found.station, *found.other_stations] if found.station else []
@@ -577,7 +583,9 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
         return _which_station(found, stations)
     if found.other_stations and "or" not in ws:
         named = " and ".join(s.title() for s in stations if s)
-        return c.NotDone("several_stations", understood=f"stations {named} for {rooms}")
+        return c.NotDone(
+            "several_stations", understood=f"stations {named} for {_rooms_said(found)}"
+        )
     two = found.station and found.kinds and ws & CLEAR_WORDS and ws & SET_WORDS
     before = _SECOND_REQUEST.search(low)
     if two or found.other_properties or (before and _said_something(low[: before.start()])):
@@ -589,7 +597,8 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
 
 def _said_something(text: str) -> bool:
     """A request before "and set ...": a verb and a room or station, not "hi," or "please"."""
-    return bool(re.search(r"\d", text)) and bool(set(text.split()) & (SET_WORDS | CLEAR_WORDS))
+    verbs = SET_WORDS | CLEAR_WORDS | {"what's", "whats", "playing", "show", "check"}
+    return bool(re.search(r"\d", text)) and bool(set(text.split()) & verbs)
 
 
 def _rooms_said(found: Entities) -> str:
