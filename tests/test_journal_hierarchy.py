@@ -195,3 +195,27 @@ async def test_recovery_settles_hierarchy_writes_a_dead_process_left_pending(
         assert sorted(_index_names(bot))[-2:] == ["350", "399"]
         texts = [n.text for n in report.notices]
         assert any("rename room 303 to 350" in t and "it was applied" in t for t in texts), texts
+
+
+async def test_a_rename_is_in_the_journal_before_its_request_goes_out(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """When the rename's request leaves, its journal row is already committed as pending, with
+    who asked, the old name and the new one: a crash at that moment loses nothing."""
+    async with _admin_bot(sandbox, tmp_path, []) as bot:
+        services = bot.runtime.services
+        seen: list[tuple[str, str, object, object]] = []
+        update_room = services.asp.update_room
+
+        async def watched(room: str, name: str, **kwargs: object) -> None:
+            seen.extend(
+                (r.state, r.author.user, r.before, r.after) for r in services.journal.open_rows()
+            )
+            await update_room(room, name, **kwargs)
+
+        services.asp.update_room = watched
+        await bot.say(f"rename room 303 to 350 at {HOTEL}")
+        assert seen == [
+            (PENDING, "alice", {"level": "room", "name": "303"}, {"level": "room", "name": "350"})
+        ]
+        assert services.journal.open_rows() == []
