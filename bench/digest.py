@@ -1,9 +1,12 @@
 """Benchmark of the device refresh and the nightly digests on a 10,000-device fleet.
 
 Fleet: 10 properties x 1,000 devices, 5% offline, 2% changed status in the last 24 hours, 30 days of
-connection events. A first refresh runs as of 24 hours ago (the one-time history backfill); the
-measured refresh runs now. Prints its API calls against ceil(N/50) + changed + offline and against
-the naive ceil(N/50) + N, then the time to build every property's digest (target < 1 s).
+connection events. Alexa for Business room names follow no convention, so every device is tied to
+its room by serial number through ASP's Endpoints API (served in-process). A first refresh runs as
+of 24 hours ago (the one-time history backfill and serial look-ups); the measured refresh runs now.
+Prints its API calls against ceil(N/50) + changed + offline (and the naive ceil(N/50) + N) and its
+Endpoints calls (target 0), then a refresh after 100 new devices (target: at most 100 Endpoints
+calls more), then the time to build every property's digest with its chart (target < 1 s).
 
 Run: python bench/digest.py [--devices 10000] [--properties 10] [--seed 7]
 """
@@ -21,13 +24,16 @@ import sqlite_utils
 from botocore.credentials import Credentials
 
 from bot.clients.a4b import A4BClient
+from bot.clients.endpoints import EndpointsClient
+from bot.clients.lwa import StaticToken
 from bot.clock import FakeClock
 from bot.core.replies import Reply
 from bot.health.digest import DigestFigures, build_digest_reply, compute_figures
-from bot.health.refresh import refresh_devices
+from bot.health.refresh import RefreshReport, refresh_devices
 from bot.health.sites import Site
 from bot.health.store import HealthStore
 from bot.sandbox.aws_handlers import DeviceBackend, DeviceRecord, backend_transport
+from bot.sandbox.endpoints import EndpointDirectory, EndpointRecord, directory_transport
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 HOUR = 3600.0
@@ -49,7 +55,6 @@ def build_fleet(
     now = NOW.timestamp()
     records = []
     for i in range(n):
-        site = sites[i % properties]
         events: list[tuple[float, str]] = []
         cursor = now - 30 * DAY + rng.uniform(0, DAY)
         while cursor < now - 6 * DAY:  # a short outage every few days
@@ -73,13 +78,47 @@ def build_fleet(
                 mac_address="00:00:00:00:00:00",
                 status="READY",
                 connection="OFFLINE" if i in offline else "ONLINE",
-                room_name=f"{site.name} {1000 + i // properties}",
+                room_name=f"Wing {i % 7} / {i}",  # no "<property> <room>" convention
                 events=[
                     (datetime.fromtimestamp(t, UTC), "CONNECTION_STATUS", v) for t, v in events
                 ],
             )
         )
     return sites, records, len(offline), len(went_offline) + len(recovered)
+
+
+def unit_of(serial: str) -> str:
+    return f"amzn1.alexa.unit.did.U{serial}"
+
+
+def directory_of(records: list[DeviceRecord]) -> EndpointDirectory:
+    """ASP's endpoints of the fleet: one per device, in the unit (room) named after its serial."""
+    return EndpointDirectory(
+        EndpointRecord(
+            f"amzn1.alexa.endpoint.{r.serial}", r.serial, r.name, unit_of(r.serial), True, None
+        )
+        for r in records
+    )
+
+
+def new_devices(count: int, start: int) -> list[DeviceRecord]:
+    """Devices registered an hour ago, online since."""
+    registered = NOW - timedelta(hours=1)
+    return [
+        DeviceRecord(
+            arn=f"arn:aws:a4b:us-east-1:1:device/new{i:05d}",
+            serial=f"N{i:05d}",
+            name=f"Echo new {i:05d}",
+            type="ECHO",
+            software_version="1",
+            mac_address="00:00:00:00:00:00",
+            status="READY",
+            connection="ONLINE",
+            room_name=f"Annex {i}",
+            events=[(registered, "CONNECTION_STATUS", "ONLINE")],
+        )
+        for i in range(start, start + count)
+    ]
 
 
 def as_of(records: list[DeviceRecord], when: datetime) -> list[DeviceRecord]:
@@ -117,17 +156,41 @@ async def main(n: int, properties: int, seed: int) -> None:
         clock=clock,
         credentials=Credentials("AKIDBENCH", "bench-secret"),
     )
-    resolver = lambda pid, room: f"{pid}:{room}"  # noqa: E731 - every room exists in the index
-    first = await refresh_devices(client, store, sites, clock=clock, resolver=resolver)
-    print(f"backfill refresh (24 h ago): {first.api_calls} calls, {first.events_stored} events")
+    fresh = new_devices(100, n)
+    endpoints = EndpointsClient(
+        "http://asp.bench",
+        StaticToken("Atza|bench"),
+        transport=directory_transport(directory_of(records + fresh)),
+        clock=clock,
+    )
+    # every unit is a room of the index: "U<serial>" of property P<i % properties>
+    site_of = {r.serial: sites[i % properties].property_id for i, r in enumerate(records)}
+    site_of.update({r.serial: sites[0].property_id for r in fresh})
+
+    def units(unit_id: str) -> tuple[str, str] | None:
+        serial = unit_id.rsplit(".U", 1)[-1]
+        return (site_of[serial], serial) if serial in site_of else None
+
+    async def refresh() -> RefreshReport:
+        return await refresh_devices(
+            client, store, sites, clock=clock, endpoints=endpoints, units=units
+        )
+
+    started = time.perf_counter()
+    first = await refresh()
+    print(
+        f"backfill refresh (24 h ago): {first.api_calls} calls ({first.endpoint_calls} serial"
+        f" look-ups), {first.events_stored} events, {first.placed_by_serial} placed by serial,"
+        f" in {time.perf_counter() - started:.1f} s"
+    )
 
     backend.devices = records
     backend._by_arn = {r.arn: r for r in records}
     clock.set(NOW)
     started = time.perf_counter()
-    report = await refresh_devices(client, store, sites, clock=clock, resolver=resolver)
+    report = await refresh()
     refresh_s = time.perf_counter() - started
-    await client.aclose()
+    a4b_calls = report.search_calls + report.event_calls
     bound = math.ceil(n / 50) + changed + offline
     naive = math.ceil(n / 50) + n
     print(
@@ -135,9 +198,24 @@ async def main(n: int, properties: int, seed: int) -> None:
     )
     print(f"refresh: {report.describe()} in {refresh_s:.2f} s")
     print(
-        f"API calls: {report.api_calls}  vs bound ceil(N/50)+changed+offline = {bound}"
-        f" ({'within' if report.api_calls <= bound else 'OVER'})  vs naive ceil(N/50)+N = {naive}"
+        f"A4B calls: {a4b_calls}  vs bound ceil(N/50)+changed+offline = {bound}"
+        f" ({'within' if a4b_calls <= bound else 'OVER'})  vs naive ceil(N/50)+N = {naive};"
+        f" Endpoints calls: {report.endpoint_calls} (target 0:"
+        f" {'met' if report.endpoint_calls == 0 else 'MISSED'})"
     )
+
+    backend.devices = records + fresh
+    backend._by_arn = {r.arn: r for r in backend.devices}
+    more = await refresh()
+    more_a4b = more.search_calls + more.event_calls
+    print(
+        f"refresh with {len(fresh)} new devices: Endpoints calls {more.endpoint_calls}"
+        f" (target <= {len(fresh)}: {'met' if more.endpoint_calls <= len(fresh) else 'MISSED'}),"
+        f" A4B calls {more_a4b} (bound + new = {math.ceil((n + len(fresh)) / 50) + offline + len(fresh)}),"
+        f" {more.placed_by_serial} of {more.devices} placed by serial"
+    )
+    await client.aclose()
+    await endpoints.aclose()
 
     (total_s, figures_s, cpu_s), all_figures, replies = build_all(store, sites)
     print(

@@ -4,8 +4,9 @@ Builds the SQLite index directly (200 properties x 5 room types x 100 rooms by d
 then times, per message, what the engine does before it calls Amazon: parse the text, resolve the
 rooms (bound channel, named property, lists, ranges, room types, whole properties, ambiguity and
 misses with suggestions) and, for station changes, resolve the station in the property's country.
-A miss's index refresh is disabled (it would call Amazon). Prints p50 / p99 / max per message
-overall and per kind. Target: p99 < 2 ms.
+Parsing is entity-first against the lexicon of the index (built once, as the running bot keeps it until
+the index changes). A miss's index refresh is disabled (it would call Amazon). Prints p50 / p99 / max
+per message overall and per kind. Target: p99 <= 1 ms.
 
     python bench/parse.py [--properties 200 --rooms-per-property 500 --rounds 20]
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import time
 from collections import defaultdict
@@ -24,6 +26,7 @@ from bot.core import commands as c
 from bot.core.access import Access
 from bot.core.audit import AuditLog
 from bot.core.canonical import command_text
+from bot.core.lexicon import lexicon_for
 from bot.core.parser import parse
 from bot.core.resolve import Resolver, Rooms
 from bot.core.services import Services
@@ -149,6 +152,13 @@ def messages(names: list[str]) -> list[tuple[str, str, str | None]]:
         ("question", "what's playing in 204", "desk-60"),
         ("not understood", "can u do the music thing for the guest", None),
         ("clear alarms", f"clear alarms in rooms 101-103 at {p[17]}", None),
+        ("entity-first", "jazz in 204", "desk-3"),
+        ("entity-first", "guest in 311 wants something relaxing", "desk-150"),
+        ("entity-first", f"what's playing in Deluxe King at {p[33]}", None),
+        ("entity-first", "clear all timers in 503", "desk-8"),
+        ("entity-first", "107 thru 109 -> classic rock", "desk-9"),
+        ("typo", f"jaz in 204 at {p[12].replace('o', '0', 0)}", None),
+        ("typo", "clasical in 311", "desk-61"),
     ]
 
 
@@ -161,11 +171,15 @@ async def run(properties: int, rooms_per_property: int, rounds: int) -> None:
         f"built in {time.perf_counter() - t0:.1f} s"
     )
     s = services(index, names)
+    t1 = time.perf_counter()
+    lexicon_for(index, s.catalog)  # built once here; every parse below gets it from the cache
+    print(f"lexicon: built in {(time.perf_counter() - t1) * 1000:.1f} ms (once per index change)")
     mix = messages(names)
     times: dict[str, list[float]] = defaultdict(list)
+    cpu: dict[str, list[float]] = defaultdict(list)
 
     async def one(text: str, channel: str | None) -> None:
-        result = parse(text)
+        result = parse(text, lexicon_for(index, s.catalog))
         if result.parsed is None:
             return
         cmd = result.parsed.command
@@ -184,25 +198,28 @@ async def run(properties: int, rooms_per_property: int, rounds: int) -> None:
             await one(text, channel)
     for _ in range(rounds):
         for kind, text, channel in mix:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             await one(text, channel)
             times[kind].append((time.perf_counter() - start) * 1000)
-
-    every = sorted(t for ts in times.values() for t in ts)
+            cpu[kind].append((time.thread_time() - start_cpu) * 1000)
 
     def pct(values: list[float], q: float) -> float:
         return values[min(len(values) - 1, int(q * len(values)))]
 
-    print(f"{'kind':<28}{'n':>5}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-    for kind, ts in times.items():
-        ts.sort()
-        print(f"{kind:<28}{len(ts):>5}{pct(ts, 0.5):>9.3f}{pct(ts, 0.99):>9.3f}{ts[-1]:>9.3f}")
-    p50, p99 = pct(every, 0.5), pct(every, 0.99)
-    print(
-        f"{'ALL':<28}{len(every):>5}{p50:>9.3f}{p99:>9.3f}{every[-1]:>9.3f}"
-        f"   mean {statistics.mean(every):.3f} ms"
-    )
-    print(f"target p99 < 2 ms: {'MET' if p99 < 2.0 else 'NOT MET'}")
+    # Wall time includes waiting for a CPU on a busy machine; the thread's CPU time is the work itself.
+    for title, table in (("wall clock", times), ("CPU time of the thread", cpu)):
+        every = sorted(t for ts in table.values() for t in ts)
+        print(f"\n{title}\n{'kind':<28}{'n':>5}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+        for kind, ts in table.items():
+            ts.sort()
+            print(f"{kind:<28}{len(ts):>5}{pct(ts, 0.5):>9.3f}{pct(ts, 0.99):>9.3f}{ts[-1]:>9.3f}")
+        p50, p99 = pct(every, 0.5), pct(every, 0.99)
+        print(
+            f"{'ALL':<28}{len(every):>5}{p50:>9.3f}{p99:>9.3f}{every[-1]:>9.3f}"
+            f"   mean {statistics.mean(every):.3f} ms"
+        )
+        print(f"target p99 <= 1 ms ({title}): {'MET' if p99 <= 1.0 else 'NOT MET'}")
+    print(f"load average: {' '.join(os.getloadavg().__repr__().strip('()').split(', '))}")
 
 
 def main() -> None:

@@ -131,7 +131,7 @@ async def build_runtime(
         runtime.closers.append(closer)
     _attach_aws_clients(runtime, transport)
     if with_health:
-        _attach_health(runtime)
+        _attach_health(runtime, transport)
     await recover_at_start(runtime)
     return runtime
 
@@ -193,9 +193,21 @@ def _attach_aws_clients(runtime: Runtime, transport: httpx.AsyncBaseTransport | 
         runtime.closers.append(profiles.aclose)
 
 
-def _attach_health(runtime: Runtime) -> None:
-    """Device health reads Alexa for Business; without AWS credentials the rest still works."""
+def _attach_health(runtime: Runtime, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    """Device health reads Alexa for Business (and ASP's Endpoints API, with the ASP sign-in, to tie
+    devices to rooms by serial); without AWS credentials the rest still works."""
+    from bot.clients.endpoints import EndpointsClient
     from bot.health.desk import HealthDesk
 
-    if runtime.services.a4b is not None:
-        runtime.services.health = HealthDesk(runtime, runtime.services.a4b)
+    if runtime.services.a4b is None:
+        return
+    endpoints = None
+    if runtime.auth is not None:
+        endpoints = EndpointsClient(
+            runtime.settings.asp_base_url, runtime.auth, transport=transport, clock=runtime.clock
+        )
+        runtime.closers.append(endpoints.aclose)
+    desk = HealthDesk(runtime, runtime.services.a4b, endpoints)
+    # closers run last-first: the background refresh stops before its clients close
+    runtime.closers.append(desk.aclose)
+    runtime.services.health = desk

@@ -202,6 +202,30 @@ _OUTBOX: Final = (
     "UPDATE digests_sent SET state = 'pending', next_attempt_at = sent_at WHERE state = 'sending'",
 )
 
+# Devices are tied to ASP rooms by serial number through the Endpoints API (issue 13): the map
+# keeps a row for every serial looked up, found or not, so a refresh asks only about new serials.
+_DEVICE_ROOMS: Final = (
+    "ALTER TABLE devices ADD COLUMN status_since REAL",
+    "ALTER TABLE devices ADD COLUMN registered_at REAL",
+    "ALTER TABLE devices ADD COLUMN endpoint_id TEXT",
+    "ALTER TABLE devices ADD COLUMN placed_by TEXT",
+    """CREATE TABLE IF NOT EXISTS device_endpoints (
+        serial TEXT PRIMARY KEY,
+        endpoint_id TEXT,
+        unit_id TEXT,
+        friendly_name TEXT,
+        room_name_a4b TEXT,
+        looked_up_at REAL NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS idx_device_endpoints_unit ON device_endpoints (unit_id)",
+    """CREATE TABLE IF NOT EXISTS endpoint_reachability (
+        endpoint_id TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        sampled_at REAL,
+        checked_at REAL NOT NULL
+    )""",
+)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(2, "every table of the first release in one place", _BASELINE),
     Migration(
@@ -222,6 +246,9 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         4, "digests_sent becomes the digest outbox (attempts, retry time, platform id)", _OUTBOX
     ),
     Migration(5, "the change journal, claimed deliveries and undelivered notices", _JOURNAL),
+    Migration(
+        6, "device health: endpoint map by serial, status since, existence start", _DEVICE_ROOMS
+    ),
     # Append new migrations here, with the next version number.
 )
 

@@ -240,15 +240,21 @@ def test_by_pair_and_countries(catalog: StationCatalog) -> None:
 
 
 def test_descriptions_are_kept_as_written_and_labels_tidy(catalog: StationCatalog) -> None:
-    """The seed's odd spacing stays in `description`; `label` is tidy and `name` is short."""
+    """The seed's odd spacing stays in `description`; `full_name` is tidy; `label` is the display name
+    without provider codes, and the full name only where two stations of a country share it."""
     relaxing = catalog.by_pair("TUNEIN", "s287575", "UK")
     assert relaxing is not None
     assert relaxing.description == "Relaxing ( The Relaxing Radio Show)"
-    assert relaxing.label == "Relaxing (The Relaxing Radio Show)"
+    assert relaxing.full_name == "Relaxing (The Relaxing Radio Show)"
+    assert relaxing.label == "Relaxing"
+    in_paris = catalog.by_pair("TUNEIN", "s287575", "FR")
+    other = catalog.by_pair("TUNEIN", "s257854", "FR")
+    assert in_paris is not None and in_paris.label == "Relaxing (The Relaxing Radio Show)"
+    assert other is not None and other.label == "Relaxing"
     top40 = catalog.by_pair("I_HEART_RADIO", "4802")
     assert top40 is not None and top40.label == "American Top 40" and top40.code is None
     jazz = catalog.by_pair("I_HEART_RADIO", "4242")
-    assert jazz is not None and jazz.code == "IHR_JAZZ"
+    assert jazz is not None and jazz.code == "IHR_JAZZ" and jazz.label == "Jazz"
 
 
 def _mean_us(catalog: StationCatalog, country: str, text: str, n: int = 2000) -> float:

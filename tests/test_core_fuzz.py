@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.grammar import RULES
+from bot.core.lexicon import lexicon_for
 from bot.core.parser import parse
 from bot.core.replies import Reply
 from bot.sandbox.server import SandboxServer
@@ -158,7 +159,9 @@ def test_random_and_near_miss_messages_never_raise_and_unparsed_ones_change_noth
     )
     @given(text=MESSAGES, user=st.sampled_from(["alice", "bob"]))
     def check(text: str, user: str) -> None:
-        understood = parse(text).parsed is not None
+        # An open question would take the message as its answer: this test is about parsing alone.
+        bot.engine.questions.drop((user, None, None))
+        understood = parse(text, lexicon_for(bot.runtime.index)).parsed is not None
         counts["understood" if understood else "not understood"] += 1
         before = None if understood else bot.snapshot()
         writes = bot.mutating_requests()

@@ -101,7 +101,7 @@ async def test_station_only_offered_elsewhere_is_refused_with_the_list(
     """A UK-only station asked for a US room: no change, the reply says where it is offered and
     lists the US ones."""
     reply = await small_bot.say("set room 101 at Hotel A to heart")
-    assert reply.kind == ReplyKind.ERROR
+    assert reply.kind == ReplyKind.QUESTION  # which station, then
     assert "isn't offered in US" in reply.headline and "UK" in reply.headline
     assert any("Jazz" in n and "Classical" in n for n in reply.notes)
     assert small_bot.mutating_requests() == {}
@@ -111,7 +111,7 @@ async def test_station_only_offered_elsewhere_is_refused_with_the_list(
 async def test_unknown_station_is_refused_with_the_countrys_list(small_bot: BotUnderTest) -> None:
     """A station name that matches nothing: no change, the country's stations are listed."""
     reply = await small_bot.say("set room 102 at Hotel A to xyzzy")
-    assert reply.kind == ReplyKind.ERROR
+    assert reply.kind == ReplyKind.QUESTION and "Which station?" in reply.headline
     assert "xyzzy" in reply.headline and "Nothing was changed" in reply.headline
     assert small_bot.mutating_requests() == {}
 

@@ -15,6 +15,7 @@ from bot.health.posting import DigestSender, reply_text, run_digest_command
 from bot.health.refresh import refresh_devices
 from bot.health.sites import Site
 from bot.health.store import HealthStore
+from bot.health.timeline import uptime_percent
 from bot.sandbox.aws_handlers import DeviceBackend
 
 
@@ -47,9 +48,14 @@ async def test_figures_match_the_construction() -> None:
     assert figures.uptime_day_before == pytest.approx(100 * 90 / 120)
     assert (figures.online_day_before, figures.offline_day_before) == (3, 2)
     assert figures.long_offline[0].since == (NOW - timedelta(hours=50)).timestamp()
-    assert len(figures.days) == 7 and figures.days[-1].uptime_pct == pytest.approx(
-        figures.uptime_24h
-    )
+    # the last bar is the whole local calendar day before the digest's day (Mon 9 Mar, PDT)
+    yesterday = figures.days[-1]
+    assert len(figures.days) == 7 and yesterday.day == date(2026, 3, 9)
+    start = datetime(2026, 3, 9, tzinfo=SITE.zone).timestamp()
+    end = datetime(2026, 3, 10, tzinfo=SITE.zone).timestamp()
+    store = await loaded_store(FakeClock(NOW))
+    histories = list(store.histories(store.devices(SITE.property_id)).values())
+    assert yesterday.uptime_pct == pytest.approx(uptime_percent(histories, start, end))
 
 
 async def test_digest_reply_has_local_times_and_a_png_chart(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from bot.core.engine import Message
 from bot.core.replies import Reply, ReplyKind
 from bot.demo import DEMO_CHANNEL, DEMO_USER, demo_runtime
+from bot.health.capacity import TITLE
 from bot.health.desk import HealthDesk
 from bot.runtime import Runtime
 
@@ -77,8 +78,8 @@ async def test_every_digest_path_has_the_capacity_section(runtime: Runtime, tmp_
     outcome = await desk.digest_sender(Poster()).send(site, today)
     assert outcome.sent and len(posted) == 1
     for reply in (chat, command, posted[0]):
-        assert "Guest-profile capacity:" in reply.notes
-        assert any(note.startswith("Object type GuestStay") for note in reply.notes)
+        assert TITLE in reply.notes
+        assert "GuestStay: up to 850 objects per profile; the domain allows 1,000." in reply.notes
 
 
 async def test_history_of_a_room_stays_in_the_channels_property(runtime: Runtime) -> None:
@@ -116,3 +117,26 @@ async def test_flapping_follows_the_channel_scope_and_says_where(runtime: Runtim
     assert "at Lakeside Chicago" in named.headline
     if named.table is not None:
         assert {row[0] for row in named.table.rows} == {"Lakeside Chicago"}
+
+
+async def test_capacity_is_shown_once_for_the_chain(runtime: Runtime) -> None:
+    """`bot digest` for every property carries the chain's capacity section in one digest only,
+    and the nightly digests of one day carry it once; the words say limits, not usage."""
+    desk = runtime.services.health
+    assert isinstance(desk, HealthDesk)
+    replies = await desk.digest_command(None, post=False, out=None, poster=None)
+    assert len(replies) == 4
+    assert sum(TITLE in reply.notes for reply in replies) == 1
+    posted: list[Reply] = []
+
+    class Poster:
+        async def post_to_channel(self, channel: str, reply: Reply) -> str:
+            posted.append(reply)
+            return f"ts-{len(posted)}"
+
+    sender = desk.digest_sender(Poster())
+    for site in desk.sites[:2]:
+        today = desk.clock.now().astimezone(site.zone).date()
+        await sender.send(site, today, channel="#ops")
+    assert [TITLE in reply.notes for reply in posted] == [True, False]
+    assert not any("assigned" in note for reply in replies for note in reply.notes)

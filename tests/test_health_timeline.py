@@ -22,7 +22,8 @@ def sample_fleet(seed: int, devices: int = 60) -> list[History]:
         while t < END and i % 3:
             events.append((t, rng.choice([ONLINE, OFFLINE])))
             t += rng.uniform(0.1, 4) * DAY
-        fleet.append(History(events, rng.choice([ONLINE, OFFLINE])))
+        born = END - rng.uniform(1, 9) * DAY if i % 5 == 0 else None  # some devices are new
+        fleet.append(History(events, rng.choice([ONLINE, OFFLINE]), born))
     return fleet
 
 
@@ -38,6 +39,7 @@ def test_fleet_profile_matches_per_window_figures(seed: int) -> None:
             uptime_percent(fleet, start, end)
         )
     assert profile.offline_at == [sum(h.status_at(e) == OFFLINE for h in fleet) for e in ends]
+    assert profile.down_in == [sum(h.was_offline(a, b) for h in fleet) for a, b in windows]
 
 
 def test_empty_fleet_is_fully_up() -> None:

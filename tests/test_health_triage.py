@@ -25,10 +25,8 @@ async def test_offline_devices_grouped_with_since_and_duration() -> None:
     assert reply.headline == "2 of 5 devices at Sea View are offline."
     assert reply.table is not None
     assert [row[1] for row in reply.table.rows] == ["102", "103"]
-    assert (
-        reply.table.rows[0][4] == "Tue 10 Mar 05:00 PDT" and reply.table.rows[0][5] == "2 h 0 min"
-    )
-    assert reply.table.rows[1][5] == "2 d 2 h"
+    assert reply.table.rows[0][4:7] == ["offline", "Tue 10 Mar 05:00 PDT", "2 h 0 min"]
+    assert reply.table.rows[1][6] == "2 d 2 h"
 
 
 async def test_unknown_property_is_an_error() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -38,7 +39,7 @@ def digest_of_200() -> Reply:
         long_offline=[line(n, since=NOW - 86_400 * 3) for n in range(60, 140)],
         recovered=[line(n) for n in range(140, 170)],
         flapping=[line(n, changes=4) for n in range(170, 200)],
-        days=[DayPoint(f"Mar {d}", 90.0 + d / 2, 200 - d) for d in range(4, 11)],
+        days=[DayPoint(date(2026, 3, d), 90.0 + d / 2, 200 - d) for d in range(4, 11)],
     )  # fmt: skip
     return build_digest_reply(figures, SITE)
 

@@ -44,9 +44,12 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
         planned = planned_clears(resolved.rooms, command.kinds)
         return await _run(ctx, planned, what, resolved.label)
 
-    if len(resolved.rooms) > 1:
+    # Reminders are the guests' own: clearing them always asks first, even in one room.
+    if len(resolved.rooms) > 1 or c.AlertKind.REMINDERS in command.kinds or resolved.missing:
+        gap = f"Rooms {', '.join(resolved.missing[:10])} don't exist; " if resolved.missing else ""
         return ctx.confirm(
-            f"Delete all {what} on every device of {resolved.label} ({plural(len(resolved.rooms), 'room')})? "
+            gap
+            + f"Delete all {what} on every device of {resolved.label} ({plural(len(resolved.rooms), 'room')})? "
             "Guests lose them and this cannot be undone.",
             run,
             danger=True,

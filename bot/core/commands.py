@@ -199,11 +199,32 @@ class ShowAudit(Command):
 @dataclass(frozen=True)
 class OfflineDevices(Command):
     property_name: str | None = None
+    everywhere: bool = False  # every property, even in a channel bound to one
+
+
+@dataclass(frozen=True)
+class UnplacedDevices(Command):
+    """Devices that belong to no room of the index."""
 
 
 @dataclass(frozen=True)
 class RoomDevices(Command):
+    target: Target = field(default_factory=Target)
+    serial: str | None = None  # `status G0A7…`: one device by its serial number
+
+
+@dataclass(frozen=True)
+class EchoOnline(Command):
+    """Front desk's read-only question: is the Echo of this room online?"""
+
     target: Target
+
+
+@dataclass(frozen=True)
+class SmallTalk(Command):
+    """Not a command: a greeting, thanks, a goodbye or a negation ("don't set 210 to jazz")."""
+
+    kind: str  # "greeting" | "thanks" | "bye" | "negation"
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from typing import Any
 
 from bot.core import commands as c
 from bot.core.canonical import command_text, with_property
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
-from bot.core.replies import Reply, ReplyKind
+from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.resolve import property_meta
 from bot.core.targets import parse_target
+from bot.core.text import plural
 from bot.index.lookup import PropertyRef
 from bot.index.sync import full_sync
 
@@ -28,12 +31,28 @@ def _scope(ctx: Ctx, name: str | None, command: c.Command) -> PropertyRef | Repl
 async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
     if isinstance(cmd, c.Sync) and not cmd.devices:
         return await sync_index(ctx, cmd)
+    if isinstance(cmd, c.DeviceHistory):
+        # A room is resolved here first, so a room in several hotels is asked about, not guessed.
+        located = await _history_subject(ctx, cmd)
+        if isinstance(located, Reply):
+            return located
+        cmd = replace(cmd, subject=located)
+    rooms: list[str] = []
+    if isinstance(cmd, c.RoomDevices) and cmd.serial is None:
+        resolved = await ctx.resolver.rooms(
+            cmd.target, lambda t: command_text(replace(cmd, target=t))
+        )
+        if isinstance(resolved, Reply):
+            return resolved
+        rooms = [r.room_id for r in resolved.rooms]
     health = ctx.s.health
     if health is None:
         return _NO_HEALTH
     match cmd:
         case c.Sync():
             return await health.refresh()
+        case c.OfflineDevices(everywhere=True):
+            return await health.offline(None)
         case c.OfflineDevices(property_name=name):
             scope = _scope(ctx, name, cmd)
             return (
@@ -41,13 +60,16 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
                 if isinstance(scope, Reply)
                 else await health.offline(scope.id if scope else None)
             )
-        case c.RoomDevices(target=target):
-            resolved = await ctx.resolver.rooms(
-                target, lambda t: command_text(replace(cmd, target=t))
-            )
-            if isinstance(resolved, Reply):
-                return resolved
-            return await health.room_devices([r.room_id for r in resolved.rooms])
+        case c.RoomDevices(serial=str() as serial):
+            by_serial = getattr(
+                health, "device_status", None
+            )  # the health desk's, where it has one
+            if by_serial is not None:
+                answer: Reply = await by_serial(serial)
+                return answer
+            return await health.history(serial, None, 1)
+        case c.RoomDevices():
+            return await health.room_devices(rooms)
         case c.DeviceHistory(subject=subject, days=days):
             # the subject may name a property ("204 at Hotel B"): resolved here, so access is checked
             named = parse_target(subject)
@@ -101,3 +123,55 @@ async def sync_index(ctx: Ctx, cmd: c.Sync) -> Reply:
         f"({report.requests} requests, {report.seconds:.1f} s).",
         kind=ReplyKind.SUCCESS,
     )
+
+
+async def unplaced_devices(ctx: Ctx, cmd: c.UnplacedDevices) -> Reply:
+    """Devices of no room, from the device index as the health desk keeps it."""
+    health = ctx.s.health
+    if health is None:
+        return _NO_HEALTH
+    desk: Any = health  # the desk's device store: the Protocol exposes answers, not the store
+    if hasattr(desk, "unplaced"):
+        answer: Reply = await desk.unplaced()
+        return answer
+    await desk.offline(None)  # refreshes an empty device index, as every health answer does
+    rows = [[d.name, d.serial, d.connection] for d in desk.store.devices() if not d.placed]
+    if not rows:
+        return Reply(headline="Every known device belongs to a room.")
+    return Reply(
+        headline=f"{plural(len(rows), 'device')} belong to no room:",
+        table=Table(columns=["Device", "Serial", "Connection"], rows=sorted(rows)),
+    )
+
+
+async def echo_online(ctx: Ctx, cmd: c.EchoOnline) -> Reply:
+    """Front desk's read-only question, answered with the room's device status."""
+    resolved = await ctx.resolver.rooms(cmd.target, lambda t: command_text(replace(cmd, target=t)))
+    if isinstance(resolved, Reply):
+        return resolved
+    health = ctx.s.health
+    if health is None:
+        return _NO_HEALTH
+    online = getattr(health, "room_online", None)  # the desk's read-only answer, where it has one
+    if online is not None:
+        answer: Reply = await online([r.room_id for r in resolved.rooms])
+        return answer
+    return await health.room_devices([r.room_id for r in resolved.rooms])
+
+
+_SERIAL = re.compile(r"^G[0-9A-Z]{11,15}$")
+
+
+async def _history_subject(ctx: Ctx, cmd: c.DeviceHistory) -> str | Reply:
+    """`204` -> `204 at Harbor View Seattle` (the one property it is in, or the question which)."""
+    room, _, prop = cmd.subject.partition(" at ")
+    if _SERIAL.match(room) or " " in room.strip():
+        return cmd.subject
+    resolved = await ctx.resolver.rooms(
+        c.Target(rooms=(room,), property_name=prop or None),
+        lambda t: command_text(replace(cmd, subject=f"{room} at {t.property_name}")),
+    )
+    if isinstance(resolved, Reply):
+        return resolved
+    names = {r.property_name for r in resolved.rooms}
+    return f"{room} at {names.pop()}" if len(names) == 1 else cmd.subject

@@ -9,34 +9,26 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.core import commands as c
 from bot.core.access import covers_the_chain
-from bot.core.alerts import clear_alerts
 from bot.core.audit import AuditEntry
 from bot.core.commands import Role
 from bot.core.context import Ctx, Message, ProgressSink
-from bot.core.devices import device_command
+from bot.core.followup import Key, Questions
 from bot.core.help import help_reply
-from bot.core.hierarchy import (
-    add_unit,
-    delete_unit,
-    find_room,
-    list_properties,
-    list_room_types,
-    list_rooms,
-    rename_unit,
-)
+from bot.core.lexicon import Lexicon, lexicon_for
 from bot.core.ordering import ConversationOrder, valid_utf8
-from bot.core.parser import parse
+from bot.core.parser import is_new_request, parse
 from bot.core.pending import Pending
+from bot.core.registry import entry_for, role_for
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.retry_failed import retry_failed
 from bot.core.services import Services
-from bot.core.stations import ask_station, list_stations, set_station
-from bot.core.text import plural
-from bot.core.undo import undo
+from bot.core.spelling import correct
+from bot.core.text import plural, split_preview
 from bot.core.when import parse_utc, spoken_time, zone_label, zone_of
 
 __all__ = ["Engine", "Message", "ProgressSink"]
@@ -51,6 +43,22 @@ def _what_was_asked(summary: str) -> str:
     asked = summary.split("?", 1)[0] if "?" in summary else summary
     asked = asked.strip().rstrip(".").strip()
     return asked[:1].lower() + asked[1:]
+
+
+def _conversation(msg: Message) -> Key:
+    return (msg.user, msg.channel, msg.thread)
+
+
+def _is_control(text: str, lexicon: Lexicon) -> bool:
+    """yes, no, undo, retry, help: the conversation's own words are never taken as a station or a name."""
+    parsed = parse(text, lexicon).parsed
+    return parsed is not None and isinstance(
+        parsed.command, c.Confirm | c.Cancel | c.Undo | c.RetryFailed | c.Help | c.SmallTalk
+    )
+
+
+def _is_preview(text: str) -> bool:
+    return split_preview(text.strip())[1]
 
 
 def _which_one(waiting: list[Pending], verb: str) -> Reply:
@@ -74,6 +82,7 @@ def _which_one(waiting: list[Pending], verb: str) -> Reply:
 class Engine:
     def __init__(self, services: Services) -> None:
         self.s = services
+        self.questions = Questions()
         self._order = ConversationOrder()
 
     async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply:
@@ -141,34 +150,100 @@ class Engine:
                 "Ask a manager to add you to the bot's roles.",
                 kind=ReplyKind.REFUSAL,
             )
-        result = parse(msg.text)
-        if result.parsed is None:
-            return self._not_understood(msg, result.cleaned, result.suggestions)
-        assert result.rule is not None
-        ctx = Ctx(
-            self.s,
-            msg,
-            role,
-            result.parsed.command,
-            preview=result.parsed.preview,
-            progress=progress,
-            needed=result.rule.role,
-        )
-        if not role.allows(result.rule.role):
-            ctx.audit("refused", detail=f"needs role {result.rule.role.value}")
+        understood = self._understand(msg)
+        if isinstance(understood, Reply):
+            return understood
+        command, preview, said = understood
+        needed = role_for(command)
+        ctx = Ctx(self.s, msg, role, command, preview=preview, progress=progress, needed=needed)
+        if not role.allows(needed):
+            ctx.audit("refused", detail=f"needs role {needed.value}")
             return Reply(
                 # Worded around the role: a rule's help summary does not read as a sentence here.
-                headline=f"Sorry, that command needs the {result.rule.role.value.replace('_', ' ')} "
+                headline=f"Sorry, that command needs the {needed.value.replace('_', ' ')} "
                 f"role; you are {role.value.replace('_', ' ')}. Nothing was changed.",
                 kind=ReplyKind.REFUSAL,
                 notes=["Type `help` to see what you can do."],
             )
-        if covers_the_chain(ctx.command) and (
-            why := self.s.access.chain_refusal(msg.user, result.rule.role)
-        ):
+        if covers_the_chain(ctx.command) and (why := self.s.access.chain_refusal(msg.user, needed)):
             ctx.audit("refused", detail="needs a chain-wide role")
             return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
-        return await self._dispatch(ctx)
+        reply = await self._dispatch(ctx)
+        self._remember_question(msg, reply, preview, ctx.command)
+        if said:  # typos in names, corrected: said back, never applied silently
+            reply = reply.model_copy(update={"notes": [*reply.notes, *said]})
+        return reply
+
+    # --- understanding: the message, or the answer to the question asked before ------------------
+
+    def _understand(self, msg: Message) -> tuple[c.Command, bool, tuple[str, ...]] | Reply:
+        lexicon = lexicon_for(self.s.index, self.s.catalog)
+        key = _conversation(msg)
+        asked = self.questions.get(key, self.s.clock.now())
+        if asked is not None and is_new_request(msg.text, lexicon):
+            self.questions.drop(key)  # a new request replaces the open question
+            asked = None
+        if asked is not None:
+            chosen = asked.choice_for(correct(msg.text, lexicon))
+            control = _is_control(msg.text, lexicon)
+            completed = None if chosen or control else asked.completed(msg.text, lexicon)
+            if chosen is not None or completed is not None:
+                self.questions.drop(key)
+            if completed is not None:
+                return completed, asked.preview, ()
+            if chosen is not None:
+                msg = replace(msg, text=chosen)
+        result = parse(msg.text, lexicon)
+        if result.ask is not None:
+            ask = result.ask
+            self.questions.ask(
+                key,
+                self.s.clock.now(),
+                choices=list(ask.choices),
+                partial=ask.partial,
+                missing=ask.missing,
+                preview=_is_preview(msg.text),
+            )
+            return Reply(
+                headline=ask.question,
+                kind=ReplyKind.QUESTION,
+                actions=[
+                    Action(kind=ActionKind.CHOICE, label=label, value=value)
+                    for label, value in ask.choices
+                ],
+            )
+        if result.parsed is None:
+            return self._not_understood(msg, result.cleaned, result.suggestions)
+        command = result.parsed.command
+        if (
+            isinstance(command, c.Cancel)
+            and command.token is None
+            and asked is not None
+            and self.s.pending.latest_for(msg.user, msg.channel) is None
+        ):
+            self.questions.drop(key)
+            return Reply(headline="OK, forget it. Nothing was changed.", kind=ReplyKind.INFO)
+        if isinstance(command, c.SmallTalk) and command.kind == "negation":
+            self.questions.drop(key)
+        return command, result.parsed.preview, result.parsed.notes
+
+    def _remember_question(
+        self, msg: Message, reply: Reply, preview: bool, command: c.Command
+    ) -> None:
+        """A question is answered by the next message: a choice's number or name, or the station."""
+        if reply.kind != ReplyKind.QUESTION:
+            return
+        choices = [(a.label, a.value) for a in reply.actions if a.kind == ActionKind.CHOICE]
+        about_station = isinstance(command, c.SetStation) and "station" in reply.headline.lower()
+        if choices or about_station:
+            self.questions.ask(
+                _conversation(msg),
+                self.s.clock.now(),
+                choices=choices,
+                preview=preview,
+                partial=command if about_station else None,
+                missing="station" if about_station else None,
+            )
 
     def _not_understood(self, msg: Message, cleaned: str, suggestions: tuple[str, ...]) -> Reply:
         if not cleaned:
@@ -181,34 +256,12 @@ class Engine:
         )
 
     async def _dispatch(self, ctx: Ctx) -> Reply:
+        """By the command's type, through the registry; the engine answers its own few itself."""
         cmd = ctx.command
+        entry = entry_for(cmd)
+        if entry is not None and entry.handler is not None:
+            return await entry.handler(ctx, cmd)
         match cmd:
-            case c.SetStation():
-                return await set_station(ctx, cmd)
-            case c.AskStation():
-                return await ask_station(ctx, cmd)
-            case c.ListStations():
-                return await list_stations(ctx, cmd)
-            case c.ClearAlerts():
-                return await clear_alerts(ctx, cmd)
-            case c.ListProperties():
-                return list_properties(ctx)
-            case c.ListRoomTypes():
-                return list_room_types(ctx, cmd)
-            case c.ListRooms():
-                return list_rooms(ctx, cmd)
-            case c.FindRoom():
-                return find_room(ctx, cmd)
-            case c.AddUnit():
-                return await add_unit(ctx, cmd)
-            case c.RenameUnit():
-                return await rename_unit(ctx, cmd)
-            case c.DeleteUnit():
-                return await delete_unit(ctx, cmd)
-            case c.Help():
-                return help_reply(cmd.topic, ctx.role)
-            case c.Undo():
-                return await undo(ctx)
             case c.Confirm():
                 return await self._confirm(ctx, cmd)
             case c.Cancel():
@@ -217,11 +270,7 @@ class Engine:
                 return await self._retry(ctx)
             case c.ShowAudit():
                 return self._audit(ctx, cmd)
-        execute = getattr(cmd, "execute", None)
-        if execute is not None:  # commands that carry their own handler (room profiles, users, …)
-            reply: Reply = await execute(ctx)
-            return reply
-        return await device_command(ctx, cmd)
+        return Reply(headline="I can't do that yet.", kind=ReplyKind.ERROR)
 
     async def _confirm(self, ctx: Ctx, cmd: c.Confirm) -> Reply:
         pending = self._pending_for(ctx, cmd.token, "confirm")

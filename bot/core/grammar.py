@@ -14,6 +14,7 @@ from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Level, Role
 from bot.core.profile_rules import PROFILE_RULES
 from bot.core.property_rules import PROPERTY_RULES
+from bot.core.registry import TOPICS as REGISTRY_TOPICS
 from bot.core.rule import Rule
 from bot.core.targets import parse_target
 
@@ -148,6 +149,7 @@ RULES: tuple[Rule, ...] = (
         summary="Confirm what I asked you to confirm",
         patterns=_p(
             r"^(?:yes|y|yep|yeah|yup|confirm(?:ed)?|ok|okay|go(?:\s+ahead)?|do\s+it|proceed|sure)"
+            r"(?:[\s,]+(?:please|do\s+it|go\s+ahead|go\s+for\s+it|that'?s\s+right|correct))?"
             r"(?:\s+(?P<token>[a-f0-9]{6,}))?$"
         ),
         build=lambda m: c.Confirm(token=m["token"]),
@@ -158,7 +160,8 @@ RULES: tuple[Rule, ...] = (
         topic="general",
         summary="Cancel what waits for confirmation",
         patterns=_p(
-            r"^(?:no|n|nope|cancel(?:led)?|stop|abort|never\s*mind|don'?t)(?:\s+(?P<token>[a-f0-9]{6,}))?$"
+            r"^(?:no|n|nope|cancel(?:led)?|stop|abort|never\s*mind|don'?t|forget\s+(?:it|that|about\s+it)"
+            r"|scratch\s+that|no\s+thanks|leave\s+it)(?:\s+(?P<token>[a-f0-9]{6,}))?$"
         ),
         build=lambda m: c.Cancel(token=m["token"]),
         examples=("no", "cancel"),
@@ -168,8 +171,10 @@ RULES: tuple[Rule, ...] = (
         topic="general",
         summary="Undo my last change",
         patterns=_p(
-            r"^(?:undo|revert|roll\s*back|put\s+(?:it|that)\s+back)(?:\s+(?:my\s+|the\s+)?(?:last\s+)?"
-            r"(?:change|that|it))?(?:\s+(?:change\s+)?#?(?P<token>\d{6,}))?$"
+            r"^(?:(?:oops|whoops|sorry)[\s,!]+)?(?:undo|revert|roll\s*back|roll\s+(?:that|it)\s+back"
+            r"|put\s+(?:it|that)\s+back(?:\s+(?:the\s+way\s+it\s+was|how\s+it\s+was))?)"
+            r"(?:\s+(?:my\s+|the\s+|that\s+)?(?:last\s+)?(?:change|that|it))?"
+            r"(?:\s+(?:change\s+)?#?(?P<token>\d{6,}))?$"
         ),
         build=lambda m: c.Undo(token=m["token"]),
         examples=("undo", "undo my last change"),
@@ -179,7 +184,8 @@ RULES: tuple[Rule, ...] = (
         topic="general",
         summary="Re-run only the rooms that failed in the last bulk change",
         patterns=_p(
-            r"^(?:retry|try\s+again)(?:\s+(?:the\s+)?fail(?:ed|ures)?)?(?:\s+(?P<token>[a-f0-9]{6,}))?$"
+            r"^(?:retry|try\s+again|try)(?:\s+(?:the\s+)?fail(?:ed|ures)?(?:\s+(?:ones?|rooms?))?)?"
+            r"(?:\s+again)?(?:\s+(?P<token>[a-f0-9]{6,}))?$"
         ),
         build=lambda m: c.RetryFailed(token=m["token"]),
         examples=("retry failed",),
@@ -189,8 +195,10 @@ RULES: tuple[Rule, ...] = (
         topic="general",
         summary="Help: an overview, or one topic",
         patterns=_p(
-            r"^(?:help|\?|commands|what\s+can\s+you\s+do|how\s+do\s+i\s+use\s+(?:this|you))"
-            r"(?:\s+(?:with|on|about)?\s*(?P<topic>[\w\s-]+))?$"
+            r"^(?:help|\?|commands|what\s+can\s+you\s+do|what\s+can\s+i\s+(?:ask|say|do)(?:\s+you)?"
+            r"|how\s+do\s+i\s+use\s+(?:this|you)|how\s+does\s+this\s+work)"
+            r"(?:\s+(?:with|on|about)?\s*(?P<topic>[\w\s-]+))?$",
+            r"^how\s+do\s+i\s+(?P<topic>set\s+a\s+station|clear\s+alarms|change\s+a\s+station|undo)$",
         ),
         build=lambda m: c.Help(topic=_name(m["topic"])),
         examples=("help", "help stations"),
@@ -487,12 +495,4 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-TOPICS: dict[str, str] = {
-    "stations": "Default music stations of rooms",
-    "alarms": "Clearing alarms, reminders and timers",
-    "rooms": "Properties, room types and rooms",
-    "hierarchy": "Adding, renaming and deleting (admins)",
-    "devices": "Device health and triage (engineers)",
-    "profiles": "Room profiles, users and guest-profile capacity",
-    "general": "Confirming, undoing, previewing, help",
-}
+TOPICS = REGISTRY_TOPICS  # the help topics live with the registry (bot/core/registry.py)

@@ -1,9 +1,10 @@
-"""Help built from the grammar itself, so it never shows a phrasing the parser does not accept."""
+"""Help built from the command registry, so it never shows a phrasing the parser does not accept
+(a test parses every example) and a topic cannot silently disappear (a test checks each has entries)."""
 
 from __future__ import annotations
 
 from bot.core.commands import Role
-from bot.core.grammar import RULES, TOPICS
+from bot.core.registry import TOPICS, Entry, entries
 from bot.core.replies import Reply, ReplyKind, Table
 
 _TOPIC_WORDS = {
@@ -42,11 +43,11 @@ def _topic(text: str | None) -> str | None:
 
 def help_reply(topic_text: str | None, role: Role) -> Reply:
     topic = _topic(topic_text)
+    shown = [e for e in entries() if not e.hidden]
     if topic is None:
         first: dict[str, str] = {}
-        for rule in RULES:
-            first.setdefault(rule.topic, rule.examples[0])
-        # A topic whose rules are not plugged in yet is left out rather than breaking the overview.
+        for entry in shown:
+            first.setdefault(entry.topic, entry.examples[0])
         rows = [[name, title, first[name]] for name, title in TOPICS.items() if name in first]
         notes = [
             "Type `help <topic>` for every phrasing, e.g. `help stations`.",
@@ -60,12 +61,7 @@ def help_reply(topic_text: str | None, role: Role) -> Reply:
             table=Table(columns=["Topic", "What", "Example"], rows=rows),
             notes=notes,
         )
-    rows = []
-    for rule in RULES:
-        if rule.topic != topic:
-            continue
-        who = "" if rule.role == Role.FRONT_DESK else f" ({rule.role.value.replace('_', ' ')})"
-        rows.append([rule.summary + who, " \u00b7 ".join(rule.examples)])
+    rows = [_row(entry) for entry in shown if entry.topic == topic]
     notes = []
     if topic == "stations":
         notes.append(
@@ -82,3 +78,32 @@ def help_reply(topic_text: str | None, role: Role) -> Reply:
         table=Table(columns=["What", "Say"], rows=rows),
         notes=notes,
     )
+
+
+def _row(entry: Entry) -> list[str]:
+    who = "" if entry.role == Role.FRONT_DESK else f" ({entry.role.value.replace('_', ' ')})"
+    return [entry.summary + who, " \u00b7 ".join(entry.examples)]
+
+
+README_START = (
+    "<!-- staff-table:start (generated from the command registry: python -m bot.core.help) -->"
+)
+README_END = "<!-- staff-table:end -->"
+
+
+def staff_table() -> str:
+    """README's "What staff can say": one row per command of the registry, by help topic."""
+    lines = [README_START, "| Want | Say (any of) | Who |", "|---|---|---|"]
+    for topic in TOPICS:
+        for entry in entries():
+            if entry.topic != topic or entry.hidden:
+                continue
+            said = " \u00b7 ".join(f"`{example}`" for example in entry.examples)
+            who = entry.role.value.replace("_", " ")
+            lines.append(f"| {entry.summary} | {said} | {who} |")
+    lines.append(README_END)
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(staff_table())

@@ -1,4 +1,9 @@
-"""Text → Parsed command. Never raises: what it cannot read comes back as None with suggestions."""
+"""Text → Parsed command. Never raises: what it cannot read comes back as None with suggestions.
+
+The order: the conversation's own words (yes, no, undo, retry, help, recent changes), then entity-first
+understanding (bot/core/understand.py: rooms, stations, alerts, devices, small talk, and the questions
+for a missing part), then the phrasing rules as the fallback (hierarchy, lists, profiles, users).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,11 @@ from rapidfuzz import fuzz, process
 
 from bot.core.commands import Command, Parsed
 from bot.core.grammar import RULES
+from bot.core.lexicon import Lexicon, catalog_lexicon, key_of
 from bot.core.rule import Rule
+from bot.core.spelling import correct, name_corrections
 from bot.core.text import clean, split_preview
+from bot.core.understand import Ask, understand
 
 MAX_MESSAGE = 2000
 
@@ -21,22 +29,60 @@ class ParseResult:
     rule: Rule | None
     cleaned: str
     suggestions: tuple[str, ...] = ()
+    ask: Ask | None = None  # a part is missing or unclear: ask this, the next message answers
 
 
-def parse(text: str) -> ParseResult:
-    cleaned = clean(text[:MAX_MESSAGE])
+_CONTROL_RULES = tuple(rule for rule in RULES if rule.topic == "general")
+_OTHER_RULES = tuple(rule for rule in RULES if rule.topic != "general")
+
+
+def parse(text: str, lexicon: Lexicon | None = None) -> ParseResult:
+    words = lexicon or catalog_lexicon()
+    raw = _property_mention(text[:MAX_MESSAGE], words)
+    cleaned = clean(raw)
     body, preview = split_preview(cleaned)
-    found = _match(body)
-    if found is None and (corrected := correct_keywords(body)) != body:
-        found = _match(corrected)
+    asked = raw.rstrip().endswith("?")
+    corrected = correct(body, words)
+    raw_fixed = correct(raw, words)
+    found = _read(corrected, words, asked=asked, raw=raw_fixed)
+    if found is None and (fixed := correct_keywords(corrected)) != corrected:
+        found = _read(fixed, words, asked=asked, raw=raw_fixed)
+    if isinstance(found, Ask):
+        return ParseResult(None, None, cleaned, ask=found)
     if found is not None:
         command, rule = found
-        return ParseResult(Parsed(command=command, preview=preview), rule, cleaned)
+        notes = tuple(
+            f"I read \u201c{typed}\u201d as \u201c{read}\u201d."
+            for typed, read in name_corrections(body, words)
+        )
+        return ParseResult(Parsed(command=command, preview=preview, notes=notes), rule, cleaned)
     return ParseResult(None, None, cleaned, suggest(body))
 
 
-def _match(body: str) -> tuple[Command, Rule] | None:
-    for rule in RULES:
+def _property_mention(text: str, lexicon: Lexicon) -> str:
+    """`@Lakeside 305 oldies`: an @ before a property's name means "at", not a chat mention."""
+    m = re.match(r"^\s*@(\w+)", text)
+    if m and key_of(m[1]) in lexicon.properties:
+        return "at " + text[m.start(1) :]
+    return text
+
+
+def _read(
+    body: str, lexicon: Lexicon, *, asked: bool = False, raw: str = ""
+) -> tuple[Command, Rule | None] | Ask | None:
+    control = _match(body, _CONTROL_RULES)
+    if control is not None:
+        return control
+    understood = understand(body, lexicon, asked=asked, raw=raw) if body else None
+    if isinstance(understood, Ask):
+        return understood
+    if understood is not None:
+        return understood, None
+    return _match(body, _OTHER_RULES)
+
+
+def _match(body: str, rules: tuple[Rule, ...] = RULES) -> tuple[Command, Rule] | None:
+    for rule in rules:
         for pattern in rule.patterns:
             match = pattern.match(body)
             if match is None:
@@ -80,12 +126,34 @@ def correct_keywords(body: str) -> str:
     return " ".join(words)
 
 
-_ALL_EXAMPLES = tuple(example for rule in RULES for example in rule.examples)
+_EXAMPLES: list[str] | None = None
 
 
 def suggest(text: str, limit: int = 3) -> tuple[str, ...]:
-    """The examples closest to what was typed, to show after 'I didn't understand'."""
+    """The help's examples closest to what was typed, to show after 'I didn't understand'."""
+    from bot.core.registry import entries  # the registry's handlers import the core
+
     if not text.strip():
         return ("help", "what's playing in 204", "set room 204 station jazz")
-    found = process.extract(text.lower(), _ALL_EXAMPLES, scorer=fuzz.token_set_ratio, limit=limit)
+    global _EXAMPLES
+    if _EXAMPLES is None:
+        _EXAMPLES = [e for entry in entries() if not entry.hidden for e in entry.examples]
+    found = process.extract(text.lower(), _EXAMPLES, scorer=fuzz.token_set_ratio, limit=limit)
     return tuple(example for example, _score, _index in found)
+
+
+_REQUEST_WORDS = re.compile(
+    r"\b(?:what'?s|whats|what|which|set|change|switch|tune|put|play|make|clear|cancel|delete|remove"
+    r"|status|history|uptime|offline|unplaced|flapping|digest|help|undo|rooms|stations|find|where)\b",
+    re.I,
+)
+
+
+def is_new_request(text: str, lexicon: Lexicon | None = None) -> bool:
+    """True when a message is a request of its own (it has a verb or a question word), not the answer to
+    a question the bot asked ("Lakeside", "jazz", "204", "2")."""
+    body = correct(clean(text), lexicon or catalog_lexicon())
+    if not _REQUEST_WORDS.search(body):
+        return False
+    result = parse(text, lexicon)
+    return result.parsed is not None or result.ask is not None

@@ -10,10 +10,55 @@ from bot.core.property_settings import index_values, place_of
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.services import Services
 from bot.core.text import plural
-from bot.index.lookup import PropertyRef, RoomRef, RoomTypeRef
+from bot.index.lookup import Index, PropertyRef, RoomRef, RoomTypeRef
+from bot.index.normalize import normalize_room_name
 from bot.index.sync import full_sync, refresh_property
 
 MAX_CHOICES = 6
+_ROOMS_CACHE: dict[
+    tuple[int, str], tuple[tuple[int, int], tuple[RoomRef, ...], dict[str, list[RoomRef]]]
+] = {}
+
+
+_FOUND: dict[tuple[int, str, str | None], tuple[tuple[int, int], list[RoomRef]]] = {}
+
+
+def _index_version(index: Index) -> tuple[int, int]:
+    return index._version, int(index.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def _find_rooms(index: Index, name: str, property_id: str | None) -> list[RoomRef]:
+    """The index's rooms of a name, remembered until the index changes: the same room numbers come up
+    again and again, and one in every property ("204") is hundreds of rows."""
+    version = _index_version(index)
+    key = (id(index), name, property_id)
+    cached = _FOUND.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    found = index.find_rooms(name, property_id)
+    if len(_FOUND) > 4096:
+        _FOUND.clear()
+    _FOUND[key] = (version, found)
+    return found
+
+
+def _property_rooms(
+    index: Index, property_id: str
+) -> tuple[tuple[RoomRef, ...], dict[str, list[RoomRef]]]:
+    """A property's rooms, and by normalised name, read once per index version (a sync, an add or a
+    rename elsewhere bumps it)."""
+    version = _index_version(index)
+    cached = _ROOMS_CACHE.get((id(index), property_id))
+    if cached is not None and cached[0] == version:
+        return cached[1], cached[2]
+    rooms = tuple(index.rooms_of_property(property_id))
+    by_name: dict[str, list[RoomRef]] = {}
+    for room in rooms:
+        by_name.setdefault(normalize_room_name(room.room_name), []).append(room)
+    if len(_ROOMS_CACHE) > 256:
+        _ROOMS_CACHE.clear()
+    _ROOMS_CACHE[(id(index), property_id)] = (version, rooms, by_name)
+    return rooms, by_name
 
 
 @dataclass(frozen=True)
@@ -21,6 +66,7 @@ class Rooms:
     rooms: list[RoomRef]
     scope: PropertyRef | None
     label: str  # "room 204 at Harbor View Seattle", for replies
+    missing: tuple[str, ...] = ()  # rooms of a typed range that do not exist (the rest do)
 
 
 Resolved = Rooms | Reply
@@ -178,7 +224,7 @@ class Resolver:
                 "Which property? \u201call rooms\u201d needs one. Nothing was changed.",
                 lambda name: rerun(replace(target, property_name=name)),
             )
-        rooms = self.s.index.rooms_of_property(scope.id)
+        rooms = list(_property_rooms(self.s.index, scope.id)[0])
         return Rooms(rooms, scope, f"all {plural(len(rooms), 'room')} at {scope.name}")
 
     async def _room_type(
@@ -211,7 +257,8 @@ class Resolver:
                 notes=["Type `room types` to see them."],
             )
         room_type = found[0]
-        rooms = self.s.index.rooms_of_room_type(room_type.id)
+        everything = _property_rooms(self.s.index, room_type.property_id)[0]
+        rooms = [r for r in everything if r.room_type_id == room_type.id]
         prop = self.s.index.property(room_type.property_id)
         return Rooms(
             rooms, prop, f"{len(rooms)} {room_type.name} rooms at {room_type.property_name}"
@@ -238,8 +285,10 @@ class Resolver:
         found: list[RoomRef] = []
         missing: list[str] = []
         ambiguous: dict[str, list[RoomRef]] = {}
+        # Several rooms of one property: one read of the property (cached until the index changes).
+        by_name = _property_rooms(self.s.index, pid)[1] if pid and len(target.rooms) > 2 else {}
         for name in target.rooms:
-            hits = self.s.index.find_rooms(name, pid)
+            hits = by_name.get(normalize_room_name(name)) or _find_rooms(self.s.index, name, pid)
             if not hits:
                 missing.append(name)
             elif len(hits) > 1:
@@ -250,6 +299,10 @@ class Resolver:
             return await self._named_rooms(target, scope, rerun)
         if ambiguous:
             return self._ambiguous_rooms(target, ambiguous, rerun)
+        if missing and target.room_range and found:
+            # A range with gaps: the rooms that exist, and the handler asks before acting on them.
+            label = self._label(target, found, scope)
+            return Rooms(found, scope or self._single_property(found), label, tuple(missing))
         if missing:
             return self._missing_rooms(target, missing, scope, rerun)
         label = self._label(target, found, scope)

@@ -63,9 +63,18 @@ def _choose_station(
     return chosen, notes
 
 
+def _phrase(ctx: Ctx, station: Station) -> str:
+    """The shortest words that name exactly this station in its country (an alias where two stations share
+    a name); the station id only when nothing else does."""
+    for text in (station.name, *station.aliases):
+        if ctx.s.catalog.lookup(station.country, text).station == station:
+            return text.lower()
+    return station.station_id
+
+
 def _station_problem(ctx: Ctx, command: c.SetStation, match: Any, country: str) -> Reply:
     def rerun(station: Station) -> str:
-        return command_text(replace(command, station=station.station_id))
+        return command_text(replace(command, station=_phrase(ctx, station)))
 
     offered = ", ".join(s.name for s in ctx.s.catalog.stations(country))
     if match.status == MatchStatus.AMBIGUOUS:
@@ -81,8 +90,9 @@ def _station_problem(ctx: Ctx, command: c.SetStation, match: Any, country: str) 
     if match.status == MatchStatus.NOT_OFFERED:
         where = ", ".join(sorted({s.country for s in match.elsewhere}))
         return Reply(
-            headline=f"\u201c{command.station}\u201d isn't offered in {country} (only in {where}). Nothing was changed.",
-            kind=ReplyKind.ERROR,
+            headline=f"\u201c{command.station}\u201d isn't offered in {country} (only in {where}). "
+            "Which station? Nothing was changed.",
+            kind=ReplyKind.QUESTION,
             notes=[f"Stations in {country}: {offered}."],
             actions=[
                 Action(kind=ActionKind.CHOICE, label=s.label, value=rerun(s))
@@ -90,8 +100,9 @@ def _station_problem(ctx: Ctx, command: c.SetStation, match: Any, country: str) 
             ],
         )
     return Reply(
-        headline=f"I don't know a station called \u201c{command.station}\u201d in {country}. Nothing was changed.",
-        kind=ReplyKind.ERROR,
+        headline=f"I don't know a station called \u201c{command.station}\u201d in {country}. "
+        "Which station? Nothing was changed.",
+        kind=ReplyKind.QUESTION,
         notes=[f"Stations in {country}: {offered}."],
         actions=[
             Action(kind=ActionKind.CHOICE, label=f"Did you mean {s.name}?", value=rerun(s))
@@ -122,6 +133,14 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
     run = StationRun(ctx, command, resolved, *choice)
     if ctx.preview:
         return await run.preview()
+    if resolved.missing:
+        return ctx.confirm(
+            f"{_gap(resolved)} Set the {len(resolved.rooms)} that do "
+            f"({', '.join(r.room_name for r in resolved.rooms[:12])}) to {run.names}?",
+            run.run,
+            danger=False,
+            notes=run.notes,
+        )
     if len(resolved.rooms) > ctx.s.config.bot.confirm_over_rooms:
         return ctx.confirm(
             f"Set the default station of {resolved.label} to {run.names}?",
@@ -131,6 +150,15 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
             notes=run.notes,
         )
     return await run.run()
+
+
+def _gap(resolved: Rooms) -> str:
+    """ "Rooms 521, 522 don't exist at Harbor View Seattle." """
+    where = f" at {resolved.scope.name}" if resolved.scope else ""
+    shown = ", ".join(resolved.missing[:10]) + ("\u2026" if len(resolved.missing) > 10 else "")
+    verb = "doesn't" if len(resolved.missing) == 1 else "don't"
+    noun = "Room" if len(resolved.missing) == 1 else "Rooms"
+    return f"{noun} {shown} {verb} exist{where}."
 
 
 @dataclass
@@ -403,10 +431,7 @@ async def list_stations(ctx: Ctx, command: c.ListStations) -> Reply:
     return Reply(
         headline=f"Stations offered in {label}:",
         table=Table(
-            columns=["Station", "You can type", "Provider"],
-            rows=[
-                [s.label, ", ".join(s.aliases[:3]) or s.name.lower(), s.provider_id]
-                for s in stations
-            ],
+            columns=["Station", "You can type"],
+            rows=[[s.label, ", ".join(s.aliases[:3]) or s.name.lower()] for s in stations],
         ),
     )

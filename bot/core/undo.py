@@ -10,7 +10,6 @@ from bot.core.audit import AuditEntry, Change
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.journal import APPLIED, UNKNOWN, Planned
-from bot.core.profiles import PROFILE_UNDO_COMMANDS, undo_profile_change
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.stations import retry_action, station_name
 from bot.core.text import plural
@@ -41,12 +40,11 @@ async def undo(ctx: Ctx) -> Reply:
         return Reply(
             headline=f"Preview: undo would revert \u201c{entry.text}\u201d ({plural(len(entry.changes), 'change')}). Nothing was changed."
         )
-    if entry.command == "SetStation":
-        return await _undo_stations(ctx, entry)
-    if entry.command in ("RenameUnit", "AddUnit"):
-        return await _undo_hierarchy(ctx, entry)
-    if entry.command in PROFILE_UNDO_COMMANDS:
-        return await undo_profile_change(ctx, entry)
+    from bot.core.registry import entry_named  # the registry's entries import this module
+
+    registered = entry_named(entry.command)  # the audit's stable command name
+    if registered is not None and registered.undo is not None:
+        return await registered.undo(ctx, entry)
     return Reply(headline=f"\u201c{entry.text}\u201d cannot be undone.", kind=ReplyKind.REFUSAL)
 
 
@@ -244,3 +242,8 @@ async def _undo_hierarchy(ctx: Ctx, entry: AuditEntry) -> Reply:
             kind=ReplyKind.ERROR,
         )
     return Reply(headline=f"Undone: {done}.", kind=ReplyKind.SUCCESS, public=True)
+
+
+# How each command is undone is named by its registry entry (bot/core/entries.py).
+undo_stations = _undo_stations
+undo_hierarchy = _undo_hierarchy

@@ -90,9 +90,9 @@ class AlertsWriter:
         result = await delete(unit_id, deadline=deadline)
         if result.ok:
             return Written(result.request_id)
+        # Staff language: what went wrong with a device, never its endpoint id (issue 12).
         problems = [
-            f"{f.endpointId or 'a device'}: {DEVICE_CODES.get(f.code or '', f.code or 'failed')}"
-            for f in result.failures
+            f"a device: {DEVICE_CODES.get(f.code or '', 'failed')}" for f in result.failures
         ]
         partial = result.status in (500, 504) and problems
         detail = "; ".join(problems) or f"HTTP {result.status}"

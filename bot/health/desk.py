@@ -1,37 +1,65 @@
 """The health desk: what the conversation core asks about devices, answered from the device index.
 
-It binds bot.toml's properties to the index's property ids (as Sites), keeps the Alexa for Business client,
-refreshes on demand, and starts the scheduled jobs with whatever digest poster the chat platform provides.
+It binds bot.toml's properties to the index's property ids (as Sites), keeps the Alexa for Business and
+ASP Endpoints clients, refreshes on demand (within the answer budget, see freshness.py), and starts
+the scheduled jobs with whatever digest poster the chat platform provides.
+
+Entry points for the core (bot/core/devices.py): `offline` (one property or everywhere),
+`room_devices`, `device_status` (by serial), `unplaced`, `room_online` (front desk, read-only: no
+serials, ARNs or endpoint ids), `history`, `flapping`, `uptime`, `digest`, `refresh`.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.clients.a4b import A4BClient
+from bot.clients.endpoints import EndpointsClient
+from bot.clients.errors import ApiError
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.text import plural
+from bot.health import capacity, reachability
 from bot.health.digest import DigestPoster
+from bot.health.fmt import duration, local_time
+from bot.health.freshness import ANSWER_S, Freshness, Staleness, amazon_cause
 from bot.health.placement import index_room_resolver
 from bot.health.posting import DigestSender, add_extra_notes, digest_reply, run_digest_command
-from bot.health.refresh import refresh_devices
+from bot.health.refresh import RefreshReport, UnitResolver, refresh_devices
 from bot.health.sites import Site, sites_from_config
-from bot.health.store import DeviceRow, HealthStore
+from bot.health.store import DeviceRow, HealthStore, Reachability, ts
 from bot.health.triage import FLAPPING_TRANSITIONS, HealthQueries
-from bot.index.lookup import PropertyRef
+from bot.index.lookup import PropertyRef, RoomRef
+
+log = logging.getLogger(__name__)
+
+CONFIRM_S = 0.5  # of the answer budget, kept for ASP's word on offline devices
+MIN_CONFIRM_S = 0.1
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 
 class HealthDesk:
-    def __init__(self, runtime: Runtime, client: A4BClient) -> None:
+    def __init__(
+        self, runtime: Runtime, client: A4BClient, endpoints: EndpointsClient | None = None
+    ) -> None:
         self.runtime = runtime
         self.client = client
+        self.endpoints = endpoints
         self.store = HealthStore(runtime.index.db)
         self.clock = runtime.clock
+        self.freshness = Freshness(self.clock, self._refresh)
+        # the chain's capacity section goes out with the first nightly digest of each day
+        self._nightly_capacity = capacity.OncePerKey(
+            self.capacity_section, lambda: self.clock.now().date()
+        )
+
+    async def aclose(self) -> None:
+        """Stop a background refresh (at shutdown)."""
+        await self.freshness.aclose()
 
     @property
     def sites(self) -> list[Site]:
@@ -54,40 +82,238 @@ class HealthDesk:
         prop = self.runtime.index.property(property_id)
         return prop.name if prop else property_id
 
-    async def _ensure_fresh(self) -> None:
-        if not self.store.devices():
-            await self.refresh()
+    def _units(self) -> UnitResolver:
+        index = self.runtime.index
 
-    async def offline(self, property_id: str | None) -> Reply:
-        await self._ensure_fresh()
-        return self._queries().offline_devices(self._name(property_id))
+        def unit(unit_id: str) -> tuple[str, str] | None:
+            room = index.room(unit_id)
+            return (room.property_id, room.room_name) if room else None
 
-    async def room_devices(self, room_ids: list[str]) -> Reply:
-        await self._ensure_fresh()
-        rooms = [r for r in (self.runtime.index.room(i) for i in room_ids) if r is not None]
-        replies = [self._room_status(r.room_name, r.property_name) for r in rooms[:50]]
-        if len(replies) == 1:
-            return replies[0]
-        rows = [row for reply in replies if reply.table for row in reply.table.rows]
-        columns = next((r.table.columns for r in replies if r.table), ["Room"])
-        return Reply(
-            headline=f"Devices of {len(rooms)} rooms:",
-            table=Table(columns=columns, rows=rows),
-            notes=[r.headline for r in replies if not r.table],
+        return unit
+
+    async def _refresh(self, deadline_at: float | None) -> RefreshReport:
+        return await refresh_devices(
+            self.client,
+            self.store,
+            self.sites,
+            clock=self.clock,
+            resolver=index_room_resolver(self.runtime.index),
+            endpoints=self.endpoints,
+            units=self._units(),
+            deadline_at=deadline_at,
         )
 
-    def _room_status(self, room_name: str, property_name: str) -> Reply:
-        reply = self._queries().room_status(room_name, property_name)
-        if reply.table is None and reply.kind == ReplyKind.INFO:
-            return reply.model_copy(
-                update={"headline": f"Room {room_name} at {property_name} has no devices."}
+    async def _ensure_fresh(self, *, force: bool = False) -> Staleness | None:
+        """Bring the index up to date within the answer budget (see freshness.py)."""
+        as_of = self.store.last_refreshed_at()
+        if as_of is None and self.freshness.running is None:
+            # nothing to answer from: worth waiting up to the command's own deadline
+            self.freshness.answer_s = self.runtime.config.bot.command_deadline_seconds
+        else:
+            self.freshness.answer_s = min(
+                ANSWER_S, self.runtime.config.bot.command_deadline_seconds
+            )
+        stale_after = self.runtime.config.bot.device_refresh_minutes * 60.0
+        return await self.freshness.ensure(as_of, stale_after, force=force)
+
+    def _now(self) -> float:
+        return ts(self.clock.now())
+
+    def _answer(self, reply: Reply, staleness: Staleness | None) -> Reply:
+        return staleness.apply(reply, self._now()) if staleness is not None else reply
+
+    def _no_state(self, staleness: Staleness | None) -> Reply | None:
+        """The answer when Amazon failed before any device state was read."""
+        if staleness is None or staleness.as_of is not None:
+            return None
+        return Reply(headline=staleness.note(self._now()), kind=ReplyKind.ERROR)
+
+    async def offline(self, property_id: str | None) -> Reply:
+        """Devices offline or not ready, at one property or (None) everywhere; ASP's connectivity
+        confirms each offline report when it can answer in time."""
+        started = self.clock.monotonic()
+        staleness = await self._ensure_fresh()
+        if (blocked := self._no_state(staleness)) is not None:
+            return blocked
+        name = self._name(property_id)
+        queries = self._queries()
+        # ASP's word on each offline device, in what is left of the answer budget
+        confirm_by = started + self.freshness.answer_s + CONFIRM_S
+        reply = queries.offline_devices(name)
+        left = confirm_by - self.clock.monotonic()
+        if reply.table is not None and self.endpoints is not None and left > MIN_CONFIRM_S:
+            offline = [
+                d.endpoint_id
+                for d in self.store.devices(property_id)
+                if d.connection == "OFFLINE" and d.endpoint_id
+            ]
+            samples = await reachability.confirm(
+                self.endpoints,
+                self.store,
+                offline,
+                clock=self.clock,
+                deadline_at=confirm_by,
+            )
+            reply = queries.offline_devices(name, reachability=samples)
+        if property_id is None and reply.table is not None:
+            reply = reply.model_copy(
+                update={"headline": reply.headline.rstrip(".") + " across all properties."}
+            )
+        return self._answer(reply, staleness)
+
+    async def unplaced(self) -> Reply:
+        """Devices tied to no room (neither their serial nor their A4B room name says where)."""
+        staleness = await self._ensure_fresh()
+        return self._no_state(staleness) or self._answer(
+            self._queries().unplaced_devices(), staleness
+        )
+
+    async def device_status(self, serial: str) -> Reply:
+        """One device by serial number (or device name): connection and status, each with its since."""
+        staleness = await self._ensure_fresh()
+        return self._no_state(staleness) or self._answer(
+            self._queries().device_status(serial), staleness
+        )
+
+    async def room_devices(self, room_ids: list[str]) -> Reply:
+        staleness = await self._ensure_fresh()
+        if (blocked := self._no_state(staleness)) is not None:
+            return blocked
+        rooms = [r for r in (self.runtime.index.room(i) for i in room_ids) if r is not None]
+        replies = [await self._room_status(r) for r in rooms[:50]]
+        if len(replies) == 1:
+            return self._answer(replies[0], staleness)
+        rows = [row for reply in replies if reply.table for row in reply.table.rows]
+        columns = next((r.table.columns for r in replies if r.table), ["Room"])
+        return self._answer(
+            Reply(
+                headline=f"Devices of {len(rooms)} rooms:",
+                table=Table(columns=columns, rows=rows),
+                notes=[r.headline for r in replies if not r.table],
+            ),
+            staleness,
+        )
+
+    def _room_rows(self, room: RoomRef) -> list[DeviceRow]:
+        """The devices of one ASP room: tied by serial or by the A4B room name convention."""
+        site = next((s for s in self.sites if s.property_id == room.property_id), None)
+        a4b_name = (site.room_prefix + room.room_name).casefold() if site else None
+        return [
+            d
+            for d in self.store.devices(room.property_id)
+            if d.room_id == room.room_id
+            or (d.room_id is None and (d.room_name_a4b or "").casefold() == a4b_name)
+        ]
+
+    async def _room_status(self, room: RoomRef) -> Reply:
+        found = self._room_rows(room)
+        label = f"Room {room.room_name} at {room.property_name}"
+        if found:
+            return self._queries().device_table(found, label)
+        asp_only = await self._asp_devices(room, {d.serial for d in self.store.devices()})
+        if asp_only is None or not asp_only:
+            return Reply(headline=f"Room {room.room_name} at {room.property_name} has no devices.")
+        now = self._now()
+        rows = [
+            [
+                room.property_name,
+                room.room_name,
+                device.endpoint.friendly_name or "device",
+                device.endpoint.serial or "",
+                _reachability_word(device.reachability),
+                "ASP only: Alexa for Business does not know this device",
+            ]
+            for device in asp_only
+        ]
+        reachable = sum(_reachability_word(d.reachability) == "reachable" for d in asp_only)
+        return Reply(
+            headline=f"{label}: {reachable} of {plural(len(asp_only), 'device')} reachable "
+            "(from ASP; Alexa for Business does not know them).",
+            table=Table(
+                columns=["Property", "Room", "Device", "Serial", "ASP says", "Note"], rows=rows
+            ),
+            notes=[_sampled_note(asp_only, now)],
+        )
+
+    async def _asp_devices(
+        self, room: RoomRef, known_serials: set[str]
+    ) -> list[reachability.AspDevice] | None:
+        """ASP's endpoints of a room that A4B does not know; None when ASP could not say in time."""
+        if self.endpoints is None:
+            return None
+        try:
+            return await reachability.room_endpoints(
+                self.endpoints,
+                self.store,
+                room.room_id,
+                known_serials,
+                clock=self.clock,
+                deadline_at=self.clock.monotonic() + ANSWER_S,
+            )
+        except ApiError as error:
+            log.info("ASP endpoints of %s: %s", room.room_id, amazon_cause(error))
+            return None
+
+    async def room_online(self, room_ids: list[str]) -> Reply:
+        """Front desk: "is 204's Echo online?" Read-only, in plain words: device names and
+        whether they are online, never serials, ARNs or endpoint ids."""
+        staleness = await self._ensure_fresh()
+        if (blocked := self._no_state(staleness)) is not None:
+            return blocked.model_copy(
+                update={"headline": "I can't tell right now: " + _lower(blocked.headline)}
+            )
+        rooms = [r for r in (self.runtime.index.room(i) for i in room_ids) if r is not None]
+        lines = [await self._room_online_line(r) for r in rooms[:20]]
+        if len(lines) == 1:
+            reply = Reply(headline=lines[0])
+        else:
+            reply = Reply(headline=f"{len(rooms)} rooms:", notes=lines)
+        if staleness is not None:
+            now = self._now()
+            age = "unknown" if staleness.as_of is None else f"{duration(now - staleness.as_of)} ago"
+            reply = reply.model_copy(
+                update={"notes": [*reply.notes, f"Last checked {age}: {staleness.cause}."]}
             )
         return reply
+
+    async def _room_online_line(self, room: RoomRef) -> str:
+        where = f"Room {room.room_name} at {room.property_name}"
+        found = self._room_rows(room)
+        if not found:
+            asp_only = await self._asp_devices(room, {d.serial for d in self.store.devices()})
+            if not asp_only:
+                return f"{where} has no Echo that I know of."
+            words = [
+                f"{_device_word(d.endpoint.friendly_name, d.endpoint.serial)} is {_reachability_word(d.reachability, plain=True)}"
+                for d in asp_only
+            ]
+            return f"{where}: " + "; ".join(words) + "."
+        zone = next((s.zone for s in self.sites if s.property_id == room.property_id), None)
+        words = []
+        for device in sorted(found, key=lambda d: d.name):
+            name = _device_word(device.name, device.serial)
+            if device.connection == "OFFLINE":
+                since = local_time(device.last_changed, zone) if zone else ""
+                words.append(
+                    f"{name} is offline (since {since})" if since else f"{name} is offline"
+                )
+            elif not device.ready:
+                words.append(f"{name} is online but not working properly ({device.status.lower()})")
+            else:
+                words.append(f"{name} is online")
+        trouble = any(d.needs_attention for d in found)
+        tail = " An engineer can look into it." if trouble else ""
+        return f"{where}: " + "; ".join(words) + "." + tail
 
     async def history(self, subject: str, property_id: str | None, days: int) -> Reply:
         """A room of a known property (named, else the channel's) is answered for that room only;
         serials and device names are matched only when the subject is not a room there."""
-        await self._ensure_fresh()
+        staleness = await self._ensure_fresh()
+        if (blocked := self._no_state(staleness)) is not None:
+            return blocked
+        return self._answer(self._history(subject, property_id, days), staleness)
+
+    def _history(self, subject: str, property_id: str | None, days: int) -> Reply:
         room = self._history_room(subject, property_id)
         if isinstance(room, Reply):
             return room
@@ -156,7 +382,9 @@ class HealthDesk:
     async def flapping(self, hours: int, property_id: str | None = None) -> Reply:
         """Flapping devices of one property (like `offline devices`), or of all when None; the
         headline says which."""
-        await self._ensure_fresh()
+        staleness = await self._ensure_fresh()
+        if (blocked := self._no_state(staleness)) is not None:
+            return blocked
         name = self._name(property_id)
         store = (
             self.store
@@ -175,47 +403,60 @@ class HealthDesk:
                 f"{plural(n, 'device')} {where} {'is' if n == 1 else 'are'} flapping "
                 f"({FLAPPING_TRANSITIONS}+ changes in {hours} h)."
             )
-        return reply.model_copy(update={"headline": headline})
+        return self._answer(reply.model_copy(update={"headline": headline}), staleness)
 
-    async def uptime(self, property_id: str | None, days: int) -> Reply:
-        await self._ensure_fresh()
-        return self._queries().uptime(self._name(property_id), days)
+    async def uptime(self, property_id: str | None, days: float) -> Reply:
+        """Uptime over `days` (1 reads as 24 h), each device counted from its registration."""
+        staleness = await self._ensure_fresh()
+        if (blocked := self._no_state(staleness)) is not None:
+            return blocked
+        return self._answer(self._queries().uptime(self._name(property_id), days), staleness)
 
     async def digest(self, property_id: str) -> Reply:
-        await self._ensure_fresh()
+        staleness = await self._ensure_fresh()
+        if (blocked := self._no_state(staleness)) is not None:
+            return blocked
         site = next((s for s in self.sites if s.property_id == property_id), None)
         if site is None:
             return Reply(
                 headline="That property has no digest settings in bot.toml.", kind=ReplyKind.ERROR
             )
-        return await digest_reply(self.store, site, self.clock.now(), self.capacity_section)
+        reply = await digest_reply(self.store, site, self.clock.now(), self.capacity_section)
+        return self._answer(reply, staleness)
 
     async def capacity_section(self) -> list[str]:
-        """The guest-profile capacity section, when an object type is near its maximum; else [].
-
-        The one hook every digest path is given (the chat command, `bot digest`, the nightly job),
-        so they all carry the same section.
-        """
-        from bot.core.object_types import capacity_notes
-
-        notes = await capacity_notes(
+        """The chain's guest-profile capacity section, when an object type is near what the domain
+        allows; else [] (see capacity.py)."""
+        return await capacity.capacity_section(
             self.runtime.services.customer_profiles, self.runtime.config.bot.capacity_threshold
         )
-        return ["Guest-profile capacity:", *notes] if notes else []
 
     async def with_capacity(self, reply: Reply) -> Reply:
         """`reply` with the guest-profile capacity section appended."""
         return await add_extra_notes(reply, self.capacity_section)
 
     async def refresh(self) -> Reply:
-        report = await refresh_devices(
-            self.client,
-            self.store,
-            self.sites,
-            clock=self.clock,
-            resolver=index_room_resolver(self.runtime.index),
-        )
-        return Reply(headline=f"Devices refreshed: {report.describe()}", kind=ReplyKind.SUCCESS)
+        """`sync devices`: refresh now, within the answer budget; when Amazon is slow or failing
+        the refresh goes on in the background and the reply says so."""
+        staleness = await self._ensure_fresh(force=True)
+        if staleness is not None:
+            return Reply(headline=staleness.note(self._now()), kind=ReplyKind.ERROR)
+        report = self.freshness.last_result
+        described = report.describe() if isinstance(report, RefreshReport) else "done"
+        return Reply(headline=f"Devices refreshed: {described}", kind=ReplyKind.SUCCESS)
+
+    async def refresh_now(self) -> Staleness | None:
+        """A refresh without the answer budget (scheduled jobs, `bot digest`); Amazon's failure is
+        logged and returned, never raised."""
+        try:
+            await self.freshness.wait_unbounded()
+        except ApiError as error:
+            log.warning("device refresh failed: %s", amazon_cause(error))
+            return Staleness(amazon_cause(error), self.store.last_refreshed_at())
+        return None
+
+    async def _scheduled_refresh(self) -> None:
+        await self.refresh_now()
 
     async def digest_command(
         self,
@@ -225,7 +466,14 @@ class HealthDesk:
         out: Path | None,
         poster: DigestPoster | None,
     ) -> list[Reply]:
-        await self.refresh()
+        staleness = await self.refresh_now()
+        run = object()  # the chain's capacity section once per run, in the first digest
+        once = capacity.OncePerKey(self.capacity_section, lambda: run)
+
+        async def notes() -> list[str]:
+            stale = [staleness.note(self._now())] if staleness is not None else []
+            return [*stale, *await once()]
+
         return await run_digest_command(
             self.store,
             self.sites,
@@ -234,21 +482,21 @@ class HealthDesk:
             post=post,
             out_dir=out,
             poster=poster,
-            extra_notes=self.capacity_section,
+            extra_notes=notes,
         )
 
     def digest_sender(self, poster: DigestPoster) -> DigestSender:
         """The sender of the nightly digests, with the same sections as the chat command."""
         return DigestSender(
-            self.store, self.sites, self.clock, poster, extra_notes=self.capacity_section
+            self.store, self.sites, self.clock, poster, extra_notes=self._nightly_capacity
         )
 
     async def start_jobs(self, poster: DigestPoster) -> Any:
         from bot.scheduler import start_health_jobs
 
-        await self.refresh()
+        await self.refresh_now()
         return await start_health_jobs(
-            refresh=self.refresh,
+            refresh=self._scheduled_refresh,
             sender=self.digest_sender(poster),
             sites=self.sites,
             refresh_minutes=self.runtime.config.bot.device_refresh_minutes,
@@ -272,3 +520,32 @@ def _relabel(reply: Reply, label: str, days: int) -> Reply:
         events = plural(len(reply.table.rows), "event")
         return reply.model_copy(update={"headline": f"History of {label} over {days} d: {events}."})
     return reply.model_copy(update={"headline": f"No events for {label} in the last {days} d."})
+
+
+def _reachability_word(sample: Reachability | None, *, plain: bool = False) -> str:
+    if sample is None:
+        return "not known right now" if plain else "\u2013"
+    if sample.value == "OK":
+        return "online" if plain else "reachable"
+    return "offline" if plain else "unreachable"
+
+
+def _sampled_note(devices: list[reachability.AspDevice], now: float) -> str:
+    times = [
+        d.reachability.sampled_at for d in devices if d.reachability and d.reachability.sampled_at
+    ]
+    if not times:
+        return "ASP did not say when it last sampled these devices."
+    return f"ASP sampled them {duration(now - min(times))} ago."
+
+
+def _device_word(name: str | None, serial: str | None = None) -> str:
+    """A device as front desk says it: "the Echo Show 5" from "HVS-204 Echo Show 5" (no serial)."""
+    words = [w for w in (name or "").split() if not serial or w.casefold() != serial.casefold()]
+    if len(words) > 1 and any(ch.isdigit() for ch in words[0]):
+        words = words[1:]  # the room label the installer put first
+    return "the " + (" ".join(words) or "Echo")
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]

@@ -1,24 +1,27 @@
 """The nightly health digest: figures per property, the Reply, and the exactly-once send rule.
 
-Windows are rolling 24-hour blocks ending at the digest's build time, so the last bar of the chart
-is the "24 h uptime" figure. "Newly offline" and "recovered" compare against the last digest sent
-for the property (or 24 hours back when there is none).
+The chart has one bar per calendar day in the property's timezone (the 7 full days before the
+digest's local day); the digest's "Yesterday" and "Last 7 days" lines are the same figures as the
+bars. "Uptime 24 h" is the rolling 24 hours before the build. "Newly offline" and "recovered"
+compare against the last digest sent for the property (or 24 hours back when there is none). Devices
+that are online but not READY (FAILED, DEREGISTERED, ...) are listed with the time their status
+began. Each device counts only from its registration (see timeline.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from bot.core.replies import Attachment, Reply, ReplyKind, Table
 from bot.core.text import plural
-from bot.health.chart import DayPoint, render_chart
+from bot.health.chart import DayPoint, render_chart, severity
 from bot.health.fmt import duration, local_time, percent
 from bot.health.sites import Site
 from bot.health.store import DeviceRow, HealthStore, dt, ts
-from bot.health.timeline import OFFLINE, ONLINE, fleet_profile
+from bot.health.timeline import OFFLINE, ONLINE, History, fleet_profile
 
 DAY = 86400.0
 FLAPPING_TRANSITIONS = 3
@@ -40,6 +43,7 @@ class DeviceLine:
     serial: str
     since: float | None = None
     changes: int = 0
+    status: str = ""
 
 
 @dataclass
@@ -51,6 +55,7 @@ class DigestFigures:
     total: int = 0
     online: int = 0
     offline: int = 0
+    not_ready_count: int = 0
     unplaced: int = 0
     online_day_before: int = 0
     offline_day_before: int = 0
@@ -60,7 +65,9 @@ class DigestFigures:
     recovered: list[DeviceLine] = field(default_factory=list)
     long_offline: list[DeviceLine] = field(default_factory=list)
     flapping: list[DeviceLine] = field(default_factory=list)
+    not_ready: list[DeviceLine] = field(default_factory=list)
     days: list[DayPoint] = field(default_factory=list)
+    week_uptime: float = 100.0
 
     def summary(self) -> dict[str, Any]:
         """What is kept in digests_sent (and compared by tests)."""
@@ -75,11 +82,25 @@ class DigestFigures:
             "recovered": [d.serial for d in self.recovered],
             "long_offline": [d.serial for d in self.long_offline],
             "flapping": [d.serial for d in self.flapping],
+            "not_ready": [d.serial for d in self.not_ready],
+            "days": {d.day.isoformat(): [round(d.uptime_pct, 3), d.offline] for d in self.days},
         }
 
 
 def _line(device: DeviceRow, since: float | None = None, changes: int = 0) -> DeviceLine:
     return DeviceLine(device.where, device.name, device.serial, since, changes)
+
+
+def local_midnight(day: date, site: Site) -> float:
+    """The start of a local calendar day, as epoch seconds (DST-aware)."""
+    return datetime.combine(day, time(0), tzinfo=site.zone).timestamp()
+
+
+def chart_days(site: Site, end: float) -> list[tuple[date, float, float]]:
+    """(day, start, end) of the CHART_DAYS full local days before the local day of `end`."""
+    today = dt(end).astimezone(site.zone).date()
+    days = [today - timedelta(days=back) for back in range(CHART_DAYS, 0, -1)]
+    return [(d, local_midnight(d, site), local_midnight(d + timedelta(days=1), site)) for d in days]
 
 
 def compute_figures(
@@ -96,55 +117,93 @@ def compute_figures(
         last_digest_at = store.last_digest_at(site.property_id, end)
     window_start = end - DAY if last_digest_at is None else max(last_digest_at, end - MAX_WINDOW)
     rows = list(devices) if devices is not None else store.devices(site.property_id)
-    earliest = min(window_start, end - CHART_DAYS * DAY)
+    days = chart_days(site, end)
+    earliest = min(window_start, days[0][1], end - 2 * DAY)
     histories = store.histories(rows, since=earliest)
     figures = DigestFigures(site.property_id, site.name, end, window_start, total=len(rows))
     for device in rows:
-        history = histories[device.arn]
-        figures.unplaced += not device.placed
-        if device.connection == OFFLINE:
-            figures.offline += 1
-            since = history.offline_since(end) or device.last_changed
-            if history.status_at(window_start) == ONLINE or since > window_start:
-                figures.newly_offline.append(_line(device, since))
-            if end - since > DAY:
-                figures.long_offline.append(_line(device, since))
-        else:
-            figures.online += 1
-            if history.status_at(window_start) == OFFLINE:
-                figures.recovered.append(_line(device))
-        if history.status_at(end - DAY) == OFFLINE:
-            figures.offline_day_before += 1
-        else:
-            figures.online_day_before += 1
-        changes = history.transitions(end - DAY, end)
-        if changes >= FLAPPING_TRANSITIONS:
-            figures.flapping.append(_line(device, changes=changes))
-    # windows: the last 24 h, the 24 h before, then one per chart day (oldest first)
-    block_ends = [end - back * DAY for back in range(CHART_DAYS - 1, -1, -1)]
-    windows = [(end - DAY, end), (end - 2 * DAY, end - DAY)]
-    windows += [(block_end - DAY, block_end) for block_end in block_ends]
-    profile = fleet_profile(list(histories.values()), windows, block_ends)
-    figures.uptime_24h = profile.uptime_percent(0, windows)
-    figures.uptime_day_before = profile.uptime_percent(1, windows)
-    zone = site.zone
-    for k, block_end in enumerate(block_ends):
+        _classify(figures, device, histories[device.arn], end, window_start)
+    # windows: the last 24 h, the 24 h before, the whole week of the chart, then one per day
+    windows = [(end - DAY, end), (end - 2 * DAY, end - DAY), (days[0][1], days[-1][2])]
+    windows += [(start, stop) for _, start, stop in days]
+    profile = fleet_profile(list(histories.values()), windows)
+    figures.uptime_24h = profile.uptime_percent(0)
+    figures.uptime_day_before = profile.uptime_percent(1)
+    figures.week_uptime = profile.uptime_percent(2)
+    for k, (day, _, _) in enumerate(days, start=3):
         figures.days.append(
             DayPoint(
-                label=dt(block_end).astimezone(zone).strftime("%a %d"),
-                uptime_pct=profile.uptime_percent(2 + k, windows),
-                offline_at_end=profile.offline_at[k],
+                day=day,
+                uptime_pct=profile.uptime_percent(k),
+                offline=profile.down_in[k],
+                devices=1 if profile.exposure_seconds[k] > 0 else 0,
             )
         )
-    for group in (figures.newly_offline, figures.long_offline, figures.recovered, figures.flapping):
+    for group in (
+        figures.newly_offline,
+        figures.long_offline,
+        figures.recovered,
+        figures.flapping,
+        figures.not_ready,
+    ):
         group.sort(key=lambda d: (d.room, d.name))
     return figures
+
+
+def _classify(
+    figures: DigestFigures, device: DeviceRow, history: History, end: float, window_start: float
+) -> None:
+    """Count one device into the figures and the lists it belongs in."""
+    figures.unplaced += not device.placed
+    if device.connection == OFFLINE:
+        figures.offline += 1
+        since = history.offline_since(end) or device.last_changed
+        if history.status_at(window_start) != OFFLINE or since > window_start:
+            figures.newly_offline.append(_line(device, since))
+        if end - since > DAY:
+            figures.long_offline.append(_line(device, since))
+    else:
+        figures.online += 1
+        if history.status_at(window_start) == OFFLINE:
+            figures.recovered.append(_line(device))
+    if not device.ready:
+        figures.not_ready_count += 1
+        line = DeviceLine(device.where, device.name, device.serial, device.status_since)
+        figures.not_ready.append(replace(line, status=device.status))
+    if history.status_at(end - DAY) == OFFLINE:
+        figures.offline_day_before += 1
+    elif history.status_at(end - DAY) == ONLINE:
+        figures.online_day_before += 1
+    changes = history.transitions(end - DAY, end)
+    if changes >= FLAPPING_TRANSITIONS:
+        figures.flapping.append(_line(device, changes=changes))
 
 
 def _delta(now: float, before: float, unit: str = "") -> str:
     diff = now - before
     sign = "+" if diff > 0 else ""
     return f"{sign}{diff:.1f}{unit}" if unit else f"{sign}{int(diff)}"
+
+
+def _detail(line: DeviceLine, label: str, built_at: float, site: Site) -> str:
+    if label == "not ready":
+        if line.since is None:
+            return f"{line.status} for more than 30 d"
+        spell = duration(built_at - line.since)
+        return f"{line.status} since {local_time(line.since, site.zone)} ({spell})"
+    if line.since is not None:
+        spell = duration(built_at - line.since)
+        return f"since {local_time(line.since, site.zone)} ({spell})"
+    if line.changes:
+        return f"{plural(line.changes, 'change')} in 24 h"
+    return "back online"
+
+
+def _day_text(day: DayPoint) -> str:
+    """A chart bar in words: the same figures the bar shows."""
+    if not day.devices:
+        return "no devices"
+    return f"{percent(day.uptime_pct)} uptime ({severity(day.uptime_pct)}), {day.offline} offline at some point"
 
 
 def build_digest_reply(figures: DigestFigures, site: Site, *, chart: bool = True) -> Reply:
@@ -154,18 +213,20 @@ def build_digest_reply(figures: DigestFigures, site: Site, *, chart: bool = True
     for label, group in (
         ("newly offline", figures.newly_offline),
         ("offline > 24 h", figures.long_offline),
+        ("not ready", figures.not_ready),
         ("recovered", figures.recovered),
         ("flapping", figures.flapping),
     ):
         for line in group:
-            if line.since is not None:
-                spell = duration(figures.built_at - line.since)
-                detail = f"since {local_time(line.since, zone)} ({spell})"
-            elif line.changes:
-                detail = f"{plural(line.changes, 'change')} in 24 h"
-            else:
-                detail = "back online"
-            rows.append([label, line.room, line.name, line.serial, detail])
+            rows.append(
+                [
+                    label,
+                    line.room,
+                    line.name,
+                    line.serial,
+                    _detail(line, label, figures.built_at, site),
+                ]
+            )
     online_delta = _delta(figures.online, figures.online_day_before)
     offline_delta = _delta(figures.offline, figures.offline_day_before)
     # with no devices the 100% of the figures is no measurement: shown as a dash, not as health
@@ -174,38 +235,50 @@ def build_digest_reply(figures: DigestFigures, site: Site, *, chart: bool = True
     note = "Changes are against the day before."
     if figures.unplaced:
         are = "is" if figures.unplaced == 1 else "are"
-        note += f" {plural(figures.unplaced, 'device')} {are} unplaced (no property/room match)."
+        note += f" {plural(figures.unplaced, 'device')} {are} unplaced (no room found for it)."
+    not_ready = f", {figures.not_ready_count} not ready" if figures.not_ready_count else ""
     headline = (
         f"Device health for {site.name}, {local_day}: {figures.online} online, "
-        f"{figures.offline} offline, 24 h uptime {uptime}."
+        f"{figures.offline} offline{not_ready}, 24 h uptime {uptime}."
     )
     if not figures.total:
         headline = f"Device health for {site.name}, {local_day}: no devices are known there."
+    fields = [
+        ("Online", f"{figures.online} ({online_delta})"),
+        ("Offline", f"{figures.offline} ({offline_delta})"),
+        ("Not ready", str(figures.not_ready_count)),
+        ("Uptime 24 h", f"{uptime} ({uptime_delta})" if figures.total else uptime),
+    ]
+    if figures.days:
+        first, last = figures.days[0], figures.days[-1]
+        fields.append((f"Yesterday ({last.label})", _day_text(last)))
+        week = percent(figures.week_uptime if figures.total else None)
+        fields.append((f"Last {len(figures.days)} days ({first.label} – {last.label})", week))
+    fields += [
+        ("Newly offline", str(len(figures.newly_offline))),
+        ("Recovered", str(len(figures.recovered))),
+        ("Offline > 24 h", str(len(figures.long_offline))),
+        ("Flapping", str(len(figures.flapping))),
+    ]
     reply = Reply(
         headline=headline,
         kind=ReplyKind.INFO,
         public=True,
-        fields=[
-            ("Online", f"{figures.online} ({online_delta})"),
-            ("Offline", f"{figures.offline} ({offline_delta})"),
-            ("Uptime 24 h", f"{uptime} ({uptime_delta})" if figures.total else uptime),
-            ("Newly offline", str(len(figures.newly_offline))),
-            ("Recovered", str(len(figures.recovered))),
-            ("Offline > 24 h", str(len(figures.long_offline))),
-            ("Flapping", str(len(figures.flapping))),
-        ],
+        fields=fields,
         table=Table(columns=["", "Room", "Device", "Serial", "Detail"], rows=rows)
         if rows
         else None,
         notes=[note],
     )
-    if chart:
-        png = render_chart(figures.days, f"{site.name}: last {CHART_DAYS} days")
+    if chart and figures.days:
+        title = f"{site.name}: device uptime by day ({site.timezone} time)"
+        png = render_chart(figures.days, title)
         reply.attachments.append(
             Attachment(
                 filename=f"health-{_slug(site.name)}-{local_day}.png",
                 data=png,
-                title=f"{site.name}: uptime and offline devices, last {CHART_DAYS} days",
+                title=f"{site.name}: uptime and offline devices per day, "
+                f"{figures.days[0].label} – {figures.days[-1].label}",
             )
         )
     return reply

@@ -26,4 +26,16 @@ NO_DATA = "\u2013"
 
 def percent(value: float | None) -> str:
     """`99.0%`; None (nothing measured, e.g. a property with no devices) reads as a dash."""
-    return NO_DATA if value is None else f"{value:.1f}%"
+    if value is None:
+        return NO_DATA
+    text = f"{value:.1f}%"
+    # 99.96 % is not "100.0%": any downtime at all must show
+    return "99.9%" if text == "100.0%" and value < 100.0 else text
+
+
+def window(days: float) -> str:
+    """A window's length: "7 d", "24 h" (whole hours under two days read as hours)."""
+    hours = days * 24
+    if days < 2 and abs(hours - round(hours)) < 1e-9:
+        return f"{round(hours)} h"
+    return f"{days:g} d"

@@ -1,26 +1,47 @@
-"""One refresh of the device index: every SearchDevices page, ListDeviceEvents only where needed.
+"""One refresh of the device index: every SearchDevices page, ListDeviceEvents only where needed,
+and the Endpoints API only for serials the index has not seen.
 
-Events are fetched for a device when its connection status changed since the last refresh, when it
-is offline (to know since when), or when it is seen for the first time (a one-time backfill of its
-30-day history). A steady-state refresh therefore costs ceil(N/50) + changed + offline calls.
+Events are fetched for a device when its connection or device status changed since the last
+refresh, when it is offline (to know since when), or when it is seen for the first time (a one-time
+backfill of its 30-day history). A steady-state refresh therefore costs ceil(N/50) + changed +
+offline calls to Alexa for Business and no Endpoints call. A device whose events could not be
+fetched keeps its place and is marked so that the next refresh fetches them again.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 from bot.clients.a4b import A4BClient, Device
+from bot.clients.endpoints import EndpointsClient
+from bot.clients.errors import ApiError, DeadlineExceeded
 from bot.clock import Clock
 from bot.core.text import plural
-from bot.health.placement import RoomResolver, place
+from bot.health.placement import Placement, RoomResolver, place
 from bot.health.sites import Site
-from bot.health.store import DeviceRow, HealthStore, dt, ts
-from bot.health.timeline import OFFLINE, History
+from bot.health.store import DeviceRow, EndpointLink, HealthStore, dt, ts
+from bot.health.timeline import OFFLINE, ONLINE, History
 
 HISTORY_DAYS = 30
+# a serial ASP did not know is asked about again after this long (a device being set up is
+# associated with its room later)
+NOT_FOUND_RECHECK_S = 24 * 3600.0
+# refreshed_at of a device whose events are still to be fetched (the next refresh fetches them)
+EVENTS_PENDING = 0.0
+# the first event of a device that marks its registration (before it, the device did not exist)
+BIRTH_EVENTS = {
+    ("DEVICE_STATUS", "READY"),
+    ("DEVICE_STATUS", "PENDING"),
+    ("CONNECTION_STATUS", ONLINE),
+}
+
+# unit (ASP room) id -> (property id, room name), or None when the index does not know the unit
+UnitResolver = Callable[[str], tuple[str, str] | None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -28,33 +49,141 @@ class RefreshReport:
     devices: int = 0
     search_calls: int = 0
     event_calls: int = 0
+    endpoint_calls: int = 0
     changed: int = 0
     offline: int = 0
+    not_ready: int = 0
     new: int = 0
     removed: int = 0
     unplaced: int = 0
+    placed_by_serial: int = 0
     events_stored: int = 0
+    events_pending: int = 0
     duration_s: float = 0.0
 
     @property
     def api_calls(self) -> int:
-        return self.search_calls + self.event_calls
+        return self.search_calls + self.event_calls + self.endpoint_calls
 
     def describe(self) -> str:
+        pending = f"; events of {self.events_pending} still to fetch" if self.events_pending else ""
         return (
-            f"{plural(self.devices, 'device')} ({self.offline} offline, {self.changed} changed, "
-            f"{self.new} new, {self.removed} gone, {self.unplaced} unplaced); "
+            f"{plural(self.devices, 'device')} ({self.offline} offline, {self.not_ready} not ready, "
+            f"{self.changed} changed, {self.new} new, {self.removed} gone, {self.unplaced} unplaced); "
             f"{plural(self.api_calls, 'API call')} ({self.search_calls} search, "
-            f"{self.event_calls} for events); {plural(self.events_stored, 'new event')}"
+            f"{self.event_calls} for events, {self.endpoint_calls} to ASP endpoints); "
+            f"{plural(self.events_stored, 'new event')}{pending}"
         )
 
 
 def _needs_events(device: Device, previous: DeviceRow | None) -> bool:
     return (
         previous is None
-        or previous.connection != device.connection
-        or (device.connection == OFFLINE)
+        or previous.refreshed_at == EVENTS_PENDING
+        or previous.connection != (device.connection or "UNKNOWN")
+        or previous.status != (device.device_status or "")
+        or device.connection == OFFLINE
     )
+
+
+def _needs_lookup(device: Device, link: EndpointLink | None, now: float) -> bool:
+    if not device.device_serial_number:
+        return False
+    if link is None or (link.room_name_a4b or None) != (device.room_name or None):
+        return True
+    return link.endpoint_id is None and now - link.looked_up_at > NOT_FOUND_RECHECK_S
+
+
+class _Budget:
+    """What is left of the caller's deadline (clock-monotonic), for each call in turn."""
+
+    def __init__(self, clock: Clock, deadline_at: float | None) -> None:
+        self.clock = clock
+        self.deadline_at = deadline_at
+
+    def remaining(self, what: str) -> float | None:
+        if self.deadline_at is None:
+            return None
+        left = self.deadline_at - self.clock.monotonic()
+        if left <= 0:
+            raise DeadlineExceeded(None, f"{what}: the answer deadline passed")
+        return left
+
+
+async def _bounded(
+    items: Sequence[T], work: Callable[[T], Awaitable[object]], concurrency: int
+) -> list[object]:
+    """`work` on each item, at most `concurrency` at a time; failures are returned, not raised."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(item: T) -> object:
+        async with gate:
+            return await work(item)
+
+    return list(await asyncio.gather(*(one(i) for i in items), return_exceptions=True))
+
+
+async def search_all(client: A4BClient, budget: _Budget) -> list[Device]:
+    devices: list[Device] = []
+    token: str | None = None
+    while True:
+        page = await client.search_devices_page(
+            next_token=token, deadline=budget.remaining("SearchDevices")
+        )
+        devices.extend(page.devices or [])
+        token = page.next_token
+        if not token:
+            return devices
+
+
+async def look_up_endpoints(
+    endpoints: EndpointsClient,
+    store: HealthStore,
+    devices: Sequence[Device],
+    *,
+    now: float,
+    budget: _Budget,
+    concurrency: int,
+) -> dict[str, EndpointLink]:
+    """The serial map, after asking the Endpoints API about the serials it does not know yet."""
+    links = store.endpoint_map()
+    wanted = [d for d in devices if _needs_lookup(d, links.get(d.device_serial_number or ""), now)]
+
+    async def look(device: Device) -> EndpointLink:
+        serial = device.device_serial_number or ""
+        found = await endpoints.find_by_serial(serial, deadline=budget.remaining("endpoints"))
+        units = found.unit_ids if found else []
+        return EndpointLink(
+            serial=serial,
+            endpoint_id=found.id if found else None,
+            unit_id=units[0] if units else None,
+            friendly_name=found.friendly_name if found else None,
+            room_name_a4b=device.room_name,
+            looked_up_at=now,
+        )
+
+    results = await _bounded(wanted, look, concurrency)
+    # a failed look-up is simply asked again next time: the naming convention places it meanwhile
+    fresh = [r for r in results if isinstance(r, EndpointLink)]
+    store.save_endpoint_links(fresh)
+    links.update({link.serial: link for link in fresh})
+    return links
+
+
+def locate(
+    device: Device,
+    link: EndpointLink | None,
+    sites: Sequence[Site],
+    resolver: RoomResolver | None,
+    units: UnitResolver | None,
+) -> tuple[Placement, str | None]:
+    """Where a device is: by its serial's ASP unit first, else by its A4B room name."""
+    if link is not None and link.unit_id and units is not None:
+        room = units(link.unit_id)
+        if room is not None:
+            return Placement(room[0], room[1], link.unit_id), "serial"
+    placement = place(device.room_name, sites, resolver)
+    return placement, "name" if placement.placed else None
 
 
 async def refresh_devices(
@@ -64,62 +193,99 @@ async def refresh_devices(
     *,
     clock: Clock,
     resolver: RoomResolver | None = None,
+    endpoints: EndpointsClient | None = None,
+    units: UnitResolver | None = None,
     concurrency: int = 8,
+    deadline_at: float | None = None,
 ) -> RefreshReport:
-    """Bring the device tables up to date with Alexa for Business; returns what it cost."""
+    """Bring the device tables up to date with Alexa for Business; returns what it cost.
+
+    `deadline_at` (clock-monotonic) bounds an answer someone is waiting for: past it the device
+    list raises DeadlineExceeded, and events not fetched in time are fetched by the next refresh.
+    """
     started = clock.monotonic()
     now = ts(clock.now())
     horizon = now - timedelta(days=HISTORY_DAYS).total_seconds()
+    budget = _Budget(clock, deadline_at)
     search_before = client.stats.calls("SearchDevices")
     events_before = client.stats.calls("ListDeviceEvents")
+    endpoint_before = endpoints.stats.total_requests if endpoints else 0
 
-    devices = await client.search_devices()
+    devices = await search_all(client, budget)
     previous = {row.arn: row for row in store.devices()}
+    links = (
+        await look_up_endpoints(
+            endpoints, store, devices, now=now, budget=budget, concurrency=concurrency
+        )
+        if endpoints is not None
+        else store.endpoint_map()
+    )
     latest = store.latest_event_ts()
     wanted = [d for d in devices if _needs_events(d, previous.get(d.device_arn))]
 
-    gate = asyncio.Semaphore(concurrency)
-
-    async def fetch(device: Device) -> list[tuple[str, str, str, float]]:
+    async def fetch(device: Device) -> int:
         since = latest.get(device.device_arn, horizon)
-        async with gate:
-            events = await client.list_device_events(device.device_arn, since=dt(since))
-        return [(device.device_arn, e.type, e.value or "", ts(e.timestamp)) for e in events]
+        events = await client.list_device_events(
+            device.device_arn, since=dt(since), deadline=budget.remaining("ListDeviceEvents")
+        )
+        return store.add_events(
+            (device.device_arn, e.type, e.value or "", ts(e.timestamp)) for e in events
+        )
 
-    fetched = await asyncio.gather(*(fetch(d) for d in wanted))
-    stored = store.add_events(row for rows in fetched for row in rows)
+    results = await _bounded(wanted, fetch, concurrency)
+    outcomes = dict(zip((d.device_arn for d in wanted), results, strict=True))
+    failed = {arn for arn, result in outcomes.items() if isinstance(result, BaseException)}
+    _raise_unexpected(outcomes.values())
+    fetched = [arn for arn in outcomes if arn not in failed]
     histories = {
         arn: History(events, "UNKNOWN")
         for arn, events in store.connection_events(
-            arns=[d.device_arn for d in wanted] if len(wanted) <= 500 else None
+            arns=fetched if len(fetched) <= 500 else None
         ).items()
     }
+    firsts = store.first_events(fetched if len(fetched) <= 500 else None)
+    statuses = store.latest_status_events(fetched)
 
-    report = RefreshReport(devices=len(devices), events_stored=stored)
+    report = RefreshReport(
+        devices=len(devices),
+        events_stored=sum(r for r in outcomes.values() if isinstance(r, int)),
+        events_pending=len(failed),
+    )
     rows: list[DeviceRow] = []
     for device in devices:
-        prev = previous.get(device.device_arn)
+        arn = device.device_arn
+        prev = previous.get(arn)
         connection = device.connection or "UNKNOWN"
+        status = device.device_status or ""
         report.new += prev is None
-        report.changed += prev is not None and prev.connection != connection
+        report.changed += prev is not None and (
+            prev.connection != connection or prev.status != status
+        )
         report.offline += connection == OFFLINE
-        last_changed = _last_changed(prev, connection, histories.get(device.device_arn), now)
-        placement = place(device.room_name, sites, resolver)
+        report.not_ready += status not in ("READY", "")
+        link = links.get(device.device_serial_number or "")
+        placement, placed_by = locate(device, link, sites, resolver, units)
         report.unplaced += not placement.placed
+        report.placed_by_serial += placed_by == "serial"
+        registered_at = _registered_at(prev, firsts.get(arn) if arn in outcomes else None)
         rows.append(
             DeviceRow(
-                arn=device.device_arn,
+                arn=arn,
                 serial=device.device_serial_number or "",
-                name=device.device_name or device.device_serial_number or device.device_arn,
+                name=device.device_name or device.device_serial_number or arn,
                 type=device.device_type or "",
-                status=device.device_status or "",
+                status=status,
                 connection=connection,
                 room_name_a4b=device.room_name,
                 property_id=placement.property_id,
                 room_id=placement.room_id,
                 room_name=placement.room_name,
-                last_changed=last_changed,
-                refreshed_at=now,
+                last_changed=_last_changed(prev, connection, histories.get(arn), now),
+                refreshed_at=EVENTS_PENDING if arn in failed else now,
+                status_since=_status_since(prev, status, statuses.get(arn), registered_at, now),
+                registered_at=registered_at,
+                endpoint_id=link.endpoint_id if link else None,
+                placed_by=placed_by,
             )
         )
     gone = set(previous) - {d.device_arn for d in devices}
@@ -128,8 +294,43 @@ async def refresh_devices(
     report.removed = len(gone)
     report.search_calls = client.stats.calls("SearchDevices") - search_before
     report.event_calls = client.stats.calls("ListDeviceEvents") - events_before
+    report.endpoint_calls = (endpoints.stats.total_requests if endpoints else 0) - endpoint_before
     report.duration_s = clock.monotonic() - started
     return report
+
+
+def _raise_unexpected(results: Iterable[object]) -> None:
+    """Amazon's failures leave events for the next refresh; the bot's own bugs must surface."""
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, ApiError):
+            raise result
+
+
+def _registered_at(prev: DeviceRow | None, first: tuple[float, str, str] | None) -> float | None:
+    """When the device began to exist: its first event, when that event is a registration or a
+    first connection. An older first event (an outage) says the device existed before it."""
+    if first is not None:
+        when, kind, value = first
+        return when if (kind, value) in BIRTH_EVENTS else None
+    return prev.registered_at if prev is not None else None
+
+
+def _status_since(
+    prev: DeviceRow | None,
+    status: str,
+    latest: tuple[float, str] | None,
+    registered_at: float | None,
+    now: float,
+) -> float | None:
+    """When the device status began: its last DEVICE_STATUS event saying so, else what the last
+    refresh knew, else its registration; None when it has held longer than the history."""
+    if latest is not None and latest[1] == status:
+        return latest[0]
+    if prev is not None and prev.status == status:
+        return prev.status_since
+    if prev is None:
+        return registered_at
+    return now
 
 
 def _last_changed(

@@ -29,7 +29,13 @@ DEVICE_COLUMNS = (
     "room_name",
     "last_changed",
     "refreshed_at",
+    "status_since",
+    "registered_at",
+    "endpoint_id",
+    "placed_by",
 )
+
+READY = "READY"
 
 
 @dataclass(frozen=True)
@@ -46,10 +52,26 @@ class DeviceRow:
     room_name: str | None
     last_changed: float
     refreshed_at: float
+    # when the device status (READY, FAILED, ...) began; None: before the 30 days of history
+    status_since: float | None = None
+    # when the device began to exist (registration or first sign of life); None: unknown
+    registered_at: float | None = None
+    endpoint_id: str | None = None  # its ASP endpoint, when the serial map knows it
+    placed_by: str | None = None  # "serial" (Endpoints API) or "name" (A4B room name convention)
 
     @property
     def placed(self) -> bool:
         return self.room_id is not None
+
+    @property
+    def ready(self) -> bool:
+        """Whether the device status is READY (an unknown status is not reported as a problem)."""
+        return self.status in (READY, "")
+
+    @property
+    def needs_attention(self) -> bool:
+        """Offline, or online but FAILED, DEREGISTERED or another non-ready status."""
+        return self.connection == "OFFLINE" or not self.ready
 
     @property
     def where(self) -> str:
@@ -57,6 +79,28 @@ class DeviceRow:
         if self.room_id is not None and self.room_name:
             return self.room_name
         return f"unplaced ({self.room_name_a4b or 'no A4B room'})"
+
+
+@dataclass(frozen=True)
+class EndpointLink:
+    """What the Endpoints API said about one serial: its endpoint and unit (None: not found)."""
+
+    serial: str
+    endpoint_id: str | None
+    unit_id: str | None
+    friendly_name: str | None
+    room_name_a4b: str | None  # the A4B room name when looked up: a change means "look again"
+    looked_up_at: float
+
+
+@dataclass(frozen=True)
+class Reachability:
+    """ASP's connectivity of one endpoint: OK or UNREACHABLE, sampled when ASP says."""
+
+    endpoint_id: str
+    value: str
+    sampled_at: float | None
+    checked_at: float
 
 
 def ts(when: datetime) -> float:
@@ -160,8 +204,84 @@ class HealthStore:
             if lagging and (own or since is None or device.last_changed >= since):
                 seen_at = max(device.last_changed, own[-1][0]) if own else device.last_changed
                 own = [*own, (seen_at, device.connection)]
-            out[device.arn] = History(own, device.connection)
+            out[device.arn] = History(own, device.connection, device.registered_at)
         return out
+
+    def first_events(self, arns: Sequence[str] | None = None) -> dict[str, tuple[float, str, str]]:
+        """Each device's oldest stored event: arn -> (ts, type, value)."""
+        sql = "select arn, min(ts), type, value from device_events"
+        args: list[Any] = []
+        if arns is not None:
+            if not arns:
+                return {}
+            sql += f" where arn in ({', '.join('?' for _ in arns)})"
+            args.extend(arns)
+        # SQLite returns the other columns of the row that holds min(ts)
+        return {
+            arn: (float(when), kind, value)
+            for arn, when, kind, value in self.db.execute(sql + " group by arn", args)
+        }
+
+    def latest_status_events(self, arns: Sequence[str]) -> dict[str, tuple[float, str]]:
+        """Each device's newest DEVICE_STATUS event: arn -> (ts, value)."""
+        if not arns:
+            return {}
+        marks = ", ".join("?" for _ in arns)
+        rows = self.db.execute(
+            "select arn, max(ts), value from device_events where type = 'DEVICE_STATUS' "
+            f"and arn in ({marks}) group by arn",
+            list(arns),
+        )
+        return {arn: (float(when), value) for arn, when, value in rows}
+
+    # -- the serial -> endpoint -> unit map (ASP Endpoints API) -----------------------------------
+    def endpoint_map(self) -> dict[str, EndpointLink]:
+        rows = self.db.execute(
+            "select serial, endpoint_id, unit_id, friendly_name, room_name_a4b, looked_up_at "
+            "from device_endpoints"
+        )
+        return {row[0]: EndpointLink(*row) for row in rows}
+
+    def save_endpoint_links(self, links: Iterable[EndpointLink]) -> None:
+        with self.db.conn:
+            self.db.conn.executemany(
+                "insert or replace into device_endpoints (serial, endpoint_id, unit_id, "
+                "friendly_name, room_name_a4b, looked_up_at) values (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        link.serial,
+                        link.endpoint_id,
+                        link.unit_id,
+                        link.friendly_name,
+                        link.room_name_a4b,
+                        link.looked_up_at,
+                    )
+                    for link in links
+                ],
+            )
+
+    def save_reachability(self, samples: Iterable[Reachability]) -> None:
+        with self.db.conn:
+            self.db.conn.executemany(
+                "insert or replace into endpoint_reachability (endpoint_id, value, sampled_at, "
+                "checked_at) values (?, ?, ?, ?)",
+                [(r.endpoint_id, r.value, r.sampled_at, r.checked_at) for r in samples],
+            )
+
+    def reachability(self, endpoint_ids: Sequence[str]) -> dict[str, Reachability]:
+        if not endpoint_ids:
+            return {}
+        marks = ", ".join("?" for _ in endpoint_ids)
+        rows = self.db.execute(
+            "select endpoint_id, value, sampled_at, checked_at from endpoint_reachability "
+            f"where endpoint_id in ({marks})",
+            list(endpoint_ids),
+        )
+        return {row[0]: Reachability(*row) for row in rows}
+
+    def last_refreshed_at(self) -> float | None:
+        row = self.db.execute("select max(refreshed_at) from devices").fetchone()
+        return None if row is None or row[0] is None else float(row[0])
 
     def device_events(self, arns: Sequence[str], since: float) -> list[tuple[str, str, str, float]]:
         """All events (both types) of these devices since a time, oldest first."""

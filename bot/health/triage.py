@@ -1,26 +1,49 @@
 """On-call triage queries over the device index; each answer is a Reply with a table.
 
-Phrases (wired by the parser): `offline devices [at P]`, `status room 204` / `devices in 204`,
-`history <room | serial | device name> [7d]`, `flapping [24h]`, `uptime [P] [7d]`.
+Phrases (wired by the parser): `offline devices [at P | everywhere]`, `status room 204` /
+`devices in 204`, `status <serial>`, `unplaced devices`, `history <room | serial | device name> [7d]`,
+`flapping [24h]`, `uptime [P] [7d | 24h]`.
+
+A device "needs attention" when it is offline or when its device status is not READY (FAILED,
+DEREGISTERED, PENDING, WAS_OFFLINE): an online but FAILED device is listed with its own "since".
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.text import plural
-from bot.health.fmt import duration, local_time, percent
+from bot.health.fmt import NO_DATA, duration, local_time, percent, window
 from bot.health.sites import Site, find_site
-from bot.health.store import DeviceRow, HealthStore, ts
+from bot.health.store import DeviceRow, HealthStore, Reachability, ts
 from bot.health.timeline import OFFLINE, uptime_percent
 
 FLAPPING_TRANSITIONS = 3
 UTC_ZONE = ZoneInfo("UTC")
 UNPLACED_GROUP = "(no property)"
+HISTORY_LIMIT = "more than 30 d"
+
+
+def problem(device: DeviceRow) -> str:
+    """What is wrong with a device, in a few words ("offline", "FAILED (online)", ...)."""
+    parts = []
+    if device.connection == OFFLINE:
+        parts.append("offline")
+    if not device.ready:
+        parts.append(device.status if parts else f"{device.status} (online)")
+    return ", ".join(parts) or "ok"
+
+
+def asp_check(sample: Reachability | None, now: float) -> str:
+    """ASP's word on an endpoint, for the offline table."""
+    if sample is None:
+        return NO_DATA
+    word = "reachable" if sample.value == "OK" else "unreachable"
+    when = sample.sampled_at if sample.sampled_at is not None else sample.checked_at
+    return f"{word} ({duration(now - when)} ago)"
 
 
 class HealthQueries:
@@ -54,41 +77,65 @@ class HealthQueries:
     def _sort_key(self, device: DeviceRow) -> tuple[str, int, str, str]:
         return (self._property_name(device), not device.placed, device.where, device.name)
 
+    def _since(self, when: float | None, device: DeviceRow, now: float) -> tuple[str, str]:
+        """(local time, how long) of a start time; unknown reads as older than the history."""
+        if when is None:
+            return HISTORY_LIMIT, HISTORY_LIMIT
+        return local_time(when, self._zone(device)), duration(now - when)
+
+    def _since_text(self, when: float | None, device: DeviceRow, now: float) -> str:
+        local, spell = self._since(when, device, now)
+        return local if when is None else f"{local} ({spell})"
+
     # -- queries -----------------------------------------------------------------------------------
-    def offline_devices(self, property_name: str | None = None) -> Reply:
+    def offline_devices(
+        self,
+        property_name: str | None = None,
+        reachability: Mapping[str, Reachability] | None = None,
+    ) -> Reply:
+        """Devices offline or not ready; with `reachability`, ASP's word on each one too."""
         scope = self._scope(property_name)
         if isinstance(scope, Reply):
             return scope
         devices, site = scope
         now = ts(self.clock.now())
-        offline = sorted((d for d in devices if d.connection == OFFLINE), key=self._sort_key)
+        found = sorted((d for d in devices if d.needs_attention), key=self._sort_key)
         where = f" at {site.name}" if site else ""
         if not devices:
             return Reply(headline=f"No devices are known{where}.")
-        if not offline:
+        if not found:
             if len(devices) == 1:
-                return Reply(headline=f"The only device{where} is online.")
-            return Reply(headline=f"All {len(devices)} devices{where} are online.")
+                return Reply(headline=f"The only device{where} is online and ready.")
+            return Reply(headline=f"All {len(devices)} devices{where} are online and ready.")
+        offline = [d for d in found if d.connection == OFFLINE]
         histories = self.store.histories(offline)
         rows = []
-        for device in offline:
-            since = histories[device.arn].offline_since(now) or device.last_changed
-            rows.append(
-                [
-                    self._property_name(device),
-                    device.where,
-                    device.name,
-                    device.serial,
-                    local_time(since, self._zone(device)),
-                    duration(now - since),
-                ]
-            )
+        for device in found:
+            if device.connection == OFFLINE:
+                since: float | None = (
+                    histories[device.arn].offline_since(now) or device.last_changed
+                )
+            else:
+                since = device.status_since
+            row = [
+                self._property_name(device),
+                device.where,
+                device.name,
+                device.serial,
+                problem(device),
+                *self._since(since, device, now),
+            ]
+            if reachability is not None:
+                row.append(asp_check(reachability.get(device.endpoint_id or ""), now))
+            rows.append(row)
+        columns = ["Property", "Room", "Device", "Serial", "Problem", "Since", "For"]
+        if reachability is not None:
+            columns.append("ASP says")
         return Reply(
-            headline=f"{len(offline)} of {plural(len(devices), 'device')}{where} "
-            f"{'is' if len(offline) == 1 else 'are'} offline.",
-            table=Table(
-                columns=["Property", "Room", "Device", "Serial", "Offline since", "For"], rows=rows
+            headline=_attention_headline(
+                len(offline), len(found) - len(offline), len(devices), where
             ),
+            table=Table(columns=columns, rows=rows),
         )
 
     def room_status(self, room: str, property_name: str | None = None) -> Reply:
@@ -107,6 +154,10 @@ class HealthQueries:
         )
         if not found:
             return Reply(headline=f"No devices are known in room {room}.")
+        return self.device_table(found, f"Room {room}")
+
+    def device_table(self, found: Sequence[DeviceRow], label: str) -> Reply:
+        """Each device's connection and status, each with its own since."""
         now = ts(self.clock.now())
         rows = [
             [
@@ -115,18 +166,70 @@ class HealthQueries:
                 d.name,
                 d.serial,
                 d.connection,
-                d.status,
-                f"{local_time(d.last_changed, self._zone(d))} ({duration(now - d.last_changed)})",
+                self._since_text(d.last_changed, d, now),
+                d.status or NO_DATA,
+                self._since_text(d.status_since, d, now),
             ]
             for d in found
         ]
         online = sum(d.connection != OFFLINE for d in found)
+        not_ready = [d for d in found if not d.ready]
+        headline = f"{label}: {online} of {len(found)} devices online"
+        if not_ready:
+            states = ", ".join(sorted({d.status for d in not_ready}))
+            headline += f"; {len(not_ready)} not ready ({states})"
         return Reply(
-            headline=f"Room {room}: {online} of {len(found)} devices online.",
+            headline=headline + ".",
             table=Table(
-                columns=["Property", "Room", "Device", "Serial", "Connection", "Status", "Since"],
+                columns=[
+                    "Property",
+                    "Room",
+                    "Device",
+                    "Serial",
+                    "Connection",
+                    "Since",
+                    "Status",
+                    "Status since",
+                ],
                 rows=rows,
             ),
+        )
+
+    def device_status(self, serial: str) -> Reply:
+        """One device by serial number (or device name)."""
+        key = serial.strip().casefold()
+        found = [d for d in self.store.devices() if key in (d.serial.casefold(), d.name.casefold())]
+        if not found:
+            return Reply(headline=f"No device has the serial number or name {serial!r}.")
+        return self.device_table(sorted(found, key=self._sort_key), f"Device {serial}")
+
+    def unplaced_devices(self) -> Reply:
+        """Devices tied to no ASP room: neither their serial nor their A4B room name says where."""
+        found = sorted((d for d in self.store.devices() if not d.placed), key=self._sort_key)
+        if not found:
+            return Reply(headline="Every device is tied to a room.")
+        rows = [
+            [
+                self._property_name(d) if d.property_id else NO_DATA,
+                d.room_name_a4b or NO_DATA,
+                d.name,
+                d.serial,
+                d.connection,
+                d.status or NO_DATA,
+            ]
+            for d in found
+        ]
+        are = "is" if len(found) == 1 else "are"
+        return Reply(
+            headline=f"{plural(len(found), 'device')} {are} tied to no room.",
+            table=Table(
+                columns=["Property", "A4B room", "Device", "Serial", "Connection", "Status"],
+                rows=rows,
+            ),
+            notes=[
+                "To place one: associate its endpoint with the room in the ASP console, or name its "
+                "Alexa for Business room \u201c<property> <room>\u201d (or set a4b_room_prefix)."
+            ],
         )
 
     def history(self, target: str, days: int = 7) -> Reply:
@@ -145,7 +248,7 @@ class HealthQueries:
         if not devices:
             return Reply(headline=f"No room, serial or device name matches {target!r}.")
         now = ts(self.clock.now())
-        start = now - timedelta(days=days).total_seconds()
+        start = now - days * 86400.0
         names = {d.arn: d for d in devices}
         events = self.store.device_events(list(names), start)
         rows = [
@@ -167,7 +270,7 @@ class HealthQueries:
 
     def flapping(self, hours: int = 24) -> Reply:
         now = ts(self.clock.now())
-        start = now - timedelta(hours=hours).total_seconds()
+        start = now - hours * 3600.0
         devices = self.store.devices()
         histories = self.store.histories(devices, since=start)
         found = [
@@ -193,20 +296,22 @@ class HealthQueries:
             ),
         )
 
-    def uptime(self, property_name: str | None = None, days: int = 7) -> Reply:
+    def uptime(self, property_name: str | None = None, days: float = 7) -> Reply:
+        """Uptime over the window, each device counted only while it existed."""
         scope = self._scope(property_name)
         if isinstance(scope, Reply):
             return scope
         devices, site = scope
+        span = window(days)
         if not devices:
             # 100% of nothing would read as a healthy hotel; there is simply no measurement
             where = f" at {site.name}" if site else ""
             return Reply(
-                headline=f"Uptime over {days} d{where}: {percent(None)} "
+                headline=f"Uptime over {span}{where}: {percent(None)} "
                 f"(no devices are known{' there' if site else ''})."
             )
         now = ts(self.clock.now())
-        start = now - timedelta(days=days).total_seconds()
+        start = now - days * 86400.0
         histories = self.store.histories(devices, since=start)
         groups: dict[str, list[DeviceRow]] = {}
         for device in devices:
@@ -215,14 +320,35 @@ class HealthQueries:
         for name in sorted(groups):
             members = groups[name]
             value = uptime_percent([histories[d.arn] for d in members], start, now)
-            worst = min(members, key=lambda d: histories[d.arn].online_seconds(start, now))
-            worst_up = uptime_percent([histories[worst.arn]], start, now)
+            each = {d.arn: uptime_percent([histories[d.arn]], start, now) for d in members}
+            worst = min(members, key=lambda d: (each[d.arn], d.name))
             rows.append(
-                [name, str(len(members)), percent(value), f"{worst.name} ({percent(worst_up)})"]
+                [
+                    name,
+                    str(len(members)),
+                    percent(value),
+                    f"{worst.name} ({percent(each[worst.arn])})",
+                ]
             )
         overall = uptime_percent(list(histories.values()), start, now)
         return Reply(
-            headline=f"Uptime over {days} d: {percent(overall)} across "
+            headline=f"Uptime over {span}: {percent(overall)} across "
             f"{plural(len(devices), 'device')}.",
             table=Table(columns=["Property", "Devices", "Uptime", "Lowest device"], rows=rows),
+            notes=[
+                "Each device counts from its registration: time before it existed is not downtime."
+            ],
         )
+
+
+def _attention_headline(offline: int, not_ready: int, total: int, where: str) -> str:
+    if offline:
+        verb = "is" if offline == 1 else "are"
+        headline = f"{offline} of {plural(total, 'device')}{where} {verb} offline"
+        if not_ready:
+            headline += (
+                f"; {not_ready} more {'is' if not_ready == 1 else 'are'} online but not ready"
+            )
+        return headline + "."
+    verb = "is" if not_ready == 1 else "are"
+    return f"{not_ready} of {plural(total, 'device')}{where} {verb} online but not ready."

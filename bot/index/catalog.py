@@ -35,6 +35,7 @@ _FILLERS: Final = frozenset({"the", "station", "channel", "music", "radio", "str
 
 
 _CODE: Final = re.compile(r"\(([A-Z][A-Z_]+)\)")
+_PARENTHESIS: Final = re.compile(r"\s*\([^)]*\)\s*$")
 
 
 class UnknownCountry(ValueError):
@@ -64,12 +65,21 @@ class Station:
         return (self.provider_id, self.station_id)
 
     @property
+    def full_name(self) -> str:
+        """The seed's description, spacing tidied: "Relaxing (The Relaxing Radio Show)"."""
+        return " ".join(self.description.replace("( ", "(").split())
+
+    @property
+    def display(self) -> str:
+        """What staff read: the description without its parenthesis ("Jazz", not "Jazz (IHR_JAZZ)")."""
+        return _PARENTHESIS.sub("", self.full_name).strip() or self.name
+
+    @property
     def label(self) -> str:
-        """The name with its seed description when that says more ("Jazz (TSF Jazz)")."""
-        description = " ".join(self.description.replace("( ", "(").split())
-        if normalize_name(description) == normalize_name(self.name):
-            return self.name
-        return description
+        """The display name; the full name when another station of the country shares the display name."""
+        if (self.country, self.display) in _SHARED_DISPLAY:
+            return self.full_name
+        return self.display
 
 
 def _row(
@@ -141,6 +151,17 @@ STATIONS: Final[tuple[Station, ...]] = (
     _row("FR", _TUNEIN, "s54693", "MPR Classical Lullabies", "Lullabies",
          "lullaby", "classical lullabies", "mpr classical lullabies", "mpr lullabies"),
 )  # fmt: skip
+
+
+def _shared_displays(stations: Iterable[Station]) -> frozenset[tuple[str, str]]:
+    seen: dict[tuple[str, str], int] = {}
+    for station in stations:
+        key = (station.country, station.display)
+        seen[key] = seen.get(key, 0) + 1
+    return frozenset(key for key, count in seen.items() if count > 1)
+
+
+_SHARED_DISPLAY: Final = _shared_displays(STATIONS)
 
 
 class MatchStatus(StrEnum):

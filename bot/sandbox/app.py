@@ -33,7 +33,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.clock import Clock, SystemClock
-from bot.sandbox import aws_handlers, customer_profiles
+from bot.sandbox import aws_handlers, customer_profiles, endpoints
 from bot.sandbox.faults import Faults, RequestKey, Verdict
 from bot.sandbox.world import (
     STATION_PAIRS,
@@ -860,4 +860,5 @@ def create_app(
         exception_handlers={HTTPException: _http_error},
     )
     app.state.sandbox = sandbox
+    endpoints.mount(app, sandbox)
     return app

@@ -29,6 +29,7 @@ from bot.sandbox.world import (
     Station,
     World,
     load_world,
+    rename_a4b_rooms,
     save_world,
 )
 
@@ -300,6 +301,27 @@ def build_demo_world() -> World:
     return build_demo()[0]
 
 
+def unconventional_room_name(prop: Property, room: Room, device: Device) -> str:
+    """An A4B room name as an installer might type it, matching no "<property> <room>" rule."""
+    initials = "".join(word[0] for word in prop.name.split())
+    return f"Guest Rm {room.name} ({initials})"
+
+
+def build_unconventional_world(world: World | None = None) -> World:
+    """The demo world whose A4B room names follow no convention (devices are tied to rooms by
+    serial only), plus one ASP-only device (Alexa for Business does not know it) in the first
+    room without devices of each property."""
+    renamed = rename_a4b_rooms(world or load_demo_world(), unconventional_room_name)
+    for prop in renamed.properties:
+        rooms = [room for rt in prop.roomTypes for room in rt.rooms]
+        empty = next((room for room in rooms if not room.devices), None)
+        if empty is not None:
+            key = f"{prop.name}/{empty.name}/asp-only"
+            device = _device(random.Random(key), key, f"{prop.name.split()[0]}-{empty.name}")
+            empty.aspOnlyDevices = [device]
+    return renamed
+
+
 def load_demo_world() -> World:
     """The committed demo world, freshly loaded (each call returns a new, independent World)."""
     return load_world(DEMO_WORLD_PATH)
@@ -320,7 +342,16 @@ def story_markdown(world: World, story: HealthStory) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """`python -m bot.sandbox.demo [PATH]` rewrites the demo world; with `--unconventional PATH`
+    it writes the demo world whose A4B room names follow no convention instead."""
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--unconventional"]:
+        target = (
+            Path(args[1]) if len(args) > 1 else DEMO_WORLD_PATH.with_name("unconventional.json")
+        )
+        save_world(build_unconventional_world(), target)
+        print(f"wrote {target}: the demo world with A4B room names like 'Guest Rm 204 (HVS)'")
+        return
     path = Path(args[0]) if args else DEMO_WORLD_PATH
     world, story = build_demo()
     save_world(world, path)

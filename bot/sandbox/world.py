@@ -11,14 +11,22 @@ from __future__ import annotations
 import base64
 import builtins
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 UNIT_ID_PREFIX = "amzn1.alexa.unit.did."
 ENDPOINT_ID_PREFIX = "amzn1.alexa.endpoint."
@@ -117,6 +125,18 @@ class Device(_Model):
         description='A4B room name; derived as "<property name> <room name>" when absent',
     )
     events: list[Event] = Field(default_factory=list)
+    aspReachable: bool | None = Field(
+        default=None,
+        description="what ASP's connectivity feature says (OK/UNREACHABLE); None: as `connection`",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_unset_extras(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # written only when set, so world files from before the field stay byte-identical
+        data: dict[str, Any] = handler(self)
+        if data.get("aspReachable") is None:
+            data.pop("aspReachable", None)
+        return data
 
 
 class Station(_Model):
@@ -132,6 +152,18 @@ class Room(_Model):
     reminders: int = Field(default=0, ge=0)
     timers: int = Field(default=0, ge=0)
     devices: list[Device] = Field(default_factory=list)
+    aspOnlyDevices: list[Device] = Field(
+        default_factory=list,
+        description="ASP endpoints of the room that Alexa for Business does not know",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_unset_extras(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # written only when set, so world files from before the field stay byte-identical
+        data: dict[str, Any] = handler(self)
+        if not data.get("aspOnlyDevices"):
+            data.pop("aspOnlyDevices", None)
+        return data
 
     @field_validator("name")
     @classmethod
@@ -235,7 +267,20 @@ def _all_devices(world: World) -> Iterator[Device]:
         for room_type in prop.roomTypes:
             for room in room_type.rooms:
                 yield from room.devices
+                yield from room.aspOnlyDevices
     yield from world.unplacedDevices
+
+
+def rename_a4b_rooms(world: World, name: Callable[[Property, Room, Device], str]) -> World:
+    """A copy of `world` whose placed devices carry the A4B room names `name` gives (for worlds
+    whose Alexa for Business rooms follow no naming convention)."""
+    renamed = world.model_copy(deep=True)
+    for prop in renamed.properties:
+        for room_type in prop.roomTypes:
+            for room in room_type.rooms:
+                for device in room.devices:
+                    device.roomName = name(prop, room, device)
+    return renamed
 
 
 def load_world(path: str | Path) -> World:

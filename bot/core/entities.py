@@ -1,0 +1,363 @@
+"""Find the entities of a message, in any order and among any filler words.
+
+Rooms (`204`, `#204`, `rm 204`, `S303`, `PH-1`), lists and ranges (`201, 203 and 205`, `101-110`,
+`107 thru 109`), room types and properties (from the lexicon, so `Lumiere` finds `Maison Lumière`),
+stations (names, aliases, genres, moods, local words), alert kinds, durations, device serials and
+profile settings. Each pass blanks what it recognised, so later passes and the intent words see only
+what is left. Pure and fast: regular expressions and dict lookups over the message's word n-grams.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.core.commands import AlertKind
+from bot.core.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of
+from bot.core.profile_settings import setting_key
+from bot.core.targets import MAX_RANGE, expand_range
+from bot.index.normalize import normalize_name
+
+
+@dataclass
+class Entities:
+    rooms: list[str] = field(default_factory=list)
+    room_range: tuple[str, str] | None = None
+    room_marked: bool = False  # said "room", "rm" or "#"
+    too_many_rooms: bool = False
+    room_type: str | None = None
+    property_name: str | None = None
+    all_rooms: bool = False
+    everywhere: bool = False
+    station: str | None = None
+    kinds: list[AlertKind] = field(default_factory=list)
+    hours: int | None = None
+    serial: str | None = None
+    setting: str | None = None
+    setting_name: str | None = None  # "of Lobby"
+    setting_value: str | None = None  # "to 6"
+    words: list[str] = field(default_factory=list)
+    marker_text: str | None = None  # what follows "to", "->", "=", ":" (original case)
+
+    @property
+    def has_target(self) -> bool:
+        return bool(self.rooms) or self.room_type is not None or self.all_rooms
+
+
+_SERIAL = re.compile(r"\b(g[0-9a-z]{11,15})\b")
+_UNIT = r"(h|hrs?|hours?|d|days?|w|wks?|weeks?)"
+_DURATION = re.compile(
+    rf"\b(?:(?:for|over|in|during)\s+)?(?:the\s+)?(?:(?:last|past)\s+)?(\d{{1,4}})\s*{_UNIT}\b"
+    r"|\b(?:(?:for|over|in|during)\s+)?(?:the\s+)?(?:last|past)\s+(day|week|month)\b"
+)
+_KINDS = re.compile(
+    r"\b(?:all\s+(?:of\s+)?(?:the\s+)?|the\s+|any\s+|(?:guest'?s?|their|his|her)\s+)?"
+    r"(wake[\s-]?up(?:\s+calls?)?|wakeups?|alarms?|reminders?|timers?|alerts?|everything)\b"
+)
+# Only settings a message about rooms can mean; the rest need the word "profile" (the rule list).
+_SETTING = re.compile(
+    r"\b(?P<setting>max(?:imum)?\s+volume(?:\s+limit)?|volume(?:\s+limit)?|instant\s+booking"
+    r"|wake\s+word|end[\s-]+of[\s-]+meeting\s+reminders?|data\s+retention"
+    r"|(?:room\s+)?utili[sz]ation\s+metrics|setup\s+mode)\b"
+)
+_PREFIX_ROOM = r"[a-z]{0,3}-?"
+_RANGE = re.compile(
+    rf"(?<![\w-])#?(?P<pre>{_PREFIX_ROOM})(?P<a>\d{{1,6}})\s*"
+    r"(?:-|–|—|\.\.|\bto\b|\bthru\b|\bthrough\b|\buntil\b|\btill\b)\s*"
+    r"#?(?P<pre2>[a-z]{0,3}-?)(?P<b>\d{1,6})(?![\w-])"
+)
+_MARKED_ROOM = re.compile(
+    r"(?:\b(?:rooms?|rms?|units?|suites?|nos?\.?|number)\s?#?\s?|#\s?)(?P<name>[a-z0-9][\w-]*)"
+)
+# A number right after these words is part of a station's name ("radio 2", "top 40"), not a room.
+_NAME_BEFORE_NUMBER = re.compile(r"\b(?:radio|fm|top|channel|classical|kiss|capital|heart)\s+$")
+_ALL_OF_NAMED_TYPE = re.compile(
+    r"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?P<rt>(?:[a-z][\w'-]*\s+){0,3}?[a-z][\w'-]*)\s+rooms\b"
+)
+_SHAPED_ROOM = re.compile(rf"(?<![\w'-])(?P<name>{_PREFIX_ROOM}\d{{1,6}}[a-z]?)(?![\w-])")
+_ALL_ROOMS = re.compile(
+    r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:guest\s+)?rooms?\b"
+    r"|\b(?:the\s+)?(?:whole|entire)\s+(?:property|hotel|building|place)\b"
+    r"|\ball\s+of\s+(?:the\s+)?(?:property|hotel)\b"
+)
+_ALL_OF_TYPE = re.compile(r"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?$")
+_EVERYWHERE = re.compile(
+    r"\b(?:everywhere|all\s+(?:properties|hotels|sites)|across\s+the\s+chain)\b"
+)
+_ROOM_TYPE_WORDS = re.compile(r"\broom[\s-]*types?\s(?=\s*\S)")
+_AT = re.compile(r"(?:^|\s)(?:at|@)\s+(?:the\s+)?(?P<rest>[a-z].*)$")
+_IN = re.compile(r"(?:^|\s)(?:in|of)\s+(?:the\s+)?(?P<rest>[a-z].*)$")
+_MARKERS = re.compile(r"(?:\s|^)(?:to|->|=|:|into)\s+(?P<rest>.+)$")
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’]*|->|\?")
+_ROOMISH = frozenset({"room", "rooms", "rm", "rms", "unit", "units", "suite", "suites", "no"})
+NON_ROOM_WORDS = frozenset({"to", "and", "or", "in", "at", "of", "for", "on"})
+
+
+class _Text:
+    """The message twice: as typed (for names) and folded (for matching); blanked as it is read."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.work = fold(text)
+
+    def visible(self) -> str:
+        """The message as typed, with what was recognised blanked."""
+        return "".join(
+            o if w != " " else " " for o, w in zip(self.original, self.work, strict=True)
+        )
+
+    def take(self, start: int, end: int) -> str:
+        taken = self.original[start:end]
+        self.work = self.work[:start] + " " * (end - start) + self.work[end:]
+        return taken
+
+
+def find_entities(text: str, lexicon: Lexicon) -> Entities:
+    found = Entities()
+    t = _Text(text)
+    _serial(t, found)
+    _setting(t, found)
+    _duration(t, found)
+    _kinds(t, found)
+    _everywhere(t, found)
+    _ranges(t, found)
+    _lexicon(t, found, lexicon)
+    _explicit_room_type(t, found, lexicon)
+    _rooms(t, found)
+    _unknown_property(t, found)
+    _marker(t, found)
+    found.words = [w.replace("’", "'") for w in _WORD.findall(t.work)]
+    return found
+
+
+def _serial(t: _Text, found: Entities) -> None:
+    for m in _SERIAL.finditer(t.work):
+        if sum(ch.isdigit() for ch in m[1]) >= 2 and sum(ch.isalpha() for ch in m[1]) >= 4:
+            found.serial = t.take(m.start(1), m.end(1)).upper()
+            return
+
+
+_SETTING_FILLER = frozenset(
+    {"set", "change", "update", "make", "turn", "switch", "the", "of", "for", "to", "in", "at", "=",
+     ":", "please", "pls", "is", "be", "'s", "profile"}
+)  # fmt: skip
+_SETTING_VALUE = re.compile(r"(?<![\w-])(\d+(?:\s*(?:minutes?|mins?))?|on|off)(?![\w-])", re.I)
+
+
+def _setting(t: _Text, found: Entities) -> None:
+    """A room-profile setting (`max volume`): its value, and the profile named around it."""
+    m = _SETTING.search(t.work)
+    if m is None:
+        return
+    found.setting = setting_key(m["setting"]) or "max volume"
+    before, after = t.original[: m.start()], t.original[m.end() :]
+    value = _SETTING_VALUE.search(after)
+    if value is not None and re.search(r"\b(?:in|room|rm)\s*#?$", after[: value.start()]):
+        value = None  # "the volume in 204": a room, not a value
+    if value is not None:
+        after = after[: value.start()] + " " + after[value.end() :]
+    found.setting_value = value[1] if value else None
+    words = [w for w in f"{before} {after}".replace("'s", " ").split()]
+    kept = [w for w in words if fold(w).strip(",.") not in _SETTING_FILLER]
+    found.setting_name = " ".join(kept).strip(" ,.'\"") or None
+    t.take(0, len(t.original))
+
+
+def _duration(t: _Text, found: Entities) -> None:
+    m = _DURATION.search(t.work)
+    if m is None:
+        return
+    if m[1]:
+        n, unit = int(m[1]), m[2]
+        found.hours = n if unit.startswith("h") else n * 24 * (7 if unit.startswith("w") else 1)
+    else:
+        found.hours = {"day": 24, "week": 168, "month": 720}[m[3]]
+    t.take(m.start(), m.end())
+
+
+def _kinds(t: _Text, found: Entities) -> None:
+    for m in _KINDS.finditer(t.work):
+        word = m[1]
+        if word.startswith(("alert", "everything")):
+            kinds = list(AlertKind)
+        elif word.startswith(("alarm", "wake")):
+            kinds = [AlertKind.ALARMS]
+        elif word.startswith("reminder"):
+            kinds = [AlertKind.REMINDERS]
+        else:
+            kinds = [AlertKind.TIMERS]
+        found.kinds += [k for k in kinds if k not in found.kinds]
+        t.take(m.start(), m.end())
+    order = list(AlertKind)
+    found.kinds.sort(key=order.index)
+
+
+def _everywhere(t: _Text, found: Entities) -> None:
+    m = _EVERYWHERE.search(t.work)
+    if m:
+        found.everywhere = True
+        t.take(m.start(), m.end())
+    m = _ALL_ROOMS.search(t.work)
+    if m:
+        found.all_rooms = True
+        t.take(m.start(), m.end())
+
+
+def _ranges(t: _Text, found: Entities) -> None:
+    for m in _RANGE.finditer(t.work):
+        pre2 = m["pre2"]
+        if pre2 and pre2.rstrip("-") != m["pre"].rstrip("-"):
+            continue
+        prefix = t.original[m.start("pre") : m.end("pre")]
+        expanded = expand_range(m["a"], m["b"], prefix)
+        start = m.start()
+        word = re.search(r"\b(?:rooms?|rms?)\s*$", t.work[:start])
+        if word:
+            found.room_marked = True
+            start = word.start()
+        t.take(start, m.end())
+        if expanded is None:
+            found.too_many_rooms = True
+            continue
+        first = not found.rooms
+        found.rooms += [r for r in expanded if r not in found.rooms]
+        found.room_range = (expanded[0], expanded[-1]) if first else None
+
+
+def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """`room type X` (or `all X rooms`) names a room type even when the index does not know it."""
+    if found.room_type is not None:
+        for said in _ROOM_TYPE_WORDS.finditer(t.work):
+            t.take(said.start(), said.end())
+        return
+    named = _ALL_OF_NAMED_TYPE.search(t.work)
+    if named and named["rt"] not in ("guest", "the", "hotel", "property"):
+        typed = t.original[named.start("rt") : named.end("rt")].strip()
+        known = lexicon.room_types.get(key_of(typed), ())
+        found.room_type = known[0] if len(known) == 1 else typed
+        t.take(named.start(), named.end())
+        return
+    m = _ROOM_TYPE_WORDS.search(t.work)
+    if m is None:
+        return
+    rest = t.work[m.end() :]
+    stop = re.search(r"(?:^|\s+)(?:at|@|to|station|->|=|in)\b|\s*[,:]|$", rest)
+    end = m.end() + (stop.start() if stop else len(rest))
+    name = t.original[m.end() : end].strip()
+    if name:
+        known = lexicon.room_types.get(key_of(name), ())
+        found.room_type = known[0] if len(known) == 1 else name
+        t.take(m.start(), end)
+
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’_-]*")
+
+
+def _lexicon(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """Longest phrases first: properties, room types and stations named anywhere."""
+    # Each word's key once (the text is already folded); a phrase's key is its words' keys joined.
+    tokens = [(m.start(), m.end(), normalize_name(m[0])) for m in _TOKEN.finditer(t.work)]
+    # A phrase never spans a blanked entity: only a space or light punctuation between its words.
+    joined = [_joins(t.work[tokens[k][1] : tokens[k + 1][0]]) for k in range(len(tokens) - 1)]
+    i = 0
+    while i < len(tokens):
+        run = 1
+        while run < MAX_PHRASE_WORDS and i + run < len(tokens) and joined[i + run - 1]:
+            run += 1
+        hit = _longest(tokens, i, run, t, found, lexicon)
+        i = hit if hit is not None else i + 1
+
+
+def _joins(gap: str) -> bool:
+    return len(gap) <= 2 and gap.strip(" -'") in ("", "&")
+
+
+def _longest(
+    tokens: list[tuple[int, int, str]],
+    i: int,
+    run: int,
+    t: _Text,
+    found: Entities,
+    lexicon: Lexicon,
+) -> int | None:
+    keys = [tokens[i][2]]
+    for k in range(i + 1, i + run):
+        keys.append(keys[-1] + " " + tokens[k][2])
+    for n in range(run, 0, -1):
+        key = keys[n - 1]
+        if not key:
+            continue
+        start, end = tokens[i][0], tokens[i + n - 1][1]
+        if found.property_name is None and key in lexicon.properties:
+            names = lexicon.properties[key]
+            found.property_name = names[0] if len(names) == 1 else t.original[start:end]
+        elif found.room_type is None and key in lexicon.room_types:
+            names = lexicon.room_types[key]
+            found.room_type = names[0] if len(names) == 1 else t.original[start:end]
+            if m := _ALL_OF_TYPE.search(t.work[:start]):
+                t.take(m.start(), start)
+        elif found.station is None and key in lexicon.stations:
+            found.station = lexicon.stations[key]
+        elif (
+            found.station is None
+            and key in lexicon.station_ids
+            and (not key.isdigit() or t.work[:start].rstrip().endswith("station"))
+        ):
+            found.station = lexicon.station_ids[key]
+        else:
+            continue
+        t.take(start, end)
+        return i + n
+    return None
+
+
+def _rooms(t: _Text, found: Entities) -> None:
+    for m in _MARKED_ROOM.finditer(t.work):
+        name = m["name"]
+        if name in NON_ROOM_WORDS or name in _ROOMISH or not any(ch.isdigit() for ch in name):
+            continue  # room names carry a digit; "rooms are", "room type" are words
+        found.room_marked = True
+        _add_room(found, t.take(m.start("name"), m.end("name")))
+        t.take(m.start(), m.start("name"))
+    for m in _SHAPED_ROOM.finditer(t.work):
+        if _NAME_BEFORE_NUMBER.search(t.work[: m.start()]) and m["name"].isdigit():
+            continue
+        _add_room(found, t.take(m.start("name"), m.end("name")))
+
+
+def _add_room(found: Entities, name: str) -> None:
+    name = name.strip().lstrip("#")
+    if name and name not in found.rooms:
+        found.rooms.append(name)
+        found.room_range = None
+
+
+def _unknown_property(t: _Text, found: Entities) -> None:
+    """`at <name>` that the lexicon does not know: kept as typed, so the resolver can say so."""
+    if found.property_name is not None:
+        return
+    m = _AT.search(t.work)
+    if m is None and (found.all_rooms or found.room_type):
+        m = _IN.search(t.work)
+    if m is None:
+        return
+    rest = t.visible()[m.start("rest") :]
+    cut = re.search(r"\s+(?:to|->|=)\s+", rest)
+    name = (rest[: cut.start()] if cut else rest).strip().strip("\"'").strip()
+    name = re.sub(r"^(?:(?:the|a|in|at|of|for|on|to)(?:\s+|$))+", "", name, flags=re.I).strip()
+    if name and not re.fullmatch(r"[\d\s,-]+", name):
+        found.property_name = name
+        t.take(m.start("rest"), m.start("rest") + len(name))
+
+
+def _marker(t: _Text, found: Entities) -> None:
+    m = _MARKERS.search(t.work)
+    if m is None:
+        return
+    rest = t.visible()[m.start("rest") :].strip().strip("\"'")
+    if rest.strip():
+        found.marker_text = " ".join(rest.split())
+
+
+def too_large(found: Entities) -> bool:
+    return found.too_many_rooms or len(found.rooms) > MAX_RANGE

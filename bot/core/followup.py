@@ -1,0 +1,82 @@
+"""Questions the bot asked and the next message answers: "Which station?", "Which room?", "Which one?".
+
+Kept per user and conversation (channel and thread) for 10 minutes of the injected clock. An answer is
+a choice's number, a (partial) label such as `Lakeside` for "Lakeside Chicago", `yes` to a single
+choice, or the missing part itself (`jazz` to "Which station?", `204` to "Which room?").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.core.commands import Command
+from bot.core.lexicon import Lexicon, key_of
+from bot.core.understand import fill
+
+TTL = timedelta(minutes=10)
+_FILLER = frozenset({"the", "one", "at", "in", "hotel", "please", "that", "ones", "property", "a"})
+_YES = frozenset({"yes", "y", "yep", "yeah", "sure", "ok", "okay", "that one", "correct"})
+
+Key = tuple[str, str | None, str | None]
+
+
+@dataclass
+class Question:
+    expires: datetime
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (label, text to run)
+    partial: Command | None = None
+    missing: str | None = None
+    preview: bool = False
+
+    def choice_for(self, answer: str) -> str | None:
+        """The text of the choice `answer` picks, or None when it picks none (or several)."""
+        text = answer.strip().rstrip(".!")
+        if not self.choices:
+            return None
+        if text.isdigit():
+            number = int(text)
+            return self.choices[number - 1][1] if 0 < number <= len(self.choices) else None
+        key = key_of(text)
+        if key in _YES and len(self.choices) == 1:
+            return self.choices[0][1]
+        if len(key) < 3 or key in _YES:
+            return None
+        words = [w for w in key.split() if w not in _FILLER]
+        if not words:
+            return None
+        picked = [
+            value
+            for label, value in self.choices
+            if _words_start(words, key_of(label).split()) or key == key_of(value)
+        ]
+        return picked[0] if len(picked) == 1 else None
+
+    def completed(self, answer: str, lexicon: Lexicon) -> Command | None:
+        if self.partial is None or self.missing is None:
+            return None
+        return fill(self.partial, self.missing, answer, lexicon)
+
+
+def _words_start(typed: list[str], label: list[str]) -> bool:
+    """Every typed word starts a word of the label: `lake` and `lakeside chi` pick Lakeside Chicago."""
+    return all(any(word.startswith(t) for word in label) for t in typed)
+
+
+class Questions:
+    def __init__(self, ttl: timedelta = TTL) -> None:
+        self.ttl = ttl
+        self._open: dict[Key, Question] = {}
+
+    def ask(self, key: Key, now: datetime, **question: object) -> None:
+        self._open[key] = Question(expires=now + self.ttl, **question)  # type: ignore[arg-type]
+
+    def get(self, key: Key, now: datetime) -> Question | None:
+        found = self._open.get(key)
+        if found is not None and found.expires <= now:
+            del self._open[key]
+            return None
+        return found
+
+    def drop(self, key: Key) -> bool:
+        return self._open.pop(key, None) is not None

@@ -1,0 +1,195 @@
+"""The names a message can mention, as in-memory phrase tables: properties, room types and stations.
+
+Built once from the index and the station catalog and rebuilt only when the index changes (its write
+version or another connection's commit), so finding entities in a message is a few dict lookups over
+the message's word n-grams, never a scan of the index. Rooms are not listed here: a room is recognised
+by its shape (`204`, `S303`, `PH-1`, `#204`, `rm 204`) and looked up in the index by the resolver.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Final
+
+from bot.index.catalog import StationCatalog, default_catalog
+from bot.index.lookup import Index
+from bot.index.normalize import normalize_name
+
+MAX_PHRASE_WORDS: Final = 6
+
+# Words too common to name a property on their own ("view" of "Harbor View Seattle").
+_GENERIC_WORDS: Final = frozenset(
+    {
+        "the", "hotel", "hotels", "inn", "view", "house", "resort", "suites", "suite", "park",
+        "gardens", "garden", "grand", "old", "town", "new", "city", "bay", "and", "of", "at",
+        "by", "le", "la", "les", "de", "du", "des", "room", "rooms", "all",
+    }
+)  # fmt: skip
+
+# What staff say for a kind of music rather than a station's name: genre, mood, local words.
+# The value is a station name (or alias) of the catalog; the catalog then picks the country's station.
+MOOD_WORDS: Final[dict[str, str]] = {
+    "something relaxing": "relaxing",
+    "something calm": "relaxing",
+    "something chill": "relaxing",
+    "relaxing": "relaxing",
+    "relaxed": "relaxing",
+    "easy listening": "relaxing",
+    "calm": "relaxing",
+    "calming": "relaxing",
+    "soothing": "relaxing",
+    "chill out": "relaxing",
+    "chillout": "relaxing",
+    "detente": "relaxing",
+    "musique detente": "relaxing",
+    "musique relaxante": "relaxing",
+    "relaxante": "relaxing",
+    "classique": "classical",
+    "musique classique": "classical",
+    "classical music": "classical",
+    "classic music": "classical",
+    "meditation": "meditation",
+    "zen": "meditation",
+    "nature sounds": "meditation",
+    "berceuse": "lullabies",
+    "berceuses": "lullabies",
+    "something for kids": "lullabies",
+    "golden oldies": "oldies",
+    "hip hop": "hip hop",
+    "rock music": "rock",
+    "rock": "rock",
+    "jazz": "jazz",
+    "smooth jazz": "smooth jazz",
+    "jazz lounge": "smooth jazz",
+    "top hits": "hits",
+    "pop music": "pop",
+}
+
+# Station ids that are only digits ("4242") are read as a station only after the word "station",
+# never alone, so a room number is never taken for one.
+_STATION_FILLERS: Final = frozenset({"the", "station", "channel", "music", "radio", "stream"})
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for one, so positions stay those of `text`."""
+    if text.isascii():
+        return text.lower()
+    out = []
+    for char in text:
+        lowered = char.lower()
+        lowered = lowered[0] if lowered else char
+        base = unicodedata.normalize("NFKD", lowered)[0]
+        out.append(base if base.isascii() or not lowered.isascii() else lowered)
+    return "".join(out)
+
+
+def key_of(text: str) -> str:
+    """A phrase's lookup key: accents folded, case-folded, punctuation to spaces."""
+    return normalize_name(fold(text))
+
+
+@dataclass(eq=False)
+class Lexicon:
+    """Phrase key -> what it names. Several names under one key mean "ask which"."""
+
+    properties: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    room_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    partial_room_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    stations: dict[str, str] = field(default_factory=dict)
+    station_ids: dict[str, str] = field(default_factory=dict)
+
+    def add_property(self, name: str) -> None:
+        words = key_of(name).split()
+        for start in range(len(words)):
+            for end in range(start + 1, len(words) + 1):
+                phrase = words[start:end]
+                if len(phrase) == 1 and (phrase[0] in _GENERIC_WORDS or len(phrase[0]) < 4):
+                    continue
+                if phrase[0] in _GENERIC_WORDS and len(phrase) < len(words):
+                    continue
+                _add(self.properties, " ".join(phrase), name)
+                if len(phrase) > 1:
+                    _add(self.properties, "".join(phrase), name)  # "harborview"
+
+    def add_room_type(self, name: str) -> None:
+        key = key_of(name)
+        _add(self.room_types, key, name)
+        _add(self.room_types, key + "s", name)
+        last = key.split()[-1] if key else ""
+        if last != key and len(last) >= 4:  # "the lofts", "suites": the last word alone
+            _add(self.partial_room_types, last, name)
+            _add(self.partial_room_types, last + "s", name)
+
+    def finish(self) -> None:
+        """Partial room-type words count only where no full name or property claims them."""
+        for key, names in self.partial_room_types.items():
+            if key not in self.room_types and key not in self.properties:
+                self.room_types[key] = names
+
+    def add_stations(self, catalog: StationCatalog) -> None:
+        for station in catalog.all():
+            for text in (station.name, *station.aliases):
+                key = key_of(text)
+                self.stations.setdefault(key, key)
+                bare = " ".join(w for w in key.split() if w not in _STATION_FILLERS)
+                if len(bare) >= 3 and bare != key:
+                    self.stations.setdefault(bare, key)
+            self.station_ids[key_of(station.station_id)] = station.station_id
+            if station.code:
+                self.station_ids[key_of(station.code)] = station.station_id
+        for phrase, station_key in MOOD_WORDS.items():
+            self.stations[key_of(phrase)] = station_key
+
+
+def _add(table: dict[str, tuple[str, ...]], key: str, name: str) -> None:
+    if not key:
+        return
+    names = table.get(key, ())
+    if name not in names:
+        table[key] = (*names, name)
+
+
+def build_lexicon(
+    property_names: Iterable[str],
+    room_type_names: Iterable[str],
+    catalog: StationCatalog | None = None,
+) -> Lexicon:
+    lexicon = Lexicon()
+    for name in property_names:
+        lexicon.add_property(name)
+    for name in room_type_names:
+        lexicon.add_room_type(name)
+    lexicon.add_stations(catalog or default_catalog())
+    lexicon.finish()
+    return lexicon
+
+
+_CATALOG_ONLY: Lexicon | None = None
+
+
+def catalog_lexicon() -> Lexicon:
+    """Stations only: what a message can name without an index (tests, help examples)."""
+    global _CATALOG_ONLY
+    if _CATALOG_ONLY is None:
+        _CATALOG_ONLY = build_lexicon((), ())
+    return _CATALOG_ONLY
+
+
+_BY_INDEX: dict[int, tuple[tuple[int, int], Lexicon]] = {}
+
+
+def lexicon_for(index: Index, catalog: StationCatalog | None = None) -> Lexicon:
+    """The lexicon of `index`, rebuilt only after the index changed (a sync, an add or a rename)."""
+    version = (index._version, int(index.conn.execute("PRAGMA data_version").fetchone()[0]))
+    cached = _BY_INDEX.get(id(index))
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    properties = [str(r[0]) for r in index.conn.execute("SELECT name FROM properties")]
+    room_types = [str(r[0]) for r in index.conn.execute("SELECT DISTINCT name FROM room_types")]
+    lexicon = build_lexicon(properties, room_types, catalog)
+    if len(_BY_INDEX) > 16:
+        _BY_INDEX.clear()
+    _BY_INDEX[id(index)] = (version, lexicon)
+    return lexicon

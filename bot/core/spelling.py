@@ -1,0 +1,422 @@
+"""Typo correction of the words of a message, before entities are looked for.
+
+A word the bot does not know (not an intent word, not a word of a property, room type or station name,
+not common English) is replaced by the one known word one edit away (a letter added, missing, changed, or
+two swapped: `Lakside`, `Kensignton`, `clasical`, `stauts`, `hlep`), and only when exactly one fits.
+Words with digits (rooms, serials) are never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.core.lexicon import Lexicon, fold
+
+INTENT_WORDS = frozenset(
+    [
+        "set",
+        "change",
+        "switch",
+        "tune",
+        "put",
+        "play",
+        "playing",
+        "make",
+        "update",
+        "turn",
+        "want",
+        "wants",
+        "need",
+        "needs",
+        "like",
+        "should",
+        "get",
+        "going",
+        "give",
+        "start",
+        "use",
+        "clear",
+        "cancel",
+        "delete",
+        "remove",
+        "wipe",
+        "reset",
+        "erase",
+        "kill",
+        "drop",
+        "purge",
+        "what",
+        "whats",
+        "which",
+        "listening",
+        "tell",
+        "check",
+        "show",
+        "station",
+        "stations",
+        "music",
+        "radio",
+        "channel",
+        "default",
+        "rename",
+        "add",
+        "create",
+        "profile",
+        "profiles",
+        "user",
+        "users",
+        "object",
+        "type",
+        "types",
+        "properties",
+        "property",
+        "hotel",
+        "hotels",
+        "find",
+        "locate",
+        "where",
+        "audit",
+        "changes",
+        "help",
+        "sync",
+        "resync",
+        "refresh",
+        "reload",
+        "digest",
+        "list",
+        "lookup",
+        "search",
+        "uptime",
+        "offline",
+        "unplaced",
+        "flapping",
+        "status",
+        "history",
+        "timeline",
+        "events",
+        "online",
+        "echo",
+        "echos",
+        "echoes",
+        "device",
+        "devices",
+        "health",
+        "connected",
+        "working",
+        "reachable",
+        "unreachable",
+        "alarm",
+        "alarms",
+        "reminder",
+        "reminders",
+        "timer",
+        "timers",
+        "alert",
+        "alerts",
+        "everything",
+        "wake",
+        "wakeup",
+        "undo",
+        "retry",
+        "failed",
+        "confirm",
+        "yes",
+        "hello",
+        "thanks",
+        "thank",
+        "cheers",
+        "bonjour",
+        "merci",
+        "room",
+        "rooms",
+        "available",
+        "offered",
+        "everywhere",
+        "daily",
+        "rooms",
+        "suites",
+    ]
+)
+COMMON_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "have",
+        "has",
+        "had",
+        "was",
+        "were",
+        "been",
+        "they",
+        "them",
+        "their",
+        "there",
+        "then",
+        "than",
+        "when",
+        "why",
+        "who",
+        "how",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "about",
+        "after",
+        "before",
+        "again",
+        "also",
+        "just",
+        "only",
+        "very",
+        "much",
+        "many",
+        "some",
+        "any",
+        "all",
+        "each",
+        "every",
+        "other",
+        "another",
+        "more",
+        "most",
+        "less",
+        "please",
+        "you",
+        "your",
+        "our",
+        "we",
+        "us",
+        "me",
+        "my",
+        "mine",
+        "his",
+        "her",
+        "she",
+        "he",
+        "it",
+        "its",
+        "can",
+        "could",
+        "would",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "love",
+        "hate",
+        "hates",
+        "hated",
+        "loud",
+        "later",
+        "tomorrow",
+        "today",
+        "tonight",
+        "now",
+        "already",
+        "yet",
+        "still",
+        "guest",
+        "guests",
+        "got",
+        "does",
+        "doing",
+        "done",
+        "did",
+        "said",
+        "says",
+        "say",
+        "told",
+        "know",
+        "knew",
+        "think",
+        "checked",
+        "checking",
+        "out",
+        "in",
+        "liked",
+        "complained",
+        "too",
+        "one",
+        "ones",
+        "two",
+        "three",
+        "okay",
+        "not",
+        "never",
+        "dont",
+        "doesnt",
+        "isnt",
+        "wasnt",
+        "wont",
+        "cant",
+        "cleared",
+        "clearing",
+        "setting",
+        "sets",
+        "played",
+        "listen",
+        "good",
+        "morning",
+        "evening",
+        "afternoon",
+        "bye",
+        "great",
+        "perfect",
+        "awesome",
+        "cool",
+        "nice",
+        "dans",
+        "la",
+        "le",
+        "les",
+        "quelle",
+        "quel",
+        "musique",
+        "en",
+        "pour",
+        "une",
+        "des",
+        "est",
+        "sur",
+        "kind",
+        "kinds",
+        "anyone",
+        "someone",
+        "somebody",
+        "just",
+        "fine",
+        "sorry",
+        "oops",
+        "back",
+        "way",
+        "went",
+        "gone",
+        "thing",
+        "things",
+        "stuff",
+        "left",
+        "right",
+        "here",
+        "where's",
+        "whats",
+        "what's",
+        "it's",
+        "that's",
+        "i'm",
+        "i'll",
+        "we're",
+        "don't",
+        "doesn't",
+        "isn't",
+        "let's",
+        "ago",
+        "last",
+        "past",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "hour",
+        "hours",
+        "minute",
+        "minutes",
+        "month",
+        "being",
+        "off",
+        "seem",
+        "seems",
+        "seemed",
+        "lot",
+        "lots",
+        "bit",
+        "little",
+        "nothing",
+        "something",
+        "everything",
+        "anything",
+        "answer",
+        "ask",
+        "asked",
+        "asking",
+        "mind",
+        "forget",
+        "scratch",
+    ]
+)
+_SHORT = {
+    "wat": "what",
+    "hii": "hi",
+    "hiii": "hi",
+    "thx": "thanks",
+    "pls": "please",
+    "helo": "hello",
+}
+_WORD = re.compile(r"(?<![\w/-])[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ']{2,}(?![\w/-])")
+
+
+def correct(text: str, lexicon: Lexicon) -> str:
+    """`text` with its misspelt words corrected. A capitalised word is a name: it is corrected only
+    towards the words of a known name (`Kensignton`), never towards an ordinary word."""
+    known, names = _known(lexicon)
+
+    def fix(m: re.Match[str]) -> str:
+        word = fold(m[0])
+        if word in known or word.rstrip("s") in known or word + "s" in known:
+            return m[0]
+        if word in _SHORT:
+            return _SHORT[word]
+        if len(word) < 4:
+            return m[0]
+        found = _near(word, names if m[0][0].isupper() else known)
+        return found if found is not None else m[0]
+
+    return _WORD.sub(fix, text)
+
+
+def name_corrections(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
+    """(typed, read as) for each word of a name that `correct` changes: said back to the user, so a
+    typo in a name is never applied silently."""
+    _known_words, names = _known(lexicon)
+    fixed = correct(text, lexicon)
+    typed, read = _WORD.findall(text), _WORD.findall(fixed)
+    if len(typed) != len(read):
+        return []
+    return [
+        (a, b.capitalize() if a[0].isupper() else b)
+        for a, b in zip(typed, read, strict=True)
+        if fold(a) != fold(b) and b in names and b not in INTENT_WORDS
+    ]
+
+
+def _near(word: str, known: frozenset[str]) -> str | None:
+    found = process.extract(word, _listed(known), scorer=OSA.distance, score_cutoff=1, limit=None)
+    fits = {v for v, _score, _i in found}
+    if len(fits) > 1:  # "waht": the swapped letters ("what") beat a changed one ("want")
+        fits = {v for v in fits if sorted(v) == sorted(word)}
+    return fits.pop() if len(fits) == 1 else None
+
+
+@lru_cache(maxsize=8)
+def _known(lexicon: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
+    """Every known word, and the words of names (properties, room types, stations)."""
+    names: set[str] = set()
+    for table in (lexicon.properties, lexicon.room_types, lexicon.stations):
+        for key in table:
+            names.update(w for w in key.split() if not any(ch.isdigit() for ch in w))
+    return frozenset(names | INTENT_WORDS | COMMON_WORDS), frozenset(names)
+
+
+@lru_cache(maxsize=16)
+def _listed(words: frozenset[str]) -> list[str]:
+    return sorted(words)

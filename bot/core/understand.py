@@ -1,0 +1,477 @@
+"""Entity-first understanding: the entities of a message first, then the intent from the words left over.
+
+`understand(text, lexicon)` returns a Command when the message is complete, an `Ask` when a part is
+missing or unclear (the engine asks it and the next message answers), or None when the message is not
+about rooms, stations, alerts or devices (the rule list then has a go: hierarchy, profiles, lists).
+Nothing here guesses: a station without a room asks "Which room?", `clear all in 204` asks what.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.core import commands as c
+from bot.core.commands import AlertKind, Command, Target
+from bot.core.entities import Entities, find_entities, too_large
+from bot.core.lexicon import Lexicon, fold
+from bot.core.profiles import SetProfile
+from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
+from bot.index.catalog import COUNTRIES, default_catalog
+
+SET_WORDS = frozenset(
+    {
+        "set", "change", "switch", "tune", "put", "play", "make", "update", "turn", "want",
+        "wants", "need", "needs", "like", "likes", "->", "give", "start", "use", "get",
+        "going", "gets",
+    }
+)  # fmt: skip
+CLEAR_WORDS = frozenset(
+    {"clear", "cancel", "delete", "remove", "wipe", "reset", "erase", "kill", "drop", "purge"}
+)
+QUESTION_WORDS = frozenset(
+    {
+        "what",
+        "whats",
+        "what's",
+        "which",
+        "?",
+        "listening",
+        "tell",
+        "check",
+        "show",
+        "quelle",
+        "quel",
+    }
+)
+# Words of commands the rule list owns (hierarchy, profiles, users, lists, help, sync, audit).
+DEFER_WORDS = frozenset(
+    {
+        "rename", "add", "create", "new", "profile", "profiles", "user", "users", "object",
+        "types", "properties", "hotels", "find", "locate", "where", "audit", "changes", "help",
+        "sync", "resync", "refresh", "reload", "stations", "lookup", "search", "country",
+        "timezone",
+    }
+)  # fmt: skip
+_GREETING = frozenset(
+    {
+        "hello", "hi", "hey", "hiya", "howdy", "yo", "morning", "afternoon", "evening", "good",
+        "there", "bot", "team", "all", "everyone", "folks",
+    }
+)  # fmt: skip
+_THANKS = frozenset(
+    {
+        "thanks", "thank", "you", "ty", "thx", "cheers", "great", "perfect", "awesome", "ok",
+        "okay", "cool", "much", "so", "very", "many", "a", "lot", "that's", "thats", "it",
+        "appreciated", "nice", "brilliant", "merci", "bot", "for", "the", "help", "all",
+    }
+)  # fmt: skip
+_THANKS_CORE = frozenset({"thanks", "thank", "ty", "thx", "cheers", "merci", "appreciated"})
+_BYE = frozenset({"bye", "goodbye", "later", "cya", "night", "goodnight"})
+_NEGATION = re.compile(
+    r"^(?:no\s*,?\s*)?(?:please\s+)?(?:don'?t|do\s+not|never|not|no\s+need\s+to|nobody\s+should|"
+    r"we\s+don'?t\s+(?:want|need)\s+to|i\s+don'?t\s+(?:want|need)\s+(?:you\s+)?to)\b"
+)
+# Words that carry no meaning of their own around the entities.
+_FILLER = frozenset(
+    {
+        "room", "rooms", "rm", "rms", "the", "a", "an", "in", "at", "for", "of", "to", "on",
+        "please", "pls", "guest", "guests", "i", "we", "can", "you", "could", "would", "it",
+        "its", "some", "station", "stations", "music", "radio", "channel", "default", "s", "and", "into",
+        "now", "is", "be", "there", "they", "he", "she", "me", "us", "this", "that", "from",
+        "currently", "current", "unit", "up", "with", "by", "just", "all", "also",
+        "=", ":", "->", "go", "stream", "something", "too", "again", "then", "so", "let's",
+        "lets", "let", "wanted", "ask", "asks", "asked", "has", "have", "requested",
+        "request", "requests", "their", "his", "her", "my", "our", "only",
+    }
+)  # fmt: skip
+_STATION_NOISE = re.compile(
+    r"^(?:(?:the|some|a|station|channel)\s+)+|(?:\s+(?:station|radio|music|channel|stream|please|at|in|for|on|@))+$",
+    re.I,
+)
+_HEALTH_WORDS = frozenset(
+    {
+        "uptime", "offline", "unplaced", "flapping", "status", "history", "timeline", "events",
+        "online", "echo", "echos", "echoes", "device", "devices", "health", "connected",
+        "dot", "alexa", "speaker", "working", "up", "down", "reachable", "unreachable", "digest",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question for a missing or unclear part; `partial` is the command it completes."""
+
+    question: str
+    missing: str  # "station", "target", "kinds", "profile"
+    partial: Command
+    choices: tuple[tuple[str, str], ...] = field(default=())
+
+
+Understood = Command | Ask | None
+
+
+def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "") -> Understood:
+    """`asked`: the message ended with a question mark; `raw`: the message before cleaning."""
+    low = fold(text).strip()
+    talk = small_talk(fold(raw or text))
+    if talk is not None:
+        return talk
+    found = find_entities(text, lexicon)
+    words = found.words
+    ws = set(words)
+    place = _place(text, found)
+    if place is not None:
+        return place
+    if re.search(r"\bprofiles?\b", low) or (_COUNTRY_WORD.search(text) and not found.has_target):
+        return None  # the rule list's: room profiles, a property's country
+    if (ws & _HEALTH_WORDS or found.serial) and not _NEGATION.match(low):
+        health = _health(found, ws)
+        if health is not None:
+            return health
+    if _NOT_A_REQUEST.search(low) or _NEGATION.match(low):
+        has_request = found.has_target or found.station or found.kinds or ws & SET_WORDS
+        return c.SmallTalk(kind="negation") if has_request else None
+    listing = _listing(low, found, ws)
+    if listing is not None:
+        return listing
+    if ws & DEFER_WORDS and not found.kinds and not ("stations" in ws and found.rooms):
+        return None
+    if found.setting is not None and found.station is None:
+        return _setting(found)
+    if ws & _HEALTH_WORDS or found.serial:
+        health = _health(found, ws)
+        if health is not None:
+            return health
+    if too_large(found):
+        return None
+    questioning = _is_question(low, ws) or (asked and _starts_as_question(low))
+    if questioning and (found.kinds or ws & CLEAR_WORDS):
+        return None  # "how many alarms does 118 have?": a question never clears anything
+    if found.kinds or (ws & CLEAR_WORDS and not found.station):
+        return _clear(found, ws)
+    if questioning:
+        return _question(found, ws)
+    return _station(found, ws)
+
+
+_ZONE = re.compile(r"(?<![\w/])([A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)(?![\w/])")
+_COUNTRY_WORD = re.compile(r"\bcountry\b", re.I)
+
+
+def _place(text: str, found: Entities) -> Command | None:
+    """`set Kensington Gardens London country UK timezone Europe/London` (and its everyday forms)."""
+    zone = _ZONE.search(text)
+    country_word = _COUNTRY_WORD.search(text)
+    if found.property_name is None or found.rooms or not (zone or country_word):
+        return None
+    if zone is None and not re.search(r"\b(?:time\s*zone|tz)\b", text, re.I) and not country_word:
+        return None
+    country = None
+    if country_word:
+        after = text[country_word.end() :]
+        if re.match(r"\s+of\s", after, re.I):
+            after = re.split(r"\s+to\s+", after, flags=re.I)[-1]
+        value = re.split(r"\s+(?:and\s+)?(?:time\s*zone|tz)\b", after, flags=re.I)[0]
+        value = re.sub(r"^\s*(?:to|=|is|:)\s*", "", value, flags=re.I).strip(" .")
+        country = country_code(value) or (value or None)
+    timezone = (timezone_name(zone[1]) or zone[1]) if zone else None
+    if country is None and timezone is None:
+        return None
+    return SetPropertyPlace(property_name=found.property_name, country=country, timezone=timezone)
+
+
+# Statements about rooms, not requests: reported speech, plans, complaints, past tense.
+_NOT_A_REQUEST = re.compile(
+    r"\b(?:doesn'?t|don'?t|dont|isn'?t|aren'?t|won'?t|wasn'?t|not|never|hates?|hated|complain\w*"
+    r"|too\s+loud|later|tomorrow|tonight|already|remind\s+me|liked|checked\s+out|cleared|yesterday"
+    r"|i'?ll|we'?ll|going\s+to\s+set|instead\s+of)\b"
+    r"|^no\s+\w+\s+(?:in|for|at)\b"
+)
+_QUESTION_START = re.compile(
+    r"^(?:should|shall|was|were|did|does|do|how|has|have|had|why|who|when|is|are|will|would"
+    r"|what|which|whats|what's|quelle?|qu'est)\b"
+)
+
+
+def _starts_as_question(low: str) -> bool:
+    return bool(_QUESTION_START.match(low))
+
+
+def small_talk(low: str) -> Command | None:
+    """Greetings, thanks and goodbyes, alone or together ("hi, just checking in", "great, thanks")."""
+    # Trailing repeats are emphasis: "thankss", "hii", "heyyy".
+    words = {re.sub(r"(.)\1+$", r"\1", w) for w in re.findall(r"[a-z']+", low)}
+    if low.startswith(("thank", "thx", "cheers")):
+        return c.SmallTalk(kind="thanks")
+    if not words or re.search(r"\d", low):
+        return None
+    if words & _THANKS_CORE and (words <= _THANKS | _GREETING or low.startswith(("thank", "thx"))):
+        return c.SmallTalk(kind="thanks")
+    greeting = words & {
+        "hello",
+        "hi",
+        "hey",
+        "hiya",
+        "howdy",
+        "yo",
+        "morning",
+        "evening",
+        "bonjour",
+    }
+    if greeting and (words <= _GREETING or _CHATTER.match(low)):
+        return c.SmallTalk(kind="greeting")
+    if words <= (_BYE | _GREETING | _THANKS) and words & _BYE:
+        return c.SmallTalk(kind="bye")
+    return None
+
+
+_CHATTER = re.compile(
+    r"^(?:hello|hi|hey|bonjour|good\s+\w+)\b[\s,!.]*(?:just\s+checking\s+in|is\s+anyone\s+(?:there|here)"
+    r"|anyone\s+(?:there|here|around)|how\s+are\s+you|are\s+you\s+there)?[\s?!.]*$"
+)
+
+
+def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
+    """Lists and lookups said in everyday words: stations offered, room types, rooms, where a room is."""
+    prop = found.property_name
+    stations = "stations" in ws or re.search(r"\bstation\s+list\b", low)
+    if stations and found.station is None and not found.rooms:
+        country = re.search(r"\b(?:in|at|for)\s+(?:the\s+)?([a-z][a-z .]*)$", low)
+        code = country_code(country[1]) if country and prop is None else None
+        return c.ListStations(where=prop or code)
+    if re.search(r"\bwhat\s+music\s+can\b|\bmusic\s+(?:is\s+)?(?:available|offered)\b", low):
+        return c.ListStations(where=prop) if not found.rooms else None
+    room_types = re.search(r"\broom\s*types\b|\b(?:kinds?|types?)\s+of\s+rooms?\b", low)
+    if room_types and not found.rooms and found.station is None and not found.kinds:
+        return c.ListRoomTypes(property_name=prop)
+    if len(found.rooms) == 1 and (
+        ws & {"find", "where", "where's", "locate", "lookup"}
+        or ("look" in ws and "up" in ws)
+        or re.search(r"\bwhich\s+(?:hotels?|propert(?:y|ies))\b", low)
+    ):
+        return c.FindRoom(room=found.rooms[0])
+    lister = ws & {"list", "show", "which", "what", "see"} or low.startswith(
+        ("list", "show", "rooms")
+    )
+    rooms_word = "rooms" in ws or found.room_type is not None
+    about_music = ws & {"playing", "station", "music", "on", "listening"} or found.station
+    quiet = not found.rooms and not about_music and not found.kinds and not ws & _HEALTH_WORDS
+    if lister and rooms_word and quiet:
+        return c.ListRooms(room_type=found.room_type, property_name=prop)
+    bare_all = found.all_rooms and not (ws - _FILLER) and prop is not None
+    if bare_all and quiet and found.room_type is None:
+        return c.ListRooms(property_name=prop)  # "all rooms in Rive Gauche"
+    return None
+
+
+def target_of(found: Entities, *, property_alone: bool = True) -> Target | None:
+    prop = found.property_name
+    if found.rooms:
+        return Target(rooms=tuple(found.rooms), room_range=found.room_range, property_name=prop)
+    if found.room_type:
+        return Target(room_type=found.room_type, property_name=prop)
+    if found.all_rooms or (prop and property_alone):
+        return Target(all_rooms=True, property_name=prop)
+    return None
+
+
+def _is_question(low: str, ws: set[str]) -> bool:
+    if re.match(r"^(?:what'?s|whats|what|which|quelle?|is|are|does|how)\b", low):
+        return True
+    if ws & SET_WORDS - {"play"}:
+        return False
+    return bool(ws & QUESTION_WORDS or low.endswith("?") or "playing" in ws)
+
+
+def _question(found: Entities, ws: set[str]) -> Understood:
+    target = target_of(found)
+    if target is not None:
+        return c.AskStation(target=target)
+    if ws & {"playing", "station", "on", "listening", "music"}:
+        return Ask("Which room?", "target", c.AskStation(target=Target()))
+    return None
+
+
+def _several(target: Target) -> bool:
+    return len(target.rooms) > 1 or target.room_type is not None or target.all_rooms
+
+
+def _station(found: Entities, ws: set[str]) -> Understood:
+    target = target_of(found, property_alone=bool(ws & SET_WORDS) or found.station is not None)
+    if "or" in ws and found.station and target:
+        return Ask(
+            f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
+        )
+    station = found.station or _typed_station(found, ws)
+    said_set = bool(ws & SET_WORDS) or found.marker_text is not None
+    if station and target:
+        return c.SetStation(target=target, station=station)
+    if station and (found.station or said_set):
+        return Ask("Which room?", "target", c.SetStation(target=Target(), station=station))
+    if target and said_set:
+        return Ask(
+            f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
+        )
+    station_word = ws & {"station", "stations", "music", "radio", "channel"}
+    if target and target.rooms and station_word and ws <= _FILLER and not said_set:
+        return c.AskStation(target=target)
+    if target and _several(target) and ws <= _FILLER:
+        return Ask(
+            f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
+        )
+    if target and target.rooms and ws <= _FILLER and (found.room_marked or station_word):
+        return c.AskStation(target=target)
+    return None
+
+
+def _typed_station(found: Entities, ws: set[str]) -> str | None:
+    """A station the lexicon does not know (a typo): what follows `to`/`->`, else the content words."""
+    if found.marker_text:
+        text = _STATION_NOISE.sub("", found.marker_text.strip(" .,'\"")).strip()
+        return text or None
+    content = [w for w in found.words if w not in _FILLER and w not in SET_WORDS and w != "?"]
+    if not content or not found.has_target or ws & CLEAR_WORDS:
+        return None
+    text = " ".join(content)
+    if ws & SET_WORDS or _close_to_a_station(text):
+        return text
+    return None
+
+
+def _close_to_a_station(text: str) -> bool:
+    """A word next to a room without any verb is read as a station only when it is a clear typo of one."""
+    catalog = default_catalog()
+    return any(catalog.lookup(country, text).ok for country in COUNTRIES)
+
+
+def _clear(found: Entities, ws: set[str]) -> Understood:
+    if not (ws & CLEAR_WORDS) and _is_question("", ws):
+        return None
+    if not (ws & CLEAR_WORDS) and not found.has_target:
+        return None
+    target = target_of(found)
+    kinds = tuple(found.kinds)
+    if not kinds and not ws & {"clear", "wipe", "reset", "erase", "purge"} and "all" not in ws:
+        return None  # "delete room 251": the hierarchy's, not alerts
+    if not kinds and target is None:
+        return None
+    if not kinds:
+        where = _describe(target) if target else "the room"
+        partial = c.ClearAlerts(target=target or Target(), kinds=())
+        return Ask(
+            f"Clear what in {where}: alarms, reminders, timers or everything?",
+            "kinds",
+            partial,
+            choices=tuple(
+                (label, f"clear {label} in {where}")
+                for label in ("alarms", "reminders", "timers", "everything")
+            ),
+        )
+    if target is None:
+        return Ask("Which room?", "target", c.ClearAlerts(target=Target(), kinds=kinds))
+    return c.ClearAlerts(target=target, kinds=kinds)
+
+
+def _setting(found: Entities) -> Understood:
+    key = found.setting or "max volume"
+    value = (found.setting_value or "").strip()
+    name = found.setting_name or ""
+    if name.islower():
+        name = name.title()  # profile names are capitalised ("Lobby", "Guest Rooms")
+    roomish = not name or re.search(r"\d", name) or fold(name).split()[0] in ("room", "rm")
+    if not roomish and value:
+        return SetProfile(profile=name, setting=key, value=value)
+    if not roomish:
+        return Ask(f"What should the {key} of {name} be?", "value", SetProfile(name, key, ""))
+    return Ask(
+        f"The {key} is a setting of a room profile, not of a room. Which room profile "
+        f"(e.g. `set profile Lobby {key} {value or '7'}`)?",
+        "profile",
+        SetProfile(profile="", setting=key, value=value),
+    )
+
+
+def _health(found: Entities, ws: set[str]) -> Command | None:
+    prop = found.property_name
+    days = max(1, -(-found.hours // 24)) if found.hours else None
+    target = target_of(found, property_alone=False)
+    if "uptime" in ws:
+        return c.Uptime(property_name=prop, days=days or 7)
+    if "digest" in ws:
+        return c.ShowDigest(property_name=prop)
+    roomless = re.search(
+        r"\b(?:no|not\s+in\s+any|without\s+a|without\s+any)\s+rooms?\b", " ".join(found.words)
+    )
+    if "unplaced" in ws or (ws & {"device", "devices", "echo", "echos"} and roomless):
+        return c.UnplacedDevices()
+    if "flapping" in ws:
+        return c.Flapping(hours=found.hours or 24, property_name=prop)
+    if ws & {"history", "timeline", "events"}:
+        subject = found.serial or _subject(found)
+        return c.DeviceHistory(subject=subject, days=days or 7) if subject else None
+    down = ws & {"offline", "down", "unreachable"}
+    if down and target is None and not found.serial:
+        return c.OfflineDevices(property_name=prop, everywhere=found.everywhere)
+    online_words = {
+        "online",
+        "offline",
+        "echo",
+        "connected",
+        "working",
+        "down",
+        "reachable",
+        "alexa",
+    }
+    if ws & {"status", "health"} or (ws & {"device", "devices"} and not ws & online_words):
+        if found.serial:
+            return c.RoomDevices(serial=found.serial)
+        return c.RoomDevices(target=target) if target else None
+    if target is not None and ws & online_words:
+        return c.EchoOnline(target=target)
+    return None
+
+
+def _subject(found: Entities) -> str | None:
+    if len(found.rooms) != 1:
+        return None
+    where = f" at {found.property_name}" if found.property_name else ""
+    return found.rooms[0] + where
+
+
+def _describe(target: Target) -> str:
+    return target.describe()
+
+
+def fill(partial: Command, missing: str, text: str, lexicon: Lexicon) -> Command | None:
+    """The answer to an Ask: the missing part found in `text`, or None when it is not there."""
+    found = find_entities(text, lexicon)
+    if missing == "station" and isinstance(partial, c.SetStation):
+        station = found.station or _answer_words(text)
+        return c.SetStation(target=partial.target, station=station) if station else None
+    if missing == "target":
+        target = target_of(found)
+        if target is None:
+            return None
+        if isinstance(partial, c.SetStation):
+            return c.SetStation(target=target, station=partial.station)
+        if isinstance(partial, c.ClearAlerts):
+            return c.ClearAlerts(target=target, kinds=partial.kinds)
+        if isinstance(partial, c.AskStation):
+            return c.AskStation(target=target)
+    if missing == "kinds" and isinstance(partial, c.ClearAlerts) and found.kinds:
+        return c.ClearAlerts(target=partial.target, kinds=tuple(found.kinds))
+    if missing == "profile":
+        name = _answer_words(text)
+        if name and isinstance(partial, SetProfile):
+            return SetProfile(profile=name, setting=partial.setting, value=partial.value)
+    return None
+
+
+def _answer_words(text: str) -> str | None:
+    words = [w for w in text.split() if fold(w) not in _FILLER]
+    answer = " ".join(words).strip(" .,!?'\"")
+    return answer or None
+
+
+__all__ = ["AlertKind", "Ask", "Understood", "fill", "target_of", "understand"]
