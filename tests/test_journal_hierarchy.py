@@ -105,6 +105,7 @@ async def test_an_add_refused_by_amazon_is_journaled_refused(
         reply = await bot.say(f"add room 399 to King at {HOTEL}")
         # a 500 on a POST may have created the room: listing it shows it was not
         assert reply.kind == ReplyKind.ERROR and reply.headline.startswith("Couldn't add room 399")
+        assert "reading back shows nothing changed" in reply.headline
         assert "399" not in _room_names(bot)
         [entry] = bot.runtime.services.audit.entries(limit=1)
         assert entry.outcome == "failed" and [c.state for c in entry.changes] == [FAILED]
@@ -219,3 +220,48 @@ async def test_a_rename_is_in_the_journal_before_its_request_goes_out(
             (PENDING, "alice", {"level": "room", "name": "303"}, {"level": "room", "name": "350"})
         ]
         assert services.journal.open_rows() == []
+
+
+async def test_recovery_tells_of_a_rename_not_applied_and_one_not_confirmed(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Two renames left pending by a dead process: one Amazon never applied (read back: the old
+    name) is settled as not applied; one whose room cannot be read stays not confirmed. Each
+    author notice says which, in plain words."""
+    async with _admin_bot(sandbox, tmp_path, []) as bot:
+        services = bot.runtime.services
+        await bot.say(f"rename room 303 to 350 at {HOTEL}")
+        await bot.say(f"rename room 304 to 360 at {HOTEL}")
+        for entry in services.audit.entries(limit=2):
+            services.audit.finish(
+                entry.id, "running", detail=f"running in process {process_owner()}"
+            )
+            [row] = services.journal.rows(entry.id)
+            services.journal.settle(row, PENDING, services.clock.now())
+        bot.room(HOTEL, "350").name = "303"  # as if the first request never reached Amazon
+        bot.server.faults.update(rules=[FaultRule("500", method="GET", units=[room_id("304")])])
+
+        report = await recover(services)
+        assert (report.settled, report.still_unknown) == (1, 1)
+        texts = sorted(n.text for n in report.notices)
+        assert "rename room 303 to 350" in texts[0] and "it was not applied" in texts[0]
+        assert "rename room 304 to 360" in texts[1] and "not confirmed yet" in texts[1]
+        states = [[c.state for c in e.changes] for e in services.audit.entries(limit=2)]
+        assert states == [[UNKNOWN], [FAILED]]
+
+
+async def test_an_undo_amazon_did_not_apply_says_it_could_not(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Undo of a rename answered 500, and reading back shows the name unchanged: the reply says
+    the undo could not be done (no "Undone"), and the rename stays undoable."""
+    async with _admin_bot(sandbox, tmp_path, []) as bot:
+        await bot.say(f"rename room 305 to 370 at {HOTEL}")
+        bot.server.faults.update(rules=[FaultRule("500", method="PUT", units=[room_id("305")])])
+        reply = await bot.say("undo")
+        assert reply.kind == ReplyKind.ERROR and reply.headline.startswith("Couldn't undo")
+        assert "370" in _room_names(bot)
+        [undo] = bot.runtime.services.audit.entries(limit=1)
+        assert [c.state for c in undo.changes] == [FAILED]
+        bot.server.faults.update(rules=[])
+        assert (await bot.say("undo")).headline.startswith("Undone: renamed room 370 back to 305")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bot.clients.errors import may_have_applied
 from bot.core import commands as c
 from bot.core import hierarchy_writes as writes
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
-from bot.core.journal import UNKNOWN
+from bot.core.journal import FAILED, UNKNOWN
 from bot.core.profile_changes import Sent
 from bot.core.property_settings import how_to_set, place_of
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
@@ -153,6 +154,9 @@ def _answer(sent: Sent, what: str, done: str, notes: list[str] | None = None) ->
             notes=[f"Why: {why}", "`sync`, then `rooms at <property>` shows what Amazon has."],
             ref=change_token(sent.change_id),
         )
+    if sent.state == FAILED and sent.error is not None and may_have_applied(sent.error):
+        # read back: nothing changed, so the error's "may or may not have" no longer applies
+        why = f"Amazon answered with an error and reading back shows nothing changed ({why})"
     return Reply(headline=f"Couldn't {what}: {why}", kind=ReplyKind.ERROR)
 
 
