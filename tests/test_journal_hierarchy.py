@@ -12,7 +12,7 @@ import pytest
 from core_helpers import BotUnderTest, bot_on, text_of
 from journal_support import HOTEL, journal_world, room_id, uid
 
-from bot.core.journal import APPLIED, FAILED, PENDING, UNKNOWN, process_owner
+from bot.core.journal import APPLIED, FAILED, PENDING, REFUSED, UNKNOWN, process_owner
 from bot.core.recovery import recover
 from bot.core.replies import ReplyKind
 from bot.sandbox.faults import FaultKind, FaultRule, Faults
@@ -95,11 +95,11 @@ async def test_an_add_whose_answer_is_lost_finds_the_new_room_and_undo_removes_i
         assert "399" not in _room_names(bot) and "399" not in _index_names(bot)
 
 
-async def test_an_add_refused_by_amazon_is_journaled_refused(
+async def test_an_add_answered_500_and_not_made_is_failed_after_reading_back(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    """A create Amazon answers with an error (nothing applied, no doubt) is not read back: the
-    reply says it couldn't, and the journal row is settled, not left pending."""
+    """A create answered 500 without being applied: listing the room type shows no new room, so
+    the reply says it couldn't (and that nothing changed), and the row is settled failed."""
     rule = FaultRule("500", method="POST", path="/rooms")
     async with _admin_bot(sandbox, tmp_path, [rule]) as bot:
         reply = await bot.say(f"add room 399 to King at {HOTEL}")
@@ -265,3 +265,18 @@ async def test_an_undo_amazon_did_not_apply_says_it_could_not(
         assert [c.state for c in undo.changes] == [FAILED]
         bot.server.faults.update(rules=[])
         assert (await bot.say("undo")).headline.startswith("Undone: renamed room 370 back to 305")
+
+
+async def test_a_delete_amazon_refuses_is_journaled_refused_with_its_reason(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Deleting a room type that still has rooms: Amazon says no (400), which is certain, so it
+    is not read back; the row is refused with Amazon's reason and the room type stays."""
+    async with _admin_bot(sandbox, tmp_path, []) as bot:
+        await bot.say(f"delete room type King at {HOTEL}")
+        reply = await bot.say("yes")
+        assert reply.kind == ReplyKind.ERROR, text_of(reply)
+        assert reply.headline.startswith(f"Couldn't delete room type King at {HOTEL}")
+        [entry] = bot.runtime.services.audit.entries(limit=1)
+        assert entry.outcome == "failed" and [c.state for c in entry.changes] == [REFUSED]
+        assert bot.state.world.properties[0].roomTypes[0].name == "King"
