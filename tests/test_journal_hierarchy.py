@@ -280,3 +280,29 @@ async def test_a_delete_amazon_refuses_is_journaled_refused_with_its_reason(
         [entry] = bot.runtime.services.audit.entries(limit=1)
         assert entry.outcome == "failed" and [c.state for c in entry.changes] == [REFUSED]
         assert bot.state.world.properties[0].roomTypes[0].name == "King"
+
+
+@pytest.mark.parametrize("fault", LOST)
+async def test_a_property_and_a_room_type_whose_answers_are_lost_are_found_and_indexed(
+    sandbox: SandboxServer, tmp_path: Path, fault: FaultKind
+) -> None:
+    """The same read-back at the other levels: a new property is found in the organization's
+    list, a renamed room type by GET; both are audited applied and indexed."""
+    rules = [
+        FaultRule(fault, method="POST", path="/properties"),
+        FaultRule(fault, method="PUT", units=[uid("KING")]),
+    ]
+    async with _admin_bot(sandbox, tmp_path, rules) as bot:
+        added = await bot.say("add property Seaside")
+        assert added.headline == "Done: added property Seaside.", text_of(added)
+        renamed = await bot.say(f"rename room type King to Royal at {HOTEL}")
+        assert renamed.headline == f"Done: renamed room type King to Royal ({HOTEL}).", text_of(
+            renamed
+        )
+        index = bot.runtime.services.index
+        assert [p.name for p in index.properties()] == [HOTEL, "Seaside"]
+        assert [t.name for t in index.room_types(uid("HARBOR"))] == ["Royal"]
+        entries = bot.runtime.services.audit.entries(limit=2)
+        assert [[c.state for c in e.changes] for e in entries] == [[APPLIED], [APPLIED]]
+        seaside = next(p for p in bot.state.world.properties if p.name == "Seaside")
+        assert entries[1].changes[0].unit_id == seaside.id
