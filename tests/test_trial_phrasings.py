@@ -100,7 +100,7 @@ def test_one_alarm_asked_for_says_only_all_can_be_cleared_and_asks(
     room.alarms = 3
     reply = _say(trial_bot, text, user="one-alarm")
     assert reply.kind == ReplyKind.CONFIRM, text_of(reply)
-    assert "only clear all alarms" in reply.headline
+    assert "only clear all alarms" in text_of(reply)
     assert bot.room("Harbor View Seattle", "305").alarms == 3
     _say(trial_bot, "no", user="one-alarm")
     assert bot.room("Harbor View Seattle", "305").alarms == 3

@@ -50,12 +50,12 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
     if len(resolved.rooms) > 1 or asks:
         gap = f"Rooms {', '.join(resolved.missing[:10])} don't exist; " if resolved.missing else ""
         return ctx.confirm(
-            (f"{command.note} " if command.note else "")
-            + gap
+            gap
             + f"Delete all {what} on every device of {resolved.label} ({plural(len(resolved.rooms), 'room')})? "
             "Guests lose them and this cannot be undone.",
             run,
             danger=True,
+            notes=[command.note] if command.note else None,
         )
     return await run()
 
