@@ -32,11 +32,7 @@ def test_an_out_of_range_argument_is_refused_plainly(arguments: list[str], named
     result = CliRunner().invoke(app, ["sandbox", "serve", *arguments])
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '{named}'" in result.output
-    assert (
-        "Traceback" not in result.output
-        and result.exception is None
-        or isinstance(result.exception, SystemExit)
-    )
+    assert "Traceback" not in result.output
 
 
 def test_a_missing_world_file_is_named_without_errno(tmp_path: Path) -> None:
