@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_cli_doctor import doctor, in_tmp, sandbox_env
 
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
-from tests.test_cli_doctor import doctor, in_tmp, sandbox_env
 
 __all__ = ["in_tmp"]
 

@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
+from test_cli_doctor import in_tmp, sandbox_env
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
-from tests.test_cli_doctor import in_tmp, sandbox_env
 
 __all__ = ["in_tmp"]
 
