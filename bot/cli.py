@@ -189,7 +189,8 @@ def audit(
     since: Annotated[
         str | None,
         typer.Option(
-            help="Only entries since then: a duration (90m, 24h, 7d, 2w) or a date/time (2026-11-22)."
+            help="Only entries since then: today, yesterday (from its midnight), a duration "
+            "(90m, 24h, 7d, 2w) or a date/time (2026-11-22)."
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
@@ -241,6 +242,11 @@ def _since(text: str) -> str:
     import re
     from datetime import UTC, datetime, timedelta
 
+    days_back = {"today": 0, "yesterday": 1}.get(text.strip().lower())
+    if days_back is not None:  # midnight of that day on this machine's clock
+        midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        start = midnight - timedelta(days=days_back)
+        return start.astimezone(UTC).isoformat(timespec="seconds")
     found = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text.lower())
     if found:
         seconds = int(found[1]) * _DURATION[found[2]]
@@ -249,7 +255,8 @@ def _since(text: str) -> str:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise typer.BadParameter(
-            f"{text!r} is neither a duration (90m, 24h, 7d, 2w) nor a date/time (2026-11-22 or 2026-11-22T08:00)",
+            f"{text!r} is neither a duration (90m, 24h, 7d, 2w) nor a date/time "
+            "(2026-11-22 or 2026-11-22T08:00), nor today or yesterday",
             param_hint="--since",
         ) from None
     return (
