@@ -28,7 +28,13 @@ err = Console(stderr=True, soft_wrap=True)  # one line per message: readable in 
 T = TypeVar("T")
 
 
-def _logging(verbose: bool) -> None:
+def _logging(verbose: bool, *, plain: bool = False) -> None:
+    """Log records with -v; else warnings only, as plain sentences where a person reads them."""
+    if plain and not verbose:
+        from bot.chat.console import plain_log_lines
+
+        plain_log_lines()
+        return
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -75,7 +81,7 @@ def demo(
     verbose: VerboseOpt = False,
 ) -> None:
     """Run the bot on its embedded sandbox (demo world, no credentials, no network) with a console."""
-    _logging(verbose)
+    _logging(verbose, plain=True)
     from bot.chat.console import greeting_table, run_console
     from bot.demo import DEMO_USER, GREETING_EXAMPLES, demo_runtime
     from bot.sandbox.demo import DEMO_WORLD_PATH
@@ -110,7 +116,7 @@ def console(
     verbose: VerboseOpt = False,
 ) -> None:
     """Talk to the bot in the terminal, against the configured Amazon account."""
-    _logging(verbose)
+    _logging(verbose, plain=True)
     from bot.chat.console import run_console
 
     async def main() -> int:
