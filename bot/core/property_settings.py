@@ -64,10 +64,25 @@ def how_to_set(name: str) -> str:
     """The chat command an admin sends to describe a property, as a hint: with the place its name
     suggests when it names a city we know ("Rive Gauche Paris", "Harbor View Seattle"), else with
     placeholders to fill in."""
+    return HOW_TO_SET.format(
+        name=name, country=suggested_country(name), timezone=suggested_zone(name)
+    )
+
+
+def suggested_country(name: str) -> str:
+    """The country a hint shows: the one of a city in the name, else a placeholder."""
     zone = _zone_in_name(name)
-    if zone is None:
-        return HOW_TO_SET.format(name=name, country=UNKNOWN_PLACE[0], timezone=UNKNOWN_PLACE[1])
-    return HOW_TO_SET.format(name=name, country=_COUNTRY_OF_ZONE.get(zone, "US"), timezone=zone)
+    return UNKNOWN_PLACE[0] if zone is None else _COUNTRY_OF_ZONE.get(zone, "US")
+
+
+def suggested_zone(name: str, country: str | None = None) -> str:
+    """The zone a hint shows: a city's in the name, else the one zone of a one-zone country (UK,
+    FR), else a placeholder."""
+    zone = _zone_in_name(name)
+    if zone is not None:
+        return zone
+    only = [z for z, c in _COUNTRY_OF_ZONE.items() if c == country]
+    return only[0] if len(only) == 1 else UNKNOWN_PLACE[1]
 
 
 def stored_place(conn: sqlite3.Connection, property_id: str) -> Place | None:
