@@ -95,7 +95,9 @@ class AlertsWriter:
         result = await delete(unit_id, deadline=deadline)
         if result.ok:
             return Written(result.request_id)
-        failures = [(f.endpointId, DEVICE_CODES.get(f.code or "", "failed")) for f in result.failures]
+        failures = [
+            (f.endpointId, DEVICE_CODES.get(f.code or "", "failed")) for f in result.failures
+        ]
         named = self.names([e for e, _ in failures if e]) if self.names and failures else {}
         partial = result.status in (500, 504) and failures
         detail = devices_text(failures, named) or f"HTTP {result.status}"
