@@ -60,7 +60,7 @@ def _cannot_undo(entry: AuditEntry) -> Reply | None:
     or timers (Amazon has no way to restore them), or a change that changed nothing."""
     if entry.command == "ClearAlerts":
         kinds = sorted({ch.kind for ch in entry.changes if ch.ok}, key=_ALERT_ORDER.index)
-        what = " and ".join(kinds) if kinds else "alarms, reminders and timers"
+        what = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
         return Reply(
             headline=f"Your last change, \u201c{entry.text}\u201d, deleted {what}: they cannot "
             "be put back, because Amazon has no way to restore deleted alarms, reminders or "
