@@ -78,7 +78,7 @@ async def test_pending_confirmation_is_answered_by_the_next_line(small_bot: BotU
     assert (
         "Cleared alarms in 0 of 2 rooms" in out
     )  # both rooms have offline devices: reported by device
-    assert "a device: device offline or unreachable" in out  # no endpoint ids for the front desk
+    assert "one device (device offline or unreachable)" in out  # no endpoint ids for the front desk
     assert "SA204" not in out
 
 

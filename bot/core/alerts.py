@@ -91,19 +91,33 @@ def alerts_reply(change_id: int, rows: list[JournalRow], what: str, label: str) 
         return Reply(
             headline=f"Done: cleared all {what} in {label}.", kind=ReplyKind.SUCCESS, public=True
         )
+    # Not confirmed is not failed: Amazon's answer was lost and the alerts may well be gone.
     unsure = [ch for ch in bad if ch.state == UNKNOWN]
-    rows_shown = [[ch.unit_name, ch.property_name, ch.kind, ch.error or ""] for ch in bad[:40]]
-    cleared = len(rooms) - len({ch.unit_id for ch in bad})
+    failed = [ch for ch in bad if ch.state != UNKNOWN]
+    failed_rooms = {ch.unit_id for ch in failed}
+    unsure_rooms = {ch.unit_id for ch in unsure} - failed_rooms
+    cleared = len(rooms) - len(failed_rooms) - len(unsure_rooms)
+    parts = []
+    if failed_rooms:
+        parts.append(
+            f"{plural(len(failed_rooms), 'room')} not cleared on some devices (below): check "
+            "those devices are online, then try again"
+        )
+    if unsure_rooms:
+        parts.append(
+            f"{plural(len(unsure_rooms), 'room')} not confirmed (below): will be re-checked, "
+            "and trying again is safe"
+        )
+    rows_shown = [
+        [ch.unit_name, ch.property_name, ch.kind, _problem(ch)] for ch in (failed + unsure)[:40]
+    ]
     return Reply(
         headline=f"Cleared {what} in {cleared} of {plural(len(rooms), 'room')}; "
-        + (
-            "some devices failed (below). Check those devices are online, then try again."
-            if len(unsure) < len(bad)
-            else "the others are not confirmed (below): Amazon's answer was lost. Try again (safe)."
-        ),
+        + "; ".join(parts)
+        + ".",
         kind=ReplyKind.SUMMARY,
         public=True,
-        table=Table(columns=["Room", "Property", "What", "Failed devices"], rows=rows_shown),
+        table=Table(columns=["Room", "Property", "What", "What went wrong"], rows=rows_shown),
         notes=[
             "Not confirmed means Amazon's answer was lost: the alerts may well be gone already, "
             "and trying again is safe."
@@ -113,6 +127,16 @@ def alerts_reply(change_id: int, rows: list[JournalRow], what: str, label: str) 
         actions=[retry_action(change_id, "Try again")],
         ref=change_token(change_id),
     )
+
+
+def _problem(change: Change) -> str:
+    """A row of the table: a real failure as Amazon or the device caused it; a lost answer as
+    "not confirmed", never as failed."""
+    error = change.error or ""
+    if change.state != UNKNOWN:
+        return error or "not cleared"
+    why = error.removeprefix("not confirmed").lstrip(": ")
+    return "not confirmed: will be re-checked" + (f"; {why}" if why else "")
 
 
 async def retry_alerts(ctx: Ctx, entry: AuditEntry, rows: list[JournalRow]) -> Reply:

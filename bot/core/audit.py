@@ -26,7 +26,11 @@ from bot.core.journal import (
 )
 from bot.schema import migrate
 
-OUTCOMES = ("ok", "partial", "failed", "refused", "cancelled", "preview", "expired", "running")
+OUTCOMES = (
+    "ok", "partial", "failed", "refused", "cancelled", "preview", "expired", "running", "unchanged",
+)  # fmt: skip
+# A change whose every unit already had the value: nothing was sent, nothing to undo.
+UNCHANGED_OUTCOME = "unchanged"
 RUNNING = "running"
 
 
@@ -251,6 +255,17 @@ class AuditLog:
             found = self._select(clause.format(where=""), [user])
         return found[0] if found else None
 
+    def last_own_change(self, user: str, channel: str | None) -> AuditEntry | None:
+        """The user's most recent finished change in this conversation, undoable or not (a
+        clearing of alerts, a change that found everything as asked), an undo aside."""
+        found = self._select(
+            "WHERE user = ? AND channel IS ? AND outcome IN ('ok', 'partial', 'unchanged')"
+            " AND undone_by IS NULL AND command NOT IN ('Undo', 'Preview')"
+            " AND id IN (SELECT change_id FROM journal) ORDER BY id DESC LIMIT 1",
+            [user, channel],
+        )
+        return found[0] if found else None
+
     def last_with_failures(self, user: str, channel: str | None) -> AuditEntry | None:
         """The user's latest finished change in this conversation with writes not applied."""
         found = self._select(
@@ -296,7 +311,16 @@ class AuditLog:
         return AuditEntry(**row)
 
 
+def changes_count(entry: AuditEntry) -> str:
+    """The "Changes" of `recent changes`: units changed, and apart those already as asked."""
+    same = sum(1 for ch in entry.changes if ch.state == UNCHANGED)
+    changed = len(entry.changes) - same
+    return f"{changed} ({same} unchanged)" if same else str(changed)
+
+
 def outcome_of_rows(rows: list[JournalRow]) -> str:
     """The audit outcome of a change from its settled journal rows."""
     ok = sum(1 for r in rows if r.state in DONE_STATES)
+    if rows and all(r.state == UNCHANGED for r in rows):
+        return UNCHANGED_OUTCOME
     return outcome_of(ok, len(rows) - ok)

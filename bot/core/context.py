@@ -31,6 +31,16 @@ class Message:
     request_id: str | None = (
         None  # the platform's delivery id, so a retried delivery is applied once
     )
+    # the whole request as understood, when this message answered one of the bot's questions
+    answered: str | None = None
+
+    @property
+    def request_text(self) -> str:
+        """The request as the audit logs it: an answer ("118", "no") alone would lose what it
+        answered, so it is logged as the request understood, with the answer noted."""
+        if self.answered and self.answered != self.text:
+            return f"{self.answered} (answer: \u201c{self.text}\u201d)"
+        return self.text
 
 
 @dataclass
@@ -79,7 +89,7 @@ class Ctx:
             user=self.msg.user,
             channel=self.msg.channel,
             thread=self.msg.thread,
-            text=self.msg.text,
+            text=self.msg.request_text,
             command=command,
             parsed=repr(self.command),
             targets=targets,
@@ -113,7 +123,7 @@ class Ctx:
             platform=self.msg.platform,
             user=self.msg.user,
             channel=self.msg.channel,
-            text=self.msg.text,
+            text=self.msg.request_text,
             command=command or self.command.name,
             parsed=repr(self.command),
             targets=targets or [],
@@ -178,7 +188,7 @@ class Ctx:
             run=run,
             now=self.s.clock.now(),
             ttl=ttl,
-            text=self.msg.text,
+            text=self.msg.request_text,
             command=self.command.name,
             owner=self,
         )

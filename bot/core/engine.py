@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from bot.core import commands as c
 from bot.core.access import covers_the_chain
-from bot.core.audit import AuditEntry
+from bot.core.audit import AuditEntry, changes_count
+from bot.core.canonical import command_text
 from bot.core.commands import Role
 from bot.core.context import Ctx, Message, ProgressSink
 from bot.core.followup import Key, Questions
@@ -164,7 +165,9 @@ class Engine:
         understood = self._understand(msg)
         if isinstance(understood, Reply):
             return understood
-        command, preview, said = understood
+        command, preview, said, answered = understood
+        if answered is not None:  # logged as the whole request, the answer noted
+            msg = replace(msg, answered=answered)
         needed = role_for(command)
         ctx = Ctx(self.s, msg, role, command, preview=preview, progress=progress, needed=needed)
         if not role.allows(needed):
@@ -187,7 +190,9 @@ class Engine:
 
     # --- understanding: the message, or the answer to the question asked before ------------------
 
-    def _understand(self, msg: Message) -> tuple[c.Command, bool, tuple[str, ...]] | Reply:
+    def _understand(
+        self, msg: Message
+    ) -> tuple[c.Command, bool, tuple[str, ...], str | None] | Reply:
         lexicon = lexicon_for(self.s.index, self.s.catalog)
         key = _conversation(msg)
         asked = self.questions.get(key, self.s.clock.now())
@@ -201,9 +206,9 @@ class Engine:
             if chosen is not None or completed is not None:
                 self.questions.drop(key)
             if completed is not None:
-                return completed, asked.preview, ()
+                return completed, asked.preview, (), command_text(completed)
             if chosen is not None:
-                msg = replace(msg, text=chosen)
+                msg = replace(msg, text=chosen, answered=chosen)
         result = parse(msg.text, lexicon)
         if result.ask is not None:
             ask = result.ask
@@ -236,7 +241,7 @@ class Engine:
             return Reply(headline="OK, forget it. Nothing was changed.", kind=ReplyKind.INFO)
         if isinstance(command, c.SmallTalk) and command.kind == "negation":
             self.questions.drop(key)
-        return command, result.parsed.preview, result.parsed.notes
+        return command, result.parsed.preview, result.parsed.notes, msg.answered
 
     def _remember_question(
         self, msg: Message, reply: Reply, preview: bool, command: c.Command
@@ -338,6 +343,7 @@ class Engine:
                     f"{self.s.config.bot.confirm_ttl_minutes} minutes; send the request again."
                 ],
             )
+        ctx.msg = replace(ctx.msg, answered=pending.text)  # "no" is logged with what it answered
         if pending.user != ctx.msg.user and not self.s.access.is_admin(ctx.msg.user):
             ctx.audit("refused", detail=f"confirmation {pending.token} belongs to {pending.user}")
             return Reply(
@@ -362,7 +368,7 @@ class Engine:
         zone, now = self._audit_zone(ctx, entries), self.s.clock.now()
         rows = [
             [spoken_time(parse_utc(e.at), now, zone), e.user, e.text[:60], e.outcome,
-             str(len(e.changes))]
+             changes_count(e)]
             for e in entries
         ]  # fmt: skip
         return Reply(

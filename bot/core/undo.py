@@ -6,12 +6,12 @@ import re
 
 from bot.core import commands as c
 from bot.core import hierarchy_writes
-from bot.core.audit import AuditEntry, Change
+from bot.core.audit import UNCHANGED_OUTCOME, AuditEntry, Change
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.journal import APPLIED, UNKNOWN, Planned
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
-from bot.core.stations import retry_action, station_name
+from bot.core.stations import change_token, retry_action, station_name, undo_action
 from bot.core.text import plural
 from bot.core.unit_writes import StationWriter, run_change
 
@@ -25,6 +25,11 @@ async def undo(ctx: Ctx) -> Reply:
         entry: AuditEntry | None = found
     else:
         entry = ctx.s.audit.last_undoable(ctx.msg.user, ctx.msg.channel, anywhere=False)
+        latest = ctx.s.audit.last_own_change(ctx.msg.user, ctx.msg.channel)
+        if latest is not None and (entry is None or latest.id > entry.id) and not ctx.preview:
+            cannot = _cannot_undo(latest)
+            if cannot is not None:
+                return _with_earlier(cannot, entry)
     if entry is None or entry.command == "Undo":
         return Reply(
             headline="There is nothing of yours to undo here.",
@@ -45,7 +50,52 @@ async def undo(ctx: Ctx) -> Reply:
     registered = entry_named(entry.command)  # the audit's stable command name
     if registered is not None and registered.undo is not None:
         return await registered.undo(ctx, entry)
+    if (cannot := _cannot_undo(entry)) is not None:
+        return cannot
     return Reply(headline=f"\u201c{entry.text}\u201d cannot be undone.", kind=ReplyKind.REFUSAL)
+
+
+def _cannot_undo(entry: AuditEntry) -> Reply | None:
+    """Why the user's latest change cannot be undone, plainly: a clearing of alarms, reminders
+    or timers (Amazon has no way to restore them), or a change that changed nothing."""
+    if entry.command == "ClearAlerts":
+        kinds = sorted({ch.kind for ch in entry.changes if ch.ok}, key=_ALERT_ORDER.index)
+        what = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
+        return Reply(
+            headline=f"Your last change, \u201c{entry.text}\u201d, deleted {what}: they cannot "
+            "be put back, because Amazon has no way to restore deleted alarms, reminders or "
+            "timers. Nothing was changed.",
+            kind=ReplyKind.REFUSAL,
+            notes=["Guests can set them again on their Echo."],
+        )
+    if entry.outcome == UNCHANGED_OUTCOME:
+        return Reply(
+            headline=f"Your last change, \u201c{entry.text}\u201d, changed nothing (every room "
+            "already had what was asked), so there is nothing to undo. Nothing was changed.",
+            kind=ReplyKind.INFO,
+        )
+    return None
+
+
+_ALERT_ORDER = ("alarms", "reminders", "timers")
+
+
+def _with_earlier(reply: Reply, earlier: AuditEntry | None) -> Reply:
+    """Say what could be undone instead, with a button that names it."""
+    if earlier is None:
+        return reply.model_copy(
+            update={"notes": [*reply.notes, "There is no earlier change of yours here to undo."]}
+        )
+    return reply.model_copy(
+        update={
+            "notes": [
+                *reply.notes,
+                f"Your change before it, \u201c{earlier.text}\u201d, can be undone: "
+                f"`undo {change_token(earlier.id)}`.",
+            ],
+            "actions": [*reply.actions, undo_action(earlier.id, "Undo that one")],
+        }
+    )
 
 
 def _named_change(ctx: Ctx, token: str) -> AuditEntry | Reply:

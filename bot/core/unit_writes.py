@@ -31,6 +31,7 @@ from bot.clients.models import StationPreference
 from bot.clients.retry import Throttling, background
 from bot.core.audit import outcome_of_rows
 from bot.core.context import Ctx
+from bot.core.device_names import device_names
 from bot.core.errors import describe_error
 from bot.core.journal import APPLIED, FAILED, REFUSED, UNCHANGED, UNKNOWN, JournalRow, Planned
 from bot.core.replies import Reply, ReplyKind
@@ -74,13 +75,17 @@ class StationWriter:
         return Written(request_id if isinstance(request_id, str) else None)
 
 
+NamesFn = Callable[[Sequence[str]], dict[str, str]]
+
+
 class AlertsWriter:
     """Deleting all alarms, reminders or timers of a unit: idempotent, no read API."""
 
     readable = False
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, names: NamesFn | None = None) -> None:
         self.kind = kind
+        self.names = names  # endpoint id -> device name, from what the bot knows
 
     async def read(self, asp: Any, unit_id: str, deadline: float | None) -> Any:
         return None
@@ -90,25 +95,40 @@ class AlertsWriter:
         result = await delete(unit_id, deadline=deadline)
         if result.ok:
             return Written(result.request_id)
-        # Staff language: what went wrong with a device, never its endpoint id (issue 12).
-        problems = [
-            f"a device: {DEVICE_CODES.get(f.code or '', 'failed')}" for f in result.failures
+        failures = [
+            (f.endpointId, DEVICE_CODES.get(f.code or "", "failed")) for f in result.failures
         ]
-        partial = result.status in (500, 504) and problems
-        detail = "; ".join(problems) or f"HTTP {result.status}"
+        named = self.names([e for e, _ in failures if e]) if self.names and failures else {}
+        partial = result.status in (500, 504) and failures
+        detail = devices_text(failures, named) or f"HTTP {result.status}"
         # A 500/504 that names devices is partial: the other devices of the room were cleared.
         return Written(result.request_id, f"not cleared on {detail}" if partial else detail)
+
+
+def devices_text(failures: Sequence[tuple[str | None, str]], named: dict[str, str]) -> str:
+    """Each failed device by its name and what went wrong; staff never see an endpoint id
+    (issue 12), so a device the bot cannot name is "one device"."""
+    parts = [f"{named[e]} ({why})" for e, why in failures if e in named]
+    unnamed: dict[str, int] = {}
+    for endpoint, why in failures:
+        if endpoint not in named:
+            unnamed[why] = unnamed.get(why, 0) + 1
+    for why, count in unnamed.items():
+        other = " other" if parts else ""
+        devices = f"one{other} device" if count == 1 else f"{count}{other} devices"
+        parts.append(f"{devices} ({why})")
+    return " and ".join(parts) if len(parts) <= 2 else "; ".join(parts)
 
 
 WRITABLE_KINDS = ("station", "alarms", "reminders", "timers")
 
 
-def writer_for(kind: str) -> UnitWriter:
+def writer_for(kind: str, names: NamesFn | None = None) -> UnitWriter:
     """The writer of a journal row's kind (stations and alerts; other kinds are not re-sent)."""
     if kind == "station":
         return StationWriter()
     if kind in WRITABLE_KINDS:
-        return AlertsWriter(kind)
+        return AlertsWriter(kind, names)
     raise ValueError(f"no writer for {kind!r} changes")
 
 
@@ -139,10 +159,15 @@ async def run_change(
         # end (the journal makes that crash-safe), and the user hears at once why it is slow.
         with background(on_throttle=ThrottleNotice(ctx)):
             check = UnitCheck(ctx, [p.unit_id for p in planned])
+            tally = RoomTally(ctx, rows)
+            if progress is None and len(tally.left) < len(rows):
+                progress = tally.report  # several writes per room: progress counts rooms
+
+            async def one(row: JournalRow) -> JournalRow:
+                return tally.settled(await settle_one(ctx, row, check))
+
             try:
-                outcome = await ctx.bulk(
-                    rows, lambda row: settle_one(ctx, row, check), progress=progress
-                )
+                outcome = await ctx.bulk(rows, one, progress=progress)
             finally:
                 check.close()
         settled = {row.id: row for _queued, row in outcome.done}
@@ -157,6 +182,29 @@ async def run_change(
         return change_id, result
     finally:
         ctx.s.active_changes.discard(change_id)
+
+
+class RoomTally:
+    """Progress by rooms when a change writes several things per room (a clear of alarms,
+    reminders and timers is three writes): a room is done when its last write is settled."""
+
+    def __init__(self, ctx: Ctx, rows: Sequence[JournalRow]) -> None:
+        self._ctx = ctx
+        self.left: dict[str, int] = {}
+        for row in rows:
+            self.left[row.unit_id] = self.left.get(row.unit_id, 0) + 1
+        self._failed: set[str] = set()
+
+    def settled(self, row: JournalRow) -> JournalRow:
+        self.left[row.unit_id] -= 1
+        if row.state in (FAILED, REFUSED):  # not confirmed is not failed
+            self._failed.add(row.unit_id)
+        return row
+
+    async def report(self, _done: int, _failed: int, _total: int) -> None:
+        finished = {unit for unit, left in self.left.items() if left == 0}
+        failed = len(finished & self._failed)
+        await self._ctx._room_progress(len(finished) - failed, failed, len(self.left))
 
 
 class ThrottleNotice:
@@ -187,7 +235,7 @@ class ThrottleNotice:
 async def settle_one(ctx: Ctx, row: JournalRow, check: UnitCheck) -> JournalRow:
     """Run one queued write to the end and record what is true; never raises for Amazon's sake."""
     journal, now = ctx.s.journal, ctx.s.clock.now
-    writer = writer_for(row.kind)
+    writer = writer_for(row.kind, names=lambda ids: device_names(ctx.s.index.conn, ids))
     read = asyncio.ensure_future(
         writer.read(ctx.s.asp, row.unit_id, ctx.write_deadline) if writer.readable else _none()
     )
