@@ -46,7 +46,7 @@ async def test_a_failed_device_is_named_and_an_unknown_one_is_one_device(
 
 async def test_a_lost_answer_is_not_confirmed_not_failed(small_bot: BotUnderTest) -> None:
     """Room 101's alarm delete answers 500 every time (Amazon may have done it): the heading and
-    the table say "not confirmed: will be re-checked" for 101, apart from 204's real failure."""
+    the table say "not confirmed: clear again to be sure" for 101, apart from 204's real failure."""
     small_bot.server.faults.update(
         rules=[FaultRule("500", method="DELETE", units=["amzn1.alexa.unit.did.A101"])]
     )
@@ -55,10 +55,10 @@ async def test_a_lost_answer_is_not_confirmed_not_failed(small_bot: BotUnderTest
     assert done.kind == ReplyKind.SUMMARY, text_of(done)
     assert done.headline.startswith("Cleared alarms in 0 of 2 rooms; "), done.headline
     assert "1 room not cleared on some devices" in done.headline
-    assert "1 room not confirmed (below): will be re-checked" in done.headline
+    assert "1 room not confirmed (below): Amazon's answer was lost" in done.headline
     assert done.table is not None
     by_room = {row[0]: row[3] for row in done.table.rows}
-    assert by_room["101"].startswith("not confirmed: will be re-checked")
+    assert by_room["101"].startswith("not confirmed: clear again to be sure")
     assert by_room["204"].startswith("not cleared on one device")
     assert "failed" not in by_room["101"].lower()
 

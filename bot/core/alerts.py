@@ -105,8 +105,8 @@ def alerts_reply(change_id: int, rows: list[JournalRow], what: str, label: str) 
         )
     if unsure_rooms:
         parts.append(
-            f"{plural(len(unsure_rooms), 'room')} not confirmed (below): will be re-checked, "
-            "and trying again is safe"
+            f"{plural(len(unsure_rooms), 'room')} not confirmed (below): Amazon's answer was "
+            "lost, so say `retry failed` to clear them again (that is safe)"
         )
     rows_shown = [
         [ch.unit_name, ch.property_name, ch.kind, _problem(ch)] for ch in (failed + unsure)[:40]
@@ -136,7 +136,9 @@ def _problem(change: Change) -> str:
     if change.state != UNKNOWN:
         return error or "not cleared"
     why = error.removeprefix("not confirmed").lstrip(": ")
-    return "not confirmed: will be re-checked" + (f"; {why}" if why else "")
+    # Amazon cannot list a unit's alerts, so nothing can read back whether they are gone: only a
+    # second delete (harmless if they are) makes sure.
+    return "not confirmed: clear again to be sure" + (f"; {why}" if why else "")
 
 
 async def retry_alerts(ctx: Ctx, entry: AuditEntry, rows: list[JournalRow]) -> Reply:
