@@ -110,19 +110,23 @@ class _Budget:
 
 
 class Gate:
-    """At most `limit` calls at a time, narrowed to one at Amazon's first 429.
+    """At most `most` calls at a time: one at first, twice as many after each answer, and one
+    again for the rest of the refresh from Amazon's first 429.
 
     Several calls waiting out a 429 side by side come back together and are throttled again, each
     one's wait doubling, until a deadline gives up on all of them; one call at a time takes what
-    the rate limit allows and moves on.
+    the rate limit allows, in the order of priority, and moves on.
     """
 
-    def __init__(self, limit: int) -> None:
-        self.limit = max(1, limit)
+    def __init__(self, most: int) -> None:
+        self.most = max(1, most)
+        self.limit = 1
         self.active = 0
+        self.throttled = False
         self._changed = asyncio.Condition()
 
     def narrow(self) -> None:
+        self.throttled = True
         self.limit = 1
 
     async def __aenter__(self) -> None:
@@ -133,6 +137,8 @@ class Gate:
     async def __aexit__(self, *exc: object) -> None:
         async with self._changed:
             self.active -= 1
+            if not self.throttled:
+                self.limit = min(self.most, self.limit * 2)
             self._changed.notify_all()
 
 
@@ -265,12 +271,18 @@ class _Context:
     budget: _Budget
 
 
-def _priority(device: Device, previous: DeviceRow | None) -> int:
-    """Events of offline devices first (their "since" is asked about), then of changed devices,
-    then the one-time backfills."""
-    if device.connection == OFFLINE:
-        return 0
-    return 1 if previous is not None else 2
+def _priority(device: Device, previous: DeviceRow | None) -> tuple[int, bool]:
+    """Which events to fetch first when Amazon allows few calls: of devices that changed, then
+    of those whose history is still to fetch (an earlier refresh was cut short, or new), then the
+    new events of devices known to be offline; offline devices first within each. Putting the
+    re-polls last keeps a throttled refresh from spending every call on them, run after run."""
+    offline_first = device.connection != OFFLINE
+    if previous is None or previous.history_incomplete:
+        return 1, offline_first
+    changed = previous.connection != (device.connection or "UNKNOWN") or previous.status != (
+        device.device_status or ""
+    )
+    return (0 if changed else 2), offline_first
 
 
 async def _refresh(
@@ -295,12 +307,15 @@ async def _refresh(
         (d for d in devices if _needs_events(d, previous.get(d.device_arn))),
         key=lambda d: _priority(d, previous.get(d.device_arn)),
     )
-    pending = {d.device_arn for d in wanted}
+    # an offline device polled for new events keeps its history's age when the poll fails: its
+    # history is complete up to then, and its state did not change
+    repolls = {d.device_arn for d in wanted if _priority(d, previous.get(d.device_arn))[0] == 2}
+    pending = {d.device_arn for d in wanted} - repolls
     report = RefreshReport(devices=len(devices))
     # the device list is kept before the events are fetched: a refresh stopped while fetching
     # them still leaves every device's state, marked as having its events to fetch
     store.upsert_devices(
-        _rows(devices, previous, links, sites, ctx, now, pending, {}, RefreshReport())
+        _rows(devices, previous, links, sites, ctx, now, (pending, repolls), {}, RefreshReport())
     )
     latest = store.latest_event_ts()
 
@@ -318,10 +333,11 @@ async def _refresh(
     failed = {arn for arn, result in outcomes.items() if isinstance(result, BaseException)}
     _raise_unexpected(outcomes.values())
     report.events_stored = sum(r for r in outcomes.values() if isinstance(r, int))
-    report.events_pending = len(failed)
+    report.events_pending = len(failed - repolls)
     fetched = [arn for arn in outcomes if arn not in failed]
+    unfetched = (failed - repolls, failed & repolls)
     rows = _rows(
-        devices, previous, links, sites, ctx, now, failed, _Fetched(store, fetched), report
+        devices, previous, links, sites, ctx, now, unfetched, _Fetched(store, fetched), report
     )
     gone = set(previous) - {d.device_arn for d in devices}
     store.upsert_devices(rows)
@@ -355,12 +371,14 @@ def _rows(
     sites: Sequence[Site],
     ctx: _Context,
     now: float,
-    pending: set[str],
+    unfetched: tuple[set[str], set[str]],
     fetched: _Fetched | dict[str, object],
     report: RefreshReport,
 ) -> list[DeviceRow]:
-    """The device rows: where each device is, its states and since when; `pending` devices are
-    marked as having their events still to fetch."""
+    """The device rows: where each device is, its states and since when. Of the devices whose
+    events were not fetched, the first set is marked as having them still to fetch, the second
+    keeps the age of its history."""
+    pending, stale = unfetched
     events = fetched if isinstance(fetched, _Fetched) else None
     rows: list[DeviceRow] = []
     for device in devices:
@@ -395,7 +413,7 @@ def _rows(
                 room_id=placement.room_id,
                 room_name=placement.room_name,
                 last_changed=_last_changed(prev, connection, history, now),
-                refreshed_at=EVENTS_PENDING if arn in pending else now,
+                refreshed_at=_refreshed_at(prev, arn, pending, stale, now),
                 status_since=_status_since(prev, status, latest, registered_at, now),
                 registered_at=registered_at,
                 endpoint_id=link.endpoint_id if link else None,
@@ -403,6 +421,16 @@ def _rows(
             )
         )
     return rows
+
+
+def _refreshed_at(
+    prev: DeviceRow | None, arn: str, pending: set[str], stale: set[str], now: float
+) -> float:
+    if arn in pending:
+        return EVENTS_PENDING
+    if arn in stale and prev is not None:
+        return prev.refreshed_at
+    return now
 
 
 def _raise_unexpected(results: Iterable[object]) -> None:

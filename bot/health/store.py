@@ -288,9 +288,7 @@ class HealthStore:
         return {row[0]: Reachability(*row) for row in rows}
 
     def last_refreshed_at(self) -> float | None:
-        row = self.db.execute(
-            "select max(refreshed_at) from devices where refreshed_at != ?", (EVENTS_PENDING,)
-        ).fetchone()
+        row = self.db.execute("select max(refreshed_at) from devices").fetchone()
         return None if row is None or row[0] is None else float(row[0])
 
     def device_events(self, arns: Sequence[str], since: float) -> list[tuple[str, str, str, float]]:

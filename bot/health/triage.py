@@ -36,7 +36,7 @@ def incomplete_note(
     if not pending:
         return None
     names = ", ".join(pending[:5]) + (f" and {len(pending) - 5} more" if len(pending) > 5 else "")
-    when = f"; as of {local_time(as_of, zone, now)}" if as_of is not None else ""
+    when = f"; as of {local_time(as_of, zone, now)}" if as_of else ""
     return (
         f"History incomplete for {plural(len(pending), 'device')} ({names}): Amazon has not given "
         f"their events yet (it was throttling or failing){when}. Their since and uptime are left "
