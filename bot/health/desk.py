@@ -30,7 +30,7 @@ from bot.health.posting import DigestSender, add_extra_notes, digest_reply, run_
 from bot.health.refresh import RefreshReport, UnitResolver, refresh_devices
 from bot.health.sites import Site, sites_from_config
 from bot.health.store import DeviceRow, HealthStore, Reachability, ts
-from bot.health.triage import FLAPPING_TRANSITIONS, INCOMPLETE, HealthQueries
+from bot.health.triage import FLAPPING_TRANSITIONS, NOT_KNOWN_YET, HealthQueries
 from bot.index.lookup import PropertyRef, RoomRef
 
 log = logging.getLogger(__name__)
@@ -529,10 +529,8 @@ def _relabel(reply: Reply, label: str, days: int) -> Reply:
     if reply.table is not None:
         events = plural(len(reply.table.rows), "event")
         return reply.model_copy(update={"headline": f"History of {label} over {days} d: {events}."})
-    if INCOMPLETE in reply.headline:
-        return reply.model_copy(
-            update={"headline": f"No events for {label} are known yet: its {INCOMPLETE}."}
-        )
+    if NOT_KNOWN_YET in reply.headline:
+        return reply.model_copy(update={"headline": f"No events for {label} {NOT_KNOWN_YET}."})
     return reply.model_copy(update={"headline": f"No events for {label} in the last {days} d."})
 
 

@@ -26,6 +26,7 @@ UTC_ZONE = ZoneInfo("UTC")
 UNPLACED_GROUP = "(no property)"
 HISTORY_LIMIT = "more than 30 d"
 INCOMPLETE = "history incomplete"
+NOT_KNOWN_YET = "are known yet: its history is incomplete"
 
 
 def incomplete_note(
@@ -295,7 +296,7 @@ class HealthQueries:
         if not rows:
             if notes:
                 return Reply(
-                    headline=f"No events for {target} are known yet: its {INCOMPLETE}.",
+                    headline=f"No events for {target} {NOT_KNOWN_YET}.",
                     notes=notes,
                 )
             return Reply(headline=f"No events for {target} in the last {days} d.")
