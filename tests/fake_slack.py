@@ -40,6 +40,7 @@ class FakeSlack:
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _file_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
 
     @property
     def api_url(self) -> str:
@@ -152,14 +153,33 @@ class FakeSlack:
                 return {"ok": False, "error": "unknown_method"}
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
-        """A Socket Mode connection: says hello, then holds the line until the client leaves."""
+        """A Socket Mode connection: says hello, then holds the line until the client leaves,
+        recording what the client sends (its acks, as "socket.ack" calls)."""
         socket = web.WebSocketResponse()
         await socket.prepare(request)
+        self._sockets.append(socket)
         await self._record(Call("socket", {}, b"", request.path))
         await socket.send_json({"type": "hello", "num_connections": 1})
-        async for _message in socket:
-            pass
+        try:
+            async for message in socket:
+                if message.type == web.WSMsgType.TEXT:
+                    await self._record(Call("socket.ack", json.loads(message.data), b"", "/socket"))
+        finally:
+            self._sockets.remove(socket)
         return socket
+
+    async def envelope(self, kind: str, payload: dict[str, Any], envelope_id: str) -> None:
+        """Send one Socket Mode envelope ("slash_commands", "events_api", "interactive") down
+        the open connection, as Slack does for each user action."""
+        [socket] = self._sockets
+        await socket.send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+            }
+        )
 
     async def _upload(self, request: web.Request) -> web.Response:
         raw = await request.read()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from bot.clients.errors import may_have_applied
 from bot.core import commands as c
-from bot.core.audit import Change
+from bot.core import hierarchy_writes as writes
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
+from bot.core.journal import FAILED, UNKNOWN
+from bot.core.profile_changes import Sent
 from bot.core.property_settings import how_to_set, place_of
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
-from bot.core.resolve import property_meta
+from bot.core.stations import change_token, undo_action
 from bot.core.text import plural
 from bot.index.lookup import PropertyRef, RoomRef, RoomTypeRef
 from bot.index.normalize import normalize_name, normalize_room_name
@@ -132,83 +135,72 @@ def _property_for_change(ctx: Ctx, name: str | None, again: str) -> PropertyRef 
     return scope
 
 
-def _failed(ctx: Ctx, what: str, error: BaseException, change: Change | None = None) -> Reply:
-    ctx.audit("failed", detail=describe_error(error), changes=[change] if change else None)
-    return Reply(headline=f"Couldn't {what}: {describe_error(error)}", kind=ReplyKind.ERROR)
+def _answer(sent: Sent, what: str, done: str, notes: list[str] | None = None) -> Reply:
+    """The reply to a journaled hierarchy write: done, not confirmed, or couldn't (with why)."""
+    if sent.change is not None:
+        return Reply(
+            headline=f"Done: {done}.",
+            kind=ReplyKind.SUCCESS,
+            public=True,
+            notes=notes or [],
+            actions=[undo_action(sent.change_id)] if sent.change.kind != "delete" else [],
+        )
+    why = describe_error(sent.error) if sent.error is not None else "no answer"
+    if sent.state == UNKNOWN:
+        return Reply(
+            headline=f"Not confirmed: I asked Amazon to {what}, but its answer was lost and I could "
+            "not read it back. I will check again; look before sending it again.",
+            kind=ReplyKind.SUMMARY,
+            notes=[f"Why: {why}", "`sync`, then `rooms at <property>` shows what Amazon has."],
+            ref=change_token(sent.change_id),
+        )
+    if sent.state == FAILED and sent.error is not None and may_have_applied(sent.error):
+        # read back: nothing changed, so the error's "may or may not have" no longer applies
+        why = f"Amazon answered with an error and reading back shows nothing changed ({why})"
+    return Reply(headline=f"Couldn't {what}: {why}", kind=ReplyKind.ERROR)
 
 
 async def add_unit(ctx: Ctx, command: c.AddUnit) -> Reply:
     s = ctx.s
-    try:
-        if command.level == Level.PROPERTY:
-            if taken := _existing_property(ctx, command.unit_name):
-                return taken
-            if ctx.preview:
-                return Reply(
-                    headline=f"Preview: would create property {command.unit_name}. Nothing was changed."
-                )
-            new_id = await s.asp.create_property(
-                command.unit_name, s.organization_id, deadline=s.deadline
+    if command.level == Level.PROPERTY:
+        if taken := _existing_property(ctx, command.unit_name):
+            return taken
+        if ctx.preview:
+            return Reply(
+                headline=f"Preview: would create property {command.unit_name}. Nothing was changed."
             )
-            country, tz = property_meta(s)(new_id, command.unit_name)
-            s.index.upsert_property(
-                new_id,
-                command.unit_name,
-                organization_id=s.organization_id,
-                country=country,
-                timezone=tz,
+        parent, where = s.organization_id, command.unit_name
+        added = f"property {command.unit_name}"
+    elif command.level == Level.ROOM_TYPE:
+        prop = _property_for_change(
+            ctx, command.property_name, f"add room type {command.unit_name}"
+        )
+        if isinstance(prop, Reply):
+            return prop
+        if ctx.s.index.find_room_types(command.unit_name, prop.id):
+            return _exists("Room type", command.unit_name, prop.name)
+        if ctx.preview:
+            return Reply(
+                headline=f"Preview: would add room type {command.unit_name} at {prop.name}. Nothing was changed."
             )
-            where = command.unit_name
-            added = f"property {command.unit_name}"
-        elif command.level == Level.ROOM_TYPE:
-            prop = _property_for_change(
-                ctx, command.property_name, f"add room type {command.unit_name}"
+        parent, where = prop.id, prop.name
+        added = f"room type {command.unit_name} at {prop.name}"
+    else:
+        room_type = _room_type_for_add(ctx, command)
+        if isinstance(room_type, Reply):
+            return room_type
+        if _room_named(ctx, command.unit_name, room_type.property_id):
+            return _exists("Room", command.unit_name, room_type.property_name)
+        if ctx.preview:
+            return Reply(
+                headline=f"Preview: would add room {command.unit_name} to {room_type.name} at "
+                f"{room_type.property_name}. Nothing was changed."
             )
-            if isinstance(prop, Reply):
-                return prop
-            if ctx.s.index.find_room_types(command.unit_name, prop.id):
-                return _exists("Room type", command.unit_name, prop.name)
-            if ctx.preview:
-                return Reply(
-                    headline=f"Preview: would add room type {command.unit_name} at {prop.name}. Nothing was changed."
-                )
-            new_id = await s.asp.create_room_type(command.unit_name, prop.id, deadline=s.deadline)
-            s.index.upsert_room_type(new_id, command.unit_name, prop.id)
-            where = prop.name
-            added = f"room type {command.unit_name} at {prop.name}"
-        else:
-            room_type = _room_type_for_add(ctx, command)
-            if isinstance(room_type, Reply):
-                return room_type
-            if _room_named(ctx, command.unit_name, room_type.property_id):
-                return _exists("Room", command.unit_name, room_type.property_name)
-            if ctx.preview:
-                return Reply(
-                    headline=f"Preview: would add room {command.unit_name} to {room_type.name} at "
-                    f"{room_type.property_name}. Nothing was changed."
-                )
-            new_id = await s.asp.create_room(command.unit_name, room_type.id, deadline=s.deadline)
-            s.index.upsert_room(new_id, command.unit_name, room_type.id, room_type.property_id)
-            where = f"{room_type.name} at {room_type.property_name}"
-            added = f"room {command.unit_name} to {where}"
-    except Exception as error:
-        return _failed(ctx, f"add {command.level.value} {command.unit_name}", error)
-    change = Change(
-        "create",
-        new_id,
-        command.unit_name,
-        where,
-        None,
-        {"level": command.level.value, "name": command.unit_name},
-    )
-    ctx.audit("ok", targets=[new_id], changes=[change])
-    return Reply(
-        headline=f"Done: added {added}.",
-        kind=ReplyKind.SUCCESS,
-        public=True,
-        notes=_new_property_notes(ctx, command, new_id),
-        actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
-    )
+        parent, where = room_type.id, room_type.property_name
+        added = f"room {command.unit_name} to {room_type.name} at {room_type.property_name}"
+    sent = await writes.create(ctx, command.level, command.unit_name, parent, where)
+    notes = _new_property_notes(ctx, command, sent.change.unit_id) if sent.change else []
+    return _answer(sent, f"add {command.level.value} {command.unit_name}", f"added {added}", notes)
 
 
 def _new_property_notes(ctx: Ctx, command: c.AddUnit, new_id: str) -> list[str]:
@@ -310,24 +302,11 @@ async def rename_unit(ctx: Ctx, command: c.RenameUnit) -> Reply:
         return Reply(
             headline=f"Preview: would rename {command.level.value} {old_name} ({prop_name}) to {command.new}. Nothing was changed."
         )
-    change = Change(
-        "rename",
-        unit_id,
-        old_name,
-        prop_name,
-        {"level": command.level.value, "name": old_name},
-        {"level": command.level.value, "name": command.new},
-    )
-    try:
-        await rename(ctx, command.level, unit_id, command.new)
-    except Exception as error:
-        return _failed(ctx, f"rename {command.level.value} {old_name}", error)
-    ctx.audit("ok", targets=[unit_id], changes=[change])
-    return Reply(
-        headline=f"Done: renamed {command.level.value} {old_name} to {command.new} ({prop_name}).",
-        kind=ReplyKind.SUCCESS,
-        public=True,
-        actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
+    sent = await writes.rename(ctx, command.level, unit_id, old_name, command.new, prop_name)
+    return _answer(
+        sent,
+        f"rename {command.level.value} {old_name} to {command.new}",
+        f"renamed {command.level.value} {old_name} to {command.new} ({prop_name})",
     )
 
 
@@ -376,19 +355,6 @@ def _rename_collision(
     return None
 
 
-async def rename(ctx: Ctx, level: Level, unit_id: str, name: str) -> None:
-    s = ctx.s
-    if level == Level.PROPERTY:
-        await s.asp.update_property(unit_id, name, deadline=s.deadline)
-        s.index.rename_property(unit_id, name)
-    elif level == Level.ROOM_TYPE:
-        await s.asp.update_room_type(unit_id, name, deadline=s.deadline)
-        s.index.rename_room_type(unit_id, name)
-    else:
-        await s.asp.update_room(unit_id, name, deadline=s.deadline)
-        s.index.rename_room(unit_id, name)
-
-
 async def delete_unit(ctx: Ctx, command: c.DeleteUnit) -> Reply:
     unit = _find_unit(
         ctx,
@@ -407,19 +373,12 @@ async def delete_unit(ctx: Ctx, command: c.DeleteUnit) -> Reply:
         return Reply(headline=f"Preview: would delete {label}. Nothing was changed.")
 
     async def run() -> Reply:
-        change = Change(
-            "delete", unit_id, name, prop_name, {"level": command.level.value, "name": name}, None
-        )
-        try:
-            await delete(ctx, command.level, unit_id)
-        except Exception as error:
-            return _failed(ctx, f"delete {label}", error)
-        ctx.audit("ok", targets=[unit_id], changes=[change], command="DeleteUnit")
-        return Reply(
-            headline=f"Done: deleted {label}.",
-            kind=ReplyKind.SUCCESS,
-            public=True,
-            notes=["A delete cannot be undone; add it again if needed."],
+        sent = await writes.delete(ctx, command.level, unit_id, name, prop_name)
+        return _answer(
+            sent,
+            f"delete {label}",
+            f"deleted {label}",
+            ["A delete cannot be undone; add it again if needed."],
         )
 
     notes = []
@@ -430,16 +389,3 @@ async def delete_unit(ctx: Ctx, command: c.DeleteUnit) -> Reply:
     else:
         notes.append("Amazon refuses to delete a room that still has devices.")
     return ctx.confirm(f"Delete {label}? This cannot be undone.", run, danger=True, notes=notes)
-
-
-async def delete(ctx: Ctx, level: Level, unit_id: str) -> None:
-    s = ctx.s
-    if level == Level.PROPERTY:
-        await s.asp.delete_property(unit_id, deadline=s.deadline)
-        s.index.delete_property(unit_id)
-    elif level == Level.ROOM_TYPE:
-        await s.asp.delete_room_type(unit_id, deadline=s.deadline)
-        s.index.delete_room_type(unit_id)
-    else:
-        await s.asp.delete_room(unit_id, deadline=s.deadline)
-        s.index.delete_room(unit_id)

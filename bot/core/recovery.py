@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.core.audit import AuditEntry, outcome_of_rows
+from bot.core.hierarchy_writes import HIERARCHY_KINDS, record_in_index, unit_after
 from bot.core.journal import (
+    APPLIED,
     DONE_STATES,
     FAILED,
     PENDING,
@@ -66,15 +68,20 @@ async def recover(
     rows = [r for r in services.journal.open_rows() if r.change_id not in active]
     gate = asyncio.Semaphore(max(1, concurrency))
 
+    changed: set[int] = set()
+
     async def one(row: JournalRow) -> None:
         async with gate:
             settled = await _settle(services, row)
+        if settled.state != row.state:
+            changed.add(row.change_id)
         if settled.state == UNKNOWN:
             report.still_unknown += 1
         else:
             report.settled += 1
 
     await asyncio.gather(*(one(row) for row in rows))
+    _refresh_outcomes(services, changed - {e.id for e in running})
     for entry in running:
         if entry.id in active:
             continue
@@ -90,6 +97,8 @@ async def _settle(services: Services, row: JournalRow) -> JournalRow:
     journal, now = services.journal, services.clock.now
     if row.state == QUEUED:
         return journal.settle(row, FAILED, now(), error=f"{INTERRUPTED}; nothing was sent")
+    if row.kind in HIERARCHY_KINDS:
+        return await _settle_hierarchy(services, row)
     writer = writer_for(row.kind) if row.kind in WRITABLE_KINDS else None
     if writer is None or not writer.readable:
         return journal.settle(
@@ -106,6 +115,46 @@ async def _settle(services: Services, row: JournalRow) -> JournalRow:
     return journal.settle(row, state, now(), error=detail, request_id=row.request_id)
 
 
+async def _settle_hierarchy(services: Services, row: JournalRow) -> JournalRow:
+    """A create, rename or delete read back: GET the unit, or for a create list its parent. A
+    create's name was free in the index when it was sent, so a unit of that name under its parent
+    is the one it made."""
+    journal, now = services.journal, services.clock.now
+    try:
+        unit_id = await unit_after(services.asp, row, known=(), deadline=services.deadline)
+    except Exception as error:
+        log.info("%s of %s still not confirmed: %s", row.kind, row.unit_name, error)
+        if row.state == PENDING:
+            return journal.settle(row, UNKNOWN, now(), error=f"not confirmed ({INTERRUPTED})")
+        return row
+    if unit_id is None:
+        return journal.settle(row, FAILED, now(), error="read back later: not applied at Amazon")
+    if unit_id != row.unit_id:
+        row = journal.amend(row, unit_id=unit_id, before=row.before, after=row.after)
+    settled = journal.settle(row, APPLIED, now(), request_id=row.request_id)
+    try:
+        record_in_index(services, settled)
+    except Exception:  # the journal is right; `sync` mends the index
+        log.exception("could not record %s of %s in the index", row.kind, row.unit_name)
+    return settled
+
+
+def _refresh_outcomes(services: Services, change_ids: set[int]) -> None:
+    """Finished changes whose unconfirmed writes are now settled get the outcome they really had
+    (so `undo` finds a change that turned out applied)."""
+    for change_id, rows in services.journal.rows_of(sorted(change_ids)).items():
+        entry = services.audit.get(change_id)
+        if entry is None:
+            continue
+        applied = any(r.state == APPLIED for r in rows)
+        services.audit.finish(
+            change_id,
+            outcome_of_rows(rows),
+            detail=entry.detail,
+            undoes=entry.undoes if applied else None,
+        )
+
+
 def _close(services: Services, entry: AuditEntry) -> Notice | None:
     rows = services.journal.rows(entry.id)
     services.audit.finish(
@@ -116,7 +165,11 @@ def _close(services: Services, entry: AuditEntry) -> Notice | None:
     )
     if not rows:
         return None
-    text = interrupted_text(entry, rows)
+    text = (
+        hierarchy_interrupted_text(entry, rows)
+        if all(r.kind in HIERARCHY_KINDS for r in rows)
+        else interrupted_text(entry, rows)
+    )
     notice_id = services.journal.add_notice(
         platform=entry.platform,
         user=entry.user,
@@ -151,6 +204,19 @@ def interrupted_text(entry: AuditEntry, rows: list[JournalRow]) -> str:
         f"Your {what} of {plural(len(by_unit), 'room')} (\u201c{entry.text}\u201d) was interrupted: "
         f"{', '.join(parts)}. Say {then}."
     )
+
+
+def hierarchy_interrupted_text(entry: AuditEntry, rows: list[JournalRow]) -> str:
+    """ "Your change “rename room 303 to 350” was interrupted: it was applied at Amazon." """
+    states = {r.state for r in rows}
+    if states <= set(DONE_STATES):
+        outcome = "it was applied at Amazon"
+    elif UNKNOWN in states:
+        outcome = "it is not confirmed yet; I will check again before you send it again"
+    else:
+        outcome = "it was not applied; send it again if you still want it"
+    what = "undo" if entry.command == "Undo" else "change"
+    return f"Your {what} \u201c{entry.text}\u201d was interrupted: {outcome}."
 
 
 async def deliver(services: Services, posters: dict[str, NoticePoster]) -> int:

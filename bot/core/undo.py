@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from bot.core import commands as c
+from bot.core import hierarchy_writes
 from bot.core.audit import AuditEntry, Change
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
-from bot.core.hierarchy import delete, rename
 from bot.core.journal import APPLIED, UNKNOWN, Planned
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.stations import retry_action, station_name
@@ -220,30 +220,27 @@ def _nothing_to_put_back(
 
 
 async def _undo_hierarchy(ctx: Ctx, entry: AuditEntry) -> Reply:
+    """Rename back, or remove what was just added: journaled like any hierarchy write."""
     ch = entry.changes[0]
     level = c.Level((ch.after or ch.before)["level"])
-    try:
-        if entry.command == "RenameUnit":
-            await rename(ctx, level, ch.unit_id, ch.before["name"])
-            done = f"renamed {level.value} {ch.after['name']} back to {ch.before['name']}"
-        else:
-            await delete(ctx, level, ch.unit_id)
-            done = f"removed the {level.value} {ch.unit_name} that was just added"
-    except Exception as error:
-        ctx.audit("failed", targets=[ch.unit_id], detail=describe_error(error), command="Undo")
+    if entry.command == "RenameUnit":
+        sent = await hierarchy_writes.rename(
+            ctx, level, ch.unit_id, ch.after["name"], ch.before["name"], ch.property_name,
+            command="Undo", undoes=entry.id,
+        )  # fmt: skip
+        done = f"renamed {level.value} {ch.after['name']} back to {ch.before['name']}"
+    else:
+        sent = await hierarchy_writes.delete(
+            ctx, level, ch.unit_id, ch.unit_name, ch.property_name, command="Undo", undoes=entry.id
+        )
+        done = f"removed the {level.value} {ch.unit_name} that was just added"
+    if sent.change is None:
+        why = describe_error(sent.error) if sent.error is not None else "no answer"
+        unsure = " (not confirmed: Amazon's answer was lost)" if sent.state == UNKNOWN else ""
         return Reply(
-            headline=f"Couldn't undo \u201c{entry.text}\u201d: {describe_error(error)}",
+            headline=f"Couldn't undo \u201c{entry.text}\u201d{unsure}: {why}",
             kind=ReplyKind.ERROR,
         )
-    back = Change(
-        "rename" if entry.command == "RenameUnit" else "delete",
-        ch.unit_id,
-        ch.unit_name,
-        ch.property_name,
-        ch.after,
-        ch.before,
-    )
-    ctx.audit("ok", targets=[ch.unit_id], changes=[back], undoes=entry.id, command="Undo")
     return Reply(headline=f"Undone: {done}.", kind=ReplyKind.SUCCESS, public=True)
 
 

@@ -1,0 +1,191 @@
+"""Adding, renaming and deleting a property, room type or room, through the change journal.
+
+Each write is one journal row, committed before the request and settled after it by
+`profile_changes.send_journaled`: kind "create", "rename" or "delete", `before`/`after`
+{"level", "name"}, and a create's `after` also names its "parent" (the id it is made under, so it
+can be found again). An answer lost, or a 5xx, is resolved before the reply by reading Amazon back
+(`unit_after`: GET the unit; for a create, list its parent); crash recovery uses the same read-back
+for rows a dead process left in flight. Once a write is known applied, the index is brought up to
+date. `hierarchy.py` words the commands, `undo.py` reverses them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import replace
+from typing import Any, Protocol
+
+from bot.clients.errors import ApiError, NotFound, may_have_applied
+from bot.core.audit import Change
+from bot.core.commands import Level
+from bot.core.context import Ctx
+from bot.core.profile_changes import Sent, send_journaled
+from bot.core.resolve import property_meta
+from bot.core.services import Services
+from bot.index.lookup import Index
+
+log = logging.getLogger("bot.hierarchy")
+
+HIERARCHY_KINDS = ("create", "rename", "delete")
+
+
+class Write(Protocol):
+    """A hierarchy write as a Change or a journal row records it."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def before(self) -> Any: ...
+    @property
+    def after(self) -> Any: ...
+
+
+def level_of(write: Write) -> Level:
+    return Level((write.after or write.before)["level"])
+
+
+def _level_call(asp: Any, verb: str, level: Level) -> Callable[..., Awaitable[Any]]:
+    """The ASP client's call for `verb` ("get", "list", "create", "update", "delete") at `level`."""
+    noun = {Level.PROPERTY: "property", Level.ROOM_TYPE: "room_type", Level.ROOM: "room"}[level]
+    if verb == "list":
+        noun = {Level.PROPERTY: "properties", Level.ROOM_TYPE: "room_types"}.get(level, "rooms")
+    call: Callable[..., Awaitable[Any]] = getattr(asp, f"{verb}_{noun}")
+    return call
+
+
+async def unit_after(
+    asp: Any, write: Write, *, known: Collection[str], deadline: float | None
+) -> str | None:
+    """Whether `write` is applied at Amazon now: the unit's id if so (for a create, the new unit,
+    one of that name under its parent that is not in `known`), None if not. Raises when Amazon
+    cannot be read."""
+    level = level_of(write)
+    if write.kind == "create":
+        units = await _level_call(asp, "list", level)(write.after["parent"], deadline=deadline)
+        made = [u.id for u in units if u.name == write.after["name"] and u.id not in known]
+        return made[0] if made else None
+    try:
+        unit = await _level_call(asp, "get", level)(write.unit_id, deadline=deadline)
+    except NotFound:
+        return write.unit_id if write.kind == "delete" else None
+    if write.kind == "delete":
+        return None
+    return write.unit_id if unit.name == write.after["name"] else None
+
+
+def known_ids(index: Index, write: Write) -> set[str]:
+    """The units the index knows under a create's parent (the new one is not among them)."""
+    level, parent = level_of(write), write.after["parent"]
+    if level == Level.PROPERTY:
+        return {p.id for p in index.properties()}
+    if level == Level.ROOM_TYPE:
+        return {t.id for t in index.room_types(parent)}
+    return {r.room_id for r in index.rooms_of_room_type(parent)}
+
+
+def record_in_index(s: Services, write: Write) -> None:
+    """Make the index say what Amazon has after an applied write."""
+    index, level, unit_id = s.index, level_of(write), write.unit_id
+    if write.kind == "delete":
+        {
+            Level.PROPERTY: index.delete_property,
+            Level.ROOM_TYPE: index.delete_room_type,
+            Level.ROOM: index.delete_room,
+        }[level](unit_id)
+        return
+    name = write.after["name"]
+    if write.kind == "rename":
+        {
+            Level.PROPERTY: index.rename_property,
+            Level.ROOM_TYPE: index.rename_room_type,
+            Level.ROOM: index.rename_room,
+        }[level](unit_id, name)
+    elif level == Level.PROPERTY:
+        country, timezone = property_meta(s)(unit_id, name)
+        index.upsert_property(
+            unit_id, name, organization_id=write.after["parent"], country=country, timezone=timezone
+        )
+    elif level == Level.ROOM_TYPE:
+        index.upsert_room_type(unit_id, name, write.after["parent"])
+    else:
+        index.upsert_room(unit_id, name, write.after["parent"])
+
+
+def _uncertain(kind: str) -> Callable[[ApiError], bool]:
+    if kind != "delete":
+        return may_have_applied
+    # A DELETE resent after a lost answer meets a 404: the first one went through.
+    return lambda error: may_have_applied(error) or isinstance(error, NotFound)
+
+
+async def _write(
+    ctx: Ctx, command: str, tried: Change, send: Awaitable[Any], *, undoes: int | None
+) -> Sent:
+    s = ctx.s
+    known = known_ids(s.index, tried) if tried.kind == "create" else set()
+
+    async def read_back(error: ApiError) -> Change | None:
+        unit_id = await unit_after(s.asp, tried, known=known, deadline=s.deadline)
+        return None if unit_id is None else replace(tried, unit_id=unit_id)
+
+    def done(answer: Any) -> Change:
+        return replace(tried, unit_id=str(answer)) if tried.kind == "create" else tried
+
+    sent = await send_journaled(
+        ctx, command, tried, send, done,
+        undoes=undoes, read_back=read_back, uncertain=_uncertain(tried.kind),
+    )  # fmt: skip
+    if sent.change is not None:
+        try:
+            record_in_index(s, sent.change)
+        except Exception:  # Amazon has the change and the journal says so; `sync` mends the index
+            log.exception("could not record %s of %s in the index", tried.kind, tried.unit_name)
+    return sent
+
+
+def create(
+    ctx: Ctx, level: Level, name: str, parent: str, where: str, *, command: str = "AddUnit"
+) -> Awaitable[Sent]:
+    """Add a unit named `name` under `parent` (the organization, a property or a room type)."""
+    s = ctx.s
+    after = {"level": level.value, "name": name, "parent": parent}
+    tried = Change("create", "", name, where, None, after)
+    send = _level_call(s.asp, "create", level)(name, parent, deadline=s.deadline)
+    return _write(ctx, command, tried, send, undoes=None)
+
+
+def rename(
+    ctx: Ctx,
+    level: Level,
+    unit_id: str,
+    old: str,
+    new: str,
+    where: str,
+    *,
+    command: str = "RenameUnit",
+    undoes: int | None = None,
+) -> Awaitable[Sent]:
+    s = ctx.s
+    before, after = {"level": level.value, "name": old}, {"level": level.value, "name": new}
+    tried = Change("rename", unit_id, old, where, before, after)
+    send = _level_call(s.asp, "update", level)(unit_id, new, deadline=s.deadline)
+    return _write(ctx, command, tried, send, undoes=undoes)
+
+
+def delete(
+    ctx: Ctx,
+    level: Level,
+    unit_id: str,
+    name: str,
+    where: str,
+    *,
+    command: str = "DeleteUnit",
+    undoes: int | None = None,
+) -> Awaitable[Sent]:
+    s = ctx.s
+    tried = Change("delete", unit_id, name, where, {"level": level.value, "name": name}, None)
+    send = _level_call(s.asp, "delete", level)(unit_id, deadline=s.deadline)
+    return _write(ctx, command, tried, send, undoes=undoes)
