@@ -28,7 +28,13 @@ err = Console(stderr=True, soft_wrap=True)  # one line per message: readable in 
 T = TypeVar("T")
 
 
-def _logging(verbose: bool) -> None:
+def _logging(verbose: bool, *, plain: bool = False) -> None:
+    """Log records with -v; else warnings only, as plain sentences where a person reads them."""
+    if plain and not verbose:
+        from bot.chat.console import plain_log_lines
+
+        plain_log_lines()
+        return
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -75,7 +81,7 @@ def demo(
     verbose: VerboseOpt = False,
 ) -> None:
     """Run the bot on its embedded sandbox (demo world, no credentials, no network) with a console."""
-    _logging(verbose)
+    _logging(verbose, plain=True)
     from bot.chat.console import greeting_table, run_console
     from bot.demo import DEMO_USER, GREETING_EXAMPLES, demo_runtime
     from bot.sandbox.demo import DEMO_WORLD_PATH
@@ -110,7 +116,7 @@ def console(
     verbose: VerboseOpt = False,
 ) -> None:
     """Talk to the bot in the terminal, against the configured Amazon account."""
-    _logging(verbose)
+    _logging(verbose, plain=True)
     from bot.chat.console import run_console
 
     async def main() -> int:
@@ -189,7 +195,8 @@ def audit(
     since: Annotated[
         str | None,
         typer.Option(
-            help="Only entries since then: a duration (90m, 24h, 7d, 2w) or a date/time (2026-11-22)."
+            help="Only entries since then: today, yesterday (from its midnight), a duration "
+            "(90m, 24h, 7d, 2w) or a date/time (2026-11-22)."
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
@@ -241,6 +248,11 @@ def _since(text: str) -> str:
     import re
     from datetime import UTC, datetime, timedelta
 
+    days_back = {"today": 0, "yesterday": 1}.get(text.strip().lower())
+    if days_back is not None:  # midnight of that day on this machine's clock
+        midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        start = midnight - timedelta(days=days_back)
+        return start.astimezone(UTC).isoformat(timespec="seconds")
     found = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text.lower())
     if found:
         seconds = int(found[1]) * _DURATION[found[2]]
@@ -249,7 +261,8 @@ def _since(text: str) -> str:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise typer.BadParameter(
-            f"{text!r} is neither a duration (90m, 24h, 7d, 2w) nor a date/time (2026-11-22 or 2026-11-22T08:00)",
+            f"{text!r} is neither a duration (90m, 24h, 7d, 2w) nor a date/time "
+            "(2026-11-22 or 2026-11-22T08:00), nor today or yesterday",
             param_hint="--since",
         ) from None
     return (
@@ -430,21 +443,45 @@ def teams_package(
         )
 
 
+def _positive_rps(value: float | None) -> float | None:
+    if value is not None and value <= 0:
+        raise typer.BadParameter(f"{value:g} is not more than 0 (leave it out for no limit)")
+    return value
+
+
+SANDBOX_TOML = Path("sandbox.bot.toml")
+
+
 @sandbox_app.command("serve")
 def sandbox_serve(
     world: Annotated[
         Path | None, typer.Option(help="World file (JSON); default the demo world.")
     ] = None,
     host: Annotated[str, typer.Option(help="Interface.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 8800,
-    latency_ms: Annotated[float, typer.Option(help="Added latency per request.")] = 0.0,
-    rps: Annotated[float | None, typer.Option(help="Requests per second before 429s.")] = None,
-    p429: Annotated[float, typer.Option(help="Share of requests answered 429.")] = 0.0,
-    p5xx: Annotated[float, typer.Option(help="Share of requests answered 5xx.")] = 0.0,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0 picks a free one).")] = 8800,
+    latency_ms: Annotated[float, typer.Option(min=0, help="Added latency per request.")] = 0.0,
+    rps: Annotated[
+        float | None,
+        typer.Option(callback=_positive_rps, help="Requests per second before 429s."),
+    ] = None,
+    p429: Annotated[
+        float, typer.Option(min=0, max=1, help="Share of requests answered 429 (0 to 1).")
+    ] = 0.0,
+    p5xx: Annotated[
+        float, typer.Option(min=0, max=1, help="Share of requests answered 5xx (0 to 1).")
+    ] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of the fault dice.")] = 0,
     per_operation: Annotated[
         bool, typer.Option("--per-operation", help="One rate-limit bucket per API operation.")
     ] = False,
+    bot_toml: Annotated[
+        Path,
+        typer.Option(
+            "--bot-toml",
+            help="Where to write a bot.toml for this world (every property's country and timezone; "
+            "the console user an admin).",
+        ),
+    ] = SANDBOX_TOML,
 ) -> None:
     """Serve the sandbox of the ASP, LWA and Alexa for Business APIs until Ctrl-C."""
     import time
@@ -452,22 +489,54 @@ def sandbox_serve(
     from bot.sandbox.demo import DEMO_WORLD_PATH
     from bot.sandbox.faults import Faults
     from bot.sandbox.server import SandboxServer
-    from bot.sandbox.world import load_world
+    from bot.sandbox.world import WorldFileError, read_world_file
 
-    faults = Faults(
-        latency_ms=latency_ms, rps=rps, p429=p429, p5xx=p5xx, seed=seed, per_operation=per_operation
-    )
     try:
-        loaded = load_world(world or DEMO_WORLD_PATH)
+        faults = Faults(
+            latency_ms=latency_ms,
+            rps=rps,
+            p429=p429,
+            p5xx=p5xx,
+            seed=seed,
+            per_operation=per_operation,
+        )
+        loaded = read_world_file(world or DEMO_WORLD_PATH)
         server = SandboxServer(loaded, faults, host, port)
         url = server.start()
-    except (OSError, ValueError) as error:  # a missing or invalid world file, a port in use
-        err.print(f"[red]Cannot start the sandbox:[/] {error}")
+    except WorldFileError as error:
+        err.print(f"[red]Cannot start the sandbox:[/] world file {escape(str(error))}")
         raise typer.Exit(2) from None
+    except (OSError, ValueError, RuntimeError) as error:  # a port in use, a fault setting
+        detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        err.print(f"[red]Cannot start the sandbox on {host}:{port}:[/] {escape(detail)}")
+        raise typer.Exit(2) from None
+    toml_path = _write_sandbox_toml(loaded, bot_toml)
+    _print_sandbox_exports(url, loaded, toml_path)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+def _write_sandbox_toml(world: Any, path: Path) -> Path | None:
+    """bot.toml for the sandbox's world, reusing the demo's configuration; None if it cannot be
+    written (the sandbox serves anyway)."""
+    from bot.demo import config_toml, world_config
+
+    try:
+        path.write_text(config_toml(world_config(world, admin="console")), encoding="utf-8")
+    except OSError as error:
+        err.print(f"[yellow]Warning:[/] cannot write {escape(str(path))}: {error.strerror}")
+        return None
+    return path.resolve()
+
+
+def _print_sandbox_exports(url: str, world: Any, toml_path: Path | None) -> None:
     typer.echo(f"Sandbox serving at {url}. Ctrl-C to stop. To point the bot at it (bash):")
     typer.echo(f"  export ASP_API_URL={url} LWA_TOKEN_URL={url}/auth/o2/token")
-    typer.echo(f"  export ASP_ORGANIZATION_ID={loaded.organization.id}")
-    for lwa in loaded.lwa.clients[:1]:
+    typer.echo(f"  export ASP_ORGANIZATION_ID={world.organization.id}")
+    for lwa in world.lwa.clients[:1]:
         typer.echo(
             f"  export LWA_CLIENT_ID={lwa.client_id} LWA_CLIENT_SECRET={lwa.client_secret}"
             f" LWA_REFRESH_TOKEN='{lwa.refresh_tokens[0] if lwa.refresh_tokens else ''}'"
@@ -481,11 +550,12 @@ def sandbox_serve(
     typer.echo(
         f"  export CUSTOMER_PROFILES_ENDPOINT_URL={url} CUSTOMER_PROFILES_DOMAIN=hotel-guests"
     )
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
+    if toml_path is not None:
+        typer.echo(
+            "  # every property's country and timezone, and `bot console` (user 'console') as admin:"
+        )
+        typer.echo(f"  export BOT_CONFIG='{toml_path}'")
+        typer.echo("Then: bot console  (try: set room 204 at Harbor View to jazz)")
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import AsyncIterator
@@ -11,7 +12,7 @@ from pathlib import Path
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox.demo import DEMO_WORLD_PATH
 from bot.sandbox.server import SandboxServer
-from bot.sandbox.world import load_world
+from bot.sandbox.world import World, load_world
 from bot.settings import BotConfig, PropertyConfig, RolesConfig, Settings
 
 DEMO_USER = "demo-admin"
@@ -26,19 +27,53 @@ GREETING_EXAMPLES = [
 ]
 
 
-def demo_config(world_path: Path) -> BotConfig:
-    world = load_world(world_path)
+def world_config(
+    world: World, *, admin: str, channel: str | None = None, digest_channels: bool = False
+) -> BotConfig:
+    """bot.toml for a sandbox world: every property with its country and timezone, `admin` an admin
+    across the chain, everyone front desk; `channel` bound to the first property."""
     properties = [
         PropertyConfig(
             name=p.name,
             country=p.country,
             timezone=p.timezone,
-            channels=[DEMO_CHANNEL] if i == 0 else [],
-            digest_channel=f"ops-{i}",
+            channels=[channel] if channel and i == 0 else [],
+            digest_channel=f"ops-{i}" if digest_channels else None,
         )
         for i, p in enumerate(world.properties)
     ]
-    return BotConfig(properties=properties, roles=RolesConfig(admin=[DEMO_USER], front_desk=["*"]))
+    return BotConfig(properties=properties, roles=RolesConfig(admin=[admin], front_desk=["*"]))
+
+
+def demo_config(world_path: Path) -> BotConfig:
+    return world_config(
+        load_world(world_path), admin=DEMO_USER, channel=DEMO_CHANNEL, digest_channels=True
+    )
+
+
+def config_toml(config: BotConfig) -> str:
+    """`world_config`'s result as the bot.toml text that loads back to it (its properties and roles)."""
+    lines = ["# Written by `bot sandbox serve` for its world. Point BOT_CONFIG at this file.", ""]
+    for prop in config.properties:
+        lines += ["[[properties]]", f"name = {_toml(prop.name)}"]
+        if prop.country is not None:
+            lines.append(f"country = {_toml(prop.country)}")
+        lines.append(f"timezone = {_toml(prop.timezone)}")
+        if prop.channels:
+            lines.append(f"channels = {_toml(prop.channels)}")
+        if prop.digest_channel is not None:
+            lines.append(f"digest_channel = {_toml(prop.digest_channel)}")
+        lines.append("")
+    if config.roles is not None:
+        roles = config.roles
+        lines += ["[roles]", f"admin = {_toml(roles.admin)}", f"engineer = {_toml(roles.engineer)}"]
+        lines.append(f"front_desk = {_toml(roles.front_desk)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: str | list[str]) -> str:
+    # A JSON string (or list of strings) is a valid TOML basic string (or array): same escapes.
+    return json.dumps(value, ensure_ascii=False)
 
 
 @asynccontextmanager

@@ -225,16 +225,28 @@ async def check_customer_profiles(runtime: Runtime) -> Check:
     return ok(name, f"domain {runtime.settings.customer_profiles_domain} answered")
 
 
+def _closest_hint(name: str, names: list[str]) -> str:
+    """What to write instead of a bot.toml name the organization lacks: its closest real name."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(name, names, scorer=fuzz.WRatio, processor=str.casefold)
+    if found is None or found[1] < 70:
+        return "fix the name (it must match the ASP name or id; `properties` lists them)"
+    return f"did you mean {found[0]!r}? (it must match the ASP name or id)"
+
+
 def check_bot_toml(runtime: Runtime, properties: list[tuple[str, str]]) -> list[Check]:
     """bot.toml names the organization has, and every property with a country and a timezone."""
     config = runtime.config
     known = {key for pid, pname in properties for key in (pid, pname.casefold())}
+    names = [pname for _pid, pname in properties]
     checks = [
         Check(
             "bot.toml",
-            Status.WARN,
+            Status.FAIL,
             f"names property {p.name!r}, which the organization does not have",
-            "fix the name (it must match the ASP name or id)",
+            _closest_hint(p.name, names),
+            Cause.CONFIG,
         )
         for p in config.properties
         if p.name.casefold() not in known and p.name not in known

@@ -346,13 +346,20 @@ def _digest_router(runtime: Runtime) -> ChannelRouter:
 
 def _refuse_unreachable(sites: Any, property_name: str | None, router: ChannelRouter) -> None:
     """`bot digest --post` refuses, before anything is posted or recorded, a property whose digest
-    channel is on a platform that is not configured."""
+    channel is on a platform that is not configured, and properties none of which has a channel."""
     from bot.health.sites import find_site
 
     chosen = list(sites)
     if property_name is not None:
         one = find_site(chosen, property_name)
         chosen = [one] if one is not None else []
+    if chosen and not any(site.digest_channel for site in chosen):
+        names = ", ".join(site.name for site in chosen)
+        raise ConfigError(
+            f"{names}: no digest_channel in bot.toml, so there is nowhere to post; nothing was "
+            "posted or recorded (add digest_channel to its [[properties]] block, or leave out "
+            "--post to print the digest)."
+        )
     for site in chosen:
         refusal = site.digest_channel and router.refusal(site.name, site.digest_channel)
         if refusal:

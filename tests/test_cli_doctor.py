@@ -80,14 +80,16 @@ def test_doctor_passes_against_a_working_sandbox(
 def test_doctor_warns_about_bot_toml_names_and_missing_places(
     sandbox: SandboxServer, small_world: World, in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A bot.toml name the organization lacks and a block without country/timezone are named."""
+    """A bot.toml name the organization lacks fails; a block without country/timezone is named."""
     (in_tmp / "bot.toml").write_text(BOT_TOML, encoding="utf-8")
     code, output = doctor(sandbox_env(sandbox, small_world, in_tmp), monkeypatch)
-    assert code == 0, output
-    assert "names property 'Hotel Z', which the organization does not have" in output
+    assert code == 1, output
+    assert (
+        "FAIL  bot.toml: names property 'Hotel Z', which the organization does not have" in output
+    )
     assert "Hotel Z has no country or timezone" in output
     assert "Hotel B: country or timezone unknown" in output
-    assert "set Hotel B country UK timezone Europe/London" in output
+    assert "set Hotel B country <US, UK or FR> timezone <zone, e.g. America/New_York>" in output
 
 
 def test_doctor_fails_plainly_when_the_asp_api_cannot_be_reached(

@@ -84,4 +84,6 @@ def test_sync_warns_about_properties_without_a_place(
     assert result.exit_code == 0, result.output
     assert "Synced 2 properties" in result.output
     assert "Hotel A: country or timezone unknown" in result.output
-    assert "set Hotel B country UK timezone Europe/London" in result.output
+    assert (
+        "set Hotel B country <US, UK or FR> timezone <zone, e.g. America/New_York>" in result.output
+    )

@@ -94,7 +94,10 @@ async def test_a_property_added_in_chat_is_asked_for_its_place(
     async with bot_on(sandbox, demo_world, tmp_path, config=two_of_four(demo_world)) as bot:
         reply = await bot.say("add property Canal Side Amsterdam", user="U0ADMIN")
         assert reply.headline.startswith("Done:")
-        assert "set Canal Side Amsterdam country UK timezone Europe/London" in text_of(reply)
+        assert (
+            "set Canal Side Amsterdam country <US, UK or FR> timezone <zone, e.g. America/New_York>"
+            in text_of(reply)
+        )
 
 
 def test_phrasings_of_the_place_command() -> None:
@@ -127,11 +130,13 @@ def test_country_and_timezone_spellings() -> None:
 
 
 def test_the_hint_suggests_the_place_a_name_mentions() -> None:
-    """ "… Paris" is hinted as FR, Europe/Paris, "… Chicago" as US; other names get the London example."""
+    """ "… Paris" is hinted as FR, Europe/Paris, "… Chicago" as US; other names get placeholders."""
     from bot.core.property_settings import how_to_set
 
     assert (
         how_to_set("Rive Gauche Paris") == "set Rive Gauche Paris country FR timezone Europe/Paris"
     )
     assert how_to_set("Lakeside Chicago").endswith("country US timezone America/Chicago")
-    assert how_to_set("Hotel B").endswith("country UK timezone Europe/London")
+    assert how_to_set("Hotel B").endswith(
+        "country <US, UK or FR> timezone <zone, e.g. America/New_York>"
+    )

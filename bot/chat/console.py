@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sys
 import textwrap
 from collections.abc import Callable
@@ -14,6 +15,31 @@ from rich.table import Table as RichTable
 
 from bot.core.engine import Engine, Message
 from bot.core.replies import ActionKind, Reply, ReplyKind
+
+
+class PlainLogFormatter(logging.Formatter):
+    """What the bot logs, as a console user reads it: a sentence ("Recovered 1 interrupted change…."),
+    not a record ("WARNING bot.runtime: recovered …"), and never a traceback (`-v` shows records)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage().strip()
+        text = text[:1].upper() + text[1:]
+        if text and text[-1] not in ".!?":
+            text += "."
+        return f"Error: {text}" if record.levelno >= logging.ERROR else text
+
+
+def plain_log_lines() -> None:
+    """Log warnings and errors to the terminal as plain sentences (the console without `-v`); like
+    `logging.basicConfig`, it does nothing when logging is already set up."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(PlainLogFormatter())
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+
 
 _MARK = {
     ReplyKind.SUCCESS: "✔",

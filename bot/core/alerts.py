@@ -45,7 +45,9 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
         return await _run(ctx, planned, what, resolved.label)
 
     # Reminders are the guests' own: clearing them always asks first, even in one room.
-    if len(resolved.rooms) > 1 or c.AlertKind.REMINDERS in command.kinds or resolved.missing:
+    # A note (one alarm asked for, but only all can be cleared) always asks first too.
+    asks = c.AlertKind.REMINDERS in command.kinds or resolved.missing or command.note
+    if len(resolved.rooms) > 1 or asks:
         gap = f"Rooms {', '.join(resolved.missing[:10])} don't exist; " if resolved.missing else ""
         return ctx.confirm(
             gap
@@ -53,6 +55,7 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
             "Guests lose them and this cannot be undone.",
             run,
             danger=True,
+            notes=[command.note] if command.note else None,
         )
     return await run()
 

@@ -85,6 +85,8 @@ class ListStations(Command):
 class ClearAlerts(Command):
     target: Target
     kinds: tuple[AlertKind, ...] = (AlertKind.ALARMS,)
+    # Said before the yes it then always asks for ("I can only clear all alarms of a room"); not compared.
+    note: str = field(default="", compare=False)
 
     @property
     def mutating(self) -> bool:
@@ -225,6 +227,15 @@ class SmallTalk(Command):
     """Not a command: a greeting, thanks, a goodbye or a negation ("don't set 210 to jazz")."""
 
     kind: str  # "greeting" | "thanks" | "bye" | "negation"
+
+
+@dataclass(frozen=True)
+class NotDone(Command):
+    """Understood but not done as typed (bot/core/cmd_not_done.py says why); `understood` says back
+    what the bot read and is not compared (a rephrasing reads back to the same reason)."""
+
+    reason: str
+    understood: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

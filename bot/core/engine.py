@@ -23,6 +23,7 @@ from bot.core.lexicon import Lexicon, lexicon_for
 from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.parser import is_new_request, parse
 from bot.core.pending import Pending
+from bot.core.property_place import SetPropertyPlace
 from bot.core.registry import entry_for, role_for
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.retry_failed import retry_failed
@@ -43,6 +44,16 @@ def _what_was_asked(summary: str) -> str:
     asked = summary.split("?", 1)[0] if "?" in summary else summary
     asked = asked.strip().rstrip(".").strip()
     return asked[:1].lower() + asked[1:]
+
+
+def _asks_for_place(reply: Reply, command: c.Command) -> bool:
+    """A property added in chat ends with "Which country and timezone is it in?": the next message
+    (`US`, `US America/New_York`, `Europe/London`) answers it."""
+    return (
+        isinstance(command, c.AddUnit)
+        and reply.kind == ReplyKind.SUCCESS
+        and any("Which country and timezone" in note for note in reply.notes)
+    )
 
 
 def _conversation(msg: Message) -> Key:
@@ -231,6 +242,15 @@ class Engine:
         self, msg: Message, reply: Reply, preview: bool, command: c.Command
     ) -> None:
         """A question is answered by the next message: a choice's number or name, or the station."""
+        if _asks_for_place(reply, command):
+            assert isinstance(command, c.AddUnit)
+            self.questions.ask(
+                _conversation(msg),
+                self.s.clock.now(),
+                partial=SetPropertyPlace(property_name=command.unit_name),
+                missing="place",
+            )
+            return
         if reply.kind != ReplyKind.QUESTION:
             return
         choices = [(a.label, a.value) for a in reply.actions if a.kind == ActionKind.CHOICE]

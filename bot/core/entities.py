@@ -37,6 +37,13 @@ class Entities:
     setting_name: str | None = None  # "of Lobby"
     setting_value: str | None = None  # "to 6"
     words: list[str] = field(default_factory=list)
+    # Named after the first: each a sign of two requests in one message, never applied to all.
+    other_stations: list[str] = field(default_factory=list)
+    other_properties: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)  # "except 105", "but not 205"
+    station_end: int = -1
+    stations_adjacent: bool = False  # "Classical Rock": one name half-matching two stations
+    floor: bool = False  # "floor 5": the index knows rooms, not floors
     marker_text: str | None = None  # what follows "to", "->", "=", ":" (original case)
 
     @property
@@ -74,6 +81,7 @@ _NAME_BEFORE_NUMBER = re.compile(r"\b(?:radio|fm|top|channel|classical|kiss|capi
 _ALL_OF_NAMED_TYPE = re.compile(
     r"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?P<rt>(?:[a-z][\w'-]*\s+){0,3}?[a-z][\w'-]*)\s+rooms\b"
 )
+_DECADE = re.compile(r"(?:[0-9]0|19[0-9]0|20[0-2]0)s")
 _SHAPED_ROOM = re.compile(rf"(?<![\w'-])(?P<name>{_PREFIX_ROOM}\d{{1,6}}[a-z]?)(?![\w-])")
 _ALL_ROOMS = re.compile(
     r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:guest\s+)?rooms?\b"
@@ -120,12 +128,18 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _duration(t, found)
     _kinds(t, found)
     _everywhere(t, found)
+    _floor(t, found)
+    _excluded(t, found)
+    _from_station(t, lexicon)
     _ranges(t, found)
     _lexicon(t, found, lexicon)
     _explicit_room_type(t, found, lexicon)
     _rooms(t, found)
     _unknown_property(t, found)
     _marker(t, found)
+    if found.excluded:
+        found.rooms = [r for r in found.rooms if r not in found.excluded]
+        found.room_range = None
     found.words = [w.replace("’", "'") for w in _WORD.findall(t.work)]
     return found
 
@@ -201,6 +215,50 @@ def _everywhere(t: _Text, found: Entities) -> None:
     if m:
         found.all_rooms = True
         t.take(m.start(), m.end())
+
+
+_ROOM_ITEM = r"#?[a-z]{0,3}-?\d{1,6}[a-z]?"
+EXCLUDED = re.compile(
+    r"\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without)\s+"
+    rf"(?:rooms?\s+|rms?\s+|#)?(?P<list>{_ROOM_ITEM}(?:\s*(?:,|&|\band\b|or|-|\bthru\b|\bthrough\b)\s*"
+    rf"(?:rooms?\s+)?{_ROOM_ITEM})*)(?![\w-])"
+)
+_FLOOR = re.compile(
+    r"\b(?:(?:the\s+)?(?:floors?|levels?|etage)\s+#?\d+|\d+(?:st|nd|rd|th)\s+floor)\b"
+)
+# "from jazz to pop": the station before is what plays now; only the one after "to" is asked for.
+_FROM_STATION = re.compile(
+    r"\bfrom\s+(?!\d|#|rooms?\b|rms?\b)(?P<was>[a-z][\w' &-]*?)\s+(?=(?:to|into|->)\s)"
+)
+
+
+def _floor(t: _Text, found: Entities) -> None:
+    m = _FLOOR.search(t.work)
+    if m:
+        found.floor = True
+        t.take(m.start(), m.end())
+
+
+def _excluded(t: _Text, found: Entities) -> None:
+    for m in EXCLUDED.finditer(t.work):
+        for part in re.split(
+            r"\s*(?:,|&|\band\b|\bor\b)\s*", t.original[m.start("list") : m.end("list")]
+        ):
+            span = re.fullmatch(
+                r"#?([a-z]{0,3}-?)(\d+)\s*(?:-|thru|through)\s*#?[a-z]{0,3}-?(\d+)",
+                part.strip(),
+                re.I,
+            )
+            expanded = expand_range(span[2], span[3], span[1]) if span else None
+            names = expanded or [re.sub(r"^(?:rooms?|rms?)\s+|#", "", part.strip(), flags=re.I)]
+            found.excluded += [n for n in names if n and n not in found.excluded]
+        t.take(m.start(), m.end())
+
+
+def _from_station(t: _Text, lexicon: Lexicon) -> None:
+    m = _FROM_STATION.search(t.work)
+    if m and key_of(m["was"]) not in lexicon.properties:
+        t.take(m.start(), m.end("was"))
 
 
 def _ranges(t: _Text, found: Entities) -> None:
@@ -298,6 +356,18 @@ def _longest(
                 t.take(m.start(), start)
         elif found.station is None and key in lexicon.stations:
             found.station = lexicon.stations[key]
+            found.station_end = end
+        elif key in lexicon.stations and lexicon.stations[key] != found.station:
+            if found.station_end >= 0 and not t.work[found.station_end : start].strip():
+                found.stations_adjacent = True
+            if lexicon.stations[key] not in found.other_stations:
+                found.other_stations.append(lexicon.stations[key])
+        elif (
+            found.property_name is not None
+            and key in lexicon.properties
+            and fold(found.property_name) not in {fold(n) for n in lexicon.properties[key]}
+        ):
+            found.other_properties.append(t.original[start:end])
         elif (
             found.station is None
             and key in lexicon.station_ids
@@ -322,6 +392,8 @@ def _rooms(t: _Text, found: Entities) -> None:
     for m in _SHAPED_ROOM.finditer(t.work):
         if _NAME_BEFORE_NUMBER.search(t.work[: m.start()]) and m["name"].isdigit():
             continue
+        if _DECADE.fullmatch(m["name"]):
+            continue  # "set 305 to 80s": a decade is music, not a room
         _add_room(found, t.take(m.start("name"), m.end("name")))
 
 

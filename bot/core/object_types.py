@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.clients.customer_profiles import CustomerProfilesClient, ObjectTypeSummary
 from bot.clients.errors import ApiError, InvalidInput, NotFound
@@ -20,6 +21,7 @@ from bot.core.errors import describe_error
 from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.text import plural
+from bot.core.when import parse_utc, spoken_time, zone_of
 
 NEEDS_DOMAIN = (
     "Guest-profile object types live in Amazon Connect Customer Profiles: the bot needs "
@@ -58,10 +60,28 @@ def _failed(what: str, error: BaseException, name: str) -> Reply:
     return failed(what, error)
 
 
-def _when(value: Any) -> str:
+def _when(value: Any, ctx: Ctx) -> str:
+    """A Customer Profiles time in words ("Wed 1 Jan 2025 16:00 PST"), in the timezone of the property
+    the channel is bound to (object types belong to the whole account), else UTC."""
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return str(value) if value is not None else "unknown"
+        at = datetime.fromtimestamp(value, UTC)
+    elif isinstance(value, str):
+        try:
+            at = parse_utc(value)
+        except ValueError:
+            return value
+    else:
+        return "unknown"
+    zone = _viewer_zone(ctx)
+    return f"{spoken_time(at, ctx.s.clock.now(), zone)} {at.astimezone(zone).tzname() or zone.key}"
+
+
+def _viewer_zone(ctx: Ctx) -> ZoneInfo:
+    bound = ctx.s.config.property_for_channel(ctx.msg.channel)
+    if bound is None:
+        return zone_of("UTC")
+    zones = {p.name: p.timezone for p in ctx.s.index.properties()}
+    return zone_of(zones.get(bound.name) or bound.timezone)
 
 
 @dataclass(frozen=True)
@@ -143,8 +163,8 @@ class ShowObjectType(_ObjectTypeCommand):
                     ("Source timestamp format", str(item["SourceLastUpdatedTimestampFormat"]))
                 )
         fields += [
-            ("Created", _when(item.get("CreatedAt"))),
-            ("Last updated", _when(item.get("LastUpdatedAt"))),
+            ("Created", _when(item.get("CreatedAt"), ctx)),
+            ("Last updated", _when(item.get("LastUpdatedAt"), ctx)),
         ]
         if item.get("Tags"):
             fields.append(("Tags", ", ".join(f"{k}={v}" for k, v in sorted(item["Tags"].items()))))

@@ -10,7 +10,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.audit import Change
 from bot.core.commands import Command
-from bot.core.property_settings import how_to_set, place_of, store_place
+from bot.core.property_settings import (
+    how_to_set,
+    place_of,
+    store_place,
+    suggested_country,
+    suggested_zone,
+)
 from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
 from bot.settings import COUNTRY_ALIASES, KNOWN_COUNTRIES
@@ -118,10 +124,13 @@ async def set_property_place(ctx: Ctx, command: SetPropertyPlace) -> Reply:
 def _done(name: str, country: str | None, timezone: str | None) -> Reply:
     notes = []
     if country is None:
-        notes.append(f"Its country is still unknown: `set {name} country UK` (or US, FR).")
-    if timezone is None:
         notes.append(
-            f"Its timezone is still unknown (times show in UTC): `set {name} timezone Europe/London`."
+            f"Its country is still unknown: `set {name} country {suggested_country(name)}`."
+        )
+    if timezone is None:
+        zone = suggested_zone(name, country)
+        notes.append(
+            f"Its timezone is still unknown (times show in UTC): `set {name} timezone {zone}`."
         )
     return Reply(
         headline=f"Done: {name} is in {country or 'an unknown country'}, timezone {timezone or 'unknown'}.",

@@ -16,11 +16,37 @@ from datetime import datetime
 from bot.settings import BotConfig
 
 HOW_TO_SET = "set {name} country {country} timezone {timezone}"
+# When the name says nothing about the place: placeholders to fill in, never a guess (a guessed
+# "UK, Europe/London" for a Seattle hotel reads like the bot's own belief).
+UNKNOWN_PLACE = ("<US, UK or FR>", "<zone, e.g. America/New_York>")
 FALLBACK_TIMEZONE = "UTC"
 # The catalog's countries by the zones a hotel name may mention ("… Paris" -> FR, Europe/Paris).
 _COUNTRY_OF_ZONE = {"Europe/London": "UK", "Europe/Paris": "FR"}
 _US_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
              "America/Los_Angeles", "America/Anchorage", "America/Detroit", "Pacific/Honolulu")  # fmt: skip
+# Cities a hotel name may end with that are not the name of their own zone.
+_ZONE_OF_CITY = {
+    "seattle": "America/Los_Angeles", "portland": "America/Los_Angeles",
+    "san francisco": "America/Los_Angeles", "san diego": "America/Los_Angeles",
+    "las vegas": "America/Los_Angeles", "miami": "America/New_York", "boston": "America/New_York",
+    "orlando": "America/New_York", "atlanta": "America/New_York", "washington": "America/New_York",
+    "philadelphia": "America/New_York", "dallas": "America/Chicago", "houston": "America/Chicago",
+    "austin": "America/Chicago", "new orleans": "America/Chicago", "nashville": "America/Chicago",
+    "minneapolis": "America/Chicago", "salt lake city": "America/Denver", "honolulu": "Pacific/Honolulu",
+    "manchester": "Europe/London", "edinburgh": "Europe/London", "nice": "Europe/Paris",
+    "lyon": "Europe/Paris", "marseille": "Europe/Paris",
+}  # fmt: skip
+
+
+def _zone_in_name(name: str) -> str | None:
+    """The zone of a city named in the hotel's name, or None when the name names none we know."""
+    cities = {
+        z.rsplit("/", 1)[-1].replace("_", " ").casefold(): z
+        for z in (*_COUNTRY_OF_ZONE, *_US_ZONES)
+    }
+    cities.update(_ZONE_OF_CITY)
+    words = f" {' '.join(name.casefold().split())} "
+    return next((zone for city, zone in cities.items() if f" {city} " in words), None)
 
 
 @dataclass(frozen=True)
@@ -36,11 +62,27 @@ class Place:
 
 def how_to_set(name: str) -> str:
     """The chat command an admin sends to describe a property, as a hint: with the place its name
-    suggests when a word of it is a zone's city ("Rive Gauche Paris"), else London as the example."""
-    zones = {z.rsplit("/", 1)[-1].casefold(): z for z in (*_COUNTRY_OF_ZONE, *_US_ZONES)}
-    zone = next((zones[w] for w in name.casefold().split() if w in zones), "Europe/London")
-    country = _COUNTRY_OF_ZONE.get(zone, "US")
-    return HOW_TO_SET.format(name=name, country=country, timezone=zone)
+    suggests when it names a city we know ("Rive Gauche Paris", "Harbor View Seattle"), else with
+    placeholders to fill in."""
+    return HOW_TO_SET.format(
+        name=name, country=suggested_country(name), timezone=suggested_zone(name)
+    )
+
+
+def suggested_country(name: str) -> str:
+    """The country a hint shows: the one of a city in the name, else a placeholder."""
+    zone = _zone_in_name(name)
+    return UNKNOWN_PLACE[0] if zone is None else _COUNTRY_OF_ZONE.get(zone, "US")
+
+
+def suggested_zone(name: str, country: str | None = None) -> str:
+    """The zone a hint shows: a city's in the name, else the one zone of a one-zone country (UK,
+    FR), else a placeholder."""
+    zone = _zone_in_name(name)
+    if zone is not None:
+        return zone
+    only = [z for z, c in _COUNTRY_OF_ZONE.items() if c == country]
+    return only[0] if len(only) == 1 else UNKNOWN_PLACE[1]
 
 
 def stored_place(conn: sqlite3.Connection, property_id: str) -> Place | None:

@@ -18,6 +18,16 @@ from bot.core.lexicon import Lexicon, fold
 
 INTENT_WORDS = frozenset(
     [
+        # Asking for silence is its own request (a station cannot be switched off), never a typo.
+        "stop",
+        "pause",
+        "mute",
+        "silence",
+        "off",
+        "except",
+        "excluding",
+        "floor",
+        "floors",
         "set",
         "change",
         "switch",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
@@ -66,10 +67,13 @@ def _choose_station(
 def _phrase(ctx: Ctx, station: Station) -> str:
     """The shortest words that name exactly this station in its country (an alias where two stations share
     a name); the station id only when nothing else does."""
-    for text in (station.name, *station.aliases):
+    inner: list[str] = re.findall(r"\(([^()]+)\)", station.full_name)
+    for text in (station.name, *station.aliases, station.full_name, *inner, station.label):
         if ctx.s.catalog.lookup(station.country, text).station == station:
             return text.lower()
-    return station.station_id
+    return (
+        station.station_id
+    )  # never reached for the seed's stations (tests/test_trial_phrasings.py)
 
 
 def _station_problem(ctx: Ctx, command: c.SetStation, match: Any, country: str) -> Reply:

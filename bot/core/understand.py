@@ -9,11 +9,12 @@ Nothing here guesses: a station without a room asks "Which room?", `clear all in
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Target
-from bot.core.entities import Entities, find_entities, too_large
+from bot.core.entities import EXCLUDED, Entities, find_entities, too_large
 from bot.core.lexicon import Lexicon, fold
 from bot.core.profiles import SetProfile
 from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
@@ -125,6 +126,10 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
         return place
     if re.search(r"\bprofiles?\b", low) or (_COUNTRY_WORD.search(text) and not found.has_target):
         return None  # the rule list's: room profiles, a property's country
+    refused = _not_done(low, found, ws)
+    if refused is not None:
+        return refused
+    low = EXCLUDED.sub(" ", low)  # "but not 205" leaves rooms out; it is not a negation
     if (ws & _HEALTH_WORDS or found.serial) and not _NEGATION.match(low):
         health = _health(found, ws)
         if health is not None:
@@ -143,16 +148,34 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
         health = _health(found, ws)
         if health is not None:
             return health
-    if too_large(found):
-        return None
+    if too_large(found) or re.match(r"(?:did|has|have|had|was|were)\b", low):
+        return None  # "did 310 change": a question about the past is never a request
     questioning = _is_question(low, ws) or (asked and _starts_as_question(low))
     if questioning and (found.kinds or ws & CLEAR_WORDS):
         return None  # "how many alarms does 118 have?": a question never clears anything
     if found.kinds or (ws & CLEAR_WORDS and not found.station):
-        return _clear(found, ws)
+        return _clear(found, ws, low)
     if questioning:
         return _question(found, ws)
-    return _station(found, ws)
+    station = _station(found, ws)
+    if asked and isinstance(station, c.SetStation) and not ws & (SET_WORDS | _POLITE):
+        return _yes_first(station)  # "jazz in 204?": a statement asked, not a request
+    return station
+
+
+_POLITE = frozenset({"can", "could", "would", "will", "please", "pls", "plz", "kindly"})
+
+
+def _yes_first(command: c.SetStation) -> Ask:
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    return Ask(
+        f"Do you want me to set {command.target.describe()} to {command.station.title()}? "
+        "Nothing was changed yet: say yes to do it.",
+        "yes",
+        command,
+        choices=(("yes", rephrase(command)),),
+    )
 
 
 _ZONE = re.compile(r"(?<![\w/])([A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)(?![\w/])")
@@ -184,7 +207,8 @@ def _place(text: str, found: Entities) -> Command | None:
 # Statements about rooms, not requests: reported speech, plans, complaints, past tense.
 _NOT_A_REQUEST = re.compile(
     r"\b(?:doesn'?t|don'?t|dont|isn'?t|aren'?t|won'?t|wasn'?t|not|never|hates?|hated|complain\w*"
-    r"|too\s+loud|later|tomorrow|tonight|already|remind\s+me|liked|checked\s+out|cleared|yesterday"
+    r"|too\s+loud|later|tomorrow(?!['’]s)|tonight(?!['’]s)|already|remind\s+me|liked|checked\s+out"
+    r"|cleared|yesterday"
     r"|i'?ll|we'?ll|going\s+to\s+set|instead\s+of)\b"
     r"|^no\s+\w+\s+(?:in|for|at)\b"
 )
@@ -345,7 +369,7 @@ def _close_to_a_station(text: str) -> bool:
     return any(catalog.lookup(country, text).ok for country in COUNTRIES)
 
 
-def _clear(found: Entities, ws: set[str]) -> Understood:
+def _clear(found: Entities, ws: set[str], low: str = "") -> Understood:
     if not (ws & CLEAR_WORDS) and _is_question("", ws):
         return None
     if not (ws & CLEAR_WORDS) and not found.has_target:
@@ -370,7 +394,25 @@ def _clear(found: Entities, ws: set[str]) -> Understood:
         )
     if target is None:
         return Ask("Which room?", "target", c.ClearAlerts(target=Target(), kinds=kinds))
-    return c.ClearAlerts(target=target, kinds=kinds)
+    return c.ClearAlerts(target=target, kinds=kinds, note=_one_alert_note(low, kinds))
+
+
+# Words that pick some of a room's alerts ("the 7am wake-up call", "the second alarm",
+# "tomorrow's alarm"): Amazon's API clears all of a kind, so the bot says so and asks first.
+_SOME_ALERTS = re.compile(
+    r"\b(?:\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)|\d{1,2}[:h]\d\d|first|second|third"
+    r"|last|next|earliest|latest|early|(?:mon|tues|wednes|thurs|fri|satur|sun)day'?s?"
+    r"|tomorrow'?s?|tonight'?s?|today'?s?|morning'?s?)\b"
+    r"|\b(?:one|a|an|this|that)\s+(?:\w+\s+)?"
+    r"(?:alarm|wake[\s-]?up(?:\s+call)?|wakeup|reminder|timer)(?![\w-])(?!\s+calls)"
+)
+
+
+def _one_alert_note(low: str, kinds: tuple[AlertKind, ...]) -> str:
+    if not _SOME_ALERTS.search(low) or len(kinds) != 1:
+        return ""
+    kind = kinds[0].value
+    return f"I can only clear all {kind} of a room, not one or some of them."
 
 
 def _setting(found: Entities) -> Understood:
@@ -447,7 +489,7 @@ def fill(partial: Command, missing: str, text: str, lexicon: Lexicon) -> Command
     """The answer to an Ask: the missing part found in `text`, or None when it is not there."""
     found = find_entities(text, lexicon)
     if missing == "station" and isinstance(partial, c.SetStation):
-        station = found.station or _answer_words(text)
+        station = found.station or _station_answer(text, found)
         return c.SetStation(target=partial.target, station=station) if station else None
     if missing == "target":
         target = target_of(found)
@@ -461,11 +503,41 @@ def fill(partial: Command, missing: str, text: str, lexicon: Lexicon) -> Command
             return c.AskStation(target=target)
     if missing == "kinds" and isinstance(partial, c.ClearAlerts) and found.kinds:
         return c.ClearAlerts(target=partial.target, kinds=tuple(found.kinds))
+    if missing == "place" and isinstance(partial, SetPropertyPlace):
+        return _place_answer(partial.property_name, text)
     if missing == "profile":
         name = _answer_words(text)
         if name and isinstance(partial, SetProfile):
             return SetProfile(profile=name, setting=partial.setting, value=partial.value)
     return None
+
+
+_NOT_A_STATION = SET_WORDS | CLEAR_WORDS | DEFER_WORDS | QUESTION_WORDS | {
+    "recent", "did", "does", "is", "was", "off", "stop", "undo", "retry", "status", "offline",
+    "yes", "no", "cancel", "help",
+}  # fmt: skip
+
+
+def _station_answer(text: str, found: Entities) -> str | None:
+    """Words the lexicon does not know answer "Which station?" only when they could be a station's
+    name: no room, no verb, no command word (`recent changes` and a repeated request are their own)."""
+    if found.has_target or found.kinds or set(found.words) & _NOT_A_STATION:
+        return None
+    return _answer_words(text)
+
+
+def _place_answer(property_name: str, text: str) -> SetPropertyPlace | None:
+    """`US`, `US America/New_York`, `Europe/London`, `united kingdom, Europe/London`."""
+    zone = _ZONE.search(text)
+    timezone = timezone_name(zone[1]) if zone else None
+    rest = (text[: zone.start()] + " " + text[zone.end() :]) if zone else text
+    said = re.sub(r"\b(?:country|time\s*zone|tz|in|is|and|the)\b|[,;:=]", " ", rest, flags=re.I)
+    country = country_code(said.strip(" .")) if said.strip(" .") else None
+    if (zone and timezone is None) or (said.strip(" .") and country is None):
+        return None  # something that is not a place: not an answer
+    if country is None and timezone is None:
+        return None
+    return SetPropertyPlace(property_name=property_name, country=country, timezone=timezone)
 
 
 def _answer_words(text: str) -> str | None:
@@ -475,3 +547,79 @@ def _answer_words(text: str) -> str | None:
 
 
 __all__ = ["AlertKind", "Ask", "Understood", "fill", "target_of", "understand"]
+
+
+# "stop the music", "turn the radio off", "mute 204": Amazon's API has no "off" for a station.
+_OFF = re.compile(
+    r"\b(?:stop|pause|mute|silence|(?:turn|switch|shut|put)\s+(?:\S+\s+){0,3}?off|off)\b"
+)
+# A second request after the first: "... and clear alarms in 204", "... . set 313 to jazz".
+_SECOND_REQUEST = re.compile(
+    r"(?:\band\b|\bthen\b|[,.;])\s+(?:also\s+|then\s+|please\s+)*"
+    r"(?:set|change|switch|tune|put|play|clear|cancel|delete|remove|show|check|what'?s)\b"
+)
+
+
+def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None:
+    """What is understood but must not be done as typed (bot/core/cmd_not_done.py says why)."""
+    if ws & DEFER_WORDS and not (found.station or found.kinds):
+        return (
+            None  # the rule list's (add, rename, audit...): their names may hold several entities
+        )
+    about_music = found.has_target or ws & {"music", "radio", "station", "stream", "playing"}
+    device = ws & _HEALTH_WORDS or found.serial  # "is the echo in 204 switched off?": health
+    if (
+        found.setting is None
+        and not found.kinds
+        and not device
+        and _OFF.search(low)
+        and about_music
+    ):
+        return c.NotDone("switch_off", understood=f"switch off the music in {_rooms_said(found)}")
+    if found.floor:
+        return c.NotDone("floors", understood=low)
+    stations = [found.station, *found.other_stations] if found.station else []
+    if found.stations_adjacent and found.station:
+        return _which_station(found, stations)
+    if found.other_stations and "or" not in ws:
+        named = " and ".join(s.title() for s in stations if s)
+        return c.NotDone(
+            "several_stations", understood=f"stations {named} for {_rooms_said(found)}"
+        )
+    two = found.station and found.kinds and ws & CLEAR_WORDS and ws & SET_WORDS
+    before = _SECOND_REQUEST.search(low)
+    if two or found.other_properties or (before and _said_something(low[: before.start()])):
+        return c.NotDone("two_requests", understood=low)
+    if found.excluded and not found.rooms:
+        return c.NotDone("except", understood=low)
+    return None
+
+
+def _said_something(text: str) -> bool:
+    """A request before "and set ...": a verb and a room or station, not "hi," or "please"."""
+    verbs = SET_WORDS | CLEAR_WORDS | {"what's", "whats", "playing", "show", "check"}
+    return bool(re.search(r"\d", text)) and bool(set(text.split()) & verbs)
+
+
+def _rooms_said(found: Entities) -> str:
+    target = target_of(found)
+    return target.describe() if target is not None else "no room"
+
+
+def _which_station(found: Entities, stations: Sequence[str | None]) -> Ask:
+    """`set 305 to Classical Rock`: a name between two stations is asked about, never guessed."""
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    target = target_of(found) or Target()
+    said = " ".join(s for s in stations[:2] if s)
+    catalog = default_catalog()
+    near = [m.station.name.lower() for co in COUNTRIES if (m := catalog.lookup(co, said)).station]
+    rest = near or [s or "" for s in stations[1:]]
+    named = list(dict.fromkeys([stations[0] or "", *rest]))[:3]
+    commands = [c.SetStation(target=target, station=s) for s in named]
+    return Ask(
+        f"Which station: {' or '.join(s.title() for s in named)}? Nothing was changed.",
+        "station",
+        c.SetStation(target=target, station=""),
+        choices=tuple((s.title(), rephrase(cmd)) for s, cmd in zip(named, commands, strict=True)),
+    )

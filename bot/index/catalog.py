@@ -145,7 +145,9 @@ STATIONS: Final[tuple[Station, ...]] = (
     _row("FR", _TUNEIN, "s196675", "Country (Chris country FM)", "Country",
          "chris country", "chris country fm"),
     _row("FR", _TUNEIN, "s107537", "Classical 102", "Classical", "classical 102"),
-    _row("FR", _TUNEIN, "s257854", "Relaxing", "Relaxing", "relax", "chill", "relaxation"),
+    # "relaxing music" is what tells it from The Relaxing Radio Show (choices never show an id).
+    _row("FR", _TUNEIN, "s257854", "Relaxing", "Relaxing", "relax", "chill", "relaxation",
+         "relaxing music"),
     _row("FR", _TUNEIN, "s266086", "Meditation (Ambi Nature Radio)", "Meditation",
          "nature", "ambi nature", "ambi nature radio"),
     _row("FR", _TUNEIN, "s54693", "MPR Classical Lullabies", "Lullabies",

@@ -23,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    ValidationError,
     field_validator,
     model_serializer,
     model_validator,
@@ -286,6 +287,39 @@ def rename_a4b_rooms(world: World, name: Callable[[Property, Room, Device], str]
 def load_world(path: str | Path) -> World:
     """Read and validate a world file."""
     return World.model_validate_json(Path(path).read_text(encoding="utf-8"))
+
+
+class WorldFileError(ValueError):
+    """A world file that cannot be read or is not a valid world, said in one plain line."""
+
+
+def read_world_file(path: str | Path) -> World:
+    """`load_world` for people: a missing, unreadable or invalid file raises WorldFileError naming
+    the file and the first problem (no errno, no pydantic link)."""
+    try:
+        return load_world(path)
+    except FileNotFoundError:
+        raise WorldFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise WorldFileError(f"{path}: is a folder, not a world file") from None
+    except OSError as error:
+        raise WorldFileError(f"{path}: cannot be read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise WorldFileError(f"{path}: not UTF-8 text") from None
+    except ValidationError as error:
+        raise WorldFileError(f"{path}: {_first_problem(error)}") from None
+
+
+def _first_problem(error: ValidationError) -> str:
+    problems = error.errors(include_url=False)
+    first = problems[0]
+    where = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "json_invalid":
+        text = f"not valid JSON ({first['msg'].removeprefix('Invalid JSON: ')})"
+    else:
+        text = f"{where or 'the file'}: {first['msg']}"
+    more = len(problems) - 1
+    return text + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
 
 
 def save_world(world: World, path: str | Path) -> None:
