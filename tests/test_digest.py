@@ -59,7 +59,7 @@ async def test_figures_match_the_construction() -> None:
 
 
 async def test_digest_reply_has_local_times_and_a_png_chart(tmp_path: Path) -> None:
-    """`bot digest --out DIR` prints the digest (times in PDT) and writes its PNG chart."""
+    """`bot digest --out DIR` prints the digest (local times in words: "today 05:00") and writes its PNG chart."""
     clock = FakeClock(NOW)
     store = await loaded_store(clock)
     printed: list[str] = []
@@ -68,7 +68,10 @@ async def test_digest_reply_has_local_times_and_a_png_chart(tmp_path: Path) -> N
     )
     assert reply.headline.startswith("Device health for Sea View, 2026-03-10: 3 online, 2 offline")
     assert reply.attachments[0].data.startswith(b"\x89PNG")
-    assert any("PDT" in row[4] for row in reply.table.rows if row[0] == "newly offline")  # type: ignore[union-attr]
+    assert reply.table is not None
+    assert any(
+        "since today 05:00" in row[4] for row in reply.table.rows if row[0] == "newly offline"
+    )
     assert (tmp_path / "health-sea-view-2026-03-10.png").exists()
     assert store.digests_sent_count("P1") == 0  # building is not sending
 

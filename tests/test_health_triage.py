@@ -20,12 +20,12 @@ async def queries() -> HealthQueries:
 
 
 async def test_offline_devices_grouped_with_since_and_duration() -> None:
-    """Offline devices list property, room, since (PDT) and how long, ordered by room."""
+    """Offline devices list property, room, since (local time, in words) and how long, ordered by room."""
     reply = (await queries()).offline_devices("sea view")
     assert reply.headline == "2 of 5 devices at Sea View are offline."
     assert reply.table is not None
     assert [row[1] for row in reply.table.rows] == ["102", "103"]
-    assert reply.table.rows[0][4:7] == ["offline", "Tue 10 Mar 05:00 PDT", "2 h 0 min"]
+    assert reply.table.rows[0][4:7] == ["offline", "today 05:00", "2 h 0 min"]
     assert reply.table.rows[1][6] == "2 d 2 h"
 
 
@@ -43,7 +43,7 @@ async def test_room_status_and_history_timeline() -> None:
     history = q.history("105", days=7)
     assert history.table is not None
     assert [row[4] for row in history.table.rows] == ["OFFLINE", "ONLINE", "OFFLINE", "ONLINE"]
-    assert history.table.rows[0][0] == "Tue 10 Mar 02:00 PDT"
+    assert history.table.rows[0][0] == "today 02:00"
 
 
 async def test_flapping_and_uptime() -> None:

@@ -30,7 +30,7 @@ from bot.health.posting import DigestSender, add_extra_notes, digest_reply, run_
 from bot.health.refresh import RefreshReport, UnitResolver, refresh_devices
 from bot.health.sites import Site, sites_from_config
 from bot.health.store import DeviceRow, HealthStore, Reachability, ts
-from bot.health.triage import FLAPPING_TRANSITIONS, HealthQueries
+from bot.health.triage import FLAPPING_TRANSITIONS, NOT_KNOWN_YET, HealthQueries
 from bot.index.lookup import PropertyRef, RoomRef
 
 log = logging.getLogger(__name__)
@@ -293,7 +293,8 @@ class HealthDesk:
         for device in sorted(found, key=lambda d: d.name):
             name = _device_word(device.name, device.serial)
             if device.connection == "OFFLINE":
-                since = local_time(device.last_changed, zone) if zone else ""
+                known = zone is not None and not device.history_incomplete
+                since = local_time(device.last_changed, zone, self._now()) if zone and known else ""
                 words.append(
                     f"{name} is offline (since {since})" if since else f"{name} is offline"
                 )
@@ -435,9 +436,18 @@ class HealthDesk:
         """`reply` with the guest-profile capacity section appended."""
         return await add_extra_notes(reply, self.capacity_section)
 
-    async def refresh(self) -> Reply:
+    async def refresh(self, *, wait: bool = False) -> Reply:
         """`sync devices`: refresh now, within the answer budget; when Amazon is slow or failing
-        the refresh goes on in the background and the reply says so."""
+        the refresh goes on in the background and the reply says so. With `wait` (`bot sync
+        --devices`, where nobody waits on a chat deadline and the process ends with the reply) the
+        refresh is background work: it follows the 429 rule to the end."""
+        if wait:
+            staleness = await self.refresh_now()
+            if staleness is None:
+                report = self.freshness.last_result
+                described = report.describe() if isinstance(report, RefreshReport) else "done"
+                return Reply(headline=f"Devices refreshed: {described}", kind=ReplyKind.SUCCESS)
+            return Reply(headline=staleness.note(self._now()), kind=ReplyKind.ERROR)
         staleness = await self._ensure_fresh(force=True)
         if staleness is not None:
             return Reply(headline=staleness.note(self._now()), kind=ReplyKind.ERROR)
@@ -519,6 +529,8 @@ def _relabel(reply: Reply, label: str, days: int) -> Reply:
     if reply.table is not None:
         events = plural(len(reply.table.rows), "event")
         return reply.model_copy(update={"headline": f"History of {label} over {days} d: {events}."})
+    if NOT_KNOWN_YET in reply.headline:
+        return reply.model_copy(update={"headline": f"No events for {label} {NOT_KNOWN_YET}."})
     return reply.model_copy(update={"headline": f"No events for {label} in the last {days} d."})
 
 

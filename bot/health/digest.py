@@ -22,6 +22,7 @@ from bot.health.fmt import duration, local_time, percent
 from bot.health.sites import Site
 from bot.health.store import DeviceRow, HealthStore, dt, ts
 from bot.health.timeline import OFFLINE, ONLINE, History, fleet_profile
+from bot.health.triage import INCOMPLETE, incomplete_note
 
 DAY = 86400.0
 FLAPPING_TRANSITIONS = 3
@@ -44,6 +45,7 @@ class DeviceLine:
     since: float | None = None
     changes: int = 0
     status: str = ""
+    incomplete: bool = False  # its events are still to be fetched: no since is known
 
 
 @dataclass
@@ -66,6 +68,9 @@ class DigestFigures:
     long_offline: list[DeviceLine] = field(default_factory=list)
     flapping: list[DeviceLine] = field(default_factory=list)
     not_ready: list[DeviceLine] = field(default_factory=list)
+    # offline devices whose events Amazon has not given yet: no "since" is known
+    incomplete: list[DeviceLine] = field(default_factory=list)
+    incomplete_note: str | None = None
     days: list[DayPoint] = field(default_factory=list)
     week_uptime: float = 100.0
 
@@ -119,10 +124,16 @@ def compute_figures(
     rows = list(devices) if devices is not None else store.devices(site.property_id)
     days = chart_days(site, end)
     earliest = min(window_start, days[0][1], end - 2 * DAY)
-    histories = store.histories(rows, since=earliest)
+    # a device whose events Amazon has not given yet is counted and named, never guessed at
+    known = [d for d in rows if not d.history_incomplete]
+    histories = store.histories(known, since=earliest)
     figures = DigestFigures(site.property_id, site.name, end, window_start, total=len(rows))
     for device in rows:
-        _classify(figures, device, histories[device.arn], end, window_start)
+        if device.history_incomplete:
+            _classify_incomplete(figures, device)
+        else:
+            _classify(figures, device, histories[device.arn], end, window_start)
+    figures.incomplete_note = incomplete_note(rows, store.last_refreshed_at(), end, site.zone)
     # windows: the last 24 h, the 24 h before, the whole week of the chart, then one per day
     windows = [(end - DAY, end), (end - 2 * DAY, end - DAY), (days[0][1], days[-1][2])]
     windows += [(start, stop) for _, start, stop in days]
@@ -145,9 +156,23 @@ def compute_figures(
         figures.recovered,
         figures.flapping,
         figures.not_ready,
+        figures.incomplete,
     ):
         group.sort(key=lambda d: (d.room, d.name))
     return figures
+
+
+def _classify_incomplete(figures: DigestFigures, device: DeviceRow) -> None:
+    """Count a device whose history is not known: its state now, no since, no uptime."""
+    figures.unplaced += not device.placed
+    if device.connection == OFFLINE:
+        figures.offline += 1
+        figures.incomplete.append(_line(device))
+    else:
+        figures.online += 1
+    if not device.ready:
+        figures.not_ready_count += 1
+        figures.not_ready.append(replace(_line(device), status=device.status, incomplete=True))
 
 
 def _classify(
@@ -186,14 +211,18 @@ def _delta(now: float, before: float, unit: str = "") -> str:
 
 
 def _detail(line: DeviceLine, label: str, built_at: float, site: Site) -> str:
+    if label == "offline":
+        return f"since unknown: {INCOMPLETE}"
     if label == "not ready":
+        if line.incomplete:
+            return f"{line.status}, since unknown: {INCOMPLETE}"
         if line.since is None:
             return f"{line.status} for more than 30 d"
         spell = duration(built_at - line.since)
-        return f"{line.status} since {local_time(line.since, site.zone)} ({spell})"
+        return f"{line.status} since {local_time(line.since, site.zone, built_at)} ({spell})"
     if line.since is not None:
         spell = duration(built_at - line.since)
-        return f"since {local_time(line.since, site.zone)} ({spell})"
+        return f"since {local_time(line.since, site.zone, built_at)} ({spell})"
     if line.changes:
         return f"{plural(line.changes, 'change')} in 24 h"
     return "back online"
@@ -212,6 +241,7 @@ def build_digest_reply(figures: DigestFigures, site: Site, *, chart: bool = True
     rows: list[list[str]] = []
     for label, group in (
         ("newly offline", figures.newly_offline),
+        ("offline", figures.incomplete),
         ("offline > 24 h", figures.long_offline),
         ("not ready", figures.not_ready),
         ("recovered", figures.recovered),
@@ -260,6 +290,7 @@ def build_digest_reply(figures: DigestFigures, site: Site, *, chart: bool = True
         ("Offline > 24 h", str(len(figures.long_offline))),
         ("Flapping", str(len(figures.flapping))),
     ]
+    notes = [note, figures.incomplete_note] if figures.incomplete_note else [note]
     reply = Reply(
         headline=headline,
         kind=ReplyKind.INFO,
@@ -268,7 +299,7 @@ def build_digest_reply(figures: DigestFigures, site: Site, *, chart: bool = True
         table=Table(columns=["", "Room", "Device", "Serial", "Detail"], rows=rows)
         if rows
         else None,
-        notes=[note],
+        notes=notes,
     )
     if chart and figures.days:
         title = f"{site.name}: device uptime by day ({site.timezone} time)"

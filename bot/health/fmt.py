@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.when import spoken_time
 
-def local_time(epoch: float, zone: ZoneInfo) -> str:
-    return datetime.fromtimestamp(epoch, UTC).astimezone(zone).strftime("%a %d %b %H:%M %Z")
+
+def local_time(epoch: float, zone: ZoneInfo, now: float) -> str:
+    """A time as people say it, in the property's timezone: "today 16:23", "yesterday 09:12",
+    "Mon 3 Nov 10:00" (relative to `now`, the clock's time)."""
+    return spoken_time(datetime.fromtimestamp(epoch, UTC), datetime.fromtimestamp(now, UTC), zone)
 
 
 def duration(seconds: float) -> str:

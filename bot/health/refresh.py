@@ -19,19 +19,18 @@ from typing import TypeVar
 from bot.clients.a4b import A4BClient, Device
 from bot.clients.endpoints import EndpointsClient
 from bot.clients.errors import ApiError, DeadlineExceeded
+from bot.clients.retry import RetryPolicy, Throttling, current_policy, retry_policy
 from bot.clock import Clock
 from bot.core.text import plural
 from bot.health.placement import Placement, RoomResolver, place
 from bot.health.sites import Site
-from bot.health.store import DeviceRow, EndpointLink, HealthStore, dt, ts
+from bot.health.store import EVENTS_PENDING, DeviceRow, EndpointLink, HealthStore, dt, ts
 from bot.health.timeline import OFFLINE, ONLINE, History
 
 HISTORY_DAYS = 30
 # a serial ASP did not know is asked about again after this long (a device being set up is
 # associated with its room later)
 NOT_FOUND_RECHECK_S = 24 * 3600.0
-# refreshed_at of a device whose events are still to be fetched (the next refresh fetches them)
-EVENTS_PENDING = 0.0
 # the first event of a device that marks its registration (before it, the device did not exist)
 BIRTH_EVENTS = {
     ("DEVICE_STATUS", "READY"),
@@ -110,11 +109,54 @@ class _Budget:
         return left
 
 
+class Gate:
+    """At most `most` calls at a time: one at first, twice as many after each answer, and one
+    again for the rest of the refresh from Amazon's first 429.
+
+    Several calls waiting out a 429 side by side come back together and are throttled again, each
+    one's wait doubling, until a deadline gives up on all of them; one call at a time takes what
+    the rate limit allows, in the order of priority, and moves on.
+    """
+
+    def __init__(self, most: int) -> None:
+        self.most = max(1, most)
+        self.limit = 1
+        self.active = 0
+        self.throttled = False
+        self._changed = asyncio.Condition()
+
+    def narrow(self) -> None:
+        self.throttled = True
+        self.limit = 1
+
+    async def __aenter__(self) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.active < self.limit)
+            self.active += 1
+
+    async def __aexit__(self, *exc: object) -> None:
+        async with self._changed:
+            self.active -= 1
+            if not self.throttled:
+                self.limit = min(self.most, self.limit * 2)
+            self._changed.notify_all()
+
+
+def narrowing_policy(gate: Gate) -> RetryPolicy:
+    """The ambient policy (deadline and hook kept) with the gate narrowed at each 429."""
+    outer = current_policy() or RetryPolicy.background()
+
+    def throttled(event: Throttling) -> Awaitable[None] | None:
+        gate.narrow()
+        return outer.on_throttle(event) if outer.on_throttle is not None else None
+
+    return RetryPolicy(outer.deadline_at, throttled)
+
+
 async def _bounded(
-    items: Sequence[T], work: Callable[[T], Awaitable[object]], concurrency: int
+    items: Sequence[T], work: Callable[[T], Awaitable[object]], gate: Gate
 ) -> list[object]:
-    """`work` on each item, at most `concurrency` at a time; failures are returned, not raised."""
-    gate = asyncio.Semaphore(concurrency)
+    """`work` on each item, as many at a time as the gate lets; failures are returned, not raised."""
 
     async def one(item: T) -> object:
         async with gate:
@@ -143,9 +185,12 @@ async def look_up_endpoints(
     *,
     now: float,
     budget: _Budget,
-    concurrency: int,
+    gate: Gate,
 ) -> dict[str, EndpointLink]:
-    """The serial map, after asking the Endpoints API about the serials it does not know yet."""
+    """The serial map, after asking the Endpoints API about the serials it does not know yet.
+
+    Each answer is kept as it comes: a refresh cut short (a deadline, throttling, a stop) never
+    asks about the same serial again."""
     links = store.endpoint_map()
     wanted = [d for d in devices if _needs_lookup(d, links.get(d.device_serial_number or ""), now)]
 
@@ -153,7 +198,7 @@ async def look_up_endpoints(
         serial = device.device_serial_number or ""
         found = await endpoints.find_by_serial(serial, deadline=budget.remaining("endpoints"))
         units = found.unit_ids if found else []
-        return EndpointLink(
+        link = EndpointLink(
             serial=serial,
             endpoint_id=found.id if found else None,
             unit_id=units[0] if units else None,
@@ -161,12 +206,13 @@ async def look_up_endpoints(
             room_name_a4b=device.room_name,
             looked_up_at=now,
         )
+        store.save_endpoint_links([link])
+        links[serial] = link
+        return link
 
-    results = await _bounded(wanted, look, concurrency)
     # a failed look-up is simply asked again next time: the naming convention places it meanwhile
-    fresh = [r for r in results if isinstance(r, EndpointLink)]
-    store.save_endpoint_links(fresh)
-    links.update({link.serial: link for link in fresh})
+    results = await _bounded(wanted, look, gate)
+    _raise_unexpected(results)
     return links
 
 
@@ -202,11 +248,50 @@ async def refresh_devices(
 
     `deadline_at` (clock-monotonic) bounds an answer someone is waiting for: past it the device
     list raises DeadlineExceeded, and events not fetched in time are fetched by the next refresh.
+    Progress is kept as it is made (each serial look-up, each device's events, the device rows
+    before the events are fetched), so a refresh cut short leaves the next one less to do.
     """
+    gate = Gate(concurrency)
+    with retry_policy(narrowing_policy(gate)):
+        return await _refresh(
+            client,
+            store,
+            sites,
+            _Context(clock, resolver, endpoints, units, gate, _Budget(clock, deadline_at)),
+        )
+
+
+@dataclass
+class _Context:
+    clock: Clock
+    resolver: RoomResolver | None
+    endpoints: EndpointsClient | None
+    units: UnitResolver | None
+    gate: Gate
+    budget: _Budget
+
+
+def _priority(device: Device, previous: DeviceRow | None) -> tuple[int, bool]:
+    """Which events to fetch first when Amazon allows few calls: of devices that changed, then
+    of those whose history is still to fetch (an earlier refresh was cut short, or new), then the
+    new events of devices known to be offline; offline devices first within each. Putting the
+    re-polls last keeps a throttled refresh from spending every call on them, run after run."""
+    offline_first = device.connection != OFFLINE
+    if previous is None or previous.history_incomplete:
+        return 1, offline_first
+    changed = previous.connection != (device.connection or "UNKNOWN") or previous.status != (
+        device.device_status or ""
+    )
+    return (0 if changed else 2), offline_first
+
+
+async def _refresh(
+    client: A4BClient, store: HealthStore, sites: Sequence[Site], ctx: _Context
+) -> RefreshReport:
+    clock, budget, endpoints = ctx.clock, ctx.budget, ctx.endpoints
     started = clock.monotonic()
     now = ts(clock.now())
     horizon = now - timedelta(days=HISTORY_DAYS).total_seconds()
-    budget = _Budget(clock, deadline_at)
     search_before = client.stats.calls("SearchDevices")
     events_before = client.stats.calls("ListDeviceEvents")
     endpoint_before = endpoints.stats.total_requests if endpoints else 0
@@ -214,14 +299,25 @@ async def refresh_devices(
     devices = await search_all(client, budget)
     previous = {row.arn: row for row in store.devices()}
     links = (
-        await look_up_endpoints(
-            endpoints, store, devices, now=now, budget=budget, concurrency=concurrency
-        )
+        await look_up_endpoints(endpoints, store, devices, now=now, budget=budget, gate=ctx.gate)
         if endpoints is not None
         else store.endpoint_map()
     )
+    wanted = sorted(
+        (d for d in devices if _needs_events(d, previous.get(d.device_arn))),
+        key=lambda d: _priority(d, previous.get(d.device_arn)),
+    )
+    # an offline device polled for new events keeps its history's age when the poll fails: its
+    # history is complete up to then, and its state did not change
+    repolls = {d.device_arn for d in wanted if _priority(d, previous.get(d.device_arn))[0] == 2}
+    pending = {d.device_arn for d in wanted} - repolls
+    report = RefreshReport(devices=len(devices))
+    # the device list is kept before the events are fetched: a refresh stopped while fetching
+    # them still leaves every device's state, marked as having its events to fetch
+    store.upsert_devices(
+        _rows(devices, previous, links, sites, ctx, now, (pending, repolls), {}, RefreshReport())
+    )
     latest = store.latest_event_ts()
-    wanted = [d for d in devices if _needs_events(d, previous.get(d.device_arn))]
 
     async def fetch(device: Device) -> int:
         since = latest.get(device.device_arn, horizon)
@@ -232,25 +328,58 @@ async def refresh_devices(
             (device.device_arn, e.type, e.value or "", ts(e.timestamp)) for e in events
         )
 
-    results = await _bounded(wanted, fetch, concurrency)
+    results = await _bounded(wanted, fetch, ctx.gate)
     outcomes = dict(zip((d.device_arn for d in wanted), results, strict=True))
     failed = {arn for arn, result in outcomes.items() if isinstance(result, BaseException)}
     _raise_unexpected(outcomes.values())
+    report.events_stored = sum(r for r in outcomes.values() if isinstance(r, int))
+    report.events_pending = len(failed - repolls)
     fetched = [arn for arn in outcomes if arn not in failed]
-    histories = {
-        arn: History(events, "UNKNOWN")
-        for arn, events in store.connection_events(
-            arns=fetched if len(fetched) <= 500 else None
-        ).items()
-    }
-    firsts = store.first_events(fetched if len(fetched) <= 500 else None)
-    statuses = store.latest_status_events(fetched)
-
-    report = RefreshReport(
-        devices=len(devices),
-        events_stored=sum(r for r in outcomes.values() if isinstance(r, int)),
-        events_pending=len(failed),
+    unfetched = (failed - repolls, failed & repolls)
+    rows = _rows(
+        devices, previous, links, sites, ctx, now, unfetched, _Fetched(store, fetched), report
     )
+    gone = set(previous) - {d.device_arn for d in devices}
+    store.upsert_devices(rows)
+    store.delete_devices(gone)
+    report.removed = len(gone)
+    report.search_calls = client.stats.calls("SearchDevices") - search_before
+    report.event_calls = client.stats.calls("ListDeviceEvents") - events_before
+    report.endpoint_calls = (endpoints.stats.total_requests if endpoints else 0) - endpoint_before
+    report.duration_s = clock.monotonic() - started
+    return report
+
+
+class _Fetched:
+    """What the stored events say of the devices whose events this refresh fetched."""
+
+    def __init__(self, store: HealthStore, fetched: list[str]) -> None:
+        few = fetched if len(fetched) <= 500 else None
+        self.arns = set(fetched)
+        self.histories = {
+            arn: History(events, "UNKNOWN")
+            for arn, events in store.connection_events(arns=few).items()
+        }
+        self.firsts = store.first_events(few)
+        self.statuses = store.latest_status_events(fetched)
+
+
+def _rows(
+    devices: Sequence[Device],
+    previous: dict[str, DeviceRow],
+    links: dict[str, EndpointLink],
+    sites: Sequence[Site],
+    ctx: _Context,
+    now: float,
+    unfetched: tuple[set[str], set[str]],
+    fetched: _Fetched | dict[str, object],
+    report: RefreshReport,
+) -> list[DeviceRow]:
+    """The device rows: where each device is, its states and since when. Of the devices whose
+    events were not fetched, the first set is marked as having them still to fetch, the second
+    keeps the age of its history."""
+    pending, stale = unfetched
+    events = fetched if isinstance(fetched, _Fetched) else None
     rows: list[DeviceRow] = []
     for device in devices:
         arn = device.device_arn
@@ -264,10 +393,13 @@ async def refresh_devices(
         report.offline += connection == OFFLINE
         report.not_ready += status not in ("READY", "")
         link = links.get(device.device_serial_number or "")
-        placement, placed_by = locate(device, link, sites, resolver, units)
+        placement, placed_by = locate(device, link, sites, ctx.resolver, ctx.units)
         report.unplaced += not placement.placed
         report.placed_by_serial += placed_by == "serial"
-        registered_at = _registered_at(prev, firsts.get(arn) if arn in outcomes else None)
+        mine = events is not None and arn in events.arns
+        registered_at = _registered_at(prev, events.firsts.get(arn) if mine and events else None)
+        history = events.histories.get(arn) if mine and events else None
+        latest = events.statuses.get(arn) if mine and events else None
         rows.append(
             DeviceRow(
                 arn=arn,
@@ -280,23 +412,25 @@ async def refresh_devices(
                 property_id=placement.property_id,
                 room_id=placement.room_id,
                 room_name=placement.room_name,
-                last_changed=_last_changed(prev, connection, histories.get(arn), now),
-                refreshed_at=EVENTS_PENDING if arn in failed else now,
-                status_since=_status_since(prev, status, statuses.get(arn), registered_at, now),
+                last_changed=_last_changed(prev, connection, history, now),
+                refreshed_at=_refreshed_at(prev, arn, pending, stale, now),
+                status_since=_status_since(prev, status, latest, registered_at, now),
                 registered_at=registered_at,
                 endpoint_id=link.endpoint_id if link else None,
                 placed_by=placed_by,
             )
         )
-    gone = set(previous) - {d.device_arn for d in devices}
-    store.upsert_devices(rows)
-    store.delete_devices(gone)
-    report.removed = len(gone)
-    report.search_calls = client.stats.calls("SearchDevices") - search_before
-    report.event_calls = client.stats.calls("ListDeviceEvents") - events_before
-    report.endpoint_calls = (endpoints.stats.total_requests if endpoints else 0) - endpoint_before
-    report.duration_s = clock.monotonic() - started
-    return report
+    return rows
+
+
+def _refreshed_at(
+    prev: DeviceRow | None, arn: str, pending: set[str], stale: set[str], now: float
+) -> float:
+    if arn in pending:
+        return EVENTS_PENDING
+    if arn in stale and prev is not None:
+        return prev.refreshed_at
+    return now
 
 
 def _raise_unexpected(results: Iterable[object]) -> None:

@@ -36,6 +36,8 @@ DEVICE_COLUMNS = (
 )
 
 READY = "READY"
+# refreshed_at of a device whose events are still to be fetched (the next refresh fetches them)
+EVENTS_PENDING = 0.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,12 @@ class DeviceRow:
     @property
     def placed(self) -> bool:
         return self.room_id is not None
+
+    @property
+    def history_incomplete(self) -> bool:
+        """Its events are still to be fetched (Amazon failed or throttled): its "since" and
+        uptime are not known, and must not be guessed."""
+        return self.refreshed_at == EVENTS_PENDING
 
     @property
     def ready(self) -> bool:

@@ -25,6 +25,24 @@ FLAPPING_TRANSITIONS = 3
 UTC_ZONE = ZoneInfo("UTC")
 UNPLACED_GROUP = "(no property)"
 HISTORY_LIMIT = "more than 30 d"
+INCOMPLETE = "history incomplete"
+NOT_KNOWN_YET = "are known yet: its history is incomplete"
+
+
+def incomplete_note(
+    devices: Sequence[DeviceRow], as_of: float | None, now: float, zone: ZoneInfo
+) -> str | None:
+    """What the answer leaves out because Amazon has not given some devices' events yet."""
+    pending = sorted(d.name for d in devices if d.history_incomplete)
+    if not pending:
+        return None
+    names = ", ".join(pending[:5]) + (f" and {len(pending) - 5} more" if len(pending) > 5 else "")
+    when = f"; as of {local_time(as_of, zone, now)}" if as_of else ""
+    return (
+        f"History incomplete for {plural(len(pending), 'device')} ({names}): Amazon has not given "
+        f"their events yet (it was throttling or failing){when}. Their since and uptime are left "
+        "out until a refresh fetches them."
+    )
 
 
 def problem(device: DeviceRow) -> str:
@@ -78,14 +96,25 @@ class HealthQueries:
         return (self._property_name(device), not device.placed, device.where, device.name)
 
     def _since(self, when: float | None, device: DeviceRow, now: float) -> tuple[str, str]:
-        """(local time, how long) of a start time; unknown reads as older than the history."""
+        """(local time, how long) of a start time; unknown reads as older than the history, and a
+        device whose events Amazon has not given yet says so instead of a guess."""
+        if device.history_incomplete:
+            return INCOMPLETE, NO_DATA
         if when is None:
             return HISTORY_LIMIT, HISTORY_LIMIT
-        return local_time(when, self._zone(device)), duration(now - when)
+        return local_time(when, self._zone(device), now), duration(now - when)
 
     def _since_text(self, when: float | None, device: DeviceRow, now: float) -> str:
         local, spell = self._since(when, device, now)
-        return local if when is None else f"{local} ({spell})"
+        return local if when is None or device.history_incomplete else f"{local} ({spell})"
+
+    def _notes(self, devices: Sequence[DeviceRow], now: float) -> list[str]:
+        """The note on devices whose history is incomplete (none when every history is known)."""
+        pending = [d for d in devices if d.history_incomplete]
+        if not pending:
+            return []
+        note = incomplete_note(pending, self.store.last_refreshed_at(), now, self._zone(pending[0]))
+        return [note] if note else []
 
     # -- queries -----------------------------------------------------------------------------------
     def offline_devices(
@@ -136,6 +165,7 @@ class HealthQueries:
                 len(offline), len(found) - len(offline), len(devices), where
             ),
             table=Table(columns=columns, rows=rows),
+            notes=self._notes(found, now),
         )
 
     def room_status(self, room: str, property_name: str | None = None) -> Reply:
@@ -193,6 +223,7 @@ class HealthQueries:
                 ],
                 rows=rows,
             ),
+            notes=self._notes(found, now),
         )
 
     def device_status(self, serial: str) -> Reply:
@@ -253,7 +284,7 @@ class HealthQueries:
         events = self.store.device_events(list(names), start)
         rows = [
             [
-                local_time(when, self._zone(names[arn])),
+                local_time(when, self._zone(names[arn]), now),
                 names[arn].where,
                 names[arn].name,
                 kind.replace("_", " ").lower(),
@@ -261,11 +292,18 @@ class HealthQueries:
             ]
             for arn, kind, value, when in events
         ]
+        notes = self._notes(devices, now)
         if not rows:
+            if notes:
+                return Reply(
+                    headline=f"No events for {target} {NOT_KNOWN_YET}.",
+                    notes=notes,
+                )
             return Reply(headline=f"No events for {target} in the last {days} d.")
         return Reply(
             headline=f"History of {target} over {days} d: {plural(len(rows), 'event')}.",
             table=Table(columns=["Time", "Room", "Device", "Event", "Value"], rows=rows),
+            notes=notes,
         )
 
     def flapping(self, hours: int = 24) -> Reply:
@@ -312,31 +350,38 @@ class HealthQueries:
             )
         now = ts(self.clock.now())
         start = now - days * 86400.0
-        histories = self.store.histories(devices, since=start)
+        # a device whose events Amazon has not given yet is left out, not counted as down
+        known = [d for d in devices if not d.history_incomplete]
+        histories = self.store.histories(known, since=start)
         groups: dict[str, list[DeviceRow]] = {}
         for device in devices:
             groups.setdefault(self._property_name(device), []).append(device)
         rows = []
         for name in sorted(groups):
-            members = groups[name]
+            members = [d for d in groups[name] if not d.history_incomplete]
             value = uptime_percent([histories[d.arn] for d in members], start, now)
             each = {d.arn: uptime_percent([histories[d.arn]], start, now) for d in members}
-            worst = min(members, key=lambda d: (each[d.arn], d.name))
+            worst = min(members, key=lambda d: (each[d.arn], d.name), default=None)
             rows.append(
                 [
                     name,
-                    str(len(members)),
-                    percent(value),
-                    f"{worst.name} ({percent(each[worst.arn])})",
+                    str(len(groups[name])),
+                    percent(value if members else None),
+                    f"{worst.name} ({percent(each[worst.arn])})" if worst else INCOMPLETE,
                 ]
             )
         overall = uptime_percent(list(histories.values()), start, now)
+        counted = (
+            plural(len(devices), "device")
+            if len(known) == len(devices)
+            else f"{len(known)} of {plural(len(devices), 'device')} ({INCOMPLETE} for the rest)"
+        )
         return Reply(
-            headline=f"Uptime over {span}: {percent(overall)} across "
-            f"{plural(len(devices), 'device')}.",
+            headline=f"Uptime over {span}: {percent(overall if known else None)} across {counted}.",
             table=Table(columns=["Property", "Devices", "Uptime", "Lowest device"], rows=rows),
             notes=[
-                "Each device counts from its registration: time before it existed is not downtime."
+                "Each device counts from its registration: time before it existed is not downtime.",
+                *self._notes(devices, now),
             ],
         )
 
