@@ -171,7 +171,7 @@ def sync(
                     raise ConfigError(
                         "device health is not available (AWS credentials for Alexa for Business?)"
                     )
-                reply = await runtime.services.health.refresh()
+                reply = await runtime.services.health.refresh(wait=True)
                 Console().print(reply.headline)
                 return
             report = await runtime.sync()
