@@ -10,7 +10,8 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from core_helpers import BotUnderTest, bot_on, config_for, text_of
+from core_helpers import BotUnderTest, config_for, text_of
+from recording_bot import recording_bot
 
 from bot.core import commands as c
 from bot.core.context import Ctx
@@ -57,23 +58,7 @@ def why_bot(
     config = config_for(
         world, channels={"Harbor View Seattle": [DESK]}, roles=RolesConfig(admin=["*"])
     )
-    loop = asyncio.new_event_loop()
-    manager = bot_on(_sandbox_server, world, tmp_path_factory.mktemp("why"), config=config)
-    bot = loop.run_until_complete(manager.__aenter__())
-    seen: list[Ctx] = []
-    dispatch = bot.engine._dispatch
-
-    async def recording(ctx: Ctx) -> Reply:
-        seen.append(ctx)
-        reply: Reply = await dispatch(ctx)
-        return reply
-
-    bot.engine._dispatch = recording
-    try:
-        yield bot, loop, seen
-    finally:
-        loop.run_until_complete(manager.__aexit__(None, None, None))
-        loop.close()
+    yield from recording_bot(_sandbox_server, world, tmp_path_factory.mktemp("why"), config)
 
 
 @pytest.mark.parametrize(("text", "command"), DOES, ids=[t for t, _c in DOES])

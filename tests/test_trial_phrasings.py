@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from core_helpers import BotUnderTest, bot_on, config_for, text_of
+from core_helpers import BotUnderTest, config_for, text_of
 from lexicon_support import demo_lexicon
+from recording_bot import recording_bot
 
 from bot.core import commands as c
 from bot.core.context import Ctx
@@ -45,23 +46,7 @@ def trial_bot(
         world, channels={"Harbor View Seattle": [DESK]}, roles=RolesConfig(admin=["*"])
     )
     config.properties[3].channels.append(PARIS)
-    loop = asyncio.new_event_loop()
-    manager = bot_on(_sandbox_server, world, tmp_path_factory.mktemp("trial"), config=config)
-    bot = loop.run_until_complete(manager.__aenter__())
-    seen: list[Ctx] = []
-    dispatch = bot.engine._dispatch
-
-    async def recording(ctx: Ctx) -> Reply:
-        seen.append(ctx)
-        reply: Reply = await dispatch(ctx)
-        return reply
-
-    bot.engine._dispatch = recording
-    try:
-        yield bot, loop, seen
-    finally:
-        loop.run_until_complete(manager.__aexit__(None, None, None))
-        loop.close()
+    yield from recording_bot(_sandbox_server, world, tmp_path_factory.mktemp("trial"), config)
 
 
 def _say(trial_bot: Bot, text: str, user: str, channel: str | None = DESK) -> Reply:
