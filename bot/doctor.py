@@ -440,12 +440,14 @@ async def preflight(
     clock: Clock,
     say: Callable[[str], None] = print,
     attempts: int | None = None,
+    on_wait: Callable[[str | None], None] = lambda _: None,
 ) -> None:
     """LWA, the ASP API and Slack (when used) must answer before the bot connects anywhere.
 
     Refused credentials or bad settings raise ConfigError (one plain line; the CLI exits 2). A service
     that cannot be reached is retried with doubling waits (2 s up to 60 s), each wait logged in one
-    line; `attempts` bounds the tries (None: until it answers)."""
+    line; `attempts` bounds the tries (None: until it answers). `on_wait` hears what is being waited
+    for before each wait, and None once every check passes (`bot serve` shows it on /healthz)."""
     delay = RETRY_FIRST_S
     tried = 0
     while True:
@@ -458,11 +460,13 @@ async def preflight(
             raise ConfigError("\n".join(c.line() for c in stop))
         down = failures(checks)
         if not down:
+            on_wait(None)
             for warning in (c for c in checks if c.status == Status.WARN):
                 say(f"Warning: {warning.line()}")
             return
         if attempts is not None and tried >= attempts:
             raise ConfigError("\n".join(c.line() for c in down))
+        on_wait("; ".join(f"{check.name} unreachable: {check.detail}" for check in down))
         for check in down:
             log.warning("%s unreachable (%s); retrying in %.0f s", check.name, check.detail, delay)
         await clock.sleep(delay)

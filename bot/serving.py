@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +125,10 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
     scheduler = recovery = None
     runner = None
     posters: dict[str, Any] = {}
+    # The port is bound before the start-up checks, so a platform's health check sees the bot start
+    # (503 with what it waits for) instead of a dead port while an unreachable service is retried.
+    waiting: list[str | None] = ["the start-up checks (Amazon, Slack)"]
     try:
-        await startup_checks(runtime, slack_socket=False if slack_on else None)
         slack_app = None
         poster: Any = None
         if slack_on:
@@ -160,6 +163,7 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
             is_ready=runtime.index.is_loaded,
             extra_setup=extra,
             signing_secret=settings.slack_signing_secret if slack_on else None,
+            waiting_for=lambda: waiting[0],
         )
         runner = web.AppRunner(app)
         await runner.setup()
@@ -168,9 +172,15 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
             f"Serving on http://{host}:{port} (Slack: /slack/events, Teams: /api/messages, health: /healthz)",
             flush=True,
         )
+        await startup_checks(
+            runtime,
+            slack_socket=False if slack_on else None,
+            on_wait=lambda reason: waiting.__setitem__(0, reason),
+        )
+        waiting[0] = None
         if teams_dev:
             print(_teams_dev_banner(port), flush=True)
-        # Answer /healthz (503) while the index loads, so a platform's health check sees the bot start.
+        # /healthz stays 503 while the index loads; chat routes are served (the engine says so).
         await _ensure_index(runtime)
         scheduler = await _start_health_jobs(runtime, poster)
         recovery = await _start_recovery(runtime, posters)
@@ -185,7 +195,12 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
         await runtime.aclose()
 
 
-async def startup_checks(runtime: Runtime, *, slack_socket: bool | None) -> None:
+async def startup_checks(
+    runtime: Runtime,
+    *,
+    slack_socket: bool | None,
+    on_wait: Callable[[str | None], None] = lambda _: None,
+) -> None:
     """The checks of `bot doctor` that a running bot depends on, before it claims to work: refused
     credentials stop it (ConfigError, exit 2); an unreachable service is retried with backoff."""
     import sys
@@ -197,6 +212,7 @@ async def startup_checks(runtime: Runtime, *, slack_socket: bool | None) -> None
         slack_socket=slack_socket,
         clock=runtime.clock,
         say=lambda line: print(line, file=sys.stderr, flush=True),
+        on_wait=on_wait,
     )
 
 

@@ -43,6 +43,21 @@ def _signed(verifier: SignatureVerifier, request: web.Request, raw_body: str) ->
     return verifier.is_valid(body=raw_body, timestamp=timestamp, signature=signature)
 
 
+def _starting_gate(waiting_for: Callable[[], str | None]) -> Any:
+    """Until the start-up checks pass, chat routes answer 503 (the platforms retry) and only the
+    health check is served, so the port is bound from the start without serving a half-built bot."""
+
+    @web.middleware
+    async def gate(request: web.Request, handler: Any) -> web.StreamResponse:
+        waiting = waiting_for()
+        if waiting is not None and request.path != HEALTH_PATH:
+            return web.json_response({"status": "starting", "waiting_for": waiting}, status=503)
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    return gate
+
+
 def build_web_app(
     engine: Any,
     *,
@@ -50,10 +65,13 @@ def build_web_app(
     is_ready: Callable[[], bool],
     extra_setup: Sequence[Callable[[web.Application], None]] = (),
     signing_secret: str | None = None,
+    waiting_for: Callable[[], str | None] = lambda: None,
 ) -> web.Application:
     """Routes: POST /slack/events (commands, events, interactivity) and GET /healthz.
 
-    /healthz answers 200 once `is_ready()` says the index is loaded, 503 before. The engine is kept
+    /healthz answers 200 once `is_ready()` says the index is loaded, 503 before; while `waiting_for()`
+    names something (the start-up checks retrying an unreachable service) it answers 503 with that
+    reason and every other route answers 503 too (Slack retries its deliveries). The engine is kept
     on the application (`app[ENGINE_KEY]`) for the routes `extra_setup` adds.
 
     With `signing_secret`, Slack's requests are acknowledged here, as soon as their signature checks
@@ -61,14 +79,16 @@ def build_web_app(
     200, and this skips Bolt's wait for `ack()` (it polls every 10 ms), which under a burst of
     commands is most of the acknowledgement time. URL verification still answers through Bolt.
     """
-    app = web.Application()
+    app = web.Application(middlewares=[_starting_gate(waiting_for)])
     app[ENGINE_KEY] = engine
 
     async def healthz(_: web.Request) -> web.Response:
-        if is_ready():
+        waiting = waiting_for()
+        if waiting is None and is_ready():
             return web.json_response({"status": "ok"})
+        reason = waiting or "index not loaded yet"
         return web.json_response(
-            {"status": "starting", "detail": "index not loaded yet"}, status=503
+            {"status": "starting", "waiting_for": reason, "detail": reason}, status=503
         )
 
     app.router.add_get(HEALTH_PATH, healthz)
