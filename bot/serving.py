@@ -168,16 +168,17 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
         runner = web.AppRunner(app)
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
-        print(
-            f"Serving on http://{host}:{port} (Slack: /slack/events, Teams: /api/messages, health: /healthz)",
-            flush=True,
-        )
         await startup_checks(
             runtime,
             slack_socket=False if slack_on else None,
             on_wait=lambda reason: waiting.__setitem__(0, reason),
         )
         waiting[0] = None
+        # Said only now: "serving" means the chat routes work (until then only /healthz answers).
+        print(
+            f"Serving on http://{host}:{port} (Slack: /slack/events, Teams: /api/messages, health: /healthz)",
+            flush=True,
+        )
         if teams_dev:
             print(_teams_dev_banner(port), flush=True)
         # /healthz stays 503 while the index loads; chat routes are served (the engine says so).
