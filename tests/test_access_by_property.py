@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from conftest import build_small_world
 from core_helpers import BotUnderTest, bot_on, config_for, text_of
 from profile_support import CREDENTIALS
 
@@ -19,10 +20,23 @@ from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 from bot.settings import BotConfig, ConfigError, PropertyConfig, RolesConfig, load_config
 
+# Serials as Amazon writes them ("G" and 11 to 15 letters and digits), so `status <serial>` reads one.
+SERIALS = {"SA101": "G0HOTELA0101", "SB101": "G0HOTELB0101", "SPARE1": "G0SPARE00001"}
+
+
+@pytest.fixture
+def small_world() -> World:
+    """The small world, with real-looking serials for Hotel A's 101, Hotel B's 101 and the spare."""
+    world = build_small_world()
+    rooms = [r for p in world.properties for t in p.roomTypes for r in t.rooms]
+    for device in [d for r in rooms for d in r.devices] + world.unplacedDevices:
+        device.serial = SERIALS.get(device.serial, device.serial)
+    return world
+
 
 def chain_config(world: World) -> BotConfig:
-    """boss: admin of the chain. At Hotel A only: admin_a, eng_a, desk_a. Hotel B's channel CB
-    restricts; Hotel A's channel CA only defaults."""
+    """boss: admin of the chain. At Hotel A only: admin_a, eng_a, desk_a; at Hotel B only: desk_b.
+    Hotel B's channel CB restricts; Hotel A's channel CA only defaults."""
     config = config_for(
         world,
         channels={"Hotel A": ["CA"], "Hotel B": ["CB"]},
@@ -30,6 +44,7 @@ def chain_config(world: World) -> BotConfig:
     )
     hotel_a, hotel_b = config.properties
     hotel_a.admins, hotel_a.engineers, hotel_a.front_desk = ["admin_a"], ["eng_a"], ["desk_a"]
+    hotel_b.front_desk = ["desk_b"]
     hotel_b.restrict_channels = True
     return config
 
@@ -186,3 +201,27 @@ def test_a_property_named_by_its_id_restricts_its_channel_to_itself() -> None:
     assert access.refusal("u", "C1", Role.FRONT_DESK, [same]) is None
     why = access.refusal("u", "C1", Role.FRONT_DESK, [other])
     assert why is not None and "Hotel Y" in why
+
+
+async def test_a_device_of_another_property_is_refused_by_serial(chain: BotUnderTest) -> None:
+    """eng_a asks by serial: Hotel A's device is answered, Hotel B's and the unplaced spare are
+    refused (an unplaced device is for chain-wide engineers); the chain admin sees all three."""
+    for text in ("status G0HOTELA0101", "history G0HOTELA0101 3d"):
+        mine = await chain.say(text, user="eng_a")
+        assert mine.kind != ReplyKind.REFUSAL and "G0HOTELA0101" in text_of(mine), text_of(mine)
+    theirs = ("G0HOTELB0101", "G0SPARE00001")
+    for text in [f"{verb} {serial}" for serial in theirs for verb in ("status", "history")]:
+        assert "Nothing was changed" in await refused(chain, text, "eng_a")
+    assert "Hotel B" in await refused(chain, "status G0HOTELB0101", "eng_a")
+    for text in ("status G0HOTELB0101", "history G0HOTELB0101 3d", "status G0SPARE00001"):
+        seen = await chain.say(text, user="boss")
+        assert seen.kind != ReplyKind.REFUSAL, text_of(seen)
+
+
+async def test_a_missing_room_names_only_the_granted_properties(chain: BotUnderTest) -> None:
+    """Room 205 is Hotel A's only: desk_b (Hotel B only) is not told it exists at Hotel A; the
+    chain admin is offered it."""
+    reply = await chain.say("set room 205 to jazz", user="desk_b")
+    assert "Hotel A" not in text_of(reply), text_of(reply)
+    offered = await chain.say("set room 205 at Hotel B to jazz", user="boss")
+    assert "Hotel A" in text_of(offered), text_of(offered)

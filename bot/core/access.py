@@ -7,6 +7,8 @@ its channels to that property. Outside a grant the answer is no (deny by default
 `refusal()` is the one check of a request's properties: the resolver calls it once the request's
 rooms or properties are known and before anything is sent to Amazon; the engine calls
 `chain_refusal()` for commands that are not about one property (room profiles, users, sync, ...).
+A device asked about by serial is checked by its own property; one of no property needs a chain-wide
+role (`unplaced_refusal()`).
 """
 
 from __future__ import annotations
@@ -144,6 +146,15 @@ class Access:
             return None
         return (
             f"Sorry, that command covers the whole chain and needs the {_label(needed)} role in "
+            "[roles]; yours is limited to some properties."
+        )
+
+    def unplaced_refusal(self, user: str, needed: Role) -> str | None:
+        """Why a device of no property is not for this user (chain-wide roles only), or None."""
+        if not self.limited(user, needed):
+            return None
+        return (
+            f"Sorry, that device belongs to no property, so it needs the {_label(needed)} role in "
             "[roles]; yours is limited to some properties."
         )
 

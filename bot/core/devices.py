@@ -12,6 +12,7 @@ from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.resolve import property_meta
+from bot.core.services import HealthDesk
 from bot.core.targets import parse_target
 from bot.core.text import plural
 from bot.index.lookup import PropertyRef
@@ -61,6 +62,8 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
                 else await health.offline(scope.id if scope else None)
             )
         case c.RoomDevices(serial=str() as serial):
+            if (refused := await _device_refusal(ctx, health, serial)) is not None:
+                return refused
             by_serial = getattr(
                 health, "device_status", None
             )  # the health desk's, where it has one
@@ -79,6 +82,8 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
             )
             if isinstance(scope, Reply):
                 return scope
+            if (refused := await _device_refusal(ctx, health, subject)) is not None:
+                return refused
             return await health.history(subject, scope.id if scope else None, days)
         case c.Flapping(property_name=name, hours=hours):
             scope = _scope(ctx, name, cmd)
@@ -104,6 +109,12 @@ async def device_command(ctx: Ctx, cmd: c.Command) -> Reply:
                 )
             return await health.digest(scope.id)
     return Reply(headline="I can't do that yet.", kind=ReplyKind.ERROR)
+
+
+async def _device_refusal(ctx: Ctx, health: HealthDesk, key: str) -> Reply | None:
+    """A serial or device name is answered only when the device's own property is in the asker's
+    grant (a room was checked when it resolved; a serial names no property of its own)."""
+    return ctx.resolver.guard_places(await health.device_places(key))
 
 
 async def sync_index(ctx: Ctx, cmd: c.Sync) -> Reply:

@@ -113,6 +113,16 @@ class Resolver:
             return None
         return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
 
+    def guard_places(self, property_ids: set[str | None]) -> Reply | None:
+        """A refusal when devices of these properties are not for this user; a device of no property
+        (or of one the index does not know) is for chain-wide roles only."""
+        if self.user is None or self.needed is None:
+            return None
+        props = [self.s.index.property(pid) if pid else None for pid in property_ids]
+        if None in props and (why := self.s.access.unplaced_refusal(self.user, self.needed)):
+            return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
+        return self.guard([p for p in props if p is not None])
+
     def visible(self, props: list[PropertyRef]) -> list[PropertyRef]:
         """The properties of `props` this request may see (for listings that span the chain)."""
         if self.user is None or self.needed is None:
@@ -354,6 +364,9 @@ class Resolver:
             )
         name = missing[0]
         elsewhere = self.s.index.find_rooms(name) if scope else []
+        if elsewhere:  # named only where this user may act
+            mine = {p.id for p in self.visible(self.s.index.properties())}
+            elsewhere = [r for r in elsewhere if r.property_id in mine]
         if elsewhere:
             props = sorted({r.property_name for r in elsewhere})
             return _question(

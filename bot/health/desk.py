@@ -175,6 +175,17 @@ class HealthDesk:
             self._queries().device_status(serial), staleness
         )
 
+    async def device_places(self, key: str) -> set[str | None]:
+        """The properties (None: no property) of the devices whose serial or name is `key`: the core
+        checks them against the asker's grant before answering by serial."""
+        await self._ensure_fresh()
+        key = key.strip().casefold()
+        return {
+            d.property_id
+            for d in self.store.devices()
+            if key in (d.serial.casefold(), d.name.casefold())
+        }
+
     async def room_devices(self, room_ids: list[str]) -> Reply:
         staleness = await self._ensure_fresh()
         if (blocked := self._no_state(staleness)) is not None:
