@@ -5,10 +5,14 @@ section.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 
+from bot.core.audit import AuditLog, Change
+from bot.index.db import open_index
 from bot.sandbox.demo import DEMO_WORLD_PATH
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import (
@@ -193,3 +197,21 @@ async def demo_bot(sandbox: SandboxServer, demo_world: World, tmp_path):  # type
 
     async with bot_on(sandbox, demo_world, tmp_path) as bot:
         yield bot
+
+
+AUDIT_JAZZ = {"providerId": "I_HEART_RADIO", "stationId": "4242"}
+
+
+@pytest.fixture
+def audit_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The database `bot audit` reads (BOT_DB_PATH): room 204 changed 1 h ago, room 311 50 h ago."""
+    path = tmp_path / "bot.db"
+    monkeypatch.setenv("BOT_DB_PATH", str(path))
+    log = AuditLog(open_index(path))
+    for hours_ago, room in ((1, "204"), (50, "311")):
+        log.record(
+            at=datetime.now(UTC) - timedelta(hours=hours_ago), platform="console", user="alice",
+            channel=None, text=f"set room {room} to jazz", command="SetStation", parsed="-",
+            targets=[room], outcome="ok", changes=[Change("station", room, room, "Harbor View", None, AUDIT_JAZZ)],
+        )  # fmt: skip
+    return path

@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.core.audit import AuditLog, Change
-from bot.index.db import open_index
-
-JAZZ = {"providerId": "I_HEART_RADIO", "stationId": "4242"}
 
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "bot.db"
-    monkeypatch.setenv("BOT_DB_PATH", str(path))
-    log = AuditLog(open_index(path))
-    for hours_ago, room in ((1, "204"), (50, "311")):
-        log.record(
-            at=datetime.now(UTC) - timedelta(hours=hours_ago), platform="console", user="alice",
-            channel=None, text=f"set room {room} to jazz", command="SetStation", parsed="-",
-            targets=[room], outcome="ok", changes=[Change("station", room, room, "Harbor View", None, JAZZ)],
-        )  # fmt: skip
-    return path
-
-
-def test_since_a_duration_keeps_only_recent_entries(db: Path) -> None:
+def test_since_a_duration_keeps_only_recent_entries(audit_db: Path) -> None:
     """--since 24h shows the change of an hour ago and not the one of two days ago."""
     result = CliRunner().invoke(app, ["audit", "--since", "24h"])
     assert result.exit_code == 0
     assert "set room 204" in result.output and "set room 311" not in result.output
 
 
-def test_since_a_date_is_read_as_a_date(db: Path) -> None:
+def test_since_a_date_is_read_as_a_date(audit_db: Path) -> None:
     """--since with a calendar date far back shows everything; one in the future shows nothing."""
     everything = CliRunner().invoke(app, ["audit", "--since", "2000-01-01"]).output
     assert "set room 204" in everything and "set room 311" in everything
@@ -46,14 +26,14 @@ def test_since_a_date_is_read_as_a_date(db: Path) -> None:
     )
 
 
-def test_since_nonsense_is_refused(db: Path) -> None:
+def test_since_nonsense_is_refused(audit_db: Path) -> None:
     """--since banana is a usage error, not an empty log."""
     result = CliRunner().invoke(app, ["audit", "--since", "banana"])
     assert result.exit_code == 2
     assert "neither a duration" in result.output
 
 
-def test_station_values_are_shown_by_name(db: Path) -> None:
+def test_station_values_are_shown_by_name(audit_db: Path) -> None:
     """The human output names the station instead of printing its provider/station ids."""
     output = CliRunner().invoke(app, ["audit"]).output
     assert "none -> Jazz" in output and "IHR_JAZZ" not in output
