@@ -18,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.core.leases import RENEW_EVERY_S
 from bot.health.posting import DigestSender
 from bot.health.sites import Site
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 REFRESH_JOB = "devices.refresh"
 RECOVERY_JOB = "journal.recovery"
+LEASE_JOB = "journal.leases"
 RETRY_JOB = "digest.retries"
 RETRY_EVERY_S = (
     60  # the outbox's shortest backoff: a failed digest is tried again within a minute of its time
@@ -115,15 +117,34 @@ async def start_health_jobs(
 
 
 async def start_recovery_job(
-    recover: Callable[[], Awaitable[Any]], *, minutes: int = 5
+    recover: Callable[[], Awaitable[Any]],
+    *,
+    minutes: int = 5,
+    renew: Callable[[], None] | None = None,
 ) -> AsyncIOScheduler:
     """Check journal rows left in flight (and post waiting notices) every few minutes, and once now,
-    so what the start-up recovery could not settle (Amazon unreachable) is settled later."""
+    so what the start-up recovery could not settle (Amazon unreachable) is settled later; with
+    `renew`, this process's leases of its running changes are pushed on every few seconds."""
     scheduler = AsyncIOScheduler(job_defaults=JOB_OPTIONS)
     job = _logged(recover, "recovery of interrupted changes")
     scheduler.add_job(
         job, IntervalTrigger(minutes=minutes), id=RECOVERY_JOB, replace_existing=True, **JOB_OPTIONS
     )
+    if renew is not None:
+        scheduler.add_job(
+            _logged(_async(renew), "renewal of change leases"),
+            IntervalTrigger(seconds=RENEW_EVERY_S),
+            id=LEASE_JOB,
+            replace_existing=True,
+            **JOB_OPTIONS,
+        )
     scheduler.start()
     await job()
     return scheduler
+
+
+def _async(work: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        work()
+
+    return run

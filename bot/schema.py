@@ -226,6 +226,20 @@ _DEVICE_ROOMS: Final = (
     )""",
 )
 
+# Who runs a change (bot/core/leases.py): written with the audit entry of a change being opened,
+# claimed by crash recovery in one transaction. Changes left running by an earlier release get an
+# expired lease; their owner is still read from audit.detail ("running in process host:pid").
+_LEASES: Final = (
+    """CREATE TABLE IF NOT EXISTS change_leases (
+        change_id INTEGER PRIMARY KEY,
+        owner TEXT NOT NULL,
+        lease_until REAL NOT NULL,
+        generation INTEGER NOT NULL DEFAULT 1
+    )""",
+    "INSERT OR IGNORE INTO change_leases (change_id, owner, lease_until, generation)"
+    " SELECT id, '', 0, 1 FROM audit WHERE outcome = 'running'",
+)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(2, "every table of the first release in one place", _BASELINE),
     Migration(
@@ -249,6 +263,8 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(
         6, "device health: endpoint map by serial, status since, existence start", _DEVICE_ROOMS
     ),
+    # Numbered 11 once versions 7-10 (understanding, trust, chat, engineering) are merged beside it.
+    Migration(7, "leases of running changes (owner, lease_until, generation)", _LEASES),
     # Append new migrations here, with the next version number.
 )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.runtime import Runtime, build_runtime
+from bot.serve_lock import hold_single_server
 from bot.settings import ConfigError, load_all
 
 log = logging.getLogger("bot.serving")
@@ -50,6 +51,7 @@ async def run_socket() -> None:
     from bot.chat.slack.app import build_slack_app, run_socket_mode
     from bot.chat.slack.digest import SlackDigestPoster
 
+    serve_lock = hold_single_server(settings.db_path, "bot run")
     runtime = await build_runtime(settings, config)
     scheduler = recovery = None
     try:
@@ -78,6 +80,7 @@ async def run_socket() -> None:
         if recovery is not None:
             recovery.shutdown(wait=False)
         await runtime.aclose()
+        serve_lock.release()
 
 
 async def _start_recovery(runtime: Runtime, posters: dict[str, Any]) -> Any:
@@ -88,7 +91,11 @@ async def _start_recovery(runtime: Runtime, posters: dict[str, Any]) -> Any:
     async def job() -> None:
         await recover(runtime.services, posters=posters)
 
-    return await start_recovery_job(job)
+    def renew() -> None:  # the leases of this process's running changes (bot/core/leases.py)
+        services = runtime.services
+        services.audit.renew_leases(set(services.active_changes), services.clock.now())
+
+    return await start_recovery_job(job, renew=renew)
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -121,6 +128,7 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
             "no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, "
             "and/or the Teams app credentials (see docs/teams.md)"
         )
+    serve_lock = hold_single_server(settings.db_path, "bot serve")
     runtime = await build_runtime(settings, config)
     scheduler = recovery = None
     runner = None
@@ -194,6 +202,7 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
         if runner is not None:
             await runner.cleanup()
         await runtime.aclose()
+        serve_lock.release()
 
 
 async def startup_checks(

@@ -8,12 +8,15 @@ is still running has the outcome "running" until its last write is settled.
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from bot.core import leases
 from bot.core.journal import (
     APPLIED,
     DONE_STATES,
@@ -188,6 +191,8 @@ class AuditLog:
                 ),
             )  # fmt: skip
             entry_id = int(cursor.lastrowid or 0)
+            if outcome == RUNNING:  # its owner, in the same transaction (bot/core/leases.py)
+                leases.open_lease(conn, entry_id, at)
             if undoes is not None and outcome != RUNNING:
                 conn.execute("UPDATE audit SET undone_by = ? WHERE id = ?", (entry_id, undoes))
             return entry_id
@@ -223,8 +228,32 @@ class AuditLog:
             )
             if undoes is not None:
                 conn.execute("UPDATE audit SET undone_by = ? WHERE id = ?", (entry_id, undoes))
+            if outcome != RUNNING:
+                leases.close_lease(conn, entry_id)
 
         self.journal.write(update)
+
+    def claim_orphans(
+        self, at: datetime, active: Collection[int]
+    ) -> tuple[list[AuditEntry], list[JournalRow]]:
+        """For crash recovery, in ONE transaction: the running changes nobody runs any more
+        (their leases now ours) and the open journal rows recovery may settle (theirs, and those
+        of finished changes). A change opened by another process meanwhile is wholly visible
+        with its live owner, or not at all."""
+
+        def claim(conn: sqlite3.Connection) -> tuple[list[AuditEntry], list[JournalRow]]:
+            if not conn.in_transaction:
+                conn.execute("BEGIN IMMEDIATE")  # the reads too: SELECTs alone begin nothing
+            claimed = [c.change_id for c in leases.claim_orphans(conn, at, active)]
+            rows = self.journal.open_rows(running=claimed)
+            return [e for e in map(self.get, claimed) if e is not None], rows
+
+        found: tuple[list[AuditEntry], list[JournalRow]] = self.journal.write(claim)
+        return found
+
+    def renew_leases(self, change_ids: Collection[int], at: datetime) -> int:
+        """Push on this process's leases of its running changes (see bot/core/leases.py)."""
+        return int(self.journal.write(lambda conn: leases.renew(conn, change_ids, at)))
 
     def seen_delivery(self, delivery_id: str) -> bool:
         row = self._conn.execute(

@@ -302,8 +302,20 @@ class SqliteJournal:
                 found.setdefault(row.change_id, []).append(row)
         return found
 
-    def open_rows(self) -> list[JournalRow]:
-        return self._select("WHERE state IN (?, ?, ?) ORDER BY change_id, id", list(OPEN_STATES))
+    def open_rows(self, *, running: Sequence[int] | None = None) -> list[JournalRow]:
+        """Rows not settled yet; with `running`, only those of finished changes and of these
+        running ones (the changes crash recovery claimed, bot/core/leases.py)."""
+        if running is None:
+            return self._select(
+                "WHERE state IN (?, ?, ?) ORDER BY change_id, id", list(OPEN_STATES)
+            )
+        marks = ", ".join("?" * len(running))
+        return self._select(
+            "WHERE state IN (?, ?, ?) AND (change_id NOT IN"
+            " (SELECT id FROM audit WHERE outcome = 'running')"
+            f"{f' OR change_id IN ({marks})' if running else ''}) ORDER BY change_id, id",
+            [*OPEN_STATES, *running],
+        )
 
     def _select(self, clause: str, args: Sequence[Any]) -> list[JournalRow]:
         cursor = self._conn.execute(

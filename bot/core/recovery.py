@@ -27,7 +27,6 @@ from bot.core.journal import (
     UNKNOWN,
     JournalRow,
     Notice,
-    owner_alive,
 )
 from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
@@ -62,10 +61,26 @@ async def recover(
 ) -> RecoveryReport:
     """Settle what a dead process left in flight, close its changes, tell their authors."""
     report = RecoveryReport()
-    running = services.audit.running()
-    # Changes still being run, by this process or another live one, are not ours to settle.
-    active = set(services.active_changes) | {e.id for e in running if owner_alive(e.detail)}
-    rows = [r for r in services.journal.open_rows() if r.change_id not in active]
+    # One transaction: the changes nobody runs any more become ours (their leases), with the open
+    # rows we may settle; changes run here or by another live process are left alone.
+    running, rows = services.audit.claim_orphans(services.clock.now(), services.active_changes)
+    claimed = {e.id for e in running}
+    services.active_changes.update(claimed)  # a recovery beside this one leaves them alone
+    try:
+        await _settle_and_close(services, report, running, rows, concurrency)
+    finally:
+        services.active_changes.difference_update(claimed)
+    report.posted = await deliver(services, posters or {})
+    return report
+
+
+async def _settle_and_close(
+    services: Services,
+    report: RecoveryReport,
+    running: list[AuditEntry],
+    rows: list[JournalRow],
+    concurrency: int,
+) -> None:
     gate = asyncio.Semaphore(max(1, concurrency))
 
     changed: set[int] = set()
@@ -83,14 +98,10 @@ async def recover(
     await asyncio.gather(*(one(row) for row in rows))
     _refresh_outcomes(services, changed - {e.id for e in running})
     for entry in running:
-        if entry.id in active:
-            continue
         notice = _close(services, entry)
         report.closed.append(entry.id)
         if notice is not None:
             report.notices.append(notice)
-    report.posted = await deliver(services, posters or {})
-    return report
 
 
 async def _settle(services: Services, row: JournalRow) -> JournalRow:
