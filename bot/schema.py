@@ -1,4 +1,4 @@
-"""The one owner of the SQLite schema: every table of the bot's database, versioned, with migrations.
+"""The one owner of the database schema (SQLite, and PostgreSQL for replicas), versioned, with migrations.
 
 The database file holds the index (hierarchy, stations, sync state), the audit log, credentials, device
 health and chat-platform state. `PRAGMA user_version` records the last migration applied; `migrate()`
@@ -11,9 +11,19 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "migrate", "schema_version"]
+__all__ = [
+    "MIGRATIONS",
+    "PG_MIGRATIONS",
+    "PG_SCHEMA_VERSION",
+    "SCHEMA_VERSION",
+    "Migration",
+    "migrate",
+    "migrate_pg",
+    "pg_schema_version",
+    "schema_version",
+]
 
 
 @dataclass(frozen=True)
@@ -312,3 +322,165 @@ def _apply(conn: sqlite3.Connection, migration: Migration) -> None:
         conn.rollback()
         raise
     conn.commit()
+
+
+# --- PostgreSQL (BOT_DATABASE_URL=postgresql://...; several replicas share it) ----------------
+# The same tables as the SQLite file, in PostgreSQL's types; its own version sequence, recorded in
+# the table bot_schema. Replicas starting together migrate one at a time (a transaction-scoped
+# advisory lock); each migration is one transaction (PostgreSQL's DDL is transactional).
+# Times stay ISO text where SQLite keeps text, so both backends return the same values.
+
+PG_MIGRATION_LOCK: Final = 0x426F7453  # "BotS": the advisory lock key of migrations
+
+_PG_BASELINE: Final = (
+    """CREATE TABLE audit (
+        id BIGSERIAL PRIMARY KEY,
+        at TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        "user" TEXT NOT NULL,
+        channel TEXT,
+        text TEXT NOT NULL,
+        command TEXT NOT NULL,
+        parsed TEXT NOT NULL,
+        targets TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        request_ids TEXT NOT NULL,
+        delivery_id TEXT,
+        undoes BIGINT,
+        undone_by BIGINT,
+        thread TEXT,
+        derived_from BIGINT
+    )""",
+    'CREATE INDEX idx_audit_user ON audit ("user", id)',
+    "CREATE INDEX idx_audit_outcome ON audit (outcome)",
+    "CREATE INDEX idx_audit_delivery_id ON audit (delivery_id)",
+    "CREATE INDEX idx_audit_derived_from ON audit (derived_from)",
+    """CREATE TABLE journal (
+        id BIGSERIAL PRIMARY KEY,
+        change_id BIGINT NOT NULL,
+        at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        "user" TEXT NOT NULL,
+        channel TEXT,
+        command TEXT NOT NULL,
+        unit_id TEXT NOT NULL,
+        unit_name TEXT NOT NULL,
+        property_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        before TEXT,
+        after TEXT,
+        before_read BOOLEAN NOT NULL DEFAULT FALSE,
+        state TEXT NOT NULL,
+        error TEXT,
+        request_id TEXT
+    )""",
+    "CREATE INDEX idx_journal_change ON journal (change_id, id)",
+    "CREATE INDEX idx_journal_open ON journal (state) WHERE state IN ('queued', 'pending', 'unknown')",
+    "CREATE TABLE deliveries (delivery_id TEXT PRIMARY KEY, at TEXT NOT NULL)",
+    """CREATE TABLE notices (
+        id BIGSERIAL PRIMARY KEY,
+        at TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        "user" TEXT NOT NULL,
+        channel TEXT,
+        thread TEXT,
+        change_id BIGINT,
+        text TEXT NOT NULL,
+        delivered_at TEXT
+    )""",
+    'CREATE INDEX idx_notices_open ON notices ("user") WHERE delivered_at IS NULL',
+    """CREATE TABLE change_leases (
+        change_id BIGINT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        lease_until DOUBLE PRECISION NOT NULL,
+        generation BIGINT NOT NULL DEFAULT 1
+    )""",
+    "CREATE INDEX idx_change_leases_until ON change_leases (lease_until)",
+    "CREATE TABLE credentials (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE property_settings (
+        property_id TEXT PRIMARY KEY,
+        property_name TEXT NOT NULL,
+        country TEXT,
+        timezone TEXT,
+        set_by TEXT NOT NULL,
+        set_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE teams_conversations (
+        conversation_id TEXT PRIMARY KEY,
+        channel_id TEXT,
+        channel_name TEXT,
+        team_name TEXT,
+        conversation_type TEXT,
+        tenant_id TEXT,
+        service_url TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX idx_teams_conversations_channel_id ON teams_conversations (channel_id)",
+    """CREATE TABLE digests_sent (
+        property_id TEXT,
+        local_date TEXT,
+        sent_at DOUBLE PRECISION,
+        channel TEXT,
+        state TEXT,
+        summary TEXT,
+        attempts BIGINT NOT NULL DEFAULT 0,
+        next_attempt_at DOUBLE PRECISION,
+        created_at DOUBLE PRECISION,
+        last_error TEXT,
+        message_id TEXT,
+        PRIMARY KEY (property_id, local_date)
+    )""",
+)
+
+PG_MIGRATIONS: Final[tuple[Migration, ...]] = (
+    Migration(
+        1,
+        "the shared state of replicas: audit, journal, deliveries, notices, change leases,"
+        " credentials, property settings, Teams conversations, digest outbox",
+        _PG_BASELINE,
+    ),
+    # Append new PostgreSQL migrations here, with the next version number.
+)
+
+PG_SCHEMA_VERSION: Final = PG_MIGRATIONS[-1].version
+
+
+def pg_schema_version(conn: Any) -> int:
+    """The version of a PostgreSQL database (0: never migrated); `conn` is a psycopg connection."""
+    found = conn.execute("SELECT to_regclass('bot_schema') IS NOT NULL").fetchone()
+    if not found or not found[0]:
+        return 0
+    row = conn.execute("SELECT max(version) FROM bot_schema").fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+def migrate_pg(conn: Any) -> int:
+    """Apply the PostgreSQL migrations the database has not had (each all or nothing, one replica
+    at a time); returns the version now. `conn` is a psycopg connection (autocommit off)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (PG_MIGRATION_LOCK,))
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS bot_schema"
+            " (version INTEGER PRIMARY KEY, why TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+        )
+        current = pg_schema_version(conn)
+        if current > PG_SCHEMA_VERSION:
+            raise RuntimeError(
+                f"the PostgreSQL database is at schema version {current}, newer than this bot "
+                f"({PG_SCHEMA_VERSION}); upgrade the bot"
+            )
+        for migration in PG_MIGRATIONS:
+            if migration.version <= current:
+                continue
+            for statement in migration.statements:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO bot_schema (version, why, applied_at) VALUES (%s, %s, now())",
+                (migration.version, migration.why),
+            )
+            current = migration.version
+    return int(current)

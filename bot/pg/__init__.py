@@ -1,0 +1,8 @@
+"""PostgreSQL, the shared database of several replicas (issue 18): BOT_DATABASE_URL=postgresql://...
+
+`database.py` opens a pool and migrates (the schema is owned by bot/schema.py); `journal.py` and
+`audit.py` are the change journal and the audit log behind the same interfaces as their SQLite
+twins (bot/core/journal.py, bot/core/audit.py), checked by the same contract tests
+(tests/test_store_contract.py). Recovery claims orphaned changes in one statement
+(`... FOR UPDATE SKIP LOCKED`).
+"""

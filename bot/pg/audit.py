@@ -1,0 +1,210 @@
+"""The audit log in PostgreSQL, with the leases of running changes (bot/core/leases.py).
+
+A subclass of `AuditLog` with the same behaviour (the contract tests run both). What differs is
+the claim of crash recovery: replicas cannot see each other's processes, so a change is orphaned
+exactly when its lease has expired, and the claim is one statement (`FOR UPDATE SKIP LOCKED`: two
+replicas sweeping at once never claim the same change).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from psycopg import Connection
+
+from bot.core import leases
+from bot.core.audit import RUNNING, AuditEntry, AuditLog, Change
+from bot.core.journal import Author, JournalRow
+from bot.pg.database import PgDatabase
+from bot.pg.journal import PgJournal, open_rows
+
+_UNDOABLE = (
+    "WHERE \"user\" = %s AND {where} outcome IN ('ok', 'partial') AND undone_by IS NULL"
+    " AND command NOT IN ('ClearAlerts', 'Undo') ORDER BY id DESC LIMIT 1"
+)
+
+
+class PgAuditLog(AuditLog):
+    def __init__(self, database: PgDatabase) -> None:  # no SQLite file behind it
+        self.database = database
+        self.journal = PgJournal(database)  # type: ignore[assignment]
+
+    def record(
+        self,
+        *,
+        at: datetime,
+        platform: str,
+        user: str,
+        channel: str | None,
+        text: str,
+        command: str,
+        parsed: str,
+        targets: list[str],
+        outcome: str,
+        detail: str = "",
+        changes: list[Change] | None = None,
+        delivery_id: str | None = None,
+        undoes: int | None = None,
+        thread: str | None = None,
+        derived_from: int | None = None,
+    ) -> int:
+        def insert(conn: Connection[Any]) -> int:
+            row = conn.execute(
+                'INSERT INTO audit (at, platform, "user", channel, text, command, parsed, targets,'
+                " changes, outcome, detail, request_ids, delivery_id, undoes, thread, derived_from)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '[]', %s, %s, '[]', %s, %s, %s, %s)"
+                " RETURNING id",
+                (
+                    at.isoformat(timespec="seconds"), platform, user, channel, text, command,
+                    parsed, json.dumps(targets), outcome, detail, delivery_id, undoes, thread,
+                    derived_from,
+                ),
+            ).fetchone()  # fmt: skip
+            entry_id = int(row[0]) if row else 0
+            if outcome == RUNNING:  # its owner, in the same transaction
+                conn.execute(
+                    "INSERT INTO change_leases (change_id, owner, lease_until, generation)"
+                    " VALUES (%s, %s, %s, 1)",
+                    (entry_id, leases.this_process().key, at.timestamp() + leases.LEASE_S),
+                )
+            elif undoes is not None:
+                conn.execute("UPDATE audit SET undone_by = %s WHERE id = %s", (entry_id, undoes))
+            return entry_id
+
+        entry_id = self.database.write(insert)
+        if changes:
+            self._journal_settled(entry_id, Author(platform, user, channel, command), changes, at)
+        return entry_id
+
+    def finish(
+        self, entry_id: int, outcome: str, *, detail: str = "", undoes: int | None = None
+    ) -> None:
+        def update(conn: Connection[Any]) -> None:
+            conn.execute(
+                "UPDATE audit SET outcome = %s, detail = %s, undoes = COALESCE(%s, undoes)"
+                " WHERE id = %s",
+                (outcome, detail, undoes, entry_id),
+            )
+            if undoes is not None:
+                conn.execute("UPDATE audit SET undone_by = %s WHERE id = %s", (entry_id, undoes))
+            if outcome != RUNNING:
+                conn.execute("DELETE FROM change_leases WHERE change_id = %s", (entry_id,))
+
+        self.database.write(update)
+
+    def claim_orphans(
+        self, at: datetime, active: Collection[int]
+    ) -> tuple[list[AuditEntry], list[JournalRow]]:
+        """The running changes whose lease expired become this process's (generation + 1), in
+        one statement that skips the leases another replica is claiming; with the open rows
+        recovery may settle, read in the same transaction."""
+        now, me = at.timestamp(), leases.this_process()
+
+        def claim(conn: Connection[Any]) -> tuple[list[int], list[JournalRow]]:
+            claimed = conn.execute(
+                "UPDATE change_leases l SET owner = %s, lease_until = %s,"
+                " generation = l.generation + 1 FROM ("
+                "  SELECT change_id FROM change_leases WHERE lease_until < %s"
+                "  AND NOT (change_id = ANY(%s))"
+                "  AND change_id IN (SELECT id FROM audit WHERE outcome = 'running')"
+                "  ORDER BY change_id FOR UPDATE SKIP LOCKED"
+                ") orphan WHERE l.change_id = orphan.change_id RETURNING l.change_id",
+                (me.key, now + leases.LEASE_S, now, list(active)),
+            ).fetchall()
+            ids = sorted(int(r[0]) for r in claimed)
+            if ids:
+                conn.execute(
+                    "UPDATE audit SET detail = %s WHERE id = ANY(%s)",
+                    (f"running in process {me.key} (recovering)", ids),
+                )
+            return ids, open_rows(conn, ids)
+
+        ids, rows = self.database.write(claim)
+        return [e for e in map(self.get, ids) if e is not None], rows
+
+    def renew_leases(self, change_ids: Collection[int], at: datetime) -> int:
+        if not change_ids:
+            return 0
+        renewed = self.database.write(
+            lambda conn: (
+                conn.execute(
+                    "UPDATE change_leases SET lease_until = %s WHERE owner = %s AND change_id = ANY(%s)",
+                    (at.timestamp() + leases.LEASE_S, leases.this_process().key, list(change_ids)),
+                ).rowcount
+            )
+        )
+        return int(renewed)
+
+    def seen_delivery(self, delivery_id: str) -> bool:
+        row = self.database.read(
+            lambda conn: conn.execute(
+                "SELECT 1 FROM deliveries WHERE delivery_id = %s", (delivery_id,)
+            ).fetchone()
+        )
+        return row is not None
+
+    def get(self, entry_id: int) -> AuditEntry | None:
+        found = self._select("WHERE id = %s", [entry_id])
+        return found[0] if found else None
+
+    def running(self) -> list[AuditEntry]:
+        return self._select("WHERE outcome = %s ORDER BY id", [RUNNING])
+
+    def last_undoable(
+        self, user: str, channel: str | None = None, *, anywhere: bool = True
+    ) -> AuditEntry | None:
+        found = self._select(
+            _UNDOABLE.format(where="channel IS NOT DISTINCT FROM %s AND"), [user, channel]
+        )
+        if not found and anywhere:
+            found = self._select(_UNDOABLE.format(where=""), [user])
+        return found[0] if found else None
+
+    def last_own_change(self, user: str, channel: str | None) -> AuditEntry | None:
+        found = self._select(
+            'WHERE "user" = %s AND channel IS NOT DISTINCT FROM %s'
+            " AND outcome IN ('ok', 'partial', 'unchanged')"
+            " AND undone_by IS NULL AND command NOT IN ('Undo', 'Preview')"
+            " AND id IN (SELECT change_id FROM journal) ORDER BY id DESC LIMIT 1",
+            [user, channel],
+        )
+        return found[0] if found else None
+
+    def last_with_failures(self, user: str, channel: str | None) -> AuditEntry | None:
+        found = self._select(
+            'WHERE "user" = %s AND channel IS NOT DISTINCT FROM %s'
+            " AND outcome IN ('partial', 'failed')"
+            " AND command IN ('SetStation', 'ClearAlerts', 'Undo')"
+            " AND id IN (SELECT change_id FROM journal WHERE state IN"
+            " ('failed', 'refused', 'unknown', 'queued', 'pending'))"
+            " ORDER BY id DESC LIMIT 1",
+            [user, channel],
+        )
+        return found[0] if found else None
+
+    def retried(self, entry_id: int) -> bool:
+        row = self.database.read(
+            lambda conn: conn.execute(
+                "SELECT 1 FROM audit WHERE derived_from = %s LIMIT 1", (entry_id,)
+            ).fetchone()
+        )
+        return row is not None
+
+    def entries(self, *, since: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+        where, args = ("WHERE at >= %s", [since]) if since else ("", [])
+        return self._select(
+            f"{where} ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else ""), args
+        )
+
+    def _select(self, clause: str, args: list[Any]) -> list[AuditEntry]:
+        def read(conn: Connection[Any]) -> list[dict[str, Any]]:
+            cursor = conn.execute(f"SELECT * FROM audit {clause}", args)
+            names = [column.name for column in cursor.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+        rows = self.database.read(read)
+        journaled = self.journal.rows_of([row["id"] for row in rows])
+        return [self._entry(row, journaled.get(row["id"], [])) for row in rows]

@@ -1,0 +1,223 @@
+"""The change journal in PostgreSQL: the JournalStore of bot/core/journal.py, for replicas.
+
+The same rows and states as `SqliteJournal` (the contract tests run both); each write is its own
+short transaction from the pool.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from psycopg import Connection
+
+from bot.core.journal import (
+    OPEN_STATES,
+    PENDING,
+    QUEUED,
+    STATES,
+    Author,
+    JournalRow,
+    Notice,
+    Planned,
+)
+from bot.pg.database import PgDatabase
+
+_COLUMNS = (
+    'id, change_id, platform, "user", channel, command, unit_id, unit_name, property_name, kind,'
+    " before, after, before_read, state, error, request_id"
+)
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def _load(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat(timespec="milliseconds")
+
+
+def journal_rows(conn: Connection[Any], clause: str, args: Sequence[Any]) -> list[JournalRow]:
+    """Journal rows `WHERE ...` (the clause), in the caller's connection."""
+    found = conn.execute(f"SELECT {_COLUMNS} FROM journal {clause}", list(args)).fetchall()
+    return [
+        JournalRow(
+            r[0], r[1], Author(r[2], r[3], r[4], r[5]), r[6], r[7], r[8], r[9],
+            _load(r[10]), _load(r[11]), bool(r[12]), r[13], r[14], r[15],
+        )
+        for r in found
+    ]  # fmt: skip
+
+
+class PgJournal:
+    def __init__(self, database: PgDatabase) -> None:
+        self.database = database
+
+    def write(self, work: Any) -> Any:
+        return self.database.write(work)
+
+    def queue(
+        self, change_id: int, author: Author, planned: Sequence[Planned], at: datetime
+    ) -> list[JournalRow]:
+        stamp = _iso(at)
+
+        def insert(conn: Connection[Any]) -> list[int]:
+            ids = []
+            for p in planned:
+                row = conn.execute(
+                    'INSERT INTO journal (change_id, at, updated_at, platform, "user", channel,'
+                    " command, unit_id, unit_name, property_name, kind, before, after, before_read,"
+                    " state) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                    " RETURNING id",
+                    (
+                        change_id, stamp, stamp, author.platform, author.user, author.channel,
+                        author.command, p.unit_id, p.unit_name, p.property_name, p.kind,
+                        _dump(p.before), _dump(p.after), p.before_read, QUEUED,
+                    ),
+                ).fetchone()  # fmt: skip
+                ids.append(int(row[0]) if row else 0)
+            return ids
+
+        ids = self.database.write(insert) if planned else []
+        return [
+            JournalRow(
+                ids[n], change_id, author, p.unit_id, p.unit_name, p.property_name, p.kind,
+                p.before, p.after, p.before_read, QUEUED,
+            )
+            for n, p in enumerate(planned)
+        ]  # fmt: skip
+
+    def begin(self, row: JournalRow, before: Any, at: datetime) -> JournalRow:
+        self.database.write(
+            lambda conn: conn.execute(
+                "UPDATE journal SET before = %s, before_read = TRUE, state = %s, updated_at = %s"
+                " WHERE id = %s",
+                (_dump(before), PENDING, _iso(at), row.id),
+            )
+        )
+        return replace(row, before=before, before_read=True, state=PENDING)
+
+    def settle(
+        self,
+        row: JournalRow,
+        state: str,
+        at: datetime,
+        *,
+        error: str | None = None,
+        request_id: str | None = None,
+    ) -> JournalRow:
+        if state not in STATES:
+            raise ValueError(f"unknown journal state {state!r}")
+        self.database.write(
+            lambda conn: conn.execute(
+                "UPDATE journal SET before = %s, before_read = %s, state = %s, error = %s,"
+                " request_id = COALESCE(%s, request_id), updated_at = %s WHERE id = %s",
+                (
+                    _dump(row.before), row.before_read, state, error, request_id, _iso(at),
+                    row.id,
+                ),
+            )
+        )  # fmt: skip
+        return replace(row, state=state, error=error, request_id=request_id or row.request_id)
+
+    def amend(self, row: JournalRow, *, unit_id: str, before: Any, after: Any) -> JournalRow:
+        self.database.write(
+            lambda conn: conn.execute(
+                "UPDATE journal SET unit_id = %s, before = %s, after = %s WHERE id = %s",
+                (unit_id, _dump(before), _dump(after), row.id),
+            )
+        )
+        return replace(row, unit_id=unit_id, before=before, after=after)
+
+    def rows(self, change_id: int) -> list[JournalRow]:
+        return self.rows_of([change_id]).get(change_id, [])
+
+    def rows_of(self, change_ids: Sequence[int]) -> dict[int, list[JournalRow]]:
+        found: dict[int, list[JournalRow]] = {}
+        if not change_ids:
+            return found
+        rows = self.database.read(
+            lambda conn: journal_rows(
+                conn, "WHERE change_id = ANY(%s) ORDER BY id", [list(change_ids)]
+            )
+        )
+        for row in rows:
+            found.setdefault(row.change_id, []).append(row)
+        return found
+
+    def open_rows(self, *, running: Sequence[int] | None = None) -> list[JournalRow]:
+        return self.database.read(lambda conn: open_rows(conn, running))
+
+    def claim_delivery(self, delivery_id: str, at: datetime) -> bool:
+        """True the first time a platform delivery id is seen, by any replica."""
+        claimed = self.database.write(
+            lambda conn: (
+                conn.execute(
+                    "INSERT INTO deliveries (delivery_id, at) VALUES (%s, %s)"
+                    " ON CONFLICT (delivery_id) DO NOTHING",
+                    (delivery_id, _iso(at)),
+                ).rowcount
+            )
+        )
+        return claimed == 1
+
+    def add_notice(
+        self,
+        *,
+        platform: str,
+        user: str,
+        channel: str | None,
+        thread: str | None,
+        change_id: int | None,
+        text: str,
+        at: datetime,
+    ) -> int:
+        def insert(conn: Connection[Any]) -> int:
+            row = conn.execute(
+                'INSERT INTO notices (at, platform, "user", channel, thread, change_id, text)'
+                " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                (_iso(at), platform, user, channel, thread, change_id, text),
+            ).fetchone()
+            return int(row[0]) if row else 0
+
+        return self.database.write(insert)
+
+    def open_notices(self, user: str | None = None) -> list[Notice]:
+        where, args = ('AND "user" = %s', [user]) if user is not None else ("", [])
+        rows = self.database.read(
+            lambda conn: conn.execute(
+                'SELECT id, platform, "user", channel, thread, change_id, text FROM notices'
+                f" WHERE delivered_at IS NULL {where} ORDER BY id",
+                args,
+            ).fetchall()
+        )
+        return [Notice(*row) for row in rows]
+
+    def mark_delivered(self, notice_id: int, at: datetime) -> None:
+        self.database.write(
+            lambda conn: conn.execute(
+                "UPDATE notices SET delivered_at = %s WHERE id = %s", (_iso(at), notice_id)
+            )
+        )
+
+
+def open_rows(conn: Connection[Any], running: Sequence[int] | None) -> list[JournalRow]:
+    """Rows not settled yet; with `running`, only those of finished changes and of these running
+    ones. One statement: its snapshot shows a change's rows only with its audit entry."""
+    if running is None:
+        return journal_rows(
+            conn, "WHERE state = ANY(%s) ORDER BY change_id, id", [list(OPEN_STATES)]
+        )
+    return journal_rows(
+        conn,
+        "WHERE state = ANY(%s) AND (change_id = ANY(%s) OR change_id NOT IN"
+        " (SELECT id FROM audit WHERE outcome = 'running')) ORDER BY change_id, id",
+        [list(OPEN_STATES), list(running)],
+    )

@@ -1,0 +1,175 @@
+"""The shared-state stores behave the same on both backends (issue 18): the audit log, the change
+journal, claimed deliveries, notices and the leases of running changes, on SQLite (always) and on
+PostgreSQL (when BOT_TEST_DATABASE_URL names a server)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pg_support import SERVER_URL, fresh_database
+
+from bot.core import leases
+from bot.core.audit import AuditLog, Change
+from bot.core.journal import APPLIED, FAILED, PENDING, QUEUED, UNKNOWN, Author, Planned
+from bot.index.db import open_index
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+JAZZ = {"providerId": "I_HEART_RADIO", "stationId": "4242"}
+POP = {"providerId": "I_HEART_RADIO", "stationId": "4422"}
+AUTHOR = Author("slack", "U1", "C1", "SetStation")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def log(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AuditLog]:
+    if request.param == "sqlite":
+        yield AuditLog(open_index(tmp_path / "bot.db"))
+        return
+    if not SERVER_URL:
+        pytest.skip("BOT_TEST_DATABASE_URL is not set (no PostgreSQL to test against)")
+    from bot.pg.audit import PgAuditLog
+    from bot.pg.database import PgDatabase
+
+    with fresh_database() as url:
+        database = PgDatabase(url)
+        try:
+            yield PgAuditLog(database)
+        finally:
+            database.close()
+
+
+def _running(log: AuditLog, *, at: datetime = T0, detail: str = "", user: str = "U1") -> int:
+    return log.record(
+        at=at, platform="slack", user=user, channel="C1", text="set rooms 101, 102 to pop",
+        command="SetStation", parsed="-", targets=["u101", "u102"], outcome="running",
+        detail=detail,
+    )  # fmt: skip
+
+
+def _planned() -> list[Planned]:
+    return [Planned(f"u{n}", str(n), "Hotel A", "station", POP) for n in (101, 102)]
+
+
+def test_a_change_is_queued_begun_settled_and_read_back_as_its_audit_entry(log: AuditLog) -> None:
+    change_id = _running(log)
+    first, second = log.journal.queue(change_id, AUTHOR, _planned(), T0)
+    assert (first.state, second.state) == (QUEUED, QUEUED)
+    first = log.journal.begin(first, JAZZ, T0)
+    assert first.state == PENDING and first.before == JAZZ
+    log.journal.settle(first, APPLIED, T0, request_id="req-1")
+    log.journal.settle(second, FAILED, T0, error="nothing was sent")
+    log.finish(change_id, "partial")
+    entry = log.get(change_id)
+    assert entry is not None and entry.outcome == "partial" and entry.finished
+    assert [(c.state, c.before, c.after) for c in entry.changes] == [
+        (APPLIED, JAZZ, POP),
+        (FAILED, None, POP),
+    ]
+    assert entry.request_ids == ["req-1"] and entry.targets == ["u101", "u102"]
+    assert log.journal.open_rows() == []
+
+
+def test_open_rows_leave_out_running_changes_unless_claimed(log: AuditLog) -> None:
+    done = log.record(
+        at=T0, platform="slack", user="U1", channel="C1", text="t", command="SetStation",
+        parsed="-", targets=[], outcome="partial",
+    )  # fmt: skip
+    [unsure] = log.journal.queue(done, AUTHOR, _planned()[:1], T0)
+    log.journal.settle(unsure, UNKNOWN, T0, error="not confirmed")
+    running = _running(log)
+    log.journal.queue(running, AUTHOR, _planned(), T0)
+    assert len(log.journal.open_rows()) == 3
+    assert [r.change_id for r in log.journal.open_rows(running=[])] == [done]
+    assert [r.change_id for r in log.journal.open_rows(running=[running])] == [
+        done,
+        running,
+        running,
+    ]
+
+
+def test_a_delivery_is_claimed_once(log: AuditLog) -> None:
+    assert log.journal.claim_delivery("Ev1", T0)
+    assert not log.journal.claim_delivery("Ev1", T0)
+    assert log.seen_delivery("Ev1") and not log.seen_delivery("Ev2")
+
+
+def test_notices_wait_until_delivered(log: AuditLog) -> None:
+    notice_id = log.journal.add_notice(
+        platform="slack", user="U1", channel="C1", thread=None, change_id=None, text="hello", at=T0
+    )
+    [notice] = log.journal.open_notices("U1")
+    assert notice.id == notice_id and notice.text == "hello" and notice.channel == "C1"
+    assert log.journal.open_notices("U2") == []
+    log.journal.mark_delivered(notice_id, T0)
+    assert log.journal.open_notices() == []
+
+
+def test_undo_finds_the_users_last_applied_change_in_the_conversation(log: AuditLog) -> None:
+    first = log.record(
+        at=T0, platform="slack", user="U1", channel="C1", text="a", command="SetStation",
+        parsed="-", targets=["u101"], outcome="ok",
+        changes=[Change("station", "u101", "101", "Hotel A", JAZZ, POP)],
+    )  # fmt: skip
+    elsewhere = log.record(
+        at=T0, platform="slack", user="U1", channel=None, text="b", command="SetStation",
+        parsed="-", targets=["u102"], outcome="ok",
+        changes=[Change("station", "u102", "102", "Hotel A", JAZZ, POP)],
+    )  # fmt: skip
+    found = log.last_undoable("U1", "C1")
+    assert found is not None and found.id == first
+    found = log.last_undoable("U1", None)
+    assert found is not None and found.id == elsewhere
+    assert log.last_undoable("U2", "C1") is None
+    undo = log.record(
+        at=T0, platform="slack", user="U1", channel="C1", text="undo", command="Undo",
+        parsed="-", targets=["u101"], outcome="ok", undoes=first,
+    )  # fmt: skip
+    undone = log.get(first)
+    assert undone is not None and undone.undone_by == undo
+    assert log.last_undoable("U1", "C1", anywhere=False) is None
+    assert [e.id for e in log.entries(limit=2)] == [undo, elsewhere]
+
+
+def test_a_live_lease_keeps_recovery_away_and_an_expired_one_is_claimed_once(
+    log: AuditLog,
+) -> None:
+    """A change run on another host: left alone while its lease runs, claimed (generation + 1)
+    once it has expired, by one recovery only; its open rows come with the claim."""
+    change_id = _running(log, detail="running in process other-host:7:tq")
+    log.journal.queue(change_id, AUTHOR, _planned(), T0)
+    _reown(log, change_id, "other-host:7:tq")
+    assert log.claim_orphans(T0 + timedelta(seconds=1), set()) == ([], [])
+    later = T0 + timedelta(seconds=leases.LEASE_S + 1)
+    assert log.claim_orphans(later, {change_id}) == ([], [])  # active here: not an orphan
+    claimed, rows = log.claim_orphans(later, set())
+    assert [e.id for e in claimed] == [change_id]
+    assert [r.unit_id for r in rows] == ["u101", "u102"]
+    assert "recovering" in claimed[0].detail
+    if hasattr(log, "database"):  # replicas: the lease is ours now, and live
+        assert log.claim_orphans(later, set()) == ([], [])
+    # (on SQLite, one host: a change of this process not active here is an orphan at once, so
+    # recovery marks what it claimed as active while it settles it)
+    log.finish(change_id, "failed", detail="interrupted")
+    assert log.claim_orphans(later + timedelta(hours=1), set())[0] == []  # finished: no claim
+
+
+def test_an_owner_renews_its_lease_and_cannot_renew_one_claimed_from_it(log: AuditLog) -> None:
+    change_id = _running(log)
+    _reown(log, change_id, "other-host:7:tq")
+    assert log.renew_leases([change_id], T0) == 0  # not ours
+    _reown(log, change_id, leases.this_process().key)
+    assert log.renew_leases([change_id], T0 + timedelta(seconds=25)) == 1
+    if hasattr(log, "database"):  # replicas: the renewed lease still runs
+        assert log.claim_orphans(T0 + timedelta(seconds=leases.LEASE_S + 1), set()) == ([], [])
+
+
+def _reown(log: AuditLog, change_id: int, owner: str) -> None:
+    """What another replica wrote when it opened the change (its own process key)."""
+    mark = "%s" if hasattr(log, "database") else "?"
+    log.journal.write(
+        lambda conn: conn.execute(
+            f"UPDATE change_leases SET owner = {mark} WHERE change_id = {mark}", (owner, change_id)
+        )
+    )
