@@ -215,7 +215,17 @@ def audit(
     except ConfigError as error:
         err.print(f"[red]Configuration error:[/] {error}")
         raise typer.Exit(2) from None
-    log = AuditLog(open_index(settings.db_path))
+    log: AuditLog
+    if settings.bot_database_url:  # the shared audit log of replicas
+        from bot.pg.audit import open_audit_log
+
+        try:
+            log = open_audit_log(settings.bot_database_url)
+        except ConfigError as error:
+            err.print(f"[red]Configuration error:[/] {error}")
+            raise typer.Exit(2) from None
+    else:
+        log = AuditLog(open_index(settings.db_path))
     entries = log.entries(since=_since(since) if since else None, limit=limit)
     if as_json:
         for entry in entries:

@@ -173,6 +173,29 @@ def check_database(path: Path) -> list[Check]:
     return checks
 
 
+def check_shared_database(url: str) -> Check:
+    """BOT_DATABASE_URL: PostgreSQL answers, and its schema is this bot's (migrated on open)."""
+    from bot.pg.database import PgDatabase, where
+    from bot.schema import PG_SCHEMA_VERSION, pg_schema_version
+
+    name = "shared database (BOT_DATABASE_URL)"
+    try:
+        database = PgDatabase(url, wait_s=5.0)
+    except ConfigError as error:
+        return Check(name, Status.FAIL, str(error), "check BOT_DATABASE_URL", Cause.UNREACHABLE)
+    try:
+        server, version = database.read(
+            lambda conn: (conn.execute("SHOW server_version").fetchone(), pg_schema_version(conn))
+        )
+    finally:
+        database.close()
+    return ok(
+        name,
+        f"PostgreSQL {server[0] if server else '?'} at {where(url)}, schema version {version}"
+        f" of {PG_SCHEMA_VERSION}",
+    )
+
+
 # --- Amazon ------------------------------------------------------------------------------------------
 
 
@@ -400,6 +423,8 @@ async def run_checks(
 ) -> list[Check]:
     """Every check `bot doctor` prints, in order. `build` makes the runtime (after the database check)."""
     checks = check_database(settings.db_path)
+    if settings.bot_database_url:
+        checks.append(check_shared_database(settings.bot_database_url))
     missing = settings.missing_asp_credentials()
     if missing:
         checks.append(

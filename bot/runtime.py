@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,13 +119,16 @@ async def build_runtime(
         catalog=default_catalog(),
         config=config,
         access=Access(config.roles, local_admin=local_admin, properties=config.properties),
-        audit=AuditLog(index.db),
+        audit=_audit_log(settings, index),
         clock=clock,
         organization_id=settings.asp_organization_id,
         default_country=settings.default_country,
     )
     apply_property_config(services)
     runtime = Runtime(settings, config, clock, index, asp, services, Engine(services), auth=auth)
+    database = getattr(services.audit, "database", None)
+    if database is not None:  # PostgreSQL: its pool closes last
+        runtime.closers.insert(0, _closer(database.close))
     runtime.closers.append(asp.aclose)
     closer = getattr(auth, "aclose", None)
     if closer is not None:
@@ -134,6 +138,23 @@ async def build_runtime(
         _attach_health(runtime, transport)
     await recover_at_start(runtime)
     return runtime
+
+
+def _audit_log(settings: Settings, index: Index) -> AuditLog:
+    """The audit log and change journal: in PostgreSQL when BOT_DATABASE_URL is set (shared by
+    replicas), else in the SQLite file."""
+    if settings.bot_database_url:
+        from bot.pg.audit import open_audit_log
+
+        return open_audit_log(settings.bot_database_url)
+    return AuditLog(index.db)
+
+
+def _closer(close: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        close()
+
+    return run
 
 
 async def recover_at_start(runtime: Runtime) -> None:

@@ -197,6 +197,9 @@ class Settings(BaseSettings):
     )
     bot_db_path: Path | None = Field(default=None, validation_alias="BOT_DB_PATH")
     bot_config: Path | None = Field(default=None, validation_alias="BOT_CONFIG")
+    # postgresql://user:password@host:port/db: the audit log, change journal, deliveries, notices
+    # and change leases live there, shared by replicas (issue 18; docs/deploy.md says what else)
+    bot_database_url: str | None = Field(default=None, validation_alias="BOT_DATABASE_URL")
 
     slack_bot_token: str | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_app_token: str | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
@@ -227,6 +230,18 @@ class Settings(BaseSettings):
     @property
     def default_country(self) -> str:
         return REGION_DEFAULT_COUNTRY[self.asp_region]
+
+    @field_validator("bot_database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        if not value.strip().startswith(("postgresql://", "postgres://")):
+            raise ValueError(
+                "expected postgresql://user:password@host:port/database (the SQLite file is "
+                "BOT_DB_PATH)"
+            )
+        return value.strip()
 
     @property
     def db_path(self) -> Path:

@@ -208,3 +208,8 @@ class PgAuditLog(AuditLog):
         rows = self.database.read(read)
         journaled = self.journal.rows_of([row["id"] for row in rows])
         return [self._entry(row, journaled.get(row["id"], [])) for row in rows]
+
+
+def open_audit_log(url: str) -> PgAuditLog:
+    """The shared audit log (and journal) at BOT_DATABASE_URL, migrated."""
+    return PgAuditLog(PgDatabase(url))

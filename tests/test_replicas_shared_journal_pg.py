@@ -1,0 +1,135 @@
+"""Two replicas (each its own SQLite index) sharing one PostgreSQL through BOT_DATABASE_URL (issue
+18): the audit log, change journal, deliveries, notices and change leases are shared, so a repeated
+delivery that reaches both replicas is applied once, `undo` on one replica undoes the change made
+on the other, and a change left running by a replica that died is recovered by the other once its
+lease has expired, with one notice. Real parts: build_runtime, the sandbox over HTTP, PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from core_helpers import BotUnderTest, config_for, settings_for, text_of
+from pg_support import fresh_database, needs_postgres
+
+from bot.clock import FakeClock
+from bot.core import leases
+from bot.core.journal import Author, Planned
+from bot.core.recovery import recover
+from bot.core.replies import ReplyKind
+from bot.doctor import Status, check_shared_database
+from bot.runtime import build_runtime
+from bot.sandbox.server import SandboxServer
+from bot.sandbox.world import Station, World
+
+pytestmark = needs_postgres
+
+A = "amzn1.alexa.unit.did."
+POP = {"providerId": "I_HEART_RADIO", "stationId": "4422"}
+
+
+@asynccontextmanager
+async def replica(
+    server: SandboxServer, world: World, folder: Path, url: str, clock: FakeClock
+) -> AsyncIterator[BotUnderTest]:
+    settings = settings_for(server, world, folder / "bot.db").model_copy(
+        update={"bot_database_url": url}
+    )
+    runtime = await build_runtime(settings, config_for(world), clock=clock, with_health=False)
+    try:
+        await runtime.sync()
+        yield BotUnderTest(runtime, server, clock)
+    finally:
+        await runtime.aclose()
+
+
+@pytest.fixture
+async def two_replicas(
+    sandbox: SandboxServer, small_world: World, tmp_path: Path
+) -> AsyncIterator[tuple[BotUnderTest, BotUnderTest]]:
+    clock = FakeClock()
+    with fresh_database() as url:
+        async with (
+            replica(sandbox, small_world, tmp_path / "a", url, clock) as first,
+            replica(sandbox, small_world, tmp_path / "b", url, clock) as second,
+        ):
+            yield first, second
+
+
+async def test_a_delivery_reaching_two_replicas_is_applied_once(
+    two_replicas: tuple[BotUnderTest, BotUnderTest],
+) -> None:
+    first, second = two_replicas
+    applied = await first.say(
+        "set room 101 at Hotel A to pop", platform="slack", channel="C1", request_id="Ev1"
+    )
+    assert applied.kind == ReplyKind.SUCCESS, text_of(applied)
+    first.reset_stats()
+    again = await second.say(
+        "set room 101 at Hotel A to pop", platform="slack", channel="C1", request_id="Ev1"
+    )
+    assert "repeated delivery" in again.headline
+    assert not first.mutating_requests()
+
+
+async def test_undo_on_one_replica_undoes_the_change_made_on_the_other(
+    two_replicas: tuple[BotUnderTest, BotUnderTest],
+) -> None:
+    first, second = two_replicas
+    await first.say("set room 101 at Hotel A to jazz", user="U1", platform="slack", channel="C1")
+    jazz = first.station("Hotel A", "101")
+    await first.say("set room 101 at Hotel A to pop", user="U1", platform="slack", channel="C1")
+    assert first.station("Hotel A", "101") == ("I_HEART_RADIO", "4422")
+    undone = await second.say("undo", user="U1", platform="slack", channel="C1")
+    assert undone.kind == ReplyKind.SUCCESS, text_of(undone)
+    assert first.station("Hotel A", "101") == jazz != ("I_HEART_RADIO", "4422")
+
+
+async def test_a_change_of_a_dead_replica_is_recovered_by_another_after_its_lease(
+    two_replicas: tuple[BotUnderTest, BotUnderTest],
+) -> None:
+    """Replica A (another host, killed) left a change running: B leaves it alone while A's lease
+    runs, then claims it, settles its rows against Amazon and closes it; one notice, and a
+    recovery on A's twin finds nothing more to do."""
+    first, second = two_replicas
+    services = first.runtime.services
+    now = services.clock.now()
+    change_id = services.audit.record(
+        at=now, platform="slack", user="U1", channel="C1", text="set rooms 101, 102 at Hotel A to pop",
+        command="SetStation", parsed="-", targets=[f"{A}A101", f"{A}A102"], outcome="running",
+        detail="running in process replica-a:17:tdead",
+    )  # fmt: skip
+    services.journal.write(
+        lambda conn: conn.execute(
+            "UPDATE change_leases SET owner = 'replica-a:17:tdead' WHERE change_id = %s",
+            (change_id,),
+        )
+    )
+    author = Author("slack", "U1", "C1", "SetStation")
+    planned = [Planned(f"{A}{n}", n[1:], "Hotel A", "station", POP) for n in ("A101", "A102")]
+    row, _ = services.journal.queue(change_id, author, planned, now)
+    services.journal.begin(row, None, now)
+    first.room("Hotel A", "101").station = Station(**POP)  # Amazon applied it; A died
+    assert (await recover(second.runtime.services)).closed == []
+    first.clock.advance(leases.LEASE_S + 1)  # type: ignore[attr-defined]
+    report = await recover(second.runtime.services)
+    assert report.closed == [change_id] and len(report.notices) == 1
+    assert (await recover(first.runtime.services)).closed == []
+    entry = first.runtime.services.audit.get(change_id)
+    assert entry is not None and [c.state for c in entry.changes] == ["applied", "failed"]
+
+
+def test_doctor_names_the_shared_database_and_its_schema() -> None:
+    with fresh_database() as url:
+        check = check_shared_database(url)
+    assert check.status == Status.OK
+    assert "PostgreSQL 15" in check.detail or "PostgreSQL 1" in check.detail
+    assert "schema version 1 of 1" in check.detail and "@" not in check.detail
+
+
+def test_doctor_says_plainly_when_the_database_does_not_answer() -> None:
+    check = check_shared_database("postgresql://bot@127.0.0.1:9/none?connect_timeout=1")
+    assert check.status == Status.FAIL and "127.0.0.1:9/none" in check.detail
+    assert "\n" not in check.line()
