@@ -101,16 +101,16 @@ async def test_a_change_of_a_dead_replica_is_recovered_by_another_after_its_leas
         command="SetStation", parsed="-", targets=[f"{A}A101", f"{A}A102"], outcome="running",
         detail="running in process replica-a:17:tdead",
     )  # fmt: skip
+    author = Author("slack", "U1", "C1", "SetStation")
+    planned = [Planned(f"{A}{n}", n[1:], "Hotel A", "station", POP) for n in ("A101", "A102")]
+    row, _ = services.journal.queue(change_id, author, planned, now)
+    services.journal.begin(row, None, now)
     services.journal.write(
         lambda conn: conn.execute(
             "UPDATE change_leases SET owner = 'replica-a:17:tdead' WHERE change_id = %s",
             (change_id,),
         )
     )
-    author = Author("slack", "U1", "C1", "SetStation")
-    planned = [Planned(f"{A}{n}", n[1:], "Hotel A", "station", POP) for n in ("A101", "A102")]
-    row, _ = services.journal.queue(change_id, author, planned, now)
-    services.journal.begin(row, None, now)
     first.room("Hotel A", "101").station = Station(**POP)  # Amazon applied it; A died
     assert (await recover(second.runtime.services)).closed == []
     first.clock.advance(leases.LEASE_S + 1)  # type: ignore[attr-defined]

@@ -173,3 +173,40 @@ def _reown(log: AuditLog, change_id: int, owner: str) -> None:
             f"UPDATE change_leases SET owner = {mark} WHERE change_id = {mark}", (owner, change_id)
         )
     )
+
+
+def test_a_replica_whose_change_was_taken_over_sends_and_records_nothing_more(
+    tmp_path: Path,
+) -> None:
+    """PostgreSQL (replicas): once another replica claimed a change (its lease had expired while
+    this one stalled), this one's next write is not begun, its late settle is not recorded, and its
+    close does not overwrite the claimer's; the claimer's own writes go through."""
+    if not SERVER_URL:
+        pytest.skip("BOT_TEST_DATABASE_URL is not set (no PostgreSQL to test against)")
+    from bot.pg.audit import PgAuditLog
+    from bot.pg.database import PgDatabase
+    from bot.pg.journal import LeaseLost
+
+    with fresh_database() as url:
+        database = PgDatabase(url)
+        try:
+            log = PgAuditLog(database)
+            change_id = _running(log)
+            first, second = log.journal.queue(change_id, AUTHOR, _planned(), T0)
+            first = log.journal.begin(first, JAZZ, T0)
+            _reown(log, change_id, "replica-b:9:tb")  # B claimed it
+            with pytest.raises(LeaseLost):
+                log.journal.begin(second, JAZZ, T0)
+            with pytest.raises(LeaseLost):
+                log.journal.settle(first, APPLIED, T0)
+            log.finish(change_id, "ok")
+            entry = log.get(change_id)
+            assert entry is not None and entry.outcome == "running"
+            assert [c.state for c in entry.changes] == [PENDING, QUEUED]
+            _reown(log, change_id, leases.this_process().key)  # the claimer (here: us again)
+            log.journal.settle(first, APPLIED, T0)
+            log.finish(change_id, "partial")
+            entry = log.get(change_id)
+            assert entry is not None and entry.outcome == "partial"
+        finally:
+            database.close()

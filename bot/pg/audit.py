@@ -9,6 +9,7 @@ replicas sweeping at once never claim the same change).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,8 @@ from bot.core.audit import RUNNING, AuditEntry, AuditLog, Change
 from bot.core.journal import Author, JournalRow
 from bot.pg.database import PgDatabase
 from bot.pg.journal import PgJournal, open_rows
+
+log = logging.getLogger("bot.pg.audit")
 
 _UNDOABLE = (
     "WHERE \"user\" = %s AND {where} outcome IN ('ok', 'partial') AND undone_by IS NULL"
@@ -83,11 +86,15 @@ class PgAuditLog(AuditLog):
         self, entry_id: int, outcome: str, *, detail: str = "", undoes: int | None = None
     ) -> None:
         def update(conn: Connection[Any]) -> None:
-            conn.execute(
+            closed = conn.execute(
                 "UPDATE audit SET outcome = %s, detail = %s, undoes = COALESCE(%s, undoes)"
-                " WHERE id = %s",
-                (outcome, detail, undoes, entry_id),
-            )
+                " WHERE id = %s AND NOT EXISTS (SELECT 1 FROM change_leases l"
+                " WHERE l.change_id = audit.id AND l.owner <> %s)",
+                (outcome, detail, undoes, entry_id, leases.this_process().key),
+            ).rowcount
+            if not closed:  # another replica claimed it and closes it (fenced, like the rows)
+                log.warning("change %s was taken over by another replica; left to it", entry_id)
+                return
             if undoes is not None:
                 conn.execute("UPDATE audit SET undone_by = %s WHERE id = %s", (entry_id, undoes))
             if outcome != RUNNING:

@@ -24,7 +24,29 @@ from bot.core.journal import (
     Notice,
     Planned,
 )
+from bot.core.leases import this_process
 from bot.pg.database import PgDatabase
+
+# A write of a running change goes through only while its lease is this process's: once another
+# replica claimed it (this one stalled past its lease), nothing more is sent or recorded here; the
+# claimer reads the row back from Amazon instead. Rows of finished changes have no lease.
+FENCE = (
+    " AND NOT EXISTS (SELECT 1 FROM change_leases l WHERE l.change_id = journal.change_id"
+    " AND l.owner <> %s)"
+)
+
+
+class LeaseLost(RuntimeError):
+    """The change was claimed by another process (its lease had expired): stop writing it."""
+
+
+def _fenced(rowcount: int, row: JournalRow) -> None:
+    if rowcount != 1:
+        raise LeaseLost(
+            f"change {row.change_id} was taken over by another replica; room {row.unit_name} "
+            "is left to it"
+        )
+
 
 _COLUMNS = (
     'id, change_id, platform, "user", channel, command, unit_id, unit_name, property_name, kind,'
@@ -95,13 +117,16 @@ class PgJournal:
         ]  # fmt: skip
 
     def begin(self, row: JournalRow, before: Any, at: datetime) -> JournalRow:
-        self.database.write(
-            lambda conn: conn.execute(
-                "UPDATE journal SET before = %s, before_read = TRUE, state = %s, updated_at = %s"
-                " WHERE id = %s",
-                (_dump(before), PENDING, _iso(at), row.id),
+        changed = self.database.write(
+            lambda conn: (
+                conn.execute(
+                    "UPDATE journal SET before = %s, before_read = TRUE, state = %s, updated_at = %s"
+                    " WHERE id = %s" + FENCE,
+                    (_dump(before), PENDING, _iso(at), row.id, this_process().key),
+                ).rowcount
             )
         )
+        _fenced(changed, row)
         return replace(row, before=before, before_read=True, state=PENDING)
 
     def settle(
@@ -115,16 +140,17 @@ class PgJournal:
     ) -> JournalRow:
         if state not in STATES:
             raise ValueError(f"unknown journal state {state!r}")
-        self.database.write(
+        changed = self.database.write(
             lambda conn: conn.execute(
                 "UPDATE journal SET before = %s, before_read = %s, state = %s, error = %s,"
-                " request_id = COALESCE(%s, request_id), updated_at = %s WHERE id = %s",
+                " request_id = COALESCE(%s, request_id), updated_at = %s WHERE id = %s" + FENCE,
                 (
                     _dump(row.before), row.before_read, state, error, request_id, _iso(at),
-                    row.id,
+                    row.id, this_process().key,
                 ),
-            )
+            ).rowcount
         )  # fmt: skip
+        _fenced(changed, row)
         return replace(row, state=state, error=error, request_id=request_id or row.request_id)
 
     def amend(self, row: JournalRow, *, unit_id: str, before: Any, after: Any) -> JournalRow:
