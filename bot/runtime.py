@@ -125,10 +125,14 @@ async def build_runtime(
         default_country=settings.default_country,
     )
     apply_property_config(services)
-    runtime = Runtime(settings, config, clock, index, asp, services, Engine(services), auth=auth)
+    order = await _replica_order(settings)
+    engine = Engine(services, order)
+    runtime = Runtime(settings, config, clock, index, asp, services, engine, auth=auth)
     database = getattr(services.audit, "database", None)
-    if database is not None:  # PostgreSQL: its pool closes last
+    if database is not None:  # PostgreSQL: its pools close last
         runtime.closers.insert(0, _closer(database.close))
+    if order is not None:
+        runtime.closers.insert(0, order.aclose)
     runtime.closers.append(asp.aclose)
     closer = getattr(auth, "aclose", None)
     if closer is not None:
@@ -148,6 +152,17 @@ def _audit_log(settings: Settings, index: Index) -> AuditLog:
 
         return open_audit_log(settings.bot_database_url)
     return AuditLog(index.db)
+
+
+async def _replica_order(settings: Settings) -> Any:
+    """With BOT_DATABASE_URL, one person's turns are ordered across replicas (an advisory lock)."""
+    if not settings.bot_database_url:
+        return None
+    from bot.pg.ordering import ReplicaOrder
+
+    order = ReplicaOrder(settings.bot_database_url)
+    await order.open()
+    return order
 
 
 def _closer(close: Callable[[], None]) -> Callable[[], Awaitable[None]]:

@@ -6,9 +6,11 @@ lease has expired, with one notice. Real parts: build_runtime, the sandbox over 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from core_helpers import BotUnderTest, config_for, settings_for, text_of
@@ -133,3 +135,51 @@ def test_doctor_says_plainly_when_the_database_does_not_answer() -> None:
     check = check_shared_database("postgresql://bot@127.0.0.1:9/none?connect_timeout=1")
     assert check.status == Status.FAIL and "127.0.0.1:9/none" in check.detail
     assert "\n" not in check.line()
+
+
+async def test_undo_on_another_replica_waits_for_the_change_still_running(
+    two_replicas: tuple[BotUnderTest, BotUnderTest],
+) -> None:
+    """A change on A and `undo` on B while A is still writing: B's turn waits on the conversation's
+    advisory lock, then undoes that change (without it, the undo found the user's previous
+    change: 3 of 3 in the issue)."""
+    first, second = two_replicas
+    await first.say("set room 101 at Hotel A to jazz", user="U1", platform="slack", channel="C1")
+    jazz = first.station("Hotel A", "101")
+    asp = first.runtime.services.asp
+    writing, release = asyncio.Event(), asyncio.Event()
+    real_write = asp.set_default_station
+
+    async def held_write(*args: Any, **kwargs: Any) -> Any:
+        writing.set()
+        await release.wait()
+        return await real_write(*args, **kwargs)
+
+    asp.set_default_station = held_write
+    change = asyncio.create_task(
+        first.say("set room 101 at Hotel A to pop", user="U1", platform="slack", channel="C1")
+    )
+    await asyncio.wait_for(writing.wait(), 10)
+    undo = asyncio.create_task(second.say("undo", user="U1", platform="slack", channel="C1"))
+    await _until_a_turn_waits(first)
+    assert not undo.done()
+    release.set()
+    assert (await asyncio.wait_for(change, 10)).kind == ReplyKind.SUCCESS
+    undone = await asyncio.wait_for(undo, 10)
+    assert undone.kind == ReplyKind.SUCCESS, text_of(undone)
+    assert first.station("Hotel A", "101") == jazz
+
+
+async def _until_a_turn_waits(bot: BotUnderTest) -> None:
+    """Until PostgreSQL shows a session waiting for an advisory lock (B's turn)."""
+    database: Any = getattr(bot.runtime.services.audit, "database")  # noqa: B009
+    for _ in range(500):
+        waiting = database.read(
+            lambda conn: conn.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            ).fetchone()
+        )
+        if waiting and waiting[0]:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("no turn ever waited for the conversation's lock")

@@ -92,10 +92,11 @@ def _which_one(waiting: list[Pending], verb: str) -> Reply:
 
 
 class Engine:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, order: ConversationOrder | None = None) -> None:
         self.s = services
         self.questions = Questions()
-        self._order = ConversationOrder()
+        # across replicas: bot.pg.ordering.ReplicaOrder (BOT_DATABASE_URL)
+        self._order = order if order is not None else ConversationOrder()
 
     async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply:
         msg = valid_utf8(msg)
