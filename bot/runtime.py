@@ -94,7 +94,8 @@ async def build_runtime(
     index = Index(open_index(settings.db_path), clock=clock)
     # LWA may rotate the refresh token: the newest is kept in the database and shared with every
     # process on the file (bot.token_store), so a restart or a cron `bot sync` never uses a revoked one.
-    store = TokenStore.for_database(index.conn, settings.lwa_client_id)
+    audit = _audit_log(settings, index)
+    store = _token_store(audit, index, settings.lwa_client_id)
     auth = SharedLwaAuth(
         settings.lwa_client_id,
         settings.lwa_client_secret,
@@ -119,7 +120,7 @@ async def build_runtime(
         catalog=default_catalog(),
         config=config,
         access=Access(config.roles, local_admin=local_admin, properties=config.properties),
-        audit=_audit_log(settings, index),
+        audit=audit,
         clock=clock,
         organization_id=settings.asp_organization_id,
         default_country=settings.default_country,
@@ -152,6 +153,16 @@ def _audit_log(settings: Settings, index: Index) -> AuditLog:
 
         return open_audit_log(settings.bot_database_url)
     return AuditLog(index.db)
+
+
+def _token_store(audit: AuditLog, index: Index, client_id: str) -> TokenStore:
+    """Beside the audit log: in PostgreSQL for replicas, else in the SQLite file."""
+    database = getattr(audit, "database", None)
+    if database is not None:
+        from bot.pg.token_store import PgTokenStore
+
+        return PgTokenStore(database, client_id)
+    return TokenStore.for_database(index.conn, client_id)
 
 
 async def _replica_order(settings: Settings) -> Any:

@@ -34,10 +34,16 @@ POP = {"providerId": "I_HEART_RADIO", "stationId": "4422"}
 
 @asynccontextmanager
 async def replica(
-    server: SandboxServer, world: World, folder: Path, url: str, clock: FakeClock
+    server: SandboxServer,
+    world: World,
+    folder: Path,
+    url: str,
+    clock: FakeClock,
+    refresh_token: str | None = None,
 ) -> AsyncIterator[BotUnderTest]:
     settings = settings_for(server, world, folder / "bot.db").model_copy(
         update={"bot_database_url": url}
+        | ({"lwa_refresh_token": refresh_token} if refresh_token else {})
     )
     runtime = await build_runtime(settings, config_for(world), clock=clock, with_health=False)
     try:
@@ -183,3 +189,25 @@ async def _until_a_turn_waits(bot: BotUnderTest) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("no turn ever waited for the conversation's lock")
+
+
+async def test_replicas_share_the_rotating_lwa_refresh_token(
+    sandbox: SandboxServer, small_world: World, tmp_path: Path
+) -> None:
+    """LWA rotates the refresh token on every refresh and revokes the old one: the second replica
+    starts with the token the first stored (it could not start at all with its own copy), and the
+    first, refreshing later, adopts the newest one; refreshes take turns under a database lock."""
+    small_world.lwa.rotate_refresh_token = True
+    sandbox.reset(small_world)
+    clock = FakeClock()
+    configured = small_world.lwa.clients[0].refresh_tokens[0]  # what both replicas are given
+    with fresh_database() as url:
+        async with replica(sandbox, small_world, tmp_path / "a", url, clock, configured) as first:
+            assert configured not in sandbox.state.world.lwa.clients[0].refresh_tokens  # revoked
+            async with replica(
+                sandbox, small_world, tmp_path / "b", url, clock, configured
+            ) as second:
+                clock.advance(3 * 3600)  # both access tokens expired
+                for bot in (first, second, first):
+                    reply = await bot.say("list properties")
+                    assert "Hotel A" in text_of(reply), text_of(reply)

@@ -1,0 +1,55 @@
+"""The LWA refresh token shared by replicas: the credentials table of PostgreSQL, and one refresh at a
+time under an advisory lock (bot/token_store.py does the same with a lock file beside SQLite).
+
+LWA may rotate the refresh token on each refresh and revoke the old one: a replica that refreshed
+with a token another replica had already used would be refused (`invalid_grant`) and, at start,
+could not start at all. The lock is held on its own connection for the length of one refresh (a
+network wait, so not inside a transaction of the pool); it is released if the replica dies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import psycopg
+
+from bot.pg.database import PgDatabase
+from bot.token_store import TokenStore
+
+
+def _lock_key(key: str) -> int:
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+class PgTokenStore(TokenStore):
+    def __init__(self, database: PgDatabase, client_id: str) -> None:  # no SQLite file
+        self._database = database
+        self._key = f"lwa:{client_id}"
+
+    def read(self) -> str | None:
+        row = self._database.read(
+            lambda conn: conn.execute(
+                "SELECT value FROM credentials WHERE key = %s", (self._key,)
+            ).fetchone()
+        )
+        return str(row[0]) if row else None
+
+    def write(self, token: str) -> None:
+        self._database.write(
+            lambda conn: conn.execute(
+                "INSERT INTO credentials (key, value) VALUES (%s, %s)"
+                " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (self._key, token),
+            )
+        )
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        async with await psycopg.AsyncConnection.connect(
+            self._database.url, autocommit=True
+        ) as conn:
+            await conn.execute("SELECT pg_advisory_lock(%s)", (_lock_key(self._key),))
+            yield  # closing the connection releases the lock
