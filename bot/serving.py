@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,31 @@ async def _start_health_jobs(runtime: Runtime, poster: Any) -> Any:
     desk = runtime.services.health
     if desk is None or poster is None or not hasattr(desk, "start_jobs"):
         return None
+    if runtime.settings.bot_database_url:  # replicas: one of them runs them (bot/pg/leader.py)
+        return await _start_as_leader(runtime, lambda: desk.start_jobs(poster))
     return await desk.start_jobs(poster)
+
+
+async def _start_as_leader(runtime: Runtime, start: Callable[[], Awaitable[Any]]) -> Any:
+    """The scheduled work starts when this replica leads; returns what stops it (`shutdown`)."""
+    from bot.pg.leader import JobLeader
+
+    assert runtime.settings.bot_database_url
+    leader = JobLeader(runtime.settings.bot_database_url)
+    started: list[Any] = []
+
+    async def begin() -> None:
+        started.append(await start())
+
+    await leader.run_when_leading(begin)
+    runtime.closers.append(leader.aclose)
+
+    class Stop:
+        def shutdown(self, wait: bool = False) -> None:
+            for scheduler in started:
+                scheduler.shutdown(wait=wait)
+
+    return Stop()
 
 
 async def _ensure_index(runtime: Runtime) -> None:
