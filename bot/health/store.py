@@ -168,7 +168,7 @@ class HealthStore:
             self.db.conn.executemany(sql, batch)
             return int(self.db.conn.total_changes - before)
 
-    def upsert_devices(self, rows: Sequence[DeviceRow]) -> None:
+    def upsert_devices(self, rows: Iterable[DeviceRow]) -> None:
         marks = ", ".join("?" for _ in DEVICE_COLUMNS)
         self._in_batches(
             f"insert or replace into devices ({', '.join(DEVICE_COLUMNS)}) values ({marks})",
