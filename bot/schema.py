@@ -248,6 +248,13 @@ _LEASES: Final = (
     )""",
     "INSERT OR IGNORE INTO change_leases (change_id, owner, lease_until, generation)"
     " SELECT id, '', 0, 1 FROM audit WHERE outcome = 'running'",
+    # The version of the hierarchy (bot/index/lookup.py `cache_key`): bumped by hierarchy writes
+    # only, so a journal or health write by another process no longer rebuilds every cache.
+    """CREATE TABLE IF NOT EXISTS hierarchy_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+    )""",
+    "INSERT OR IGNORE INTO hierarchy_version (id, version) VALUES (1, 0)",
 )
 
 MIGRATIONS: Final[tuple[Migration, ...]] = (
@@ -274,7 +281,11 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         6, "device health: endpoint map by serial, status since, existence start", _DEVICE_ROOMS
     ),
     # Numbered 11 once versions 7-10 (understanding, trust, chat, engineering) are merged beside it.
-    Migration(7, "leases of running changes (owner, lease_until, generation)", _LEASES),
+    Migration(
+        7,
+        "leases of running changes (owner, lease_until, generation); the hierarchy's version",
+        _LEASES,
+    ),
     # Append new migrations here, with the next version number.
 )
 

@@ -182,7 +182,7 @@ _BY_INDEX: dict[int, tuple[tuple[int, int], Lexicon]] = {}
 
 def lexicon_for(index: Index, catalog: StationCatalog | None = None) -> Lexicon:
     """The lexicon of `index`, rebuilt only after the index changed (a sync, an add or a rename)."""
-    version = (index._version, int(index.conn.execute("PRAGMA data_version").fetchone()[0]))
+    version = index.cache_key()
     cached = _BY_INDEX.get(id(index))
     if cached is not None and cached[0] == version:
         return cached[1]

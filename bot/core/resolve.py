@@ -24,7 +24,7 @@ _FOUND: dict[tuple[int, str, str | None], tuple[tuple[int, int], list[RoomRef]]]
 
 
 def _index_version(index: Index) -> tuple[int, int]:
-    return index._version, int(index.conn.execute("PRAGMA data_version").fetchone()[0])
+    return index.cache_key()
 
 
 def _find_rooms(index: Index, name: str, property_id: str | None) -> list[RoomRef]:

@@ -112,7 +112,7 @@ class Index:
             tuple[tuple[int, int], dict[str, tuple[str, str, str]], dict[str, str]] | None
         ) = None
         self._name_cache: dict[
-            tuple[str, str | None], tuple[int, dict[str, list[str]], list[str]]
+            tuple[str, str | None], tuple[tuple[int, int], dict[str, list[str]], list[str]]
         ] = {}
 
     # ---- properties
@@ -445,12 +445,21 @@ class Index:
 
     def _changed(self) -> None:
         self._version += 1
+        # Every process's caches key on this row: bumped by hierarchy writes only, so the change
+        # journal, audit log and device health (any commit by another process) keep them valid.
+        with self.conn:
+            self.conn.execute("UPDATE hierarchy_version SET version = version + 1 WHERE id = 1")
+
+    def cache_key(self) -> tuple[int, int]:
+        """What caches of the hierarchy (name tables, the lexicon) are valid for: a write here,
+        or a hierarchy write by another process (a sync, an add or a rename)."""
+        row = self.conn.execute("SELECT version FROM hierarchy_version WHERE id = 1").fetchone()
+        return (self._version, int(row[0]) if row else 0)
 
     def _parents(self) -> tuple[dict[str, tuple[str, str, str]], dict[str, str]]:
         """Properties (id -> name, country, timezone) and room types (id -> name), cached until a
-        write here or a commit by another connection (PRAGMA data_version)."""
-        other = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
-        key = (self._version, other)
+        hierarchy write here or by another process (`cache_key`)."""
+        key = self.cache_key()
         cached = self._parents_cache
         if cached is None or cached[0] != key:
             properties = {
@@ -538,10 +547,12 @@ class Index:
         return found > 0
 
     def _names(self, table: str, property_id: str | None) -> tuple[dict[str, list[str]], list[str]]:
-        """name_norm -> ids in scope, and the names as a list, cached until the next write."""
+        """name_norm -> ids in scope, and the names as a list, cached until the next hierarchy
+        write (here or by another process)."""
         cache_key = (table, property_id)
+        version = self.cache_key()
         cached = self._name_cache.get(cache_key)
-        if cached is not None and cached[0] == self._version:
+        if cached is not None and cached[0] == version:
             return cached[1], cached[2]
         sql = f"SELECT name_norm, id FROM {table}"
         params: tuple[str, ...] = ()
@@ -554,7 +565,7 @@ class Index:
         if len(self._name_cache) > 64:
             self._name_cache.clear()
         choices = list(names)
-        self._name_cache[cache_key] = (self._version, names, choices)
+        self._name_cache[cache_key] = (version, names, choices)
         return names, choices
 
     def _suggest(
