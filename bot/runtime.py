@@ -125,11 +125,15 @@ async def build_runtime(
         organization_id=settings.asp_organization_id,
         default_country=settings.default_country,
     )
+    database = getattr(audit, "database", None)
+    if database is not None:  # confirmations as data: a `yes` on any replica
+        from bot.pg.pending import SharedPendingStore
+
+        services.pending = SharedPendingStore(database)
     apply_property_config(services)
     order = await _replica_order(settings)
     engine = Engine(services, order)
     runtime = Runtime(settings, config, clock, index, asp, services, engine, auth=auth)
-    database = getattr(services.audit, "database", None)
     if database is not None:  # PostgreSQL: its pools close last
         runtime.closers.insert(0, _closer(database.close))
     if order is not None:

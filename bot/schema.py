@@ -454,6 +454,25 @@ PG_MIGRATIONS: Final[tuple[Migration, ...]] = (
         " credentials, property settings, Teams conversations, digest outbox",
         _PG_BASELINE,
     ),
+    Migration(
+        2,
+        "confirmations as data: a `yes` on any replica rebuilds and runs what was asked",
+        (
+            """CREATE TABLE confirmations (
+                token TEXT PRIMARY KEY,
+                platform TEXT NOT NULL,
+                "user" TEXT NOT NULL,
+                channel TEXT,
+                thread TEXT,
+                summary TEXT NOT NULL,
+                text TEXT NOT NULL,
+                command TEXT NOT NULL,
+                expires DOUBLE PRECISION NOT NULL,
+                request TEXT NOT NULL
+            )""",
+            'CREATE INDEX idx_confirmations_user ON confirmations ("user", channel)',
+        ),
+    ),
     # Append new PostgreSQL migrations here, with the next version number.
 )
 

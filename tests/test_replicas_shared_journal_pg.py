@@ -211,3 +211,49 @@ async def test_replicas_share_the_rotating_lwa_refresh_token(
                 for bot in (first, second, first):
                     reply = await bot.say("list properties")
                     assert "Hotel A" in text_of(reply), text_of(reply)
+
+
+async def test_a_yes_sent_to_another_replica_runs_what_was_asked_once(
+    two_replicas: tuple[BotUnderTest, BotUnderTest],
+) -> None:
+    """Replica A asks "clear alarms in rooms 204, 205?"; the `yes` reaches replica B, which
+    rebuilds the request and runs it; a second `yes` (to A, which asked) finds nothing waiting."""
+    first, second = two_replicas
+    asked = await first.say(
+        "clear alarms in rooms 204, 205 at Hotel A", user="U1", platform="slack", channel="C1"
+    )
+    assert asked.kind == ReplyKind.CONFIRM, text_of(asked)
+    first.reset_stats()
+    done = await second.say("yes", user="U1", platform="slack", channel="C1")
+    assert "Cleared alarms in" in done.headline, text_of(done)  # (the world has offline devices)
+    deletes = {k: v for k, v in first.mutating_requests().items() if k.startswith("DELETE")}
+    assert sum(deletes.values()) == 2, deletes  # one per room
+    late = await first.say("yes", user="U1", platform="slack", channel="C1")
+    assert "nothing waiting" in late.headline
+    [entry] = first.runtime.services.audit.entries(limit=1)
+    assert entry.command == "ClearAlerts" and len(entry.changes) == 2
+    assert not first.mutating_requests().keys() - deletes.keys()
+
+
+async def test_a_confirm_button_pressed_on_another_replica_asks_again_when_things_changed(
+    two_replicas: tuple[BotUnderTest, BotUnderTest],
+) -> None:
+    """The Confirm button of A's question pressed on B after room 205 was removed (at Amazon, and
+    B has synced): B does not run a change the user was not shown; it answers anew instead."""
+    first, second = two_replicas
+    asked = await first.say(
+        "clear alarms in rooms 204, 205 at Hotel A", user="U1", platform="slack", channel="C1"
+    )
+    assert asked.kind == ReplyKind.CONFIRM and asked.ref
+    index = second.runtime.services.index
+    [hotel] = index.find_properties("Hotel A")
+    [room] = index.find_rooms("205", hotel.id)
+    index.delete_room(room.room_id)
+    for prop in first.state.world.properties:
+        for room_type in prop.roomTypes:
+            room_type.rooms = [r for r in room_type.rooms if r.id != room.room_id]
+    first.reset_stats()
+    pressed = await second.say(f"confirm {asked.ref}", user="U1", platform="slack", channel="C1")
+    assert "Cleared" not in pressed.headline, text_of(pressed)
+    assert "205" in text_of(pressed)
+    assert not first.mutating_requests()

@@ -17,6 +17,7 @@ from bot.core.access import covers_the_chain
 from bot.core.audit import AuditEntry, changes_count
 from bot.core.canonical import command_text
 from bot.core.commands import Role
+from bot.core.confirm_elsewhere import confirm_elsewhere
 from bot.core.context import Ctx, Message, ProgressSink
 from bot.core.followup import Key, Questions
 from bot.core.help import help_reply
@@ -302,8 +303,11 @@ class Engine:
         pending = self._pending_for(ctx, cmd.token, "confirm")
         if isinstance(pending, Reply):
             return pending
-        self.s.pending.pop(pending.token)
+        if self.s.pending.pop(pending.token) is None:  # answered meanwhile (another replica)
+            return Reply(headline="That was already answered; nothing more was done.")
         ctx.command = c.Confirm(token=pending.token)
+        if pending.extra.get("remote"):  # asked on another replica (BOT_DATABASE_URL)
+            return await confirm_elsewhere(self, ctx, pending)
         owner = pending.owner
         if isinstance(owner, Ctx):
             # The run is derived from this message: it carries this delivery's id and reports
