@@ -196,6 +196,36 @@ def check_shared_database(url: str) -> Check:
     )
 
 
+def check_scheduled_work(url: str) -> Check:
+    """Replicas: whether one of them runs the scheduled work (holds the leader lock)."""
+    from bot.pg.database import PgDatabase
+    from bot.pg.leader import LEADER_LOCK
+
+    name = "scheduled work (device refresh, digests)"
+    try:
+        database = PgDatabase(url, wait_s=5.0)
+    except ConfigError as error:
+        return Check(name, Status.SKIP, f"the database cannot be used: {error}")
+    try:
+        row = database.read(
+            lambda conn: conn.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND classid = %s AND objid = %s AND objsubid = 1",
+                (LEADER_LOCK >> 32, LEADER_LOCK & 0xFFFFFFFF),
+            ).fetchone()
+        )
+    finally:
+        database.close()
+    if row and row[0]:
+        return ok(name, "one replica runs it; the others stand by")
+    return Check(
+        name,
+        Status.WARN,
+        "no replica runs it (none is serving, or none has device health configured)",
+        "start `bot serve` with the AWS credentials of Alexa for Business",
+    )
+
+
 # --- Amazon ------------------------------------------------------------------------------------------
 
 
@@ -425,6 +455,8 @@ async def run_checks(
     checks = check_database(settings.db_path)
     if settings.bot_database_url:
         checks.append(check_shared_database(settings.bot_database_url))
+        if checks[-1].status == Status.OK:
+            checks.append(check_scheduled_work(settings.bot_database_url))
     missing = settings.missing_asp_credentials()
     if missing:
         checks.append(

@@ -121,15 +121,16 @@ async def start_recovery_job(
     *,
     minutes: int = 5,
     renew: Callable[[], None] | None = None,
+    seconds: float | None = None,
 ) -> AsyncIOScheduler:
     """Check journal rows left in flight (and post waiting notices) every few minutes, and once now,
     so what the start-up recovery could not settle (Amazon unreachable) is settled later; with
-    `renew`, this process's leases of its running changes are pushed on every few seconds."""
+    `renew`, this process's leases of its running changes are pushed on every few seconds. Replicas
+    sweep every `seconds` (a lease plus one sweep bounds how long a dead replica's change waits)."""
     scheduler = AsyncIOScheduler(job_defaults=JOB_OPTIONS)
     job = _logged(recover, "recovery of interrupted changes")
-    scheduler.add_job(
-        job, IntervalTrigger(minutes=minutes), id=RECOVERY_JOB, replace_existing=True, **JOB_OPTIONS
-    )
+    every = IntervalTrigger(seconds=seconds) if seconds else IntervalTrigger(minutes=minutes)
+    scheduler.add_job(job, every, id=RECOVERY_JOB, replace_existing=True, **JOB_OPTIONS)
     if renew is not None:
         scheduler.add_job(
             _logged(_async(renew), "renewal of change leases"),

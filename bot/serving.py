@@ -119,7 +119,12 @@ async def _start_recovery(runtime: Runtime, posters: dict[str, Any]) -> Any:
         services = runtime.services
         services.audit.renew_leases(set(services.active_changes), services.clock.now())
 
-    return await start_recovery_job(job, renew=renew)
+    # Replicas (BOT_DATABASE_URL): a dead replica's change is claimed once its lease expires, so
+    # sweep every lease rather than every 5 minutes.
+    from bot.core.leases import LEASE_S
+
+    sweep_s = LEASE_S if runtime.settings.bot_database_url else None
+    return await start_recovery_job(job, renew=renew, seconds=sweep_s)
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")

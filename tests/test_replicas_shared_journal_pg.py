@@ -23,6 +23,7 @@ from bot.core.recovery import recover
 from bot.core.replies import ReplyKind
 from bot.doctor import Status, check_shared_database
 from bot.runtime import build_runtime
+from bot.schema import PG_SCHEMA_VERSION
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import Station, World
 
@@ -134,7 +135,8 @@ def test_doctor_names_the_shared_database_and_its_schema() -> None:
         check = check_shared_database(url)
     assert check.status == Status.OK
     assert "PostgreSQL 15" in check.detail or "PostgreSQL 1" in check.detail
-    assert "schema version 1 of 1" in check.detail and "@" not in check.detail
+    current = f"schema version {PG_SCHEMA_VERSION} of {PG_SCHEMA_VERSION}"
+    assert current in check.detail and "@" not in check.detail
 
 
 def test_doctor_says_plainly_when_the_database_does_not_answer() -> None:
@@ -257,3 +259,17 @@ async def test_a_confirm_button_pressed_on_another_replica_asks_again_when_thing
     assert "Cleared" not in pressed.headline, text_of(pressed)
     assert "205" in text_of(pressed)
     assert not first.mutating_requests()
+
+
+async def test_doctor_warns_when_no_replica_runs_the_scheduled_work() -> None:
+    from bot.doctor import check_scheduled_work
+    from bot.pg.leader import JobLeader
+
+    with fresh_database() as url:
+        assert check_scheduled_work(url).status == Status.WARN
+        leader = JobLeader(url)
+        try:
+            assert await leader.try_take()
+            assert check_scheduled_work(url).status == Status.OK
+        finally:
+            await leader.aclose()

@@ -1,6 +1,6 @@
 """The local replicas topology (scripts/replicas.sh, docs/deploy.md): PostgreSQL, the sandbox as
 Amazon and three `bot serve` replicas on loopback all come up healthy, and `bot doctor` passes
-against it, naming the shared database. Slow (three bot processes): about 30-60 s."""
+against it, naming the shared database and seeing one replica run the scheduled work. Slow (three bot processes): about 30-60 s."""
 
 from __future__ import annotations
 
@@ -54,4 +54,5 @@ async def test_three_replicas_start_on_one_database_and_bot_doctor_passes(
     for n in (1, 2, 3):
         assert f"replica {n} ready" in out
     assert "ok    shared database (BOT_DATABASE_URL): PostgreSQL" in out
+    assert "ok    scheduled work (device refresh, digests): one replica runs it" in out
     assert "Everything checked works." in out
