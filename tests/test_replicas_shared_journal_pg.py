@@ -23,9 +23,9 @@ from bot.core.recovery import recover
 from bot.core.replies import ReplyKind
 from bot.doctor import Status, check_shared_database
 from bot.runtime import build_runtime
-from bot.schema import PG_SCHEMA_VERSION
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import Station, World
+from bot.schema import PG_SCHEMA_VERSION
 
 pytestmark = needs_postgres
 
