@@ -73,7 +73,7 @@ def test_every_card_of_a_200_device_digest_is_under_28_kb() -> None:
 
 def test_a_conversational_reply_is_one_card_cut_to_fit() -> None:
     """Outside digests the table is cut to what fits, with a note saying so."""
-    rows = [[f"Room {n}", "x" * 400] for n in range(40)]
+    rows = [[f"Room {n}", "x" * 400] for n in range(80)]
     card = render_card(Reply(headline="Rooms", table=Table(columns=["Room", "Note"], rows=rows)))
     assert card_size(card) <= CARD_BUDGET
     assert "ask a narrower question" in card_text(card)

@@ -91,6 +91,16 @@ def _which_one(waiting: list[Pending], verb: str) -> Reply:
     )
 
 
+def _settled_card(command: c.Command, reply: Reply) -> Reply:
+    """An Undo or Retry button naming a change that has nothing more to do (already undone, still
+    running, nothing failed) is a press on a settled card: the adapter leaves the card's result and
+    tells the presser alone. Typed, the same reply is simply shown."""
+    named = isinstance(command, c.Undo | c.RetryFailed) and command.token is not None
+    if named and reply.kind == ReplyKind.INFO and not reply.actions:
+        return reply.model_copy(update={"stale": True})
+    return reply
+
+
 class Engine:
     def __init__(self, services: Services) -> None:
         self.s = services
@@ -139,8 +149,10 @@ class Engine:
 
     async def _handle(self, msg: Message, progress: ProgressSink | None) -> Reply:
         if msg.request_id and not self.s.journal.claim_delivery(msg.request_id, self.s.clock.now()):
+            # The platform re-sent a request already handled: the adapter logs it, posts nothing.
             return Reply(
-                headline="Already done (this was a repeated delivery of the same request)."
+                headline="Already done (this was a repeated delivery of the same request).",
+                silent=True,
             )
         role = self.s.access.role_of(msg.user)
         if role is None:
@@ -182,7 +194,10 @@ class Engine:
         if covers_the_chain(ctx.command) and (why := self.s.access.chain_refusal(msg.user, needed)):
             ctx.audit("refused", detail="needs a chain-wide role")
             return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
-        reply = await self._dispatch(ctx)
+        reply = _settled_card(ctx.command, await self._dispatch(ctx))
+        if reply.table is not None and reply.kind == ReplyKind.INFO and reply.query is None:
+            # a read-only answer can be asked again for its next page (bot/chat/paging.py)
+            reply = reply.model_copy(update={"query": ctx.msg.answered or ctx.msg.text})
         self._remember_question(msg, reply, preview, ctx.command)
         if said:  # typos in names, corrected: said back, never applied silently
             reply = reply.model_copy(update={"notes": [*reply.notes, *said]})
@@ -301,7 +316,7 @@ class Engine:
         pending = self._pending_for(ctx, cmd.token, "confirm")
         if isinstance(pending, Reply):
             return pending
-        self.s.pending.pop(pending.token)
+        self.s.pending.pop(pending.token, settled="confirmed")
         ctx.command = c.Confirm(token=pending.token)
         owner = pending.owner
         if isinstance(owner, Ctx):
@@ -315,7 +330,7 @@ class Engine:
         pending = self._pending_for(ctx, cmd.token, "cancel")
         if isinstance(pending, Reply):
             return pending
-        self.s.pending.pop(pending.token)
+        self.s.pending.pop(pending.token, settled="cancelled")
         ctx.audit("cancelled", detail=pending.summary, command=pending.command)
         return Reply(
             headline=f"Cancelled: {_what_was_asked(pending.summary)}. Nothing was changed.",
@@ -335,6 +350,13 @@ class Engine:
             if len(waiting) > 1:
                 return _which_one(waiting, verb)
             pending = waiting[0] if waiting else None
+        if pending is None and token:
+            # A second press of Confirm/Cancel, or a card from before a restart or past its expiry.
+            return Reply(
+                headline=self.s.pending.settled_note(token),
+                kind=ReplyKind.INFO,
+                stale=True,
+            )
         if pending is None:
             return Reply(
                 headline="There is nothing waiting for a yes or no from you.",
@@ -351,7 +373,7 @@ class Engine:
                 kind=ReplyKind.REFUSAL,
             )
         if pending.expires <= now:
-            self.s.pending.pop(pending.token)
+            self.s.pending.pop(pending.token, settled="expired")
             ctx.audit("expired", detail=pending.summary, command=pending.command)
             return Reply(
                 headline="That request expired (after "

@@ -18,7 +18,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat.slack.blocks import ACTION_ID_PATTERN
+from bot.chat.paging import next_page, parse_more
+from bot.chat.slack.blocks import ACTION_ID_PATTERN, PAGE_ROWS
 from bot.chat.slack.contract import ConversationEngine, Message
 from bot.chat.slack.delivery import DeliveryLog, delivery_id
 from bot.chat.slack.responder import Origin, SlackResponder, Target
@@ -70,9 +71,15 @@ class SlackListeners:
         return False, rid
 
     async def run(self, client: AsyncWebClient, target: Target, msg: Message) -> None:
+        paging = parse_more(msg.text) is not None
+        if paging:
+            target = _page_target(target)
         responder = SlackResponder(client, target, clock=self.clock)
         try:
-            reply = await self.engine.handle(msg, responder.progress)
+            page = await next_page(self.engine, msg, PAGE_ROWS)
+            if page is not None and paging and target.surface == "mention":
+                page = page.model_copy(update={"public": True})  # under a list everyone saw
+            reply = page or await self.engine.handle(msg, responder.progress)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("engine failed on a Slack %s (ref %s)", target.surface, ref)
@@ -84,6 +91,25 @@ class SlackListeners:
             ref = uuid.uuid4().hex[:8]
             log.exception("could not deliver a Slack reply (ref %s)", ref)
             await responder.fail(ref, engine_failed=False)
+
+
+def _page_target(pressed: Target) -> Target:
+    """Where the next page of a long answer goes: a new message under the one pressed (the earlier
+    rows stay), in its thread when the list was public, privately when it was private."""
+    origin = pressed.origin
+    if origin is None:
+        return pressed
+    if origin.ephemeral:
+        return Target("command", pressed.channel, pressed.user, respond=pressed.respond)
+    thread = pressed.thread_ts or origin.ts
+    return Target("dm" if pressed.channel.startswith("D") else "mention", pressed.channel,
+                  pressed.user, thread_ts=thread, respond=pressed.respond)  # fmt: skip
+
+
+def pressed_value(action: Mapping[str, Any]) -> str:
+    """The typed-equivalent text of a button (its value) or of a menu (the chosen option's)."""
+    selected = action.get("selected_option") or {}
+    return str(selected.get("value") or action.get("value") or "")
 
 
 def register(
@@ -181,7 +207,7 @@ def register(
             origin=origin,
             respond=respond,
         )
-        msg = Message(str(action.get("value") or ""), presser, channel, PLATFORM, thread_ts, rid)
+        msg = Message(pressed_value(action), presser, channel, PLATFORM, thread_ts, rid)
         await state.run(client, target, msg)
 
     @app.error

@@ -129,6 +129,9 @@ class SlackResponder:
     # -- final reply
     # ------------------------------------------------------------------------------------
     async def final(self, reply: Reply) -> None:
+        if reply.silent:
+            log.info("not posting the answer to a repeated delivery: %s", reply.headline)
+            return
         async with self._lock:
             self._closed = True
             posted = await self._deliver(reply)
@@ -154,7 +157,8 @@ class SlackResponder:
                 await self._respond(delete_original=True)
             return self._progress
         if t.surface == "action" and t.origin is not None:
-            if reply.kind in (ReplyKind.REFUSAL, ReplyKind.ERROR):
+            if reply.stale or reply.kind in (ReplyKind.REFUSAL, ReplyKind.ERROR):
+                # the card keeps its result (or its question) for everyone; only the presser hears
                 await self._ephemeral(render_reply(reply, can_attach=False))
                 return None
             if not t.origin.ephemeral and t.origin.ts:

@@ -29,7 +29,8 @@ from microsoft_agents.hosting.core import (
 
 from bot.chat.contract import ConversationEngine
 from bot.chat.pacing import EditPacer
-from bot.chat.teams.cards import Card, card_attachment, submitted_text
+from bot.chat.paging import next_page, parse_more
+from bot.chat.teams.cards import PAGE_ROWS, Card, card_attachment, submitted_text
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore, channel_of
 from bot.clock import Clock, SystemClock
@@ -141,13 +142,19 @@ class CardResponder:
             return None
         if self._posted_id is not None:
             return self._posted_id
-        if self._pressed and reply.kind not in (ReplyKind.ERROR, ReplyKind.REFUSAL):
+        # A stale press (a second Confirm, an Undo already done) leaves the card's result alone:
+        # Teams has no message only the presser sees outside Action.Execute, so a small new reply.
+        settled = reply.stale or reply.kind in (ReplyKind.ERROR, ReplyKind.REFUSAL)
+        if self._pressed and not settled:
             return self._context.activity.reply_to_id
         return None
 
     async def final(self, reply: Reply) -> None:
         async with self._lock:
             self._closed = True
+        if reply.silent:
+            log.info("not posting the answer to a repeated delivery: %s", reply.headline)
+            return
         target = self._target(reply)
         if target:
             try:
@@ -205,9 +212,14 @@ def build_agent(
         msg, pressed = to_message(activity)
         if not msg.text:
             return
-        responder = CardResponder(context, pressed=pressed, proactive=proactive, clock=clock)
+        # "Show more" adds the next page under the list rather than replacing it
+        paging = parse_more(msg.text) is not None
+        responder = CardResponder(
+            context, pressed=pressed and not paging, proactive=proactive, clock=clock
+        )
         try:
-            reply = await engine.handle(msg, responder.progress)
+            page = await next_page(engine, msg, PAGE_ROWS)
+            reply = page or await engine.handle(msg, responder.progress)
         except Exception:
             log.exception("engine failed on Teams message %s", activity.id)
             reply = Reply(
