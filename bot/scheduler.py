@@ -5,7 +5,8 @@ The digest jobs fire at `digest_time` in the property's timezone, but whether a 
 decided by `DigestSender.send_due`, which reads the digest outbox (`digests_sent`): the scheduler's
 memory is lost on restart, the table is not. A retry job posts, every minute, the outbox rows whose
 backoff has passed (a failed post, or one cut off by a crash). `start_health_jobs` also posts, at start-up, any digest that was
-missed while the bot was down and is less than 6 hours late.
+missed while the bot was down and is less than 6 hours late. The offline alerts
+(bot/health/offline_alerts.py) are checked every minute from the device index.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.health.offline_alerts import OfflineAlerts
 from bot.health.posting import DigestSender
 from bot.health.sites import Site
 
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 REFRESH_JOB = "devices.refresh"
 RECOVERY_JOB = "journal.recovery"
 RETRY_JOB = "digest.retries"
+ALERTS_JOB = "devices.offline_alerts"
 RETRY_EVERY_S = (
     60  # the outbox's shortest backoff: a failed digest is tried again within a minute of its time
 )
@@ -104,11 +107,21 @@ async def start_health_jobs(
     sender: DigestSender,
     sites: Sequence[Site],
     refresh_minutes: int = 5,
+    offline_alerts: OfflineAlerts | None = None,
 ) -> AsyncIOScheduler:
-    """Build and start the jobs, then catch up on a digest missed while the bot was down."""
+    """Build and start the jobs, then catch up on a digest missed while the bot was down. With
+    `offline_alerts`, incidents are checked every minute (posting, retrying, editing on recovery)."""
     scheduler = build_scheduler(
         refresh=refresh, sender=sender, sites=sites, refresh_minutes=refresh_minutes
     )
+    if offline_alerts is not None:
+        scheduler.add_job(
+            _logged(offline_alerts.run, "offline alerts"),
+            IntervalTrigger(seconds=RETRY_EVERY_S),
+            id=ALERTS_JOB,
+            replace_existing=True,
+            **JOB_OPTIONS,
+        )
     scheduler.start()
     await _logged(sender.send_due, "digest catch-up")()
     return scheduler

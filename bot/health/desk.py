@@ -29,6 +29,7 @@ from bot.health.placement import index_room_resolver
 from bot.health.posting import DigestSender, add_extra_notes, digest_reply, run_digest_command
 from bot.health.refresh import RefreshReport, UnitResolver, refresh_devices
 from bot.health.sites import Site, sites_from_config
+from bot.health.offline_alerts import AlertPoster, OfflineAlerts
 from bot.health.store import DeviceRow, HealthStore, Reachability, ts
 from bot.health.triage import FLAPPING_TRANSITIONS, NOT_KNOWN_YET, HealthQueries
 from bot.index.lookup import PropertyRef, RoomRef
@@ -521,7 +522,15 @@ class HealthDesk:
             sender=self.digest_sender(poster),
             sites=self.sites,
             refresh_minutes=self.runtime.config.bot.device_refresh_minutes,
+            offline_alerts=self.offline_alerts(poster),
         )
+
+    def offline_alerts(self, poster: object) -> OfflineAlerts | None:
+        """The on-call alerts, when a property names an `oncall_channel` and the poster can edit
+        its posts (an alert is edited when its device recovers)."""
+        if not any(s.oncall_channel for s in self.sites) or not isinstance(poster, AlertPoster):
+            return None
+        return OfflineAlerts(self.store, self.sites, poster, self.clock)
 
 
 class _FilteredStore(HealthStore):

@@ -19,7 +19,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Final, Protocol, runtime_checkable
 
 from bot.clock import Clock
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
@@ -37,6 +37,7 @@ FAILED: Final = "failed"  # not posted within 12 hours: given up, logged
 FLAP_COOLDOWN_S: Final = 3600.0
 
 
+@runtime_checkable
 class AlertPoster(Protocol):
     """The adapter contract's posting, plus editing a post (Slack chat.update, Teams update)."""
 
