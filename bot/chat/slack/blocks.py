@@ -228,7 +228,12 @@ def _action_blocks(reply: Reply) -> tuple[list[Block], list[str]]:
     return menu_blocks + blocks, typed
 
 
-def render_reply(reply: Reply, *, can_attach: bool = True) -> SlackMessage:
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def render_reply(
+    reply: Reply, *, can_attach: bool = True, requester: str | None = None
+) -> SlackMessage:
     """Render a Reply as Block Kit blocks plus the plain fallback text Slack shows in notifications.
 
     `can_attach` is False for ephemeral messages, which have no thread to put a file in.
@@ -254,6 +259,10 @@ def render_reply(reply: Reply, *, can_attach: bool = True) -> SlackMessage:
         )
     headline = clip(reply.headline, TEXT_LIMIT - 40)
     blocks: list[Block] = [_section(f"{_KIND_EMOJI[reply.kind]} {escape(headline)}")]
+    if requester is not None and _USER_ID.match(requester):
+        # who made the change, as Slack's own mention (shown as the person's name)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn",
+                       "text": f"Requested by <@{requester}>"}]})  # fmt: skip
     blocks += _field_blocks(reply.fields)
     overflow = None
     if reply.table is not None and reply.table.rows:

@@ -22,7 +22,7 @@ from bot.chat.paging import next_page, parse_more
 from bot.chat.slack.blocks import ACTION_ID_PATTERN, PAGE_ROWS
 from bot.chat.slack.contract import ConversationEngine, Message
 from bot.chat.slack.delivery import DeliveryLog, delivery_id
-from bot.chat.slack.responder import Origin, SlackResponder, Target
+from bot.chat.slack.responder import Origin, SlackResponder, Surface, Target
 from bot.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,9 @@ def register(
             return
         user, channel = body["user_id"], body["channel_id"]
         text = clean_text(body.get("text") or "") or "help"
-        target = Target("command", channel=channel, user=user, respond=respond)
+        # `/alexa` in the bot's DM is answered there as a DM, not as in a channel
+        surface: Surface = "dm" if channel.startswith("D") else "command"
+        target = Target(surface, channel=channel, user=user, respond=respond)
         await state.run(client, target, Message(text, user, channel, PLATFORM, request_id=rid))
 
     @app.event("app_mention")

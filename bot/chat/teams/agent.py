@@ -137,6 +137,18 @@ class CardResponder:
         else:
             await self._context.update_activity(activity)
 
+    def _signed(self, reply: Reply) -> Reply:
+        """A change shown in a channel or group chat says who made it (a personal chat is the
+        reader's own)."""
+        activity = self._context.activity
+        conversation = activity.conversation
+        personal = conversation is None or conversation.conversation_type in (None, "personal")
+        sender = activity.from_property
+        name = sender.name if sender is not None else None
+        if personal or not name or not (reply.public or reply.is_change):
+            return reply
+        return reply.model_copy(update={"notes": [f"Requested by {name}", *reply.notes]})
+
     def _target(self, reply: Reply) -> str | None:
         if not self._can_update:
             return None
@@ -155,6 +167,7 @@ class CardResponder:
         if reply.silent:
             log.info("not posting the answer to a repeated delivery: %s", reply.headline)
             return
+        reply = self._signed(reply)
         target = self._target(reply)
         if target:
             try:
