@@ -53,6 +53,7 @@ def build_scheduler(
     sender: DigestSender,
     sites: Sequence[Site],
     refresh_minutes: int = 5,
+    sites_now: Callable[[], Sequence[Site]] | None = None,
 ) -> AsyncIOScheduler:
     """The jobs, not started (start it inside the running event loop)."""
     scheduler = AsyncIOScheduler(job_defaults=JOB_OPTIONS)
@@ -71,10 +72,12 @@ def build_scheduler(
         **JOB_OPTIONS,
     )
     for site in sites:
-        if not site.digest_channel:
+        if not site.digest_channel and sites_now is None:
             continue
+        # with `sites_now`, every property gets a job: a digest channel set in chat later
+        # (bot/core/cmd_channel_settings.py) is read when the job fires
         scheduler.add_job(
-            _digest(sender, site),
+            _digest(sender, site, sites_now),
             digest_trigger(site),
             id=digest_job_id(site),
             replace_existing=True,
@@ -94,9 +97,14 @@ def _logged(job: Callable[[], Awaitable[Any]], what: str) -> Callable[[], Awaita
     return run
 
 
-def _digest(sender: DigestSender, site: Site) -> Callable[[], Awaitable[None]]:
+def _digest(
+    sender: DigestSender, site: Site, sites_now: Callable[[], Sequence[Site]] | None = None
+) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
-        await sender.send_due(site)
+        fresh = next((s for s in (sites_now or (lambda: ()))() if s.property_id == site.property_id),
+                     site)  # fmt: skip
+        if fresh.digest_channel:
+            await sender.send_due(fresh)
 
     return _logged(run, f"digest of {site.name}")
 
@@ -108,12 +116,14 @@ async def start_health_jobs(
     sites: Sequence[Site],
     refresh_minutes: int = 5,
     offline_alerts: OfflineAlerts | None = None,
+    sites_now: Callable[[], Sequence[Site]] | None = None,
 ) -> AsyncIOScheduler:
     """Build and start the jobs, then catch up on a digest missed while the bot was down. With
     `offline_alerts`, incidents are checked every minute (posting, retrying, editing on recovery)."""
     scheduler = build_scheduler(
-        refresh=refresh, sender=sender, sites=sites, refresh_minutes=refresh_minutes
-    )
+        refresh=refresh, sender=sender, sites=sites, refresh_minutes=refresh_minutes,
+        sites_now=sites_now,
+    )  # fmt: skip
     if offline_alerts is not None:
         scheduler.add_job(
             _logged(offline_alerts.run, "offline alerts"),

@@ -251,7 +251,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     ),
     Migration(
         9,
-        "offline alerts: one row per device incident, posted once and edited on recovery",
+        "offline alerts (one row per incident, mutes) and channel settings made in chat",
         (
             """CREATE TABLE IF NOT EXISTS offline_alerts (
                 arn TEXT NOT NULL,
@@ -269,6 +269,20 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
                 PRIMARY KEY (arn, offline_since)
             )""",
             "CREATE INDEX IF NOT EXISTS idx_offline_alerts_state ON offline_alerts (state)",
+            """CREATE TABLE IF NOT EXISTS alert_mutes (
+                serial TEXT PRIMARY KEY,
+                until REAL NOT NULL,
+                set_by TEXT NOT NULL
+            )""",
+            # channel settings an admin made in chat; bot.toml's values are the defaults
+            """CREATE TABLE IF NOT EXISTS channel_settings (
+                kind TEXT NOT NULL,
+                property_name TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                set_by TEXT NOT NULL,
+                set_at TEXT NOT NULL,
+                PRIMARY KEY (kind, property_name, channel)
+            )""",
         ),
     ),
     # Append new migrations here, with the next version number (7, 8 and 10 are taken by

@@ -63,7 +63,9 @@ async def test_one_card_per_incident_across_a_restart_then_edited_on_recovery(
     await alerts(db, clock, poster).run()
     [(channel, card)] = poster.posts
     assert channel == "C-ONCALL" and "offline for 15 min" in card.headline
-    assert [a.value for a in card.actions] == ["status G0A", "history G0A"]  # bound to the device
+    assert [a.value for a in card.actions] == [  # bound to the device
+        "status G0A", "history G0A", "mute alerts for G0A for 1 hour",
+    ]  # fmt: skip
     for _ in range(3):  # further refreshes, with a restart (a new process) in between
         clock.advance(5 * 60)
         await alerts(db, clock, poster).run()
@@ -130,9 +132,23 @@ async def test_slack_alert_is_posted_then_edited_in_place(tmp_path: Path) -> Non
         [post] = fake.of("chat.postMessage")
         buttons = [e["value"] for b in post.params["blocks"] if b["type"] == "actions"
                    for e in b["elements"]]  # fmt: skip
-        assert buttons == ["status G0A", "history G0A"]
+        assert buttons == ["status G0A", "history G0A", "mute alerts for G0A for 1 hour"]
         store.upsert_devices([replace(device("a", "ONLINE", clock.now()))])
         await OfflineAlerts(store, [SITE], poster, clock).run()
         [update] = fake.of("chat.update")
         assert update.params["ts"] == "1700000000.000001"
         assert update.params["text"].startswith("Recovered:")
+
+
+async def test_a_muted_device_is_not_alerted_until_the_mute_ends(tmp_path: Path) -> None:
+    clock, poster, db = FakeClock(START), Poster(), tmp_path / "bot.db"
+    store = HealthStore.open(str(db))
+    store.upsert_devices([device("a", "OFFLINE", START)])
+    with store.db.conn as conn:
+        conn.execute("insert into alert_mutes values ('G0A', ?, 'UENG')", (ts(START) + 3600,))
+    clock.advance(30 * 60)
+    await alerts(db, clock, poster).run()
+    assert poster.posts == []
+    clock.advance(31 * 60)
+    await alerts(db, clock, poster).run()
+    assert len(poster.posts) == 1

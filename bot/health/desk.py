@@ -523,6 +523,7 @@ class HealthDesk:
             sites=self.sites,
             refresh_minutes=self.runtime.config.bot.device_refresh_minutes,
             offline_alerts=self.offline_alerts(poster),
+            sites_now=lambda: self.sites,
         )
 
     def offline_alerts(self, poster: object) -> OfflineAlerts | None:

@@ -2,8 +2,8 @@
 
 An incident is one device offline since one moment (`devices.last_changed` while OFFLINE). Once a
 device has been offline for the property's `offline_alert_minutes` (default 15) a card goes to its
-`oncall_channel`, with buttons bound to that device: Status and History (read-only questions; a
-"Mute 1 h" needs a core command the parser does not have yet). A device that drops and comes back within the threshold never alerts, and a device whose
+`oncall_channel`, with buttons bound to that device: Status and History (read-only questions) and
+Mute 1 h (no new alert for it for an hour; table alert_mutes). A device that drops and comes back within the threshold never alerts, and a device whose
 last incident recovered less than an hour ago is not alerted again (flapping: no storm).
 
 Exactly once across restarts, as the digest outbox does it: the incident's row is written before
@@ -90,10 +90,12 @@ def alert_reply(
         f"{duration(now - offline_since)}.",
         kind=ReplyKind.ERROR,
         fields=fields,
-        # bound to this device by its serial; both are read-only questions
+        # bound to this device by its serial (bot/core/cmd_mute_alerts.py reads the mute)
         actions=[
             Action(kind=ActionKind.LOOK, label="Status", value=f"status {device.serial}"),
             _history(device),
+            Action(kind=ActionKind.MUTE, label="Mute 1 h",
+                   value=f"mute alerts for {device.serial} for 1 hour"),  # fmt: skip
         ],
     )
 
@@ -133,7 +135,7 @@ class OfflineAlerts:
             offline_for = now - device.last_changed
             if device.connection != "OFFLINE" or offline_for < site.offline_alert_minutes * 60:
                 continue  # online, or not yet long enough: a short drop never alerts
-            if self._flapping(device.arn, device.last_changed, now):
+            if self._flapping(device.arn, device.last_changed, now) or self._muted(device, now):
                 continue
             with self._conn:
                 self._conn.execute(
@@ -142,6 +144,12 @@ class OfflineAlerts:
                     (device.arn, device.last_changed, site.property_id, site.oncall_channel,
                      PENDING, now, now),
                 )  # fmt: skip
+
+    def _muted(self, device: DeviceRow, now: float) -> bool:
+        found = self._conn.execute(
+            "select 1 from alert_mutes where serial = ? and until > ?", (device.serial, now)
+        ).fetchone()
+        return found is not None
 
     def _flapping(self, arn: str, since: float, now: float) -> bool:
         """A new incident within an hour of the last one's recovery is not alerted again."""
