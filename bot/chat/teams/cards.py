@@ -30,6 +30,8 @@ PAGE_ROWS: Final = 60  # a page of a long read-only answer; "Show more" gives th
 MAX_BUTTONS: Final = 6  # Teams shows 6 actions and folds the rest behind "…"
 BUTTONS_BEFORE_MENU: Final = 5
 CHOICE_KEY: Final = "choice"
+LINES_WHEN_OVER: Final = 22 * 1024  # a page of Table rows past this: one line a row instead
+ROW_SEPARATOR: Final = " · "
 MAX_TABLE_COLUMNS: Final = 8  # wider tables are unreadable on mobile
 # Teams refuses a message over about 28 KB; the activity around the card takes some of that.
 CARD_BUDGET: Final = 27 * 1024
@@ -126,20 +128,49 @@ def _widths(table: Table, rows: list[list[str]], count: int) -> list[int]:
     return widths
 
 
-def _table(table: Table, rows: list[list[str]], note: str | None) -> list[Card]:
+def _as_lines(table: Table) -> bool:
+    """Whether a table is shown one line a row rather than as a Table: when a page of it would
+    not fit one card as a Table (wide tables such as `offline devices`, 8 columns: a Table cell
+    costs ~70 bytes of JSON, a line ~60 bytes a row). Decided for the whole table, so the card's
+    size still grows with its rows."""
+    sample = table.rows[:20]
+    if not sample:
+        return False
+    per_row = card_size(_table_element(table, sample)) / len(sample)
+    return per_row * min(len(table.rows), PAGE_ROWS) > LINES_WHEN_OVER
+
+
+def _lines(table: Table, rows: list[list[str]]) -> list[Card]:
+    """A header line naming the columns, then each row as one line of plain text (never read as
+    markdown): "Harbor View · 204 · Echo Dot · G090… · offline · today 09:10 · 3 h"."""
     columns = table.columns[:MAX_TABLE_COLUMNS]
-    elements: list[Card] = [
-        {
-            "type": "Table",
-            "firstRowAsHeader": True,
-            "showGridLines": False,
-            "columns": [{"width": w} for w in _widths(table, rows, len(columns))],
-            "rows": [_row(columns, len(columns)), *(_row(r, len(columns)) for r in rows)],
-        }
-    ]
+
+    def line(cells: list[str]) -> str:
+        return ROW_SEPARATOR.join(c or "–" for c in cells[: len(columns)])
+
+    header: Card = {"type": "RichTextBlock",
+                    "inlines": [{"type": "TextRun", "text": line(columns), "weight": "Bolder"}]}  # fmt: skip
+    return [header, *({"type": "RichTextBlock", "spacing": "None", "inlines": [line(r)]}
+                      for r in rows)]  # fmt: skip
+
+
+def _table(table: Table, rows: list[list[str]], note: str | None) -> list[Card]:
+    elements = _lines(table, rows) if _as_lines(table) else [_table_element(table, rows)]
     if note:
         elements.append(_text(note, isSubtle=True, size="Small"))
     return elements
+
+
+def _table_element(table: Table, rows: list[list[str]]) -> Card:
+    columns = table.columns[:MAX_TABLE_COLUMNS]
+    return {
+        "type": "Table",
+        "firstRowAsHeader": True,
+        "showGridLines": False,
+        # widths follow the longest word, so a serial is not run into the next column
+        "columns": [{"width": w} for w in _widths(table, table.rows, len(columns))],
+        "rows": [_row(columns, len(columns)), *(_row(r, len(columns)) for r in rows)],
+    }
 
 
 def data_uri(attachment: Attachment) -> str:
@@ -179,6 +210,7 @@ def _choice_set(choices: list[Action]) -> Card:
     return {
         "type": "Input.ChoiceSet",
         "id": CHOICE_KEY,
+        "label": "Your choice",
         "style": "compact",
         "isRequired": True,
         "errorMessage": "Choose one first.",
