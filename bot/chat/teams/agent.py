@@ -15,6 +15,7 @@ import asyncio
 import html
 import logging
 import re
+from collections.abc import Coroutine
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, DeliveryModes
@@ -30,7 +31,8 @@ from microsoft_agents.hosting.core import (
 from bot.chat.contract import ConversationEngine
 from bot.chat.pacing import EditPacer
 from bot.chat.paging import next_page, parse_more
-from bot.chat.teams.cards import PAGE_ROWS, Card, card_attachment, submitted_text
+from bot.chat.teams.cards import EXECUTE_VERB, PAGE_ROWS, Card, card_attachment, submitted_text
+from bot.chat.teams.execute import Background, Execute
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore, channel_of
 from bot.clock import Clock, SystemClock
@@ -55,12 +57,17 @@ def to_message(activity: Activity) -> tuple[Message, bool]:
     """The engine Message for an incoming message activity, and whether it is a button press."""
     pressed = submitted_text(activity.value)
     text = pressed if pressed is not None else clean_text(activity.text or "")
+    return message_of(activity, text), pressed is not None
+
+
+def message_of(activity: Activity, text: str) -> Message:
+    """The engine Message of `text` said (typed or pressed) in `activity`'s conversation."""
     sender = activity.from_property
     # Roles in bot.toml list AAD object ids: they are the same across Teams, Outlook and Graph.
     user = (sender.aad_object_id or sender.id) if sender is not None else ""
     conversation_id = activity.conversation.id if activity.conversation is not None else ""
     _, _, thread = conversation_id.partition(";messageid=")
-    msg = Message(
+    return Message(
         text=text,
         user=user,
         channel=channel_of(activity),
@@ -68,7 +75,18 @@ def to_message(activity: Activity) -> tuple[Message, bool]:
         thread=thread or None,
         request_id=activity.id,
     )
-    return msg, pressed is not None
+
+
+def signed(reply: Reply, activity: Activity) -> Reply:
+    """A change shown in a channel or group chat says who made it (a personal chat is the
+    reader's own)."""
+    conversation = activity.conversation
+    personal = conversation is None or conversation.conversation_type in (None, "personal")
+    sender = activity.from_property
+    name = sender.name if sender is not None else None
+    if personal or not name or not (reply.public or reply.is_change):
+        return reply
+    return reply.model_copy(update={"notes": [f"Requested by {name}", *reply.notes]})
 
 
 def card_activity(
@@ -138,16 +156,7 @@ class CardResponder:
             await self._context.update_activity(activity)
 
     def _signed(self, reply: Reply) -> Reply:
-        """A change shown in a channel or group chat says who made it (a personal chat is the
-        reader's own)."""
-        activity = self._context.activity
-        conversation = activity.conversation
-        personal = conversation is None or conversation.conversation_type in (None, "personal")
-        sender = activity.from_property
-        name = sender.name if sender is not None else None
-        if personal or not name or not (reply.public or reply.is_change):
-            return reply
-        return reply.model_copy(update={"notes": [f"Requested by {name}", *reply.notes]})
+        return signed(reply, self._context.activity)
 
     def _target(self, reply: Reply) -> str | None:
         if not self._can_update:
@@ -178,6 +187,15 @@ class CardResponder:
         await self._context.send_activity(card_activity(reply))
 
 
+_DETACHED: set[asyncio.Task[None]] = set()
+
+
+def _detached(work: Coroutine[Any, Any, None]) -> None:
+    task = asyncio.create_task(work)
+    _DETACHED.add(task)
+    task.add_done_callback(_DETACHED.discard)
+
+
 def _is_bot(members: list[Any] | None, activity: Activity) -> bool:
     bot_id = activity.recipient.id if activity.recipient is not None else None
     return any(getattr(m, "id", None) == bot_id for m in members or [])
@@ -190,8 +208,11 @@ def build_agent(
     *,
     proactive: Proactive | None = None,
     clock: Clock | None = None,
+    background: Background | None = None,
 ) -> AgentApplication[TurnState]:
-    """The SDK application with our three routes: messages, installs/uninstalls, and turn errors."""
+    """The SDK application with our routes: messages (typed, and the Action.Submit of older
+    cards), Action.Execute presses, installs/uninstalls, and turn errors. `background` runs what
+    outlasts a press's invoke (the host's task set, so shutdown and tests can wait for it)."""
     agent = AgentApplication[TurnState](
         # The typing indicator runs on a wall-clock timer; our cards already show progress.
         ApplicationOptions(
@@ -239,6 +260,12 @@ def build_agent(
                 headline=ENGINE_FAILED.format(ref=activity.id or "-"), kind=ReplyKind.ERROR
             )
         await responder.final(reply)
+
+    execute = Execute(
+        engine, store, message_of=message_of, signed=signed, proactive=proactive,
+        background=background or _detached, clock=clock,
+    )  # fmt: skip
+    agent.adaptive_card.action_execute(EXECUTE_VERB)(execute)
 
     @agent.error
     async def on_error(context: TurnContext, error: Exception) -> None:

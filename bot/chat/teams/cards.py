@@ -1,9 +1,9 @@
 """Reply -> Adaptive Card: the only place that knows Teams' card layout and limits.
 
 Teams renders Adaptive Cards up to schema 1.5 and rejects a message over about 28 KB, so long tables
-are cut to a fixed number of rows with a note saying so. Buttons are `Action.Submit` whose data
-carries the text the bot would have received had the user typed it; the handler reads
-`activity.value["text"]`.
+are paged ("Show more") or cut with a note saying so. Buttons are `Action.Execute` (verb "alexa")
+whose data carries the text the bot would have received had the user typed it; older cards'
+`Action.Submit` buttons still arrive as messages whose `activity.value["text"]` is read.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ PAGE_ROWS: Final = 60  # a page of a long read-only answer; "Show more" gives th
 MAX_BUTTONS: Final = 6  # Teams shows 6 actions and folds the rest behind "…"
 BUTTONS_BEFORE_MENU: Final = 5
 CHOICE_KEY: Final = "choice"
+EXECUTE_VERB: Final = "alexa"  # the one verb of every button; the data says what was pressed
 LINES_WHEN_OVER: Final = 22 * 1024  # a page of Table rows past this: one line a row instead
 ROW_SEPARATOR: Final = " · "
 MAX_TABLE_COLUMNS: Final = 8  # wider tables are unreadable on mobile
@@ -189,9 +190,14 @@ def _image(attachment: Attachment) -> Card:
 
 
 def submit_action(action: Action) -> Card:
+    """A button: Action.Execute (Universal Actions), whose invoke the agent answers with the card
+    updated in place for everyone, or a note only the presser sees (bot/chat/teams/execute.py).
+    Its data is the text a typed request would be; cards sent before kept Action.Submit, which
+    still arrive as messages."""
     rendered: Card = {
-        "type": "Action.Submit",
+        "type": "Action.Execute",
         "title": action.label,
+        "verb": EXECUTE_VERB,
         "data": {SUBMIT_TEXT_KEY: action.value},
     }
     if action.danger:
@@ -230,8 +236,8 @@ def _laid_out(reply: Reply) -> tuple[list[Card], list[Card], list[str]]:
     if reply.kind is ReplyKind.QUESTION and len(choices) > BUTTONS_BEFORE_MENU:
         inputs = [_choice_set(choices)]
         actions = [a for a in actions if a.kind is not ActionKind.CHOICE]
-        submit: Card = {"type": "Action.Submit", "title": "Choose", "style": "positive",
-                        "data": {}}  # fmt: skip
+        submit: Card = {"type": "Action.Execute", "title": "Choose", "style": "positive",
+                        "verb": EXECUTE_VERB, "data": {}}  # fmt: skip
         fixed = [submit]
     else:
         fixed = []
