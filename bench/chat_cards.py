@@ -71,7 +71,9 @@ async def collect(runtime: Runtime) -> list[Reply]:
 
 
 def synthetic() -> list[Reply]:
-    rows = [[f"{100 + n}", f"G090XG12{n:08d}", "Echo Show 8", f"{n % 23 + 1} h ago"] for n in range(200)]
+    rows = [
+        [f"{100 + n}", f"G090XG12{n:08d}", "Echo Show 8", f"{n % 23 + 1} h ago"] for n in range(200)
+    ]
     long = Reply(headline="200 devices are offline.", query="offline devices",
                  table=Table(columns=["Room", "Serial", "Device", "Offline since"], rows=rows))  # fmt: skip
     pages = [paged(long, SLACK_PAGE_ROWS, offset) for offset in range(0, 200, SLACK_PAGE_ROWS)]
@@ -129,8 +131,13 @@ async def main() -> None:
     sizes = [card_size(c) for c in cards]
     out = args.out or Path(tempfile.mkdtemp()) / "cards.json"
     out.write_text(json.dumps(cards))
-    node = subprocess.run(["node", str(Path(__file__).parent / "validate_cards.cjs"), str(out)],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    node = await asyncio.to_thread(
+        subprocess.run,
+        ["node", str(Path(__file__).parent / "validate_cards.cjs"), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if node.returncode != 0:
         print("adaptivecards validation could not run:", node.stderr.strip()[:500])
         result: dict[str, Any] = {"cards": len(cards), "invalid": None}
@@ -142,7 +149,9 @@ async def main() -> None:
           f"limit {TEAMS_LIMIT}); over the limit: {sum(s > TEAMS_LIMIT for s in sizes)}")  # fmt: skip
     invalid = result["invalid"]
     if invalid is not None:
-        print(f"Adaptive Cards 1.5 (npm adaptivecards): {len(invalid)} invalid of {result['cards']}")
+        print(
+            f"Adaptive Cards 1.5 (npm adaptivecards): {len(invalid)} invalid of {result['cards']}"
+        )
         for bad in invalid[:10]:
             print("  card", bad["index"], bad["events"][:3])
     print(f"Block Kit messages: {count}; issues: {len(issues)}")

@@ -10,9 +10,9 @@ import httpx
 
 from bot.clients.asp import AspClient
 from bot.clock import Clock, SystemClock
-from bot.core.channel_settings import apply_channel_settings
 from bot.core.access import Access
 from bot.core.audit import AuditLog
+from bot.core.channel_settings import apply_channel_settings
 from bot.core.engine import Engine
 from bot.core.resolve import property_meta
 from bot.core.services import Services

@@ -26,7 +26,9 @@ async def runtime() -> AsyncIterator[Runtime]:
         yield runtime
 
 
-async def say(runtime: Runtime, text: str, *, user: str = DEMO_USER, channel: str = "C-NEW") -> Reply:
+async def say(
+    runtime: Runtime, text: str, *, user: str = DEMO_USER, channel: str = "C-NEW"
+) -> Reply:
     return await runtime.engine.handle(Message(text, user, channel, "slack"))
 
 

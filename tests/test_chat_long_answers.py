@@ -18,8 +18,17 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from fake_slack import FakeSlack
 from fake_teams import FakeConnector, card_text, message
-from slack_support import BOT_TOKEN, CHANNEL, SECRET, action_body, command_body, form_request
-from slack_support import event_body, json_request, running_fake
+from slack_support import (
+    BOT_TOKEN,
+    CHANNEL,
+    SECRET,
+    action_body,
+    command_body,
+    event_body,
+    form_request,
+    json_request,
+    running_fake,
+)
 from sqlite_utils import Database
 
 from bot.chat.contract import Message, ProgressSink
@@ -36,7 +45,9 @@ from bot.sandbox.demo import DEMO_WORLD_PATH
 pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web_exceptions.NotAppKeyWarning")
 
 QUERY = "offline devices at Harbor View Seattle"
-ROWS = [[f"{100 + n}", f"G090XG12{n:08d}", "Echo Show 8", f"{n % 23 + 1} h ago"] for n in range(200)]
+ROWS = [
+    [f"{100 + n}", f"G090XG12{n:08d}", "Echo Show 8", f"{n % 23 + 1} h ago"] for n in range(200)
+]
 
 
 class OfflineEngine:
@@ -215,12 +226,12 @@ async def test_real_offline_devices_readable_in_full_on_slack_and_teams(
                 assert card_size(card) <= CARD_BUDGET
                 text = card_text(card)
                 new = {s for s in expected if s in text}
-                assert not shown and len(new) >= 60 or shown, len(new)
+                assert (not shown and len(new) >= 60) or shown, len(new)
                 shown |= new
-                more = [a for a in card.get("actions", []) if a["title"].startswith("Show more")]
-                if not more:
+                shows = [a for a in card.get("actions", []) if a["title"].startswith("Show more")]
+                if not shows:
                     break
-                await send(message(None, value=more[0]["data"], expect_replies=False,
+                await send(message(None, value=shows[0]["data"], expect_replies=False,
                                    service_url=connector.url, user=DEMO_USER,
                                    reply_to_id="sent-1"))  # fmt: skip
             assert shown == expected

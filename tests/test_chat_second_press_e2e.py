@@ -16,8 +16,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from fake_slack import FakeSlack
 from fake_teams import FakeConnector, card_text, message
-from slack_support import BOT_TOKEN, SECRET, action_body, command_body, form_request, running_fake
 from slack_bolt.async_app import AsyncApp
+from slack_support import BOT_TOKEN, SECRET, action_body, command_body, form_request, running_fake
 
 from bot.chat.slack import build_slack_app
 from bot.chat.teams import MESSAGES_PATH, teams_setup

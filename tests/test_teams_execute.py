@@ -15,9 +15,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from fake_teams import FakeConnector, card_text, message
+from sqlite_utils import Database
 
+from bot.chat.contract import Message, ProgressSink
 from bot.chat.teams import MESSAGES_PATH, execute, teams_setup
 from bot.chat.teams.host import TEAMS_HOST_KEY
+from bot.core.replies import Reply, Table
 from bot.demo import demo_runtime
 from bot.runtime import Runtime
 
@@ -116,3 +119,33 @@ async def test_a_long_run_answers_working_then_updates_the_card(
     final = connector.calls[-1]
     assert (final.method, final.activity_id) == ("PUT", "sent-1")
     assert "Set 102 of 102 rooms" in card_text(final.card)
+
+
+class ListEngine:
+    """Answers "list" with 150 rows (a read-only answer that can be asked again)."""
+
+    async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply:
+        rows = [[f"{n}", f"serial-{n:04d}"] for n in range(150)]
+        return Reply(headline="150 rows", table=Table(columns=["Room", "Serial"], rows=rows),
+                     query="list")  # fmt: skip
+
+
+async def test_show_more_posts_the_next_page_under_the_list() -> None:
+    """Show more (Action.Execute) leaves the list card as it is and posts the next rows as a new
+    card; the presser's answer says they are below."""
+    connector = await FakeConnector().start()
+    app = web.Application()
+    teams_setup(ListEngine(), Database(memory=True), anonymous=True, env={})(app)
+    try:
+        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+            bot = Teams(client, app, connector.url)
+            await bot.say("list")
+            first = connector.calls[0].card
+            assert "serial-0059" in card_text(first) and "serial-0060" not in card_text(first)
+            answer = await bot.press(_button(first, "Show more"), "inv-more")
+            assert answer["type"] == "application/vnd.microsoft.activity.message"
+            page = connector.calls[-1]
+            assert page.method == "POST" and "serial-0060" in card_text(page.card)
+            assert "serial-0059" not in card_text(page.card)
+    finally:
+        await connector.close()

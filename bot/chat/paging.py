@@ -45,7 +45,9 @@ def paged(reply: Reply, page_rows: int, offset: int = 0) -> Reply:
     actions = list(reply.actions)
     if end < total:
         label = f"Show more (rows {end + 1}\u2013{min(total, end + page_rows)} of {total})"
-        actions.append(Action(kind=ActionKind.MORE, label=label, value=more_value(end, reply.query)))
+        actions.append(
+            Action(kind=ActionKind.MORE, label=label, value=more_value(end, reply.query))
+        )
     headline = reply.headline if offset == 0 else f"{reply.headline} (continued)"
     return reply.model_copy(
         update={

@@ -129,8 +129,9 @@ register(
         summary="Admins: post a property's nightly digest in this channel",
         examples=("set digest channel here", "set digest channel here for Harbor View Seattle"),
         handler=set_digest_channel,
-        rephrase=lambda cmd: "set digest channel here"
-        + (f" for {cmd.property_name}" if cmd.property_name else ""),
+        rephrase=lambda cmd: (
+            "set digest channel here" + (f" for {cmd.property_name}" if cmd.property_name else "")
+        ),
         role=c.Role.ADMIN,
     )
 )

@@ -25,11 +25,11 @@ from bot.health import capacity, reachability
 from bot.health.digest import DigestPoster
 from bot.health.fmt import duration, local_time
 from bot.health.freshness import ANSWER_S, Freshness, Staleness, amazon_cause
+from bot.health.offline_alerts import AlertPoster, OfflineAlerts
 from bot.health.placement import index_room_resolver
 from bot.health.posting import DigestSender, add_extra_notes, digest_reply, run_digest_command
 from bot.health.refresh import RefreshReport, UnitResolver, refresh_devices
 from bot.health.sites import Site, sites_from_config
-from bot.health.offline_alerts import AlertPoster, OfflineAlerts
 from bot.health.store import DeviceRow, HealthStore, Reachability, ts
 from bot.health.triage import FLAPPING_TRANSITIONS, NOT_KNOWN_YET, HealthQueries
 from bot.index.lookup import PropertyRef, RoomRef

@@ -94,8 +94,11 @@ def alert_reply(
         actions=[
             Action(kind=ActionKind.LOOK, label="Status", value=f"status {device.serial}"),
             _history(device),
-            Action(kind=ActionKind.MUTE, label="Mute 1 h",
-                   value=f"mute alerts for {device.serial} for 1 hour"),  # fmt: skip
+            Action(
+                kind=ActionKind.MUTE,
+                label="Mute 1 h",
+                value=f"mute alerts for {device.serial} for 1 hour",
+            ),
         ],
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Final
 
 from microsoft_agents.activity import Attachment as ActivityAttachment
@@ -342,7 +343,8 @@ def render_card(reply: Reply) -> Card:
         table = paged_reply.table
         if paged_reply is reply or table is None:
             return card
-        fits = _most_rows(lambda n: _first_card(paged_reply, n, False, True), len(table.rows))
+        fits = _most_rows(partial(_first_card, paged_reply, follow_up=False, images=True),
+                          len(table.rows))  # fmt: skip
         if fits >= len(table.rows) or fits < 1:
             return card
         page = fits  # long rows: a smaller page, so "Show more" starts right after the last shown
