@@ -80,7 +80,7 @@ async def test_teams_question_with_seven_choices_is_a_choice_set_and_submit() ->
     engine = MenuEngine()
     connector = await FakeConnector().start()
     app = web.Application()
-    teams_setup(engine, Database(memory=True), anonymous=True, env={})(app)  # type: ignore[arg-type]
+    teams_setup(engine, Database(memory=True), anonymous=True, env={})(app)
     try:
         async with TestClient(TestServer(app, host="127.0.0.1")) as client:
             activity = message("jazz in 20x", expect_replies=False, service_url=connector.url)

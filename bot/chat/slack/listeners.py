@@ -24,10 +24,15 @@ from bot.chat.slack.contract import ConversationEngine, Message
 from bot.chat.slack.delivery import DeliveryLog, delivery_id
 from bot.chat.slack.responder import Origin, SlackResponder, Surface, Target
 from bot.clock import Clock, SystemClock
+from bot.core.replies import ActionKind
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
+# Buttons whose card stays as it is: an alert's Status / History / Mute, "Show more"
+KEEPS_CARD_ACTION_IDS = tuple(
+    f"alexa_{kind.value}" for kind in (ActionKind.LOOK, ActionKind.MUTE, ActionKind.MORE)
+)
 COMMAND = "/alexa"
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 
@@ -70,9 +75,13 @@ class SlackListeners:
             return True, rid
         return False, rid
 
-    async def run(self, client: AsyncWebClient, target: Target, msg: Message) -> None:
+    async def run(
+        self, client: AsyncWebClient, target: Target, msg: Message, *, beside: bool = False
+    ) -> None:
+        """`beside`: a button that leaves its card as it is (a look, a mute, the next page): the
+        answer goes under it, not in its place."""
         paging = parse_more(msg.text) is not None
-        if paging:
+        if paging or beside:
             target = _page_target(target)
         responder = SlackResponder(client, target, clock=self.clock)
         try:
@@ -210,7 +219,8 @@ def register(
             respond=respond,
         )
         msg = Message(pressed_value(action), presser, channel, PLATFORM, thread_ts, rid)
-        await state.run(client, target, msg)
+        beside = str(action.get("action_id") or "").startswith(KEEPS_CARD_ACTION_IDS)
+        await state.run(client, target, msg, beside=beside)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

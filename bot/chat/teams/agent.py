@@ -31,7 +31,14 @@ from microsoft_agents.hosting.core import (
 from bot.chat.contract import ConversationEngine
 from bot.chat.pacing import EditPacer
 from bot.chat.paging import next_page, parse_more
-from bot.chat.teams.cards import EXECUTE_VERB, PAGE_ROWS, Card, card_attachment, submitted_text
+from bot.chat.teams.cards import (
+    EXECUTE_VERB,
+    PAGE_ROWS,
+    Card,
+    card_attachment,
+    keeps_card,
+    submitted_text,
+)
 from bot.chat.teams.execute import Background, Execute
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore, channel_of
@@ -247,9 +254,9 @@ def build_agent(
         if not msg.text:
             return
         # "Show more" adds the next page under the list rather than replacing it
-        paging = parse_more(msg.text) is not None
+        beside = parse_more(msg.text) is not None or keeps_card(activity.value)
         responder = CardResponder(
-            context, pressed=pressed and not paging, proactive=proactive, clock=clock
+            context, pressed=pressed and not beside, proactive=proactive, clock=clock
         )
         try:
             page = await next_page(engine, msg, PAGE_ROWS)

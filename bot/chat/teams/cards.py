@@ -31,6 +31,10 @@ PAGE_ROWS: Final = 60  # a page of a long read-only answer; "Show more" gives th
 MAX_BUTTONS: Final = 6  # Teams shows 6 actions and folds the rest behind "…"
 BUTTONS_BEFORE_MENU: Final = 5
 CHOICE_KEY: Final = "choice"
+KIND_KEY: Final = "kind"
+# Buttons whose card stays as it is (an alert's Status / History / Mute, "Show more"): the answer
+# comes under the card; their data says so (`"kind": "look"`)
+KEEPS_CARD: Final = frozenset({ActionKind.LOOK, ActionKind.MUTE, ActionKind.MORE})
 EXECUTE_VERB: Final = "alexa"  # the one verb of every button; the data says what was pressed
 LINES_WHEN_OVER: Final = 22 * 1024  # a page of Table rows past this: one line a row instead
 ROW_SEPARATOR: Final = " · "
@@ -201,6 +205,8 @@ def submit_action(action: Action) -> Card:
         "verb": EXECUTE_VERB,
         "data": {SUBMIT_TEXT_KEY: action.value},
     }
+    if action.kind in KEEPS_CARD:
+        rendered["data"][KIND_KEY] = action.kind.value
     if action.danger:
         rendered["style"] = "destructive"
     elif action.kind is ActionKind.CONFIRM:
@@ -364,3 +370,8 @@ def submitted_text(value: object) -> str | None:
             if isinstance(text, str) and text.strip():
                 return text
     return None
+
+
+def keeps_card(value: object) -> bool:
+    """Whether a pressed button's data marks it as one that leaves its card as it is."""
+    return isinstance(value, dict) and value.get(KIND_KEY) in {k.value for k in KEEPS_CARD}

@@ -7,7 +7,8 @@ message shown only to the presser. So:
 - the result of the press (a change made, a question answered, a cancellation) replaces the card;
 - a stale press (a second Confirm, an Undo already done), an error or a refusal is told to the
   presser alone, and the card keeps its result;
-- "Show more" posts the next page as a new card under the list, which stays;
+- "Show more", and an alert's Status / History / Mute, post their answer as a new card under the
+  card, which stays;
 - a run that outlasts the wait answers with a "working" card at once, then updates that card with
   its progress and its result through the connector when it ends.
 """
@@ -29,7 +30,13 @@ from microsoft_agents.hosting.core import TurnContext, TurnState
 from bot.chat.contract import ConversationEngine, Message
 from bot.chat.pacing import EditPacer
 from bot.chat.paging import next_page, parse_more
-from bot.chat.teams.cards import CARD_CONTENT_TYPE, PAGE_ROWS, render_card, submitted_text
+from bot.chat.teams.cards import (
+    CARD_CONTENT_TYPE,
+    PAGE_ROWS,
+    keeps_card,
+    render_card,
+    submitted_text,
+)
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore
 from bot.clock import Clock, SystemClock
@@ -105,14 +112,15 @@ class Execute:
         except Exception:
             log.exception("engine failed on a Teams button %s", activity.id)
             return note(ENGINE_FAILED.format(ref=activity.id or "-"))
-        return await self._answer(context, reply, parse_more(text) is not None)
+        beside = parse_more(text) is not None or keeps_card(data)
+        return await self._answer(context, reply, beside)
 
     async def _run(self, msg: Message, live: _LiveCard) -> Reply:
         page = await next_page(self._engine, msg, PAGE_ROWS)
         return page or await self._engine.handle(msg, live.progress)
 
     async def _answer(
-        self, context: TurnContext, reply: Reply, paging: bool
+        self, context: TurnContext, reply: Reply, beside: bool
     ) -> AdaptiveCardInvokeResponse:
         if reply.silent:
             log.info("a repeated delivery of a Teams button press: %s", reply.headline)
@@ -120,9 +128,9 @@ class Execute:
         if _private(reply):
             return note(reply.headline)
         reply = self._signed(reply, context.activity)
-        if paging:  # the next rows go under the list, which stays
+        if beside:  # the next rows, a look or a mute go under the card, which stays
             await context.send_activity(_message(reply))
-            return note("The next rows are below.")
+            return note("The answer is below.")
         return card(reply)
 
     async def _finish_later(
