@@ -25,6 +25,7 @@ from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.parser import is_new_request, parse
 from bot.core.pending import Pending
 from bot.core.property_place import SetPropertyPlace
+from bot.core.question_cards import QuestionCards
 from bot.core.registry import entry_for, role_for
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.retry_failed import retry_failed
@@ -105,6 +106,7 @@ class Engine:
     def __init__(self, services: Services) -> None:
         self.s = services
         self.questions = Questions()
+        self.question_cards = QuestionCards()
         self._order = ConversationOrder()
 
     async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply:
@@ -112,8 +114,21 @@ class Engine:
         # One person's messages in one conversation run in arrival order (`undo` right after a
         # change must see that change); other people and conversations are not held up.
         async with self._order.turn(msg.platform, msg.user, msg.channel):
-            reply = await self._handle_safely(msg, progress)
+            key, now = _conversation(msg), self.s.clock.now()
+            stale = self.question_cards.stale_press(msg.card, key, self.questions.get(key, now))
+            reply = stale or await self._handle_safely(msg, progress)
+            reply = self._tag_question(key, reply)
         return self._with_notices(msg, reply)
+
+    def _tag_question(self, key: Key, reply: Reply) -> Reply:
+        """A question with choices gets its card's token, which its buttons carry."""
+        choices = any(a.kind == ActionKind.CHOICE for a in reply.actions)
+        if reply.kind != ReplyKind.QUESTION or not choices or reply.ref is not None:
+            return reply
+        asked = self.questions.get(key, self.s.clock.now())
+        if asked is None:
+            return reply
+        return reply.model_copy(update={"ref": self.question_cards.issue(key, asked)})
 
     def take_notices(self, user: str, platform: str) -> list[str]:
         """Notices waiting for `user` on `platform` (e.g. a change interrupted by a restart), now

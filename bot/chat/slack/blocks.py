@@ -35,6 +35,8 @@ ACTION_ID_PATTERN = re.compile(
     r"^alexa_(confirm|cancel|undo|choice|retry_failed|look|mute|more|choice_menu)(_\d+)?$"
 )
 MENU_ACTION_ID = "alexa_choice_menu"
+QUESTION_BLOCK_PREFIX = "alexa_q_"
+_QUESTION_BLOCK = re.compile(r"^alexa_q_(q[0-9a-f]{8})_")
 PAGE_ROWS = 50  # rows of a long read-only answer per message; "Show more" gives the next ones
 BUTTONS_BEFORE_MENU = 5  # a question with more choices than this offers them as a menu
 OPTIONS_PER_MENU = 100
@@ -179,7 +181,7 @@ def _menu(choices: list[Action]) -> Block | None:
     ]
     return {
         "type": "actions",
-        "block_id": "alexa_menu",
+        "block_id": "alexa_menu",  # renamed with the question's token by _action_blocks
         "elements": [
             {
                 "type": "static_select",
@@ -217,15 +219,27 @@ def _action_blocks(reply: Reply) -> tuple[list[Block], list[str]]:
             action_id = f"{action_id}_{i}"
         used.add(action_id)
         buttons.append(_button(action, action_id))
+    # a question's buttons and menu carry its token, so a press on an old question card is
+    # recognised (bot/core/question_cards.py)
+    question = reply.ref if reply.kind is ReplyKind.QUESTION and reply.ref else None
+    prefix = f"{QUESTION_BLOCK_PREFIX}{question}_" if question else "alexa_"
+    for menu_block in menu_blocks:
+        menu_block["block_id"] = f"{prefix}menu"
     blocks = [
         {
             "type": "actions",
-            "block_id": f"alexa_actions_{n}",
+            "block_id": f"{prefix}actions_{n}",
             "elements": buttons[i : i + BUTTONS_PER_BLOCK],
         }
         for n, i in enumerate(range(0, len(buttons), BUTTONS_PER_BLOCK))
     ]
     return menu_blocks + blocks, typed
+
+
+def question_of(block_id: str | None) -> str | None:
+    """The question token a pressed block carries, if any."""
+    found = _QUESTION_BLOCK.match(block_id or "")
+    return found.group(1) if found else None
 
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")

@@ -19,7 +19,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat.paging import next_page, parse_more
-from bot.chat.slack.blocks import ACTION_ID_PATTERN, PAGE_ROWS
+from bot.chat.slack.blocks import ACTION_ID_PATTERN, PAGE_ROWS, question_of
 from bot.chat.slack.contract import ConversationEngine, Message
 from bot.chat.slack.delivery import DeliveryLog, delivery_id
 from bot.chat.slack.responder import Origin, SlackResponder, Surface, Target
@@ -218,7 +218,8 @@ def register(
             origin=origin,
             respond=respond,
         )
-        msg = Message(pressed_value(action), presser, channel, PLATFORM, thread_ts, rid)
+        msg = Message(pressed_value(action), presser, channel, PLATFORM, thread_ts, rid,
+                      card=question_of(action.get("block_id")))  # fmt: skip
         beside = str(action.get("action_id") or "").startswith(KEEPS_CARD_ACTION_IDS)
         await state.run(client, target, msg, beside=beside)
 

@@ -37,6 +37,7 @@ from bot.chat.teams.cards import (
     Card,
     card_attachment,
     keeps_card,
+    question_card,
     submitted_text,
 )
 from bot.chat.teams.execute import Background, Execute
@@ -64,11 +65,12 @@ def to_message(activity: Activity) -> tuple[Message, bool]:
     """The engine Message for an incoming message activity, and whether it is a button press."""
     pressed = submitted_text(activity.value)
     text = pressed if pressed is not None else clean_text(activity.text or "")
-    return message_of(activity, text), pressed is not None
+    return message_of(activity, text, question_card(activity.value)), pressed is not None
 
 
-def message_of(activity: Activity, text: str) -> Message:
-    """The engine Message of `text` said (typed or pressed) in `activity`'s conversation."""
+def message_of(activity: Activity, text: str, card: str | None = None) -> Message:
+    """The engine Message of `text` said (typed or pressed on question card `card`) in
+    `activity`'s conversation."""
     sender = activity.from_property
     # Roles in bot.toml list AAD object ids: they are the same across Teams, Outlook and Graph.
     user = (sender.aad_object_id or sender.id) if sender is not None else ""
@@ -81,6 +83,7 @@ def message_of(activity: Activity, text: str) -> Message:
         platform=PLATFORM,
         thread=thread or None,
         request_id=activity.id,
+        card=card,
     )
 
 

@@ -32,6 +32,7 @@ MAX_BUTTONS: Final = 6  # Teams shows 6 actions and folds the rest behind "…"
 BUTTONS_BEFORE_MENU: Final = 5
 CHOICE_KEY: Final = "choice"
 KIND_KEY: Final = "kind"
+CARD_KEY: Final = "card"  # the token of the question card a choice belongs to
 # Buttons whose card stays as it is (an alert's Status / History / Mute, "Show more"): the answer
 # comes under the card; their data says so (`"kind": "look"`)
 KEEPS_CARD: Final = frozenset({ActionKind.LOOK, ActionKind.MUTE, ActionKind.MORE})
@@ -194,7 +195,7 @@ def _image(attachment: Attachment) -> Card:
     }
 
 
-def submit_action(action: Action) -> Card:
+def submit_action(action: Action, question: str | None = None) -> Card:
     """A button: Action.Execute (Universal Actions), whose invoke the agent answers with the card
     updated in place for everyone, or a note only the presser sees (bot/chat/teams/execute.py).
     Its data is the text a typed request would be; cards sent before kept Action.Submit, which
@@ -207,6 +208,8 @@ def submit_action(action: Action) -> Card:
     }
     if action.kind in KEEPS_CARD:
         rendered["data"][KIND_KEY] = action.kind.value
+    if question is not None and action.kind is ActionKind.CHOICE:
+        rendered["data"][CARD_KEY] = question  # the question card's token
     if action.danger:
         rendered["style"] = "destructive"
     elif action.kind is ActionKind.CONFIRM:
@@ -239,18 +242,20 @@ def _laid_out(reply: Reply) -> tuple[list[Card], list[Card], list[str]]:
     """
     actions, typed = shown_actions(reply)
     choices = [a for a in actions if a.kind is ActionKind.CHOICE]
+    question = reply.ref if reply.kind is ReplyKind.QUESTION and reply.ref else None
     inputs: list[Card] = []
     if reply.kind is ReplyKind.QUESTION and len(choices) > BUTTONS_BEFORE_MENU:
         inputs = [_choice_set(choices)]
         actions = [a for a in actions if a.kind is not ActionKind.CHOICE]
+        data = {CARD_KEY: question} if question else {}
         submit: Card = {"type": "Action.Execute", "title": "Choose", "style": "positive",
-                        "verb": EXECUTE_VERB, "data": {}}  # fmt: skip
+                        "verb": EXECUTE_VERB, "data": data}  # fmt: skip
         fixed = [submit]
     else:
         fixed = []
     room = MAX_BUTTONS - len(fixed)
     typed += [f"{a.label}: type `{a.value}`" for a in actions[room:]]
-    return inputs, [*fixed, *(submit_action(a) for a in actions[:room])], typed
+    return inputs, [*fixed, *(submit_action(a, question) for a in actions[:room])], typed
 
 
 def _card(body: list[Card], actions: list[Card]) -> Card:
@@ -375,3 +380,9 @@ def submitted_text(value: object) -> str | None:
 def keeps_card(value: object) -> bool:
     """Whether a pressed button's data marks it as one that leaves its card as it is."""
     return isinstance(value, dict) and value.get(KIND_KEY) in {k.value for k in KEEPS_CARD}
+
+
+def question_card(value: object) -> str | None:
+    """The question token a pressed button's data carries, if any."""
+    card = value.get(CARD_KEY) if isinstance(value, dict) else None
+    return card if isinstance(card, str) else None

@@ -34,6 +34,7 @@ from bot.chat.teams.cards import (
     CARD_CONTENT_TYPE,
     PAGE_ROWS,
     keeps_card,
+    question_card,
     render_card,
     submitted_text,
 )
@@ -49,7 +50,7 @@ MESSAGE_TYPE: Final = "application/vnd.microsoft.activity.message"
 ENGINE_FAILED: Final = "Something went wrong on our side; nothing was changed. (ref {ref})"
 
 Background = Callable[[Coroutine[Any, Any, None]], None]
-MessageOf = Callable[[Activity, str], Message]
+MessageOf = Callable[[Activity, str, str | None], Message]
 Signer = Callable[[Reply, Activity], Reply]
 
 
@@ -100,7 +101,7 @@ class Execute:
         text = submitted_text(data)
         if text is None:
             return note("Choose an option first.")
-        msg = self._message_of(activity, text)
+        msg = self._message_of(activity, text, question_card(data))
         live = _LiveCard(self._proactive, activity, self._clock)
         task = asyncio.ensure_future(self._run(msg, live))
         try:
