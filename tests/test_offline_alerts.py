@@ -152,3 +152,34 @@ async def test_a_muted_device_is_not_alerted_until_the_mute_ends(tmp_path: Path)
     clock.advance(31 * 60)
     await alerts(db, clock, poster).run()
     assert len(poster.posts) == 1
+
+
+async def test_teams_alert_is_posted_then_edited_in_place(tmp_path: Path) -> None:
+    """Through the real Teams poster and the fake connector: one POST, then a PUT of that id."""
+    from fake_teams import CHANNEL_ID, FakeConnector, card_text, installed_in_channel
+    from microsoft_agents.activity import Activity
+
+    from bot.chat.teams import TeamsDigestPoster
+    from bot.chat.teams.store import ConversationStore
+
+    clock, db = FakeClock(START), tmp_path / "bot.db"
+    store = HealthStore.open(str(db))
+    store.upsert_devices([device("a", "OFFLINE", START)])
+    connector = await FakeConnector().start()
+    try:
+        ConversationStore(store.db).save(
+            Activity.model_validate(installed_in_channel(connector.url))
+        )
+        poster = TeamsDigestPoster(store.db, anonymous=True, env={})
+        site = Site("prop-hv", "Harbor View", oncall_channel=CHANNEL_ID)
+        clock.advance(16 * 60)
+        await OfflineAlerts(store, [site], poster, clock).run()
+        [post] = connector.calls
+        assert post.method == "POST" and "offline for 16 min" in card_text(post.card)
+        store.upsert_devices([device("a", "ONLINE", clock.now())])
+        await OfflineAlerts(store, [site], poster, clock).run()
+        [_, edit] = connector.calls
+        assert (edit.method, edit.activity_id) == ("PUT", post.activity_id or "sent-1")
+        assert "Recovered" in card_text(edit.card)
+    finally:
+        await connector.close()
