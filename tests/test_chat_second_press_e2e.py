@@ -148,3 +148,29 @@ async def test_teams_double_confirm_stale_card_and_redelivery(runtime: Runtime) 
             assert len(connector.calls) == calls  # the redelivery is silent
     finally:
         await connector.close()
+
+
+async def test_slack_double_click_at_the_same_moment_applies_once(runtime: Runtime) -> None:
+    """Two Confirm presses delivered together (a double click): one run, one result message, and
+    the other press is a private note."""
+    import asyncio
+
+    fake: FakeSlack
+    async with running_fake() as fake:
+        app = _slack_app(runtime, fake)
+        await app.async_dispatch(
+            form_request(command_body(REQUEST, user=ALICE, channel=DEMO_CHANNEL,
+                                      response_url=fake.response_url()))
+        )  # fmt: skip
+        [question] = fake.of("chat.postEphemeral")
+        confirm = _buttons(question.params["blocks"])[0]
+        await asyncio.gather(
+            _press(app, confirm, "t-a", ephemeral=True, response_url=fake.response_url("a")),
+            _press(app, confirm, "t-b", ephemeral=True, response_url=fake.response_url("b")),
+        )
+        [result] = fake.of("chat.postMessage")
+        assert result.params["text"].startswith("Set 102 of 102 rooms")
+        notes = [c.params["text"] for c in fake.of("chat.postEphemeral")[1:]]
+        assert len(notes) == 1 and "already confirmed" in notes[0]
+        changes = [e for e in runtime.services.audit.entries(limit=50) if e.command == "SetStation"]
+        assert len([e for e in changes if e.outcome == "ok"]) == 1
