@@ -46,6 +46,7 @@ from bot.core.replies import Reply, ReplyKind
 log = logging.getLogger(__name__)
 
 EXECUTE_WAIT_S: Final = 4.0  # Teams gives an invoke about 5 s
+ANSWER_FIRST_S: Final = 0.5  # a long run's result is not sent sooner than this after the answer
 MESSAGE_TYPE: Final = "application/vnd.microsoft.activity.message"
 ENGINE_FAILED: Final = "Something went wrong on our side; nothing was changed. (ref {ref})"
 
@@ -107,7 +108,7 @@ class Execute:
         try:
             reply = await asyncio.wait_for(asyncio.shield(task), EXECUTE_WAIT_S)
         except TimeoutError:
-            live.start()
+            live.start(self._clock.monotonic())
             self._background(self._finish_later(task, live, activity))
             return card(Reply(headline="Working on it\u2026", kind=ReplyKind.PROGRESS))
         except Exception:
@@ -144,6 +145,11 @@ class Execute:
             reply = Reply(headline=ENGINE_FAILED.format(ref=activity.id or "-"),
                           kind=ReplyKind.ERROR)  # fmt: skip
         if not reply.silent:
+            # the "working" card goes back in the invoke's answer: an update sent right after it
+            # could reach Teams first and be overwritten by it
+            wait = ANSWER_FIRST_S - (self._clock.monotonic() - live.answered_at)
+            if wait > 0:
+                await self._clock.sleep(wait)
             await live.final(self._signed(reply, activity))
 
 
@@ -163,9 +169,11 @@ class _LiveCard:
         self._card_id = activity.reply_to_id
         self._pacer = EditPacer(clock)
         self._started = False
+        self.answered_at = 0.0
 
-    def start(self) -> None:
+    def start(self, answered_at: float) -> None:
         self._started = True
+        self.answered_at = answered_at
 
     async def progress(self, reply: Reply) -> None:
         if not self._started or self._proactive is None or not self._pacer.due():
