@@ -104,16 +104,19 @@ class SharedPendingStore(PendingStore):
         found = [PendingStore.get(self, r[0]) or _remote(r) for r in self._database.read(read)]
         return sorted(found, key=lambda p: p.expires)
 
-    def pop(self, token: str) -> Pending | None:
+    def pop(self, token: str, *, settled: str | None = None) -> Pending | None:
         row = self._database.write(
             lambda conn: conn.execute(
                 f"DELETE FROM confirmations WHERE token = %s RETURNING {_COLUMNS}", (token,)
             ).fetchone()
         )
-        local = super().pop(token)
         if row is None:
+            super().pop(token)
             return None  # answered already, here or on another replica
-        return local or _remote(row)
+        remote = _remote(row)
+        if token not in self._by_token:  # asked elsewhere: parked here as its remote twin
+            self._by_token[token] = remote
+        return super().pop(token, settled=settled)
 
     def purge(self, now: datetime) -> None:
         super().purge(now)
