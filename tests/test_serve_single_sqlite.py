@@ -33,6 +33,7 @@ def other_server(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     yield child
     child.kill()
     child.wait(timeout=30)
+    child.stdout.close()
 
 
 async def test_a_second_bot_serve_on_the_same_file_refuses_in_one_line(
