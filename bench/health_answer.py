@@ -20,12 +20,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from conftest import DEMO_WORLD_PATH, build_small_world  # noqa: E402
-from health_support import NOW, health_bot  # noqa: E402
+from conftest import DEMO_WORLD_PATH, build_small_world
+from health_support import NOW, health_bot
 
-from bot.sandbox.faults import FaultRule, Faults  # noqa: E402
-from bot.sandbox.server import SandboxServer  # noqa: E402
-from bot.sandbox.world import World, load_world  # noqa: E402
+from bot.sandbox.faults import FaultRule, Faults
+from bot.sandbox.server import SandboxServer
+from bot.sandbox.world import World, load_world
 
 TARGET_S = 3.0
 

@@ -87,8 +87,9 @@ async def demo_runtime(
     server = SandboxServer(world, Faults(latency_ms=latency_ms))
     url = server.start()
     lwa = world.lwa.clients[0]
-    # Alexa for Business is served by the same sandbox; it wants signed requests, so sign with fake keys.
-    fake_keys = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLEDEMO", "AWS_SECRET_ACCESS_KEY": "demo-secret-key"}
+    # Alexa for Business is served by the same sandbox; it verifies SigV4, so sign with the key
+    # pair its world accepts.
+    fake_keys = {"AWS_ACCESS_KEY_ID": "sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox"}
     added = [name for name in fake_keys if name not in os.environ]
     for name in added:
         os.environ[name] = fake_keys[name]

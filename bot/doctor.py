@@ -199,6 +199,13 @@ async def check_asp(runtime: Runtime) -> tuple[Check, list[tuple[str, str]]]:
         fix = f"check ASP_ORGANIZATION_ID ({org}) and that the LWA profile is enabled for it"
         return failed(name, error, fix), []
     pairs = [(p.id, p.name) for p in found]
+    if not pairs:
+        # seed 004's 404 on the list: a new customer's organization, ready for `add property`
+        return ok(
+            name,
+            f"the organization has no properties yet (at {runtime.settings.asp_base_url}); "
+            "an admin adds one in chat with `add property <name>`",
+        ), pairs
     return ok(name, f"{len(pairs)} properties at {runtime.settings.asp_base_url}"), pairs
 
 

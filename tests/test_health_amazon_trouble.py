@@ -17,6 +17,7 @@ from bot.sandbox.faults import FaultRule, Faults
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 
+
 def world_at_now(world: World) -> World:
     world.now = NOW
     return world
