@@ -20,9 +20,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from conftest import DEMO_WORLD_PATH, build_small_world
+from conftest import build_small_world
 from health_support import NOW, health_bot
 
+from bot.sandbox.demo import DEMO_WORLD_PATH
 from bot.sandbox.faults import FaultRule, Faults
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World, load_world
