@@ -7,13 +7,23 @@ import random
 from datetime import UTC, datetime
 
 from bot.clients.retry import (
+    SERVER_BASE_S,
+    SERVER_CAP_S,
+    SERVER_RETRIES,
+    THROTTLE_CAP_S,
+    THROTTLE_FIRST_S,
+    RetryPolicy,
+    background,
     fits_deadline,
     is_retryable_method,
+    resolve_deadline,
     retry_after_seconds,
+    retry_policy,
     server_retry_delays,
     throttle_delays,
     throttle_wait,
 )
+from bot.clock import FakeClock
 
 
 def test_throttle_schedule_is_seed_004_exactly() -> None:
@@ -65,3 +75,41 @@ def test_fits_deadline() -> None:
     assert fits_deadline(10, 4.99, 15)
     assert not fits_deadline(10, 5, 15)
     assert fits_deadline(10, 10_000, None)
+
+
+def test_a_negative_or_past_retry_after_is_no_wait() -> None:
+    """A negative Retry-After, or a date already past, asks for no wait at all (never a negative
+    one); a date without a timezone is unreadable."""
+    now = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+    assert retry_after_seconds("-5", now) == 0.0
+    assert retry_after_seconds(" 2.5 ", now) == 2.5
+    assert retry_after_seconds("Thu, 15 Jan 2026 11:59:00 GMT", now) == 0.0
+    assert retry_after_seconds("2026-01-15T12:00:10", now) is None
+    assert retry_after_seconds("", now) is None
+
+
+def test_the_earlier_of_two_deadlines_wins() -> None:
+    """A call's own deadline and the command's both bound it: the earlier one, whichever it is;
+    with neither, the client's default; background work has none at all."""
+    clock = FakeClock()
+    start = clock.monotonic()
+    with retry_policy(RetryPolicy.command(clock, 25)):
+        assert resolve_deadline(clock, 5, 60)[0] == start + 5
+        assert resolve_deadline(clock, 40, 60)[0] == start + 25
+        assert resolve_deadline(clock, None, 60)[0] == start + 25
+    assert resolve_deadline(clock, 5, 60)[0] == start + 5
+    assert resolve_deadline(clock, None, 60)[0] == start + 60
+    assert resolve_deadline(clock, None, None)[0] is None
+    with background():
+        assert resolve_deadline(clock, None, 60)[0] is None
+        assert resolve_deadline(clock, 7, 60)[0] == start + 7
+
+
+def test_the_seed_constants() -> None:
+    """Seed 004's numbers: the first 429 wait is 1 s and the cap 256 s; 5xx resends are three,
+    from 0.5 s, capped at 8 s."""
+    assert (THROTTLE_FIRST_S, THROTTLE_CAP_S) == (1.0, 256.0)
+    assert (SERVER_RETRIES, SERVER_BASE_S, SERVER_CAP_S) == (3, 0.5, 8.0)
+    assert list(itertools.islice(throttle_delays(3, 10), 4)) == [3, 6, 10, 10]
+    waits = list(server_retry_delays(random.Random(1), retries=6, base=1, cap=4))
+    assert len(waits) == 6 and all(2 <= w <= 4 for w in waits[2:])
