@@ -90,7 +90,9 @@ async def demo_runtime(
     # Alexa for Business is served by the same sandbox; it verifies SigV4, so sign with the key
     # pair its world accepts, whatever AWS keys the environment holds (they are not the sandbox's).
     fake_keys = {"AWS_ACCESS_KEY_ID": "sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox"}
-    saved = {name: os.environ.get(name) for name in (*fake_keys, "AWS_SESSION_TOKEN", "AWS_PROFILE")}
+    saved = {
+        name: os.environ.get(name) for name in (*fake_keys, "AWS_SESSION_TOKEN", "AWS_PROFILE")
+    }
     for name in saved:
         os.environ.pop(name, None)
     os.environ.update(fake_keys)

@@ -5,11 +5,18 @@ issue's three access findings, and the four authorization mutants that used to s
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 
 import pytest
 
-from bot.core.access import Access, CommandKind, Request
+from bot.core.access import (
+    Access,
+    CommandKind,
+    Decision,
+    NamedProperty,
+    Request,
+    properties_named,
+)
 from bot.core.commands import Role
 from bot.settings import PropertyConfig, RolesConfig
 
@@ -147,3 +154,29 @@ def test_an_engineer_may_not_answer_someone_elses_confirmation() -> None:
         assert access.change_refusal("eng", "clerk", [LONDON], kind=kind) is not None
         assert access.change_refusal("boss", "clerk", [LONDON], kind=kind) is None
         assert access.change_refusal("clerk", "clerk", [LONDON], kind=kind) is None
+
+
+def test_requests_and_decisions_are_plain_values() -> None:
+    """A request is about properties, from no channel, of nobody's change unless said; a decision
+    without a reason allows; both are immutable (a policy answer cannot be edited on its way)."""
+    request = Request("u", Role.FRONT_DESK)
+    assert (request.kind, request.channel, request.targets, request.owner) == (
+        CommandKind.PROPERTY, None, (), None
+    )  # fmt: skip
+    assert Decision().allowed and not Decision("no").allowed
+    with pytest.raises(FrozenInstanceError):
+        request.user = "v"  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        Decision().reason = "x"  # type: ignore[misc]
+    access = matrix_access()
+    assert access.decide(
+        Request("london_desk", Role.FRONT_DESK)
+    ).allowed  # no target: nothing to refuse
+    assert access.decide(Request("nobody", Role.FRONT_DESK, targets=(LONDON,))).reason
+
+
+def test_properties_named_from_an_audit_entry() -> None:
+    """An entry's property names become the policy's targets: the index's property where it knows
+    the name, else one known by name only; a change of no property (empty name) is None."""
+    named = properties_named(["Paris", "London", "Gone", "", "London"], [LONDON, PARIS])
+    assert named == (None, NamedProperty("Gone", "Gone"), LONDON, PARIS)

@@ -32,21 +32,26 @@ _ROLES_BY_RANK = (Role.ADMIN, Role.ENGINEER, Role.FRONT_DESK)
 
 
 class PropertyLike(Protocol):
-    @property
+    # a Protocol's declarations: a mutant of them changes no behaviour (no mutation testing)
+    @property  # pragma: no mutate
     def id(self) -> str: ...
 
-    @property
+    @property  # pragma: no mutate
     def name(self) -> str: ...
 
 
 class CommandKind(StrEnum):
-    """What a request does, for the policy: the same role means different things per kind."""
+    """What a request does, for the policy: the same role means different things per kind. (The
+    values are never compared as text, so their mutants are equivalent: not mutated.)"""
 
-    PROPERTY = "property"  # reads or changes rooms/properties it names; listings and hints too
-    CHAIN = "chain"  # about the whole chain (sync, room profiles, users, add a property)
-    AUDIT = "audit"  # an entry of `recent changes`, about the properties it changed
-    ANSWER = "answer"  # confirm or cancel a parked request
-    CHANGE = "change"  # undo or retry a change already made
+    # PROPERTY: reads or changes rooms/properties it names (listings and hints too); CHAIN: about
+    # the whole chain (sync, room profiles, users, add a property); AUDIT: an entry of `recent
+    # changes`; ANSWER: confirm or cancel a parked request; CHANGE: undo or retry a change made.
+    PROPERTY = "property"  # pragma: no mutate
+    CHAIN = "chain"  # pragma: no mutate
+    AUDIT = "audit"  # pragma: no mutate
+    ANSWER = "answer"  # pragma: no mutate
+    CHANGE = "change"  # pragma: no mutate
 
 
 @dataclass(frozen=True)
