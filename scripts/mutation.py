@@ -82,18 +82,21 @@ def run_module(name: str, module: Module, timeout_s: int) -> tuple[int, int, lis
         cwd=work, env=env, capture_output=True, text=True, check=False,
     ).stdout  # fmt: skip
     ids = _survivor_ids(results)
-    diffs = [
-        subprocess.run(
-            [sys.executable, "-m", "mutmut", "show", str(i)],
-            cwd=work, env=env, capture_output=True, text=True, check=False,
-        ).stdout.strip()  # fmt: skip
-        for i in ids
-    ]
+    diffs = [_show(work, env, i) for i in ids]
     total = _total(work, env)
     shutil.rmtree(work, ignore_errors=True)
     minutes = (time.monotonic() - started) / 60
     print(f"\n[{name}] {module.path}: {total} mutants, {len(ids)} survived ({minutes:.1f} min)")
     return total - len(ids), total, diffs
+
+
+def _show(work: Path, env: dict[str, str], mutant: int) -> str:
+    """The diff of one mutant, as `mutmut show` prints it."""
+    shown = subprocess.run(
+        [sys.executable, "-m", "mutmut", "show", str(mutant)],
+        cwd=work, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return shown.stdout.strip()
 
 
 def _survivor_ids(results: str) -> list[int]:

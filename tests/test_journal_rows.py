@@ -5,6 +5,9 @@ before was read from Amazon."""
 
 from __future__ import annotations
 
+import os
+import socket
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,13 +15,20 @@ import pytest
 
 from bot.core.journal import (
     APPLIED,
+    DONE_STATES,
     FAILED,
+    OPEN_STATES,
     PENDING,
     QUEUED,
+    REFUSED,
+    STATES,
+    UNCHANGED,
     UNKNOWN,
     Author,
     Planned,
     SqliteJournal,
+    owner_alive,
+    process_owner,
 )
 from bot.index.db import open_index
 
@@ -110,3 +120,70 @@ def test_notices_wait_for_their_user_until_delivered(journal: SqliteJournal) -> 
     assert [n.user for n in journal.open_notices()] == ["alice", "bob"]
     journal.mark_delivered(first, AT)
     assert journal.open_notices("alice") == [] and len(journal.open_notices()) == 1
+
+
+def test_the_states_are_the_audit_contract() -> None:
+    """The states are written in the file and shown by `bot audit --json` (a public contract):
+    their names do not change; open and done states are the ones recovery and undo rely on."""
+    assert STATES == ("queued", "pending", "applied", "unchanged", "refused", "failed", "unknown")
+    assert OPEN_STATES == (QUEUED, PENDING, UNKNOWN)
+    assert DONE_STATES == (APPLIED, UNCHANGED)
+    assert (REFUSED, FAILED) == ("refused", "failed")
+
+
+def test_rows_are_stamped_to_the_millisecond_and_ok_means_done(journal: SqliteJournal) -> None:
+    """Times are stored as ISO 8601 with milliseconds; a row is ok when applied or unchanged."""
+    [row] = journal.queue(1, ALICE, [Planned("U1", "101", "A", "station", JAZZ)], AT)
+    stamp = journal._conn.execute("SELECT at, updated_at FROM journal").fetchone()
+    assert stamp == ("2026-03-10T12:00:00.000+00:00",) * 2
+    assert not row.ok and not row.applied
+    assert journal.settle(row, UNCHANGED, AT).ok
+    applied = journal.settle(row, APPLIED, AT)
+    assert applied.ok and applied.applied
+
+
+def test_a_locked_database_is_waited_out_then_given_up(tmp_path: Path) -> None:
+    """ "database is locked" is retried with waits doubling from 50 ms (at most 2 s) until the
+    limit, then raised; any other database error is raised at once."""
+    slept: list[float] = []
+    journal = SqliteJournal(
+        open_index(tmp_path / "bot.db").conn, locked_retry_s=1.0, sleep=slept.append
+    )
+    tries = iter([True, True, False])
+
+    def work(conn: sqlite3.Connection) -> str:
+        if next(tries):
+            raise sqlite3.OperationalError("database is locked")
+        return "written"
+
+    assert journal.write(work) == "written" and slept == [0.05, 0.1]
+    slept.clear()
+
+    def always_busy(conn: sqlite3.Connection) -> None:
+        raise sqlite3.OperationalError("database is busy")
+
+    with pytest.raises(sqlite3.OperationalError):
+        journal.write(always_busy)
+    assert slept == [0.05, 0.1, 0.2, 0.4, 0.8] and sum(slept) >= 1.0
+
+    def broken(conn: sqlite3.Connection) -> None:
+        raise sqlite3.OperationalError("no such table: nope")
+
+    slept.clear()
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        journal.write(broken)
+    assert slept == []
+
+
+def test_which_process_runs_a_change() -> None:
+    """A running change names its process "host:pid": this process is not another live one; a dead
+    pid on this host is not alive; another host is assumed alive; a detail naming no process is
+    not alive."""
+    host = socket.gethostname()
+    assert process_owner() == f"{host}:{os.getpid()}"
+    assert not owner_alive(f"running in process {process_owner()}")
+    assert owner_alive(f"running in process {host}:{os.getppid()}")
+    assert not owner_alive(f"running in process {host}:{2**22 + 12345}")
+    assert owner_alive("running in process elsewhere.example:1")
+    assert not owner_alive("done")
+    assert not owner_alive(f"running in process {host}:abc")
