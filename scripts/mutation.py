@@ -90,6 +90,24 @@ def run_module(name: str, module: Module, timeout_s: int) -> tuple[int, int, lis
     return total - len(ids), total, diffs
 
 
+_ANNOTATED = re.compile(r"^[-+]\s*(def .*->|[\w.]+\s*:\s*[^=]*\|)")
+
+
+def annotation_only(diff: str) -> bool:
+    """A mutant that changes only a type annotation (`str | None` -> `str & None`): with
+    `from __future__ import annotations` annotations are never evaluated, so it is equivalent by
+    construction and left out of the score (counted apart)."""
+    changed = [
+        line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("---", "+++")
+    ]
+    if len(changed) != 2:
+        return False
+    before, after = changed[0][1:], changed[1][1:]
+    swaps = [i for i, c in enumerate(before) if c == "|"]
+    one_swap = any(after == before[:i] + "&" + before[i + 1 :] for i in swaps)
+    return one_swap and bool(_ANNOTATED.match(changed[0]))
+
+
 def _show(work: Path, env: dict[str, str], mutant: int) -> str:
     """The diff of one mutant, as `mutmut show` prints it."""
     shown = subprocess.run(
@@ -135,10 +153,13 @@ def main() -> int:
     scores: list[tuple[str, int, int]] = []
     for name in names:
         killed, total, diffs = run_module(name, MODULES[name], args.timeout)
+        annotations = [d for d in diffs if annotation_only(d)]
         for diff in diffs:
-            print(diff, "\n")
-        scores.append((name, killed, total))
-    print("\nmodule      killed / mutants   score")
+            if diff not in annotations:
+                print(diff, "\n")
+        print(f"[{name}] {len(annotations)} survivors change only a type annotation (equivalent)")
+        scores.append((name, killed, total - len(annotations)))
+    print("\nmodule      killed / mutants   score   (mutants of type annotations left out)")
     all_killed = sum(k for _, k, _ in scores)
     all_total = sum(t for _, _, t in scores)
     for name, killed, total in scores:
