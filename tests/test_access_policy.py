@@ -180,3 +180,5 @@ def test_properties_named_from_an_audit_entry() -> None:
     the name, else one known by name only; a change of no property (empty name) is None."""
     named = properties_named(["Paris", "London", "Gone", "", "London"], [LONDON, PARIS])
     assert named == (None, NamedProperty("Gone", "Gone"), LONDON, PARIS)
+    with pytest.raises(FrozenInstanceError):
+        NamedProperty("Gone", "Gone").name = "Back"  # type: ignore[misc]

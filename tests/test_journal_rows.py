@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from bot.core.journal import (
     UNCHANGED,
     UNKNOWN,
     Author,
+    JournalRow,
+    Notice,
     Planned,
     SqliteJournal,
     owner_alive,
@@ -187,3 +190,33 @@ def test_which_process_runs_a_change() -> None:
     assert owner_alive("running in process elsewhere.example:1")
     assert not owner_alive("done")
     assert not owner_alive(f"running in process {host}:abc")
+
+
+def test_planned_writes_and_rows_are_immutable_values() -> None:
+    """A planned write has no before (not read) unless given; planned writes, rows, authors and
+    notices cannot be edited once made (the journal is the record)."""
+    planned = Planned("U1", "101", "A", "station", JAZZ)
+    assert planned.before is None and planned.before_read is False
+    notice = Notice(1, "slack", "alice", None, None, None, "hi")
+    row = JournalRow(1, 1, ALICE, "U1", "101", "A", "station", None, JAZZ, False, QUEUED)
+    assert row.error is None and row.request_id is None
+    for value, field in ((planned, "after"), (row, "state"), (ALICE, "user"), (notice, "text")):
+        with pytest.raises(FrozenInstanceError):
+            setattr(value, field, "changed")
+
+
+def test_a_locked_database_is_logged_by_the_journal(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each wait for a locked database is one warning of the `bot.journal` logger."""
+    journal = SqliteJournal(open_index(tmp_path / "bot.db").conn, sleep=lambda _s: None)
+    tries = iter([True, False])
+
+    def work(conn: sqlite3.Connection) -> None:
+        if next(tries):
+            raise sqlite3.OperationalError("database is locked")
+
+    with caplog.at_level("WARNING", logger="bot.journal"):
+        journal.write(work)
+    assert [r.name for r in caplog.records] == ["bot.journal"]
+    assert "database locked" in caplog.records[0].getMessage()

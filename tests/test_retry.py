@@ -113,3 +113,11 @@ def test_the_seed_constants() -> None:
     assert list(itertools.islice(throttle_delays(3, 10), 4)) == [3, 6, 10, 10]
     waits = list(server_retry_delays(random.Random(1), retries=6, base=1, cap=4))
     assert len(waits) == 6 and all(2 <= w <= 4 for w in waits[2:])
+
+
+def test_server_retry_jitter_spans_the_upper_half_of_each_step() -> None:
+    """Equal jitter: each wait lies in the upper half of its step and, over many callers, reaches
+    close to the whole step (the spread that keeps callers apart)."""
+    firsts = [next(server_retry_delays(random.Random(seed))) for seed in range(300)]
+    assert min(firsts) >= 0.25 and max(firsts) <= 0.5
+    assert max(firsts) > 0.48 and min(firsts) < 0.27

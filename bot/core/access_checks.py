@@ -44,8 +44,9 @@ def answer_refusal(ctx: Ctx, pending: Pending) -> Reply | None:
 
 def others_waiting(ctx: Ctx, now_waiting: list[Pending]) -> list[Pending]:
     """When nothing of the user's own waits: the requests of others in this conversation that the
-    user (an admin there) may answer, oldest first."""
-    if now_waiting:
+    user (an admin there) may answer, oldest first. Only in a named channel: a conversation of no
+    channel (the console, a direct message) is one person's."""
+    if now_waiting or ctx.msg.channel is None:
         return now_waiting
     return [
         p
