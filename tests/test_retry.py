@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime
+
+import pytest
 
 from bot.clients.retry import (
     SERVER_BASE_S,
@@ -13,6 +16,7 @@ from bot.clients.retry import (
     THROTTLE_CAP_S,
     THROTTLE_FIRST_S,
     RetryPolicy,
+    Throttling,
     background,
     fits_deadline,
     is_retryable_method,
@@ -121,3 +125,15 @@ def test_server_retry_jitter_spans_the_upper_half_of_each_step() -> None:
     firsts = [next(server_retry_delays(random.Random(seed))) for seed in range(300)]
     assert min(firsts) >= 0.25 and max(firsts) <= 0.5
     assert max(firsts) > 0.48 and min(firsts) < 0.27
+
+
+def test_policies_and_throttle_events_are_small_immutable_values() -> None:
+    """A policy without arguments has no deadline and no hook (background work); a policy and a
+    throttle event cannot be changed once shared between tasks, and carry no per-instance dict."""
+    policy = RetryPolicy()
+    assert policy.deadline_at is None and policy.on_throttle is None
+    event = Throttling("GET /x", 1.0, 0.0, 1)
+    for value, field in ((policy, "deadline_at"), (event, "wait_s")):
+        with pytest.raises(FrozenInstanceError):
+            setattr(value, field, 5.0)
+        assert not hasattr(value, "__dict__")
