@@ -182,3 +182,21 @@ def test_properties_named_from_an_audit_entry() -> None:
     assert named == (None, NamedProperty("Gone", "Gone"), LONDON, PARIS)
     with pytest.raises(FrozenInstanceError):
         NamedProperty("Gone", "Gone").name = "Back"  # type: ignore[misc]
+
+
+def test_who_the_bot_knows_without_and_with_roles() -> None:
+    """No roles anywhere: everyone is front desk. `"*"` in a list grants that role to everyone. Once
+    a property lists roles and [roles] names no front desk, a stranger is nobody. `bot demo`'s local
+    user is admin of the chain."""
+    assert Access(None).role_of("anyone") == Role.FRONT_DESK
+    assert Access(RolesConfig(engineer=["*"])).chain_role("anyone") == Role.ENGINEER
+    by_property = Access(
+        RolesConfig(admin=["boss"]), properties=[PropertyConfig(name="London", front_desk=["d"])]
+    )
+    assert by_property.chain_role("stranger") is None and by_property.role_of("stranger") is None
+    assert (
+        by_property.role_of("d") == Role.FRONT_DESK and by_property.chain_role("boss") == Role.ADMIN
+    )
+    demo = Access(None, local_admin="console")
+    assert demo.chain_role("console") == Role.ADMIN and demo.is_admin("console")
+    assert demo.chain_role("other") == Role.FRONT_DESK
