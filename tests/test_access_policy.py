@@ -200,3 +200,21 @@ def test_who_the_bot_knows_without_and_with_roles() -> None:
     demo = Access(None, local_admin="console")
     assert demo.chain_role("console") == Role.ADMIN and demo.is_admin("console")
     assert demo.chain_role("other") == Role.FRONT_DESK
+
+
+def test_refusals_say_why_in_full() -> None:
+    """The refusals staff read, word for word: a chain-wide command, and a restricted channel
+    naming every other property asked about."""
+    access = Access(
+        RolesConfig(front_desk=["u"]),
+        properties=[PropertyConfig(name="London", channels=["C-LON"], restrict_channels=True)],
+    )
+    assert access.chain_refusal("u", Role.ENGINEER) == (
+        "Sorry, that command covers the whole chain and needs the engineer role in [roles]; "
+        "yours is limited to some properties."
+    )
+    berlin = Prop("amzn1.alexa.unit.did.BERLIN", "Berlin")
+    assert access.refusal("u", "C-LON", Role.FRONT_DESK, [PARIS, LONDON, berlin]) == (
+        "This channel is for London only, so I can't act on Berlin, Paris from here. "
+        "Ask in that property's channel."
+    )

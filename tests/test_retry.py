@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.clients.errors import ServerError
 from bot.clients.retry import (
     SERVER_BASE_S,
     SERVER_CAP_S,
     SERVER_RETRIES,
     THROTTLE_CAP_S,
     THROTTLE_FIRST_S,
+    RetryLoop,
     RetryPolicy,
     Throttling,
     background,
@@ -137,3 +139,16 @@ def test_policies_and_throttle_events_are_small_immutable_values() -> None:
         with pytest.raises(FrozenInstanceError):
             setattr(value, field, 5.0)
         assert not hasattr(value, "__dict__")
+
+
+async def test_a_retry_loop_counts_what_it_waited() -> None:
+    """A fresh loop has resent nothing; it keeps whether its call is idempotent; `remaining()` is
+    the time left to its deadline, shrinking as the clock moves."""
+    clock = FakeClock()
+    loop = RetryLoop("GET /x", clock=clock, rng=random.Random(1), idempotent=True, deadline_s=25)
+    assert loop.resends == 0 and loop.throttled_s == 0 and loop.idempotent is True
+    assert loop.remaining() == 25
+    clock.advance(10)
+    assert loop.remaining() == 15
+    await loop.failed(ServerError(500, "boom", None, None))
+    assert loop.resends == 1
