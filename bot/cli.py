@@ -552,7 +552,7 @@ def _print_sandbox_exports(url: str, world: Any, toml_path: Path | None) -> None
             f" LWA_REFRESH_TOKEN='{lwa.refresh_tokens[0] if lwa.refresh_tokens else ''}'"
         )
     typer.echo(
-        "  # device health, room profiles and guest capacity (the sandbox accepts any AWS keys):"
+        "  # device health, room profiles and guest capacity (the sandbox checks SigV4 against these keys):"
     )
     typer.echo(
         f"  export A4B_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox"

@@ -87,11 +87,15 @@ async def demo_runtime(
     server = SandboxServer(world, Faults(latency_ms=latency_ms))
     url = server.start()
     lwa = world.lwa.clients[0]
-    # Alexa for Business is served by the same sandbox; it wants signed requests, so sign with fake keys.
-    fake_keys = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLEDEMO", "AWS_SECRET_ACCESS_KEY": "demo-secret-key"}
-    added = [name for name in fake_keys if name not in os.environ]
-    for name in added:
-        os.environ[name] = fake_keys[name]
+    # Alexa for Business is served by the same sandbox; it verifies SigV4, so sign with the key
+    # pair its world accepts, whatever AWS keys the environment holds (they are not the sandbox's).
+    fake_keys = {"AWS_ACCESS_KEY_ID": "sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox"}
+    saved = {
+        name: os.environ.get(name) for name in (*fake_keys, "AWS_SESSION_TOKEN", "AWS_PROFILE")
+    }
+    for name in saved:
+        os.environ.pop(name, None)
+    os.environ.update(fake_keys)
     with tempfile.TemporaryDirectory(prefix="bot-demo-") as tmp:
         settings = Settings.model_validate(
             {
@@ -114,5 +118,8 @@ async def demo_runtime(
         finally:
             await runtime.aclose()
             server.stop()
-            for name in added:  # leave the process environment as it was
-                os.environ.pop(name, None)
+            for name, value in saved.items():  # leave the process environment as it was
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -253,6 +253,13 @@ async def check_asp(runtime: Runtime) -> tuple[Check, list[tuple[str, str]]]:
         fix = f"check ASP_ORGANIZATION_ID ({org}) and that the LWA profile is enabled for it"
         return failed(name, error, fix), []
     pairs = [(p.id, p.name) for p in found]
+    if not pairs:
+        # seed 004's 404 on the list: a new customer's organization, ready for `add property`
+        return ok(
+            name,
+            f"the organization has no properties yet (at {runtime.settings.asp_base_url}); "
+            "an admin adds one in chat with `add property <name>`",
+        ), pairs
     return ok(name, f"{len(pairs)} properties at {runtime.settings.asp_base_url}"), pairs
 
 
@@ -480,7 +487,63 @@ async def run_checks(
             await runtime.aclose()
     checks += await check_slack(settings)
     checks.append(check_teams(env))
-    return checks
+    return with_steps(checks)
+
+
+# --- the steps of docs/going-live.md --------------------------------------------------------------------
+
+GOING_LIVE = "docs/going-live.md"
+LWA_PROFILE = "step 1 (LWA security profile)"
+LOGIN = "step 2 (`bot login`)"
+ORGANIZATION = "step 3 (organization id)"
+AWS_POLICY = "step 4 (AWS keys and IAM policy)"
+SLACK_APP = "step 5 (Slack app)"
+TEAMS_APP = "step 6 (Teams app)"
+BOT_TOML = "step 7 (bot.toml)"
+_STEP_OF_CHECK = {
+    "ASP API: list properties": ORGANIZATION,
+    "Alexa for Business (signed call)": AWS_POLICY,
+    "Customer Profiles": AWS_POLICY,
+    "Slack": SLACK_APP,
+    "Slack auth.test": SLACK_APP,
+    "Slack scopes": SLACK_APP,
+    "Slack app token (Socket Mode)": SLACK_APP,
+    "Teams": TEAMS_APP,
+    "bot.toml": BOT_TOML,
+    "property place": BOT_TOML,
+    "database": BOT_TOML,
+    "database file mode": BOT_TOML,
+    "database folder mode": BOT_TOML,
+}
+_STEP_OF_VARIABLE = {
+    "LWA_CLIENT_ID": LWA_PROFILE,
+    "LWA_CLIENT_SECRET": LWA_PROFILE,
+    "LWA_REFRESH_TOKEN": LOGIN,
+    "ASP_ORGANIZATION_ID": ORGANIZATION,
+}
+
+
+def step_of(check: Check) -> str | None:
+    """The step of docs/going-live.md a check proves (None: none)."""
+    if check.name == "LWA token exchange":
+        # LWA says invalid_client for the security profile's id/secret, invalid_grant for the token
+        return LWA_PROFILE if "invalid_client" in check.detail else LOGIN
+    if check.name == "Amazon credentials":
+        for variable, step in _STEP_OF_VARIABLE.items():
+            if variable in check.detail:
+                return step
+    return _STEP_OF_CHECK.get(check.name)
+
+
+def with_steps(checks: list[Check]) -> list[Check]:
+    """A failing or warning line names the step of docs/going-live.md to go back to."""
+    named = []
+    for check in checks:
+        step = step_of(check)
+        if check.status in (Status.FAIL, Status.WARN) and step and check.cause != Cause.UNREACHABLE:
+            check = replace(check, fix=f"{step} of {GOING_LIVE}: {check.fix}")
+        named.append(check)
+    return named
 
 
 def failures(checks: list[Check]) -> list[Check]:

@@ -20,7 +20,8 @@ from bot.sandbox.world import World
 from bot.settings import RolesConfig
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-FAKE_AWS = {"AWS_ACCESS_KEY_ID": "AKIDHEALTHTEST", "AWS_SECRET_ACCESS_KEY": "health-secret"}
+# a key pair the sandbox's default world accepts (it verifies SigV4)
+FAKE_AWS = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "fake-secret-for-tests"}
 
 
 @asynccontextmanager

@@ -58,6 +58,10 @@ class Recorder(httpx.AsyncBaseTransport):
         )
         return await self.inner.handle_async_request(request)
 
+    async def aclose(self) -> None:
+        # the client closes its transport; without this the inner pool's sockets leak
+        await self.inner.aclose()
+
     def bodies(self, operation: str) -> list[Any]:
         return [s.body for s in self.sent if s.target and s.target.endswith("." + operation)]
 

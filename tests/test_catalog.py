@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -257,19 +256,8 @@ def test_descriptions_are_kept_as_written_and_labels_tidy(catalog: StationCatalo
     assert jazz is not None and jazz.code == "IHR_JAZZ" and jazz.label == "Jazz"
 
 
-def _mean_us(catalog: StationCatalog, country: str, text: str, n: int = 2000) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        for _ in range(n):
-            catalog.lookup(country, text)
-        best = min(best, (time.perf_counter() - start) / n * 1e6)
-    return best
-
-
-def test_lookups_are_fast(catalog: StationCatalog) -> None:
-    """An exact lookup takes under 50 µs; a fuzzy one (the slow path) stays well under a
-    millisecond.
-    """
-    assert _mean_us(catalog, "US", "top 40") < 50
-    assert _mean_us(catalog, "US", "clasic rock", 500) < 250
+def test_exact_and_fuzzy_lookups_answer(catalog: StationCatalog) -> None:
+    """The two paths bench/catalog.py times give answers: an exact name and a misspelt one (the
+    fuzzy path). Their speed is measured there, not asserted here."""
+    assert catalog.lookup("US", "top 40")
+    assert catalog.lookup("US", "clasic rock")

@@ -19,6 +19,7 @@ from bot.core.object_types import capacity_notes
 from bot.sandbox.customer_profiles import mount
 from bot.sandbox.profile_world import ProfileWorld, attach_profile_world, profile_world_of
 from bot.sandbox.server import SandboxServer
+from bot.sandbox.world import World
 
 
 class _State:
@@ -50,8 +51,13 @@ def stored(state: Any, name: str) -> dict[str, Any]:
     return profile_world_of(state).domains[DOMAIN][name]
 
 
-async def test_calls_are_signed_for_service_profile(sandbox: SandboxServer) -> None:
-    """Over real HTTP to the sandbox app, each call carries a SigV4 scope for `profile` in the region."""
+async def test_calls_are_signed_for_service_profile(
+    sandbox: SandboxServer, small_world: World
+) -> None:
+    """Over real HTTP to the sandbox app, each call carries a SigV4 scope for `profile` in the
+    region (the sandbox checks the signature for the world's region)."""
+    small_world.aws.region = "eu-west-2"
+    sandbox.reset(small_world)
     seen = Recorder(httpx.AsyncHTTPTransport())
     async with CustomerProfilesClient(
         sandbox.url, domain=DOMAIN, region="eu-west-2", credentials=CREDENTIALS, transport=seen
@@ -109,8 +115,8 @@ async def test_share_used(client: tuple[CustomerProfilesClient, Recorder]) -> No
 async def test_put_preserves_every_other_field(
     state: _State, client: tuple[CustomerProfilesClient, Recorder]
 ) -> None:
-    """Changing the maximum re-sends every writable field exactly as read, and only the maximum
-    differs in the stored definition afterwards."""
+    """Changing the maximum re-sends every writable field exactly as read (the tags excepted: they
+    are TagResource's), and only the maximum differs in the stored definition afterwards."""
     c, recorder = client
     before = copy.deepcopy(stored(state, "GuestStay"))
     await c.set_max_profile_object_count("GuestStay", 900)
@@ -120,8 +126,11 @@ async def test_put_preserves_every_other_field(
         k: v
         for k, v in before.items()
         if k
-        not in ("ObjectTypeName", "CreatedAt", "LastUpdatedAt", "MaxAvailableProfileObjectCount")
-    }
+        not in (
+            "ObjectTypeName", "CreatedAt", "LastUpdatedAt", "MaxAvailableProfileObjectCount", "Tags"
+        )
+    }  # fmt: skip
+    assert before.get("Tags")  # the definition read has tags, and they are kept below
     assert sent.body == {**expected, "MaxProfileObjectCount": 900}
     after = stored(state, "GuestStay")
     for key, value in before.items():

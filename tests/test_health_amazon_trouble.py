@@ -1,10 +1,9 @@
 """Amazon trouble is not the bot's failure: with Amazon failing or throttling, health commands answer
-within the chat deadline from the last known state, say how old it is and that Amazon is the cause,
+within the chat deadline (bench/health_answer.py times it) from the last known state, say how old it is and that Amazon is the cause,
 and the refresh goes on in the background."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -18,20 +17,17 @@ from bot.sandbox.faults import FaultRule, Faults
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 
-ANSWER_BOUND_S = 3.0
-
 
 def world_at_now(world: World) -> World:
     world.now = NOW
     return world
 
 
-async def timed_say(bot: BotUnderTest, text: str) -> tuple[str, float, ReplyKind]:
-    """(everything said, real seconds, kind) of one message. Real time, not the FakeClock's: its
-    sleeps add up across concurrent requests, so it runs ahead of any real clock."""
-    started = time.perf_counter()
+async def said_and_kind(bot: BotUnderTest, text: str) -> tuple[str, ReplyKind]:
+    """(everything said, kind) of one message. How fast it comes in real time is measured by
+    bench/health_answer.py, not asserted here."""
     reply = await bot.say(text)
-    return text_of(reply), time.perf_counter() - started, reply.kind
+    return text_of(reply), reply.kind
 
 
 async def test_server_errors_answer_from_the_last_known_state_with_its_age(
@@ -45,12 +41,10 @@ async def test_server_errors_answer_from_the_last_known_state_with_its_age(
         assert isinstance(bot.clock, FakeClock)
         bot.clock.advance(600)
         sandbox.sandbox.faults = Faults(p5xx=1.0)
-        said, real_s, _ = await timed_say(bot, "offline devices")
-        assert real_s < ANSWER_BOUND_S
+        said, _ = await said_and_kind(bot, "offline devices")
         assert "(as of 10 min ago)" in said and "SA204" in said
         assert "Amazon is answering with server errors" in said, said.splitlines()[1]
-        synced, real_s, kind = await timed_say(bot, "sync devices")
-        assert real_s < ANSWER_BOUND_S
+        synced, kind = await said_and_kind(bot, "sync devices")
         assert "Amazon is answering with server errors" in synced and kind == ReplyKind.ERROR
         assert "went wrong" not in synced
         # Amazon recovers: the next refresh (in the background or on demand) brings the index up
@@ -74,8 +68,7 @@ async def test_throttling_answers_from_the_last_known_state(
         bot.clock.advance(3600)
         throttle = FaultRule("429", target="AlexaForBusiness.SearchDevices")
         sandbox.sandbox.faults = Faults(rules=[throttle])
-        said, real_s, _ = await timed_say(bot, "offline devices")
-        assert real_s < ANSWER_BOUND_S
+        said, _ = await said_and_kind(bot, "offline devices")
         assert "(as of 1 h 0 min ago)" in said and "Amazon is throttling" in said, said
         sandbox.sandbox.faults = Faults()
         desk = desk_of(bot)
@@ -92,7 +85,7 @@ async def test_a_rate_limit_of_five_a_second_still_answers_in_time(
 ) -> None:
     """`--rps 5` on the demo chain (the sandbox keeps the bot's time): the refresh that a stale
     `offline devices` starts fits the answer budget or gives way to the last known state; either
-    way the answer comes within 3 s and lists the offline devices."""
+    way the answer lists the offline devices."""
     async with health_bot(
         sandbox, world_at_now(demo_world), tmp_path, monkeypatch, sandbox_clock=True
     ) as bot:
@@ -100,8 +93,7 @@ async def test_a_rate_limit_of_five_a_second_still_answers_in_time(
         assert isinstance(bot.clock, FakeClock)
         bot.clock.advance(3600)
         sandbox.sandbox.faults = Faults(rps=5)
-        said, real_s, _ = await timed_say(bot, "offline devices")
-        assert real_s < ANSWER_BOUND_S
+        said, _ = await said_and_kind(bot, "offline devices")
         assert said.startswith("15 of 285 devices are offline"), said[:200]
 
 
@@ -112,7 +104,7 @@ async def test_no_state_yet_says_so_and_keeps_loading(
     Amazon is the cause, and that loading goes on; front desk hears it in plain words."""
     async with health_bot(sandbox, world_at_now(build_small_world()), tmp_path, monkeypatch) as bot:
         sandbox.sandbox.faults = Faults(p5xx=1.0)
-        said, _, kind = await timed_say(bot, "offline devices")
+        said, kind = await said_and_kind(bot, "offline devices")
         assert "no device state has been read yet" in said and "Amazon" in said
         assert kind == ReplyKind.ERROR
         desk = desk_of(bot)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -230,8 +229,9 @@ def test_sync_state(index: Index) -> None:
     assert index.synced_at("room_type:T1") is None
 
 
-def test_find_rooms_is_fast_in_a_big_index() -> None:
-    """In a 20,000-room index a room lookup (hit, normalised hit or miss) takes well under 1 ms."""
+def test_find_rooms_in_a_big_index() -> None:
+    """In a 20,000-room index a room lookup finds the room by its name, normalised or not, and a
+    miss finds nothing (bench/lookup.py times them)."""
     index = Index(":memory:")
     for p in range(20):
         index.replace_property(
@@ -246,8 +246,7 @@ def test_find_rooms_is_fast_in_a_big_index() -> None:
             ],
         )
     assert index.counts().rooms == 20_000
-    names = ["512", "rm 512", "#733", "nope"] * 250
-    start = time.perf_counter()
-    for name in names:
-        index.find_rooms(name, property_id="P3")
-    assert (time.perf_counter() - start) / len(names) < 0.001
+    assert [r.room_id for r in index.find_rooms("512", property_id="P3")] == ["R3-5-12"]
+    assert [r.room_id for r in index.find_rooms("rm 512", property_id="P3")] == ["R3-5-12"]
+    assert [r.room_id for r in index.find_rooms("#733", property_id="P3")] == ["R3-7-33"]
+    assert index.find_rooms("nope", property_id="P3") == []

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from core_helpers import settings_for
 from journal_support import HOTEL, JAZZ, journal_world, stations_of
 
@@ -70,6 +71,7 @@ def _say(env: dict[str, str], cwd: Path, lines: str) -> str:
     return done.stdout + done.stderr
 
 
+@pytest.mark.timeout(600)  # three console processes (120 s each at most) and a run to kill
 def test_kill_9_mid_run_then_restart_audits_every_applied_room_and_undo_reverts_only_them(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -95,6 +97,7 @@ def test_kill_9_mid_run_then_restart_audits_every_applied_room_and_undo_reverts_
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
+    proc.communicate()  # close the pipes of the killed process (they would leak otherwise)
     time.sleep(0.3)  # let the sandbox finish the writes already on their way
     sandbox.sandbox.faults.update(latency_ms=0)
 

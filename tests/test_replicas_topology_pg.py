@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pg_support import fresh_database, needs_postgres
 
 pytestmark = needs_postgres
@@ -35,6 +36,7 @@ def _three_free_ports() -> int:
     raise AssertionError("no three free ports in a row")
 
 
+@pytest.mark.timeout(400)  # three bot processes and PostgreSQL on a loaded machine
 async def test_three_replicas_start_on_one_database_and_bot_doctor_passes(
     tmp_path: Path,
 ) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
 import pytest
+from aws_signing import signed_headers
 from conftest import AUTH
 
 from bot.sandbox import aws_handlers
@@ -84,13 +86,12 @@ def test_aws_calls_go_to_the_handler(
         return 200, {"Devices": [], "TotalCount": 0}
 
     monkeypatch.setattr(aws_handlers, "handle", handle, raising=False)
+    body = json.dumps({"MaxResults": 10})
+    unsigned = {"X-Amz-Target": "AlexaForBusiness.SearchDevices", "Content-Type": JSON_11}
     response = httpx.post(
         sandbox.url + "/",
-        headers={
-            "X-Amz-Target": "AlexaForBusiness.SearchDevices",
-            "Content-Type": "application/x-amz-json-1.1",
-        },
-        json={"MaxResults": 10},
+        headers=signed_headers("POST", sandbox.url + "/", body, unsigned, service="a4b"),
+        content=body,
     )
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/x-amz-json-1.1"
@@ -113,10 +114,11 @@ def test_aws_calls_without_handler_are_unknown_operations(
 ) -> None:
     """Without aws_handlers.handle the call answers unknown_operation's 400."""
     monkeypatch.delattr(aws_handlers, "handle", raising=False)
+    unsigned = {"X-Amz-Target": "AlexaForBusiness.Nope", "Content-Type": JSON_11}
     response = httpx.post(
         sandbox.url + "/",
-        headers={"X-Amz-Target": "AlexaForBusiness.Nope", "Content-Type": JSON_11},
-        json={},
+        headers=signed_headers("POST", sandbox.url + "/", "{}", unsigned, service="a4b"),
+        content="{}",
     )
     assert response.status_code == 400
     assert response.json()["__type"] == "UnknownOperationException"

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from aws_signing import signed_headers
 from profile_support import CREDENTIALS, DOMAIN
 
 from bot.clients.a4b import A4BClient
@@ -21,23 +22,20 @@ U = "amzn1.alexa.unit.did."
 H = "/enterprise/hospitality/v1"
 STATION = "/v2/units/{}/settings/MusicExperience.defaultStationPreferences"
 JSON_11 = "application/x-amz-json-1.1"
-A4B_SIGNED = {
-    "Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20260310/us-east-1/a4b/aws4_request, "
-    "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=abc",
-    "X-Amz-Date": "20260310T150000Z",
-    "Content-Type": JSON_11,
-}
-CP_SIGNED = {
-    "Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20260310/us-east-1/profile/aws4_request, "
-    "SignedHeaders=host;x-amz-date, Signature=abc",
-    "X-Amz-Date": "20260310T150000Z",
-}
 PROFILE_ARN = "arn:aws:a4b:us-east-1:123456789012:profile/2b1f0c4e5d6a47c1a0b6e0e1c1a10003"
 
 
 def a4b(url: str, operation: str, body: Any, **headers: str) -> httpx.Response:
-    sent = {**A4B_SIGNED, "X-Amz-Target": f"AlexaForBusiness.{operation}", **headers}
-    return httpx.post(url + "/", headers=sent, content=json.dumps(body))
+    content = json.dumps(body)
+    unsigned = {"Content-Type": JSON_11, "X-Amz-Target": f"AlexaForBusiness.{operation}", **headers}
+    sent = signed_headers("POST", url + "/", content, unsigned, service="a4b")
+    return httpx.post(url + "/", headers=sent, content=content)
+
+
+def profiles(method: str, url: str, content: bytes | str = b"", **headers: str) -> httpx.Response:
+    """A Customer Profiles call signed for real (the sandbox verifies SigV4)."""
+    sent = signed_headers(method, url, content, headers, service="profile")
+    return httpx.request(method, url, headers=sent, content=content)
 
 
 # -- seed 003: stations by country, the alerts' error shape ----------------------------------------
@@ -120,10 +118,8 @@ def test_a_body_without_a_json_content_type_is_400(
     assert asp.status_code == 400 and "Content-Type" in asp.json()["message"]
     aws = a4b(sandbox_url, "SearchDevices", {}, **{"Content-Type": "application/json"})
     assert aws.status_code == 400 and aws.json()["__type"] == "SerializationException"
-    cp = httpx.put(
-        f"{sandbox_url}/domains/{DOMAIN}/object-types/Booking",
-        headers=CP_SIGNED,
-        content=b'{"Description": "x"}',
+    cp = profiles(
+        "PUT", f"{sandbox_url}/domains/{DOMAIN}/object-types/Booking", b'{"Description": "x"}'
     )
     assert cp.status_code == 400 and cp.headers["x-amzn-ErrorType"] == "BadRequestException"
 
@@ -216,7 +212,7 @@ async def test_customer_profiles_routes_get_injected_faults(sandbox: SandboxServ
 def test_customer_profiles_throttling_is_rest_json_429(sandbox: SandboxServer) -> None:
     """An injected 429 on Customer Profiles is REST-JSON: status 429, ThrottlingException."""
     sandbox.faults.update(p429=1.0)
-    answer = httpx.get(f"{sandbox.url}/domains/{DOMAIN}/object-types", headers=CP_SIGNED)
+    answer = profiles("GET", f"{sandbox.url}/domains/{DOMAIN}/object-types")
     assert answer.status_code == 429
     assert answer.headers["x-amzn-ErrorType"] == "ThrottlingException"
 
@@ -234,10 +230,11 @@ def test_customer_profiles_puts_are_checked_against_botocores_model(
     sandbox_url: str, body: dict[str, Any], said: str
 ) -> None:
     """PutProfileObjectType bodies are validated against botocore's `customer-profiles` model."""
-    answer = httpx.put(
+    answer = profiles(
+        "PUT",
         f"{sandbox_url}/domains/{DOMAIN}/object-types/Booking",
-        headers={**CP_SIGNED, "Content-Type": "application/json"},
-        content=json.dumps(body),
+        json.dumps(body),
+        **{"Content-Type": "application/json"},
     )
     assert answer.status_code == 400, answer.text
     assert said in answer.json()["Message"]

@@ -35,17 +35,16 @@ async def client() -> AsyncIterator[
 async def test_the_answer_comes_before_the_work(
     client: tuple[TestClient[web.Request, web.Application], FakeSlack, FakeEngine],
 ) -> None:
-    """A signed command gets its 200 long before the engine's 300 ms of work; the post follows."""
+    """A signed command gets its 200 before the engine's work is posted (the post follows the
+    answer); bench/slack_ack.py measures how fast the answer comes."""
     http, fake, _engine = client
     body = command_body("set room 204 station jazz", trigger="fast-1")
-    started = time.perf_counter()
     response = await http.post(
         "/slack/events",
         data=body,
         headers={"Content-Type": "application/x-www-form-urlencoded", **sign(body)},
     )
     assert response.status == 200
-    assert time.perf_counter() - started < 0.25
     assert fake.of("chat.postMessage") == []
     [post] = await fake.wait_for("chat.postMessage", within=5)
     assert "Jazz" in post.params["text"]

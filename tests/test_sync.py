@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -219,12 +218,10 @@ async def test_refresh_of_unknown_scope_is_a_key_error(index: Index) -> None:
     assert sum(source.calls.values()) == 0
 
 
-async def test_twenty_thousand_rooms_write_fast(index: Index) -> None:
-    """A 20,000-room sync (40 x 10 x 50) writes in well under a second of index time."""
+async def test_twenty_thousand_rooms_sync_with_the_fewest_calls(index: Index) -> None:
+    """A 20,000-room sync (40 x 10 x 50) stores every room with one call per list (bench/sync.py
+    times it)."""
     source = make_source(properties=40, types=10, rooms=50)
-    start = time.perf_counter()
     report = await full_sync(index, source, ORG)
-    elapsed = time.perf_counter() - start
     assert report.rooms == 20_000 and index.counts().rooms == 20_000
     assert report.calls == 1 + 40 + 401
-    assert elapsed < 1.5

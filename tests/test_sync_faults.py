@@ -65,6 +65,7 @@ async def test_bot_sync_waits_out_five_429s_on_the_property_list(
         assert bot.stats()["injected"] == {"injected_429": 5}
 
 
+@pytest.mark.timeout(360)  # its child process may run 300 s on a loaded machine
 def test_no_fault_during_a_sync_ends_the_process_by_a_signal(tmp_path: Path) -> None:
     """Each fault kind (404, 429, 500, dropped connection) hits a room list in the middle of a
     sync, 20 times each, in a process of its own: the process exits normally (no SIGSEGV from

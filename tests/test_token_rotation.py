@@ -104,6 +104,10 @@ class RotateFirst(httpx.AsyncBaseTransport):
             await older.aclose()
         return await self.inner.handle_async_request(request)
 
+    async def aclose(self) -> None:
+        # the runtime closes its transport; without this the inner pool's sockets leak
+        await self.inner.aclose()
+
 
 async def test_a_refused_token_is_retried_with_a_newer_stored_one(
     sandbox: SandboxServer, small_world: World, tmp_path: Path

@@ -415,6 +415,8 @@ class AspClient:
             PropertyPage,
             "properties",
             deadline,
+            # seed 004: an organization with no properties may answer 404 "weren't found"
+            empty_on_404=True,
         )
 
     async def get_property(self, property_id: str, *, deadline: float | None = None) -> Property:

@@ -389,7 +389,11 @@ class AwsJsonClient:
             error = aws_error(response.status_code, _with_error_type(parsed, response), request_id)
             if isinstance(error, Throttled):
                 self.stats.throttled += 1
-                await loop.throttled(error)
+                # AWS may say how long to wait: it lengthens the seed's step, never shortens it
+                retry_after = retry.retry_after_seconds(
+                    response.headers.get("retry-after"), self._clock.now()
+                )
+                await loop.throttled(error, retry_after)
                 self.stats.retries += 1
                 continue
             loop.answered()

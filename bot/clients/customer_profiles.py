@@ -28,6 +28,8 @@ MAX_PAGE = 100
 READ_ONLY_FIELDS = frozenset(
     {"ObjectTypeName", "DomainName", "CreatedAt", "LastUpdatedAt", "MaxAvailableProfileObjectCount"}
 )
+# Seed 002: tags of an existing object type change through TagResource/UntagResource, never the PUT
+NOT_RESENT_FIELDS = frozenset({"Tags"})
 # Seed 002: with TemplateId set, these come from the template and may be refused if sent.
 TEMPLATE_OWNED_FIELDS = frozenset(
     {"AllowProfileCreation", "SourceLastUpdatedTimestampFormat", "Fields", "Keys"}
@@ -71,9 +73,11 @@ def put_body(definition: Mapping[str, Any]) -> dict[str, Any]:
     """The PUT body that re-sends `definition` (a GetProfileObjectType answer) unchanged.
 
     Everything writable is kept, including fields this code does not know, so a read-modify-write
-    never drops a setting; read-only fields and, under a template, the template's own are left out.
+    never drops a setting; read-only fields, the tags (they are not the PUT's to change: seed 002
+    sends them to TagResource) and, under a template, the template's own are left out.
     """
-    body = {k: v for k, v in definition.items() if k not in READ_ONLY_FIELDS and v is not None}
+    skipped = READ_ONLY_FIELDS | NOT_RESENT_FIELDS
+    body = {k: v for k, v in definition.items() if k not in skipped and v is not None}
     if body.get("TemplateId"):
         for key in TEMPLATE_OWNED_FIELDS:
             body.pop(key, None)

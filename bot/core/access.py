@@ -4,30 +4,81 @@
 block grant it at that property only; `restrict_channels = true` on a property keeps requests made in
 its channels to that property. Outside a grant the answer is no (deny by default).
 
-`refusal()` is the one check of a request's properties: the resolver calls it once the request's
-rooms or properties are known and before anything is sent to Amazon; the engine calls
-`chain_refusal()` for commands that are not about one property (room profiles, users, sync, ...).
+One function decides: `Access.decide(Request)` takes who asks, from which channel, the role the
+command needs, its kind (about properties, the whole chain, the audit, answering a confirmation,
+undoing or retrying a change), its target properties and, for the last two, whose change it is; it
+answers a `Decision` (allowed, or the reason in words for staff). Every check goes through it:
+- the resolver, once a request's rooms or properties are known and before anything is sent
+  (`refusal()`), and for every listing, hint and suggestion (`Resolver.visible`), so no other
+  hotel's name reaches a user without access to it;
+- the engine, for commands about the whole chain (`chain_refusal()`), for `recent changes` (each
+  entry is shown only if its properties are visible), and for answering a confirmation;
+- undo and retry (`change_refusal()`), also when they write.
 A device asked about by serial is checked by its own property; one of no property needs a chain-wide
-role (`unplaced_refusal()`).
+role (`unplaced_refusal()`). The other public functions are thin wrappers over `decide`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
-from bot.core.commands import AddUnit, Command, DeleteUnit, Level, RenameUnit, Role, ShowAudit, Sync
+from bot.core.commands import AddUnit, Command, DeleteUnit, Level, RenameUnit, Role, Sync
 from bot.settings import PropertyConfig, RolesConfig
 
 _ROLES_BY_RANK = (Role.ADMIN, Role.ENGINEER, Role.FRONT_DESK)
 
 
 class PropertyLike(Protocol):
-    @property
+    # a Protocol's declarations: a mutant of them changes no behaviour (no mutation testing)
+    @property  # pragma: no mutate
     def id(self) -> str: ...
 
-    @property
+    @property  # pragma: no mutate
     def name(self) -> str: ...
+
+
+class CommandKind(StrEnum):
+    """What a request does, for the policy: the same role means different things per kind. (The
+    values are never compared as text, so their mutants are equivalent: not mutated.)"""
+
+    # PROPERTY: reads or changes rooms/properties it names (listings and hints too); CHAIN: about
+    # the whole chain (sync, room profiles, users, add a property); AUDIT: an entry of `recent
+    # changes`; ANSWER: confirm or cancel a parked request; CHANGE: undo or retry a change made.
+    PROPERTY = "property"  # pragma: no mutate
+    CHAIN = "chain"  # pragma: no mutate
+    AUDIT = "audit"  # pragma: no mutate
+    ANSWER = "answer"  # pragma: no mutate
+    CHANGE = "change"  # pragma: no mutate
+
+
+@dataclass(frozen=True)
+class Request:
+    """One question to the policy. `targets`: the properties concerned (None stands for a device or
+    a change of no property); `owner`: for ANSWER and CHANGE, the person whose request it is."""
+
+    user: str
+    needed: Role
+    kind: CommandKind = CommandKind.PROPERTY
+    channel: str | None = None
+    targets: tuple[PropertyLike | None, ...] = ()
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Allowed (no reason), or refused with one sentence for staff saying why and what to do."""
+
+    reason: str | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.reason is None
+
+
+ALLOW = Decision()
 
 
 def _role_in(lists: dict[Role, list[str]], user: str) -> Role | None:
@@ -100,7 +151,7 @@ class Access:
         return role
 
     def is_admin(self, user: str) -> bool:
-        """An admin of the chain (answers anyone's confirmation)."""
+        """An admin of the chain (may answer or undo anyone's request anywhere)."""
         return self.chain_role(user) == Role.ADMIN
 
     def limited(self, user: str, needed: Role) -> bool:
@@ -109,61 +160,158 @@ class Access:
         return role is None or not role.allows(needed)
 
     def allowed(self, user: str, needed: Role, props: Iterable[PropertyLike]) -> list[PropertyLike]:
-        return [p for p in props if (r := self.role_at(user, p)) is not None and r.allows(needed)]
+        """The properties of `props` where the user's role allows `needed` (any channel)."""
+        return [p for p in props if self.decide(Request(user, needed, targets=(p,))).allowed]
 
-    # --- the checks ----------------------------------------------------------------------------------
+    # --- the one decision ----------------------------------------------------------------------------
+
+    def decide(self, request: Request) -> Decision:
+        """Whether this request may go ahead, or why not."""
+        if request.kind == CommandKind.CHAIN:
+            return self._chain_role_allows(request.user, request.needed, _CHAIN_WIDE)
+        if request.kind in (CommandKind.ANSWER, CommandKind.CHANGE):
+            return self._for_someone(request)
+        channel = self._channel(request.channel, request.targets)
+        if not channel.allowed:
+            return channel
+        return self._roles_allow(request.user, request.needed, request.targets)
+
+    def _chain_role_allows(self, user: str, needed: Role, why: str) -> Decision:
+        if not self.limited(user, needed):
+            return ALLOW
+        return Decision(
+            f"Sorry, {why} needs the {_label(needed)} role in [roles]; yours is limited to some "
+            "properties."
+        )
+
+    def _channel(self, channel: str | None, targets: Sequence[PropertyLike | None]) -> Decision:
+        """A channel bound to one property (`restrict_channels`) acts on that property only."""
+        bound = self._restricted.get(channel or "")
+        if bound is None:
+            return ALLOW
+        key = bound.casefold()  # bot.toml may name the property or give its id
+        elsewhere = sorted(
+            {
+                p.name
+                for p in targets
+                if p is not None and key not in (p.name.casefold(), p.id.casefold())
+            }
+        )
+        if not elsewhere:
+            return ALLOW
+        return Decision(
+            f"This channel is for {bound} only, so I can't act on {', '.join(elsewhere)} "
+            "from here. Ask in that property's channel."
+        )
+
+    def _roles_allow(
+        self, user: str, needed: Role, targets: Sequence[PropertyLike | None]
+    ) -> Decision:
+        """The role at each target property allows `needed`; no property needs a chain-wide role."""
+        if (
+            None in targets
+            and not (unplaced := self._chain_role_allows(user, needed, _UNPLACED)).allowed
+        ):
+            return unplaced
+        denied = sorted(
+            {
+                p.name
+                for p in targets
+                if p is not None and not ((r := self.role_at(user, p)) and r.allows(needed))
+            }
+        )
+        if not denied:
+            return ALLOW
+        return Decision(
+            f"Sorry, you don't have the {_label(needed)} role at {', '.join(denied)}. "
+            "Ask a manager to add you to that property's roles in bot.toml."
+        )
+
+    def _for_someone(self, request: Request) -> Decision:
+        """Answering a confirmation, or undoing or retrying a change: the person who asked, or an
+        admin of every property it touches (a chain admin when it touches no property or an
+        unknown set); from a property's restricted channel, an admin answers for that property only."""
+        user, targets = request.user, request.targets
+        if request.owner == user:
+            return ALLOW
+        if not self._channel(request.channel, targets).allowed:
+            return self._not_yours(request)
+        if not self._roles_allow(user, Role.ADMIN, targets or (None,)).allowed:
+            return self._not_yours(request)
+        return ALLOW
+
+    @staticmethod
+    def _not_yours(request: Request) -> Decision:
+        what = "answer it" if request.kind == CommandKind.ANSWER else "undo or retry it"
+        return Decision(
+            f"This isn't yours: only the person who asked (or an admin of that property) can {what}."
+        )
+
+    # --- the wrappers the rest of the bot calls ------------------------------------------------------
 
     def refusal(
         self, user: str, channel: str | None, needed: Role, props: Iterable[PropertyLike]
     ) -> str | None:
         """Why this request may not touch these properties, or None when it may."""
-        props = list(props)
-        bound = self._restricted.get(channel or "")
-        if bound is not None:
-            # bot.toml may name the property or give its id
-            key = bound.casefold()
-            elsewhere = sorted(
-                {p.name for p in props if key not in (p.name.casefold(), p.id.casefold())}
-            )
-            if elsewhere:
-                return (
-                    f"This channel is for {bound} only, so I can't act on {', '.join(elsewhere)} "
-                    "from here. Ask in that property's channel."
-                )
-        denied = sorted(
-            {p.name for p in props} - {p.name for p in self.allowed(user, needed, props)}
-        )
-        if denied:
-            return (
-                f"Sorry, you don't have the {_label(needed)} role at {', '.join(denied)}. "
-                "Ask a manager to add you to that property's roles in bot.toml."
-            )
-        return None
+        return self.decide(Request(user, needed, channel=channel, targets=tuple(props))).reason
 
     def chain_refusal(self, user: str, needed: Role) -> str | None:
         """Why a command about the whole chain (not one property) is not for this user, or None."""
-        if not self.limited(user, needed):
-            return None
-        return (
-            f"Sorry, that command covers the whole chain and needs the {_label(needed)} role in "
-            "[roles]; yours is limited to some properties."
-        )
+        return self.decide(Request(user, needed, CommandKind.CHAIN)).reason
 
     def unplaced_refusal(self, user: str, needed: Role) -> str | None:
         """Why a device of no property is not for this user (chain-wide roles only), or None."""
-        if not self.limited(user, needed):
-            return None
-        return (
-            f"Sorry, that device belongs to no property, so it needs the {_label(needed)} role in "
-            "[roles]; yours is limited to some properties."
-        )
+        return self.decide(Request(user, needed, targets=(None,))).reason
+
+    def change_refusal(
+        self,
+        user: str,
+        owner: str,
+        props: Iterable[PropertyLike | None],
+        *,
+        channel: str | None = None,
+        kind: CommandKind = CommandKind.CHANGE,
+    ) -> str | None:
+        """Why this user may not undo/retry (or answer, kind ANSWER) `owner`'s change at `props`."""
+        request = Request(user, Role.FRONT_DESK, kind, channel, tuple(props), owner)
+        return self.decide(request).reason
+
+    def sees_entry(self, user: str, needed: Role, props: Iterable[PropertyLike | None]) -> bool:
+        """Whether an audit entry about `props` (empty: about no property) is shown to this user."""
+        targets = tuple(props) or (None,)
+        return self.decide(Request(user, needed, CommandKind.AUDIT, targets=targets)).allowed
+
+
+@dataclass(frozen=True)
+class NamedProperty:
+    """A property known by its name only (an audit entry's, gone from the index since)."""
+
+    id: str
+    name: str
+
+
+def properties_named(
+    names: Iterable[str], known: Iterable[PropertyLike]
+) -> tuple[PropertyLike | None, ...]:
+    """The properties an audit entry names, as the policy's targets: the index's where it has
+    them, else by name; a change of no property (a room profile, a user) is None."""
+    by_name = {p.name: p for p in known}
+    return tuple(
+        (by_name.get(name) or NamedProperty(name, name)) if name else None
+        for name in sorted(set(names))
+    )
+
+
+_CHAIN_WIDE = "that command covers the whole chain and"
+_UNPLACED = "that device belongs to no property, so it"
 
 
 def covers_the_chain(command: Command) -> bool:
     """Commands that are not about one property: they need a chain-wide role. Room profiles, users
     and guest-profile object types (commands that carry `execute`) belong to the whole account,
-    unless the command says it is about a property (`about_a_property = True`)."""
-    if isinstance(command, Sync | ShowAudit):
+    unless the command says it is about a property (`about_a_property = True`). `recent changes`
+    is not one: each user sees the entries of the properties they may see."""
+    if isinstance(command, Sync):
         return True
     if isinstance(command, AddUnit | RenameUnit | DeleteUnit):
         return command.level == Level.PROPERTY

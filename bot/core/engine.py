@@ -14,6 +14,12 @@ from zoneinfo import ZoneInfo
 
 from bot.core import commands as c
 from bot.core.access import covers_the_chain
+from bot.core.access_checks import (
+    answer_refusal,
+    note_confirmed_for,
+    others_waiting,
+    visible_entries,
+)
 from bot.core.audit import AuditEntry, changes_count
 from bot.core.canonical import command_text
 from bot.core.commands import Role
@@ -337,6 +343,7 @@ class Engine:
             # answered meanwhile (on another replica, BOT_DATABASE_URL): nothing more is done
             return Reply(headline=self.s.pending.settled_note(pending.token))
         ctx.command = c.Confirm(token=pending.token)
+        note_confirmed_for(ctx, pending)
         if pending.extra.get("remote"):  # asked on another replica (BOT_DATABASE_URL)
             return await confirm_elsewhere(self, ctx, pending)
         owner = pending.owner
@@ -363,11 +370,15 @@ class Engine:
         if token:
             pending = self.s.pending.get(token)
         else:
-            waiting = [
-                p
-                for p in self.s.pending.waiting_for(ctx.msg.user, ctx.msg.channel)
-                if p.expires > now
-            ] or self.s.pending.waiting_for(ctx.msg.user, ctx.msg.channel)[-1:]
+            waiting = others_waiting(
+                ctx,
+                [
+                    p
+                    for p in self.s.pending.waiting_for(ctx.msg.user, ctx.msg.channel)
+                    if p.expires > now
+                ]
+                or self.s.pending.waiting_for(ctx.msg.user, ctx.msg.channel)[-1:],
+            )
             if len(waiting) > 1:
                 return _which_one(waiting, verb)
             pending = waiting[0] if waiting else None
@@ -387,12 +398,8 @@ class Engine:
                 ],
             )
         ctx.msg = replace(ctx.msg, answered=pending.text)  # "no" is logged with what it answered
-        if pending.user != ctx.msg.user and not self.s.access.is_admin(ctx.msg.user):
-            ctx.audit("refused", detail=f"confirmation {pending.token} belongs to {pending.user}")
-            return Reply(
-                headline="This isn't yours: only the person who asked (or an admin) can answer it.",
-                kind=ReplyKind.REFUSAL,
-            )
+        if refused := answer_refusal(ctx, pending):
+            return refused
         if pending.expires <= now:
             self.s.pending.pop(pending.token, settled="expired")
             ctx.audit("expired", detail=pending.summary, command=pending.command)
@@ -407,7 +414,7 @@ class Engine:
         return await retry_failed(ctx)
 
     def _audit(self, ctx: Ctx, cmd: c.ShowAudit) -> Reply:
-        entries = self.s.audit.entries(limit=cmd.limit)
+        entries = visible_entries(ctx, cmd.limit)
         zone, now = self._audit_zone(ctx, entries), self.s.clock.now()
         rows = [
             [spoken_time(parse_utc(e.at), now, zone), e.user, e.text[:60], e.outcome,

@@ -54,7 +54,7 @@ def list_room_types(ctx: Ctx, command: c.ListRoomTypes) -> Reply:
     scope = _scope_or_reply(ctx, command.property_name, "room types")
     if isinstance(scope, Reply):
         return scope
-    props = [scope] if scope else ctx.s.index.properties()
+    props = [scope] if scope else ctx.resolver.visible(ctx.s.index.properties())
     rows = [
         [t.name, p.name, str(len(ctx.s.index.rooms_of_room_type(t.id)))]
         for p in props
@@ -98,10 +98,10 @@ def list_rooms(ctx: Ctx, command: c.ListRooms) -> Reply:
 
 
 def find_room(ctx: Ctx, command: c.FindRoom) -> Reply:
-    visible = {p.id for p in ctx.resolver.visible(ctx.s.index.properties())}
-    hits = [r for r in ctx.s.index.find_rooms(command.room) if r.property_id in visible]
+    # hits and close names only at properties the user may see: the access policy decides
+    hits = ctx.resolver.seen(ctx.s.index.find_rooms(command.room))
     if not hits:
-        close = ctx.s.index.suggest_rooms(command.room, limit=5)
+        close = ctx.resolver.seen(ctx.s.index.suggest_rooms(command.room, limit=50))[:5]
         return Reply(
             headline=f"No room called {command.room} in any property.",
             kind=ReplyKind.ERROR,
@@ -222,7 +222,9 @@ def _room_type_for_add(ctx: Ctx, command: c.AddUnit) -> RoomTypeRef | Reply:
     )
     if isinstance(prop, Reply):
         return prop
-    types = ctx.s.index.find_room_types(command.parent or "", prop.id if prop else None)
+    types = ctx.resolver.seen(
+        ctx.s.index.find_room_types(command.parent or "", prop.id if prop else None)
+    )
     if len(types) == 1:
         return types[0]
     if types:
@@ -255,9 +257,9 @@ def _find_unit(
         return scope
     pid = scope.id if scope else None
     found: list[RoomTypeRef] | list[RoomRef] = (
-        ctx.s.index.find_room_types(name, pid)
+        ctx.resolver.seen(ctx.s.index.find_room_types(name, pid))
         if level == Level.ROOM_TYPE
-        else ctx.s.index.find_rooms(name, pid)
+        else ctx.resolver.seen(ctx.s.index.find_rooms(name, pid))
     )
     if len(found) == 1:
         return found[0]

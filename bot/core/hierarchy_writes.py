@@ -7,6 +7,11 @@ can be found again). An answer lost, or a 5xx, is resolved before the reply by r
 (`unit_after`: GET the unit; for a create, list its parent); crash recovery uses the same read-back
 for rows a dead process left in flight. Once a write is known applied, the index is brought up to
 date. `hierarchy.py` words the commands, `undo.py` reverses them.
+
+The writes are background work, like a change of stations (`unit_writes.run_change`): under
+throttling they follow seed 004's 429 rule to the end (1 s doubling to 256 s, then every 256 s until
+a non-429), with no command deadline; the user hears at once that Amazon is throttling and the run
+goes on (`ThrottleNotice`), and the reply comes when the write is settled.
 """
 
 from __future__ import annotations
@@ -17,12 +22,14 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from bot.clients.errors import ApiError, NotFound, may_have_applied
+from bot.clients.retry import background
 from bot.core.audit import Change
 from bot.core.commands import Level
 from bot.core.context import Ctx
 from bot.core.profile_changes import Sent, send_journaled
 from bot.core.resolve import property_meta
 from bot.core.services import Services
+from bot.core.unit_writes import ThrottleNotice
 from bot.index.lookup import Index
 
 log = logging.getLogger("bot.hierarchy")
@@ -128,16 +135,18 @@ async def _write(
     known = known_ids(s.index, tried) if tried.kind == "create" else set()
 
     async def read_back(error: ApiError) -> Change | None:
-        unit_id = await unit_after(s.asp, tried, known=known, deadline=s.deadline)
+        unit_id = await unit_after(s.asp, tried, known=known, deadline=ctx.write_deadline)
         return None if unit_id is None else replace(tried, unit_id=unit_id)
 
     def done(answer: Any) -> Change:
         return replace(tried, unit_id=str(answer)) if tried.kind == "create" else tried
 
-    sent = await send_journaled(
-        ctx, command, tried, send, done,
-        undoes=undoes, read_back=read_back, uncertain=_uncertain(tried.kind),
-    )  # fmt: skip
+    # `send` is a coroutine not started yet: its retry loop takes the policy set here
+    with background(on_throttle=ThrottleNotice(ctx)):
+        sent = await send_journaled(
+            ctx, command, tried, send, done,
+            undoes=undoes, read_back=read_back, uncertain=_uncertain(tried.kind),
+        )  # fmt: skip
     if sent.change is not None:
         try:
             record_in_index(s, sent.change)
@@ -153,7 +162,7 @@ def create(
     s = ctx.s
     after = {"level": level.value, "name": name, "parent": parent}
     tried = Change("create", "", name, where, None, after)
-    send = _level_call(s.asp, "create", level)(name, parent, deadline=s.deadline)
+    send = _level_call(s.asp, "create", level)(name, parent, deadline=ctx.write_deadline)
     return _write(ctx, command, tried, send, undoes=None)
 
 
@@ -171,7 +180,7 @@ def rename(
     s = ctx.s
     before, after = {"level": level.value, "name": old}, {"level": level.value, "name": new}
     tried = Change("rename", unit_id, old, where, before, after)
-    send = _level_call(s.asp, "update", level)(unit_id, new, deadline=s.deadline)
+    send = _level_call(s.asp, "update", level)(unit_id, new, deadline=ctx.write_deadline)
     return _write(ctx, command, tried, send, undoes=undoes)
 
 
@@ -187,5 +196,5 @@ def delete(
 ) -> Awaitable[Sent]:
     s = ctx.s
     tried = Change("delete", unit_id, name, where, {"level": level.value, "name": name}, None)
-    send = _level_call(s.asp, "delete", level)(unit_id, deadline=s.deadline)
+    send = _level_call(s.asp, "delete", level)(unit_id, deadline=ctx.write_deadline)
     return _write(ctx, command, tried, send, undoes=undoes)

@@ -74,6 +74,11 @@ class PendingStore:
             mine = [p for p in self._by_token.values() if p.user == user]
         return sorted(mine, key=lambda p: p.expires)
 
+    def waiting_in(self, channel: str | None) -> list[Pending]:
+        """Everyone's questions in this conversation, oldest first (an admin may answer some)."""
+        here = [p for p in self._by_token.values() if p.channel == channel]
+        return sorted(here, key=lambda p: p.expires)
+
     def pop(self, token: str, *, settled: str | None = None) -> Pending | None:
         """Take a confirmation off the list; `settled` ("confirmed", "cancelled", "expired") is
         remembered so a second press of its card is answered with what happened to it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
 
 from bot.core.commands import Role, Target
 from bot.core.property_settings import index_values, place_of
@@ -15,6 +16,14 @@ from bot.index.normalize import normalize_room_name
 from bot.index.sync import full_sync, refresh_property
 
 MAX_CHOICES = 6
+
+
+class _AtProperty(Protocol):
+    @property
+    def property_id(self) -> str: ...
+
+
+T = TypeVar("T", bound=_AtProperty)
 _ROOMS_CACHE: dict[
     tuple[int, str], tuple[tuple[int, int], tuple[RoomRef, ...], dict[str, list[RoomRef]]]
 ] = {}
@@ -101,6 +110,8 @@ class Resolver:
         # is checked against the user's grants (bot.core.access) before the handler sends anything.
         self.user = user
         self.needed = needed
+        # the properties this request was checked against: whose admins may confirm it for the user
+        self.checked: dict[str, PropertyRef] = {}
 
     # --- access -----------------------------------------------------------------------------------
 
@@ -110,6 +121,7 @@ class Resolver:
             return None
         why = self.s.access.refusal(self.user, self.channel, self.needed, props)
         if why is None:
+            self.checked.update((p.id, p) for p in props)
             return None
         return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
 
@@ -124,10 +136,24 @@ class Resolver:
         return self.guard([p for p in props if p is not None])
 
     def visible(self, props: list[PropertyRef]) -> list[PropertyRef]:
-        """The properties of `props` this request may see (for listings that span the chain)."""
+        """The properties of `props` this request may see (for listings, hints and suggestions
+        that span the chain): the access policy decides, so no other hotel's name leaks."""
         if self.user is None or self.needed is None:
             return props
-        return [p for p in props if self.guard([p]) is None]
+        user, needed = self.user, self.needed
+        return [p for p in props if self.s.access.refusal(user, self.channel, needed, [p]) is None]
+
+    def visible_ids(self) -> set[str]:
+        """The ids of the index's properties this request may see."""
+        return {p.id for p in self.visible(self.s.index.properties())}
+
+    def seen(self, found: list[T]) -> list[T]:
+        """Rooms or room types of `found` at properties this request may see: the others are not
+        offered, suggested or counted (a desk of one hotel never hears the names of others)."""
+        if self.user is None or self.needed is None:
+            return found
+        mine = self.visible_ids()
+        return [f for f in found if f.property_id in mine]
 
     def _guarded(self, prop: PropertyRef) -> PropertyRef | Reply:
         return self.guard([prop]) or prop
@@ -166,6 +192,8 @@ class Resolver:
 
     def property(self, name: str, rerun: Callable[[str], str]) -> PropertyRef | Reply:
         found = self.s.index.find_properties(name)
+        if len(found) > 1:
+            found = self.visible(found) or found[:1]  # several: offer only the user's
         if len(found) == 1:
             return self._guarded(found[0])
         if found:
@@ -173,8 +201,9 @@ class Resolver:
                 f"Several properties match \u201c{name}\u201d. Which one?",
                 [(p.name, rerun(p.name)) for p in found[:MAX_CHOICES]],
             )
-        close = self.s.index.suggest_properties(name, limit=3)
-        known = ", ".join(p.name for p in self.s.index.properties()) or "none yet (try `sync`)"
+        close = self.visible(self.s.index.suggest_properties(name, limit=3))
+        known = ", ".join(p.name for p in self.visible(self.s.index.properties()))
+        known = known or "none yet (try `sync`)"
         if close:
             return _question(
                 f"I don't know a property called \u201c{name}\u201d. Did you mean one of these?",
@@ -188,7 +217,7 @@ class Resolver:
 
     def which_property(self, headline: str, rerun: Callable[[str], str]) -> Reply:
         """Ask which property, offering each one as a choice that re-runs the request there."""
-        props = self.s.index.properties()
+        props = self.visible(self.s.index.properties())
         return _question(headline, [(p.name, rerun(p.name)) for p in props[:MAX_CHOICES]])
 
     def scope(
@@ -242,13 +271,13 @@ class Resolver:
     ) -> Resolved:
         assert target.room_type is not None
         pid = scope.id if scope else None
-        found = self.s.index.find_room_types(target.room_type, pid)
+        found = self.seen(self.s.index.find_room_types(target.room_type, pid))
         if not found and await self._refresh(scope):
-            found = self.s.index.find_room_types(target.room_type, pid)
+            found = self.seen(self.s.index.find_room_types(target.room_type, pid))
         if len(found) > 1:
             return self._ambiguous_room_type(target, found, rerun)
         if not found:
-            close = self.s.index.suggest_room_types(target.room_type, pid, limit=4)
+            close = self.seen(self.s.index.suggest_room_types(target.room_type, pid, limit=40))[:4]
             where = f" at {scope.name}" if scope else ""
             if close:
                 return _question(
@@ -299,6 +328,8 @@ class Resolver:
         by_name = _property_rooms(self.s.index, pid)[1] if pid and len(target.rooms) > 2 else {}
         for name in target.rooms:
             hits = by_name.get(normalize_room_name(name)) or _find_rooms(self.s.index, name, pid)
+            if pid is None:
+                hits = self.seen(hits)
             if not hits:
                 missing.append(name)
             elif len(hits) > 1:
@@ -363,10 +394,7 @@ class Resolver:
                 notes=["Check the numbers, or type `find room <name>`."],
             )
         name = missing[0]
-        elsewhere = self.s.index.find_rooms(name) if scope else []
-        if elsewhere:  # named only where this user may act
-            mine = {p.id for p in self.visible(self.s.index.properties())}
-            elsewhere = [r for r in elsewhere if r.property_id in mine]
+        elsewhere = self.seen(self.s.index.find_rooms(name)) if scope else []
         if elsewhere:
             props = sorted({r.property_name for r in elsewhere})
             return _question(
@@ -377,7 +405,7 @@ class Resolver:
                     for p in props[:MAX_CHOICES]
                 ],
             )
-        close = self.s.index.suggest_rooms(name, pid, limit=4)
+        close = self.seen(self.s.index.suggest_rooms(name, pid, limit=40))[:4]
         if close:
             return _question(
                 f"I can't find room {name}{where}. Did you mean:",

@@ -7,6 +7,7 @@ restart; every unit is read before it is written again, so nothing is ever appli
 
 from __future__ import annotations
 
+from bot.core.access_checks import not_theirs
 from bot.core.audit import AuditEntry
 from bot.core.context import Ctx
 from bot.core.journal import DONE_STATES
@@ -47,7 +48,7 @@ def _named(ctx: Ctx, token: str) -> AuditEntry | Reply:
     entry = ctx.s.audit.get(int(token)) if token.isdigit() else None
     if entry is None or entry.command not in ("SetStation", "ClearAlerts", "Undo"):
         return Reply(headline=f"I have no change {token} with rooms to retry.")
-    if entry.user != ctx.msg.user and not ctx.s.access.is_admin(ctx.msg.user):
+    if not_theirs(ctx, entry):  # the access policy: the owner, or an admin of its properties
         return Reply(
             headline="This isn't yours: only the person who made a change (or an admin) can retry it.",
             kind=ReplyKind.REFUSAL,

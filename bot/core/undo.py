@@ -6,6 +6,7 @@ import re
 
 from bot.core import commands as c
 from bot.core import hierarchy_writes
+from bot.core.access_checks import not_theirs
 from bot.core.audit import UNCHANGED_OUTCOME, AuditEntry, Change
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
@@ -103,7 +104,7 @@ def _named_change(ctx: Ctx, token: str) -> AuditEntry | Reply:
     entry = ctx.s.audit.get(int(token)) if token.isdigit() else None
     if entry is None:
         return Reply(headline=f"I have no change {token} to undo.")
-    if entry.user != ctx.msg.user and not ctx.s.access.is_admin(ctx.msg.user):
+    if not_theirs(ctx, entry):  # the access policy: the owner, or an admin of its properties
         return Reply(
             headline="This isn't yours: only the person who made a change (or an admin) can undo it.",
             kind=ReplyKind.REFUSAL,

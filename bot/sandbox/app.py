@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.clock import Clock, SystemClock
 from bot.sandbox import aws_handlers, customer_profiles, endpoints
 from bot.sandbox.faults import Faults, RequestKey, Verdict
+from bot.sandbox.sigv4 import SignatureProblem, check_signature
 from bot.sandbox.world import (
     STATION_PAIRS,
     LwaClient,
@@ -52,6 +53,8 @@ DEMO_AUTH_CODE = "demo-code"
 MAX_RESULTS_DEFAULT = 10
 MAX_RESULTS_LIMIT = 50
 
+# Alexa for Business exists in us-east-1 only (api-notes); Customer Profiles' region is the world's.
+A4B_REGION, A4B_SERVICE, PROFILES_SERVICE = "us-east-1", "a4b", "profile"
 RouteKind = Literal["api", "alerts", "aws", "aws_rest", "token", "admin"]
 AlertAuth = Literal["both", "raw", "bearer"]
 ALERT_AUTH_MODES: tuple[str, ...] = ("both", "raw", "bearer")
@@ -400,6 +403,10 @@ class SandboxApp:
                 return await self._faulted(verdict, handler, request, kind)
         if kind in ("api", "alerts") and not self._authorized(request, alerts=kind == "alerts"):
             return _fault_answer(kind, 401, "The access token is missing, expired or invalid.")
+        if kind in ("aws", "aws_rest"):
+            problem = await self._signature_problem(request, kind)
+            if problem is not None:
+                return _aws_error(kind, 403, problem.error_type, problem.message)
         wrong_type = await _content_type_problem(request, kind)
         if wrong_type is not None:
             return _fault_answer(kind, 400, wrong_type)
@@ -427,6 +434,26 @@ class SandboxApp:
             return await handler(request)
         except _BadRequest as exc:
             return _fault_answer(kind, 400, str(exc))
+
+    async def _signature_problem(
+        self, request: Request, kind: RouteKind
+    ) -> SignatureProblem | None:
+        """Why AWS would refuse this request's SigV4 signature (A4B: us-east-1, service a4b;
+        Customer Profiles: the world's region, service profile), or None."""
+        aws = self.state.world.aws
+        raw_path = request.scope.get("raw_path") or request.url.path.encode()
+        query = request.scope.get("query_string", b"")
+        url = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
+        url += raw_path.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
+        return check_signature(
+            method=request.method,
+            url=url,
+            headers=request.headers,
+            body=await request.body(),
+            secrets=aws.credentials,
+            region=A4B_REGION if kind == "aws" else aws.region,
+            service=A4B_SERVICE if kind == "aws" else PROFILES_SERVICE,
+        )
 
     def _authorized(self, request: Request, *, alerts: bool) -> bool:
         """A valid token in the form the route takes: `Bearer <token>` on every route; on the alert
@@ -465,8 +492,12 @@ class SandboxApp:
         if not org:
             raise _BadRequest("organizationId is required")
         if org != self.state.organization_id:
-            return _error(404, "The requested properties weren't found.", "NOT_FOUND")
+            # as for a create there: the LWA profile has no access to another organization
+            return _error(403, "You don't have access to this organization.", "FORBIDDEN")
         items = [self._property_json(p.id) for p in self.state.world.properties]
+        if not items:
+            # Seed 004 lists "404 ... weren't found" for the list: the strict reading, as for rooms
+            return _error(404, "The requested properties weren't found.", "NOT_FOUND")
         return _page(request, "properties", org, items)
 
     async def get_property(self, request: Request) -> Response:
@@ -772,6 +803,19 @@ class SandboxApp:
             raise _BadRequest(f"alert_auth must be one of {', '.join(ALERT_AUTH_MODES)}")
         self.alert_auth = mode
         return JSONResponse({"alert_auth": self.alert_auth})
+
+
+def _aws_error(kind: RouteKind, status: int, error_type: str, message: str) -> Response:
+    """An AWS error: REST-JSON names its type in a header, AWS JSON 1.1 in `__type`."""
+    if kind == "aws_rest":
+        return JSONResponse(
+            {"Message": message}, status_code=status, headers={"x-amzn-ErrorType": error_type}
+        )
+    return JSONResponse(
+        {"__type": error_type, "message": message},
+        status_code=status,
+        media_type="application/x-amz-json-1.1",
+    )
 
 
 def _fault_answer(kind: RouteKind, status: int, message: str) -> Response:

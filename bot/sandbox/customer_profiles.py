@@ -227,6 +227,9 @@ class CustomerProfilesRoutes:
         problem = request_problem(
             customer_profiles_model(), "PutProfileObjectType", body
         ) or _validate_put(body, available)
+        if problem is None and existing is not None and "Tags" in body:
+            # seed 002: "To add or remove tags on an existing ObjectType, see TagResource/UntagResource"
+            problem = "Tags of an existing object type are changed with TagResource/UntagResource"
         if problem is not None:
             return _bad(problem)
         now = self._now()
@@ -236,6 +239,7 @@ class CustomerProfilesRoutes:
             **copy.deepcopy(body),
             "MaxAvailableProfileObjectCount": available,
             "CreatedAt": (existing or {}).get("CreatedAt", now),
+            **({"Tags": existing["Tags"]} if existing and existing.get("Tags") else {}),
             "LastUpdatedAt": now,
         }
         domain[name] = stored

@@ -92,7 +92,11 @@ class SandboxServer:
         # with Nagle on every answer waits ~40 ms for the client's delayed ACK.
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.port))
+        try:
+            sock.bind((self.host, self.port))
+        except OSError:
+            sock.close()  # a port in use: the caller says so; the socket must not leak
+            raise
         # Without it every reused keep-alive connection waits ~40 ms (Nagle + delayed ACK) per request.
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.port = sock.getsockname()[1]

@@ -219,6 +219,24 @@ class LwaSettings(_Model):
     rotate_refresh_token: bool = False
 
 
+# The key pairs the sandbox accepts unless the world names its own: the one `bot sandbox serve`
+# prints, and the AWS documentation's example key id the tests sign with.
+DEFAULT_AWS_CREDENTIALS = {"sandbox": "sandbox", "AKIDEXAMPLE": "fake-secret-for-tests"}
+
+
+class AwsSettings(_Model):
+    """What the sandbox checks AWS signatures (SigV4) against."""
+
+    credentials: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_AWS_CREDENTIALS),
+        description="access key id -> secret access key",
+    )
+    region: str = Field(
+        default="us-east-1",
+        description="Customer Profiles' region (its host's); Alexa for Business is us-east-1 only",
+    )
+
+
 class Organization(_Model):
     id: str
 
@@ -226,6 +244,7 @@ class Organization(_Model):
 class World(_Model):
     organization: Organization
     lwa: LwaSettings = Field(default_factory=LwaSettings)
+    aws: AwsSettings = Field(default_factory=AwsSettings)
     now: datetime | None = Field(
         default=None, description="the instant event ages count back from; default: load time"
     )
