@@ -68,10 +68,13 @@ async def test_a_change_opened_during_recovery_is_not_taken_for_a_crashed_one(
 
     def interleaved(self: SqliteJournal, **kwargs: object) -> object:
         if not opened and not blocked:
-            try:
-                opened.append(_open_change(other, alive, ("A101", "A102")))
+            try:  # the other process starts writing now (without waiting for the lock)
+                other.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as error:  # recovery holds the write lock
                 blocked.append(str(error))
+            else:
+                other.rollback()
+                opened.append(_open_change(other, alive, ("A101", "A102")))
         return real_open_rows(self, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(SqliteJournal, "open_rows", interleaved)
