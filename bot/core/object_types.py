@@ -242,6 +242,7 @@ class SetObjectTypeMax(_ObjectTypeCommand):
                 f"Done: the maximum of object type {name} is now {self.maximum:,} "
                 f"(was {_count(outcome.before)}).",
                 context,  # the headline already says the old and new maximum
+                ctx.last_change_id,
             )
 
         notes = ["Every other setting of the object type is sent back unchanged."]

@@ -30,15 +30,15 @@ def refused(error: InvalidInput) -> Reply:
     )
 
 
-def undoable(headline: str, fields: list[tuple[str, str]]) -> Reply:
-    """The public answer to a change that `undo` can take back."""
-    return Reply(
-        headline=headline,
-        kind=ReplyKind.SUCCESS,
-        public=True,
-        fields=fields,
-        actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
+def undoable(headline: str, fields: list[tuple[str, str]], change_id: int | None) -> Reply:
+    """The public answer to a change that `undo` can take back; its button names the change
+    (`undo 000042`), so a press undoes that change and no other."""
+    actions = (
+        [Action(kind=ActionKind.UNDO, label="Undo", value=f"undo {change_id:06d}")]
+        if change_id is not None
+        else []
     )
+    return Reply(headline=headline, kind=ReplyKind.SUCCESS, public=True, fields=fields, actions=actions)
 
 
 async def send_audited(
