@@ -101,6 +101,8 @@ class Resolver:
         # is checked against the user's grants (bot.core.access) before the handler sends anything.
         self.user = user
         self.needed = needed
+        # every property checked so far: a confirmation checks them again when it is answered
+        self.guarded: list[PropertyRef] = []
 
     # --- access -----------------------------------------------------------------------------------
 
@@ -108,6 +110,7 @@ class Resolver:
         """A refusal when the user may not act on these properties (or from this channel)."""
         if self.user is None or self.needed is None:
             return None
+        self.guarded.extend(p for p in props if p not in self.guarded)
         why = self.s.access.refusal(self.user, self.channel, self.needed, props)
         if why is None:
             return None
