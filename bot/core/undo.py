@@ -29,6 +29,8 @@ async def undo(ctx: Ctx) -> Reply:
         found = _named_change(ctx, token)
         if isinstance(found, Reply):
             return found
+        if found.id != int(token):  # the named change's undo was interrupted: finish that one
+            return await finish_undo(ctx, found)
         entry: AuditEntry | None = found
     else:
         unfinished = _unfinished_undo(ctx)
