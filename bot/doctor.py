@@ -181,12 +181,25 @@ async def check_lwa(runtime: Runtime) -> Check:
     try:
         await runtime.auth.token()
     except Exception as error:
-        return failed(
-            name,
-            error,
-            "check LWA_CLIENT_ID/LWA_CLIENT_SECRET, and run `bot login` for a new LWA_REFRESH_TOKEN",
-        )
+        return failed(name, error, lwa_repair(error))
     return ok(name, f"got an access token from {runtime.settings.lwa_token_url}")
+
+
+def lwa_repair(error: BaseException) -> str:
+    """The real cause of a refused LWA exchange and the one command that repairs it."""
+    kind = (getattr(error, "error_type", None) or "").lower()
+    if "invalid_client" in kind or "unauthorized_client" in kind:
+        return (
+            "LWA does not know this client: LWA_CLIENT_ID/LWA_CLIENT_SECRET are wrong; copy them "
+            "again from the LWA security profile"
+        )
+    if isinstance(error, Unauthorized | Forbidden):
+        return (
+            "LWA refused every refresh token the bot has (the stored one, and LWA_REFRESH_TOKEN): "
+            "they were revoked; run `bot login` (it stores the new token in the database, no "
+            "restart needed)"
+        )
+    return "check LWA_CLIENT_ID/LWA_CLIENT_SECRET, and run `bot login` for a new refresh token"
 
 
 async def check_asp(runtime: Runtime) -> tuple[Check, list[tuple[str, str]]]:
