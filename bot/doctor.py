@@ -91,6 +91,9 @@ def failed(name: str, error: BaseException, fix: str) -> Check:
     cause = cause_of(error)
     detail = _slack_answer(error) or str(error) or type(error).__name__
     if cause == Cause.UNREACHABLE:
+        status = getattr(getattr(error, "response", None), "status_code", None)
+        if isinstance(status, int):
+            detail = f"the service is down or busy, retrying (HTTP {status})"
         fix = "check the network and the URL; `bot run` and `bot serve` retry this on their own"
     return Check(name, Status.FAIL, detail, fix, cause)
 
@@ -108,7 +111,13 @@ def cause_of(error: BaseException) -> Cause:
     except ImportError:  # pragma: no cover - both ship with the bot
         return Cause.NONE
     if isinstance(error, SlackApiError):
+        # an outage or rate limit is the service being down, never a wrong token (issue 20)
+        status = getattr(error.response, "status_code", None)
+        if isinstance(status, int) and (status == 429 or status >= 500):
+            return Cause.UNREACHABLE
         code = str(error.response.get("error", ""))
+        if code in ("ratelimited", "internal_error", "service_unavailable", "fatal_error"):
+            return Cause.UNREACHABLE
         return Cause.REFUSED if code in SLACK_REFUSALS else Cause.NONE
     if isinstance(error, aiohttp.ClientError):
         return Cause.UNREACHABLE

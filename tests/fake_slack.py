@@ -34,6 +34,9 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     fail_next: dict[str, str] = field(default_factory=dict)
     refused_tokens: set[str] = field(default_factory=set)  # answered `invalid_auth`, every call
+    # HTTP statuses the next calls of a method answer, one per call (500, 503: an outage; 429:
+    # rate limited, with Retry-After: 1), before it answers normally again
+    http_fail: dict[str, list[int]] = field(default_factory=dict)
     scopes: str | None = None  # the `x-oauth-scopes` header of auth.test, when set
     base_url: str = ""
     _runner: web.AppRunner | None = None
@@ -111,6 +114,13 @@ class FakeSlack:
         method = request.match_info["method"]
         params, raw = await self._params(request)
         await self._record(Call(method, params, raw, request.path))
+        if self.http_fail.get(method):
+            status = self.http_fail[method].pop(0)
+            if status == 429:
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+                )
+            return web.Response(status=status, text="upstream outage", content_type="text/html")
         if method in self.fail_next:
             return web.json_response({"ok": False, "error": self.fail_next.pop(method)})
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")

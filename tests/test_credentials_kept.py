@@ -100,8 +100,11 @@ async def test_a_process_killed_while_waiting_leaves_the_token_for_the_next(
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     task = asyncio.ensure_future(first.auth.token())
-    while clock.waits < 3:
+    for _ in range(1000):  # until the bot is seen waiting for the database
+        if clock.waits >= 3 or task.done():
+            break
         await asyncio.sleep(0.01)
+    assert clock.waits >= 3, "the bot never waited for the database"
     task.cancel()  # the process dies here
     other.execute("COMMIT")
     await first.aclose()
