@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.clock import SystemClock
+from bot.db_wait import wait_out_locks
 from bot.runtime import Runtime, build_runtime
 from bot.settings import ConfigError, load_all
 
@@ -50,12 +52,16 @@ async def run_socket() -> None:
     from bot.chat.slack.app import build_slack_app, run_socket_mode
     from bot.chat.slack.digest import SlackDigestPoster
 
-    runtime = await build_runtime(settings, config)
+    runtime = await wait_out_locks(
+        lambda: build_runtime(settings, config), clock=SystemClock(), what="opening the database"
+    )
     scheduler = recovery = None
     try:
         await startup_checks(runtime, slack_socket=True)
         quiet_socket_mode_logs()
-        await _ensure_index(runtime)
+        await wait_out_locks(
+            lambda: _ensure_index(runtime), clock=runtime.clock, what="loading the index"
+        )
         assert settings.slack_bot_token and settings.slack_app_token
         slack_app = build_slack_app(
             runtime.engine, bot_token=settings.slack_bot_token, api_url=settings.slack_api_url
@@ -63,7 +69,10 @@ async def run_socket() -> None:
         slack_poster = SlackDigestPoster.from_token(
             settings.slack_bot_token, settings.slack_api_url
         )
-        scheduler = await _start_health_jobs(runtime, slack_poster)
+        scheduler = await wait_out_locks(
+            lambda: _start_health_jobs(runtime, slack_poster), clock=runtime.clock,
+            what="the start-up device refresh",
+        )  # fmt: skip
         recovery = await _start_recovery(runtime, {"slack": slack_poster})
         await run_socket_mode(
             slack_app,
@@ -121,7 +130,9 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
             "no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, "
             "and/or the Teams app credentials (see docs/teams.md)"
         )
-    runtime = await build_runtime(settings, config)
+    runtime = await wait_out_locks(
+        lambda: build_runtime(settings, config), clock=SystemClock(), what="opening the database"
+    )
     scheduler = recovery = None
     runner = None
     posters: dict[str, Any] = {}
@@ -182,8 +193,18 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
         if teams_dev:
             print(_teams_dev_banner(port), flush=True)
         # /healthz stays 503 while the index loads; chat routes are served (the engine says so).
-        await _ensure_index(runtime)
-        scheduler = await _start_health_jobs(runtime, poster)
+        # A database locked by another process is waited out, said on /healthz, never fatal.
+        def wait(reason: str | None) -> None:
+            waiting[0] = reason
+
+        await wait_out_locks(
+            lambda: _ensure_index(runtime), clock=runtime.clock, what="loading the index",
+            on_wait=wait,
+        )  # fmt: skip
+        scheduler = await wait_out_locks(
+            lambda: _start_health_jobs(runtime, poster), clock=runtime.clock,
+            what="the start-up device refresh", on_wait=wait,
+        )  # fmt: skip
         recovery = await _start_recovery(runtime, posters)
         await asyncio.Event().wait()
     finally:
