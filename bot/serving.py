@@ -94,8 +94,11 @@ async def _start_recovery(runtime: Runtime, posters: dict[str, Any]) -> Any:
     from bot.core.recovery import recover
     from bot.scheduler import start_recovery_job
 
+    from bot.core.housekeeping import housekeeping
+
     async def job() -> None:
         await recover(runtime.services, posters=posters)
+        housekeeping(runtime.services)
 
     return await start_recovery_job(job)
 

@@ -323,6 +323,19 @@ class AuditLog:
         )
         return found[0] if found else None
 
+    def purge_refused(self, before: datetime) -> int:
+        """Delete the refused messages of unknown users logged before `before` (retention)."""
+
+        def delete(conn: Any) -> int:
+            cursor = conn.execute(
+                "DELETE FROM audit WHERE outcome = 'refused' AND detail = 'unknown user'"
+                " AND at < ? AND id NOT IN (SELECT change_id FROM journal)",
+                (before.isoformat(timespec="seconds"),),
+            )
+            return int(cursor.rowcount)
+
+        return int(self.journal.write(delete))
+
     def retried(self, entry_id: int) -> bool:
         """Whether a `retry failed` already re-ran this change."""
         row = self._conn.execute(

@@ -23,6 +23,7 @@ from bot.core.help import help_reply
 from bot.core.lexicon import Lexicon, lexicon_for
 from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.parser import is_new_request, parse
+from bot.core.housekeeping import refused_text
 from bot.core.pending import Pending
 from bot.core.property_place import SetPropertyPlace
 from bot.core.registry import entry_for, role_for
@@ -149,7 +150,8 @@ class Engine:
                 platform=msg.platform,
                 user=msg.user,
                 channel=msg.channel,
-                text=msg.text,
+                # a stranger's message is kept short (and purged after the retention period)
+                text=refused_text(msg.text),
                 command="-",
                 parsed="-",
                 targets=[],
