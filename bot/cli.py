@@ -433,9 +433,24 @@ def digest(
     ] = False,
 ) -> None:
     """Build the nightly device-health digest now: print it and write the chart, or post it."""
+    from bot.health.posting import NotPosted
     from bot.serving import digest_now
 
-    _run(lambda: digest_now(property_name, post=post, out=out, demo=demo))
+    async def main() -> None:
+        try:
+            await digest_now(property_name, post=post, out=out, demo=demo)
+        except NotPosted as error:  # said plainly, and the exit code says it too
+            err.print(escape(str(error)), soft_wrap=True)
+            raise _Exit1 from None
+
+    try:
+        _run(main)
+    except _Exit1:
+        raise typer.Exit(1) from None
+
+
+class _Exit1(BaseException):
+    """Leaves `_run` (which turns other exceptions into "unexpected error") with exit code 1."""
 
 
 @app.command("teams-package")

@@ -299,6 +299,17 @@ class ChannelRouter:
     def render(self, reply: Any) -> object:
         return reply
 
+    async def post_marked(self, channel: str, reply: Any, marker: str) -> str:
+        poster = self._poster(channel)
+        marked = getattr(poster, "post_marked", None)
+        if marked is not None:
+            return str(await marked(channel, reply, marker))
+        return await self.post_to_channel(channel, reply)
+
+    async def find_post(self, channel: str, marker: str, since: float | None) -> str | None:
+        find = getattr(self._poster(channel), "find_post", None)
+        return None if find is None else await find(channel, marker, since)
+
     async def post_to_channel(self, channel: str, reply: Any) -> str:
         poster = self._poster(channel)
         if poster is None:
