@@ -104,3 +104,73 @@ async def test_wait_out_locks_runs_the_work_again_until_the_lock_goes(tmp_path: 
 
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
         await wait_out_locks(broken, clock=clock, what="a test")
+
+
+async def test_a_10_s_lock_during_a_bulk_change_loses_nothing(
+    sandbox: SandboxServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another process takes the write lock after the third room of a 10-room change and holds
+    it 10 s: the journal waits ("waiting for the database" in the log), the change finishes, every
+    room is applied at Amazon and recorded as applied, and the user reads a plain success."""
+    import logging
+
+    from core_helpers import bot_on, config_for
+    from journal_support import HOTEL, journal_world
+
+    from bot.core.replies import ReplyKind
+
+    world = journal_world(10)
+    async with bot_on(sandbox, world, tmp_path, config=config_for(world, bulk_concurrency=2)) as bot:
+        sandbox.sandbox.faults.update(latency_ms=30)
+        other = sqlite3.connect(tmp_path / "bot.db", isolation_level=None, check_same_thread=False)
+        change = asyncio.create_task(bot.say(f"set rooms 301-310 at {HOTEL} to jazz"))
+        while sum(bot.stats()["station_puts"].values()) < 3:
+            await asyncio.sleep(0.005)
+        other.execute("BEGIN IMMEDIATE")
+        release = threading.Timer(LOCK_S, lambda: other.execute("COMMIT"))
+        release.start()
+        with caplog.at_level(logging.WARNING, logger="bot.journal"):
+            reply = await change
+        release.join()
+        other.close()
+        assert reply.kind == ReplyKind.SUCCESS, reply.headline
+        assert "10 of 10" in reply.headline or "10 rooms" in reply.headline, reply.headline
+        entry = bot.runtime.services.audit.entries(limit=1)[0]
+        assert entry.outcome == "ok" and {c.state for c in entry.changes} == {"applied"}
+        assert all(r.station and r.station.stationId == "4242" for r in
+                   sandbox.state.world.properties[0].roomTypes[0].rooms)  # fmt: skip
+        assert any("waiting for the database" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_10_s_lock_during_a_token_rotation_loses_nothing(
+    sandbox: SandboxServer, small_world: World, tmp_path: Path
+) -> None:
+    """LWA rotates the refresh token while another process holds the write lock for 10 s: the
+    token exchange completes once the lock goes, the new token is stored, nothing is lost."""
+    from core_helpers import config_for, settings_for
+
+    from bot.runtime import build_runtime
+    from bot.token_store import TokenStore
+
+    small_world.lwa.rotate_refresh_token = True
+    sandbox.reset(small_world)
+    db = tmp_path / "bot.db"
+    world = sandbox.state.world
+    runtime = await build_runtime(
+        settings_for(sandbox, world, db), config_for(world), clock=FakeClock(), with_health=False
+    )
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    try:
+        assert runtime.auth.refreshes == 0  # the exchange happens under the lock
+        other.execute("BEGIN IMMEDIATE")
+        release = threading.Timer(LOCK_S, lambda: other.execute("COMMIT"))
+        release.start()
+        assert await runtime.auth.token()
+        release.join()
+        assert runtime.auth.refreshes == 1
+        issued = world.lwa.clients[0].refresh_tokens[-1]
+        store = TokenStore.for_database(runtime.index.conn, runtime.settings.lwa_client_id or "")
+        assert store.stored() == issued and store.recovered() is None
+    finally:
+        other.close()
+        await runtime.aclose()
