@@ -152,6 +152,10 @@ FINDINGS = (
     # 2: an undo killed while still reading rooms left no entry and no notice
     [("change", {"301", "302"}, "pop", set(), "404", None), ("undo", None, ("reads", 1)),
      ("undo", None, None)],
+    # found by a 20,000-sequence run: a `yes` after another change still answers the undo asked
+    [("change", {"301"}, "jazz", set(), "apply_then_drop", None),
+     ("change", {"301"}, "pop", set(), "apply_then_drop", None), ("undo", 0, None),
+     ("change", {"301"}, "jazz", set(), "apply_then_drop", None), ("yes",)],
 )  # fmt: skip
 
 
@@ -163,7 +167,9 @@ class Chain:
         world.user_number += 1
         self.user = f"u{world.user_number}"
         self.ids: list[int] = []  # this example's audit ids with journal rows, in order
-        self.asked: int | None = None  # the change an undo waiting for `yes` will undo
+        # the changes undos waiting for `yes` will undo (a change made meanwhile does not cancel
+        # them; a restart does)
+        self.asked: set[int | None] = set()
         for room in _rooms(world.sandbox):
             start = world.start[room.id]
             room.station = Station(**start) if start else None
@@ -188,8 +194,9 @@ class Chain:
             msg = Message(text=text, user=self.user, channel=None, platform="console")
             return await self.w.runtime.engine.handle(msg)
         reply = await say_killed(self.w.runtime, text, user=self.user, **{kill[0]: kill[1]})
-        if reply is None:
+        if reply is None:  # killed: the next process starts, its confirmations gone
             await restart(self.w.runtime)
+            self.asked.clear()
         return reply
 
     async def run(self, step: tuple[Any, ...]) -> None:
@@ -202,11 +209,12 @@ class Chain:
         elif kind == "retry":
             await self._retry(step[1], step[2], since)
         elif kind == "yes":
-            target, self.asked = self.asked, None
             await self.say("yes", None)
-            self._acted_on(since, undoes=target)
+            for entry in self._new(since):
+                assert entry.command == "Undo" and entry.undoes in self.asked, (entry, self.asked)
+                self.asked.discard(entry.undoes)
         else:
-            self.asked = None
+            self.asked.clear()
             await restart(self.w.runtime)
         self.ids += [e.id for e in self._new(since)]
         self.check()
@@ -220,7 +228,6 @@ class Chain:
             await self.say(f"set rooms {', '.join(sorted(rooms))} at {HOTEL} to {station}", kill)
         finally:
             self.w.sandbox.faults.update(rules=[])
-        self.asked = None
 
     def _named(self, index: int | None) -> int | None:
         if index is None or not self.ids:
@@ -231,7 +238,8 @@ class Chain:
         named = self._named(index)
         target = named if named is not None else self._bare_undo_target()
         reply = await self.say(f"undo {named:06d}" if named is not None else "undo", kill)
-        self.asked = target if reply is not None and reply.kind == ReplyKind.CONFIRM else None
+        if reply is not None and reply.kind == ReplyKind.CONFIRM:
+            self.asked.add(target)
         self._acted_on(since, undoes=target)
         if reply is None:  # killed: the undo is in the ledger from its first step
             assert [e for e in self._new(since) if e.command == "Undo"], "no entry"
