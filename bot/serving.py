@@ -91,10 +91,9 @@ async def run_socket() -> None:
 
 async def _start_recovery(runtime: Runtime, posters: dict[str, Any]) -> Any:
     """Interrupted changes re-checked on a schedule; their notices posted where they were made."""
+    from bot.core.housekeeping import housekeeping
     from bot.core.recovery import recover
     from bot.scheduler import start_recovery_job
-
-    from bot.core.housekeeping import housekeeping
 
     async def job() -> None:
         await recover(runtime.services, posters=posters)
@@ -195,6 +194,7 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
         )
         if teams_dev:
             print(_teams_dev_banner(port), flush=True)
+
         # /healthz stays 503 while the index loads; chat routes are served (the engine says so).
         # A database locked by another process is waited out, said on /healthz, never fatal.
         def wait(reason: str | None) -> None:

@@ -65,7 +65,9 @@ async def say_killed(
     asp.set_default_station, asp.get_default_station = write, read
     try:
         task = asyncio.ensure_future(
-            runtime.engine.handle(Message(text=text, user=user, channel=channel, platform="console"))
+            runtime.engine.handle(
+                Message(text=text, user=user, channel=channel, platform="console")
+            )
         )
         try:
             return await task

@@ -10,7 +10,6 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from core_helpers import config_for, settings_for
 
 from bot.clock import FakeClock
@@ -184,7 +183,9 @@ async def test_bot_login_writes_the_token_into_the_store(
     world.lwa.rotate_refresh_token = False
     db = tmp_path / "bot.db"
     settings = settings_for(sandbox, world, db)
-    store_first = await build_runtime(settings, config_for(world), clock=FakeClock(), with_health=False)
+    store_first = await build_runtime(
+        settings, config_for(world), clock=FakeClock(), with_health=False
+    )
     await store_first.aclose()
     _store(db, world.lwa.clients[0].client_id).write("Atzr|revoked-for-good")
     fresh = "Atzr|signed-in-again"

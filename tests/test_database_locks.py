@@ -120,11 +120,15 @@ async def test_a_10_s_lock_during_a_bulk_change_loses_nothing(
     from bot.core.replies import ReplyKind
 
     world = journal_world(10)
-    async with bot_on(sandbox, world, tmp_path, config=config_for(world, bulk_concurrency=2)) as bot:
+    async with bot_on(
+        sandbox, world, tmp_path, config=config_for(world, bulk_concurrency=2)
+    ) as bot:
         sandbox.sandbox.faults.update(latency_ms=30)
         other = sqlite3.connect(tmp_path / "bot.db", isolation_level=None, check_same_thread=False)
         change = asyncio.create_task(bot.say(f"set rooms 301-310 at {HOTEL} to jazz"))
-        while sum(bot.stats()["station_puts"].values()) < 3:
+        for _ in range(4000):  # until the third room is written (polling the sandbox's counters)
+            if sum(bot.stats()["station_puts"].values()) >= 3:
+                break
             await asyncio.sleep(0.005)
         other.execute("BEGIN IMMEDIATE")
         release = threading.Timer(LOCK_S, lambda: other.execute("COMMIT"))

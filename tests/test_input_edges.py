@@ -23,7 +23,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web_exceptions.NotAppKe
 
 
 @pytest.fixture
-async def slack_client() -> AsyncIterator[tuple[TestClient[web.Request, web.Application], FakeEngine]]:
+async def slack_client() -> AsyncIterator[
+    tuple[TestClient[web.Request, web.Application], FakeEngine]
+]:
     async with running_fake() as fake:
         engine = FakeEngine()
         app = build_web_app(
@@ -88,7 +90,9 @@ async def test_a_teams_token_with_alg_none_or_no_kid_gets_401(
     teams_setup(engine, Database(memory=True), anonymous=False, env=CREDENTIALS)(app)  # type: ignore[arg-type]
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         resp = await client.post(
-            MESSAGES_PATH, json=message("help"), headers={"Authorization": f"Bearer {_token(header)}"}
+            MESSAGES_PATH,
+            json=message("help"),
+            headers={"Authorization": f"Bearer {_token(header)}"},
         )
         assert resp.status == 401
         assert "Traceback" not in await resp.text()

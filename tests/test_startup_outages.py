@@ -29,9 +29,10 @@ async def test_a_slack_outage_at_start_up_is_retried_not_called_a_bad_token(
     is down, retrying) and pass; nothing says the token is wrong (it used to exit 2 with "Slack
     refused SLACK_BOT_TOKEN … paste it again")."""
     clock = FakeClock()
-    async with running_fake() as fake, bot_on(
-        sandbox, small_world, tmp_path, clock=clock, sync=False
-    ) as bot:
+    async with (
+        running_fake() as fake,
+        bot_on(sandbox, small_world, tmp_path, clock=clock, sync=False) as bot,
+    ):
         fake.http_fail["auth.test"] = [status, status]
         runtime = bot.runtime
         runtime.settings = runtime.settings.model_copy(
@@ -57,9 +58,10 @@ async def test_invalid_auth_still_stops_at_once(
 ) -> None:
     """A refused token (`invalid_auth`) is a configuration error: stop, say which token."""
     clock = FakeClock()
-    async with running_fake() as fake, bot_on(
-        sandbox, small_world, tmp_path, clock=clock, sync=False
-    ) as bot:
+    async with (
+        running_fake() as fake,
+        bot_on(sandbox, small_world, tmp_path, clock=clock, sync=False) as bot,
+    ):
         fake.refused_tokens.add(BOT_TOKEN)
         runtime = bot.runtime
         runtime.settings = runtime.settings.model_copy(

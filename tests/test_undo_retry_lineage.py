@@ -26,7 +26,9 @@ A = "amzn1.alexa.unit.did."
 async def harbor(sandbox: SandboxServer, tmp_path: Path) -> AsyncIterator[BotUnderTest]:
     """Harbor, rooms 301-312 on four stations; one write at a time (kills land where asked)."""
     world = journal_world(12)
-    async with bot_on(sandbox, world, tmp_path, config=config_for(world, bulk_concurrency=1)) as bot:
+    async with bot_on(
+        sandbox, world, tmp_path, config=config_for(world, bulk_concurrency=1)
+    ) as bot:
         yield bot
 
 
@@ -137,7 +139,10 @@ async def test_a_finished_changes_restart_notice_names_undo_with_its_id(
 ) -> None:
     """A change killed after its last write was answered: "3 applied, 0 not", nothing more to do,
     `undo 000001` named as the way back."""
-    assert await say_killed(harbor.runtime, f"set rooms 301-303 at {HOTEL} to jazz", answered=3) is None
+    assert (
+        await say_killed(harbor.runtime, f"set rooms 301-303 at {HOTEL} to jazz", answered=3)
+        is None
+    )
     report = await restart(harbor.runtime)
     [notice] = report.notices
     assert "3 applied, 0 not" in notice.text and "retry failed" not in notice.text, notice.text
@@ -148,9 +153,7 @@ def _revoked_at_harbor() -> Access:
     """alice keeps a front-desk grant at another property; at Harbor only bob has one now."""
     harbor = PropertyConfig(name=HOTEL, country="US", front_desk=["bob"])
     elsewhere = PropertyConfig(name="Elsewhere", country="US", front_desk=["alice"])
-    return Access(
-        RolesConfig(admin=[], engineer=[], front_desk=[]), properties=[harbor, elsewhere]
-    )
+    return Access(RolesConfig(admin=[], engineer=[], front_desk=[]), properties=[harbor, elsewhere])
 
 
 async def test_undo_and_retry_recheck_a_revoked_grant(harbor: BotUnderTest) -> None:

@@ -20,10 +20,10 @@ from bot.core.commands import Role
 from bot.core.context import Ctx, Message, ProgressSink
 from bot.core.followup import Key, Questions
 from bot.core.help import help_reply
+from bot.core.housekeeping import refused_text
 from bot.core.lexicon import Lexicon, lexicon_for
 from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.parser import is_new_request, parse
-from bot.core.housekeeping import refused_text
 from bot.core.pending import Pending
 from bot.core.property_place import SetPropertyPlace
 from bot.core.registry import entry_for, role_for

@@ -38,7 +38,9 @@ def undoable(headline: str, fields: list[tuple[str, str]], change_id: int | None
         if change_id is not None
         else []
     )
-    return Reply(headline=headline, kind=ReplyKind.SUCCESS, public=True, fields=fields, actions=actions)
+    return Reply(
+        headline=headline, kind=ReplyKind.SUCCESS, public=True, fields=fields, actions=actions
+    )
 
 
 async def send_audited(

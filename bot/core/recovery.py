@@ -220,9 +220,7 @@ def interrupted_text(entry: AuditEntry, rows: list[JournalRow]) -> str:
     if left:
         then = f"Say `retry failed {token}` to finish it" + (f", or {undo}" if undo else "") + "."
     else:
-        then = "Every room was done; nothing more to do" + (
-            f" (say {undo})." if undo else "."
-        )
+        then = "Every room was done; nothing more to do" + (f" (say {undo})." if undo else ".")
     return (
         f"Your change of {plural(len(by_unit), 'room')} (\u201c{entry.text}\u201d) was "
         f"interrupted: {', '.join(parts)}. {then}"

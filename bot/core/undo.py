@@ -11,7 +11,7 @@ from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned
 from bot.core.lineage import role_to_undo, write_refusal
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.stations import change_token, retry_action, station_name, undo_action
 from bot.core.text import plural
 from bot.core.unit_writes import (

@@ -280,9 +280,7 @@ async def run_digest_command(
     unposted: list[str] = []
     for site in chosen:
         if post and poster is not None:
-            replies.append(
-                await _post_now(store, site, clock, poster, echo, extra_notes, unposted)
-            )
+            replies.append(await _post_now(store, site, clock, poster, echo, extra_notes, unposted))
             continue
         reply = await digest_reply(store, site, clock.now(), extra_notes)
         replies.append(reply)
