@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 import pytest
 from aiohttp import web
@@ -69,7 +69,7 @@ async def test_an_unsigned_malformed_slack_request_gets_401_not_500(
 
 
 def _token(header: dict[str, str]) -> str:
-    def part(data: dict[str, object]) -> str:
+    def part(data: Mapping[str, object]) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
     claims = {"aud": CREDENTIALS["CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"]}
@@ -87,7 +87,7 @@ async def test_a_teams_token_with_alg_none_or_no_kid_gets_401(
     raise there: 500 and a traceback); the engine never runs."""
     engine = TeamsEngine()
     app = web.Application()
-    teams_setup(engine, Database(memory=True), anonymous=False, env=CREDENTIALS)(app)  # type: ignore[arg-type]
+    teams_setup(engine, Database(memory=True), anonymous=False, env=CREDENTIALS)(app)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         resp = await client.post(
             MESSAGES_PATH,

@@ -36,9 +36,10 @@ from bot.core.audit import AuditEntry
 from bot.core.context import Message
 from bot.core.journal import DONE_STATES, OPEN_STATES
 from bot.core.replies import ReplyKind
+from bot.core.services import Services
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox.app import create_app
-from bot.sandbox.faults import FaultRule
+from bot.sandbox.faults import FaultKind, FaultRule
 from bot.sandbox.world import Station
 from bot.settings import BehaviourConfig, BotConfig, PropertyConfig, Settings
 
@@ -177,7 +178,7 @@ class Chain:
         self.floor = self._last_id()
 
     @property
-    def services(self) -> Any:
+    def services(self) -> Services:
         return self.w.runtime.services
 
     def _last_id(self) -> int:
@@ -193,7 +194,15 @@ class Chain:
         if kill is None:
             msg = Message(text=text, user=self.user, channel=None, platform="console")
             return await self.w.runtime.engine.handle(msg)
-        reply = await say_killed(self.w.runtime, text, user=self.user, **{kill[0]: kill[1]})
+        where, count = kill
+        reply = await say_killed(
+            self.w.runtime,
+            text,
+            user=self.user,
+            writes=count if where == "writes" else None,
+            reads=count if where == "reads" else None,
+            answered=count if where == "answered" else None,
+        )
         if reply is None:  # killed: the next process starts, its confirmations gone
             await restart(self.w.runtime)
             self.asked.clear()
@@ -220,7 +229,7 @@ class Chain:
         self.check()
 
     async def _change(
-        self, rooms: set[str], station: str, lost: set[str], fault: str, kill: Any
+        self, rooms: set[str], station: str, lost: set[str], fault: FaultKind, kill: Any
     ) -> None:
         rules = [FaultRule(fault, method="PUT", units=[room_id(n) for n in sorted(lost)])]
         self.w.sandbox.faults.update(rules=rules if lost else [])
