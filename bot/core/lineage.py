@@ -58,17 +58,14 @@ def write_refusal(ctx: Ctx, entry: AuditEntry, needed: Role, verb: str) -> Reply
     names = {ch.property_name for ch in entry.changes if ch.property_name}
     known = {p.name: p for p in ctx.s.index.properties()}
     props = [known[name] for name in sorted(names) if name in known]
-    unplaced = bool(names - set(known)) or (not props and entry.command in _CHAIN_LEVEL)
+    # a change of no property (room profiles, users, a property itself) needs a chain-wide role
+    unplaced = bool(names - set(known)) or not names
     why_not = access.refusal(user, ctx.msg.channel, needed, props)
     if why_not is None and unplaced:
         why_not = access.chain_refusal(user, needed)
     if why_not is None:
         return None
     return _refused(ctx, entry, f"{why_not} Nothing was changed.")
-
-
-# Commands whose change may name no property of the index (a property itself, added or renamed).
-_CHAIN_LEVEL = ("AddUnit", "RenameUnit", "DeleteUnit")
 
 
 def _refused(ctx: Ctx, entry: AuditEntry, why: str) -> Reply:
