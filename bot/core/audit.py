@@ -296,7 +296,7 @@ class AuditLog:
         return self._select(
             "WHERE id > ? AND COALESCE(derived_from, 0) != ? AND COALESCE(undoes, 0) != ?"
             " AND id IN (SELECT change_id FROM journal WHERE unit_id IN"
-            f" ({marks}) AND state IN ('applied', 'pending', 'unknown')) ORDER BY id",
+            f" ({marks}) AND state IN ('applied', 'unchanged', 'pending', 'unknown')) ORDER BY id",
             [entry_id, entry_id, entry_id, *unit_ids],
         )
 
