@@ -330,12 +330,39 @@ def login(
             printer=typer.echo,
             authorize_base=authorize_url or AUTHORIZE_BASE,
         )
+        where = await _store_login_token(settings, token)
         typer.echo(
-            "\nSigned in. Keep this refresh token as LWA_REFRESH_TOKEN (environment or .env):"
+            f"\nSigned in. The refresh token is stored in {where}: every bot process on it "
+            "uses it from its next token refresh (no restart needed)."
+            if where
+            else "\nSigned in."
         )
+        typer.echo("Keep it as LWA_REFRESH_TOKEN too (environment or .env) for a new database:")
         typer.echo(token)
 
     _run(main)
+
+
+async def _store_login_token(settings: Any, token: str) -> str | None:
+    """`bot login` writes the new token into the bot's store directly (a token only printed was
+    ignored while a revoked one was stored): the database, waiting out a lock."""
+    from bot.index.db import open_index
+    from bot.token_store import TokenStore
+
+    if not settings.lwa_client_id or str(settings.db_path) == ":memory:":
+        return None
+    try:
+        db = open_index(settings.db_path)
+    except Exception as error:  # the token is printed below: nothing is lost
+        typer.echo(f"Could not open the database {settings.db_path} ({error}).", err=True)
+        return None
+    try:
+        store = TokenStore.for_database(db.conn, settings.lwa_client_id)
+        # the environment token is marked seen: the stored one is the newest now
+        await store.keep(token, env_token=settings.lwa_refresh_token or None)
+    finally:
+        db.conn.close()
+    return str(settings.db_path)
 
 
 @app.command()
@@ -416,9 +443,24 @@ def digest(
     ] = False,
 ) -> None:
     """Build the nightly device-health digest now: print it and write the chart, or post it."""
+    from bot.health.posting import NotPosted
     from bot.serving import digest_now
 
-    _run(lambda: digest_now(property_name, post=post, out=out, demo=demo))
+    async def main() -> None:
+        try:
+            await digest_now(property_name, post=post, out=out, demo=demo)
+        except NotPosted as error:  # said plainly, and the exit code says it too
+            err.print(escape(str(error)), soft_wrap=True)
+            raise _Exit1 from None
+
+    try:
+        _run(main)
+    except _Exit1:
+        raise typer.Exit(1) from None
+
+
+class _Exit1(BaseException):
+    """Leaves `_run` (which turns other exceptions into "unexpected error") with exit code 1."""
 
 
 @app.command("teams-package")

@@ -92,6 +92,9 @@ def failed(name: str, error: BaseException, fix: str) -> Check:
     cause = cause_of(error)
     detail = _slack_answer(error) or str(error) or type(error).__name__
     if cause == Cause.UNREACHABLE:
+        status = getattr(getattr(error, "response", None), "status_code", None)
+        if isinstance(status, int):
+            detail = f"the service is down or busy, retrying (HTTP {status})"
         fix = "check the network and the URL; `bot run` and `bot serve` retry this on their own"
     return Check(name, Status.FAIL, detail, fix, cause)
 
@@ -109,7 +112,13 @@ def cause_of(error: BaseException) -> Cause:
     except ImportError:  # pragma: no cover - both ship with the bot
         return Cause.NONE
     if isinstance(error, SlackApiError):
+        # an outage or rate limit is the service being down, never a wrong token (issue 20)
+        status = getattr(error.response, "status_code", None)
+        if isinstance(status, int) and (status == 429 or status >= 500):
+            return Cause.UNREACHABLE
         code = str(error.response.get("error", ""))
+        if code in ("ratelimited", "internal_error", "service_unavailable", "fatal_error"):
+            return Cause.UNREACHABLE
         return Cause.REFUSED if code in SLACK_REFUSALS else Cause.NONE
     if isinstance(error, aiohttp.ClientError):
         return Cause.UNREACHABLE
@@ -235,12 +244,25 @@ async def check_lwa(runtime: Runtime) -> Check:
     try:
         await runtime.auth.token()
     except Exception as error:
-        return failed(
-            name,
-            error,
-            "check LWA_CLIENT_ID/LWA_CLIENT_SECRET, and run `bot login` for a new LWA_REFRESH_TOKEN",
-        )
+        return failed(name, error, lwa_repair(error))
     return ok(name, f"got an access token from {runtime.settings.lwa_token_url}")
+
+
+def lwa_repair(error: BaseException) -> str:
+    """The real cause of a refused LWA exchange and the one command that repairs it."""
+    kind = (getattr(error, "error_type", None) or "").lower()
+    if "invalid_client" in kind or "unauthorized_client" in kind:
+        return (
+            "LWA does not know this client: LWA_CLIENT_ID/LWA_CLIENT_SECRET are wrong; copy them "
+            "again from the LWA security profile"
+        )
+    if isinstance(error, Unauthorized | Forbidden):
+        return (
+            "LWA refused every refresh token the bot has (the stored one, and LWA_REFRESH_TOKEN): "
+            "they were revoked; run `bot login` (it stores the new token in the database, no "
+            "restart needed)"
+        )
+    return "check LWA_CLIENT_ID/LWA_CLIENT_SECRET, and run `bot login` for a new refresh token"
 
 
 async def check_asp(runtime: Runtime) -> tuple[Check, list[tuple[str, str]]]:

@@ -100,11 +100,12 @@ async def build_runtime(
     auth = SharedLwaAuth(
         settings.lwa_client_id,
         settings.lwa_client_secret,
-        store.read() or settings.lwa_refresh_token,
+        store.first_token(settings.lwa_refresh_token),
         settings.lwa_token_url,
         transport=transport,
         clock=clock,
         store=store,
+        env_token=settings.lwa_refresh_token,
     )
     asp = AspClient(
         settings.asp_base_url,

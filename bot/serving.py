@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from bot.clock import SystemClock
+from bot.db_wait import wait_out_locks
 from bot.runtime import Runtime, build_runtime
 from bot.serve_lock import hold_single_server
 from bot.settings import ConfigError, load_all
@@ -76,12 +78,16 @@ async def run_socket() -> None:
     from bot.chat.slack.digest import SlackDigestPoster
 
     serve_lock = hold_single_server(settings.db_path, "bot run")
-    runtime = await build_runtime(settings, config)
+    runtime = await wait_out_locks(
+        lambda: build_runtime(settings, config), clock=SystemClock(), what="opening the database"
+    )
     scheduler = recovery = None
     try:
         await startup_checks(runtime, slack_socket=True)
         quiet_socket_mode_logs()
-        await _ensure_index(runtime)
+        await wait_out_locks(
+            lambda: _ensure_index(runtime), clock=runtime.clock, what="loading the index"
+        )
         assert settings.slack_bot_token and settings.slack_app_token
         slack_app = build_slack_app(
             runtime.engine, bot_token=settings.slack_bot_token, api_url=settings.slack_api_url
@@ -89,7 +95,10 @@ async def run_socket() -> None:
         slack_poster = SlackDigestPoster.from_token(
             settings.slack_bot_token, settings.slack_api_url
         )
-        scheduler = await _start_health_jobs(runtime, slack_poster)
+        scheduler = await wait_out_locks(
+            lambda: _start_health_jobs(runtime, slack_poster), clock=runtime.clock,
+            what="the start-up device refresh",
+        )  # fmt: skip
         recovery = await _start_recovery(runtime, {"slack": slack_poster})
         await run_socket_mode(
             slack_app,
@@ -109,11 +118,13 @@ async def run_socket() -> None:
 
 async def _start_recovery(runtime: Runtime, posters: dict[str, Any]) -> Any:
     """Interrupted changes re-checked on a schedule; their notices posted where they were made."""
+    from bot.core.housekeeping import housekeeping
     from bot.core.recovery import recover
     from bot.scheduler import start_recovery_job
 
     async def job() -> None:
         await recover(runtime.services, posters=posters)
+        housekeeping(runtime.services)
 
     def renew() -> None:  # the leases of this process's running changes (bot/core/leases.py)
         services = runtime.services
@@ -158,7 +169,9 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
             "and/or the Teams app credentials (see docs/teams.md)"
         )
     serve_lock = hold_single_server(settings.db_path, "bot serve")
-    runtime = await build_runtime(settings, config)
+    runtime = await wait_out_locks(
+        lambda: build_runtime(settings, config), clock=SystemClock(), what="opening the database"
+    )
     scheduler = recovery = None
     runner = None
     posters: dict[str, Any] = {}
@@ -218,9 +231,20 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
         )
         if teams_dev:
             print(_teams_dev_banner(port), flush=True)
+
         # /healthz stays 503 while the index loads; chat routes are served (the engine says so).
-        await _ensure_index(runtime)
-        scheduler = await _start_health_jobs(runtime, poster)
+        # A database locked by another process is waited out, said on /healthz, never fatal.
+        def wait(reason: str | None) -> None:
+            waiting[0] = reason
+
+        await wait_out_locks(
+            lambda: _ensure_index(runtime), clock=runtime.clock, what="loading the index",
+            on_wait=wait,
+        )  # fmt: skip
+        scheduler = await wait_out_locks(
+            lambda: _start_health_jobs(runtime, poster), clock=runtime.clock,
+            what="the start-up device refresh", on_wait=wait,
+        )  # fmt: skip
         recovery = await _start_recovery(runtime, posters)
         await asyncio.Event().wait()
     finally:
@@ -312,6 +336,17 @@ class ChannelRouter:
 
     def render(self, reply: Any) -> object:
         return reply
+
+    async def post_marked(self, channel: str, reply: Any, marker: str) -> str:
+        poster = self._poster(channel)
+        marked = getattr(poster, "post_marked", None)
+        if marked is not None:
+            return str(await marked(channel, reply, marker))
+        return await self.post_to_channel(channel, reply)
+
+    async def find_post(self, channel: str, marker: str, since: float | None) -> str | None:
+        find = getattr(self._poster(channel), "find_post", None)
+        return None if find is None else await find(channel, marker, since)
 
     async def post_to_channel(self, channel: str, reply: Any) -> str:
         poster = self._poster(channel)

@@ -145,6 +145,8 @@ class BehaviourConfig(BaseModel):
     command_deadline_seconds: float = Field(default=25.0, gt=0)
     progress_interval_seconds: float = Field(default=2.0, ge=0.5)
     device_refresh_minutes: int = Field(default=5, ge=1)
+    # how long the refused messages of unknown users are kept in the audit log (then purged)
+    refused_retention_days: int = Field(default=30, ge=1)
     capacity_threshold: float = Field(default=0.8, gt=0, le=1)
     # None: the raw token first on alert deletes (seed 003), Bearer after a 401, the form that works
     # is kept; true / false pin the raw token / Bearer.

@@ -100,11 +100,18 @@ def build_web_app(
         background: set[asyncio.Task[Any]] = set()
 
         async def slack_events(request: web.Request) -> web.Response:
-            bolt_request = await to_bolt_request(request)
+            # The signature is checked on the raw bytes before anything parses the body: an
+            # unsigned malformed body (`payload=%FF%FE`, `{not json`) is a 401, never a 500.
+            raw = await request.read()
+            text = raw.decode("utf-8", errors="replace")
+            if verifier is not None and not _signed(verifier, request, text):
+                return web.Response(status=401)
+            try:
+                bolt_request = await to_bolt_request(request)
+            except Exception:  # signed, yet not a body Slack sends
+                return web.Response(status=400)
             if verifier is None or _needs_bolt_answer(bolt_request.raw_body):
                 return await to_aiohttp_response(await slack_app.async_dispatch(bolt_request))
-            if not _signed(verifier, request, bolt_request.raw_body):
-                return web.Response(status=401)
             task = asyncio.create_task(slack_app.async_dispatch(bolt_request))
             background.add(task)  # keep a reference until it is done
             task.add_done_callback(background.discard)

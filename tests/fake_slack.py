@@ -34,6 +34,13 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     fail_next: dict[str, str] = field(default_factory=dict)
     refused_tokens: set[str] = field(default_factory=set)  # answered `invalid_auth`, every call
+    # HTTP statuses the next calls of a method answer, one per call (500, 503: an outage; 429:
+    # rate limited, with Retry-After: 1), before it answers normally again
+    http_fail: dict[str, list[int]] = field(default_factory=dict)
+    # what chat.postMessage posted, per channel, newest first (conversations.history answers it)
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # methods whose next call is applied but answered only after this many seconds (a timeout)
+    slow_next: dict[str, float] = field(default_factory=dict)
     scopes: str | None = None  # the `x-oauth-scopes` header of auth.test, when set
     base_url: str = ""
     _runner: web.AppRunner | None = None
@@ -111,8 +118,20 @@ class FakeSlack:
         method = request.match_info["method"]
         params, raw = await self._params(request)
         await self._record(Call(method, params, raw, request.path))
+        if self.http_fail.get(method):
+            status = self.http_fail[method].pop(0)
+            if status == 429:
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+                )
+            return web.Response(status=status, text="upstream outage", content_type="text/html")
         if method in self.fail_next:
             return web.json_response({"ok": False, "error": self.fail_next.pop(method)})
+        if method in self.slow_next:  # applied now, answered too late for the client
+            delay = self.slow_next.pop(method)
+            answer = self._answer(method, params)
+            await asyncio.sleep(delay)
+            return web.json_response(answer)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         if token in self.refused_tokens:
             return web.json_response({"ok": False, "error": "invalid_auth"})
@@ -133,8 +152,20 @@ class FakeSlack:
                 }
             case "chat.postMessage":
                 ts = f"1700000000.{next(self._ts):06d}"
-                return ok | {"channel": p.get("channel"), "ts": ts,
-                             "message": {"text": p.get("text"), "ts": ts}}  # fmt: skip
+                message = {"text": p.get("text"), "ts": ts}
+                if p.get("metadata"):
+                    metadata = p["metadata"]
+                    message["metadata"] = (
+                        json.loads(metadata) if isinstance(metadata, str) else metadata
+                    )
+                self.history.setdefault(str(p.get("channel")), []).insert(0, message)
+                return ok | {"channel": p.get("channel"), "ts": ts, "message": message}
+            case "conversations.history":
+                # newest first, like Slack; metadata only with include_all_metadata
+                messages = list(self.history.get(str(p.get("channel")), []))
+                if str(p.get("include_all_metadata", "")).lower() not in ("true", "1"):
+                    messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+                return ok | {"messages": messages, "has_more": False}
             case "chat.postEphemeral":
                 return ok | {"message_ts": f"1700000000.{next(self._ts):06d}"}
             case "chat.update":

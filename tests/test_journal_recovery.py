@@ -54,7 +54,11 @@ async def test_an_interrupted_change_is_settled_closed_and_its_author_told(
     assert report.closed == [change_id] and report.posted == 1
     [(channel, notice)] = poster.posts
     assert channel == "C1"
-    assert "was interrupted: 1 applied, 1 not. Say `retry failed` or `undo`." in notice.headline
+    token = f"{change_id:06d}"
+    assert (
+        f"was interrupted: 1 applied, 1 not. Say `retry failed {token}` to finish it, or "
+        f"`undo {token}` to put back the 1 room." in notice.headline
+    )
     entry = small_bot.runtime.services.audit.get(change_id)
     assert entry is not None and entry.outcome == "partial"
     assert [c.state for c in entry.changes] == ["applied", "failed"]

@@ -269,20 +269,65 @@ class AuditLog:
         return self._select("WHERE outcome = ? ORDER BY id", [RUNNING])
 
     def last_undoable(
-        self, user: str, channel: str | None = None, *, anywhere: bool = True
+        self,
+        user: str,
+        channel: str | None = None,
+        *,
+        anywhere: bool = True,
+        before: int | None = None,
     ) -> AuditEntry | None:
         """The user's most recent finished change that applied something and has not been undone,
-        in this conversation (or, with `anywhere`, in any when there is none here).
+        in this conversation (or, with `anywhere`, in any when there is none here); with `before`,
+        only changes made before that change id (the change before a named one).
 
         An undo itself is skipped, so `undo` twice walks back two changes rather than stopping."""
+        below = "AND id < ?" if before is not None else ""
+        extra = [before] if before is not None else []
         clause = (
             "WHERE user = ? AND {where} outcome IN ('ok', 'partial') AND undone_by IS NULL"
-            " AND command NOT IN ('ClearAlerts', 'Undo') ORDER BY id DESC LIMIT 1"
+            f" AND command NOT IN ('ClearAlerts', 'Undo') {below} ORDER BY id DESC LIMIT 1"
         )
-        found = self._select(clause.format(where="channel IS ? AND"), [user, channel])
+        found = self._select(clause.format(where="channel IS ? AND"), [user, channel, *extra])
         if not found and anywhere:
-            found = self._select(clause.format(where=""), [user])
+            found = self._select(clause.format(where=""), [user, *extra])
         return found[0] if found else None
+
+    def last_write(self, user: str, channel: str | None) -> AuditEntry | None:
+        """The user's most recent finished change in this conversation that sent writes (an undo
+        and a retry included): what a bare `undo` must look at first, so that an interrupted undo
+        is finished before anything earlier is touched."""
+        found = self._select(
+            "WHERE user = ? AND channel IS ? AND outcome NOT IN ('running', 'refused',"
+            " 'cancelled', 'preview', 'expired') AND command NOT IN ('Preview')"
+            " AND id IN (SELECT change_id FROM journal) ORDER BY id DESC LIMIT 1",
+            [user, channel],
+        )
+        return found[0] if found else None
+
+    def undos_of(self, entry_id: int) -> list[AuditEntry]:
+        """The undos started on this change (finished or not, whatever they put back)."""
+        return self._select(
+            "WHERE undoes = ? AND command = 'Undo' AND outcome != 'cancelled' ORDER BY id",
+            [entry_id],
+        )
+
+    def rerun_of(self, entry_id: int) -> AuditEntry | None:
+        """The latest run that re-ran this change's unfinished writes (a retry, a finished undo)."""
+        found = self._select("WHERE derived_from = ? ORDER BY id DESC LIMIT 1", [entry_id])
+        return found[0] if found else None
+
+    def later_writes(self, entry_id: int, unit_ids: list[str]) -> list[AuditEntry]:
+        """Changes made after this one that wrote (or may have written) to any of these units,
+        apart from this change's own retries and undos: they supersede its values there."""
+        if not unit_ids:
+            return []
+        marks = ", ".join("?" * len(unit_ids))
+        return self._select(
+            "WHERE id > ? AND COALESCE(derived_from, 0) != ? AND COALESCE(undoes, 0) != ?"
+            " AND id IN (SELECT change_id FROM journal WHERE unit_id IN"
+            f" ({marks}) AND state IN ('applied', 'unchanged', 'pending', 'unknown')) ORDER BY id",
+            [entry_id, entry_id, entry_id, *unit_ids],
+        )
 
     def last_own_change(self, user: str, channel: str | None) -> AuditEntry | None:
         """The user's most recent finished change in this conversation, undoable or not (a
@@ -306,6 +351,19 @@ class AuditLog:
             [user, channel],
         )
         return found[0] if found else None
+
+    def purge_refused(self, before: datetime) -> int:
+        """Delete the refused messages of unknown users logged before `before` (retention)."""
+
+        def delete(conn: Any) -> int:
+            cursor = conn.execute(
+                "DELETE FROM audit WHERE outcome = 'refused' AND detail = 'unknown user'"
+                " AND at < ? AND id NOT IN (SELECT change_id FROM journal)",
+                (before.isoformat(timespec="seconds"),),
+            )
+            return int(cursor.rowcount)
+
+        return int(self.journal.write(delete))
 
     def retried(self, entry_id: int) -> bool:
         """Whether a `retry failed` already re-ran this change."""

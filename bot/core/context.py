@@ -59,6 +59,7 @@ class Ctx:
     # an earlier message (a confirmation, a retry) the delivery id of the message that started it.
     delivery_id: str | None = None
     throttled: bool = False  # Amazon answered 429 during this request's run
+    last_change_id: int | None = None  # the change this request opened last (its Undo button)
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.s, self.msg.channel, user=self.msg.user, needed=self.needed)
@@ -103,6 +104,7 @@ class Ctx:
             derived_from=derived_from,
         )
         self.s.active_changes.add(change_id)
+        self.last_change_id = change_id
         return change_id
 
     def finish_change(

@@ -27,6 +27,7 @@ from bot.core.confirm_elsewhere import confirm_elsewhere
 from bot.core.context import Ctx, Message, ProgressSink
 from bot.core.followup import Key, Questions
 from bot.core.help import help_reply
+from bot.core.housekeeping import refused_text
 from bot.core.lexicon import Lexicon, lexicon_for
 from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.parser import is_new_request, parse
@@ -184,7 +185,8 @@ class Engine:
                 platform=msg.platform,
                 user=msg.user,
                 channel=msg.channel,
-                text=msg.text,
+                # a stranger's message is kept short (and purged after the retention period)
+                text=refused_text(msg.text),
                 command="-",
                 parsed="-",
                 targets=[],
@@ -347,12 +349,29 @@ class Engine:
         if pending.extra.get("remote"):  # asked on another replica (BOT_DATABASE_URL)
             return await confirm_elsewhere(self, ctx, pending)
         owner = pending.owner
+        if isinstance(owner, Ctx) and (why := self._no_longer_allowed(ctx, owner)):
+            ctx.audit("refused", detail=f"confirmation {pending.token}: {why}")
+            return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
         if isinstance(owner, Ctx):
             # The run is derived from this message: it carries this delivery's id and reports
             # progress here, not on the message that asked.
             owner.delivery_id = ctx.delivery_id
             owner.progress = ctx.progress
         return await pending.run()
+
+    def _no_longer_allowed(self, ctx: Ctx, owner: Ctx) -> str | None:
+        """Why the person answering may not, now, do what the confirmation would run: their
+        grant or role is checked again at the moment of writing (it may have been revoked since
+        the question was asked)."""
+        needed = owner.needed
+        if needed is None:
+            return None
+        role = self.s.access.role_of(ctx.msg.user)
+        if role is None or not role.allows(needed):
+            return f"Sorry, that needs the {needed.value.replace('_', ' ')} role, which you no longer have."
+        return self.s.access.refusal(
+            ctx.msg.user, owner.msg.channel, needed, owner.resolver.guarded
+        )
 
     def _cancel(self, ctx: Ctx, cmd: c.Cancel) -> Reply:
         pending = self._pending_for(ctx, cmd.token, "cancel")

@@ -204,7 +204,11 @@ class SqliteJournal:
                     raise
                 if waited >= self._locked_retry_s:
                     raise
-                log.warning("database locked; journal write retried in %.2f s", delay)
+                if waited == 0.0:
+                    log.warning(
+                        "waiting for the database (another process holds it locked): the change "
+                        "journal's write is retried until it is recorded"
+                    )
                 self._sleep(delay)
                 waited += delay
                 delay = min(delay * 2, 2.0)

@@ -103,6 +103,9 @@ class PendingStore:
             "restarted). Nothing was done; send the request again if you still need it."
         )
 
-    def purge(self, now: datetime) -> None:
-        for token in [t for t, p in self._by_token.items() if p.expires <= now]:
+    def purge(self, now: datetime) -> int:
+        """Drop the confirmations past their expiry (bot/core/housekeeping.py calls it)."""
+        expired = [t for t, p in self._by_token.items() if p.expires <= now]
+        for token in expired:
             del self._by_token[token]
+        return len(expired)

@@ -30,15 +30,14 @@ def refused(error: InvalidInput) -> Reply:
     )
 
 
-def undoable(ctx: Ctx, headline: str, fields: list[tuple[str, str]]) -> Reply:
-    """The public answer to a change that `undo` can take back, its Undo button bound to that
-    change (its id), never to "whatever the presser changed last". Requests of one person in one
-    conversation run one at a time (bot/core/ordering.py), so their latest change is this one."""
-    entry = ctx.s.audit.last_undoable(ctx.msg.user, ctx.msg.channel, anywhere=False)
-    actions = []
-    if entry is not None:
-        label = f"Undo: {entry.text}"
-        actions = [Action(kind=ActionKind.UNDO, label=label[:70], value=f"undo {entry.id:06d}")]
+def undoable(headline: str, fields: list[tuple[str, str]], change_id: int | None) -> Reply:
+    """The public answer to a change that `undo` can take back; its button names the change
+    (`undo 000042`), so a press undoes that change and no other."""
+    actions = (
+        [Action(kind=ActionKind.UNDO, label="Undo", value=f"undo {change_id:06d}")]
+        if change_id is not None
+        else []
+    )
     return Reply(
         headline=headline, kind=ReplyKind.SUCCESS, public=True, fields=fields, actions=actions
     )

@@ -196,7 +196,10 @@ def _close(services: Services, entry: AuditEntry) -> Notice | None:
 
 
 def interrupted_text(entry: AuditEntry, rows: list[JournalRow]) -> str:
-    """ "Your change of 102 rooms was interrupted: 30 applied, 72 not. Say `retry failed` or `undo`." """
+    """What happened to an interrupted change, and the one right next step for it:
+    "Your change of 102 rooms (“…”) was interrupted: 30 applied, 72 not. Say `retry failed
+    000042` to finish it, or `undo 000042` to put back the 30 rooms." An undo says `undo` again
+    to finish putting back its rooms; a change whose every room is done says nothing is left."""
     by_unit: dict[str, list[JournalRow]] = defaultdict(list)
     for row in rows:
         by_unit[row.unit_id].append(row)
@@ -207,13 +210,31 @@ def interrupted_text(entry: AuditEntry, rows: list[JournalRow]) -> str:
         if any(r.state == UNKNOWN for r in unit) and not all(r.state in DONE_STATES for r in unit)
     )
     rest = len(by_unit) - done - unsure
+    token = f"{entry.id:06d}"
+    left = rest + unsure
+    if entry.command == "Undo":
+        parts = [f"{done} put back", f"{rest} not"] + (
+            [f"{unsure} not confirmed"] if unsure else []
+        )
+        then = (
+            f"Say `undo` again to finish putting back the {plural(left, 'room')}."
+            if left
+            else "Every room was put back; nothing more to do."
+        )
+        return (
+            f"Your undo of {plural(len(by_unit), 'room')} (\u201c{entry.text}\u201d) was "
+            f"interrupted: {', '.join(parts)}. {then}"
+        )
     parts = [f"{done} applied", f"{rest} not"] + ([f"{unsure} not confirmed"] if unsure else [])
     can_undo = entry.command == "SetStation" and done
-    then = "`retry failed`" + (" or `undo`" if can_undo else "")
-    what = "undo" if entry.command == "Undo" else "change"
+    undo = f"`undo {token}` to put back the {plural(done, 'room')}" if can_undo else ""
+    if left:
+        then = f"Say `retry failed {token}` to finish it" + (f", or {undo}" if undo else "") + "."
+    else:
+        then = "Every room was done; nothing more to do" + (f" (say {undo})." if undo else ".")
     return (
-        f"Your {what} of {plural(len(by_unit), 'room')} (\u201c{entry.text}\u201d) was interrupted: "
-        f"{', '.join(parts)}. Say {then}."
+        f"Your change of {plural(len(by_unit), 'room')} (\u201c{entry.text}\u201d) was "
+        f"interrupted: {', '.join(parts)}. {then}"
     )
 
 

@@ -112,6 +112,8 @@ class Resolver:
         self.needed = needed
         # the properties this request was checked against: whose admins may confirm it for the user
         self.checked: dict[str, PropertyRef] = {}
+        # every property checked so far: a confirmation checks them again when it is answered
+        self.guarded: list[PropertyRef] = []
 
     # --- access -----------------------------------------------------------------------------------
 
@@ -119,6 +121,7 @@ class Resolver:
         """A refusal when the user may not act on these properties (or from this channel)."""
         if self.user is None or self.needed is None:
             return None
+        self.guarded.extend(p for p in props if p not in self.guarded)
         why = self.s.access.refusal(self.user, self.channel, self.needed, props)
         if why is None:
             self.checked.update((p.id, p) for p in props)

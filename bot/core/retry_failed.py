@@ -11,6 +11,7 @@ from bot.core.access_checks import not_theirs
 from bot.core.audit import AuditEntry
 from bot.core.context import Ctx
 from bot.core.journal import DONE_STATES
+from bot.core.lineage import retry_refusal, role_to_retry, write_refusal
 from bot.core.replies import Reply, ReplyKind
 from bot.core.unit_writes import WRITABLE_KINDS
 
@@ -21,15 +22,28 @@ async def retry_failed(ctx: Ctx) -> Reply:
     if isinstance(found, Reply):
         return found
     rows = ctx.s.journal.rows(found.id)
-    if not [r for r in rows if r.state not in DONE_STATES]:
+    left = [r for r in rows if r.state not in DONE_STATES]
+    if not left:
         return Reply(headline="There are no failed rooms of yours to retry.")
     if any(r.kind not in WRITABLE_KINDS for r in rows):
         return Reply(
             headline=f"\u201c{found.text}\u201d cannot be retried this way; send it again."
         )
+    # The change named is the one retried, and only while it is still the one to act on: not
+    # undone, not overwritten since, and by someone who may still write there.
+    stale = retry_refusal(ctx, found, sorted({r.unit_id for r in left}))
+    if stale is not None:
+        return stale
+    refused = write_refusal(ctx, found, role_to_retry(ctx, found), "retry")
+    if refused is not None:
+        return refused
     from bot.core.alerts import retry_alerts
     from bot.core.stations import retry_stations
 
+    if found.command == "Undo":
+        from bot.core.undo import finish_undo
+
+        return await finish_undo(ctx, found)  # a retried undo still undoes the change it named
     if found.command == "ClearAlerts":
         return await retry_alerts(ctx, found, rows)
     return await retry_stations(ctx, found, rows)

@@ -10,11 +10,18 @@ from bot.core.access_checks import not_theirs
 from bot.core.audit import UNCHANGED_OUTCOME, AuditEntry, Change
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
-from bot.core.journal import APPLIED, UNKNOWN, Planned
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned
+from bot.core.lineage import role_to_undo, write_refusal
+from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.stations import change_token, retry_action, station_name, undo_action
 from bot.core.text import plural
-from bot.core.unit_writes import StationWriter, run_change
+from bot.core.unit_writes import (
+    WRITABLE_KINDS,
+    StationWriter,
+    drop_queued,
+    queue_change,
+    run_change,
+)
 
 
 async def undo(ctx: Ctx) -> Reply:
@@ -23,8 +30,13 @@ async def undo(ctx: Ctx) -> Reply:
         found = _named_change(ctx, token)
         if isinstance(found, Reply):
             return found
+        if found.id != int(token):  # the named change's undo was interrupted: finish that one
+            return await finish_undo(ctx, found)
         entry: AuditEntry | None = found
     else:
+        unfinished = _unfinished_undo(ctx)
+        if unfinished is not None:
+            return await finish_undo(ctx, unfinished)
         entry = ctx.s.audit.last_undoable(ctx.msg.user, ctx.msg.channel, anywhere=False)
         latest = ctx.s.audit.last_own_change(ctx.msg.user, ctx.msg.channel)
         if latest is not None and (entry is None or latest.id > entry.id) and not ctx.preview:
@@ -46,6 +58,9 @@ async def undo(ctx: Ctx) -> Reply:
         return Reply(
             headline=f"Preview: undo would revert \u201c{entry.text}\u201d ({plural(len(entry.changes), 'change')}). Nothing was changed."
         )
+    refused = write_refusal(ctx, entry, role_to_undo(entry), "undo")
+    if refused is not None:
+        return refused
     from bot.core.registry import entry_named  # the registry's entries import this module
 
     registered = entry_named(entry.command)  # the audit's stable command name
@@ -109,7 +124,10 @@ def _named_change(ctx: Ctx, token: str) -> AuditEntry | Reply:
             headline="This isn't yours: only the person who made a change (or an admin) can undo it.",
             kind=ReplyKind.REFUSAL,
         )
-    if entry.undone_by is not None:
+    if entry.undone_by is not None or ctx.s.audit.undos_of(entry.id):
+        unfinished = _open_run(ctx, ctx.s.audit.undos_of(entry.id))
+        if unfinished is not None:
+            return unfinished  # its undo was interrupted: that undo is finished, not restarted
         return Reply(
             headline=f"\u201c{entry.text}\u201d was already undone; nothing more to do.",
         )
@@ -144,35 +162,72 @@ async def _undo_stations(ctx: Ctx, entry: AuditEntry) -> Reply:
     async def now(ch: Change) -> object:
         return await reader.read(ctx.s.asp, ch.unit_id, ctx.s.deadline)
 
-    current = await ctx.bulk(restorable, now)
+    # The undo is a change from its first step: opened and queued before the rooms are read, so a
+    # kill while reading leaves an entry, a notice and an `undo` that finishes it.
+    queued = queue_change(
+        ctx, _planned(restorable), command="Undo", undoes=entry.id,
+        targets=sorted({ch.unit_id for ch in restorable}),
+    )  # fmt: skip
+    try:
+        current = await ctx.bulk(restorable, now)
+    except BaseException:
+        ctx.s.active_changes.discard(queued[0])
+        raise
     changed = [ch for ch, value in current.done if value != ch.after]
 
     async def run() -> Reply:
         return await _restore(ctx, entry, restorable, blank)
 
-    if changed:
-        names = ", ".join(f"{ch.unit_name} ({ch.property_name})" for ch in changed[:10])
-        more = f" \u2026and {len(changed) - 10} more" if len(changed) > 10 else ""
-        return ctx.confirm(
-            f"Someone changed {plural(len(changed), 'room')} since \u201c{entry.text}\u201d "
-            f"({names}{more}). Put back what was there before anyway?",
-            run,
-            danger=False,
-            notes=["The other rooms are as that change left them."],
-        )
-    return await run()
+    if not changed:
+        return await _restore(ctx, entry, restorable, blank, queued=queued)
+    drop_queued(ctx, queued, "asked first, because rooms were changed since")
+    names = ", ".join(f"{ch.unit_name} ({ch.property_name})" for ch in changed[:10])
+    more = f" \u2026and {len(changed) - 10} more" if len(changed) > 10 else ""
+    return ctx.confirm(
+        f"Someone changed {plural(len(changed), 'room')} since \u201c{entry.text}\u201d "
+        f"({names}{more}). Put back what was there before anyway?",
+        run,
+        danger=False,
+        notes=["The other rooms are as that change left them."],
+    )
 
 
-async def _restore(
-    ctx: Ctx, entry: AuditEntry, restorable: list[Change], blank: list[Change]
-) -> Reply:
-    planned = [
+def _planned(restorable: list[Change]) -> list[Planned]:
+    return [
         Planned(ch.unit_id, ch.unit_name, ch.property_name, "station", ch.before)
         for ch in restorable
     ]
+
+
+async def _restore(
+    ctx: Ctx,
+    entry: AuditEntry,
+    restorable: list[Change],
+    blank: list[Change],
+    *,
+    queued: tuple[int, list[JournalRow]] | None = None,
+) -> Reply:
+    # a confirmed undo runs later: the user's grant is checked again at the moment of writing
+    refused = write_refusal(ctx, entry, role_to_undo(entry), "undo")
+    if refused is not None:
+        if queued is not None:
+            drop_queued(ctx, queued, "no longer allowed")
+        return refused
     change_id, rows = await run_change(
-        ctx, planned, command="Undo", undoes=entry.id, detail=f"undo of change {entry.id:06d}"
-    )
+        ctx, _planned(restorable), command="Undo", undoes=entry.id,
+        detail=f"undo of change {entry.id:06d}", queued=queued,
+    )  # fmt: skip
+    return _restored_reply(ctx, entry, change_id, rows, blank, len(restorable))
+
+
+def _restored_reply(
+    ctx: Ctx,
+    entry: AuditEntry,
+    change_id: int,
+    rows: list[JournalRow],
+    blank: list[Change],
+    total: int,
+) -> Reply:
     done = [Change.of_row(r) for r in rows if r.ok]
     unsure = [r for r in rows if r.state == UNKNOWN]
     failed = [r for r in rows if not r.ok and r.state != UNKNOWN]
@@ -182,14 +237,14 @@ async def _restore(
     if not done:
         return Reply(
             headline=f"Couldn't undo \u201c{entry.text}\u201d: none of the "
-            f"{plural(len(restorable), 'room')} could be put back (below)."
+            f"{plural(total, 'room')} could be put back (below)."
             + (" Nothing was changed." if not unsure else ""),
             kind=ReplyKind.ERROR,
             notes=notes,
             table=table,
             actions=[retry_action(change_id)],
         )
-    if len(restorable) == 1:
+    if total == 1:
         ch = done[0]
         return Reply(
             headline=f"Undone: room {ch.unit_name} at {ch.property_name} is back on {station_name(ctx, ch.after)}.",
@@ -202,7 +257,7 @@ async def _restore(
         *([f"{len(unsure)} not confirmed"] if unsure else []),
     ]
     return Reply(
-        headline=f"Undone: {len(done)} of {plural(len(restorable), 'room')} put back"
+        headline=f"Undone: {len(done)} of {plural(total, 'room')} put back"
         + (f"; {' and '.join(problems)}." if problems else "."),
         kind=ReplyKind.SUMMARY if problems else ReplyKind.SUCCESS,
         public=True,
@@ -261,13 +316,79 @@ def _nothing_to_put_back(
         headline = f"\u201c{entry.text}\u201d changed nothing, so there is nothing to undo."
         notes = []
     actions = []
-    previous = ctx.s.audit.last_undoable(ctx.msg.user, ctx.msg.channel, anywhere=False)
+    # the change before this one (not one made after it, when this one was named by its id)
+    previous = ctx.s.audit.last_undoable(
+        ctx.msg.user, ctx.msg.channel, anywhere=False, before=entry.id
+    )
     if previous is not None:
+        token = change_token(previous.id)
         notes.append(
-            f"Your change before that was \u201c{previous.text}\u201d; send `undo` again to undo it."
+            f"Your change before that was \u201c{previous.text}\u201d; send `undo {token}` to "
+            "undo it."
         )
-        actions.append(Action(kind=ActionKind.UNDO, label="Undo the change before", value="undo"))
+        actions.append(undo_action(previous.id, f"Undo the change before ({token})"))
     return Reply(headline=headline, notes=notes, actions=actions)
+
+
+def _unfinished_undo(ctx: Ctx) -> AuditEntry | None:
+    """The user's latest run here, when it is an undo that left rooms not put back (interrupted,
+    or some rooms failed): a bare `undo` finishes it before it looks at anything earlier."""
+    latest = ctx.s.audit.last_write(ctx.msg.user, ctx.msg.channel)
+    if latest is None or latest.command != "Undo" or ctx.s.audit.retried(latest.id):
+        return None
+    return latest if _left(ctx, latest) else None
+
+
+def _left(ctx: Ctx, run: AuditEntry) -> list[JournalRow]:
+    return [r for r in ctx.s.journal.rows(run.id) if r.state not in DONE_STATES]
+
+
+def _open_run(ctx: Ctx, undos: list[AuditEntry]) -> AuditEntry | None:
+    """The last run of these undos (following their re-runs) when it left rooms not put back."""
+    if not undos:
+        return None
+    run = undos[-1]
+    while (rerun := ctx.s.audit.rerun_of(run.id)) is not None:
+        run = rerun
+    return run if run.finished and _left(ctx, run) else None
+
+
+async def finish_undo(ctx: Ctx, run: AuditEntry) -> Reply:
+    """Put back the rooms an interrupted (or partly failed) undo left: the same undo, finished,
+    never an earlier change."""
+    target = ctx.s.audit.get(run.undoes) if run.undoes is not None else None
+    if target is None and run.derived_from is not None:
+        first = ctx.s.audit.get(run.derived_from)
+        target = ctx.s.audit.get(first.undoes) if first and first.undoes else None
+    left = _left(ctx, run)
+    if target is None or any(r.kind not in WRITABLE_KINDS for r in left):
+        if target is not None and target.undone_by is None:
+            return await _undo_again(ctx, target)
+        return Reply(headline="There is nothing of yours to undo here.")
+    refused = write_refusal(ctx, target, role_to_undo(target), "undo")
+    if refused is not None:
+        return refused
+    planned = [Planned(r.unit_id, r.unit_name, r.property_name, r.kind, r.after) for r in left]
+    change_id, rows = await run_change(
+        ctx, planned, command="Undo", undoes=target.id, derived_from=run.id,
+        detail=f"finishing undo {change_token(run.id)} of change {change_token(target.id)}",
+    )  # fmt: skip
+    reply = _restored_reply(ctx, target, change_id, rows, [], len(planned))
+    return reply.model_copy(
+        update={
+            "headline": f"Finishing your undo of \u201c{target.text}\u201d: " + reply.headline,
+        }
+    )
+
+
+async def _undo_again(ctx: Ctx, target: AuditEntry) -> Reply:
+    from bot.core.registry import entry_named
+
+    registered = entry_named(target.command)
+    if registered is None or registered.undo is None:
+        return Reply(headline=f"\u201c{target.text}\u201d cannot be undone.")
+    refused = write_refusal(ctx, target, role_to_undo(target), "undo")
+    return refused or await registered.undo(ctx, target)
 
 
 async def _undo_hierarchy(ctx: Ctx, entry: AuditEntry) -> Reply:

@@ -145,16 +145,19 @@ async def run_change(
     undoes: int | None = None,
     derived_from: int | None = None,
     detail: str = "",
+    queued: tuple[int, list[JournalRow]] | None = None,
 ) -> tuple[int, list[JournalRow]]:
-    """Open a change, queue its writes in the journal, run them, close it; returns its id and rows."""
-    change_id = ctx.open_change(
-        command=command,
-        targets=targets if targets is not None else sorted({p.unit_id for p in planned}),
-        undoes=undoes,
-        derived_from=derived_from,
-    )
+    """Open a change, queue its writes in the journal, run them, close it; returns its id and rows.
+
+    With `queued` (from `queue_change`), the change was opened earlier (an undo opens its change
+    before it reads the rooms, so that a kill while reading leaves an entry and a notice)."""
+    if queued is None:
+        queued = queue_change(
+            ctx, planned, command=command, targets=targets, undoes=undoes,
+            derived_from=derived_from,
+        )  # fmt: skip
+    change_id, rows = queued
     try:
-        rows = ctx.s.journal.queue(change_id, ctx.author(command), planned, ctx.s.clock.now())
         # The writes are background work: under throttling they follow seed 004's 429 rule to the
         # end (the journal makes that crash-safe), and the user hears at once why it is slow.
         with background(on_throttle=ThrottleNotice(ctx)):
@@ -180,6 +183,43 @@ async def run_change(
             change_id, outcome_of_rows(result), detail=detail, undoes=undoes if undid else None
         )
         return change_id, result
+    finally:
+        ctx.s.active_changes.discard(change_id)
+
+
+def queue_change(
+    ctx: Ctx,
+    planned: Sequence[Planned],
+    *,
+    command: str,
+    targets: list[str] | None = None,
+    undoes: int | None = None,
+    derived_from: int | None = None,
+) -> tuple[int, list[JournalRow]]:
+    """Open a change ("running") and queue its writes, before anything is read or sent."""
+    change_id = ctx.open_change(
+        command=command,
+        targets=targets if targets is not None else sorted({p.unit_id for p in planned}),
+        undoes=undoes,
+        derived_from=derived_from,
+    )
+    try:
+        return change_id, ctx.s.journal.queue(
+            change_id, ctx.author(command), planned, ctx.s.clock.now()
+        )
+    except BaseException:
+        ctx.s.active_changes.discard(change_id)
+        raise
+
+
+def drop_queued(ctx: Ctx, queued: tuple[int, list[JournalRow]], why: str) -> None:
+    """Close a queued change that will not run after all (the user is asked first): nothing was
+    sent, so nothing is left open for recovery."""
+    change_id, rows = queued
+    try:
+        for row in rows:
+            ctx.s.journal.settle(row, FAILED, ctx.s.clock.now(), error=f"not sent: {why}")
+        ctx.finish_change(change_id, "cancelled", detail=why)
     finally:
         ctx.s.active_changes.discard(change_id)
 

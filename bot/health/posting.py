@@ -175,10 +175,28 @@ class DigestSender:
         if attempt is None:
             reason = "given up" if row.state == FAILED else "waiting to retry"
             return SendOutcome(site.property_id, day, False, reason)
+        marker = digest_marker(row)
+        if attempt > 1:
+            # An earlier attempt may have posted and lost only the answer (a timeout): look in
+            # the channel for this digest's marker before posting it again.
+            try:
+                found = await _find_post(self.poster, row, marker)
+            except Exception as error:
+                return self._failed(site, row, attempt, error, "could not check the channel")
+            if found:
+                self.outbox.settle_sent(row, found, ts(self.clock.now()), {"found": True})
+                return SendOutcome(
+                    site.property_id, day, True,
+                    f"already in {row.channel} (the earlier post's answer was lost); not posted again",
+                )  # fmt: skip
         try:
             figures = compute_figures(self.store, site, now)
             reply = await digest_reply(self.store, site, now, self.extra_notes, figures=figures)
-            message_id = await self.poster.post_to_channel(row.channel, reply)
+            marked = getattr(self.poster, "post_marked", None)
+            if marked is not None:
+                message_id = await marked(row.channel, reply, marker)
+            else:
+                message_id = await self.poster.post_to_channel(row.channel, reply)
         except Exception as error:
             return self._failed(site, row, attempt, error)
         if not message_id:
@@ -186,9 +204,11 @@ class DigestSender:
         self.outbox.settle_sent(row, message_id, ts(self.clock.now()), figures.summary())
         return SendOutcome(site.property_id, day, True, f"posted to {row.channel}", reply)
 
-    def _failed(self, site: Site, row: OutboxRow, attempt: int, error: Exception) -> SendOutcome:
+    def _failed(
+        self, site: Site, row: OutboxRow, attempt: int, error: Exception, what: str = ""
+    ) -> SendOutcome:
         day = date.fromisoformat(row.local_date)
-        why = f"{type(error).__name__}: {error}"
+        why = f"{what + ': ' if what else ''}{type(error).__name__}: {error}"
         if self.outbox.settle_failed(row, why, ts(self.clock.now())):
             log.error("digest of %s for %s given up after %d attempts: %s", site.name, day,
                       attempt, why)  # fmt: skip
@@ -199,6 +219,32 @@ class DigestSender:
         return SendOutcome(
             site.property_id, day, False, f"not posted ({why}); retrying in {wait:.0f} s"
         )
+
+
+def digest_marker(row: OutboxRow) -> str:
+    """The mark a posted digest carries (Slack message metadata), so a retry can find it."""
+    return f"digest:{row.property_id}:{row.local_date}"
+
+
+async def _find_post(poster: DigestPoster, row: OutboxRow, marker: str) -> str | None:
+    """The id of a post of this digest already in the channel, when the platform can tell (Slack:
+    conversations.history); None when it is not there or cannot be looked up (Teams)."""
+    find = getattr(poster, "find_post", None)
+    if find is None:
+        return None
+    since = row.created_at - 60 if row.created_at else None  # clocks differ a little
+    found = await find(row.channel, marker, since)
+    return str(found) if found else None
+
+
+class NotPosted(Exception):
+    """`bot digest --post` posted nothing for some property: the CLI exits 1 with this text."""
+
+
+NEXT_STEP = (
+    "Nothing retries it from here: a running `bot serve` or `bot run` retries due digests every "
+    "minute (for 12 hours); otherwise run `bot digest --post` again."
+)
 
 
 async def run_digest_command(
@@ -231,9 +277,10 @@ async def run_digest_command(
     if post and poster is None:
         raise ValueError("--post needs a chat platform (Slack or Teams) configured; nothing posted")
     replies = []
+    unposted: list[str] = []
     for site in chosen:
         if post and poster is not None:
-            replies.append(await _post_now(store, site, clock, poster, echo, extra_notes))
+            replies.append(await _post_now(store, site, clock, poster, echo, extra_notes, unposted))
             continue
         reply = await digest_reply(store, site, clock.now(), extra_notes)
         replies.append(reply)
@@ -241,6 +288,8 @@ async def run_digest_command(
         if out_dir is not None:
             for path in FilePoster(out_dir).write(reply):
                 echo(f"wrote {path}")
+    if unposted:
+        raise NotPosted(f"Not posted: {', '.join(unposted)}. {NEXT_STEP}")
     return replies
 
 
@@ -251,12 +300,20 @@ async def _post_now(
     poster: DigestPoster,
     echo: Callable[[str], None],
     extra_notes: NotesHook | None,
+    unposted: list[str],
 ) -> Reply:
     if not site.digest_channel:
         echo(f"{site.name}: no digest_channel in bot.toml; nothing posted")
+        unposted.append(site.name)
         return await digest_reply(store, site, clock.now(), extra_notes)
     sender = DigestSender(store, [site], clock, poster, extra_notes=extra_notes)
     today = clock.now().astimezone(site.zone).date()
     outcome = await sender.send(site, today)
-    echo(f"{site.name}: {outcome.reason}")
+    if outcome.sent or outcome.reason == "already sent":
+        echo(f"{site.name}: {outcome.reason}")
+    else:
+        # said truthfully: no "retrying in 60 s" from a command that is about to exit
+        why = outcome.reason.split("; retrying in")[0]
+        echo(f"{site.name}: {why}")
+        unposted.append(site.name)
     return outcome.reply or await digest_reply(store, site, clock.now(), extra_notes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -24,10 +25,13 @@ from bot.pg.journal import PgJournal, open_rows
 
 log = logging.getLogger("bot.pg.audit")
 
-_UNDOABLE = (
-    "WHERE \"user\" = %s AND {where} outcome IN ('ok', 'partial') AND undone_by IS NULL"
-    " AND command NOT IN ('ClearAlerts', 'Undo') ORDER BY id DESC LIMIT 1"
-)
+
+def _postgres(clause: str) -> str:
+    """An audit query of the SQLite AuditLog in PostgreSQL's words: the queries of the audit log
+    stay in one place (bot/core/audit.py) and serve both backends."""
+    clause = re.sub(r"\buser = \?", '"user" = %s', clause)
+    clause = re.sub(r"\bchannel IS \?", "channel IS NOT DISTINCT FROM %s", clause)
+    return clause.replace("?", "%s")
 
 
 class PgAuditLog(AuditLog):
@@ -160,16 +164,6 @@ class PgAuditLog(AuditLog):
     def running(self) -> list[AuditEntry]:
         return self._select("WHERE outcome = %s ORDER BY id", [RUNNING])
 
-    def last_undoable(
-        self, user: str, channel: str | None = None, *, anywhere: bool = True
-    ) -> AuditEntry | None:
-        found = self._select(
-            _UNDOABLE.format(where="channel IS NOT DISTINCT FROM %s AND"), [user, channel]
-        )
-        if not found and anywhere:
-            found = self._select(_UNDOABLE.format(where=""), [user])
-        return found[0] if found else None
-
     def last_own_change(self, user: str, channel: str | None) -> AuditEntry | None:
         found = self._select(
             'WHERE "user" = %s AND channel IS NOT DISTINCT FROM %s'
@@ -206,7 +200,21 @@ class PgAuditLog(AuditLog):
             f"{where} ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else ""), args
         )
 
+    def purge_refused(self, before: datetime) -> int:
+        deleted = self.database.write(
+            lambda conn: (
+                conn.execute(
+                    "DELETE FROM audit WHERE outcome = 'refused' AND detail = 'unknown user'"
+                    " AND at < %s AND id NOT IN (SELECT change_id FROM journal)",
+                    (before.isoformat(timespec="seconds"),),
+                ).rowcount
+            )
+        )
+        return int(deleted)
+
     def _select(self, clause: str, args: list[Any]) -> list[AuditEntry]:
+        clause = _postgres(clause)
+
         def read(conn: Connection[Any]) -> list[dict[str, Any]]:
             cursor = conn.execute(f"SELECT * FROM audit {clause}", args)
             names = [column.name for column in cursor.description or ()]

@@ -118,11 +118,12 @@ class SharedPendingStore(PendingStore):
             self._by_token[token] = remote
         return super().pop(token, settled=settled)
 
-    def purge(self, now: datetime) -> None:
-        super().purge(now)
+    def purge(self, now: datetime) -> int:
+        purged = super().purge(now)
         # Kept a day past expiry, so a late `yes` is told it expired rather than "nothing waiting".
         self._database.write(
             lambda conn: conn.execute(
                 "DELETE FROM confirmations WHERE expires < %s", (now.timestamp() - 86400,)
             )
         )
+        return purged

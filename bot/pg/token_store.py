@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import psycopg
 
@@ -28,23 +29,36 @@ class PgTokenStore(TokenStore):
     def __init__(self, database: PgDatabase, client_id: str) -> None:  # no SQLite file
         self._database = database
         self._key = f"lwa:{client_id}"
+        self._lock_path = None
+        # No recovery file: a rotated token is written to the shared database, or the refresh
+        # fails (a local file would be seen by one replica only).
+        self.recovery_path = None
 
-    def read(self) -> str | None:
+    def _value(self, key: str) -> str | None:
         row = self._database.read(
             lambda conn: conn.execute(
-                "SELECT value FROM credentials WHERE key = %s", (self._key,)
+                "SELECT value FROM credentials WHERE key = %s", (key,)
             ).fetchone()
         )
         return str(row[0]) if row else None
 
-    def write(self, token: str) -> None:
-        self._database.write(
-            lambda conn: conn.execute(
-                "INSERT INTO credentials (key, value) VALUES (%s, %s)"
-                " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                (self._key, token),
-            )
-        )
+    def stored(self) -> str | None:
+        return self._value(self._key)
+
+    def env_seen(self) -> str | None:
+        return self._value(self._key + ":env")
+
+    def write(self, token: str, *, env_token: str | None = None) -> None:
+        def upsert(conn: Any) -> None:
+            for key, value in ((self._key, token), (self._key + ":env", env_token)):
+                if value:
+                    conn.execute(
+                        "INSERT INTO credentials (key, value) VALUES (%s, %s)"
+                        " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                        (key, value),
+                    )
+
+        self._database.write(upsert)
 
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[None]:

@@ -37,9 +37,17 @@ class SlackDigestPoster:
         The files that follow (the chart) are a courtesy: the digest counts as sent on the `ts`,
         and a failed upload is logged, never a reason to post the digest again.
         """
+        return await self.post_marked(channel, reply, None)
+
+    async def post_marked(self, channel: str, reply: Reply, marker: str | None) -> str:
+        """`post_to_channel` with the digest's marker in the message metadata, so that a retry
+        after a lost answer finds the post (`find_post`) instead of posting it twice."""
         msg = render_reply(reply)
+        metadata = (
+            {"event_type": DIGEST_EVENT, "event_payload": {"marker": marker}} if marker else None
+        )
         resp = await self._client.chat_postMessage(
-            channel=channel, text=msg.text, blocks=msg.blocks
+            channel=channel, text=msg.text, blocks=msg.blocks, metadata=metadata
         )
         ts = str(resp.get("ts") or "")
         if not ts:
@@ -58,3 +66,26 @@ class SlackDigestPoster:
         await self._client.chat_update(
             channel=channel, ts=message_id, text=msg.text, blocks=msg.blocks
         )
+
+    async def find_post(self, channel: str, marker: str, since: float | None) -> str | None:
+        """The `ts` of a message in `channel` carrying `marker` (posted since `since`), if any."""
+        cursor: str | None = None
+        for _ in range(10):  # at most 10 pages of 200 messages: a digest is recent
+            resp = await self._client.conversations_history(
+                channel=channel,
+                oldest=f"{since:.6f}" if since else "0",
+                include_all_metadata=True,
+                limit=200,
+                cursor=cursor,
+            )
+            for message in resp.get("messages") or []:
+                payload = (message.get("metadata") or {}).get("event_payload") or {}
+                if payload.get("marker") == marker:
+                    return str(message.get("ts"))
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+        return None
+
+
+DIGEST_EVENT = "hotel_bot_digest"
