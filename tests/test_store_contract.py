@@ -210,3 +210,33 @@ def test_a_replica_whose_change_was_taken_over_sends_and_records_nothing_more(
             assert entry is not None and entry.outcome == "partial"
         finally:
             database.close()
+
+
+def test_the_lineage_queries_answer_alike(log: AuditLog) -> None:
+    """What undo and `retry failed` ask of the log: a change's undos and re-runs, later writes to
+    the same rooms, the user's last write here; and refused strangers purged after retention."""
+    first = log.record(
+        at=T0, platform="slack", user="U1", channel="C1", text="a", command="SetStation",
+        parsed="-", targets=["u101"], outcome="ok",
+        changes=[Change("station", "u101", "101", "Hotel A", JAZZ, POP)],
+    )  # fmt: skip
+    later = log.record(
+        at=T0, platform="slack", user="U2", channel=None, text="b", command="SetStation",
+        parsed="-", targets=["u101"], outcome="ok",
+        changes=[Change("station", "u101", "101", "Hotel A", POP, JAZZ)],
+    )  # fmt: skip
+    undo = log.record(
+        at=T0, platform="slack", user="U1", channel="C1", text="undo", command="Undo",
+        parsed="-", targets=["u101"], outcome="ok", undoes=first,
+        changes=[Change("station", "u101", "101", "Hotel A", POP, JAZZ)],
+    )  # fmt: skip
+    assert [e.id for e in log.later_writes(first, ["u101"])] == [later]
+    assert [e.id for e in log.undos_of(first)] == [undo]
+    assert log.rerun_of(first) is None
+    found = log.last_write("U1", "C1")
+    assert found is not None and found.id == undo
+    log.record(
+        at=T0 - timedelta(days=40), platform="slack", user="stranger", channel="C9", text="hi",
+        command="-", parsed="-", targets=[], outcome="refused", detail="unknown user",
+    )  # fmt: skip
+    assert log.purge_refused(T0 - timedelta(days=30)) == 1
