@@ -66,7 +66,7 @@ class _Written:
     planned: list[Planned]
 
 
-class _Captured(Exception):  # noqa: N818 - a control-flow signal, not an error
+class _Captured(Exception):
     """Raised where the first write to Amazon would start; carries what it would write."""
 
     def __init__(self, written: _Written) -> None:
@@ -268,9 +268,7 @@ class WorldReader:
         channel = channel_of(channel_property) if channel_property else None
         token = _CAPTURING.set(True)
         try:
-            return [
-                self._loop.run_until_complete(self._one(text, user, channel)) for text in turns
-            ]
+            return [self._loop.run_until_complete(self._one(text, user, channel)) for text in turns]
         finally:
             _CAPTURING.reset(token)
 
