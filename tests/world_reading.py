@@ -88,8 +88,9 @@ def _cut(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any
 
 
 for _module in (stations_module, alerts_module):
-    if not hasattr(_module.run_change, "__wrapped__"):
-        _module.run_change = _cut(_module.run_change)  # type: ignore[assignment]
+    _names = vars(_module)  # a module's namespace: where its handlers look `run_change` up
+    if not hasattr(_names["run_change"], "__wrapped__"):
+        _names["run_change"] = _cut(_names["run_change"])
 
 
 class _NoAmazon:
