@@ -82,6 +82,8 @@ _ALL_OF_NAMED_TYPE = re.compile(
     r"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?P<rt>(?:[a-z][\w'-]*\s+){0,3}?[a-z][\w'-]*)\s+rooms\b"
 )
 _DECADE = re.compile(r"(?:[0-9]0|19[0-9]0|20[0-2]0)s")
+# `PH#9`, `villa-12`, `Tower-East-4`: one name, never "room 9".
+_COMPOUND_ROOM = re.compile(r"(?<![\w#-])(?P<name>[a-z][a-z0-9]*(?:[#_-][a-z0-9]+)+)(?![\w#-])")
 _SHAPED_ROOM = re.compile(rf"(?<![\w'-])(?P<name>{_PREFIX_ROOM}\d{{1,6}}[a-z]?)(?![\w-])")
 _ALL_ROOMS = re.compile(
     r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:guest\s+)?rooms?\b"
@@ -132,6 +134,7 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _excluded(t, found)
     _from_station(t, lexicon)
     _ranges(t, found)
+    _special_rooms(t, found, lexicon)
     _lexicon(t, found, lexicon)
     _explicit_room_type(t, found, lexicon)
     _rooms(t, found)
@@ -308,7 +311,24 @@ def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:
         t.take(m.start(), end)
 
 
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’_-]*")
+_TOKEN = re.compile(r"[a-z0-9](?:[a-z0-9'’_#-]*[a-z0-9])?")
+# A chunk between spaces with characters of the room-name grammar that requests also use as
+# punctuation (`=`, `:`, `;`, `?`, `@`, `&`): a room only when the index has exactly that name.
+_SPECIAL_CHUNK = re.compile(r"(?<!\S)[a-z0-9#][^\s]*[=;:?@&][^\s]*?(?=[.,!]?(?:\s|$))")
+# Said right before a room's name: "room villa-3", "rm 12", "#7", "suite Orchid".
+_ROOM_MARK = re.compile(r"(?:\b(?:rooms?|rms?|units?|suites?|nos?\.?|number)\s?#?\s?|#\s?)$")
+# Words that are a room's name only when marked ("room To"): the words requests are made of.
+_COMMON_WORDS = frozenset(
+    {
+        "to", "and", "or", "in", "at", "of", "for", "on", "the", "a", "an", "set", "change", "put",
+        "play", "make", "clear", "cancel", "delete", "remove", "all", "every", "room", "rooms",
+        "please", "yes", "no", "it", "is", "what", "whats", "what's", "which", "station", "music",
+        "radio", "alarms", "alarm", "reminders", "timers", "everything", "now", "then", "but",
+        "except", "not", "don't", "dont", "i", "me", "my", "we", "you", "this", "that", "one",
+        "two", "three", "with", "from", "into", "by", "be", "can", "could", "would", "will",
+        "guest", "guests", "undo", "help", "back", "so", "up", "off", "type", "types", "suite",
+    }
+)  # fmt: skip
 
 
 def _lexicon(t: _Text, found: Entities, lexicon: Lexicon) -> None:
@@ -346,7 +366,11 @@ def _longest(
         if not key:
             continue
         start, end = tokens[i][0], tokens[i + n - 1][1]
-        if found.property_name is None and key in lexicon.properties:
+        room = _index_room(t, start, end, lexicon)
+        if room is not None and room[1]:
+            _add_room(found, room[0])
+            found.room_marked = found.room_marked or room[2]
+        elif found.property_name is None and key in lexicon.properties:
             names = lexicon.properties[key]
             found.property_name = names[0] if len(names) == 1 else t.original[start:end]
         elif found.room_type is None and key in lexicon.room_types:
@@ -374,6 +398,9 @@ def _longest(
             and (not key.isdigit() or t.work[:start].rstrip().endswith("station"))
         ):
             found.station = lexicon.station_ids[key]
+        elif room is not None:
+            _add_room(found, room[0])
+            found.room_marked = found.room_marked or room[2]
         else:
             continue
         t.take(start, end)
@@ -381,7 +408,52 @@ def _longest(
     return None
 
 
+def _special_rooms(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    for m in _SPECIAL_CHUNK.finditer(t.work):
+        typed = t.original[m.start() : m.end()]
+        names, exact = lexicon.room_names(typed)
+        if exact and names:
+            _add_room(found, names[0] if len(names) == 1 else typed)
+            t.take(m.start(), m.end())
+
+
+def _index_room(
+    t: _Text, start: int, end: int, lexicon: Lexicon
+) -> tuple[str, bool, bool] | None:
+    """The room of the index that the words at start:end name: (its name, whether it wins over a
+    property, room type or station of the same words, whether "room"/"#" was said before it).
+
+    A name typed exactly (separators folded) that carries a digit or a separator wins; a plain word
+    that is also a property, room type or station only when marked ("room Jazz"). An ordinary word
+    of requests is a room only when marked. Several rooms under one name (in different properties)
+    are the resolver's to tell apart: the typed text goes on."""
+    if not lexicon.rooms:
+        return None
+    typed = t.original[start:end]
+    names, exact = lexicon.room_names(typed)
+    if not names:
+        trimmed = typed.rstrip("?:;")
+        if trimmed == typed or not trimmed:
+            return None
+        names, exact = lexicon.room_names(trimmed)
+        typed = trimmed
+        if not names:
+            return None
+    marked = _ROOM_MARK.search(t.work[:start]) is not None
+    low = t.work[start:end]
+    if low in _COMMON_WORDS and not marked:
+        return None
+    strong = marked or (exact and bool(re.search(r"[\d_#=;:?@&-]", low)))
+    name = names[0] if len(names) == 1 else typed
+    return name, strong, marked
+
+
 def _rooms(t: _Text, found: Entities) -> None:
+    """Rooms by shape: only names the index does not have (the resolver says it can't find them
+    and offers the nearest names)."""
+    for m in _COMPOUND_ROOM.finditer(t.work):
+        if any(ch.isdigit() for ch in m["name"]):
+            _add_room(found, t.take(m.start("name"), m.end("name")))
     for m in _MARKED_ROOM.finditer(t.work):
         name = m["name"]
         if name in NON_ROOM_WORDS or name in _ROOMISH or not any(ch.isdigit() for ch in name):
