@@ -34,13 +34,15 @@ class Target:
     room_type: str | None = None
     property_name: str | None = None
     all_rooms: bool = False
+    # "the penthouse": one room of the room type (asked which when it has several), not all of them
+    one: bool = False
 
     def describe(self) -> str:
         where = f" at {self.property_name}" if self.property_name else ""
         if self.all_rooms:
             return f"all rooms{where}"
         if self.room_type:
-            return f"room type {self.room_type}{where}"
+            return f"{'the ' if self.one else 'room type '}{self.room_type}{where}"
         if self.room_range:
             return f"rooms {self.room_range[0]}-{self.room_range[1]}{where}"
         if len(self.rooms) == 1:
@@ -236,6 +238,7 @@ class NotDone(Command):
 
     reason: str
     understood: str = field(default="", compare=False)
+    unfollowed: tuple[str, ...] = field(default=(), compare=False)  # words not understood
 
 
 @dataclass(frozen=True)

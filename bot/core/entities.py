@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from bot.core.commands import AlertKind
 from bot.core.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of
 from bot.core.profile_settings import setting_key
-from bot.core.targets import MAX_RANGE, expand_range
+from bot.core.targets import MAX_RANGE, complete_range_end, expand_range
 from bot.index.normalize import normalize_name
 
 
@@ -26,6 +26,8 @@ class Entities:
     room_marked: bool = False  # said "room", "rm" or "#"
     too_many_rooms: bool = False
     room_type: str | None = None
+    room_type_one: bool = False  # "the penthouse": one room of the type, not all of them
+    backwards_range: tuple[str, str] | None = None  # "310-301": never read backwards
     property_name: str | None = None
     all_rooms: bool = False
     everywhere: bool = False
@@ -192,7 +194,30 @@ def _duration(t: _Text, found: Entities) -> None:
     t.take(m.start(), m.end())
 
 
+_KEPT_KINDS = re.compile(
+    r"\b(?:except(?:\s+for)?|excluding|but\s+(?:not|keep|leave)|apart\s+from|other\s+than|"
+    r"keep(?:ing)?|leave|leaving|not)\s+(?:the\s+|any\s+|their\s+)?"
+    r"(wake[\s-]?up(?:\s+calls?)?|wakeups?|alarms?|reminders?|timers?)(?:\s+(?:alone|as\s+they\s+are))?\b"
+)
+
+
 def _kinds(t: _Text, found: Entities) -> None:
+    kept: list[AlertKind] = []
+    for m in _KEPT_KINDS.finditer(t.work):
+        kept.append(_kind_of(m[1]))
+        t.take(m.start(), m.end())
+    _said_kinds(t, found)
+    if kept:
+        found.kinds = [k for k in found.kinds if k not in kept]
+
+
+def _kind_of(word: str) -> AlertKind:
+    if word.startswith(("alarm", "wake")):
+        return AlertKind.ALARMS
+    return AlertKind.REMINDERS if word.startswith("reminder") else AlertKind.TIMERS
+
+
+def _said_kinds(t: _Text, found: Entities) -> None:
     for m in _KINDS.finditer(t.work):
         word = m[1]
         if word.startswith(("alert", "everything")):
@@ -270,7 +295,12 @@ def _ranges(t: _Text, found: Entities) -> None:
         if pre2 and pre2.rstrip("-") != m["pre"].rstrip("-"):
             continue
         prefix = t.original[m.start("pre") : m.end("pre")]
-        expanded = expand_range(m["a"], m["b"], prefix)
+        end = complete_range_end(m["a"], m["b"])
+        if int(end) < int(m["a"]):
+            found.backwards_range = (m["a"], m["b"])
+            t.take(m.start(), m.end())
+            continue
+        expanded = expand_range(m["a"], end, prefix)
         start = m.start()
         word = re.search(r"\b(?:rooms?|rms?)\s*$", t.work[:start])
         if word:
@@ -289,6 +319,7 @@ def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     """`room type X` (or `all X rooms`) names a room type even when the index does not know it."""
     if found.room_type is not None:
         for said in _ROOM_TYPE_WORDS.finditer(t.work):
+            found.room_type_one = False  # "room type Penthouse": the type, all its rooms
             t.take(said.start(), said.end())
         return
     named = _ALL_OF_NAMED_TYPE.search(t.work)
@@ -376,7 +407,13 @@ def _longest(
         elif found.room_type is None and key in lexicon.room_types:
             names = lexicon.room_types[key]
             found.room_type = names[0] if len(names) == 1 else t.original[start:end]
+            plural = key.endswith("s") and key[:-1] in lexicon.room_types
+            article = re.search(r"\b(?:the|a|that|this)\s+$", t.work[:start]) is not None
+            found.room_type_one = (
+                article and not plural and not re.match(r"\s*rooms\b", t.work[end:])
+            )
             if m := _ALL_OF_TYPE.search(t.work[:start]):
+                found.room_type_one = False
                 t.take(m.start(), start)
         elif found.station is None and key in lexicon.stations:
             found.station = lexicon.stations[key]

@@ -270,8 +270,42 @@ class Resolver:
         everything = _property_rooms(self.s.index, room_type.property_id)[0]
         rooms = [r for r in everything if r.room_type_id == room_type.id]
         prop = self.s.index.property(room_type.property_id)
+        if target.one and len(rooms) > 1:
+            return self._which_of_type(target, room_type, rooms, rerun)
+        if target.one and rooms:
+            return Rooms(rooms, prop, f"room {rooms[0].room_name} at {room_type.property_name}")
         return Rooms(
             rooms, prop, f"{len(rooms)} {room_type.name} rooms at {room_type.property_name}"
+        )
+
+    def _which_of_type(
+        self,
+        target: Target,
+        room_type: RoomTypeRef,
+        rooms: list[RoomRef],
+        rerun: Callable[[Target], str],
+    ) -> Reply:
+        """"the penthouse" names one room: which, when the room type has several."""
+        return _question(
+            f"Which room? {room_type.property_name} has {len(rooms)} {room_type.name} rooms "
+            f"({', '.join(r.room_name for r in rooms[:8])}{'…' if len(rooms) > 8 else ''}). "
+            "Nothing was changed.",
+            [
+                (
+                    r.room_name,
+                    rerun(
+                        replace(
+                            target,
+                            rooms=(r.room_name,),
+                            room_type=None,
+                            one=False,
+                            property_name=r.property_name,
+                        )
+                    ),
+                )
+                for r in rooms[:MAX_CHOICES]
+            ],
+            notes=[f"To change all of them, say \u201call {room_type.name} rooms\u201d."],
         )
 
     def _ambiguous_room_type(

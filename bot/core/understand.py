@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Target
 from bot.core.entities import EXCLUDED, Entities, find_entities, too_large
 from bot.core.lexicon import Lexicon, fold
 from bot.core.profiles import SetProfile
+from bot.core.understanding.complete import (
+    ALARM_SETTING,
+    CHAIN_SCOPE,
+    TIME,
+    said_time,
+    unfollowed,
+)
 from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
 from bot.index.catalog import COUNTRIES, default_catalog
 
@@ -114,11 +121,16 @@ Understood = Command | Ask | None
 
 def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "") -> Understood:
     """`asked`: the message ended with a question mark; `raw`: the message before cleaning."""
-    low = fold(text).strip()
     talk = small_talk(fold(raw or text))
     if talk is not None:
         return talk
     found = find_entities(text, lexicon)
+    low = fold(text).strip()
+    return complete(_reading(text, low, found, asked=asked), found, low)
+
+
+def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood:
+    """The reading the entities and the words left over make: a command, a question, or None."""
     words = found.words
     ws = set(words)
     place = _place(text, found)
@@ -134,7 +146,9 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
         health = _health(found, ws)
         if health is not None:
             return health
-    if _NOT_A_REQUEST.search(low) or _NEGATION.match(low):
+    verb = ws & (SET_WORDS | CLEAR_WORDS | _CLEARED)
+    statement = _STATEMENT.search(low) and not verb
+    if _NOT_A_REQUEST.search(low) or _NEGATION.match(low) or _NEGATED_VERB.search(low) or statement:
         has_request = found.has_target or found.station or found.kinds or ws & SET_WORDS
         return c.SmallTalk(kind="negation") if has_request else None
     listing = _listing(low, found, ws)
@@ -204,14 +218,23 @@ def _place(text: str, found: Entities) -> Command | None:
     return SetPropertyPlace(property_name=found.property_name, country=country, timezone=timezone)
 
 
-# Statements about rooms, not requests: reported speech, plans, complaints, past tense.
+# Statements about rooms, not requests: plans, reminders to self, past tense.
 _NOT_A_REQUEST = re.compile(
-    r"\b(?:doesn'?t|don'?t|dont|isn'?t|aren'?t|won'?t|wasn'?t|not|never|hates?|hated|complain\w*"
-    r"|too\s+loud|later|tomorrow(?!['’]s)|tonight(?!['’]s)|already|remind\s+me|liked|checked\s+out"
-    r"|cleared|yesterday"
-    r"|i'?ll|we'?ll|going\s+to\s+set|instead\s+of)\b"
+    r"\b(?:remind\s+me|liked|i'?ll|we'?ll|going\s+to\s+set|instead\s+of|were\s+cleared"
+    r"|already\s+(?:set|changed|cleared|switched|put|did|done|deleted|removed))\b"
     r"|^no\s+\w+\s+(?:in|for|at)\b"
 )
+# Reported speech and complaints ("305 isn't on jazz", "the guest hates jazz"): a request only with
+# a verb of its own ("... please set it to jazz").
+_STATEMENT = re.compile(
+    r"\b(?:doesn'?t|isn'?t|aren'?t|wasn'?t|hates?|hated|complain\w*|too\s+loud|dislikes?)\b"
+)
+# A negation that governs the verb: "don't set 210", "please do not clear 305", "never change 204".
+_NEGATED_VERB = re.compile(
+    r"\b(?:don'?t|dont|do\s+not|never|not|won'?t|shouldn'?t|no\s+need\s+to)\s+(?:\w+\s+)?"
+    r"(?:set|change|switch|tune|put|play|make|clear|cancel|delete|remove|wipe|touch|reset)\b"
+)
+_CLEARED = frozenset({"cancelled", "canceled", "deleted", "removed", "wiped", "cleared"})
 _QUESTION_START = re.compile(
     r"^(?:should|shall|was|were|did|does|do|how|has|have|had|why|who|when|is|are|will|would"
     r"|what|which|whats|what's|quelle?|qu'est)\b"
@@ -289,12 +312,14 @@ def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
     return None
 
 
-def target_of(found: Entities, *, property_alone: bool = True) -> Target | None:
+def target_of(found: Entities, *, property_alone: bool = False) -> Target | None:
+    """The rooms the words name. A property alone is all its rooms only for a read
+    (`property_alone`); a write needs all/every/whole said (`found.all_rooms`)."""
     prop = found.property_name
     if found.rooms:
         return Target(rooms=tuple(found.rooms), room_range=found.room_range, property_name=prop)
     if found.room_type:
-        return Target(room_type=found.room_type, property_name=prop)
+        return Target(room_type=found.room_type, property_name=prop, one=found.room_type_one)
     if found.all_rooms or (prop and property_alone):
         return Target(all_rooms=True, property_name=prop)
     return None
@@ -309,7 +334,9 @@ def _is_question(low: str, ws: set[str]) -> bool:
 
 
 def _question(found: Entities, ws: set[str]) -> Understood:
-    target = target_of(found)
+    target = target_of(found, property_alone=True)
+    if target is not None and target.one:  # a read of "the penthouse" may show them all
+        target = replace(target, one=False)
     if target is not None:
         return c.AskStation(target=target)
     if ws & {"playing", "station", "on", "listening", "music"}:
@@ -322,7 +349,7 @@ def _several(target: Target) -> bool:
 
 
 def _station(found: Entities, ws: set[str]) -> Understood:
-    target = target_of(found, property_alone=bool(ws & SET_WORDS) or found.station is not None)
+    target = target_of(found)
     if "or" in ws and found.station and target:
         return Ask(
             f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
@@ -332,7 +359,8 @@ def _station(found: Entities, ws: set[str]) -> Understood:
     if station and target:
         return c.SetStation(target=target, station=station)
     if station and (found.station or said_set):
-        return Ask("Which room?", "target", c.SetStation(target=Target(), station=station))
+        where = Target(property_name=found.property_name)
+        return Ask("Which room?", "target", c.SetStation(target=where, station=station))
     if target and said_set:
         return Ask(
             f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
@@ -495,6 +523,9 @@ def fill(partial: Command, missing: str, text: str, lexicon: Lexicon) -> Command
         target = target_of(found)
         if target is None:
             return None
+        known = getattr(partial, "target", None)
+        if target.property_name is None and isinstance(known, Target) and known.property_name:
+            target = replace(target, property_name=known.property_name)
         if isinstance(partial, c.SetStation):
             return c.SetStation(target=target, station=partial.station)
         if isinstance(partial, c.ClearAlerts):
@@ -622,4 +653,64 @@ def _which_station(found: Entities, stations: Sequence[str | None]) -> Ask:
         "station",
         c.SetStation(target=target, station=""),
         choices=tuple((s.title(), rephrase(cmd)) for s, cmd in zip(named, commands, strict=True)),
+    )
+
+
+# --- the last step: a write runs only on a complete reading ----------------------------------------
+
+
+def complete(result: Understood, found: Entities, low: str) -> Understood:
+    """`result` when every word of a write is understood; otherwise what the bot will not do."""
+    command = result.partial if isinstance(result, Ask) else result
+    if not isinstance(command, c.SetStation | c.ClearAlerts):
+        return result
+    understood = _understood(command)
+    if found.backwards_range:
+        a, b = found.backwards_range
+        return c.NotDone("backwards_range", understood=f"rooms {a} down to {b}")
+    if found.everywhere or CHAIN_SCOPE.search(low):
+        return c.NotDone("chain_scope", understood=understood)
+    clear_said = set(found.words) & (CLEAR_WORDS | _CLEARED)
+    if isinstance(command, c.ClearAlerts) and not clear_said and ALARM_SETTING.search(low):
+        return c.NotDone("alarm_set", understood=low)
+    time = TIME.search(low)
+    time_words = set(_WORD.findall(time[0])) if time else set()
+    station_words = frozenset(_WORD.findall(fold(command.station))) if isinstance(
+        command, c.SetStation
+    ) else frozenset()
+    if isinstance(command, c.ClearAlerts):  # "the second alarm": said back by the note, asked
+        time_words |= {w for m in _SOME_ALERTS.finditer(low) for w in _WORD.findall(m[0])}
+    left = [w for w in unfollowed(found.words, station_words) if w not in time_words]
+    if left:
+        return c.NotDone("unfollowed", understood=understood, unfollowed=tuple(left))
+    if time and isinstance(result, c.SetStation):
+        return _applies_now(result, said_time(low) or time[0])
+    return result
+
+
+_WORD = re.compile(r"[a-z0-9'’]+")
+
+
+def _understood(command: c.SetStation | c.ClearAlerts) -> str:
+    where = command.target.describe() if _has_target(command.target) else "a room not named"
+    if isinstance(command, c.SetStation):
+        station = command.station.title() if command.station else "a station not named"
+        return f"set the station of {where} to {station}"
+    kinds = ", ".join(k.value for k in command.kinds) or "alerts"
+    return f"clear the {kinds} of {where}"
+
+
+def _has_target(target: Target) -> bool:
+    return bool(target.rooms or target.room_type or target.all_rooms)
+
+
+def _applies_now(command: c.SetStation, time: str) -> Ask:
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    return Ask(
+        f"I can't schedule a change for \u201c{time}\u201d: changes apply as soon as they are made. "
+        f"Set {command.target.describe()} to {command.station.title()} now? Nothing was changed yet.",
+        "yes",
+        command,
+        choices=(("yes", rephrase(command)),),
     )
