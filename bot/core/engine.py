@@ -210,6 +210,8 @@ class Engine:
             if chosen is not None:
                 msg = replace(msg, text=chosen, answered=chosen)
         result = parse(msg.text, lexicon)
+        if result.ask is not None and (amended := self._amend_waiting(msg, result.ask.partial)):
+            return amended
         if result.ask is not None:
             ask = result.ask
             self.questions.ask(
@@ -242,6 +244,30 @@ class Engine:
         if isinstance(command, c.SmallTalk) and command.kind == "negation":
             self.questions.drop(key)
         return command, result.parsed.preview, result.parsed.notes, msg.answered
+
+    def _amend_waiting(
+        self, msg: Message, partial: c.Command
+    ) -> tuple[c.Command, bool, tuple[str, ...], str | None] | None:
+        """`actually make it classical` while a station change waits for a yes: the waiting one is
+        cancelled and the same rooms are asked again with the new station (never left armed)."""
+        if not isinstance(partial, c.SetStation) or not partial.station:
+            return None
+        if partial.target.rooms or partial.target.room_type or partial.target.all_rooms:
+            return None
+        pending = self.s.pending.latest_for(msg.user, msg.channel)
+        owner = pending.owner if pending is not None else None
+        if pending is None or not isinstance(owner, Ctx):
+            return None
+        waiting = owner.command
+        if not isinstance(waiting, c.SetStation) or pending.expires <= self.s.clock.now():
+            return None
+        self.s.pending.pop(pending.token)
+        command = replace(waiting, station=partial.station)
+        note = (
+            f"I changed your waiting request to {partial.station.title()} instead of "
+            f"{waiting.station.title()}; the {waiting.station.title()} one is cancelled."
+        )
+        return command, False, (note,), None
 
     def _remember_question(
         self, msg: Message, reply: Reply, preview: bool, command: c.Command

@@ -128,10 +128,13 @@ class Lexicon:
         """The index's room names `typed` means, and whether it matched exactly (separators folded)
         rather than loosely."""
         strict, loose = room_keys(typed)
-        found = self.rooms.get(strict)
+        found = self.rooms.get(strict, ())
+        loosely = self.loose_rooms.get(loose, ())
+        if found and len(loosely) > len(found):  # `ph2`: PH-2 here, PH#2 there: both, asked
+            return tuple(dict.fromkeys((*found, *loosely))), True
         if found:
             return found, True
-        return self.loose_rooms.get(loose, ()), False
+        return loosely, False
 
     def add_property(self, name: str) -> None:
         words = key_of(name).split()

@@ -149,11 +149,18 @@ _REQUEST_WORDS = re.compile(
 )
 
 
+_ASKING = re.compile(
+    r"^(?:is|are|does|do|did|has|have|was|were|can|could|how|why|when|who|what|which)\b", re.I
+)
+
+
 def is_new_request(text: str, lexicon: Lexicon | None = None) -> bool:
     """True when a message is a request of its own (it has a verb or a question word), not the answer to
-    a question the bot asked ("Lakeside", "jazz", "204", "2")."""
+    a question the bot asked ("Lakeside", "jazz", "204", "2"). A complete question ("is 310's echo
+    online?") is its own, never an answer."""
     body = correct(clean(text), lexicon or catalog_lexicon())
-    if not _REQUEST_WORDS.search(body):
+    asking = bool(_ASKING.match(body)) and text.rstrip().endswith("?")
+    if not _REQUEST_WORDS.search(body) and not asking:
         return False
     result = parse(text, lexicon)
     return result.parsed is not None or result.ask is not None

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.core.commands import Role, Target
+from bot.core.lexicon import lexicon_for
 from bot.core.property_settings import index_values, place_of
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.services import Services
@@ -334,6 +335,8 @@ class Resolver:
         for name in target.rooms:
             hits = by_name.get(normalize_room_name(name)) or _find_rooms(self.s.index, name, pid)
             if not hits:
+                hits = self._spelled_otherwise(name, pid)
+            if not hits:
                 missing.append(name)
             elif len(hits) > 1:
                 ambiguous[name] = hits
@@ -351,6 +354,16 @@ class Resolver:
             return self._missing_rooms(target, missing, scope, rerun)
         label = self._label(target, found, scope)
         return Rooms(found, scope or self._single_property(found), label)
+
+    def _spelled_otherwise(self, name: str, pid: str | None) -> list[RoomRef]:
+        """The rooms a typed name means with separators folded (`villa 3`, `ph2`): every spelling
+        the index has for it, so one in each of two hotels is asked about, never guessed."""
+        names, _exact = lexicon_for(self.s.index, self.s.catalog).room_names(name)
+        hits: list[RoomRef] = []
+        for spelled in names:
+            if spelled != name:
+                hits.extend(_find_rooms(self.s.index, spelled, pid))
+        return hits
 
     def _single_property(self, rooms: list[RoomRef]) -> PropertyRef | None:
         ids = {r.property_id for r in rooms}
