@@ -81,6 +81,7 @@ class AskStation(Command):
 @dataclass(frozen=True)
 class ListStations(Command):
     where: str | None = None  # a property or a country code
+    station: str | None = None  # `is jazz available in London?`: whether this one is offered
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ class Help(Command):
 @dataclass(frozen=True)
 class Undo(Command):
     token: str | None = None  # the change id a button names; None: my latest change here
+    room: str | None = None  # `undo 204`: my latest change that touched this room
 
 
 @dataclass(frozen=True)

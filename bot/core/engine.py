@@ -296,15 +296,37 @@ class Engine:
                 missing="station" if about_station else None,
             )
 
-    def _not_understood(self, msg: Message, cleaned: str, suggestions: tuple[str, ...]) -> Reply:
+    def _not_understood(self, msg: Message, cleaned: str, _examples: tuple[str, ...]) -> Reply:
         if not cleaned:
             return help_reply(None, self.s.access.role_of(msg.user) or Role.FRONT_DESK)
+        suggestions = self._safe_suggestions(msg)
         return Reply(
             headline=f"Sorry, I didn't understand \u201c{cleaned[:120]}\u201d. Nothing was changed.",
             kind=ReplyKind.REFUSAL,
             notes=["Type `help` to see what I can do."],
             actions=[Action(kind=ActionKind.CHOICE, label=s, value=s) for s in suggestions],
         )
+
+    def _safe_suggestions(self, msg: Message) -> list[str]:
+        """What to try after "I didn't understand": questions only (a write or an undo is never one
+        click away from a misunderstanding), named with this user's own hotel, a real room of it
+        and a real station of its country."""
+        props = self.s.index.properties()
+        bound = self.s.config.property_for_channel(msg.channel)
+        mine = self.s.access.allowed(msg.user, Role.FRONT_DESK, props)
+        prop = next((p for p in mine if bound is not None and p.name == bound.name), None)
+        prop = prop or (mine[0] if mine else None)
+        if prop is None:
+            return ["help"]
+        row = self.s.index.conn.execute(
+            "SELECT name FROM rooms WHERE property_id = ? ORDER BY name LIMIT 1", (prop.id,)
+        ).fetchone()
+        stations = self.s.catalog.stations(prop.country)
+        asked = [f"what's playing in {row[0]} at {prop.name}"] if row else []
+        if stations:
+            station = next((st for st in stations if "jazz" in st.name.lower()), stations[0])
+            asked.append(f"is {station.name.lower()} available at {prop.name}?")
+        return [*asked, f"rooms at {prop.name}"][:3]
 
     async def _dispatch(self, ctx: Ctx) -> Reply:
         """By the command's type, through the registry; the engine answers its own few itself."""

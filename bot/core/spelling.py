@@ -153,6 +153,8 @@ INTENT_WORDS = frozenset(
 )
 COMMON_WORDS = frozenset(
     [
+        "sure", "ya", "yea", "yep", "nah", "nay", "asap", "snooze", "snoozed", "back", "wrong",
+        "arriving", "checked", "already", "tonight", "everywhere",
         "the",
         "and",
         "for",

@@ -287,6 +287,8 @@ def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
         country = re.search(r"\b(?:in|at|for)\s+(?:the\s+)?([a-z][a-z .]*)$", low)
         code = country_code(country[1]) if country and prop is None else None
         return c.ListStations(where=prop or code)
+    if found.station and not found.has_target and re.search(r"\b(?:available|offered)\b", low):
+        return c.ListStations(where=prop, station=found.station)  # "is jazz available in London?"
     if re.search(r"\bwhat\s+music\s+can\b|\bmusic\s+(?:is\s+)?(?:available|offered)\b", low):
         return c.ListStations(where=prop) if not found.rooms else None
     room_types = re.search(r"\broom\s*types\b|\b(?:kinds?|types?)\s+of\s+rooms?\b", low)

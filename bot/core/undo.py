@@ -18,6 +18,12 @@ from bot.core.unit_writes import StationWriter, run_change
 
 async def undo(ctx: Ctx) -> Reply:
     token = getattr(ctx.command, "token", None)
+    room = getattr(ctx.command, "room", None)
+    if room and not token:
+        touched = _last_touching(ctx, room)
+        if isinstance(touched, Reply):
+            return touched
+        token = str(touched.id)
     if token:
         found = _named_change(ctx, token)
         if isinstance(found, Reply):
@@ -297,3 +303,27 @@ async def _undo_hierarchy(ctx: Ctx, entry: AuditEntry) -> Reply:
 # How each command is undone is named by its registry entry (bot/core/entries.py).
 undo_stations = _undo_stations
 undo_hierarchy = _undo_hierarchy
+
+
+# --- `undo 204`: the latest change of mine that touched a room (issue 17) ---------------------------
+
+
+def _last_touching(ctx: Ctx, room: str) -> AuditEntry | Reply:
+    """The user's most recent change in this conversation that wrote to `room` (any spelling the
+    index folds together), not yet undone; a reply when there is none."""
+    from bot.index.normalize import normalize_room_name
+
+    wanted = normalize_room_name(room).replace("-", "").replace("_", "")
+    for entry in ctx.s.audit.entries(limit=500):
+        if entry.user != ctx.msg.user or entry.channel != ctx.msg.channel:
+            continue
+        if entry.command in ("Undo", "Preview") or entry.undone_by is not None:
+            continue
+        names = {normalize_room_name(ch.unit_name).replace("-", "").replace("_", "")
+                 for ch in entry.changes}  # fmt: skip
+        if wanted in names:
+            return entry
+    return Reply(
+        headline=f"I find no change of yours to room {room} to undo here. Nothing was changed.",
+        notes=["`undo` alone undoes your last change in this conversation."],
+    )
