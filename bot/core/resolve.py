@@ -411,7 +411,8 @@ class Resolver:
             )
         name = missing[0]
         elsewhere = self.s.index.find_rooms(name) if scope else []
-        if elsewhere:  # named only where this user may act
+        if elsewhere and self.user is not None and self.needed is not None:
+            # named only where this user may act
             mine = {p.id for p in self.visible(self.s.index.properties())}
             elsewhere = [r for r in elsewhere if r.property_id in mine]
         if elsewhere:
