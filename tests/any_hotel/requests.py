@@ -517,7 +517,11 @@ def _answer_property(draw: st.DrawFn, spec: Spec) -> Case | None:
     if not shared:
         return None
     property_name, room = draw(st.sampled_from(shared))
-    typed, display = _station(draw, spec, property_name)
+    # A station every one of those hotels has, so the station does not tell the hotel either.
+    where = properties_with_room(spec, fold(room))
+    common = set.intersection(*(set(REQUESTABLE[spec[p][0]]) for p, _ in where))
+    typed = draw(st.sampled_from(sorted(common)))
+    display = REQUESTABLE[spec[property_name][0]][typed]
     command = Command("set_station", property_name, (room,), display)
     naming = Naming(spec, room, room)
     must_act = naming.clean and not _station_clashes(spec, typed)
