@@ -7,6 +7,7 @@ and audited; an unexpected error becomes one plain sentence with a reference, an
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -55,6 +56,13 @@ def _asks_for_place(reply: Reply, command: c.Command) -> bool:
         and reply.kind == ReplyKind.SUCCESS
         and any("Which country and timezone" in note for note in reply.notes)
     )
+
+
+_CORRECTION = re.compile(
+    r"^(?:actually|no\s+wait|wait|instead|rather|sorry|oops|make\s+(?:it|that)|change\s+(?:it|that)\s+to)\b",
+    re.I,
+)
+_CANCEL_THAT = re.compile(r"^(?:cancel|scratch|revert)\s+(?:that|it)\b", re.I)
 
 
 def _conversation(msg: Message) -> Key:
@@ -212,6 +220,9 @@ class Engine:
         result = parse(msg.text, lexicon)
         if result.ask is not None and (amended := self._amend_waiting(msg, result.ask.partial)):
             return amended
+        dropped = self._drop_waiting(msg) if _CORRECTION.match(result.cleaned) else None
+        if dropped is not None and result.parsed is None and result.ask is None:
+            return dropped
         if result.ask is not None:
             ask = result.ask
             self.questions.ask(
@@ -241,6 +252,14 @@ class Engine:
         ):
             self.questions.drop(key)
             return Reply(headline="OK, forget it. Nothing was changed.", kind=ReplyKind.INFO)
+        if (
+            isinstance(command, c.Cancel)
+            and command.token is None
+            and asked is None
+            and _CANCEL_THAT.match(result.cleaned)
+            and not self.s.pending.waiting_for(msg.user, msg.channel)
+        ):
+            command = c.Undo()  # "cancel that" right after a change, with nothing waiting: undo it
         if isinstance(command, c.SmallTalk) and command.kind == "negation":
             self.questions.drop(key)
         return command, result.parsed.preview, result.parsed.notes, msg.answered
@@ -268,6 +287,22 @@ class Engine:
             f"{waiting.station.title()}; the {waiting.station.title()} one is cancelled."
         )
         return command, False, (note,), None
+
+    def _drop_waiting(self, msg: Message) -> Reply | None:
+        """A correction ("actually ...", "no wait ...") the bot cannot apply to the waiting
+        confirmation: the waiting one is cancelled, never left armed for the next yes."""
+        waiting = self.s.pending.waiting_for(msg.user, msg.channel)
+        if not waiting:
+            return None
+        for pending in waiting:
+            self.s.pending.pop(pending.token)
+        asked = "; ".join(_what_was_asked(p.summary) for p in waiting)
+        return Reply(
+            headline=f"I cancelled what was waiting for your yes ({asked}), because I couldn't "
+            "follow the change. Nothing was changed.",
+            kind=ReplyKind.INFO,
+            notes=["Send the whole request again as you want it, e.g. `set 204 to jazz`."],
+        )
 
     def _remember_question(
         self, msg: Message, reply: Reply, preview: bool, command: c.Command

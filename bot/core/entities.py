@@ -397,7 +397,7 @@ def _longest(
         if not key:
             continue
         start, end = tokens[i][0], tokens[i + n - 1][1]
-        room = _index_room(t, start, end, lexicon)
+        room = _index_room(t, start, end, lexicon, listed=bool(found.rooms))
         if room is not None and room[1]:
             _add_room(found, room[0])
             found.room_marked = found.room_marked or room[2]
@@ -435,6 +435,8 @@ def _longest(
             and (not key.isdigit() or t.work[:start].rstrip().endswith("station"))
         ):
             found.station = lexicon.station_ids[key]
+        elif key in lexicon.stations and lexicon.stations[key] == found.station:
+            pass  # the station said again ("isn't on jazz, set it to jazz"), not a room
         elif room is not None:
             _add_room(found, room[0])
             found.room_marked = found.room_marked or room[2]
@@ -455,7 +457,7 @@ def _special_rooms(t: _Text, found: Entities, lexicon: Lexicon) -> None:
 
 
 def _index_room(
-    t: _Text, start: int, end: int, lexicon: Lexicon
+    t: _Text, start: int, end: int, lexicon: Lexicon, *, listed: bool = False
 ) -> tuple[str, bool, bool] | None:
     """The room of the index that the words at start:end name: (its name, whether it wins over a
     property, room type or station of the same words, whether "room"/"#" was said before it).
@@ -480,7 +482,9 @@ def _index_room(
     low = t.work[start:end]
     if low in _COMMON_WORDS and not marked:
         return None
-    strong = marked or (exact and bool(re.search(r"[\d_#=;:?@&-]", low)))
+    # "rooms Jazz and Country": a name in a list of rooms is a room too
+    in_list = listed and re.search(r"(?:,|\band\b|&|\bor\b|\+)\s*$", t.work[:start]) is not None
+    strong = marked or in_list or (exact and bool(re.search(r"[\d_#=;:?@&-]", low)))
     name = names[0] if len(names) == 1 else typed
     return name, strong, marked
 

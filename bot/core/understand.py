@@ -136,7 +136,10 @@ def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood
     place = _place(text, found)
     if place is not None:
         return place
-    if re.search(r"\bprofiles?\b", low) or (_COUNTRY_WORD.search(text) and not found.has_target):
+    country_talk = _COUNTRY_WORD.search(text) and not found.has_target
+    if country_talk and found.station is not None and found.property_name is None:
+        country_talk = None  # "make it country": the station
+    if re.search(r"\bprofiles?\b", low) or country_talk:
         return None  # the rule list's: room profiles, a property's country
     refused = _not_done(low, found, ws)
     if refused is not None:
@@ -683,9 +686,15 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
     if isinstance(command, c.ClearAlerts):  # "the second alarm": said back by the note, asked
         time_words |= {w for m in _SOME_ALERTS.finditer(low) for w in _WORD.findall(m[0])}
     left = [w for w in unfollowed(found.words, station_words) if w not in time_words]
+    if isinstance(command, c.ClearAlerts) and found.station:
+        left.append(found.station)  # a station named in a clear: not part of the reading
+    if isinstance(command, c.SetStation) and found.kinds:
+        left.extend(k.value for k in found.kinds)
     if left:
         return c.NotDone("unfollowed", understood=understood, unfollowed=tuple(left))
     if time and isinstance(result, c.SetStation):
+        return _applies_now(result, said_time(low) or time[0])
+    if time and isinstance(result, c.ClearAlerts) and not result.note:
         return _applies_now(result, said_time(low) or time[0])
     return result
 
@@ -706,12 +715,13 @@ def _has_target(target: Target) -> bool:
     return bool(target.rooms or target.room_type or target.all_rooms)
 
 
-def _applies_now(command: c.SetStation, time: str) -> Ask:
+def _applies_now(command: c.SetStation | c.ClearAlerts, time: str) -> Ask:
     from bot.core.registry import rephrase  # the registry's entries import the handlers
 
+    what = _understood(command)
     return Ask(
         f"I can't schedule a change for \u201c{time}\u201d: changes apply as soon as they are made. "
-        f"Set {command.target.describe()} to {command.station.title()} now? Nothing was changed yet.",
+        f"Do you want me to {what} now? Nothing was changed yet.",
         "yes",
         command,
         choices=(("yes", rephrase(command)),),
