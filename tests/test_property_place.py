@@ -20,7 +20,9 @@ def two_of_four(world: World) -> BotConfig:
     """bot.toml listing Harbor View Seattle and Lakeside Chicago only; admin U0ADMIN, desk for all."""
     full = config_for(world, roles=RolesConfig(admin=["U0ADMIN"], front_desk=["*"]))
     full.properties = [
-        p for p in full.properties if p.name in ("Harbor View Seattle", "Lakeside Chicago")
+        p
+        for p in full.properties
+        if p.name in ("Harbor View Seattle", "Lakeside Chicago", "Alpine Lodge Aspen")
     ]
     return full
 

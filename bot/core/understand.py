@@ -137,7 +137,7 @@ def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood
     if place is not None:
         return place
     country_talk = _COUNTRY_WORD.search(text) and not found.has_target
-    if country_talk and found.station is not None and found.property_name is None:
+    if country_talk and _COUNTRY_STATION.search(low) and found.station is not None:
         country_talk = None  # "make it country": the station
     if re.search(r"\bprofiles?\b", low) or country_talk:
         return None  # the rule list's: room profiles, a property's country
@@ -197,6 +197,7 @@ def _yes_first(command: c.SetStation) -> Ask:
 
 _ZONE = re.compile(r"(?<![\w/])([A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)(?![\w/])")
 _COUNTRY_WORD = re.compile(r"\bcountry\b", re.I)
+_COUNTRY_STATION = re.compile(r"\bcountry\s*(?:music|station|radio|please|pls)?[\s.!?]*$")
 
 
 def _place(text: str, found: Entities) -> Command | None:

@@ -321,7 +321,8 @@ def _named_property() -> Property:
                 Room(
                     id=unit_id("ALA", "room", name),
                     name=name,
-                    devices=[_device(rng, label, label)],
+                    # the last room has no Echo yet (an ASP-only one in the unconventional world)
+                    devices=[] if name == "Tower-West-4" else [_device(rng, label, label)],
                 )
             )
         room_types.append(RoomType(id=unit_id("ALA", "rt", type_name), name=type_name, rooms=rooms))
