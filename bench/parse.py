@@ -205,7 +205,9 @@ async def run(properties: int, rooms_per_property: int, rounds: int) -> None:
     )
     s = services(index, names)
     t1 = time.perf_counter()
-    lexicon = lexicon_for(index, s.catalog)  # built once here; every parse below gets it from the cache
+    lexicon = lexicon_for(
+        index, s.catalog
+    )  # built once here; every parse below gets it from the cache
     print(
         f"name tables (lexicon): built in {(time.perf_counter() - t1) * 1000:.1f} ms "
         f"(once per hierarchy change; {len(lexicon.rooms):,} room names); target <= 1 s"
@@ -214,8 +216,10 @@ async def run(properties: int, rooms_per_property: int, rounds: int) -> None:
     index.conn.execute("INSERT INTO bench_other VALUES (1)")  # another write: not a rebuild
     t2 = time.perf_counter()
     same = lexicon_for(index, s.catalog) is lexicon
-    print(f"after a non-hierarchy write: {'kept' if same else 'REBUILT'} "
-          f"({(time.perf_counter() - t2) * 1000:.2f} ms)")
+    print(
+        f"after a non-hierarchy write: {'kept' if same else 'REBUILT'} "
+        f"({(time.perf_counter() - t2) * 1000:.2f} ms)"
+    )
     mix = messages(names)
     times: dict[str, list[float]] = defaultdict(list)
     cpu: dict[str, list[float]] = defaultdict(list)

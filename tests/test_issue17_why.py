@@ -124,7 +124,8 @@ def test_setting_an_alarm_changes_nothing_even_after_yes(bot: WorldReader) -> No
 
 
 @pytest.mark.parametrize(
-    "text", ["clear the alarm in 307 but keep reminders", "clear everything except reminders in 307"]
+    "text",
+    ["clear the alarm in 307 but keep reminders", "clear everything except reminders in 307"],
 )
 def test_keeping_reminders_clears_only_the_other_kinds(bot: WorldReader, text: str) -> None:
     turns = bot.converse([text, "yes"], channel_property=SEATTLE)
@@ -144,7 +145,9 @@ def test_a_backwards_range_changes_nothing(bot: WorldReader) -> None:
 
 
 def test_a_question_is_never_taken_as_the_answer_to_which_room(bot: WorldReader) -> None:
-    asked, question = bot.converse(["put jazz on", "is 310's echo online?"], channel_property=SEATTLE)
+    asked, question = bot.converse(
+        ["put jazz on", "is 310's echo online?"], channel_property=SEATTLE
+    )
     assert asked == {"ask": "room"}
     assert question.get("intent") != "set_station"
 

@@ -348,7 +348,8 @@ class Engine:
         and a real station of its country."""
         props = self.s.index.properties()
         bound = self.s.config.property_for_channel(msg.channel)
-        mine = self.s.access.allowed(msg.user, Role.FRONT_DESK, props)
+        granted = {p.id for p in self.s.access.allowed(msg.user, Role.FRONT_DESK, props)}
+        mine = [p for p in props if p.id in granted]
         prop = next((p for p in mine if bound is not None and p.name == bound.name), None)
         prop = prop or (mine[0] if mine else None)
         if prop is None:

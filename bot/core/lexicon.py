@@ -93,9 +93,7 @@ def key_of(text: str) -> str:
 
 
 # Words that never name a room type on their own (the last word of "Garden Room", "Junior Suite").
-_GENERIC_TYPE_WORDS: Final = _GENERIC_WORDS | frozenset(
-    {"type", "types", "standard", "deluxe"}
-)
+_GENERIC_TYPE_WORDS: Final = _GENERIC_WORDS | frozenset({"type", "types", "standard", "deluxe"})
 _ROOM_SEPARATORS = re.compile(r"[\s_\-]+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 

@@ -286,7 +286,7 @@ class Resolver:
         rooms: list[RoomRef],
         rerun: Callable[[Target], str],
     ) -> Reply:
-        """"the penthouse" names one room: which, when the room type has several."""
+        """ "the penthouse" names one room: which, when the room type has several."""
         return _question(
             f"Which room? {room_type.property_name} has {len(rooms)} {room_type.name} rooms "
             f"({', '.join(r.room_name for r in rooms[:8])}{'…' if len(rooms) > 8 else ''}). "

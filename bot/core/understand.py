@@ -17,6 +17,7 @@ from bot.core.commands import AlertKind, Command, Target
 from bot.core.entities import EXCLUDED, Entities, find_entities, too_large
 from bot.core.lexicon import Lexicon, fold
 from bot.core.profiles import SetProfile
+from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
 from bot.core.understanding.complete import (
     ALARM_SETTING,
     CHAIN_SCOPE,
@@ -24,7 +25,6 @@ from bot.core.understanding.complete import (
     said_time,
     unfollowed,
 )
-from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
 from bot.index.catalog import COUNTRIES, default_catalog
 
 SET_WORDS = frozenset(
@@ -681,9 +681,11 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
         return c.NotDone("alarm_set", understood=low)
     time = TIME.search(low)
     time_words = set(_WORD.findall(time[0])) if time else set()
-    station_words = frozenset(_WORD.findall(fold(command.station))) if isinstance(
-        command, c.SetStation
-    ) else frozenset()
+    station_words = (
+        frozenset(_WORD.findall(fold(command.station)))
+        if isinstance(command, c.SetStation)
+        else frozenset()
+    )
     if isinstance(command, c.ClearAlerts):  # "the second alarm": said back by the note, asked
         time_words |= {w for m in _SOME_ALERTS.finditer(low) for w in _WORD.findall(m[0])}
     left = [w for w in unfollowed(found.words, station_words) if w not in time_words]

@@ -44,9 +44,9 @@ CONTEXT_WORDS: Final = frozenset(
         "music", "radio", "channel", "stream", "default", "playing", "play", "s", "=", ":", "->",
         "?", "!", "something", "too", "there's", "what", "whats", "what's", "which", "everything",
         "call", "calls", "set", "change", "switch", "tune", "put", "update", "turn", "give",
-        "start", "use", "going", "gets", "needs", "clear", "cancel", "delete", "remove", "wipe",
+        "start", "use", "going", "gets", "clear", "cancel", "delete", "remove", "wipe",
         "reset", "erase", "kill", "drop", "purge", "cancelled", "canceled", "deleted", "removed",
-        "their", "property", "hotel", "site", "building", "place", "whole", "entire", "same",
+        "property", "hotel", "site", "building", "place", "whole", "entire", "same",
         "both", "over", "u", "sets", "puts", "switches", "changes",
         # French front desks
         "dans", "la", "le", "les", "l", "du", "de", "des", "pour", "en", "chambre", "chambres",
