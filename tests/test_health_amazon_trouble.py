@@ -102,7 +102,7 @@ async def test_a_rate_limit_of_five_a_second_still_answers_in_time(
         sandbox.sandbox.faults = Faults(rps=5)
         said, real_s, _ = await timed_say(bot, "offline devices")
         assert real_s < ANSWER_BOUND_S
-        assert said.startswith("15 of 298 devices are offline"), said[:200]
+        assert said.startswith("15 of 299 devices are offline"), said[:200]
 
 
 async def test_no_state_yet_says_so_and_keeps_loading(

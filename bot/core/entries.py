@@ -234,12 +234,12 @@ _from_rule(
     ),
     extra=("offline devices everywhere",),
 )
-_from_rule(c.RoomDevices, device_command, rephrase_room_devices, extra=("status G0A7KQ2M3N4P5R6S",))
+_from_rule(c.RoomDevices, device_command, rephrase_room_devices, extra=("status G03OEWKUOKCBX6EA",))
 _from_rule(
     c.DeviceHistory,
     device_command,
     lambda cmd: f"history {cmd.subject} {cmd.days}d",
-    extra=("history G0A7KQ2M3N4P5R6S",),
+    extra=("history G03OEWKUOKCBX6EA",),
 )
 _from_rule(
     c.Flapping,

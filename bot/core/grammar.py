@@ -292,7 +292,8 @@ RULES: tuple[Rule, ...] = (
             "put jazz on in 204",
             "change the station in 204 to classic rock",
             "204 -> classical",
-            "play country in S303",
+            "play country in S303 at Lakeside Chicago",
+            "jazz in villa-3 at Alpine Lodge Aspen",
             "set rooms 201, 203 and 205 to pop",
             "set rooms 101-110 to oldies",
             "set room type Deluxe King station classical",
@@ -406,7 +407,7 @@ RULES: tuple[Rule, ...] = (
         ),
         examples=(
             "rename room 250 to 251 at Harbor View Seattle",
-            "rename room type Ocean View to Sea View",
+            "rename room type Ocean View to Sea View at Lakeside Chicago",
         ),
         role=Role.ADMIN,
         command=c.RenameUnit,

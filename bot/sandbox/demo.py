@@ -285,6 +285,7 @@ def build_demo() -> tuple[World, HealthStory]:
         _transitions(device, [14 * HOUR + rng.randint(0, 1800), 9 * HOUR + rng.randint(0, 1800)])
         story.recovered.append(device.serial)
 
+    _echo_in_204(properties[0])
     properties.append(_named_property())
     unplaced = [_device(rng, f"unplaced#{i}", f"Spare {i + 1}") for i in range(2)]
     story.unplaced = [d.serial for d in unplaced]
@@ -308,6 +309,14 @@ NAMED_ROOMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Penthouse Suite", ("PH#1", "PH#2")),
     ("Presidential Suite", ("Tower-East-4", "Tower-West-4")),
 )
+
+
+def _echo_in_204(harbor_view: Property) -> None:
+    """Room 204 of Harbor View Seattle, the README's and help's example room, has an Echo (added
+    after the health story, so the story's numbers stay; it is online)."""
+    room = next(r for rt in harbor_view.roomTypes for r in rt.rooms if r.name == "204")
+    if not room.devices:
+        room.devices = [_device(random.Random(f"{SEED}:HVS-204"), "HVS-204", "HVS-204")]
 
 
 def _named_property() -> Property:
