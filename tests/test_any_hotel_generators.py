@@ -102,3 +102,22 @@ def test_the_judge_catches_a_stale_yes_and_a_wider_target() -> None:
     }
     assert Conversation(spec).judge(wide, Expected(one, must_act=True)).verdict == "wrong"
     assert Conversation(spec).judge({"ask": "room"}, Expected(one, must_act=True)).verdict == "safe"
+
+
+def test_the_judge_forgets_a_proposal_once_it_is_cancelled() -> None:
+    """After `no` cancels a proposal, a bare yes runs nothing (so it is not counted as a write)."""
+    from any_hotel.cases import Command, Expected
+
+    spec: Spec = {"Maple Lodge": ("US", {"Villa": ["villa-3"]})}
+    clear = Command("clear_alerts", "Maple Lodge", ("villa-3",), kinds=("reminders",))
+    conversation = Conversation(spec)
+    proposal = {
+        "ask": "confirm",
+        "intent": "clear_alerts",
+        "property": "Maple Lodge",
+        "rooms": ["villa-3"],
+        "kinds": ["reminders"],
+    }
+    assert conversation.judge(proposal, Expected(clear, must_act=True)).verdict == "right"
+    assert conversation.judge({"intent": "cancel"}, Expected(None)).verdict == "safe"
+    assert conversation.judge({"intent": "confirm"}, Expected(None)).verdict == "safe"
