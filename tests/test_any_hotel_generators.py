@@ -5,7 +5,7 @@ from __future__ import annotations
 from any_hotel.cases import Case
 from any_hotel.checks import Conversation
 from any_hotel.requests import cases
-from any_hotel.why_world import WHY_SPEC
+from any_hotel.why_world import STATION_ROOMS_SPEC, WHY_SPEC
 from any_hotel.worlds import (
     CATALOG,
     REQUESTABLE,
@@ -43,6 +43,7 @@ def test_generated_worlds_are_valid_sandbox_worlds_of_small_size(spec: Spec) -> 
 
 def test_the_fixed_why_world_is_a_valid_sandbox_world() -> None:
     World.model_validate(world_from_spec(WHY_SPEC))
+    World.model_validate(world_from_spec(STATION_ROOMS_SPEC))
 
 
 def _check_expectations(spec: Spec, case: Case) -> None:
