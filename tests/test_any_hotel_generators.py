@@ -5,7 +5,7 @@ from __future__ import annotations
 from any_hotel.cases import Case
 from any_hotel.checks import Conversation
 from any_hotel.requests import cases
-from any_hotel.why_world import WHY_SPEC
+from any_hotel.why_world import STATION_ROOMS_SPEC, WHY_SPEC
 from any_hotel.worlds import (
     CATALOG,
     REQUESTABLE,
@@ -43,6 +43,7 @@ def test_generated_worlds_are_valid_sandbox_worlds_of_small_size(spec: Spec) -> 
 
 def test_the_fixed_why_world_is_a_valid_sandbox_world() -> None:
     World.model_validate(world_from_spec(WHY_SPEC))
+    World.model_validate(world_from_spec(STATION_ROOMS_SPEC))
 
 
 def _check_expectations(spec: Spec, case: Case) -> None:
@@ -102,3 +103,22 @@ def test_the_judge_catches_a_stale_yes_and_a_wider_target() -> None:
     }
     assert Conversation(spec).judge(wide, Expected(one, must_act=True)).verdict == "wrong"
     assert Conversation(spec).judge({"ask": "room"}, Expected(one, must_act=True)).verdict == "safe"
+
+
+def test_the_judge_forgets_a_proposal_once_it_is_cancelled() -> None:
+    """After `no` cancels a proposal, a bare yes runs nothing (so it is not counted as a write)."""
+    from any_hotel.cases import Command, Expected
+
+    spec: Spec = {"Maple Lodge": ("US", {"Villa": ["villa-3"]})}
+    clear = Command("clear_alerts", "Maple Lodge", ("villa-3",), kinds=("reminders",))
+    conversation = Conversation(spec)
+    proposal = {
+        "ask": "confirm",
+        "intent": "clear_alerts",
+        "property": "Maple Lodge",
+        "rooms": ["villa-3"],
+        "kinds": ["reminders"],
+    }
+    assert conversation.judge(proposal, Expected(clear, must_act=True)).verdict == "right"
+    assert conversation.judge({"intent": "cancel"}, Expected(None)).verdict == "safe"
+    assert conversation.judge({"intent": "confirm"}, Expected(None)).verdict == "safe"

@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 from any_hotel.cases import Case, Command, Expected, Turn
 from any_hotel.checks import Judgement, assert_case, is_write, make_reader
-from any_hotel.why_world import BAYVIEW, CLIFFSIDE, HARBORSIDE, KENSINGTON, WHY_SPEC
+from any_hotel.why_world import (
+    BAYVIEW,
+    CLIFFSIDE,
+    HARBORSIDE,
+    KENSINGTON,
+    STATION_ROOMS_SPEC,
+    WHY_SPEC,
+)
 from any_hotel.worlds import world_from_spec
 
 pytest.importorskip("world_reading")
@@ -69,9 +76,23 @@ def test_the_staff_abbreviation_ph2_never_names_another_room() -> None:
     _run([("jazz in ph2", Expected(_set(HARBORSIDE, ("PH#2",), "Jazz")))], HARBORSIDE)
 
 
-def test_a_room_named_like_a_station_is_a_room_when_the_words_say_room() -> None:
-    text = "set room Jazz at Kensington Lofts London station country"
-    _run([(text, Expected(_set(KENSINGTON, ("Jazz",), "Country")))])
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        (
+            "set room Jazz at Kensington Lofts London station country",
+            _set(KENSINGTON, ("Jazz",), "Country"),
+        ),
+        ("set room Country station jazz", _set(KENSINGTON, ("Country",), "Jazz")),
+        ("set 205 to jazz", _set(HARBORSIDE, ("205",), "Jazz")),
+    ],
+)
+def test_a_room_named_like_a_station_is_a_room_only_where_the_words_say_room(
+    text: str, command: Command
+) -> None:
+    """A word that is a room and a station: the room where the words say "room", else the station."""
+    case = Case((Turn(text, Expected(command)),), label="station_room")
+    assert_case(STATION_ROOMS_SPEC, case)
 
 
 # --- 2. wrong actions ----------------------------------------------------------------------------------

@@ -143,6 +143,8 @@ class Conversation:
         if is_write(intent):
             self.pending = None
             return self._write(outcome, expected, proposed=False)
+        if intent == "cancel":
+            self.pending = None  # a later bare yes has nothing to run
         command = expected.command
         if command is not None and not is_write(command.intent) and intent == command.intent:
             if mismatch(outcome, command, self.spec) is None:

@@ -368,8 +368,13 @@ def _room_type(draw: st.DrawFn, spec: Spec) -> Case | None:
     typed, display = _station(draw, spec, property_name)
     at = " at " + property_name
     channel: str | None = None
-    if draw(st.booleans()):
+    where = draw(st.sampled_from(["message", "channel", "none"]))
+    if where == "channel":
         at, channel = "", property_name
+    unique = [fold(rt) for _, (_, rts) in spec.items() for rt in rts].count(fold(room_type)) == 1
+    if where == "none" and unique:
+        # Named in full and in one hotel only: never another hotel's type sharing a word ("Type").
+        at = ""
     template = draw(
         st.sampled_from(
             ["set room type {rt}{at} station {station}", "set all {rt} rooms{at} to {station}"]
@@ -426,6 +431,24 @@ def _negation(draw: st.DrawFn, spec: Spec) -> Case | None:
     typed, _ = _station(draw, spec, target.property)
     text = target.fill(draw(st.sampled_from(NEGATIONS)), station=typed)
     return _single(text, Expected(None), target.channel, "negation")
+
+
+def _not_a_negation(draw: st.DrawFn, spec: Spec) -> Case | None:
+    """`isn't`, `not yet`, `already` describe the room; they do not govern the verb."""
+    target = draw(targets(spec))
+    typed, display = _station(draw, spec, target.property)
+    template = draw(
+        st.sampled_from(
+            [
+                "{room}{at} isn't on {station} yet, please set room {room} to {station}",
+                "the guest in {room}{at} is not happy, set room {room} to {station}",
+                "guest in room {room}{at} already asked twice: {station} please",
+            ]
+        )
+    )
+    text = target.fill(template, station=typed)
+    command = Command("set_station", target.property, (target.room,), display)
+    return _single(text, Expected(command), target.channel, "not_a_negation")
 
 
 def _cannot(draw: st.DrawFn, spec: Spec) -> Case | None:
@@ -597,6 +620,7 @@ FAMILIES = {
     "whole_property": (_whole_property, 1),
     "property_alone": (_property_alone, 1),
     "negation": (_negation, 2),
+    "not_a_negation": (_not_a_negation, 1),
     "cannot": (_cannot, 1),
     "timed": (_timed, 2),
     "everywhere": (_everywhere, 1),

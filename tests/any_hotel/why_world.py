@@ -43,12 +43,19 @@ WHY_SPEC: Spec = {
             "Penthouse": ["PH#2"],
         },
     ),
-    # Numbers that exist at Harborside too, rooms named like stations, the second penthouse.
+    # Numbers that exist at Harborside too, the second penthouse.
     KENSINGTON: (
         "UK",
         {
-            "Studio Type B": ["204", "305", "Jazz", "Country"],
+            "Studio Type B": ["204", "305", "Camden"],
             "Penthouse": ["PH#9"],
         },
     ),
+}
+
+# Rooms named like stations, in a world of their own so that they do not turn every "... jazz" request of
+# WHY_SPEC into a question about the room Jazz.
+STATION_ROOMS_SPEC: Spec = {
+    KENSINGTON: ("UK", {"Studio Type B": ["204", "Jazz", "Country"]}),
+    HARBORSIDE: ("US", {"Deluxe King": ["204", "205"]}),
 }
