@@ -42,3 +42,53 @@ def test_regression_a_list_of_two_hyphen_rooms_names_both() -> None:
         label="several_rooms",
     )
     assert_case(spec, case)
+
+
+def test_regression_a_station_named_room_in_a_list_of_rooms_is_a_room() -> None:
+    """`clear alarms in rooms Jazz and Country at ...` cleared Jazz only: "Country" was read as a
+    station and dropped (shrunk by the property test)."""
+    spec = {"Cedar Creek Inn": ("US", {"Garden Room": ["Jazz", "Country"]})}
+    command = Command("clear_alerts", "Cedar Creek Inn", ("Country", "Jazz"), kinds=("alarms",))
+    case = Case(
+        turns=(
+            Turn("clear alarms in rooms Jazz and Country at Cedar Creek Inn", Expected(command)),
+        ),
+        label="several_rooms",
+    )
+    assert_case(spec, case)
+
+
+def test_regression_a_clear_at_a_time_is_asked_first() -> None:
+    """`clear the timers in PH#1 at The Grand Inn at noon` cleared at once (shrunk by the property
+    test): a time is never dropped."""
+    spec = {"The Grand Inn": ("US", {"Garden Room": ["PH#1", "PH#2"]})}
+    command = Command("clear_alerts", "The Grand Inn", ("PH#1",), kinds=("timers",))
+    case = Case(
+        turns=(
+            Turn(
+                "clear the timers in PH#1 at The Grand Inn at noon",
+                Expected(command, confirm_first=True),
+            ),
+        ),
+        label="timed",
+    )
+    assert_case(spec, case)
+
+
+def test_regression_actually_make_it_country_never_leaves_the_old_station_armed() -> None:
+    """`set all rooms ... to classic rock`, `actually make it country`, `yes` applied Classic Rock
+    ("country" was read as a property's country; shrunk by the property test)."""
+    rooms = ["villa-1", "villa-2", "villa-3", "villa-6", "PH#1", "PH#2", "PH#3", "PH#4", "101"]
+    spec = {"The Grand Inn": ("US", {"Garden Room": rooms, "Penthouse": ["Cabana#1", "Cabana#2"]})}
+    every = tuple(sorted([*rooms, "Cabana#1", "Cabana#2"]))
+    old = Command("set_station", "The Grand Inn", every, "Classic Rock")
+    new = Command("set_station", "The Grand Inn", every, "Country")
+    case = Case(
+        turns=(
+            Turn("set all rooms at The Grand Inn to classic rock", Expected(old)),
+            Turn("actually make it country", Expected(new)),
+            Turn("yes", Expected(new)),
+        ),
+        label="amend",
+    )
+    assert_case(spec, case)
