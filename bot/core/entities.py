@@ -61,7 +61,7 @@ _DURATION = re.compile(
 )
 _KINDS = re.compile(
     r"\b(?:all\s+(?:of\s+)?(?:the\s+)?|the\s+|any\s+|(?:guest'?s?|their|his|her)\s+)?"
-    r"(wake[\s-]?up(?:\s+calls?)?|wakeups?|alarms?|reminders?|timers?|alerts?|everything)\b"
+    r"(wake[\s-]?up(?:\s+cal+s?)?|wakeups?|alarms?|reminders?|timers?|alerts?|everything)\b"
 )
 # Only settings a message about rooms can mean; the rest need the word "profile" (the rule list).
 _SETTING = re.compile(

@@ -146,6 +146,8 @@ INTENT_WORDS = frozenset(
         "available",
         "offered",
         "everywhere",
+        "cal",
+        "cals",
         "daily",
         "rooms",
         "suites",
