@@ -264,7 +264,8 @@ async def run(properties: int, rooms_per_property: int, rounds: int) -> None:
             f"{'ALL':<28}{len(every):>5}{p50:>9.3f}{p99:>9.3f}{every[-1]:>9.3f}"
             f"   mean {statistics.mean(every):.3f} ms"
         )
-        print(f"target p99 <= 1 ms ({title}): {'MET' if p99 <= 1.0 else 'NOT MET'}")
+        limit = 1.0 if total <= 100_000 else 2.0  # issue 17: 1 ms at 100k rooms, 2 ms at 1M
+        print(f"target p99 <= {limit:g} ms ({title}): {'MET' if p99 <= limit else 'NOT MET'}")
     print(f"load average: {' '.join(os.getloadavg().__repr__().strip('()').split(', '))}")
 
 
