@@ -23,6 +23,7 @@ from bot.clients.errors import (
     Unauthorized,
 )
 from bot.clock import Clock
+from bot.core.channel_settings import describe_settings
 from bot.core.property_settings import bot_toml_defaults, how_to_set, incomplete_places
 from bot.settings import BotConfig, ConfigError, Settings
 
@@ -271,6 +272,8 @@ def check_bot_toml(runtime: Runtime, properties: list[tuple[str, str]]) -> list[
         )
     if not checks:
         checks.append(ok("bot.toml", "every property has a country and a timezone"))
+    # channel settings an admin made in chat (they override bot.toml's)
+    checks += [ok("channel setting", line) for line in describe_settings(runtime.index.conn)]
     return checks
 
 

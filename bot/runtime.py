@@ -12,6 +12,7 @@ from bot.clients.asp import AspClient
 from bot.clock import Clock, SystemClock
 from bot.core.access import Access
 from bot.core.audit import AuditLog
+from bot.core.channel_settings import apply_channel_settings
 from bot.core.engine import Engine
 from bot.core.resolve import property_meta
 from bot.core.services import Services
@@ -112,6 +113,7 @@ async def build_runtime(
         max_concurrency=max(config.bot.bulk_concurrency, config.bot.sync_concurrency),
         alarm_auth_raw=config.bot.alarm_auth_raw,
     )
+    apply_channel_settings(config, index.conn)  # channel settings made in chat override bot.toml
     services = Services(
         index=index,
         asp=asp,

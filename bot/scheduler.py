@@ -5,7 +5,8 @@ The digest jobs fire at `digest_time` in the property's timezone, but whether a 
 decided by `DigestSender.send_due`, which reads the digest outbox (`digests_sent`): the scheduler's
 memory is lost on restart, the table is not. A retry job posts, every minute, the outbox rows whose
 backoff has passed (a failed post, or one cut off by a crash). `start_health_jobs` also posts, at start-up, any digest that was
-missed while the bot was down and is less than 6 hours late.
+missed while the bot was down and is less than 6 hours late. The offline alerts
+(bot/health/offline_alerts.py) are checked every minute from the device index.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.health.offline_alerts import OfflineAlerts
 from bot.health.posting import DigestSender
 from bot.health.sites import Site
 
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 REFRESH_JOB = "devices.refresh"
 RECOVERY_JOB = "journal.recovery"
 RETRY_JOB = "digest.retries"
+ALERTS_JOB = "devices.offline_alerts"
 RETRY_EVERY_S = (
     60  # the outbox's shortest backoff: a failed digest is tried again within a minute of its time
 )
@@ -50,6 +53,7 @@ def build_scheduler(
     sender: DigestSender,
     sites: Sequence[Site],
     refresh_minutes: int = 5,
+    sites_now: Callable[[], Sequence[Site]] | None = None,
 ) -> AsyncIOScheduler:
     """The jobs, not started (start it inside the running event loop)."""
     scheduler = AsyncIOScheduler(job_defaults=JOB_OPTIONS)
@@ -68,10 +72,12 @@ def build_scheduler(
         **JOB_OPTIONS,
     )
     for site in sites:
-        if not site.digest_channel:
+        if not site.digest_channel and sites_now is None:
             continue
+        # with `sites_now`, every property gets a job: a digest channel set in chat later
+        # (bot/core/cmd_channel_settings.py) is read when the job fires
         scheduler.add_job(
-            _digest(sender, site),
+            _digest(sender, site, sites_now),
             digest_trigger(site),
             id=digest_job_id(site),
             replace_existing=True,
@@ -91,9 +97,14 @@ def _logged(job: Callable[[], Awaitable[Any]], what: str) -> Callable[[], Awaita
     return run
 
 
-def _digest(sender: DigestSender, site: Site) -> Callable[[], Awaitable[None]]:
+def _digest(
+    sender: DigestSender, site: Site, sites_now: Callable[[], Sequence[Site]] | None = None
+) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
-        await sender.send_due(site)
+        fresh = next((s for s in (sites_now or (lambda: ()))() if s.property_id == site.property_id),
+                     site)  # fmt: skip
+        if fresh.digest_channel:
+            await sender.send_due(fresh)
 
     return _logged(run, f"digest of {site.name}")
 
@@ -104,11 +115,23 @@ async def start_health_jobs(
     sender: DigestSender,
     sites: Sequence[Site],
     refresh_minutes: int = 5,
+    offline_alerts: OfflineAlerts | None = None,
+    sites_now: Callable[[], Sequence[Site]] | None = None,
 ) -> AsyncIOScheduler:
-    """Build and start the jobs, then catch up on a digest missed while the bot was down."""
+    """Build and start the jobs, then catch up on a digest missed while the bot was down. With
+    `offline_alerts`, incidents are checked every minute (posting, retrying, editing on recovery)."""
     scheduler = build_scheduler(
-        refresh=refresh, sender=sender, sites=sites, refresh_minutes=refresh_minutes
-    )
+        refresh=refresh, sender=sender, sites=sites, refresh_minutes=refresh_minutes,
+        sites_now=sites_now,
+    )  # fmt: skip
+    if offline_alerts is not None:
+        scheduler.add_job(
+            _logged(offline_alerts.run, "offline alerts"),
+            IntervalTrigger(seconds=RETRY_EVERY_S),
+            id=ALERTS_JOB,
+            replace_existing=True,
+            **JOB_OPTIONS,
+        )
     scheduler.start()
     await _logged(sender.send_due, "digest catch-up")()
     return scheduler

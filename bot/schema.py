@@ -249,7 +249,44 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(
         6, "device health: endpoint map by serial, status since, existence start", _DEVICE_ROOMS
     ),
-    # Append new migrations here, with the next version number.
+    Migration(
+        9,
+        "offline alerts (one row per incident, mutes) and channel settings made in chat",
+        (
+            """CREATE TABLE IF NOT EXISTS offline_alerts (
+                arn TEXT NOT NULL,
+                offline_since REAL NOT NULL,
+                property_id TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at REAL,
+                created_at REAL NOT NULL,
+                message_id TEXT,
+                recovered_at REAL,
+                edited INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                PRIMARY KEY (arn, offline_since)
+            )""",
+            "CREATE INDEX IF NOT EXISTS idx_offline_alerts_state ON offline_alerts (state)",
+            """CREATE TABLE IF NOT EXISTS alert_mutes (
+                serial TEXT PRIMARY KEY,
+                until REAL NOT NULL,
+                set_by TEXT NOT NULL
+            )""",
+            # channel settings an admin made in chat; bot.toml's values are the defaults
+            """CREATE TABLE IF NOT EXISTS channel_settings (
+                kind TEXT NOT NULL,
+                property_name TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                set_by TEXT NOT NULL,
+                set_at TEXT NOT NULL,
+                PRIMARY KEY (kind, property_name, channel)
+            )""",
+        ),
+    ),
+    # Append new migrations here, with the next version number (7, 8 and 10 are taken by
+    # other branches; gaps are fine).
 )
 
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version

@@ -281,6 +281,13 @@ class ChannelRouter:
             raise LookupError(self.refusal("the digest", channel))
         return str(await poster.post_to_channel(channel, reply))
 
+    async def update_in_channel(self, channel: str, message_id: str, reply: Any) -> None:
+        """Edit a post (an offline alert whose device recovered) on its channel's platform."""
+        poster = self._poster(channel)
+        if poster is None:
+            raise LookupError(self.refusal("the alert", channel))
+        await poster.update_in_channel(channel, message_id, reply)
+
 
 def _teams_dev_banner(port: int) -> str:
     return (

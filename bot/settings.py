@@ -53,6 +53,9 @@ class PropertyConfig(BaseModel):
     channels: list[str] = Field(default_factory=list)
     digest_channel: str | None = None
     digest_time: str = "07:00"
+    # Where offline-device alerts go (a card once a device has been offline this many minutes)
+    oncall_channel: str | None = None
+    offline_alert_minutes: int = Field(default=15, ge=1)
     # Alexa for Business room names are "<a4b_room_prefix><room name>"; default "<property name> "
     a4b_room_prefix: str | None = None
     # Roles at this property only (chat user ids; "*" = everyone), on top of the chain-wide [roles].

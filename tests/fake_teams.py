@@ -182,7 +182,9 @@ def card_text(card: dict[str, Any]) -> str:
     out: list[str] = []
 
     def runs(node: Any) -> str:
-        return "".join(str(i["text"]) for i in node.get("inlines", []) if i["type"] == "TextRun")
+        inlines = node.get("inlines", [])
+        return "".join(i if isinstance(i, str) else str(i["text"]) for i in inlines
+                       if isinstance(i, str) or i["type"] == "TextRun")  # fmt: skip
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):

@@ -55,6 +55,8 @@ def test_a_file_from_a_newer_bot_is_refused_with_a_plain_reason(tmp_path: Path) 
         migrate(conn)
 
 
-def test_versions_increase_by_one() -> None:
+def test_versions_increase() -> None:
+    """Versions only go up; gaps are allowed, since branches reserve their numbers ahead (issue
+    19's offline alerts are 9 while 7, 8 and 10 are others')."""
     versions = [m.version for m in MIGRATIONS]
-    assert versions == list(range(versions[0], versions[0] + len(versions)))
+    assert versions == sorted(set(versions))

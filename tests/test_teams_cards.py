@@ -48,7 +48,9 @@ def test_every_reply_kind_renders_a_valid_card(kind: ReplyKind) -> None:
     table = card["body"][3]
     assert table["firstRowAsHeader"] is True
     assert len(table["rows"]) == 3  # header + 2 rows
-    assert card["actions"] == [{"type": "Action.Submit", "title": "Undo", "data": {"text": "undo"}}]
+    assert card["actions"] == [
+        {"type": "Action.Execute", "title": "Undo", "verb": "alexa", "data": {"text": "undo"}}
+    ]
 
 
 def test_headline_colour_follows_the_kind() -> None:
@@ -63,7 +65,7 @@ def test_headline_colour_follows_the_kind() -> None:
 
 
 def test_confirmation_buttons_are_submits_and_danger_is_destructive() -> None:
-    """Confirm/Cancel become Action.Submit carrying the typed text; a dangerous Confirm is styled
+    """Confirm/Cancel become Action.Execute carrying the typed text; a dangerous Confirm is styled
     destructive.
     """
     reply = Reply(
@@ -76,8 +78,9 @@ def test_confirmation_buttons_are_submits_and_danger_is_destructive() -> None:
     )
     confirm, cancel = render_card(reply)["actions"]
     assert confirm == {
-        "type": "Action.Submit",
+        "type": "Action.Execute",
         "title": "Confirm",
+        "verb": "alexa",
         "data": {"text": "confirm abc"},
         "style": "destructive",
     }

@@ -33,6 +33,8 @@ class Message:
     )
     # the whole request as understood, when this message answered one of the bot's questions
     answered: str | None = None
+    # the token of the question card a button or menu was pressed on (bot/core/question_cards.py)
+    card: str | None = None
 
     @property
     def request_text(self) -> str:

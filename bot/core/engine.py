@@ -26,6 +26,7 @@ from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.parser import is_new_request, parse
 from bot.core.pending import Pending
 from bot.core.property_place import SetPropertyPlace
+from bot.core.question_cards import QuestionCards
 from bot.core.registry import entry_for, role_for
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.retry_failed import retry_failed
@@ -99,10 +100,21 @@ def _which_one(waiting: list[Pending], verb: str) -> Reply:
     )
 
 
+def _settled_card(command: c.Command, reply: Reply) -> Reply:
+    """An Undo or Retry button naming a change that has nothing more to do (already undone, still
+    running, nothing failed) is a press on a settled card: the adapter leaves the card's result and
+    tells the presser alone. Typed, the same reply is simply shown."""
+    named = isinstance(command, c.Undo | c.RetryFailed) and command.token is not None
+    if named and reply.kind == ReplyKind.INFO and not reply.actions:
+        return reply.model_copy(update={"stale": True})
+    return reply
+
+
 class Engine:
     def __init__(self, services: Services) -> None:
         self.s = services
         self.questions = Questions()
+        self.question_cards = QuestionCards()
         self._order = ConversationOrder()
 
     async def handle(self, msg: Message, progress: ProgressSink | None = None) -> Reply:
@@ -110,8 +122,21 @@ class Engine:
         # One person's messages in one conversation run in arrival order (`undo` right after a
         # change must see that change); other people and conversations are not held up.
         async with self._order.turn(msg.platform, msg.user, msg.channel):
-            reply = await self._handle_safely(msg, progress)
+            key, now = _conversation(msg), self.s.clock.now()
+            stale = self.question_cards.stale_press(msg.card, key, self.questions.get(key, now))
+            reply = stale or await self._handle_safely(msg, progress)
+            reply = self._tag_question(key, reply)
         return self._with_notices(msg, reply)
+
+    def _tag_question(self, key: Key, reply: Reply) -> Reply:
+        """A question with choices gets its card's token, which its buttons carry."""
+        choices = any(a.kind == ActionKind.CHOICE for a in reply.actions)
+        if reply.kind != ReplyKind.QUESTION or not choices or reply.ref is not None:
+            return reply
+        asked = self.questions.get(key, self.s.clock.now())
+        if asked is None:
+            return reply
+        return reply.model_copy(update={"ref": self.question_cards.issue(key, asked)})
 
     def take_notices(self, user: str, platform: str) -> list[str]:
         """Notices waiting for `user` on `platform` (e.g. a change interrupted by a restart), now
@@ -147,8 +172,10 @@ class Engine:
 
     async def _handle(self, msg: Message, progress: ProgressSink | None) -> Reply:
         if msg.request_id and not self.s.journal.claim_delivery(msg.request_id, self.s.clock.now()):
+            # The platform re-sent a request already handled: the adapter logs it, posts nothing.
             return Reply(
-                headline="Already done (this was a repeated delivery of the same request)."
+                headline="Already done (this was a repeated delivery of the same request).",
+                silent=True,
             )
         role = self.s.access.role_of(msg.user)
         if role is None:
@@ -190,7 +217,10 @@ class Engine:
         if covers_the_chain(ctx.command) and (why := self.s.access.chain_refusal(msg.user, needed)):
             ctx.audit("refused", detail="needs a chain-wide role")
             return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
-        reply = await self._dispatch(ctx)
+        reply = _settled_card(ctx.command, await self._dispatch(ctx))
+        if reply.table is not None and reply.kind == ReplyKind.INFO and reply.query is None:
+            # a read-only answer can be asked again for its next page (bot/chat/paging.py)
+            reply = reply.model_copy(update={"query": ctx.msg.answered or ctx.msg.text})
         self._remember_question(msg, reply, preview, ctx.command)
         if said:  # typos in names, corrected: said back, never applied silently
             reply = reply.model_copy(update={"notes": [*reply.notes, *said]})
@@ -385,7 +415,7 @@ class Engine:
         pending = self._pending_for(ctx, cmd.token, "confirm")
         if isinstance(pending, Reply):
             return pending
-        self.s.pending.pop(pending.token)
+        self.s.pending.pop(pending.token, settled="confirmed")
         ctx.command = c.Confirm(token=pending.token)
         owner = pending.owner
         if isinstance(owner, Ctx):
@@ -399,7 +429,7 @@ class Engine:
         pending = self._pending_for(ctx, cmd.token, "cancel")
         if isinstance(pending, Reply):
             return pending
-        self.s.pending.pop(pending.token)
+        self.s.pending.pop(pending.token, settled="cancelled")
         ctx.audit("cancelled", detail=pending.summary, command=pending.command)
         return Reply(
             headline=f"Cancelled: {_what_was_asked(pending.summary)}. Nothing was changed.",
@@ -419,6 +449,13 @@ class Engine:
             if len(waiting) > 1:
                 return _which_one(waiting, verb)
             pending = waiting[0] if waiting else None
+        if pending is None and token:
+            # A second press of Confirm/Cancel, or a card from before a restart or past its expiry.
+            return Reply(
+                headline=self.s.pending.settled_note(token),
+                kind=ReplyKind.INFO,
+                stale=True,
+            )
         if pending is None:
             return Reply(
                 headline="There is nothing waiting for a yes or no from you.",
@@ -435,7 +472,7 @@ class Engine:
                 kind=ReplyKind.REFUSAL,
             )
         if pending.expires <= now:
-            self.s.pending.pop(pending.token)
+            self.s.pending.pop(pending.token, settled="expired")
             ctx.audit("expired", detail=pending.summary, command=pending.command)
             return Reply(
                 headline="That request expired (after "

@@ -239,6 +239,7 @@ class SetObjectTypeMax(_ObjectTypeCommand):
             if isinstance(outcome, ApiError):
                 return _failed(f"change the maximum of {name}", outcome, name)
             return undoable(
+                ctx,
                 f"Done: the maximum of object type {name} is now {self.maximum:,} "
                 f"(was {_count(outcome.before)}).",
                 context,  # the headline already says the old and new maximum

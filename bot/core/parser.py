@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.commands import Command, Parsed
+from bot.core.fixed_phrases import fixed_command
 from bot.core.grammar import RULES
 from bot.core.lexicon import Lexicon, catalog_lexicon, key_of
 from bot.core.rule import Rule
@@ -41,6 +42,8 @@ def parse(text: str, lexicon: Lexicon | None = None) -> ParseResult:
     raw = _property_mention(text[:MAX_MESSAGE], words)
     cleaned = clean(raw)
     body, preview = split_preview(cleaned)
+    if (exact := fixed_command(body)) is not None:  # button and admin forms (fixed_phrases.py)
+        return ParseResult(Parsed(command=exact, preview=preview), None, cleaned)
     asked = raw.rstrip().endswith("?")
     corrected = correct(body, words)
     raw_fixed = correct(raw, words)

@@ -27,6 +27,9 @@ class Pending:
     owner: Any = None
 
 
+SETTLED_KEPT = 10_000  # settled tokens remembered for a second press (a few hundred KB at most)
+
+
 class PendingStore:
     """In memory by design: a confirmation does not survive a restart (the user is told it expired).
 
@@ -35,6 +38,7 @@ class PendingStore:
 
     def __init__(self) -> None:
         self._by_token: dict[str, Pending] = {}
+        self._settled: dict[str, str] = {}  # token -> how it ended, oldest first
 
     def add(
         self,
@@ -70,8 +74,29 @@ class PendingStore:
             mine = [p for p in self._by_token.values() if p.user == user]
         return sorted(mine, key=lambda p: p.expires)
 
-    def pop(self, token: str) -> Pending | None:
-        return self._by_token.pop(token, None)
+    def pop(self, token: str, *, settled: str | None = None) -> Pending | None:
+        """Take a confirmation off the list; `settled` ("confirmed", "cancelled", "expired") is
+        remembered so a second press of its card is answered with what happened to it."""
+        pending = self._by_token.pop(token, None)
+        if pending is not None and settled is not None:
+            self._settled[token] = settled
+            while len(self._settled) > SETTLED_KEPT:
+                del self._settled[next(iter(self._settled))]
+        return pending
+
+    def settled_note(self, token: str) -> str:
+        """What to tell someone who presses a card whose question is no longer open."""
+        how = self._settled.get(token)
+        if how == "confirmed":
+            return "That was already confirmed; the card shows the result. Nothing more was done."
+        if how == "cancelled":
+            return "That request was already cancelled. Nothing was changed."
+        if how == "expired":
+            return "That request had expired; nothing was changed. Send it again."
+        return (
+            "That card's question is no longer open (answered, expired, or asked before the bot "
+            "restarted). Nothing was done; send the request again if you still need it."
+        )
 
     def purge(self, now: datetime) -> None:
         for token in [t for t, p in self._by_token.items() if p.expires <= now]:

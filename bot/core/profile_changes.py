@@ -30,14 +30,17 @@ def refused(error: InvalidInput) -> Reply:
     )
 
 
-def undoable(headline: str, fields: list[tuple[str, str]]) -> Reply:
-    """The public answer to a change that `undo` can take back."""
+def undoable(ctx: Ctx, headline: str, fields: list[tuple[str, str]]) -> Reply:
+    """The public answer to a change that `undo` can take back, its Undo button bound to that
+    change (its id), never to "whatever the presser changed last". Requests of one person in one
+    conversation run one at a time (bot/core/ordering.py), so their latest change is this one."""
+    entry = ctx.s.audit.last_undoable(ctx.msg.user, ctx.msg.channel, anywhere=False)
+    actions = []
+    if entry is not None:
+        label = f"Undo: {entry.text}"
+        actions = [Action(kind=ActionKind.UNDO, label=label[:70], value=f"undo {entry.id:06d}")]
     return Reply(
-        headline=headline,
-        kind=ReplyKind.SUCCESS,
-        public=True,
-        fields=fields,
-        actions=[Action(kind=ActionKind.UNDO, label="Undo", value="undo")],
+        headline=headline, kind=ReplyKind.SUCCESS, public=True, fields=fields, actions=actions
     )
 
 

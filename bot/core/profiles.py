@@ -339,7 +339,7 @@ class SetProfile(_A4BCommand):
                     kind=ReplyKind.ERROR,
                 )
             return failed(f"change the profile {name}", outcome)
-        return undoable(*_said_once(f"Done: profile {name} changed", lines))
+        return undoable(ctx, *_said_once(f"Done: profile {name} changed", lines))
 
 
 async def undo_profile_change(ctx: Ctx, entry: AuditEntry) -> Reply:

@@ -29,6 +29,10 @@ class ActionKind(StrEnum):
     UNDO = "undo"
     CHOICE = "choice"
     RETRY_FAILED = "retry_failed"
+    # a read-only look at one thing (an alert's Status/History buttons); `value` is the question
+    LOOK = "look"
+    MUTE = "mute"  # silence an alert for a while (bound to the device it is about)
+    MORE = "more"  # the next page of a long answer (bound to its query and an offset)
 
 
 class Action(BaseModel):
@@ -62,6 +66,14 @@ class Reply(BaseModel):
     public: bool = False
     # the bulk-run / confirmation token this reply belongs to (adapters edit progress in place by it)
     ref: str | None = None
+    # The answer to a press on a card that is already settled (confirmed, cancelled, undone) or to
+    # a token nothing waits on any more: the card keeps its result and the presser alone is told.
+    stale: bool = False
+    # A repeated delivery of a request already handled: logged by the adapter, never posted.
+    silent: bool = False
+    # The read-only request that produced this answer, as understood (an answer to a question
+    # included): a "Show more" button asks it again for the next rows (bot/chat/paging.py).
+    query: str | None = None
 
     @property
     def is_change(self) -> bool:

@@ -25,6 +25,7 @@ from bot.health import capacity, reachability
 from bot.health.digest import DigestPoster
 from bot.health.fmt import duration, local_time
 from bot.health.freshness import ANSWER_S, Freshness, Staleness, amazon_cause
+from bot.health.offline_alerts import AlertPoster, OfflineAlerts
 from bot.health.placement import index_room_resolver
 from bot.health.posting import DigestSender, add_extra_notes, digest_reply, run_digest_command
 from bot.health.refresh import RefreshReport, UnitResolver, refresh_devices
@@ -521,7 +522,16 @@ class HealthDesk:
             sender=self.digest_sender(poster),
             sites=self.sites,
             refresh_minutes=self.runtime.config.bot.device_refresh_minutes,
+            offline_alerts=self.offline_alerts(poster),
+            sites_now=lambda: self.sites,
         )
+
+    def offline_alerts(self, poster: object) -> OfflineAlerts | None:
+        """The on-call alerts, when a property names an `oncall_channel` and the poster can edit
+        its posts (an alert is edited when its device recovers)."""
+        if not any(s.oncall_channel for s in self.sites) or not isinstance(poster, AlertPoster):
+            return None
+        return OfflineAlerts(self.store, self.sites, poster, self.clock)
 
 
 class _FilteredStore(HealthStore):

@@ -21,6 +21,8 @@ class Site:
     a4b_room_prefix: str | None = None
     digest_channel: str | None = None
     digest_time: time = time(7, 0)
+    oncall_channel: str | None = None  # offline-device alerts (bot/health/offline_alerts.py)
+    offline_alert_minutes: int = 15
 
     @property
     def zone(self) -> ZoneInfo:
@@ -49,6 +51,8 @@ def sites_from_config(properties: Iterable[Any], property_ids: Mapping[str, str]
                 a4b_room_prefix=getattr(prop, "a4b_room_prefix", None),
                 digest_channel=getattr(prop, "digest_channel", None),
                 digest_time=time(int(hour), int(minute)),
+                oncall_channel=getattr(prop, "oncall_channel", None),
+                offline_alert_minutes=int(getattr(prop, "offline_alert_minutes", 15)),
             )
         )
     return sites

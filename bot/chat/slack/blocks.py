@@ -8,10 +8,14 @@ message's thread.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.chat.actions import shown_actions
+from bot.chat.paging import paged
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 
 Block = dict[str, Any]
@@ -27,7 +31,17 @@ MAX_TABLE_BLOCKS = 5  # past this many 3,000-character chunks the table goes to 
 
 ACTION_PREFIX = "alexa_"
 # Matches every action id render_reply produces; the listener registers on it.
-ACTION_ID_PATTERN = re.compile(r"^alexa_(confirm|cancel|undo|choice|retry_failed)(_\d+)?$")
+ACTION_ID_PATTERN = re.compile(
+    r"^alexa_(confirm|cancel|undo|choice|retry_failed|look|mute|more|choice_menu)(_\d+)?$"
+)
+MENU_ACTION_ID = "alexa_choice_menu"
+QUESTION_BLOCK_PREFIX = "alexa_q_"
+_QUESTION_BLOCK = re.compile(r"^alexa_q_(q[0-9a-f]{8})_")
+PAGE_ROWS = 50  # rows of a long read-only answer per message; "Show more" gives the next ones
+BUTTONS_BEFORE_MENU = 5  # a question with more choices than this offers them as a menu
+OPTIONS_PER_MENU = 100
+OPTION_TEXT_LIMIT = 75
+OPTION_VALUE_LIMIT = 150
 
 _KIND_EMOJI: dict[ReplyKind, str] = {
     ReplyKind.INFO: ":information_source:",
@@ -144,9 +158,56 @@ def _button(action: Action, action_id: str) -> Block:
     return button
 
 
-def _action_blocks(actions: list[Action]) -> tuple[list[Block], list[str]]:
+def table_csv(table: Table) -> str:
+    """The whole table as CSV, for the file that goes with a long answer."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows(table.rows)
+    return out.getvalue()
+
+
+def _menu(choices: list[Action]) -> Block | None:
+    """A question's choices as one static_select (Slack's dropdown); None if a value is too long
+    for an option, in which case they stay buttons."""
+    if any(len(a.value) > OPTION_VALUE_LIMIT for a in choices):
+        return None
+    options = [
+        {
+            "text": {"type": "plain_text", "text": clip(a.label, OPTION_TEXT_LIMIT), "emoji": True},
+            "value": a.value,
+        }
+        for a in choices[:OPTIONS_PER_MENU]
+    ]
+    return {
+        "type": "actions",
+        "block_id": "alexa_menu",  # renamed with the question's token by _action_blocks
+        "elements": [
+            {
+                "type": "static_select",
+                "action_id": MENU_ACTION_ID,
+                "placeholder": {"type": "plain_text", "text": "Choose…"},
+                "options": options,
+            }
+        ],
+    }
+
+
+def _action_blocks(reply: Reply) -> tuple[list[Block], list[str]]:
+    actions, typed = shown_actions(reply)
+    typed = [escape(t) for t in typed]
+    choices = [a for a in actions if a.kind is ActionKind.CHOICE]
+    menu_blocks: list[Block] = []
+    if reply.kind is ReplyKind.QUESTION and len(choices) > BUTTONS_BEFORE_MENU:
+        menu = _menu(choices)
+        if menu is not None:
+            menu_blocks = [menu]
+            actions = [a for a in actions if a.kind is not ActionKind.CHOICE]
+            typed += [
+                f"{escape(clip(a.label, 80))}: type `{escape(clip(a.value, 200))}`"
+                for a in choices[OPTIONS_PER_MENU:]
+            ]
     buttons: list[Block] = []
-    typed: list[str] = []
     used: set[str] = set()
     for i, action in enumerate(actions):
         if len(action.value) > BUTTON_VALUE_LIMIT:
@@ -158,33 +219,75 @@ def _action_blocks(actions: list[Action]) -> tuple[list[Block], list[str]]:
             action_id = f"{action_id}_{i}"
         used.add(action_id)
         buttons.append(_button(action, action_id))
+    # a question's buttons and menu carry its token, so a press on an old question card is
+    # recognised (bot/core/question_cards.py)
+    question = reply.ref if reply.kind is ReplyKind.QUESTION and reply.ref else None
+    prefix = f"{QUESTION_BLOCK_PREFIX}{question}_" if question else "alexa_"
+    for menu_block in menu_blocks:
+        menu_block["block_id"] = f"{prefix}menu"
     blocks = [
         {
             "type": "actions",
-            "block_id": f"alexa_actions_{n}",
+            "block_id": f"{prefix}actions_{n}",
             "elements": buttons[i : i + BUTTONS_PER_BLOCK],
         }
         for n, i in enumerate(range(0, len(buttons), BUTTONS_PER_BLOCK))
     ]
-    return blocks, typed
+    return menu_blocks + blocks, typed
 
 
-def render_reply(reply: Reply, *, can_attach: bool = True) -> SlackMessage:
+def question_of(block_id: str | None) -> str | None:
+    """The question token a pressed block carries, if any."""
+    found = _QUESTION_BLOCK.match(block_id or "")
+    return found.group(1) if found else None
+
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def render_reply(
+    reply: Reply, *, can_attach: bool = True, requester: str | None = None
+) -> SlackMessage:
     """Render a Reply as Block Kit blocks plus the plain fallback text Slack shows in notifications.
 
     `can_attach` is False for ephemeral messages, which have no thread to put a file in.
     """
+    full = reply.table
+    page = PAGE_ROWS
+    while True:
+        paged_reply = paged(reply, page)
+        table = paged_reply.table
+        if paged_reply is reply or table is None:
+            break
+        _, cut = _table_blocks(table, True)
+        if cut is None or page <= 1:
+            break
+        page = max(1, page // 2)  # long rows: a smaller page, so nothing is skipped
+    reply = paged_reply
+    csv_file = None
+    if reply.table is not full and full is not None and can_attach:
+        # a page with "Show more", and the whole table as a file in the thread
+        csv_file = table_csv(full)
+        reply = reply.model_copy(
+            update={"notes": [*reply.notes, "The whole list is in the thread as a CSV file."]}
+        )
     headline = clip(reply.headline, TEXT_LIMIT - 40)
     blocks: list[Block] = [_section(f"{_KIND_EMOJI[reply.kind]} {escape(headline)}")]
+    if requester is not None and _USER_ID.match(requester):
+        # who made the change, as Slack's own mention (shown as the person's name)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn",
+                       "text": f"Requested by <@{requester}>"}]})  # fmt: skip
     blocks += _field_blocks(reply.fields)
     overflow = None
     if reply.table is not None and reply.table.rows:
         table_blocks, overflow = _table_blocks(reply.table, can_attach)
         blocks += table_blocks
-    action_blocks, typed = _action_blocks(reply.actions)
+    action_blocks, typed = _action_blocks(reply)
     blocks += _note_blocks([*(escape(n) for n in reply.notes), *typed])
     blocks += action_blocks
     # The fallback text is mrkdwn too (notifications, screen readers): escaped like the blocks, so a
     # `<!channel>` or `<@U123>` typed by a user is shown, never acted on.
     text = clip(escape(reply.headline), TEXT_LIMIT)
+    if csv_file is not None:
+        return SlackMessage(text, blocks, csv_file, "alexa-full-list.csv")
     return SlackMessage(text=text, blocks=blocks, overflow=overflow)

@@ -51,3 +51,10 @@ class SlackDigestPoster:
         except Exception:
             log.warning("the digest went to %s but its chart did not", channel, exc_info=True)
         return ts
+
+    async def update_in_channel(self, channel: str, message_id: str, reply: Reply) -> None:
+        """Replace the message `message_id` (its ts) in `channel` (an alert marked recovered)."""
+        msg = render_reply(reply)
+        await self._client.chat_update(
+            channel=channel, ts=message_id, text=msg.text, blocks=msg.blocks
+        )

@@ -18,15 +18,21 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat.slack.blocks import ACTION_ID_PATTERN
+from bot.chat.paging import next_page, parse_more
+from bot.chat.slack.blocks import ACTION_ID_PATTERN, PAGE_ROWS, question_of
 from bot.chat.slack.contract import ConversationEngine, Message
 from bot.chat.slack.delivery import DeliveryLog, delivery_id
-from bot.chat.slack.responder import Origin, SlackResponder, Target
+from bot.chat.slack.responder import Origin, SlackResponder, Surface, Target
 from bot.clock import Clock, SystemClock
+from bot.core.replies import ActionKind
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
+# Buttons whose card stays as it is: an alert's Status / History / Mute, "Show more"
+KEEPS_CARD_ACTION_IDS = tuple(
+    f"alexa_{kind.value}" for kind in (ActionKind.LOOK, ActionKind.MUTE, ActionKind.MORE)
+)
 COMMAND = "/alexa"
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 
@@ -69,10 +75,20 @@ class SlackListeners:
             return True, rid
         return False, rid
 
-    async def run(self, client: AsyncWebClient, target: Target, msg: Message) -> None:
+    async def run(
+        self, client: AsyncWebClient, target: Target, msg: Message, *, beside: bool = False
+    ) -> None:
+        """`beside`: a button that leaves its card as it is (a look, a mute, the next page): the
+        answer goes under it, not in its place."""
+        paging = parse_more(msg.text) is not None
+        if paging or beside:
+            target = _page_target(target)
         responder = SlackResponder(client, target, clock=self.clock)
         try:
-            reply = await self.engine.handle(msg, responder.progress)
+            page = await next_page(self.engine, msg, PAGE_ROWS)
+            if page is not None and paging and target.surface == "mention":
+                page = page.model_copy(update={"public": True})  # under a list everyone saw
+            reply = page or await self.engine.handle(msg, responder.progress)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("engine failed on a Slack %s (ref %s)", target.surface, ref)
@@ -84,6 +100,25 @@ class SlackListeners:
             ref = uuid.uuid4().hex[:8]
             log.exception("could not deliver a Slack reply (ref %s)", ref)
             await responder.fail(ref, engine_failed=False)
+
+
+def _page_target(pressed: Target) -> Target:
+    """Where the next page of a long answer goes: a new message under the one pressed (the earlier
+    rows stay), in its thread when the list was public, privately when it was private."""
+    origin = pressed.origin
+    if origin is None:
+        return pressed
+    if origin.ephemeral:
+        return Target("command", pressed.channel, pressed.user, respond=pressed.respond)
+    thread = pressed.thread_ts or origin.ts
+    return Target("dm" if pressed.channel.startswith("D") else "mention", pressed.channel,
+                  pressed.user, thread_ts=thread, respond=pressed.respond)  # fmt: skip
+
+
+def pressed_value(action: Mapping[str, Any]) -> str:
+    """The typed-equivalent text of a button (its value) or of a menu (the chosen option's)."""
+    selected = action.get("selected_option") or {}
+    return str(selected.get("value") or action.get("value") or "")
 
 
 def register(
@@ -107,7 +142,9 @@ def register(
             return
         user, channel = body["user_id"], body["channel_id"]
         text = clean_text(body.get("text") or "") or "help"
-        target = Target("command", channel=channel, user=user, respond=respond)
+        # `/alexa` in the bot's DM is answered there as a DM, not as in a channel
+        surface: Surface = "dm" if channel.startswith("D") else "command"
+        target = Target(surface, channel=channel, user=user, respond=respond)
         await state.run(client, target, Message(text, user, channel, PLATFORM, request_id=rid))
 
     @app.event("app_mention")
@@ -181,8 +218,10 @@ def register(
             origin=origin,
             respond=respond,
         )
-        msg = Message(str(action.get("value") or ""), presser, channel, PLATFORM, thread_ts, rid)
-        await state.run(client, target, msg)
+        msg = Message(pressed_value(action), presser, channel, PLATFORM, thread_ts, rid,
+                      card=question_of(action.get("block_id")))  # fmt: skip
+        beside = str(action.get("action_id") or "").startswith(KEEPS_CARD_ACTION_IDS)
+        await state.run(client, target, msg, beside=beside)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

@@ -129,6 +129,9 @@ class SlackResponder:
     # -- final reply
     # ------------------------------------------------------------------------------------
     async def final(self, reply: Reply) -> None:
+        if reply.silent:
+            log.info("not posting the answer to a repeated delivery: %s", reply.headline)
+            return
         async with self._lock:
             self._closed = True
             posted = await self._deliver(reply)
@@ -141,35 +144,43 @@ class SlackResponder:
                 reply,
             )
 
+    def _render(self, reply: Reply, *, can_attach: bool = True) -> SlackMessage:
+        """A change announced in a channel says who made it; in a DM it is the reader's own."""
+        t = self._target
+        announced = (reply.public or reply.is_change) and t.surface != "dm"
+        by = t.user if announced and not t.channel.startswith("D") else None
+        return render_reply(reply, can_attach=can_attach, requester=by)
+
     async def _deliver(self, reply: Reply) -> _Posted | None:
         t = self._target
         public = reply.public or reply.is_change
         if self._progress is not None and not self._progress.ts:
             # the answer always goes, even past the response_url's limits (Slack may refuse it)
-            await self._respond(render_reply(reply), replace_original=True)
+            await self._respond(self._render(reply), replace_original=True)
             return None
         if self._progress is not None:
-            await self._update(self._progress, render_reply(reply))
+            await self._update(self._progress, self._render(reply))
             if t.origin is not None and t.origin.ephemeral:
                 await self._respond(delete_original=True)
             return self._progress
         if t.surface == "action" and t.origin is not None:
-            if reply.kind in (ReplyKind.REFUSAL, ReplyKind.ERROR):
-                await self._ephemeral(render_reply(reply, can_attach=False))
+            if reply.stale or reply.kind in (ReplyKind.REFUSAL, ReplyKind.ERROR):
+                # the card keeps its result (or its question) for everyone; only the presser hears
+                await self._ephemeral(self._render(reply, can_attach=False))
                 return None
             if not t.origin.ephemeral and t.origin.ts:
                 posted = _Posted(t.origin.channel, t.origin.ts)
-                await self._update(posted, render_reply(reply))
+                await self._update(posted, self._render(reply))
                 return posted
             if public:
                 await self._respond(delete_original=True)
-                return await self._post(render_reply(reply))
-            msg = render_reply(reply, can_attach=False)
+                return await self._post(self._render(reply))
+            msg = self._render(reply, can_attach=False)
             await self._respond(msg, replace_original=True)
             return None
         if public or t.surface == "dm":
-            return await self._post(render_reply(reply))
-        await self._ephemeral(render_reply(reply, can_attach=False))
+            return await self._post(self._render(reply), public=public)
+        await self._ephemeral(self._render(reply, can_attach=False))
         return None
 
     async def fail(self, ref: str, *, engine_failed: bool = True) -> None:
@@ -190,7 +201,7 @@ class SlackResponder:
 
     # -- Web API calls
     # ----------------------------------------------------------------------------------
-    async def _post(self, msg: SlackMessage) -> _Posted | None:
+    async def _post(self, msg: SlackMessage, *, public: bool = True) -> _Posted | None:
         t = self._target
         try:
             resp = await self._client.chat_postMessage(
@@ -203,7 +214,9 @@ class SlackResponder:
             if self._url_uses == 0:
                 self._url_since = self._clock.monotonic()
             self._url_uses += 1
-            await t.respond(text=msg.text, blocks=msg.blocks, response_type="in_channel")
+            # (a private answer stays private: `/alexa` in a DM the bot is not part of)
+            kind = "in_channel" if public else "ephemeral"
+            await t.respond(text=msg.text, blocks=msg.blocks, response_type=kind)
             return None
         return _Posted(str(resp["channel"]), str(resp["ts"]))
 

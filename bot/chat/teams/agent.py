@@ -15,6 +15,7 @@ import asyncio
 import html
 import logging
 import re
+from collections.abc import Coroutine
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, DeliveryModes
@@ -29,7 +30,17 @@ from microsoft_agents.hosting.core import (
 
 from bot.chat.contract import ConversationEngine
 from bot.chat.pacing import EditPacer
-from bot.chat.teams.cards import Card, card_attachment, submitted_text
+from bot.chat.paging import next_page, parse_more
+from bot.chat.teams.cards import (
+    EXECUTE_VERB,
+    PAGE_ROWS,
+    Card,
+    card_attachment,
+    keeps_card,
+    question_card,
+    submitted_text,
+)
+from bot.chat.teams.execute import Background, Execute
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore, channel_of
 from bot.clock import Clock, SystemClock
@@ -54,20 +65,38 @@ def to_message(activity: Activity) -> tuple[Message, bool]:
     """The engine Message for an incoming message activity, and whether it is a button press."""
     pressed = submitted_text(activity.value)
     text = pressed if pressed is not None else clean_text(activity.text or "")
+    return message_of(activity, text, question_card(activity.value)), pressed is not None
+
+
+def message_of(activity: Activity, text: str, card: str | None = None) -> Message:
+    """The engine Message of `text` said (typed or pressed on question card `card`) in
+    `activity`'s conversation."""
     sender = activity.from_property
     # Roles in bot.toml list AAD object ids: they are the same across Teams, Outlook and Graph.
     user = (sender.aad_object_id or sender.id) if sender is not None else ""
     conversation_id = activity.conversation.id if activity.conversation is not None else ""
     _, _, thread = conversation_id.partition(";messageid=")
-    msg = Message(
+    return Message(
         text=text,
         user=user,
         channel=channel_of(activity),
         platform=PLATFORM,
         thread=thread or None,
         request_id=activity.id,
+        card=card,
     )
-    return msg, pressed is not None
+
+
+def signed(reply: Reply, activity: Activity) -> Reply:
+    """A change shown in a channel or group chat says who made it (a personal chat is the
+    reader's own)."""
+    conversation = activity.conversation
+    personal = conversation is None or conversation.conversation_type in (None, "personal")
+    sender = activity.from_property
+    name = sender.name if sender is not None else None
+    if personal or not name or not (reply.public or reply.is_change):
+        return reply
+    return reply.model_copy(update={"notes": [f"Requested by {name}", *reply.notes]})
 
 
 def card_activity(
@@ -136,18 +165,28 @@ class CardResponder:
         else:
             await self._context.update_activity(activity)
 
+    def _signed(self, reply: Reply) -> Reply:
+        return signed(reply, self._context.activity)
+
     def _target(self, reply: Reply) -> str | None:
         if not self._can_update:
             return None
         if self._posted_id is not None:
             return self._posted_id
-        if self._pressed and reply.kind not in (ReplyKind.ERROR, ReplyKind.REFUSAL):
+        # A stale press (a second Confirm, an Undo already done) leaves the card's result alone:
+        # Teams has no message only the presser sees outside Action.Execute, so a small new reply.
+        settled = reply.stale or reply.kind in (ReplyKind.ERROR, ReplyKind.REFUSAL)
+        if self._pressed and not settled:
             return self._context.activity.reply_to_id
         return None
 
     async def final(self, reply: Reply) -> None:
         async with self._lock:
             self._closed = True
+        if reply.silent:
+            log.info("not posting the answer to a repeated delivery: %s", reply.headline)
+            return
+        reply = self._signed(reply)
         target = self._target(reply)
         if target:
             try:
@@ -156,6 +195,15 @@ class CardResponder:
             except Exception:
                 log.warning("could not update card %s; posting a new one", target, exc_info=True)
         await self._context.send_activity(card_activity(reply))
+
+
+_DETACHED: set[asyncio.Task[None]] = set()
+
+
+def _detached(work: Coroutine[Any, Any, None]) -> None:
+    task = asyncio.create_task(work)
+    _DETACHED.add(task)
+    task.add_done_callback(_DETACHED.discard)
 
 
 def _is_bot(members: list[Any] | None, activity: Activity) -> bool:
@@ -170,8 +218,11 @@ def build_agent(
     *,
     proactive: Proactive | None = None,
     clock: Clock | None = None,
+    background: Background | None = None,
 ) -> AgentApplication[TurnState]:
-    """The SDK application with our three routes: messages, installs/uninstalls, and turn errors."""
+    """The SDK application with our routes: messages (typed, and the Action.Submit of older
+    cards), Action.Execute presses, installs/uninstalls, and turn errors. `background` runs what
+    outlasts a press's invoke (the host's task set, so shutdown and tests can wait for it)."""
     agent = AgentApplication[TurnState](
         # The typing indicator runs on a wall-clock timer; our cards already show progress.
         ApplicationOptions(
@@ -205,15 +256,26 @@ def build_agent(
         msg, pressed = to_message(activity)
         if not msg.text:
             return
-        responder = CardResponder(context, pressed=pressed, proactive=proactive, clock=clock)
+        # "Show more" adds the next page under the list rather than replacing it
+        beside = parse_more(msg.text) is not None or keeps_card(activity.value)
+        responder = CardResponder(
+            context, pressed=pressed and not beside, proactive=proactive, clock=clock
+        )
         try:
-            reply = await engine.handle(msg, responder.progress)
+            page = await next_page(engine, msg, PAGE_ROWS)
+            reply = page or await engine.handle(msg, responder.progress)
         except Exception:
             log.exception("engine failed on Teams message %s", activity.id)
             reply = Reply(
                 headline=ENGINE_FAILED.format(ref=activity.id or "-"), kind=ReplyKind.ERROR
             )
         await responder.final(reply)
+
+    execute = Execute(
+        engine, store, message_of=message_of, signed=signed, proactive=proactive,
+        background=background or _detached, clock=clock,
+    )  # fmt: skip
+    agent.adaptive_card.action_execute(EXECUTE_VERB)(execute)
 
     @agent.error
     async def on_error(context: TurnContext, error: Exception) -> None:

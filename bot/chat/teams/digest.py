@@ -69,3 +69,10 @@ class TeamsDigestPoster:
             except Exception:
                 log.warning("a follow-up card of the digest to %s failed", channel, exc_info=True)
         return message_id
+
+    async def update_in_channel(self, channel: str, message_id: str, reply: Reply) -> None:
+        """Replace the post `message_id` in `channel` with `reply` (an alert marked recovered)."""
+        stored = self._store.find(channel)
+        if stored is None:
+            raise UnknownTeamsConversation(f"The bot has no Teams conversation {channel!r}.")
+        await self._proactive.update(stored.reference, card_activity(reply, message_id))

@@ -107,10 +107,12 @@ def teams_setup(
     adapter = build_adapter(connections)
     proactive = Proactive(adapter, app_id(env), anonymous)
     host = TeamsHost(
-        agent=build_agent(engine, store, connections, proactive=proactive, clock=clock),
+        # a button press that outlasts its invoke finishes among the host's tasks (late-bound)
+        agent=build_agent(engine, store, connections, proactive=proactive, clock=clock,
+                          background=lambda work: host.start(work)),
         adapter=adapter,
         store=store,
-    )
+    )  # fmt: skip
 
     async def process(request: web.Request) -> web.StreamResponse:
         response = await start_agent_process(request, host.agent, host.adapter)

@@ -1,0 +1,86 @@
+"""`mute alerts for <serial> for 1 hour`: the "Mute 1 h" button of an offline alert (and the same
+typed). While a device is muted no new offline alert is posted for it (bot/health/offline_alerts.py
+reads table alert_mutes); an alert already posted is still edited when the device recovers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.core import commands as c
+from bot.core.context import Ctx
+from bot.core.registry import Entry, register
+from bot.core.replies import Reply, ReplyKind
+from bot.core.when import spoken_time, zone_of
+
+MAX_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class MuteAlerts(c.Command):
+    serial: str
+    minutes: int
+
+
+_MUTE = re.compile(
+    r"^mute (?:the )?(?:offline )?alerts? (?:for|of|on) (?P<serial>[A-Za-z0-9]{6,32})"
+    r" (?:for )?(?P<n>\d{1,4}|an?|one) ?(?P<unit>h|hours?|m|min|minutes?)$",
+    re.I,
+)
+
+
+def read_mute(text: str) -> MuteAlerts | None:
+    found = _MUTE.match(" ".join(text.strip().rstrip(".!").split()))
+    if found is None:
+        return None
+    n = found.group("n").lower()
+    count = 1 if n in ("a", "an", "one") else int(n)
+    minutes = count * 60 if found.group("unit").lower().startswith("h") else count
+    return MuteAlerts(found.group("serial").upper(), minutes)
+
+
+async def mute_alerts(ctx: Ctx, command: MuteAlerts) -> Reply:
+    health = ctx.s.health
+    if health is None:
+        return Reply(headline="Device health is not set up here. Nothing was muted.",
+                     kind=ReplyKind.ERROR)  # fmt: skip
+    if not await health.device_places(command.serial):
+        return Reply(
+            headline=f"I know no device with serial {command.serial}. Nothing was muted.",
+            kind=ReplyKind.ERROR,
+        )
+    if not 1 <= command.minutes <= MAX_MINUTES:
+        return Reply(headline="Alerts can be muted for 1 minute to 24 hours. Nothing was muted.",
+                     kind=ReplyKind.ERROR)  # fmt: skip
+    if ctx.preview:
+        return Reply(headline=f"Preview: offline alerts for {command.serial} would be muted. "
+                     "Nothing was changed.")  # fmt: skip
+    now = ctx.s.clock.now()
+    until = now + timedelta(minutes=command.minutes)
+    with ctx.s.index.conn as conn:
+        conn.execute(
+            "insert or replace into alert_mutes (serial, until, set_by) values (?, ?, ?)",
+            (command.serial, until.timestamp(), ctx.msg.user),
+        )
+    ctx.audit("ok", detail=f"muted alerts of {command.serial} until {until.isoformat()}")
+    return Reply(
+        headline=f"No new offline alerts for {command.serial} until "
+        f"{spoken_time(until, now, zone_of('UTC'))} (UTC).",
+        kind=ReplyKind.SUCCESS,
+        notes=["An alert already posted is still marked recovered when the device comes back."],
+    )
+
+
+register(
+    Entry(
+        command=MuteAlerts,
+        topic="devices",
+        summary="Mute a device's offline alerts for a while (the alert's Mute 1 h button)",
+        examples=("mute alerts for G090XG1234567890 for 1 hour",),
+        handler=mute_alerts,
+        rephrase=lambda cmd: f"mute alerts for {cmd.serial} for {cmd.minutes} minutes",
+        role=c.Role.ENGINEER,
+    )
+)
