@@ -35,6 +35,8 @@ from hypothesis import strategies as st
 
 EXAMPLES = int(os.environ.get("ANY_HOTEL_EXAMPLES", "2000"))
 RIGHT_FLOOR = float(os.environ.get("ANY_HOTEL_RIGHT_FLOOR", "0.90"))
+# A long run (100,000) takes most of an hour: it can write its tallies so far to this file as it goes.
+PROGRESS_FILE = os.environ.get("ANY_HOTEL_PROGRESS_FILE")
 PER_WORLD = 10
 # Hypothesis often replays a world it has drawn before (it mutates earlier examples), so about half the
 # requests are repeats: draw 2.5 times as many as asked and count only distinct (world, request) pairs.
@@ -118,6 +120,9 @@ def test_generated_requests_never_name_a_wrong_target_and_unambiguous_ones_are_d
             outcomes = run_case(reader, case)
             judgements = judge_case(spec, case, outcomes)
             tally.add(spec, case, judgements, list(outcomes))
+            if PROGRESS_FILE and tally.requests % 500 == 0:
+                with open(PROGRESS_FILE, "w", encoding="utf-8") as file:
+                    file.write(tally.report() + "\n")
             for judgement in judgements:
                 if judgement.verdict == "wrong":
                     failures.append(regression_text(spec, case, outcomes, judgement.reason))
