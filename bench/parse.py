@@ -32,10 +32,10 @@ from bot.core import commands as c
 from bot.core.access import Access
 from bot.core.audit import AuditLog
 from bot.core.canonical import command_text
-from bot.core.lexicon import lexicon_for
-from bot.core.parser import parse
 from bot.core.resolve import Resolver, Rooms
 from bot.core.services import Services
+from bot.core.understanding.lexicon import lexicon_for
+from bot.core.understanding.pipeline import parse
 from bot.index.catalog import default_catalog
 from bot.index.lookup import Index
 from bot.settings import BotConfig, PropertyConfig

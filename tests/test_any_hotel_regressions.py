@@ -92,3 +92,51 @@ def test_regression_actually_make_it_country_never_leaves_the_old_station_armed(
         label="amend",
     )
     assert_case(spec, case)
+
+
+def test_regression_a_room_named_like_its_room_type_answers_which_room_as_the_room() -> None:
+    """`put classic rock on` -> "Which room?" -> `Penthouse at Harbor Suites Hotel` set all 7 rooms of
+    the room type Penthouse, though a room is named Penthouse too (shrunk by the property test): an
+    answer to "Which room?" names a room first."""
+    spec = {
+        "Harbor Suites Hotel": (
+            "US",
+            {
+                "Penthouse": [
+                    "villa-1",
+                    "villa-2",
+                    "villa-3",
+                    "villa-4",
+                    "villa-5",
+                    "villa-6",
+                    "Penthouse",
+                ],
+                "Garden Room": ["PH#1"],
+            },
+        )
+    }
+    command = Command("set_station", "Harbor Suites Hotel", ("Penthouse",), "Classic Rock")
+    case = Case(
+        turns=(
+            Turn("put classic rock on", Expected(None)),
+            Turn("Penthouse at Harbor Suites Hotel", Expected(command)),
+        ),
+        label="answer_room",
+    )
+    assert_case(spec, case)
+
+
+def test_regression_the_words_of_a_room_name_are_never_corrected_as_typos() -> None:
+    """`set room Villa East station` (room Villa-East, room type Villa) + `classic rock` set both
+    rooms of the room type: "East" was corrected to the station "Easy" (shrunk by the property test)."""
+    spec = {"The Grand Inn": ("US", {"Villa": ["Villa-East", "PH#1"], "Garden Room": ["villa-1"]})}
+    command = Command("set_station", "The Grand Inn", ("Villa-East",), "Classic Rock")
+    case = Case(
+        turns=(
+            Turn("set room Villa East station", Expected(None)),
+            Turn("classic rock", Expected(command)),
+        ),
+        channel_property="The Grand Inn",
+        label="answer_station",
+    )
+    assert_case(spec, case)

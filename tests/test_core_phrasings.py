@@ -8,9 +8,9 @@ from lexicon_support import demo_lexicon
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Level, Target
 from bot.core.help import help_reply
-from bot.core.parser import parse
 from bot.core.registry import entries
-from bot.core.text import clean, split_preview
+from bot.core.understanding.pipeline import parse
+from bot.core.understanding.text import clean, split_preview
 
 DEMO_LEXICON = demo_lexicon()
 EXAMPLES = [(entry.command, example) for entry in entries() for example in entry.examples]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from core_helpers import bot_on, config_for, text_of
 
-from bot.core.parser import parse
 from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
+from bot.core.understanding.pipeline import parse
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 from bot.settings import BotConfig, RolesConfig

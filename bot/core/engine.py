@@ -19,11 +19,8 @@ from bot.core.audit import AuditEntry, changes_count
 from bot.core.canonical import command_text
 from bot.core.commands import Role
 from bot.core.context import Ctx, Message, ProgressSink
-from bot.core.followup import Key, Questions
 from bot.core.help import help_reply
-from bot.core.lexicon import Lexicon, lexicon_for
 from bot.core.ordering import ConversationOrder, valid_utf8
-from bot.core.parser import is_new_request, parse
 from bot.core.pending import Pending
 from bot.core.property_place import SetPropertyPlace
 from bot.core.question_cards import QuestionCards
@@ -31,8 +28,12 @@ from bot.core.registry import entry_for, role_for
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.retry_failed import retry_failed
 from bot.core.services import Services
-from bot.core.spelling import correct
-from bot.core.text import plural, split_preview
+from bot.core.understanding import understand
+from bot.core.understanding.followup import Key, Questions
+from bot.core.understanding.lexicon import Lexicon, lexicon_for
+from bot.core.understanding.pipeline import is_new_request
+from bot.core.understanding.spelling import correct
+from bot.core.understanding.text import plural, split_preview
 from bot.core.when import parse_utc, spoken_time, zone_label, zone_of
 
 __all__ = ["Engine", "Message", "ProgressSink"]
@@ -72,7 +73,7 @@ def _conversation(msg: Message) -> Key:
 
 def _is_control(text: str, lexicon: Lexicon) -> bool:
     """yes, no, undo, retry, help: the conversation's own words are never taken as a station or a name."""
-    parsed = parse(text, lexicon).parsed
+    parsed = understand(text, lexicon).parsed
     return parsed is not None and isinstance(
         parsed.command, c.Confirm | c.Cancel | c.Undo | c.RetryFailed | c.Help | c.SmallTalk
     )
@@ -247,7 +248,7 @@ class Engine:
                 return completed, asked.preview, (), command_text(completed)
             if chosen is not None:
                 msg = replace(msg, text=chosen, answered=chosen)
-        result = parse(msg.text, lexicon)
+        result = understand(msg.text, lexicon)
         if result.ask is not None and (amended := self._amend_waiting(msg, result.ask.partial)):
             return amended
         dropped = self._drop_waiting(msg) if _CORRECTION.match(result.cleaned) else None

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.core.commands import Role, Target
-from bot.core.lexicon import lexicon_for
 from bot.core.property_settings import index_values, place_of
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.services import Services
-from bot.core.text import plural
+from bot.core.understanding.lexicon import lexicon_for
+from bot.core.understanding.text import plural
 from bot.index.lookup import Index, PropertyRef, RoomRef, RoomTypeRef
 from bot.index.normalize import normalize_room_name
 from bot.index.sync import full_sync, refresh_property

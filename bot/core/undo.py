@@ -12,7 +12,7 @@ from bot.core.errors import describe_error
 from bot.core.journal import APPLIED, UNKNOWN, Planned
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.stations import change_token, retry_action, station_name, undo_action
-from bot.core.text import plural
+from bot.core.understanding.text import plural
 from bot.core.unit_writes import StationWriter, run_change
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.lexicon import Lexicon, fold
+from bot.core.understanding.lexicon import Lexicon, fold
 
 INTENT_WORDS = frozenset(
     [
@@ -397,10 +397,13 @@ def correct(text: str, lexicon: Lexicon) -> str:
     """`text` with its misspelt words corrected. A capitalised word is a name: it is corrected only
     towards the words of a known name (`Kensignton`), never towards an ordinary word."""
     known, names = _known(lexicon)
+    in_rooms = _room_name_words(text, lexicon)
 
     def fix(m: re.Match[str]) -> str:
         word = fold(m[0])
         if word in known or word.rstrip("s") in known or word + "s" in known:
+            return m[0]
+        if m.start() in in_rooms:  # "Villa East" is room Villa-East: its words are no typo
             return m[0]
         if word in _SHORT:
             return _SHORT[word]
@@ -410,6 +413,26 @@ def correct(text: str, lexicon: Lexicon) -> str:
         return found if found is not None else m[0]
 
     return _WORD.sub(fix, text)
+
+
+_ROOM_NAME_WORDS = (
+    3  # room names staff type with spaces for separators: "Villa East", "loft edelweiss"
+)
+
+
+def _room_name_words(text: str, lexicon: Lexicon) -> set[int]:
+    """The start of each word of `text` that is part of a room's name typed exactly (separators
+    folded): such words are never corrected, though a room's words are not in the spelling tables."""
+    if not lexicon.rooms:
+        return set()
+    words = list(_WORD.finditer(text))
+    starts: set[int] = set()
+    for i in range(len(words)):
+        for n in range(1, min(_ROOM_NAME_WORDS, len(words) - i) + 1):
+            span = text[words[i].start() : words[i + n - 1].end()]
+            if lexicon.room_names(span)[1] and lexicon.room_names(span)[0]:
+                starts.update(w.start() for w in words[i : i + n])
+    return starts
 
 
 def name_corrections(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field, replace
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Target
-from bot.core.entities import EXCLUDED, Entities, find_entities, too_large
-from bot.core.lexicon import Lexicon, fold
 from bot.core.profiles import SetProfile
 from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
 from bot.core.understanding.complete import (
@@ -25,6 +23,8 @@ from bot.core.understanding.complete import (
     said_time,
     unfollowed,
 )
+from bot.core.understanding.entities import EXCLUDED, Entities, find_entities, too_large
+from bot.core.understanding.lexicon import Lexicon, fold
 from bot.index.catalog import COUNTRIES, default_catalog
 
 SET_WORDS = frozenset(
@@ -527,8 +527,8 @@ def fill(partial: Command, missing: str, text: str, lexicon: Lexicon) -> Command
         return c.SetStation(target=partial.target, station=station) if station else None
     if missing == "target":
         target = target_of(found)
-        if target is None:
-            return None
+        if target is None or (found.room_shadowed and target.room_type and not target.rooms):
+            return None  # none, or a room and a room type of one name: asked again, never guessed
         known = getattr(partial, "target", None)
         if target.property_name is None and isinstance(known, Target) and known.property_name:
             target = replace(target, property_name=known.property_name)
@@ -671,6 +671,8 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
     if not isinstance(command, c.SetStation | c.ClearAlerts):
         return result
     understood = _understood(command)
+    if found.room_shadowed and command.target.room_type and not command.target.rooms:
+        return _room_or_room_type(command, found.room_shadowed)
     if found.backwards_range:
         a, b = found.backwards_range
         return c.NotDone("backwards_range", understood=f"rooms {a} down to {b}")
@@ -716,6 +718,24 @@ def _understood(command: c.SetStation | c.ClearAlerts) -> str:
 
 def _has_target(target: Target) -> bool:
     return bool(target.rooms or target.room_type or target.all_rooms)
+
+
+def _room_or_room_type(command: c.SetStation | c.ClearAlerts, room: str) -> Ask:
+    """`Penthouse` names a room and a room type: one room or all the type's rooms is never guessed."""
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    one = replace(command, target=replace(command.target, room_type=None, one=False, rooms=(room,)))
+    every = replace(command, target=replace(command.target, one=False))
+    return Ask(
+        f"\u201c{room}\u201d is a room and a room type. Do you mean room {room}, or every room of "
+        f"room type {command.target.room_type}? Nothing was changed.",
+        "target",
+        replace(command, target=Target(property_name=command.target.property_name)),
+        choices=(
+            (f"room {room}", rephrase(one)),
+            (f"room type {command.target.room_type}", rephrase(every)),
+        ),
+    )
 
 
 def _applies_now(command: c.SetStation | c.ClearAlerts, time: str) -> Ask:

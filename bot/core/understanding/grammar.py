@@ -12,11 +12,11 @@ from dataclasses import replace
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Level, Role
-from bot.core.profile_rules import PROFILE_RULES
-from bot.core.property_rules import PROPERTY_RULES
 from bot.core.registry import TOPICS as REGISTRY_TOPICS
-from bot.core.rule import Rule
-from bot.core.targets import parse_target
+from bot.core.understanding.profile_rules import PROFILE_RULES
+from bot.core.understanding.property_rules import PROPERTY_RULES
+from bot.core.understanding.rule import Rule
+from bot.core.understanding.targets import parse_target
 
 
 def _p(*patterns: str) -> tuple[re.Pattern[str], ...]:

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core.commands import AlertKind
-from bot.core.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of
 from bot.core.profile_settings import setting_key
-from bot.core.targets import MAX_RANGE, complete_range_end, expand_range
+from bot.core.understanding.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of
+from bot.core.understanding.targets import MAX_RANGE, complete_range_end, expand_range
 from bot.index.normalize import normalize_name
 
 
@@ -27,6 +27,8 @@ class Entities:
     too_many_rooms: bool = False
     room_type: str | None = None
     room_type_one: bool = False  # "the penthouse": one room of the type, not all of them
+    # A room named like the room type read ("Penthouse" is both): a write then asks which was meant.
+    room_shadowed: str | None = None
     backwards_range: tuple[str, str] | None = None  # "310-301": never read backwards
     property_name: str | None = None
     all_rooms: bool = False
@@ -320,6 +322,7 @@ def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     if found.room_type is not None:
         for said in _ROOM_TYPE_WORDS.finditer(t.work):
             found.room_type_one = False  # "room type Penthouse": the type, all its rooms
+            found.room_shadowed = None
             t.take(said.start(), said.end())
         return
     named = _ALL_OF_NAMED_TYPE.search(t.work)
@@ -407,6 +410,8 @@ def _longest(
         elif found.room_type is None and key in lexicon.room_types:
             names = lexicon.room_types[key]
             found.room_type = names[0] if len(names) == 1 else t.original[start:end]
+            if room is not None and not re.match(r"\s*rooms\b", t.work[end:]):
+                found.room_shadowed = room[0]
             plural = key.endswith("s") and key[:-1] in lexicon.room_types
             article = re.search(r"\b(?:the|a|that|this)\s+$", t.work[:start]) is not None
             found.room_type_one = (
@@ -414,6 +419,7 @@ def _longest(
             )
             if m := _ALL_OF_TYPE.search(t.work[:start]):
                 found.room_type_one = False
+                found.room_shadowed = None  # "all Penthouse rooms": the type, said so
                 t.take(m.start(), start)
         elif found.station is None and key in lexicon.stations:
             found.station = lexicon.stations[key]
