@@ -397,27 +397,29 @@ def correct(text: str, lexicon: Lexicon) -> str:
     """`text` with its misspelt words corrected. A capitalised word is a name: it is corrected only
     towards the words of a known name (`Kensignton`), never towards an ordinary word."""
     known, names = _known(lexicon)
-    in_rooms = _room_name_words(text, lexicon)
+    # The words of room names, found only when a word would be corrected (most messages: never).
+    in_rooms: list[set[int]] = []
 
     def fix(m: re.Match[str]) -> str:
         word = fold(m[0])
         if word in known or word.rstrip("s") in known or word + "s" in known:
             return m[0]
-        if m.start() in in_rooms:  # "Villa East" is room Villa-East: its words are no typo
+        if word not in _SHORT and len(word) < 4:
+            return m[0]
+        if not in_rooms:
+            in_rooms.append(_room_name_words(text, lexicon))
+        if m.start() in in_rooms[0]:  # "Villa East" is room Villa-East: its words are no typo
             return m[0]
         if word in _SHORT:
             return _SHORT[word]
-        if len(word) < 4:
-            return m[0]
         found = _near(word, names if m[0][0].isupper() else known)
         return found if found is not None else m[0]
 
     return _WORD.sub(fix, text)
 
 
-_ROOM_NAME_WORDS = (
-    3  # room names staff type with spaces for separators: "Villa East", "loft edelweiss"
-)
+# Room names staff type with spaces for separators: "Villa East", "loft edelweiss".
+_ROOM_NAME_WORDS = 3
 
 
 def _room_name_words(text: str, lexicon: Lexicon) -> set[int]:
@@ -430,7 +432,8 @@ def _room_name_words(text: str, lexicon: Lexicon) -> set[int]:
     for i in range(len(words)):
         for n in range(1, min(_ROOM_NAME_WORDS, len(words) - i) + 1):
             span = text[words[i].start() : words[i + n - 1].end()]
-            if lexicon.room_names(span)[1] and lexicon.room_names(span)[0]:
+            names, exact = lexicon.room_names(span)
+            if exact and names:
                 starts.update(w.start() for w in words[i : i + n])
     return starts
 
