@@ -37,6 +37,8 @@ EXAMPLES = int(os.environ.get("ANY_HOTEL_EXAMPLES", "2000"))
 RIGHT_FLOOR = float(os.environ.get("ANY_HOTEL_RIGHT_FLOOR", "0.90"))
 # A long run (100,000) takes most of an hour: it can write its tallies so far to this file as it goes.
 PROGRESS_FILE = os.environ.get("ANY_HOTEL_PROGRESS_FILE")
+# The first wrong outcome as drawn (before shrinking, which can fail on a long run).
+FIRST_FAILURE_FILE = os.environ.get("ANY_HOTEL_FIRST_FAILURE_FILE")
 PER_WORLD = 10
 # Hypothesis often replays a world it has drawn before (it mutates earlier examples), so about half the
 # requests are repeats: draw 2.5 times as many as asked and count only distinct (world, request) pairs.
@@ -126,6 +128,9 @@ def test_generated_requests_never_name_a_wrong_target_and_unambiguous_ones_are_d
             for judgement in judgements:
                 if judgement.verdict == "wrong":
                     failures.append(regression_text(spec, case, outcomes, judgement.reason))
+                    if FIRST_FAILURE_FILE and len(failures) == 1:  # kept even if shrinking fails
+                        with open(FIRST_FAILURE_FILE, "w", encoding="utf-8") as file:
+                            file.write(failures[0])
                     raise AssertionError(judgement.reason)
 
     try:
