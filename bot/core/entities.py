@@ -28,6 +28,7 @@ class Entities:
     room_type: str | None = None
     room_type_one: bool = False  # "the penthouse": one room of the type, not all of them
     backwards_range: tuple[str, str] | None = None  # "310-301": never read backwards
+    unclear_range: tuple[str, str] | None = None  # "villa-1 - Orchid": ends of no one scheme
     property_name: str | None = None
     all_rooms: bool = False
     everywhere: bool = False
@@ -134,8 +135,10 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _everywhere(t, found)
     _floor(t, found)
     _excluded(t, found)
+    _excluded_names(t, found, lexicon)
     _from_station(t, lexicon)
     _ranges(t, found)
+    _named_ranges(t, found, lexicon)
     _special_rooms(t, found, lexicon)
     _lexicon(t, found, lexicon)
     _explicit_room_type(t, found, lexicon)
@@ -313,6 +316,95 @@ def _ranges(t: _Text, found: Entities) -> None:
         first = not found.rooms
         found.rooms += [r for r in expanded if r not in found.rooms]
         found.room_range = (expanded[0], expanded[-1]) if first else None
+
+
+# "villa-1 to villa-3", "Cabin-1 thru Cabin-8", "12A - 12C": two rooms of the index as a range's ends.
+_NAMED_RANGE = re.compile(
+    r"(?<!\S)(?P<a>[a-z0-9][^\s,]*?)\s+(?P<sep>-|–|—|\.\.|to|thru|through|until|till)\s+"
+    r"(?P<b>[a-z0-9][^\s,]*?)(?=[.,!]?(?:\s|$))"
+)
+_DASHED_RANGE = re.compile(r"(?<!\S)[a-z0-9][^\s,]*-[^\s,]*[a-z0-9](?=[.,!]?(?:\s|$))")
+_NAME_SCHEME = re.compile(r"^(?P<pre>.*?)(?P<n>\d+)(?P<suf>\D*)$")
+_EXCLUDED_NAMES = re.compile(
+    r"\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without)\s+"
+    r"(?:rooms?\s+)?(?P<list>[a-z0-9][^\s,]*(?:\s*(?:,|&|\band\b)\s*[a-z0-9][^\s,]*)*)"
+)
+
+
+def _excluded_names(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """`except Cabin-5`: rooms of the index left out (the shape-based list knows only `105`)."""
+    for m in _EXCLUDED_NAMES.finditer(t.work):
+        parts = re.split(r"\s*(?:,|&|\band\b)\s*", t.original[m.start("list") : m.end("list")])
+        named = [_one_index_room(part, lexicon) for part in parts]
+        if not named or any(n is None for n in named):
+            continue
+        found.excluded += [n for n in named if n is not None and n not in found.excluded]
+        t.take(m.start(), m.end())
+
+
+def _one_index_room(typed: str, lexicon: Lexicon) -> str | None:
+    names, exact = lexicon.room_names(typed.strip(" .!"))
+    return names[0] if exact and names else None
+
+
+def _named_ranges(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """Two rooms of the index joined by "to", "thru" or a dash are a range of the rooms between,
+    in order, when their names share a scheme (`villa-1`..`villa-3`, `12A`..`12C`); ends of no
+    one scheme are asked about, never read as just the two rooms."""
+    if not lexicon.rooms:
+        return
+    spans = [(m.start("a"), m.end("a"), m.start("b"), m.end("b"), m["sep"])
+             for m in _NAMED_RANGE.finditer(t.work)]  # fmt: skip
+    for m in _DASHED_RANGE.finditer(t.work):
+        for dash in [k for k, ch in enumerate(m[0]) if ch == "-"]:
+            cut = m.start() + dash
+            spans.append((m.start(), cut, cut + 1, m.end(), "-"))
+    for a_start, a_end, b_start, b_end, sep in spans:
+        if " " in (t.work[a_start], t.work[a_end - 1], t.work[b_start], t.work[b_end - 1]):
+            continue  # already read as part of another range
+        a = _one_index_room(t.original[a_start:a_end], lexicon)
+        b = _one_index_room(t.original[b_start:b_end], lexicon)
+        if a is None or b is None or a == b:
+            continue
+        if sep == "to" and _range_of(a, b) is None and key_of(b) in lexicon.stations:
+            continue  # "set Sakura to Jazz": a room and a station
+        _add_named_range(found, a, b)
+        t.take(a_start, b_end)
+
+
+def _add_named_range(found: Entities, a: str, b: str) -> None:
+    rooms = _range_of(a, b)
+    if rooms is None:
+        found.unclear_range = (a, b)
+    elif not rooms:
+        found.backwards_range = (a, b)
+    elif len(rooms) > MAX_RANGE:
+        found.too_many_rooms = True
+    else:
+        first = not found.rooms
+        found.rooms += [r for r in rooms if r not in found.rooms]
+        found.room_range = (rooms[0], rooms[-1]) if first else None
+
+
+def _range_of(a: str, b: str) -> list[str] | None:
+    """The names from `a` to `b` by their shared scheme: a number (`Cabin-1`..`Cabin-8`) or a
+    last letter (`12A`..`12C`); [] when it runs backwards; None when the names share no scheme."""
+    ma, mb = _NAME_SCHEME.match(a), _NAME_SCHEME.match(b)
+    if ma is None or mb is None or fold(ma["pre"]) != fold(mb["pre"]):
+        return None
+    if fold(ma["suf"]) == fold(mb["suf"]):
+        low, high = int(ma["n"]), int(mb["n"])
+        if high - low >= MAX_RANGE:
+            return [a] * (MAX_RANGE + 1)
+        width = len(ma["n"]) if ma["n"].startswith("0") else 0
+        return [f"{ma['pre']}{n:0{width}d}{ma['suf']}" for n in range(low, high + 1)]
+    one_letter = len(ma["suf"]) == len(mb["suf"]) == 1 and (ma["suf"] + mb["suf"]).isalpha()
+    if ma["n"] != mb["n"] or not one_letter:
+        return None
+    low, high = ord(ma["suf"].upper()), ord(mb["suf"].upper())
+    upper = ma["suf"].isupper()
+    letters = [chr(c) if upper else chr(c).lower() for c in range(low, high + 1)]
+    return [f"{ma['pre']}{ma['n']}{x}" for x in letters]
 
 
 def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:

@@ -665,6 +665,11 @@ def _which_station(found: Entities, stations: Sequence[str | None]) -> Ask:
 # --- the last step: a write runs only on a complete reading ----------------------------------------
 
 
+def _unclear_range(a: str, b: str) -> c.NotDone:
+    """`villa-1 to Orchid`: the names share no scheme, so the rooms between are not known."""
+    return c.NotDone("unclear_range", understood=f"rooms {a} and {b}, joined as a range")
+
+
 def complete(result: Understood, found: Entities, low: str) -> Understood:
     """`result` when every word of a write is understood; otherwise what the bot will not do."""
     command = result.partial if isinstance(result, Ask) else result
@@ -674,6 +679,8 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
     if found.backwards_range:
         a, b = found.backwards_range
         return c.NotDone("backwards_range", understood=f"rooms {a} down to {b}")
+    if found.unclear_range:
+        return _unclear_range(*found.unclear_range)
     if found.everywhere or CHAIN_SCOPE.search(low):
         return c.NotDone("chain_scope", understood=understood)
     clear_said = set(found.words) & (CLEAR_WORDS | _CLEARED)

@@ -1,0 +1,94 @@
+"""Issue 17 trial: what a new user's 404 messages found wrong, each pinned through the real engine.
+
+The world is the trial's (tests/worlds/trial17.json: Hanami Ryokan Kyoto, Pinecrest Resort, Thames
+Court London) or the demo chain; `WorldReader` runs the real understanding and the handlers'
+decisions and records what a change would write instead of sending it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from world_reading import WorldReader
+
+HERE = Path(__file__).parent
+TRIAL = HERE / "worlds" / "trial17.json"
+DEMO = HERE.parent / "bot" / "sandbox" / "worlds" / "demo.json"
+LODGE = "Alpine Lodge Aspen"
+PINECREST = "Pinecrest Resort"
+THAMES = "Thames Court London"
+HANAMI = "Hanami Ryokan Kyoto"
+
+
+@pytest.fixture(scope="module")
+def trial() -> WorldReader:
+    return WorldReader(json.loads(TRIAL.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def demo() -> WorldReader:
+    return WorldReader(json.loads(DEMO.read_text(encoding="utf-8")))
+
+
+def _writes(outcome: dict[str, Any]) -> bool:
+    return "intent" in outcome and "rooms" in outcome and outcome.get("ask") is None
+
+
+# --- 1. "X to Y" between named rooms is a range, never just the two ends -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms", "station"),
+    [
+        ("set Cabin-1 to Cabin-3 at Pinecrest to dance", ["Cabin-1", "Cabin-2", "Cabin-3"], "Dance"),
+        ("set 12A to 12C at Thames to great hits", ["12A", "12B", "12C"], "Great Hits"),
+        ("set 12A-12C at Thames to great hits", ["12A", "12B", "12C"], "Great Hits"),
+        ("set Cabin-1 thru Cabin-8 at Pinecrest to dance", [f"Cabin-{n}" for n in range(1, 9)],
+         "Dance"),
+        ("set Cabin-1 - Cabin-8 at Pinecrest except Cabin-5 to oldies",
+         [f"Cabin-{n}" for n in (1, 2, 3, 4, 6, 7, 8)], "Oldies"),
+    ],
+)  # fmt: skip
+def test_two_named_rooms_joined_by_to_thru_or_a_dash_are_the_range_between(
+    trial: WorldReader, text: str, rooms: list[str], station: str
+) -> None:
+    outcome = trial.read(text)
+    assert outcome["rooms"] == rooms and outcome["station"] == station, outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"),
+    [
+        ("set villa-1 to villa-3 at alpine to pop", ["villa-1", "villa-2", "villa-3"]),
+        ("set villa-2 thru villa-4 at Alpine Lodge to country", ["villa-2", "villa-3", "villa-4"]),
+    ],
+)
+def test_a_range_of_the_demo_lodges_villas_is_every_villa_between(
+    demo: WorldReader, text: str, rooms: list[str]
+) -> None:
+    assert demo.read(text)["rooms"] == rooms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "set villa-3 to villa-1 at alpine to pop",  # backwards
+        "set villa-1 - Orchid at alpine to pop",  # no shared scheme
+        "set villa-1 thru Lotus at alpine to pop",
+    ],
+)
+def test_a_backwards_range_or_ends_of_two_schemes_change_nothing(
+    demo: WorldReader, text: str
+) -> None:
+    assert not _writes(demo.read(text))
+
+
+def test_a_room_then_to_then_a_station_named_like_a_room_is_still_a_station(
+    trial: WorldReader,
+) -> None:
+    """`Jazz` is a room at Hanami and a station: "set Sakura to Jazz" sets Sakura's station."""
+    outcome = trial.read("set Sakura to Jazz at Hanami")
+    assert outcome["rooms"] == ["Sakura"] and outcome["station"] == "Jazz"
