@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from core_helpers import BotUnderTest, text_of
 from world_reading import WorldReader
 
 HERE = Path(__file__).parent
@@ -92,3 +93,42 @@ def test_a_room_then_to_then_a_station_named_like_a_room_is_still_a_station(
     """`Jazz` is a room at Hanami and a station: "set Sakura to Jazz" sets Sakura's station."""
     outcome = trial.read("set Sakura to Jazz at Hanami")
     assert outcome["rooms"] == ["Sakura"] and outcome["station"] == "Jazz"
+
+
+# --- 2. `undo <room>` undoes only what touched that room, never an older change ------------------
+
+
+async def test_undo_a_room_of_a_change_to_several_asks_and_changes_nothing(
+    small_bot: BotUnderTest,
+) -> None:
+    """`undo 102` after a change of 101, 102 and 204 used to put back all three: now it says what
+    else that change set, offers both ways, and changes nothing."""
+    first = await small_bot.say("set rooms 101, 102 and 204 at Hotel A to pop")
+    assert first.headline.startswith("Set 3 of 3 rooms"), text_of(first)
+    before = small_bot.snapshot()
+    reply = await small_bot.say("undo 102")
+    said = text_of(reply)
+    assert "also set 101 and 204" in reply.headline and "Nothing was changed" in said, said
+    assert "Undone" not in said
+    assert small_bot.snapshot() == before
+
+
+async def test_undo_a_room_whose_latest_change_was_undone_never_undoes_an_older_one(
+    small_bot: BotUnderTest,
+) -> None:
+    await small_bot.say("set room 101 at Hotel A to pop")
+    await small_bot.say("set room 101 at Hotel A to country")
+    await small_bot.say("undo")
+    before = small_bot.snapshot()
+    reply = await small_bot.say("undo 101")
+    assert "already undone" in reply.headline and "Nothing was changed" in reply.headline
+    assert small_bot.snapshot() == before
+
+
+async def test_undo_a_room_skips_a_change_that_left_it_as_it_was(small_bot: BotUnderTest) -> None:
+    """A no-op change (already on Pop) is not the room's latest change: the real one is undone."""
+    await small_bot.say("set room 101 at Hotel A to pop")
+    await small_bot.say("set room 101 at Hotel A to pop")
+    reply = await small_bot.say("undo 101")
+    assert reply.headline.startswith("Undone"), text_of(reply)
+    assert small_bot.station("Hotel A", "101") == ("I_HEART_RADIO", "4242")  # Jazz, as before
