@@ -92,3 +92,55 @@ def test_regression_actually_make_it_country_never_leaves_the_old_station_armed(
         label="amend",
     )
     assert_case(spec, case)
+
+
+def test_regression_a_room_named_like_its_room_type_answering_which_room_is_never_the_whole_type() -> (
+    None
+):
+    """Trial 17 finding 3: "Penthouse at <hotel>" answering "Which room?" ran {'intent': 'set_station', 'rooms': ['Penthouse', 'Suite-12', 'villa-1', 'villa-2', 'villa-3', 'villa-4', 'villa-5', 'villa-6'], 'property': 'Harbor Suites Hotel', 'station': 'Classic Rock'}: rooms"""
+    spec = {
+        "The Grand Inn": ("US", {"Garden Room": ["PH#1"], "Suite Type A": ["PH#2"]}),
+        "Harbor Suites Hotel": (
+            "US",
+            {
+                "Penthouse": [
+                    "villa-1",
+                    "villa-2",
+                    "villa-3",
+                    "villa-4",
+                    "villa-5",
+                    "villa-6",
+                    "Penthouse",
+                    "Suite-12",
+                ],
+                "Garden Room": ["PH#1"],
+            },
+        ),
+    }
+    case = Case(
+        turns=(
+            Turn(
+                text="put classic rock on",
+                expected=Expected(command=None, must_act=False, confirm_first=False, every=()),
+            ),
+            Turn(
+                text="Penthouse at Harbor Suites Hotel",
+                expected=Expected(
+                    command=Command(
+                        intent="set_station",
+                        property="Harbor Suites Hotel",
+                        rooms=("Penthouse",),
+                        station="Classic Rock",
+                        kinds=(),
+                    ),
+                    must_act=False,
+                    confirm_first=False,
+                    every=(),
+                ),
+            ),
+        ),
+        channel_property=None,
+        label="answer_room",
+        tags=(),
+    )
+    assert_case(spec, case)

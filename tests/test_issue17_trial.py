@@ -132,3 +132,42 @@ async def test_undo_a_room_skips_a_change_that_left_it_as_it_was(small_bot: BotU
     reply = await small_bot.say("undo 101")
     assert reply.headline.startswith("Undone"), text_of(reply)
     assert small_bot.station("Hotel A", "101") == ("I_HEART_RADIO", "4242")  # Jazz, as before
+
+
+# --- 3. a bare room-type word names one room (asked which), never every room of the type ----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "set standard room at Thames to pop",
+        "set penthouse at Thames to dance",
+        "set treehouse at Pinecrest to gospel",
+        "set the penthouse at Thames to dance",
+    ],
+)
+def test_a_bare_or_singular_room_type_word_asks_which_room(trial: WorldReader, text: str) -> None:
+    assert trial.read(text) == {"ask": "room"}
+
+
+def test_the_demo_penthouse_word_alone_never_sets_both_penthouses(demo: WorldReader) -> None:
+    outcome = demo.read("set penthouse to jazz")
+    assert not _writes(outcome) and "ask" in outcome
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "set all penthouse rooms at Thames to dance",
+        "set room type penthouse at Thames to dance",
+        "set penthouse rooms at Thames to dance",
+    ],
+)
+def test_a_room_type_is_the_target_when_the_words_say_so(trial: WorldReader, text: str) -> None:
+    assert trial.read(text)["rooms"] == ["Lake_Suite", "PH-East", "PH-West"]
+
+
+def test_every_standard_room_is_every_room_of_the_type(trial: WorldReader) -> None:
+    assert trial.read("set every standard room at Thames to pop")["rooms"] == [
+        "12A", "12B", "12C", "14A"
+    ]  # fmt: skip

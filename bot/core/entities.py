@@ -500,10 +500,9 @@ def _longest(
             names = lexicon.room_types[key]
             found.room_type = names[0] if len(names) == 1 else t.original[start:end]
             plural = key.endswith("s") and key[:-1] in lexicon.room_types
-            article = re.search(r"\b(?:the|a|that|this)\s+$", t.work[:start]) is not None
-            found.room_type_one = (
-                article and not plural and not re.match(r"\s*rooms\b", t.work[end:])
-            )
+            # "penthouse", "the penthouse", "standard room": one room of the type, asked which;
+            # the whole type only when the words say so (plural, "all", "every", "room type")
+            found.room_type_one = not plural and not re.match(r"\s*rooms\b", t.work[end:])
             if m := _ALL_OF_TYPE.search(t.work[:start]):
                 found.room_type_one = False
                 t.take(m.start(), start)
