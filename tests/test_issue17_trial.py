@@ -15,6 +15,9 @@ import pytest
 from core_helpers import BotUnderTest, text_of
 from world_reading import WorldReader
 
+from bot.core.context import Message
+from bot.core.replies import Reply, ReplyKind
+
 HERE = Path(__file__).parent
 TRIAL = HERE / "worlds" / "trial17.json"
 DEMO = HERE.parent / "bot" / "sandbox" / "worlds" / "demo.json"
@@ -171,3 +174,22 @@ def test_every_standard_room_is_every_room_of_the_type(trial: WorldReader) -> No
     assert trial.read("set every standard room at Thames to pop")["rooms"] == [
         "12A", "12B", "12C", "14A"
     ]  # fmt: skip
+
+
+# --- 4. one wake-up call: asked first, saying Alexa clears all alarms of the room ---------------------
+
+
+def _reply(bot: WorldReader, text: str) -> Reply:
+    msg = Message(text=text, user="trial-user", channel=None, platform="console")
+    return bot._loop.run_until_complete(bot.engine.handle(msg))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["cancel the wake-up call in 12A at Thames", "cancel the alarm in 12A at Thames"],
+)
+def test_one_wake_up_call_asks_first_and_says_all_alarms_go(trial: WorldReader, text: str) -> None:
+    reply = _reply(trial, text)
+    assert reply.kind == ReplyKind.CONFIRM, text_of(reply)
+    assert "only clear all alarms of a room, not one" in text_of(reply)
+    _reply(trial, "no")

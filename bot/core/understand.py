@@ -439,6 +439,8 @@ _SOME_ALERTS = re.compile(
     r"|tomorrow'?s?|tonight'?s?|today'?s?|morning'?s?)\b"
     r"|\b(?:one|a|an|this|that)\s+(?:\w+\s+)?"
     r"(?:alarm|wake[\s-]?up(?:\s+call)?|wakeup|reminder|timer)(?![\w-])(?!\s+calls)"
+    # "the wake-up call": a room may have several, and Alexa clears them all (a timer is one)
+    r"|\bthe\s+(?:\w+\s+)?(?:alarm|wake[\s-]?up(?:\s+call)?|wakeup)(?![\w-])(?!\s+calls)"
 )
 
 
