@@ -193,3 +193,39 @@ def test_one_wake_up_call_asks_first_and_says_all_alarms_go(trial: WorldReader, 
     assert reply.kind == ReplyKind.CONFIRM, text_of(reply)
     assert "only clear all alarms of a room, not one" in text_of(reply)
     _reply(trial, "no")
+
+
+# --- refused or misread: the room named Jazz, possessive room names ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [("set Jazz to classical", ""), ("Jazz at Hanami: classical", f" at {HANAMI}")],
+)
+def test_a_room_named_like_a_station_then_a_station_asks_about_the_room(
+    trial: WorldReader, text: str, where: str
+) -> None:
+    """Was "one station per request": now "Do you mean room Jazz?", with a yes that says `room`."""
+    reply = _reply(trial, text)
+    assert reply.kind == ReplyKind.QUESTION, text_of(reply)
+    assert reply.headline.startswith(f"Do you mean room Jazz{where} (to Classical)?")
+    assert reply.actions[0].value.startswith("set room Jazz to classical")
+    assert not _writes(trial.read(text))
+
+
+def test_clear_alarms_in_the_room_named_jazz_is_that_room(trial: WorldReader) -> None:
+    assert trial.read("clear alarms in Jazz at Hanami") == {
+        "intent": "clear_alerts", "rooms": ["Jazz"], "property": HANAMI, "kinds": ["alarms"]
+    }  # fmt: skip
+
+
+def test_whats_playing_in_the_room_named_jazz_is_that_room_not_all_eight(
+    trial: WorldReader,
+) -> None:
+    assert trial.read("what's playing in Jazz at Hanami Ryokan")["rooms"] == ["Jazz"]
+
+
+def test_a_possessive_room_name_is_the_room(trial: WorldReader, demo: WorldReader) -> None:
+    assert demo.read("is Edelweiss's echo online?")["rooms"] == ["Edelweiss"]
+    assert trial.read("is Sakura's echo online?") == {"ask": "property"}  # at two hotels
+    assert trial.read("is Sakura's echo online?", channel_property=HANAMI)["rooms"] == ["Sakura"]

@@ -29,6 +29,7 @@ class Entities:
     room_type_one: bool = False  # "the penthouse": one room of the type, not all of them
     backwards_range: tuple[str, str] | None = None  # "310-301": never read backwards
     unclear_range: tuple[str, str] | None = None  # "villa-1 - Orchid": ends of no one scheme
+    station_room: str | None = None  # the station's words also name a room ("Jazz" at Hanami)
     property_name: str | None = None
     all_rooms: bool = False
     everywhere: bool = False
@@ -506,9 +507,12 @@ def _longest(
             if m := _ALL_OF_TYPE.search(t.work[:start]):
                 found.room_type_one = False
                 t.take(m.start(), start)
+        elif room is not None and _room_over_station(t, start, found):
+            _add_room(found, room[0])
         elif found.station is None and key in lexicon.stations:
             found.station = lexicon.stations[key]
             found.station_end = end
+            found.station_room = room[0] if room is not None else None
         elif key in lexicon.stations and lexicon.stations[key] != found.station:
             if found.station_end >= 0 and not t.work[found.station_end : start].strip():
                 found.stations_adjacent = True
@@ -538,6 +542,12 @@ def _longest(
     return None
 
 
+def _room_over_station(t: _Text, start: int, found: Entities) -> bool:
+    """A word that names a room and a station is the room in a clear ("clear alarms in Jazz": a
+    station means nothing there) or right after "in" ("what's playing in Jazz")."""
+    return bool(found.kinds) or re.search(r"\bin\s+$", t.work[:start]) is not None
+
+
 def _special_rooms(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     for m in _SPECIAL_CHUNK.finditer(t.work):
         typed = t.original[m.start() : m.end()]
@@ -562,7 +572,7 @@ def _index_room(
     typed = t.original[start:end]
     names, exact = lexicon.room_names(typed)
     if not names:
-        trimmed = typed.rstrip("?:;")
+        trimmed = re.sub(r"['’]s$", "", typed.rstrip("?:;"))  # "Sakura's echo"
         if trimmed == typed or not trimmed:
             return None
         names, exact = lexicon.room_names(trimmed)

@@ -620,6 +620,8 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     stations = [found.station, *found.other_stations] if found.station else []
     if found.stations_adjacent and found.station:
         return _which_station(found, stations)
+    if found.other_stations and found.station_room and not found.has_target:
+        return _room_named_like_a_station(found)
     if found.other_stations and "or" not in ws:
         named = " and ".join(s.title() for s in stations if s)
         return c.NotDone(
@@ -632,6 +634,22 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     if found.excluded and not found.rooms:
         return c.NotDone("except", understood=low)
     return None
+
+
+def _room_named_like_a_station(found: Entities) -> Ask:
+    """`set Jazz to classical` where a room is named Jazz: that room is asked about, never guessed."""
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    room, station = found.station_room or "", found.other_stations[0]
+    target = Target(rooms=(room,), property_name=found.property_name)
+    where = f" at {found.property_name}" if found.property_name else ""
+    command = c.SetStation(target=target, station=station)
+    return Ask(
+        f"Do you mean room {room}{where} (to {station.title()})? Nothing was changed.",
+        "target",
+        command,
+        choices=((f"Yes, room {room}", rephrase(command)),),
+    )
 
 
 def _said_something(text: str) -> bool:
