@@ -229,3 +229,23 @@ def test_a_possessive_room_name_is_the_room(trial: WorldReader, demo: WorldReade
     assert demo.read("is Edelweiss's echo online?")["rooms"] == ["Edelweiss"]
     assert trial.read("is Sakura's echo online?") == {"ask": "property"}  # at two hotels
     assert trial.read("is Sakura's echo online?", channel_property=HANAMI)["rooms"] == ["Sakura"]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("set cabins 1-4 at Pinecrest to country", "Cabin-1", "Cabin-4"),
+        ("set cabin 1 to 3 at pinecrest to oldies", "Cabin-1", "Cabin-3"),
+    ],
+)
+def test_a_word_and_numbers_that_are_named_rooms_ask_did_you_mean_and_never_act(
+    trial: WorldReader, text: str, first: str, last: str
+) -> None:
+    """Was "can't find rooms 1, 2, 3": now "Do you mean rooms Cabin-1 to Cabin-4?"; only the
+    answer acts."""
+    reply = _reply(trial, text)
+    assert reply.kind == ReplyKind.QUESTION, text_of(reply)
+    assert reply.headline.startswith(f"Do you mean rooms {first} to {last} at {PINECREST}")
+    first_turn, answer = trial.converse([text, "1"])
+    assert not _writes(first_turn)
+    assert answer["rooms"][0] == first and answer["rooms"][-1] == last

@@ -30,6 +30,7 @@ class Entities:
     backwards_range: tuple[str, str] | None = None  # "310-301": never read backwards
     unclear_range: tuple[str, str] | None = None  # "villa-1 - Orchid": ends of no one scheme
     station_room: str | None = None  # the station's words also name a room ("Jazz" at Hanami)
+    range_guess: tuple[str, str] | None = None  # "cabins 1-4": maybe Cabin-1..Cabin-4, asked
     property_name: str | None = None
     all_rooms: bool = False
     everywhere: bool = False
@@ -138,6 +139,7 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _excluded(t, found)
     _excluded_names(t, found, lexicon)
     _from_station(t, lexicon)
+    _word_ranges(t, found, lexicon)
     _ranges(t, found)
     _named_ranges(t, found, lexicon)
     _special_rooms(t, found, lexicon)
@@ -371,6 +373,25 @@ def _named_ranges(t: _Text, found: Entities, lexicon: Lexicon) -> None:
             continue  # "set Sakura to Jazz": a room and a station
         _add_named_range(found, a, b)
         t.take(a_start, b_end)
+
+
+_WORD_RANGE = re.compile(
+    r"\b(?P<w>[a-z][a-z]+?)s?\s+(?P<a>\d{1,6})\s*(?:-|–|\bto\b|\bthru\b|\bthrough\b)\s*"
+    r"(?P<b>\d{1,6})(?![\w-])"
+)
+
+
+def _word_ranges(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """`cabins 1-4`, `cabin 1 to 3`: rooms 1..4 do not exist but Cabin-1..Cabin-4 do; a guess the
+    reply asks about (never acted on without a yes), not "can't find rooms 1, 2, 3"."""
+    for m in _WORD_RANGE.finditer(t.work):
+        a = _one_index_room(f"{m['w']} {m['a']}", lexicon)
+        b = _one_index_room(f"{m['w']} {m['b']}", lexicon)
+        if a is None or b is None or _one_index_room(m["a"], lexicon) is not None:
+            continue
+        found.range_guess = (a, b)
+        t.take(m.start(), m.end())
+        return
 
 
 def _add_named_range(found: Entities, a: str, b: str) -> None:

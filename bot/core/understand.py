@@ -690,6 +690,24 @@ def _unclear_range(a: str, b: str) -> c.NotDone:
     return c.NotDone("unclear_range", understood=f"rooms {a} and {b}, joined as a range")
 
 
+def _range_guess(command: c.SetStation | c.ClearAlerts, ends: tuple[str, str]) -> Understood:
+    """`cabins 1-4`: "Do you mean Cabin-1 to Cabin-4?", with a yes that names them."""
+    from bot.core.entities import _range_of
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    rooms = _range_of(*ends)
+    if not rooms:
+        return c.NotDone("backwards_range", understood=f"rooms {ends[0]} down to {ends[1]}")
+    guessed = replace(command, target=replace(command.target, rooms=tuple(rooms), room_range=ends))
+    where = f" at {command.target.property_name}" if command.target.property_name else ""
+    return Ask(
+        f"Do you mean rooms {ends[0]} to {ends[1]}{where} ({len(rooms)} rooms)? Nothing was changed.",
+        "target",
+        guessed,
+        choices=((f"Yes, {ends[0]} to {ends[1]}", rephrase(guessed)),),
+    )
+
+
 def complete(result: Understood, found: Entities, low: str) -> Understood:
     """`result` when every word of a write is understood; otherwise what the bot will not do."""
     command = result.partial if isinstance(result, Ask) else result
@@ -701,6 +719,8 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
         return c.NotDone("backwards_range", understood=f"rooms {a} down to {b}")
     if found.unclear_range:
         return _unclear_range(*found.unclear_range)
+    if found.range_guess:
+        return _range_guess(command, found.range_guess)
     if found.everywhere or CHAIN_SCOPE.search(low):
         return c.NotDone("chain_scope", understood=understood)
     clear_said = set(found.words) & (CLEAR_WORDS | _CLEARED)
