@@ -249,3 +249,18 @@ def test_a_word_and_numbers_that_are_named_rooms_ask_did_you_mean_and_never_act(
     first_turn, answer = trial.converse([text, "1"])
     assert not _writes(first_turn)
     assert answer["rooms"][0] == first and answer["rooms"][-1] == last
+
+
+@pytest.mark.parametrize(
+    ("text", "room", "prop", "station"),
+    [
+        ("set PH East at Thames to country", "PH-East", THAMES, "Country"),  # was "PH Easy"
+        ("set Kaze & Ame at Hanami to gospel", "Kaze&Ame", HANAMI, "Gospel"),
+    ],
+)
+def test_a_room_name_typed_with_spaces_is_the_room(
+    trial: WorldReader, text: str, room: str, prop: str, station: str
+) -> None:
+    assert trial.read(text) == {
+        "intent": "set_station", "rooms": [room], "property": prop, "station": station
+    }  # fmt: skip

@@ -492,7 +492,7 @@ def _lexicon(t: _Text, found: Entities, lexicon: Lexicon) -> None:
 
 
 def _joins(gap: str) -> bool:
-    return len(gap) <= 2 and gap.strip(" -'") in ("", "&")
+    return len(gap) <= 3 and gap.strip(" -'") in ("", "&")
 
 
 def _longest(

@@ -402,6 +402,8 @@ def correct(text: str, lexicon: Lexicon) -> str:
         word = fold(m[0])
         if word in known or word.rstrip("s") in known or word + "s" in known:
             return m[0]
+        if word in _room_words(lexicon):  # "PH East" is room PH-East, never "PH Easy"
+            return m[0]
         if word in _SHORT:
             return _SHORT[word]
         if len(word) < 4:
@@ -410,6 +412,18 @@ def correct(text: str, lexicon: Lexicon) -> str:
         return found if found is not None else m[0]
 
     return _WORD.sub(fix, text)
+
+
+@lru_cache(maxsize=8)
+def _room_words(lexicon: Lexicon) -> frozenset[str]:
+    """The words of the index's room names (`PH-East`: ph, east), typed with a space between."""
+    return frozenset(
+        part
+        for names in lexicon.rooms.values()
+        for name in names
+        for part in re.split(r"[^a-z]+", fold(name))
+        if len(part) >= 3
+    )
 
 
 def name_corrections(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
