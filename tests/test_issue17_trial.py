@@ -264,3 +264,28 @@ def test_a_room_name_typed_with_spaces_is_the_room(
     assert trial.read(text) == {
         "intent": "set_station", "rooms": [room], "property": prop, "station": station
     }  # fmt: skip
+
+
+def _answer(bot: WorldReader, text: str) -> Reply:
+    """The real handler's answer to a read (the reader stops reads before their handler)."""
+    from bot.core.engine import Engine
+
+    real = Engine(bot.services)
+    msg = Message(text=text, user="trial-reader", channel=None, platform="console")
+    return bot._loop.run_until_complete(real.handle(msg))
+
+
+@pytest.mark.parametrize("place", ["Paris", "Berlin"])
+def test_availability_in_a_place_with_no_property_says_so_never_yes_for_another(
+    trial: WorldReader, place: str
+) -> None:
+    """Was "Yes: Jazz is available in US" for Paris, and Berlin ignored in silence."""
+    reply = _answer(trial, f"is jazz available in {place}?")
+    assert "Yes" not in reply.headline
+    assert f"I don't know a property called \u201c{place}\u201d" in reply.headline
+
+
+def test_availability_in_a_country_or_a_property_town_answers_for_it(trial: WorldReader) -> None:
+    assert _answer(trial, "is jazz available in France?").headline.endswith("available in FR.")
+    london = _answer(trial, "is jazz available in London?").headline
+    assert london.endswith(f"available in {THAMES} (UK).")

@@ -283,6 +283,15 @@ _CHATTER = re.compile(
 )
 
 
+def _place_said(low: str) -> str | None:
+    """The place after "in"/"at"/"for" at the end of a question: a country's code when it names one,
+    else the words as typed (the handler says it knows no property there, never answers for another)."""
+    said = re.search(r"\b(?:in|at|for)\s+(?:the\s+)?([a-z][a-z .'-]*?)[\s?.!]*$", low)
+    if said is None:
+        return None
+    return country_code(said[1]) or said[1].strip().title()
+
+
 def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
     """Lists and lookups said in everyday words: stations offered, room types, rooms, where a room is."""
     prop = found.property_name
@@ -292,7 +301,8 @@ def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
         code = country_code(country[1]) if country and prop is None else None
         return c.ListStations(where=prop or code)
     if found.station and not found.has_target and re.search(r"\b(?:available|offered)\b", low):
-        return c.ListStations(where=prop, station=found.station)  # "is jazz available in London?"
+        where = prop or _place_said(low)  # "in Paris": a country, or a property it must know
+        return c.ListStations(where=where, station=found.station)  # "is jazz available in London?"
     if re.search(r"\bwhat\s+music\s+can\b|\bmusic\s+(?:is\s+)?(?:available|offered)\b", low):
         return c.ListStations(where=prop) if not found.rooms else None
     room_types = re.search(r"\broom\s*types\b|\b(?:kinds?|types?)\s+of\s+rooms?\b", low)
