@@ -289,3 +289,19 @@ def test_availability_in_a_country_or_a_property_town_answers_for_it(trial: Worl
     assert _answer(trial, "is jazz available in France?").headline.endswith("available in FR.")
     london = _answer(trial, "is jazz available in London?").headline
     assert london.endswith(f"available in {THAMES} (UK).")
+
+
+def test_several_waiting_questions_alike_are_told_apart_by_the_request_typed(
+    demo: WorldReader,
+) -> None:
+    """Three "delete all alarms of room 311?" waiting, then `no`: each choice quotes its request."""
+    said = [
+        "clear alarms in 311 at Harbor View Seattle at 6pm",
+        "clear alarms tomorrow in 311 at Harbor View Seattle",
+        "cancel the 7am wake-up call in 311 at Harbor View Seattle",
+    ]
+    for text in said:
+        assert _answer(demo, text).kind == ReplyKind.CONFIRM
+    reply = _answer(demo, "no")
+    assert reply.kind == ReplyKind.QUESTION
+    assert [text in note for text, note in zip(said, reply.notes, strict=True)] == [True] * 3
