@@ -305,3 +305,24 @@ def test_several_waiting_questions_alike_are_told_apart_by_the_request_typed(
     reply = _answer(demo, "no")
     assert reply.kind == ReplyKind.QUESTION
     assert [text in note for text, note in zip(said, reply.notes, strict=True)] == [True] * 3
+
+
+def test_the_index_caches_forget_an_index_when_it_is_gone() -> None:
+    """A blind-suite run once answered "all rooms at Maple Lodge" with another world's rooms: caches
+    keyed by an index's address must not outlive the index (a new one may get the address)."""
+    import gc
+
+    from world_reading import _index_of
+
+    from bot.core import lexicon, resolve
+
+    world = json.loads(TRIAL.read_text(encoding="utf-8"))
+    index = _index_of(world)
+    key = id(index)
+    lexicon.lexicon_for(index)
+    resolve._find_rooms(index, "Cabin-1", None)
+    assert key in lexicon._BY_INDEX and any(k[0] == key for k in resolve._FOUND)
+    del index
+    gc.collect()
+    assert key not in lexicon._BY_INDEX
+    assert not any(k[0] == key for k in resolve._FOUND)
