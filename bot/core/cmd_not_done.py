@@ -58,6 +58,12 @@ REASONS: dict[str, tuple[str, str]] = {
         "`set 101-110 to jazz`.",
         "set 110-101 to jazz",
     ),
+    "unclear_range": (
+        "I can't tell which rooms lie between those two names, so nothing was changed. List the "
+        "rooms (`villa-1, villa-2 and villa-3`) or give a range whose ends share a name "
+        "(`villa-1 to villa-3`).",
+        "set villa-1 to Orchid at Alpine Lodge to jazz",
+    ),
 }
 
 

@@ -89,16 +89,23 @@ def _which_one(waiting: list[Pending], verb: str) -> Reply:
     return Reply(
         headline=f"{len(waiting)} requests of yours wait for a yes or no. Which one do you mean?",
         kind=ReplyKind.QUESTION,
-        notes=[f"`{verb} {p.token}`: {_what_was_asked(p.summary)}" for p in waiting],
+        notes=[f"`{verb} {p.token}`: {_asked_for(p)}" for p in waiting],
         actions=[
             Action(
                 kind=kind,
-                label=f"{verb.capitalize()}: {_what_was_asked(p.summary)[:60]}",
+                label=f"{verb.capitalize()}: {_asked_for(p)[:60]}",
                 value=f"{verb} {p.token}",
             )
             for p in waiting
         ],
     )
+
+
+def _asked_for(waiting: Pending) -> str:
+    """One waiting question as the user can tell it from the others: the request as typed (three
+    "delete all alarms of room 311" look alike; "cancel the 7am wake-up call in 311" does not)."""
+    asked = _what_was_asked(waiting.summary)
+    return f"\u201c{waiting.text}\u201d: {asked}" if waiting.text else asked
 
 
 def _settled_card(command: c.Command, reply: Reply) -> Reply:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -24,6 +25,27 @@ _ROOMS_CACHE: dict[
 _FOUND: dict[tuple[int, str, str | None], tuple[tuple[int, int], list[RoomRef]]] = {}
 
 
+_WATCHED: set[int] = set()
+
+
+def _key_of(index: Index) -> int:
+    """The index's id as a cache key, forgotten when the index is: a later index at the same
+    address (another world in tests) must never be answered with the old one's rooms."""
+    key = id(index)
+    if key not in _WATCHED:
+        _WATCHED.add(key)
+        weakref.finalize(index, _forget, key)
+    return key
+
+
+def _forget(key: int) -> None:
+    _WATCHED.discard(key)
+    for found in [k for k in _FOUND if k[0] == key]:
+        del _FOUND[found]
+    for rooms in [k for k in _ROOMS_CACHE if k[0] == key]:
+        del _ROOMS_CACHE[rooms]
+
+
 def _index_version(index: Index) -> tuple[int, int]:
     return index._version, int(index.conn.execute("PRAGMA data_version").fetchone()[0])
 
@@ -32,7 +54,7 @@ def _find_rooms(index: Index, name: str, property_id: str | None) -> list[RoomRe
     """The index's rooms of a name, remembered until the index changes: the same room numbers come up
     again and again, and one in every property ("204") is hundreds of rows."""
     version = _index_version(index)
-    key = (id(index), name, property_id)
+    key = (_key_of(index), name, property_id)
     cached = _FOUND.get(key)
     if cached is not None and cached[0] == version:
         return cached[1]
@@ -49,7 +71,7 @@ def _property_rooms(
     """A property's rooms, and by normalised name, read once per index version (a sync, an add or a
     rename elsewhere bumps it)."""
     version = _index_version(index)
-    cached = _ROOMS_CACHE.get((id(index), property_id))
+    cached = _ROOMS_CACHE.get((_key_of(index), property_id))
     if cached is not None and cached[0] == version:
         return cached[1], cached[2]
     rooms = tuple(index.rooms_of_property(property_id))
@@ -58,7 +80,7 @@ def _property_rooms(
         by_name.setdefault(normalize_room_name(room.room_name), []).append(room)
     if len(_ROOMS_CACHE) > 256:
         _ROOMS_CACHE.clear()
-    _ROOMS_CACHE[(id(index), property_id)] = (version, rooms, by_name)
+    _ROOMS_CACHE[(_key_of(index), property_id)] = (version, rooms, by_name)
     return rooms, by_name
 
 

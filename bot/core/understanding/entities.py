@@ -30,6 +30,9 @@ class Entities:
     # A room named like the room type read ("Penthouse" is both): a write then asks which was meant.
     room_shadowed: str | None = None
     backwards_range: tuple[str, str] | None = None  # "310-301": never read backwards
+    unclear_range: tuple[str, str] | None = None  # "villa-1 - Orchid": ends of no one scheme
+    station_room: str | None = None  # the station's words also name a room ("Jazz" at Hanami)
+    range_guess: tuple[str, str] | None = None  # "cabins 1-4": maybe Cabin-1..Cabin-4, asked
     property_name: str | None = None
     all_rooms: bool = False
     everywhere: bool = False
@@ -136,8 +139,11 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _everywhere(t, found)
     _floor(t, found)
     _excluded(t, found)
+    _excluded_names(t, found, lexicon)
     _from_station(t, lexicon)
+    _word_ranges(t, found, lexicon)
     _ranges(t, found)
+    _named_ranges(t, found, lexicon)
     _special_rooms(t, found, lexicon)
     _lexicon(t, found, lexicon)
     _explicit_room_type(t, found, lexicon)
@@ -317,6 +323,114 @@ def _ranges(t: _Text, found: Entities) -> None:
         found.room_range = (expanded[0], expanded[-1]) if first else None
 
 
+# "villa-1 to villa-3", "Cabin-1 thru Cabin-8", "12A - 12C": two rooms of the index as a range's ends.
+_NAMED_RANGE = re.compile(
+    r"(?<!\S)(?P<a>[a-z0-9][^\s,]*?)\s+(?P<sep>-|–|—|\.\.|to|thru|through|until|till)\s+"
+    r"(?P<b>[a-z0-9][^\s,]*?)(?=[.,!]?(?:\s|$))"
+)
+_DASHED_RANGE = re.compile(r"(?<!\S)[a-z0-9][^\s,]*-[^\s,]*[a-z0-9](?=[.,!]?(?:\s|$))")
+_NAME_SCHEME = re.compile(r"^(?P<pre>.*?)(?P<n>\d+)(?P<suf>\D*)$")
+_EXCLUDED_NAMES = re.compile(
+    r"\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without)\s+"
+    r"(?:rooms?\s+)?(?P<list>[a-z0-9][^\s,]*(?:\s*(?:,|&|\band\b)\s*[a-z0-9][^\s,]*)*)"
+)
+
+
+def _excluded_names(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """`except Cabin-5`: rooms of the index left out (the shape-based list knows only `105`)."""
+    for m in _EXCLUDED_NAMES.finditer(t.work):
+        parts = re.split(r"\s*(?:,|&|\band\b)\s*", t.original[m.start("list") : m.end("list")])
+        named = [_one_index_room(part, lexicon) for part in parts]
+        if not named or any(n is None for n in named):
+            continue
+        found.excluded += [n for n in named if n is not None and n not in found.excluded]
+        t.take(m.start(), m.end())
+
+
+def _one_index_room(typed: str, lexicon: Lexicon) -> str | None:
+    names, exact = lexicon.room_names(typed.strip(" .!"))
+    return names[0] if exact and names else None
+
+
+def _named_ranges(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """Two rooms of the index joined by "to", "thru" or a dash are a range of the rooms between,
+    in order, when their names share a scheme (`villa-1`..`villa-3`, `12A`..`12C`); ends of no
+    one scheme are asked about, never read as just the two rooms."""
+    if not lexicon.rooms:
+        return
+    spans = [(m.start("a"), m.end("a"), m.start("b"), m.end("b"), m["sep"])
+             for m in _NAMED_RANGE.finditer(t.work)]  # fmt: skip
+    for m in _DASHED_RANGE.finditer(t.work):
+        for dash in [k for k, ch in enumerate(m[0]) if ch == "-"]:
+            cut = m.start() + dash
+            spans.append((m.start(), cut, cut + 1, m.end(), "-"))
+    for a_start, a_end, b_start, b_end, sep in spans:
+        if " " in (t.work[a_start], t.work[a_end - 1], t.work[b_start], t.work[b_end - 1]):
+            continue  # already read as part of another range
+        a = _one_index_room(t.original[a_start:a_end], lexicon)
+        b = _one_index_room(t.original[b_start:b_end], lexicon)
+        if a is None or b is None or a == b:
+            continue
+        if sep == "to" and _range_of(a, b) is None and key_of(b) in lexicon.stations:
+            continue  # "set Sakura to Jazz": a room and a station
+        _add_named_range(found, a, b)
+        t.take(a_start, b_end)
+
+
+_WORD_RANGE = re.compile(
+    r"\b(?P<w>[a-z][a-z]+?)s?\s+(?P<a>\d{1,6})\s*(?:-|–|\bto\b|\bthru\b|\bthrough\b)\s*"
+    r"(?P<b>\d{1,6})(?![\w-])"
+)
+
+
+def _word_ranges(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """`cabins 1-4`, `cabin 1 to 3`: rooms 1..4 do not exist but Cabin-1..Cabin-4 do; a guess the
+    reply asks about (never acted on without a yes), not "can't find rooms 1, 2, 3"."""
+    for m in _WORD_RANGE.finditer(t.work):
+        a = _one_index_room(f"{m['w']} {m['a']}", lexicon)
+        b = _one_index_room(f"{m['w']} {m['b']}", lexicon)
+        if a is None or b is None or _one_index_room(m["a"], lexicon) is not None:
+            continue
+        found.range_guess = (a, b)
+        t.take(m.start(), m.end())
+        return
+
+
+def _add_named_range(found: Entities, a: str, b: str) -> None:
+    rooms = _range_of(a, b)
+    if rooms is None:
+        found.unclear_range = (a, b)
+    elif not rooms:
+        found.backwards_range = (a, b)
+    elif len(rooms) > MAX_RANGE:
+        found.too_many_rooms = True
+    else:
+        first = not found.rooms
+        found.rooms += [r for r in rooms if r not in found.rooms]
+        found.room_range = (rooms[0], rooms[-1]) if first else None
+
+
+def _range_of(a: str, b: str) -> list[str] | None:
+    """The names from `a` to `b` by their shared scheme: a number (`Cabin-1`..`Cabin-8`) or a
+    last letter (`12A`..`12C`); [] when it runs backwards; None when the names share no scheme."""
+    ma, mb = _NAME_SCHEME.match(a), _NAME_SCHEME.match(b)
+    if ma is None or mb is None or fold(ma["pre"]) != fold(mb["pre"]):
+        return None
+    if fold(ma["suf"]) == fold(mb["suf"]):
+        low, high = int(ma["n"]), int(mb["n"])
+        if high - low >= MAX_RANGE:
+            return [a] * (MAX_RANGE + 1)
+        width = len(ma["n"]) if ma["n"].startswith("0") else 0
+        return [f"{ma['pre']}{n:0{width}d}{ma['suf']}" for n in range(low, high + 1)]
+    one_letter = len(ma["suf"]) == len(mb["suf"]) == 1 and (ma["suf"] + mb["suf"]).isalpha()
+    if ma["n"] != mb["n"] or not one_letter:
+        return None
+    low, high = ord(ma["suf"].upper()), ord(mb["suf"].upper())
+    upper = ma["suf"].isupper()
+    letters = [chr(c) if upper else chr(c).lower() for c in range(low, high + 1)]
+    return [f"{ma['pre']}{ma['n']}{x}" for x in letters]
+
+
 def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     """`room type X` (or `all X rooms`) names a room type even when the index does not know it."""
     if found.room_type is not None:
@@ -381,7 +495,7 @@ def _lexicon(t: _Text, found: Entities, lexicon: Lexicon) -> None:
 
 
 def _joins(gap: str) -> bool:
-    return len(gap) <= 2 and gap.strip(" -'") in ("", "&")
+    return len(gap) <= 3 and gap.strip(" -'") in ("", "&")
 
 
 def _longest(
@@ -413,17 +527,19 @@ def _longest(
             if room is not None and not re.match(r"\s*rooms\b", t.work[end:]):
                 found.room_shadowed = room[0]
             plural = key.endswith("s") and key[:-1] in lexicon.room_types
-            article = re.search(r"\b(?:the|a|that|this)\s+$", t.work[:start]) is not None
-            found.room_type_one = (
-                article and not plural and not re.match(r"\s*rooms\b", t.work[end:])
-            )
+            # "penthouse", "the penthouse", "standard room": one room of the type, asked which;
+            # the whole type only when the words say so (plural, "all", "every", "room type")
+            found.room_type_one = not plural and not re.match(r"\s*rooms\b", t.work[end:])
             if m := _ALL_OF_TYPE.search(t.work[:start]):
                 found.room_type_one = False
                 found.room_shadowed = None  # "all Penthouse rooms": the type, said so
                 t.take(m.start(), start)
+        elif room is not None and _room_over_station(t, start, found):
+            _add_room(found, room[0])
         elif found.station is None and key in lexicon.stations:
             found.station = lexicon.stations[key]
             found.station_end = end
+            found.station_room = room[0] if room is not None else None
         elif key in lexicon.stations and lexicon.stations[key] != found.station:
             if found.station_end >= 0 and not t.work[found.station_end : start].strip():
                 found.stations_adjacent = True
@@ -453,6 +569,12 @@ def _longest(
     return None
 
 
+def _room_over_station(t: _Text, start: int, found: Entities) -> bool:
+    """A word that names a room and a station is the room in a clear ("clear alarms in Jazz": a
+    station means nothing there) or right after "in" ("what's playing in Jazz")."""
+    return bool(found.kinds) or re.search(r"\bin\s+$", t.work[:start]) is not None
+
+
 def _special_rooms(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     for m in _SPECIAL_CHUNK.finditer(t.work):
         typed = t.original[m.start() : m.end()]
@@ -477,7 +599,7 @@ def _index_room(
     typed = t.original[start:end]
     names, exact = lexicon.room_names(typed)
     if not names:
-        trimmed = typed.rstrip("?:;")
+        trimmed = re.sub(r"['’]s$", "", typed.rstrip("?:;"))  # "Sakura's echo"
         if trimmed == typed or not trimmed:
             return None
         names, exact = lexicon.room_names(trimmed)

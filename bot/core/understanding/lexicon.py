@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
@@ -230,5 +231,7 @@ def lexicon_for(index: Index, catalog: StationCatalog | None = None) -> Lexicon:
     lexicon = build_lexicon(properties, room_types, catalog, rooms)
     if len(_BY_INDEX) > 16:
         _BY_INDEX.clear()
+    if id(index) not in _BY_INDEX:  # forgotten with the index: a later one at its address is new
+        weakref.finalize(index, _BY_INDEX.pop, id(index), None)
     _BY_INDEX[id(index)] = (version, lexicon)
     return lexicon

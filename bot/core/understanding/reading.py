@@ -283,6 +283,15 @@ _CHATTER = re.compile(
 )
 
 
+def _place_said(low: str) -> str | None:
+    """The place after "in"/"at"/"for" at the end of a question: a country's code when it names one,
+    else the words as typed (the handler says it knows no property there, never answers for another)."""
+    said = re.search(r"\b(?:in|at|for)\s+(?:the\s+)?([a-z][a-z .'-]*?)[\s?.!]*$", low)
+    if said is None:
+        return None
+    return country_code(said[1]) or said[1].strip().title()
+
+
 def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
     """Lists and lookups said in everyday words: stations offered, room types, rooms, where a room is."""
     prop = found.property_name
@@ -292,7 +301,8 @@ def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
         code = country_code(country[1]) if country and prop is None else None
         return c.ListStations(where=prop or code)
     if found.station and not found.has_target and re.search(r"\b(?:available|offered)\b", low):
-        return c.ListStations(where=prop, station=found.station)  # "is jazz available in London?"
+        where = prop or _place_said(low)  # "in Paris": a country, or a property it must know
+        return c.ListStations(where=where, station=found.station)  # "is jazz available in London?"
     if re.search(r"\bwhat\s+music\s+can\b|\bmusic\s+(?:is\s+)?(?:available|offered)\b", low):
         return c.ListStations(where=prop) if not found.rooms else None
     room_types = re.search(r"\broom\s*types\b|\b(?:kinds?|types?)\s+of\s+rooms?\b", low)
@@ -439,6 +449,8 @@ _SOME_ALERTS = re.compile(
     r"|tomorrow'?s?|tonight'?s?|today'?s?|morning'?s?)\b"
     r"|\b(?:one|a|an|this|that)\s+(?:\w+\s+)?"
     r"(?:alarm|wake[\s-]?up(?:\s+call)?|wakeup|reminder|timer)(?![\w-])(?!\s+calls)"
+    # "the wake-up call": a room may have several, and Alexa clears them all (a timer is one)
+    r"|\bthe\s+(?:\w+\s+)?(?:alarm|wake[\s-]?up(?:\s+call)?|wakeup)(?![\w-])(?!\s+calls)"
 )
 
 
@@ -618,6 +630,8 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     stations = [found.station, *found.other_stations] if found.station else []
     if found.stations_adjacent and found.station:
         return _which_station(found, stations)
+    if found.other_stations and found.station_room and not found.has_target:
+        return _room_named_like_a_station(found)
     if found.other_stations and "or" not in ws:
         named = " and ".join(s.title() for s in stations if s)
         return c.NotDone(
@@ -630,6 +644,22 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     if found.excluded and not found.rooms:
         return c.NotDone("except", understood=low)
     return None
+
+
+def _room_named_like_a_station(found: Entities) -> Ask:
+    """`set Jazz to classical` where a room is named Jazz: that room is asked about, never guessed."""
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    room, station = found.station_room or "", found.other_stations[0]
+    target = Target(rooms=(room,), property_name=found.property_name)
+    where = f" at {found.property_name}" if found.property_name else ""
+    command = c.SetStation(target=target, station=station)
+    return Ask(
+        f"Do you mean room {room}{where} (to {station.title()})? Nothing was changed.",
+        "target",
+        command,
+        choices=((f"Yes, room {room}", rephrase(command)),),
+    )
 
 
 def _said_something(text: str) -> bool:
@@ -665,6 +695,29 @@ def _which_station(found: Entities, stations: Sequence[str | None]) -> Ask:
 # --- the last step: a write runs only on a complete reading ----------------------------------------
 
 
+def _unclear_range(a: str, b: str) -> c.NotDone:
+    """`villa-1 to Orchid`: the names share no scheme, so the rooms between are not known."""
+    return c.NotDone("unclear_range", understood=f"rooms {a} and {b}, joined as a range")
+
+
+def _range_guess(command: c.SetStation | c.ClearAlerts, ends: tuple[str, str]) -> Understood:
+    """`cabins 1-4`: "Do you mean Cabin-1 to Cabin-4?", with a yes that names them."""
+    from bot.core.entities import _range_of
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    rooms = _range_of(*ends)
+    if not rooms:
+        return c.NotDone("backwards_range", understood=f"rooms {ends[0]} down to {ends[1]}")
+    guessed = replace(command, target=replace(command.target, rooms=tuple(rooms), room_range=ends))
+    where = f" at {command.target.property_name}" if command.target.property_name else ""
+    return Ask(
+        f"Do you mean rooms {ends[0]} to {ends[1]}{where} ({len(rooms)} rooms)? Nothing was changed.",
+        "target",
+        guessed,
+        choices=((f"Yes, {ends[0]} to {ends[1]}", rephrase(guessed)),),
+    )
+
+
 def complete(result: Understood, found: Entities, low: str) -> Understood:
     """`result` when every word of a write is understood; otherwise what the bot will not do."""
     command = result.partial if isinstance(result, Ask) else result
@@ -676,6 +729,10 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
     if found.backwards_range:
         a, b = found.backwards_range
         return c.NotDone("backwards_range", understood=f"rooms {a} down to {b}")
+    if found.unclear_range:
+        return _unclear_range(*found.unclear_range)
+    if found.range_guess:
+        return _range_guess(command, found.range_guess)
     if found.everywhere or CHAIN_SCOPE.search(low):
         return c.NotDone("chain_scope", understood=understood)
     clear_said = set(found.words) & (CLEAR_WORDS | _CLEARED)
