@@ -314,7 +314,8 @@ def test_the_index_caches_forget_an_index_when_it_is_gone() -> None:
 
     from world_reading import _index_of
 
-    from bot.core import lexicon, resolve
+    from bot.core import resolve
+    from bot.core.understanding import lexicon
 
     world = json.loads(TRIAL.read_text(encoding="utf-8"))
     index = _index_of(world)

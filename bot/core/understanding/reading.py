@@ -702,7 +702,7 @@ def _unclear_range(a: str, b: str) -> c.NotDone:
 
 def _range_guess(command: c.SetStation | c.ClearAlerts, ends: tuple[str, str]) -> Understood:
     """`cabins 1-4`: "Do you mean Cabin-1 to Cabin-4?", with a yes that names them."""
-    from bot.core.entities import _range_of
+    from bot.core.understanding.entities import _range_of
     from bot.core.registry import rephrase  # the registry's entries import the handlers
 
     rooms = _range_of(*ends)

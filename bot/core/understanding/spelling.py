@@ -410,12 +410,27 @@ def correct(text: str, lexicon: Lexicon) -> str:
             in_rooms.append(_room_name_words(text, lexicon))
         if m.start() in in_rooms[0]:  # "Villa East" is room Villa-East: its words are no typo
             return m[0]
+        if word in _room_words(lexicon):  # "PH East" is room PH-East, never "PH Easy"
+            return m[0]
         if word in _SHORT:
             return _SHORT[word]
         found = _near(word, names if m[0][0].isupper() else known)
         return found if found is not None else m[0]
 
     return _WORD.sub(fix, text)
+
+
+@lru_cache(maxsize=8)
+def _room_words(lexicon: Lexicon) -> frozenset[str]:
+    """The words of the index's room names (`PH-East`: ph, east), typed with a space between: a
+    part too short to be a word of its own (`PH`) keeps the span check above from seeing the name."""
+    return frozenset(
+        part
+        for names in lexicon.rooms.values()
+        for name in names
+        for part in re.split(r"[^a-z]+", fold(name))
+        if len(part) >= 3
+    )
 
 
 # Room names staff type with spaces for separators: "Villa East", "loft edelweiss".
