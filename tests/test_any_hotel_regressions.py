@@ -140,3 +140,25 @@ def test_regression_the_words_of_a_room_name_are_never_corrected_as_typos() -> N
         label="answer_station",
     )
     assert_case(spec, case)
+
+
+def test_a_new_index_never_gets_the_names_of_an_index_that_is_gone() -> None:
+    """The lexicon cache was keyed by id(index): a new world's index at a reused address got the
+    rooms of the previous world (the 100,000-example run set `Loft#1`, a room of another world)."""
+    import gc
+
+    from world_reading import _index_of
+
+    from bot.core.understanding.lexicon import lexicon_for
+
+    for number in range(40):
+        name = f"Room-{number}"
+        world = {
+            "properties": [
+                {"name": "Inn", "roomTypes": [{"name": "Suite", "rooms": [{"name": name}]}]}
+            ]
+        }
+        index = _index_of(world)
+        assert lexicon_for(index).room_names(name)[0] == (name,)
+        del index
+        gc.collect()

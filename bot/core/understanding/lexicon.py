@@ -216,22 +216,22 @@ def catalog_lexicon() -> Lexicon:
     return _CATALOG_ONLY
 
 
-_BY_INDEX: dict[int, tuple[tuple[int, int], Lexicon]] = {}
+# Keyed by the index itself, weakly: an id() is reused once an index is gone, and a new index must
+# never get another index's names (rooms of another hotel).
+_BY_INDEX: weakref.WeakKeyDictionary[Index, tuple[tuple[int, int], Lexicon]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def lexicon_for(index: Index, catalog: StationCatalog | None = None) -> Lexicon:
     """The lexicon of `index`, rebuilt only after the index changed (a sync, an add or a rename)."""
     version = (index._version, int(index.conn.execute("PRAGMA data_version").fetchone()[0]))
-    cached = _BY_INDEX.get(id(index))
+    cached = _BY_INDEX.get(index)
     if cached is not None and cached[0] == version:
         return cached[1]
     properties = [str(r[0]) for r in index.conn.execute("SELECT name FROM properties")]
     room_types = [str(r[0]) for r in index.conn.execute("SELECT DISTINCT name FROM room_types")]
     rooms = [str(r[0]) for r in index.conn.execute("SELECT DISTINCT name FROM rooms")]
     lexicon = build_lexicon(properties, room_types, catalog, rooms)
-    if len(_BY_INDEX) > 16:
-        _BY_INDEX.clear()
-    if id(index) not in _BY_INDEX:  # forgotten with the index: a later one at its address is new
-        weakref.finalize(index, _BY_INDEX.pop, id(index), None)
-    _BY_INDEX[id(index)] = (version, lexicon)
+    _BY_INDEX[index] = (version, lexicon)
     return lexicon
