@@ -162,3 +162,59 @@ def test_a_new_index_never_gets_the_names_of_an_index_that_is_gone() -> None:
         assert lexicon_for(index).room_names(name)[0] == (name,)
         del index
         gc.collect()
+
+
+def test_regression_a_freed_index_never_lends_its_names_to_a_new_one() -> None:
+    """100,000-example run: a room of a freed index's world answered for a new world (caches keyed by
+    the index's address) and {'intent': 'clear_alerts', 'rooms': ['Tower_West_2'], 'property': 'Cedar Creek Inn', 'kinds': ['timers']}: property 'Cedar Creek Inn', expected 'Magnolia Court Hotel'"""
+    spec = {
+        "Alpenglow Suites": (
+            "UK",
+            {
+                "Suite Type B": [
+                    "chalet-1",
+                    "chalet-2",
+                    "chalet-5",
+                    "chalet-7",
+                    "chalet-10",
+                    "chalet-11",
+                ],
+                "Penthouse": ["villa-6", "villa-7"],
+            },
+        ),
+        "Bellwether House London": (
+            "FR",
+            {"Deluxe King": ["Country", "Oldies", "Cabana#2", "Cabana#5", "Cabana#8"]},
+        ),
+        "Magnolia Court Hotel": (
+            "US",
+            {
+                "Suite Type B": ["Jazz", "Tower_West_2"],
+                "Loft Studio": ["Saffron", "Heron", "Lotus", "Camellia", "Juniper"],
+            },
+        ),
+        "Ocean Breeze Resort": ("US", {"Standard Queen": ["villa-7"]}),
+    }
+    case = Case(
+        turns=(
+            Turn(
+                text="room TOWER_WEST_2: clear timers",
+                expected=Expected(
+                    command=Command(
+                        intent="clear_alerts",
+                        property="Magnolia Court Hotel",
+                        rooms=("Tower_West_2",),
+                        station=None,
+                        kinds=("timers",),
+                    ),
+                    must_act=True,
+                    confirm_first=False,
+                    every=(),
+                ),
+            ),
+        ),
+        channel_property=None,
+        label="clear",
+        tags=(),
+    )
+    assert_case(spec, case)
