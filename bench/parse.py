@@ -1,5 +1,11 @@
 """Benchmark: parse and resolve chat messages against a 100,000-room index.
 
+Rooms follow mixed naming schemes, one per property (numbers `204`, prefixed `S204`, compounds
+`villa-12` / `Tower-East-12`, `#` names `PH#12`, words `Orchid_12`), and are found by name from the
+index (issue 17). Issue 17's targets: p99 <= 1 ms at 100,000 rooms, <= 2 ms at 1,000,000 rooms /
+5,000 properties (`--properties 5000 --rooms-per-property 200`); the name tables (the lexicon) are
+rebuilt only when the hierarchy changes, in <= 1 s at 5,000 properties.
+
 Builds the SQLite index directly (200 properties x 5 room types x 100 rooms by default, in memory),
 then times, per message, what the engine does before it calls Amazon: parse the text, resolve the
 rooms (bound channel, named property, lists, ranges, room types, whole properties, ambiguity and
@@ -26,10 +32,10 @@ from bot.core import commands as c
 from bot.core.access import Access
 from bot.core.audit import AuditLog
 from bot.core.canonical import command_text
-from bot.core.lexicon import lexicon_for
-from bot.core.parser import parse
 from bot.core.resolve import Resolver, Rooms
 from bot.core.services import Services
+from bot.core.understanding.lexicon import lexicon_for
+from bot.core.understanding.pipeline import parse
 from bot.index.catalog import default_catalog
 from bot.index.lookup import Index
 from bot.settings import BotConfig, PropertyConfig
@@ -89,6 +95,24 @@ def property_names(n: int) -> list[str]:
     return names[:n]
 
 
+WORDS = ["Orchid", "Lotus", "Edelweiss", "Garden_Loft", "Juniper", "Aspen", "Cedar", "Maple"]
+
+
+def room_name(p: int, n: int) -> str:
+    """Room n of property p, in the property's naming scheme."""
+    number = f"{n // 50 + 1}{n % 50 + 1:02d}"
+    scheme = p % 6
+    if scheme == 0 or scheme == 1:
+        return number
+    if scheme == 2:
+        return f"S{number}"
+    if scheme == 3:
+        return f"villa-{n + 1}" if n % 2 else f"Tower-East-{n + 1}"
+    if scheme == 4:
+        return f"PH#{n + 1}"
+    return f"{WORDS[n % len(WORDS)]}_{n + 1}"
+
+
 def build_index(properties: int, rooms_per_property: int) -> tuple[Index, list[str]]:
     index = Index(":memory:")
     names = property_names(properties)
@@ -100,7 +124,7 @@ def build_index(properties: int, rooms_per_property: int) -> tuple[Index, list[s
         for t, (tid, _rt) in enumerate(types):
             for r in range(per_type):
                 n = t * per_type + r
-                rooms.append((f"P{p}R{n}", f"{n // 50 + 1}{n % 50 + 1:02d}", tid))
+                rooms.append((f"P{p}R{n}", room_name(p, n), tid))
         index.replace_property(
             f"P{p}",
             name,
@@ -136,29 +160,38 @@ def messages(names: list[str]) -> list[tuple[str, str, str | None]]:
     """(kind, text, channel) — a mix of what front desks type."""
     p = names
     return [
-        ("one room, bound channel", "set room 204 station jazz", "desk-3"),
-        ("one room, bound channel", "put jazz on in 311", "desk-77"),
+        ("one room, bound channel", "set room 204 station jazz", "desk-6"),
+        ("one room, bound channel", "put jazz on in 311", "desk-78"),
         ("one room, bound channel", "204 -> classical", "desk-120"),
-        ("one room, named property", f"what's playing in 418 at {p[5]}", None),
+        ("one room, named property", f"what's playing in 418 at {p[6]}", None),
         ("one room, named property", f"set rm 1010 at {p[150]} to classic rock", None),
         ("list", f"set rooms 201, 203 and 205 at {p[42]} to pop", None),
-        ("range", f"set rooms 101-110 at {p[9]} to oldies", None),
+        ("range", f"set rooms 101-110 at {p[12]} to oldies", None),
         ("range", "set rooms 301-350 to jazz", "desk-18"),
         ("room type", f"set room type Deluxe King at {p[99]} station classical", None),
         ("whole property", f"preview set all rooms at {p[123]} to jazz", None),
-        ("typo station", "set room 204 to jaz", "desk-11"),
+        ("typo station", "set room 204 to jaz", "desk-12"),
         ("ambiguous room", "play country in 204", None),
         ("missing room", "set room 9999 to jazz", "desk-4"),
         ("question", "what's playing in 204", "desk-60"),
         ("not understood", "can u do the music thing for the guest", None),
-        ("clear alarms", f"clear alarms in rooms 101-103 at {p[17]}", None),
-        ("entity-first", "jazz in 204", "desk-3"),
+        ("clear alarms", f"clear alarms in rooms 101-103 at {p[18]}", None),
+        ("entity-first", "jazz in 204", "desk-6"),
         ("entity-first", "guest in 311 wants something relaxing", "desk-150"),
         ("entity-first", f"what's playing in Deluxe King at {p[33]}", None),
-        ("entity-first", "clear all timers in 503", "desk-8"),
-        ("entity-first", "107 thru 109 -> classic rock", "desk-9"),
+        ("entity-first", "clear all timers in 503", "desk-7"),
+        ("entity-first", "107 thru 109 -> classic rock", "desk-13"),
         ("typo", f"jaz in 204 at {p[12].replace('o', '0', 0)}", None),
         ("typo", "clasical in 311", "desk-61"),
+        ("named room", "set villa 12 to jazz", "desk-3"),
+        ("named room", f"jazz in Tower-East-7 at {p[9]}", None),
+        ("named room", "put classical on in PH#12", "desk-4"),
+        ("named room", "ph12 -> pop", "desk-10"),
+        ("named room", "set orchid 17 to jazz", "desk-5"),
+        ("named room", f"what's playing in Garden_Loft_4 at {p[11]}", None),
+        ("named room", "set rooms villa-4 and villa-6 to jazz", "desk-15"),
+        ("named room", "clear alarms in S204", "desk-2"),
+        ("incomplete", "set 204 to jazz and frobnicate", "desk-6"),
     ]
 
 
@@ -172,8 +205,21 @@ async def run(properties: int, rooms_per_property: int, rounds: int) -> None:
     )
     s = services(index, names)
     t1 = time.perf_counter()
-    lexicon_for(index, s.catalog)  # built once here; every parse below gets it from the cache
-    print(f"lexicon: built in {(time.perf_counter() - t1) * 1000:.1f} ms (once per index change)")
+    lexicon = lexicon_for(
+        index, s.catalog
+    )  # built once here; every parse below gets it from the cache
+    print(
+        f"name tables (lexicon): built in {(time.perf_counter() - t1) * 1000:.1f} ms "
+        f"(once per hierarchy change; {len(lexicon.rooms):,} room names); target <= 1 s"
+    )
+    index.conn.execute("CREATE TABLE IF NOT EXISTS bench_other (x)")
+    index.conn.execute("INSERT INTO bench_other VALUES (1)")  # another write: not a rebuild
+    t2 = time.perf_counter()
+    same = lexicon_for(index, s.catalog) is lexicon
+    print(
+        f"after a non-hierarchy write: {'kept' if same else 'REBUILT'} "
+        f"({(time.perf_counter() - t2) * 1000:.2f} ms)"
+    )
     mix = messages(names)
     times: dict[str, list[float]] = defaultdict(list)
     cpu: dict[str, list[float]] = defaultdict(list)
@@ -218,7 +264,8 @@ async def run(properties: int, rooms_per_property: int, rounds: int) -> None:
             f"{'ALL':<28}{len(every):>5}{p50:>9.3f}{p99:>9.3f}{every[-1]:>9.3f}"
             f"   mean {statistics.mean(every):.3f} ms"
         )
-        print(f"target p99 <= 1 ms ({title}): {'MET' if p99 <= 1.0 else 'NOT MET'}")
+        limit = 1.0 if total <= 100_000 else 2.0  # issue 17: 1 ms at 100k rooms, 2 ms at 1M
+        print(f"target p99 <= {limit:g} ms ({title}): {'MET' if p99 <= limit else 'NOT MET'}")
     print(f"load average: {' '.join(os.getloadavg().__repr__().strip('()').split(', '))}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.core.lexicon import Lexicon, build_lexicon
+from bot.core.understanding.lexicon import Lexicon, build_lexicon
 from bot.sandbox.demo import DEMO_WORLD_PATH
 from bot.sandbox.world import World
 

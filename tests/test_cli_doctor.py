@@ -67,7 +67,7 @@ def test_doctor_passes_against_a_working_sandbox(
     sandbox.reset(demo_world)
     code, output = doctor(sandbox_env(sandbox, demo_world, in_tmp), monkeypatch)
     assert code == 0, output
-    for line in ("ok    LWA token exchange", "ok    ASP API: list properties: 4 properties",
+    for line in ("ok    LWA token exchange", "ok    ASP API: list properties: 5 properties",
                  "ok    Alexa for Business", "ok    Customer Profiles", "ok    database file mode",
                  "skip  Slack: not configured", "skip  Teams: not configured"):  # fmt: skip
         assert line in output, output

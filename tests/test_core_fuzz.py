@@ -16,10 +16,10 @@ from core_helpers import BotUnderTest, bot_on, config_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.grammar import RULES
-from bot.core.lexicon import lexicon_for
-from bot.core.parser import parse
 from bot.core.replies import Reply
+from bot.core.understanding.grammar import RULES
+from bot.core.understanding.lexicon import lexicon_for
+from bot.core.understanding.pipeline import parse
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 

@@ -7,7 +7,7 @@ import pytest
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Target
-from bot.core.parser import correct_keywords, parse
+from bot.core.understanding.pipeline import correct_keywords, parse
 
 R204 = Target(rooms=("204",))
 

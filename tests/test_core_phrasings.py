@@ -8,9 +8,9 @@ from lexicon_support import demo_lexicon
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Level, Target
 from bot.core.help import help_reply
-from bot.core.parser import parse
 from bot.core.registry import entries
-from bot.core.text import clean, split_preview
+from bot.core.understanding.pipeline import parse
+from bot.core.understanding.text import clean, split_preview
 
 DEMO_LEXICON = demo_lexicon()
 EXAMPLES = [(entry.command, example) for entry in entries() for example in entry.examples]
@@ -253,8 +253,11 @@ def test_huge_ranges_are_refused() -> None:
     assert parse("set rooms 1-5000 to jazz").parsed is None
 
 
-def test_backwards_range_means_the_same_rooms() -> None:
-    """`rooms 110-101` is the same rooms as `rooms 101-110` (a new user's reversed range is accepted)."""
+def test_a_backwards_range_is_never_run() -> None:
+    """`rooms 110-101` runs backwards: nothing is changed and the bot says how to say it (issue 17:
+    a range never runs backwards); `204-6` is 204 to 206."""
     result = parse("set rooms 110-101 to jazz")
     assert result.parsed is not None
-    assert result.parsed.command == c.SetStation(rng(101, 110), "jazz")
+    assert result.parsed.command == c.NotDone("backwards_range")
+    short = parse("set 204-6 to jazz").parsed
+    assert short is not None and short.command == c.SetStation(rng(204, 206), "jazz")

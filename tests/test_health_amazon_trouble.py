@@ -94,7 +94,7 @@ async def test_a_rate_limit_of_five_a_second_still_answers_in_time(
         bot.clock.advance(3600)
         sandbox.sandbox.faults = Faults(rps=5)
         said, _ = await said_and_kind(bot, "offline devices")
-        assert said.startswith("15 of 285 devices are offline"), said[:200]
+        assert said.startswith("15 of 299 devices are offline"), said[:200]
 
 
 async def test_no_state_yet_says_so_and_keeps_loading(

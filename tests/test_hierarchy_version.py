@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.core.audit import AuditLog
-from bot.core.lexicon import lexicon_for
+from bot.core.understanding.lexicon import lexicon_for
 from bot.index.db import open_index
 from bot.index.lookup import Index
 

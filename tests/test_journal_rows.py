@@ -219,4 +219,4 @@ def test_a_locked_database_is_logged_by_the_journal(
     with caplog.at_level("WARNING", logger="bot.journal"):
         journal.write(work)
     assert [r.name for r in caplog.records] == ["bot.journal"]
-    assert "database locked" in caplog.records[0].getMessage()
+    assert "waiting for the database" in caplog.records[0].getMessage()

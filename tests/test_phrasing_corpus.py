@@ -21,13 +21,13 @@ from core_helpers import BotUnderTest, bot_on, config_for
 
 from bot.core import commands as c
 from bot.core.context import Ctx
-from bot.core.lexicon import lexicon_for
 from bot.core.object_types import SetObjectTypeMax
-from bot.core.parser import parse
 from bot.core.profiles import SetProfile
 from bot.core.property_place import SetPropertyPlace
 from bot.core.replies import Reply, ReplyKind
 from bot.core.resolve import Resolver, Rooms
+from bot.core.understanding.lexicon import lexicon_for
+from bot.core.understanding.pipeline import parse
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 from bot.settings import RolesConfig

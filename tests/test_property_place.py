@@ -7,8 +7,8 @@ from pathlib import Path
 
 from core_helpers import bot_on, config_for, text_of
 
-from bot.core.parser import parse
 from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
+from bot.core.understanding.pipeline import parse
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 from bot.settings import BotConfig, RolesConfig
@@ -20,7 +20,9 @@ def two_of_four(world: World) -> BotConfig:
     """bot.toml listing Harbor View Seattle and Lakeside Chicago only; admin U0ADMIN, desk for all."""
     full = config_for(world, roles=RolesConfig(admin=["U0ADMIN"], front_desk=["*"]))
     full.properties = [
-        p for p in full.properties if p.name in ("Harbor View Seattle", "Lakeside Chicago")
+        p
+        for p in full.properties
+        if p.name in ("Harbor View Seattle", "Lakeside Chicago", "Alpine Lodge Aspen")
     ]
     return full
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from lexicon_support import demo_lexicon
 
 from bot.core.help import README_END, README_START, staff_table
-from bot.core.parser import parse
+from bot.core.understanding.pipeline import parse
 
 README = Path(__file__).parent.parent / "README.md"
 

@@ -8,9 +8,9 @@ from lexicon_support import demo_lexicon
 
 from bot.core import commands as c
 from bot.core.help import help_reply
-from bot.core.parser import parse
 from bot.core.registry import TOPICS, entries, entry_for, entry_named, rephrase, role_for
 from bot.core.replies import ReplyKind
+from bot.core.understanding.pipeline import parse
 
 LEXICON = demo_lexicon()
 CASES = [(entry.command, example) for entry in entries() for example in entry.examples]

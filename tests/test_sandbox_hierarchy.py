@@ -269,11 +269,11 @@ def test_pagination_with_odd_page_sizes(
 def test_pagination_of_demo_properties_and_room_types(
     sandbox: SandboxServer, sandbox_client: httpx.Client, demo_world: World
 ) -> None:
-    """The demo world lists its 4 properties and its 319 rooms, page by page."""
+    """The demo world lists its 5 properties and its 333 rooms, page by page."""
     sandbox.reset(demo_world)
     org = {"organizationId": demo_world.organization.id}
     props, pages = _collect(sandbox_client, f"{H}/properties", "properties", org, 3)
-    assert (len(props), pages) == (4, 2)
+    assert (len(props), pages) == (5, 2)
     rooms = 0
     for prop in props:
         room_types, _ = _collect(
@@ -281,7 +281,7 @@ def test_pagination_of_demo_properties_and_room_types(
         )
         for rt in room_types:
             rooms += len(_collect(sandbox_client, f"{H}/rooms", "rooms", {"roomTypeId": rt}, 50)[0])
-    assert rooms == 319
+    assert rooms == 333
 
 
 def test_every_response_has_a_unique_request_id(sandbox_client: httpx.Client) -> None:

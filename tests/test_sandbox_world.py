@@ -33,7 +33,7 @@ def test_demo_file_is_what_the_generator_makes() -> None:
 
 
 def test_demo_hierarchy(demo_world: World) -> None:
-    """Four hotels in US/UK/FR, several room types each, ≥300 rooms, names that repeat across
+    """Five hotels in US/UK/FR (four numbered, one with named rooms), several room types each, ≥300 rooms, names that repeat across
     hotels.
     """
     props = {p.name: p for p in demo_world.properties}
@@ -42,6 +42,7 @@ def test_demo_hierarchy(demo_world: World) -> None:
         "Lakeside Chicago": ("US", "America/Chicago"),
         "Kensington Gardens London": ("UK", "Europe/London"),
         "Rive Gauche Paris": ("FR", "Europe/Paris"),
+        "Alpine Lodge Aspen": ("US", "America/Denver"),  # rooms named, not numbered (issue 17)
     }
     assert demo_world.organization.id.startswith("amzn1.alexa.unit.did.DEMOORG")
     assert all(len(p.roomTypes) >= 3 for p in demo_world.properties)

@@ -18,9 +18,9 @@ from recording_bot import recording_bot
 
 from bot.core import commands as c
 from bot.core.context import Ctx
-from bot.core.parser import parse
 from bot.core.property_place import SetPropertyPlace
 from bot.core.replies import Reply, ReplyKind
+from bot.core.understanding.pipeline import parse
 from bot.index.catalog import default_catalog
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

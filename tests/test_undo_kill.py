@@ -62,6 +62,7 @@ def test_kill_9_at_a_random_point_of_an_undo_then_undo_finishes_it(
         time.sleep(0.005)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
+    proc.communicate()  # close the pipes of the killed process (they would leak otherwise)
     time.sleep(0.3)  # let the sandbox finish the requests already on their way
     sandbox.sandbox.faults.update(latency_ms=0)
 

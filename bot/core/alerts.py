@@ -11,7 +11,7 @@ from bot.core.context import Ctx
 from bot.core.journal import UNKNOWN, JournalRow, Planned
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.stations import change_token, retry_action
-from bot.core.text import plural
+from bot.core.understanding.text import plural
 from bot.core.unit_writes import run_change
 from bot.index.lookup import RoomRef
 

@@ -41,7 +41,7 @@ _BIND = re.compile(r"^bind (?:this|the) channel to (?P<p>.+)$", re.I)
 
 
 def read_channel_setting(text: str) -> c.Command | None:
-    """The command of an admin's channel setting, else None (bot/core/fixed_phrases.py)."""
+    """The command of an admin's channel setting, else None (bot/core/understanding/fixed_phrases.py)."""
     said = " ".join(text.strip().rstrip(".!").split())
     if found := _DIGEST.match(said) or _DIGEST_HERE.match(said):
         return SetDigestChannel(found.group("p"))

@@ -38,12 +38,43 @@ REASONS: dict[str, tuple[str, str]] = {
         "property. Nothing was changed. Name the rooms, e.g. `set 101-110 except 105 to jazz`.",
         "set all rooms except 105 to jazz",
     ),
+    "unfollowed": (
+        "I didn't follow all of that, so nothing was changed.",
+        "set 204 to jazz maybe",
+    ),
+    "chain_scope": (
+        "I change one property at a time, so nothing was changed. Name the property, e.g. "
+        "`set 204 at <property> to jazz`, and send one request per property.",
+        "set 204 everywhere to jazz",
+    ),
+    "alarm_set": (
+        "I can't set, move or snooze an alarm: Alexa's API only lets me delete a room's alarms. "
+        "Nothing was changed. The guest can ask the Echo in the room, e.g. \u201cAlexa, wake me "
+        "at 7\u201d.",
+        "set an alarm for 7am in 306",
+    ),
+    "backwards_range": (
+        "That range runs backwards, so nothing was changed. Say it from low to high, e.g. "
+        "`set 101-110 to jazz`.",
+        "set 110-101 to jazz",
+    ),
+    "unclear_range": (
+        "I can't tell which rooms lie between those two names, so nothing was changed. List the "
+        "rooms (`villa-1, villa-2 and villa-3`) or give a range whose ends share a name "
+        "(`villa-1 to villa-3`).",
+        "set villa-1 to Orchid at Alpine Lodge to jazz",
+    ),
 }
 
 
 async def not_done(ctx: Ctx, command: c.NotDone) -> Reply:
     said, _example = REASONS[command.reason]
+    if command.unfollowed:
+        quoted = ", ".join(f"\u201c{w}\u201d" for w in command.unfollowed)
+        said = f"I didn't follow {quoted}, so nothing was changed."
     notes = [f"I understood: {command.understood}."] if command.understood else []
+    if command.unfollowed:
+        notes.append("Say it again without those words if that is all you meant.")
     return Reply(headline=said, kind=ReplyKind.INFO, notes=notes)
 
 

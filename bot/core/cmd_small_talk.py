@@ -1,7 +1,7 @@
 """Replies to what is not a command: greetings, thanks, goodbyes and negations. Nothing changes.
 
 A whole command in one module (`cmd_*.py` modules register themselves; see bot/core/registry.py): the
-entity-first parser produces `SmallTalk` (bot/core/understand.py), this module answers and registers it.
+entity-first parser produces `SmallTalk` (bot/core/understanding/reading.py), this module answers and registers it.
 """
 
 from __future__ import annotations

@@ -34,13 +34,15 @@ class Target:
     room_type: str | None = None
     property_name: str | None = None
     all_rooms: bool = False
+    # "the penthouse": one room of the room type (asked which when it has several), not all of them
+    one: bool = False
 
     def describe(self) -> str:
         where = f" at {self.property_name}" if self.property_name else ""
         if self.all_rooms:
             return f"all rooms{where}"
         if self.room_type:
-            return f"room type {self.room_type}{where}"
+            return f"{'the ' if self.one else 'room type '}{self.room_type}{where}"
         if self.room_range:
             return f"rooms {self.room_range[0]}-{self.room_range[1]}{where}"
         if len(self.rooms) == 1:
@@ -79,6 +81,7 @@ class AskStation(Command):
 @dataclass(frozen=True)
 class ListStations(Command):
     where: str | None = None  # a property or a country code
+    station: str | None = None  # `is jazz available in London?`: whether this one is offered
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,7 @@ class Help(Command):
 @dataclass(frozen=True)
 class Undo(Command):
     token: str | None = None  # the change id a button names; None: my latest change here
+    room: str | None = None  # `undo 204`: my latest change that touched this room
 
 
 @dataclass(frozen=True)
@@ -236,6 +240,7 @@ class NotDone(Command):
 
     reason: str
     understood: str = field(default="", compare=False)
+    unfollowed: tuple[str, ...] = field(default=(), compare=False)  # words not understood
 
 
 @dataclass(frozen=True)

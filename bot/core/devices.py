@@ -13,8 +13,8 @@ from bot.core.errors import describe_error
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.resolve import property_meta
 from bot.core.services import HealthDesk
-from bot.core.targets import parse_target
-from bot.core.text import plural
+from bot.core.understanding.targets import parse_target
+from bot.core.understanding.text import plural
 from bot.index.lookup import PropertyRef
 from bot.index.sync import full_sync
 

@@ -7,6 +7,7 @@ and audited; an unexpected error becomes one plain sentence with a reference, an
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -25,12 +26,9 @@ from bot.core.canonical import command_text
 from bot.core.commands import Role
 from bot.core.confirm_elsewhere import confirm_elsewhere
 from bot.core.context import Ctx, Message, ProgressSink
-from bot.core.followup import Key, Questions
 from bot.core.help import help_reply
 from bot.core.housekeeping import refused_text
-from bot.core.lexicon import Lexicon, lexicon_for
 from bot.core.ordering import ConversationOrder, valid_utf8
-from bot.core.parser import is_new_request, parse
 from bot.core.pending import Pending
 from bot.core.property_place import SetPropertyPlace
 from bot.core.question_cards import QuestionCards
@@ -38,8 +36,12 @@ from bot.core.registry import entry_for, role_for
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.retry_failed import retry_failed
 from bot.core.services import Services
-from bot.core.spelling import correct
-from bot.core.text import plural, split_preview
+from bot.core.understanding import understand
+from bot.core.understanding.followup import Key, Questions
+from bot.core.understanding.lexicon import Lexicon, lexicon_for
+from bot.core.understanding.pipeline import is_new_request
+from bot.core.understanding.spelling import correct
+from bot.core.understanding.text import plural, split_preview
 from bot.core.when import parse_utc, spoken_time, zone_label, zone_of
 
 __all__ = ["Engine", "Message", "ProgressSink"]
@@ -66,13 +68,20 @@ def _asks_for_place(reply: Reply, command: c.Command) -> bool:
     )
 
 
+_CORRECTION = re.compile(
+    r"^(?:actually|no\s+wait|wait|instead|rather|sorry|oops|make\s+(?:it|that)|change\s+(?:it|that)\s+to)\b",
+    re.I,
+)
+_CANCEL_THAT = re.compile(r"^(?:cancel|scratch|revert)\s+(?:that|it)\b", re.I)
+
+
 def _conversation(msg: Message) -> Key:
     return (msg.user, msg.channel, msg.thread)
 
 
 def _is_control(text: str, lexicon: Lexicon) -> bool:
     """yes, no, undo, retry, help: the conversation's own words are never taken as a station or a name."""
-    parsed = parse(text, lexicon).parsed
+    parsed = understand(text, lexicon).parsed
     return parsed is not None and isinstance(
         parsed.command, c.Confirm | c.Cancel | c.Undo | c.RetryFailed | c.Help | c.SmallTalk
     )
@@ -88,16 +97,23 @@ def _which_one(waiting: list[Pending], verb: str) -> Reply:
     return Reply(
         headline=f"{len(waiting)} requests of yours wait for a yes or no. Which one do you mean?",
         kind=ReplyKind.QUESTION,
-        notes=[f"`{verb} {p.token}`: {_what_was_asked(p.summary)}" for p in waiting],
+        notes=[f"`{verb} {p.token}`: {_asked_for(p)}" for p in waiting],
         actions=[
             Action(
                 kind=kind,
-                label=f"{verb.capitalize()}: {_what_was_asked(p.summary)[:60]}",
+                label=f"{verb.capitalize()}: {_asked_for(p)[:60]}",
                 value=f"{verb} {p.token}",
             )
             for p in waiting
         ],
     )
+
+
+def _asked_for(waiting: Pending) -> str:
+    """One waiting question as the user can tell it from the others: the request as typed (three
+    "delete all alarms of room 311" look alike; "cancel the 7am wake-up call in 311" does not)."""
+    asked = _what_was_asked(waiting.summary)
+    return f"\u201c{waiting.text}\u201d: {asked}" if waiting.text else asked
 
 
 def _settled_card(command: c.Command, reply: Reply) -> Reply:
@@ -249,7 +265,12 @@ class Engine:
                 return completed, asked.preview, (), command_text(completed)
             if chosen is not None:
                 msg = replace(msg, text=chosen, answered=chosen)
-        result = parse(msg.text, lexicon)
+        result = understand(msg.text, lexicon)
+        if result.ask is not None and (amended := self._amend_waiting(msg, result.ask.partial)):
+            return amended
+        dropped = self._drop_waiting(msg) if _CORRECTION.match(result.cleaned) else None
+        if dropped is not None and result.parsed is None and result.ask is None:
+            return dropped
         if result.ask is not None:
             ask = result.ask
             self.questions.ask(
@@ -279,9 +300,57 @@ class Engine:
         ):
             self.questions.drop(key)
             return Reply(headline="OK, forget it. Nothing was changed.", kind=ReplyKind.INFO)
+        if (
+            isinstance(command, c.Cancel)
+            and command.token is None
+            and asked is None
+            and _CANCEL_THAT.match(result.cleaned)
+            and not self.s.pending.waiting_for(msg.user, msg.channel)
+        ):
+            command = c.Undo()  # "cancel that" right after a change, with nothing waiting: undo it
         if isinstance(command, c.SmallTalk) and command.kind == "negation":
             self.questions.drop(key)
         return command, result.parsed.preview, result.parsed.notes, msg.answered
+
+    def _amend_waiting(
+        self, msg: Message, partial: c.Command
+    ) -> tuple[c.Command, bool, tuple[str, ...], str | None] | None:
+        """`actually make it classical` while a station change waits for a yes: the waiting one is
+        cancelled and the same rooms are asked again with the new station (never left armed)."""
+        if not isinstance(partial, c.SetStation) or not partial.station:
+            return None
+        if partial.target.rooms or partial.target.room_type or partial.target.all_rooms:
+            return None
+        pending = self.s.pending.latest_for(msg.user, msg.channel)
+        owner = pending.owner if pending is not None else None
+        if pending is None or not isinstance(owner, Ctx):
+            return None
+        waiting = owner.command
+        if not isinstance(waiting, c.SetStation) or pending.expires <= self.s.clock.now():
+            return None
+        self.s.pending.pop(pending.token)
+        command = replace(waiting, station=partial.station)
+        note = (
+            f"I changed your waiting request to {partial.station.title()} instead of "
+            f"{waiting.station.title()}; the {waiting.station.title()} one is cancelled."
+        )
+        return command, False, (note,), None
+
+    def _drop_waiting(self, msg: Message) -> Reply | None:
+        """A correction ("actually ...", "no wait ...") the bot cannot apply to the waiting
+        confirmation: the waiting one is cancelled, never left armed for the next yes."""
+        waiting = self.s.pending.waiting_for(msg.user, msg.channel)
+        if not waiting:
+            return None
+        for pending in waiting:
+            self.s.pending.pop(pending.token)
+        asked = "; ".join(_what_was_asked(p.summary) for p in waiting)
+        return Reply(
+            headline=f"I cancelled what was waiting for your yes ({asked}), because I couldn't "
+            "follow the change. Nothing was changed.",
+            kind=ReplyKind.INFO,
+            notes=["Send the whole request again as you want it, e.g. `set 204 to jazz`."],
+        )
 
     def _remember_question(
         self, msg: Message, reply: Reply, preview: bool, command: c.Command
@@ -310,15 +379,38 @@ class Engine:
                 missing="station" if about_station else None,
             )
 
-    def _not_understood(self, msg: Message, cleaned: str, suggestions: tuple[str, ...]) -> Reply:
+    def _not_understood(self, msg: Message, cleaned: str, _examples: tuple[str, ...]) -> Reply:
         if not cleaned:
             return help_reply(None, self.s.access.role_of(msg.user) or Role.FRONT_DESK)
+        suggestions = self._safe_suggestions(msg)
         return Reply(
             headline=f"Sorry, I didn't understand \u201c{cleaned[:120]}\u201d. Nothing was changed.",
             kind=ReplyKind.REFUSAL,
             notes=["Type `help` to see what I can do."],
             actions=[Action(kind=ActionKind.CHOICE, label=s, value=s) for s in suggestions],
         )
+
+    def _safe_suggestions(self, msg: Message) -> list[str]:
+        """What to try after "I didn't understand": questions only (a write or an undo is never one
+        click away from a misunderstanding), named with this user's own hotel, a real room of it
+        and a real station of its country."""
+        props = self.s.index.properties()
+        bound = self.s.config.property_for_channel(msg.channel)
+        granted = {p.id for p in self.s.access.allowed(msg.user, Role.FRONT_DESK, props)}
+        mine = [p for p in props if p.id in granted]
+        prop = next((p for p in mine if bound is not None and p.name == bound.name), None)
+        prop = prop or (mine[0] if mine else None)
+        if prop is None:
+            return ["help"]
+        row = self.s.index.conn.execute(
+            "SELECT name FROM rooms WHERE property_id = ? ORDER BY name LIMIT 1", (prop.id,)
+        ).fetchone()
+        stations = self.s.catalog.stations(prop.country)
+        asked = [f"what's playing in {row[0]} at {prop.name}"] if row else []
+        if stations:
+            station = next((st for st in stations if "jazz" in st.name.lower()), stations[0])
+            asked.append(f"is {station.name.lower()} available at {prop.name}?")
+        return [*asked, f"rooms at {prop.name}"][:3]
 
     async def _dispatch(self, ctx: Ctx) -> Reply:
         """By the command's type, through the registry; the engine answers its own few itself."""

@@ -1,6 +1,6 @@
 """The registry entries of the bot's commands: handler, rephrasing, undo, role and help of each.
 
-Summaries and the first examples come from the phrasing rules of the same command (bot/core/grammar.py,
+Summaries and the first examples come from the phrasing rules of the same command (bot/core/understanding/grammar.py,
 profile_rules.py), so the help shows what the fallback rules accept, plus the entity-first phrasings.
 """
 
@@ -14,7 +14,6 @@ from bot.core.canonical import target_text
 from bot.core.commands import AlertKind, Command, Level, Role
 from bot.core.context import Ctx
 from bot.core.devices import device_command, echo_online, unplaced_devices
-from bot.core.grammar import RULES
 from bot.core.help import help_reply
 from bot.core.hierarchy import (
     add_unit,
@@ -38,6 +37,7 @@ from bot.core.property_place import SetPropertyPlace
 from bot.core.registry import Entry, Handler, Undoer, register
 from bot.core.replies import Reply
 from bot.core.stations import ask_station, list_stations, set_station
+from bot.core.understanding.grammar import RULES
 from bot.core.undo import undo, undo_hierarchy, undo_stations
 
 
@@ -234,12 +234,12 @@ _from_rule(
     ),
     extra=("offline devices everywhere",),
 )
-_from_rule(c.RoomDevices, device_command, rephrase_room_devices, extra=("status G0A7KQ2M3N4P5R6S",))
+_from_rule(c.RoomDevices, device_command, rephrase_room_devices, extra=("status G03OEWKUOKCBX6EA",))
 _from_rule(
     c.DeviceHistory,
     device_command,
     lambda cmd: f"history {cmd.subject} {cmd.days}d",
-    extra=("history G0A7KQ2M3N4P5R6S",),
+    extra=("history G03OEWKUOKCBX6EA",),
 )
 _from_rule(
     c.Flapping,

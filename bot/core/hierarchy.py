@@ -12,7 +12,7 @@ from bot.core.profile_changes import Sent
 from bot.core.property_settings import how_to_set, place_of
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.stations import change_token, undo_action
-from bot.core.text import plural
+from bot.core.understanding.text import plural
 from bot.index.lookup import PropertyRef, RoomRef, RoomTypeRef
 from bot.index.normalize import normalize_name, normalize_room_name
 

@@ -20,7 +20,7 @@ from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
 from bot.core.replies import Reply, ReplyKind, Table
-from bot.core.text import plural
+from bot.core.understanding.text import plural
 from bot.core.when import parse_utc, spoken_time, zone_of
 
 NEEDS_DOMAIN = (

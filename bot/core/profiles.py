@@ -39,7 +39,7 @@ from bot.core.profile_settings import (
     without_none,
 )
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
-from bot.core.text import plural
+from bot.core.understanding.text import plural
 
 __all__ = [
     "PROFILE_UNDO_COMMANDS",

@@ -2,7 +2,7 @@
 carry (`Message.card`), so a press on an old question card, one already answered, replaced by a
 new question or expired, is told so instead of running its choice as a new request.
 
-Kept apart from the question state itself (bot/core/followup.py): this only remembers which
+Kept apart from the question state itself (bot/core/understanding/followup.py): this only remembers which
 question object a token was issued for, and compares it with the question open now.
 """
 

@@ -30,7 +30,7 @@ from bot.core.journal import (
 )
 from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
-from bot.core.text import plural
+from bot.core.understanding.text import plural
 from bot.core.unit_writes import WRITABLE_KINDS, verdict, writer_for
 
 log = logging.getLogger("bot.recovery")

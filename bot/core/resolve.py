@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
@@ -10,7 +11,8 @@ from bot.core.commands import Role, Target
 from bot.core.property_settings import index_values, place_of
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.services import Services
-from bot.core.text import plural
+from bot.core.understanding.lexicon import lexicon_for
+from bot.core.understanding.text import plural
 from bot.index.lookup import Index, PropertyRef, RoomRef, RoomTypeRef
 from bot.index.normalize import normalize_room_name
 from bot.index.sync import full_sync, refresh_property
@@ -32,6 +34,27 @@ _ROOMS_CACHE: dict[
 _FOUND: dict[tuple[int, str, str | None], tuple[tuple[int, int], list[RoomRef]]] = {}
 
 
+_WATCHED: set[int] = set()
+
+
+def _key_of(index: Index) -> int:
+    """The index's id as a cache key, forgotten when the index is: a later index at the same
+    address (another world in tests) must never be answered with the old one's rooms."""
+    key = id(index)
+    if key not in _WATCHED:
+        _WATCHED.add(key)
+        weakref.finalize(index, _forget, key)
+    return key
+
+
+def _forget(key: int) -> None:
+    _WATCHED.discard(key)
+    for found in [k for k in _FOUND if k[0] == key]:
+        del _FOUND[found]
+    for rooms in [k for k in _ROOMS_CACHE if k[0] == key]:
+        del _ROOMS_CACHE[rooms]
+
+
 def _index_version(index: Index) -> tuple[int, int]:
     return index.cache_key()
 
@@ -40,7 +63,7 @@ def _find_rooms(index: Index, name: str, property_id: str | None) -> list[RoomRe
     """The index's rooms of a name, remembered until the index changes: the same room numbers come up
     again and again, and one in every property ("204") is hundreds of rows."""
     version = _index_version(index)
-    key = (id(index), name, property_id)
+    key = (_key_of(index), name, property_id)
     cached = _FOUND.get(key)
     if cached is not None and cached[0] == version:
         return cached[1]
@@ -57,7 +80,7 @@ def _property_rooms(
     """A property's rooms, and by normalised name, read once per index version (a sync, an add or a
     rename elsewhere bumps it)."""
     version = _index_version(index)
-    cached = _ROOMS_CACHE.get((id(index), property_id))
+    cached = _ROOMS_CACHE.get((_key_of(index), property_id))
     if cached is not None and cached[0] == version:
         return cached[1], cached[2]
     rooms = tuple(index.rooms_of_property(property_id))
@@ -66,7 +89,7 @@ def _property_rooms(
         by_name.setdefault(normalize_room_name(room.room_name), []).append(room)
     if len(_ROOMS_CACHE) > 256:
         _ROOMS_CACHE.clear()
-    _ROOMS_CACHE[(id(index), property_id)] = (version, rooms, by_name)
+    _ROOMS_CACHE[(_key_of(index), property_id)] = (version, rooms, by_name)
     return rooms, by_name
 
 
@@ -302,8 +325,42 @@ class Resolver:
         everything = _property_rooms(self.s.index, room_type.property_id)[0]
         rooms = [r for r in everything if r.room_type_id == room_type.id]
         prop = self.s.index.property(room_type.property_id)
+        if target.one and len(rooms) > 1:
+            return self._which_of_type(target, room_type, rooms, rerun)
+        if target.one and rooms:
+            return Rooms(rooms, prop, f"room {rooms[0].room_name} at {room_type.property_name}")
         return Rooms(
             rooms, prop, f"{len(rooms)} {room_type.name} rooms at {room_type.property_name}"
+        )
+
+    def _which_of_type(
+        self,
+        target: Target,
+        room_type: RoomTypeRef,
+        rooms: list[RoomRef],
+        rerun: Callable[[Target], str],
+    ) -> Reply:
+        """ "the penthouse" names one room: which, when the room type has several."""
+        return _question(
+            f"Which room? {room_type.property_name} has {len(rooms)} {room_type.name} rooms "
+            f"({', '.join(r.room_name for r in rooms[:8])}{'…' if len(rooms) > 8 else ''}). "
+            "Nothing was changed.",
+            [
+                (
+                    r.room_name,
+                    rerun(
+                        replace(
+                            target,
+                            rooms=(r.room_name,),
+                            room_type=None,
+                            one=False,
+                            property_name=r.property_name,
+                        )
+                    ),
+                )
+                for r in rooms[:MAX_CHOICES]
+            ],
+            notes=[f"To change all of them, say \u201call {room_type.name} rooms\u201d."],
         )
 
     def _ambiguous_room_type(
@@ -334,6 +391,8 @@ class Resolver:
             if pid is None:
                 hits = self.seen(hits)
             if not hits:
+                hits = self._spelled_otherwise(name, pid)
+            if not hits:
                 missing.append(name)
             elif len(hits) > 1:
                 ambiguous[name] = hits
@@ -351,6 +410,16 @@ class Resolver:
             return self._missing_rooms(target, missing, scope, rerun)
         label = self._label(target, found, scope)
         return Rooms(found, scope or self._single_property(found), label)
+
+    def _spelled_otherwise(self, name: str, pid: str | None) -> list[RoomRef]:
+        """The rooms a typed name means with separators folded (`villa 3`, `ph2`): every spelling
+        the index has for it, so one in each of two hotels is asked about, never guessed."""
+        names, _exact = lexicon_for(self.s.index, self.s.catalog).room_names(name)
+        hits: list[RoomRef] = []
+        for spelled in names:
+            if spelled != name:
+                hits.extend(_find_rooms(self.s.index, spelled, pid))
+        return hits
 
     def _single_property(self, rooms: list[RoomRef]) -> PropertyRef | None:
         ids = {r.property_id for r in rooms}

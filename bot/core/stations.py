@@ -399,6 +399,18 @@ async def ask_station(ctx: Ctx, command: c.AskStation) -> Reply:
     )
 
 
+def _offered(ctx: Ctx, station: str, country: str, label: str) -> Reply:
+    """`is jazz available in London?`: yes with the station's name, or no with what is offered."""
+    match = ctx.s.catalog.lookup(country, station)
+    if match.ok and match.station is not None:
+        return Reply(headline=f"Yes: {match.station.label} is available in {label}.")
+    offered = ", ".join(s.name for s in ctx.s.catalog.stations(country))
+    return Reply(
+        headline=f"No: \u201c{station}\u201d isn't offered in {label}.",
+        notes=[f"Stations in {country}: {offered}."],
+    )
+
+
 async def list_stations(ctx: Ctx, command: c.ListStations) -> Reply:
     country: str | None = None
     where = command.where
@@ -432,6 +444,8 @@ async def list_stations(ctx: Ctx, command: c.ListStations) -> Reply:
         where = scope.name if scope else None
     stations = ctx.s.catalog.stations(country)
     label = f"{where} ({country})" if where and where != country else country
+    if command.station:
+        return _offered(ctx, command.station, country, label)
     return Reply(
         headline=f"Stations offered in {label}:",
         table=Table(

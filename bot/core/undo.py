@@ -14,7 +14,7 @@ from bot.core.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned
 from bot.core.lineage import role_to_undo, write_refusal
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.stations import change_token, retry_action, station_name, undo_action
-from bot.core.text import plural
+from bot.core.understanding.text import plural
 from bot.core.unit_writes import (
     WRITABLE_KINDS,
     StationWriter,
@@ -26,6 +26,12 @@ from bot.core.unit_writes import (
 
 async def undo(ctx: Ctx) -> Reply:
     token = getattr(ctx.command, "token", None)
+    room = getattr(ctx.command, "room", None)
+    if room and not token:
+        touched = _last_touching(ctx, room)
+        if isinstance(touched, Reply):
+            return touched
+        token = str(touched.id)
     if token:
         found = _named_change(ctx, token)
         if isinstance(found, Reply):
@@ -419,3 +425,73 @@ async def _undo_hierarchy(ctx: Ctx, entry: AuditEntry) -> Reply:
 # How each command is undone is named by its registry entry (bot/core/entries.py).
 undo_stations = _undo_stations
 undo_hierarchy = _undo_hierarchy
+
+
+# --- `undo 204`: the latest change of mine that touched a room (issue 17) ---------------------------
+
+
+def _last_touching(ctx: Ctx, room: str) -> AuditEntry | Reply:
+    """The user's most recent change in this conversation that changed `room` (any spelling the
+    index folds together); a reply when there is none, when that change was already undone (never
+    an older one instead), or when it changed other rooms too (asked, never undone whole)."""
+    from bot.index.normalize import normalize_room_name
+
+    wanted = normalize_room_name(room).replace("-", "").replace("_", "")
+
+    def folded(name: str) -> str:
+        return normalize_room_name(name).replace("-", "").replace("_", "")
+
+    for entry in ctx.s.audit.entries(limit=500):
+        if entry.user != ctx.msg.user or entry.channel != ctx.msg.channel:
+            continue
+        if entry.command in ("Undo", "Preview"):
+            continue
+        # only a change that really changed the room: "already on Pop" changed nothing to undo
+        mine = [
+            ch for ch in entry.changes if folded(ch.unit_name) == wanted and ch.state == APPLIED
+        ]
+        if not mine:
+            continue
+        if entry.undone_by is not None:
+            return _already_undone(entry, mine[0].unit_name)
+        others = sorted(
+            {ch.unit_name for ch in entry.changes if ch.state == APPLIED} - {mine[0].unit_name}
+        )
+        if others:
+            return _undo_all_or_one(ctx, entry, mine[0], others)
+        return entry
+    return Reply(
+        headline=f"I find no change of yours to room {room} to undo here. Nothing was changed.",
+        notes=["`undo` alone undoes your last change in this conversation."],
+    )
+
+
+def _already_undone(entry: AuditEntry, room: str) -> Reply:
+    return Reply(
+        headline=f"Your latest change to room {room}, \u201c{entry.text}\u201d, was already "
+        "undone. Nothing was changed.",
+    )
+
+
+def _undo_all_or_one(ctx: Ctx, entry: AuditEntry, mine: Change, others: list[str]) -> Reply:
+    """`undo 12B` when the change also set 12A and 14A: what each choice would do, and a button
+    for the whole change; only that room is set back by the request the note spells out."""
+    total = len(others) + 1
+    listed = ", ".join(others[:-1]) + f" and {others[-1]}" if len(others) > 1 else others[0]
+    notes = [f"To undo all {total} rooms, send `undo {change_token(entry.id)}`."]
+    before = station_name(ctx, mine.before) if mine.before is not None else None
+    if before:
+        notes.append(
+            f"To put back only room {mine.unit_name}, send "
+            f"`set {mine.unit_name} at {mine.property_name} to {before}`."
+        )
+    else:
+        notes.append(
+            f"Room {mine.unit_name} had no station before it, so it alone cannot be put back."
+        )
+    return Reply(
+        headline=f"\u201c{entry.text}\u201d also set {listed}: undo all {total} rooms, or only "
+        f"room {mine.unit_name}? Nothing was changed yet.",
+        notes=notes,
+        actions=[undo_action(entry.id, f"Undo all {total}")],
+    )

@@ -20,7 +20,7 @@ from bot.clients.a4b import A4BClient
 from bot.clients.endpoints import EndpointsClient
 from bot.clients.errors import ApiError
 from bot.core.replies import Reply, ReplyKind, Table
-from bot.core.text import plural
+from bot.core.understanding.text import plural
 from bot.health import capacity, reachability
 from bot.health.digest import DigestPoster
 from bot.health.fmt import duration, local_time
@@ -362,7 +362,7 @@ class HealthDesk:
         self, subject: str, channel_property: str | None
     ) -> tuple[PropertyRef, str, set[str]] | Reply | None:
         """(property, room name, room ids) when `subject` is one room of a known property."""
-        from bot.core.targets import parse_target
+        from bot.core.understanding.targets import parse_target
 
         target = parse_target(subject)
         if target is None or len(target.rooms) != 1 or target.room_range is not None:

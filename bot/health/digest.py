@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from bot.core.replies import Attachment, Reply, ReplyKind, Table
-from bot.core.text import plural
+from bot.core.understanding.text import plural
 from bot.health.chart import DayPoint, render_chart, severity
 from bot.health.fmt import duration, local_time, percent
 from bot.health.sites import Site

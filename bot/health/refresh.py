@@ -21,7 +21,7 @@ from bot.clients.endpoints import EndpointsClient
 from bot.clients.errors import ApiError, DeadlineExceeded
 from bot.clients.retry import RetryPolicy, Throttling, current_policy, retry_policy
 from bot.clock import Clock
-from bot.core.text import plural
+from bot.core.understanding.text import plural
 from bot.health.placement import Placement, RoomResolver, place
 from bot.health.sites import Site
 from bot.health.store import EVENTS_PENDING, DeviceRow, EndpointLink, HealthStore, dt, ts

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.core.replies import Reply, ReplyKind, Table
-from bot.core.text import plural
+from bot.core.understanding.text import plural
 from bot.health.fmt import NO_DATA, duration, local_time, percent, window
 from bot.health.sites import Site, find_site
 from bot.health.store import DeviceRow, HealthStore, Reachability, ts

@@ -285,6 +285,8 @@ def build_demo() -> tuple[World, HealthStory]:
         _transitions(device, [14 * HOUR + rng.randint(0, 1800), 9 * HOUR + rng.randint(0, 1800)])
         story.recovered.append(device.serial)
 
+    _echo_in_204(properties[0])
+    properties.append(_named_property())
     unplaced = [_device(rng, f"unplaced#{i}", f"Spare {i + 1}") for i in range(2)]
     story.unplaced = [d.serial for d in unplaced]
     for device in (*(d for room in rooms for d in room.devices), *unplaced):
@@ -295,6 +297,51 @@ def build_demo() -> tuple[World, HealthStory]:
         unplacedDevices=unplaced,
     )
     return world, story
+
+
+# A lodge whose rooms are named, not numbered (issue 17), with a room type named with a generic
+# word ("Garden Room"). Built after the health story with its own random source, so the four
+# numbered hotels and their story stay exactly as they were; its devices are all online.
+NAMED_PROPERTY = "Alpine Lodge Aspen"
+NAMED_ROOMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Villa", ("villa-1", "villa-2", "villa-3", "villa-4", "villa-5", "villa-6")),
+    ("Garden Room", ("Orchid", "Lotus", "Edelweiss", "Garden_Loft")),
+    ("Penthouse Suite", ("PH#1", "PH#2")),
+    ("Presidential Suite", ("Tower-East-4", "Tower-West-4")),
+)
+
+
+def _echo_in_204(harbor_view: Property) -> None:
+    """Room 204 of Harbor View Seattle, the README's and help's example room, has an Echo (added
+    after the health story, so the story's numbers stay; it is online)."""
+    room = next(r for rt in harbor_view.roomTypes for r in rt.rooms if r.name == "204")
+    if not room.devices:
+        room.devices = [_device(random.Random(f"{SEED}:HVS-204"), "HVS-204", "HVS-204")]
+
+
+def _named_property() -> Property:
+    rng = random.Random(f"{SEED}:{NAMED_PROPERTY}")
+    room_types = []
+    for type_name, names in NAMED_ROOMS:
+        rooms = []
+        for name in names:
+            label = f"AL-{name}"
+            rooms.append(
+                Room(
+                    id=unit_id("ALA", "room", name),
+                    name=name,
+                    # the last room has no Echo yet (an ASP-only one in the unconventional world)
+                    devices=[] if name == "Tower-West-4" else [_device(rng, label, label)],
+                )
+            )
+        room_types.append(RoomType(id=unit_id("ALA", "rt", type_name), name=type_name, rooms=rooms))
+    return Property(
+        id=unit_id("ALA", "property"),
+        name=NAMED_PROPERTY,
+        country="US",
+        timezone="America/Denver",
+        roomTypes=room_types,
+    )
 
 
 def build_demo_world() -> World:

@@ -11,7 +11,7 @@ import re
 
 from bot.core.commands import Command, Role
 from bot.core.property_place import SetPropertyPlace
-from bot.core.rule import Rule
+from bot.core.understanding.rule import Rule
 
 _SET = r"^(?:set|change|update)\s+(?:the\s+)?(?:property\s+|hotel\s+)?"
 # the name never spans the keywords, so "X timezone Y and country Z" is not read as property "X timezone Y"

@@ -38,9 +38,18 @@ _FILLER = {"room", "rooms", "rm", "rms", "no", "number", "nos", "the", "unit", "
 _ROOM_TOKEN = re.compile(r"^[A-Za-z0-9_\-=#;:?@&]+$")
 
 
+def complete_range_end(start: str, end: str) -> str:
+    """`204-6` is 204 to 206 and `1001-15` is 1001 to 1015: a shorter end takes the start's first
+    digits."""
+    if len(end) < len(start) and int(end) < int(start):
+        return start[: len(start) - len(end)] + end
+    return end
+
+
 def expand_range(start: str, end: str, prefix: str = "") -> list[str] | None:
     """'101'..'110' → ['101', …, '110'], keeping zero-padding; a backwards range ('110'..'101') means
     the same rooms; None when too large."""
+    end = complete_range_end(start, end)
     if int(end) < int(start):
         start, end = end, start
     low, high = int(start), int(end)

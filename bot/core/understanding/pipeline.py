@@ -1,8 +1,13 @@
-"""Text → Parsed command. Never raises: what it cannot read comes back as None with suggestions.
+"""The understanding pipeline: text + the user's scope -> a command or a question, in one linear pass.
 
-The order: the conversation's own words (yes, no, undo, retry, help, recent changes), then entity-first
-understanding (bot/core/understand.py: rooms, stations, alerts, devices, small talk, and the questions
-for a missing part), then the phrasing rules as the fallback (hierarchy, lists, profiles, users).
+1. normalize (text.py, spelling.py): clean, split a trailing "preview", correct clear typos only;
+2. find names (entities.py over lexicon.py: rooms, ranges, room types, properties, stations, kinds);
+3. choose the reading: the exact forms buttons send (fixed_phrases.py), the conversation's own words
+   (yes, no, undo, retry, help), the reading the names make (reading.py), and the phrasing rules of the
+   commands the names do not carry (hierarchy, lists, profiles, users: grammar.py);
+4. check completeness (complete.py): a write runs only when every word was followed;
+5. a command (Parsed), or a question (Ask), or neither with read-only suggestions.
+Never raises.
 """
 
 from __future__ import annotations
@@ -13,13 +18,13 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.commands import Command, Parsed
-from bot.core.fixed_phrases import fixed_command
-from bot.core.grammar import RULES
-from bot.core.lexicon import Lexicon, catalog_lexicon, key_of
-from bot.core.rule import Rule
-from bot.core.spelling import correct, name_corrections
-from bot.core.text import clean, split_preview
-from bot.core.understand import Ask, understand
+from bot.core.understanding.fixed_phrases import fixed_command
+from bot.core.understanding.grammar import RULES
+from bot.core.understanding.lexicon import Lexicon, catalog_lexicon, key_of
+from bot.core.understanding.reading import Ask, understand
+from bot.core.understanding.rule import Rule
+from bot.core.understanding.spelling import correct, name_corrections
+from bot.core.understanding.text import clean, split_preview
 
 MAX_MESSAGE = 2000
 
@@ -37,29 +42,79 @@ _CONTROL_RULES = tuple(rule for rule in RULES if rule.topic == "general")
 _OTHER_RULES = tuple(rule for rule in RULES if rule.topic != "general")
 
 
+@dataclass(frozen=True)
+class Said:
+    """A message after step 1 (normalize): what was typed, cleaned, and spelled as the names are."""
+
+    raw: str  # as typed (an @property mention read as "at"), for the reading's own punctuation
+    cleaned: str  # whitespace and quotes folded
+    body: str  # cleaned, without a trailing "preview"/"dry run"
+    preview: bool
+    asked: bool  # ended with "?"
+    corrected: str  # body with clear typos of names and words corrected (spelling.py)
+    raw_corrected: str
+
+
 def parse(text: str, lexicon: Lexicon | None = None) -> ParseResult:
-    words = lexicon or catalog_lexicon()
-    raw = _property_mention(text[:MAX_MESSAGE], words)
+    """The one pass: normalize -> find names -> choose the reading -> check completeness -> a command
+    or a question. `lexicon` is the user's scope: the names their index and catalog hold."""
+    scope = lexicon or catalog_lexicon()
+    said = normalize(text, scope)
+    reading = choose_reading(said, scope)
+    return command_or_question(said, reading, scope)
+
+
+def normalize(text: str, scope: Lexicon) -> Said:
+    """Step 1: fold what was typed into one form; correct only clear typos (never guess a name)."""
+    raw = _property_mention(text[:MAX_MESSAGE], scope)
     cleaned = clean(raw)
     body, preview = split_preview(cleaned)
-    if (exact := fixed_command(body)) is not None:  # button and admin forms (fixed_phrases.py)
-        return ParseResult(Parsed(command=exact, preview=preview), None, cleaned)
-    asked = raw.rstrip().endswith("?")
-    corrected = correct(body, words)
-    raw_fixed = correct(raw, words)
-    found = _read(corrected, words, asked=asked, raw=raw_fixed)
-    if found is None and (fixed := correct_keywords(corrected)) != corrected:
-        found = _read(fixed, words, asked=asked, raw=raw_fixed)
-    if isinstance(found, Ask):
-        return ParseResult(None, None, cleaned, ask=found)
-    if found is not None:
-        command, rule = found
-        notes = tuple(
+    return Said(
+        raw=raw,
+        cleaned=cleaned,
+        body=body,
+        preview=preview,
+        asked=raw.rstrip().endswith("?"),
+        corrected=correct(body, scope),
+        raw_corrected=correct(raw, scope),
+    )
+
+
+Reading = tuple[Command, Rule | None] | Ask | None
+
+
+def choose_reading(said: Said, scope: Lexicon) -> Reading:
+    """Steps 2-4: the exact forms buttons send first, then the names found in the words and the reading
+    they make (reading.py, whose last step is the completeness check, complete.py), then the phrasing
+    rules of the commands the entity reading leaves alone (hierarchy, lists, profiles, users)."""
+    if (exact := fixed_command(said.body)) is not None:  # button and admin forms (fixed_phrases.py)
+        return exact, None
+    found = _read(said.corrected, scope, asked=said.asked, raw=said.raw_corrected)
+    if found is None and (fixed := correct_keywords(said.corrected)) != said.corrected:
+        found = _read(fixed, scope, asked=said.asked, raw=said.raw_corrected)
+    return found
+
+
+def command_or_question(said: Said, reading: Reading, scope: Lexicon) -> ParseResult:
+    """Step 5: a command (with the names read differently from what was typed), a question, or neither
+    (with read-only suggestions)."""
+    if isinstance(reading, Ask):
+        return ParseResult(None, None, said.cleaned, ask=reading)
+    if reading is None:
+        return ParseResult(None, None, said.cleaned, suggest(said.body))
+    command, rule = reading
+    exact = fixed_command(said.body) is not None  # a button's form: nothing was corrected
+    notes = (
+        ()
+        if exact
+        else tuple(
             f"I read \u201c{typed}\u201d as \u201c{read}\u201d."
-            for typed, read in name_corrections(body, words)
+            for typed, read in name_corrections(said.body, scope)
         )
-        return ParseResult(Parsed(command=command, preview=preview, notes=notes), rule, cleaned)
-    return ParseResult(None, None, cleaned, suggest(body))
+    )
+    return ParseResult(
+        Parsed(command=command, preview=said.preview, notes=notes), rule, said.cleaned
+    )
 
 
 def _property_mention(text: str, lexicon: Lexicon) -> str:
@@ -152,11 +207,18 @@ _REQUEST_WORDS = re.compile(
 )
 
 
+_ASKING = re.compile(
+    r"^(?:is|are|does|do|did|has|have|was|were|can|could|how|why|when|who|what|which)\b", re.I
+)
+
+
 def is_new_request(text: str, lexicon: Lexicon | None = None) -> bool:
     """True when a message is a request of its own (it has a verb or a question word), not the answer to
-    a question the bot asked ("Lakeside", "jazz", "204", "2")."""
+    a question the bot asked ("Lakeside", "jazz", "204", "2"). A complete question ("is 310's echo
+    online?") is its own, never an answer."""
     body = correct(clean(text), lexicon or catalog_lexicon())
-    if not _REQUEST_WORDS.search(body):
+    asking = bool(_ASKING.match(body)) and text.rstrip().endswith("?")
+    if not _REQUEST_WORDS.search(body) and not asking:
         return False
     result = parse(text, lexicon)
     return result.parsed is not None or result.ask is not None

@@ -2,13 +2,16 @@
 
 Built once from the index and the station catalog and rebuilt only when the index changes (its write
 version or another connection's commit), so finding entities in a message is a few dict lookups over
-the message's word n-grams, never a scan of the index. Rooms are not listed here: a room is recognised
-by its shape (`204`, `S303`, `PH-1`, `#204`, `rm 204`) and looked up in the index by the resolver.
+the message's word n-grams, never a scan of the index. Rooms are listed by their names too
+(`villa-3`, `PH#2`, `Garden_Loft`, `204`): case-folded with separators folded (`villa 3` = `villa-3`),
+then loosely (`ph2` = `PH#2`); a room's shape is only the fallback for a name the index does not have.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
@@ -90,6 +93,19 @@ def key_of(text: str) -> str:
     return normalize_name(fold(text))
 
 
+# Words that never name a room type on their own (the last word of "Garden Room", "Junior Suite").
+_GENERIC_TYPE_WORDS: Final = _GENERIC_WORDS | frozenset({"type", "types", "standard", "deluxe"})
+_ROOM_SEPARATORS = re.compile(r"[\s_\-]+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def room_keys(text: str) -> tuple[str, str]:
+    """A typed room name's keys: separators folded (`Villa 3` -> `villa3`, `PH#2` -> `ph#2`), and
+    loose, letters and digits only (`ph2`), for the abbreviations staff type."""
+    folded = fold(text.strip())
+    return _ROOM_SEPARATORS.sub("", folded), _NOT_ALNUM.sub("", folded)
+
+
 @dataclass(eq=False)
 class Lexicon:
     """Phrase key -> what it names. Several names under one key mean "ask which"."""
@@ -99,6 +115,25 @@ class Lexicon:
     partial_room_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stations: dict[str, str] = field(default_factory=dict)
     station_ids: dict[str, str] = field(default_factory=dict)
+    rooms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # separators folded
+    loose_rooms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # letters and digits
+
+    def add_room(self, name: str) -> None:
+        strict, loose = room_keys(name)
+        _add(self.rooms, strict, name)
+        _add(self.loose_rooms, loose, name)
+
+    def room_names(self, typed: str) -> tuple[tuple[str, ...], bool]:
+        """The index's room names `typed` means, and whether it matched exactly (separators folded)
+        rather than loosely."""
+        strict, loose = room_keys(typed)
+        found = self.rooms.get(strict, ())
+        loosely = self.loose_rooms.get(loose, ())
+        if found and len(loosely) > len(found):  # `ph2`: PH-2 here, PH#2 there: both, asked
+            return tuple(dict.fromkeys((*found, *loosely))), True
+        if found:
+            return found, True
+        return loosely, False
 
     def add_property(self, name: str) -> None:
         words = key_of(name).split()
@@ -118,7 +153,8 @@ class Lexicon:
         _add(self.room_types, key, name)
         _add(self.room_types, key + "s", name)
         last = key.split()[-1] if key else ""
-        if last != key and len(last) >= 4:  # "the lofts", "suites": the last word alone
+        if last != key and len(last) >= 4 and last not in _GENERIC_TYPE_WORDS:
+            # "the lofts": the last word alone, when it is distinctive ("suite", "room" are not)
             _add(self.partial_room_types, last, name)
             _add(self.partial_room_types, last + "s", name)
 
@@ -155,8 +191,11 @@ def build_lexicon(
     property_names: Iterable[str],
     room_type_names: Iterable[str],
     catalog: StationCatalog | None = None,
+    room_names: Iterable[str] = (),
 ) -> Lexicon:
     lexicon = Lexicon()
+    for name in room_names:
+        lexicon.add_room(name)
     for name in property_names:
         lexicon.add_property(name)
     for name in room_type_names:
@@ -177,19 +216,22 @@ def catalog_lexicon() -> Lexicon:
     return _CATALOG_ONLY
 
 
-_BY_INDEX: dict[int, tuple[tuple[int, int], Lexicon]] = {}
+# Keyed by the index itself, weakly: an id() is reused once an index is gone, and a new index must
+# never get another index's names (rooms of another hotel).
+_BY_INDEX: weakref.WeakKeyDictionary[Index, tuple[tuple[int, int], Lexicon]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def lexicon_for(index: Index, catalog: StationCatalog | None = None) -> Lexicon:
     """The lexicon of `index`, rebuilt only after the index changed (a sync, an add or a rename)."""
     version = index.cache_key()
-    cached = _BY_INDEX.get(id(index))
+    cached = _BY_INDEX.get(index)
     if cached is not None and cached[0] == version:
         return cached[1]
     properties = [str(r[0]) for r in index.conn.execute("SELECT name FROM properties")]
     room_types = [str(r[0]) for r in index.conn.execute("SELECT DISTINCT name FROM room_types")]
-    lexicon = build_lexicon(properties, room_types, catalog)
-    if len(_BY_INDEX) > 16:
-        _BY_INDEX.clear()
-    _BY_INDEX[id(index)] = (version, lexicon)
+    rooms = [str(r[0]) for r in index.conn.execute("SELECT DISTINCT name FROM rooms")]
+    lexicon = build_lexicon(properties, room_types, catalog, rooms)
+    _BY_INDEX[index] = (version, lexicon)
     return lexicon

@@ -22,7 +22,7 @@ from bot.core.profiles import (
     ShowProfile,
     enrollment_status,
 )
-from bot.core.rule import Builder, Rule
+from bot.core.understanding.rule import Builder, Rule
 
 
 def _name(text: str) -> str:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.core.commands import Command
-from bot.core.lexicon import Lexicon, key_of
-from bot.core.understand import fill
+from bot.core.understanding.lexicon import Lexicon, key_of
+from bot.core.understanding.reading import fill
 
 TTL = timedelta(minutes=10)
 _FILLER = frozenset({"the", "one", "at", "in", "hotel", "please", "that", "ones", "property", "a"})

@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Target
-from bot.core.entities import EXCLUDED, Entities, find_entities, too_large
-from bot.core.lexicon import Lexicon, fold
 from bot.core.profiles import SetProfile
 from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
+from bot.core.understanding.complete import (
+    ALARM_SETTING,
+    CHAIN_SCOPE,
+    TIME,
+    said_time,
+    unfollowed,
+)
+from bot.core.understanding.entities import EXCLUDED, Entities, find_entities, too_large
+from bot.core.understanding.lexicon import Lexicon, fold
 from bot.index.catalog import COUNTRIES, default_catalog
 
 SET_WORDS = frozenset(
@@ -114,17 +121,25 @@ Understood = Command | Ask | None
 
 def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "") -> Understood:
     """`asked`: the message ended with a question mark; `raw`: the message before cleaning."""
-    low = fold(text).strip()
     talk = small_talk(fold(raw or text))
     if talk is not None:
         return talk
     found = find_entities(text, lexicon)
+    low = fold(text).strip()
+    return complete(_reading(text, low, found, asked=asked), found, low)
+
+
+def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood:
+    """The reading the entities and the words left over make: a command, a question, or None."""
     words = found.words
     ws = set(words)
     place = _place(text, found)
     if place is not None:
         return place
-    if re.search(r"\bprofiles?\b", low) or (_COUNTRY_WORD.search(text) and not found.has_target):
+    country_talk = _COUNTRY_WORD.search(text) and not found.has_target
+    if country_talk and _COUNTRY_STATION.search(low) and found.station is not None:
+        country_talk = None  # "make it country": the station
+    if re.search(r"\bprofiles?\b", low) or country_talk:
         return None  # the rule list's: room profiles, a property's country
     refused = _not_done(low, found, ws)
     if refused is not None:
@@ -134,7 +149,9 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
         health = _health(found, ws)
         if health is not None:
             return health
-    if _NOT_A_REQUEST.search(low) or _NEGATION.match(low):
+    verb = ws & (SET_WORDS | CLEAR_WORDS | _CLEARED)
+    statement = _STATEMENT.search(low) and not verb
+    if _NOT_A_REQUEST.search(low) or _NEGATION.match(low) or _NEGATED_VERB.search(low) or statement:
         has_request = found.has_target or found.station or found.kinds or ws & SET_WORDS
         return c.SmallTalk(kind="negation") if has_request else None
     listing = _listing(low, found, ws)
@@ -180,6 +197,7 @@ def _yes_first(command: c.SetStation) -> Ask:
 
 _ZONE = re.compile(r"(?<![\w/])([A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)(?![\w/])")
 _COUNTRY_WORD = re.compile(r"\bcountry\b", re.I)
+_COUNTRY_STATION = re.compile(r"\bcountry\s*(?:music|station|radio|please|pls)?[\s.!?]*$")
 
 
 def _place(text: str, found: Entities) -> Command | None:
@@ -204,14 +222,23 @@ def _place(text: str, found: Entities) -> Command | None:
     return SetPropertyPlace(property_name=found.property_name, country=country, timezone=timezone)
 
 
-# Statements about rooms, not requests: reported speech, plans, complaints, past tense.
+# Statements about rooms, not requests: plans, reminders to self, past tense.
 _NOT_A_REQUEST = re.compile(
-    r"\b(?:doesn'?t|don'?t|dont|isn'?t|aren'?t|won'?t|wasn'?t|not|never|hates?|hated|complain\w*"
-    r"|too\s+loud|later|tomorrow(?!['’]s)|tonight(?!['’]s)|already|remind\s+me|liked|checked\s+out"
-    r"|cleared|yesterday"
-    r"|i'?ll|we'?ll|going\s+to\s+set|instead\s+of)\b"
+    r"\b(?:remind\s+me|liked|i'?ll|we'?ll|going\s+to\s+set|instead\s+of|were\s+cleared"
+    r"|already\s+(?:set|changed|cleared|switched|put|did|done|deleted|removed))\b"
     r"|^no\s+\w+\s+(?:in|for|at)\b"
 )
+# Reported speech and complaints ("305 isn't on jazz", "the guest hates jazz"): a request only with
+# a verb of its own ("... please set it to jazz").
+_STATEMENT = re.compile(
+    r"\b(?:doesn'?t|isn'?t|aren'?t|wasn'?t|hates?|hated|complain\w*|too\s+loud|dislikes?)\b"
+)
+# A negation that governs the verb: "don't set 210", "please do not clear 305", "never change 204".
+_NEGATED_VERB = re.compile(
+    r"\b(?:don'?t|dont|do\s+not|never|not|won'?t|shouldn'?t|no\s+need\s+to)\s+(?:\w+\s+)?"
+    r"(?:set|change|switch|tune|put|play|make|clear|cancel|delete|remove|wipe|touch|reset)\b"
+)
+_CLEARED = frozenset({"cancelled", "canceled", "deleted", "removed", "wiped", "cleared"})
 _QUESTION_START = re.compile(
     r"^(?:should|shall|was|were|did|does|do|how|has|have|had|why|who|when|is|are|will|would"
     r"|what|which|whats|what's|quelle?|qu'est)\b"
@@ -256,6 +283,15 @@ _CHATTER = re.compile(
 )
 
 
+def _place_said(low: str) -> str | None:
+    """The place after "in"/"at"/"for" at the end of a question: a country's code when it names one,
+    else the words as typed (the handler says it knows no property there, never answers for another)."""
+    said = re.search(r"\b(?:in|at|for)\s+(?:the\s+)?([a-z][a-z .'-]*?)[\s?.!]*$", low)
+    if said is None:
+        return None
+    return country_code(said[1]) or said[1].strip().title()
+
+
 def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
     """Lists and lookups said in everyday words: stations offered, room types, rooms, where a room is."""
     prop = found.property_name
@@ -264,6 +300,9 @@ def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
         country = re.search(r"\b(?:in|at|for)\s+(?:the\s+)?([a-z][a-z .]*)$", low)
         code = country_code(country[1]) if country and prop is None else None
         return c.ListStations(where=prop or code)
+    if found.station and not found.has_target and re.search(r"\b(?:available|offered)\b", low):
+        where = prop or _place_said(low)  # "in Paris": a country, or a property it must know
+        return c.ListStations(where=where, station=found.station)  # "is jazz available in London?"
     if re.search(r"\bwhat\s+music\s+can\b|\bmusic\s+(?:is\s+)?(?:available|offered)\b", low):
         return c.ListStations(where=prop) if not found.rooms else None
     room_types = re.search(r"\broom\s*types\b|\b(?:kinds?|types?)\s+of\s+rooms?\b", low)
@@ -289,12 +328,14 @@ def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
     return None
 
 
-def target_of(found: Entities, *, property_alone: bool = True) -> Target | None:
+def target_of(found: Entities, *, property_alone: bool = False) -> Target | None:
+    """The rooms the words name. A property alone is all its rooms only for a read
+    (`property_alone`); a write needs all/every/whole said (`found.all_rooms`)."""
     prop = found.property_name
     if found.rooms:
         return Target(rooms=tuple(found.rooms), room_range=found.room_range, property_name=prop)
     if found.room_type:
-        return Target(room_type=found.room_type, property_name=prop)
+        return Target(room_type=found.room_type, property_name=prop, one=found.room_type_one)
     if found.all_rooms or (prop and property_alone):
         return Target(all_rooms=True, property_name=prop)
     return None
@@ -309,7 +350,9 @@ def _is_question(low: str, ws: set[str]) -> bool:
 
 
 def _question(found: Entities, ws: set[str]) -> Understood:
-    target = target_of(found)
+    target = target_of(found, property_alone=True)
+    if target is not None and target.one:  # a read of "the penthouse" may show them all
+        target = replace(target, one=False)
     if target is not None:
         return c.AskStation(target=target)
     if ws & {"playing", "station", "on", "listening", "music"}:
@@ -322,7 +365,7 @@ def _several(target: Target) -> bool:
 
 
 def _station(found: Entities, ws: set[str]) -> Understood:
-    target = target_of(found, property_alone=bool(ws & SET_WORDS) or found.station is not None)
+    target = target_of(found)
     if "or" in ws and found.station and target:
         return Ask(
             f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
@@ -332,7 +375,8 @@ def _station(found: Entities, ws: set[str]) -> Understood:
     if station and target:
         return c.SetStation(target=target, station=station)
     if station and (found.station or said_set):
-        return Ask("Which room?", "target", c.SetStation(target=Target(), station=station))
+        where = Target(property_name=found.property_name)
+        return Ask("Which room?", "target", c.SetStation(target=where, station=station))
     if target and said_set:
         return Ask(
             f"Which station for {_describe(target)}?", "station", c.SetStation(target, station="")
@@ -405,6 +449,8 @@ _SOME_ALERTS = re.compile(
     r"|tomorrow'?s?|tonight'?s?|today'?s?|morning'?s?)\b"
     r"|\b(?:one|a|an|this|that)\s+(?:\w+\s+)?"
     r"(?:alarm|wake[\s-]?up(?:\s+call)?|wakeup|reminder|timer)(?![\w-])(?!\s+calls)"
+    # "the wake-up call": a room may have several, and Alexa clears them all (a timer is one)
+    r"|\bthe\s+(?:\w+\s+)?(?:alarm|wake[\s-]?up(?:\s+call)?|wakeup)(?![\w-])(?!\s+calls)"
 )
 
 
@@ -493,8 +539,11 @@ def fill(partial: Command, missing: str, text: str, lexicon: Lexicon) -> Command
         return c.SetStation(target=partial.target, station=station) if station else None
     if missing == "target":
         target = target_of(found)
-        if target is None:
-            return None
+        if target is None or (found.room_shadowed and target.room_type and not target.rooms):
+            return None  # none, or a room and a room type of one name: asked again, never guessed
+        known = getattr(partial, "target", None)
+        if target.property_name is None and isinstance(known, Target) and known.property_name:
+            target = replace(target, property_name=known.property_name)
         if isinstance(partial, c.SetStation):
             return c.SetStation(target=target, station=partial.station)
         if isinstance(partial, c.ClearAlerts):
@@ -581,6 +630,8 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     stations = [found.station, *found.other_stations] if found.station else []
     if found.stations_adjacent and found.station:
         return _which_station(found, stations)
+    if found.other_stations and found.station_room and not found.has_target:
+        return _room_named_like_a_station(found)
     if found.other_stations and "or" not in ws:
         named = " and ".join(s.title() for s in stations if s)
         return c.NotDone(
@@ -593,6 +644,22 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     if found.excluded and not found.rooms:
         return c.NotDone("except", understood=low)
     return None
+
+
+def _room_named_like_a_station(found: Entities) -> Ask:
+    """`set Jazz to classical` where a room is named Jazz: that room is asked about, never guessed."""
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    room, station = found.station_room or "", found.other_stations[0]
+    target = Target(rooms=(room,), property_name=found.property_name)
+    where = f" at {found.property_name}" if found.property_name else ""
+    command = c.SetStation(target=target, station=station)
+    return Ask(
+        f"Do you mean room {room}{where} (to {station.title()})? Nothing was changed.",
+        "target",
+        command,
+        choices=((f"Yes, room {room}", rephrase(command)),),
+    )
 
 
 def _said_something(text: str) -> bool:
@@ -622,4 +689,120 @@ def _which_station(found: Entities, stations: Sequence[str | None]) -> Ask:
         "station",
         c.SetStation(target=target, station=""),
         choices=tuple((s.title(), rephrase(cmd)) for s, cmd in zip(named, commands, strict=True)),
+    )
+
+
+# --- the last step: a write runs only on a complete reading ----------------------------------------
+
+
+def _unclear_range(a: str, b: str) -> c.NotDone:
+    """`villa-1 to Orchid`: the names share no scheme, so the rooms between are not known."""
+    return c.NotDone("unclear_range", understood=f"rooms {a} and {b}, joined as a range")
+
+
+def _range_guess(command: c.SetStation | c.ClearAlerts, ends: tuple[str, str]) -> Understood:
+    """`cabins 1-4`: "Do you mean Cabin-1 to Cabin-4?", with a yes that names them."""
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+    from bot.core.understanding.entities import _range_of
+
+    rooms = _range_of(*ends)
+    if not rooms:
+        return c.NotDone("backwards_range", understood=f"rooms {ends[0]} down to {ends[1]}")
+    guessed = replace(command, target=replace(command.target, rooms=tuple(rooms), room_range=ends))
+    where = f" at {command.target.property_name}" if command.target.property_name else ""
+    return Ask(
+        f"Do you mean rooms {ends[0]} to {ends[1]}{where} ({len(rooms)} rooms)? Nothing was changed.",
+        "target",
+        guessed,
+        choices=((f"Yes, {ends[0]} to {ends[1]}", rephrase(guessed)),),
+    )
+
+
+def complete(result: Understood, found: Entities, low: str) -> Understood:
+    """`result` when every word of a write is understood; otherwise what the bot will not do."""
+    command = result.partial if isinstance(result, Ask) else result
+    if not isinstance(command, c.SetStation | c.ClearAlerts):
+        return result
+    understood = _understood(command)
+    if found.room_shadowed and command.target.room_type and not command.target.rooms:
+        return _room_or_room_type(command, found.room_shadowed)
+    if found.backwards_range:
+        a, b = found.backwards_range
+        return c.NotDone("backwards_range", understood=f"rooms {a} down to {b}")
+    if found.unclear_range:
+        return _unclear_range(*found.unclear_range)
+    if found.range_guess:
+        return _range_guess(command, found.range_guess)
+    if found.everywhere or CHAIN_SCOPE.search(low):
+        return c.NotDone("chain_scope", understood=understood)
+    clear_said = set(found.words) & (CLEAR_WORDS | _CLEARED)
+    if isinstance(command, c.ClearAlerts) and not clear_said and ALARM_SETTING.search(low):
+        return c.NotDone("alarm_set", understood=low)
+    time = TIME.search(low)
+    time_words = set(_WORD.findall(time[0])) if time else set()
+    station_words = (
+        frozenset(_WORD.findall(fold(command.station)))
+        if isinstance(command, c.SetStation)
+        else frozenset()
+    )
+    if isinstance(command, c.ClearAlerts):  # "the second alarm": said back by the note, asked
+        time_words |= {w for m in _SOME_ALERTS.finditer(low) for w in _WORD.findall(m[0])}
+    left = [w for w in unfollowed(found.words, station_words) if w not in time_words]
+    if isinstance(command, c.ClearAlerts) and found.station:
+        left.append(found.station)  # a station named in a clear: not part of the reading
+    if isinstance(command, c.SetStation) and found.kinds:
+        left.extend(k.value for k in found.kinds)
+    if left:
+        return c.NotDone("unfollowed", understood=understood, unfollowed=tuple(left))
+    if time and isinstance(result, c.SetStation):
+        return _applies_now(result, said_time(low) or time[0])
+    if time and isinstance(result, c.ClearAlerts) and not result.note:
+        return _applies_now(result, said_time(low) or time[0])
+    return result
+
+
+_WORD = re.compile(r"[a-z0-9'’]+")
+
+
+def _understood(command: c.SetStation | c.ClearAlerts) -> str:
+    where = command.target.describe() if _has_target(command.target) else "a room not named"
+    if isinstance(command, c.SetStation):
+        station = command.station.title() if command.station else "a station not named"
+        return f"set the station of {where} to {station}"
+    kinds = ", ".join(k.value for k in command.kinds) or "alerts"
+    return f"clear the {kinds} of {where}"
+
+
+def _has_target(target: Target) -> bool:
+    return bool(target.rooms or target.room_type or target.all_rooms)
+
+
+def _room_or_room_type(command: c.SetStation | c.ClearAlerts, room: str) -> Ask:
+    """`Penthouse` names a room and a room type: one room or all the type's rooms is never guessed."""
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    one = replace(command, target=replace(command.target, room_type=None, one=False, rooms=(room,)))
+    every = replace(command, target=replace(command.target, one=False))
+    return Ask(
+        f"\u201c{room}\u201d is a room and a room type. Do you mean room {room}, or every room of "
+        f"room type {command.target.room_type}? Nothing was changed.",
+        "target",
+        replace(command, target=Target(property_name=command.target.property_name)),
+        choices=(
+            (f"room {room}", rephrase(one)),
+            (f"room type {command.target.room_type}", rephrase(every)),
+        ),
+    )
+
+
+def _applies_now(command: c.SetStation | c.ClearAlerts, time: str) -> Ask:
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    what = _understood(command)
+    return Ask(
+        f"I can't schedule a change for \u201c{time}\u201d: changes apply as soon as they are made. "
+        f"Do you want me to {what} now? Nothing was changed yet.",
+        "yes",
+        command,
+        choices=(("yes", rephrase(command)),),
     )

@@ -1,6 +1,6 @@
 """Phrasings read before the entity-first parser: exact forms that buttons send and admins type,
 which the grammar has no rule for (`mute alerts for <serial> for 1 hour`, `set digest channel here`,
-`bind this channel to <property>`). One hook in bot/core/parser.py calls `fixed_command`.
+`bind this channel to <property>`). One hook in bot/core/understanding/pipeline.py calls `fixed_command`.
 """
 
 from __future__ import annotations

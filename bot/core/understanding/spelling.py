@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.lexicon import Lexicon, fold
+from bot.core.understanding.lexicon import Lexicon, fold
 
 INTENT_WORDS = frozenset(
     [
@@ -146,6 +146,8 @@ INTENT_WORDS = frozenset(
         "available",
         "offered",
         "everywhere",
+        "cal",
+        "cals",
         "daily",
         "rooms",
         "suites",
@@ -153,6 +155,22 @@ INTENT_WORDS = frozenset(
 )
 COMMON_WORDS = frozenset(
     [
+        "sure",
+        "ya",
+        "yea",
+        "yep",
+        "nah",
+        "nay",
+        "asap",
+        "snooze",
+        "snoozed",
+        "back",
+        "wrong",
+        "arriving",
+        "checked",
+        "already",
+        "tonight",
+        "everywhere",
         "the",
         "and",
         "for",
@@ -379,19 +397,60 @@ def correct(text: str, lexicon: Lexicon) -> str:
     """`text` with its misspelt words corrected. A capitalised word is a name: it is corrected only
     towards the words of a known name (`Kensignton`), never towards an ordinary word."""
     known, names = _known(lexicon)
+    # The words of room names, found only when a word would be corrected (most messages: never).
+    in_rooms: list[set[int]] = []
 
     def fix(m: re.Match[str]) -> str:
         word = fold(m[0])
         if word in known or word.rstrip("s") in known or word + "s" in known:
             return m[0]
+        if word not in _SHORT and len(word) < 4:
+            return m[0]
+        if not in_rooms:
+            in_rooms.append(_room_name_words(text, lexicon))
+        if m.start() in in_rooms[0]:  # "Villa East" is room Villa-East: its words are no typo
+            return m[0]
+        if word in _room_words(lexicon):  # "PH East" is room PH-East, never "PH Easy"
+            return m[0]
         if word in _SHORT:
             return _SHORT[word]
-        if len(word) < 4:
-            return m[0]
         found = _near(word, names if m[0][0].isupper() else known)
         return found if found is not None else m[0]
 
     return _WORD.sub(fix, text)
+
+
+@lru_cache(maxsize=8)
+def _room_words(lexicon: Lexicon) -> frozenset[str]:
+    """The words of the index's room names (`PH-East`: ph, east), typed with a space between: a
+    part too short to be a word of its own (`PH`) keeps the span check above from seeing the name."""
+    return frozenset(
+        part
+        for names in lexicon.rooms.values()
+        for name in names
+        for part in re.split(r"[^a-z]+", fold(name))
+        if len(part) >= 3
+    )
+
+
+# Room names staff type with spaces for separators: "Villa East", "loft edelweiss".
+_ROOM_NAME_WORDS = 3
+
+
+def _room_name_words(text: str, lexicon: Lexicon) -> set[int]:
+    """The start of each word of `text` that is part of a room's name typed exactly (separators
+    folded): such words are never corrected, though a room's words are not in the spelling tables."""
+    if not lexicon.rooms:
+        return set()
+    words = list(_WORD.finditer(text))
+    starts: set[int] = set()
+    for i in range(len(words)):
+        for n in range(1, min(_ROOM_NAME_WORDS, len(words) - i) + 1):
+            span = text[words[i].start() : words[i + n - 1].end()]
+            names, exact = lexicon.room_names(span)
+            if exact and names:
+                starts.update(w.start() for w in words[i : i + n])
+    return starts
 
 
 def name_corrections(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core.commands import AlertKind
-from bot.core.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of
 from bot.core.profile_settings import setting_key
-from bot.core.targets import MAX_RANGE, expand_range
+from bot.core.understanding.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of
+from bot.core.understanding.targets import MAX_RANGE, complete_range_end, expand_range
 from bot.index.normalize import normalize_name
 
 
@@ -26,6 +26,13 @@ class Entities:
     room_marked: bool = False  # said "room", "rm" or "#"
     too_many_rooms: bool = False
     room_type: str | None = None
+    room_type_one: bool = False  # "the penthouse": one room of the type, not all of them
+    # A room named like the room type read ("Penthouse" is both): a write then asks which was meant.
+    room_shadowed: str | None = None
+    backwards_range: tuple[str, str] | None = None  # "310-301": never read backwards
+    unclear_range: tuple[str, str] | None = None  # "villa-1 - Orchid": ends of no one scheme
+    station_room: str | None = None  # the station's words also name a room ("Jazz" at Hanami)
+    range_guess: tuple[str, str] | None = None  # "cabins 1-4": maybe Cabin-1..Cabin-4, asked
     property_name: str | None = None
     all_rooms: bool = False
     everywhere: bool = False
@@ -59,7 +66,7 @@ _DURATION = re.compile(
 )
 _KINDS = re.compile(
     r"\b(?:all\s+(?:of\s+)?(?:the\s+)?|the\s+|any\s+|(?:guest'?s?|their|his|her)\s+)?"
-    r"(wake[\s-]?up(?:\s+calls?)?|wakeups?|alarms?|reminders?|timers?|alerts?|everything)\b"
+    r"(wake[\s-]?up(?:\s+cal+s?)?|wakeups?|alarms?|reminders?|timers?|alerts?|everything)\b"
 )
 # Only settings a message about rooms can mean; the rest need the word "profile" (the rule list).
 _SETTING = re.compile(
@@ -82,6 +89,8 @@ _ALL_OF_NAMED_TYPE = re.compile(
     r"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?P<rt>(?:[a-z][\w'-]*\s+){0,3}?[a-z][\w'-]*)\s+rooms\b"
 )
 _DECADE = re.compile(r"(?:[0-9]0|19[0-9]0|20[0-2]0)s")
+# `PH#9`, `villa-12`, `Tower-East-4`: one name, never "room 9".
+_COMPOUND_ROOM = re.compile(r"(?<![\w#-])(?P<name>[a-z][a-z0-9]*(?:[#_-][a-z0-9]+)+)(?![\w#-])")
 _SHAPED_ROOM = re.compile(rf"(?<![\w'-])(?P<name>{_PREFIX_ROOM}\d{{1,6}}[a-z]?)(?![\w-])")
 _ALL_ROOMS = re.compile(
     r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:guest\s+)?rooms?\b"
@@ -130,8 +139,12 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _everywhere(t, found)
     _floor(t, found)
     _excluded(t, found)
+    _excluded_names(t, found, lexicon)
     _from_station(t, lexicon)
+    _word_ranges(t, found, lexicon)
     _ranges(t, found)
+    _named_ranges(t, found, lexicon)
+    _special_rooms(t, found, lexicon)
     _lexicon(t, found, lexicon)
     _explicit_room_type(t, found, lexicon)
     _rooms(t, found)
@@ -189,7 +202,30 @@ def _duration(t: _Text, found: Entities) -> None:
     t.take(m.start(), m.end())
 
 
+_KEPT_KINDS = re.compile(
+    r"\b(?:except(?:\s+for)?|excluding|but\s+(?:not|keep|leave)|apart\s+from|other\s+than|"
+    r"keep(?:ing)?|leave|leaving|not)\s+(?:the\s+|any\s+|their\s+)?"
+    r"(wake[\s-]?up(?:\s+calls?)?|wakeups?|alarms?|reminders?|timers?)(?:\s+(?:alone|as\s+they\s+are))?\b"
+)
+
+
 def _kinds(t: _Text, found: Entities) -> None:
+    kept: list[AlertKind] = []
+    for m in _KEPT_KINDS.finditer(t.work):
+        kept.append(_kind_of(m[1]))
+        t.take(m.start(), m.end())
+    _said_kinds(t, found)
+    if kept:
+        found.kinds = [k for k in found.kinds if k not in kept]
+
+
+def _kind_of(word: str) -> AlertKind:
+    if word.startswith(("alarm", "wake")):
+        return AlertKind.ALARMS
+    return AlertKind.REMINDERS if word.startswith("reminder") else AlertKind.TIMERS
+
+
+def _said_kinds(t: _Text, found: Entities) -> None:
     for m in _KINDS.finditer(t.work):
         word = m[1]
         if word.startswith(("alert", "everything")):
@@ -267,7 +303,12 @@ def _ranges(t: _Text, found: Entities) -> None:
         if pre2 and pre2.rstrip("-") != m["pre"].rstrip("-"):
             continue
         prefix = t.original[m.start("pre") : m.end("pre")]
-        expanded = expand_range(m["a"], m["b"], prefix)
+        end = complete_range_end(m["a"], m["b"])
+        if int(end) < int(m["a"]):
+            found.backwards_range = (m["a"], m["b"])
+            t.take(m.start(), m.end())
+            continue
+        expanded = expand_range(m["a"], end, prefix)
         start = m.start()
         word = re.search(r"\b(?:rooms?|rms?)\s*$", t.work[:start])
         if word:
@@ -282,10 +323,120 @@ def _ranges(t: _Text, found: Entities) -> None:
         found.room_range = (expanded[0], expanded[-1]) if first else None
 
 
+# "villa-1 to villa-3", "Cabin-1 thru Cabin-8", "12A - 12C": two rooms of the index as a range's ends.
+_NAMED_RANGE = re.compile(
+    r"(?<!\S)(?P<a>[a-z0-9][^\s,]*?)\s+(?P<sep>-|–|—|\.\.|to|thru|through|until|till)\s+"
+    r"(?P<b>[a-z0-9][^\s,]*?)(?=[.,!]?(?:\s|$))"
+)
+_DASHED_RANGE = re.compile(r"(?<!\S)[a-z0-9][^\s,]*-[^\s,]*[a-z0-9](?=[.,!]?(?:\s|$))")
+_NAME_SCHEME = re.compile(r"^(?P<pre>.*?)(?P<n>\d+)(?P<suf>\D*)$")
+_EXCLUDED_NAMES = re.compile(
+    r"\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without)\s+"
+    r"(?:rooms?\s+)?(?P<list>[a-z0-9][^\s,]*(?:\s*(?:,|&|\band\b)\s*[a-z0-9][^\s,]*)*)"
+)
+
+
+def _excluded_names(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """`except Cabin-5`: rooms of the index left out (the shape-based list knows only `105`)."""
+    for m in _EXCLUDED_NAMES.finditer(t.work):
+        parts = re.split(r"\s*(?:,|&|\band\b)\s*", t.original[m.start("list") : m.end("list")])
+        named = [_one_index_room(part, lexicon) for part in parts]
+        if not named or any(n is None for n in named):
+            continue
+        found.excluded += [n for n in named if n is not None and n not in found.excluded]
+        t.take(m.start(), m.end())
+
+
+def _one_index_room(typed: str, lexicon: Lexicon) -> str | None:
+    names, exact = lexicon.room_names(typed.strip(" .!"))
+    return names[0] if exact and names else None
+
+
+def _named_ranges(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """Two rooms of the index joined by "to", "thru" or a dash are a range of the rooms between,
+    in order, when their names share a scheme (`villa-1`..`villa-3`, `12A`..`12C`); ends of no
+    one scheme are asked about, never read as just the two rooms."""
+    if not lexicon.rooms:
+        return
+    spans = [(m.start("a"), m.end("a"), m.start("b"), m.end("b"), m["sep"])
+             for m in _NAMED_RANGE.finditer(t.work)]  # fmt: skip
+    for m in _DASHED_RANGE.finditer(t.work):
+        for dash in [k for k, ch in enumerate(m[0]) if ch == "-"]:
+            cut = m.start() + dash
+            spans.append((m.start(), cut, cut + 1, m.end(), "-"))
+    for a_start, a_end, b_start, b_end, sep in spans:
+        if " " in (t.work[a_start], t.work[a_end - 1], t.work[b_start], t.work[b_end - 1]):
+            continue  # already read as part of another range
+        a = _one_index_room(t.original[a_start:a_end], lexicon)
+        b = _one_index_room(t.original[b_start:b_end], lexicon)
+        if a is None or b is None or a == b:
+            continue
+        if sep == "to" and _range_of(a, b) is None and key_of(b) in lexicon.stations:
+            continue  # "set Sakura to Jazz": a room and a station
+        _add_named_range(found, a, b)
+        t.take(a_start, b_end)
+
+
+_WORD_RANGE = re.compile(
+    r"\b(?P<w>[a-z][a-z]+?)s?\s+(?P<a>\d{1,6})\s*(?:-|–|\bto\b|\bthru\b|\bthrough\b)\s*"
+    r"(?P<b>\d{1,6})(?![\w-])"
+)
+
+
+def _word_ranges(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """`cabins 1-4`, `cabin 1 to 3`: rooms 1..4 do not exist but Cabin-1..Cabin-4 do; a guess the
+    reply asks about (never acted on without a yes), not "can't find rooms 1, 2, 3"."""
+    for m in _WORD_RANGE.finditer(t.work):
+        a = _one_index_room(f"{m['w']} {m['a']}", lexicon)
+        b = _one_index_room(f"{m['w']} {m['b']}", lexicon)
+        if a is None or b is None or _one_index_room(m["a"], lexicon) is not None:
+            continue
+        found.range_guess = (a, b)
+        t.take(m.start(), m.end())
+        return
+
+
+def _add_named_range(found: Entities, a: str, b: str) -> None:
+    rooms = _range_of(a, b)
+    if rooms is None:
+        found.unclear_range = (a, b)
+    elif not rooms:
+        found.backwards_range = (a, b)
+    elif len(rooms) > MAX_RANGE:
+        found.too_many_rooms = True
+    else:
+        first = not found.rooms
+        found.rooms += [r for r in rooms if r not in found.rooms]
+        found.room_range = (rooms[0], rooms[-1]) if first else None
+
+
+def _range_of(a: str, b: str) -> list[str] | None:
+    """The names from `a` to `b` by their shared scheme: a number (`Cabin-1`..`Cabin-8`) or a
+    last letter (`12A`..`12C`); [] when it runs backwards; None when the names share no scheme."""
+    ma, mb = _NAME_SCHEME.match(a), _NAME_SCHEME.match(b)
+    if ma is None or mb is None or fold(ma["pre"]) != fold(mb["pre"]):
+        return None
+    if fold(ma["suf"]) == fold(mb["suf"]):
+        low, high = int(ma["n"]), int(mb["n"])
+        if high - low >= MAX_RANGE:
+            return [a] * (MAX_RANGE + 1)
+        width = len(ma["n"]) if ma["n"].startswith("0") else 0
+        return [f"{ma['pre']}{n:0{width}d}{ma['suf']}" for n in range(low, high + 1)]
+    one_letter = len(ma["suf"]) == len(mb["suf"]) == 1 and (ma["suf"] + mb["suf"]).isalpha()
+    if ma["n"] != mb["n"] or not one_letter:
+        return None
+    low, high = ord(ma["suf"].upper()), ord(mb["suf"].upper())
+    upper = ma["suf"].isupper()
+    letters = [chr(c) if upper else chr(c).lower() for c in range(low, high + 1)]
+    return [f"{ma['pre']}{ma['n']}{x}" for x in letters]
+
+
 def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     """`room type X` (or `all X rooms`) names a room type even when the index does not know it."""
     if found.room_type is not None:
         for said in _ROOM_TYPE_WORDS.finditer(t.work):
+            found.room_type_one = False  # "room type Penthouse": the type, all its rooms
+            found.room_shadowed = None
             t.take(said.start(), said.end())
         return
     named = _ALL_OF_NAMED_TYPE.search(t.work)
@@ -308,7 +459,24 @@ def _explicit_room_type(t: _Text, found: Entities, lexicon: Lexicon) -> None:
         t.take(m.start(), end)
 
 
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’_-]*")
+_TOKEN = re.compile(r"[a-z0-9](?:[a-z0-9'’_#-]*[a-z0-9])?")
+# A chunk between spaces with characters of the room-name grammar that requests also use as
+# punctuation (`=`, `:`, `;`, `?`, `@`, `&`): a room only when the index has exactly that name.
+_SPECIAL_CHUNK = re.compile(r"(?<!\S)[a-z0-9#][^\s]*[=;:?@&][^\s]*?(?=[.,!]?(?:\s|$))")
+# Said right before a room's name: "room villa-3", "rm 12", "#7", "suite Orchid".
+_ROOM_MARK = re.compile(r"(?:\b(?:rooms?|rms?|units?|suites?|nos?\.?|number)\s?#?\s?|#\s?)$")
+# Words that are a room's name only when marked ("room To"): the words requests are made of.
+_COMMON_WORDS = frozenset(
+    {
+        "to", "and", "or", "in", "at", "of", "for", "on", "the", "a", "an", "set", "change", "put",
+        "play", "make", "clear", "cancel", "delete", "remove", "all", "every", "room", "rooms",
+        "please", "yes", "no", "it", "is", "what", "whats", "what's", "which", "station", "music",
+        "radio", "alarms", "alarm", "reminders", "timers", "everything", "now", "then", "but",
+        "except", "not", "don't", "dont", "i", "me", "my", "we", "you", "this", "that", "one",
+        "two", "three", "with", "from", "into", "by", "be", "can", "could", "would", "will",
+        "guest", "guests", "undo", "help", "back", "so", "up", "off", "type", "types", "suite",
+    }
+)  # fmt: skip
 
 
 def _lexicon(t: _Text, found: Entities, lexicon: Lexicon) -> None:
@@ -327,7 +495,7 @@ def _lexicon(t: _Text, found: Entities, lexicon: Lexicon) -> None:
 
 
 def _joins(gap: str) -> bool:
-    return len(gap) <= 2 and gap.strip(" -'") in ("", "&")
+    return len(gap) <= 3 and gap.strip(" -'") in ("", "&")
 
 
 def _longest(
@@ -346,17 +514,32 @@ def _longest(
         if not key:
             continue
         start, end = tokens[i][0], tokens[i + n - 1][1]
-        if found.property_name is None and key in lexicon.properties:
+        room = _index_room(t, start, end, lexicon, listed=bool(found.rooms))
+        if room is not None and room[1]:
+            _add_room(found, room[0])
+            found.room_marked = found.room_marked or room[2]
+        elif found.property_name is None and key in lexicon.properties:
             names = lexicon.properties[key]
             found.property_name = names[0] if len(names) == 1 else t.original[start:end]
         elif found.room_type is None and key in lexicon.room_types:
             names = lexicon.room_types[key]
             found.room_type = names[0] if len(names) == 1 else t.original[start:end]
+            if room is not None and not re.match(r"\s*rooms\b", t.work[end:]):
+                found.room_shadowed = room[0]
+            plural = key.endswith("s") and key[:-1] in lexicon.room_types
+            # "penthouse", "the penthouse", "standard room": one room of the type, asked which;
+            # the whole type only when the words say so (plural, "all", "every", "room type")
+            found.room_type_one = not plural and not re.match(r"\s*rooms\b", t.work[end:])
             if m := _ALL_OF_TYPE.search(t.work[:start]):
+                found.room_type_one = False
+                found.room_shadowed = None  # "all Penthouse rooms": the type, said so
                 t.take(m.start(), start)
+        elif room is not None and _room_over_station(t, start, found):
+            _add_room(found, room[0])
         elif found.station is None and key in lexicon.stations:
             found.station = lexicon.stations[key]
             found.station_end = end
+            found.station_room = room[0] if room is not None else None
         elif key in lexicon.stations and lexicon.stations[key] != found.station:
             if found.station_end >= 0 and not t.work[found.station_end : start].strip():
                 found.stations_adjacent = True
@@ -374,6 +557,11 @@ def _longest(
             and (not key.isdigit() or t.work[:start].rstrip().endswith("station"))
         ):
             found.station = lexicon.station_ids[key]
+        elif key in lexicon.stations and lexicon.stations[key] == found.station:
+            pass  # the station said again ("isn't on jazz, set it to jazz"), not a room
+        elif room is not None:
+            _add_room(found, room[0])
+            found.room_marked = found.room_marked or room[2]
         else:
             continue
         t.take(start, end)
@@ -381,7 +569,60 @@ def _longest(
     return None
 
 
+def _room_over_station(t: _Text, start: int, found: Entities) -> bool:
+    """A word that names a room and a station is the room in a clear ("clear alarms in Jazz": a
+    station means nothing there) or right after "in" ("what's playing in Jazz")."""
+    return bool(found.kinds) or re.search(r"\bin\s+$", t.work[:start]) is not None
+
+
+def _special_rooms(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    for m in _SPECIAL_CHUNK.finditer(t.work):
+        typed = t.original[m.start() : m.end()]
+        names, exact = lexicon.room_names(typed)
+        if exact and names:
+            _add_room(found, names[0] if len(names) == 1 else typed)
+            t.take(m.start(), m.end())
+
+
+def _index_room(
+    t: _Text, start: int, end: int, lexicon: Lexicon, *, listed: bool = False
+) -> tuple[str, bool, bool] | None:
+    """The room of the index that the words at start:end name: (its name, whether it wins over a
+    property, room type or station of the same words, whether "room"/"#" was said before it).
+
+    A name typed exactly (separators folded) that carries a digit or a separator wins; a plain word
+    that is also a property, room type or station only when marked ("room Jazz"). An ordinary word
+    of requests is a room only when marked. Several rooms under one name (in different properties)
+    are the resolver's to tell apart: the typed text goes on."""
+    if not lexicon.rooms:
+        return None
+    typed = t.original[start:end]
+    names, exact = lexicon.room_names(typed)
+    if not names:
+        trimmed = re.sub(r"['’]s$", "", typed.rstrip("?:;"))  # "Sakura's echo"
+        if trimmed == typed or not trimmed:
+            return None
+        names, exact = lexicon.room_names(trimmed)
+        typed = trimmed
+        if not names:
+            return None
+    marked = _ROOM_MARK.search(t.work[:start]) is not None
+    low = t.work[start:end]
+    if low in _COMMON_WORDS and not marked:
+        return None
+    # "rooms Jazz and Country": a name in a list of rooms is a room too
+    in_list = listed and re.search(r"(?:,|\band\b|&|\bor\b|\+)\s*$", t.work[:start]) is not None
+    strong = marked or in_list or (exact and bool(re.search(r"[\d_#=;:?@&-]", low)))
+    name = names[0] if len(names) == 1 else typed
+    return name, strong, marked
+
+
 def _rooms(t: _Text, found: Entities) -> None:
+    """Rooms by shape: only names the index does not have (the resolver says it can't find them
+    and offers the nearest names)."""
+    for m in _COMPOUND_ROOM.finditer(t.work):
+        if any(ch.isdigit() for ch in m["name"]):
+            _add_room(found, t.take(m.start("name"), m.end("name")))
     for m in _MARKED_ROOM.finditer(t.work):
         name = m["name"]
         if name in NON_ROOM_WORDS or name in _ROOMISH or not any(ch.isdigit() for ch in name):

@@ -12,11 +12,11 @@ from dataclasses import replace
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Level, Role
-from bot.core.profile_rules import PROFILE_RULES
-from bot.core.property_rules import PROPERTY_RULES
 from bot.core.registry import TOPICS as REGISTRY_TOPICS
-from bot.core.rule import Rule
-from bot.core.targets import parse_target
+from bot.core.understanding.profile_rules import PROFILE_RULES
+from bot.core.understanding.property_rules import PROPERTY_RULES
+from bot.core.understanding.rule import Rule
+from bot.core.understanding.targets import parse_target
 
 
 def _p(*patterns: str) -> tuple[re.Pattern[str], ...]:
@@ -143,14 +143,22 @@ def _hours(m: re.Match[str], default: int) -> int:
     return n if unit.startswith("h") else n * 24 * (7 if unit.startswith("w") else 1)
 
 
+def _undo_room(m: re.Match[str]) -> Command | None:
+    room = m["room"]
+    if room.casefold() in ("it", "that", "this", "change", "changes", "last", "everything", "all"):
+        return None
+    return c.Undo(room=room)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         topic="general",
         summary="Confirm what I asked you to confirm",
         patterns=_p(
-            r"^(?:yes|y|yep|yeah|yup|confirm(?:ed)?|ok|okay|go(?:\s+ahead)?|do\s+it|proceed|sure)"
-            r"(?:[\s,]+(?:please|do\s+it|go\s+ahead|go\s+for\s+it|that'?s\s+right|correct))?"
-            r"(?:\s+(?P<token>[a-f0-9]{6,}))?$"
+            r"^(?:yes|y|yep|yeah|yup|ya|yea|yass?|aye|confirm(?:ed)?|ok|okay|k|go(?:\s+ahead)?|do\s+it"
+            r"|proceed|sure(?:\s+thing)?|absolutely|definitely|correct|right|👍|✅|👌)"
+            r"(?:[\s,!.]+(?:please|pls|do\s+it|go\s+ahead|go\s+for\s+it|that'?s\s+right|correct"
+            r"|thanks|👍|✅|👌))*[\s!.]*(?:\s+(?P<token>[a-f0-9]{6,}))?$"
         ),
         build=lambda m: c.Confirm(token=m["token"]),
         examples=("yes", "confirm"),
@@ -160,8 +168,9 @@ RULES: tuple[Rule, ...] = (
         topic="general",
         summary="Cancel what waits for confirmation",
         patterns=_p(
-            r"^(?:no|n|nope|cancel(?:led)?|stop|abort|never\s*mind|don'?t|forget\s+(?:it|that|about\s+it)"
-            r"|scratch\s+that|no\s+thanks|leave\s+it)(?:\s+(?P<token>[a-f0-9]{6,}))?$"
+            r"^(?:no|n|nope|nah|nay|no\s+way|cancel(?:led)?(?:\s+that)?|stop|abort|never\s*mind"
+            r"|don'?t|forget\s+(?:it|that|about\s+it)|scratch\s+that|no\s+thanks|leave\s+it|👎|❌)"
+            r"[\s!.]*(?:\s+(?P<token>[a-f0-9]{6,}))?$"
         ),
         build=lambda m: c.Cancel(token=m["token"]),
         examples=("no", "cancel"),
@@ -178,6 +187,30 @@ RULES: tuple[Rule, ...] = (
         ),
         build=lambda m: c.Undo(token=m["token"]),
         examples=("undo", "undo my last change"),
+        command=c.Undo,
+    ),
+    Rule(
+        topic="general",
+        summary="Undo my last change to one room",
+        patterns=_p(
+            r"^(?:undo|revert|roll\s*back)\s+(?:my\s+|the\s+)?(?:last\s+)?(?:change\s+)?"
+            r"(?:in|for|of|on|to)?\s*(?:room\s+|rm\s+)?#?(?P<room>[A-Za-z0-9][\w#=;:@&-]*)$",
+            r"^(?:change|set|put|switch|turn)\s+(?:room\s+|rm\s+)?#?(?P<room>[A-Za-z0-9][\w#=;:@&-]*)"
+            r"\s+back(?:\s+(?:to\s+)?(?:what|how)\s+it\s+was(?:\s+before)?)?$",
+        ),
+        build=_undo_room,
+        examples=("undo 204", "change 204 back"),
+        command=c.Undo,
+    ),
+    Rule(
+        topic="general",
+        summary="Undo my last change after a mistake",
+        patterns=_p(
+            r"^(?:wrong\s+(?:room|station|one|hotel)|my\s+(?:mistake|bad)|mistake|oops|whoops)"
+            r"[\s,!.-]+(?:please\s+)?(?:undo|revert|put\s+it\s+back)(?:\s+(?:it|that|please))?$",
+        ),
+        build=lambda m: c.Undo(),
+        examples=("wrong room, undo",),
         command=c.Undo,
     ),
     Rule(
@@ -259,7 +292,8 @@ RULES: tuple[Rule, ...] = (
             "put jazz on in 204",
             "change the station in 204 to classic rock",
             "204 -> classical",
-            "play country in S303",
+            "play country in S303 at Lakeside Chicago",
+            "jazz in villa-3 at Alpine Lodge Aspen",
             "set rooms 201, 203 and 205 to pop",
             "set rooms 101-110 to oldies",
             "set room type Deluxe King station classical",
@@ -373,7 +407,7 @@ RULES: tuple[Rule, ...] = (
         ),
         examples=(
             "rename room 250 to 251 at Harbor View Seattle",
-            "rename room type Ocean View to Sea View",
+            "rename room type Ocean View to Sea View at Lakeside Chicago",
         ),
         role=Role.ADMIN,
         command=c.RenameUnit,

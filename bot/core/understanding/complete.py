@@ -1,0 +1,92 @@
+"""The completeness check: a write runs only when every word of the request is understood.
+
+Every word is part of the reading (a room, a property, a station, an alert kind, a verb) or a known
+filler or context word ("guest", "checked out", "please", "asap", "tonight"); otherwise nothing
+changes and the reply says which words were not followed. Reads are lenient; writes are not.
+Besides: a time ("at 6pm", "tomorrow") is never dropped (changes apply now: asked first), Amazon has
+no way to set or snooze an alarm (said, nothing changed), scope words for the whole chain are
+refused plainly rather than narrowed to one hotel.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# Words around a request that carry no instruction of their own: politeness, who asked, why, when
+# the guest arrives or left. A word not here and not part of the reading stops a write.
+CONTEXT_WORDS: Final = frozenset(
+    {
+        # politeness and urgency
+        "please", "pls", "plz", "kindly", "thanks", "thank", "thx", "ty", "asap", "quick",
+        "quickly", "urgent", "urgently", "right", "away", "immediately", "straight", "hi", "hello",
+        "hey", "ok", "okay", "cheers", "ta", "sorry", "just", "also", "again", "now", "then",
+        "so", "actually", "oh", "hmm", "um", "well", "btw", "fyi", "sir", "madam",
+        # who and why
+        "guest", "guests", "guest's", "guests'", "family", "vip", "couple", "client", "customer",
+        "mr", "mrs", "ms", "dr", "who", "he", "she", "they", "them", "him", "her", "his", "their",
+        "theirs", "i", "we", "you", "me", "us", "my", "our", "your", "it", "its", "it's", "someone",
+        "wants", "want", "wanted", "would", "like", "likes", "love", "loves", "prefers", "prefer",
+        "asks", "asked", "ask", "asking", "requests", "requested", "request", "said", "says",
+        "needs", "need", "needed", "called", "rang", "front", "desk", "reception",
+        # stay context
+        "checked", "check", "out", "checkout", "check-out", "checking", "left", "leaving", "gone",
+        "already", "arriving", "arrives", "arrived", "arrival", "tonight", "today", "stay",
+        "staying", "is", "are", "was", "were", "has", "have", "had", "be", "been", "being", "isn't",
+        "isnt", "not", "yet", "still", "currently", "current", "there", "here", "this", "that",
+        "these", "those", "since", "because", "as", "while", "when", "after", "before",
+        # grammar of requests
+        "the", "a", "an", "in", "at", "for", "of", "to", "on", "into", "from", "with", "by", "and",
+        "or", "but", "up", "all", "every", "each", "only", "some", "any", "can", "could", "will",
+        "should", "shall", "may", "do", "does", "did", "let", "let's", "lets", "go", "ahead",
+        "get", "got", "make", "made", "if", "possible", "thing", "things", "one", "ones",
+        "room", "rooms", "rm", "rms", "unit", "units", "number", "no", "station", "stations",
+        "music", "radio", "channel", "stream", "default", "playing", "play", "s", "=", ":", "->",
+        "?", "!", "something", "too", "there's", "what", "whats", "what's", "which", "everything",
+        "call", "calls", "set", "change", "switch", "tune", "put", "update", "turn", "give",
+        "start", "use", "going", "gets", "clear", "cancel", "delete", "remove", "wipe",
+        "reset", "erase", "kill", "drop", "purge", "cancelled", "canceled", "deleted", "removed",
+        "property", "hotel", "site", "building", "place", "whole", "entire", "same",
+        "both", "over", "u", "sets", "puts", "switches", "changes",
+        # French front desks
+        "dans", "la", "le", "les", "l", "du", "de", "des", "pour", "en", "chambre", "chambres",
+        "et", "veut", "voudrait", "mets", "mettre", "mettez", "sur", "au", "aux", "svp", "merci",
+        "s'il", "vous", "plait", "plaît", "un", "une",
+    }
+)  # fmt: skip
+
+# A time or date the request names: changes apply at once, so the bot says so and asks.
+TIME: Final = re.compile(
+    r"\b(?:at\s+)?\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)\b"
+    r"|\bat\s+\d{1,2}[:h]\d\d\b|\bat\s+(?:noon|midnight)\b"
+    r"|\b(?:tomorrow|later|tonight\s+at|this\s+(?:evening|afternoon)|in\s+(?:an?|\d+)\s+"
+    r"(?:minutes?|mins?|hours?|hrs?))\b(?!['’]s)"
+    r"|\b(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b(?!['’]s)"
+)
+
+# Making or moving an alarm: Amazon's API can only delete a room's alarms.
+ALARM_SETTING: Final = re.compile(
+    r"\b(?:snooze|snoozed|snoozing|add|create|schedule|book|arrange|move|postpone|delay|set)\b"
+)
+
+# Scope words for the whole chain: a station change is made one property at a time.
+CHAIN_SCOPE: Final = re.compile(
+    r"\b(?:everywhere|all\s+(?:the\s+)?(?:properties|hotels|sites)|every\s+(?:property|hotel)"
+    r"|across\s+the\s+chain|in\s+each\s+(?:property|hotel))\b"
+)
+
+
+def unfollowed(words: list[str], station_words: frozenset[str] = frozenset()) -> list[str]:
+    """The words of a request that are neither part of its reading nor known context."""
+    left: list[str] = []
+    for word in words:
+        bare = word.strip(".,!'\"()[]")
+        if not bare or bare in CONTEXT_WORDS or bare in station_words or bare in left:
+            continue
+        left.append(bare)
+    return left
+
+
+def said_time(low: str) -> str | None:
+    m = TIME.search(low)
+    return m[0].strip() if m else None
