@@ -26,7 +26,7 @@ async def run_bot(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
-        out, err = await asyncio.wait_for(proc.communicate(), 30)
+        out, err = await asyncio.wait_for(proc.communicate(), 90)
     except TimeoutError:
         proc.kill()
         await proc.wait()
@@ -115,7 +115,7 @@ async def test_working_tokens_connect_and_only_then_say_so(
     )  # fmt: skip
     try:
         assert proc.stdout is not None
-        line = await asyncio.wait_for(proc.stdout.readline(), 30)
+        line = await asyncio.wait_for(proc.stdout.readline(), 90)
         assert b"Connected to Slack over Socket Mode" in line
         assert fake.of("socket"), "claimed a connection the fake never saw"
     finally:
