@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from core_helpers import bot_on
 from world_reading import WorldReader, channel_of
 
 from bot.core.context import Message
-from bot.core.replies import Reply
+from bot.core.replies import Reply, ReplyKind
+from bot.sandbox.server import SandboxServer
+from bot.sandbox.world import World
 
 HERE = Path(__file__).parent
 TRIAL = HERE / "worlds" / "trial17.json"
@@ -62,3 +65,25 @@ def test_the_channels_own_spelling_and_a_named_property_still_act(demo: WorldRea
     assert demo.read("set PH-1 to pop", channel_property=HARBOR)["rooms"] == ["PH-1"]
     outcome = demo.read("set PH#1 at alpine to pop", channel_property=HARBOR)
     assert outcome["rooms"] == ["PH#1"] and outcome["property"] == LODGE
+
+
+# --- 2. a yes to a question about rooms changed since is asked again, never applied stale --------
+
+
+async def test_a_yes_after_the_rooms_were_changed_since_asks_again_and_writes_nothing(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    world = World.model_validate_json(TRIAL.read_text(encoding="utf-8"))
+    async with bot_on(sandbox, world, tmp_path) as bot:
+        asked = await bot.say("set 12A to 14A at Thames to dance")
+        assert asked.kind == ReplyKind.CONFIRM, asked.headline
+        newer = await bot.say("set all rooms at thames to lullabies")
+        assert newer.kind == ReplyKind.SUCCESS, newer.headline
+        after_newer = bot.snapshot()
+        again = await bot.say("yes")
+        assert again.kind == ReplyKind.CONFIRM, again.headline
+        assert "Rooms 12A, 14A were changed since you were asked" in again.headline
+        assert "set all rooms at thames to lullabies" in again.headline
+        assert bot.snapshot() == after_newer  # the newer change stands
+        done = await bot.say("yes")  # asked again, and answered: now it is meant
+        assert done.kind == ReplyKind.SUCCESS and "Dance" in done.headline, done.headline

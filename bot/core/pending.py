@@ -25,6 +25,10 @@ class Pending:
     # the request's context, so the run it parks can carry the delivery id and progress of the
     # message that confirms it (a derived run has its own idempotency key)
     owner: Any = None
+    # the rooms it would write and the last audit entry when it was asked: a change to any of
+    # them settled since means the answer was given to a question about rooms as they were
+    units: tuple[str, ...] = ()
+    asked_after: int = 0
 
 
 SETTLED_KEPT = 10_000  # settled tokens remembered for a second press (a few hundred KB at most)
@@ -52,11 +56,16 @@ class PendingStore:
         text: str,
         command: str,
         owner: Any = None,
+        units: tuple[str, ...] = (),
+        asked_after: int = 0,
     ) -> Pending:
         token = secrets.token_hex(4)
         while token in self._by_token:
             token = secrets.token_hex(4)
-        pending = Pending(token, user, channel, summary, run, now + ttl, text, command, owner=owner)
+        pending = Pending(
+            token, user, channel, summary, run, now + ttl, text, command, owner=owner,
+            units=units, asked_after=asked_after,
+        )  # fmt: skip
         self._by_token[token] = pending
         return pending
 
