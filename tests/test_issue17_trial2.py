@@ -87,3 +87,24 @@ async def test_a_yes_after_the_rooms_were_changed_since_asks_again_and_writes_no
         assert bot.snapshot() == after_newer  # the newer change stands
         done = await bot.say("yes")  # asked again, and answered: now it is meant
         assert done.kind == ReplyKind.SUCCESS and "Dance" in done.headline, done.headline
+
+
+# --- 3. "to jazz and pop" is two stations, never a room named Pop at another property ------------
+
+
+@pytest.fixture(scope="module")
+def atelier() -> WorldReader:
+    return _world(TRIAL_B)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["set Monet, Klimt-2 at atelier to jazz and pop", "set Monet, Klimt-2 at atelier to jazz, pop"],
+)
+def test_a_second_station_after_the_first_is_one_station_per_request_never_a_room(
+    atelier: WorldReader, text: str
+) -> None:
+    assert not _writes(atelier.read(text))
+    reply = _answer(atelier, text)
+    assert "one station per request" in reply.headline, reply.headline
+    assert "Backpackers" not in reply.headline + " ".join(a.label for a in reply.actions)

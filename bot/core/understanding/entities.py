@@ -514,7 +514,7 @@ def _longest(
         if not key:
             continue
         start, end = tokens[i][0], tokens[i + n - 1][1]
-        room = _index_room(t, start, end, lexicon, listed=bool(found.rooms))
+        room = _index_room(t, start, end, lexicon, listed=_listing_rooms(t, start, found))
         if room is not None and room[1]:
             _add_room(found, room[0])
             found.room_marked = found.room_marked or room[2]
@@ -567,6 +567,18 @@ def _longest(
         t.take(start, end)
         return i + n
     return None
+
+
+def _listing_rooms(t: _Text, start: int, found: Entities) -> bool:
+    """Whether the words at `start` go on a list of rooms: not when they go on from the station
+    ("to jazz and pop": a second station, never a room named Pop)."""
+    if not found.rooms:
+        return False
+    after_station = found.station is not None and found.station_end >= 0
+    return not (after_station and _STATION_LIST.fullmatch(t.work[found.station_end : start]))
+
+
+_STATION_LIST = re.compile(r"\s*(?:,|\band\b|&|\bor\b|\+|,\s*and\b)\s*")
 
 
 def _room_over_station(t: _Text, start: int, found: Entities) -> bool:
