@@ -108,3 +108,35 @@ def test_a_second_station_after_the_first_is_one_station_per_request_never_a_roo
     reply = _answer(atelier, text)
     assert "one station per request" in reply.headline, reply.headline
     assert "Backpackers" not in reply.headline + " ".join(a.label for a in reply.actions)
+
+
+# --- 4. a room named like a station or a command word, before "at <property> to <station>" -------
+
+
+@pytest.fixture(scope="module")
+def hanami() -> WorldReader:
+    return _world(TRIAL)
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms", "prop", "station"),
+    [
+        ("set Country at atelier to pop", ["Country"], "Atelier Boutique Boston", "Pop"),
+        ("set Pop and Bunk#7 at backpackers to dance", ["Bunk#7", "Pop"],
+         "Backpackers Hostel Austin", "Dance"),
+    ],
+)  # fmt: skip
+def test_rooms_named_like_a_station_before_at_property_to_station_are_the_rooms(
+    atelier: WorldReader, text: str, rooms: list[str], prop: str, station: str
+) -> None:
+    assert atelier.read(text) == {
+        "intent": "set_station", "rooms": rooms, "property": prop, "station": station,
+    }  # fmt: skip
+
+
+def test_a_room_named_jazz_in_a_list_before_at_property_to_station_is_the_room(
+    hanami: WorldReader,
+) -> None:
+    outcome = hanami.read("set Jazz and Sakura at Hanami to classical")
+    assert outcome["rooms"] == ["Jazz", "Sakura"] and outcome["station"] == "Classical", outcome
+    assert not _writes(hanami.read("set Jazz to classical"))  # no property said: still asked
