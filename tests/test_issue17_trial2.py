@@ -140,3 +140,17 @@ def test_a_room_named_jazz_in_a_list_before_at_property_to_station_is_the_room(
     outcome = hanami.read("set Jazz and Sakura at Hanami to classical")
     assert outcome["rooms"] == ["Jazz", "Sakura"] and outcome["station"] == "Classical", outcome
     assert not _writes(hanami.read("set Jazz to classical"))  # no property said: still asked
+
+
+# --- 5. a question about a room the index lacks names it, never lists the whole property ---------
+
+
+def test_a_question_about_an_unknown_room_says_so_with_the_nearest_names(
+    atelier: WorldReader,
+) -> None:
+    text = "what's playing in Klimt at atelier"
+    assert atelier.read(text) == {"ask": "room"}
+    reply = _answer(atelier, text)
+    assert "can't find room klimt" in reply.headline.lower(), reply.headline
+    assert [a.label for a in reply.actions] == ["Klimt-2 (Atelier Boutique Boston)"]
+    assert len(atelier.read("what's playing at atelier")["rooms"]) == 8  # the property: all of it
