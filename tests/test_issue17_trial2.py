@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from core_helpers import bot_on
+from core_helpers import BotUnderTest, bot_on
 from world_reading import WorldReader, channel_of
 
 from bot.core.context import Message
@@ -154,3 +154,22 @@ def test_a_question_about_an_unknown_room_says_so_with_the_nearest_names(
     assert "can't find room klimt" in reply.headline.lower(), reply.headline
     assert [a.label for a in reply.actions] == ["Klimt-2 (Atelier Boutique Boston)"]
     assert len(atelier.read("what's playing at atelier")["rooms"]) == 8  # the property: all of it
+
+
+# --- 6. "nah" right after a question answers that question, even with confirmations waiting ------
+
+
+async def test_nah_after_a_question_answers_it_not_the_older_confirmations(
+    demo_bot: BotUnderTest,
+) -> None:
+    first = await demo_bot.say("set all rooms at harbor view to jazz")
+    second = await demo_bot.say("set 201-215 at harbor view to classical")
+    assert first.kind == second.kind == ReplyKind.CONFIRM, (first.headline, second.headline)
+    asked = await demo_bot.say("jazz in 216 at harbor view?")
+    assert asked.kind == ReplyKind.QUESTION, asked.headline
+    before = demo_bot.snapshot()
+    reply = await demo_bot.say("nah")
+    assert "forget it" in reply.headline.lower(), reply.headline
+    assert demo_bot.snapshot() == before
+    waiting = await demo_bot.say("no")  # the two confirmations still wait: asked which
+    assert "2 requests" in waiting.headline, waiting.headline

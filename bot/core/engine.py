@@ -290,11 +290,12 @@ class Engine:
         if result.parsed is None:
             return self._not_understood(msg, result.cleaned, result.suggestions)
         command = result.parsed.command
+        latest = self.s.pending.latest_for(msg.user, msg.channel)
         if (
             isinstance(command, c.Cancel)
             and command.token is None
             and asked is not None
-            and self.s.pending.latest_for(msg.user, msg.channel) is None
+            and (latest is None or latest.order < asked.order)  # "nah" answers the last question
         ):
             self.questions.drop(key)
             return Reply(headline="OK, forget it. Nothing was changed.", kind=ReplyKind.INFO)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -9,6 +10,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.replies import Reply
+
+# One count for confirmations and the understanding's open questions: which was asked last
+_ASKED = itertools.count(1)
+
+
+def asked_order() -> int:
+    return next(_ASKED)
 
 
 @dataclass
@@ -29,6 +37,7 @@ class Pending:
     # them settled since means the answer was given to a question about rooms as they were
     units: tuple[str, ...] = ()
     asked_after: int = 0
+    order: int = field(default_factory=asked_order)
 
 
 SETTLED_KEPT = 10_000  # settled tokens remembered for a second press (a few hundred KB at most)
