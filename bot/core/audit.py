@@ -329,6 +329,22 @@ class AuditLog:
             [entry_id, entry_id, entry_id, *unit_ids],
         )
 
+    def last_id(self) -> int:
+        """The newest entry's id (0 when there is none): a mark to ask what was written since."""
+        row = self._conn.execute("SELECT MAX(id) FROM audit").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def writes_since(self, mark: int, unit_ids: list[str]) -> list[AuditEntry]:
+        """Changes after entry `mark` that wrote (or may have written) to any of these units."""
+        if not unit_ids:
+            return []
+        marks = ", ".join("?" * len(unit_ids))
+        return self._select(
+            "WHERE id > ? AND id IN (SELECT change_id FROM journal WHERE unit_id IN"
+            f" ({marks}) AND state IN ('applied', 'unchanged', 'pending', 'unknown')) ORDER BY id",
+            [mark, *unit_ids],
+        )
+
     def last_own_change(self, user: str, channel: str | None) -> AuditEntry | None:
         """The user's most recent finished change in this conversation, undoable or not (a
         clearing of alerts, a change that found everything as asked), an undo aside."""

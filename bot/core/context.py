@@ -182,6 +182,7 @@ class Ctx:
         danger: bool,
         fields: list[tuple[str, str]] | None = None,
         notes: list[str] | None = None,
+        units: tuple[str, ...] = (),
     ) -> Reply:
         """Park `run` until the requester (or an admin) says yes; the reply states exactly what will happen."""
         ttl = timedelta(minutes=self.s.config.bot.confirm_ttl_minutes)
@@ -195,6 +196,8 @@ class Ctx:
             text=self.msg.request_text,
             command=self.command.name,
             owner=self,
+            units=units,
+            asked_after=self.s.audit.last_id() if units else 0,
         )
         # The run is parked with this context; whoever confirms lends it their progress sink.
         minutes = self.s.config.bot.confirm_ttl_minutes

@@ -292,11 +292,12 @@ class Engine:
         if result.parsed is None:
             return self._not_understood(msg, result.cleaned, result.suggestions)
         command = result.parsed.command
+        latest = self.s.pending.latest_for(msg.user, msg.channel)
         if (
             isinstance(command, c.Cancel)
             and command.token is None
             and asked is not None
-            and self.s.pending.latest_for(msg.user, msg.channel) is None
+            and (latest is None or latest.order < asked.order)  # "nah" answers the last question
         ):
             self.questions.drop(key)
             return Reply(headline="OK, forget it. Nothing was changed.", kind=ReplyKind.INFO)
@@ -449,7 +450,31 @@ class Engine:
             # progress here, not on the message that asked.
             owner.delivery_id = ctx.delivery_id
             owner.progress = ctx.progress
+        if stale := self._changed_since_asked(ctx, pending):
+            return stale
         return await pending.run()
+
+    def _changed_since_asked(self, ctx: Ctx, pending: Pending) -> Reply | None:
+        """A yes to a question about rooms that a settled change has written since it was asked
+        would overwrite that change: say so and ask again (as undo does for rooms changed since)."""
+        later = self.s.audit.writes_since(pending.asked_after, list(pending.units))
+        if not later:
+            return None
+        units = set(pending.units)
+        changed = sorted(
+            {ch.unit_name for entry in later for ch in entry.changes if ch.unit_id in units}
+        )
+        by = "; ".join(f"\u201c{entry.text}\u201d ({entry.id:06d})" for entry in later[-3:])
+        asker = pending.owner if isinstance(pending.owner, Ctx) else ctx
+        return asker.confirm(
+            f"{'Room' if len(changed) == 1 else 'Rooms'} {', '.join(changed[:10])} "
+            f"{'was' if len(changed) == 1 else 'were'} changed since you were asked, by {by}. "
+            f"{pending.summary}",
+            pending.run,
+            danger=False,
+            notes=["Nothing was changed yet: `yes` overwrites that newer change."],
+            units=pending.units,
+        )
 
     def _no_longer_allowed(self, ctx: Ctx, owner: Ctx) -> str | None:
         """Why the person answering may not, now, do what the confirmation would run: their

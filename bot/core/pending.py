@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -9,6 +10,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.replies import Reply
+
+# One count for confirmations and the understanding's open questions: which was asked last
+_ASKED = itertools.count(1)
+
+
+def asked_order() -> int:
+    return next(_ASKED)
 
 
 @dataclass
@@ -25,6 +33,11 @@ class Pending:
     # the request's context, so the run it parks can carry the delivery id and progress of the
     # message that confirms it (a derived run has its own idempotency key)
     owner: Any = None
+    # the rooms it would write and the last audit entry when it was asked: a change to any of
+    # them settled since means the answer was given to a question about rooms as they were
+    units: tuple[str, ...] = ()
+    asked_after: int = 0
+    order: int = field(default_factory=asked_order)
 
 
 SETTLED_KEPT = 10_000  # settled tokens remembered for a second press (a few hundred KB at most)
@@ -52,11 +65,16 @@ class PendingStore:
         text: str,
         command: str,
         owner: Any = None,
+        units: tuple[str, ...] = (),
+        asked_after: int = 0,
     ) -> Pending:
         token = secrets.token_hex(4)
         while token in self._by_token:
             token = secrets.token_hex(4)
-        pending = Pending(token, user, channel, summary, run, now + ttl, text, command, owner=owner)
+        pending = Pending(
+            token, user, channel, summary, run, now + ttl, text, command, owner=owner,
+            units=units, asked_after=asked_after,
+        )  # fmt: skip
         self._by_token[token] = pending
         return pending
 

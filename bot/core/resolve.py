@@ -392,6 +392,9 @@ class Resolver:
                 hits = self.seen(hits)
             if not hits:
                 hits = self._spelled_otherwise(name, pid)
+                typed_elsewhere = self._typed_elsewhere(name, pid) if hits else []
+                if typed_elsewhere:
+                    return self._loose_or_typed(target, name, hits, typed_elsewhere, rerun)
             if not hits:
                 missing.append(name)
             elif len(hits) > 1:
@@ -420,6 +423,37 @@ class Resolver:
             if spelled != name:
                 hits.extend(_find_rooms(self.s.index, spelled, pid))
         return hits
+
+    def _typed_elsewhere(self, name: str, pid: str | None) -> list[RoomRef]:
+        """Rooms of another property whose name is `name` as typed (case aside): `PH#1` is
+        Alpine's PH#1 as much as the channel's PH-1, so neither is taken silently."""
+        if pid is None:
+            return []
+        return [
+            r
+            for r in self.seen(_find_rooms(self.s.index, name.strip(), None))
+            if r.property_id != pid and r.room_name.casefold() == name.strip().casefold()
+        ]
+
+    def _loose_or_typed(
+        self,
+        target: Target,
+        name: str,
+        loose: list[RoomRef],
+        typed: list[RoomRef],
+        rerun: Callable[[Target], str],
+    ) -> Reply:
+        def choice(room: RoomRef) -> tuple[str, str]:
+            rooms = tuple(room.room_name if r == name else r for r in target.rooms)
+            picked = replace(target, rooms=rooms, room_range=None, property_name=room.property_name)
+            return f"{room.room_name} ({room.property_name})", rerun(picked)
+
+        there = "; ".join(f"{r.property_name} has {r.room_name}" for r in loose)
+        where = ", ".join(sorted({r.property_name for r in typed}))
+        return _question(
+            f"{name} is at {where}; {there}. Which one did you mean? Nothing was changed.",
+            [choice(r) for r in [*typed, *loose][:MAX_CHOICES]],
+        )
 
     def _single_property(self, rooms: list[RoomRef]) -> PropertyRef | None:
         ids = {r.property_id for r in rooms}

@@ -144,6 +144,7 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
             run.run,
             danger=False,
             notes=run.notes,
+            units=tuple(r.room_id for r in resolved.rooms),
         )
     if len(resolved.rooms) > ctx.s.config.bot.confirm_over_rooms:
         return ctx.confirm(
@@ -152,6 +153,7 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
             danger=False,
             fields=[("Rooms", str(len(resolved.rooms))), ("Station", run.names)],
             notes=run.notes,
+            units=tuple(r.room_id for r in resolved.rooms),
         )
     return await run.run()
 

@@ -514,7 +514,7 @@ def _longest(
         if not key:
             continue
         start, end = tokens[i][0], tokens[i + n - 1][1]
-        room = _index_room(t, start, end, lexicon, listed=bool(found.rooms))
+        room = _index_room(t, start, end, lexicon, listed=_listing_rooms(t, start, found))
         if room is not None and room[1]:
             _add_room(found, room[0])
             found.room_marked = found.room_marked or room[2]
@@ -534,7 +534,7 @@ def _longest(
                 found.room_type_one = False
                 found.room_shadowed = None  # "all Penthouse rooms": the type, said so
                 t.take(m.start(), start)
-        elif room is not None and _room_over_station(t, start, found):
+        elif room is not None and _room_over_station(t, start, end, found, lexicon):
             _add_room(found, room[0])
         elif found.station is None and key in lexicon.stations:
             found.station = lexicon.stations[key]
@@ -569,10 +569,33 @@ def _longest(
     return None
 
 
-def _room_over_station(t: _Text, start: int, found: Entities) -> bool:
+def _listing_rooms(t: _Text, start: int, found: Entities) -> bool:
+    """Whether the words at `start` go on a list of rooms: not when they go on from the station
+    ("to jazz and pop": a second station, never a room named Pop)."""
+    if not found.rooms:
+        return False
+    after_station = found.station is not None and found.station_end >= 0
+    return not (after_station and _STATION_LIST.fullmatch(t.work[found.station_end : start]))
+
+
+_STATION_LIST = re.compile(r"\s*(?:,|\band\b|&|\bor\b|\+|,\s*and\b)\s*")
+
+
+def _room_over_station(t: _Text, start: int, end: int, found: Entities, lexicon: Lexicon) -> bool:
     """A word that names a room and a station is the room in a clear ("clear alarms in Jazz": a
-    station means nothing there) or right after "in" ("what's playing in Jazz")."""
-    return bool(found.kinds) or re.search(r"\bin\s+$", t.work[:start]) is not None
+    station means nothing there), right after "in" ("what's playing in Jazz"), or in the rooms of
+    "set X [and Y] at <property> to <station>" (the station is said after "to")."""
+    if found.kinds or re.search(r"\bin\s+$", t.work[:start]):
+        return True
+    m = _ROOMS_AT_TO.match(t.work[end:])
+    if m is None or found.station is not None:
+        return False
+    words = m["station"].split()
+    return any(key_of(" ".join(words[:n])) in lexicon.stations for n in range(1, 4))
+
+
+# what follows the rooms of "set Jazz and Sakura at Hanami to classical"
+_ROOMS_AT_TO = re.compile(r"(?:\s*(?:,|\band\b|&)\s*[^,]+?)*\s+at\s+.+?\s+to\s+(?P<station>.+)$")
 
 
 def _special_rooms(t: _Text, found: Entities, lexicon: Lexicon) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.core.commands import Command
+from bot.core.pending import asked_order
 from bot.core.understanding.lexicon import Lexicon, key_of
 from bot.core.understanding.reading import fill
 
@@ -28,6 +29,7 @@ class Question:
     partial: Command | None = None
     missing: str | None = None
     preview: bool = False
+    order: int = field(default_factory=asked_order)  # asked after a waiting confirmation or not
 
     def choice_for(self, answer: str) -> str | None:
         """The text of the choice `answer` picks, or None when it picks none (or several)."""

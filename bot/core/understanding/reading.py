@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Target
@@ -353,11 +354,26 @@ def _question(found: Entities, ws: set[str]) -> Understood:
     target = target_of(found, property_alone=True)
     if target is not None and target.one:  # a read of "the penthouse" may show them all
         target = replace(target, one=False)
+    said_room = _unknown_room_said(found)
+    if target is not None and target.all_rooms and not found.all_rooms and said_room:
+        # "what's playing in Klimt at atelier": a room the index lacks, never the whole property
+        target = Target(rooms=(said_room,), property_name=target.property_name)
     if target is not None:
         return c.AskStation(target=target)
     if ws & {"playing", "station", "on", "listening", "music"}:
         return Ask("Which room?", "target", c.AskStation(target=Target()))
     return None
+
+
+def _unknown_room_said(found: Entities) -> str | None:
+    """A word the lexicon does not know right after "in" (the place of a room in a question)."""
+    for before, word in pairwise(found.words):
+        if before == "in" and word not in _FILLER and word not in _NOT_A_ROOM_IN:
+            return word
+    return None
+
+
+_NOT_A_ROOM_IN = frozenset({"every", "each", "total", "general", "here", "now", "there"})
 
 
 def _several(target: Target) -> bool:
