@@ -51,12 +51,14 @@ class SharedPendingStore(PendingStore):
         text: str,
         command: str,
         owner: Any = None,
+        units: tuple[str, ...] = (),
+        asked_after: int = 0,
     ) -> Pending:
         msg = getattr(owner, "msg", None)
         while True:
             pending = super().add(
                 user=user, channel=channel, summary=summary, run=run, now=now, ttl=ttl,
-                text=text, command=command, owner=owner,
+                text=text, command=command, owner=owner, units=units, asked_after=asked_after,
             )  # fmt: skip
             values = (
                 pending.token, getattr(msg, "platform", "console"), user, channel,
