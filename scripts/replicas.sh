@@ -17,11 +17,12 @@ replicas=${BOT_REPLICAS:-3}
 first_port=${BOT_REPLICA_PORT:-3101}
 work=$(mktemp -d /tmp/bot-replicas.XXXXXX)
 pids=()
+started_pg=0  # stop only a PostgreSQL this script started (CI's own one is inherited in PG_TEST_DIR)
 
 stop_all() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    if [ -n "${PG_TEST_DIR:-}" ]; then pg_stop; fi
+    if [ "$started_pg" = 1 ]; then pg_stop; fi
     rm -rf "$work"
 }
 trap stop_all EXIT
@@ -29,6 +30,7 @@ trap stop_all EXIT
 if [ -z "${BOT_DATABASE_URL:-}" ]; then
     . .ci/postgres.sh
     pg_start
+    started_pg=1
     export BOT_DATABASE_URL=$BOT_TEST_DATABASE_URL
 fi
 
