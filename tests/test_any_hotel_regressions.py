@@ -218,3 +218,68 @@ def test_regression_a_freed_index_never_lends_its_names_to_a_new_one() -> None:
         tags=(),
     )
     assert_case(spec, case)
+
+
+def test_regression_every_hotel_with_a_room_named_in_three_properties_is_never_one_property() -> (
+    None
+):
+    """`set Country in every hotel to pop` ran at once on one property (the 100,000-example run); it must ask.
+
+    Was: ran at once what must be asked first: {'intent': 'set_station', 'rooms': ['Country'], 'property': 'Kingsbridge Hotel', 'station': 'Pop'}"""
+    spec = {
+        "Ocean Breeze Resort": ("US", {"Penthouse": ["PH#7", "PH#8"]}),
+        "Alpenglow Suites": (
+            "UK",
+            {
+                "Garden Room": ["Pop", "Country", "S101", "S102", "S104", "S105", "S107", "S109"],
+                "Suite Type B": ["G42", "G43", "G45", "G48"],
+            },
+        ),
+        "Kingsbridge Hotel": ("FR", {"Penthouse": ["Oldies", "Country"]}),
+        "The Grand Inn": (
+            "US",
+            {
+                "Loft Studio": [
+                    "21B",
+                    "22B",
+                    "23B",
+                    "24B",
+                    "28B",
+                    "29B",
+                    "Loft#1",
+                    "Loft#3",
+                    "Loft#6",
+                    "Loft#7",
+                ],
+                "Suite Type B": ["PH#2", "PH#3", "PH#6", "PH#8"],
+                "Deluxe King": ["Country"],
+            },
+        ),
+    }
+    case = Case(
+        turns=(
+            Turn(
+                text="set Country in every hotel to pop",
+                expected=Expected(
+                    command=Command(
+                        intent="set_station",
+                        property=None,
+                        rooms=("Country",),
+                        station="Pop",
+                        kinds=(),
+                    ),
+                    must_act=False,
+                    confirm_first=True,
+                    every=(
+                        ("Alpenglow Suites", "Country"),
+                        ("Kingsbridge Hotel", "Country"),
+                        ("The Grand Inn", "Country"),
+                    ),
+                ),
+            ),
+        ),
+        channel_property=None,
+        label="everywhere",
+        tags=(),
+    )
+    assert_case(spec, case)

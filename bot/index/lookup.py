@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from bot.clock import Clock, SystemClock
 from bot.index.db import open_index
-from bot.index.normalize import normalize_name, normalize_room_name
+from bot.index.normalize import distinctive_words, normalize_name, normalize_room_name
 
 DEFAULT_COUNTRY: Final = "US"
 DEFAULT_TIMEZONE: Final = "UTC"
@@ -142,6 +142,8 @@ class Index:
         ).fetchall()
         if rows:
             return [_property(r) for r in rows]
+        if not distinctive_words(key):  # "every hotel", "the inn": a scope or a kind, never a name
+            return []
         everything = self.properties()
         norms = [(normalize_name(p.name), p) for p in everything]
         prefixed = [p for n, p in norms if n.startswith(key)]
@@ -150,8 +152,13 @@ class Index:
         worded = [p for n, p in norms if f" {key} " in f" {n} "]
         if worded:
             return worded
+        # A typo is judged on the distinctive words only, so a shared "hotel" adds nothing.
         scored = process.extract(
-            key, [n for n, _ in norms], scorer=fuzz.WRatio, limit=2, score_cutoff=SUGGEST_CUTOFF
+            distinctive_words(key),
+            [distinctive_words(n) or n for n, _ in norms],
+            scorer=fuzz.WRatio,
+            limit=2,
+            score_cutoff=SUGGEST_CUTOFF,
         )
         if (
             scored

@@ -20,6 +20,23 @@ _APOSTROPHES = re.compile(r"['’`]")
 _NON_ALNUM = re.compile(r"[^\w]+|_")
 
 
+# Words that name a kind of place, a scope or nothing in particular: on their own they never pick a
+# property ("every hotel" is not "Kingsbridge Hotel"; "the inn" is not "The Grand Inn").
+GENERIC_PLACE_WORDS: frozenset[str] = frozenset(
+    {
+        "the", "a", "an", "hotel", "hotels", "inn", "inns", "resort", "resorts", "suites", "suite",
+        "lodge", "lodges", "house", "property", "properties", "site", "sites", "place", "places",
+        "every", "each", "all", "any", "other", "our", "my", "this", "that", "whole", "entire",
+        "room", "rooms", "and", "of", "at", "in", "by", "le", "la", "les", "de", "du", "des",
+    }
+)  # fmt: skip
+
+
+def distinctive_words(normalized: str) -> str:
+    """The words of a normalised name that are not generic place or scope words."""
+    return " ".join(w for w in normalized.split() if w not in GENERIC_PLACE_WORDS)
+
+
 def normalize_room_name(name: str) -> str:
     """'Rm 204' -> '204', '#204' -> '204', 'Room No. 12' -> '12', 'S303' -> 's303'."""
     text = name.casefold().strip()
