@@ -68,7 +68,8 @@ _KINDS = re.compile(
     r"\b(?:all\s+(?:of\s+)?(?:the\s+)?|the\s+|any\s+|(?:guest'?s?|their|his|her)\s+)?"
     r"(wake[\s-]?up(?:\s+cal+s?)?|wakeups?|alarms?|reminders?|timers?|alerts?|everything)\b"
 )
-# Only settings a message about rooms can mean; the rest need the word "profile" (the rule list).
+# Only settings a message about rooms can mean; the rest need the word "profile" (the profile
+# commands' phrasing hooks, cmd_profiles.py).
 _SETTING = re.compile(
     r"\b(?P<setting>max(?:imum)?\s+volume(?:\s+limit)?|volume(?:\s+limit)?|instant\s+booking"
     r"|wake\s+word|end[\s-]+of[\s-]+meeting\s+reminders?|data\s+retention"

@@ -1,5 +1,5 @@
 """Phrasings read before the entity-first parser: exact forms that buttons send and admins type,
-which the grammar has no rule for (`mute alerts for <serial> for 1 hour`, `set digest channel here`,
+which no command's phrasing hook reads (`mute alerts for <serial> for 1 hour`, `set digest channel here`,
 `bind this channel to <property>`). One hook in bot/core/understanding/pipeline.py calls `fixed_command`.
 """
 

@@ -2,7 +2,8 @@
 
 `understand(text, lexicon)` returns a Command when the message is complete, an `Ask` when a part is
 missing or unclear (the engine asks it and the next message answers), or None when the message is not
-about rooms, stations, alerts or devices (the rule list then has a go: hierarchy, profiles, lists).
+about rooms, stations, alerts or devices (the commands' phrasing hooks below the reading's score
+then have a go: hierarchy, profiles, lists; the pipeline ranks them, pipeline.py).
 Nothing here guesses: a station without a room asks "Which room?", `clear all in 204` asks what.
 """
 
@@ -53,7 +54,8 @@ QUESTION_WORDS = frozenset(
         "quel",
     }
 )
-# Words of commands the rule list owns (hierarchy, profiles, users, lists, help, sync, audit).
+# Words of commands whose own phrasing hooks read them (hierarchy, profiles, users, lists, help, sync,
+# audit): the reading declines and leaves them to those hooks.
 DEFER_WORDS = frozenset(
     {
         "rename", "add", "create", "new", "profile", "profiles", "user", "users", "object",
@@ -141,7 +143,7 @@ def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood
     if country_talk and _COUNTRY_STATION.search(low) and found.station is not None:
         country_talk = None  # "make it country": the station
     if re.search(r"\bprofiles?\b", low) or country_talk:
-        return None  # the rule list's: room profiles, a property's country
+        return None  # the phrasing hooks': room profiles, a property's country
     refused = _not_done(low, found, ws)
     if refused is not None:
         return refused
@@ -629,7 +631,7 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     """What is understood but must not be done as typed (bot/core/cmd_not_done.py says why)."""
     if ws & DEFER_WORDS and not (found.station or found.kinds):
         return (
-            None  # the rule list's (add, rename, audit...): their names may hold several entities
+            None  # the phrasing hooks' (add, rename, audit...): their names may hold several entities
         )
     about_music = found.has_target or ws & {"music", "radio", "station", "stream", "playing"}
     device = ws & _HEALTH_WORDS or found.serial  # "is the echo in 204 switched off?": health
