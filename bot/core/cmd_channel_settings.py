@@ -19,18 +19,10 @@ from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 class SetDigestChannel(c.Command):
     property_name: str | None = None  # None: the channel's own property, or the only one
 
-    @property
-    def mutating(self) -> bool:
-        return True
-
 
 @dataclass(frozen=True)
 class BindChannel(c.Command):
     property_name: str
-
-    @property
-    def mutating(self) -> bool:
-        return True
 
 
 _DIGEST = re.compile(
@@ -133,6 +125,7 @@ register(
             "set digest channel here" + (f" for {cmd.property_name}" if cmd.property_name else "")
         ),
         role=c.Role.ADMIN,
+        mutating=True,
     )
 )
 register(
@@ -144,5 +137,6 @@ register(
         handler=bind_channel,
         rephrase=lambda cmd: f"bind this channel to {cmd.property_name}",
         role=c.Role.ADMIN,
+        mutating=True,
     )
 )

@@ -93,6 +93,7 @@ register(
                 score=_SCORE + 3,
             ),
         ),
+        mutating=True,
         retry=_retry_undo,
     )
 )
@@ -114,6 +115,7 @@ register(
                 score=_SCORE + 7,
             ),
         ),
+        mutating=True,  # it carries out the change that waited for it
     )
 )
 register(
@@ -151,6 +153,7 @@ register(
                 score=_SCORE + 2,
             ),
         ),
+        mutating=True,
     )
 )
 register(

@@ -113,6 +113,7 @@ def _entry(
     *,
     role: Role = Role.FRONT_DESK,
     undo: Undoer | None = None,
+    mutating: bool = False,
 ) -> None:
     """An entry of the `profiles` topic; without `build`, a match makes `command()`."""
     register(
@@ -128,7 +129,7 @@ def _entry(
             ),
             role=role,
             undo=undo,
-            mutating=role == Role.ADMIN,  # the admins' profile commands are its writes
+            mutating=mutating,
             scope=Scope.CHAIN,
         )
     )
@@ -157,6 +158,7 @@ _entry(
     ),
     role=Role.ADMIN,
     undo=undo_profile_change,
+    mutating=True,
 )
 _entry(
     SetProfile,
@@ -189,6 +191,7 @@ _entry(
     _set_profile,
     role=Role.ADMIN,
     undo=undo_profile_change,
+    mutating=True,
 )
 _entry(
     ShowProfile,
@@ -250,6 +253,7 @@ _entry(
     _set_object_type_max,
     role=Role.ADMIN,
     undo=undo_profile_change,
+    mutating=True,
 )
 _entry(
     ShowObjectType,

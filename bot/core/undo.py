@@ -54,9 +54,12 @@ async def undo(ctx: Ctx) -> Reply:
             headline="There is nothing of yours to undo here.",
             notes=["Only your own changes can be undone, in the conversation where you made them."],
         )
-    if entry.command == "DeleteUnit":
+    from bot.core.registry import entry_named  # the registry's entries import this module
+
+    registered = entry_named(entry.command)  # the audit's stable command name
+    if registered is not None and registered.undo_refusal is not None:
         return Reply(
-            headline=f"Your last change (\u201c{entry.text}\u201d) was a delete, which cannot be undone.",
+            headline=f"Your last change (\u201c{entry.text}\u201d) was {registered.undo_refusal}.",
             kind=ReplyKind.REFUSAL,
             notes=["Add the item again with `add …`."],
         )
@@ -67,9 +70,6 @@ async def undo(ctx: Ctx) -> Reply:
     refused = write_refusal(ctx, entry, role_to_undo(entry), "undo")
     if refused is not None:
         return refused
-    from bot.core.registry import entry_named  # the registry's entries import this module
-
-    registered = entry_named(entry.command)  # the audit's stable command name
     if registered is not None and registered.undo is not None:
         return await registered.undo(ctx, entry)
     if (cannot := _cannot_undo(entry)) is not None:
@@ -80,8 +80,12 @@ async def undo(ctx: Ctx) -> Reply:
 def _cannot_undo(entry: AuditEntry) -> Reply | None:
     """Why the user's latest change cannot be undone, plainly: a clearing of alarms, reminders
     or timers (Amazon has no way to restore them), or a change that changed nothing."""
-    if entry.command == "ClearAlerts":
-        kinds = sorted({ch.kind for ch in entry.changes if ch.ok}, key=_ALERT_ORDER.index)
+    from bot.core.registry import entry_named  # the registry's entries import this module
+
+    registered = entry_named(entry.command)
+    deleted = {ch.kind for ch in entry.changes if ch.ok and ch.kind in _ALERT_ORDER}
+    if registered is not None and not registered.undoable and deleted:
+        kinds = sorted(deleted, key=_ALERT_ORDER.index)
         what = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
         return Reply(
             headline=f"Your last change, \u201c{entry.text}\u201d, deleted {what}: they cannot "

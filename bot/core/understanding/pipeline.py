@@ -190,14 +190,21 @@ _EXAMPLES: list[str] | None = None
 
 
 def suggest(text: str, limit: int = 3) -> tuple[str, ...]:
-    """The help's examples closest to what was typed, to show after 'I didn't understand'."""
+    """The help's examples closest to what was typed, to show after 'I didn't understand': only of
+    commands that change nothing (the entries' `mutating` flag), so a misunderstanding is never
+    one keystroke away from a write."""
     from bot.core.registry import entries  # the registry's handlers import the core
 
     if not text.strip():
-        return ("help", "what's playing in 204", "set room 204 station jazz")
+        return ("help", "what's playing in 204", "rooms")
     global _EXAMPLES
     if _EXAMPLES is None:
-        _EXAMPLES = [e for entry in entries() if not entry.hidden for e in entry.examples]
+        _EXAMPLES = [
+            example
+            for entry in entries()
+            if not entry.hidden and not entry.mutating
+            for example in entry.examples
+        ]
     found = process.extract(text.lower(), _EXAMPLES, scorer=fuzz.token_set_ratio, limit=limit)
     return tuple(example for example, _score, _index in found)
 

@@ -630,9 +630,8 @@ _SECOND_REQUEST = re.compile(
 def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None:
     """What is understood but must not be done as typed (bot/core/cmd_not_done.py says why)."""
     if ws & DEFER_WORDS and not (found.station or found.kinds):
-        return (
-            None  # the phrasing hooks' (add, rename, audit...): their names may hold several entities
-        )
+        # the phrasing hooks' (add, rename, audit...): their names may hold several entities
+        return None
     about_music = found.has_target or ws & {"music", "radio", "station", "stream", "playing"}
     device = ws & _HEALTH_WORDS or found.serial  # "is the echo in 204 switched off?": health
     if (
