@@ -93,7 +93,6 @@ register(
                 score=_SCORE + 3,
             ),
         ),
-        mutating=True,
         retry=_retry_undo,
     )
 )
@@ -115,7 +114,6 @@ register(
                 score=_SCORE + 7,
             ),
         ),
-        mutating=True,  # it carries out the change that waited for it
     )
 )
 register(
@@ -153,7 +151,6 @@ register(
                 score=_SCORE + 2,
             ),
         ),
-        mutating=True,
     )
 )
 register(

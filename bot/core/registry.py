@@ -104,7 +104,8 @@ class Entry:
     phrasings: tuple[Phrasing, ...] = ()
     """The phrasing hooks the pipeline scores (beside the reading the names make)."""
     mutating: bool = False
-    """It writes to Amazon (journaled, confirmed when large, shown by recovery)."""
+    """A write request of its own (to Amazon or the bot's settings): journaled, previewed, confirmed
+    when large, never suggested. Confirm, undo and retry are not: they act on a change made before."""
     scope: Scope = Scope.PROPERTY
     retry: Retrier | None = None
     """How `retry failed` re-runs its failed rooms (with the failed rows); None: not retryable."""

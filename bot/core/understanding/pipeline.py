@@ -29,7 +29,7 @@ from bot.core.understanding.spelling import correct, name_corrections
 from bot.core.understanding.text import clean, split_preview
 
 if TYPE_CHECKING:
-    from bot.core.registry import Phrasing
+    from bot.core.registry import Entry, Phrasing
 
 MAX_MESSAGE = 2000
 
@@ -189,10 +189,16 @@ def correct_keywords(body: str) -> str:
 _EXAMPLES: list[str] | None = None
 
 
+def _changes_nothing(entry: Entry) -> bool:
+    """Not a write, and not one of the conversation's own (confirm, undo, retry: a handler of the
+    engine's, or a change to re-run)."""
+    return not entry.mutating and entry.handler is not None and not entry.retryable
+
+
 def suggest(text: str, limit: int = 3) -> tuple[str, ...]:
     """The help's examples closest to what was typed, to show after 'I didn't understand': only of
-    commands that change nothing (the entries' `mutating` flag), so a misunderstanding is never
-    one keystroke away from a write."""
+    commands that change nothing (the entries' policy flags), so a misunderstanding is never one
+    keystroke away from a write or an undo."""
     from bot.core.registry import entries  # the registry's handlers import the core
 
     if not text.strip():
@@ -202,7 +208,7 @@ def suggest(text: str, limit: int = 3) -> tuple[str, ...]:
         _EXAMPLES = [
             example
             for entry in entries()
-            if not entry.hidden and not entry.mutating
+            if not entry.hidden and _changes_nothing(entry)
             for example in entry.examples
         ]
     found = process.extract(text.lower(), _EXAMPLES, scorer=fuzz.token_set_ratio, limit=limit)
