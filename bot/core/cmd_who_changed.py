@@ -64,7 +64,7 @@ def who_changed(ctx: Ctx, command: WhoChanged) -> Reply:
         ]
         for at, user, text, ch in found[:_SHOWN]
     ]
-    at, user, text, latest = found[0]
+    _at, user, text, latest = found[0]
     room = f"room {latest.unit_name}{where(latest.property_name)}"  # the index's spelling
     return Reply(
         headline=f"{room[:1].upper()}{room[1:]} was last changed by {user}, {rows[0][0]}: "
