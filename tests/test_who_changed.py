@@ -47,6 +47,17 @@ async def test_the_answer_names_who_when_and_the_request(small_bot: BotUnderTest
 
 
 async def test_a_room_nobody_changed_is_said_plainly(small_bot: BotUnderTest) -> None:
-    """No entry for the room: said so, with the room as asked."""
-    reply = await small_bot.say("who changed 102", user="carol")
-    assert reply.headline == "I have no change to room 102 in the audit log.", text_of(reply)
+    """No entry for the room: said so, with the room and property as the index spells them."""
+    reply = await small_bot.say("who changed 102 at hotel a", user="carol")
+    assert reply.headline == "I have no change to room 102 at Hotel A in the audit log.", text_of(
+        reply
+    )
+
+
+async def test_a_room_of_two_properties_is_asked_about_never_guessed(
+    small_bot: BotUnderTest,
+) -> None:
+    """Room 204 is at Hotel A and Hotel B: the bot asks which, as it does for any other command."""
+    reply = await small_bot.say("who changed 204", user="carol")
+    assert reply.kind in (ReplyKind.QUESTION, ReplyKind.ERROR), text_of(reply)
+    assert "Hotel A" in text_of(reply) and "Hotel B" in text_of(reply)

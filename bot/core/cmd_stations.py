@@ -68,7 +68,8 @@ _STATION_WORD = r"(?:default\s+)?(?:station|music|radio|channel)"
 
 
 def rephrase_set_station(cmd: c.SetStation) -> str:
-    return f"set {target_core(cmd.target)} to {cmd.station}{where(cmd.target.property_name)}"
+    was = f" from {cmd.expected}" if cmd.expected else ""
+    return f"set {target_core(cmd.target)}{was} to {cmd.station}{where(cmd.target.property_name)}"
 
 
 def rephrase_ask_station(cmd: c.AskStation) -> str:

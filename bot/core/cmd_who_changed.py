@@ -7,18 +7,17 @@ index spells it. A whole command in one module: its phrasing hook, its policy an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core import commands as c
 from bot.core.access_checks import visible_entries
-from bot.core.audit import Change
 from bot.core.context import Ctx
 from bot.core.entry_parts import name_of, where
 from bot.core.journal import APPLIED
-from bot.core.registry import Entry, Score, phrasing, register
+from bot.core.registry import Entry, Score, phrasing, register, rephrase
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.when import parse_utc, spoken_time, zone_of
-from bot.index.normalize import normalize_room_name
+from bot.index.lookup import RoomRef
 
 _SHOWN = 5  # the latest change, and the few before it
 _READ = 500  # audit entries looked through, newest first
@@ -30,52 +29,37 @@ class WhoChanged(c.Command):
     property_name: str | None = None
 
 
-def _folded(name: str) -> str:
-    return normalize_room_name(name).replace("-", "").replace("_", "")
+def _changes_to(ctx: Ctx, room: RoomRef) -> list[tuple[str, str, str]]:
+    """(when, who, request) of the applied changes to the room, newest first."""
+    return [
+        (entry.at, entry.user, entry.text)
+        for entry in visible_entries(ctx, _READ)
+        if any(ch.state == APPLIED and ch.unit_id == room.room_id for ch in entry.changes)
+    ]
 
 
-def _changes_to(ctx: Ctx, command: WhoChanged) -> list[tuple[str, str, str, Change]]:
-    """(when, who, request, change) of the applied changes to the room, newest first."""
-    wanted, prop = _folded(command.room), (command.property_name or "").casefold()
-    found = []
-    for entry in visible_entries(ctx, _READ):
-        for change in entry.changes:
-            if change.state != APPLIED or _folded(change.unit_name) != wanted:
-                continue
-            if prop and (change.property_name or "").casefold() != prop:
-                continue
-            found.append((entry.at, entry.user, entry.text, change))
-            break
-    return found
-
-
-def who_changed(ctx: Ctx, command: WhoChanged) -> Reply:
-    found = _changes_to(ctx, command)
-    said = f"room {command.room}{where(command.property_name)}"
+async def who_changed(ctx: Ctx, command: WhoChanged) -> Reply:
+    target = c.Target(rooms=(command.room,), property_name=command.property_name)
+    resolved = await ctx.resolver.rooms(
+        target, lambda t: rephrase(replace(command, property_name=t.property_name))
+    )
+    if isinstance(resolved, Reply):
+        return resolved  # not found (with the nearest names), or which property: asked
+    room = resolved.rooms[0]
+    said = f"room {room.room_name} at {room.property_name}"  # the index's spelling
+    found = _changes_to(ctx, room)
     if not found:
         return Reply(headline=f"I have no change to {said} in the audit log.", kind=ReplyKind.INFO)
-    zones = {p.name: p.timezone for p in ctx.s.index.properties()}
+    zone = zone_of(room.timezone or "UTC")
     now = ctx.s.clock.now()
-    rows = [
-        [
-            spoken_time(parse_utc(at), now, zone_of(zones.get(ch.property_name or "") or "UTC")),
-            user,
-            text[:60],
-        ]
-        for at, user, text, ch in found[:_SHOWN]
-    ]
-    _at, user, text, latest = found[0]
-    room = f"room {latest.unit_name}{where(latest.property_name)}"  # the index's spelling
+    rows = [[spoken_time(parse_utc(at), now, zone), user, text[:60]] for at, user, text in found]
+    rows = rows[:_SHOWN]
     return Reply(
-        headline=f"{room[:1].upper()}{room[1:]} was last changed by {user}, {rows[0][0]}: "
-        f"\u201c{text}\u201d.",
+        headline=f"{said[:1].upper()}{said[1:]} was last changed by {rows[0][1]}, {rows[0][0]}: "
+        f"\u201c{found[0][2]}\u201d.",
         kind=ReplyKind.INFO,
         table=Table(columns=["When", "Who", "Request"], rows=rows) if len(rows) > 1 else None,
     )
-
-
-async def _answer(ctx: Ctx, command: WhoChanged) -> Reply:
-    return who_changed(ctx, command)
 
 
 _ROOM = r"(?:room\s+|rm\s+)?#?(?P<room>[A-Za-z0-9][\w#=;:@&-]*)"
@@ -87,7 +71,7 @@ register(
         topic="general",
         summary="Who last changed a room, and when",
         examples=("who changed 204", "who changed room 311 at Harbor View Seattle last"),
-        handler=_answer,
+        handler=who_changed,
         rephrase=lambda cmd: f"who changed room {cmd.room}{where(cmd.property_name)}",
         # a question about the past, read before the reading of names ("who set 204" is no change)
         phrasings=(

@@ -71,6 +71,7 @@ class Command:
 class SetStation(Command):
     target: Target
     station: str
+    expected: str | None = None  # "from jazz to pop": the station the rooms are said to play now
 
 
 @dataclass(frozen=True)

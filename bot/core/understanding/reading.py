@@ -129,7 +129,12 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
         return talk
     found = find_entities(text, lexicon)
     low = fold(text).strip()
-    return complete(_reading(text, low, found, asked=asked), found, low)
+    result = complete(_reading(text, low, found, asked=asked), found, low)
+    if isinstance(result, c.SetStation) and found.was_station:
+        return replace(
+            result, expected=found.was_station
+        )  # checked against the room, never dropped
+    return result
 
 
 def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood:
@@ -371,7 +376,7 @@ def _unknown_room_said(found: Entities) -> str | None:
     """A word the lexicon does not know right after "in" (the place of a room in a question)."""
     for before, word in pairwise(found.words):
         if before == "in" and word not in _FILLER and word not in _NOT_A_ROOM_IN:
-            return word
+            return found.typed.get(word, word)
     return None
 
 
@@ -764,7 +769,9 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
     )
     if isinstance(command, c.ClearAlerts):  # "the second alarm": said back by the note, asked
         time_words |= {w for m in _SOME_ALERTS.finditer(low) for w in _WORD.findall(m[0])}
-    left = [w for w in unfollowed(found.words, station_words) if w not in time_words]
+    left = [
+        found.typed.get(w, w) for w in unfollowed(found.words, station_words) if w not in time_words
+    ]
     if isinstance(command, c.ClearAlerts) and found.station:
         left.append(found.station)  # a station named in a clear: not part of the reading
     if isinstance(command, c.SetStation) and found.kinds:
