@@ -11,7 +11,7 @@ from bot.core.entry_parts import execute, name_of, where
 from bot.core.hierarchy import add_unit, delete_unit, rename_unit
 from bot.core.property_place import SetPropertyPlace
 from bot.core.registry import Entry, Scope, Score, phrasing, register
-from bot.core.undo import undo_hierarchy
+from bot.core.undo import undo_add, undo_rename
 
 _LEVEL = r"(?P<level>property|hotel|room[\s-]?type|room)"
 _LEVEL_WORD = {Level.PROPERTY: "property", Level.ROOM_TYPE: "room type", Level.ROOM: "room"}
@@ -45,7 +45,7 @@ register(
         handler=add_unit,
         rephrase=rephrase_add,
         role=Role.ADMIN,
-        undo=undo_hierarchy,
+        undo=undo_add,
         phrasings=(
             phrasing(
                 r"^(?:add|create|new)\s+(?:a\s+)?room\s+(?P<name>\S+)\s+(?:to|in|under|as)\s+(?:room[\s-]?type\s+)?(?P<parent>.+?)"
@@ -80,7 +80,7 @@ register(
             f"rename {_LEVEL_WORD[cmd.level]} {cmd.old} to {cmd.new}{where(cmd.property_name)}"
         ),
         role=Role.ADMIN,
-        undo=undo_hierarchy,
+        undo=undo_rename,
         phrasings=(
             phrasing(
                 rf"^(?:rename|change\s+the\s+name\s+of)\s+{_LEVEL}\s+(?P<old>.+?)\s+(?:to|as|->)\s+(?P<new>.+?)"
