@@ -124,20 +124,21 @@ def _property_mention(text: str, lexicon: Lexicon) -> str:
 
 def _read(body: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "") -> Reading:
     """The candidates, best score first: the hooks above the reading, the reading the names make,
-    the hooks below it. The first that reads the message is checked for completeness."""
+    the hooks below it. The first that reads the message, when it is a write, is checked for
+    completeness (the reading checks its own)."""
     from bot.core.registry import Score, phrasings  # the registry's entries import the handlers
 
     hooks = phrasings()
-    above = [hook for hook in hooks if hook.score > Score.READING]
-    below = [hook for hook in hooks if hook.score <= Score.READING]
+    split = next((i for i, hook in enumerate(hooks) if hook.score <= Score.READING), len(hooks))
+    above, below = hooks[:split], hooks[split:]  # sorted best first
     hooked = _match(body, above)
     if hooked is None:
         understood = understand(body, lexicon, asked=asked, raw=raw) if body else None
         if understood is not None:
             return understood  # the reading runs the completeness check itself (reading.complete)
         hooked = _match(body, below)
-    if hooked is None:
-        return None
+    if hooked is None or not hooked.mutating:
+        return hooked  # reads may be lenient; writes may not
     return complete(hooked, find_entities(body, lexicon), fold(body).strip())
 
 
