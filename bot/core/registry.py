@@ -37,10 +37,12 @@ Retrier = Callable[["Ctx", "AuditEntry", "list[JournalRow]"], Awaitable["Reply"]
 class Score:
     """How the pipeline ranks a phrasing hook against the others and against the reading the names
     make (opsdroid's scored matchers): the highest-scoring hook that builds a command wins.
-    Conversation words (yes, no, undo, retry, help) outrank the reading; a hook whose subject is a
-    keyword no room phrasing has (profiles, object types, a property's country) comes next after
-    it; the general phrasings of stations, rooms, the hierarchy and devices come last."""
+    A button's exact form comes first (matched as typed); conversation words (yes, no, undo,
+    retry, help) outrank the reading; a hook whose subject is a keyword no room phrasing has
+    (profiles, object types, a property's country) comes next after it; the general phrasings of
+    stations, rooms, the hierarchy and devices come last."""
 
+    EXACT = 100  # the forms buttons send, read as typed (before spelling correction), first
     CONVERSATION = 90
     READING = 50
     NAMED = 40

@@ -2,10 +2,10 @@
 
 1. normalize (text.py, spelling.py): clean, split a trailing "preview", correct clear typos only;
 2. find names (entities.py over lexicon.py: rooms, ranges, room types, properties, stations, kinds);
-3. choose the reading: the exact forms buttons send (fixed_phrases.py), then the candidates ranked by
-   score (opsdroid's scored matchers): the phrasing hooks every command's registry entry owns
-   (bot/core/registry.py `Phrasing`, declared in its cmd_*.py module) and the reading the names make
-   (reading.py, at `Score.READING`); the highest that reads the message wins;
+3. choose the reading: the candidates ranked by score (opsdroid's scored matchers): the phrasing
+   hooks every command's registry entry owns (bot/core/registry.py `Phrasing`, declared in its
+   cmd_*.py module; a button's exact form, `Score.EXACT`, is matched as typed) and the reading the
+   names make (reading.py, at `Score.READING`); the highest that reads the message wins;
 4. check completeness (complete.py, reading.complete): the same check for whichever candidate won, a
    write runs only when every word was followed;
 5. a command (Parsed), or a question (Ask), or neither with read-only suggestions.
@@ -22,7 +22,6 @@ from rapidfuzz import fuzz, process
 
 from bot.core.commands import Command, Parsed
 from bot.core.understanding.entities import find_entities
-from bot.core.understanding.fixed_phrases import fixed_command
 from bot.core.understanding.lexicon import Lexicon, catalog_lexicon, fold, key_of
 from bot.core.understanding.reading import Ask, complete, understand
 from bot.core.understanding.spelling import correct, name_corrections
@@ -86,7 +85,7 @@ Reading = Command | Ask | None
 def choose_reading(said: Said, scope: Lexicon) -> Reading:
     """Steps 2-4: the exact forms buttons send first, then the candidates by score: the commands'
     phrasing hooks and the reading the names make; the winner passes the completeness check."""
-    if (exact := fixed_command(said.body)) is not None:  # button and admin forms (fixed_phrases.py)
+    if (exact := _exact(said)) is not None:  # a button's form, as typed
         return exact
     found = _read(said.corrected, scope, asked=said.asked, raw=said.raw_corrected)
     if found is None and (fixed := correct_keywords(said.corrected)) != said.corrected:
@@ -102,7 +101,7 @@ def command_or_question(said: Said, reading: Reading, scope: Lexicon) -> ParseRe
     if reading is None:
         return ParseResult(None, said.cleaned, suggest(said.body))
     command = reading
-    exact = fixed_command(said.body) is not None  # a button's form: nothing was corrected
+    exact = _exact(said) is not None  # a button's form: nothing was corrected
     notes = (
         ()
         if exact
@@ -140,6 +139,13 @@ def _read(body: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "") ->
     if hooked is None or not hooked.mutating:
         return hooked  # reads may be lenient; writes may not
     return complete(hooked, find_entities(body, lexicon), fold(body).strip())
+
+
+def _exact(said: Said) -> Command | None:
+    """The forms buttons send (and admins type), matched on the message as typed."""
+    from bot.core.registry import Score, phrasings  # the registry's entries import the handlers
+
+    return _match(said.body, [hook for hook in phrasings() if hook.score >= Score.EXACT])
 
 
 def _match(body: str, hooks: list[Phrasing]) -> Command | None:
