@@ -1,6 +1,6 @@
 """Bad input never raises to the user, and what the parser does not understand changes nothing.
 
-Hypothesis sends random text and near-misses (grammar examples mutated by deleting, inserting,
+Hypothesis sends random text and near-misses (the help's examples mutated by deleting, inserting,
 swapping and replacing characters and words) through the real engine on the real sandbox. The
 un-understood path never calls the API, so thousands of examples stay fast.
 """
@@ -16,14 +16,14 @@ from core_helpers import BotUnderTest, bot_on, config_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core.registry import entries
 from bot.core.replies import Reply
-from bot.core.understanding.grammar import RULES
 from bot.core.understanding.lexicon import lexicon_for
 from bot.core.understanding.pipeline import parse
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 
-SEEDS = [e for rule in RULES for e in rule.examples] + [
+SEEDS = [e for entry in entries() for e in entry.examples] + [
     "set room 204 station jazz",
     "set rm 204 to jazz",
     "put jazz on in 204",
@@ -90,7 +90,7 @@ INTERNAL_ERROR = "Something went wrong on our side"
 
 @st.composite
 def near_miss(draw: st.DrawFn) -> str:
-    """A grammar example with a few character- or word-level mutations."""
+    """A help example with a few character- or word-level mutations."""
     text = draw(st.sampled_from(SEEDS))
     for _ in range(draw(st.integers(1, 3))):
         kind = draw(st.sampled_from(["del", "ins", "swap", "word", "dup", "case", "cut", "punct"]))

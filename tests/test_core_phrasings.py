@@ -1,4 +1,4 @@
-"""What staff type → which command: every grammar example, and issue 3's phrasings, table-driven."""
+"""What staff type → which command: every help example, and issue 3's phrasings, table-driven."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ EXAMPLES = [(entry.command, example) for entry in entries() for example in entry
 
 
 @pytest.mark.parametrize(("command", "example"), EXAMPLES, ids=[e for _c, e in EXAMPLES])
-def test_every_grammar_example_parses_to_its_rules_command(
+def test_every_help_example_parses_to_its_entrys_command(
     command: type[c.Command], example: str
 ) -> None:
     """Each example the help shows parses to its registry entry's command (help never drifts)."""
@@ -26,8 +26,8 @@ def test_every_grammar_example_parses_to_its_rules_command(
     assert type(result.parsed.command) is command
 
 
-def test_help_shows_only_examples_of_the_grammar() -> None:
-    """Help per topic lists the rules' own examples, and every one of them parses."""
+def test_help_shows_only_examples_of_the_registry() -> None:
+    """Help per topic lists the entries' own examples, and every one of them parses."""
     for topic in {e.topic for e in entries() if not e.hidden}:
         reply = help_reply(topic, c.Role.ADMIN)
         assert reply.table is not None
@@ -231,7 +231,7 @@ def test_what_is_not_a_request_is_not_understood(text: str) -> None:
 
 
 def test_unknown_text_gets_suggestions_from_the_examples() -> None:
-    """What is not understood comes back with up to three grammar examples to try."""
+    """What is not understood comes back with up to three help examples to try."""
     result = parse("set the thing in the place")
     examples = {e for entry in entries() for e in entry.examples}
     assert result.parsed is None

@@ -156,6 +156,18 @@ def test_a_question_about_an_unknown_room_says_so_with_the_nearest_names(
     assert len(atelier.read("what's playing at atelier")["rooms"]) == 8  # the property: all of it
 
 
+def test_replies_say_names_as_the_index_spells_them_or_as_typed(atelier: WorldReader) -> None:
+    """A room of the index is said as the index spells it ("klimt" -> "Klimt"); a word the bot did
+    not follow or a room it cannot find is said back as the user typed it, never lower-cased."""
+    world = json.loads(TRIAL_B.read_text(encoding="utf-8"))
+    world["properties"][0]["roomTypes"][0]["rooms"][1]["name"] = "Klimt"  # was Klimt-2
+    renamed = WorldReader(world)
+    for text in ("what's playing in klimt", "what's playing in KLIMT at atelier"):
+        assert "room Klimt at Atelier Boutique Boston" in _answer(renamed, text).headline, text
+    assert "find room Klimt at" in _answer(atelier, "what's playing in Klimt at atelier").headline
+    assert "\u201cKlimt\u201d" in _answer(atelier, "set Klimt at atelier to jazz").headline
+
+
 # --- 6. "nah" right after a question answers that question, even with confirmations waiting ------
 
 

@@ -138,13 +138,35 @@ def test_two_requests_in_one_message_change_nothing(text: str, trial_bot: Bot) -
 
 
 def test_from_one_station_to_another_sets_the_second(trial_bot: Bot) -> None:
-    """`switch 204 from jazz to pop` sets Pop; `change 204 from pop to jazz` sets Jazz."""
+    """`switch 204 from jazz to pop` sets Pop when 204 is on Jazz; `change 204 from pop to jazz`
+    sets Jazz."""
     bot, _loop, _seen = trial_bot
+    _say(trial_bot, "set 204 to jazz", user="from")
     done = _say(trial_bot, "switch 204 from jazz to pop", user="from")
     assert done.kind == ReplyKind.SUCCESS, text_of(done)
     assert bot.station("Harbor View Seattle", "204") == _pair("US", "pop")
     done = _say(trial_bot, "change 204 from pop to jazz", user="from")
     assert bot.station("Harbor View Seattle", "204") == _pair("US", "jazz"), text_of(done)
+
+
+def test_from_a_station_the_room_is_not_on_says_what_it_is_on_and_asks(trial_bot: Bot) -> None:
+    """`switch 204 from pop to classical` while 204 plays Jazz: the reply says 204 is on Jazz and
+    asks; nothing changes until `yes`, then Classical is set."""
+    bot, _loop, _seen = trial_bot
+    _say(trial_bot, "set 204 to jazz", user="from-off")
+    writes = bot.mutating_requests()
+    asked = _say(trial_bot, "switch 204 from pop to classical", user="from-off")
+    assert asked.kind == ReplyKind.CONFIRM, text_of(asked)
+    assert asked.headline.startswith(
+        "You said from Pop, but room 204 at Harbor View Seattle is on Jazz"
+    )
+    assert "Nothing was changed yet" in asked.headline and "Classical" in asked.headline
+    assert bot.mutating_requests() == writes
+    assert bot.station("Harbor View Seattle", "204") == _pair("US", "jazz")
+    done = _say(trial_bot, "yes", user="from-off")
+    assert done.kind == ReplyKind.SUCCESS, text_of(done)
+    assert bot.station("Harbor View Seattle", "204") == _pair("US", "classical")
+    _say(trial_bot, "set 204 to jazz", user="from-off")
 
 
 # --- 5: except / but not ---------------------------------------------------------------------------

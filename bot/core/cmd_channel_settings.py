@@ -5,13 +5,12 @@ in the database (bot/core/channel_settings.py); bot.toml's values are the defaul
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.core import commands as c
 from bot.core.channel_settings import BINDING, DIGEST, apply_channel_settings, store_setting
 from bot.core.context import Ctx
-from bot.core.registry import Entry, register
+from bot.core.registry import Entry, Score, phrasing, register
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 
 
@@ -19,35 +18,15 @@ from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 class SetDigestChannel(c.Command):
     property_name: str | None = None  # None: the channel's own property, or the only one
 
-    @property
-    def mutating(self) -> bool:
-        return True
-
 
 @dataclass(frozen=True)
 class BindChannel(c.Command):
     property_name: str
 
-    @property
-    def mutating(self) -> bool:
-        return True
 
-
-_DIGEST = re.compile(
-    r"^(?:set|make|use) (?:the )?digest channel (?:here|to this channel)(?: for (?P<p>.+))?$", re.I
-)
-_DIGEST_HERE = re.compile(r"^(?:send|post) (?:the )?digests? here(?: for (?P<p>.+))?$", re.I)
-_BIND = re.compile(r"^bind (?:this|the) channel to (?P<p>.+)$", re.I)
-
-
-def read_channel_setting(text: str) -> c.Command | None:
-    """The command of an admin's channel setting, else None (bot/core/understanding/fixed_phrases.py)."""
-    said = " ".join(text.strip().rstrip(".!").split())
-    if found := _DIGEST.match(said) or _DIGEST_HERE.match(said):
-        return SetDigestChannel(found.group("p"))
-    if found := _BIND.match(said):
-        return BindChannel(found.group("p"))
-    return None
+_DIGEST = r"^(?:set|make|use) (?:the )?digest channel (?:here|to this channel)(?: for (?P<p>.+))?$"
+_DIGEST_HERE = r"^(?:send|post) (?:the )?digests? here(?: for (?P<p>.+))?$"
+_BIND = r"^bind (?:this|the) channel to (?P<p>.+)$"
 
 
 def _property_name(ctx: Ctx, typed: str | None) -> str | Reply:
@@ -133,6 +112,15 @@ register(
             "set digest channel here" + (f" for {cmd.property_name}" if cmd.property_name else "")
         ),
         role=c.Role.ADMIN,
+        mutating=True,
+        phrasings=(
+            phrasing(
+                _DIGEST,
+                _DIGEST_HERE,
+                build=lambda m: SetDigestChannel(m.group("p")),
+                score=Score.EXACT,
+            ),
+        ),
     )
 )
 register(
@@ -144,5 +132,7 @@ register(
         handler=bind_channel,
         rephrase=lambda cmd: f"bind this channel to {cmd.property_name}",
         role=c.Role.ADMIN,
+        mutating=True,
+        phrasings=(phrasing(_BIND, build=lambda m: BindChannel(m.group("p")), score=Score.EXACT),),
     )
 )

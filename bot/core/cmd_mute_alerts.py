@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from bot.core import commands as c
 from bot.core.context import Ctx
-from bot.core.registry import Entry, register
+from bot.core.registry import Entry, Score, phrasing, register
 from bot.core.replies import Reply, ReplyKind
 from bot.core.when import spoken_time, zone_of
 
@@ -31,10 +31,7 @@ _MUTE = re.compile(
 )
 
 
-def read_mute(text: str) -> MuteAlerts | None:
-    found = _MUTE.match(" ".join(text.strip().rstrip(".!").split()))
-    if found is None:
-        return None
+def _mute(found: re.Match[str]) -> MuteAlerts:
     n = found.group("n").lower()
     count = 1 if n in ("a", "an", "one") else int(n)
     minutes = count * 60 if found.group("unit").lower().startswith("h") else count
@@ -82,5 +79,7 @@ register(
         handler=mute_alerts,
         rephrase=lambda cmd: f"mute alerts for {cmd.serial} for {cmd.minutes} minutes",
         role=c.Role.ENGINEER,
+        # the button's own form, read as typed before anything else
+        phrasings=(phrasing(_MUTE.pattern, build=_mute, score=Score.EXACT),),
     )
 )

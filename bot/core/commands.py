@@ -60,17 +60,18 @@ class Command:
 
     @property
     def mutating(self) -> bool:
-        return False
+        """Whether it changes something: its registry entry's policy (bot/core/registry.py)."""
+        from bot.core.registry import entry_for  # the registry imports this module
+
+        entry = entry_for(self)
+        return entry is not None and entry.mutating
 
 
 @dataclass(frozen=True)
 class SetStation(Command):
     target: Target
     station: str
-
-    @property
-    def mutating(self) -> bool:
-        return True
+    expected: str | None = None  # "from jazz to pop": the station the rooms are said to play now
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,6 @@ class ClearAlerts(Command):
     kinds: tuple[AlertKind, ...] = (AlertKind.ALARMS,)
     # Said before the yes it then always asks for ("I can only clear all alarms of a room"); not compared.
     note: str = field(default="", compare=False)
-
-    @property
-    def mutating(self) -> bool:
-        return True
 
 
 @dataclass(frozen=True)
@@ -130,10 +127,6 @@ class AddUnit(Command):
     parent: str | None = None  # room type of a new room
     property_name: str | None = None
 
-    @property
-    def mutating(self) -> bool:
-        return True
-
 
 @dataclass(frozen=True)
 class RenameUnit(Command):
@@ -142,20 +135,12 @@ class RenameUnit(Command):
     new: str
     property_name: str | None = None
 
-    @property
-    def mutating(self) -> bool:
-        return True
-
 
 @dataclass(frozen=True)
 class DeleteUnit(Command):
     level: Level
     unit_name: str
     property_name: str | None = None
-
-    @property
-    def mutating(self) -> bool:
-        return True
 
 
 @dataclass(frozen=True)

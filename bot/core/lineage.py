@@ -16,13 +16,21 @@ from bot.core.commands import Role
 from bot.core.context import Ctx
 from bot.core.replies import Reply, ReplyKind
 
-# What undoing a command does, as a command whose role it needs.
-_UNDONE_AS = {"AddUnit": "DeleteUnit"}
-
 
 def role_to_undo(entry: AuditEntry) -> Role:
-    """The role an undo of this change needs: that of the command the undo amounts to."""
-    return _role_of(_UNDONE_AS.get(entry.command, entry.command))
+    """The role an undo of this change needs: that of the command the undo amounts to (the
+    registry entry's `undone_as`: an add is undone by a delete)."""
+    from bot.core.registry import (  # the registry's entries import the handlers
+        entry_for,
+        entry_named,
+    )
+
+    registered = entry_named(entry.command)
+    undone_as = registered.undone_as if registered is not None else None
+    if undone_as is not None:
+        amounts_to = entry_for(undone_as)
+        return amounts_to.role if amounts_to is not None else Role.FRONT_DESK
+    return _role_of(entry.command)
 
 
 def role_to_retry(ctx: Ctx, entry: AuditEntry) -> Role:

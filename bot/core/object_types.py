@@ -199,10 +199,6 @@ class SetObjectTypeMax(_ObjectTypeCommand):
     object_type: str
     maximum: int
 
-    @property
-    def mutating(self) -> bool:
-        return True
-
     async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
         item = await _read(ctx, client, self.object_type)
         if isinstance(item, Reply):

@@ -198,10 +198,6 @@ class CreateProfile(_A4BCommand):
     timezone: str
     address: str
 
-    @property
-    def mutating(self) -> bool:
-        return True
-
     async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
         try:
             ZoneInfo(self.timezone)
@@ -300,10 +296,6 @@ class SetProfile(_A4BCommand):
     profile: str
     setting: str  # a key of profile_settings.SETTINGS
     value: str  # as typed
-
-    @property
-    def mutating(self) -> bool:
-        return True
 
     async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
         try:

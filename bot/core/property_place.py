@@ -55,11 +55,6 @@ class SetPropertyPlace(Command):
     property_name: str
     country: str | None = None
     timezone: str | None = None
-    about_a_property = True  # checked by access at the property, not across the chain
-
-    @property
-    def mutating(self) -> bool:
-        return True
 
     async def execute(self, ctx: Ctx) -> Reply:
         return await set_property_place(ctx, self)

@@ -195,6 +195,13 @@ def _close(services: Services, entry: AuditEntry) -> Notice | None:
     )
 
 
+def _undoable(command: str) -> bool:
+    from bot.core.registry import entry_named  # the registry's entries import the handlers
+
+    registered = entry_named(command)  # the audit's stable command name
+    return registered is not None and registered.undoable
+
+
 def interrupted_text(entry: AuditEntry, rows: list[JournalRow]) -> str:
     """What happened to an interrupted change, and the one right next step for it:
     "Your change of 102 rooms (“…”) was interrupted: 30 applied, 72 not. Say `retry failed
@@ -226,7 +233,7 @@ def interrupted_text(entry: AuditEntry, rows: list[JournalRow]) -> str:
             f"interrupted: {', '.join(parts)}. {then}"
         )
     parts = [f"{done} applied", f"{rest} not"] + ([f"{unsure} not confirmed"] if unsure else [])
-    can_undo = entry.command == "SetStation" and done
+    can_undo = _undoable(entry.command) and done
     undo = f"`undo {token}` to put back the {plural(done, 'room')}" if can_undo else ""
     if left:
         then = f"Say `retry failed {token}` to finish it" + (f", or {undo}" if undo else "") + "."

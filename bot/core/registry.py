@@ -1,19 +1,23 @@
-"""One entry per command: how it is said, who may say it, what runs it, how it is written back, how it
-is undone and where the help shows it.
+"""One entry per command: how it is said (its phrasing hooks), who may say it, what runs it, its
+policy (mutating, scope, undoable, retryable), how it is written back and undone, where the help shows it.
 
-The engine dispatches by the command's type through this table; the help, the "did you mean" buttons
-(`rephrase`), `undo` and the README's "What staff can say" read it too. The audit stores
-`Command.name` (the class name, e.g. "SetStation"), the stable name `undo` looks entries up by.
+The engine dispatches by the command's type through this table; the understanding pipeline scores the
+entries' phrasing hooks in its "choose the reading" step (there is no grammar elsewhere); the help, the
+"did you mean" buttons (`rephrase`), undo, retry, recovery, access and the README's "What staff can
+say" read it too. The audit stores `Command.name` (the class name, e.g. "SetStation"), the stable name
+undo and retry look entries up by (`entry_named`), never a list of names of their own.
 Adding a command is one module `bot/core/cmd_<name>.py` that defines it, answers it and calls
-`register(Entry(...))` (found and imported automatically), plus its tests; cmd_small_talk.py is one.
+`register(Entry(...))` (found and imported automatically), plus its tests; cmd_who_changed.py is one.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from bot.core.commands import Command, Role
@@ -21,10 +25,54 @@ from bot.core.commands import Command, Role
 if TYPE_CHECKING:
     from bot.core.audit import AuditEntry
     from bot.core.context import Ctx
+    from bot.core.journal import JournalRow
     from bot.core.replies import Reply
 
 Handler = Callable[["Ctx", Any], Awaitable["Reply"]]
 Undoer = Callable[["Ctx", "AuditEntry"], Awaitable["Reply"]]
+Builder = Callable[[re.Match[str]], Command | None]
+Retrier = Callable[["Ctx", "AuditEntry", "list[JournalRow]"], Awaitable["Reply"]]
+
+
+class Score:
+    """How the pipeline ranks a phrasing hook against the others and against the reading the names
+    make (opsdroid's scored matchers): the highest-scoring hook that builds a command wins.
+    A button's exact form comes first (matched as typed); conversation words (yes, no, undo,
+    retry, help) outrank the reading; a hook whose subject is a keyword no room phrasing has
+    (profiles, object types, a property's country) comes next after it; the general phrasings of
+    stations, rooms, the hierarchy and devices come last."""
+
+    EXACT = 100  # the forms buttons send, read as typed (before spelling correction), first
+    CONVERSATION = 90
+    READING = 50
+    NAMED = 40
+    STATIONS = 30
+    ROOMS = 20
+    DEVICES = 10
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    """One way a command is said: patterns matched case-insensitively on the whole cleaned message,
+    and the builder of the command from a match (None: not this command after all)."""
+
+    patterns: tuple[re.Pattern[str], ...]
+    build: Builder
+    score: int
+
+
+def phrasing(*patterns: str, build: Builder, score: int) -> Phrasing:
+    return Phrasing(tuple(re.compile(p, re.IGNORECASE) for p in patterns), build, score)
+
+
+class Scope(StrEnum):
+    """Where a command acts, for the access policy: rooms and properties the user is granted, or the
+    whole account (a chain-wide role); LEVEL: the command's own `level` says (property = chain)."""
+
+    PROPERTY = "property"
+    CHAIN = "chain"
+    LEVEL = "level"
+
 
 TOPICS: dict[str, str] = {
     "stations": "Default music stations of rooms",
@@ -55,12 +103,43 @@ class Entry:
     """The intent words the entity-first parser takes it from (documentation and help)."""
     hidden: bool = False
     """Left out of the help and the README (small talk)."""
+    phrasings: tuple[Phrasing, ...] = ()
+    """The phrasing hooks the pipeline scores (beside the reading the names make)."""
+    mutating: bool = False
+    """A write request of its own (to Amazon or the bot's settings): journaled, previewed, confirmed
+    when large, never suggested. Confirm, undo and retry are not: they act on a change made before."""
+    scope: Scope = Scope.PROPERTY
+    retry: Retrier | None = None
+    """How `retry failed` re-runs its failed rooms (with the failed rows); None: not retryable."""
+    undone_as: type[Command] | None = None
+    """The command an undo of it amounts to, whose role the undo needs (an add is undone by a delete)."""
+    undo_refusal: str | None = None
+    """Why it can never be undone, said when asked to (a delete)."""
+
+    @property
+    def undoable(self) -> bool:
+        return self.undo is not None
+
+    @property
+    def retryable(self) -> bool:
+        return self.retry is not None
 
 
 _ENTRIES: dict[type[Command], Entry] = {}
 # The modules that register entries; importing them fills the table (lazily: handlers import the core).
-_MODULES = ("bot.core.entries",)
+# The core's commands first, in the order the help and the README show them; then every other
+# cmd_*.py module, by name.
+_MODULES = (
+    "bot.core.cmd_stations",
+    "bot.core.cmd_alarms",
+    "bot.core.cmd_rooms",
+    "bot.core.cmd_hierarchy",
+    "bot.core.cmd_general",
+    "bot.core.cmd_devices",
+    "bot.core.cmd_profiles",
+)
 _COMMAND_MODULE_PREFIX = "cmd_"
+_HOOKS: list[Phrasing] = []  # phrasings(), sorted once per change of the table
 _loaded = False
 
 
@@ -68,6 +147,7 @@ def register(entry: Entry) -> Entry:
     if entry.topic not in TOPICS:
         raise ValueError(f"{entry.command.__name__}: unknown help topic {entry.topic!r}")
     _ENTRIES[entry.command] = entry
+    _HOOKS.clear()
     return entry
 
 
@@ -101,6 +181,14 @@ def entry_named(name: str) -> Entry | None:
     """The entry of a stable command name as the audit stores it ("SetStation")."""
     _load()
     return next((e for e in _ENTRIES.values() if e.command.__name__ == name), None)
+
+
+def phrasings() -> list[Phrasing]:
+    """Every entry's phrasing hooks, highest score first (registration order among equals)."""
+    if not _HOOKS:
+        hooks = [hook for entry in entries() for hook in entry.phrasings]
+        _HOOKS.extend(sorted(hooks, key=lambda hook: -hook.score))
+    return _HOOKS
 
 
 def role_for(command: Command) -> Role:

@@ -7,6 +7,8 @@ restart; every unit is read before it is written again, so nothing is ever appli
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.core.access_checks import not_theirs
 from bot.core.audit import AuditEntry
 from bot.core.context import Ctx
@@ -14,6 +16,9 @@ from bot.core.journal import DONE_STATES
 from bot.core.lineage import retry_refusal, role_to_retry, write_refusal
 from bot.core.replies import Reply, ReplyKind
 from bot.core.unit_writes import WRITABLE_KINDS
+
+if TYPE_CHECKING:
+    from bot.core.registry import Retrier
 
 
 async def retry_failed(ctx: Ctx) -> Reply:
@@ -37,21 +42,23 @@ async def retry_failed(ctx: Ctx) -> Reply:
     refused = write_refusal(ctx, found, role_to_retry(ctx, found), "retry")
     if refused is not None:
         return refused
-    from bot.core.alerts import retry_alerts
-    from bot.core.stations import retry_stations
+    retry = _retrier(found)
+    assert retry is not None  # _latest and _named return only retryable changes
+    return await retry(ctx, found, rows)
 
-    if found.command == "Undo":
-        from bot.core.undo import finish_undo
 
-        return await finish_undo(ctx, found)  # a retried undo still undoes the change it named
-    if found.command == "ClearAlerts":
-        return await retry_alerts(ctx, found, rows)
-    return await retry_stations(ctx, found, rows)
+def _retrier(entry: AuditEntry) -> Retrier | None:
+    """How the change's command re-runs its failed rooms (its registry entry's `retry`), or None
+    when it cannot be retried this way."""
+    from bot.core.registry import entry_named  # the registry's entries import the handlers
+
+    registered = entry_named(entry.command)  # the audit's stable command name
+    return registered.retry if registered is not None else None
 
 
 def _latest(ctx: Ctx) -> AuditEntry | Reply:
     entry = ctx.s.audit.last_with_failures(ctx.msg.user, ctx.msg.channel)
-    if entry is None or entry.command not in ("SetStation", "ClearAlerts", "Undo"):
+    if entry is None or _retrier(entry) is None:
         return Reply(headline="There are no failed rooms of yours to retry.")
     if _retried(ctx, entry):
         return Reply(headline="There are no failed rooms of yours to retry.")
@@ -60,7 +67,7 @@ def _latest(ctx: Ctx) -> AuditEntry | Reply:
 
 def _named(ctx: Ctx, token: str) -> AuditEntry | Reply:
     entry = ctx.s.audit.get(int(token)) if token.isdigit() else None
-    if entry is None or entry.command not in ("SetStation", "ClearAlerts", "Undo"):
+    if entry is None or _retrier(entry) is None:
         return Reply(headline=f"I have no change {token} with rooms to retry.")
     if not_theirs(ctx, entry):  # the access policy: the owner, or an admin of its properties
         return Reply(

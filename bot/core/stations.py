@@ -137,6 +137,18 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
     run = StationRun(ctx, command, resolved, *choice)
     if ctx.preview:
         return await run.preview()
+    if (
+        command.expected
+    ):  # "from jazz to pop": a room not on Jazz is asked about, never changed blind
+        not_on = await _not_on_expected(ctx, command.expected, resolved.rooms)
+        if not_on is not None:
+            return ctx.confirm(
+                f"{not_on} Set {_them(resolved.rooms)} to {run.names} anyway?",
+                run.run,
+                danger=False,
+                notes=run.notes,
+                units=tuple(r.room_id for r in resolved.rooms),
+            )
     if resolved.missing:
         return ctx.confirm(
             f"{_gap(resolved)} Set the {len(resolved.rooms)} that do "
@@ -156,6 +168,38 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
             units=tuple(r.room_id for r in resolved.rooms),
         )
     return await run.run()
+
+
+_FROM_CHECKED = 20  # rooms read for "from <station>" before a change; more are said unchecked
+
+
+async def _not_on_expected(ctx: Ctx, expected: str, rooms: list[RoomRef]) -> str | None:
+    """What the rooms play when some are not on the station the request says they are on (`from
+    jazz`), said plainly; None when every room is on it."""
+    checked = rooms[:_FROM_CHECKED]
+    outcome = await ctx.bulk(checked, lambda room: current_station(ctx, room))
+    wanted = {
+        r.country: m.station.label
+        for r in checked
+        if (m := ctx.s.catalog.lookup(r.country, expected)).ok and m.station is not None
+    }
+    label = next(iter(wanted.values()), expected.title())
+    off = [(r, now) for r, now in outcome.done if wanted.get(r.country) != now]
+    unread = [r for r, _error in outcome.failed]
+    if not off and not unread and len(rooms) <= _FROM_CHECKED:
+        return None
+    said = [f"room {r.room_name} at {r.property_name} is on {now}" for r, now in off[:5]]
+    said += [f"I couldn't read what room {r.room_name} plays" for r in unread[:3]]
+    if len(rooms) > _FROM_CHECKED:
+        said.append(f"I did not check the other {len(rooms) - _FROM_CHECKED} rooms")
+    text = "; ".join(said)
+    return f"You said from {label}, but {text}. Nothing was changed yet."
+
+
+def _them(rooms: list[RoomRef]) -> str:
+    if len(rooms) == 1:
+        return f"room {rooms[0].room_name}"
+    return f"the {len(rooms)} rooms"
 
 
 def _gap(resolved: Rooms) -> str:

@@ -12,6 +12,7 @@ from bot.core.context import Ctx
 from bot.core.errors import describe_error
 from bot.core.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned
 from bot.core.lineage import role_to_undo, write_refusal
+from bot.core.profile_changes import Sent
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.stations import change_token, retry_action, station_name, undo_action
 from bot.core.understanding.text import plural
@@ -54,9 +55,12 @@ async def undo(ctx: Ctx) -> Reply:
             headline="There is nothing of yours to undo here.",
             notes=["Only your own changes can be undone, in the conversation where you made them."],
         )
-    if entry.command == "DeleteUnit":
+    from bot.core.registry import entry_named  # the registry's entries import this module
+
+    registered = entry_named(entry.command)  # the audit's stable command name
+    if registered is not None and registered.undo_refusal is not None:
         return Reply(
-            headline=f"Your last change (\u201c{entry.text}\u201d) was a delete, which cannot be undone.",
+            headline=f"Your last change (\u201c{entry.text}\u201d) was {registered.undo_refusal}.",
             kind=ReplyKind.REFUSAL,
             notes=["Add the item again with `add …`."],
         )
@@ -67,9 +71,6 @@ async def undo(ctx: Ctx) -> Reply:
     refused = write_refusal(ctx, entry, role_to_undo(entry), "undo")
     if refused is not None:
         return refused
-    from bot.core.registry import entry_named  # the registry's entries import this module
-
-    registered = entry_named(entry.command)  # the audit's stable command name
     if registered is not None and registered.undo is not None:
         return await registered.undo(ctx, entry)
     if (cannot := _cannot_undo(entry)) is not None:
@@ -80,8 +81,12 @@ async def undo(ctx: Ctx) -> Reply:
 def _cannot_undo(entry: AuditEntry) -> Reply | None:
     """Why the user's latest change cannot be undone, plainly: a clearing of alarms, reminders
     or timers (Amazon has no way to restore them), or a change that changed nothing."""
-    if entry.command == "ClearAlerts":
-        kinds = sorted({ch.kind for ch in entry.changes if ch.ok}, key=_ALERT_ORDER.index)
+    from bot.core.registry import entry_named  # the registry's entries import this module
+
+    registered = entry_named(entry.command)
+    deleted = {ch.kind for ch in entry.changes if ch.ok and ch.kind in _ALERT_ORDER}
+    if registered is not None and not registered.undoable and deleted:
+        kinds = sorted(deleted, key=_ALERT_ORDER.index)
         what = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
         return Reply(
             headline=f"Your last change, \u201c{entry.text}\u201d, deleted {what}: they cannot "
@@ -397,21 +402,30 @@ async def _undo_again(ctx: Ctx, target: AuditEntry) -> Reply:
     return refused or await registered.undo(ctx, target)
 
 
-async def _undo_hierarchy(ctx: Ctx, entry: AuditEntry) -> Reply:
-    """Rename back, or remove what was just added: journaled like any hierarchy write."""
+async def undo_rename(ctx: Ctx, entry: AuditEntry) -> Reply:
+    """Rename back: journaled like any hierarchy write."""
     ch = entry.changes[0]
     level = c.Level((ch.after or ch.before)["level"])
-    if entry.command == "RenameUnit":
-        sent = await hierarchy_writes.rename(
-            ctx, level, ch.unit_id, ch.after["name"], ch.before["name"], ch.property_name,
-            command="Undo", undoes=entry.id,
-        )  # fmt: skip
-        done = f"renamed {level.value} {ch.after['name']} back to {ch.before['name']}"
-    else:
-        sent = await hierarchy_writes.delete(
-            ctx, level, ch.unit_id, ch.unit_name, ch.property_name, command="Undo", undoes=entry.id
-        )
-        done = f"removed the {level.value} {ch.unit_name} that was just added"
+    sent = await hierarchy_writes.rename(
+        ctx, level, ch.unit_id, ch.after["name"], ch.before["name"], ch.property_name,
+        command="Undo", undoes=entry.id,
+    )  # fmt: skip
+    return _undone(
+        entry, sent, f"renamed {level.value} {ch.after['name']} back to {ch.before['name']}"
+    )
+
+
+async def undo_add(ctx: Ctx, entry: AuditEntry) -> Reply:
+    """Remove what was just added: journaled like any hierarchy write."""
+    ch = entry.changes[0]
+    level = c.Level((ch.after or ch.before)["level"])
+    sent = await hierarchy_writes.delete(
+        ctx, level, ch.unit_id, ch.unit_name, ch.property_name, command="Undo", undoes=entry.id
+    )
+    return _undone(entry, sent, f"removed the {level.value} {ch.unit_name} that was just added")
+
+
+def _undone(entry: AuditEntry, sent: Sent, done: str) -> Reply:
     if sent.change is None:
         why = describe_error(sent.error) if sent.error is not None else "no answer"
         unsure = " (not confirmed: Amazon's answer was lost)" if sent.state == UNKNOWN else ""
@@ -422,9 +436,8 @@ async def _undo_hierarchy(ctx: Ctx, entry: AuditEntry) -> Reply:
     return Reply(headline=f"Undone: {done}.", kind=ReplyKind.SUCCESS, public=True)
 
 
-# How each command is undone is named by its registry entry (bot/core/entries.py).
+# How each command is undone is named by its registry entry (its cmd_*.py module).
 undo_stations = _undo_stations
-undo_hierarchy = _undo_hierarchy
 
 
 # --- `undo 204`: the latest change of mine that touched a room (issue 17) ---------------------------

@@ -37,6 +37,7 @@ class Entities:
     all_rooms: bool = False
     everywhere: bool = False
     station: str | None = None
+    was_station: str | None = None  # "from jazz to pop": what the room is said to play now
     kinds: list[AlertKind] = field(default_factory=list)
     hours: int | None = None
     serial: str | None = None
@@ -44,6 +45,8 @@ class Entities:
     setting_name: str | None = None  # "of Lobby"
     setting_value: str | None = None  # "to 6"
     words: list[str] = field(default_factory=list)
+    # each of `words` as it was typed: what the bot did not follow is said back in the user's spelling
+    typed: dict[str, str] = field(default_factory=dict)
     # Named after the first: each a sign of two requests in one message, never applied to all.
     other_stations: list[str] = field(default_factory=list)
     other_properties: list[str] = field(default_factory=list)
@@ -68,7 +71,8 @@ _KINDS = re.compile(
     r"\b(?:all\s+(?:of\s+)?(?:the\s+)?|the\s+|any\s+|(?:guest'?s?|their|his|her)\s+)?"
     r"(wake[\s-]?up(?:\s+cal+s?)?|wakeups?|alarms?|reminders?|timers?|alerts?|everything)\b"
 )
-# Only settings a message about rooms can mean; the rest need the word "profile" (the rule list).
+# Only settings a message about rooms can mean; the rest need the word "profile" (the profile
+# commands' phrasing hooks, cmd_profiles.py).
 _SETTING = re.compile(
     r"\b(?P<setting>max(?:imum)?\s+volume(?:\s+limit)?|volume(?:\s+limit)?|instant\s+booking"
     r"|wake\s+word|end[\s-]+of[\s-]+meeting\s+reminders?|data\s+retention"
@@ -140,7 +144,7 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _floor(t, found)
     _excluded(t, found)
     _excluded_names(t, found, lexicon)
-    _from_station(t, lexicon)
+    _from_station(t, lexicon, found)
     _word_ranges(t, found, lexicon)
     _ranges(t, found)
     _named_ranges(t, found, lexicon)
@@ -153,8 +157,16 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     if found.excluded:
         found.rooms = [r for r in found.rooms if r not in found.excluded]
         found.room_range = None
-    found.words = [w.replace("’", "'") for w in _WORD.findall(t.work)]
+    spans = list(_WORD.finditer(t.work))
+    found.words = [m[0].replace("’", "'") for m in spans]
+    for m, word in zip(spans, found.words, strict=True):
+        typed = t.original[m.start() : m.end()]
+        found.typed.setdefault(word, typed)
+        found.typed.setdefault(word.strip(_PUNCTUATION), typed.strip(_PUNCTUATION))
     return found
+
+
+_PUNCTUATION = ".,!'\"()[]"
 
 
 def _serial(t: _Text, found: Entities) -> None:
@@ -291,9 +303,10 @@ def _excluded(t: _Text, found: Entities) -> None:
         t.take(m.start(), m.end())
 
 
-def _from_station(t: _Text, lexicon: Lexicon) -> None:
+def _from_station(t: _Text, lexicon: Lexicon, found: Entities) -> None:
     m = _FROM_STATION.search(t.work)
     if m and key_of(m["was"]) not in lexicon.properties:
+        found.was_station = m["was"].strip()
         t.take(m.start(), m.end("was"))
 
 

@@ -2,10 +2,12 @@
 
 1. normalize (text.py, spelling.py): clean, split a trailing "preview", correct clear typos only;
 2. find names (entities.py over lexicon.py: rooms, ranges, room types, properties, stations, kinds);
-3. choose the reading: the exact forms buttons send (fixed_phrases.py), the conversation's own words
-   (yes, no, undo, retry, help), the reading the names make (reading.py), and the phrasing rules of the
-   commands the names do not carry (hierarchy, lists, profiles, users: grammar.py);
-4. check completeness (complete.py): a write runs only when every word was followed;
+3. choose the reading: the candidates ranked by score (opsdroid's scored matchers): the phrasing
+   hooks every command's registry entry owns (bot/core/registry.py `Phrasing`, declared in its
+   cmd_*.py module; a button's exact form, `Score.EXACT`, is matched as typed) and the reading the
+   names make (reading.py, at `Score.READING`); the highest that reads the message wins;
+4. check completeness (complete.py, reading.complete): the same check for whichever candidate won, a
+   write runs only when every word was followed;
 5. a command (Parsed), or a question (Ask), or neither with read-only suggestions.
 Never raises.
 """
@@ -14,17 +16,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from bot.core.commands import Command, Parsed
-from bot.core.understanding.fixed_phrases import fixed_command
-from bot.core.understanding.grammar import RULES
-from bot.core.understanding.lexicon import Lexicon, catalog_lexicon, key_of
-from bot.core.understanding.reading import Ask, understand
-from bot.core.understanding.rule import Rule
+from bot.core.understanding.entities import find_entities
+from bot.core.understanding.lexicon import Lexicon, catalog_lexicon, fold, key_of
+from bot.core.understanding.reading import Ask, complete, understand
 from bot.core.understanding.spelling import correct, name_corrections
 from bot.core.understanding.text import clean, split_preview
+
+if TYPE_CHECKING:
+    from bot.core.registry import Entry, Phrasing
 
 MAX_MESSAGE = 2000
 
@@ -32,14 +36,9 @@ MAX_MESSAGE = 2000
 @dataclass(frozen=True)
 class ParseResult:
     parsed: Parsed | None
-    rule: Rule | None
     cleaned: str
     suggestions: tuple[str, ...] = ()
     ask: Ask | None = None  # a part is missing or unclear: ask this, the next message answers
-
-
-_CONTROL_RULES = tuple(rule for rule in RULES if rule.topic == "general")
-_OTHER_RULES = tuple(rule for rule in RULES if rule.topic != "general")
 
 
 @dataclass(frozen=True)
@@ -80,15 +79,14 @@ def normalize(text: str, scope: Lexicon) -> Said:
     )
 
 
-Reading = tuple[Command, Rule | None] | Ask | None
+Reading = Command | Ask | None
 
 
 def choose_reading(said: Said, scope: Lexicon) -> Reading:
-    """Steps 2-4: the exact forms buttons send first, then the names found in the words and the reading
-    they make (reading.py, whose last step is the completeness check, complete.py), then the phrasing
-    rules of the commands the entity reading leaves alone (hierarchy, lists, profiles, users)."""
-    if (exact := fixed_command(said.body)) is not None:  # button and admin forms (fixed_phrases.py)
-        return exact, None
+    """Steps 2-4: the exact forms buttons send first, then the candidates by score: the commands'
+    phrasing hooks and the reading the names make; the winner passes the completeness check."""
+    if (exact := _exact(said)) is not None:  # a button's form, as typed
+        return exact
     found = _read(said.corrected, scope, asked=said.asked, raw=said.raw_corrected)
     if found is None and (fixed := correct_keywords(said.corrected)) != said.corrected:
         found = _read(fixed, scope, asked=said.asked, raw=said.raw_corrected)
@@ -99,11 +97,11 @@ def command_or_question(said: Said, reading: Reading, scope: Lexicon) -> ParseRe
     """Step 5: a command (with the names read differently from what was typed), a question, or neither
     (with read-only suggestions)."""
     if isinstance(reading, Ask):
-        return ParseResult(None, None, said.cleaned, ask=reading)
+        return ParseResult(None, said.cleaned, ask=reading)
     if reading is None:
-        return ParseResult(None, None, said.cleaned, suggest(said.body))
-    command, rule = reading
-    exact = fixed_command(said.body) is not None  # a button's form: nothing was corrected
+        return ParseResult(None, said.cleaned, suggest(said.body))
+    command = reading
+    exact = _exact(said) is not None  # a button's form: nothing was corrected
     notes = (
         ()
         if exact
@@ -112,9 +110,7 @@ def command_or_question(said: Said, reading: Reading, scope: Lexicon) -> ParseRe
             for typed, read in name_corrections(said.body, scope)
         )
     )
-    return ParseResult(
-        Parsed(command=command, preview=said.preview, notes=notes), rule, said.cleaned
-    )
+    return ParseResult(Parsed(command=command, preview=said.preview, notes=notes), said.cleaned)
 
 
 def _property_mention(text: str, lexicon: Lexicon) -> str:
@@ -125,33 +121,46 @@ def _property_mention(text: str, lexicon: Lexicon) -> str:
     return text
 
 
-def _read(
-    body: str, lexicon: Lexicon, *, asked: bool = False, raw: str = ""
-) -> tuple[Command, Rule | None] | Ask | None:
-    control = _match(body, _CONTROL_RULES)
-    if control is not None:
-        return control
-    understood = understand(body, lexicon, asked=asked, raw=raw) if body else None
-    if isinstance(understood, Ask):
-        return understood
-    if understood is not None:
-        return understood, None
-    return _match(body, _OTHER_RULES)
+def _read(body: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "") -> Reading:
+    """The candidates, best score first: the hooks above the reading, the reading the names make,
+    the hooks below it. The first that reads the message, when it is a write, is checked for
+    completeness (the reading checks its own)."""
+    from bot.core.registry import Score, phrasings  # the registry's entries import the handlers
+
+    hooks = phrasings()
+    split = next((i for i, hook in enumerate(hooks) if hook.score <= Score.READING), len(hooks))
+    above, below = hooks[:split], hooks[split:]  # sorted best first
+    hooked = _match(body, above)
+    if hooked is None:
+        understood = understand(body, lexicon, asked=asked, raw=raw) if body else None
+        if understood is not None:
+            return understood  # the reading runs the completeness check itself (reading.complete)
+        hooked = _match(body, below)
+    if hooked is None or not hooked.mutating:
+        return hooked  # reads may be lenient; writes may not
+    return complete(hooked, find_entities(body, lexicon), fold(body).strip())
 
 
-def _match(body: str, rules: tuple[Rule, ...] = RULES) -> tuple[Command, Rule] | None:
-    for rule in rules:
-        for pattern in rule.patterns:
+def _exact(said: Said) -> Command | None:
+    """The forms buttons send (and admins type), matched on the message as typed."""
+    from bot.core.registry import Score, phrasings  # the registry's entries import the handlers
+
+    return _match(said.body, [hook for hook in phrasings() if hook.score >= Score.EXACT])
+
+
+def _match(body: str, hooks: list[Phrasing]) -> Command | None:
+    for hook in hooks:
+        for pattern in hook.patterns:
             match = pattern.match(body)
             if match is None:
                 continue
-            command = rule.build(match)
+            command = hook.build(match)
             if command is not None:
-                return command, rule
+                return command
     return None
 
 
-# The command words of the grammar. Only these are ever corrected: room, property and station names
+# The command words of the phrasings. Only these are ever corrected: room, property and station names
 # are never guessed at (a typo there must be asked about, not silently changed).
 KEYWORDS = (
     "set", "change", "switch", "update", "station", "stations", "music", "radio", "channel",
@@ -187,15 +196,28 @@ def correct_keywords(body: str) -> str:
 _EXAMPLES: list[str] | None = None
 
 
+def _changes_nothing(entry: Entry) -> bool:
+    """Not a write, and not one of the conversation's own (confirm, undo, retry: a handler of the
+    engine's, or a change to re-run)."""
+    return not entry.mutating and entry.handler is not None and not entry.retryable
+
+
 def suggest(text: str, limit: int = 3) -> tuple[str, ...]:
-    """The help's examples closest to what was typed, to show after 'I didn't understand'."""
+    """The help's examples closest to what was typed, to show after 'I didn't understand': only of
+    commands that change nothing (the entries' policy flags), so a misunderstanding is never one
+    keystroke away from a write or an undo."""
     from bot.core.registry import entries  # the registry's handlers import the core
 
     if not text.strip():
-        return ("help", "what's playing in 204", "set room 204 station jazz")
+        return ("help", "what's playing in 204", "rooms")
     global _EXAMPLES
     if _EXAMPLES is None:
-        _EXAMPLES = [e for entry in entries() if not entry.hidden for e in entry.examples]
+        _EXAMPLES = [
+            example
+            for entry in entries()
+            if not entry.hidden and _changes_nothing(entry)
+            for example in entry.examples
+        ]
     found = process.extract(text.lower(), _EXAMPLES, scorer=fuzz.token_set_ratio, limit=limit)
     return tuple(example for example, _score, _index in found)
 

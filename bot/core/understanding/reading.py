@@ -2,7 +2,8 @@
 
 `understand(text, lexicon)` returns a Command when the message is complete, an `Ask` when a part is
 missing or unclear (the engine asks it and the next message answers), or None when the message is not
-about rooms, stations, alerts or devices (the rule list then has a go: hierarchy, profiles, lists).
+about rooms, stations, alerts or devices (the commands' phrasing hooks below the reading's score
+then have a go: hierarchy, profiles, lists; the pipeline ranks them, pipeline.py).
 Nothing here guesses: a station without a room asks "Which room?", `clear all in 204` asks what.
 """
 
@@ -53,7 +54,8 @@ QUESTION_WORDS = frozenset(
         "quel",
     }
 )
-# Words of commands the rule list owns (hierarchy, profiles, users, lists, help, sync, audit).
+# Words of commands whose own phrasing hooks read them (hierarchy, profiles, users, lists, help, sync,
+# audit): the reading declines and leaves them to those hooks.
 DEFER_WORDS = frozenset(
     {
         "rename", "add", "create", "new", "profile", "profiles", "user", "users", "object",
@@ -127,7 +129,12 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
         return talk
     found = find_entities(text, lexicon)
     low = fold(text).strip()
-    return complete(_reading(text, low, found, asked=asked), found, low)
+    result = complete(_reading(text, low, found, asked=asked), found, low)
+    if isinstance(result, c.SetStation) and found.was_station:
+        return replace(
+            result, expected=found.was_station
+        )  # checked against the room, never dropped
+    return result
 
 
 def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood:
@@ -141,7 +148,7 @@ def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood
     if country_talk and _COUNTRY_STATION.search(low) and found.station is not None:
         country_talk = None  # "make it country": the station
     if re.search(r"\bprofiles?\b", low) or country_talk:
-        return None  # the rule list's: room profiles, a property's country
+        return None  # the phrasing hooks': room profiles, a property's country
     refused = _not_done(low, found, ws)
     if refused is not None:
         return refused
@@ -369,7 +376,7 @@ def _unknown_room_said(found: Entities) -> str | None:
     """A word the lexicon does not know right after "in" (the place of a room in a question)."""
     for before, word in pairwise(found.words):
         if before == "in" and word not in _FILLER and word not in _NOT_A_ROOM_IN:
-            return word
+            return found.typed.get(word, word)
     return None
 
 
@@ -628,9 +635,8 @@ _SECOND_REQUEST = re.compile(
 def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None:
     """What is understood but must not be done as typed (bot/core/cmd_not_done.py says why)."""
     if ws & DEFER_WORDS and not (found.station or found.kinds):
-        return (
-            None  # the rule list's (add, rename, audit...): their names may hold several entities
-        )
+        # the phrasing hooks' (add, rename, audit...): their names may hold several entities
+        return None
     about_music = found.has_target or ws & {"music", "radio", "station", "stream", "playing"}
     device = ws & _HEALTH_WORDS or found.serial  # "is the echo in 204 switched off?": health
     if (
@@ -763,7 +769,9 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
     )
     if isinstance(command, c.ClearAlerts):  # "the second alarm": said back by the note, asked
         time_words |= {w for m in _SOME_ALERTS.finditer(low) for w in _WORD.findall(m[0])}
-    left = [w for w in unfollowed(found.words, station_words) if w not in time_words]
+    left = [
+        found.typed.get(w, w) for w in unfollowed(found.words, station_words) if w not in time_words
+    ]
     if isinstance(command, c.ClearAlerts) and found.station:
         left.append(found.station)  # a station named in a clear: not part of the reading
     if isinstance(command, c.SetStation) and found.kinds:
