@@ -625,6 +625,9 @@ _SECOND_REQUEST = re.compile(
 )
 
 
+_SET_TO = re.compile(r"\b(?:set|change|switch|tune|put)\b.*?\bto\b")
+
+
 def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None:
     """What is understood but must not be done as typed (bot/core/cmd_not_done.py says why)."""
     if ws & DEFER_WORDS and not (found.station or found.kinds):
@@ -653,7 +656,9 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
         return c.NotDone(
             "several_stations", understood=f"stations {named} for {_rooms_said(found)}"
         )
-    two = found.station and found.kinds and ws & CLEAR_WORDS and ws & SET_WORDS
+    # "set Everest to pop and clear alarms in K2": the station word may also name a room (Pop)
+    setting = found.station or _SET_TO.search(low)
+    two = setting and found.kinds and ws & CLEAR_WORDS and ws & SET_WORDS
     before = _SECOND_REQUEST.search(low)
     if two or found.other_properties or (before and _said_something(low[: before.start()])):
         return c.NotDone("two_requests", understood=low)
