@@ -467,6 +467,11 @@ class Resolver:
         if target.room_range:
             return f"rooms {target.room_range[0]}\u2013{target.room_range[1]}{where}"
         more = "\u2026" if len(rooms) > 8 else ""
+        if len(props) > 1 and not more:  # rooms of several properties: each named with its own
+            return "rooms " + " and ".join(
+                f"{', '.join(r.room_name for r in rooms if r.property_name == p)} at {p}"
+                for p in props
+            )
         return f"rooms {', '.join(r.room_name for r in rooms[:8])}{more}{where}"
 
     def _ambiguous_rooms(
