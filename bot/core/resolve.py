@@ -303,8 +303,22 @@ class Resolver:
         if len(found) > 1:
             return self._ambiguous_room_type(target, found, rerun)
         if not found:
-            close = self.seen(self.s.index.suggest_room_types(target.room_type, pid, limit=40))[:4]
             where = f" at {scope.name}" if scope else ""
+            elsewhere = self.seen(self.s.index.find_room_types(target.room_type, None)) if scope else []
+            if elsewhere:  # the type exists at another property: that, never a look-alike here
+                props = sorted({t.property_name for t in elsewhere})
+                return _question(
+                    f"Room type {target.room_type} isn't at {where[4:]}, but exists at "
+                    f"{', '.join(props)}. Did you mean one of these? Nothing was changed.",
+                    [
+                        (
+                            f"{t.name} ({t.property_name})",
+                            rerun(replace(target, room_type=t.name, property_name=t.property_name)),
+                        )
+                        for t in elsewhere[:MAX_CHOICES]
+                    ],
+                )
+            close = self.seen(self.s.index.suggest_room_types(target.room_type, pid, limit=40))[:4]
             if close:
                 return _question(
                     f"I can't find room type \u201c{target.room_type}\u201d{where}. Did you mean:",
@@ -499,6 +513,18 @@ class Resolver:
         pid = scope.id if scope else None
         if len(missing) > 1:
             shown = ", ".join(missing[:10]) + ("\u2026" if len(missing) > 10 else "")
+            homes = [{r.property_name for r in self.seen(self.s.index.find_rooms(m))} for m in missing]
+            other = set.intersection(*homes) if scope and all(homes) else set()
+            if other:  # `villa-4 and villa-5` from Harbor View: the property that has them all
+                rooms = tuple(missing) if not target.room_range else target.rooms
+                return _question(
+                    f"Rooms {shown} aren't at {where[4:]}, but exist at {', '.join(sorted(other))}. "
+                    "Did you mean one of these? Nothing was changed.",
+                    [
+                        (p, rerun(replace(target, rooms=rooms, property_name=p)))
+                        for p in sorted(other)[:MAX_CHOICES]
+                    ],
+                )
             return Reply(
                 headline=f"I can't find {len(missing)} of those rooms{where}: {shown}. Nothing was changed.",
                 kind=ReplyKind.ERROR,
