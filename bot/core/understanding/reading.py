@@ -127,10 +127,13 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
         return talk
     found = find_entities(text, lexicon)
     low = fold(text).strip()
-    return complete(_reading(text, low, found, asked=asked), found, low)
+    polite = bool(set(_WORD.findall(fold(raw or text))) & _POLITE)  # "can you" is cleaned away
+    return complete(_reading(text, low, found, asked=asked, polite=polite), found, low)
 
 
-def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood:
+def _reading(
+    text: str, low: str, found: Entities, *, asked: bool, polite: bool = False
+) -> Understood:
     """The reading the entities and the words left over make: a command, a question, or None."""
     words = found.words
     ws = set(words)
@@ -176,8 +179,8 @@ def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood
     if questioning:
         return _question(found, ws)
     station = _station(found, ws)
-    if asked and isinstance(station, c.SetStation) and not ws & (SET_WORDS | _POLITE):
-        return _yes_first(station)  # "jazz in 204?": a statement asked, not a request
+    if asked and isinstance(station, c.SetStation) and not (polite or ws & _POLITE):
+        return _yes_first(station)  # "jazz in 204?", "set 204 to jazz?": asked, not a request
     return station
 
 
