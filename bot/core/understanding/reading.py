@@ -154,7 +154,7 @@ def _reading(
         if health is not None:
             return health
     verb = ws & (SET_WORDS | CLEAR_WORDS | _CLEARED)
-    statement = _STATEMENT.search(low) and not verb
+    statement = _STATEMENT.search(low) and not verb and not _FIX_IT.search(low)
     if _NOT_A_REQUEST.search(low) or _NEGATION.match(low) or _NEGATED_VERB.search(low) or statement:
         has_request = found.has_target or found.station or found.kinds or ws & SET_WORDS
         return c.SmallTalk(kind="negation") if has_request else None
@@ -237,6 +237,8 @@ _NOT_A_REQUEST = re.compile(
 _STATEMENT = re.compile(
     r"\b(?:doesn'?t|isn'?t|aren'?t|wasn'?t|hates?|hated|complain\w*|too\s+loud|dislikes?)\b"
 )
+# "314 isn't on jazz, fix it": the complaint is the request, "isn't" negates nothing.
+_FIX_IT = re.compile(r"\b(?:fix|sort)\s+(?:it|that|this)\b")
 # A negation that governs the verb: "don't set 210", "please do not clear 305", "never change 204".
 _NEGATED_VERB = re.compile(
     r"\b(?:don'?t|dont|do\s+not|never|not|won'?t|shouldn'?t|no\s+need\s+to)\s+(?:\w+\s+)?"
@@ -769,6 +771,8 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
         if isinstance(command, c.SetStation)
         else frozenset()
     )
+    if isinstance(command, c.SetStation) and _FIX_IT.search(low):  # "isn't on jazz, fix it"
+        time_words |= {"fix", "sort"}
     if isinstance(command, c.ClearAlerts):  # "the second alarm": said back by the note, asked
         time_words |= {w for m in _SOME_ALERTS.finditer(low) for w in _WORD.findall(m[0])}
     left = [w for w in unfollowed(found.words, station_words) if w not in time_words]
