@@ -135,6 +135,7 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _serial(t, found)
     _setting(t, found)
     _duration(t, found)
+    _set_everything(t, found)
     _kinds(t, found)
     _everywhere(t, found)
     _floor(t, found)
@@ -240,6 +241,17 @@ def _said_kinds(t: _Text, found: Entities) -> None:
         t.take(m.start(), m.end())
     order = list(AlertKind)
     found.kinds.sort(key=order.index)
+
+
+# "set everything at Juniper Creek to jazz": every room, not every kind of alert.
+_SET_EVERYTHING = re.compile(r"\b(?:set|change|switch|put|make)\s+(everything)\b")
+
+
+def _set_everything(t: _Text, found: Entities) -> None:
+    m = _SET_EVERYTHING.search(t.work)
+    if m:
+        found.all_rooms = True
+        t.take(m.start(1), m.end(1))
 
 
 def _everywhere(t: _Text, found: Entities) -> None:
