@@ -322,12 +322,16 @@ class Engine:
             return None
         if partial.target.rooms or partial.target.room_type or partial.target.all_rooms:
             return None
+        if partial.target.property_name:  # `set Le Jardin Lyon to jazz`: a new request, no room
+            return None
         pending = self.s.pending.latest_for(msg.user, msg.channel)
         owner = pending.owner if pending is not None else None
         if pending is None or not isinstance(owner, Ctx):
             return None
         waiting = owner.command
         if not isinstance(waiting, c.SetStation) or pending.expires <= self.s.clock.now():
+            return None
+        if waiting.station == partial.station:  # nothing to amend: the question stands
             return None
         self.s.pending.pop(pending.token)
         command = replace(waiting, station=partial.station)
