@@ -143,6 +143,8 @@ def _reading(
     country_talk = _COUNTRY_WORD.search(text) and not found.has_target
     if country_talk and _COUNTRY_STATION.search(low) and found.station is not None:
         country_talk = None  # "make it country": the station
+    if country_talk and found.station and re.search(r"\b(?:available|offered)\b", low):
+        country_talk = None  # "is country available at Le Jardin?": the catalog question
     if re.search(r"\bprofiles?\b", low) or country_talk:
         return None  # the rule list's: room profiles, a property's country
     refused = _not_done(low, found, ws)
@@ -212,6 +214,8 @@ def _place(text: str, found: Entities) -> Command | None:
         return None
     if zone is None and not re.search(r"\b(?:time\s*zone|tz)\b", text, re.I) and not country_word:
         return None
+    if zone is None and re.search(r"\b(?:available|offered)\b", text, re.I):
+        return None  # "is country available at Le Jardin?": the station Country, asked about
     country = None
     if country_word:
         after = text[country_word.end() :]
