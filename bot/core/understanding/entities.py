@@ -32,6 +32,8 @@ class Entities:
     backwards_range: tuple[str, str] | None = None  # "310-301": never read backwards
     unclear_range: tuple[str, str] | None = None  # "villa-1 - Orchid": ends of no one scheme
     station_room: str | None = None  # the station's words also name a room ("Jazz" at Hanami)
+    # "set Jazz and Country to pop": a list of rooms named like stations, no property said: asked
+    rooms_like_stations: bool = False
     range_guess: tuple[str, str] | None = None  # "cabins 1-4": maybe Cabin-1..Cabin-4, asked
     property_name: str | None = None
     all_rooms: bool = False
@@ -600,6 +602,12 @@ def _room_over_station(t: _Text, start: int, end: int, found: Entities, lexicon:
     if found.kinds or re.search(r"\bin\s+$", t.work[:start]):
         return True
     m = _ROOMS_AT_TO.match(t.work[end:])
+    named_like_station = key_of(t.work[start:end]) in lexicon.stations
+    listed = m is None and found.station is None and named_like_station
+    if listed and (m := _ROOM_LIST_TO.match(t.work[end:])):
+        found.rooms_like_stations = True
+    elif listed and found.rooms_like_stations and _ROOM_TO.match(t.work[end:]):
+        return True  # the last of the list: "... and Country to pop"
     if m is None or found.station is not None:
         return False
     words = m["station"].split()
@@ -607,6 +615,8 @@ def _room_over_station(t: _Text, start: int, end: int, found: Entities, lexicon:
 
 
 # what follows the rooms of "set Jazz and Sakura at Hanami to classical"
+_ROOM_LIST_TO = re.compile(r"(?:\s*(?:,|\band\b|&)\s*[^,]+?)+\s+to\s+(?P<station>.+)$")
+_ROOM_TO = re.compile(r"\s+to\s+(?P<station>.+)$")
 _ROOMS_AT_TO = re.compile(r"(?:\s*(?:,|\band\b|&)\s*[^,]+?)*\s+at\s+.+?\s+to\s+(?P<station>.+)$")
 
 

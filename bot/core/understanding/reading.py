@@ -660,6 +660,8 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
         return _which_station(found, stations)
     if found.other_stations and found.station_room and not found.has_target:
         return _room_named_like_a_station(found)
+    if found.rooms_like_stations and found.station and not found.property_name:
+        return _rooms_named_like_stations(found, found.station)
     if found.other_stations and "or" not in ws:
         named = " and ".join(s.title() for s in stations if s)
         return c.NotDone(
@@ -689,6 +691,20 @@ def _room_named_like_a_station(found: Entities) -> Ask:
         "target",
         command,
         choices=((f"Yes, room {room}", rephrase(command)),),
+    )
+
+
+def _rooms_named_like_stations(found: Entities, station: str) -> Ask:
+    """`set Jazz and Country to pop` where rooms are named Jazz and Country: asked, never guessed."""
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    command = c.SetStation(target=Target(rooms=tuple(found.rooms)), station=station)
+    named = ", ".join(found.rooms)
+    return Ask(
+        f"Do you mean rooms {named} (to {station.title()})? Nothing was changed.",
+        "target",
+        command,
+        choices=((f"Yes, rooms {named}", rephrase(command)),),
     )
 
 
