@@ -343,6 +343,8 @@ class Resolver:
             return self._which_of_type(target, room_type, rooms, rerun)
         if target.one and rooms:
             return Rooms(rooms, prop, f"room {rooms[0].room_name} at {room_type.property_name}")
+        if not rooms:  # "There are no rooms in room type Treehouse at ...", never "in 0 ... rooms"
+            return Rooms(rooms, prop, f"room type {room_type.name} at {room_type.property_name}")
         return Rooms(
             rooms, prop, f"{len(rooms)} {room_type.name} rooms at {room_type.property_name}"
         )

@@ -89,9 +89,9 @@ def choose_reading(said: Said, scope: Lexicon) -> Reading:
     rules of the commands the entity reading leaves alone (hierarchy, lists, profiles, users)."""
     if (exact := fixed_command(said.body)) is not None:  # button and admin forms (fixed_phrases.py)
         return exact, None
-    found = _read(said.corrected, scope, asked=said.asked, raw=said.raw_corrected)
+    found = _read(said.corrected, scope, asked=said.asked, raw=said.raw_corrected, typed=said.raw)
     if found is None and (fixed := correct_keywords(said.corrected)) != said.corrected:
-        found = _read(fixed, scope, asked=said.asked, raw=said.raw_corrected)
+        found = _read(fixed, scope, asked=said.asked, raw=said.raw_corrected, typed=said.raw)
     return found
 
 
@@ -126,12 +126,12 @@ def _property_mention(text: str, lexicon: Lexicon) -> str:
 
 
 def _read(
-    body: str, lexicon: Lexicon, *, asked: bool = False, raw: str = ""
+    body: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "", typed: str = ""
 ) -> tuple[Command, Rule | None] | Ask | None:
     control = _match(body, _CONTROL_RULES)
     if control is not None:
         return control
-    understood = understand(body, lexicon, asked=asked, raw=raw) if body else None
+    understood = understand(body, lexicon, asked=asked, raw=raw, typed=typed) if body else None
     if isinstance(understood, Ask):
         return understood
     if understood is not None:

@@ -120,15 +120,19 @@ class Ask:
 Understood = Command | Ask | None
 
 
-def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "") -> Understood:
-    """`asked`: the message ended with a question mark; `raw`: the message before cleaning."""
+def understand(
+    text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "", typed: str = ""
+) -> Understood:
+    """`asked`: the message ended with a question mark; `raw`: the message before cleaning;
+    `typed`: as typed, before spelling was corrected (quoted back, never read)."""
     talk = small_talk(fold(raw or text))
     if talk is not None:
         return talk
     found = find_entities(text, lexicon)
     low = fold(text).strip()
     polite = bool(set(_WORD.findall(fold(raw or text))) & _POLITE)  # "can you" is cleaned away
-    return complete(_reading(text, low, found, asked=asked, polite=polite), found, low)
+    reading = _reading(text, low, found, asked=asked, polite=polite)
+    return complete(reading, found, low, text, raw=typed or raw)
 
 
 def _reading(
@@ -764,7 +768,9 @@ def _range_guess(command: c.SetStation | c.ClearAlerts, ends: tuple[str, str]) -
     )
 
 
-def complete(result: Understood, found: Entities, low: str) -> Understood:
+def complete(
+    result: Understood, found: Entities, low: str, text: str = "", *, raw: str = ""
+) -> Understood:
     """`result` when every word of a write is understood; otherwise what the bot will not do."""
     command = result.partial if isinstance(result, Ask) else result
     if not isinstance(command, c.SetStation | c.ClearAlerts):
@@ -800,6 +806,9 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
         left.append(found.station)  # a station named in a clear: not part of the reading
     if isinstance(command, c.SetStation) and found.kinds:
         left.extend(k.value for k in found.kinds)
+    typed = _typed_room(command, found, left, text, raw) if left else None
+    if typed is not None:  # `set Birhc to jazz`: the resolver says it is not a room, nearest names
+        return replace(command, target=replace(command.target, rooms=(typed,), room_range=None))
     if left:
         return c.NotDone("unfollowed", understood=understood, unfollowed=tuple(left))
     if time and isinstance(result, c.SetStation):
@@ -810,15 +819,51 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
 
 
 _WORD = re.compile(r"[a-z0-9'’]+")
+# "set Birhc to jazz", "set Cabin 10 to jazz", "set the lofts at Juniper Creek to jazz"
+_TYPED_NAME = re.compile(
+    r"^\s*(?:please\s+)?(?:set|change|switch)\s+(?:the\s+)?(?:room\s+)?"
+    r"(?P<name>[^\W\d][^\s,]*(?:\s+\d{1,4})?)\s+(?:at\s+.+?\s+)?to\s+\S",
+    re.I,
+)
+
+
+def _typed_room(
+    command: c.SetStation | c.ClearAlerts, found: Entities, left: list[str], text: str, raw: str
+) -> str | None:
+    """The name typed where a room goes, when it is the only word not followed and no room was
+    read: it goes to the resolver as a room name, which finds it in the index or says it is not
+    there with the nearest names (a question, never a write)."""
+    if not isinstance(command, c.SetStation) or not command.station or found.kinds:
+        return None
+    target = command.target
+    if target.room_type or target.all_rooms or found.other_stations or found.excluded:
+        return None
+    m = _TYPED_NAME.match(text)
+    if m is None:
+        return None
+    name = m["name"]
+    words = _WORD.findall(fold(name))
+    if target.rooms and (len(words) != 2 or target.rooms != (words[1],)):
+        return None  # a room read already, other than the number of "Cabin 10"
+    if not words or set(left) != {w for w in words if not w.isdigit()}:
+        return None
+    typed = _TYPED_NAME.match(raw)  # as typed, before spelling: "lofts", never "lots"
+    if typed is not None and len(typed["name"].split()) == len(name.split()):
+        return typed["name"]
+    return name
 
 
 def _understood(command: c.SetStation | c.ClearAlerts) -> str:
-    where = command.target.describe() if _has_target(command.target) else "a room not named"
+    named = _has_target(command.target)
+    where = command.target.describe() if named else ""
+    unnamed = "; no room I know was named"  # say what was not found, not "a room not named"
     if isinstance(command, c.SetStation):
         station = command.station.title() if command.station else "a station not named"
+        if not named:
+            return f"set the station to {station}{unnamed}"
         return f"set the station of {where} to {station}"
     kinds = ", ".join(k.value for k in command.kinds) or "alerts"
-    return f"clear the {kinds} of {where}"
+    return f"clear the {kinds} of {where}" if named else f"clear the {kinds}{unnamed}"
 
 
 def _has_target(target: Target) -> bool:
