@@ -152,3 +152,54 @@ def test_several_rooms_of_another_property_are_offered_there(demo: WorldReader, 
     reply = _answer(demo, text, channel_property=HARBOR)
     assert f"exist at {LODGE}" in reply.headline, reply.headline
     assert [a.label for a in reply.actions] == [LODGE]
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("set Birhc to jazz", "Birch"),
+        ("set Mapel to country", "Maple"),
+        ("set Ceder to oldies", "Cedar"),
+    ],
+)
+def test_a_room_name_typo_is_asked_about_with_the_nearest_index_name(
+    creek: WorldReader, text: str, offered: str
+) -> None:
+    assert creek.read(text) == {"ask": "room"}
+    reply = _answer(creek, text)
+    assert reply.kind == ReplyKind.QUESTION, reply.headline
+    assert "can't find room" in reply.headline and "not named" not in reply.headline
+    assert reply.actions[0].label == f"{offered} ({CREEK})", [a.label for a in reply.actions]
+
+
+def test_a_room_that_does_not_exist_is_named_never_read_as_its_number(creek: WorldReader) -> None:
+    reply = _answer(creek, "set Cabin 10 to jazz")
+    assert "can't find room Cabin 10" in reply.headline, reply.headline
+    labels = [a.label for a in reply.actions]
+    assert labels == [f"Cabin_{n} ({CREEK})" for n in (7, 8, 9)], labels
+
+
+def test_a_generic_beginning_of_two_room_names_asks_which(creek: WorldReader) -> None:
+    assert creek.read("set Loft to jazz") == {"ask": "room"}
+    labels = [a.label for a in _answer(creek, "set Loft to jazz").actions]
+    assert labels == [f"Loft-East ({CREEK})", f"Loft-West ({CREEK})"], labels
+
+
+def test_a_room_named_by_a_generic_word_is_that_room(creek: WorldReader) -> None:
+    outcome = creek.read("set Suite to pop")
+    assert outcome["rooms"] == ["Suite"] and outcome["property"] == CREEK, outcome
+
+
+def test_the_reply_quotes_the_users_words_not_the_spelling_correction(creek: WorldReader) -> None:
+    reply = _answer(creek, "set the lofts at Juniper Creek to jazz")
+    assert "lofts" in reply.headline and "lots" not in reply.headline, reply.headline
+    assert [a.label for a in reply.actions] == [f"Loft-East ({CREEK})", f"Loft-West ({CREEK})"]
+
+
+def test_an_empty_room_type_says_it_has_no_rooms_plainly(creek: WorldReader) -> None:
+    reply = _answer(creek, "set Treehouse to jazz")
+    assert reply.headline == (
+        f"There are no rooms in room type Treehouse at {CREEK}; nothing to change."
+    ), reply.headline
+    cleared = _answer(creek, "clear alarms in Treehouse")
+    assert "Done" not in cleared.headline and "no rooms" in cleared.headline, cleared.headline
