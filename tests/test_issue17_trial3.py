@@ -203,3 +203,17 @@ def test_an_empty_room_type_says_it_has_no_rooms_plainly(creek: WorldReader) -> 
     ), reply.headline
     cleared = _answer(creek, "clear alarms in Treehouse")
     assert "Done" not in cleared.headline and "no rooms" in cleared.headline, cleared.headline
+
+
+# --- 4. lesser ---------------------------------------------------------------------------------------
+
+
+def test_help_names_the_users_own_hotels_not_the_demos(creek: WorldReader, demo: WorldReader) -> None:
+    reply = _answer(creek, "help stations")
+    assert reply.table is not None
+    said = " ".join(" ".join(row) for row in reply.table.rows) + " ".join(reply.notes)
+    for demo_name in ("Harbor View", "Lakeside", "Alpine Lodge", "villa-3", "Deluxe King"):
+        assert demo_name not in said, demo_name
+    assert "Juniper Creek Lodge" in said
+    in_demo = _answer(demo, "help stations")
+    assert in_demo.table is not None and "villa-3" in in_demo.table.rows[0][1]

@@ -14,7 +14,7 @@ from bot.core.canonical import target_text
 from bot.core.commands import AlertKind, Command, Level, Role
 from bot.core.context import Ctx
 from bot.core.devices import device_command, echo_online, unplaced_devices
-from bot.core.help import help_reply
+from bot.core.help import help_reply, in_own_names
 from bot.core.hierarchy import (
     add_unit,
     delete_unit,
@@ -210,7 +210,7 @@ _from_rule(
 # --- general ---------------------------------------------------------------------------------------
 _from_rule(
     c.Help,
-    _sync(lambda ctx, cmd: help_reply(cmd.topic, ctx.role)),
+    _sync(lambda ctx, cmd: in_own_names(help_reply(cmd.topic, ctx.role), ctx.s.index)),
     lambda cmd: _token("help", cmd.topic),
 )
 _from_rule(
