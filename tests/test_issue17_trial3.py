@@ -217,3 +217,12 @@ def test_help_names_the_users_own_hotels_not_the_demos(creek: WorldReader, demo:
     assert "Juniper Creek Lodge" in said
     in_demo = _answer(demo, "help stations")
     assert in_demo.table is not None and "villa-3" in in_demo.table.rows[0][1]
+
+
+def test_a_question_in_between_leaves_the_which_room_question_waiting(creek: WorldReader) -> None:
+    turns = creek.converse(["put jazz on", "is Monet's echo online?", "Monet"])
+    assert turns[0] == {"ask": "room"}
+    assert turns[1]["intent"] == "echo_online"  # answered on its own, never taken as the answer
+    assert turns[2]["rooms"] == ["Monet"] and turns[2]["station"] == "Jazz", turns[2]
+    replaced = creek.converse(["put jazz on", "set Birch to pop", "Monet"])
+    assert replaced[2] == {"intent": "none"}  # a new request replaces the question

@@ -87,6 +87,16 @@ def _is_control(text: str, lexicon: Lexicon) -> bool:
     )
 
 
+def _is_read(text: str, lexicon: Lexicon) -> bool:
+    """A question about a room or a device ("is Monet's echo online?"): answered on its own, and
+    the question the bot asked before ("Which room?") still waits for its answer."""
+    parsed = understand(text, lexicon).parsed
+    return parsed is not None and isinstance(
+        parsed.command,
+        c.AskStation | c.RoomDevices | c.EchoOnline | c.OfflineDevices | c.DeviceHistory | c.Uptime,
+    )
+
+
 def _is_preview(text: str) -> bool:
     return split_preview(text.strip())[1]
 
@@ -253,7 +263,8 @@ class Engine:
         key = _conversation(msg)
         asked = self.questions.get(key, self.s.clock.now())
         if asked is not None and is_new_request(msg.text, lexicon):
-            self.questions.drop(key)  # a new request replaces the open question
+            if not _is_read(msg.text, lexicon):
+                self.questions.drop(key)  # a new request replaces the open question
             asked = None
         if asked is not None:
             chosen = asked.choice_for(correct(msg.text, lexicon))
