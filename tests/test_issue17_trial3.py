@@ -208,7 +208,9 @@ def test_an_empty_room_type_says_it_has_no_rooms_plainly(creek: WorldReader) -> 
 # --- 4. lesser ---------------------------------------------------------------------------------------
 
 
-def test_help_names_the_users_own_hotels_not_the_demos(creek: WorldReader, demo: WorldReader) -> None:
+def test_help_names_the_users_own_hotels_not_the_demos(
+    creek: WorldReader, demo: WorldReader
+) -> None:
     reply = _answer(creek, "help stations")
     assert reply.table is not None
     said = " ".join(" ".join(row) for row in reply.table.rows) + " ".join(reply.notes)
@@ -226,3 +228,11 @@ def test_a_question_in_between_leaves_the_which_room_question_waiting(creek: Wor
     assert turns[2]["rooms"] == ["Monet"] and turns[2]["station"] == "Jazz", turns[2]
     replaced = creek.converse(["put jazz on", "set Birch to pop", "Monet"])
     assert replaced[2] == {"intent": "none"}  # a new request replaces the question
+
+
+def test_a_room_elsewhere_in_a_list_is_never_offered_alone_dropping_the_others(
+    demo: WorldReader,
+) -> None:
+    for text in ("set rooms 204 and villa-5 to jazz", "set rooms 204, villa-4 and villa-5 to jazz"):
+        reply = _answer(demo, text, channel_property=HARBOR)
+        assert reply.kind == ReplyKind.ERROR and not reply.actions, (text, reply.headline)

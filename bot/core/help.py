@@ -148,5 +148,7 @@ def in_own_names(reply: Reply, index: Index) -> Reply:
 
     table = reply.table
     if table is not None:
-        table = Table(columns=table.columns, rows=[[own(cell) for cell in row] for row in table.rows])
+        table = Table(
+            columns=table.columns, rows=[[own(cell) for cell in row] for row in table.rows]
+        )
     return reply.model_copy(update={"table": table, "notes": [own(n) for n in reply.notes]})

@@ -304,7 +304,9 @@ class Resolver:
             return self._ambiguous_room_type(target, found, rerun)
         if not found:
             where = f" at {scope.name}" if scope else ""
-            elsewhere = self.seen(self.s.index.find_room_types(target.room_type, None)) if scope else []
+            elsewhere = (
+                self.seen(self.s.index.find_room_types(target.room_type, None)) if scope else []
+            )
             if elsewhere:  # the type exists at another property: that, never a look-alike here
                 props = sorted({t.property_name for t in elsewhere})
                 return _question(
@@ -515,10 +517,13 @@ class Resolver:
         pid = scope.id if scope else None
         if len(missing) > 1:
             shown = ", ".join(missing[:10]) + ("\u2026" if len(missing) > 10 else "")
-            homes = [{r.property_name for r in self.seen(self.s.index.find_rooms(m))} for m in missing]
-            other = set.intersection(*homes) if scope and all(homes) else set()
+            homes = [
+                {r.property_name for r in self.seen(self.s.index.find_rooms(m))} for m in missing
+            ]
+            every = not target.room_range and len(missing) == len(target.rooms)
+            other = set.intersection(*homes) if scope and every and all(homes) else set()
             if other:  # `villa-4 and villa-5` from Harbor View: the property that has them all
-                rooms = tuple(missing) if not target.room_range else target.rooms
+                rooms = tuple(missing)
                 return _question(
                     f"Rooms {shown} aren't at {where[4:]}, but exist at {', '.join(sorted(other))}. "
                     "Did you mean one of these? Nothing was changed.",
@@ -534,6 +539,13 @@ class Resolver:
             )
         name = missing[0]
         elsewhere = self.seen(self.s.index.find_rooms(name)) if scope else []
+        if elsewhere and len(target.rooms) > 1:  # a choice of this one room would drop the others
+            props = ", ".join(sorted({r.property_name for r in elsewhere}))
+            return Reply(
+                headline=f"I can't find room {name}{where} (it is at {props}). Nothing was changed.",
+                kind=ReplyKind.ERROR,
+                notes=["Send the rooms of each property as their own request."],
+            )
         if elsewhere:
             props = sorted({r.property_name for r in elsewhere})
             return _question(
