@@ -142,6 +142,9 @@ def test_rooms_named_like_stations_in_a_list_are_asked_about_as_rooms(creek: Wor
     turns = creek.converse([text, "1"])
     assert turns[1]["rooms"] == ["Country", "Jazz"] and turns[1]["station"] == "Pop"
     assert _writes(creek.read("set Aspen and Birch to jazz"))
+    assert creek.read("Birch isn't on jazz, set it to jazz")["rooms"] == ["Birch"]
+    reply = _answer(creek, "set Denali to jazz, Fuji to pop")  # a station after "to": a station
+    assert "one station per request" in reply.headline, reply.headline
 
 
 @pytest.mark.parametrize(

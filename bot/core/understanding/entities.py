@@ -603,7 +603,8 @@ def _room_over_station(t: _Text, start: int, end: int, found: Entities, lexicon:
         return True
     m = _ROOMS_AT_TO.match(t.work[end:])
     named_like_station = key_of(t.work[start:end]) in lexicon.stations
-    listed = m is None and found.station is None and named_like_station
+    after_to = re.search(r"\bto\s+$", t.work[:start]) is not None  # "to jazz, Fuji to pop"
+    listed = m is None and found.station is None and named_like_station and not after_to
     if listed and (m := _ROOM_LIST_TO.match(t.work[end:])):
         found.rooms_like_stations = True
     elif listed and found.rooms_like_stations and _ROOM_TO.match(t.work[end:]):
@@ -615,7 +616,7 @@ def _room_over_station(t: _Text, start: int, end: int, found: Entities, lexicon:
 
 
 # what follows the rooms of "set Jazz and Sakura at Hanami to classical"
-_ROOM_LIST_TO = re.compile(r"(?:\s*(?:,|\band\b|&)\s*[^,]+?)+\s+to\s+(?P<station>.+)$")
+_ROOM_LIST_TO = re.compile(r"(?:\s*(?:,|\band\b|&)\s*\S+)+\s+to\s+(?P<station>.+)$")
 _ROOM_TO = re.compile(r"\s+to\s+(?P<station>.+)$")
 _ROOMS_AT_TO = re.compile(r"(?:\s*(?:,|\band\b|&)\s*[^,]+?)*\s+at\s+.+?\s+to\s+(?P<station>.+)$")
 
