@@ -556,10 +556,10 @@ class Resolver:
                     for p in props[:MAX_CHOICES]
                 ],
             )
-        close = self.seen(self.s.index.suggest_rooms(name, pid, limit=40))[:4]
-        start = normalize_room_name(name)
-        begun = [r for r in close if normalize_room_name(r.room_name).startswith(start)]
-        close = begun if start and begun else close  # `Loft`: Loft-East or Loft-West, not Lotus
+        near = self.seen(self.s.index.suggest_rooms(name, pid, limit=40))
+        typed = normalize_room_name(name)
+        begun = [r for r in near if normalize_room_name(r.room_name).startswith(typed)]
+        close = (begun or near)[:4] if typed else near[:4]  # `Loft`: Loft-East/-West, not Lotus
         if close:
             return _question(
                 f"I can't find room {name}{where}. Did you mean:",
