@@ -540,9 +540,9 @@ class Resolver:
         name = missing[0]
         elsewhere = self.seen(self.s.index.find_rooms(name)) if scope else []
         if elsewhere and len(target.rooms) > 1:  # a choice of this one room would drop the others
-            homes = ", ".join(sorted({r.property_name for r in elsewhere}))
+            held_at = ", ".join(sorted({r.property_name for r in elsewhere}))
             return Reply(
-                headline=f"I can't find room {name}{where} (it is at {homes}). Nothing was changed.",
+                headline=f"I can't find room {name}{where} (it is at {held_at}). Nothing was changed.",
                 kind=ReplyKind.ERROR,
                 notes=["Send the rooms of each property as their own request."],
             )
