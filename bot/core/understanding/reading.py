@@ -131,6 +131,8 @@ def understand(
     found = find_entities(text, lexicon)
     low = fold(text).strip()
     polite = bool(set(_WORD.findall(fold(raw or text))) & _POLITE)  # "can you" is cleaned away
+    # "set 204 to jazz?" asks; "... pop ?" from an undecodable byte made "?" (ordering.py) does not
+    polite = polite or not re.search(r"[^\s?]\?+\s*$", raw or text)
     reading = _reading(text, low, found, asked=asked, polite=polite)
     return complete(reading, found, low, text, raw=typed or raw)
 
@@ -185,7 +187,8 @@ def _reading(
     if questioning:
         return _question(found, ws)
     station = _station(found, ws)
-    if asked and isinstance(station, c.SetStation) and not (polite or ws & _POLITE):
+    verb_asked = not ws & SET_WORDS or not polite  # a request verb: asked only as "... jazz?"
+    if asked and isinstance(station, c.SetStation) and verb_asked and not ws & _POLITE:
         return _yes_first(station)  # "jazz in 204?", "set 204 to jazz?": asked, not a request
     return station
 
