@@ -27,6 +27,11 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
     )
     if isinstance(resolved, Reply):
         return resolved
+    if not resolved.rooms:  # an empty room type: nothing was cleared, so never "Done"
+        return Reply(
+            headline=f"There are no rooms in {resolved.label}; nothing to clear.",
+            kind=ReplyKind.INFO,
+        )
     what = _kinds_text(command.kinds)
     if ctx.preview:
         ctx.audit(

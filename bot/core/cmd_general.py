@@ -14,7 +14,7 @@ from bot.core.audit import AuditEntry
 from bot.core.commands import Command
 from bot.core.context import Ctx
 from bot.core.entry_parts import name_of, sync_handler, with_token
-from bot.core.help import help_reply
+from bot.core.help import help_reply, in_own_names
 from bot.core.journal import JournalRow
 from bot.core.registry import Entry, Score, phrasing, register
 from bot.core.replies import Reply
@@ -45,7 +45,9 @@ register(
         topic="general",
         summary="Help: an overview, or one topic",
         examples=("help", "help stations"),
-        handler=sync_handler(lambda ctx, cmd: help_reply(cmd.topic, ctx.role)),
+        handler=sync_handler(
+            lambda ctx, cmd: in_own_names(help_reply(cmd.topic, ctx.role), ctx.s.index)
+        ),
         rephrase=lambda cmd: with_token("help", cmd.topic),
         phrasings=(
             phrasing(

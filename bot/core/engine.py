@@ -87,6 +87,16 @@ def _is_control(text: str, lexicon: Lexicon) -> bool:
     )
 
 
+def _is_read(text: str, lexicon: Lexicon) -> bool:
+    """A question about a room or a device ("is Monet's echo online?"): answered on its own, and
+    the question the bot asked before ("Which room?") still waits for its answer."""
+    parsed = understand(text, lexicon).parsed
+    return parsed is not None and isinstance(
+        parsed.command,
+        c.AskStation | c.RoomDevices | c.EchoOnline | c.OfflineDevices | c.DeviceHistory | c.Uptime,
+    )
+
+
 def _is_preview(text: str) -> bool:
     return split_preview(text.strip())[1]
 
@@ -253,7 +263,8 @@ class Engine:
         key = _conversation(msg)
         asked = self.questions.get(key, self.s.clock.now())
         if asked is not None and is_new_request(msg.text, lexicon):
-            self.questions.drop(key)  # a new request replaces the open question
+            if not _is_read(msg.text, lexicon):
+                self.questions.drop(key)  # a new request replaces the open question
             asked = None
         if asked is not None:
             chosen = asked.choice_for(correct(msg.text, lexicon))
@@ -322,12 +333,16 @@ class Engine:
             return None
         if partial.target.rooms or partial.target.room_type or partial.target.all_rooms:
             return None
+        if partial.target.property_name:  # `set Le Jardin Lyon to jazz`: a new request, no room
+            return None
         pending = self.s.pending.latest_for(msg.user, msg.channel)
         owner = pending.owner if pending is not None else None
         if pending is None or not isinstance(owner, Ctx):
             return None
         waiting = owner.command
         if not isinstance(waiting, c.SetStation) or pending.expires <= self.s.clock.now():
+            return None
+        if waiting.station == partial.station:  # nothing to amend: the question stands
             return None
         self.s.pending.pop(pending.token)
         command = replace(waiting, station=partial.station)

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.core.commands import Role
 from bot.core.registry import TOPICS, Entry, entries
 from bot.core.replies import Reply, ReplyKind, Table
+from bot.index.lookup import Index
 
 _TOPIC_WORDS = {
     "station": "stations",
@@ -107,3 +110,45 @@ def staff_table() -> str:
 
 if __name__ == "__main__":
     print(staff_table())
+
+
+# The registry's examples name the demo's hotels; in another world they are said with its own.
+_DEMO_PROPERTIES = (
+    ("Harbor View Seattle", "Harbor View"),
+    ("Lakeside Chicago", "Lakeside"),
+    ("Alpine Lodge Aspen", "Alpine"),
+    ("Rive Gauche Paris", "Rive Gauche"),
+    ("Kensington Gardens London", "Kensington"),
+)
+_DEMO_ROOMS = {"villa-3": 2, "S303": 1}  # a demo room -> the demo property it is in (above)
+_DEMO_ROOM_TYPES = ("Deluxe King", "Junior Suite")
+
+
+def in_own_names(reply: Reply, index: Index) -> Reply:
+    """`help stations` in a world without the demo's hotels: its examples and notes name the user's
+    own properties, rooms and room types (issue 17: suggestions in the user's own names)."""
+    props = index.properties()
+    if not props or any(p.name == _DEMO_PROPERTIES[0][0] for p in props):
+        return reply
+    names: dict[str, str] = {}
+    for i, (full, short) in enumerate(_DEMO_PROPERTIES):
+        names[full] = names[short] = props[i % len(props)].name
+    for room, i in _DEMO_ROOMS.items():
+        rooms = index.rooms_of_property(props[i % len(props)].id)
+        if rooms:
+            names[room] = rooms[0].room_name
+    types = index.room_types(props[0].id)
+    for i, room_type in enumerate(_DEMO_ROOM_TYPES):
+        if types:
+            names[room_type] = types[i % len(types)].name
+    said = re.compile("|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)))
+
+    def own(text: str) -> str:
+        return said.sub(lambda m: names[m[0]], text)
+
+    table = reply.table
+    if table is not None:
+        table = Table(
+            columns=table.columns, rows=[[own(cell) for cell in row] for row in table.rows]
+        )
+    return reply.model_copy(update={"table": table, "notes": [own(n) for n in reply.notes]})

@@ -303,8 +303,24 @@ class Resolver:
         if len(found) > 1:
             return self._ambiguous_room_type(target, found, rerun)
         if not found:
-            close = self.seen(self.s.index.suggest_room_types(target.room_type, pid, limit=40))[:4]
             where = f" at {scope.name}" if scope else ""
+            elsewhere = (
+                self.seen(self.s.index.find_room_types(target.room_type, None)) if scope else []
+            )
+            if elsewhere:  # the type exists at another property: that, never a look-alike here
+                props = sorted({t.property_name for t in elsewhere})
+                return _question(
+                    f"Room type {target.room_type} isn't at {where[4:]}, but exists at "
+                    f"{', '.join(props)}. Did you mean one of these? Nothing was changed.",
+                    [
+                        (
+                            f"{t.name} ({t.property_name})",
+                            rerun(replace(target, room_type=t.name, property_name=t.property_name)),
+                        )
+                        for t in elsewhere[:MAX_CHOICES]
+                    ],
+                )
+            close = self.seen(self.s.index.suggest_room_types(target.room_type, pid, limit=40))[:4]
             if close:
                 return _question(
                     f"I can't find room type \u201c{target.room_type}\u201d{where}. Did you mean:",
@@ -329,6 +345,8 @@ class Resolver:
             return self._which_of_type(target, room_type, rooms, rerun)
         if target.one and rooms:
             return Rooms(rooms, prop, f"room {rooms[0].room_name} at {room_type.property_name}")
+        if not rooms:  # "There are no rooms in room type Treehouse at ...", never "in 0 ... rooms"
+            return Rooms(rooms, prop, f"room type {room_type.name} at {room_type.property_name}")
         return Rooms(
             rooms, prop, f"{len(rooms)} {room_type.name} rooms at {room_type.property_name}"
         )
@@ -467,6 +485,11 @@ class Resolver:
         if target.room_range:
             return f"rooms {target.room_range[0]}\u2013{target.room_range[1]}{where}"
         more = "\u2026" if len(rooms) > 8 else ""
+        if len(props) > 1 and not more:  # rooms of several properties: each named with its own
+            return "rooms " + " and ".join(
+                f"{', '.join(r.room_name for r in rooms if r.property_name == p)} at {p}"
+                for p in props
+            )
         return f"rooms {', '.join(r.room_name for r in rooms[:8])}{more}{where}"
 
     def _ambiguous_rooms(
@@ -494,6 +517,21 @@ class Resolver:
         pid = scope.id if scope else None
         if len(missing) > 1:
             shown = ", ".join(missing[:10]) + ("\u2026" if len(missing) > 10 else "")
+            homes = [
+                {r.property_name for r in self.seen(self.s.index.find_rooms(m))} for m in missing
+            ]
+            every = not target.room_range and len(missing) == len(target.rooms)
+            other = set.intersection(*homes) if scope and every and all(homes) else set()
+            if other:  # `villa-4 and villa-5` from Harbor View: the property that has them all
+                rooms = tuple(missing)
+                return _question(
+                    f"Rooms {shown} aren't at {where[4:]}, but exist at {', '.join(sorted(other))}. "
+                    "Did you mean one of these? Nothing was changed.",
+                    [
+                        (p, rerun(replace(target, rooms=rooms, property_name=p)))
+                        for p in sorted(other)[:MAX_CHOICES]
+                    ],
+                )
             return Reply(
                 headline=f"I can't find {len(missing)} of those rooms{where}: {shown}. Nothing was changed.",
                 kind=ReplyKind.ERROR,
@@ -501,6 +539,13 @@ class Resolver:
             )
         name = missing[0]
         elsewhere = self.seen(self.s.index.find_rooms(name)) if scope else []
+        if elsewhere and len(target.rooms) > 1:  # a choice of this one room would drop the others
+            held_at = ", ".join(sorted({r.property_name for r in elsewhere}))
+            return Reply(
+                headline=f"I can't find room {name}{where} (it is at {held_at}). Nothing was changed.",
+                kind=ReplyKind.ERROR,
+                notes=["Send the rooms of each property as their own request."],
+            )
         if elsewhere:
             props = sorted({r.property_name for r in elsewhere})
             return _question(
@@ -511,7 +556,10 @@ class Resolver:
                     for p in props[:MAX_CHOICES]
                 ],
             )
-        close = self.seen(self.s.index.suggest_rooms(name, pid, limit=40))[:4]
+        near = self.seen(self.s.index.suggest_rooms(name, pid, limit=40))
+        typed = normalize_room_name(name)
+        begun = [r for r in near if normalize_room_name(r.room_name).startswith(typed)]
+        close = (begun or near)[:4] if typed else near[:4]  # `Loft`: Loft-East/-West, not Lotus
         if close:
             return _question(
                 f"I can't find room {name}{where}. Did you mean:",

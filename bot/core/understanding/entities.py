@@ -32,6 +32,8 @@ class Entities:
     backwards_range: tuple[str, str] | None = None  # "310-301": never read backwards
     unclear_range: tuple[str, str] | None = None  # "villa-1 - Orchid": ends of no one scheme
     station_room: str | None = None  # the station's words also name a room ("Jazz" at Hanami)
+    # "set Jazz and Country to pop": a list of rooms named like stations, no property said: asked
+    rooms_like_stations: bool = False
     range_guess: tuple[str, str] | None = None  # "cabins 1-4": maybe Cabin-1..Cabin-4, asked
     property_name: str | None = None
     all_rooms: bool = False
@@ -139,6 +141,7 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _serial(t, found)
     _setting(t, found)
     _duration(t, found)
+    _set_everything(t, found)
     _kinds(t, found)
     _everywhere(t, found)
     _floor(t, found)
@@ -252,6 +255,17 @@ def _said_kinds(t: _Text, found: Entities) -> None:
         t.take(m.start(), m.end())
     order = list(AlertKind)
     found.kinds.sort(key=order.index)
+
+
+# "set everything at Juniper Creek to jazz": every room, not every kind of alert.
+_SET_EVERYTHING = re.compile(r"\b(?:set|change|switch|put|make)\s+(everything)\b")
+
+
+def _set_everything(t: _Text, found: Entities) -> None:
+    m = _SET_EVERYTHING.search(t.work)
+    if m:
+        found.all_rooms = True
+        t.take(m.start(1), m.end(1))
 
 
 def _everywhere(t: _Text, found: Entities) -> None:
@@ -601,6 +615,13 @@ def _room_over_station(t: _Text, start: int, end: int, found: Entities, lexicon:
     if found.kinds or re.search(r"\bin\s+$", t.work[:start]):
         return True
     m = _ROOMS_AT_TO.match(t.work[end:])
+    named_like_station = key_of(t.work[start:end]) in lexicon.stations
+    after_to = re.search(r"\bto\s+$", t.work[:start]) is not None  # "to jazz, Fuji to pop"
+    listed = m is None and found.station is None and named_like_station and not after_to
+    if listed and (m := _ROOM_LIST_TO.match(t.work[end:])):
+        found.rooms_like_stations = True
+    elif listed and found.rooms_like_stations and _ROOM_TO.match(t.work[end:]):
+        return True  # the last of the list: "... and Country to pop"
     if m is None or found.station is not None:
         return False
     words = m["station"].split()
@@ -608,6 +629,8 @@ def _room_over_station(t: _Text, start: int, end: int, found: Entities, lexicon:
 
 
 # what follows the rooms of "set Jazz and Sakura at Hanami to classical"
+_ROOM_LIST_TO = re.compile(r"(?:\s*(?:,|\band\b|&)\s*\S+)+\s+to\s+(?P<station>.+)$")
+_ROOM_TO = re.compile(r"\s+to\s+(?P<station>.+)$")
 _ROOMS_AT_TO = re.compile(r"(?:\s*(?:,|\band\b|&)\s*[^,]+?)*\s+at\s+.+?\s+to\s+(?P<station>.+)$")
 
 

@@ -87,9 +87,9 @@ def choose_reading(said: Said, scope: Lexicon) -> Reading:
     phrasing hooks and the reading the names make; the winner passes the completeness check."""
     if (exact := _exact(said)) is not None:  # a button's form, as typed
         return exact
-    found = _read(said.corrected, scope, asked=said.asked, raw=said.raw_corrected)
+    found = _read(said.corrected, scope, asked=said.asked, raw=said.raw_corrected, typed=said.raw)
     if found is None and (fixed := correct_keywords(said.corrected)) != said.corrected:
-        found = _read(fixed, scope, asked=said.asked, raw=said.raw_corrected)
+        found = _read(fixed, scope, asked=said.asked, raw=said.raw_corrected, typed=said.raw)
     return found
 
 
@@ -121,7 +121,9 @@ def _property_mention(text: str, lexicon: Lexicon) -> str:
     return text
 
 
-def _read(body: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "") -> Reading:
+def _read(
+    body: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "", typed: str = ""
+) -> Reading:
     """The candidates, best score first: the hooks above the reading, the reading the names make,
     the hooks below it. The first that reads the message, when it is a write, is checked for
     completeness (the reading checks its own)."""
@@ -132,13 +134,15 @@ def _read(body: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "") ->
     above, below = hooks[:split], hooks[split:]  # sorted best first
     hooked = _match(body, above)
     if hooked is None:
-        understood = understand(body, lexicon, asked=asked, raw=raw) if body else None
+        understood = understand(body, lexicon, asked=asked, raw=raw, typed=typed) if body else None
         if understood is not None:
             return understood  # the reading runs the completeness check itself (reading.complete)
         hooked = _match(body, below)
     if hooked is None or not hooked.mutating:
         return hooked  # reads may be lenient; writes may not
-    return complete(hooked, find_entities(body, lexicon), fold(body).strip())
+    return complete(
+        hooked, find_entities(body, lexicon), fold(body).strip(), body, raw=typed or raw
+    )
 
 
 def _exact(said: Said) -> Command | None:

@@ -122,14 +122,21 @@ class Ask:
 Understood = Command | Ask | None
 
 
-def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "") -> Understood:
-    """`asked`: the message ended with a question mark; `raw`: the message before cleaning."""
+def understand(
+    text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "", typed: str = ""
+) -> Understood:
+    """`asked`: the message ended with a question mark; `raw`: the message before cleaning;
+    `typed`: as typed, before spelling was corrected (quoted back, never read)."""
     talk = small_talk(fold(raw or text))
     if talk is not None:
         return talk
     found = find_entities(text, lexicon)
     low = fold(text).strip()
-    result = complete(_reading(text, low, found, asked=asked), found, low)
+    polite = bool(set(_WORD.findall(fold(raw or text))) & _POLITE)  # "can you" is cleaned away
+    # "set 204 to jazz?" asks; "... pop ?" from an undecodable byte made "?" (ordering.py) does not
+    polite = polite or not re.search(r"[^\s?]\?+\s*$", raw or text)
+    reading = _reading(text, low, found, asked=asked, polite=polite)
+    result = complete(reading, found, low, text, raw=typed or raw)
     if isinstance(result, c.SetStation) and found.was_station:
         return replace(
             result, expected=found.was_station
@@ -137,7 +144,9 @@ def understand(text: str, lexicon: Lexicon, *, asked: bool = False, raw: str = "
     return result
 
 
-def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood:
+def _reading(
+    text: str, low: str, found: Entities, *, asked: bool, polite: bool = False
+) -> Understood:
     """The reading the entities and the words left over make: a command, a question, or None."""
     words = found.words
     ws = set(words)
@@ -147,6 +156,8 @@ def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood
     country_talk = _COUNTRY_WORD.search(text) and not found.has_target
     if country_talk and _COUNTRY_STATION.search(low) and found.station is not None:
         country_talk = None  # "make it country": the station
+    if country_talk and found.station and re.search(r"\b(?:available|offered)\b", low):
+        country_talk = None  # "is country available at Le Jardin?": the catalog question
     if re.search(r"\bprofiles?\b", low) or country_talk:
         return None  # the phrasing hooks': room profiles, a property's country
     refused = _not_done(low, found, ws)
@@ -158,7 +169,7 @@ def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood
         if health is not None:
             return health
     verb = ws & (SET_WORDS | CLEAR_WORDS | _CLEARED)
-    statement = _STATEMENT.search(low) and not verb
+    statement = _STATEMENT.search(low) and not verb and not _FIX_IT.search(low)
     if _NOT_A_REQUEST.search(low) or _NEGATION.match(low) or _NEGATED_VERB.search(low) or statement:
         has_request = found.has_target or found.station or found.kinds or ws & SET_WORDS
         return c.SmallTalk(kind="negation") if has_request else None
@@ -183,8 +194,9 @@ def _reading(text: str, low: str, found: Entities, *, asked: bool) -> Understood
     if questioning:
         return _question(found, ws)
     station = _station(found, ws)
-    if asked and isinstance(station, c.SetStation) and not ws & (SET_WORDS | _POLITE):
-        return _yes_first(station)  # "jazz in 204?": a statement asked, not a request
+    verb_asked = not ws & SET_WORDS or not polite  # a request verb: asked only as "... jazz?"
+    if asked and isinstance(station, c.SetStation) and verb_asked and not ws & _POLITE:
+        return _yes_first(station)  # "jazz in 204?", "set 204 to jazz?": asked, not a request
     return station
 
 
@@ -216,6 +228,8 @@ def _place(text: str, found: Entities) -> Command | None:
         return None
     if zone is None and not re.search(r"\b(?:time\s*zone|tz)\b", text, re.I) and not country_word:
         return None
+    if zone is None and re.search(r"\b(?:available|offered)\b", text, re.I):
+        return None  # "is country available at Le Jardin?": the station Country, asked about
     country = None
     if country_word:
         after = text[country_word.end() :]
@@ -241,6 +255,8 @@ _NOT_A_REQUEST = re.compile(
 _STATEMENT = re.compile(
     r"\b(?:doesn'?t|isn'?t|aren'?t|wasn'?t|hates?|hated|complain\w*|too\s+loud|dislikes?)\b"
 )
+# "314 isn't on jazz, fix it": the complaint is the request, "isn't" negates nothing.
+_FIX_IT = re.compile(r"\b(?:fix|sort)\s+(?:it|that|this)\b")
 # A negation that governs the verb: "don't set 210", "please do not clear 305", "never change 204".
 _NEGATED_VERB = re.compile(
     r"\b(?:don'?t|dont|do\s+not|never|not|won'?t|shouldn'?t|no\s+need\s+to)\s+(?:\w+\s+)?"
@@ -632,6 +648,9 @@ _SECOND_REQUEST = re.compile(
 )
 
 
+_SET_TO = re.compile(r"\b(?:set|change|switch|tune|put)\b.*?\bto\b")
+
+
 def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None:
     """What is understood but must not be done as typed (bot/core/cmd_not_done.py says why)."""
     if ws & DEFER_WORDS and not (found.station or found.kinds):
@@ -654,12 +673,16 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
         return _which_station(found, stations)
     if found.other_stations and found.station_room and not found.has_target:
         return _room_named_like_a_station(found)
+    if found.rooms_like_stations and found.station and not found.property_name:
+        return _rooms_named_like_stations(found, found.station)
     if found.other_stations and "or" not in ws:
         named = " and ".join(s.title() for s in stations if s)
         return c.NotDone(
             "several_stations", understood=f"stations {named} for {_rooms_said(found)}"
         )
-    two = found.station and found.kinds and ws & CLEAR_WORDS and ws & SET_WORDS
+    # "set Everest to pop and clear alarms in K2": the station word may also name a room (Pop)
+    setting = found.station or _SET_TO.search(low)
+    two = setting and found.kinds and ws & CLEAR_WORDS and ws & SET_WORDS
     before = _SECOND_REQUEST.search(low)
     if two or found.other_properties or (before and _said_something(low[: before.start()])):
         return c.NotDone("two_requests", understood=low)
@@ -681,6 +704,20 @@ def _room_named_like_a_station(found: Entities) -> Ask:
         "target",
         command,
         choices=((f"Yes, room {room}", rephrase(command)),),
+    )
+
+
+def _rooms_named_like_stations(found: Entities, station: str) -> Ask:
+    """`set Jazz and Country to pop` where rooms are named Jazz and Country: asked, never guessed."""
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    command = c.SetStation(target=Target(rooms=tuple(found.rooms)), station=station)
+    named = ", ".join(found.rooms)
+    return Ask(
+        f"Do you mean rooms {named} (to {station.title()})? Nothing was changed.",
+        "target",
+        command,
+        choices=((f"Yes, rooms {named}", rephrase(command)),),
     )
 
 
@@ -740,7 +777,9 @@ def _range_guess(command: c.SetStation | c.ClearAlerts, ends: tuple[str, str]) -
     )
 
 
-def complete(result: Understood, found: Entities, low: str) -> Understood:
+def complete(
+    result: Understood, found: Entities, low: str, text: str = "", *, raw: str = ""
+) -> Understood:
     """`result` when every word of a write is understood; otherwise what the bot will not do."""
     command = result.partial if isinstance(result, Ask) else result
     if not isinstance(command, c.SetStation | c.ClearAlerts):
@@ -767,6 +806,8 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
         if isinstance(command, c.SetStation)
         else frozenset()
     )
+    if isinstance(command, c.SetStation) and _FIX_IT.search(low):  # "isn't on jazz, fix it"
+        time_words |= {"fix", "sort"}
     if isinstance(command, c.ClearAlerts):  # "the second alarm": said back by the note, asked
         time_words |= {w for m in _SOME_ALERTS.finditer(low) for w in _WORD.findall(m[0])}
     left = [
@@ -776,6 +817,9 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
         left.append(found.station)  # a station named in a clear: not part of the reading
     if isinstance(command, c.SetStation) and found.kinds:
         left.extend(k.value for k in found.kinds)
+    typed = _typed_room(command, found, left, text, raw) if left else None
+    if typed is not None:  # `set Birhc to jazz`: the resolver says it is not a room, nearest names
+        return replace(command, target=replace(command.target, rooms=(typed,), room_range=None))
     if left:
         return c.NotDone("unfollowed", understood=understood, unfollowed=tuple(left))
     if time and isinstance(result, c.SetStation):
@@ -786,15 +830,51 @@ def complete(result: Understood, found: Entities, low: str) -> Understood:
 
 
 _WORD = re.compile(r"[a-z0-9'’]+")
+# "set Birhc to jazz", "set Cabin 10 to jazz", "set the lofts at Juniper Creek to jazz"
+_TYPED_NAME = re.compile(
+    r"^\s*(?:please\s+)?(?:set|change|switch)\s+(?:the\s+)?(?:room\s+)?"
+    r"(?P<name>[^\W\d][^\s,]*(?:\s+\d{1,4})?)\s+(?:at\s+.+?\s+)?to\s+\S",
+    re.I,
+)
+
+
+def _typed_room(
+    command: c.SetStation | c.ClearAlerts, found: Entities, left: list[str], text: str, raw: str
+) -> str | None:
+    """The name typed where a room goes, when it is the only word not followed and no room was
+    read: it goes to the resolver as a room name, which finds it in the index or says it is not
+    there with the nearest names (a question, never a write)."""
+    if not isinstance(command, c.SetStation) or not command.station or found.kinds:
+        return None
+    target = command.target
+    if target.room_type or target.all_rooms or found.other_stations or found.excluded:
+        return None
+    m = _TYPED_NAME.match(text)
+    if m is None:
+        return None
+    name = m["name"]
+    words = _WORD.findall(fold(name))
+    if target.rooms and (len(words) != 2 or target.rooms != (words[1],)):
+        return None  # a room read already, other than the number of "Cabin 10"
+    if not words or {fold(w) for w in left} != {w for w in words if not w.isdigit()}:
+        return None
+    typed = _TYPED_NAME.match(raw)  # as typed, before spelling: "lofts", never "lots"
+    if typed is not None and len(typed["name"].split()) == len(name.split()):
+        return typed["name"]
+    return name
 
 
 def _understood(command: c.SetStation | c.ClearAlerts) -> str:
-    where = command.target.describe() if _has_target(command.target) else "a room not named"
+    named = _has_target(command.target)
+    where = command.target.describe() if named else ""
+    unnamed = "; no room I know was named"  # say what was not found, not "a room not named"
     if isinstance(command, c.SetStation):
         station = command.station.title() if command.station else "a station not named"
+        if not named:
+            return f"set the station to {station}{unnamed}"
         return f"set the station of {where} to {station}"
     kinds = ", ".join(k.value for k in command.kinds) or "alerts"
-    return f"clear the {kinds} of {where}"
+    return f"clear the {kinds} of {where}" if named else f"clear the {kinds}{unnamed}"
 
 
 def _has_target(target: Target) -> bool:
