@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -586,8 +586,10 @@ async def preflight(
     say: Callable[[str], None] = print,
     attempts: int | None = None,
     on_wait: Callable[[str | None], None] = lambda _: None,
+    platform_checks: Sequence[Callable[[], Awaitable[list[Check]]]] = (),
 ) -> None:
-    """LWA, the ASP API and Slack (when used) must answer before the bot connects anywhere.
+    """LWA, the ASP API and Slack (when used) must answer before the bot connects anywhere;
+    `platform_checks` are the chat platforms' own (ChatPlatform.startup_checks of `bot serve`).
 
     Refused credentials or bad settings raise ConfigError (one plain line; the CLI exits 2). A service
     that cannot be reached is retried with doubling waits (2 s up to 60 s), each wait logged in one
@@ -600,6 +602,8 @@ async def preflight(
         checks = await check_amazon(runtime)
         if slack_socket is not None:
             checks += await check_slack(runtime.settings, socket=slack_socket)
+        for platform_check in platform_checks:
+            checks += await platform_check()
         stop = [c for c in failures(checks) if c.cause != Cause.UNREACHABLE]
         if stop:
             raise ConfigError("\n".join(c.line() for c in stop))

@@ -261,7 +261,14 @@ def _attach_health(runtime: Runtime, transport: httpx.AsyncBaseTransport | None 
             runtime.settings.asp_base_url, runtime.auth, transport=transport, clock=runtime.clock
         )
         runtime.closers.append(endpoints.aclose)
-    desk = HealthDesk(runtime, runtime.services.a4b, endpoints)
+    desk = HealthDesk(
+        runtime.index,
+        runtime.config,
+        runtime.clock,
+        runtime.services.a4b,
+        endpoints,
+        customer_profiles=runtime.services.customer_profiles,
+    )
     # closers run last-first: the background refresh stops before its clients close
     runtime.closers.append(desk.aclose)
     runtime.services.health = desk
