@@ -250,10 +250,12 @@ def _attach_aws_clients(runtime: Runtime, transport: httpx.AsyncBaseTransport | 
 def _attach_health(runtime: Runtime, transport: httpx.AsyncBaseTransport | None = None) -> None:
     """Device health reads Alexa for Business (and ASP's Endpoints API, with the ASP sign-in, to tie
     devices to rooms by serial); without AWS credentials the rest still works."""
+    from bot.clients.a4b import A4BClient
     from bot.clients.endpoints import EndpointsClient
     from bot.health.desk import HealthDesk
 
-    if runtime.services.a4b is None:
+    a4b = runtime.services.a4b
+    if not isinstance(a4b, A4BClient):  # device health reads pages the core's port does not name
         return
     endpoints = None
     if runtime.auth is not None:
@@ -265,7 +267,7 @@ def _attach_health(runtime: Runtime, transport: httpx.AsyncBaseTransport | None 
         runtime.index,
         runtime.config,
         runtime.clock,
-        runtime.services.a4b,
+        a4b,
         endpoints,
         customer_profiles=runtime.services.customer_profiles,
     )

@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.clients.customer_profiles import CustomerProfilesClient, ObjectTypeSummary
+from bot.clients.customer_profiles import ObjectTypeSummary
 from bot.clients.errors import ApiError, InvalidInput, NotFound
 from bot.core.audit import AuditEntry, Change
 from bot.core.commands import Command
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
+from bot.core.ports import CustomerProfilesPort
 from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.understanding.text import plural
@@ -31,8 +32,8 @@ MAX = "MaxProfileObjectCount"
 AVAILABLE = "MaxAvailableProfileObjectCount"
 
 
-def _client(ctx: Ctx) -> CustomerProfilesClient | None:
-    client: CustomerProfilesClient | None = getattr(ctx.s, "customer_profiles", None)
+def _client(ctx: Ctx) -> CustomerProfilesPort | None:
+    client = ctx.s.customer_profiles
     return client
 
 
@@ -94,11 +95,11 @@ class _ObjectTypeCommand(Command):
             return _no_client()
         return await self.run(ctx, client)
 
-    async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
+    async def run(self, ctx: Ctx, client: CustomerProfilesPort) -> Reply:
         raise NotImplementedError
 
 
-async def _read(ctx: Ctx, client: CustomerProfilesClient, name: str) -> dict[str, Any] | Reply:
+async def _read(ctx: Ctx, client: CustomerProfilesPort, name: str) -> dict[str, Any] | Reply:
     """The object type's whole definition, or the answer saying why it could not be read."""
     try:
         return await client.get_object_type(name, deadline=ctx.s.deadline)
@@ -108,7 +109,7 @@ async def _read(ctx: Ctx, client: CustomerProfilesClient, name: str) -> dict[str
 
 @dataclass(frozen=True)
 class ListObjectTypes(_ObjectTypeCommand):
-    async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
+    async def run(self, ctx: Ctx, client: CustomerProfilesPort) -> Reply:
         try:
             items = await client.list_object_types(deadline=ctx.s.deadline)
         except ApiError as error:
@@ -139,7 +140,7 @@ class ListObjectTypes(_ObjectTypeCommand):
 class ShowObjectType(_ObjectTypeCommand):
     object_type: str
 
-    async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
+    async def run(self, ctx: Ctx, client: CustomerProfilesPort) -> Reply:
         item = await _read(ctx, client, self.object_type)
         if isinstance(item, Reply):
             return item
@@ -203,7 +204,7 @@ class SetObjectTypeMax(_ObjectTypeCommand):
     def mutating(self) -> bool:
         return True
 
-    async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
+    async def run(self, ctx: Ctx, client: CustomerProfilesPort) -> Reply:
         item = await _read(ctx, client, self.object_type)
         if isinstance(item, Reply):
             return item
@@ -262,7 +263,7 @@ class SetObjectTypeMax(_ObjectTypeCommand):
 
 async def _put_max(
     ctx: Ctx,
-    client: CustomerProfilesClient,
+    client: CustomerProfilesPort,
     command: str,
     tried: Change,
     *,

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from rapidfuzz import fuzz, process
 
 from bot.clients.a4b import (
-    A4BClient,
     Filter,
     Profile,
     SortCriterion,
@@ -27,6 +26,7 @@ from bot.core.audit import AuditEntry, Change
 from bot.core.commands import Command
 from bot.core.context import Ctx
 from bot.core.object_types import undo_object_type_max
+from bot.core.ports import A4BPort
 from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
 from bot.core.profile_settings import (
     before_after,
@@ -66,8 +66,8 @@ _ENROLLMENT = {
 }
 
 
-def _client(ctx: Ctx) -> A4BClient | None:
-    client: A4BClient | None = getattr(ctx.s, "a4b", None)
+def _client(ctx: Ctx) -> A4BPort | None:
+    client = ctx.s.a4b
     return client
 
 
@@ -97,11 +97,11 @@ class _A4BCommand(Command):
             return _no_client()
         return await self.run(ctx, client)
 
-    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
         raise NotImplementedError
 
 
-async def _read_profile(ctx: Ctx, client: A4BClient, name: str) -> Profile | Reply:
+async def _read_profile(ctx: Ctx, client: A4BPort, name: str) -> Profile | Reply:
     """The whole profile called `name` (any case); otherwise a "did you mean" question, a plain
     no, or the failure."""
     try:
@@ -135,7 +135,7 @@ async def _read_profile(ctx: Ctx, client: A4BClient, name: str) -> Profile | Rep
 
 @dataclass(frozen=True)
 class ListProfiles(_A4BCommand):
-    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
         try:
             profiles = await client.search_profiles(deadline=ctx.s.deadline)
         except ApiError as error:
@@ -165,7 +165,7 @@ class ListProfiles(_A4BCommand):
 class ShowProfile(_A4BCommand):
     profile: str
 
-    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
         profile = await _read_profile(ctx, client, self.profile)
         if isinstance(profile, Reply):
             return profile
@@ -202,7 +202,7 @@ class CreateProfile(_A4BCommand):
     def mutating(self) -> bool:
         return True
 
-    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -286,7 +286,7 @@ class CreateProfile(_A4BCommand):
 
 
 async def _update_profile(
-    ctx: Ctx, client: A4BClient, command: str, tried: Change, *, undoes: int | None = None
+    ctx: Ctx, client: A4BPort, command: str, tried: Change, *, undoes: int | None = None
 ) -> Change | ApiError:
     """UpdateProfile with `tried.after` (only the fields that change), audited."""
     send = client.update_profile(tried.unit_id, tried.after, deadline=ctx.s.deadline)
@@ -305,7 +305,7 @@ class SetProfile(_A4BCommand):
     def mutating(self) -> bool:
         return True
 
-    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
         try:
             wanted = changes_for(self.setting, self.value)
             check_profile_fields(wanted)
@@ -383,7 +383,7 @@ class FindUser(_A4BCommand):
     query: str | None = None
     status: str | None = None  # an EnrollmentStatus, e.g. PENDING
 
-    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
         searches = _user_searches(self.query, self.status)
         if isinstance(searches, Reply):
             return searches

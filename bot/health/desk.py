@@ -42,7 +42,7 @@ CONFIRM_S = 0.5  # of the answer budget, kept for ASP's word on offline devices
 MIN_CONFIRM_S = 0.1
 
 if TYPE_CHECKING:
-    from bot.clients.customer_profiles import CustomerProfilesClient
+    from bot.core.ports import CustomerProfilesPort
 
 
 class HealthDesk:
@@ -57,7 +57,7 @@ class HealthDesk:
         client: A4BClient,
         endpoints: EndpointsClient | None = None,
         *,
-        customer_profiles: CustomerProfilesClient | None = None,
+        customer_profiles: CustomerProfilesPort | None = None,
     ) -> None:
         self.index = index
         self.config = config
