@@ -23,7 +23,6 @@ from pydantic import BaseModel, ValidationError
 
 from bot.clients.errors import (
     ApiError,
-    DeadlineExceeded,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -50,9 +49,14 @@ from bot.clients.models import (
     UpdateNameBody,
 )
 from bot.clients.retry import (
-    RetryLoop,
+    Again,
+    Done,
+    Resend,
     RetryPolicy,
+    Throttle,
+    Verdict,
     is_retryable_method,
+    request_loop,
     resolve_deadline,
     retry_after_seconds,
     retry_policy,
@@ -212,50 +216,38 @@ class AspClient:
         one token refresh, and for alert deletes one switch of the Authorization form per token.
         """
         operation = f"{method} {path}"
-        loop = RetryLoop(
-            operation,
-            clock=self._clock,
-            rng=self._rng,
-            idempotent=is_retryable_method(method),
-            deadline_s=deadline,
-            default_deadline_s=self._deadline_s,
-        )
         write = method != "GET"
         payload = body.model_dump(mode="json") if body is not None else None
         form: AuthForm = self._alert_auth_form if alerts else "bearer"
         refreshed = switched = False
+        token = ""
 
-        while True:
-            remaining = loop.remaining()
-            timeout = self._timeout_s if remaining is None else min(self._timeout_s, remaining)
+        async def send(limit_s: float | None) -> httpx.Response:
+            nonlocal token
             token = await self._auth.token()
             headers = {"Authorization": token if form == "raw" else f"Bearer {token}"}
-            try:
-                async with self._sem:
-                    self.stats.requests[method] += 1
-                    response = await self._http.request(
-                        method, path, params=params, json=payload, headers=headers, timeout=timeout
-                    )
-            except httpx.TransportError as exc:
-                self.stats.transport_errors += 1
-                # A refused connection sent nothing, so nothing can have been applied.
-                sent = not isinstance(exc, httpx.ConnectError)
-                failure = TransportError(
-                    None,
-                    f"{operation}: {exc!r}",
-                    uncertain_create=method == "POST" and sent,
-                    may_have_applied=write and sent,
+            async with self._sem:
+                self.stats.requests[method] += 1
+                return await self._http.request(
+                    method, path, params=params, json=payload, headers=headers, timeout=limit_s
                 )
-                if isinstance(exc, httpx.TimeoutException) and timeout < self._timeout_s:
-                    # The deadline, not Amazon, cut this wait short.
-                    raise DeadlineExceeded.after(failure, waited_s=loop.throttled_s) from exc
-                await self._resend_after(loop, failure)
-                continue
 
+        def lost(exc: Exception) -> ApiError:
+            self.stats.transport_errors += 1
+            # A refused connection sent nothing, so nothing can have been applied.
+            sent = not isinstance(exc, httpx.ConnectError)
+            return TransportError(
+                None,
+                f"{operation}: {exc!r}",
+                uncertain_create=method == "POST" and sent,
+                may_have_applied=write and sent,
+            )
+
+        async def classify(response: httpx.Response) -> Verdict[httpx.Response]:
+            nonlocal form, refreshed, switched
             status = response.status_code
             request_id = response.headers.get("x-amzn-requestid")
             self.last_request_id = request_id
-
             if status == 401:
                 if alerts and self._is_alerts_forbidden(response):
                     # Seed 003: the alerts API says 401 FORBIDDEN for a unit that does not exist or
@@ -267,44 +259,55 @@ class AspClient:
                     switched = True
                     form = "bearer" if form == "raw" else "raw"
                     self.stats.retries += 1
-                    continue
+                    return Again()
                 if not refreshed:
                     refreshed, switched = True, False
                     await self._refresh_after_401(token)
-                    continue
+                    return Again()
                 raise error_from_response(response)
             if alerts and self._alarm_auth_raw is None:
                 self._alert_auth_form = form  # this form got past the sign-in check: keep it
-
             if status == 429:
                 self.stats.throttled += 1
-                await loop.throttled(
+                return Throttle(
                     error_from_response(response),
                     retry_after_seconds(response.headers.get("retry-after"), self._clock.now()),
                 )
-                self.stats.retries += 1
-                continue
-            loop.answered()
-
             if status >= 500:
                 self.stats.server_errors += 1
                 if alerts and self._has_device_failures(response):
-                    return response
+                    return Done(response)
                 error = error_from_response(response)
-                server_failure = ServerError(
-                    status,
-                    error.message,
-                    request_id,
-                    error.error_type,
-                    uncertain_create=method == "POST",
-                    may_have_applied=write,
+                return Resend(
+                    ServerError(
+                        status,
+                        error.message,
+                        request_id,
+                        error.error_type,
+                        uncertain_create=method == "POST",
+                        may_have_applied=write,
+                    )
                 )
-                await self._resend_after(loop, server_failure)
-                continue
-
             if status >= 400:
                 raise error_from_response(response)
-            return response
+            return Done(response)
+
+        def resent() -> None:
+            self.stats.retries += 1
+
+        return await request_loop(
+            operation,
+            send=send,
+            classify=classify,
+            lost=lost,
+            clock=self._clock,
+            rng=self._rng,
+            idempotent=is_retryable_method(method),
+            deadline_s=deadline,
+            default_deadline_s=self._deadline_s,
+            timeout_s=self._timeout_s,
+            on_resend=resent,
+        )
 
     async def _refresh_after_401(self, token: str) -> None:
         self.stats.auth_refreshes += 1
@@ -313,11 +316,6 @@ class AspClient:
         # still sees the refused token as current and invalidates it.
         if await self._auth.token() == token:
             await self._auth.invalidate()
-
-    async def _resend_after(self, loop: RetryLoop, failure: ApiError) -> None:
-        """Wait before a resend, or raise (no retry left, not idempotent, past the deadline)."""
-        await loop.failed(failure)
-        self.stats.retries += 1
 
     @property
     def alert_auth_form(self) -> AuthForm:
