@@ -704,7 +704,7 @@ class SandboxApp:
         try:
             body = await _json_object(request) if await request.body() else {}
         except _BadRequest as exc:
-            status, payload = 400, {"__type": "SerializationException", "message": str(exc)}
+            status, payload = aws_handlers.serialization_error(str(exc))
         else:
             handle = getattr(aws_handlers, "handle", None)
             if handle is None:
