@@ -99,7 +99,7 @@ def test_update_keeps_what_is_not_sent() -> None:
             "MeetingRoomConfiguration": {"InstantBooking": {"DurationInMinutes": 45}},
         },
     )
-    meeting = board["MeetingRoomConfiguration"]
+    meeting: Any = board["MeetingRoomConfiguration"]
     assert meeting["InstantBooking"] == {"DurationInMinutes": 45, "Enabled": False}
     assert meeting["EndOfMeetingReminder"]["ReminderType"] == "KNOCK"
 

@@ -124,9 +124,7 @@ def _reminder(value: str) -> JsonObject:
     return {MEETING: {REMINDER: reminder}}
 
 
-def _minutes_or_switch(
-    section: str, minutes_field: str, what: str
-) -> Callable[[str], JsonObject]:
+def _minutes_or_switch(section: str, minutes_field: str, what: str) -> Callable[[str], JsonObject]:
     def convert(value: str) -> JsonObject:
         text = value.strip().lower()
         if text in _ON or text in _OFF:

@@ -14,6 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.health.timeline import History
+from bot.json_types import JsonObject, JsonValue
 from bot.schema import migrate
 
 DEVICE_COLUMNS = (
@@ -197,7 +198,7 @@ class HealthStore:
     ) -> dict[str, list[tuple[float, str]]]:
         """CONNECTION_STATUS events per device (of a property, or these ARNs), oldest first."""
         sql = "select arn, ts, value from device_events where type = 'CONNECTION_STATUS'"
-        args: list[Any] = []
+        args: list[JsonValue] = []
         if since is not None:
             sql += " and ts >= ?"
             args.append(since)
@@ -237,7 +238,7 @@ class HealthStore:
     def first_events(self, arns: Sequence[str] | None = None) -> dict[str, tuple[float, str, str]]:
         """Each device's oldest stored event: arn -> (ts, type, value)."""
         sql = "select arn, min(ts), type, value from device_events"
-        args: list[Any] = []
+        args: list[JsonValue] = []
         if arns is not None:
             if not arns:
                 return {}
@@ -337,7 +338,7 @@ class HealthStore:
             return cursor.rowcount == 1
 
     def finish_digest(
-        self, property_id: str, local_date: str, now: float, summary: dict[str, Any]
+        self, property_id: str, local_date: str, now: float, summary: JsonObject
     ) -> None:
         with self.db.conn:
             self.db.conn.execute(
@@ -355,7 +356,7 @@ class HealthStore:
                 (property_id, local_date),
             )
 
-    def digest_record(self, property_id: str, local_date: str) -> dict[str, Any] | None:
+    def digest_record(self, property_id: str, local_date: str) -> JsonObject | None:
         row = self.db.execute(
             "select sent_at, channel, state, summary from digests_sent "
             "where property_id = ? and local_date = ?",
