@@ -7,44 +7,53 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bot.chat.contract import ChatPlatform, ServeOptions
+from bot.chat.contract import ChannelPoster, ChatPlatform, ServeOptions
 from bot.chat.platforms import ChannelRouter, platforms
-from bot.clock import SystemClock
+from bot.clock import Stoppable, SystemClock
 from bot.db_wait import wait_out_locks
 from bot.runtime import Runtime, build_runtime
 from bot.serve_lock import hold_single_server
 from bot.settings import ConfigError, load_all
 
 if TYPE_CHECKING:
+    from bot.core.recovery import NoticePoster
     from bot.doctor import Check
+    from bot.health.sites import Site
 
 __all__ = ["ChannelRouter", "check_teams_dev", "digest_now", "run_http", "run_socket"]
 
 log = logging.getLogger("bot.serving")
 
 
-async def _start_health_jobs(runtime: Runtime, poster: Any) -> Any:
+async def _start_health_jobs(runtime: Runtime, poster: ChannelPoster) -> Stoppable | None:
     """The device refresh and nightly digests, when device health is configured."""
     desk = runtime.services.health
     if desk is None or poster is None or not hasattr(desk, "start_jobs"):
         return None
+
+    async def start() -> Stoppable:
+        jobs: Stoppable = await desk.start_jobs(poster)
+        return jobs
+
     if runtime.settings.bot_database_url:  # replicas: one of them runs them (bot/pg/leader.py)
-        return await _start_as_leader(runtime, lambda: desk.start_jobs(poster))
-    return await desk.start_jobs(poster)
+        return await _start_as_leader(runtime, start)
+    return await start()
 
 
-async def _start_as_leader(runtime: Runtime, start: Callable[[], Awaitable[Any]]) -> Any:
+async def _start_as_leader(
+    runtime: Runtime, start: Callable[[], Awaitable[Stoppable]]
+) -> Stoppable:
     """The scheduled work starts when this replica leads; returns what stops it (`shutdown`)."""
     from bot.pg.leader import JobLeader
 
     assert runtime.settings.bot_database_url
     leader = JobLeader(runtime.settings.bot_database_url)
-    started: list[Any] = []
+    started: list[Stoppable] = []
 
     async def begin() -> None:
         started.append(await start())
@@ -113,14 +122,14 @@ async def run_socket() -> None:
         serve_lock.release()
 
 
-async def _start_recovery(runtime: Runtime, posters: dict[str, Any]) -> Any:
+async def _start_recovery(runtime: Runtime, posters: Mapping[str, NoticePoster]) -> Stoppable:
     """Interrupted changes re-checked on a schedule; their notices posted where they were made."""
     from bot.core.housekeeping import housekeeping
     from bot.core.recovery import recover
     from bot.scheduler import start_recovery_job
 
     async def job() -> None:
-        await recover(runtime.services, posters=posters)
+        await recover(runtime.services, posters=dict(posters))
         housekeeping(runtime.services)
 
     def renew() -> None:  # the leases of this process's running changes (bot/core/leases.py)
@@ -132,7 +141,8 @@ async def _start_recovery(runtime: Runtime, posters: dict[str, Any]) -> Any:
     from bot.core.leases import LEASE_S
 
     sweep_s = LEASE_S if runtime.settings.bot_database_url else None
-    return await start_recovery_job(job, renew=renew, seconds=sweep_s)
+    jobs: Stoppable = await start_recovery_job(job, renew=renew, seconds=sweep_s)
+    return jobs
 
 
 def check_teams_dev(host: str) -> None:
@@ -338,7 +348,9 @@ def _digest_router(runtime: Runtime) -> ChannelRouter:
     return ChannelRouter(posters)
 
 
-def _refuse_unreachable(sites: Any, property_name: str | None, router: ChannelRouter) -> None:
+def _refuse_unreachable(
+    sites: Sequence[Site], property_name: str | None, router: ChannelRouter
+) -> None:
     """`bot digest --post` refuses, before anything is posted or recorded, a property whose digest
     channel is on a platform that is not configured, and properties none of which has a channel."""
     from bot.health.sites import find_site

@@ -14,12 +14,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.clients.a4b import A4BClient
 from bot.clients.endpoints import EndpointsClient
 from bot.clients.errors import ApiError
-from bot.clock import Clock
+from bot.clock import Clock, Stoppable
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.understanding.text import plural
 from bot.health import capacity, reachability
@@ -525,11 +525,11 @@ class HealthDesk:
             self.store, self.sites, self.clock, poster, extra_notes=self._nightly_capacity
         )
 
-    async def start_jobs(self, poster: DigestPoster) -> Any:
+    async def start_jobs(self, poster: DigestPoster) -> Stoppable:
         from bot.scheduler import start_health_jobs
 
         await self.refresh_now()
-        return await start_health_jobs(
+        jobs: Stoppable = await start_health_jobs(
             refresh=self._scheduled_refresh,
             sender=self.digest_sender(poster),
             sites=self.sites,
@@ -537,6 +537,7 @@ class HealthDesk:
             offline_alerts=self.offline_alerts(poster),
             sites_now=lambda: self.sites,
         )
+        return jobs
 
     def offline_alerts(self, poster: object) -> OfflineAlerts | None:
         """The on-call alerts, when a property names an `oncall_channel` and the poster can edit
