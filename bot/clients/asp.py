@@ -14,8 +14,9 @@ import asyncio
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -77,6 +78,7 @@ _ROOM_NAME = re.compile(rf"[\w\-=#;:?@&]{{1,{ROOM_NAME_MAX}}}")
 AuthForm = Literal["raw", "bearer"]
 M = TypeVar("M", bound=BaseModel)
 P = TypeVar("P", bound=Page)
+T = TypeVar("T")
 
 
 # --- validation -----------------------------------------------------------------------------------
@@ -355,14 +357,14 @@ class AspClient:
         path: str,
         params: dict[str, str | int],
         page_model: type[P],
-        key: str,
+        items_of: Callable[[P], list[T] | None],
         deadline: float | None,
         *,
         empty_on_404: bool = False,
-    ) -> list[Any]:
+    ) -> list[T]:
         # One deadline for the whole list, not per page (none at all for background work).
         deadline_at, on_throttle = resolve_deadline(self._clock, deadline, self._deadline_s)
-        items: list[Any] = []
+        items: list[T] = []
         next_token: str | None = None
         with retry_policy(RetryPolicy(deadline_at, on_throttle)):
             while True:
@@ -377,7 +379,7 @@ class AspClient:
                         return []
                     raise
                 page = self._parse(page_model, response)
-                items.extend(getattr(page, key) or [])
+                items.extend(items_of(page) or [])
                 next_token = page.next_token
                 if not next_token:
                     return items
@@ -411,7 +413,7 @@ class AspClient:
             f"{HOSPITALITY}/properties",
             {"organizationId": organization_id},
             PropertyPage,
-            "properties",
+            lambda page: page.properties,
             deadline,
             # seed 004: an organization with no properties may answer 404 "weren't found"
             empty_on_404=True,
@@ -463,7 +465,7 @@ class AspClient:
             f"{HOSPITALITY}/roomTypes",
             {"propertyId": property_id},
             RoomTypePage,
-            "roomTypes",
+            lambda page: page.roomTypes,
             deadline,
             empty_on_404=True,
         )
@@ -512,7 +514,7 @@ class AspClient:
             f"{HOSPITALITY}/rooms",
             {"roomTypeId": room_type_id},
             RoomPage,
-            "rooms",
+            lambda page: page.rooms,
             deadline,
             empty_on_404=True,
         )

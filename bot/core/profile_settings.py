@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
 
 from bot.clients.a4b import REMINDER_MINUTES, WAKE_WORDS
 from bot.clients.errors import InvalidInput
@@ -365,7 +364,7 @@ def readable(path: tuple[str, ...], value: JsonValue) -> str:
 
 def _leaves(
     fields: JsonMapping, prefix: tuple[str, ...] = ()
-) -> Iterator[tuple[tuple[str, ...], Any]]:
+) -> Iterator[tuple[tuple[str, ...], JsonValue]]:
     for key, value in fields.items():
         if isinstance(value, dict):
             yield from _leaves(value, (*prefix, key))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapidfuzz import fuzz, process
@@ -40,6 +39,7 @@ from bot.core.profile_settings import (
 )
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.understanding.text import plural
+from bot.json_types import JsonMapping
 
 __all__ = [
     "PROFILE_UNDO_COMMANDS",
@@ -185,7 +185,7 @@ def _units_for(country: str) -> tuple[str, str]:
     return ("IMPERIAL", "FAHRENHEIT") if country == "US" else ("METRIC", "CELSIUS")
 
 
-def request_token(organization_id: str, fields: dict[str, Any]) -> str:
+def request_token(organization_id: str, fields: JsonMapping) -> str:
     """The same create request always carries the same ClientRequestToken, so neither the client's
     retry after a lost answer nor staff sending it again can make a second profile."""
     text = "|".join([organization_id, *(f"{k}={fields[k]}" for k in sorted(fields))])

@@ -9,7 +9,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import sqlite_utils
 
@@ -142,18 +141,18 @@ class HealthStore:
     # -- devices ---------------------------------------------------------------------------------
     def devices(self, property_id: str | None = None) -> list[DeviceRow]:
         sql = f"select {', '.join(DEVICE_COLUMNS)} from devices"
-        args: tuple[Any, ...] = ()
+        args: tuple[object, ...] = ()
         if property_id is not None:
             sql += " where property_id = ?"
             args = (property_id,)
         return [DeviceRow(*row) for row in self.db.execute(sql + " order by arn", args)]
 
-    def _in_batches(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> int:
+    def _in_batches(self, sql: str, rows: Iterable[tuple[object, ...]]) -> int:
         """`executemany` in transactions of at most WRITE_BATCH rows, so a refresh of a large
         chain never holds the write lock for seconds (other writers, the journal first, wait
         for one batch at most); returns the rows changed."""
         changed = 0
-        batch: list[tuple[Any, ...]] = []
+        batch: list[tuple[object, ...]] = []
         for row in rows:
             batch.append(row)
             if len(batch) >= WRITE_BATCH:
@@ -163,7 +162,7 @@ class HealthStore:
             changed += self._write_batch(sql, batch)
         return changed
 
-    def _write_batch(self, sql: str, batch: list[tuple[Any, ...]]) -> int:
+    def _write_batch(self, sql: str, batch: list[tuple[object, ...]]) -> int:
         with self.db.conn:
             before = self.db.conn.total_changes
             self.db.conn.executemany(sql, batch)

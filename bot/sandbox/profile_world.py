@@ -13,7 +13,6 @@ import json
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bot.json_types import JsonObject, as_list, as_object
 
@@ -72,7 +71,7 @@ def load_profile_world(path: str | Path = PROFILES_WORLD_PATH) -> ProfileWorld:
 
 
 _DEFAULT: ProfileWorld | None = None
-_BY_STATE: weakref.WeakKeyDictionary[Any, ProfileWorld] = weakref.WeakKeyDictionary()
+_BY_STATE: weakref.WeakKeyDictionary[object, ProfileWorld] = weakref.WeakKeyDictionary()
 
 
 def _default_copy() -> ProfileWorld:
