@@ -15,6 +15,7 @@ from journal_support import HOTEL, journal_world, room_id, uid
 from bot.core.journal import APPLIED, FAILED, PENDING, REFUSED, UNKNOWN, process_owner
 from bot.core.recovery import recover
 from bot.core.replies import ReplyKind
+from bot.json_types import text_at
 from bot.sandbox.faults import FaultKind, FaultRule, Faults
 from bot.sandbox.server import SandboxServer
 
@@ -56,7 +57,7 @@ async def test_a_rename_whose_answer_is_lost_is_read_back_audited_applied_and_un
         assert entry.outcome == "ok" and entry.command == "RenameUnit"
         [change] = entry.changes
         assert change.state == APPLIED and change.unit_id == room_id("303")
-        assert (change.before["name"], change.after["name"]) == ("303", "350")
+        assert (text_at(change.before, "name"), text_at(change.after, "name")) == ("303", "350")
         assert [a.value for a in done.actions] == [f"undo {entry.id:06d}"]
 
         undone = await bot.say("undo")

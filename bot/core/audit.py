@@ -27,6 +27,7 @@ from bot.core.journal import (
     Planned,
     SqliteJournal,
 )
+from bot.json_types import JsonData
 from bot.schema import migrate
 
 OUTCOMES = (
@@ -52,8 +53,8 @@ class Change:
     unit_id: str
     unit_name: str
     property_name: str
-    before: Any
-    after: Any
+    before: JsonData
+    after: JsonData
     ok: bool = True
     error: str | None = None
     request_id: str | None = None

@@ -32,6 +32,7 @@ from bot.core.resolve import property_meta
 from bot.core.services import Services
 from bot.core.unit_writes import ThrottleNotice
 from bot.index.lookup import Index
+from bot.json_types import JsonData, text_at
 
 log = logging.getLogger("bot.hierarchy")
 
@@ -46,13 +47,13 @@ class Write(Protocol):
     @property
     def unit_id(self) -> str: ...
     @property
-    def before(self) -> Any: ...
+    def before(self) -> JsonData: ...
     @property
-    def after(self) -> Any: ...
+    def after(self) -> JsonData: ...
 
 
 def level_of(write: Write) -> Level:
-    return Level((write.after or write.before)["level"])
+    return Level(text_at(write.after or write.before, "level"))
 
 
 class Unit(Protocol):
@@ -100,8 +101,10 @@ async def unit_after(
     cannot be read."""
     level = level_of(write)
     if write.kind == "create":
-        units = await level_calls(asp, level).list(write.after["parent"], deadline=deadline)
-        made = [u.id for u in units if u.name == write.after["name"] and u.id not in known]
+        units = await level_calls(asp, level).list(
+            text_at(write.after, "parent"), deadline=deadline
+        )
+        made = [u.id for u in units if u.name == text_at(write.after, "name") and u.id not in known]
         return made[0] if made else None
     try:
         unit = await level_calls(asp, level).get(write.unit_id, deadline=deadline)
@@ -109,12 +112,12 @@ async def unit_after(
         return write.unit_id if write.kind == "delete" else None
     if write.kind == "delete":
         return None
-    return write.unit_id if unit.name == write.after["name"] else None
+    return write.unit_id if unit.name == text_at(write.after, "name") else None
 
 
 def known_ids(index: Index, write: Write) -> set[str]:
     """The units the index knows under a create's parent (the new one is not among them)."""
-    level, parent = level_of(write), write.after["parent"]
+    level, parent = level_of(write), text_at(write.after, "parent")
     if level == Level.PROPERTY:
         return {p.id for p in index.properties()}
     if level == Level.ROOM_TYPE:
@@ -132,7 +135,7 @@ def record_in_index(s: Services, write: Write) -> None:
             Level.ROOM: index.delete_room,
         }[level](unit_id)
         return
-    name = write.after["name"]
+    name = text_at(write.after, "name")
     if write.kind == "rename":
         {
             Level.PROPERTY: index.rename_property,
@@ -142,12 +145,16 @@ def record_in_index(s: Services, write: Write) -> None:
     elif level == Level.PROPERTY:
         country, timezone = property_meta(s)(unit_id, name)
         index.upsert_property(
-            unit_id, name, organization_id=write.after["parent"], country=country, timezone=timezone
+            unit_id,
+            name,
+            organization_id=text_at(write.after, "parent"),
+            country=country,
+            timezone=timezone,
         )
     elif level == Level.ROOM_TYPE:
-        index.upsert_room_type(unit_id, name, write.after["parent"])
+        index.upsert_room_type(unit_id, name, text_at(write.after, "parent"))
     else:
-        index.upsert_room(unit_id, name, write.after["parent"])
+        index.upsert_room(unit_id, name, text_at(write.after, "parent"))
 
 
 def _uncertain(kind: str) -> Callable[[ApiError], bool]:

@@ -25,6 +25,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.json_types import JsonData
+
 log = logging.getLogger("bot.journal")
 
 QUEUED = "queued"  # part of a change, not started
@@ -58,8 +60,8 @@ class Planned:
     unit_name: str
     property_name: str
     kind: str
-    after: Any
-    before: Any = None
+    after: JsonData
+    before: JsonData = None
     before_read: bool = False  # whether `before` is a value read from Amazon
 
 
@@ -72,8 +74,8 @@ class JournalRow:
     unit_name: str
     property_name: str
     kind: str
-    before: Any
-    after: Any
+    before: JsonData
+    after: JsonData
     before_read: bool
     state: str
     error: str | None = None
@@ -105,7 +107,7 @@ class JournalStore(Protocol):
     def queue(
         self, change_id: int, author: Author, planned: Sequence[Planned], at: datetime
     ) -> list[JournalRow]: ...
-    def begin(self, row: JournalRow, before: Any, at: datetime) -> JournalRow: ...
+    def begin(self, row: JournalRow, before: JsonData, at: datetime) -> JournalRow: ...
     def settle(
         self,
         row: JournalRow,
@@ -115,7 +117,9 @@ class JournalStore(Protocol):
         error: str | None = None,
         request_id: str | None = None,
     ) -> JournalRow: ...
-    def amend(self, row: JournalRow, *, unit_id: str, before: Any, after: Any) -> JournalRow: ...
+    def amend(
+        self, row: JournalRow, *, unit_id: str, before: JsonData, after: JsonData
+    ) -> JournalRow: ...
     def rows(self, change_id: int) -> list[JournalRow]: ...
     def rows_of(self, change_ids: Sequence[int]) -> dict[int, list[JournalRow]]: ...
     def open_rows(self) -> list[JournalRow]: ...
@@ -162,11 +166,11 @@ def owner_alive(detail: str) -> bool:
     return True
 
 
-def _dump(value: Any) -> str | None:
+def _dump(value: JsonData) -> str | None:
     return None if value is None else json.dumps(value)
 
 
-def _load(text: str | None) -> Any:
+def _load(text: str | None) -> JsonData:
     return None if text is None else json.loads(text)
 
 
@@ -249,7 +253,7 @@ class SqliteJournal:
             for n, p in enumerate(planned)
         ]  # fmt: skip
 
-    def begin(self, row: JournalRow, before: Any, at: datetime) -> JournalRow:
+    def begin(self, row: JournalRow, before: JsonData, at: datetime) -> JournalRow:
         self.write(
             lambda conn: conn.execute(
                 "UPDATE journal SET before = ?, before_read = 1, state = ?, updated_at = ?"
@@ -282,7 +286,9 @@ class SqliteJournal:
         )  # fmt: skip
         return replace(row, state=state, error=error, request_id=request_id or row.request_id)
 
-    def amend(self, row: JournalRow, *, unit_id: str, before: Any, after: Any) -> JournalRow:
+    def amend(
+        self, row: JournalRow, *, unit_id: str, before: JsonData, after: JsonData
+    ) -> JournalRow:
         """What Amazon's answer showed the write really was (a created unit's id, the value it
         replaced), before the row is settled."""
         self.write(

@@ -281,7 +281,10 @@ async def _put_max(
             request_id=client.last_request_id,
         )
 
-    send = client.set_max_profile_object_count(tried.unit_id, tried.after, deadline=ctx.s.deadline)
+    count = tried.after
+    if not isinstance(count, int):  # `set … max objects` always records a whole number
+        raise TypeError(f"a maximum is a whole number, not {count!r}")
+    send = client.set_max_profile_object_count(tried.unit_id, count, deadline=ctx.s.deadline)
     return await send_audited(ctx, command, tried, send, done, undoes=undoes)
 
 

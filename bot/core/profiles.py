@@ -39,7 +39,7 @@ from bot.core.profile_settings import (
 )
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.understanding.text import plural
-from bot.json_types import JsonMapping
+from bot.json_types import JsonMapping, as_object, thaw
 
 __all__ = [
     "PROFILE_UNDO_COMMANDS",
@@ -289,7 +289,9 @@ async def _update_profile(
     ctx: Ctx, client: A4BPort, command: str, tried: Change, *, undoes: int | None = None
 ) -> Change | ApiError:
     """UpdateProfile with `tried.after` (only the fields that change), audited."""
-    send = client.update_profile(tried.unit_id, tried.after, deadline=ctx.s.deadline)
+    send = client.update_profile(
+        tried.unit_id, as_object(thaw(tried.after)), deadline=ctx.s.deadline
+    )
     return await send_audited(
         ctx, command, tried, send, lambda rid: replace(tried, request_id=rid), undoes=undoes
     )
@@ -357,7 +359,7 @@ async def undo_profile_change(ctx: Ctx, entry: AuditEntry) -> Reply:
     if client is None:
         return _no_client()
     ch = entry.changes[0]
-    restore = without_none(ch.before or {})
+    restore = without_none(as_object(thaw(ch.before)))
     if not restore:
         return Reply(
             headline=f"\u201c{entry.text}\u201d set values that had never been set; Amazon has no "
@@ -370,7 +372,7 @@ async def undo_profile_change(ctx: Ctx, entry: AuditEntry) -> Reply:
         return failed(f"undo \u201c{entry.text}\u201d", outcome)
     headline, fields = _said_once(
         f"Undone: profile {ch.unit_name} is back",
-        before_after(values_at(ch.after or {}, restore), restore),
+        before_after(values_at(as_object(thaw(ch.after)), restore), restore),
     )
     return Reply(headline=headline, kind=ReplyKind.SUCCESS, public=True, fields=fields)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from bot.clients.models import StationPreference
@@ -19,7 +20,7 @@ from bot.core.resolve import Rooms
 from bot.core.unit_writes import run_change
 from bot.index.catalog import MatchStatus, Station, StationMatch
 from bot.index.lookup import RoomRef
-from bot.json_types import JsonMapping
+from bot.json_types import JsonData
 
 MAX_ROWS = 40
 
@@ -28,12 +29,11 @@ def pref_of(station: Station) -> StationPreference:
     return StationPreference(providerId=station.provider_id, stationId=station.station_id)
 
 
-def station_name(
-    ctx: Ctx, pref: StationPreference | JsonMapping | None, country: str | None = None
-) -> str:
-    if pref is None:
-        return "no station set"
+def station_name(ctx: Ctx, pref: StationPreference | JsonData, country: str | None = None) -> str:
+    """A station preference (as the client reads it, or as the journal keeps it) as staff read it."""
     data = pref.model_dump() if isinstance(pref, StationPreference) else pref
+    if not isinstance(data, Mapping):  # None: the room has no default station
+        return "no station set"
     provider, station = str(data["providerId"]), str(data["stationId"])
     found = ctx.s.catalog.by_pair(provider, station, country)
     found = found or ctx.s.catalog.by_pair(provider, station)

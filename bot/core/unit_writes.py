@@ -36,7 +36,7 @@ from bot.core.errors import describe_error
 from bot.core.journal import APPLIED, FAILED, REFUSED, UNCHANGED, UNKNOWN, JournalRow, Planned
 from bot.core.ports import AspPort
 from bot.core.replies import Reply, ReplyKind
-from bot.json_types import JsonValue, as_object
+from bot.json_types import JsonValue, as_object, thaw
 
 # Answers that mean Amazon did not apply the write and said why.
 REFUSALS = (BadRequest, Forbidden, NotFound, Unauthorized, InvalidInput)
@@ -311,7 +311,7 @@ async def settle_one(ctx: Ctx, row: JournalRow, check: UnitCheck) -> JournalRow:
             return journal.settle(replace(row, before=before, before_read=True), UNCHANGED, now())
     row = journal.begin(row, before, now())
     try:
-        written = await writer.write(ctx.s.asp, row.unit_id, row.after, ctx.write_deadline)
+        written = await writer.write(ctx.s.asp, row.unit_id, thaw(row.after), ctx.write_deadline)
     except REFUSALS as error:
         return journal.settle(
             row, REFUSED, now(), error=describe_error(error), request_id=error.request_id
