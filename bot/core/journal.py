@@ -23,11 +23,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
 
 from bot.json_types import JsonData
 
 log = logging.getLogger("bot.journal")
+
+T = TypeVar("T")
 
 QUEUED = "queued"  # part of a change, not started
 PENDING = "pending"  # before read and recorded; the request may be on its way
@@ -195,7 +197,7 @@ class SqliteJournal:
         self._locked_retry_s = locked_retry_s
         self._sleep = sleep
 
-    def write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+    def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` in one transaction, again while another process holds the file locked: a
         settled write that is not recorded would be a change nobody can see or undo."""
         waited, delay = 0.0, 0.05
@@ -327,7 +329,7 @@ class SqliteJournal:
             [*OPEN_STATES, *running],
         )
 
-    def _select(self, clause: str, args: Sequence[Any]) -> list[JournalRow]:
+    def _select(self, clause: str, args: Sequence[object]) -> list[JournalRow]:
         cursor = self._conn.execute(
             "SELECT id, change_id, platform, user, channel, command, unit_id, unit_name,"
             f" property_name, kind, before, after, before_read, state, error, request_id FROM journal {clause}",
