@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.clients.errors import ApiError, NotFound, may_have_applied
 from bot.clients.retry import background
@@ -165,7 +165,7 @@ def _uncertain(kind: str) -> Callable[[ApiError], bool]:
 
 
 async def _write(
-    ctx: Ctx, command: str, tried: Change, send: Awaitable[Any], *, undoes: int | None
+    ctx: Ctx, command: str, tried: Change, send: Awaitable[object], *, undoes: int | None
 ) -> Sent:
     s = ctx.s
     known = known_ids(s.index, tried) if tried.kind == "create" else set()
@@ -174,7 +174,7 @@ async def _write(
         unit_id = await unit_after(s.asp, tried, known=known, deadline=ctx.write_deadline)
         return None if unit_id is None else replace(tried, unit_id=unit_id)
 
-    def done(answer: Any) -> Change:
+    def done(answer: object) -> Change:  # a create's answer is the new unit's id
         return replace(tried, unit_id=str(answer)) if tried.kind == "create" else tried
 
     # `send` is a coroutine not started yet: its retry loop takes the policy set here
