@@ -157,8 +157,8 @@ def _enabled(options: ServeOptions) -> list[ChatPlatform]:
     connects); none configured is an error that says what to set."""
     enabled = [platform for platform in platforms() if platform.enabled(options)]
     if not enabled:
-        hints = "; ".join(f"{p.title}: {p.setup_hint}" for p in platforms())
-        raise ConfigError(f"no chat platform configured: set the settings of one ({hints})")
+        hints = ", and/or ".join(platform.serve_hint for platform in platforms())
+        raise ConfigError(f"no chat platform configured: set {hints}")
     for platform in enabled:
         platform.check(options)
     return enabled

@@ -20,8 +20,8 @@ from bot.core.replies import Reply
 from bot.demo import demo_runtime
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
-from bot.serving import _digest_router, run_http
-from bot.settings import Settings
+from bot.serving import _digest_router, _enabled, run_http
+from bot.settings import ConfigError, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -140,3 +140,14 @@ def test_a_new_platform_touches_no_file_of_bot(fakechat: FakeChat) -> None:
     assert named == []
     options = ServeOptions(Settings(), env={TOKEN: "x"})
     assert fakechat.enabled(options) and not fakechat.enabled(ServeOptions(options.settings))
+
+
+def test_serve_with_no_platform_configured_says_what_to_set() -> None:
+    """No platform enabled: one line naming each platform's settings, before anything starts."""
+    options = ServeOptions(Settings(slack_bot_token=None, slack_signing_secret=None), env={})
+    with pytest.raises(ConfigError) as refused:
+        _enabled(options)
+    assert str(refused.value) == (
+        "no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, "
+        "and/or the Teams app credentials (see docs/teams.md)"
+    )

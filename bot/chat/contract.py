@@ -113,6 +113,7 @@ class ChatPlatform(Protocol):
     # channel names that are this platform's ("teams:", "19:"); the platform with none takes bare ids
     channel_prefixes: tuple[str, ...]
     setup_hint: str  # what to set to enable it, said when a channel is on it but it is off
+    serve_hint: str  # what to set to serve it, said when `bot serve` finds no platform configured
 
     def enabled(self, options: ServeOptions) -> bool:
         """Configured here (its credentials are set), so `bot serve` mounts it."""

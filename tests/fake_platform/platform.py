@@ -48,6 +48,7 @@ class FakeChat:
     title: str = "FakeChat"
     channel_prefixes: tuple[str, ...] = ("fakechat:",)
     setup_hint: str = TOKEN
+    serve_hint: str = f"{TOKEN} for FakeChat"
     sent: list[tuple[str, Reply]] = field(default_factory=list)
     outbox: FakePoster = field(default_factory=FakePoster)
     gate: asyncio.Event = field(default_factory=asyncio.Event)

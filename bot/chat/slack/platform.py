@@ -36,6 +36,7 @@ class SlackPlatform:
     title = "Slack"
     channel_prefixes: tuple[str, ...] = ()  # Slack's channel ids (`C0…`) carry no prefix
     setup_hint = "SLACK_BOT_TOKEN"
+    serve_hint = "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack"
 
     def enabled(self, options: ServeOptions) -> bool:
         settings = options.settings

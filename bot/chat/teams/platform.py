@@ -36,6 +36,7 @@ class TeamsPlatform:
     title = "Teams"
     channel_prefixes: tuple[str, ...] = ("teams:", "19:")  # a stored name, or a channel id
     setup_hint = "the Teams app credentials (see docs/teams.md)"
+    serve_hint = setup_hint
 
     def enabled(self, options: ServeOptions) -> bool:
         return options.dev or teams_enabled(options.env)
