@@ -8,13 +8,18 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from bot.settings import ConfigError, load_all
+from bot.settings import ConfigError, Settings, load_all
+
+if TYPE_CHECKING:
+    from bot.core.audit import Change
+    from bot.runtime import Runtime
+    from bot.sandbox.world import World
 
 app = typer.Typer(
     name="bot",
@@ -132,7 +137,7 @@ def console(
     raise typer.Exit(_run(main))
 
 
-def _warn_about_places(runtime: Any) -> None:
+def _warn_about_places(runtime: Runtime) -> None:
     """Properties whose country or timezone nobody gave: station changes there will be refused."""
     from bot.core.property_settings import how_to_set, incomplete_places
 
@@ -146,11 +151,11 @@ def _warn_about_places(runtime: Any) -> None:
         )
 
 
-async def _runtime(**kwargs: Any) -> Any:
+async def _runtime(*, with_health: bool = True) -> Runtime:
     from bot.runtime import build_runtime
 
     settings, config = load_all()
-    return await build_runtime(settings, config, **kwargs)
+    return await build_runtime(settings, config, with_health=with_health)
 
 
 @app.command()
@@ -243,7 +248,7 @@ def audit(
             )
 
 
-def _change_state(change: Any) -> str:
+def _change_state(change: Change) -> str:
     """A change's journal state as the audit prints it: applied, unchanged, or why not."""
     words = {"failed": "FAILED", "refused": "REFUSED by Amazon", "unknown": "NOT CONFIRMED"}
     label = words.get(change.state, change.state)
@@ -282,14 +287,14 @@ def _since(text: str) -> str:
     )
 
 
-def _audit_value(value: Any) -> str:
+def _audit_value(value: object) -> str:
     """A before/after value as staff read it: station names rather than provider/station ids."""
     from bot.index.catalog import default_catalog
 
     if value is None:
         return "none"
     if isinstance(value, dict) and {"providerId", "stationId"} <= value.keys():
-        station = default_catalog().by_pair(value["providerId"], value["stationId"])
+        station = default_catalog().by_pair(str(value["providerId"]), str(value["stationId"]))
         return station.label if station else f"{value['providerId']} {value['stationId']}"
     if isinstance(value, dict):
         return ", ".join(f"{k}={v}" for k, v in value.items())
@@ -343,7 +348,7 @@ def login(
     _run(main)
 
 
-async def _store_login_token(settings: Any, token: str) -> str | None:
+async def _store_login_token(settings: Settings, token: str) -> str | None:
     """`bot login` writes the new token into the bot's store directly (a token only printed was
     ignored while a revoked one was stored): the database, waiting out a lock."""
     from bot.index.db import open_index
@@ -571,7 +576,7 @@ def sandbox_serve(
         server.stop()
 
 
-def _write_sandbox_toml(world: Any, path: Path) -> Path | None:
+def _write_sandbox_toml(world: World, path: Path) -> Path | None:
     """bot.toml for the sandbox's world, reusing the demo's configuration; None if it cannot be
     written (the sandbox serves anyway)."""
     from bot.demo import config_toml, world_config
@@ -584,7 +589,7 @@ def _write_sandbox_toml(world: Any, path: Path) -> Path | None:
     return path.resolve()
 
 
-def _print_sandbox_exports(url: str, world: Any, toml_path: Path | None) -> None:
+def _print_sandbox_exports(url: str, world: World, toml_path: Path | None) -> None:
     typer.echo(f"Sandbox serving at {url}. Ctrl-C to stop. To point the bot at it (bash):")
     typer.echo(f"  export ASP_API_URL={url} LWA_TOKEN_URL={url}/auth/o2/token")
     typer.echo(f"  export ASP_ORGANIZATION_ID={world.organization.id}")

@@ -62,3 +62,9 @@ class FakeClock:
         self.sleeps.append(seconds)
         self.advance(max(0.0, seconds))
         await asyncio.sleep(0)
+
+
+class Stoppable(Protocol):
+    """Scheduled work that can be stopped (an APScheduler scheduler, or several behind one)."""
+
+    def shutdown(self, wait: bool = ...) -> None: ...

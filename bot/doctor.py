@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.clients.errors import (
     DeadlineExceeded,
@@ -28,6 +28,8 @@ from bot.core.property_settings import bot_toml_defaults, how_to_set, incomplete
 from bot.settings import BotConfig, ConfigError, Settings
 
 if TYPE_CHECKING:
+    from slack_sdk.web.async_client import AsyncWebClient
+
     from bot.runtime import Runtime
 
 log = logging.getLogger("bot.doctor")
@@ -126,7 +128,7 @@ def cause_of(error: BaseException) -> Cause:
 
 
 def _slack_answer(error: BaseException) -> str | None:
-    response: Any = getattr(error, "response", None)
+    response: object = getattr(error, "response", None)
     code = response.get("error") if hasattr(response, "get") else None
     return f"Slack answered {code!r}" if code else None
 
@@ -409,7 +411,7 @@ def _slack_fix(variable: str, what: str) -> str:
     return f"Slack refused {variable}: paste {what} again, and reinstall the app if it was removed"
 
 
-def _scopes(headers: Mapping[str, Any]) -> Check:
+def _scopes(headers: Mapping[str, object]) -> Check:
     granted = {k.lower(): v for k, v in headers.items()}.get("x-oauth-scopes")
     if granted is None:
         return Check("Slack scopes", Status.SKIP, "Slack did not list the token's scopes")
@@ -425,10 +427,11 @@ def _scopes(headers: Mapping[str, Any]) -> Check:
     return ok("Slack scopes", ", ".join(SLACK_SCOPES))
 
 
-async def _app_token(client: Any, settings: Settings) -> Check:
+async def _app_token(client: AsyncWebClient, settings: Settings) -> Check:
     name = "Slack app token (Socket Mode)"
     try:
-        await client.apps_connections_open(app_token=settings.slack_app_token)
+        # validate_tokens has refused Socket Mode without an app token before this runs
+        await client.apps_connections_open(app_token=settings.slack_app_token or "")
     except Exception as error:
         return failed(
             name,
@@ -586,8 +589,10 @@ async def preflight(
     say: Callable[[str], None] = print,
     attempts: int | None = None,
     on_wait: Callable[[str | None], None] = lambda _: None,
+    platform_checks: Sequence[Callable[[], Awaitable[list[Check]]]] = (),
 ) -> None:
-    """LWA, the ASP API and Slack (when used) must answer before the bot connects anywhere.
+    """LWA, the ASP API and Slack (when used) must answer before the bot connects anywhere;
+    `platform_checks` are the chat platforms' own (ChatPlatform.startup_checks of `bot serve`).
 
     Refused credentials or bad settings raise ConfigError (one plain line; the CLI exits 2). A service
     that cannot be reached is retried with doubling waits (2 s up to 60 s), each wait logged in one
@@ -600,6 +605,8 @@ async def preflight(
         checks = await check_amazon(runtime)
         if slack_socket is not None:
             checks += await check_slack(runtime.settings, socket=slack_socket)
+        for platform_check in platform_checks:
+            checks += await platform_check()
         stop = [c for c in failures(checks) if c.cause != Cause.UNREACHABLE]
         if stop:
             raise ConfigError("\n".join(c.line() for c in stop))

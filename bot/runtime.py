@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -24,6 +24,10 @@ from bot.index.sync import SyncReport, full_sync
 from bot.settings import BotConfig, ConfigError, Settings
 from bot.token_store import SharedLwaAuth, TokenStore
 
+if TYPE_CHECKING:
+    from bot.core.recovery import RecoveryReport
+    from bot.pg.ordering import ReplicaOrder
+
 log = logging.getLogger("bot.runtime")
 
 
@@ -36,9 +40,9 @@ class Runtime:
     asp: AspClient
     services: Services
     engine: Engine
-    closers: list[Any] = field(default_factory=list)
-    recovery: Any = None  # bot.core.recovery.RecoveryReport of the start
-    auth: Any = None  # the LWA TokenProvider (for `bot doctor` and the start-up checks)
+    auth: SharedLwaAuth  # the LWA sign-in (for `bot doctor` and the start-up checks)
+    closers: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+    recovery: RecoveryReport | None = None  # what the start-up recovery did
 
     async def sync(self) -> SyncReport:
         return await full_sync(
@@ -136,7 +140,7 @@ async def build_runtime(
     apply_property_config(services)
     order = await _replica_order(settings)
     engine = Engine(services, order)
-    runtime = Runtime(settings, config, clock, index, asp, services, engine, auth=auth)
+    runtime = Runtime(settings, config, clock, index, asp, services, engine, auth)
     if database is not None:  # PostgreSQL: its pools close last
         runtime.closers.insert(0, _closer(database.close))
     if order is not None:
@@ -172,7 +176,7 @@ def _token_store(audit: AuditLog, index: Index, client_id: str) -> TokenStore:
     return TokenStore.for_database(index.conn, client_id)
 
 
-async def _replica_order(settings: Settings) -> Any:
+async def _replica_order(settings: Settings) -> ReplicaOrder | None:
     """With BOT_DATABASE_URL, one person's turns are ordered across replicas (an advisory lock)."""
     if not settings.bot_database_url:
         return None
@@ -250,10 +254,12 @@ def _attach_aws_clients(runtime: Runtime, transport: httpx.AsyncBaseTransport | 
 def _attach_health(runtime: Runtime, transport: httpx.AsyncBaseTransport | None = None) -> None:
     """Device health reads Alexa for Business (and ASP's Endpoints API, with the ASP sign-in, to tie
     devices to rooms by serial); without AWS credentials the rest still works."""
+    from bot.clients.a4b import A4BClient
     from bot.clients.endpoints import EndpointsClient
     from bot.health.desk import HealthDesk
 
-    if runtime.services.a4b is None:
+    a4b = runtime.services.a4b
+    if not isinstance(a4b, A4BClient):  # device health reads pages the core's port does not name
         return
     endpoints = None
     if runtime.auth is not None:
@@ -261,7 +267,14 @@ def _attach_health(runtime: Runtime, transport: httpx.AsyncBaseTransport | None 
             runtime.settings.asp_base_url, runtime.auth, transport=transport, clock=runtime.clock
         )
         runtime.closers.append(endpoints.aclose)
-    desk = HealthDesk(runtime, runtime.services.a4b, endpoints)
+    desk = HealthDesk(
+        runtime.index,
+        runtime.config,
+        runtime.clock,
+        a4b,
+        endpoints,
+        customer_profiles=runtime.services.customer_profiles,
+    )
     # closers run last-first: the background refresh stops before its clients close
     runtime.closers.append(desk.aclose)
     runtime.services.health = desk

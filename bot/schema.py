@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from psycopg import Connection
+    from psycopg.rows import TupleRow
 
 __all__ = [
     "MIGRATIONS",
@@ -515,7 +519,7 @@ PG_MIGRATIONS: Final[tuple[Migration, ...]] = (
 PG_SCHEMA_VERSION: Final = PG_MIGRATIONS[-1].version
 
 
-def pg_schema_version(conn: Any) -> int:
+def pg_schema_version(conn: Connection[TupleRow]) -> int:
     """The version of a PostgreSQL database (0: never migrated); `conn` is a psycopg connection."""
     found = conn.execute("SELECT to_regclass('bot_schema') IS NOT NULL").fetchone()
     if not found or not found[0]:
@@ -524,7 +528,7 @@ def pg_schema_version(conn: Any) -> int:
     return int(row[0] or 0) if row else 0
 
 
-def migrate_pg(conn: Any) -> int:
+def migrate_pg(conn: Connection[TupleRow]) -> int:
     """Apply the PostgreSQL migrations the database has not had (each all or nothing, one replica
     at a time); returns the version now. `conn` is a psycopg connection (autocommit off)."""
     with conn.transaction():

@@ -1,55 +1,59 @@
-"""Long-running modes: Slack over Socket Mode (`bot run`), HTTP for Slack and Teams (`bot serve`), and the
-digest command (`bot digest`). Every credential is checked before any connection is tried."""
+"""Long-running modes: Slack over Socket Mode (`bot run`), HTTP for every chat platform (`bot serve`,
+looping over bot/chat/platforms.py's ChatPlatforms, naming none), and the digest command (`bot
+digest`). Every credential is checked before any connection is tried."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from bot.clock import SystemClock
+from bot.chat.contract import ChannelPoster, ChatPlatform, ServeOptions
+from bot.chat.platforms import ChannelRouter, platforms
+from bot.clock import Stoppable, SystemClock
 from bot.db_wait import wait_out_locks
 from bot.runtime import Runtime, build_runtime
 from bot.serve_lock import hold_single_server
 from bot.settings import ConfigError, load_all
 
+if TYPE_CHECKING:
+    from bot.core.recovery import NoticePoster
+    from bot.doctor import Check
+    from bot.health.sites import Site
+
+__all__ = ["ChannelRouter", "check_teams_dev", "digest_now", "run_http", "run_socket"]
+
 log = logging.getLogger("bot.serving")
 
 
-def _slack_tokens(mode: str, settings: Any) -> None:
-    from bot.chat.slack.tokens import SlackConfigError, validate_tokens
-
-    try:
-        validate_tokens(
-            mode=mode,  # type: ignore[arg-type]
-            bot_token=settings.slack_bot_token,
-            app_token=settings.slack_app_token,
-            signing_secret=settings.slack_signing_secret,
-        )
-    except SlackConfigError as error:
-        raise ConfigError(str(error)) from None
-
-
-async def _start_health_jobs(runtime: Runtime, poster: Any) -> Any:
+async def _start_health_jobs(runtime: Runtime, poster: ChannelPoster) -> Stoppable | None:
     """The device refresh and nightly digests, when device health is configured."""
     desk = runtime.services.health
     if desk is None or poster is None or not hasattr(desk, "start_jobs"):
         return None
+
+    async def start() -> Stoppable:
+        jobs: Stoppable = await desk.start_jobs(poster)
+        return jobs
+
     if runtime.settings.bot_database_url:  # replicas: one of them runs them (bot/pg/leader.py)
-        return await _start_as_leader(runtime, lambda: desk.start_jobs(poster))
-    return await desk.start_jobs(poster)
+        return await _start_as_leader(runtime, start)
+    return await start()
 
 
-async def _start_as_leader(runtime: Runtime, start: Callable[[], Awaitable[Any]]) -> Any:
+async def _start_as_leader(
+    runtime: Runtime, start: Callable[[], Awaitable[Stoppable]]
+) -> Stoppable:
     """The scheduled work starts when this replica leads; returns what stops it (`shutdown`)."""
     from bot.pg.leader import JobLeader
 
     assert runtime.settings.bot_database_url
     leader = JobLeader(runtime.settings.bot_database_url)
-    started: list[Any] = []
+    started: list[Stoppable] = []
 
     async def begin() -> None:
         started.append(await start())
@@ -73,7 +77,9 @@ async def _ensure_index(runtime: Runtime) -> None:
 
 async def run_socket() -> None:
     settings, config = load_all()
-    _slack_tokens("socket", settings)
+    from bot.chat.slack.platform import check_tokens
+
+    check_tokens("socket", settings)
     from bot.chat.slack.app import build_slack_app, run_socket_mode
     from bot.chat.slack.digest import SlackDigestPoster
 
@@ -116,14 +122,14 @@ async def run_socket() -> None:
         serve_lock.release()
 
 
-async def _start_recovery(runtime: Runtime, posters: dict[str, Any]) -> Any:
+async def _start_recovery(runtime: Runtime, posters: Mapping[str, NoticePoster]) -> Stoppable:
     """Interrupted changes re-checked on a schedule; their notices posted where they were made."""
     from bot.core.housekeeping import housekeeping
     from bot.core.recovery import recover
     from bot.scheduler import start_recovery_job
 
     async def job() -> None:
-        await recover(runtime.services, posters=posters)
+        await recover(runtime.services, posters=dict(posters))
         housekeeping(runtime.services)
 
     def renew() -> None:  # the leases of this process's running changes (bot/core/leases.py)
@@ -135,102 +141,81 @@ async def _start_recovery(runtime: Runtime, posters: dict[str, Any]) -> Any:
     from bot.core.leases import LEASE_S
 
     sweep_s = LEASE_S if runtime.settings.bot_database_url else None
-    return await start_recovery_job(job, renew=renew, seconds=sweep_s)
-
-
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+    jobs: Stoppable = await start_recovery_job(job, renew=renew, seconds=sweep_s)
+    return jobs
 
 
 def check_teams_dev(host: str) -> None:
-    """`--teams-dev` accepts unauthenticated Teams requests: refuse it anywhere but loopback."""
-    if host not in LOOPBACK_HOSTS:
-        raise ConfigError(
-            f"--teams-dev accepts requests without a Microsoft token, so it serves on 127.0.0.1 "
-            f"only; got --host {host}. Use --host 127.0.0.1 (the Agents Playground runs on the "
-            "same machine)."
-        )
+    """`--teams-dev` on a host other people can reach is refused (bot/chat/teams/platform.py)."""
+    from bot.chat.teams.platform import check_teams_dev as check
+
+    check(host)
+
+
+def _enabled(options: ServeOptions) -> list[ChatPlatform]:
+    """The platforms configured here, each one's settings checked (ConfigError before anything
+    connects); none configured is an error that says what to set."""
+    enabled = [platform for platform in platforms() if platform.enabled(options)]
+    if not enabled:
+        hints = ", and/or ".join(platform.serve_hint for platform in platforms())
+        raise ConfigError(f"no chat platform configured: set {hints}")
+    for platform in enabled:
+        platform.check(options)
+    return enabled
 
 
 async def run_http(host: str | None, port: int | None, *, teams_dev: bool = False) -> None:
     from aiohttp import web
 
     host = host or ("127.0.0.1" if teams_dev else "0.0.0.0")
-    if teams_dev:
-        check_teams_dev(host)
     settings, config = load_all()
+    options = ServeOptions(settings, env=_env_with_dotenv(), host=host, dev=teams_dev)
+    enabled = _enabled(options)
     port = port or settings.port or 3000
-    slack_on = bool(settings.slack_bot_token or settings.slack_signing_secret)
-    teams_on = teams_dev or _teams_enabled()
-    if slack_on:
-        _slack_tokens("http", settings)
-    if not slack_on and not teams_on:
-        raise ConfigError(
-            "no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, "
-            "and/or the Teams app credentials (see docs/teams.md)"
-        )
     serve_lock = hold_single_server(settings.db_path, "bot serve")
     runtime = await wait_out_locks(
         lambda: build_runtime(settings, config), clock=SystemClock(), what="opening the database"
     )
     scheduler = recovery = None
     runner = None
-    posters: dict[str, Any] = {}
     # The port is bound before the start-up checks, so a platform's health check sees the bot start
     # (503 with what it waits for) instead of a dead port while an unreachable service is retried.
-    waiting: list[str | None] = ["the start-up checks (Amazon, Slack)"]
+    titles = "".join(f", {platform.title}" for platform in enabled)
+    waiting: list[str | None] = [f"the start-up checks (Amazon{titles})"]
     try:
-        slack_app = None
-        poster: Any = None
-        if slack_on:
-            from bot.chat.slack.app import build_slack_app
-            from bot.chat.slack.digest import SlackDigestPoster
-
-            assert settings.slack_bot_token
-            slack_app = build_slack_app(
-                runtime.engine,
-                bot_token=settings.slack_bot_token,
-                signing_secret=settings.slack_signing_secret,
-                api_url=settings.slack_api_url,
-            )
-            poster = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
-            posters["slack"] = poster
-        extra = []
-        if teams_on:
-            from bot.chat.teams import TeamsDigestPoster, teams_setup
-
-            env = _env_with_dotenv()
-            extra.append(
-                teams_setup(runtime.engine, runtime.index.db, anonymous=teams_dev, env=env)
-            )
-            teams_poster = TeamsDigestPoster(runtime.index.db, env=env, anonymous=teams_dev)
-            posters["teams"] = teams_poster
-            poster = ChannelRouter(slack=poster, teams=teams_poster)
         from bot.web import build_web_app
+
+        routes: list[str] = []
+
+        def mount(platform: ChatPlatform) -> Callable[[web.Application], None]:
+            return lambda app: routes.append(platform.mount(app, runtime, options))
 
         app = build_web_app(
             runtime.engine,
-            slack_app=slack_app,
             is_ready=runtime.index.is_loaded,
-            extra_setup=extra,
-            signing_secret=settings.slack_signing_secret if slack_on else None,
+            extra_setup=[mount(platform) for platform in enabled],
             waiting_for=lambda: waiting[0],
         )
+        posters = {platform.name: platform.poster(runtime, options) for platform in enabled}
+        router = ChannelRouter(posters)
         runner = web.AppRunner(app)
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
         await startup_checks(
             runtime,
-            slack_socket=False if slack_on else None,
+            slack_socket=None,
             on_wait=lambda reason: waiting.__setitem__(0, reason),
+            platform_checks=[partial(platform.startup_checks, runtime) for platform in enabled],
         )
         waiting[0] = None
         # Said only now: "serving" means the chat routes work (until then only /healthz answers).
         print(
-            f"Serving on http://{host}:{port} (Slack: /slack/events, Teams: /api/messages, health: /healthz)",
-            flush=True,
+            f"Serving on http://{host}:{port} ({', '.join(routes)}, health: /healthz)", flush=True
         )
-        if teams_dev:
-            print(_teams_dev_banner(port), flush=True)
+        for platform in enabled:
+            banner = platform.dev_banner(port) if options.dev else None
+            if banner:
+                print(banner, flush=True)
 
         # /healthz stays 503 while the index loads; chat routes are served (the engine says so).
         # A database locked by another process is waited out, said on /healthz, never fatal.
@@ -242,7 +227,7 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
             on_wait=wait,
         )  # fmt: skip
         scheduler = await wait_out_locks(
-            lambda: _start_health_jobs(runtime, poster), clock=runtime.clock,
+            lambda: _start_health_jobs(runtime, router), clock=runtime.clock,
             what="the start-up device refresh", on_wait=wait,
         )  # fmt: skip
         recovery = await _start_recovery(runtime, posters)
@@ -263,6 +248,7 @@ async def startup_checks(
     *,
     slack_socket: bool | None,
     on_wait: Callable[[str | None], None] = lambda _: None,
+    platform_checks: Sequence[Callable[[], Awaitable[list[Check]]]] = (),
 ) -> None:
     """The checks of `bot doctor` that a running bot depends on, before it claims to work: refused
     credentials stop it (ConfigError, exit 2); an unreachable service is retried with backoff."""
@@ -276,6 +262,7 @@ async def startup_checks(
         clock=runtime.clock,
         say=lambda line: print(line, file=sys.stderr, flush=True),
         on_wait=on_wait,
+        platform_checks=platform_checks,
     )
 
 
@@ -300,82 +287,6 @@ def quiet_socket_mode_logs() -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, _OneLine) for f in handler.filters):
             handler.addFilter(_OneLine())
-
-
-class ChannelRouter:
-    """Sends a digest to Teams when its channel is a Teams one ("teams:…" or "19:…", or any
-    channel when only Teams is configured), else to Slack."""
-
-    platform = "router"
-
-    def __init__(self, *, slack: Any = None, teams: Any = None) -> None:
-        self.slack = slack
-        self.teams = teams
-
-    def platform_of(self, channel: str) -> str:
-        teams = channel.startswith(("teams:", "19:")) or (self.slack is None and self.teams)
-        return "teams" if teams else "slack"
-
-    def _poster(self, channel: str) -> Any:
-        return self.teams if self.platform_of(channel) == "teams" else self.slack
-
-    def refusal(self, site_name: str, channel: str) -> str | None:
-        """One plain line when `channel` is on a platform this process cannot post to, else None."""
-        if self._poster(channel) is not None:
-            return None
-        how = (
-            "the Teams app credentials (see docs/teams.md)"
-            if self.platform_of(channel) == "teams"
-            else "SLACK_BOT_TOKEN"
-        )
-        platform = self.platform_of(channel).capitalize()
-        return (
-            f"{site_name}: its digest channel {channel} is on {platform}, which is not configured "
-            f"here (set {how}); nothing was posted or recorded."
-        )
-
-    def render(self, reply: Any) -> object:
-        return reply
-
-    async def post_marked(self, channel: str, reply: Any, marker: str) -> str:
-        poster = self._poster(channel)
-        marked = getattr(poster, "post_marked", None)
-        if marked is not None:
-            return str(await marked(channel, reply, marker))
-        return await self.post_to_channel(channel, reply)
-
-    async def find_post(self, channel: str, marker: str, since: float | None) -> str | None:
-        find = getattr(self._poster(channel), "find_post", None)
-        return None if find is None else await find(channel, marker, since)
-
-    async def post_to_channel(self, channel: str, reply: Any) -> str:
-        poster = self._poster(channel)
-        if poster is None:
-            raise LookupError(self.refusal("the digest", channel))
-        return str(await poster.post_to_channel(channel, reply))
-
-    async def update_in_channel(self, channel: str, message_id: str, reply: Any) -> None:
-        """Edit a post (an offline alert whose device recovered) on its channel's platform."""
-        poster = self._poster(channel)
-        if poster is None:
-            raise LookupError(self.refusal("the alert", channel))
-        await poster.update_in_channel(channel, message_id, reply)
-
-
-def _teams_dev_banner(port: int) -> str:
-    return (
-        "Teams developer mode: /api/messages accepts requests without a Microsoft token "
-        "(127.0.0.1 only). Try it with the Microsoft 365 Agents Playground:\n"
-        f"  npx @microsoft/m365agentsplayground -e http://127.0.0.1:{port}/api/messages -c msteams"
-    )
-
-
-def _teams_enabled() -> bool:
-    try:
-        from bot.chat.teams import teams_enabled
-    except ImportError:
-        return False
-    return bool(teams_enabled(_env_with_dotenv()))
 
 
 def env_with_dotenv() -> dict[str, str]:
@@ -427,21 +338,19 @@ async def _digest(
 
 
 def _digest_router(runtime: Runtime) -> ChannelRouter:
-    settings = runtime.settings
-    slack = None
-    if settings.slack_bot_token:
-        from bot.chat.slack.digest import SlackDigestPoster
-
-        slack = SlackDigestPoster.from_token(settings.slack_bot_token, settings.slack_api_url)
-    teams = None
-    if _teams_enabled():
-        from bot.chat.teams import TeamsDigestPoster
-
-        teams = TeamsDigestPoster(runtime.index.db, env=_env_with_dotenv())
-    return ChannelRouter(slack=slack, teams=teams)
+    """Every platform that can post from here, for `bot digest --post`."""
+    options = ServeOptions(runtime.settings, env=_env_with_dotenv())
+    posters = {
+        platform.name: platform.poster(runtime, options)
+        for platform in platforms()
+        if platform.can_post(options)
+    }
+    return ChannelRouter(posters)
 
 
-def _refuse_unreachable(sites: Any, property_name: str | None, router: ChannelRouter) -> None:
+def _refuse_unreachable(
+    sites: Sequence[Site], property_name: str | None, router: ChannelRouter
+) -> None:
     """`bot digest --post` refuses, before anything is posted or recorded, a property whose digest
     channel is on a platform that is not configured, and properties none of which has a channel."""
     from bot.health.sites import find_site

@@ -12,7 +12,7 @@ import re
 import tomllib
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -225,7 +225,7 @@ class Settings(BaseSettings):
 
     @field_validator("asp_region", mode="before")
     @classmethod
-    def _region_upper(cls, value: Any) -> Any:
+    def _region_upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
     @property

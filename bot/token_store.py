@@ -28,10 +28,12 @@ import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+
+import httpx
 
 from bot.clients.errors import Unauthorized
-from bot.clients.lwa import LwaAuth
+from bot.clients.lwa import DEFAULT_TOKEN_URL, LwaAuth
+from bot.clock import Clock
 
 log = logging.getLogger("bot.token_store")
 
@@ -187,9 +189,20 @@ class SharedLwaAuth(LwaAuth):
     a rotated token is kept durably before the refresh counts as done."""
 
     def __init__(
-        self, *args: Any, store: TokenStore, env_token: str | None = None, **kwargs: Any
+        self,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str,
+        token_url: str = DEFAULT_TOKEN_URL,
+        *,
+        store: TokenStore,
+        env_token: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(
+            client_id, client_secret, refresh_token, token_url, transport=transport, clock=clock
+        )
         self._store = store
         self._env_token = env_token
         self.waiting: str | None = None  # "waiting for the database" while a rotated token waits

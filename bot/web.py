@@ -1,83 +1,57 @@
-"""The aiohttp application of `bot serve`: Slack's HTTP endpoint, the health check, and room for
-more.
-
-Other chat platforms mount their routes through `extra_setup` (Teams adds `/api/messages`), so one
-process and one port serve every platform.
+"""The aiohttp application of `bot serve`: the health check, the start-up gate, and the routes the
+chat platforms mount (`extra_setup`: each ChatPlatform's `mount`), so one process and one port serve
+every platform.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.signature import SignatureVerifier
+from aiohttp.typedefs import Middleware
 
-from bot.chat.slack.app import shared_http_session
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
 
-SLACK_EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
-ENGINE_KEY: web.AppKey[Any] = web.AppKey("engine", object)
-SLACK_APP_KEY = web.AppKey("slack_app", AsyncApp)
+ENGINE_KEY: web.AppKey[object] = web.AppKey("engine", object)
 
 
-def _needs_bolt_answer(raw_body: str) -> bool:
-    """Slack requests whose answer carries a body: URL verification and SSL checks."""
-    return '"url_verification"' in raw_body or raw_body.startswith("ssl_check=")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _signed(verifier: SignatureVerifier, request: web.Request, raw_body: str) -> bool:
-    """True when the request carries a valid, fresh Slack signature.
-
-    A request without the headers (a scanner, a misconfigured proxy) is simply unauthenticated:
-    slack_sdk would raise on the empty timestamp, which must not become a 500.
-    """
-    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-    signature = request.headers.get("X-Slack-Signature", "")
-    if not timestamp.strip().isdigit() or not signature:
-        return False
-    return verifier.is_valid(body=raw_body, timestamp=timestamp, signature=signature)
-
-
-def _starting_gate(waiting_for: Callable[[], str | None]) -> Any:
+def _starting_gate(waiting_for: Callable[[], str | None]) -> Middleware:
     """Until the start-up checks pass, chat routes answer 503 (the platforms retry) and only the
     health check is served, so the port is bound from the start without serving a half-built bot."""
 
     @web.middleware
-    async def gate(request: web.Request, handler: Any) -> web.StreamResponse:
+    async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
         waiting = waiting_for()
         if waiting is not None and request.path != HEALTH_PATH:
             return web.json_response({"status": "starting", "waiting_for": waiting}, status=503)
-        response: web.StreamResponse = await handler(request)
-        return response
+        return await handler(request)
 
     return gate
 
 
 def build_web_app(
-    engine: Any,
+    engine: object,
     *,
-    slack_app: AsyncApp | None,
+    slack_app: AsyncApp | None = None,
     is_ready: Callable[[], bool],
     extra_setup: Sequence[Callable[[web.Application], None]] = (),
     signing_secret: str | None = None,
     waiting_for: Callable[[], str | None] = lambda: None,
 ) -> web.Application:
-    """Routes: POST /slack/events (commands, events, interactivity) and GET /healthz.
+    """Routes: GET /healthz, and those each `extra_setup` (a ChatPlatform's mount) adds.
 
     /healthz answers 200 once `is_ready()` says the index is loaded, 503 before; while `waiting_for()`
     names something (the start-up checks retrying an unreachable service) it answers 503 with that
     reason and every other route answers 503 too (Slack retries its deliveries). The engine is kept
-    on the application (`app[ENGINE_KEY]`) for the routes `extra_setup` adds.
-
-    With `signing_secret`, Slack's requests are acknowledged here, as soon as their signature checks
-    out, and handed to Bolt in the background: the bot's listeners only ever acknowledge with an empty
-    200, and this skips Bolt's wait for `ack()` (it polls every 10 ms), which under a burst of
-    commands is most of the acknowledgement time. URL verification still answers through Bolt.
+    on the application (`app[ENGINE_KEY]`) for the routes `extra_setup` adds. `slack_app` (with
+    `signing_secret`) mounts Slack's route directly, as the Slack platform does (tests use it).
     """
     app = web.Application(middlewares=[_starting_gate(waiting_for)])
     app[ENGINE_KEY] = engine
@@ -93,37 +67,10 @@ def build_web_app(
 
     app.router.add_get(HEALTH_PATH, healthz)
 
-    if slack_app is not None:
-        app[SLACK_APP_KEY] = slack_app
+    if slack_app is not None:  # the Slack platform's own mount (bot/chat/slack/http.py)
+        from bot.chat.slack.http import mount_slack_events
 
-        verifier = SignatureVerifier(signing_secret) if signing_secret else None
-        background: set[asyncio.Task[Any]] = set()
-
-        async def slack_events(request: web.Request) -> web.Response:
-            # The signature is checked on the raw bytes before anything parses the body: an
-            # unsigned malformed body (`payload=%FF%FE`, `{not json`) is a 401, never a 500.
-            raw = await request.read()
-            text = raw.decode("utf-8", errors="replace")
-            if verifier is not None and not _signed(verifier, request, text):
-                return web.Response(status=401)
-            try:
-                bolt_request = await to_bolt_request(request)
-            except Exception:  # signed, yet not a body Slack sends
-                return web.Response(status=400)
-            if verifier is None or _needs_bolt_answer(bolt_request.raw_body):
-                return await to_aiohttp_response(await slack_app.async_dispatch(bolt_request))
-            task = asyncio.create_task(slack_app.async_dispatch(bolt_request))
-            background.add(task)  # keep a reference until it is done
-            task.add_done_callback(background.discard)
-            return web.Response(status=200)
-
-        app.router.add_post(SLACK_EVENTS_PATH, slack_events)
-
-        async def slack_session(_: web.Application) -> AsyncIterator[None]:
-            async with shared_http_session(slack_app):
-                yield
-
-        app.cleanup_ctx.append(slack_session)
+        mount_slack_events(app, slack_app, signing_secret)
 
     for setup in extra_setup:
         setup(app)

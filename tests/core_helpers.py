@@ -111,7 +111,7 @@ class BotUnderTest:
 
     def stats(self) -> dict[str, Any]:
         """The sandbox's request counters (same as GET /_sandbox/stats)."""
-        return self.server.sandbox.stats.snapshot()
+        return dict(self.server.sandbox.stats.snapshot())
 
     def reset_stats(self) -> None:
         self.server.sandbox.stats.reset()

@@ -111,10 +111,10 @@ async def profile_bot(
         cp = Recorder(httpx.AsyncHTTPTransport())
         if with_clients:
             services = bot.runtime.services
-            services.a4b = A4BClient(
+            a4b_client = A4BClient(
                 server.url, credentials=CREDENTIALS, transport=a4b, clock=bot.clock
             )
-            services.customer_profiles = CustomerProfilesClient(
+            profiles_client = CustomerProfilesClient(
                 server.url,
                 domain=DOMAIN,
                 region="us-east-1",
@@ -122,9 +122,10 @@ async def profile_bot(
                 transport=cp,
                 clock=bot.clock,
             )
+            services.a4b, services.customer_profiles = a4b_client, profiles_client
         try:
             yield ProfileBot(bot, a4b, cp)
         finally:
             if with_clients:
-                await bot.runtime.services.a4b.aclose()
-                await bot.runtime.services.customer_profiles.aclose()
+                await a4b_client.aclose()
+                await profiles_client.aclose()

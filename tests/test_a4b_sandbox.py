@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from bot.clients.a4b import A4BClient
+from bot.json_types import JsonObject
 from bot.sandbox.aws_handlers import handle
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World, WorldState
@@ -17,6 +20,13 @@ SIGNED = {
     "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=abc",
     "X-Amz-Date": "20260310T150000Z",
 }
+
+
+def serve(
+    target: str, body: JsonObject, headers: Mapping[str, str], state: WorldState
+) -> tuple[int, Any]:
+    """The sandbox's answer, its JSON read loosely (the tests index into it)."""
+    return handle(target, body, headers, state)
 
 
 def world() -> WorldState:
@@ -78,14 +88,14 @@ def world() -> WorldState:
 
 def test_unsigned_request_is_refused() -> None:
     """Without an AWS4-HMAC-SHA256 Authorization header the answer is 403 UnrecognizedClient."""
-    status, body = handle("AlexaForBusiness.SearchDevices", {}, {}, world())
+    status, body = serve("AlexaForBusiness.SearchDevices", {}, {}, world())
     assert status == 403
     assert body["__type"].endswith("#UnrecognizedClientException")
 
 
 def test_search_devices_serves_placed_and_unplaced_devices() -> None:
     """Devices carry the derived A4B room name "<property> <room>"; unplaced ones have none."""
-    status, body = handle("AlexaForBusiness.SearchDevices", {"MaxResults": 50}, SIGNED, world())
+    status, body = serve("AlexaForBusiness.SearchDevices", {"MaxResults": 50}, SIGNED, world())
     assert status == 200 and body["TotalCount"] == 2
     by_serial = {d["DeviceSerialNumber"]: d for d in body["Devices"]}
     assert by_serial["S1"]["RoomName"] == "Sea View 101"
@@ -95,7 +105,7 @@ def test_search_devices_serves_placed_and_unplaced_devices() -> None:
 
 def test_list_device_events_are_newest_first_in_epoch_seconds() -> None:
     """Event ages become epoch timestamps counted back from the world's now."""
-    status, body = handle(
+    status, body = serve(
         "AlexaForBusiness.ListDeviceEvents",
         {"DeviceArn": "arn:aws:a4b:us-east-1:1:device/dev1"},
         SIGNED,
@@ -108,13 +118,13 @@ def test_list_device_events_are_newest_first_in_epoch_seconds() -> None:
 
 def test_page_size_out_of_range_is_a_validation_error() -> None:
     """MaxResults must be 1–50."""
-    status, body = handle("AlexaForBusiness.SearchDevices", {"MaxResults": 51}, SIGNED, world())
+    status, body = serve("AlexaForBusiness.SearchDevices", {"MaxResults": 51}, SIGNED, world())
     assert status == 400 and body["__type"].endswith("ValidationException")
 
 
 def test_unknown_device_is_not_found() -> None:
     """GetDevice of an unknown ARN answers NotFoundException."""
-    status, body = handle(
+    status, body = serve(
         "AlexaForBusiness.GetDevice",
         {"DeviceArn": "arn:aws:a4b:us-east-1:1:device/nope"},
         SIGNED,

@@ -16,6 +16,7 @@ from bot.health.refresh import refresh_devices
 from bot.health.sites import Site
 from bot.health.store import HealthStore
 from bot.health.timeline import uptime_percent
+from bot.json_types import as_object
 from bot.sandbox.aws_handlers import DeviceBackend
 
 
@@ -89,7 +90,7 @@ async def test_exactly_once_across_a_restart() -> None:
     assert not again.sent and len(poster.posts) == 1
     record = store.digest_record("P1", "2026-03-10")
     assert record is not None and record["state"] == "sent"
-    assert record["summary"]["newly_offline"] == ["S102"]
+    assert as_object(record["summary"])["newly_offline"] == ["S102"]
 
 
 async def test_missed_slot_is_sent_when_less_than_six_hours_late() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from bot.chat.platforms import ChannelRouter
 from bot.cli import app
 from bot.core.replies import Reply
 from bot.demo import demo_runtime
-from bot.serving import ChannelRouter, _digest
+from bot.serving import _digest
 from bot.settings import ConfigError
 
 
@@ -47,19 +48,27 @@ class Recorder:
         self.platform = platform
         self.channels: list[str] = []
 
+    def render(self, reply: Reply) -> object:
+        return reply
+
     async def post_to_channel(self, channel: str, reply: Reply) -> str:
         self.channels.append(channel)
         return f"{self.platform}-1"
+
+    async def update_in_channel(self, channel: str, message_id: str, reply: Reply) -> None:
+        self.channels.append(channel)
 
 
 async def test_router_sends_teams_channels_to_teams_and_the_rest_to_slack() -> None:
     """`teams:`/`19:` channels go to Teams, others to Slack; each returns the platform's id."""
     slack, teams = Recorder("slack"), Recorder("teams")
-    router = ChannelRouter(slack=slack, teams=teams)
+    router = ChannelRouter({"slack": slack, "teams": teams})
     assert await router.post_to_channel("teams:Front Desk", Reply(headline="d")) == "teams-1"
     assert await router.post_to_channel("C0OPS", Reply(headline="d")) == "slack-1"
-    only_teams = ChannelRouter(teams=teams)
-    assert only_teams.platform_of("Front Desk") == "teams"
-    assert ChannelRouter(slack=slack).refusal("Hotel", "19:x@thread.tacv2") is not None
+    only_teams = ChannelRouter({"teams": teams})
+    assert only_teams.platform_of("Front Desk").name == "teams"
+    assert ChannelRouter({"slack": slack}).refusal("Hotel", "19:x@thread.tacv2") is not None
     with pytest.raises(LookupError, match="Teams, which is not configured"):
-        await ChannelRouter(slack=slack).post_to_channel("19:x@thread.tacv2", Reply(headline="d"))
+        await ChannelRouter({"slack": slack}).post_to_channel(
+            "19:x@thread.tacv2", Reply(headline="d")
+        )

@@ -11,6 +11,7 @@ from profile_support import profile_bot
 from bot.clients.a4b import check_meeting_room
 from bot.clients.errors import InvalidInput
 from bot.core.replies import ReplyKind
+from bot.json_types import JsonValue
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 
@@ -31,7 +32,7 @@ async def test_two_reminder_times_send_nothing_and_say_what_is_allowed(
 
 
 @pytest.mark.parametrize("minutes", [[5, 10], []])
-def test_the_client_refuses_anything_but_one_reminder_time(minutes: list[int]) -> None:
+def test_the_client_refuses_anything_but_one_reminder_time(minutes: list[JsonValue]) -> None:
     """The A4B client's own check: a list of exactly one value (the AWS model's length 1)."""
     with pytest.raises(InvalidInput, match="exactly one"):
-        check_meeting_room({"EndOfMeetingReminder": {"ReminderAtMinutes": minutes}})
+        check_meeting_room({"EndOfMeetingReminder": {"ReminderAtMinutes": list(minutes)}})

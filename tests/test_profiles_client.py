@@ -99,7 +99,7 @@ def test_update_keeps_what_is_not_sent() -> None:
             "MeetingRoomConfiguration": {"InstantBooking": {"DurationInMinutes": 45}},
         },
     )
-    meeting = board["MeetingRoomConfiguration"]
+    meeting: Any = board["MeetingRoomConfiguration"]
     assert meeting["InstantBooking"] == {"DurationInMinutes": 45, "Enabled": False}
     assert meeting["EndOfMeetingReminder"]["ReminderType"] == "KNOCK"
 
@@ -198,8 +198,9 @@ async def test_search_users_sorts_and_pages() -> None:
 
 def test_unsigned_profile_call_is_refused() -> None:
     """Profile operations refuse unsigned requests like the device ones."""
-    status, body = handle("AlexaForBusiness.SearchProfiles", {}, {}, _State())
-    assert status == 403 and "UnrecognizedClientException" in body["__type"]
+    state: Any = _State()
+    status, body = handle("AlexaForBusiness.SearchProfiles", {}, {}, state)
+    assert status == 403 and "UnrecognizedClientException" in str(body["__type"])
 
 
 async def test_over_http_with_a_bad_signature_is_unauthorized(sandbox: Any) -> None:

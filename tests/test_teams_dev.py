@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from bot.chat.teams.platform import PLATFORM as TEAMS
 from bot.cli import app
-from bot.serving import _teams_dev_banner, check_teams_dev
+from bot.serving import check_teams_dev
 from bot.settings import ConfigError
 
 
@@ -32,5 +33,6 @@ def test_the_cli_refuses_before_starting_anything() -> None:
 
 
 def test_the_banner_says_how_to_start_the_playground() -> None:
-    banner = _teams_dev_banner(3978)
+    banner = TEAMS.dev_banner(3978)
+    assert banner is not None
     assert "agentsplayground -e http://127.0.0.1:3978/api/messages -c msteams" in banner

@@ -44,6 +44,7 @@ from bot.core.services import Services
 from bot.index.catalog import default_catalog
 from bot.index.db import open_index
 from bot.index.lookup import Index
+from bot.json_types import as_object, thaw
 from bot.settings import BotConfig, PropertyConfig, RolesConfig
 
 __all__ = ["WorldReader", "channel_of"]
@@ -321,7 +322,7 @@ class WorldReader:
         return out
 
     def _station_label(self, planned: Planned) -> str:
-        value = planned.after or {}
+        value = as_object(thaw(planned.after))
         country = None
         for prop in self.services.index.properties():
             if prop.name == planned.property_name:

@@ -7,14 +7,15 @@ our bug, not something worth a round trip to Amazon.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from bot.clients.aws import DEFAULT_REGION, AwsJsonClient, AwsModel, follow_pages
 from bot.clients.errors import InvalidInput
+from bot.json_types import JsonMapping, JsonObject, JsonValue
 
 DEFAULT_ENDPOINT = "https://a4b.us-east-1.amazonaws.com"
 TARGET_PREFIX = "AlexaForBusiness"
@@ -190,7 +191,7 @@ class Profile(ProfileSummary):
     address_book_arn: str | None = None
     meeting_room_configuration: MeetingRoomConfiguration | None = None
 
-    def wire(self) -> dict[str, Any]:
+    def wire(self) -> JsonObject:
         """The profile as Amazon spells it (PascalCase, absent fields left out)."""
         return self.model_dump(by_alias=True, exclude_none=True)
 
@@ -224,26 +225,35 @@ def _range_text(low: int, high: int, step: int | None = None) -> str:
     return f"{low}–{high} minutes" + (f" in steps of {step}" if step else "")
 
 
-def _int(value: Any, field_name: str) -> int:
+def _int(value: JsonValue, field_name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"{field_name} must be a whole number, got {value!r}", field=field_name)
     return value
 
 
-def _enum(value: Any, allowed: Sequence[str], field_name: str) -> None:
+def _enum(value: JsonValue, allowed: Sequence[str], field_name: str) -> None:
     if value not in allowed:
         raise InvalidInput(
             f"{field_name} must be one of {', '.join(allowed)}, got {value!r}", field=field_name
         )
 
 
-def check_meeting_room(config: Any) -> None:
+def _section(value: JsonValue, field_name: str) -> JsonObject | None:
+    """A meeting-room sub-setting: None when absent, else it must be an object."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{field_name} must be an object", field=field_name)
+    return value
+
+
+def check_meeting_room(config: JsonValue) -> None:
     """Seed 000's meeting-room ranges; the message names the allowed range."""
     if not isinstance(config, dict):
         raise InvalidInput(
             "MeetingRoomConfiguration must be an object", field="MeetingRoomConfiguration"
         )
-    reminder = config.get("EndOfMeetingReminder")
+    reminder = _section(config.get("EndOfMeetingReminder"), "EndOfMeetingReminder")
     if reminder is not None:
         minutes = reminder.get("ReminderAtMinutes")
         if minutes is not None:
@@ -262,7 +272,7 @@ def check_meeting_room(config: Any) -> None:
                     )
         if "ReminderType" in reminder:
             _enum(reminder["ReminderType"], REMINDER_TYPES, "ReminderType")
-    booking = config.get("InstantBooking")
+    booking = _section(config.get("InstantBooking"), "InstantBooking")
     if booking is not None and booking.get("DurationInMinutes") is not None:
         low, high, step = INSTANT_BOOKING_MINUTES
         value = _int(booking["DurationInMinutes"], "DurationInMinutes")
@@ -271,7 +281,7 @@ def check_meeting_room(config: Any) -> None:
                 f"instant booking must be {_range_text(low, high, step)}, got {value}",
                 field="DurationInMinutes",
             )
-    check_in = config.get("RequireCheckIn")
+    check_in = _section(config.get("RequireCheckIn"), "RequireCheckIn")
     if check_in is not None and check_in.get("ReleaseAfterMinutes") is not None:
         low, high = CHECK_IN_RELEASE_MINUTES
         value = _int(check_in["ReleaseAfterMinutes"], "ReleaseAfterMinutes")
@@ -283,7 +293,7 @@ def check_meeting_room(config: Any) -> None:
             )
 
 
-def check_profile_fields(fields: Mapping[str, Any]) -> None:
+def check_profile_fields(fields: JsonMapping) -> None:
     """Every seed-000 limit of a CreateProfile/UpdateProfile body, checked before sending."""
     for key, limit in _TEXT_LIMITS.items():
         if key in fields:
@@ -372,7 +382,7 @@ class _ProfileOperations(AwsJsonClient):
         temperature_unit: str,
         wake_word: str = "ALEXA",
         client_request_token: str,
-        extra: Mapping[str, Any] | None = None,
+        extra: JsonMapping | None = None,
         deadline: float | None = None,
     ) -> str:
         """Create a room profile and return its ARN.
@@ -384,7 +394,7 @@ class _ProfileOperations(AwsJsonClient):
             raise InvalidInput(
                 "ClientRequestToken must be 10–150 characters", field="ClientRequestToken"
             )
-        payload: dict[str, Any] = {
+        payload: JsonObject = {
             "ProfileName": name,
             "Timezone": timezone,
             "Address": address,
@@ -399,7 +409,7 @@ class _ProfileOperations(AwsJsonClient):
         return str(data.get("ProfileArn") or "")
 
     async def update_profile(
-        self, profile_arn: str, changes: Mapping[str, Any], *, deadline: float | None = None
+        self, profile_arn: str, changes: JsonMapping, *, deadline: float | None = None
     ) -> str | None:
         """Send exactly `changes` (only what changed); returns Amazon's request id."""
         if not profile_arn:
@@ -452,8 +462,8 @@ def _search_payload(
     sort: Sequence[SortCriterion],
     max_results: int,
     next_token: str | None,
-) -> dict[str, Any]:
-    payload: dict[str, Any] = {"MaxResults": _page_size(max_results)}
+) -> JsonObject:
+    payload: JsonObject = {"MaxResults": _page_size(max_results)}
     if filters:
         payload["Filters"] = [f.model_dump(by_alias=True) for f in filters]
     if sort:
@@ -533,7 +543,7 @@ class A4BClient(_ProfileOperations):
             raise InvalidInput("a device ARN is required", field="DeviceArn")
         if event_type is not None and event_type not in EVENT_TYPES:
             raise InvalidInput(f"unknown event type {event_type!r}", field="EventType")
-        payload: dict[str, Any] = {"DeviceArn": device_arn, "MaxResults": _page_size(max_results)}
+        payload: JsonObject = {"DeviceArn": device_arn, "MaxResults": _page_size(max_results)}
         if event_type:
             payload["EventType"] = event_type
         if next_token:

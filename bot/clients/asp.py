@@ -14,8 +14,9 @@ import asyncio
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -23,7 +24,6 @@ from pydantic import BaseModel, ValidationError
 
 from bot.clients.errors import (
     ApiError,
-    DeadlineExceeded,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -50,9 +50,14 @@ from bot.clients.models import (
     UpdateNameBody,
 )
 from bot.clients.retry import (
-    RetryLoop,
+    Again,
+    Done,
+    Resend,
     RetryPolicy,
+    Throttle,
+    Verdict,
     is_retryable_method,
+    request_loop,
     resolve_deadline,
     retry_after_seconds,
     retry_policy,
@@ -73,6 +78,7 @@ _ROOM_NAME = re.compile(rf"[\w\-=#;:?@&]{{1,{ROOM_NAME_MAX}}}")
 AuthForm = Literal["raw", "bearer"]
 M = TypeVar("M", bound=BaseModel)
 P = TypeVar("P", bound=Page)
+T = TypeVar("T")
 
 
 # --- validation -----------------------------------------------------------------------------------
@@ -212,50 +218,38 @@ class AspClient:
         one token refresh, and for alert deletes one switch of the Authorization form per token.
         """
         operation = f"{method} {path}"
-        loop = RetryLoop(
-            operation,
-            clock=self._clock,
-            rng=self._rng,
-            idempotent=is_retryable_method(method),
-            deadline_s=deadline,
-            default_deadline_s=self._deadline_s,
-        )
         write = method != "GET"
         payload = body.model_dump(mode="json") if body is not None else None
         form: AuthForm = self._alert_auth_form if alerts else "bearer"
         refreshed = switched = False
+        token = ""
 
-        while True:
-            remaining = loop.remaining()
-            timeout = self._timeout_s if remaining is None else min(self._timeout_s, remaining)
+        async def send(limit_s: float | None) -> httpx.Response:
+            nonlocal token
             token = await self._auth.token()
             headers = {"Authorization": token if form == "raw" else f"Bearer {token}"}
-            try:
-                async with self._sem:
-                    self.stats.requests[method] += 1
-                    response = await self._http.request(
-                        method, path, params=params, json=payload, headers=headers, timeout=timeout
-                    )
-            except httpx.TransportError as exc:
-                self.stats.transport_errors += 1
-                # A refused connection sent nothing, so nothing can have been applied.
-                sent = not isinstance(exc, httpx.ConnectError)
-                failure = TransportError(
-                    None,
-                    f"{operation}: {exc!r}",
-                    uncertain_create=method == "POST" and sent,
-                    may_have_applied=write and sent,
+            async with self._sem:
+                self.stats.requests[method] += 1
+                return await self._http.request(
+                    method, path, params=params, json=payload, headers=headers, timeout=limit_s
                 )
-                if isinstance(exc, httpx.TimeoutException) and timeout < self._timeout_s:
-                    # The deadline, not Amazon, cut this wait short.
-                    raise DeadlineExceeded.after(failure, waited_s=loop.throttled_s) from exc
-                await self._resend_after(loop, failure)
-                continue
 
+        def lost(exc: Exception) -> ApiError:
+            self.stats.transport_errors += 1
+            # A refused connection sent nothing, so nothing can have been applied.
+            sent = not isinstance(exc, httpx.ConnectError)
+            return TransportError(
+                None,
+                f"{operation}: {exc!r}",
+                uncertain_create=method == "POST" and sent,
+                may_have_applied=write and sent,
+            )
+
+        async def classify(response: httpx.Response) -> Verdict[httpx.Response]:
+            nonlocal form, refreshed, switched
             status = response.status_code
             request_id = response.headers.get("x-amzn-requestid")
             self.last_request_id = request_id
-
             if status == 401:
                 if alerts and self._is_alerts_forbidden(response):
                     # Seed 003: the alerts API says 401 FORBIDDEN for a unit that does not exist or
@@ -267,44 +261,55 @@ class AspClient:
                     switched = True
                     form = "bearer" if form == "raw" else "raw"
                     self.stats.retries += 1
-                    continue
+                    return Again()
                 if not refreshed:
                     refreshed, switched = True, False
                     await self._refresh_after_401(token)
-                    continue
+                    return Again()
                 raise error_from_response(response)
             if alerts and self._alarm_auth_raw is None:
                 self._alert_auth_form = form  # this form got past the sign-in check: keep it
-
             if status == 429:
                 self.stats.throttled += 1
-                await loop.throttled(
+                return Throttle(
                     error_from_response(response),
                     retry_after_seconds(response.headers.get("retry-after"), self._clock.now()),
                 )
-                self.stats.retries += 1
-                continue
-            loop.answered()
-
             if status >= 500:
                 self.stats.server_errors += 1
                 if alerts and self._has_device_failures(response):
-                    return response
+                    return Done(response)
                 error = error_from_response(response)
-                server_failure = ServerError(
-                    status,
-                    error.message,
-                    request_id,
-                    error.error_type,
-                    uncertain_create=method == "POST",
-                    may_have_applied=write,
+                return Resend(
+                    ServerError(
+                        status,
+                        error.message,
+                        request_id,
+                        error.error_type,
+                        uncertain_create=method == "POST",
+                        may_have_applied=write,
+                    )
                 )
-                await self._resend_after(loop, server_failure)
-                continue
-
             if status >= 400:
                 raise error_from_response(response)
-            return response
+            return Done(response)
+
+        def resent() -> None:
+            self.stats.retries += 1
+
+        return await request_loop(
+            operation,
+            send=send,
+            classify=classify,
+            lost=lost,
+            clock=self._clock,
+            rng=self._rng,
+            idempotent=is_retryable_method(method),
+            deadline_s=deadline,
+            default_deadline_s=self._deadline_s,
+            timeout_s=self._timeout_s,
+            on_resend=resent,
+        )
 
     async def _refresh_after_401(self, token: str) -> None:
         self.stats.auth_refreshes += 1
@@ -313,11 +318,6 @@ class AspClient:
         # still sees the refused token as current and invalidates it.
         if await self._auth.token() == token:
             await self._auth.invalidate()
-
-    async def _resend_after(self, loop: RetryLoop, failure: ApiError) -> None:
-        """Wait before a resend, or raise (no retry left, not idempotent, past the deadline)."""
-        await loop.failed(failure)
-        self.stats.retries += 1
 
     @property
     def alert_auth_form(self) -> AuthForm:
@@ -357,14 +357,14 @@ class AspClient:
         path: str,
         params: dict[str, str | int],
         page_model: type[P],
-        key: str,
+        items_of: Callable[[P], list[T] | None],
         deadline: float | None,
         *,
         empty_on_404: bool = False,
-    ) -> list[Any]:
+    ) -> list[T]:
         # One deadline for the whole list, not per page (none at all for background work).
         deadline_at, on_throttle = resolve_deadline(self._clock, deadline, self._deadline_s)
-        items: list[Any] = []
+        items: list[T] = []
         next_token: str | None = None
         with retry_policy(RetryPolicy(deadline_at, on_throttle)):
             while True:
@@ -379,7 +379,7 @@ class AspClient:
                         return []
                     raise
                 page = self._parse(page_model, response)
-                items.extend(getattr(page, key) or [])
+                items.extend(items_of(page) or [])
                 next_token = page.next_token
                 if not next_token:
                     return items
@@ -413,7 +413,7 @@ class AspClient:
             f"{HOSPITALITY}/properties",
             {"organizationId": organization_id},
             PropertyPage,
-            "properties",
+            lambda page: page.properties,
             deadline,
             # seed 004: an organization with no properties may answer 404 "weren't found"
             empty_on_404=True,
@@ -465,7 +465,7 @@ class AspClient:
             f"{HOSPITALITY}/roomTypes",
             {"propertyId": property_id},
             RoomTypePage,
-            "roomTypes",
+            lambda page: page.roomTypes,
             deadline,
             empty_on_404=True,
         )
@@ -514,7 +514,7 @@ class AspClient:
             f"{HOSPITALITY}/rooms",
             {"roomTypeId": room_type_id},
             RoomPage,
-            "rooms",
+            lambda page: page.rooms,
             deadline,
             empty_on_404=True,
         )

@@ -16,7 +16,7 @@ import random
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, Self, TypedDict, TypeVar
+from typing import ClassVar, Protocol, Self, TypedDict, TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -31,7 +31,6 @@ from bot.clients import retry
 from bot.clients.errors import (
     ApiError,
     BadRequest,
-    DeadlineExceeded,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -41,6 +40,7 @@ from bot.clients.errors import (
     Unauthorized,
 )
 from bot.clock import Clock, SystemClock
+from bot.json_types import JsonMapping, JsonObject, JsonValue
 
 JSON_11 = "application/x-amz-json-1.1"
 REST_JSON = "application/json"
@@ -90,7 +90,7 @@ def is_throttling(status: int, error_type: str | None) -> bool:
 
 
 def aws_error(
-    status: int, body: Any, request_id: str | None, *, message_if_empty: str = ""
+    status: int, body: JsonValue, request_id: str | None, *, message_if_empty: str = ""
 ) -> ApiError:
     """The typed error for an AWS JSON error answer (`__type` first, the HTTP status second)."""
     raw_type: str | None = None
@@ -286,11 +286,11 @@ class AwsJsonClient:
     async def call(
         self,
         operation: str,
-        payload: dict[str, Any],
+        payload: JsonMapping,
         *,
         deadline: float | None = None,
         idempotent: bool = True,
-    ) -> dict[str, Any]:
+    ) -> JsonObject:
         """Send one AWS JSON 1.1 operation (`POST /` with `X-Amz-Target`).
 
         Throttling is retried on the seed-004 schedule and, when idempotent, 5xx too. `deadline`
@@ -316,9 +316,9 @@ class AwsJsonClient:
         path: str,
         *,
         query: Mapping[str, str] | None = None,
-        body: dict[str, Any] | None = None,
+        body: JsonMapping | None = None,
         deadline: float | None = None,
-    ) -> dict[str, Any]:
+    ) -> JsonObject:
         """One REST-JSON call (the operation is the method and path); 5xx retried for GET/PUT."""
         url = self.endpoint_url.rstrip("/") + path
         if query:
@@ -347,74 +347,73 @@ class AwsJsonClient:
         deadline: float | None,
         idempotent: bool,
         mutating: bool,
-    ) -> dict[str, Any]:
-        """The request loop shared by every protocol: send, type the error, and ask the shared
-        RetryLoop (bot/clients/retry.py) whether to wait and resend or raise.
-
-        `sign` is called for every attempt, because a resend after a long throttling wait needs a
-        fresh signature.
+    ) -> JsonObject:
+        """One call through the shared request loop (bot/clients/retry.py); this client's parts are
+        sending and reading: `sign` is called for every attempt (a resend after a long throttling
+        wait needs a fresh signature), and an answer is typed by AWS's error shape.
         """
-        loop = retry.RetryLoop(
+
+        async def send(limit_s: float | None) -> httpx.Response:
+            self.stats.requests += 1
+            self.stats.by_operation[operation] += 1
+            return await self._http.request(
+                method, url, content=content, headers=sign(), timeout=limit_s
+            )
+
+        def lost(exc: Exception) -> ApiError:
+            sent = not isinstance(exc, httpx.ConnectError)
+            return TransportError(None, f"{operation}: {exc!r}", may_have_applied=mutating and sent)
+
+        async def classify(response: httpx.Response) -> retry.Verdict[JsonObject]:
+            request_id = response.headers.get("x-amzn-requestid")
+            self.last_request_id = request_id
+            parsed = _json(response)
+            if response.status_code < 300:
+                return retry.Done(parsed if isinstance(parsed, dict) else {})
+            error = aws_error(response.status_code, _with_error_type(parsed, response), request_id)
+            if isinstance(error, Throttled):
+                self.stats.throttled += 1
+                # AWS may say how long to wait: it lengthens the seed's step, never shortens it
+                return retry.Throttle(
+                    error,
+                    retry.retry_after_seconds(
+                        response.headers.get("retry-after"), self._clock.now()
+                    ),
+                )
+            if isinstance(error, ServerError):
+                error.may_have_applied = mutating
+                return retry.Resend(error)
+            raise error
+
+        def resent() -> None:
+            self.stats.retries += 1
+
+        return await retry.request_loop(
             operation,
+            send=send,
+            classify=classify,
+            lost=lost,
             clock=self._clock,
             rng=self._rng,
             idempotent=idempotent,
             deadline_s=deadline,
             default_deadline_s=self._deadline_s,
+            timeout_s=self._timeout_s,
+            on_resend=resent,
         )
-        while True:
-            remaining = loop.remaining()
-            timeout = self._timeout_s if remaining is None else min(self._timeout_s, remaining)
-            self.stats.requests += 1
-            self.stats.by_operation[operation] += 1
-            try:
-                response = await self._http.request(
-                    method, url, content=content, headers=sign(), timeout=timeout
-                )
-            except httpx.TransportError as exc:
-                sent = not isinstance(exc, httpx.ConnectError)
-                failure = TransportError(
-                    None, f"{operation}: {exc!r}", may_have_applied=mutating and sent
-                )
-                if isinstance(exc, httpx.TimeoutException) and timeout < self._timeout_s:
-                    raise DeadlineExceeded.after(failure, waited_s=loop.throttled_s) from exc
-                await loop.failed(failure)
-                self.stats.retries += 1
-                continue
-            request_id = response.headers.get("x-amzn-requestid")
-            self.last_request_id = request_id
-            parsed = _json(response)
-            if response.status_code < 300:
-                return parsed if isinstance(parsed, dict) else {}
-            error = aws_error(response.status_code, _with_error_type(parsed, response), request_id)
-            if isinstance(error, Throttled):
-                self.stats.throttled += 1
-                # AWS may say how long to wait: it lengthens the seed's step, never shortens it
-                retry_after = retry.retry_after_seconds(
-                    response.headers.get("retry-after"), self._clock.now()
-                )
-                await loop.throttled(error, retry_after)
-                self.stats.retries += 1
-                continue
-            loop.answered()
-            if isinstance(error, ServerError):
-                error.may_have_applied = mutating
-                await loop.failed(error)
-                self.stats.retries += 1
-                continue
-            raise error
 
 
-def _json(response: httpx.Response) -> Any:
+def _json(response: httpx.Response) -> JsonValue:
     if not response.content:
         return {}
     try:
-        return response.json()
+        parsed: JsonValue = response.json()
     except ValueError:
         return {"message": response.text[:200]}
+    return parsed
 
 
-def _with_error_type(parsed: Any, response: httpx.Response) -> Any:
+def _with_error_type(parsed: JsonValue, response: httpx.Response) -> JsonValue:
     """REST-JSON names the error in `x-amzn-ErrorType`; the shared typing reads `__type`."""
     header = response.headers.get("x-amzn-errortype")
     if header and isinstance(parsed, dict) and "__type" not in parsed:

@@ -11,15 +11,15 @@ fields the template owns are left out of the PUT (seed 002 says the service may 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Unpack
 from urllib.parse import quote
 
 from pydantic import Field
 
 from bot.clients.aws import AwsClientOptions, AwsJsonClient, AwsModel, default_region, follow_pages
 from bot.clients.errors import InvalidInput
+from bot.json_types import JsonMapping, JsonObject
 
 SERVICE = "profile"
 MAX_PAGE = 100
@@ -69,7 +69,7 @@ class ObjectTypePage(AwsModel):
     next_token: str | None = None
 
 
-def put_body(definition: Mapping[str, Any]) -> dict[str, Any]:
+def put_body(definition: JsonMapping) -> JsonObject:
     """The PUT body that re-sends `definition` (a GetProfileObjectType answer) unchanged.
 
     Everything writable is kept, including fields this code does not know, so a read-modify-write
@@ -77,7 +77,7 @@ def put_body(definition: Mapping[str, Any]) -> dict[str, Any]:
     sends them to TagResource) and, under a template, the template's own are left out.
     """
     skipped = READ_ONLY_FIELDS | NOT_RESENT_FIELDS
-    body = {k: v for k, v in definition.items() if k not in skipped and v is not None}
+    body: JsonObject = {k: v for k, v in definition.items() if k not in skipped and v is not None}
     if body.get("TemplateId"):
         for key in TEMPLATE_OWNED_FIELDS:
             body.pop(key, None)
@@ -133,20 +133,18 @@ class CustomerProfilesClient(AwsJsonClient):
             lambda page: page.items,
         )
 
-    async def get_object_type(self, name: str, *, deadline: float | None = None) -> dict[str, Any]:
+    async def get_object_type(self, name: str, *, deadline: float | None = None) -> JsonObject:
         """The whole definition as Amazon sent it (a dict, so unknown fields survive a PUT)."""
         return await self.rest(
             "GetProfileObjectType", "GET", self._path(_name(name)), deadline=deadline
         )
 
     async def put_object_type(
-        self, name: str, body: Mapping[str, Any], *, deadline: float | None = None
-    ) -> dict[str, Any]:
+        self, name: str, body: JsonMapping, *, deadline: float | None = None
+    ) -> JsonObject:
         """PUT a whole definition (already a PUT body: see `put_body`)."""
-        if (
-            not isinstance(body.get("Description"), str)
-            or not 1 <= len(body["Description"]) <= 1000
-        ):
+        description = body.get("Description")
+        if not isinstance(description, str) or not 1 <= len(description) <= 1000:
             raise InvalidInput("Description is required (1–1000 characters)", field="Description")
         if body.get("TemplateId"):
             sent = sorted(TEMPLATE_OWNED_FIELDS & body.keys())
@@ -165,7 +163,7 @@ class CustomerProfilesClient(AwsJsonClient):
 
     async def set_max_profile_object_count(
         self, name: str, value: int, *, deadline: float | None = None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    ) -> tuple[JsonObject, JsonObject]:
         """Read-modify-write of MaxProfileObjectCount; returns (definition before, answer after)."""
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidInput(

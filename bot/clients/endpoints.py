@@ -132,7 +132,7 @@ class EndpointsClient(AspClient):
             ENDPOINTS,
             {"serialNumber.value.text": serial, "expand": "all"},
             EndpointPage,
-            "results",
+            lambda page: page.results,
             deadline,
         )
         exact = [e for e in found if (e.serial or "") == serial] or found
@@ -147,7 +147,7 @@ class EndpointsClient(AspClient):
             ENDPOINTS,
             {"associatedUnits.id": unit_id, "expand": "all"},
             EndpointPage,
-            "results",
+            lambda page: page.results,
             deadline,
         )
         return found

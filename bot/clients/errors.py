@@ -7,9 +7,9 @@ to Amazon.
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
+
+from bot.json_types import JsonValue
 
 
 class ApiError(Exception):
@@ -264,11 +264,12 @@ def error_for_status(
     return cls(status, message, request_id, error_type)
 
 
-def _json_body(response: httpx.Response) -> Any:
+def _json_body(response: httpx.Response) -> JsonValue:
     try:
-        return response.json()
+        parsed: JsonValue = response.json()
     except ValueError:
         return None
+    return parsed
 
 
 def error_from_response(response: httpx.Response) -> ApiError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 import httpx
 
@@ -20,8 +20,9 @@ from bot.clients.errors import (
     Unauthorized,
     error_from_response,
 )
-from bot.clients.retry import RetryLoop, retry_after_seconds
+from bot.clients.retry import Done, Resend, Throttle, Verdict, request_loop, retry_after_seconds
 from bot.clock import Clock, SystemClock
+from bot.json_types import JsonObject, JsonValue
 
 DEFAULT_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
 REFRESH_MARGIN_S = 60.0
@@ -59,7 +60,7 @@ async def post_token_form(
     *,
     clock: Clock,
     rng: random.Random,
-) -> dict[str, Any]:
+) -> JsonObject:
     """POST a grant to the LWA token endpoint and return its JSON answer.
 
     Token grants are safe to resend (a refresh-token grant has no side effect worth protecting), so
@@ -67,27 +68,24 @@ async def post_token_form(
     ambient deadline, 5xx and lost answers a few times. A 400/401 means the credentials are bad:
     Unauthorized, so staff are told to have an admin run `bot login`.
     """
-    loop = RetryLoop("POST /auth/o2/token", clock=clock, rng=rng, idempotent=True)
-    while True:
-        loop.remaining()
-        try:
-            response = await http.post(token_url, data=form, headers={"Accept": "application/json"})
-        except httpx.HTTPError as exc:
-            await loop.failed(TransportError(None, f"LWA token endpoint unreachable: {exc!r}"))
-            continue
+
+    async def send(limit_s: float | None) -> httpx.Response:  # the client's own timeout
+        return await http.post(token_url, data=form, headers={"Accept": "application/json"})
+
+    def lost(exc: Exception) -> ApiError:
+        return TransportError(None, f"LWA token endpoint unreachable: {exc!r}")
+
+    async def classify(response: httpx.Response) -> Verdict[JsonObject]:
         if response.status_code == 429:
-            await loop.throttled(
+            return Throttle(
                 error_from_response(response),
                 retry_after_seconds(response.headers.get("retry-after"), clock.now()),
             )
-            continue
-        loop.answered()
         if response.status_code >= 500:
             error = error_from_response(response)
-            await loop.failed(
+            return Resend(
                 ServerError(error.status, error.message, error.request_id, error.error_type)
             )
-            continue
         if response.status_code in (400, 401, 403):
             error = error_from_response(response)
             raise Unauthorized(
@@ -99,12 +97,23 @@ async def post_token_form(
         if response.status_code != 200:
             raise error_from_response(response)
         try:
-            body = response.json()
+            body: JsonValue = response.json()
         except ValueError as exc:
             raise ApiError(200, "LWA token answer is not JSON") from exc
         if not isinstance(body, dict):
             raise ApiError(200, "LWA token answer is not a JSON object")
-        return body
+        return Done(body)
+
+    return await request_loop(
+        "POST /auth/o2/token",
+        send=send,
+        classify=classify,
+        lost=lost,
+        clock=clock,
+        rng=rng,
+        idempotent=True,
+        lost_errors=(httpx.HTTPError,),
+    )
 
 
 class LwaAuth:
@@ -179,9 +188,12 @@ class LwaAuth:
         access = body.get("access_token")
         if not isinstance(access, str) or not access:
             raise ApiError(200, "LWA answer has no access_token")
+        raw_expiry = body.get("expires_in", DEFAULT_EXPIRES_IN_S)
         try:
-            expires_in = float(body.get("expires_in", DEFAULT_EXPIRES_IN_S))
-        except (TypeError, ValueError):
+            expires_in = float(raw_expiry) if isinstance(raw_expiry, str | int | float) else None
+        except ValueError:
+            expires_in = None
+        if expires_in is None:
             expires_in = DEFAULT_EXPIRES_IN_S
         self.refreshes += 1
         self._access_token = access

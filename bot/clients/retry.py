@@ -13,6 +13,11 @@ Rules:
   not fit the deadline, every client raises DeadlineExceeded (Throttled when Amazon throttled).
 - `RetryPolicy.on_throttle` hears "Amazon is throttling, waiting N s" before each 429 wait.
 
+`request_loop` is the one request loop of every client: it sends, asks the RetryLoop below what to
+do after each answer, and gives up with the client's error. A client keeps only its own parts: how
+to send one attempt (signing, the token), and how to read an answer (`classify`: Done, Throttle,
+Resend, Again, or raise).
+
 The policy is ambient (a context variable, inherited by the asyncio tasks a caller starts), so a
 command or a background job sets it once around all of its calls:
 
@@ -33,6 +38,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import Generic, TypeAlias, TypeVar
+
+import httpx
 
 from bot.clients.errors import ApiError, DeadlineExceeded, Throttled
 from bot.clock import Clock
@@ -287,3 +295,98 @@ class RetryLoop:
                 await result
         except Exception:  # a failed notice must not fail the call it is about
             log.warning("throttle hook failed", exc_info=True)
+
+
+# --- the one request loop -------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Done(Generic[T]):
+    """The call's result: the loop returns it."""
+
+    value: T
+
+
+@dataclass(frozen=True, slots=True)
+class Throttle:
+    """A 429 (or AWS's throttling error): wait by seed 004's rule, lengthened by `retry_after_s`."""
+
+    error: ApiError
+    retry_after_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resend:
+    """A 5xx: resend after a backoff when the call may be resent, else give up with `error`."""
+
+    error: ApiError
+
+
+@dataclass(frozen=True, slots=True)
+class Again:
+    """Send again at once, without a wait (a refreshed token, another Authorization form)."""
+
+
+Verdict: TypeAlias = Done[T] | Throttle | Resend | Again
+
+
+async def request_loop(
+    operation: str,
+    *,
+    send: Callable[[float | None], Awaitable[httpx.Response]],
+    classify: Callable[[httpx.Response], Awaitable[Verdict[T]]],
+    lost: Callable[[Exception], ApiError],
+    clock: Clock,
+    rng: random.Random,
+    idempotent: bool,
+    deadline_s: float | None = None,
+    default_deadline_s: float | None = None,
+    timeout_s: float | None = None,
+    lost_errors: tuple[type[Exception], ...] = (httpx.TransportError,),
+    on_resend: Callable[[], None] = lambda: None,
+) -> T:
+    """Send `operation` until `classify` says Done (or raises), under the retry rules above.
+
+    - `send(limit_s)` sends one attempt (signed or with a token, afresh each time); `limit_s` is
+      `timeout_s` cut to what is left of the deadline (None: the transport's own timeout).
+    - `lost(exc)` is the ApiError of an attempt whose answer never came (`lost_errors`); it is
+      resent like a 5xx. A timeout the deadline shortened raises DeadlineExceeded at once.
+    - `on_resend()` hears every resend after a wait (the client's retry counter).
+    """
+    loop = RetryLoop(
+        operation,
+        clock=clock,
+        rng=rng,
+        idempotent=idempotent,
+        deadline_s=deadline_s,
+        default_deadline_s=default_deadline_s,
+    )
+    while True:
+        remaining = loop.remaining()
+        timeout = timeout_s if remaining is None or timeout_s is None else min(timeout_s, remaining)
+        try:
+            answer = await send(timeout)
+        except lost_errors as exc:
+            failure = lost(exc)
+            cut = timeout_s is not None and timeout is not None and timeout < timeout_s
+            if cut and isinstance(exc, httpx.TimeoutException):
+                # The deadline, not Amazon, cut this wait short.
+                raise DeadlineExceeded.after(failure, waited_s=loop.throttled_s) from exc
+            await loop.failed(failure)
+            on_resend()
+            continue
+        verdict = await classify(answer)
+        if isinstance(verdict, Again):
+            continue
+        if isinstance(verdict, Throttle):
+            await loop.throttled(verdict.error, verdict.retry_after_s)
+            on_resend()
+            continue
+        loop.answered()
+        if isinstance(verdict, Resend):
+            await loop.failed(verdict.error)
+            on_resend()
+            continue
+        return verdict.value

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import NotRequired, TypedDict, cast
 
 from sqlite_utils import Database
 
@@ -27,6 +27,7 @@ from bot.core.journal import (
     Planned,
     SqliteJournal,
 )
+from bot.json_types import JsonData
 from bot.schema import migrate
 
 OUTCOMES = (
@@ -52,8 +53,8 @@ class Change:
     unit_id: str
     unit_name: str
     property_name: str
-    before: Any
-    after: Any
+    before: JsonData
+    after: JsonData
     ok: bool = True
     error: str | None = None
     request_id: str | None = None
@@ -76,7 +77,7 @@ class Change:
             journal_id=row.id,
         )  # fmt: skip
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ChangeJson:
         return {
             "kind": self.kind,
             "unit_id": self.unit_id,
@@ -91,7 +92,7 @@ class Change:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Change:
+    def from_dict(cls, data: ChangeJson) -> Change:
         return cls(
             kind=data["kind"],
             unit_id=data["unit_id"],
@@ -104,6 +105,65 @@ class Change:
             request_id=data.get("request_id"),
             state=data.get("state", ""),
         )
+
+
+class ChangeJson(TypedDict):
+    """One change in `bot audit --json` (the public shape; add to it, never rename)."""
+
+    kind: str
+    unit_id: str
+    unit_name: str
+    property: str
+    before: JsonData
+    after: JsonData
+    ok: bool
+    error: NotRequired[str | None]
+    request_id: NotRequired[str | None]
+    state: NotRequired[str]
+
+
+class AuditRow(TypedDict):
+    """A row of table `audit` (bot/schema.py), JSON columns still text."""
+
+    id: int
+    at: str
+    platform: str
+    user: str
+    channel: str | None
+    text: str
+    command: str
+    parsed: str
+    targets: str
+    changes: str
+    outcome: str
+    detail: str
+    request_ids: str
+    delivery_id: str | None
+    undoes: int | None
+    undone_by: int | None
+    thread: str | None
+    derived_from: int | None
+
+
+class AuditJson(TypedDict):
+    """One entry of `bot audit --json` (the public shape; add to it, never rename)."""
+
+    id: int
+    at: str
+    platform: str
+    user: str
+    channel: str | None
+    text: str
+    command: str
+    parsed: str
+    targets: list[str]
+    changes: list[ChangeJson]
+    outcome: str
+    detail: str
+    request_ids: list[str]
+    undoes: int | None
+    undone_by: int | None
+    derived_from: int | None
 
 
 @dataclass(frozen=True)
@@ -130,7 +190,7 @@ class AuditEntry:
     def finished(self) -> bool:
         return self.outcome != RUNNING
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> AuditJson:
         return {
             "id": self.id,
             "at": self.at,
@@ -179,7 +239,7 @@ class AuditLog:
         """One finished entry (or, with outcome "running", a change whose writes follow in the
         journal). `changes` already settled are written to the journal with it."""
 
-        def insert(conn: Any) -> int:
+        def insert(conn: sqlite3.Connection) -> int:
             cursor = conn.execute(
                 "INSERT INTO audit (at, platform, user, channel, text, command, parsed, targets, changes,"
                 " outcome, detail, request_ids, delivery_id, undoes, thread, derived_from) VALUES"
@@ -221,7 +281,7 @@ class AuditLog:
     ) -> None:
         """Close a running change with its outcome (and mark what it undid)."""
 
-        def update(conn: Any) -> None:
+        def update(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "UPDATE audit SET outcome = ?, detail = ?, undoes = COALESCE(?, undoes) WHERE id = ?",
                 (outcome, detail, undoes, entry_id),
@@ -371,7 +431,7 @@ class AuditLog:
     def purge_refused(self, before: datetime) -> int:
         """Delete the refused messages of unknown users logged before `before` (retention)."""
 
-        def delete(conn: Any) -> int:
+        def delete(conn: sqlite3.Connection) -> int:
             cursor = conn.execute(
                 "DELETE FROM audit WHERE outcome = 'refused' AND detail = 'unknown user'"
                 " AND at < ? AND id NOT IN (SELECT change_id FROM journal)",
@@ -389,12 +449,13 @@ class AuditLog:
         return row is not None
 
     def entries(self, *, since: str | None = None, limit: int | None = None) -> list[AuditEntry]:
-        where, args = ("WHERE at >= ?", [since]) if since else ("", [])
+        args: list[object] = [since] if since else []
+        where = "WHERE at >= ?" if since else ""
         return self._select(
             f"{where} ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else ""), args
         )
 
-    def _select(self, clause: str, args: list[Any]) -> list[AuditEntry]:
+    def _select(self, clause: str, args: list[object]) -> list[AuditEntry]:
         cursor = self._conn.execute(f"SELECT * FROM audit {clause}", args)
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -402,16 +463,23 @@ class AuditLog:
         return [self._entry(row, journaled.get(row["id"], [])) for row in rows]
 
     @staticmethod
-    def _entry(row: dict[str, Any], journaled: list[JournalRow]) -> AuditEntry:
-        row.pop("delivery_id")
-        row["targets"] = json.loads(row["targets"])
+    def _entry(columns: Mapping[str, object], journaled: list[JournalRow]) -> AuditEntry:
+        row = cast(AuditRow, columns)  # the columns of table audit, by name
         if journaled:
-            row["changes"] = [Change.of_row(r) for r in journaled]
-            row["request_ids"] = sorted({r.request_id for r in journaled if r.request_id})
+            changes = [Change.of_row(r) for r in journaled]
+            request_ids = sorted({r.request_id for r in journaled if r.request_id})
         else:  # entries written before the journal existed
-            row["changes"] = [Change.from_dict(c) for c in json.loads(row["changes"])]
-            row["request_ids"] = json.loads(row["request_ids"])
-        return AuditEntry(**row)
+            saved: list[ChangeJson] = json.loads(row["changes"])
+            changes = [Change.from_dict(c) for c in saved]
+            request_ids = json.loads(row["request_ids"])
+        return AuditEntry(
+            id=row["id"], at=row["at"], platform=row["platform"], user=row["user"],
+            channel=row["channel"], text=row["text"], command=row["command"],
+            parsed=row["parsed"], targets=json.loads(row["targets"]), changes=changes,
+            outcome=row["outcome"], detail=row["detail"], request_ids=request_ids,
+            undoes=row["undoes"], undone_by=row["undone_by"], thread=row["thread"],
+            derived_from=row["derived_from"],
+        )  # fmt: skip
 
 
 def changes_count(entry: AuditEntry) -> str:

@@ -10,14 +10,23 @@ change they did not see.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Protocol
 
-from bot.core.context import Ctx, Message
+from bot.core.context import Ctx, Message, ProgressSink
 from bot.core.pending import Pending
 from bot.core.replies import Reply, ReplyKind
+from bot.core.services import Services
 
 
-async def confirm_elsewhere(engine: Any, ctx: Ctx, asked: Pending) -> Reply:
+class Answering(Protocol):
+    """The engine answering (bot.core.engine.Engine), as this module uses it."""
+
+    s: Services
+
+    async def _handle(self, msg: Message, progress: ProgressSink | None) -> Reply: ...
+
+
+async def confirm_elsewhere(engine: Answering, ctx: Ctx, asked: Pending) -> Reply:
     """`engine` is the bot.core.engine.Engine answering; `asked` the remote Pending, taken."""
     extra = asked.extra
     thread = extra.get("thread")

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
 
 from bot.core import commands as c
 from bot.core.canonical import command_text, with_property
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
-from bot.core.replies import Reply, ReplyKind, Table
+from bot.core.replies import Reply, ReplyKind
 from bot.core.resolve import property_meta
 from bot.core.services import HealthDesk
 from bot.core.understanding.targets import parse_target
-from bot.core.understanding.text import plural
 from bot.index.lookup import PropertyRef
 from bot.index.sync import full_sync
 
@@ -141,18 +139,7 @@ async def unplaced_devices(ctx: Ctx, cmd: c.UnplacedDevices) -> Reply:
     health = ctx.s.health
     if health is None:
         return _NO_HEALTH
-    desk: Any = health  # the desk's device store: the Protocol exposes answers, not the store
-    if hasattr(desk, "unplaced"):
-        answer: Reply = await desk.unplaced()
-        return answer
-    await desk.offline(None)  # refreshes an empty device index, as every health answer does
-    rows = [[d.name, d.serial, d.connection] for d in desk.store.devices() if not d.placed]
-    if not rows:
-        return Reply(headline="Every known device belongs to a room.")
-    return Reply(
-        headline=f"{plural(len(rows), 'device')} belong to no room:",
-        table=Table(columns=["Device", "Serial", "Connection"], rows=sorted(rows)),
-    )
+    return await health.unplaced()
 
 
 async def echo_online(ctx: Ctx, cmd: c.EchoOnline) -> Reply:

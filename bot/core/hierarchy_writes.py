@@ -17,20 +17,22 @@ goes on (`ThrottleNotice`), and the reply comes when the write is settled.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Collection
-from dataclasses import replace
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from bot.clients.errors import ApiError, NotFound, may_have_applied
 from bot.clients.retry import background
 from bot.core.audit import Change
 from bot.core.commands import Level
 from bot.core.context import Ctx
+from bot.core.ports import AspPort
 from bot.core.profile_changes import Sent, send_journaled
 from bot.core.resolve import property_meta
 from bot.core.services import Services
 from bot.core.unit_writes import ThrottleNotice
 from bot.index.lookup import Index
+from bot.json_types import JsonData, text_at
 
 log = logging.getLogger("bot.hierarchy")
 
@@ -45,47 +47,77 @@ class Write(Protocol):
     @property
     def unit_id(self) -> str: ...
     @property
-    def before(self) -> Any: ...
+    def before(self) -> JsonData: ...
     @property
-    def after(self) -> Any: ...
+    def after(self) -> JsonData: ...
 
 
 def level_of(write: Write) -> Level:
-    return Level((write.after or write.before)["level"])
+    return Level(text_at(write.after or write.before, "level"))
 
 
-def _level_call(asp: Any, verb: str, level: Level) -> Callable[..., Awaitable[Any]]:
-    """The ASP client's call for `verb` ("get", "list", "create", "update", "delete") at `level`."""
-    noun = {Level.PROPERTY: "property", Level.ROOM_TYPE: "room_type", Level.ROOM: "room"}[level]
-    if verb == "list":
-        noun = {Level.PROPERTY: "properties", Level.ROOM_TYPE: "room_types"}.get(level, "rooms")
-    call: Callable[..., Awaitable[Any]] = getattr(asp, f"{verb}_{noun}")
-    return call
+class Unit(Protocol):
+    """A property, room type or room as Amazon returns it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class LevelCalls:
+    """The ASP client's calls at one level of the hierarchy (each takes `deadline=`)."""
+
+    list: Callable[..., Awaitable[Sequence[Unit]]]  # (parent id) -> its units
+    get: Callable[..., Awaitable[Unit]]  # (unit id)
+    create: Callable[..., Awaitable[str]]  # (name, parent id) -> the new unit's id
+    update: Callable[..., Awaitable[None]]  # (unit id, name)
+    delete: Callable[..., Awaitable[None]]  # (unit id)
+
+
+def level_calls(asp: AspPort, level: Level) -> LevelCalls:
+    """The explicit table of the client's calls at `level` (no name is built from strings)."""
+    if level == Level.PROPERTY:
+        return LevelCalls(
+            asp.list_properties, asp.get_property, asp.create_property,
+            asp.update_property, asp.delete_property,
+        )  # fmt: skip
+    if level == Level.ROOM_TYPE:
+        return LevelCalls(
+            asp.list_room_types, asp.get_room_type, asp.create_room_type,
+            asp.update_room_type, asp.delete_room_type,
+        )  # fmt: skip
+    return LevelCalls(
+        asp.list_rooms, asp.get_room, asp.create_room, asp.update_room, asp.delete_room
+    )
 
 
 async def unit_after(
-    asp: Any, write: Write, *, known: Collection[str], deadline: float | None
+    asp: AspPort, write: Write, *, known: Collection[str], deadline: float | None
 ) -> str | None:
     """Whether `write` is applied at Amazon now: the unit's id if so (for a create, the new unit,
     one of that name under its parent that is not in `known`), None if not. Raises when Amazon
     cannot be read."""
     level = level_of(write)
     if write.kind == "create":
-        units = await _level_call(asp, "list", level)(write.after["parent"], deadline=deadline)
-        made = [u.id for u in units if u.name == write.after["name"] and u.id not in known]
+        units = await level_calls(asp, level).list(
+            text_at(write.after, "parent"), deadline=deadline
+        )
+        made = [u.id for u in units if u.name == text_at(write.after, "name") and u.id not in known]
         return made[0] if made else None
     try:
-        unit = await _level_call(asp, "get", level)(write.unit_id, deadline=deadline)
+        unit = await level_calls(asp, level).get(write.unit_id, deadline=deadline)
     except NotFound:
         return write.unit_id if write.kind == "delete" else None
     if write.kind == "delete":
         return None
-    return write.unit_id if unit.name == write.after["name"] else None
+    return write.unit_id if unit.name == text_at(write.after, "name") else None
 
 
 def known_ids(index: Index, write: Write) -> set[str]:
     """The units the index knows under a create's parent (the new one is not among them)."""
-    level, parent = level_of(write), write.after["parent"]
+    level, parent = level_of(write), text_at(write.after, "parent")
     if level == Level.PROPERTY:
         return {p.id for p in index.properties()}
     if level == Level.ROOM_TYPE:
@@ -103,7 +135,7 @@ def record_in_index(s: Services, write: Write) -> None:
             Level.ROOM: index.delete_room,
         }[level](unit_id)
         return
-    name = write.after["name"]
+    name = text_at(write.after, "name")
     if write.kind == "rename":
         {
             Level.PROPERTY: index.rename_property,
@@ -113,12 +145,16 @@ def record_in_index(s: Services, write: Write) -> None:
     elif level == Level.PROPERTY:
         country, timezone = property_meta(s)(unit_id, name)
         index.upsert_property(
-            unit_id, name, organization_id=write.after["parent"], country=country, timezone=timezone
+            unit_id,
+            name,
+            organization_id=text_at(write.after, "parent"),
+            country=country,
+            timezone=timezone,
         )
     elif level == Level.ROOM_TYPE:
-        index.upsert_room_type(unit_id, name, write.after["parent"])
+        index.upsert_room_type(unit_id, name, text_at(write.after, "parent"))
     else:
-        index.upsert_room(unit_id, name, write.after["parent"])
+        index.upsert_room(unit_id, name, text_at(write.after, "parent"))
 
 
 def _uncertain(kind: str) -> Callable[[ApiError], bool]:
@@ -129,7 +165,7 @@ def _uncertain(kind: str) -> Callable[[ApiError], bool]:
 
 
 async def _write(
-    ctx: Ctx, command: str, tried: Change, send: Awaitable[Any], *, undoes: int | None
+    ctx: Ctx, command: str, tried: Change, send: Awaitable[object], *, undoes: int | None
 ) -> Sent:
     s = ctx.s
     known = known_ids(s.index, tried) if tried.kind == "create" else set()
@@ -138,7 +174,7 @@ async def _write(
         unit_id = await unit_after(s.asp, tried, known=known, deadline=ctx.write_deadline)
         return None if unit_id is None else replace(tried, unit_id=unit_id)
 
-    def done(answer: Any) -> Change:
+    def done(answer: object) -> Change:  # a create's answer is the new unit's id
         return replace(tried, unit_id=str(answer)) if tried.kind == "create" else tried
 
     # `send` is a coroutine not started yet: its retry loop takes the policy set here
@@ -162,7 +198,7 @@ def create(
     s = ctx.s
     after = {"level": level.value, "name": name, "parent": parent}
     tried = Change("create", "", name, where, None, after)
-    send = _level_call(s.asp, "create", level)(name, parent, deadline=ctx.write_deadline)
+    send = level_calls(s.asp, level).create(name, parent, deadline=ctx.write_deadline)
     return _write(ctx, command, tried, send, undoes=None)
 
 
@@ -180,7 +216,7 @@ def rename(
     s = ctx.s
     before, after = {"level": level.value, "name": old}, {"level": level.value, "name": new}
     tried = Change("rename", unit_id, old, where, before, after)
-    send = _level_call(s.asp, "update", level)(unit_id, new, deadline=ctx.write_deadline)
+    send = level_calls(s.asp, level).update(unit_id, new, deadline=ctx.write_deadline)
     return _write(ctx, command, tried, send, undoes=undoes)
 
 
@@ -196,5 +232,5 @@ def delete(
 ) -> Awaitable[Sent]:
     s = ctx.s
     tried = Change("delete", unit_id, name, where, {"level": level.value, "name": name}, None)
-    send = _level_call(s.asp, "delete", level)(unit_id, deadline=ctx.write_deadline)
+    send = level_calls(s.asp, level).delete(unit_id, deadline=ctx.write_deadline)
     return _write(ctx, command, tried, send, undoes=undoes)

@@ -23,9 +23,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
+
+from bot.json_types import JsonData
 
 log = logging.getLogger("bot.journal")
+
+T = TypeVar("T")
 
 QUEUED = "queued"  # part of a change, not started
 PENDING = "pending"  # before read and recorded; the request may be on its way
@@ -58,8 +62,8 @@ class Planned:
     unit_name: str
     property_name: str
     kind: str
-    after: Any
-    before: Any = None
+    after: JsonData
+    before: JsonData = None
     before_read: bool = False  # whether `before` is a value read from Amazon
 
 
@@ -72,8 +76,8 @@ class JournalRow:
     unit_name: str
     property_name: str
     kind: str
-    before: Any
-    after: Any
+    before: JsonData
+    after: JsonData
     before_read: bool
     state: str
     error: str | None = None
@@ -105,7 +109,7 @@ class JournalStore(Protocol):
     def queue(
         self, change_id: int, author: Author, planned: Sequence[Planned], at: datetime
     ) -> list[JournalRow]: ...
-    def begin(self, row: JournalRow, before: Any, at: datetime) -> JournalRow: ...
+    def begin(self, row: JournalRow, before: JsonData, at: datetime) -> JournalRow: ...
     def settle(
         self,
         row: JournalRow,
@@ -115,7 +119,9 @@ class JournalStore(Protocol):
         error: str | None = None,
         request_id: str | None = None,
     ) -> JournalRow: ...
-    def amend(self, row: JournalRow, *, unit_id: str, before: Any, after: Any) -> JournalRow: ...
+    def amend(
+        self, row: JournalRow, *, unit_id: str, before: JsonData, after: JsonData
+    ) -> JournalRow: ...
     def rows(self, change_id: int) -> list[JournalRow]: ...
     def rows_of(self, change_ids: Sequence[int]) -> dict[int, list[JournalRow]]: ...
     def open_rows(self) -> list[JournalRow]: ...
@@ -162,11 +168,11 @@ def owner_alive(detail: str) -> bool:
     return True
 
 
-def _dump(value: Any) -> str | None:
+def _dump(value: JsonData) -> str | None:
     return None if value is None else json.dumps(value)
 
 
-def _load(text: str | None) -> Any:
+def _load(text: str | None) -> JsonData:
     return None if text is None else json.loads(text)
 
 
@@ -191,7 +197,7 @@ class SqliteJournal:
         self._locked_retry_s = locked_retry_s
         self._sleep = sleep
 
-    def write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+    def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` in one transaction, again while another process holds the file locked: a
         settled write that is not recorded would be a change nobody can see or undo."""
         waited, delay = 0.0, 0.05
@@ -249,7 +255,7 @@ class SqliteJournal:
             for n, p in enumerate(planned)
         ]  # fmt: skip
 
-    def begin(self, row: JournalRow, before: Any, at: datetime) -> JournalRow:
+    def begin(self, row: JournalRow, before: JsonData, at: datetime) -> JournalRow:
         self.write(
             lambda conn: conn.execute(
                 "UPDATE journal SET before = ?, before_read = 1, state = ?, updated_at = ?"
@@ -282,7 +288,9 @@ class SqliteJournal:
         )  # fmt: skip
         return replace(row, state=state, error=error, request_id=request_id or row.request_id)
 
-    def amend(self, row: JournalRow, *, unit_id: str, before: Any, after: Any) -> JournalRow:
+    def amend(
+        self, row: JournalRow, *, unit_id: str, before: JsonData, after: JsonData
+    ) -> JournalRow:
         """What Amazon's answer showed the write really was (a created unit's id, the value it
         replaced), before the row is settled."""
         self.write(
@@ -321,7 +329,7 @@ class SqliteJournal:
             [*OPEN_STATES, *running],
         )
 
-    def _select(self, clause: str, args: Sequence[Any]) -> list[JournalRow]:
+    def _select(self, clause: str, args: Sequence[object]) -> list[JournalRow]:
         cursor = self._conn.execute(
             "SELECT id, change_id, platform, user, channel, command, unit_id, unit_name,"
             f" property_name, kind, before, after, before_read, state, error, request_id FROM journal {clause}",

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.clients.customer_profiles import CustomerProfilesClient, ObjectTypeSummary
+from bot.clients.customer_profiles import ObjectTypeSummary
 from bot.clients.errors import ApiError, InvalidInput, NotFound
 from bot.core.audit import AuditEntry, Change
 from bot.core.commands import Command
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
+from bot.core.ports import CustomerProfilesPort
 from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.understanding.text import plural
 from bot.core.when import parse_utc, spoken_time, zone_of
+from bot.json_types import JsonObject, JsonValue, as_list, as_object
 
 NEEDS_DOMAIN = (
     "Guest-profile object types live in Amazon Connect Customer Profiles: the bot needs "
@@ -31,8 +32,8 @@ MAX = "MaxProfileObjectCount"
 AVAILABLE = "MaxAvailableProfileObjectCount"
 
 
-def _client(ctx: Ctx) -> CustomerProfilesClient | None:
-    client: CustomerProfilesClient | None = getattr(ctx.s, "customer_profiles", None)
+def _client(ctx: Ctx) -> CustomerProfilesPort | None:
+    client = ctx.s.customer_profiles
     return client
 
 
@@ -40,13 +41,22 @@ def _no_client() -> Reply:
     return Reply(headline=NEEDS_DOMAIN, kind=ReplyKind.ERROR)
 
 
-def _share(assigned: int | None, available: int | None) -> str:
+def _whole(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _share(assigned: object, available: object) -> str:
+    assigned, available = _whole(assigned), _whole(available)
     if assigned is None or not available:
         return "unknown"
     return f"{assigned / available:.0%}"
 
 
-def _count(value: Any) -> str:
+def _listed(key: JsonValue, name: str) -> list[JsonValue]:
+    return as_list(as_object(key).get(name))
+
+
+def _count(value: object) -> str:
     return f"{value:,}" if isinstance(value, int) else "not set"
 
 
@@ -60,7 +70,7 @@ def _failed(what: str, error: BaseException, name: str) -> Reply:
     return failed(what, error)
 
 
-def _when(value: Any, ctx: Ctx) -> str:
+def _when(value: JsonValue, ctx: Ctx) -> str:
     """A Customer Profiles time in words ("Wed 1 Jan 2025 16:00 PST"), in the timezone of the property
     the channel is bound to (object types belong to the whole account), else UTC."""
     if isinstance(value, int | float):
@@ -94,11 +104,11 @@ class _ObjectTypeCommand(Command):
             return _no_client()
         return await self.run(ctx, client)
 
-    async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
+    async def run(self, ctx: Ctx, client: CustomerProfilesPort) -> Reply:
         raise NotImplementedError
 
 
-async def _read(ctx: Ctx, client: CustomerProfilesClient, name: str) -> dict[str, Any] | Reply:
+async def _read(ctx: Ctx, client: CustomerProfilesPort, name: str) -> JsonObject | Reply:
     """The object type's whole definition, or the answer saying why it could not be read."""
     try:
         return await client.get_object_type(name, deadline=ctx.s.deadline)
@@ -108,7 +118,7 @@ async def _read(ctx: Ctx, client: CustomerProfilesClient, name: str) -> dict[str
 
 @dataclass(frozen=True)
 class ListObjectTypes(_ObjectTypeCommand):
-    async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
+    async def run(self, ctx: Ctx, client: CustomerProfilesPort) -> Reply:
         try:
             items = await client.list_object_types(deadline=ctx.s.deadline)
         except ApiError as error:
@@ -139,7 +149,7 @@ class ListObjectTypes(_ObjectTypeCommand):
 class ShowObjectType(_ObjectTypeCommand):
     object_type: str
 
-    async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
+    async def run(self, ctx: Ctx, client: CustomerProfilesPort) -> Reply:
         item = await _read(ctx, client, self.object_type)
         if isinstance(item, Reply):
             return item
@@ -152,7 +162,7 @@ class ShowObjectType(_ObjectTypeCommand):
             ("Share used", _share(assigned, available)),
             (
                 "Expires after",
-                plural(item["ExpirationDays"], "day") if item.get("ExpirationDays") else "not set",
+                plural(days, "day") if (days := _whole(item.get("ExpirationDays"))) else "not set",
             ),
             ("Encryption key", str(item.get("EncryptionKey") or "AWS owned")),
         ]
@@ -167,24 +177,25 @@ class ShowObjectType(_ObjectTypeCommand):
             ("Last updated", _when(item.get("LastUpdatedAt"), ctx)),
         ]
         if item.get("Tags"):
-            fields.append(("Tags", ", ".join(f"{k}={v}" for k, v in sorted(item["Tags"].items()))))
+            tags = sorted(as_object(item["Tags"]).items())
+            fields.append(("Tags", ", ".join(f"{k}={v}" for k, v in tags)))
         table = None
         if item.get("Fields"):
             rows = [
                 [
                     name,
-                    str(spec.get("Source", "")),
-                    str(spec.get("Target", "")),
-                    str(spec.get("ContentType", "")),
+                    str(as_object(spec).get("Source", "")),
+                    str(as_object(spec).get("Target", "")),
+                    str(as_object(spec).get("ContentType", "")),
                 ]
-                for name, spec in sorted(item["Fields"].items())
+                for name, spec in sorted(as_object(item["Fields"]).items())
             ]
             table = Table(columns=["Field", "Source", "Target", "Type"], rows=rows)
         notes = [
             f"Key {name}: "
-            f"{', '.join(k for key in keys for k in key.get('StandardIdentifiers', []))} on "
-            f"{', '.join(f for key in keys for f in key.get('FieldNames', []))}"
-            for name, keys in sorted((item.get("Keys") or {}).items())
+            f"{', '.join(str(k) for key in as_list(keys) for k in _listed(key, 'StandardIdentifiers'))}"
+            f" on {', '.join(str(f) for key in as_list(keys) for f in _listed(key, 'FieldNames'))}"
+            for name, keys in sorted(as_object(item.get("Keys")).items())
         ]
         return Reply(
             headline=f"Object type {item.get('ObjectTypeName', self.object_type)}:",
@@ -199,7 +210,7 @@ class SetObjectTypeMax(_ObjectTypeCommand):
     object_type: str
     maximum: int
 
-    async def run(self, ctx: Ctx, client: CustomerProfilesClient) -> Reply:
+    async def run(self, ctx: Ctx, client: CustomerProfilesPort) -> Reply:
         item = await _read(ctx, client, self.object_type)
         if isinstance(item, Reply):
             return item
@@ -258,7 +269,7 @@ class SetObjectTypeMax(_ObjectTypeCommand):
 
 async def _put_max(
     ctx: Ctx,
-    client: CustomerProfilesClient,
+    client: CustomerProfilesPort,
     command: str,
     tried: Change,
     *,
@@ -267,7 +278,7 @@ async def _put_max(
     """Sets the maximum to `tried.after`; the audited before is what the definition held when the
     client read it again, so undo puts back what was really replaced."""
 
-    def done(answer: tuple[dict[str, Any], dict[str, Any]]) -> Change:
+    def done(answer: tuple[JsonObject, JsonObject]) -> Change:
         before, after = answer
         return replace(
             tried,
@@ -276,7 +287,10 @@ async def _put_max(
             request_id=client.last_request_id,
         )
 
-    send = client.set_max_profile_object_count(tried.unit_id, tried.after, deadline=ctx.s.deadline)
+    count = tried.after
+    if not isinstance(count, int):  # `set … max objects` always records a whole number
+        raise TypeError(f"a maximum is a whole number, not {count!r}")
+    send = client.set_max_profile_object_count(tried.unit_id, count, deadline=ctx.s.deadline)
     return await send_audited(ctx, command, tried, send, done, undoes=undoes)
 
 
@@ -301,7 +315,7 @@ async def undo_object_type_max(ctx: Ctx, entry: AuditEntry) -> Reply:
     )
 
 
-async def capacity_notes(client: Any, threshold: float = 0.8) -> list[str]:
+async def capacity_notes(client: CustomerProfilesPort | None, threshold: float = 0.8) -> list[str]:
     """The digest's capacity section: object types whose assigned maximum is at or above
     `threshold` of what is available. Empty when all is well or no domain is configured."""
     if client is None:

@@ -7,7 +7,6 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.core.replies import Reply
 
@@ -32,7 +31,7 @@ class Pending:
     extra: dict[str, object] = field(default_factory=dict)
     # the request's context, so the run it parks can carry the delivery id and progress of the
     # message that confirms it (a derived run has its own idempotency key)
-    owner: Any = None
+    owner: object = None  # the engine's Ctx of the request (bot/core/engine.py)
     # the rooms it would write and the last audit entry when it was asked: a change to any of
     # them settled since means the answer was given to a question about rooms as they were
     units: tuple[str, ...] = ()
@@ -64,7 +63,7 @@ class PendingStore:
         ttl: timedelta,
         text: str,
         command: str,
-        owner: Any = None,
+        owner: object = None,
         units: tuple[str, ...] = (),
         asked_after: int = 0,
     ) -> Pending:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
 
 from bot.clients.a4b import REMINDER_MINUTES, WAKE_WORDS
 from bot.clients.errors import InvalidInput
+from bot.json_types import JsonMapping, JsonObject, JsonValue, as_list, as_object
 
 MEETING = "MeetingRoomConfiguration"
 REMINDER = "EndOfMeetingReminder"
@@ -73,7 +73,7 @@ def _choice(value: str, options: Mapping[str, str], what: str, shown: str) -> st
     raise InvalidInput(f"{what} must be one of {shown}, not \u201c{value}\u201d", field=what)
 
 
-def _wake_word(value: str) -> dict[str, Any]:
+def _wake_word(value: str) -> JsonObject:
     word = value.strip().strip("\"'").upper()
     if word not in WAKE_WORDS:
         shown = ", ".join(w.title() for w in WAKE_WORDS)
@@ -83,7 +83,7 @@ def _wake_word(value: str) -> dict[str, Any]:
     return {"WakeWord": word}
 
 
-def _units(value: str) -> dict[str, Any]:
+def _units(value: str) -> JsonObject:
     system = _choice(
         value, {"metric": "METRIC", "imperial": "IMPERIAL"}, "units", "metric, imperial"
     )
@@ -93,14 +93,14 @@ def _units(value: str) -> dict[str, Any]:
     }
 
 
-def _reminder(value: str) -> dict[str, Any]:
+def _reminder(value: str) -> JsonObject:
     text = value.strip().lower()
     if text in _ON or text in _OFF:
         return {MEETING: {REMINDER: {"Enabled": _switch(text, "the end-of-meeting reminder")}}}
     minutes = [int(n) for n in re.findall(r"\d+", text)]
     words = re.sub(r"[\d,]+|\b(?:and|&|minutes?|mins?|before|the|end|with|a|an|sound)\b", " ", text)
     words = " ".join(words.split())
-    reminder: dict[str, Any] = {"Enabled": True}
+    reminder: JsonObject = {"Enabled": True}
     if len(set(minutes)) > 1:
         # Alexa for Business takes exactly one ReminderAtMinutes value (a list of length 1).
         low, high = REMINDER_MINUTES
@@ -111,7 +111,7 @@ def _reminder(value: str) -> dict[str, Any]:
             field="ReminderAtMinutes",
         )
     if minutes:
-        reminder["ReminderAtMinutes"] = minutes[:1]
+        reminder["ReminderAtMinutes"] = list[JsonValue](minutes[:1])
     if words:
         shown = "chime, knock, time check, time left"
         reminder["ReminderType"] = _choice(words, _REMINDER_WORDS, "the reminder sound", shown)
@@ -123,10 +123,8 @@ def _reminder(value: str) -> dict[str, Any]:
     return {MEETING: {REMINDER: reminder}}
 
 
-def _minutes_or_switch(
-    section: str, minutes_field: str, what: str
-) -> Callable[[str], dict[str, Any]]:
-    def convert(value: str) -> dict[str, Any]:
+def _minutes_or_switch(section: str, minutes_field: str, what: str) -> Callable[[str], JsonObject]:
+    def convert(value: str) -> JsonObject:
         text = value.strip().lower()
         if text in _ON or text in _OFF:
             return {MEETING: {section: {"Enabled": _switch(text, what)}}}
@@ -135,12 +133,12 @@ def _minutes_or_switch(
     return convert
 
 
-def _rename(value: str) -> dict[str, Any]:
+def _rename(value: str) -> JsonObject:
     return {"ProfileName": value.strip().strip("\"'")}
 
 
 # setting key -> (words that name it in a sentence, converter of the typed value)
-SETTINGS: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
+SETTINGS: dict[str, tuple[str, Callable[[str], JsonObject]]] = {
     "max volume": (
         r"max(?:imum)?\s+volume(?:\s+limit)?|volume\s+limit",
         lambda v: {"MaxVolumeLimit": _whole(v, "the max volume")},
@@ -203,27 +201,28 @@ def setting_key(words: str) -> str | None:
     return None
 
 
-def changes_for(setting: str, value: str) -> dict[str, Any]:
+def changes_for(setting: str, value: str) -> JsonObject:
     """The seed-000 fields one setting phrase sets; InvalidInput names what is accepted."""
     if setting not in SETTINGS:
         raise InvalidInput(f"I don't know the profile setting \u201c{setting}\u201d", field=setting)
     return SETTINGS[setting][1](value)
 
 
-def merged(profile: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+def merged(profile: JsonMapping, changes: JsonMapping) -> JsonObject:
     """The profile as it will be once `changes` apply (UpdateProfile keeps what is not sent)."""
     result = copy.deepcopy(dict(profile))
     for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = merged(result[key], value)
+        inner = result.get(key)
+        if isinstance(value, dict) and isinstance(inner, dict):
+            result[key] = merged(inner, value)
         else:
             result[key] = copy.deepcopy(value)
     return result
 
 
-def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+def changed_fields(before: JsonMapping, after: JsonMapping) -> JsonObject:
     """The fields of `after` that differ from `before`, nested as UpdateProfile takes them."""
-    diff: dict[str, Any] = {}
+    diff: JsonObject = {}
     for key, value in after.items():
         old = before.get(key)
         if isinstance(value, dict) and isinstance(old, dict):
@@ -235,9 +234,9 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
     return diff
 
 
-def values_at(profile: Mapping[str, Any], shape: Mapping[str, Any]) -> dict[str, Any]:
+def values_at(profile: JsonMapping, shape: JsonMapping) -> JsonObject:
     """The profile's values at the fields of `shape` (None where it has none): the before."""
-    out: dict[str, Any] = {}
+    out: JsonObject = {}
     for key, value in shape.items():
         old = profile.get(key)
         if isinstance(value, dict):
@@ -247,9 +246,9 @@ def values_at(profile: Mapping[str, Any], shape: Mapping[str, Any]) -> dict[str,
     return out
 
 
-def without_none(fields: Mapping[str, Any]) -> dict[str, Any]:
+def without_none(fields: JsonMapping) -> JsonObject:
     """Fields that can be sent back (Amazon has no way to set a value to nothing)."""
-    out: dict[str, Any] = {}
+    out: JsonObject = {}
     for key, value in fields.items():
         if isinstance(value, dict):
             inner = without_none(value)
@@ -281,11 +280,11 @@ _NEEDED: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def missing_parts(profile: Mapping[str, Any]) -> str | None:
+def missing_parts(profile: JsonMapping) -> str | None:
     """A meeting-room feature switched on without what it needs, as a hint; None when complete."""
-    meeting = profile.get(MEETING) or {}
+    meeting = as_object(profile.get(MEETING))
     for feature, needed, hint in _NEEDED:
-        settings = meeting.get(feature) or {}
+        settings = as_object(meeting.get(feature))
         if settings.get("Enabled") and not settings.get(needed):
             return hint
     return None
@@ -341,7 +340,7 @@ def _minutes(values: list[int]) -> str:
     return f"{text} minutes before the end"
 
 
-def readable(path: tuple[str, ...], value: Any) -> str:
+def readable(path: tuple[str, ...], value: JsonValue) -> str:
     """One value as staff read it (`on`, `7`, `Fahrenheit`, `5 and 10 minutes before the end`)."""
     if value is None:
         return "not set"
@@ -351,7 +350,7 @@ def readable(path: tuple[str, ...], value: Any) -> str:
     if isinstance(value, bool):
         return ("yes" if value else "no") if field == "IsDefault" else ("on" if value else "off")
     if field == "ReminderAtMinutes":
-        return _minutes(list(value))
+        return _minutes([m for m in as_list(value) if isinstance(m, int)])
     if field in ("DurationInMinutes", "ReleaseAfterMinutes"):
         return f"{value} minutes"
     if field == "ReminderType":
@@ -364,8 +363,8 @@ def readable(path: tuple[str, ...], value: Any) -> str:
 
 
 def _leaves(
-    fields: Mapping[str, Any], prefix: tuple[str, ...] = ()
-) -> Iterator[tuple[tuple[str, ...], Any]]:
+    fields: JsonMapping, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], JsonValue]]:
     for key, value in fields.items():
         if isinstance(value, dict):
             yield from _leaves(value, (*prefix, key))
@@ -373,13 +372,13 @@ def _leaves(
             yield (*prefix, key), value
 
 
-def describe(fields: Mapping[str, Any]) -> list[tuple[str, str]]:
+def describe(fields: JsonMapping) -> list[tuple[str, str]]:
     """Labelled readable lines of any set of profile fields, in a stable order."""
     leaves = sorted(_leaves(fields), key=lambda leaf: _RANK.get(leaf[0], len(_RANK)))
     return [(LABELS.get(path, " / ".join(path)), readable(path, value)) for path, value in leaves]
 
 
-def before_after(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, str]]:
+def before_after(before: JsonMapping, after: JsonMapping) -> list[tuple[str, str]]:
     """`Max volume: 5 → 7` lines of a change."""
     old = dict(describe(before))
     return [(label, f"{old.get(label, 'not set')} \u2192 {new}") for label, new in describe(after)]

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapidfuzz import fuzz, process
 
 from bot.clients.a4b import (
-    A4BClient,
     Filter,
     Profile,
     SortCriterion,
@@ -27,6 +25,7 @@ from bot.core.audit import AuditEntry, Change
 from bot.core.commands import Command
 from bot.core.context import Ctx
 from bot.core.object_types import undo_object_type_max
+from bot.core.ports import A4BPort
 from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
 from bot.core.profile_settings import (
     before_after,
@@ -40,6 +39,7 @@ from bot.core.profile_settings import (
 )
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.understanding.text import plural
+from bot.json_types import JsonMapping, as_object, thaw
 
 __all__ = [
     "PROFILE_UNDO_COMMANDS",
@@ -66,8 +66,8 @@ _ENROLLMENT = {
 }
 
 
-def _client(ctx: Ctx) -> A4BClient | None:
-    client: A4BClient | None = getattr(ctx.s, "a4b", None)
+def _client(ctx: Ctx) -> A4BPort | None:
+    client = ctx.s.a4b
     return client
 
 
@@ -97,11 +97,11 @@ class _A4BCommand(Command):
             return _no_client()
         return await self.run(ctx, client)
 
-    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
         raise NotImplementedError
 
 
-async def _read_profile(ctx: Ctx, client: A4BClient, name: str) -> Profile | Reply:
+async def _read_profile(ctx: Ctx, client: A4BPort, name: str) -> Profile | Reply:
     """The whole profile called `name` (any case); otherwise a "did you mean" question, a plain
     no, or the failure."""
     try:
@@ -135,7 +135,7 @@ async def _read_profile(ctx: Ctx, client: A4BClient, name: str) -> Profile | Rep
 
 @dataclass(frozen=True)
 class ListProfiles(_A4BCommand):
-    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
         try:
             profiles = await client.search_profiles(deadline=ctx.s.deadline)
         except ApiError as error:
@@ -165,7 +165,7 @@ class ListProfiles(_A4BCommand):
 class ShowProfile(_A4BCommand):
     profile: str
 
-    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
         profile = await _read_profile(ctx, client, self.profile)
         if isinstance(profile, Reply):
             return profile
@@ -185,7 +185,7 @@ def _units_for(country: str) -> tuple[str, str]:
     return ("IMPERIAL", "FAHRENHEIT") if country == "US" else ("METRIC", "CELSIUS")
 
 
-def request_token(organization_id: str, fields: dict[str, Any]) -> str:
+def request_token(organization_id: str, fields: JsonMapping) -> str:
     """The same create request always carries the same ClientRequestToken, so neither the client's
     retry after a lost answer nor staff sending it again can make a second profile."""
     text = "|".join([organization_id, *(f"{k}={fields[k]}" for k in sorted(fields))])
@@ -198,7 +198,7 @@ class CreateProfile(_A4BCommand):
     timezone: str
     address: str
 
-    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -282,10 +282,12 @@ class CreateProfile(_A4BCommand):
 
 
 async def _update_profile(
-    ctx: Ctx, client: A4BClient, command: str, tried: Change, *, undoes: int | None = None
+    ctx: Ctx, client: A4BPort, command: str, tried: Change, *, undoes: int | None = None
 ) -> Change | ApiError:
     """UpdateProfile with `tried.after` (only the fields that change), audited."""
-    send = client.update_profile(tried.unit_id, tried.after, deadline=ctx.s.deadline)
+    send = client.update_profile(
+        tried.unit_id, as_object(thaw(tried.after)), deadline=ctx.s.deadline
+    )
     return await send_audited(
         ctx, command, tried, send, lambda rid: replace(tried, request_id=rid), undoes=undoes
     )
@@ -297,7 +299,7 @@ class SetProfile(_A4BCommand):
     setting: str  # a key of profile_settings.SETTINGS
     value: str  # as typed
 
-    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
         try:
             wanted = changes_for(self.setting, self.value)
             check_profile_fields(wanted)
@@ -349,7 +351,7 @@ async def undo_profile_change(ctx: Ctx, entry: AuditEntry) -> Reply:
     if client is None:
         return _no_client()
     ch = entry.changes[0]
-    restore = without_none(ch.before or {})
+    restore = without_none(as_object(thaw(ch.before)))
     if not restore:
         return Reply(
             headline=f"\u201c{entry.text}\u201d set values that had never been set; Amazon has no "
@@ -362,7 +364,7 @@ async def undo_profile_change(ctx: Ctx, entry: AuditEntry) -> Reply:
         return failed(f"undo \u201c{entry.text}\u201d", outcome)
     headline, fields = _said_once(
         f"Undone: profile {ch.unit_name} is back",
-        before_after(values_at(ch.after or {}, restore), restore),
+        before_after(values_at(as_object(thaw(ch.after)), restore), restore),
     )
     return Reply(headline=headline, kind=ReplyKind.SUCCESS, public=True, fields=fields)
 
@@ -375,7 +377,7 @@ class FindUser(_A4BCommand):
     query: str | None = None
     status: str | None = None  # an EnrollmentStatus, e.g. PENDING
 
-    async def run(self, ctx: Ctx, client: A4BClient) -> Reply:
+    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
         searches = _user_searches(self.query, self.status)
         if isinstance(searches, Reply):
             return searches

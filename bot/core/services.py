@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.clock import Clock
 from bot.core.access import Access
 from bot.core.audit import AuditLog
-from bot.core.journal import SqliteJournal
+from bot.core.journal import JournalStore
 from bot.core.pending import PendingStore
+from bot.core.ports import A4BPort, AspPort, CustomerProfilesPort
 from bot.core.replies import Reply
 from bot.index.catalog import StationCatalog
 from bot.index.lookup import Index
@@ -33,13 +34,13 @@ class HealthDesk(Protocol):
     async def flapping(self, hours: int, property_id: str | None = None) -> Reply: ...
     async def uptime(self, property_id: str | None, days: float) -> Reply: ...  # 1 reads "24 h"
     async def digest(self, property_id: str) -> Reply: ...
-    async def refresh(self) -> Reply: ...
+    async def refresh(self, *, wait: bool = False) -> Reply: ...  # wait: `bot sync --devices`
 
 
 @dataclass
 class Services:
     index: Index
-    asp: Any  # bot.clients.asp.AspClient (Any keeps fakes easy in tests)
+    asp: AspPort  # bot.clients.asp.AspClient, or a test's stand-in
     catalog: StationCatalog
     config: BotConfig
     access: Access
@@ -48,16 +49,15 @@ class Services:
     organization_id: str
     default_country: str = "US"
     health: HealthDesk | None = None
-    a4b: Any = None  # bot.clients.a4b.A4BClient when AWS credentials are found
-    customer_profiles: Any = (
-        None  # bot.clients.customer_profiles client when a domain is configured
-    )
+    a4b: A4BPort | None = None  # bot.clients.a4b.A4BClient when AWS credentials are found
+    # bot.clients.customer_profiles.CustomerProfilesClient when a domain is configured
+    customer_profiles: CustomerProfilesPort | None = None
     pending: PendingStore = field(default_factory=PendingStore)
     # changes running in this process: recovery leaves their open journal rows alone
     active_changes: set[int] = field(default_factory=set)
 
     @property
-    def journal(self) -> SqliteJournal:
+    def journal(self) -> JournalStore:
         return self.audit.journal
 
     @property

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from bot.clients.models import StationPreference
 from bot.core import commands as c
@@ -18,8 +18,9 @@ from bot.core.property_place import unknown_country_reply
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.resolve import Rooms
 from bot.core.unit_writes import run_change
-from bot.index.catalog import MatchStatus, Station
+from bot.index.catalog import MatchStatus, Station, StationMatch
 from bot.index.lookup import RoomRef
+from bot.json_types import JsonData
 
 MAX_ROWS = 40
 
@@ -28,14 +29,14 @@ def pref_of(station: Station) -> StationPreference:
     return StationPreference(providerId=station.provider_id, stationId=station.station_id)
 
 
-def station_name(
-    ctx: Ctx, pref: StationPreference | dict[str, Any] | None, country: str | None = None
-) -> str:
-    if pref is None:
+def station_name(ctx: Ctx, pref: StationPreference | JsonData, country: str | None = None) -> str:
+    """A station preference (as the client reads it, or as the journal keeps it) as staff read it."""
+    data = pref.model_dump() if isinstance(pref, StationPreference) else pref
+    if not isinstance(data, Mapping):  # None: the room has no default station
         return "no station set"
-    data = pref if isinstance(pref, dict) else pref.model_dump()
-    found = ctx.s.catalog.by_pair(data["providerId"], data["stationId"], country)
-    found = found or ctx.s.catalog.by_pair(data["providerId"], data["stationId"])
+    provider, station = str(data["providerId"]), str(data["stationId"])
+    found = ctx.s.catalog.by_pair(provider, station, country)
+    found = found or ctx.s.catalog.by_pair(provider, station)
     return (
         found.label if found else f"{data['providerId']} {data['stationId']} (not in the catalog)"
     )
@@ -76,7 +77,7 @@ def _phrase(ctx: Ctx, station: Station) -> str:
     )  # never reached for the seed's stations (tests/test_trial_phrasings.py)
 
 
-def _station_problem(ctx: Ctx, command: c.SetStation, match: Any, country: str) -> Reply:
+def _station_problem(ctx: Ctx, command: c.SetStation, match: StationMatch, country: str) -> Reply:
     def rerun(station: Station) -> str:
         return command_text(replace(command, station=_phrase(ctx, station)))
 

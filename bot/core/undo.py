@@ -23,6 +23,7 @@ from bot.core.unit_writes import (
     queue_change,
     run_change,
 )
+from bot.json_types import text_at
 
 
 async def undo(ctx: Ctx) -> Reply:
@@ -405,20 +406,23 @@ async def _undo_again(ctx: Ctx, target: AuditEntry) -> Reply:
 async def undo_rename(ctx: Ctx, entry: AuditEntry) -> Reply:
     """Rename back: journaled like any hierarchy write."""
     ch = entry.changes[0]
-    level = c.Level((ch.after or ch.before)["level"])
+    level = c.Level(text_at(ch.after or ch.before, "level"))
     sent = await hierarchy_writes.rename(
-        ctx, level, ch.unit_id, ch.after["name"], ch.before["name"], ch.property_name,
+        ctx, level, ch.unit_id, text_at(ch.after, "name"), text_at(ch.before, "name"),
+        ch.property_name,
         command="Undo", undoes=entry.id,
     )  # fmt: skip
     return _undone(
-        entry, sent, f"renamed {level.value} {ch.after['name']} back to {ch.before['name']}"
+        entry,
+        sent,
+        f"renamed {level.value} {text_at(ch.after, 'name')} back to {text_at(ch.before, 'name')}",
     )
 
 
 async def undo_add(ctx: Ctx, entry: AuditEntry) -> Reply:
     """Remove what was just added: journaled like any hierarchy write."""
     ch = entry.changes[0]
-    level = c.Level((ch.after or ch.before)["level"])
+    level = c.Level(text_at(ch.after or ch.before, "level"))
     sent = await hierarchy_writes.delete(
         ctx, level, ch.unit_id, ch.unit_name, ch.property_name, command="Undo", undoes=entry.id
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.clients.errors import (
     ApiError,
@@ -34,7 +34,9 @@ from bot.core.context import Ctx
 from bot.core.device_names import device_names
 from bot.core.errors import describe_error
 from bot.core.journal import APPLIED, FAILED, REFUSED, UNCHANGED, UNKNOWN, JournalRow, Planned
+from bot.core.ports import AspPort
 from bot.core.replies import Reply, ReplyKind
+from bot.json_types import JsonValue, as_object, thaw
 
 # Answers that mean Amazon did not apply the write and said why.
 REFUSALS = (BadRequest, Forbidden, NotFound, Unauthorized, InvalidInput)
@@ -55,20 +57,22 @@ class Written:
 class UnitWriter(Protocol):
     readable: bool  # whether the value can be read back (stations yes; alerts have no read API)
 
-    async def read(self, asp: Any, unit_id: str, deadline: float | None) -> Any: ...
+    async def read(self, asp: AspPort, unit_id: str, deadline: float | None) -> JsonValue: ...
     async def write(
-        self, asp: Any, unit_id: str, value: Any, deadline: float | None
+        self, asp: AspPort, unit_id: str, value: JsonValue, deadline: float | None
     ) -> Written: ...
 
 
 class StationWriter:
     readable = True
 
-    async def read(self, asp: Any, unit_id: str, deadline: float | None) -> Any:
+    async def read(self, asp: AspPort, unit_id: str, deadline: float | None) -> JsonValue:
         pref = await asp.get_default_station(unit_id, deadline=deadline)
-        return pref.model_dump() if pref is not None else None
+        return as_object(pref.model_dump()) if pref is not None else None
 
-    async def write(self, asp: Any, unit_id: str, value: Any, deadline: float | None) -> Written:
+    async def write(
+        self, asp: AspPort, unit_id: str, value: JsonValue, deadline: float | None
+    ) -> Written:
         request_id = await asp.set_default_station(
             unit_id, StationPreference.model_validate(value), deadline=deadline
         )
@@ -76,6 +80,7 @@ class StationWriter:
 
 
 NamesFn = Callable[[Sequence[str]], dict[str, str]]
+ALERT_KINDS = ("alarms", "reminders", "timers")
 
 
 class AlertsWriter:
@@ -84,14 +89,22 @@ class AlertsWriter:
     readable = False
 
     def __init__(self, kind: str, names: NamesFn | None = None) -> None:
+        if kind not in ALERT_KINDS:
+            raise ValueError(f"unknown alert kind {kind!r}")
         self.kind = kind
         self.names = names  # endpoint id -> device name, from what the bot knows
 
-    async def read(self, asp: Any, unit_id: str, deadline: float | None) -> Any:
+    async def read(self, asp: AspPort, unit_id: str, deadline: float | None) -> JsonValue:
         return None
 
-    async def write(self, asp: Any, unit_id: str, value: Any, deadline: float | None) -> Written:
-        delete = getattr(asp, f"delete_{self.kind}")
+    async def write(
+        self, asp: AspPort, unit_id: str, value: JsonValue, deadline: float | None
+    ) -> Written:
+        delete = {  # the explicit table of the client's deletes, by alert kind
+            "alarms": asp.delete_alarms,
+            "reminders": asp.delete_reminders,
+            "timers": asp.delete_timers,
+        }[self.kind]
         result = await delete(unit_id, deadline=deadline)
         if result.ok:
             return Written(result.request_id)
@@ -298,7 +311,7 @@ async def settle_one(ctx: Ctx, row: JournalRow, check: UnitCheck) -> JournalRow:
             return journal.settle(replace(row, before=before, before_read=True), UNCHANGED, now())
     row = journal.begin(row, before, now())
     try:
-        written = await writer.write(ctx.s.asp, row.unit_id, row.after, ctx.write_deadline)
+        written = await writer.write(ctx.s.asp, row.unit_id, thaw(row.after), ctx.write_deadline)
     except REFUSALS as error:
         return journal.settle(
             row, REFUSED, now(), error=describe_error(error), request_id=error.request_id
@@ -339,7 +352,7 @@ async def _read_back(
     return journal.settle(row, state, now(), error=detail, request_id=request_id)
 
 
-def verdict(row: JournalRow, value: Any, why: str) -> tuple[str, str | None]:
+def verdict(row: JournalRow, value: JsonValue, why: str) -> tuple[str, str | None]:
     """The state of a write whose answer was lost, from the value read back afterwards."""
     if value == row.after:
         return APPLIED, None

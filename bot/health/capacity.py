@@ -13,14 +13,15 @@ nightly job, `bot digest` for every property) carry it in one digest only.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any
 
+from bot.clients.customer_profiles import ObjectTypeSummary
 from bot.clients.errors import ApiError
+from bot.core.ports import CustomerProfilesPort
 
 TITLE = "Guest-profile capacity (Customer Profiles, for the whole chain):"
 
 
-def capacity_line(item: Any) -> str:
+def capacity_line(item: ObjectTypeSummary) -> str:
     name = item.object_type_name
     line = f"{name}: up to {item.max_profile_object_count:,} objects per profile"
     if item.max_available_profile_object_count:
@@ -28,7 +29,7 @@ def capacity_line(item: Any) -> str:
     return line + "."
 
 
-async def capacity_section(client: Any, threshold: float) -> list[str]:
+async def capacity_section(client: CustomerProfilesPort | None, threshold: float) -> list[str]:
     """The section's lines (title first), or [] when no object type is near what the domain
     allows or no Customer Profiles domain is configured."""
     if client is None:
@@ -39,7 +40,7 @@ async def capacity_section(client: Any, threshold: float) -> list[str]:
         return [TITLE, f"Could not be read just now: {error.user_hint()}"]
     near = sorted(
         (i for i in items if i.share_used is not None and i.share_used >= threshold),
-        key=lambda i: (-i.share_used, i.object_type_name),
+        key=lambda i: (-(i.share_used or 0.0), i.object_type_name),
     )
     if not near:
         return []

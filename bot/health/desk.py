@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.clients.a4b import A4BClient
 from bot.clients.endpoints import EndpointsClient
 from bot.clients.errors import ApiError
+from bot.clock import Clock, Stoppable
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.understanding.text import plural
 from bot.health import capacity, reachability
@@ -32,7 +33,8 @@ from bot.health.refresh import RefreshReport, UnitResolver, refresh_devices
 from bot.health.sites import Site, sites_from_config
 from bot.health.store import DeviceRow, HealthStore, Reachability, ts
 from bot.health.triage import FLAPPING_TRANSITIONS, NOT_KNOWN_YET, HealthQueries
-from bot.index.lookup import PropertyRef, RoomRef
+from bot.index.lookup import Index, PropertyRef, RoomRef
+from bot.settings import BotConfig
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +42,30 @@ CONFIRM_S = 0.5  # of the answer budget, kept for ASP's word on offline devices
 MIN_CONFIRM_S = 0.1
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from bot.core.ports import CustomerProfilesPort
 
 
 class HealthDesk:
+    """Built from its parts (the index, bot.toml, the clock and the clients), never from the
+    runtime that wires them, so health/ does not import the wiring back."""
+
     def __init__(
-        self, runtime: Runtime, client: A4BClient, endpoints: EndpointsClient | None = None
+        self,
+        index: Index,
+        config: BotConfig,
+        clock: Clock,
+        client: A4BClient,
+        endpoints: EndpointsClient | None = None,
+        *,
+        customer_profiles: CustomerProfilesPort | None = None,
     ) -> None:
-        self.runtime = runtime
+        self.index = index
+        self.config = config
         self.client = client
         self.endpoints = endpoints
-        self.store = HealthStore(runtime.index.db)
-        self.clock = runtime.clock
+        self.customer_profiles = customer_profiles
+        self.store = HealthStore(index.db)
+        self.clock = clock
         self.freshness = Freshness(self.clock, self._refresh)
         # the chain's capacity section goes out with the first nightly digest of each day
         self._nightly_capacity = capacity.OncePerKey(
@@ -65,11 +79,11 @@ class HealthDesk:
     @property
     def sites(self) -> list[Site]:
         # Recomputed on use: property ids appear in the index only after the first sync.
-        ids = {p.name.casefold(): p.id for p in self.runtime.index.properties()}
-        configured = list(self.runtime.config.properties)
+        ids = {p.name.casefold(): p.id for p in self.index.properties()}
+        configured = list(self.config.properties)
         names = {p.name.casefold() for p in configured}
         # Properties in the index but not in bot.toml still get their devices placed (UTC, no digest).
-        extra = [p for p in self.runtime.index.properties() if p.name.casefold() not in names]
+        extra = [p for p in self.index.properties() if p.name.casefold() not in names]
         sites = sites_from_config(configured, ids)
         sites += [Site(property_id=p.id, name=p.name, timezone=p.timezone) for p in extra]
         return sites
@@ -80,11 +94,11 @@ class HealthDesk:
     def _name(self, property_id: str | None) -> str | None:
         if property_id is None:
             return None
-        prop = self.runtime.index.property(property_id)
+        prop = self.index.property(property_id)
         return prop.name if prop else property_id
 
     def _units(self) -> UnitResolver:
-        index = self.runtime.index
+        index = self.index
 
         def unit(unit_id: str) -> tuple[str, str] | None:
             room = index.room(unit_id)
@@ -98,7 +112,7 @@ class HealthDesk:
             self.store,
             self.sites,
             clock=self.clock,
-            resolver=index_room_resolver(self.runtime.index),
+            resolver=index_room_resolver(self.index),
             endpoints=self.endpoints,
             units=self._units(),
             deadline_at=deadline_at,
@@ -109,12 +123,10 @@ class HealthDesk:
         as_of = self.store.last_refreshed_at()
         if as_of is None and self.freshness.running is None:
             # nothing to answer from: worth waiting up to the command's own deadline
-            self.freshness.answer_s = self.runtime.config.bot.command_deadline_seconds
+            self.freshness.answer_s = self.config.bot.command_deadline_seconds
         else:
-            self.freshness.answer_s = min(
-                ANSWER_S, self.runtime.config.bot.command_deadline_seconds
-            )
-        stale_after = self.runtime.config.bot.device_refresh_minutes * 60.0
+            self.freshness.answer_s = min(ANSWER_S, self.config.bot.command_deadline_seconds)
+        stale_after = self.config.bot.device_refresh_minutes * 60.0
         return await self.freshness.ensure(as_of, stale_after, force=force)
 
     def _now(self) -> float:
@@ -191,7 +203,7 @@ class HealthDesk:
         staleness = await self._ensure_fresh()
         if (blocked := self._no_state(staleness)) is not None:
             return blocked
-        rooms = [r for r in (self.runtime.index.room(i) for i in room_ids) if r is not None]
+        rooms = [r for r in (self.index.room(i) for i in room_ids) if r is not None]
         replies = [await self._room_status(r) for r in rooms[:50]]
         if len(replies) == 1:
             return self._answer(replies[0], staleness)
@@ -274,7 +286,7 @@ class HealthDesk:
             return blocked.model_copy(
                 update={"headline": "I can't tell right now: " + _lower(blocked.headline)}
             )
-        rooms = [r for r in (self.runtime.index.room(i) for i in room_ids) if r is not None]
+        rooms = [r for r in (self.index.room(i) for i in room_ids) if r is not None]
         lines = [await self._room_online_line(r) for r in rooms[:20]]
         if len(lines) == 1:
             reply = Reply(headline=lines[0])
@@ -367,7 +379,7 @@ class HealthDesk:
         target = parse_target(subject)
         if target is None or len(target.rooms) != 1 or target.room_range is not None:
             return None
-        index = self.runtime.index
+        index = self.index
         if target.property_name:
             props = index.find_properties(target.property_name)
             if len(props) != 1:
@@ -441,7 +453,7 @@ class HealthDesk:
         """The chain's guest-profile capacity section, when an object type is near what the domain
         allows; else [] (see capacity.py)."""
         return await capacity.capacity_section(
-            self.runtime.services.customer_profiles, self.runtime.config.bot.capacity_threshold
+            self.customer_profiles, self.config.bot.capacity_threshold
         )
 
     async def with_capacity(self, reply: Reply) -> Reply:
@@ -513,18 +525,19 @@ class HealthDesk:
             self.store, self.sites, self.clock, poster, extra_notes=self._nightly_capacity
         )
 
-    async def start_jobs(self, poster: DigestPoster) -> Any:
+    async def start_jobs(self, poster: DigestPoster) -> Stoppable:
         from bot.scheduler import start_health_jobs
 
         await self.refresh_now()
-        return await start_health_jobs(
+        jobs: Stoppable = await start_health_jobs(
             refresh=self._scheduled_refresh,
             sender=self.digest_sender(poster),
             sites=self.sites,
-            refresh_minutes=self.runtime.config.bot.device_refresh_minutes,
+            refresh_minutes=self.config.bot.device_refresh_minutes,
             offline_alerts=self.offline_alerts(poster),
             sites_now=lambda: self.sites,
         )
+        return jobs
 
     def offline_alerts(self, poster: object) -> OfflineAlerts | None:
         """The on-call alerts, when a property names an `oncall_channel` and the poster can edit

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.core.replies import Attachment, Reply, ReplyKind, Table
 from bot.core.understanding.text import plural
@@ -23,6 +23,7 @@ from bot.health.sites import Site
 from bot.health.store import DeviceRow, HealthStore, dt, ts
 from bot.health.timeline import OFFLINE, ONLINE, History, fleet_profile
 from bot.health.triage import INCOMPLETE, incomplete_note
+from bot.json_types import JsonObject
 
 DAY = 86400.0
 FLAPPING_TRANSITIONS = 3
@@ -74,7 +75,7 @@ class DigestFigures:
     days: list[DayPoint] = field(default_factory=list)
     week_uptime: float = 100.0
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> JsonObject:
         """What is kept in digests_sent (and compared by tests)."""
         return {
             "total": self.total,

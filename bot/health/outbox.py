@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
+
+from bot.json_types import JsonObject
 
 FIRST_RETRY_S: Final = 60.0
 MAX_RETRY_S: Final = 3600.0
@@ -86,9 +88,7 @@ class DigestOutbox:
             )  # fmt: skip
         return attempt if cursor.rowcount == 1 else None
 
-    def settle_sent(
-        self, row: OutboxRow, message_id: str, now: float, summary: dict[str, Any]
-    ) -> None:
+    def settle_sent(self, row: OutboxRow, message_id: str, now: float, summary: JsonObject) -> None:
         with self._conn:
             self._conn.execute(
                 "update digests_sent set state = ?, message_id = ?, sent_at = ?, summary = ?,"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot.health.sites import Site
+from bot.index.lookup import Index
 
 # (property_id, room name) -> ASP room id, or None when the index has no such room
 RoomResolver = Callable[[str, str], str | None]
@@ -53,7 +53,7 @@ def place(
     return Placement(best.property_id, room, room_id)
 
 
-def index_room_resolver(index: Any) -> RoomResolver:
+def index_room_resolver(index: Index) -> RoomResolver:
     """A resolver over the SQLite index (`Index.find_rooms(name, property_id=None)`).
 
     Only an exact (case-insensitive) name match counts: a fuzzy match would tie a device to the

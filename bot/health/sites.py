@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time
-from typing import Any
 from zoneinfo import ZoneInfo
+
+from bot.settings import PropertyConfig
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,9 @@ class Site:
         return self.a4b_room_prefix if self.a4b_room_prefix is not None else f"{self.name} "
 
 
-def sites_from_config(properties: Iterable[Any], property_ids: Mapping[str, str]) -> list[Site]:
+def sites_from_config(
+    properties: Iterable[PropertyConfig], property_ids: Mapping[str, str]
+) -> list[Site]:
     """Sites from bot.toml `[[properties]]` entries (PropertyConfig) and index ids by property name.
 
     `property_ids` maps a casefolded property name to its ASP id; a property the index does not know

@@ -9,11 +9,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import sqlite_utils
 
 from bot.health.timeline import History
+from bot.json_types import JsonObject, JsonValue
 from bot.schema import migrate
 
 DEVICE_COLUMNS = (
@@ -141,18 +141,18 @@ class HealthStore:
     # -- devices ---------------------------------------------------------------------------------
     def devices(self, property_id: str | None = None) -> list[DeviceRow]:
         sql = f"select {', '.join(DEVICE_COLUMNS)} from devices"
-        args: tuple[Any, ...] = ()
+        args: tuple[object, ...] = ()
         if property_id is not None:
             sql += " where property_id = ?"
             args = (property_id,)
         return [DeviceRow(*row) for row in self.db.execute(sql + " order by arn", args)]
 
-    def _in_batches(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> int:
+    def _in_batches(self, sql: str, rows: Iterable[tuple[object, ...]]) -> int:
         """`executemany` in transactions of at most WRITE_BATCH rows, so a refresh of a large
         chain never holds the write lock for seconds (other writers, the journal first, wait
         for one batch at most); returns the rows changed."""
         changed = 0
-        batch: list[tuple[Any, ...]] = []
+        batch: list[tuple[object, ...]] = []
         for row in rows:
             batch.append(row)
             if len(batch) >= WRITE_BATCH:
@@ -162,7 +162,7 @@ class HealthStore:
             changed += self._write_batch(sql, batch)
         return changed
 
-    def _write_batch(self, sql: str, batch: list[tuple[Any, ...]]) -> int:
+    def _write_batch(self, sql: str, batch: list[tuple[object, ...]]) -> int:
         with self.db.conn:
             before = self.db.conn.total_changes
             self.db.conn.executemany(sql, batch)
@@ -197,7 +197,7 @@ class HealthStore:
     ) -> dict[str, list[tuple[float, str]]]:
         """CONNECTION_STATUS events per device (of a property, or these ARNs), oldest first."""
         sql = "select arn, ts, value from device_events where type = 'CONNECTION_STATUS'"
-        args: list[Any] = []
+        args: list[JsonValue] = []
         if since is not None:
             sql += " and ts >= ?"
             args.append(since)
@@ -237,7 +237,7 @@ class HealthStore:
     def first_events(self, arns: Sequence[str] | None = None) -> dict[str, tuple[float, str, str]]:
         """Each device's oldest stored event: arn -> (ts, type, value)."""
         sql = "select arn, min(ts), type, value from device_events"
-        args: list[Any] = []
+        args: list[JsonValue] = []
         if arns is not None:
             if not arns:
                 return {}
@@ -337,7 +337,7 @@ class HealthStore:
             return cursor.rowcount == 1
 
     def finish_digest(
-        self, property_id: str, local_date: str, now: float, summary: dict[str, Any]
+        self, property_id: str, local_date: str, now: float, summary: JsonObject
     ) -> None:
         with self.db.conn:
             self.db.conn.execute(
@@ -355,7 +355,7 @@ class HealthStore:
                 (property_id, local_date),
             )
 
-    def digest_record(self, property_id: str, local_date: str) -> dict[str, Any] | None:
+    def digest_record(self, property_id: str, local_date: str) -> JsonObject | None:
         row = self.db.execute(
             "select sent_at, channel, state, summary from digests_sent "
             "where property_id = ? and local_date = ?",

@@ -7,12 +7,12 @@ from a cache of names that any write invalidates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Final, NamedTuple
 
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
@@ -88,11 +88,11 @@ _INSERT_ROOM: Final = (
 )
 
 
-def _property(row: Sequence[Any]) -> PropertyRef:
+def _property(row: tuple[str, str, str | None, str, str]) -> PropertyRef:
     return PropertyRef(*row)
 
 
-def _room_type(row: Sequence[Any]) -> RoomTypeRef:
+def _room_type(row: tuple[str, str, str, str, str, str]) -> RoomTypeRef:
     return RoomTypeRef(*row)
 
 
@@ -576,7 +576,12 @@ class Index:
         return names, choices
 
     def _suggest(
-        self, table: str, key: str, property_id: str | None, limit: int, scorer: Any
+        self,
+        table: str,
+        key: str,
+        property_id: str | None,
+        limit: int,
+        scorer: Callable[..., float],
     ) -> list[str]:
         if not key:
             return []

@@ -18,7 +18,7 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal, TypedDict
 from urllib.parse import parse_qsl, urlencode
 
 import anyio
@@ -33,6 +33,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.clock import Clock, SystemClock
+from bot.json_types import JsonMapping, JsonObject
 from bot.sandbox import aws_handlers, customer_profiles, endpoints
 from bot.sandbox.faults import Faults, RequestKey, Verdict
 from bot.sandbox.sigv4 import SignatureProblem, check_signature
@@ -57,13 +58,14 @@ MAX_RESULTS_LIMIT = 50
 A4B_REGION, A4B_SERVICE, PROFILES_SERVICE = "us-east-1", "a4b", "profile"
 RouteKind = Literal["api", "alerts", "aws", "aws_rest", "token", "admin"]
 AlertAuth = Literal["both", "raw", "bearer"]
+_ALERT_AUTH_BY_NAME: dict[str, AlertAuth] = {"both": "both", "raw": "raw", "bearer": "bearer"}
 ALERT_AUTH_MODES: tuple[str, ...] = ("both", "raw", "bearer")
 Handler = Callable[[Request], Awaitable[Response]]
 AlertKind = Literal["alarms", "reminders", "timers"]
 
 
 def _error(status: int, message: str, error_type: str | None = None) -> JSONResponse:
-    body: dict[str, Any] = {"message": message}
+    body: JsonObject = {"message": message}
     if error_type is not None:
         body["type"] = error_type
     return JSONResponse(body, status_code=status)
@@ -77,7 +79,7 @@ class _BadRequest(Exception):
     """Raised by request parsing helpers; answered with 400 and the message."""
 
 
-async def _json_object(request: Request) -> dict[str, Any]:
+async def _json_object(request: Request) -> JsonObject:
     raw = await request.body()
     try:
         body = json.loads(raw) if raw else None
@@ -88,7 +90,7 @@ async def _json_object(request: Request) -> dict[str, Any]:
     return body
 
 
-def _required_str(body: dict[str, Any], key: str) -> str:
+def _required_str(body: JsonMapping, key: str) -> str:
     value = body.get(key)
     if not isinstance(value, str) or not value.strip():
         raise _BadRequest(f"'{key}' is required and must be a non-empty string")
@@ -106,7 +108,7 @@ def _check_id(value: str, key: str) -> str:
     return value
 
 
-def _required_id(body: dict[str, Any], key: str) -> str:
+def _required_id(body: JsonMapping, key: str) -> str:
     return _check_id(_required_str(body, key), key)
 
 
@@ -177,6 +179,20 @@ def _page(request: Request, key: str, scope: str, items: list[dict[str, str]]) -
 
 
 # -- stats ----------------------------------------------------------------------------------------
+class StatsSnapshot(TypedDict):
+    """GET /__sandbox/stats: requests per route, statuses, injected faults, writes per unit."""
+
+    total: int
+    requests: dict[str, int]
+    statuses: dict[str, dict[str, int]]
+    injected: dict[str, int]
+    station_puts: dict[str, int]
+    alarm_deletes: dict[str, int]
+    reminder_deletes: dict[str, int]
+    timer_deletes: dict[str, int]
+    aws_targets: dict[str, int]
+
+
 @dataclass
 class Stats:
     requests: Counter[str] = field(default_factory=Counter)
@@ -191,7 +207,15 @@ class Stats:
     def record(self, key: str, status: int) -> None:
         self.statuses.setdefault(key, Counter())[str(status)] += 1
 
-    def snapshot(self) -> dict[str, Any]:
+    def deletes(self, kind: AlertKind) -> Counter[str]:
+        """The delete counts of one alert kind, per unit."""
+        return {
+            "alarms": self.alarms_deletes,
+            "reminders": self.reminders_deletes,
+            "timers": self.timers_deletes,
+        }[kind]
+
+    def snapshot(self) -> StatsSnapshot:
         return {
             "total": sum(self.requests.values()),
             "requests": dict(self.requests),
@@ -689,7 +713,7 @@ class SandboxApp:
         count: int = getattr(room, kind)
         if not failures:
             setattr(room, kind, 0)
-            getattr(self.stats, f"{kind}_deletes")[unit_id] += 1
+            self.stats.deletes(kind)[unit_id] += 1
             return _no_content()
         # Alerts live on devices; the room keeps the share held by the devices that failed.
         setattr(room, kind, math.ceil(count * len(failures) / len(room.devices)))
@@ -704,7 +728,7 @@ class SandboxApp:
         try:
             body = await _json_object(request) if await request.body() else {}
         except _BadRequest as exc:
-            status, payload = 400, {"__type": "SerializationException", "message": str(exc)}
+            status, payload = aws_handlers.serialization_error(str(exc))
         else:
             handle = getattr(aws_handlers, "handle", None)
             if handle is None:
@@ -733,7 +757,7 @@ class SandboxApp:
             return _lwa_error("unsupported_grant_type", f"grant_type {grant!r} is not supported")
         if client is None:
             return _lwa_error("invalid_client", "Client authentication failed")
-        answer: dict[str, Any] = {"token_type": "bearer", "expires_in": ACCESS_TOKEN_TTL_S}
+        answer: JsonObject = {"token_type": "bearer", "expires_in": ACCESS_TOKEN_TTL_S}
         if grant == "authorization_code":
             if form.get("code") != DEMO_AUTH_CODE:
                 return _lwa_error("invalid_grant", "The authorization code is invalid or expired")
@@ -799,9 +823,10 @@ class SandboxApp:
         if unknown:
             raise _BadRequest(f"unknown settings: {', '.join(unknown)}")
         mode = changes.get("alert_auth", self.alert_auth)
-        if mode not in ALERT_AUTH_MODES:
+        chosen = _ALERT_AUTH_BY_NAME.get(mode) if isinstance(mode, str) else None
+        if chosen is None:
             raise _BadRequest(f"alert_auth must be one of {', '.join(ALERT_AUTH_MODES)}")
-        self.alert_auth = mode
+        self.alert_auth = chosen
         return JSONResponse({"alert_auth": self.alert_auth})
 
 

@@ -19,12 +19,14 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 import httpx
 
+from bot.json_types import JsonMapping, JsonObject, JsonValue, as_list, as_object
 from bot.sandbox.aws_shapes import A4B_MODEL, request_problem
 from bot.sandbox.profile_world import ProfileWorld, profile_world_of
+from bot.sandbox.world import PlacedDevice, WorldState
 
 _PREFIX = "AlexaForBusiness."
 _FAULT_NS = "com.amazonaws.alexaforbusiness#"
@@ -53,7 +55,7 @@ _FILTER_KEYS = frozenset(
     }
 )
 
-Answer = tuple[int, dict[str, Any]]
+Answer = tuple[int, JsonObject]
 
 
 def unknown_operation(target: str) -> Answer:
@@ -79,9 +81,11 @@ class DeviceRecord:
     room_name: str | None
     events: list[tuple[datetime, str, str]] = field(default_factory=list)
 
-    def wire(self) -> dict[str, Any]:
-        details = [{"Code": "DEVICE_WAS_OFFLINE"}] if self.status == "WAS_OFFLINE" else []
-        out: dict[str, Any] = {
+    def wire(self) -> JsonObject:
+        details: list[JsonValue] = (
+            [{"Code": "DEVICE_WAS_OFFLINE"}] if self.status == "WAS_OFFLINE" else []
+        )
+        out: JsonObject = {
             "DeviceArn": self.arn,
             "DeviceSerialNumber": self.serial,
             "DeviceType": self.type,
@@ -136,7 +140,7 @@ class _Refused(Exception):
         self.answer = answer
 
 
-def _page_bounds(body: Mapping[str, Any], default: int) -> tuple[int, int]:
+def _page_bounds(body: JsonMapping, default: int) -> tuple[int, int]:
     """(offset, size) from NextToken/MaxResults; refuses out-of-range sizes and foreign tokens."""
     size = body.get("MaxResults", default)
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 50:
@@ -158,7 +162,7 @@ class DeviceBackend:
         self.devices = list(devices)
         self._by_arn = {d.arn: d for d in self.devices}
 
-    def dispatch(self, operation: str, body: Mapping[str, Any]) -> Answer:
+    def dispatch(self, operation: str, body: JsonMapping) -> Answer:
         try:
             if operation == "SearchDevices":
                 return self.search_devices(body)
@@ -170,7 +174,7 @@ class DeviceBackend:
             return refused.answer
         return unknown_operation(_PREFIX + operation)
 
-    def search_devices(self, body: Mapping[str, Any]) -> Answer:
+    def search_devices(self, body: JsonMapping) -> Answer:
         offset, size = _page_bounds(body, 10)
         filters = body.get("Filters") or []
         if not isinstance(filters, list) or len(filters) > 25:
@@ -182,16 +186,19 @@ class DeviceBackend:
             values = item.get("Values")
             if not isinstance(values, list) or not 1 <= len(values) <= 50:
                 return _error("ValidationException", "Filter Values must hold 1 to 50 strings")
-            matching = [d for d in matching if _matches(d, item["Key"], [str(v) for v in values])]
-        for criterion in reversed(body.get("SortCriteria") or []):
-            key = criterion.get("Key") if isinstance(criterion, dict) else None
+            wanted = [str(v) for v in values]
+            filter_key = str(item["Key"])
+            matching = [d for d in matching if _matches(d, filter_key, wanted)]
+        for raw in reversed(as_list(body.get("SortCriteria"))):
+            criterion = as_object(raw)
+            key = criterion.get("Key")
             if key not in _SORT_FIELDS:
                 return _error("ValidationException", f"Unsupported sort key {key!r}")
             descending = criterion.get("Value") == "DESC"
             sort_key = str(key)
             matching = sorted(matching, key=lambda d: d.field_value(sort_key), reverse=descending)
         page = matching[offset : offset + size]
-        answer: dict[str, Any] = {
+        answer: JsonObject = {
             "Devices": [d.wire() for d in page],
             "TotalCount": len(matching),
         }
@@ -199,13 +206,13 @@ class DeviceBackend:
             answer["NextToken"] = _encode_token(offset + size)
         return 200, answer
 
-    def get_device(self, body: Mapping[str, Any]) -> Answer:
+    def get_device(self, body: JsonMapping) -> Answer:
         device = self._by_arn.get(str(body.get("DeviceArn") or ""))
         if device is None:
             return _error("NotFoundException", "The device was not found")
         return 200, {"Device": device.wire()}
 
-    def list_device_events(self, body: Mapping[str, Any]) -> Answer:
+    def list_device_events(self, body: JsonMapping) -> Answer:
         device = self._by_arn.get(str(body.get("DeviceArn") or ""))
         if device is None:
             return _error("NotFoundException", "The device was not found")
@@ -219,7 +226,7 @@ class DeviceBackend:
             reverse=True,
         )
         page = events[offset : offset + size]
-        answer: dict[str, Any] = {
+        answer: JsonObject = {
             "DeviceEvents": [
                 {"Type": kind, "Value": value, "Timestamp": when.timestamp()}
                 for when, kind, value in page
@@ -295,49 +302,51 @@ def _invalid(message: str) -> _Refused:
     return _Refused(_error("ValidationException", message))
 
 
-def _check_meeting_room(config: Any) -> None:
+def _check_meeting_room(config: JsonValue) -> None:
     """Seed 000's documented ranges; the real service refuses values outside them."""
     if not isinstance(config, dict):
         raise _invalid("MeetingRoomConfiguration must be an object")
-    reminder = config.get("EndOfMeetingReminder") or {}
-    for minutes in reminder.get("ReminderAtMinutes") or []:
+    reminder = as_object(config.get("EndOfMeetingReminder"))
+    for minutes in as_list(reminder.get("ReminderAtMinutes")):
         if not isinstance(minutes, int) or not 3 <= minutes <= 15:
             raise _invalid("ReminderAtMinutes must be between 3 and 15")
     if "ReminderType" in reminder and reminder["ReminderType"] not in _REMINDER_TYPES:
         raise _invalid(f"Unsupported ReminderType {reminder['ReminderType']!r}")
-    booking = config.get("InstantBooking") or {}
+    booking = as_object(config.get("InstantBooking"))
     duration = booking.get("DurationInMinutes")
     if duration is not None and (
         not isinstance(duration, int) or not 15 <= duration <= 240 or duration % 15
     ):
         raise _invalid("DurationInMinutes must be between 15 and 240 in increments of 15")
-    check_in = config.get("RequireCheckIn") or {}
+    check_in = as_object(config.get("RequireCheckIn"))
     release = check_in.get("ReleaseAfterMinutes")
     if release is not None and (not isinstance(release, int) or not 5 <= release <= 20):
         raise _invalid("ReleaseAfterMinutes must be between 5 and 20")
 
 
-def _check_profile_body(body: Mapping[str, Any]) -> None:
+def _check_profile_body(body: JsonMapping) -> None:
     for key, allowed in _ENUMS.items():
         if key in body and body[key] not in allowed:
             raise _invalid(f"{key} must be one of {', '.join(allowed)}")
     for key, limit in (("ProfileName", 100), ("Timezone", 100), ("Address", 500)):
-        if key in body and (not isinstance(body[key], str) or not 1 <= len(body[key]) <= limit):
+        value = body.get(key)
+        if key in body and (not isinstance(value, str) or not 1 <= len(value) <= limit):
             raise _invalid(f"{key} must be 1 to {limit} characters")
     if "MeetingRoomConfiguration" in body:
         _check_meeting_room(body["MeetingRoomConfiguration"])
 
 
-def _merge(into: dict[str, Any], changes: Mapping[str, Any]) -> None:
+def _merge(into: JsonObject, changes: JsonMapping) -> None:
     """UpdateProfile leaves what is not sent as it was, down to the meeting-room sub-settings."""
     for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
+        inner = into.get(key)
+        if isinstance(value, dict) and isinstance(inner, dict):
+            _merge(inner, value)
         else:
             into[key] = copy.deepcopy(value)
 
 
-def _value_matches(actual: Any, wanted: list[str], *, exact: bool) -> bool:
+def _value_matches(actual: JsonValue, wanted: list[str], *, exact: bool) -> bool:
     text = "" if actual is None else str(actual).casefold()
     if exact:
         return text in {w.casefold() for w in wanted}
@@ -345,15 +354,16 @@ def _value_matches(actual: Any, wanted: list[str], *, exact: bool) -> bool:
 
 
 def _filtered_sorted(
-    items: list[dict[str, Any]], body: Mapping[str, Any], keys: Mapping[str, str], exact: set[str]
-) -> list[dict[str, Any]]:
+    items: list[JsonObject], body: JsonMapping, keys: Mapping[str, str], exact: set[str]
+) -> list[JsonObject]:
     """Filters (prefix match, case-insensitive; exact for enums) then sort criteria, as A4B does."""
     filters = body.get("Filters") or []
     if not isinstance(filters, list) or len(filters) > 25:
         raise _invalid("Filters must be a list of at most 25 filters")
     found = items
-    for item in filters:
-        key = item.get("Key") if isinstance(item, dict) else None
+    for raw in filters:
+        item = as_object(raw)
+        key = item.get("Key")
         if not isinstance(key, str) or key not in keys:
             raise _invalid(f"Unsupported filter key {key!r}")
         values = item.get("Values")
@@ -365,7 +375,7 @@ def _filtered_sorted(
             for x in found
             if _value_matches(x.get(field_name), [str(v) for v in values], exact=key in exact)
         ]
-    for criterion in reversed(body.get("SortCriteria") or []):
+    for criterion in reversed(as_list(body.get("SortCriteria"))):
         key = criterion.get("Key") if isinstance(criterion, dict) else None
         if not isinstance(key, str) or key not in keys:
             raise _invalid(f"Unsupported sort key {key!r}")
@@ -373,14 +383,15 @@ def _filtered_sorted(
         found = sorted(
             found,
             key=lambda x: str(x.get(field_name) or "").casefold(),
-            reverse=criterion.get("Value") == "DESC",
+            reverse=as_object(criterion).get("Value") == "DESC",
         )
     return found
 
 
-def _paged(found: list[dict[str, Any]], body: Mapping[str, Any], key: str) -> Answer:
+def _paged(found: list[JsonObject], body: JsonMapping, key: str) -> Answer:
     offset, size = _page_bounds(body, 10)
-    answer: dict[str, Any] = {key: found[offset : offset + size], "TotalCount": len(found)}
+    page: list[JsonValue] = list(found[offset : offset + size])
+    answer: JsonObject = {key: page, "TotalCount": len(found)}
     if offset + size < len(found):
         answer["NextToken"] = _encode_token(offset + size)
     return 200, answer
@@ -392,7 +403,7 @@ class ProfileBackend:
     def __init__(self, world: ProfileWorld) -> None:
         self.world = world
 
-    def dispatch(self, operation: str, body: Mapping[str, Any]) -> Answer:
+    def dispatch(self, operation: str, body: JsonMapping) -> Answer:
         handlers = {
             "SearchProfiles": self.search_profiles,
             "GetProfile": self.get_profile,
@@ -408,22 +419,22 @@ class ProfileBackend:
         except _Refused as refused:
             return refused.answer
 
-    def search_profiles(self, body: Mapping[str, Any]) -> Answer:
+    def search_profiles(self, body: JsonMapping) -> Answer:
         keys = {"ProfileName": "ProfileName", "Address": "Address"}
         found = _filtered_sorted(self.world.profiles, body, keys, set())
         summaries = [{k: p[k] for k in _PROFILE_SUMMARY_KEYS if k in p} for p in found]
         return _paged(summaries, body, "Profiles")
 
-    def _existing(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def _existing(self, body: JsonMapping) -> JsonObject:
         profile = self.world.profile(str(body.get("ProfileArn") or ""))
         if profile is None:
             raise _Refused(_error("NotFoundException", "The room profile was not found"))
         return profile
 
-    def get_profile(self, body: Mapping[str, Any]) -> Answer:
+    def get_profile(self, body: JsonMapping) -> Answer:
         return 200, {"Profile": copy.deepcopy(self._existing(body))}
 
-    def create_profile(self, body: Mapping[str, Any]) -> Answer:
+    def create_profile(self, body: JsonMapping) -> Answer:
         missing = [k for k in _PROFILE_REQUIRED if not body.get(k)]
         if missing:
             raise _invalid(f"Missing required parameters: {', '.join(missing)}")
@@ -439,14 +450,14 @@ class ProfileBackend:
                 _error("AlreadyExistsException", f"A profile named {body['ProfileName']} exists")
             )
         arn = _PROFILE_ARN + _b64(f"{body['ProfileName']}|{len(self.world.profiles)}")
-        profile: dict[str, Any] = {"ProfileArn": arn, "IsDefault": False}
+        profile: JsonObject = {"ProfileArn": arn, "IsDefault": False}
         profile.update({k: copy.deepcopy(v) for k, v in body.items() if k in _PROFILE_WRITABLE})
         self.world.profiles.append(profile)
         if token:
             self.world.create_tokens[token] = arn
         return 200, {"ProfileArn": arn}
 
-    def update_profile(self, body: Mapping[str, Any]) -> Answer:
+    def update_profile(self, body: JsonMapping) -> Answer:
         profile = self._existing(body)
         unknown = sorted(set(body) - _PROFILE_WRITABLE - {"ProfileArn"})
         if unknown:
@@ -463,11 +474,11 @@ class ProfileBackend:
         _merge(profile, {k: v for k, v in body.items() if k != "ProfileArn"})
         return 200, {}
 
-    def search_users(self, body: Mapping[str, Any]) -> Answer:
+    def search_users(self, body: JsonMapping) -> Answer:
         keys = {"UserId": "UserArn", **{k: k for k in _USER_KEYS if k != "UserId"}}
-        for item in body.get("Filters") or []:
+        for item in as_list(body.get("Filters")):
             if isinstance(item, dict) and item.get("Key") == "EnrollmentStatus":
-                bad = [v for v in item.get("Values") or [] if v not in _ENROLLMENT]
+                bad = [v for v in as_list(item.get("Values")) if v not in _ENROLLMENT]
                 if bad:
                     raise _invalid(f"Unsupported EnrollmentStatus {bad[0]!r}")
         found = _filtered_sorted(self.world.users, body, keys, {"EnrollmentStatus", "UserId"})
@@ -494,7 +505,7 @@ def is_signed(headers: Mapping[str, str]) -> bool:
 class _WorldState(Protocol):
     now: datetime
 
-    def iter_devices(self) -> Iterator[Any]: ...
+    def iter_devices(self) -> Iterator[PlacedDevice]: ...
 
 
 def records_from_world(state: _WorldState) -> list[DeviceRecord]:
@@ -521,13 +532,21 @@ def records_from_world(state: _WorldState) -> list[DeviceRecord]:
     return records
 
 
-def handle(target: str, body: dict[str, Any], headers: Mapping[str, str], state: Any) -> Answer:
+def serialization_error(message: str) -> Answer:
+    return 400, {"__type": "SerializationException", "message": message}
+
+
+def unsigned() -> Answer:
+    return 403, {
+        "__type": "com.amazon.coral.service#UnrecognizedClientException",
+        "message": "Missing or malformed AWS Signature Version 4 authentication",
+    }
+
+
+def handle(target: str, body: JsonObject, headers: Mapping[str, str], state: WorldState) -> Answer:
     """Serve one AWS JSON 1.1 call of the sandbox (Alexa for Business devices, profiles, users)."""
     if not is_signed(headers):
-        return 403, {
-            "__type": "com.amazon.coral.service#UnrecognizedClientException",
-            "message": "Missing or malformed AWS Signature Version 4 authentication",
-        }
+        return unsigned()
     if not target.startswith(_PREFIX):
         return unknown_operation(target)
     operation = target.removeprefix(_PREFIX)
@@ -550,7 +569,7 @@ def backend_transport(
             seen.append(request)
         target = request.headers.get("x-amz-target", "")
         if not is_signed(request.headers):
-            status, body = handle(target, {}, request.headers, None)
+            status, body = unsigned()
         elif not target.startswith(_PREFIX):
             status, body = unknown_operation(target)
         else:

@@ -15,27 +15,57 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
-from typing import Any
+from typing import NotRequired, TypedDict, cast
 
 import botocore.loaders
 
-Model = Mapping[str, Any]
+
+class Ref(TypedDict):
+    """A member of a structure, list or map: the name of its shape."""
+
+    shape: str
+    location: NotRequired[str]  # "header", "uri", ...: not in the JSON body
+
+
+class Shape(TypedDict, total=False):
+    """One shape of a botocore service model, with the keys this validator reads."""
+
+    type: str
+    members: dict[str, Ref]
+    required: list[str]
+    member: Ref
+    key: Ref
+    value: Ref
+    enum: list[str]
+    pattern: str
+    min: float
+    max: float
+
+
+class Operation(TypedDict, total=False):
+    input: Ref
+
+
+class Model(TypedDict):
+    """A botocore service model (its operations and shapes)."""
+
+    operations: dict[str, Operation]
+    shapes: dict[str, Shape]
 
 
 @functools.cache
 def customer_profiles_model() -> Model:
     """botocore's own `customer-profiles` service model."""
-    loaded: Model = botocore.loaders.Loader().load_service_model("customer-profiles", "service-2")
-    return loaded
+    loaded = botocore.loaders.Loader().load_service_model("customer-profiles", "service-2")
+    return cast(Model, loaded)
 
 
-def _s(**spec: Any) -> dict[str, Any]:
-    return dict(spec)
+def _s(**spec: object) -> Shape:
+    return cast(Shape, dict(spec))
 
 
-def _string(low: int | None = None, high: int | None = None, **more: Any) -> dict[str, Any]:
-    spec: dict[str, Any] = {"type": "string", **more}
+def _string(low: int | None = None, high: int | None = None, **more: object) -> Shape:
+    spec = cast(Shape, {"type": "string", **more})
     if low is not None:
         spec["min"] = low
     if high is not None:
@@ -43,7 +73,7 @@ def _string(low: int | None = None, high: int | None = None, **more: Any) -> dic
     return spec
 
 
-def _structure(members: dict[str, str], required: tuple[str, ...] = ()) -> dict[str, Any]:
+def _structure(members: dict[str, str], required: tuple[str, ...] = ()) -> Shape:
     return {
         "type": "structure",
         "required": list(required),
@@ -197,7 +227,7 @@ A4B_MODEL: Model = {
 }
 
 
-def request_problem(model: Model, operation: str, body: Any) -> str | None:
+def request_problem(model: Model, operation: str, body: object) -> str | None:
     """The first violation of `operation`'s input shape by `body`, or None."""
     spec = model["operations"].get(operation)
     if spec is None or "input" not in spec:
@@ -205,7 +235,7 @@ def request_problem(model: Model, operation: str, body: Any) -> str | None:
     return problem(model, spec["input"]["shape"], body)
 
 
-def problem(model: Model, shape_name: str, value: Any, path: str = "") -> str | None:
+def problem(model: Model, shape_name: str, value: object, path: str = "") -> str | None:
     """The first violation of shape `shape_name` by `value` (AWS's wording), or None."""
     shape = model["shapes"][shape_name]
     kind = shape["type"]
@@ -216,12 +246,12 @@ def problem(model: Model, shape_name: str, value: Any, path: str = "") -> str | 
     return checker(model, shape, value, where)
 
 
-def _fail(value: Any, where: str, constraint: str) -> str:
+def _fail(value: object, where: str, constraint: str) -> str:
     shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
     return f"Value {shown} at '{where}' failed to satisfy constraint: {constraint}"
 
 
-def _structure_problem(model: Model, shape: Any, value: Any, where: str) -> str | None:
+def _structure_problem(model: Model, shape: Shape, value: object, where: str) -> str | None:
     if not isinstance(value, dict):
         return _fail(value, where, "Member must be a structure")
     members = {k: m for k, m in shape.get("members", {}).items() if "location" not in m}
@@ -240,7 +270,7 @@ def _structure_problem(model: Model, shape: Any, value: Any, where: str) -> str 
     return None
 
 
-def _list_problem(model: Model, shape: Any, value: Any, where: str) -> str | None:
+def _list_problem(model: Model, shape: Shape, value: object, where: str) -> str | None:
     if not isinstance(value, list):
         return _fail(value, where, "Member must be a list")
     size = _size_problem(shape, len(value), value, where, "length")
@@ -253,7 +283,7 @@ def _list_problem(model: Model, shape: Any, value: Any, where: str) -> str | Non
     return None
 
 
-def _map_problem(model: Model, shape: Any, value: Any, where: str) -> str | None:
+def _map_problem(model: Model, shape: Shape, value: object, where: str) -> str | None:
     if not isinstance(value, dict):
         return _fail(value, where, "Member must be a map")
     size = _size_problem(shape, len(value), value, where, "length")
@@ -268,7 +298,7 @@ def _map_problem(model: Model, shape: Any, value: Any, where: str) -> str | None
     return None
 
 
-def _string_problem(model: Model, shape: Any, value: Any, where: str) -> str | None:
+def _string_problem(model: Model, shape: Shape, value: object, where: str) -> str | None:
     if not isinstance(value, str):
         return _fail(value, where, "Member must be a string")
     if "enum" in shape and value not in shape["enum"]:
@@ -284,18 +314,18 @@ def _string_problem(model: Model, shape: Any, value: Any, where: str) -> str | N
     return None
 
 
-def _number_problem(model: Model, shape: Any, value: Any, where: str) -> str | None:
+def _number_problem(model: Model, shape: Shape, value: object, where: str) -> str | None:
     whole = shape["type"] in ("integer", "long")
     if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
         return _fail(value, where, f"Member must be {'an integer' if whole else 'a number'}")
     return _size_problem(shape, value, value, where, "value")
 
 
-def _boolean_problem(model: Model, shape: Any, value: Any, where: str) -> str | None:
+def _boolean_problem(model: Model, shape: Shape, value: object, where: str) -> str | None:
     return None if isinstance(value, bool) else _fail(value, where, "Member must be a boolean")
 
 
-def _timestamp_problem(model: Model, shape: Any, value: Any, where: str) -> str | None:
+def _timestamp_problem(model: Model, shape: Shape, value: object, where: str) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return _fail(value, where, "Member must be a timestamp")
     return None
@@ -315,7 +345,7 @@ _CHECKERS = {
 }
 
 
-def _size_problem(shape: Any, size: float, value: Any, where: str, what: str) -> str | None:
+def _size_problem(shape: Shape, size: float, value: object, where: str, what: str) -> str | None:
     low, high = shape.get("min"), shape.get("max")
     if low is not None and size < low:
         return _fail(value, where, f"Member must have {what} greater than or equal to {low}")

@@ -13,14 +13,14 @@ import base64
 import binascii
 import copy
 import json
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.json_types import JsonMapping, JsonObject, JsonValue, as_object
 from bot.sandbox.aws_shapes import customer_profiles_model, request_problem
 from bot.sandbox.profile_world import ProfileWorld, profile_world_of
 
@@ -86,7 +86,7 @@ def _offset(token: str) -> int | None:
     return value if scope == "object-types" and value >= 0 else None
 
 
-def _validate_put(body: Mapping[str, Any], available: int | None) -> str | None:
+def _validate_put(body: JsonMapping, available: int | None) -> str | None:
     """What seed 002 refuses in a PUT body, as a message; None when it is acceptable."""
     description = body.get("Description")
     if not isinstance(description, str) or not 1 <= len(description) <= 1000:
@@ -104,7 +104,7 @@ def _validate_put(body: Mapping[str, Any], available: int | None) -> str | None:
     expiration = body.get("ExpirationDays")
     if expiration is not None and (not isinstance(expiration, int) or not 1 <= expiration <= 1098):
         return "ExpirationDays must be between 1 and 1098"
-    for name, spec in (body.get("Fields") or {}).items():
+    for name, spec in as_object(body.get("Fields")).items():
         if isinstance(spec, dict) and spec.get("ContentType") not in (None, *_CONTENT_TYPES):
             return f"Unsupported ContentType for field {name}"
     unknown = sorted(set(body) - _WRITABLE)
@@ -116,7 +116,7 @@ def _validate_put(body: Mapping[str, Any], available: int | None) -> str | None:
 class CustomerProfilesRoutes:
     """The three object-type operations over the ProfileWorld of the live sandbox world."""
 
-    def __init__(self, source: Any, clock: Callable[[], float] | None = None) -> None:
+    def __init__(self, source: object, clock: Callable[[], float] | None = None) -> None:
         self._source = source
         self._clock = clock
 
@@ -165,7 +165,7 @@ class CustomerProfilesRoutes:
 
         return endpoint
 
-    def _domain(self, request: Request) -> dict[str, dict[str, Any]] | Response:
+    def _domain(self, request: Request) -> dict[str, JsonObject] | Response:
         if not _signed(request):
             return _error(
                 403,
@@ -196,8 +196,10 @@ class CustomerProfilesRoutes:
                 return _bad("The next-token is not valid")
             offset = found
         items = sorted(domain.values(), key=lambda t: str(t["ObjectTypeName"]))
-        page = [{k: t[k] for k in _SUMMARY_KEYS if k in t} for t in items[offset : offset + size]]
-        answer: dict[str, Any] = {"Items": page}
+        page: list[JsonValue] = [
+            {k: t[k] for k in _SUMMARY_KEYS if k in t} for t in items[offset : offset + size]
+        ]
+        answer: JsonObject = {"Items": page}
         if offset + size < len(items):
             answer["NextToken"] = _token(offset + size)
         return JSONResponse(answer)
@@ -223,7 +225,8 @@ class CustomerProfilesRoutes:
             return _bad("The request body must be a JSON object")
         name = request.path_params["ObjectTypeName"]
         existing = domain.get(name)
-        available = (existing or {}).get("MaxAvailableProfileObjectCount", 1000)
+        most = (existing or {}).get("MaxAvailableProfileObjectCount", 1000)
+        available = most if isinstance(most, int) else None
         problem = request_problem(
             customer_profiles_model(), "PutProfileObjectType", body
         ) or _validate_put(body, available)
@@ -234,7 +237,7 @@ class CustomerProfilesRoutes:
             return _bad(problem)
         now = self._now()
         # A PUT replaces the whole definition: what is not sent is gone (hence read-modify-write).
-        stored: dict[str, Any] = {
+        stored: JsonObject = {
             "ObjectTypeName": name,
             **copy.deepcopy(body),
             "MaxAvailableProfileObjectCount": available,
@@ -246,7 +249,7 @@ class CustomerProfilesRoutes:
         return JSONResponse(copy.deepcopy(stored))
 
 
-def mount(app_or_routes: Starlette | list[BaseRoute], source: Any) -> list[BaseRoute]:
+def mount(app_or_routes: Starlette | list[BaseRoute], source: object) -> list[BaseRoute]:
     """Add the Customer Profiles routes to an app or a route list; returns the routes added."""
     routes = CustomerProfilesRoutes(source).routes()
     if isinstance(app_or_routes, list):

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -30,9 +30,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.json_types import JsonObject, JsonValue
+from bot.sandbox.world import Device, WorldState
+
 SAMPLE_AGE = timedelta(seconds=60)  # ASP samples reachability itself; a minute old reads as real
 FILTERS = ("associatedUnits.id", "serialNumber.value.text", "owner")
-Answer = tuple[int, dict[str, Any]]
+Answer = tuple[int, JsonObject]
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,11 @@ class EndpointRecord:
     mac_address: str = "00:00:00:00:00:00"
     software_version: str = "1"
 
-    def wire(self, expand: bool) -> dict[str, Any]:
+    def wire(self, expand: bool) -> JsonObject:
         if not expand:
             return {"id": self.endpoint_id}
 
-        def text(value: str) -> dict[str, Any]:
+        def text(value: str) -> JsonObject:
             return {"type": "PLAIN", "value": {"text": value}}
 
         return {
@@ -98,7 +101,7 @@ class EndpointDirectory:
         except ValueError as exc:
             return _error(400, str(exc))
         expand = query.get("expand") == "all"
-        page = [r.wire(expand) for r in matching[offset : offset + size]]
+        page: list[JsonValue] = [r.wire(expand) for r in matching[offset : offset + size]]
         more = offset + size < len(matching)
         token = _token(f"{name}={value}", offset + size) if more else None
         return 200, {"results": page, "paginationContext": {"nextToken": token}}
@@ -113,7 +116,7 @@ class EndpointDirectory:
         record = self._by_id.get(endpoint_id)
         if record is None:
             return _error(404, f"Endpoint {endpoint_id} not found.")
-        sample: dict[str, Any] = {
+        sample: JsonObject = {
             "name": "reachability",
             "value": {"value": "OK" if record.reachable else "UNREACHABLE"},
         }
@@ -159,7 +162,7 @@ def _offset(token: str | None, scope: str) -> int:
 # -- the world as endpoints --------------------------------------------------------------------------
 
 
-def records_from_state(state: Any) -> list[EndpointRecord]:
+def records_from_state(state: WorldState) -> list[EndpointRecord]:
     """Every device of a WorldState as an endpoint (see the module docstring)."""
     sampled = state.now - SAMPLE_AGE
     records = []
@@ -172,7 +175,7 @@ def records_from_state(state: Any) -> list[EndpointRecord]:
     return records
 
 
-def _record(device: Any, unit_id: str | None, sampled: datetime) -> EndpointRecord:
+def _record(device: Device, unit_id: str | None, sampled: datetime) -> EndpointRecord:
     reachable = device.aspReachable
     if reachable is None:
         reachable = device.connection == "ONLINE"
@@ -197,7 +200,17 @@ def _respond(answer: Answer) -> Response:
     return JSONResponse(body, status_code=status)
 
 
-def mount(app: Starlette, sandbox: Any) -> None:
+class Routes(Protocol):
+    """What `mount` needs of the sandbox app (bot/sandbox/app.py): its live world and `_route`."""
+
+    state: WorldState
+
+    def _route(
+        self, template: str, methods: list[str], handler: Callable[[Request], Awaitable[Response]]
+    ) -> Route: ...
+
+
+def mount(app: Starlette, sandbox: Routes) -> None:
     """Add the routes to the sandbox app, through its `_route` (stats, faults, bearer token)."""
 
     def directory() -> EndpointDirectory:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -28,6 +28,8 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+
+from bot.json_types import JsonObject
 
 UNIT_ID_PREFIX = "amzn1.alexa.unit.did."
 ENDPOINT_ID_PREFIX = "amzn1.alexa.endpoint."
@@ -132,9 +134,9 @@ class Device(_Model):
     )
 
     @model_serializer(mode="wrap")
-    def _without_unset_extras(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+    def _without_unset_extras(self, handler: SerializerFunctionWrapHandler) -> JsonObject:
         # written only when set, so world files from before the field stay byte-identical
-        data: dict[str, Any] = handler(self)
+        data: JsonObject = handler(self)
         if data.get("aspReachable") is None:
             data.pop("aspReachable", None)
         return data
@@ -159,9 +161,9 @@ class Room(_Model):
     )
 
     @model_serializer(mode="wrap")
-    def _without_unset_extras(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+    def _without_unset_extras(self, handler: SerializerFunctionWrapHandler) -> JsonObject:
         # written only when set, so world files from before the field stay byte-identical
-        data: dict[str, Any] = handler(self)
+        data: JsonObject = handler(self)
         if not data.get("aspOnlyDevices"):
             data.pop("aspOnlyDevices", None)
         return data

@@ -10,11 +10,11 @@ processes where this in-memory log cannot.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
-from typing import Any
+
+from bot.json_types import JsonMapping, as_list, as_object
 
 
-def delivery_id(body: Mapping[str, Any]) -> str | None:
+def delivery_id(body: JsonMapping) -> str | None:
     """A stable id of one user action, the same on every retry of its delivery."""
     if body.get("event_id"):
         return f"event:{body['event_id']}"
@@ -23,9 +23,10 @@ def delivery_id(body: Mapping[str, Any]) -> str | None:
     if body.get("type") == "block_actions":
         if body.get("trigger_id"):
             return f"action:{body['trigger_id']}"
-        actions = body.get("actions") or [{}]
-        if actions[0].get("action_ts"):
-            return f"action:{actions[0]['action_ts']}"
+        actions = as_list(body.get("actions")) or [{}]
+        first = as_object(actions[0])
+        if first.get("action_ts"):
+            return f"action:{first['action_ts']}"
     return None
 
 

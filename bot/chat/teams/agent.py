@@ -15,8 +15,7 @@ import asyncio
 import html
 import logging
 import re
-from collections.abc import Coroutine
-from typing import Any
+from collections.abc import Coroutine, Sequence
 
 from microsoft_agents.activity import Activity, ActivityTypes, DeliveryModes
 from microsoft_agents.authentication.msal import MsalConnectionManager
@@ -200,13 +199,13 @@ class CardResponder:
 _DETACHED: set[asyncio.Task[None]] = set()
 
 
-def _detached(work: Coroutine[Any, Any, None]) -> None:
+def _detached(work: Coroutine[object, object, None]) -> None:
     task = asyncio.create_task(work)
     _DETACHED.add(task)
     task.add_done_callback(_DETACHED.discard)
 
 
-def _is_bot(members: list[Any] | None, activity: Activity) -> bool:
+def _is_bot(members: Sequence[object] | None, activity: Activity) -> bool:
     bot_id = activity.recipient.id if activity.recipient is not None else None
     return any(getattr(m, "id", None) == bot_id for m in members or [])
 

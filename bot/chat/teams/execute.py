@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any, Final
+from typing import Final
 
 from microsoft_agents.activity import (
     Activity,
@@ -50,7 +50,7 @@ ANSWER_FIRST_S: Final = 0.5  # a long run's result is not sent sooner than this 
 MESSAGE_TYPE: Final = "application/vnd.microsoft.activity.message"
 ENGINE_FAILED: Final = "Something went wrong on our side; nothing was changed. (ref {ref})"
 
-Background = Callable[[Coroutine[Any, Any, None]], None]
+Background = Callable[[Coroutine[object, object, None]], None]
 MessageOf = Callable[[Activity, str, str | None], Message]
 Signer = Callable[[Reply, Activity], Reply]
 
@@ -94,7 +94,7 @@ class Execute:
         self._clock = clock or SystemClock()
 
     async def __call__(
-        self, context: TurnContext, _state: TurnState, data: Any
+        self, context: TurnContext, _state: TurnState, data: object
     ) -> AdaptiveCardInvokeResponse:
         activity = context.activity
         if not self._store.knows(activity):

@@ -18,7 +18,7 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 from aiohttp import web
 from microsoft_agents.hosting.aiohttp import (
@@ -55,7 +55,7 @@ class TeamsHost:
     store: ConversationStore
     pending: set[asyncio.Task[None]] = field(default_factory=set)
 
-    def start(self, work: Coroutine[Any, Any, None]) -> None:
+    def start(self, work: Coroutine[object, object, None]) -> None:
         task = asyncio.create_task(work)
         self.pending.add(task)
         task.add_done_callback(self._finished)

@@ -8,7 +8,9 @@ import json
 import re
 import zipfile
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
+
+from bot.json_types import JsonObject
 
 MANIFEST: Final = "manifest.json"
 ICONS: Final = ("color.png", "outline.png")
@@ -30,13 +32,13 @@ DEVELOPER_URL_KEYS: Final = {
 
 
 def build_manifest(
-    template: dict[str, Any],
+    template: JsonObject,
     app_id: str,
     *,
     version: str | None = None,
     name: str | None = None,
     urls: dict[str, str] | None = None,
-) -> dict[str, Any]:
+) -> JsonObject:
     """The template with our Azure Bot's app id as both the Teams app id and the bot id."""
     if not _GUID.match(app_id):
         raise TeamsPackageError(

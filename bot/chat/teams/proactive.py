@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, ConversationReference
 from microsoft_agents.hosting.aiohttp import CloudAdapter
@@ -23,7 +22,7 @@ from microsoft_agents.hosting.core import (
 TurnCallback = Callable[[TurnContext], Awaitable[None]]
 
 
-def new_message(**fields: Any) -> Activity:
+def new_message(**fields: object) -> Activity:
     """A message activity with only the fields given: an outgoing activity must not carry
     `"id": null` (the SDK sends every field that was set, and Teams' emulators reject a null id).
     """

@@ -10,14 +10,16 @@ idempotently.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from microsoft_agents.activity import Activity, ConversationReference
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError, Table
 
 from bot.clock import Clock, SystemClock
+from bot.json_types import JsonObject
 from bot.schema import migrate
 
 TABLE: Final = "teams_conversations"
@@ -35,7 +37,7 @@ class StoredConversation:
     reference: ConversationReference
 
 
-def _channel_data(activity: Activity) -> dict[str, Any]:
+def _channel_data(activity: Activity) -> JsonObject:
     data = activity.channel_data
     if data is None:
         return {}
@@ -49,7 +51,7 @@ def _channel_data(activity: Activity) -> dict[str, Any]:
     return dict(dumped)
 
 
-def _dict(value: object) -> dict[str, Any]:
+def _dict(value: object) -> JsonObject:
     return value if isinstance(value, dict) else {}
 
 
@@ -170,13 +172,13 @@ class ConversationStore:
         )
 
 
-def _stored(row: dict[str, Any]) -> StoredConversation:
+def _stored(row: Mapping[str, str | None]) -> StoredConversation:
     return StoredConversation(
-        conversation_id=row["conversation_id"],
+        conversation_id=str(row["conversation_id"]),
         channel_id=row["channel_id"],
         channel_name=row["channel_name"],
         team_name=row["team_name"],
         conversation_type=row["conversation_type"],
-        service_url=row["service_url"],
-        reference=ConversationReference.model_validate(json.loads(row["reference"])),
+        service_url=str(row["service_url"]),
+        reference=ConversationReference.model_validate(json.loads(str(row["reference"]))),
     )
