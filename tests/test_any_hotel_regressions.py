@@ -283,3 +283,33 @@ def test_regression_every_hotel_with_a_room_named_in_three_properties_is_never_o
         tags=(),
     )
     assert_case(spec, case)
+
+
+def test_regression_a_question_about_a_room_is_never_the_answer_to_which_room() -> None:
+    """`put pop on` -> "Which room?" -> `is sky suite's echo online?` set Sky_Suite to Pop (the
+    100,000-example run): a question is never captured as the answer.
+
+    Was: ran a write where none may run: {'intent': 'set_station', 'rooms': ['Sky_Suite'], 'property': 'Ocean Breeze Resort', 'station': 'Pop'}"""
+    spec = {
+        "Kingsbridge Hotel": ("US", {"Loft Studio": ["Pop"], "Villa": ["Heron", "PH#3"]}),
+        "Ocean Breeze Resort": (
+            "FR",
+            {"Villa": ["Country"], "Deluxe King": ["Loft_Edelweiss", "Sky_Suite", "Pool_Cabana"]},
+        ),
+    }
+    case = Case(
+        turns=(
+            Turn(
+                text="put pop on",
+                expected=Expected(command=None, must_act=False, confirm_first=False, every=()),
+            ),
+            Turn(
+                text="is sky suite's echo online?",
+                expected=Expected(command=None, must_act=False, confirm_first=False, every=()),
+            ),
+        ),
+        channel_property=None,
+        label="question_not_captured",
+        tags=(),
+    )
+    assert_case(spec, case)

@@ -244,7 +244,9 @@ def is_new_request(text: str, lexicon: Lexicon | None = None) -> bool:
     online?") is its own, never an answer."""
     body = correct(clean(text), lexicon or catalog_lexicon())
     asking = bool(_ASKING.match(body)) and text.rstrip().endswith("?")
-    if not _REQUEST_WORDS.search(body) and not asking:
+    if asking:
+        return True  # a question is never the answer, even one the bot cannot read
+    if not _REQUEST_WORDS.search(body):
         return False
     result = parse(text, lexicon)
     return result.parsed is not None or result.ask is not None
