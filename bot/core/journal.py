@@ -306,6 +306,13 @@ class SqliteJournal:
                 found.setdefault(row.change_id, []).append(row)
         return found
 
+    def open_rows_between(self, change_id: int, first_id: int, last_id: int) -> list[JournalRow]:
+        """The rows of a change not settled yet, with ids from `first_id` to `last_id` (a chunk)."""
+        return self._select(
+            "WHERE change_id = ? AND id BETWEEN ? AND ? AND state IN (?, ?, ?) ORDER BY id",
+            [change_id, first_id, last_id, *OPEN_STATES],
+        )
+
     def open_rows(self, *, running: Sequence[int] | None = None) -> list[JournalRow]:
         """Rows not settled yet; with `running`, only those of finished changes and of these
         running ones (the changes crash recovery claimed, bot/core/leases.py)."""

@@ -121,6 +121,10 @@ class PgAuditLog(AuditLog):
                 "  SELECT change_id FROM change_leases WHERE lease_until < %s"
                 "  AND NOT (change_id = ANY(%s))"
                 "  AND change_id IN (SELECT id FROM audit WHERE outcome = 'running')"
+                # a chunked change is taken over chunk by chunk (bot/core/chunks.py); recovery
+                # closes it only when its chunks are done and nobody closed it
+                "  AND NOT EXISTS (SELECT 1 FROM change_chunks c"
+                "   WHERE c.change_id = change_leases.change_id AND c.state <> 'done')"
                 "  ORDER BY change_id FOR UPDATE SKIP LOCKED"
                 ") orphan WHERE l.change_id = orphan.change_id RETURNING l.change_id",
                 (me.key, now + leases.LEASE_S, now, list(active)),
@@ -185,6 +189,12 @@ class PgAuditLog(AuditLog):
             [user, channel],
         )
         return found[0] if found else None
+
+    def last_id(self) -> int:
+        """The newest entry's id (0 when there is none): what a confirmation of rooms was asked
+        after (bot/core/context.py `confirm`)."""
+        row = self.database.read(lambda conn: conn.execute("SELECT MAX(id) FROM audit").fetchone())
+        return int(row[0]) if row and row[0] is not None else 0
 
     def retried(self, entry_id: int) -> bool:
         row = self.database.read(

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg import Connection
 
@@ -27,12 +27,21 @@ from bot.core.journal import (
 from bot.core.leases import this_process
 from bot.pg.database import PgDatabase
 
+if TYPE_CHECKING:
+    from bot.pg.chunks import PgChunks
+
 # A write of a running change goes through only while its lease is this process's: once another
 # replica claimed it (this one stalled past its lease), nothing more is sent or recorded here; the
 # claimer reads the row back from Amazon instead. Rows of finished changes have no lease.
+# A row of a chunked change (bot/core/chunks.py) is fenced by its chunk's owner instead, until the
+# chunk is done (then recovery may settle what stayed unconfirmed).
 FENCE = (
+    " AND NOT EXISTS (SELECT 1 FROM change_chunks c WHERE c.change_id = journal.change_id"
+    " AND journal.id BETWEEN c.first_id AND c.last_id AND c.state <> 'done'"
+    " AND c.owner IS DISTINCT FROM %(me)s)"
     " AND NOT EXISTS (SELECT 1 FROM change_leases l WHERE l.change_id = journal.change_id"
-    " AND l.owner <> %s)"
+    " AND l.owner <> %(me)s AND NOT EXISTS"
+    " (SELECT 1 FROM change_chunks c WHERE c.change_id = journal.change_id))"
 )
 
 
@@ -120,9 +129,15 @@ class PgJournal:
         changed = self.database.write(
             lambda conn: (
                 conn.execute(
-                    "UPDATE journal SET before = %s, before_read = TRUE, state = %s, updated_at = %s"
-                    " WHERE id = %s" + FENCE,
-                    (_dump(before), PENDING, _iso(at), row.id, this_process().key),
+                    "UPDATE journal SET before = %(before)s, before_read = TRUE, state = %(state)s,"
+                    " updated_at = %(at)s WHERE id = %(id)s" + FENCE,
+                    {
+                        "before": _dump(before),
+                        "state": PENDING,
+                        "at": _iso(at),
+                        "id": row.id,
+                        "me": this_process().key,
+                    },
                 ).rowcount
             )
         )
@@ -142,12 +157,14 @@ class PgJournal:
             raise ValueError(f"unknown journal state {state!r}")
         changed = self.database.write(
             lambda conn: conn.execute(
-                "UPDATE journal SET before = %s, before_read = %s, state = %s, error = %s,"
-                " request_id = COALESCE(%s, request_id), updated_at = %s WHERE id = %s" + FENCE,
-                (
-                    _dump(row.before), row.before_read, state, error, request_id, _iso(at),
-                    row.id, this_process().key,
-                ),
+                "UPDATE journal SET before = %(before)s, before_read = %(read)s, state = %(state)s,"
+                " error = %(error)s, request_id = COALESCE(%(request)s, request_id),"
+                " updated_at = %(at)s WHERE id = %(id)s" + FENCE,
+                {
+                    "before": _dump(row.before), "read": row.before_read, "state": state,
+                    "error": error, "request": request_id, "at": _iso(at), "id": row.id,
+                    "me": this_process().key,
+                },
             ).rowcount
         )  # fmt: skip
         _fenced(changed, row)
@@ -177,6 +194,13 @@ class PgJournal:
         for row in rows:
             found.setdefault(row.change_id, []).append(row)
         return found
+
+    @property
+    def chunks(self) -> PgChunks:
+        """The chunks of bulk changes (bot/core/chunks.py), in the same database."""
+        from bot.pg.chunks import PgChunks
+
+        return PgChunks(self.database)
 
     def open_rows(self, *, running: Sequence[int] | None = None) -> list[JournalRow]:
         return self.database.read(lambda conn: open_rows(conn, running))
