@@ -549,6 +549,17 @@ PG_MIGRATIONS: Final[tuple[Migration, ...]] = (
             "CREATE INDEX idx_journal_change_state ON journal (change_id, state)",
         ),
     ),
+    Migration(
+        4,
+        "follow-up questions as data: an answer on any replica completes the question asked",
+        (
+            """CREATE TABLE questions (
+                conversation TEXT PRIMARY KEY,
+                expires DOUBLE PRECISION NOT NULL,
+                question TEXT NOT NULL
+            )""",
+        ),
+    ),
     # Append new PostgreSQL migrations here, with the next version number.
 )
 
