@@ -132,7 +132,8 @@ class JournalStore(Protocol):
         at: datetime,
     ) -> int: ...
     def open_notices(self, user: str | None = None) -> list[Notice]: ...
-    def mark_delivered(self, notice_id: int, at: datetime) -> None: ...
+    def mark_delivered(self, notice_id: int, at: datetime) -> bool: ...
+    def release_notice(self, notice_id: int) -> None: ...
 
 
 def process_owner() -> str:
@@ -388,9 +389,22 @@ class SqliteJournal:
         )
         return [Notice(*row) for row in cursor.fetchall()]
 
-    def mark_delivered(self, notice_id: int, at: datetime) -> None:
+    def mark_delivered(self, notice_id: int, at: datetime) -> bool:
+        """Take a notice to show or post it; False when another process took it first."""
+        taken: int = self.write(
+            lambda conn: (
+                conn.execute(
+                    "UPDATE notices SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL",
+                    (_iso(at), notice_id),
+                ).rowcount
+            )
+        )
+        return taken == 1
+
+    def release_notice(self, notice_id: int) -> None:
+        """A notice taken for posting whose post failed: kept for the next try."""
         self.write(
             lambda conn: conn.execute(
-                "UPDATE notices SET delivered_at = ? WHERE id = ?", (_iso(at), notice_id)
+                "UPDATE notices SET delivered_at = NULL WHERE id = ?", (notice_id,)
             )
         )

@@ -250,10 +250,23 @@ class PgJournal:
         )
         return [Notice(*row) for row in rows]
 
-    def mark_delivered(self, notice_id: int, at: datetime) -> None:
+    def mark_delivered(self, notice_id: int, at: datetime) -> bool:
+        """Take a notice to show or post it; False when another replica took it first."""
+        taken = self.database.write(
+            lambda conn: (
+                conn.execute(
+                    "UPDATE notices SET delivered_at = %s WHERE id = %s AND delivered_at IS NULL",
+                    (_iso(at), notice_id),
+                ).rowcount
+            )
+        )
+        return int(taken) == 1
+
+    def release_notice(self, notice_id: int) -> None:
+        """A notice taken for posting whose post failed: kept for the next try."""
         self.database.write(
             lambda conn: conn.execute(
-                "UPDATE notices SET delivered_at = %s WHERE id = %s", (_iso(at), notice_id)
+                "UPDATE notices SET delivered_at = NULL WHERE id = %s", (notice_id,)
             )
         )
 
