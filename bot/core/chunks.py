@@ -46,6 +46,10 @@ from bot.core.unit_writes import (
 
 log = logging.getLogger("bot.chunks")
 
+# Replicas share Amazon's rate budget (it is per account): at most CHUNK_SLOTS chunks run at once
+# across all replicas, each with 1/CHUNK_SLOTS of `bulk_concurrency`, so N replicas never send more
+# at once than one process would (the 429 rule would otherwise stretch the run past the bound).
+CHUNK_SLOTS: Final = 2
 CHUNK_ROWS: Final = 200  # writes per chunk (about 200 rooms: a station change is one write a room)
 POLL_S: Final = 0.5  # how often a waiting request looks whether other workers finished its chunks
 
@@ -91,6 +95,8 @@ class Counts:
 
 
 class ChunkStore(Protocol):
+    @property
+    def slots(self) -> int: ...  # chunks that may run at once (across replicas)
     def split(self, change_id: int, row_ids: Sequence[int], size: int) -> int: ...
     def claim(self, at: datetime, change_id: int | None = None) -> Chunk | None: ...
     def renew(self, chunk: Chunk, at: datetime) -> bool: ...
@@ -154,7 +160,8 @@ async def run_chunk(
 
             await run_bulk(
                 rows, one, describe_error=describe_error,
-                concurrency=services.config.bot.bulk_concurrency, clock=services.clock,
+                concurrency=max(1, services.config.bot.bulk_concurrency // store.slots),
+                clock=services.clock,
                 progress=progress,
                 progress_interval=services.config.bot.progress_interval_seconds,
             )  # fmt: skip
@@ -220,21 +227,25 @@ async def run_chunked(
             failed = counts.settled - counts.ok
             await progress(counts.ok, failed, counts.total)
 
-    last_report = services.clock.monotonic()
-    while True:
-        chunk = store.claim(services.clock.now(), change_id)
-        if chunk is not None:
-            await run_chunk(ctx, store, chunk, report)
-            continue
-        if store.left(change_id) == 0:
-            break
-        if (
-            services.clock.monotonic() - last_report
-            >= services.config.bot.progress_interval_seconds
-        ):
-            last_report = services.clock.monotonic()
-            await report(0, 0, 0)
-        await asyncio.sleep(POLL_S)
+    last_report = [services.clock.monotonic()]
+
+    async def lane(reports: bool) -> None:
+        while True:
+            chunk = store.claim(services.clock.now(), change_id)
+            if chunk is not None:
+                await run_chunk(ctx, store, chunk, report if reports else None)
+                continue
+            if store.left(change_id) == 0:
+                return
+            interval = services.config.bot.progress_interval_seconds
+            if reports and services.clock.monotonic() - last_report[0] >= interval:
+                last_report[0] = services.clock.monotonic()
+                await report(0, 0, 0)
+            await asyncio.sleep(POLL_S)
+
+    # one chunk at a time here; the workers of every replica (this one's too) fill the other
+    # slots of the shared budget
+    await lane(True)
     counts = store.counts(change_id)
     undid = counts.applied > 0 or counts.ok == counts.total
     store.finish_once(
@@ -294,6 +305,8 @@ def _close_if_last(services: Services, store: ChunkStore, change_id: int) -> Non
 
 class SqliteChunks:
     """Chunks in the bot's SQLite file; statements run through the journal's retrying writer."""
+
+    slots = 1  # one process: its request runs the chunks one after the other, at full concurrency
 
     def __init__(self, journal: object) -> None:
         from bot.core.journal import SqliteJournal

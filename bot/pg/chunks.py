@@ -14,7 +14,7 @@ from datetime import datetime
 from psycopg import Connection
 from psycopg.rows import TupleRow
 
-from bot.core.chunks import RUNNING_CHUNK, Chunk, Counts, split_ids
+from bot.core.chunks import CHUNK_SLOTS, RUNNING_CHUNK, Chunk, Counts, split_ids
 from bot.core.journal import JournalRow
 from bot.core.leases import LEASE_S, this_process
 from bot.pg.database import PgDatabase
@@ -22,6 +22,8 @@ from bot.pg.journal import journal_rows
 
 
 class PgChunks:
+    slots = CHUNK_SLOTS
+
     def __init__(self, database: PgDatabase) -> None:
         self.database = database
 
@@ -45,6 +47,7 @@ class PgChunks:
         args: list[object] = [this_process().key, now + LEASE_S, now]
         if change_id is not None:
             args.append(change_id)
+        args += [now, self.slots]
 
         def take(conn: Connection[TupleRow]) -> tuple[object, ...] | None:
             return conn.execute(
@@ -53,6 +56,9 @@ class PgChunks:
                 "  SELECT change_id, chunk, state AS was FROM change_chunks"
                 "  WHERE (state = 'queued' OR (state = 'running' AND lease_until < %s))"
                 f"  {only} AND change_id IN (SELECT id FROM audit WHERE outcome = 'running')"
+                # the shared budget: live chunks (a dead worker's expired lease does not count)
+                "  AND (SELECT COUNT(*) FROM change_chunks WHERE state = 'running'"
+                "   AND lease_until >= %s) < %s"
                 "  ORDER BY change_id, chunk LIMIT 1 FOR UPDATE SKIP LOCKED"
                 ") pick WHERE c.change_id = pick.change_id AND c.chunk = pick.chunk"
                 " RETURNING c.change_id, c.chunk, c.first_id, c.last_id, c.generation, pick.was",
