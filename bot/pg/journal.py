@@ -99,22 +99,33 @@ class PgJournal:
     ) -> list[JournalRow]:
         stamp = _iso(at)
 
+        values = [
+            (
+                change_id, stamp, stamp, author.platform, author.user, author.channel,
+                author.command, p.unit_id, p.unit_name, p.property_name, p.kind,
+                _dump(p.before), _dump(p.after), p.before_read, QUEUED,
+            )
+            for p in planned
+        ]  # fmt: skip
+
         def insert(conn: Connection[Any]) -> list[int]:
-            ids = []
-            for p in planned:
-                row = conn.execute(
+            # one pipelined batch, not a round trip per row (a change over a chain's rooms)
+            with conn.cursor() as cursor:
+                cursor.executemany(
                     'INSERT INTO journal (change_id, at, updated_at, platform, "user", channel,'
                     " command, unit_id, unit_name, property_name, kind, before, after, before_read,"
                     " state) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                     " RETURNING id",
-                    (
-                        change_id, stamp, stamp, author.platform, author.user, author.channel,
-                        author.command, p.unit_id, p.unit_name, p.property_name, p.kind,
-                        _dump(p.before), _dump(p.after), p.before_read, QUEUED,
-                    ),
-                ).fetchone()  # fmt: skip
-                ids.append(int(row[0]) if row else 0)
-            return ids
+                    values,
+                    returning=True,
+                )
+                ids = []
+                while True:
+                    row = cursor.fetchone()
+                    ids.append(int(row[0]) if row else 0)
+                    if not cursor.nextset():
+                        break
+                return ids
 
         ids = self.database.write(insert) if planned else []
         return [
