@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
-from core_helpers import BotUnderTest, config_for, settings_for, text_of
+import pytest
+from core_helpers import BotUnderTest, bot_on, text_of
 from pg_support import fresh_database, needs_postgres
+from test_replicas_shared_journal_pg import replica
 
 from bot.clock import FakeClock
 from bot.core.chunks import CHUNK_ROWS, chunk_store, work_chunks
 from bot.core.journal import APPLIED, Author, Planned
 from bot.core.recovery import recover
 from bot.core.replies import ReplyKind
-from bot.runtime import build_runtime
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import Organization, Property, Room, RoomType, Station, World
 
@@ -50,19 +50,20 @@ def big_world(rooms: int = ROOMS) -> World:
     return World(organization=Organization(id=ORG), properties=[prop])
 
 
-@asynccontextmanager
-async def bot_on(
-    server: SandboxServer, world: World, folder: Path, url: str | None, clock: FakeClock
-) -> AsyncIterator[BotUnderTest]:
-    settings = settings_for(server, world, folder / "bot.db")
-    if url:
-        settings = settings.model_copy(update={"bot_database_url": url})
-    runtime = await build_runtime(settings, config_for(world), clock=clock, with_health=False)
-    try:
-        await runtime.sync()
-        yield BotUnderTest(runtime, server, clock)
-    finally:
-        await runtime.aclose()
+@pytest.fixture
+async def two_replicas(
+    sandbox: SandboxServer, tmp_path: Path
+) -> AsyncIterator[tuple[BotUnderTest, BotUnderTest, World]]:
+    """Two bots on one PostgreSQL (each its own SQLite index), serving a 450-room property."""
+    world = big_world()
+    sandbox.reset(world)
+    clock = FakeClock()
+    with fresh_database() as url:
+        async with (
+            replica(sandbox, world, tmp_path / "a", url, clock) as first,
+            replica(sandbox, world, tmp_path / "b", url, clock) as second,
+        ):
+            yield first, second, world
 
 
 def jazz_everywhere(world: World) -> bool:
@@ -82,8 +83,7 @@ async def test_a_change_over_many_rooms_runs_in_chunks_each_room_written_once(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     world = big_world()
-    sandbox.reset(world)
-    async with bot_on(sandbox, world, tmp_path, None, FakeClock()) as bot:
+    async with bot_on(sandbox, world, tmp_path) as bot:
         assert (await bot.say("set all rooms at Chunk Hotel to jazz")).kind == ReplyKind.CONFIRM
         done = await bot.say("yes")
         assert done.kind == ReplyKind.SUCCESS, text_of(done)
@@ -109,8 +109,7 @@ async def test_undo_of_a_chunked_change_puts_every_room_back(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     world = big_world()
-    sandbox.reset(world)
-    async with bot_on(sandbox, world, tmp_path, None, FakeClock()) as bot:
+    async with bot_on(sandbox, world, tmp_path) as bot:
         await bot.say("set all rooms at Chunk Hotel to jazz")
         await bot.say("yes")
         undone = await bot.say("undo")
@@ -164,104 +163,78 @@ def _dead_change(bot: BotUnderTest, rooms: int) -> tuple[int, list[int]]:
 
 @needs_postgres
 async def test_workers_of_two_replicas_share_the_chunks_and_close_the_change_once(
-    sandbox: SandboxServer, tmp_path: Path
+    sandbox: SandboxServer, two_replicas: tuple[BotUnderTest, BotUnderTest, World]
 ) -> None:
-    world = big_world()
-    sandbox.reset(world)
-    clock = FakeClock()
-    with fresh_database() as url:
-        async with (
-            bot_on(sandbox, world, tmp_path / "a", url, clock) as first,
-            bot_on(sandbox, world, tmp_path / "b", url, clock) as second,
-        ):
-            change_id, _ = _dead_change(first, ROOMS)
-            done = await asyncio.gather(
-                work_chunks(first.runtime.services), work_chunks(second.runtime.services)
-            )
-            assert sum(done) == 3
-            entry = first.runtime.services.audit.get(change_id)
-            assert entry is not None and entry.outcome == "ok"
-            notices = first.runtime.services.journal.open_notices("U1")
-            assert len(notices) == 1 and f"{ROOMS} of {ROOMS} done" in notices[0].text
-            # a recovery sweep afterwards finds nothing to close or tell
-            clock.advance(120)
-            report = await recover(second.runtime.services)
-            assert report.closed == [] and len(first.runtime.services.journal.open_notices()) == 1
+    first, second, world = two_replicas
+    change_id, _ = _dead_change(first, ROOMS)
+    done = await asyncio.gather(
+        work_chunks(first.runtime.services), work_chunks(second.runtime.services)
+    )
+    assert sum(done) == 3
+    entry = first.runtime.services.audit.get(change_id)
+    assert entry is not None and entry.outcome == "ok"
+    notices = first.runtime.services.journal.open_notices("U1")
+    assert len(notices) == 1 and f"{ROOMS} of {ROOMS} done" in notices[0].text
+    # a recovery sweep afterwards finds nothing to close or tell
+    first.clock.advance(120)  # type: ignore[attr-defined]
+    report = await recover(second.runtime.services)
+    assert report.closed == [] and len(first.runtime.services.journal.open_notices()) == 1
     assert jazz_everywhere(world)
     assert len(puts(sandbox)) == ROOMS and set(puts(sandbox).values()) == {1}
 
 
 @needs_postgres
 async def test_a_chunk_taken_over_reads_back_the_room_its_dead_worker_wrote(
-    sandbox: SandboxServer, tmp_path: Path
+    sandbox: SandboxServer, two_replicas: tuple[BotUnderTest, BotUnderTest, World]
 ) -> None:
     """The dead worker had sent room T0R0's write (row pending) when it died: the worker taking
     its chunk over reads the room back, settles it applied, and does not write it again."""
-    world = big_world(250)
-    sandbox.reset(world)
-    clock = FakeClock()
-    with fresh_database() as url:
-        async with bot_on(sandbox, world, tmp_path / "b", url, clock) as second:
-            services = second.runtime.services
-            change_id, _ = _dead_change(second, 250)
-            first_row = services.journal.rows(change_id)[0]
-            await services.asp.set_default_station(first_row.unit_id, Station.model_validate(JAZZ))
-            services.journal.write(
-                lambda conn: (
-                    conn.execute(
-                        "UPDATE change_chunks SET state = 'running', owner = 'gone:17:tdead',"
-                        " lease_until = 0, generation = 1 WHERE change_id = %s AND chunk = 0",
-                        (change_id,),
-                    ),
-                    conn.execute(
-                        "UPDATE journal SET state = 'pending' WHERE id = %s", (first_row.id,)
-                    ),
-                )
-            )
-            sandbox.sandbox.stats.reset()
-            assert await work_chunks(services) == 2
-            settled = services.journal.rows(change_id)[0]
-            assert settled.state == APPLIED
-            entry = services.audit.get(change_id)
-            assert entry is not None and entry.outcome == "ok"
+    _, second, world = two_replicas
+    services = second.runtime.services
+    change_id, _ = _dead_change(second, ROOMS)
+    first_row = services.journal.rows(change_id)[0]
+    await services.asp.set_default_station(first_row.unit_id, Station.model_validate(JAZZ))
+    services.journal.write(
+        lambda conn: (
+            conn.execute(
+                "UPDATE change_chunks SET state = 'running', owner = 'gone:17:tdead',"
+                " lease_until = 0, generation = 1 WHERE change_id = %s AND chunk = 0",
+                (change_id,),
+            ),
+            conn.execute("UPDATE journal SET state = 'pending' WHERE id = %s", (first_row.id,)),
+        )
+    )
+    sandbox.sandbox.stats.reset()
+    assert await work_chunks(services) == 3
+    assert services.journal.rows(change_id)[0].state == APPLIED
+    entry = services.audit.get(change_id)
+    assert entry is not None and entry.outcome == "ok"
     assert first_row.unit_id not in puts(sandbox)
-    assert len(puts(sandbox)) == 249 and set(puts(sandbox).values()) == {1}
+    assert len(puts(sandbox)) == ROOMS - 1 and set(puts(sandbox).values()) == {1}
     assert jazz_everywhere(world)
 
 
 @needs_postgres
 async def test_a_chunked_change_confirmed_on_one_replica_is_helped_by_another(
-    sandbox: SandboxServer, tmp_path: Path
+    sandbox: SandboxServer, two_replicas: tuple[BotUnderTest, BotUnderTest, World]
 ) -> None:
     """The request runs its chunks while the other replica's worker claims some too: every room
     written once, the change closed once by the request (its reply is the summary), no notice."""
-    world = big_world()
-    sandbox.reset(world)
-    clock = FakeClock()
-    with fresh_database() as url:
-        async with (
-            bot_on(sandbox, world, tmp_path / "a", url, clock) as first,
-            bot_on(sandbox, world, tmp_path / "b", url, clock) as second,
-        ):
-            ask = await first.say(
-                "set all rooms at Chunk Hotel to jazz", platform="slack", channel="C1"
-            )
-            assert ask.kind == ReplyKind.CONFIRM, text_of(ask)
+    first, second, world = two_replicas
+    ask = await first.say("set all rooms at Chunk Hotel to jazz", platform="slack", channel="C1")
+    assert ask.kind == ReplyKind.CONFIRM, text_of(ask)
 
-            async def helper() -> int:
-                total = 0
-                for _ in range(40):
-                    total += await work_chunks(second.runtime.services)
-                    await asyncio.sleep(0.05)
-                return total
+    async def helper() -> int:
+        total = 0
+        for _ in range(40):
+            total += await work_chunks(second.runtime.services)
+            await asyncio.sleep(0.05)
+        return total
 
-            done, helped = await asyncio.gather(
-                first.say("yes", platform="slack", channel="C1"), helper()
-            )
-            assert done.kind == ReplyKind.SUCCESS, text_of(done)
-            change = first.runtime.services.audit.last_own_change("alice", "C1")
-            assert change is not None and change.outcome == "ok"
-            assert first.runtime.services.journal.open_notices() == []
+    done, _ = await asyncio.gather(first.say("yes", platform="slack", channel="C1"), helper())
+    assert done.kind == ReplyKind.SUCCESS, text_of(done)
+    change = first.runtime.services.audit.last_own_change("alice", "C1")
+    assert change is not None and change.outcome == "ok"
+    assert first.runtime.services.journal.open_notices() == []
     assert jazz_everywhere(world)
     assert len(puts(sandbox)) == ROOMS and set(puts(sandbox).values()) == {1}
-    assert helped >= 0

@@ -27,8 +27,8 @@ pytestmark = needs_postgres
 async def two_replicas(
     sandbox: SandboxServer, small_world: World, tmp_path: Path
 ) -> AsyncIterator[tuple[BotUnderTest, BotUnderTest]]:
-    clock = FakeClock()
     with fresh_database() as url:
+        clock = FakeClock()
         async with (
             replica(sandbox, small_world, tmp_path / "a", url, clock) as first,
             replica(sandbox, small_world, tmp_path / "b", url, clock) as second,
