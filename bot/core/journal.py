@@ -136,6 +136,41 @@ class JournalStore(Protocol):
     def release_notice(self, notice_id: int) -> None: ...
 
 
+QueuedValues = tuple[
+    int, str, str, str, str, str | None, str, str, str, str, str, str | None, str | None, bool, str
+]
+
+
+def queued_values(
+    change_id: int, author: Author, planned: Sequence[Planned], at: datetime
+) -> list[QueuedValues]:
+    """The journal columns of a change's queued writes (change_id, at, updated_at, platform,
+    user, channel, command, unit_id, unit_name, property_name, kind, before, after, before_read,
+    state), the same for every backend."""
+    stamp = _iso(at)
+    return [
+        (
+            change_id, stamp, stamp, author.platform, author.user, author.channel,
+            author.command, p.unit_id, p.unit_name, p.property_name, p.kind,
+            _dump(p.before), _dump(p.after), p.before_read, QUEUED,
+        )
+        for p in planned
+    ]  # fmt: skip
+
+
+def queued_rows(
+    change_id: int, author: Author, planned: Sequence[Planned], ids: Sequence[int]
+) -> list[JournalRow]:
+    """The rows of a change's queued writes, with the ids the database gave them."""
+    return [
+        JournalRow(
+            ids[n], change_id, author, p.unit_id, p.unit_name, p.property_name, p.kind,
+            p.before, p.after, p.before_read, QUEUED,
+        )
+        for n, p in enumerate(planned)
+    ]  # fmt: skip
+
+
 def process_owner() -> str:
     """This process, as a running change records it: "host:pid"."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -219,15 +254,7 @@ class SqliteJournal:
     def queue(
         self, change_id: int, author: Author, planned: Sequence[Planned], at: datetime
     ) -> list[JournalRow]:
-        stamp = _iso(at)
-        values = [
-            (
-                change_id, stamp, stamp, author.platform, author.user, author.channel,
-                author.command, p.unit_id, p.unit_name, p.property_name, p.kind,
-                _dump(p.before), _dump(p.after), int(p.before_read), QUEUED,
-            )
-            for p in planned
-        ]  # fmt: skip
+        values = queued_values(change_id, author, planned, at)
 
         def insert(conn: sqlite3.Connection) -> list[int]:
             ids = []
@@ -242,13 +269,7 @@ class SqliteJournal:
             return ids
 
         ids: list[int] = self.write(insert) if values else []
-        return [
-            JournalRow(
-                ids[n], change_id, author, p.unit_id, p.unit_name, p.property_name, p.kind,
-                p.before, p.after, p.before_read, QUEUED,
-            )
-            for n, p in enumerate(planned)
-        ]  # fmt: skip
+        return queued_rows(change_id, author, planned, ids)
 
     def begin(self, row: JournalRow, before: Any, at: datetime) -> JournalRow:
         self.write(

@@ -8,7 +8,6 @@ replicas sweeping at once never claim the same change).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Collection
@@ -18,8 +17,8 @@ from typing import Any
 from psycopg import Connection
 
 from bot.core import leases
-from bot.core.audit import RUNNING, AuditEntry, AuditLog, Change
-from bot.core.journal import Author, JournalRow
+from bot.core.audit import RUNNING, AuditEntry, AuditLog, AuditValues
+from bot.core.journal import JournalRow
 from bot.pg.database import PgDatabase
 from bot.pg.journal import PgJournal, open_rows
 
@@ -39,24 +38,8 @@ class PgAuditLog(AuditLog):
         self.database = database
         self.journal = PgJournal(database)  # type: ignore[assignment]
 
-    def record(
-        self,
-        *,
-        at: datetime,
-        platform: str,
-        user: str,
-        channel: str | None,
-        text: str,
-        command: str,
-        parsed: str,
-        targets: list[str],
-        outcome: str,
-        detail: str = "",
-        changes: list[Change] | None = None,
-        delivery_id: str | None = None,
-        undoes: int | None = None,
-        thread: str | None = None,
-        derived_from: int | None = None,
+    def _insert(
+        self, values: AuditValues, at: datetime, *, outcome: str, undoes: int | None
     ) -> int:
         def insert(conn: Connection[Any]) -> int:
             row = conn.execute(
@@ -64,12 +47,8 @@ class PgAuditLog(AuditLog):
                 " changes, outcome, detail, request_ids, delivery_id, undoes, thread, derived_from)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '[]', %s, %s, '[]', %s, %s, %s, %s)"
                 " RETURNING id",
-                (
-                    at.isoformat(timespec="seconds"), platform, user, channel, text, command,
-                    parsed, json.dumps(targets), outcome, detail, delivery_id, undoes, thread,
-                    derived_from,
-                ),
-            ).fetchone()  # fmt: skip
+                values,
+            ).fetchone()
             entry_id = int(row[0]) if row else 0
             if outcome == RUNNING:  # its owner, in the same transaction
                 conn.execute(
@@ -81,10 +60,7 @@ class PgAuditLog(AuditLog):
                 conn.execute("UPDATE audit SET undone_by = %s WHERE id = %s", (entry_id, undoes))
             return entry_id
 
-        entry_id = self.database.write(insert)
-        if changes:
-            self._journal_settled(entry_id, Author(platform, user, channel, command), changes, at)
-        return entry_id
+        return int(self.database.write(insert))
 
     def finish(
         self, entry_id: int, outcome: str, *, detail: str = "", undoes: int | None = None

@@ -17,12 +17,13 @@ from psycopg import Connection
 from bot.core.journal import (
     OPEN_STATES,
     PENDING,
-    QUEUED,
     STATES,
     Author,
     JournalRow,
     Notice,
     Planned,
+    queued_rows,
+    queued_values,
 )
 from bot.core.leases import this_process
 from bot.pg.database import PgDatabase
@@ -97,16 +98,7 @@ class PgJournal:
     def queue(
         self, change_id: int, author: Author, planned: Sequence[Planned], at: datetime
     ) -> list[JournalRow]:
-        stamp = _iso(at)
-
-        values = [
-            (
-                change_id, stamp, stamp, author.platform, author.user, author.channel,
-                author.command, p.unit_id, p.unit_name, p.property_name, p.kind,
-                _dump(p.before), _dump(p.after), p.before_read, QUEUED,
-            )
-            for p in planned
-        ]  # fmt: skip
+        values = queued_values(change_id, author, planned, at)
 
         def insert(conn: Connection[Any]) -> list[int]:
             # one pipelined batch, not a round trip per row (a change over a chain's rooms)
@@ -127,14 +119,8 @@ class PgJournal:
                         break
                 return ids
 
-        ids = self.database.write(insert) if planned else []
-        return [
-            JournalRow(
-                ids[n], change_id, author, p.unit_id, p.unit_name, p.property_name, p.kind,
-                p.before, p.after, p.before_read, QUEUED,
-            )
-            for n, p in enumerate(planned)
-        ]  # fmt: skip
+        ids: list[int] = self.database.write(insert) if planned else []
+        return queued_rows(change_id, author, planned, ids)
 
     def begin(self, row: JournalRow, before: Any, at: datetime) -> JournalRow:
         changed = self.database.write(
