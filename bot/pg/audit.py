@@ -137,35 +137,6 @@ class PgAuditLog(AuditLog):
         )
         return row is not None
 
-    def get(self, entry_id: int) -> AuditEntry | None:
-        found = self._select("WHERE id = %s", [entry_id])
-        return found[0] if found else None
-
-    def running(self) -> list[AuditEntry]:
-        return self._select("WHERE outcome = %s ORDER BY id", [RUNNING])
-
-    def last_own_change(self, user: str, channel: str | None) -> AuditEntry | None:
-        found = self._select(
-            'WHERE "user" = %s AND channel IS NOT DISTINCT FROM %s'
-            " AND outcome IN ('ok', 'partial', 'unchanged')"
-            " AND undone_by IS NULL AND command NOT IN ('Undo', 'Preview')"
-            " AND id IN (SELECT change_id FROM journal) ORDER BY id DESC LIMIT 1",
-            [user, channel],
-        )
-        return found[0] if found else None
-
-    def last_with_failures(self, user: str, channel: str | None) -> AuditEntry | None:
-        found = self._select(
-            'WHERE "user" = %s AND channel IS NOT DISTINCT FROM %s'
-            " AND outcome IN ('partial', 'failed')"
-            " AND command IN ('SetStation', 'ClearAlerts', 'Undo')"
-            " AND id IN (SELECT change_id FROM journal WHERE state IN"
-            " ('failed', 'refused', 'unknown', 'queued', 'pending'))"
-            " ORDER BY id DESC LIMIT 1",
-            [user, channel],
-        )
-        return found[0] if found else None
-
     def last_id(self) -> int:
         """The newest entry's id (0 when there is none): what a confirmation of rooms was asked
         after (bot/core/context.py `confirm`)."""
@@ -179,12 +150,6 @@ class PgAuditLog(AuditLog):
             ).fetchone()
         )
         return row is not None
-
-    def entries(self, *, since: str | None = None, limit: int | None = None) -> list[AuditEntry]:
-        where, args = ("WHERE at >= %s", [since]) if since else ("", [])
-        return self._select(
-            f"{where} ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else ""), args
-        )
 
     def purge_refused(self, before: datetime) -> int:
         deleted = self.database.write(
