@@ -11,17 +11,30 @@ per room write (its queue, pending and settle commits, timed around the journal 
 Targets: within 1.2 x the bound, zero lost, zero doubled, journal under 1 ms per room write.
 
     python bench/bulk.py [--rooms 500 --rps 20 --p429 0.1 --concurrency 10 --global-bucket]
+
+With `--replicas N` (PostgreSQL: `--database-url` or BOT_TEST_DATABASE_URL; a fresh database is
+made and dropped), N bots share one PostgreSQL, each with its own SQLite index: the first takes the
+request and its `yes`, the others run their chunk workers (bot/core/chunks.py) as `bot serve` does,
+so the change's chunks are shared out. The rate bound does not change (Amazon's limit is per
+account). Prints which replica settled how many rows.
+
+    python bench/bulk.py --replicas 3 [--database-url postgresql://...]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import tempfile
 import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from bot.core.chunks import CHUNK_ROWS
 from bot.runtime import build_runtime
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import Organization, Property, Room, RoomType, Station, World
@@ -60,33 +73,86 @@ def bench_world(rooms: int) -> World:
     return World(organization=Organization(id=ORG), properties=[prop])
 
 
+@asynccontextmanager
+async def fresh_database(server_url: str | None) -> AsyncIterator[str | None]:
+    """A new PostgreSQL database on `server_url` (dropped afterwards), or None for SQLite."""
+    if not server_url:
+        yield None
+        return
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = f"bench_bulk_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def helper_workers(runtimes: list[Any], stop: asyncio.Event) -> list[int]:
+    """The other replicas' chunk workers: every second, as `bot serve` schedules them; returns
+    how many chunks each completed."""
+    from bot.core.chunks import work_chunks
+
+    async def worker(runtime: Any) -> int:
+        done = 0
+        while not stop.is_set():
+            done += await work_chunks(runtime.services)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+        return done
+
+    return list(await asyncio.gather(*(worker(r) for r in runtimes)))
+
+
 async def one_run(
-    rooms: int, rps: float, p429: float, concurrency: int, per_operation: bool
+    rooms: int,
+    rps: float,
+    p429: float,
+    concurrency: int,
+    per_operation: bool,
+    replicas: int = 1,
+    server_url: str | None = None,
 ) -> None:
     world = bench_world(rooms)
     server = SandboxServer(world)
     url = server.start()
+    helped: list[int] = []
+    chunks = 0
     try:
         with tempfile.TemporaryDirectory(prefix="bench-bulk-") as tmp:
             lwa = world.lwa.clients[0]
-            settings = Settings.model_validate(
-                {
-                    "ASP_API_URL": url,
-                    "LWA_TOKEN_URL": f"{url}/auth/o2/token",
-                    "ASP_ORGANIZATION_ID": ORG,
-                    "LWA_CLIENT_ID": lwa.client_id,
-                    "LWA_CLIENT_SECRET": lwa.client_secret,
-                    "LWA_REFRESH_TOKEN": lwa.refresh_tokens[0],
-                    "BOT_DB_PATH": str(Path(tmp) / "bench.db"),
-                }
-            )
-            config = BotConfig(
-                properties=[PropertyConfig(name="Bench Hotel", country="US")],
-                bot=BehaviourConfig(bulk_concurrency=concurrency),
-            )
-            runtime = await build_runtime(settings, config, with_health=False)
-            try:
-                await runtime.sync()
+            async with (
+                fresh_database(server_url if replicas > 1 else None) as database_url,
+                AsyncExitStack() as stack,
+            ):
+                runtimes = []
+                for n in range(replicas):
+                    settings = Settings.model_validate(
+                        {
+                            "ASP_API_URL": url,
+                            "LWA_TOKEN_URL": f"{url}/auth/o2/token",
+                            "ASP_ORGANIZATION_ID": ORG,
+                            "LWA_CLIENT_ID": lwa.client_id,
+                            "LWA_CLIENT_SECRET": lwa.client_secret,
+                            "LWA_REFRESH_TOKEN": lwa.refresh_tokens[0],
+                            "BOT_DB_PATH": str(Path(tmp) / f"bench{n}.db"),
+                            "BOT_DATABASE_URL": database_url,
+                        }
+                    )
+                    config = BotConfig(
+                        properties=[PropertyConfig(name="Bench Hotel", country="US")],
+                        bot=BehaviourConfig(bulk_concurrency=concurrency),
+                    )
+                    runtime = await build_runtime(settings, config, with_health=False)
+                    stack.push_async_callback(runtime.aclose)
+                    await runtime.sync()
+                    runtimes.append(runtime)
+                runtime = runtimes[0]
                 # Throttle only the bulk run, not the sync that prepares it.
                 server.faults.update(rps=rps, p429=p429, seed=1, per_operation=per_operation)
                 server.sandbox.stats.reset()
@@ -98,11 +164,15 @@ async def one_run(
                     Message("set all rooms at Bench Hotel to jazz", "bench", None, "console")
                 )
                 assert ask.kind == "confirm", ask.headline
+                stop = asyncio.Event()
+                helpers = asyncio.ensure_future(helper_workers(runtimes[1:], stop))
                 start = time.perf_counter()
                 reply = await runtime.engine.handle(Message("yes", "bench", None, "console"))
                 wall = time.perf_counter() - start
-            finally:
-                await runtime.aclose()
+                stop.set()
+                helped = await helpers
+                if database_url:
+                    chunks = -(-rooms // CHUNK_ROWS)
     finally:
         server.stop()
     stats = server.sandbox.stats.snapshot()
@@ -129,6 +199,11 @@ async def one_run(
         f"applied {applied} | lost {lost} | doubled {doubled}"
     )
     print(f"    reply: {reply.headline}")
+    if chunks:
+        print(
+            f"    {replicas} replicas; {chunks} chunks: the other replicas' workers completed "
+            f"{helped}, the request's replica the rest"
+        )
     print(
         f"    journal: {journal_time[2] * 1000 / rooms:.3f} ms CPU per room write "
         f"({journal_time[0] * 1000 / rooms:.3f} ms wall, which includes waiting for the GIL held "
@@ -163,8 +238,16 @@ async def main_async(args: argparse.Namespace) -> None:
     )
     if not args.global_bucket:
         print("sandbox fault setting per_operation=True (one rate bucket per method + route)")
+    server_url = args.database_url or os.environ.get("BOT_TEST_DATABASE_URL")
+    if args.replicas > 1:
+        if not server_url:
+            raise SystemExit("--replicas needs PostgreSQL: --database-url or BOT_TEST_DATABASE_URL")
+        print(f"{args.replicas} replicas on one PostgreSQL (a fresh database)")
     for concurrency in args.concurrency:
-        await one_run(args.rooms, args.rps, args.p429, concurrency, not args.global_bucket)
+        await one_run(
+            args.rooms, args.rps, args.p429, concurrency, not args.global_bucket,
+            args.replicas, server_url,
+        )  # fmt: skip
 
 
 def main() -> None:
@@ -183,6 +266,8 @@ def main() -> None:
     parser.add_argument(
         "--global-bucket", action="store_true", help="one bucket for all routes (the old way)"
     )
+    parser.add_argument("--replicas", type=int, default=1, help="bots on one PostgreSQL")
+    parser.add_argument("--database-url", help="PostgreSQL server for --replicas")
     asyncio.run(main_async(parser.parse_args()))
 
 

@@ -140,6 +140,10 @@ async def build_runtime(
     apply_property_config(services)
     order = await _replica_order(settings)
     engine = Engine(services, order)
+    if database is not None:  # follow-up questions as data: an answer on any replica
+        from bot.pg.questions import SharedQuestions
+
+        engine.questions = SharedQuestions(database)
     runtime = Runtime(settings, config, clock, index, asp, services, engine, auth)
     if database is not None:  # PostgreSQL: its pools close last
         runtime.closers.insert(0, _closer(database.close))

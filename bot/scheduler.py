@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 REFRESH_JOB = "devices.refresh"
 RECOVERY_JOB = "journal.recovery"
 LEASE_JOB = "journal.leases"
+CHUNKS_JOB = "journal.chunks"
+CHUNKS_EVERY_S = 1.0
 RETRY_JOB = "digest.retries"
 ALERTS_JOB = "devices.offline_alerts"
 RETRY_EVERY_S = (
@@ -145,11 +147,13 @@ async def start_recovery_job(
     minutes: int = 5,
     renew: Callable[[], None] | None = None,
     seconds: float | None = None,
+    chunks: Callable[[], Awaitable[object]] | None = None,
 ) -> AsyncIOScheduler:
     """Check journal rows left in flight (and post waiting notices) every few minutes, and once now,
     so what the start-up recovery could not settle (Amazon unreachable) is settled later; with
     `renew`, this process's leases of its running changes are pushed on every few seconds. Replicas
-    sweep every `seconds` (a lease plus one sweep bounds how long a dead replica's change waits)."""
+    sweep every `seconds` (a lease plus one sweep bounds how long a dead replica's change waits).
+    With `chunks`, this replica's worker looks for chunks of bulk changes every second."""
     scheduler = AsyncIOScheduler(job_defaults=JOB_OPTIONS)
     job = _logged(recover, "recovery of interrupted changes")
     every = IntervalTrigger(seconds=seconds) if seconds else IntervalTrigger(minutes=minutes)
@@ -159,6 +163,14 @@ async def start_recovery_job(
             _logged(_async(renew), "renewal of change leases"),
             IntervalTrigger(seconds=RENEW_EVERY_S),
             id=LEASE_JOB,
+            replace_existing=True,
+            **JOB_OPTIONS,
+        )
+    if chunks is not None:
+        scheduler.add_job(
+            _logged(chunks, "chunks of bulk changes"),
+            IntervalTrigger(seconds=CHUNKS_EVERY_S),
+            id=CHUNKS_JOB,
             replace_existing=True,
             **JOB_OPTIONS,
         )

@@ -325,6 +325,25 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         "leases of running changes (owner, lease_until, generation); the hierarchy's version",
         _LEASES,
     ),
+    Migration(
+        12,
+        "bulk changes in chunks: a change's journal rows split into chunks any worker claims",
+        (
+            """CREATE TABLE IF NOT EXISTS change_chunks (
+                change_id INTEGER NOT NULL,
+                chunk INTEGER NOT NULL,
+                first_id INTEGER NOT NULL,
+                last_id INTEGER NOT NULL,
+                rows INTEGER NOT NULL,
+                state TEXT NOT NULL DEFAULT 'queued',
+                owner TEXT,
+                lease_until REAL,
+                generation INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (change_id, chunk)
+            )""",
+            "CREATE INDEX IF NOT EXISTS idx_change_chunks_state ON change_chunks (state, lease_until)",
+        ),
+    ),
     # Append new migrations here, with the next version number (7, 8 and 10 are taken by
     # other branches; gaps are fine).
 )
@@ -511,6 +530,38 @@ PG_MIGRATIONS: Final[tuple[Migration, ...]] = (
                 request TEXT NOT NULL
             )""",
             'CREATE INDEX idx_confirmations_user ON confirmations ("user", channel)',
+        ),
+    ),
+    Migration(
+        3,
+        "bulk changes in chunks: a change's journal rows split into chunks any replica claims",
+        (
+            """CREATE TABLE change_chunks (
+                change_id BIGINT NOT NULL,
+                chunk INTEGER NOT NULL,
+                first_id BIGINT NOT NULL,
+                last_id BIGINT NOT NULL,
+                rows INTEGER NOT NULL,
+                state TEXT NOT NULL DEFAULT 'queued',
+                owner TEXT,
+                lease_until DOUBLE PRECISION,
+                generation BIGINT NOT NULL DEFAULT 0,
+                PRIMARY KEY (change_id, chunk)
+            )""",
+            "CREATE INDEX idx_change_chunks_open ON change_chunks (state, lease_until)"
+            " WHERE state <> 'done'",
+            "CREATE INDEX idx_journal_change_state ON journal (change_id, state)",
+        ),
+    ),
+    Migration(
+        4,
+        "follow-up questions as data: an answer on any replica completes the question asked",
+        (
+            """CREATE TABLE questions (
+                conversation TEXT PRIMARY KEY,
+                expires DOUBLE PRECISION NOT NULL,
+                question TEXT NOT NULL
+            )""",
         ),
     ),
     # Append new PostgreSQL migrations here, with the next version number.

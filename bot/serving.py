@@ -141,8 +141,16 @@ async def _start_recovery(runtime: Runtime, posters: Mapping[str, NoticePoster])
     from bot.core.leases import LEASE_S
 
     sweep_s = LEASE_S if runtime.settings.bot_database_url else None
-    jobs: Stoppable = await start_recovery_job(job, renew=renew, seconds=sweep_s)
+    chunks = None
+    if runtime.settings.bot_database_url:  # every replica works chunks of bulk changes
+        from bot.core.chunks import work_chunks
+
+        chunks = lambda: work_chunks(runtime.services)  # noqa: E731
+    jobs: Stoppable = await start_recovery_job(job, renew=renew, seconds=sweep_s, chunks=chunks)
     return jobs
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def check_teams_dev(host: str) -> None:

@@ -102,8 +102,19 @@ def test_notices_wait_until_delivered(log: AuditLog) -> None:
     [notice] = log.journal.open_notices("U1")
     assert notice.id == notice_id and notice.text == "hello" and notice.channel == "C1"
     assert log.journal.open_notices("U2") == []
-    log.journal.mark_delivered(notice_id, T0)
+    assert log.journal.mark_delivered(notice_id, T0)
     assert log.journal.open_notices() == []
+
+
+def test_a_notice_is_taken_once_and_a_failed_post_gives_it_back(log: AuditLog) -> None:
+    """Two processes delivering at once: one takes the notice, the other sees it taken."""
+    notice_id = log.journal.add_notice(
+        platform="slack", user="U1", channel="C1", thread=None, change_id=None, text="hi", at=T0
+    )
+    assert log.journal.mark_delivered(notice_id, T0)
+    assert not log.journal.mark_delivered(notice_id, T0)
+    log.journal.release_notice(notice_id)
+    assert [n.id for n in log.journal.open_notices()] == [notice_id]
 
 
 def test_undo_finds_the_users_last_applied_change_in_the_conversation(log: AuditLog) -> None:

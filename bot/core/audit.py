@@ -211,6 +211,26 @@ class AuditEntry:
         }
 
 
+# at, platform, user, channel, text, command, parsed, targets, outcome, detail, delivery_id,
+# undoes, thread, derived_from: an entry's columns as both backends insert them
+AuditValues = tuple[
+    str,
+    str,
+    str,
+    str | None,
+    str,
+    str,
+    str,
+    str,
+    str,
+    str,
+    str | None,
+    int | None,
+    str | None,
+    int | None,
+]
+
+
 class AuditLog:
     def __init__(self, db: Database, journal: SqliteJournal | None = None) -> None:
         self._conn = db.conn
@@ -239,17 +259,27 @@ class AuditLog:
         """One finished entry (or, with outcome "running", a change whose writes follow in the
         journal). `changes` already settled are written to the journal with it."""
 
+        values = (
+            at.isoformat(timespec="seconds"), platform, user, channel, text, command, parsed,
+            json.dumps(targets), outcome, detail, delivery_id, undoes, thread, derived_from,
+        )  # fmt: skip
+        entry_id = self._insert(values, at, outcome=outcome, undoes=undoes)
+        if changes:
+            self._journal_settled(entry_id, Author(platform, user, channel, command), changes, at)
+        return entry_id
+
+    def _insert(
+        self, values: AuditValues, at: datetime, *, outcome: str, undoes: int | None
+    ) -> int:
+        """The entry's row (and, running, its lease) in one transaction; its id."""
+
         def insert(conn: sqlite3.Connection) -> int:
             cursor = conn.execute(
                 "INSERT INTO audit (at, platform, user, channel, text, command, parsed, targets, changes,"
                 " outcome, detail, request_ids, delivery_id, undoes, thread, derived_from) VALUES"
                 " (?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, '[]', ?, ?, ?, ?)",
-                (
-                    at.isoformat(timespec="seconds"), platform, user, channel, text, command,
-                    parsed, json.dumps(targets), outcome, detail, delivery_id, undoes, thread,
-                    derived_from,
-                ),
-            )  # fmt: skip
+                values,
+            )
             entry_id = int(cursor.lastrowid or 0)
             if outcome == RUNNING:  # its owner, in the same transaction (bot/core/leases.py)
                 leases.open_lease(conn, entry_id, at)
@@ -257,10 +287,7 @@ class AuditLog:
                 conn.execute("UPDATE audit SET undone_by = ? WHERE id = ?", (entry_id, undoes))
             return entry_id
 
-        entry_id = int(self.journal.write(insert))
-        if changes:
-            self._journal_settled(entry_id, Author(platform, user, channel, command), changes, at)
-        return entry_id
+        return int(self.journal.write(insert))
 
     def _journal_settled(
         self, entry_id: int, author: Author, changes: list[Change], at: datetime

@@ -169,9 +169,9 @@ class Engine:
         """Notices waiting for `user` on `platform` (e.g. a change interrupted by a restart), now
         counted as delivered: the console prints them at start."""
         notices = [n for n in self.s.journal.open_notices(user) if n.platform == platform]
-        for notice in notices:
-            self.s.journal.mark_delivered(notice.id, self.s.clock.now())
-        return [n.text for n in notices]
+        now = self.s.clock.now()
+        # each shown once, even when another replica posts or shows it at the same moment
+        return [n.text for n in notices if self.s.journal.mark_delivered(n.id, now)]
 
     def _with_notices(self, msg: Message, reply: Reply) -> Reply:
         """Notices that could not be posted (e.g. a change interrupted by a restart) are shown

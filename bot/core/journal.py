@@ -138,7 +138,43 @@ class JournalStore(Protocol):
         at: datetime,
     ) -> int: ...
     def open_notices(self, user: str | None = None) -> list[Notice]: ...
-    def mark_delivered(self, notice_id: int, at: datetime) -> None: ...
+    def mark_delivered(self, notice_id: int, at: datetime) -> bool: ...
+    def release_notice(self, notice_id: int) -> None: ...
+
+
+QueuedValues = tuple[
+    int, str, str, str, str, str | None, str, str, str, str, str, str | None, str | None, bool, str
+]
+
+
+def queued_values(
+    change_id: int, author: Author, planned: Sequence[Planned], at: datetime
+) -> list[QueuedValues]:
+    """The journal columns of a change's queued writes (change_id, at, updated_at, platform,
+    user, channel, command, unit_id, unit_name, property_name, kind, before, after, before_read,
+    state), the same for every backend."""
+    stamp = _iso(at)
+    return [
+        (
+            change_id, stamp, stamp, author.platform, author.user, author.channel,
+            author.command, p.unit_id, p.unit_name, p.property_name, p.kind,
+            _dump(p.before), _dump(p.after), p.before_read, QUEUED,
+        )
+        for p in planned
+    ]  # fmt: skip
+
+
+def queued_rows(
+    change_id: int, author: Author, planned: Sequence[Planned], ids: Sequence[int]
+) -> list[JournalRow]:
+    """The rows of a change's queued writes, with the ids the database gave them."""
+    return [
+        JournalRow(
+            ids[n], change_id, author, p.unit_id, p.unit_name, p.property_name, p.kind,
+            p.before, p.after, p.before_read, QUEUED,
+        )
+        for n, p in enumerate(planned)
+    ]  # fmt: skip
 
 
 def process_owner() -> str:
@@ -224,15 +260,7 @@ class SqliteJournal:
     def queue(
         self, change_id: int, author: Author, planned: Sequence[Planned], at: datetime
     ) -> list[JournalRow]:
-        stamp = _iso(at)
-        values = [
-            (
-                change_id, stamp, stamp, author.platform, author.user, author.channel,
-                author.command, p.unit_id, p.unit_name, p.property_name, p.kind,
-                _dump(p.before), _dump(p.after), int(p.before_read), QUEUED,
-            )
-            for p in planned
-        ]  # fmt: skip
+        values = queued_values(change_id, author, planned, at)
 
         def insert(conn: sqlite3.Connection) -> list[int]:
             ids = []
@@ -247,13 +275,7 @@ class SqliteJournal:
             return ids
 
         ids: list[int] = self.write(insert) if values else []
-        return [
-            JournalRow(
-                ids[n], change_id, author, p.unit_id, p.unit_name, p.property_name, p.kind,
-                p.before, p.after, p.before_read, QUEUED,
-            )
-            for n, p in enumerate(planned)
-        ]  # fmt: skip
+        return queued_rows(change_id, author, planned, ids)
 
     def begin(self, row: JournalRow, before: JsonData, at: datetime) -> JournalRow:
         self.write(
@@ -313,6 +335,13 @@ class SqliteJournal:
             for row in self._select(f"WHERE change_id IN ({marks}) ORDER BY id", chunk):
                 found.setdefault(row.change_id, []).append(row)
         return found
+
+    def open_rows_between(self, change_id: int, first_id: int, last_id: int) -> list[JournalRow]:
+        """The rows of a change not settled yet, with ids from `first_id` to `last_id` (a chunk)."""
+        return self._select(
+            "WHERE change_id = ? AND id BETWEEN ? AND ? AND state IN (?, ?, ?) ORDER BY id",
+            [change_id, first_id, last_id, *OPEN_STATES],
+        )
 
     def open_rows(self, *, running: Sequence[int] | None = None) -> list[JournalRow]:
         """Rows not settled yet; with `running`, only those of finished changes and of these
@@ -389,9 +418,22 @@ class SqliteJournal:
         )
         return [Notice(*row) for row in cursor.fetchall()]
 
-    def mark_delivered(self, notice_id: int, at: datetime) -> None:
+    def mark_delivered(self, notice_id: int, at: datetime) -> bool:
+        """Take a notice to show or post it; False when another process took it first."""
+        taken: int = self.write(
+            lambda conn: (
+                conn.execute(
+                    "UPDATE notices SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL",
+                    (_iso(at), notice_id),
+                ).rowcount
+            )
+        )
+        return taken == 1
+
+    def release_notice(self, notice_id: int) -> None:
+        """A notice taken for posting whose post failed: kept for the next try."""
         self.write(
             lambda conn: conn.execute(
-                "UPDATE notices SET delivered_at = ? WHERE id = ?", (_iso(at), notice_id)
+                "UPDATE notices SET delivered_at = NULL WHERE id = ?", (notice_id,)
             )
         )

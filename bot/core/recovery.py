@@ -266,13 +266,16 @@ async def deliver(services: Services, posters: dict[str, NoticePoster]) -> int:
         poster = posters.get(notice.platform)
         if poster is None or notice.channel is None:
             continue
+        # taken before the post, so two replicas sweeping at once never post it twice
+        if not services.journal.mark_delivered(notice.id, services.clock.now()):
+            continue
         try:
             await poster.post_to_channel(
                 notice.channel, Reply(headline=notice.text, kind=ReplyKind.SUMMARY)
             )
         except Exception:
+            services.journal.release_notice(notice.id)
             log.warning("could not post a notice to %s; kept for the next message", notice.user)
             continue
-        services.journal.mark_delivered(notice.id, services.clock.now())
         posted += 1
     return posted

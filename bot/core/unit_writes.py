@@ -36,6 +36,7 @@ from bot.core.errors import describe_error
 from bot.core.journal import APPLIED, FAILED, REFUSED, UNCHANGED, UNKNOWN, JournalRow, Planned
 from bot.core.ports import AspPort
 from bot.core.replies import Reply, ReplyKind
+from bot.core.services import Services
 from bot.json_types import JsonValue, as_object, thaw
 
 # Answers that mean Amazon did not apply the write and said why.
@@ -52,6 +53,16 @@ DEVICE_CODES = {
 class Written:
     request_id: str | None
     problem: str | None = None  # Amazon answered, and not everything was done (per-device errors)
+
+
+class WriteScope(Protocol):
+    """What writing a room needs: the services, and the writes' deadline (a request's Ctx, or a
+    chunk worker's scope, bot/core/chunks.py)."""
+
+    @property
+    def s(self) -> Services: ...
+    @property
+    def write_deadline(self) -> float | None: ...
 
 
 class UnitWriter(Protocol):
@@ -170,6 +181,18 @@ async def run_change(
             derived_from=derived_from,
         )  # fmt: skip
     change_id, rows = queued
+    from bot.core.chunks import CHUNK_ROWS, run_chunked  # chunks builds on this module
+
+    if len(rows) > CHUNK_ROWS:  # shared out in chunks (bot/core/chunks.py)
+        try:
+            with background(on_throttle=ThrottleNotice(ctx)):
+                result = await run_chunked(
+                    ctx, change_id, rows, progress or ctx._room_progress, undoes=undoes,
+                    detail=detail,
+                )  # fmt: skip
+            return change_id, result
+        finally:
+            ctx.s.active_changes.discard(change_id)
     try:
         # The writes are background work: under throttling they follow seed 004's 429 rule to the
         # end (the journal makes that crash-safe), and the user hears at once why it is slow.
@@ -285,7 +308,7 @@ class ThrottleNotice:
         )
 
 
-async def settle_one(ctx: Ctx, row: JournalRow, check: UnitCheck) -> JournalRow:
+async def settle_one(ctx: WriteScope, row: JournalRow, check: UnitCheck) -> JournalRow:
     """Run one queued write to the end and record what is true; never raises for Amazon's sake."""
     journal, now = ctx.s.journal, ctx.s.clock.now
     writer = writer_for(row.kind, names=lambda ids: device_names(ctx.s.index.conn, ids))
@@ -332,7 +355,7 @@ async def _none() -> None:
 
 
 async def _read_back(
-    ctx: Ctx, row: JournalRow, writer: UnitWriter, error: BaseException
+    ctx: WriteScope, row: JournalRow, writer: UnitWriter, error: BaseException
 ) -> JournalRow:
     """No answer, a timeout or a 5xx: Amazon may have applied the write. Look, and record that."""
     journal, now = ctx.s.journal, ctx.s.clock.now
@@ -369,7 +392,7 @@ class UnitCheck:
     type that cannot be listed is not held against its rooms (the write itself will say what is
     wrong)."""
 
-    def __init__(self, ctx: Ctx, unit_ids: Sequence[str]) -> None:
+    def __init__(self, ctx: WriteScope, unit_ids: Sequence[str]) -> None:
         self._ctx = ctx
         self._rooms = {u: room for u in dict.fromkeys(unit_ids) if (room := ctx.s.index.room(u))}
         self._lists: dict[str, asyncio.Task[dict[str, str] | None]] = {}

@@ -8,7 +8,6 @@ replicas sweeping at once never claim the same change).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Collection
@@ -18,8 +17,8 @@ from typing import Any
 from psycopg import Connection
 
 from bot.core import leases
-from bot.core.audit import RUNNING, AuditEntry, AuditLog, Change
-from bot.core.journal import Author, JournalRow
+from bot.core.audit import RUNNING, AuditEntry, AuditLog, AuditValues
+from bot.core.journal import JournalRow
 from bot.pg.database import PgDatabase
 from bot.pg.journal import PgJournal, open_rows
 
@@ -39,24 +38,8 @@ class PgAuditLog(AuditLog):
         self.database = database
         self.journal = PgJournal(database)  # type: ignore[assignment]
 
-    def record(
-        self,
-        *,
-        at: datetime,
-        platform: str,
-        user: str,
-        channel: str | None,
-        text: str,
-        command: str,
-        parsed: str,
-        targets: list[str],
-        outcome: str,
-        detail: str = "",
-        changes: list[Change] | None = None,
-        delivery_id: str | None = None,
-        undoes: int | None = None,
-        thread: str | None = None,
-        derived_from: int | None = None,
+    def _insert(
+        self, values: AuditValues, at: datetime, *, outcome: str, undoes: int | None
     ) -> int:
         def insert(conn: Connection[Any]) -> int:
             row = conn.execute(
@@ -64,12 +47,8 @@ class PgAuditLog(AuditLog):
                 " changes, outcome, detail, request_ids, delivery_id, undoes, thread, derived_from)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '[]', %s, %s, '[]', %s, %s, %s, %s)"
                 " RETURNING id",
-                (
-                    at.isoformat(timespec="seconds"), platform, user, channel, text, command,
-                    parsed, json.dumps(targets), outcome, detail, delivery_id, undoes, thread,
-                    derived_from,
-                ),
-            ).fetchone()  # fmt: skip
+                values,
+            ).fetchone()
             entry_id = int(row[0]) if row else 0
             if outcome == RUNNING:  # its owner, in the same transaction
                 conn.execute(
@@ -81,10 +60,7 @@ class PgAuditLog(AuditLog):
                 conn.execute("UPDATE audit SET undone_by = %s WHERE id = %s", (entry_id, undoes))
             return entry_id
 
-        entry_id = self.database.write(insert)
-        if changes:
-            self._journal_settled(entry_id, Author(platform, user, channel, command), changes, at)
-        return entry_id
+        return int(self.database.write(insert))
 
     def finish(
         self, entry_id: int, outcome: str, *, detail: str = "", undoes: int | None = None
@@ -121,6 +97,10 @@ class PgAuditLog(AuditLog):
                 "  SELECT change_id FROM change_leases WHERE lease_until < %s"
                 "  AND NOT (change_id = ANY(%s))"
                 "  AND change_id IN (SELECT id FROM audit WHERE outcome = 'running')"
+                # a chunked change is taken over chunk by chunk (bot/core/chunks.py); recovery
+                # closes it only when its chunks are done and nobody closed it
+                "  AND NOT EXISTS (SELECT 1 FROM change_chunks c"
+                "   WHERE c.change_id = change_leases.change_id AND c.state <> 'done')"
                 "  ORDER BY change_id FOR UPDATE SKIP LOCKED"
                 ") orphan WHERE l.change_id = orphan.change_id RETURNING l.change_id",
                 (me.key, now + leases.LEASE_S, now, list(active)),
@@ -157,34 +137,11 @@ class PgAuditLog(AuditLog):
         )
         return row is not None
 
-    def get(self, entry_id: int) -> AuditEntry | None:
-        found = self._select("WHERE id = %s", [entry_id])
-        return found[0] if found else None
-
-    def running(self) -> list[AuditEntry]:
-        return self._select("WHERE outcome = %s ORDER BY id", [RUNNING])
-
-    def last_own_change(self, user: str, channel: str | None) -> AuditEntry | None:
-        found = self._select(
-            'WHERE "user" = %s AND channel IS NOT DISTINCT FROM %s'
-            " AND outcome IN ('ok', 'partial', 'unchanged')"
-            " AND undone_by IS NULL AND command NOT IN ('Undo', 'Preview')"
-            " AND id IN (SELECT change_id FROM journal) ORDER BY id DESC LIMIT 1",
-            [user, channel],
-        )
-        return found[0] if found else None
-
-    def last_with_failures(self, user: str, channel: str | None) -> AuditEntry | None:
-        found = self._select(
-            'WHERE "user" = %s AND channel IS NOT DISTINCT FROM %s'
-            " AND outcome IN ('partial', 'failed')"
-            " AND command IN ('SetStation', 'ClearAlerts', 'Undo')"
-            " AND id IN (SELECT change_id FROM journal WHERE state IN"
-            " ('failed', 'refused', 'unknown', 'queued', 'pending'))"
-            " ORDER BY id DESC LIMIT 1",
-            [user, channel],
-        )
-        return found[0] if found else None
+    def last_id(self) -> int:
+        """The newest entry's id (0 when there is none): what a confirmation of rooms was asked
+        after (bot/core/context.py `confirm`)."""
+        row = self.database.read(lambda conn: conn.execute("SELECT MAX(id) FROM audit").fetchone())
+        return int(row[0]) if row and row[0] is not None else 0
 
     def retried(self, entry_id: int) -> bool:
         row = self.database.read(
@@ -193,12 +150,6 @@ class PgAuditLog(AuditLog):
             ).fetchone()
         )
         return row is not None
-
-    def entries(self, *, since: str | None = None, limit: int | None = None) -> list[AuditEntry]:
-        where, args = ("WHERE at >= %s", [since]) if since else ("", [])
-        return self._select(
-            f"{where} ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else ""), args
-        )
 
     def purge_refused(self, before: datetime) -> int:
         deleted = self.database.write(

@@ -10,29 +10,39 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg import Connection
 
 from bot.core.journal import (
     OPEN_STATES,
     PENDING,
-    QUEUED,
     STATES,
     Author,
     JournalRow,
     Notice,
     Planned,
+    queued_rows,
+    queued_values,
 )
 from bot.core.leases import this_process
 from bot.pg.database import PgDatabase
 
+if TYPE_CHECKING:
+    from bot.pg.chunks import PgChunks
+
 # A write of a running change goes through only while its lease is this process's: once another
 # replica claimed it (this one stalled past its lease), nothing more is sent or recorded here; the
 # claimer reads the row back from Amazon instead. Rows of finished changes have no lease.
+# A row of a chunked change (bot/core/chunks.py) is fenced by its chunk's owner instead, until the
+# chunk is done (then recovery may settle what stayed unconfirmed).
 FENCE = (
+    " AND NOT EXISTS (SELECT 1 FROM change_chunks c WHERE c.change_id = journal.change_id"
+    " AND journal.id BETWEEN c.first_id AND c.last_id AND c.state <> 'done'"
+    " AND c.owner IS DISTINCT FROM %(me)s)"
     " AND NOT EXISTS (SELECT 1 FROM change_leases l WHERE l.change_id = journal.change_id"
-    " AND l.owner <> %s)"
+    " AND l.owner <> %(me)s AND NOT EXISTS"
+    " (SELECT 1 FROM change_chunks c WHERE c.change_id = journal.change_id))"
 )
 
 
@@ -88,41 +98,43 @@ class PgJournal:
     def queue(
         self, change_id: int, author: Author, planned: Sequence[Planned], at: datetime
     ) -> list[JournalRow]:
-        stamp = _iso(at)
+        values = queued_values(change_id, author, planned, at)
 
         def insert(conn: Connection[Any]) -> list[int]:
-            ids = []
-            for p in planned:
-                row = conn.execute(
+            # one pipelined batch, not a round trip per row (a change over a chain's rooms)
+            with conn.cursor() as cursor:
+                cursor.executemany(
                     'INSERT INTO journal (change_id, at, updated_at, platform, "user", channel,'
                     " command, unit_id, unit_name, property_name, kind, before, after, before_read,"
                     " state) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                     " RETURNING id",
-                    (
-                        change_id, stamp, stamp, author.platform, author.user, author.channel,
-                        author.command, p.unit_id, p.unit_name, p.property_name, p.kind,
-                        _dump(p.before), _dump(p.after), p.before_read, QUEUED,
-                    ),
-                ).fetchone()  # fmt: skip
-                ids.append(int(row[0]) if row else 0)
-            return ids
+                    values,
+                    returning=True,
+                )
+                ids = []
+                while True:
+                    row = cursor.fetchone()
+                    ids.append(int(row[0]) if row else 0)
+                    if not cursor.nextset():
+                        break
+                return ids
 
-        ids = self.database.write(insert) if planned else []
-        return [
-            JournalRow(
-                ids[n], change_id, author, p.unit_id, p.unit_name, p.property_name, p.kind,
-                p.before, p.after, p.before_read, QUEUED,
-            )
-            for n, p in enumerate(planned)
-        ]  # fmt: skip
+        ids: list[int] = self.database.write(insert) if planned else []
+        return queued_rows(change_id, author, planned, ids)
 
     def begin(self, row: JournalRow, before: Any, at: datetime) -> JournalRow:
         changed = self.database.write(
             lambda conn: (
                 conn.execute(
-                    "UPDATE journal SET before = %s, before_read = TRUE, state = %s, updated_at = %s"
-                    " WHERE id = %s" + FENCE,
-                    (_dump(before), PENDING, _iso(at), row.id, this_process().key),
+                    "UPDATE journal SET before = %(before)s, before_read = TRUE, state = %(state)s,"
+                    " updated_at = %(at)s WHERE id = %(id)s" + FENCE,
+                    {
+                        "before": _dump(before),
+                        "state": PENDING,
+                        "at": _iso(at),
+                        "id": row.id,
+                        "me": this_process().key,
+                    },
                 ).rowcount
             )
         )
@@ -142,12 +154,14 @@ class PgJournal:
             raise ValueError(f"unknown journal state {state!r}")
         changed = self.database.write(
             lambda conn: conn.execute(
-                "UPDATE journal SET before = %s, before_read = %s, state = %s, error = %s,"
-                " request_id = COALESCE(%s, request_id), updated_at = %s WHERE id = %s" + FENCE,
-                (
-                    _dump(row.before), row.before_read, state, error, request_id, _iso(at),
-                    row.id, this_process().key,
-                ),
+                "UPDATE journal SET before = %(before)s, before_read = %(read)s, state = %(state)s,"
+                " error = %(error)s, request_id = COALESCE(%(request)s, request_id),"
+                " updated_at = %(at)s WHERE id = %(id)s" + FENCE,
+                {
+                    "before": _dump(row.before), "read": row.before_read, "state": state,
+                    "error": error, "request": request_id, "at": _iso(at), "id": row.id,
+                    "me": this_process().key,
+                },
             ).rowcount
         )  # fmt: skip
         _fenced(changed, row)
@@ -177,6 +191,13 @@ class PgJournal:
         for row in rows:
             found.setdefault(row.change_id, []).append(row)
         return found
+
+    @property
+    def chunks(self) -> PgChunks:
+        """The chunks of bulk changes (bot/core/chunks.py), in the same database."""
+        from bot.pg.chunks import PgChunks
+
+        return PgChunks(self.database)
 
     def open_rows(self, *, running: Sequence[int] | None = None) -> list[JournalRow]:
         return self.database.read(lambda conn: open_rows(conn, running))
@@ -226,10 +247,23 @@ class PgJournal:
         )
         return [Notice(*row) for row in rows]
 
-    def mark_delivered(self, notice_id: int, at: datetime) -> None:
+    def mark_delivered(self, notice_id: int, at: datetime) -> bool:
+        """Take a notice to show or post it; False when another replica took it first."""
+        taken = self.database.write(
+            lambda conn: (
+                conn.execute(
+                    "UPDATE notices SET delivered_at = %s WHERE id = %s AND delivered_at IS NULL",
+                    (_iso(at), notice_id),
+                ).rowcount
+            )
+        )
+        return int(taken) == 1
+
+    def release_notice(self, notice_id: int) -> None:
+        """A notice taken for posting whose post failed: kept for the next try."""
         self.database.write(
             lambda conn: conn.execute(
-                "UPDATE notices SET delivered_at = %s WHERE id = %s", (_iso(at), notice_id)
+                "UPDATE notices SET delivered_at = NULL WHERE id = %s", (notice_id,)
             )
         )
 
