@@ -13,8 +13,16 @@ from lexicon_support import demo_lexicon
 
 from bot.core import commands as c
 from bot.core import registry
-from bot.core.access import covers_the_chain
-from bot.core.registry import Entry, Scope, Score, entries, entry_for, phrasing, register
+from bot.core.registry import (
+    Entry,
+    Scope,
+    Score,
+    covers_the_chain,
+    entries,
+    entry_for,
+    phrasing,
+    register,
+)
 from bot.core.replies import Reply
 from bot.core.understanding.pipeline import parse
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from bot.core.commands import Command, Level, Role
+from bot.core.commands import Role
 from bot.settings import PropertyConfig, RolesConfig
 
 _ROLES_BY_RANK = (Role.ADMIN, Role.ENGINEER, Role.FRONT_DESK)
@@ -304,20 +304,6 @@ def properties_named(
 
 _CHAIN_WIDE = "that command covers the whole chain and"
 _UNPLACED = "that device belongs to no property, so it"
-
-
-def covers_the_chain(command: Command) -> bool:
-    """Commands that are not about one property: they need a chain-wide role. The registry entry's
-    `scope` says: room profiles, users, guest-profile object types and sync belong to the whole
-    account; a hierarchy write by its level (a property's add, rename or delete is the chain's).
-    `recent changes` is not one: each user sees the entries of the properties they may see."""
-    from bot.core.registry import Scope, entry_for  # the registry's entries import the handlers
-
-    registered = entry_for(command)
-    scope = registered.scope if registered is not None else Scope.PROPERTY
-    if scope == Scope.LEVEL:
-        return getattr(command, "level", None) == Level.PROPERTY
-    return scope == Scope.CHAIN
 
 
 def _label(role: Role) -> str:

@@ -40,6 +40,7 @@ from bot.core.unit_writes import (
     UnitCheck,
     WriteScope,
     settle_one,
+    use_chunks,
     verdict,
     writer_for,
 )
@@ -425,3 +426,6 @@ class SqliteChunks:
 
         result: bool = self._journal.write(update)
         return result
+
+
+use_chunks(CHUNK_ROWS, run_chunked)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -50,6 +51,20 @@ class Target:
         return "rooms " + ", ".join(self.rooms) + where
 
 
+def _registry_not_loaded(command: Command) -> bool:
+    raise RuntimeError("bot.core.registry is not imported: it says which commands are writes")
+
+
+# Which commands change something is the registry's policy (bot/core/registry.py). The registry imports
+# this module, so it installs its answer here instead of this module importing it (no import cycle).
+_mutating_policy: Callable[[Command], bool] = _registry_not_loaded
+
+
+def use_mutating_policy(policy: Callable[[Command], bool]) -> None:
+    global _mutating_policy
+    _mutating_policy = policy
+
+
 @dataclass(frozen=True)
 class Command:
     """Base of every command. `name` keys the help and the audit."""
@@ -61,10 +76,7 @@ class Command:
     @property
     def mutating(self) -> bool:
         """Whether it changes something: its registry entry's policy (bot/core/registry.py)."""
-        from bot.core.registry import entry_for  # the registry imports this module
-
-        entry = entry_for(self)
-        return entry is not None and entry.mutating
+        return _mutating_policy(self)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
+import bot.core.chunks  # noqa: F401  (installs bulk changes in chunks into unit_writes.run_change)
 from bot.core import commands as c
-from bot.core.access import covers_the_chain
 from bot.core.access_checks import (
     answer_refusal,
     note_confirmed_for,
@@ -32,7 +32,7 @@ from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.pending import Pending
 from bot.core.property_place import SetPropertyPlace
 from bot.core.question_cards import QuestionCards
-from bot.core.registry import entry_for, role_for
+from bot.core.registry import covers_the_chain, entry_for, role_for
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.retry_failed import retry_failed
 from bot.core.services import Services

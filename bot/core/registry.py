@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from bot.core.commands import Command, Role
+from bot.core.commands import Command, Level, Role, use_mutating_policy
 
 if TYPE_CHECKING:
     from bot.core.audit import AuditEntry
@@ -199,3 +199,23 @@ def role_for(command: Command) -> Role:
 def rephrase(command: Command) -> str:
     entry = entry_for(command)
     return entry.rephrase(command) if entry else ""
+
+
+def covers_the_chain(command: Command) -> bool:
+    """Commands that are not about one property: they need a chain-wide role. The registry entry's
+    `scope` says: room profiles, users, guest-profile object types and sync belong to the whole
+    account; a hierarchy write by its level (a property's add, rename or delete is the chain's).
+    `recent changes` is not one: each user sees the entries of the properties they may see."""
+    registered = entry_for(command)
+    scope = registered.scope if registered is not None else Scope.PROPERTY
+    if scope == Scope.LEVEL:
+        return getattr(command, "level", None) == Level.PROPERTY
+    return scope == Scope.CHAIN
+
+
+def _mutating(command: Command) -> bool:
+    registered = entry_for(command)
+    return registered is not None and registered.mutating
+
+
+use_mutating_policy(_mutating)  # commands.py asks the registry without importing it (no cycle)

@@ -159,6 +159,37 @@ def writer_for(kind: str, names: NamesFn | None = None) -> UnitWriter:
 ProgressFn = Callable[[int, int, int], Awaitable[None]]
 
 
+class ChunkedRunner(Protocol):
+    """bot/core/chunks.py's run_chunked: a change shared out in chunks."""
+
+    async def __call__(
+        self,
+        ctx: WriteScope,
+        change_id: int,
+        rows: Sequence[JournalRow],
+        progress: ProgressFn | None,
+        *,
+        undoes: int | None,
+        detail: str,
+    ) -> list[JournalRow]: ...
+
+
+@dataclass(frozen=True)
+class Chunked:
+    rows: int  # a change with more writes than this is shared out in chunks
+    run: ChunkedRunner
+
+
+# Chunks build on this module, so they install themselves here (bot/core/chunks.py, imported by the
+# engine) rather than this module importing them (no import cycle). None: every change runs whole.
+_CHUNKED: Chunked | None = None
+
+
+def use_chunks(rows: int, run: ChunkedRunner) -> None:
+    global _CHUNKED
+    _CHUNKED = Chunked(rows, run)
+
+
 async def run_change(
     ctx: Ctx,
     planned: Sequence[Planned],
@@ -181,12 +212,13 @@ async def run_change(
             derived_from=derived_from,
         )  # fmt: skip
     change_id, rows = queued
-    from bot.core.chunks import CHUNK_ROWS, run_chunked  # chunks builds on this module
-
-    if len(rows) > CHUNK_ROWS:  # shared out in chunks (bot/core/chunks.py)
+    chunked = _CHUNKED
+    if (
+        chunked is not None and len(rows) > chunked.rows
+    ):  # shared out in chunks (bot/core/chunks.py)
         try:
             with background(on_throttle=ThrottleNotice(ctx)):
-                result = await run_chunked(
+                result = await chunked.run(
                     ctx, change_id, rows, progress or ctx._room_progress, undoes=undoes,
                     detail=detail,
                 )  # fmt: skip

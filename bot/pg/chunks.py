@@ -18,7 +18,7 @@ from bot.core.chunks import CHUNK_SLOTS, RUNNING_CHUNK, Chunk, Counts, split_ids
 from bot.core.journal import JournalRow
 from bot.core.leases import LEASE_S, this_process
 from bot.pg.database import PgDatabase
-from bot.pg.journal import journal_rows
+from bot.pg.journal_rows import journal_rows
 
 
 class PgChunks:

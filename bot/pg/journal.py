@@ -27,6 +27,7 @@ from bot.core.journal import (
 )
 from bot.core.leases import this_process
 from bot.pg.database import PgDatabase
+from bot.pg.journal_rows import journal_rows
 
 if TYPE_CHECKING:
     from bot.pg.chunks import PgChunks
@@ -58,34 +59,12 @@ def _fenced(rowcount: int, row: JournalRow) -> None:
         )
 
 
-_COLUMNS = (
-    'id, change_id, platform, "user", channel, command, unit_id, unit_name, property_name, kind,'
-    " before, after, before_read, state, error, request_id"
-)
-
-
 def _dump(value: Any) -> str | None:
     return None if value is None else json.dumps(value)
 
 
-def _load(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
-
-
 def _iso(at: datetime) -> str:
     return at.isoformat(timespec="milliseconds")
-
-
-def journal_rows(conn: Connection[Any], clause: str, args: Sequence[Any]) -> list[JournalRow]:
-    """Journal rows `WHERE ...` (the clause), in the caller's connection."""
-    found = conn.execute(f"SELECT {_COLUMNS} FROM journal {clause}", list(args)).fetchall()
-    return [
-        JournalRow(
-            r[0], r[1], Author(r[2], r[3], r[4], r[5]), r[6], r[7], r[8], r[9],
-            _load(r[10]), _load(r[11]), bool(r[12]), r[13], r[14], r[15],
-        )
-        for r in found
-    ]  # fmt: skip
 
 
 class PgJournal:

@@ -1,0 +1,33 @@
+"""Reading journal rows in PostgreSQL: shared by the journal (bot/pg/journal.py) and the chunks
+(bot/pg/chunks.py), which each build on it (so neither imports the other)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from psycopg import Connection
+
+from bot.core.journal import Author, JournalRow
+
+_COLUMNS = (
+    'id, change_id, platform, "user", channel, command, unit_id, unit_name, property_name, kind,'
+    " before, after, before_read, state, error, request_id"
+)
+
+
+def _load(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def journal_rows(conn: Connection[Any], clause: str, args: Sequence[Any]) -> list[JournalRow]:
+    """Journal rows `WHERE ...` (the clause), in the caller's connection."""
+    found = conn.execute(f"SELECT {_COLUMNS} FROM journal {clause}", list(args)).fetchall()
+    return [
+        JournalRow(
+            r[0], r[1], Author(r[2], r[3], r[4], r[5]), r[6], r[7], r[8], r[9],
+            _load(r[10]), _load(r[11]), bool(r[12]), r[13], r[14], r[15],
+        )
+        for r in found
+    ]  # fmt: skip
