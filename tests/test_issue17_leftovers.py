@@ -1,0 +1,62 @@
+"""Issue 17, what the third trial left open: each pinned through the real engine
+(tests/worlds/trial17c.json and the demo chain)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from core_helpers import bot_on
+from test_issue17_trial2 import DEMO, _answer, _world, _writes
+from world_reading import WorldReader
+
+from bot.core.replies import ReplyKind
+from bot.sandbox.server import SandboxServer
+from bot.sandbox.world import World
+
+HERE = Path(__file__).parent
+TRIAL_C = HERE / "worlds" / "trial17c.json"
+CREEK = "Juniper Creek Lodge"
+LAKESIDE = "Lakeside Chicago"
+
+
+@pytest.fixture(scope="module")
+def creek() -> WorldReader:
+    return _world(TRIAL_C)
+
+
+@pytest.fixture(scope="module")
+def demo() -> WorldReader:
+    return _world(DEMO)
+
+
+# --- a clear typo of the verb is corrected like the names' typos, and said -----------------------
+
+
+def test_a_verb_typo_is_corrected_like_the_names_and_said(demo: WorldReader) -> None:
+    text = "sett 213 to clasical at lakside"
+    outcome = demo.read(text)
+    assert outcome["rooms"] == ["213"] and outcome["station"] == "Classical", outcome
+    assert outcome["property"] == LAKESIDE
+    notes = _answer(demo, text).notes  # a write with a corrected verb says what it read
+    assert "I read \u201csett\u201d as \u201cset\u201d." in notes, notes
+
+
+def test_a_verb_typo_never_makes_a_half_reading_a_write(demo: WorldReader) -> None:
+    """The corrected verb passes the same completeness check: another word unfollowed stops it."""
+    outcome = demo.read("sett 213 to clasical at lakside maybe")
+    assert not _writes(outcome), outcome
+
+
+# --- replies -------------------------------------------------------------------------------------
+
+
+async def test_a_room_without_a_station_has_no_station_set(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    world = World.model_validate_json(DEMO.read_text(encoding="utf-8"))
+    async with bot_on(sandbox, world, tmp_path) as bot:
+        reply = await bot.say(f"switch 206 from jazz to pop at {LAKESIDE}")
+    assert "room 206 at Lakeside Chicago has no station set" in reply.headline, reply.headline
+    assert "is on no station" not in reply.headline
+    assert reply.kind != ReplyKind.SUCCESS
