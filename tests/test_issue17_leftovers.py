@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,53 @@ def creek() -> WorldReader:
 @pytest.fixture(scope="module")
 def demo() -> WorldReader:
     return _world(DEMO)
+
+
+@pytest.fixture(scope="module")
+def sky() -> WorldReader:
+    """The trial world with Cabin_9 named Sky_Suite, as the trial's room was."""
+    text = TRIAL_C.read_text(encoding="utf-8").replace('"Cabin_9"', '"Sky_Suite"')
+    return WorldReader(json.loads(text))
+
+
+# --- a room's name typed with spaces, in the possessive ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("is sky suite's echo online?", "echo_online"),
+        ("is Sky_Suite's echo online?", "echo_online"),
+        ("what's playing in sky suite's room", "ask_station"),
+        ("what's playing in sky suite?", "ask_station"),
+    ],
+)
+def test_a_spaced_room_name_in_the_possessive_is_that_room(
+    sky: WorldReader, text: str, intent: str
+) -> None:
+    outcome = sky.read(text)
+    assert outcome == {"intent": intent, "rooms": ["Sky_Suite"], "property": CREEK}, outcome
+
+
+# --- a room named by an ordinary word, read after "in" -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("what's playing in Suite", "ask_station"), ("what's playing in Suite?", "ask_station")],
+)
+def test_a_room_named_by_an_ordinary_word_is_read_after_in(
+    creek: WorldReader, text: str, intent: str
+) -> None:
+    outcome = creek.read(text)
+    assert outcome == {"intent": intent, "rooms": ["Suite"], "property": CREEK}, outcome
+    cleared = creek.read("clear alarms in Suite")
+    assert cleared["rooms"] == ["Suite"] and cleared["kinds"] == ["alarms"], cleared
+
+
+def test_suite_before_a_number_is_still_a_mark_not_the_room_suite(creek: WorldReader) -> None:
+    outcome = creek.read("what's playing in suite 7")
+    assert outcome.get("rooms") != ["Suite"], outcome
 
 
 # --- a clear typo of the verb is corrected like the names' typos, and said -----------------------

@@ -667,13 +667,20 @@ def _index_room(
             return None
     marked = _ROOM_MARK.search(t.work[:start]) is not None
     low = t.work[start:end]
-    if low in _COMMON_WORDS and not marked:
+    if low in _COMMON_WORDS and not marked and not (exact and _last_after_in(t, start, end)):
         return None
     # "rooms Jazz and Country": a name in a list of rooms is a room too
     in_list = listed and re.search(r"(?:,|\band\b|&|\bor\b|\+)\s*$", t.work[:start]) is not None
     strong = marked or in_list or (exact and bool(re.search(r"[\d_#=;:?@&-]", low)))
     name = names[0] if len(names) == 1 else typed
     return name, strong, marked
+
+
+def _last_after_in(t: _Text, start: int, end: int) -> bool:
+    """`what's playing in Suite`: an ordinary word said last, right after "in", where only a place
+    can go (a room the index has under exactly that name; "suite 12" is a mark, not this)."""
+    before = re.search(r"\bin\s+(?:the\s+)?$", t.work[:start]) is not None
+    return before and re.fullmatch(r"[\s?.!]*(?:(?:at|@)\s.*)?", t.work[end:]) is not None
 
 
 def _rooms(t: _Text, found: Entities) -> None:
