@@ -108,3 +108,49 @@ async def test_a_room_without_a_station_has_no_station_set(
     assert "room 206 at Lakeside Chicago has no station set" in reply.headline, reply.headline
     assert "is on no station" not in reply.headline
     assert reply.kind != ReplyKind.SUCCESS
+
+
+# --- "the <room type> rooms": the room type, never a property called "rooms" ---------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["whats playing in the Garden Suite rooms", "clear alarms in the Garden Suite rooms"]
+)
+def test_the_rooms_of_a_type_in_several_properties_asks_which_property(
+    creek: WorldReader, text: str
+) -> None:
+    assert creek.read(text) == {"ask": "property"}
+    reply = _answer(creek, text)
+    assert "Garden Suite" in reply.headline and "rooms\u201d" not in reply.headline, reply.headline
+    assert [a.label for a in reply.actions] == [CREEK, "Le Jardin Lyon"]
+
+
+def test_the_rooms_of_a_type_at_a_property_are_read(creek: WorldReader) -> None:
+    outcome = creek.read("what's playing in the Garden Suite rooms at Le Jardin Lyon")
+    assert outcome["intent"] == "ask_station" and outcome["property"] == "Le Jardin Lyon", outcome
+    assert outcome["rooms"] == ["Pop", "Suite-1", "Suite-2"]
+
+
+# --- suggestions: a name whose distinctive part is what was typed --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("set Top to heart", "Room@Top (Ben Nevis House)"),
+        ("set Room = 5 to pop gold", "Room=5 (Le Jardin Lyon)"),
+    ],
+)
+def test_a_name_whose_part_after_a_separator_was_typed_is_suggested(
+    creek: WorldReader, text: str, offered: str
+) -> None:
+    assert creek.read(text) == {"ask": "room"}
+    reply = _answer(creek, text)
+    assert reply.kind == ReplyKind.QUESTION, reply.headline
+    assert reply.actions[0].label == offered, [a.label for a in reply.actions]
+
+
+def test_a_past_tense_is_never_a_verb_typo(demo: WorldReader) -> None:
+    """Only a typo of the first word is corrected: "cleared" says it was done, it asks nothing."""
+    assert not _writes(demo.read("I cleared the alarms in 118 already"))
+    assert not _writes(demo.read("cleared the alarms in 118 at Lakeside Chicago"))

@@ -724,6 +724,8 @@ def _unknown_property(t: _Text, found: Entities) -> None:
     cut = re.search(r"\s+(?:to|->|=)\s+", rest)
     name = (rest[: cut.start()] if cut else rest).strip().strip("\"'").strip()
     name = re.sub(r"^(?:(?:the|a|in|at|of|for|on|to)(?:\s+|$))+", "", name, flags=re.I).strip()
+    if fold(name).rstrip("?.!") in _ROOMISH:
+        return  # "in the Garden Suite rooms": the rooms of the type, never a property "rooms"
     if name and not re.fullmatch(r"[\d\s,-]+", name):
         found.property_name = name
         t.take(m.start("rest"), m.start("rest") + len(name))

@@ -99,18 +99,18 @@ def choose_reading(said: Said, scope: Lexicon) -> Reading:
 def _with_command_words(
     said: Said, scope: Lexicon, refused: NotDone
 ) -> tuple[Reading, tuple[tuple[str, str], ...]]:
-    """`sett 213 to jazz`: the words not followed were near-misses of command words ("sett" for
-    "set"): the reading of the message with them corrected, when it follows every word (the check
-    runs again), and the words read so; otherwise the refusal as it was."""
-    fixed = correct_keywords(said.corrected)
-    pairs = tuple(
-        (typed, read)
-        for typed, read in zip(said.corrected.split(" "), fixed.split(" "), strict=True)
-        if typed != read
-    )
-    not_followed = {fold(word) for word in refused.unfollowed}
-    if not pairs or any(fold(typed) not in not_followed for typed, _read_as in pairs):
+    """`sett 213 to jazz`: the first word, not followed, is a near-miss of a command word ("sett"
+    for "set"): the reading of the message with it corrected, when that follows every word (the
+    check runs again), and the word read so; otherwise the refusal as it was."""
+    words = said.corrected.split(" ")
+    verb = correct_keywords(words[0])
+    # only the verb a request starts with, and only a typo: "cleared" is another tense, said as such
+    if verb == words[0] or _INFLECTED.search(words[0]):
         return refused, ()
+    if fold(words[0]) not in {fold(word) for word in refused.unfollowed}:
+        return refused, ()
+    pairs = ((words[0], verb),)
+    fixed = " ".join([verb, *words[1:]])
     raw, typed_text = said.raw_corrected, said.raw
     for typed, read in pairs:
         word = re.compile(rf"(?<![\w'-]){re.escape(typed)}(?![\w'-])", re.I)
@@ -119,6 +119,9 @@ def _with_command_words(
     if found is None or isinstance(found, NotDone):
         return refused, ()
     return found, pairs
+
+
+_INFLECTED = re.compile(r"(?:ed|ing|s)$", re.I)
 
 
 def command_or_question(
