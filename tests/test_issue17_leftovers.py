@@ -78,6 +78,11 @@ def test_suite_before_a_number_is_still_a_mark_not_the_room_suite(creek: WorldRe
     assert outcome.get("rooms") != ["Suite"], outcome
 
 
+def test_in_the_suite_after_a_room_number_is_never_a_second_room(creek: WorldReader) -> None:
+    turns = creek.converse(["set 101 to jazz in the Suite", CREEK])
+    assert not any(_writes(turn) for turn in turns), turns
+
+
 # --- a clear typo of the verb is corrected like the names' typos, and said -----------------------
 
 

@@ -678,9 +678,12 @@ def _index_room(
 
 def _last_after_in(t: _Text, start: int, end: int) -> bool:
     """`what's playing in Suite`: an ordinary word said last, right after "in", where only a place
-    can go (a room the index has under exactly that name; "suite 12" is a mark, not this)."""
-    before = re.search(r"\bin\s+(?:the\s+)?$", t.work[:start]) is not None
-    return before and re.fullmatch(r"[\s?.!]*(?:(?:at|@)\s.*)?", t.work[end:]) is not None
+    can go (a room the index has under exactly that name; "suite 12" is a mark, not this). Not
+    after a number ("set 101 to jazz in the suite": which is the room is unclear)."""
+    said = re.search(r"\bin\s+(?:the\s+)?$", t.work[:start])
+    if said is None or re.search(r"\d", t.original[: said.start()]):
+        return False
+    return re.fullmatch(r"[\s?.!]*(?:(?:at|@)\s.*)?", t.work[end:]) is not None
 
 
 def _rooms(t: _Text, found: Entities) -> None:
