@@ -189,12 +189,17 @@ async def _not_on_expected(ctx: Ctx, expected: str, rooms: list[RoomRef]) -> str
     unread = [r for r, _error in outcome.failed]
     if not off and not unread and len(rooms) <= _FROM_CHECKED:
         return None
-    said = [f"room {r.room_name} at {r.property_name} is on {now}" for r, now in off[:5]]
+    said = [f"room {r.room_name} at {r.property_name} {_plays(now)}" for r, now in off[:5]]
     said += [f"I couldn't read what room {r.room_name} plays" for r in unread[:3]]
     if len(rooms) > _FROM_CHECKED:
         said.append(f"I did not check the other {len(rooms) - _FROM_CHECKED} rooms")
     text = "; ".join(said)
     return f"You said from {label}, but {text}. Nothing was changed yet."
+
+
+def _plays(now: str) -> str:
+    """What a room plays, as a sentence's end: "is on Jazz", or "has no station set"."""
+    return "has no station set" if now == "no station set" else f"is on {now}"
 
 
 def _them(rooms: list[RoomRef]) -> str:

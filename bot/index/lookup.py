@@ -7,6 +7,7 @@ from a cache of names that any write invalidates.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,8 @@ from bot.index.normalize import distinctive_words, normalize_name, normalize_roo
 DEFAULT_COUNTRY: Final = "US"
 DEFAULT_TIMEZONE: Final = "UTC"
 SUGGEST_CUTOFF: Final = 60.0
+# The separators of room names ("Room@Top", "Loft-East", "Cabin_7", "Room=5")
+_SEPARATED: Final = re.compile(r"[^0-9a-z]+|_")
 PROPERTY_FUZZY_THRESHOLD: Final = 85.0
 PROPERTY_FUZZY_MARGIN: Final = 8.0
 
@@ -247,11 +250,24 @@ class Index:
         if none there.
         """
         key = normalize_room_name(name)
-        ids = self._suggest("rooms", key, property_id, limit, fuzz.ratio)
+        ids = self._suggest_room_ids(key, property_id, limit)
         if not ids and property_id is not None:
-            ids = self._suggest("rooms", key, None, limit, fuzz.ratio)
+            ids = self._suggest_room_ids(key, None, limit)
         found = (self.room(i) for i in ids)
         return [r for r in found if r is not None]
+
+    def _suggest_room_ids(self, key: str, property_id: str | None, limit: int) -> list[str]:
+        """The rooms whose distinctive part, after a separator, is what was typed (`Top`:
+        Room@Top, whose whole name scores too low), then the close names by score."""
+        names, choices = self._names("rooms", property_id)
+        tails = [
+            row_id
+            for choice in choices
+            if key and key in _SEPARATED.split(choice)[1:]
+            for row_id in names[choice]
+        ]
+        scored = self._suggest("rooms", key, property_id, limit, fuzz.ratio)
+        return list(dict.fromkeys((*tails, *scored)))[:limit]
 
     def rooms_of_room_type(self, room_type_id: str) -> list[RoomRef]:
         return self._rooms(" WHERE r.room_type_id = ?", (room_type_id,))

@@ -667,13 +667,23 @@ def _index_room(
             return None
     marked = _ROOM_MARK.search(t.work[:start]) is not None
     low = t.work[start:end]
-    if low in _COMMON_WORDS and not marked:
+    if low in _COMMON_WORDS and not marked and not (exact and _last_after_in(t, start, end)):
         return None
     # "rooms Jazz and Country": a name in a list of rooms is a room too
     in_list = listed and re.search(r"(?:,|\band\b|&|\bor\b|\+)\s*$", t.work[:start]) is not None
     strong = marked or in_list or (exact and bool(re.search(r"[\d_#=;:?@&-]", low)))
     name = names[0] if len(names) == 1 else typed
     return name, strong, marked
+
+
+def _last_after_in(t: _Text, start: int, end: int) -> bool:
+    """`what's playing in Suite`: an ordinary word said last, right after "in", where only a place
+    can go (a room the index has under exactly that name; "suite 12" is a mark, not this). Not
+    after a number ("set 101 to jazz in the suite": which is the room is unclear)."""
+    said = re.search(r"\bin\s+(?:the\s+)?$", t.work[:start])
+    if said is None or re.search(r"\d", t.original[: said.start()]):
+        return False
+    return re.fullmatch(r"[\s?.!]*(?:(?:at|@)\s.*)?", t.work[end:]) is not None
 
 
 def _rooms(t: _Text, found: Entities) -> None:
@@ -717,6 +727,8 @@ def _unknown_property(t: _Text, found: Entities) -> None:
     cut = re.search(r"\s+(?:to|->|=)\s+", rest)
     name = (rest[: cut.start()] if cut else rest).strip().strip("\"'").strip()
     name = re.sub(r"^(?:(?:the|a|in|at|of|for|on|to)(?:\s+|$))+", "", name, flags=re.I).strip()
+    if fold(name).rstrip("?.!") in _ROOMISH:
+        return  # "in the Garden Suite rooms": the rooms of the type, never a property "rooms"
     if name and not re.fullmatch(r"[\d\s,-]+", name):
         found.property_name = name
         t.take(m.start("rest"), m.start("rest") + len(name))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from bot.core.commands import Command, Parsed
+from bot.core.commands import Command, NotDone, Parsed
 from bot.core.understanding.entities import find_entities
 from bot.core.understanding.lexicon import Lexicon, catalog_lexicon, fold, key_of
 from bot.core.understanding.reading import Ask, complete, understand
@@ -60,7 +60,10 @@ def parse(text: str, lexicon: Lexicon | None = None) -> ParseResult:
     scope = lexicon or catalog_lexicon()
     said = normalize(text, scope)
     reading = choose_reading(said, scope)
-    return command_or_question(said, reading, scope)
+    verbs: tuple[tuple[str, str], ...] = ()
+    if isinstance(reading, NotDone) and reading.unfollowed:
+        reading, verbs = _with_command_words(said, scope, reading)
+    return command_or_question(said, reading, scope, verbs)
 
 
 def normalize(text: str, scope: Lexicon) -> Said:
@@ -93,9 +96,39 @@ def choose_reading(said: Said, scope: Lexicon) -> Reading:
     return found
 
 
-def command_or_question(said: Said, reading: Reading, scope: Lexicon) -> ParseResult:
+def _with_command_words(
+    said: Said, scope: Lexicon, refused: NotDone
+) -> tuple[Reading, tuple[tuple[str, str], ...]]:
+    """`sett 213 to jazz`: the first word, not followed, is a near-miss of a command word ("sett"
+    for "set"): the reading of the message with it corrected, when that follows every word (the
+    check runs again), and the word read so; otherwise the refusal as it was."""
+    words = said.corrected.split(" ")
+    verb = correct_keywords(words[0])
+    # only the verb a request starts with, and only a typo: "cleared" is another tense, said as such
+    if verb == words[0] or _INFLECTED.search(words[0]):
+        return refused, ()
+    if fold(words[0]) not in {fold(word) for word in refused.unfollowed}:
+        return refused, ()
+    pairs = ((words[0], verb),)
+    fixed = " ".join([verb, *words[1:]])
+    raw, typed_text = said.raw_corrected, said.raw
+    for typed, read in pairs:
+        word = re.compile(rf"(?<![\w'-]){re.escape(typed)}(?![\w'-])", re.I)
+        raw, typed_text = word.sub(read, raw, count=1), word.sub(read, typed_text, count=1)
+    found = _read(fixed, scope, asked=said.asked, raw=raw, typed=typed_text)
+    if found is None or isinstance(found, NotDone):
+        return refused, ()
+    return found, pairs
+
+
+_INFLECTED = re.compile(r"(?:ed|ing|s)$", re.I)
+
+
+def command_or_question(
+    said: Said, reading: Reading, scope: Lexicon, verbs: tuple[tuple[str, str], ...] = ()
+) -> ParseResult:
     """Step 5: a command (with the names read differently from what was typed), a question, or neither
-    (with read-only suggestions)."""
+    (with read-only suggestions). `verbs`: command words read differently from what was typed."""
     if isinstance(reading, Ask):
         return ParseResult(None, said.cleaned, ask=reading)
     if reading is None:
@@ -107,7 +140,7 @@ def command_or_question(said: Said, reading: Reading, scope: Lexicon) -> ParseRe
         if exact
         else tuple(
             f"I read \u201c{typed}\u201d as \u201c{read}\u201d."
-            for typed, read in name_corrections(said.body, scope)
+            for typed, read in (*verbs, *name_corrections(said.body, scope))
         )
     )
     return ParseResult(Parsed(command=command, preview=said.preview, notes=notes), said.cleaned)

@@ -412,6 +412,8 @@ def correct(text: str, lexicon: Lexicon) -> str:
             return m[0]
         if word in _room_words(lexicon):  # "PH East" is room PH-East, never "PH Easy"
             return m[0]
+        if word.endswith("'s") and word[:-2] in _room_words(lexicon):
+            return m[0]  # "sky suite's echo": a room's possessive, never "suites"
         if word in _SHORT:
             return _SHORT[word]
         found = _near(word, names if m[0][0].isupper() else known)
