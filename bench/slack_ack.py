@@ -133,7 +133,7 @@ async def main(
     async def timed(request: web.Request, handler: Any) -> web.StreamResponse:
         # from the request reaching the app to its answer: the bot's own share of the latency
         start = time.perf_counter()
-        response = await handler(request)
+        response: web.StreamResponse = await handler(request)
         server_side.append(time.perf_counter() - start)
         return response
 

@@ -144,7 +144,9 @@ def build_web_app(
         background: set[asyncio.Task[Any]] = set()
         acks = AckFirst()
 
-        async def dispatch(raw_body: str, query: str, headers: dict[str, str]) -> None:
+        async def dispatch(
+            raw_body: str, query: str, headers: dict[str, str | Sequence[str]]
+        ) -> None:
             await acks.quiet()
             try:
                 # Parsed here, after the answer: the form and its JSON payload cost more than the
@@ -170,7 +172,8 @@ def build_web_app(
                 return await to_aiohttp_response(await slack_app.async_dispatch(bolt_request))
             # The ack path: verify, answer, schedule. Nothing else runs before the 200.
             acks.acked()
-            task = asyncio.create_task(dispatch(text, request.query_string, dict(request.headers)))
+            headers: dict[str, str | Sequence[str]] = dict(request.headers)
+            task = asyncio.create_task(dispatch(text, request.query_string, headers))
             background.add(task)  # keep a reference until it is done
             task.add_done_callback(background.discard)
             return web.Response(status=200)
