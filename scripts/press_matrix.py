@@ -127,9 +127,11 @@ async def start_process(
     args: list[str], env: dict[str, str], log: Path, ready: Callable[[str], bool], within: float
 ) -> tuple[asyncio.subprocess.Process, str]:
     out = log.open("w")
+    # in the work directory: the Playground writes devTools/ into its current directory
     process = await asyncio.create_subprocess_exec(
-        *args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
-    )
+        *args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=log.parent,
+    )  # fmt: skip
     assert process.stdout is not None
     seen: list[str] = []
     deadline = time.monotonic() + within
@@ -757,6 +759,7 @@ async def running(args: argparse.Namespace, workdir: Path) -> AsyncIterator[tupl
     world = workdir / "world.json"
     offline_world(world)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ASP_", "LWA_"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     sandbox_port = free_port()
     sandbox, banner = await start_process(
         [sys.executable, "-m", "bot", "sandbox", "serve", "--world", str(world), "--port",
@@ -906,7 +909,12 @@ async def main(args: argparse.Namespace) -> int:
             ok, size = by_title[title]
             row.valid, row.size = ("yes" if ok else "NO"), size
     issues = slack_issues(slack_messages)
+    slack_sizes: dict[str, int] = {}
+    for message in slack_messages:
+        title = headline(message)
+        slack_sizes[title] = max(slack_sizes.get(title, 0), card_bytes(message))
     for row in slack_rows:
+        row.size = slack_sizes.get(row.card.split(" (`")[0].removeprefix("alert: "), 0)
         row.valid = (
             "yes" if not any(i.startswith(row.card.split(" (`")[0][:40]) for i in issues) else "NO"
         )
@@ -928,9 +936,23 @@ async def main(args: argparse.Namespace) -> int:
     for issue in issues[:10]:
         print("  slack issue:", issue)
     if args.out:
-        lines = [*summary, "", *([f"- {e}" for e in errors[:40]]), "",
-                 "### Teams (Agents Playground, headless)", "", *table(teams_rows), "",
-                 "### Slack (signed requests, fake Web API)", "", *table(slack_rows), ""]  # fmt: skip
+        lines = ["# Chat press matrix: every button, pressed twice and as a stale card", "",
+                 "Written by `scripts/press_matrix.py` (rerun it to regenerate this file; see its "
+                 "docstring). Every card below came from the running `bot serve --teams-dev` on "
+                 "`bot sandbox serve` with 200 devices offline: Teams through the Microsoft 365 "
+                 "Agents Playground driven headless by the HTTP API of its own web page, Slack by "
+                 "signed requests to `/slack/events` with the bot's Web API calls going to "
+                 "tests/fake_slack.py run as a server. *1st/2nd press*: the same button of the "
+                 "newer card pressed twice; *stale press*: the same button of an older card of the "
+                 "same kind, pressed once a newer change has happened (for Undo: while the newer "
+                 "change is in effect; for a question or confirmation: after the newer one was "
+                 "answered). *valid*: Adaptive Cards 1.5 per the `adaptivecards` parser and under "
+                 "28 KB (Teams), slack_sdk's Block Kit models and Slack's message limits (Slack). "
+                 "*bytes*: the largest card of that kind.", "",
+                 "## Summary", "", *[f"- {line}" for line in summary],
+                 *([f"  - {e}" for e in errors[:40]]), "",
+                 "## Teams (Agents Playground, headless)", "", *table(teams_rows), "",
+                 "## Slack (signed requests, fake Web API)", "", *table(slack_rows), ""]  # fmt: skip
         args.out.write_text("\n".join(lines))
         print(
             f"matrix written to {args.out} ({len(teams_rows)} Teams rows, {len(slack_rows)} Slack rows)"
