@@ -33,10 +33,6 @@ class BindChannel(c.Command):
         return True
 
 
-# A digest channel named this way is posted to on Teams (the `[[properties]] digest_channel`
-# convention of bot.toml, read by the channel router of `bot serve`).
-TEAMS_PREFIX = "teams:"
-
 _DIGEST = re.compile(
     r"^(?:set|make|use) (?:the )?digest channel (?:here|to this channel)(?: for (?P<p>.+))?$", re.I
 )
@@ -109,11 +105,12 @@ def _set(ctx: Ctx, kind: str, typed: str | None) -> Reply:
     if ctx.preview:
         return Reply(headline=f"Preview: the {kind} channel of {name} would be this channel. "
                      "Nothing was changed.")  # fmt: skip
-    if kind == DIGEST and ctx.msg.platform == "teams" and not channel.startswith(TEAMS_PREFIX):
+    teams = "teams:"  # the bot.toml convention for a Teams digest channel
+    if kind == DIGEST and ctx.msg.platform == "teams" and not channel.startswith(teams):
         # The digest is routed by its channel's name: only "teams:…" (or a "19:…" channel id)
         # goes to Teams when Slack is configured too, and a personal or Playground conversation
         # id has neither shape, so it would go to Slack.
-        channel = f"{TEAMS_PREFIX}{channel}"
+        channel = f"{teams}{channel}"
     conn = ctx.s.index.conn
     store_setting(conn, kind, name, channel, ctx.msg.user, ctx.s.clock.now())
     apply_channel_settings(ctx.s.config, conn)
