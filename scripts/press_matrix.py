@@ -350,6 +350,8 @@ class Teams:
     collected: list[dict[str, Any]] = field(default_factory=list)  # every card the bot sent
     errors: list[str] = field(default_factory=list)
     absorbed: int = 0
+    log_lines: int = -1  # lines read from the Playground's log stream (-1: not connected)
+    warnings: set[str] = field(default_factory=set)
 
     def absorb(self, conversation: str, pressed: str | None = None) -> tuple[list[str], list[Card]]:
         """Cards and notes since the last call: what the press or message did in `conversation`,
@@ -808,14 +810,21 @@ async def running(args: argparse.Namespace, workdir: Path) -> AsyncIterator[tupl
 
 
 async def read_log(teams: Teams) -> None:
-    """The Playground's log stream: every line it marks as an error is a Playground error."""
+    """The Playground's log stream: every line it marks as an error is a Playground error; its
+    warnings are kept for the summary."""
     url = teams.playground.replace("http", "ws") + "/_ws/log/stream"
-    with contextlib.suppress(Exception):
+    try:
         async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+            teams.log_lines = 0
             async for message in ws:
                 text = str(message.data)
+                teams.log_lines += 1
                 if re.search(r'"(level|type)"\s*:\s*"(error|Error)"|\berror\b', text, re.I):
                     teams.errors.append(f"playground log: {text[:300]}")
+                elif re.search(r"\bwarn", text, re.I):
+                    teams.warnings.add(text[:200])
+    except Exception as error:  # the stream is how Playground errors are seen: say it was not
+        teams.errors.append(f"the Playground's log stream could not be read: {error!r}")
 
 
 def table(rows: list[Row]) -> list[str]:
@@ -895,6 +904,7 @@ async def main(args: argparse.Namespace) -> int:
         slack_messages = slack.collected
         errors = teams.errors + slack.errors
         traffic = teams.proxy.traffic
+        log_lines, warnings = teams.log_lines, teams.warnings
 
     invalid, how = validate_teams(teams_cards, workdir)
     bad = {i for i in (x["index"] for x in invalid)}
@@ -924,7 +934,9 @@ async def main(args: argparse.Namespace) -> int:
         f"{len(invalid)} invalid; largest {max(sizes, default=0)} bytes; over 28 KB: "
         f"{sum(s > TEAMS_LIMIT for s in sizes)}",
         f"Slack: {len(slack_messages)} Block Kit messages collected; issues: {len(issues)}",
-        f"Errors (Playground, connector, bot): {len(errors)}",
+        f"Errors (Playground, connector, bot): {len(errors)}; Playground log lines read: "
+        f"{log_lines}; its distinct warnings: {len(warnings)}",
+        *[f"Playground warning: {w}" for w in sorted(warnings)[:10]],
     ]
     for line in summary:
         print(line)
