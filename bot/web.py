@@ -8,6 +8,7 @@ process and one port serve every platform.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -143,11 +144,13 @@ def build_web_app(
         verifier = SignatureVerifier(signing_secret) if signing_secret else None
         background: set[asyncio.Task[Any]] = set()
         acks = AckFirst()
+        # Acknowledged requests, in the order they arrived: one pump starts their work in that
+        # order (a command and the `undo` right after it must reach the engine in turn).
+        arrived: asyncio.Queue[tuple[str, str, dict[str, str | Sequence[str]]]] = asyncio.Queue()
 
         async def dispatch(
             raw_body: str, query: str, headers: dict[str, str | Sequence[str]]
         ) -> None:
-            await acks.quiet()
             try:
                 # Parsed here, after the answer: the form and its JSON payload cost more than the
                 # signature check, and under a burst every millisecond on the ack path is queued.
@@ -172,17 +175,26 @@ def build_web_app(
                 return await to_aiohttp_response(await slack_app.async_dispatch(bolt_request))
             # The ack path: verify, answer, schedule. Nothing else runs before the 200.
             acks.acked()
-            headers: dict[str, str | Sequence[str]] = dict(request.headers)
-            task = asyncio.create_task(dispatch(text, request.query_string, headers))
-            background.add(task)  # keep a reference until it is done
-            task.add_done_callback(background.discard)
+            arrived.put_nowait((text, request.query_string, dict(request.headers)))
             return web.Response(status=200)
+
+        async def pump() -> None:
+            while True:
+                item = await arrived.get()
+                await acks.quiet()
+                task = asyncio.create_task(dispatch(*item))
+                background.add(task)  # keep a reference until it is done
+                task.add_done_callback(background.discard)
 
         app.router.add_post(SLACK_EVENTS_PATH, slack_events)
 
         async def slack_session(_: web.Application) -> AsyncIterator[None]:
+            pumping = asyncio.create_task(pump())
             async with shared_http_session(slack_app):
                 yield
+            pumping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pumping
 
         app.cleanup_ctx.append(slack_session)
 
