@@ -821,8 +821,10 @@ async def read_log(teams: Teams) -> None:
                 teams.log_lines += 1
                 if re.search(r'"(level|type)"\s*:\s*"(error|Error)"|\berror\b', text, re.I):
                     teams.errors.append(f"playground log: {text[:300]}")
-                elif re.search(r"\bwarn", text, re.I):
-                    teams.warnings.add(text[:200])
+                else:
+                    # the gist of a warning: the words around it, without the ids of the moment
+                    for found in re.finditer(r"[^{}\[\]]{0,100}\bwarn[^{}\[\]]{0,140}", text, re.I):
+                        teams.warnings.add(found.group(0).strip(' ",:'))
     except Exception as error:  # the stream is how Playground errors are seen: say it was not
         teams.errors.append(f"the Playground's log stream could not be read: {error!r}")
 
