@@ -823,8 +823,10 @@ async def read_log(teams: Teams) -> None:
                     teams.errors.append(f"playground log: {text[:300]}")
                 else:
                     # the gist of a warning: the words around it, without the ids of the moment
+                    # (a card's `"color": "Warning"` in a logged activity is not one)
                     for found in re.finditer(r"[^{}\[\]]{0,100}\bwarn[^{}\[\]]{0,140}", text, re.I):
-                        teams.warnings.add(found.group(0).strip(' ",:'))
+                        if '"color":"Warning' not in found.group(0):
+                            teams.warnings.add(found.group(0).strip(' ",:'))
     except Exception as error:  # the stream is how Playground errors are seen: say it was not
         teams.errors.append(f"the Playground's log stream could not be read: {error!r}")
 
