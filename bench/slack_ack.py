@@ -262,7 +262,7 @@ if __name__ == "__main__":
     parser.add_argument("--work-ms", type=int, default=200)
     parser.add_argument(
         "--settle-s", type=float, default=None,
-        help="pause between the warm-up and the measured burst (default: work + 0.5 s)",
+        help="pause between the warm-up and the measured burst (default: work + 2 s, so the warm-up's posts are done)",
     )  # fmt: skip
     parser.add_argument(
         "--work-right-away", action="store_true",
@@ -276,7 +276,7 @@ if __name__ == "__main__":
     args = parser.parse_args()
     if args.work_right_away:
         AckFirst.MAX_WAIT_S = 0.0
-    settle = args.settle_s if args.settle_s is not None else args.work_ms / 1000 + 0.5
+    settle = args.settle_s if args.settle_s is not None else args.work_ms / 1000 + 2.0
     real = args.engine == "real"
     sys.exit(
         asyncio.run(main(args.requests, args.concurrency, args.work_ms, settle, args.profile, real))
