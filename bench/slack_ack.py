@@ -38,8 +38,9 @@ from fake_slack import FakeSlack
 from slack_support import BOT_TOKEN, SECRET, FakeEngine, command_body, sign
 
 from bot.chat.slack import build_slack_app
+from bot.chat.slack.ack_first import AckFirst
 from bot.demo import DEMO_CHANNEL, DEMO_USER, demo_runtime
-from bot.web import AckFirst, build_web_app
+from bot.web import build_web_app
 
 REAL_REQUEST = "what's playing in room 101 at Harbor View Seattle"
 

@@ -7,11 +7,9 @@ process and one port serve every platform.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import functools
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -20,6 +18,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.chat.slack.ack_first import AckedInOrder
 from bot.chat.slack.app import shared_http_session
 
 logger = logging.getLogger(__name__)
@@ -47,45 +46,6 @@ def _signed(verifier: SignatureVerifier, request: web.Request, raw_body: str) ->
     if not timestamp.strip().isdigit() or not signature:
         return False
     return verifier.is_valid(body=raw_body, timestamp=timestamp, signature=signature)
-
-
-class AckFirst:
-    """Lets a burst of Slack requests be acknowledged before their work starts.
-
-    One event loop serves both: once a request is answered, its Bolt dispatch (parsing, middleware,
-    the listener) is ready to run, and asyncio runs every ready task before it reads the next request
-    from a socket. Under 200 commands at once the last acks waited behind the first ones' work (p99
-    ~550 ms with the answer itself taking under 4 ms). The work waits instead, until no request has
-    been acknowledged for `QUIET_S`, and never longer than `MAX_WAIT_S`: Slack needs the ack within
-    3 s, while the work's first post has no such deadline.
-    """
-
-    QUIET_S = 0.005
-    MAX_WAIT_S = 0.5
-
-    def __init__(
-        self,
-        now: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self._now, self._sleep = now, sleep
-        self._last_ack = -float("inf")
-
-    def acked(self) -> None:
-        self._last_ack = self._now()
-
-    async def quiet(self) -> None:
-        """Return once no request has been acknowledged for `QUIET_S` (or after `MAX_WAIT_S`)."""
-        start = self._now()
-        while True:
-            now = self._now()
-            idle = now - self._last_ack
-            if idle >= self.QUIET_S or now - start >= self.MAX_WAIT_S:
-                return
-            seen = self._last_ack
-            await self._sleep(min(self.QUIET_S - idle, self.MAX_WAIT_S - (now - start)))
-            if self._last_ack == seen:  # nothing acknowledged meanwhile: quiet
-                return
 
 
 def _starting_gate(waiting_for: Callable[[], str | None]) -> Any:
@@ -142,11 +102,7 @@ def build_web_app(
         app[SLACK_APP_KEY] = slack_app
 
         verifier = SignatureVerifier(signing_secret) if signing_secret else None
-        background: set[asyncio.Task[Any]] = set()
-        acks = AckFirst()
-        # Acknowledged requests, in the order they arrived: one pump starts their work in that
-        # order (a command and the `undo` right after it must reach the engine in turn).
-        arrived: asyncio.Queue[tuple[str, str, dict[str, str | Sequence[str]]]] = asyncio.Queue()
+        acked = AckedInOrder()
 
         async def dispatch(
             raw_body: str, query: str, headers: dict[str, str | Sequence[str]]
@@ -174,27 +130,15 @@ def build_web_app(
                     return web.Response(status=400)
                 return await to_aiohttp_response(await slack_app.async_dispatch(bolt_request))
             # The ack path: verify, answer, schedule. Nothing else runs before the 200.
-            acks.acked()
-            arrived.put_nowait((text, request.query_string, dict(request.headers)))
+            headers: dict[str, str | Sequence[str]] = dict(request.headers)
+            acked.acked(functools.partial(dispatch, text, request.query_string, headers))
             return web.Response(status=200)
-
-        async def pump() -> None:
-            while True:
-                item = await arrived.get()
-                await acks.quiet()
-                task = asyncio.create_task(dispatch(*item))
-                background.add(task)  # keep a reference until it is done
-                task.add_done_callback(background.discard)
 
         app.router.add_post(SLACK_EVENTS_PATH, slack_events)
 
         async def slack_session(_: web.Application) -> AsyncIterator[None]:
-            pumping = asyncio.create_task(pump())
-            async with shared_http_session(slack_app):
+            async with shared_http_session(slack_app), acked.pumping():
                 yield
-            pumping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pumping
 
         app.cleanup_ctx.append(slack_session)
 

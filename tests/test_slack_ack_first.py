@@ -11,7 +11,8 @@ import asyncio
 from aiohttp.test_utils import TestClient, TestServer
 from slack_support import SECRET, FakeEngine, command_body, make_app, running_fake, sign
 
-from bot.web import AckFirst, build_web_app
+from bot.chat.slack.ack_first import AckFirst
+from bot.web import build_web_app
 
 
 class FakeTime:
