@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from core_helpers import bot_on, config_for
 from slack_support import BOT_TOKEN, SECRET, command_body, running_fake, sign
@@ -14,6 +15,9 @@ from bot.chat.slack import build_slack_app
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 from bot.web import build_web_app
+
+# the Agents SDK's JWT middleware keeps its claims under a string key (aiohttp 3.14 warns)
+pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web_exceptions.NotAppKeyWarning")
 
 HV = "Harbor View Seattle"
 CHANNEL = "C0FRONTDESK"

@@ -48,9 +48,11 @@ def test_every_reply_kind_renders_a_valid_card(kind: ReplyKind) -> None:
     table = card["body"][3]
     assert table["firstRowAsHeader"] is True
     assert len(table["rows"]) == 3  # header + 2 rows
+    # "kind": a button on a result, whose question (if its press asks one) goes under the card
     assert card["actions"] == [
-        {"type": "Action.Execute", "title": "Undo", "verb": "alexa", "data": {"text": "undo"}}
-    ]
+        {"type": "Action.Execute", "title": "Undo", "verb": "alexa",
+         "data": {"text": "undo", "kind": "undo"}}
+    ]  # fmt: skip
 
 
 def test_headline_colour_follows_the_kind() -> None:

@@ -84,6 +84,12 @@ def _set(ctx: Ctx, kind: str, typed: str | None) -> Reply:
     if ctx.preview:
         return Reply(headline=f"Preview: the {kind} channel of {name} would be this channel. "
                      "Nothing was changed.")  # fmt: skip
+    teams = "teams:"  # the bot.toml convention for a Teams digest channel
+    if kind == DIGEST and ctx.msg.platform == "teams" and not channel.startswith(teams):
+        # The digest is routed by its channel's name: only "teams:…" (or a "19:…" channel id)
+        # goes to Teams when Slack is configured too, and a personal or Playground conversation
+        # id has neither shape, so it would go to Slack.
+        channel = f"{teams}{channel}"
     conn = ctx.s.index.conn
     store_setting(conn, kind, name, channel, ctx.msg.user, ctx.s.clock.now())
     apply_channel_settings(ctx.s.config, conn)

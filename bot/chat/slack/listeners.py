@@ -24,7 +24,7 @@ from bot.chat.slack.contract import ConversationEngine, Message
 from bot.chat.slack.delivery import DeliveryLog, delivery_id
 from bot.chat.slack.responder import Origin, SlackResponder, Surface, Target
 from bot.clock import Clock, SystemClock
-from bot.core.replies import ActionKind
+from bot.core.replies import ActionKind, ReplyKind
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,11 @@ PLATFORM = "slack"
 # Buttons whose card stays as it is: an alert's Status / History / Mute, "Show more"
 KEEPS_CARD_ACTION_IDS = tuple(
     f"alexa_{kind.value}" for kind in (ActionKind.LOOK, ActionKind.MUTE, ActionKind.MORE)
+)
+# Buttons on a message that shows a result (Undo, Retry): a question their press is answered with
+# (an Undo of rooms changed since asks first) goes to the presser, and the result stays
+ON_A_RESULT_ACTION_IDS = tuple(
+    f"alexa_{kind.value}" for kind in (ActionKind.UNDO, ActionKind.RETRY_FAILED)
 )
 COMMAND = "/alexa"
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
@@ -76,10 +81,17 @@ class SlackListeners:
         return False, rid
 
     async def run(
-        self, client: AsyncWebClient, target: Target, msg: Message, *, beside: bool = False
+        self,
+        client: AsyncWebClient,
+        target: Target,
+        msg: Message,
+        *,
+        beside: bool = False,
+        on_a_result: bool = False,
     ) -> None:
         """`beside`: a button that leaves its card as it is (a look, a mute, the next page): the
-        answer goes under it, not in its place."""
+        answer goes under it, not in its place. `on_a_result`: a button on a result (Undo,
+        Retry); when its answer is a question, that goes beside too and the result stays."""
         paging = parse_more(msg.text) is not None
         if paging or beside:
             target = _page_target(target)
@@ -89,6 +101,8 @@ class SlackListeners:
             if page is not None and paging and target.surface == "mention":
                 page = page.model_copy(update={"public": True})  # under a list everyone saw
             reply = page or await self.engine.handle(msg, responder.progress)
+            if on_a_result and not beside and reply.kind in (ReplyKind.QUESTION, ReplyKind.CONFIRM):
+                responder = SlackResponder(client, _page_target(target), clock=self.clock)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("engine failed on a Slack %s (ref %s)", target.surface, ref)
@@ -220,8 +234,10 @@ def register(
         )
         msg = Message(pressed_value(action), presser, channel, PLATFORM, thread_ts, rid,
                       card=question_of(action.get("block_id")))  # fmt: skip
-        beside = str(action.get("action_id") or "").startswith(KEEPS_CARD_ACTION_IDS)
-        await state.run(client, target, msg, beside=beside)
+        action_id = str(action.get("action_id") or "")
+        beside = action_id.startswith(KEEPS_CARD_ACTION_IDS)
+        on_a_result = action_id.startswith(ON_A_RESULT_ACTION_IDS)
+        await state.run(client, target, msg, beside=beside, on_a_result=on_a_result)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

@@ -36,6 +36,10 @@ CARD_KEY: Final = "card"  # the token of the question card a choice belongs to
 # Buttons whose card stays as it is (an alert's Status / History / Mute, "Show more"): the answer
 # comes under the card; their data says so (`"kind": "look"`)
 KEEPS_CARD: Final = frozenset({ActionKind.LOOK, ActionKind.MUTE, ActionKind.MORE})
+# Buttons on a card that shows a result: when their press is answered with a question (an Undo
+# of rooms changed since asks before acting), the question goes under the card, which keeps the
+# result; the press's own result still replaces it.
+ON_A_RESULT: Final = frozenset({ActionKind.UNDO, ActionKind.RETRY_FAILED})
 EXECUTE_VERB: Final = "alexa"  # the one verb of every button; the data says what was pressed
 LINES_WHEN_OVER: Final = 22 * 1024  # a page of Table rows past this: one line a row instead
 ROW_SEPARATOR: Final = " · "
@@ -206,7 +210,7 @@ def submit_action(action: Action, question: str | None = None) -> Card:
         "verb": EXECUTE_VERB,
         "data": {SUBMIT_TEXT_KEY: action.value},
     }
-    if action.kind in KEEPS_CARD:
+    if action.kind in KEEPS_CARD | ON_A_RESULT:
         rendered["data"][KIND_KEY] = action.kind.value
     if question is not None and action.kind is ActionKind.CHOICE:
         rendered["data"][CARD_KEY] = question  # the question card's token
@@ -380,6 +384,11 @@ def submitted_text(value: object) -> str | None:
 def keeps_card(value: object) -> bool:
     """Whether a pressed button's data marks it as one that leaves its card as it is."""
     return isinstance(value, dict) and value.get(KIND_KEY) in {k.value for k in KEEPS_CARD}
+
+
+def on_a_result(value: object) -> bool:
+    """Whether a pressed button's data marks it as one on a card that shows a result."""
+    return isinstance(value, dict) and value.get(KIND_KEY) in {k.value for k in ON_A_RESULT}
 
 
 def question_card(value: object) -> str | None:

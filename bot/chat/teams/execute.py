@@ -34,6 +34,7 @@ from bot.chat.teams.cards import (
     CARD_CONTENT_TYPE,
     PAGE_ROWS,
     keeps_card,
+    on_a_result,
     question_card,
     render_card,
     submitted_text,
@@ -114,7 +115,8 @@ class Execute:
         except Exception:
             log.exception("engine failed on a Teams button %s", activity.id)
             return note(ENGINE_FAILED.format(ref=activity.id or "-"))
-        beside = parse_more(text) is not None or keeps_card(data)
+        asks = reply.kind in (ReplyKind.QUESTION, ReplyKind.CONFIRM)
+        beside = parse_more(text) is not None or keeps_card(data) or (asks and on_a_result(data))
         return await self._answer(context, reply, beside)
 
     async def _run(self, msg: Message, live: _LiveCard) -> Reply:
@@ -130,7 +132,9 @@ class Execute:
         if _private(reply):
             return note(reply.headline)
         reply = self._signed(reply, context.activity)
-        if beside:  # the next rows, a look or a mute go under the card, which stays
+        # the next rows, a look, a mute, or a question asked before an Undo acts go under the card,
+        # which stays
+        if beside:
             await context.send_activity(_message(reply))
             return note("The answer is below.")
         return card(reply)
