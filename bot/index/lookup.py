@@ -117,6 +117,7 @@ class Index:
         self._name_cache: dict[
             tuple[str, str | None], tuple[tuple[int, int], dict[str, list[str]], list[str]]
         ] = {}
+        self._tail_cache: dict[str | None, tuple[tuple[int, int], dict[str, list[str]]]] = {}
 
     # ---- properties
     # ------------------------------------------------------------------------------------
@@ -259,13 +260,7 @@ class Index:
     def _suggest_room_ids(self, key: str, property_id: str | None, limit: int) -> list[str]:
         """The rooms whose distinctive part, after a separator, is what was typed (`Top`:
         Room@Top, whose whole name scores too low), then the close names by score."""
-        names, choices = self._names("rooms", property_id)
-        tails = [
-            row_id
-            for choice in choices
-            if key and key in _SEPARATED.split(choice)[1:]
-            for row_id in names[choice]
-        ]
+        tails = self._room_tails(property_id).get(key, []) if key else []
         scored = self._suggest("rooms", key, property_id, limit, fuzz.ratio)
         return list(dict.fromkeys((*tails, *scored)))[:limit]
 
@@ -568,6 +563,24 @@ class Index:
             ).rowcount
         self._changed()
         return found > 0
+
+    def _room_tails(self, property_id: str | None) -> dict[str, list[str]]:
+        """Each part of a room name after a separator -> the rooms' ids ("top" -> Room@Top), built
+        once per hierarchy version: a miss must not split every name of a large index."""
+        version = self.cache_key()
+        cached = self._tail_cache.get(property_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        names, choices = self._names("rooms", property_id)
+        tails: dict[str, list[str]] = {}
+        for choice in choices:
+            for part in _SEPARATED.split(choice)[1:]:
+                if part:
+                    tails.setdefault(part, []).extend(names[choice])
+        if len(self._tail_cache) > 64:
+            self._tail_cache.clear()
+        self._tail_cache[property_id] = (version, tails)
+        return tails
 
     def _names(self, table: str, property_id: str | None) -> tuple[dict[str, list[str]], list[str]]:
         """name_norm -> ids in scope, and the names as a list, cached until the next hierarchy
