@@ -1,0 +1,71 @@
+"""Issue 17, fourth trial: what a fourth new user's messages found wrong, each pinned through the
+real engine (tests/worlds/trial17d.json: Heron Bay Inn, Riverbend Lodge Oregon, Bay Gardens London,
+Villa Lumière Nice, rooms named by words, some like stations or property words; and the demo)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_issue17_trial2 import DEMO, HARBOR, LODGE, _answer, _world
+from world_reading import WorldReader
+
+
+HERE = Path(__file__).parent
+TRIAL_D = HERE / "worlds" / "trial17d.json"
+NICE = "Villa Lumière Nice"
+
+
+@pytest.fixture(scope="module")
+def trial() -> WorldReader:
+    return _world(TRIAL_D)
+
+
+@pytest.fixture(scope="module")
+def demo() -> WorldReader:
+    return _world(DEMO)
+
+
+# --- 1. no write one keystroke away on a misunderstanding ------------------------------------------
+
+
+def test_the_suite_of_another_property_leads_to_which_room_never_the_whole_type(
+    demo: WorldReader,
+) -> None:
+    reply = _answer(demo, "set the presidential suite to classical", channel_property=HARBOR)
+    assert f"exists at {LODGE}" in reply.headline, reply.headline
+    picked = demo.converse(
+        ["set the presidential suite to classical", "1"], channel_property=HARBOR
+    )
+    assert picked[1] == {"ask": "room"}, picked[1]
+    reply = _answer(demo, reply.actions[0].value)
+    assert reply.headline.startswith("Which room?"), reply.headline
+    assert [a.label for a in reply.actions] == ["Tower-East-4", "Tower-West-4"]
+
+
+def test_a_singular_room_of_a_type_in_two_properties_asks_which_room_after_the_property(
+    trial: WorldReader,
+) -> None:
+    reply = _answer(trial, "set standard room to pop")
+    assert "Which one?" in reply.headline, reply.headline
+    for action in reply.actions:
+        assert "room type" not in action.value, action.value
+        assert _answer(trial, action.value).headline.startswith("Which room?")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("set 204 to jazz", ["104 (Heron Bay Inn)"]),
+        ("set villa-2 and villa-7 to jazz", [f"villa-1 ({NICE})", f"villa-3 ({NICE})"]),
+    ],
+)
+def test_another_numbered_room_is_named_read_only_never_offered_as_a_write(
+    trial: WorldReader, text: str, named: list[str]
+) -> None:
+    assert trial.read(text) == {"ask": "room"}
+    reply = _answer(trial, text)
+    assert not reply.actions, [a.value for a in reply.actions]
+    assert "Nothing was changed" in reply.headline
+    for name in named:
+        assert name in reply.headline, reply.headline
