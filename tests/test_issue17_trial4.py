@@ -10,7 +10,6 @@ import pytest
 from test_issue17_trial2 import DEMO, HARBOR, LODGE, _answer, _world
 from world_reading import WorldReader
 
-
 HERE = Path(__file__).parent
 TRIAL_D = HERE / "worlds" / "trial17d.json"
 NICE = "Villa Lumière Nice"
