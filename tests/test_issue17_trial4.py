@@ -68,3 +68,29 @@ def test_another_numbered_room_is_named_read_only_never_offered_as_a_write(
     assert "Nothing was changed" in reply.headline
     for name in named:
         assert name in reply.headline, reply.headline
+
+
+# --- 2. a typed yes answers the question just asked -------------------------------------------------
+
+
+def test_a_new_confirmation_drops_the_older_unanswered_one_and_a_yes_answers_the_new(
+    demo: WorldReader,
+) -> None:
+    turns = demo.converse(
+        [
+            "clear alarms, reminders and timers in 118",
+            "delete reminders for room 204 at Lakeside Chicago",
+            "yes",
+        ],
+        channel_property=HARBOR,
+    )
+    assert turns[0]["ask"] == turns[1]["ask"] == "confirm", turns[:2]
+    assert turns[2]["rooms"] == ["204"] and turns[2]["property"] == "Lakeside Chicago", turns[2]
+    reply = _answer(demo, "clear alarms, reminders and timers in 118", channel_property=HARBOR)
+    newer = _answer(demo, "delete reminders for room 204 at Lakeside Chicago", HARBOR)
+    assert any(
+        "dropped your earlier unanswered request: \u201cclear alarms, reminders and timers in 118"
+        in note
+        for note in newer.notes
+    ), newer.notes
+    assert reply.actions and reply.actions[0].value.startswith("confirm ")

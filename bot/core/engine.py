@@ -526,9 +526,13 @@ class Engine:
                 [
                     p
                     for p in self.s.pending.waiting_for(ctx.msg.user, ctx.msg.channel)
-                    if p.expires > now
+                    if p.expires > now and not p.superseded
                 ]
-                or self.s.pending.waiting_for(ctx.msg.user, ctx.msg.channel)[-1:],
+                or [
+                    p
+                    for p in self.s.pending.waiting_for(ctx.msg.user, ctx.msg.channel)
+                    if not p.superseded
+                ][-1:],
             )
             if len(waiting) > 1:
                 return _which_one(waiting, verb)
