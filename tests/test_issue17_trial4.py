@@ -94,3 +94,34 @@ def test_a_new_confirmation_drops_the_older_unanswered_one_and_a_yes_answers_the
         for note in newer.notes
     ), newer.notes
     assert reply.actions and reply.actions[0].value.startswith("confirm ")
+
+
+# --- 3. a room named by a property's word or a station's ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("set Heron to oldies", "set_station"),
+        ("clear reminders in Heron", "clear_alerts"),
+        ("guest in Heron checked out, clear reminders", "clear_alerts"),
+        ("what's playing in Heron", "ask_station"),
+    ],
+)
+def test_a_room_named_by_a_word_of_its_property_is_the_room_never_the_property(
+    trial: WorldReader, text: str, intent: str
+) -> None:
+    outcome = trial.read(text)
+    assert outcome.get("rooms") == ["Heron"] and outcome["property"] == "Heron Bay Inn", outcome
+    assert outcome.get("intent", intent) == intent or outcome.get("ask") == "confirm", outcome
+    turns = trial.converse(["put jazz on", "Heron"])
+    assert turns[1]["rooms"] == ["Heron"] and turns[1]["station"] == "Jazz", turns[1]
+    assert trial.read("set Heron 101 to jazz")["rooms"] == ["101"]  # the property's word, a room
+
+
+@pytest.mark.parametrize(
+    ("text", "room"), [("set Jazz to jazz", "Jazz"), ("set country to country", "Country")]
+)
+def test_set_x_to_the_station_x_sets_the_room_x(trial: WorldReader, text: str, room: str) -> None:
+    outcome = trial.read(text)
+    assert outcome["rooms"] == [room] and outcome["station"] == room, outcome
