@@ -551,9 +551,9 @@ def _longest(
         elif found.property_name is None and key in lexicon.properties:
             names = lexicon.properties[key]
             found.property_name = names[0] if len(names) == 1 else t.original[start:end]
-            if room is not None and all(key_of(n) != key for n in names):
-                if lexicon.room_names(t.original[start:end])[1]:
-                    found.property_room = room[0]
+            whole_room = room is not None and lexicon.room_names(t.original[start:end])[1]
+            if room is not None and whole_room and all(key_of(n) != key for n in names):
+                found.property_room = room[0]
         elif found.room_type is None and key in lexicon.room_types:
             names = lexicon.room_types[key]
             found.room_type = names[0] if len(names) == 1 else t.original[start:end]
