@@ -125,3 +125,47 @@ def test_a_room_named_by_a_word_of_its_property_is_the_room_never_the_property(
 def test_set_x_to_the_station_x_sets_the_room_x(trial: WorldReader, text: str, room: str) -> None:
     outcome = trial.read(text)
     assert outcome["rooms"] == [room] and outcome["station"] == room, outcome
+
+
+# --- 4. lesser ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sign", ["\U0001f44d", "\u2705"])
+def test_a_thumbs_up_alone_is_a_yes_to_the_question_asked(trial: WorldReader, sign: str) -> None:
+    turns = trial.converse(["jazz in Osprey?", sign])
+    assert turns[1]["rooms"] == ["Osprey"] and turns[1]["station"] == "Jazz", turns[1]
+
+
+def test_a_yes_to_a_question_of_choices_never_says_nothing_waits(trial: WorldReader) -> None:
+    reply = trial.converse(["set standard room to pop", "yes"])[1]
+    assert reply == {"ask": "which"}, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("jazz pls in Kingfsher", ["Kingfisher (Heron Bay Inn)"]),
+        ("Willamete -> clasical", ["Willamette (Riverbend Lodge Oregon)"]),
+        (
+            "clear alarms in Sapphire",
+            ["Sapphire:East (Bay Gardens London)", "Sapphire:West (Bay Gardens London)"],
+        ),
+    ],
+)
+def test_a_word_not_followed_close_to_room_names_is_answered_with_them_read_only(
+    trial: WorldReader, text: str, offered: list[str]
+) -> None:
+    assert "rooms" not in trial.read(text)
+    reply = _answer(trial, text)
+    assert not reply.actions
+    said = " ".join(reply.notes)
+    for name in offered:
+        assert name in said, said
+
+
+def test_tomorrow_morning_gets_the_changes_apply_now_question(trial: WorldReader) -> None:
+    reply = _answer(trial, "set Osprey to country tomorrow morning")
+    assert "can't schedule a change for \u201ctomorrow morning\u201d" in reply.headline, (
+        reply.headline
+    )
+    assert "rooms" not in trial.read("set Osprey to country tomorrow morning")

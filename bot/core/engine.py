@@ -544,6 +544,12 @@ class Engine:
                 kind=ReplyKind.INFO,
                 stale=True,
             )
+        if pending is None and self.questions.get(_conversation(ctx.msg), now) is not None:
+            return Reply(  # a question waits, but for a choice: "nothing waiting" would be untrue
+                headline="My last question waits for one of its choices, not a yes or no: "
+                "reply with its number or name. Nothing was changed.",
+                kind=ReplyKind.QUESTION,
+            )
         if pending is None:
             return Reply(
                 headline="There is nothing waiting for a yes or no from you.",
