@@ -7,8 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from core_helpers import BotUnderTest
 from test_issue17_trial2 import DEMO, HARBOR, LODGE, _answer, _world
 from world_reading import WorldReader
+
+from bot.core.replies import ReplyKind
 
 HERE = Path(__file__).parent
 TRIAL_D = HERE / "worlds" / "trial17d.json"
@@ -169,3 +172,28 @@ def test_tomorrow_morning_gets_the_changes_apply_now_question(trial: WorldReader
         reply.headline
     )
     assert "rooms" not in trial.read("set Osprey to country tomorrow morning")
+
+
+async def test_no_wait_a_station_after_a_done_change_asks_to_change_those_rooms(
+    demo_bot: BotUnderTest,
+) -> None:
+    done = await demo_bot.say("set 214 at harbor view to jazz")
+    assert done.kind == ReplyKind.SUCCESS, done.headline
+    asked = await demo_bot.say("no wait classical")
+    assert asked.kind == ReplyKind.QUESTION, asked.headline
+    assert "room 214 at Harbor View Seattle to Classical instead of Jazz" in asked.headline
+    changed = await demo_bot.say("yes")
+    assert changed.kind == ReplyKind.SUCCESS and "Classical" in changed.headline, changed.headline
+
+
+def test_a_property_named_without_its_town_before_a_room_is_that_property(
+    trial: WorldReader,
+) -> None:
+    outcome = trial.read("set Bay Gardens 101 to jazz")
+    assert outcome["rooms"] == ["101"] and outcome["property"] == "Bay Gardens London", outcome
+
+
+def test_can_i_get_a_station_at_a_property_answers_from_the_catalog(trial: WorldReader) -> None:
+    reply = _answer(trial, "can I get hip hop in Nice?")
+    assert reply.headline.startswith("No:") and "isn't offered" in reply.headline, reply.headline
+    assert _answer(trial, "can I get jazz in Nice?").headline.startswith("Yes:")
