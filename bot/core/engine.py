@@ -282,9 +282,11 @@ class Engine:
         if result.ask is not None and (amended := self._amend_waiting(msg, result.ask.partial)):
             return amended
         dropped = self._drop_waiting(msg) if _CORRECTION.match(result.cleaned) else None
+        redo = None
         if result.ask is not None and dropped is None and _CORRECTION.match(result.cleaned):
-            if redo := self._redo_last(msg, result.ask.partial, lexicon):
-                result = replace(result, ask=redo)
+            redo = self._redo_last(msg, result.ask.partial, lexicon)
+        if redo is not None:
+            result = replace(result, ask=redo)
         if dropped is not None and result.parsed is None and result.ask is None:
             return dropped
         if result.ask is not None:

@@ -169,7 +169,7 @@ class Lexicon:
             if key not in self.room_types and key not in self.properties:
                 self.room_types[key] = names
         for key, names in self.property_prefixes.items():
-            if key not in self.room_types and key not in self.properties and key not in self.stations:
+            if not (key in self.room_types or key in self.properties or key in self.stations):
                 self.properties[key] = names
 
     def add_stations(self, catalog: StationCatalog) -> None:
