@@ -197,3 +197,16 @@ def test_can_i_get_a_station_at_a_property_answers_from_the_catalog(trial: World
     reply = _answer(trial, "can I get hip hop in Nice?")
     assert reply.headline.startswith("No:") and "isn't offered" in reply.headline, reply.headline
     assert _answer(trial, "can I get jazz in Nice?").headline.startswith("Yes:")
+
+
+@pytest.mark.parametrize("text", ["set villa 9 to jazz", "set villa 2 and villa 9 to jazz"])
+def test_a_villa_the_index_lacks_is_named_with_the_nearest_villas_never_room_9(
+    trial: WorldReader, text: str
+) -> None:
+    assert trial.read(text) == {"ask": "room"}
+    reply = _answer(trial, text)
+    assert "can't find room villa 9" in reply.headline and "room 9" not in reply.headline.replace(
+        "villa 9", ""
+    ), reply.headline
+    assert f"villa-1 ({NICE})" in reply.headline and not reply.actions
+    assert trial.read("set villa 3 to pop")["rooms"] == ["villa-3"]

@@ -34,6 +34,8 @@ class Entities:
     station_room: str | None = None  # the station's words also name a room ("Jazz" at Hanami)
     # the property's words are a part of its name and a whole room's name (room Heron, Heron Bay Inn)
     property_room: str | None = None
+    # "villa 9": the property's word before a number, where the index's rooms are named "villa-N"
+    property_prefix_room: str | None = None
     # "set Jazz and Country to pop": a list of rooms named like stations, no property said: asked
     rooms_like_stations: bool = False
     range_guess: tuple[str, str] | None = None  # "cabins 1-4": maybe Cabin-1..Cabin-4, asked
@@ -552,6 +554,9 @@ def _longest(
             names = lexicon.properties[key]
             found.property_name = names[0] if len(names) == 1 else t.original[start:end]
             whole_room = room is not None and lexicon.room_names(t.original[start:end])[1]
+            number = re.match(r"[\s-]*(\d{1,6})(?![\w-])", t.original[end:])
+            if number and any(k.startswith(key) and k[len(key) :].isdigit() for k in lexicon.rooms):
+                found.property_prefix_room = f"{t.original[start:end]} {number[1]}"
             if room is not None and whole_room and all(key_of(n) != key for n in names):
                 found.property_room = room[0]
         elif found.room_type is None and key in lexicon.room_types:
@@ -617,6 +622,11 @@ def _property_word_room(found: Entities) -> None:
     every room of it)."""
     if found.property_room and not (found.rooms or found.room_type or found.all_rooms):
         _add_room(found, found.property_room)
+        found.property_name = None
+    prefixed = found.property_prefix_room
+    if prefixed and prefixed.split()[-1] in found.rooms and not found.room_range:
+        # "villa 9": a room the index lacks, said so, never "room 9" of the property "villa"
+        found.rooms = [prefixed if r == prefixed.split()[-1] else r for r in found.rooms]
         found.property_name = None
 
 
