@@ -184,5 +184,5 @@ async def test_nah_after_a_question_answers_it_not_the_older_confirmations(
     reply = await demo_bot.say("nah")
     assert "forget it" in reply.headline.lower(), reply.headline
     assert demo_bot.snapshot() == before
-    waiting = await demo_bot.say("no")  # the two confirmations still wait: asked which
-    assert "2 requests" in waiting.headline, waiting.headline
+    waiting = await demo_bot.say("no")  # the newer confirmation still waits; the older was dropped
+    assert "Cancelled" in waiting.headline and "201" in waiting.headline, waiting.headline

@@ -10,7 +10,7 @@ from core_helpers import BotUnderTest, text_of
 
 from bot.core.context import Message
 from bot.core.journal import UNKNOWN, Author, Planned, SqliteJournal
-from bot.core.replies import ReplyKind
+from bot.core.replies import ActionKind, ReplyKind
 from bot.index.db import open_index
 from bot.sandbox.faults import FaultRule
 from bot.sandbox.world import Station
@@ -82,24 +82,25 @@ async def test_a_redelivered_message_is_applied_once(small_bot: BotUnderTest) ->
     assert len(small_bot.runtime.services.audit.entries()) == 1
 
 
-async def test_two_confirmations_can_wait_and_a_bare_yes_asks_which(
+async def test_a_newer_confirmation_takes_the_bare_yes_and_the_older_card_still_works(
     small_bot: BotUnderTest,
 ) -> None:
-    """A second request that needs a yes no longer replaces the first: a bare `yes` asks which,
-    and each button runs its own request."""
+    """A second request that needs a yes supersedes the first for a typed `yes` (and says so);
+    the first card's button still runs its own request."""
     first = await small_bot.say("clear alarms in rooms 204, 205 at Hotel A")
     second = await small_bot.say("clear alarms in rooms 101, 204 at Hotel A")
     assert first.kind == second.kind == ReplyKind.CONFIRM and first.ref != second.ref
-    which = await small_bot.say("yes")
-    assert which.kind == ReplyKind.QUESTION and len(which.actions) == 2
-    assert small_bot.mutating_requests() == {}
-    chosen = next(a for a in which.actions if first.ref and first.ref in a.value)
-    done = await small_bot.say(chosen.value)
+    assert any("dropped your earlier unanswered request" in n for n in second.notes), second.notes
+    done = await small_bot.say("yes")
     assert done.kind in (ReplyKind.SUCCESS, ReplyKind.SUMMARY), text_of(done)
-    assert small_bot.room("Hotel A", "101").alarms == 1  # only the second request touches 101
-    left = await small_bot.say("yes")
-    assert left.kind in (ReplyKind.SUCCESS, ReplyKind.SUMMARY), text_of(left)
-    assert small_bot.room("Hotel A", "101").alarms == 0
+    assert small_bot.room("Hotel A", "101").alarms == 0  # the second request
+    assert small_bot.room("Hotel A", "205").alarms != 0  # not the first
+    nothing = await small_bot.say("yes")
+    assert "nothing waiting" in nothing.headline, nothing.headline
+    button = next(a for a in first.actions if a.kind == ActionKind.CONFIRM)
+    pressed = await small_bot.say(button.value)
+    assert pressed.kind in (ReplyKind.SUCCESS, ReplyKind.SUMMARY), text_of(pressed)
+    assert "of 2 rooms" in text_of(pressed)  # 204 and 205: its own request (205 has faults)
 
 
 async def test_undo_asks_first_when_someone_changed_the_room_since(

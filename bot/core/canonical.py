@@ -12,8 +12,8 @@ def target_text(target: Target) -> str:
     where = f" at {target.property_name}" if target.property_name else ""
     if target.all_rooms:
         return f"all rooms{where}"
-    if target.room_type:
-        return f"room type {target.room_type}{where}"
+    if target.room_type:  # "the penthouse" stays one room, asked which, never the whole type
+        return f"{'the ' if target.one else 'room type '}{target.room_type}{where}"
     if target.room_range:
         return f"rooms {target.room_range[0]}-{target.room_range[1]}{where}"
     if len(target.rooms) == 1:

@@ -7,10 +7,13 @@ out of a room type or a property. Guessing any of these would change the wrong r
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz
+
 from bot.core import commands as c
 from bot.core.context import Ctx
 from bot.core.registry import Entry, register
 from bot.core.replies import Reply, ReplyKind
+from bot.index.normalize import normalize_room_name
 
 # reason -> (what the bot says, an example the rephrasing reads back to the same reason)
 REASONS: dict[str, tuple[str, str]] = {
@@ -75,7 +78,27 @@ async def not_done(ctx: Ctx, command: c.NotDone) -> Reply:
     notes = [f"I understood: {command.understood}."] if command.understood else []
     if command.unfollowed:
         notes.append("Say it again without those words if that is all you meant.")
+        notes.extend(_nearest_rooms(ctx, command.unfollowed))
     return Reply(headline=said, kind=ReplyKind.INFO, notes=notes)
+
+
+def _nearest_rooms(ctx: Ctx, words: tuple[str, ...] | list[str]) -> list[str]:
+    """`jazz in Kingfsher`, `clear alarms in Sapphire`: a word not followed that is close to room
+    names is answered with them, read-only (the user says the request again with the name)."""
+    notes: list[str] = []
+    for word in list(words)[:3]:
+        typed = normalize_room_name(word)
+        if len(typed) < 4 or typed.isdigit():
+            continue
+        near = ctx.resolver.seen(ctx.s.index.suggest_rooms(word, None, limit=40))
+        begun = [r for r in near if normalize_room_name(r.room_name).startswith(typed)]
+        close = begun or [
+            r for r in near if fuzz.ratio(typed, normalize_room_name(r.room_name)) >= 80
+        ]
+        if close:
+            named = " or ".join(f"{r.room_name} ({r.property_name})" for r in close[:4])
+            notes.append(f"\u201c{word}\u201d: did you mean room {named}? Say it with that name.")
+    return notes
 
 
 register(

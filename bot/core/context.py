@@ -12,6 +12,7 @@ from bot.core.bulk import BulkOutcome, ProgressFn, run_bulk
 from bot.core.commands import Command, Role
 from bot.core.errors import describe_error
 from bot.core.journal import Author, process_owner
+from bot.core.pending import Pending
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.resolve import Resolver
 from bot.core.services import Services
@@ -186,6 +187,7 @@ class Ctx:
     ) -> Reply:
         """Park `run` until the requester (or an admin) says yes; the reply states exactly what will happen."""
         ttl = timedelta(minutes=self.s.config.bot.confirm_ttl_minutes)
+        older = self.s.pending.supersede(self.msg.user, self.msg.channel, self.s.clock.now())
         pending = self.s.pending.add(
             user=self.msg.user,
             channel=self.msg.channel,
@@ -209,6 +211,7 @@ class Ctx:
             notes=[
                 *(notes or []),
                 f"Reply `yes` to go ahead or `no` to cancel (expires in {minutes} minutes).",
+                *(_superseded_note(p) for p in older),
             ],
             actions=[
                 Action(
@@ -220,3 +223,12 @@ class Ctx:
                 Action(kind=ActionKind.CANCEL, label="Cancel", value=f"cancel {pending.token}"),
             ],
         )
+
+
+def _superseded_note(older: Pending) -> str:
+    """A yes or no typed now answers the new question; the older one is said to be dropped."""
+    asked = f"\u201c{older.text}\u201d" if older.text else older.summary
+    return (
+        f"I dropped your earlier unanswered request: {asked} (its card's buttons still work); "
+        "a `yes` or `no` now answers this one."
+    )

@@ -11,6 +11,7 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import bot.core.chunks  # noqa: F401  (installs bulk changes in chunks into unit_writes.run_change)
@@ -40,6 +41,7 @@ from bot.core.understanding import understand
 from bot.core.understanding.followup import Key, Questions
 from bot.core.understanding.lexicon import Lexicon, lexicon_for
 from bot.core.understanding.pipeline import is_new_request
+from bot.core.understanding.reading import Ask
 from bot.core.understanding.spelling import correct
 from bot.core.understanding.text import plural, split_preview
 from bot.core.when import parse_utc, spoken_time, zone_label, zone_of
@@ -280,6 +282,11 @@ class Engine:
         if result.ask is not None and (amended := self._amend_waiting(msg, result.ask.partial)):
             return amended
         dropped = self._drop_waiting(msg) if _CORRECTION.match(result.cleaned) else None
+        redo = None
+        if result.ask is not None and dropped is None and _CORRECTION.match(result.cleaned):
+            redo = self._redo_last(msg, result.ask.partial, lexicon)
+        if redo is not None:
+            result = replace(result, ask=redo)
         if dropped is not None and result.parsed is None and result.ask is None:
             return dropped
         if result.ask is not None:
@@ -351,6 +358,32 @@ class Engine:
             f"{waiting.station.title()}; the {waiting.station.title()} one is cancelled."
         )
         return command, False, (note,), None
+
+    def _redo_last(self, msg: Message, partial: c.Command, lexicon: Lexicon) -> Ask | None:
+        """`no wait classical` right after `set 214 to jazz` was done: the rooms of that change are
+        asked about with the new station (never a bare "Which room?", never changed unasked)."""
+        if not isinstance(partial, c.SetStation) or not partial.station:
+            return None
+        target = partial.target
+        if target.rooms or target.room_type or target.all_rooms or target.property_name:
+            return None
+        last = self.s.audit.last_own_change(msg.user, msg.channel)
+        if last is None or last.command != "SetStation":
+            return None
+        if self.s.clock.now() - parse_utc(last.at) > timedelta(minutes=10):
+            return None
+        before = understand(last.text, lexicon).parsed
+        done = before.command if before is not None else None
+        if not isinstance(done, c.SetStation) or done.station == partial.station:
+            return None
+        again = replace(done, station=partial.station)
+        return Ask(
+            f"Change {done.target.describe()} to {partial.station.title()} instead of "
+            f"{(done.station or '').title()}? Nothing was changed yet.",
+            "target",
+            partial,
+            choices=(("yes", command_text(again)),),
+        )
 
     def _drop_waiting(self, msg: Message) -> Reply | None:
         """A correction ("actually ...", "no wait ...") the bot cannot apply to the waiting
@@ -526,9 +559,13 @@ class Engine:
                 [
                     p
                     for p in self.s.pending.waiting_for(ctx.msg.user, ctx.msg.channel)
-                    if p.expires > now
+                    if p.expires > now and not p.superseded
                 ]
-                or self.s.pending.waiting_for(ctx.msg.user, ctx.msg.channel)[-1:],
+                or [
+                    p
+                    for p in self.s.pending.waiting_for(ctx.msg.user, ctx.msg.channel)
+                    if not p.superseded
+                ][-1:],
             )
             if len(waiting) > 1:
                 return _which_one(waiting, verb)
@@ -539,6 +576,12 @@ class Engine:
                 headline=self.s.pending.settled_note(token),
                 kind=ReplyKind.INFO,
                 stale=True,
+            )
+        if pending is None and self.questions.get(_conversation(ctx.msg), now) is not None:
+            return Reply(  # a question waits, but for a choice: "nothing waiting" would be untrue
+                headline="My last question waits for one of its choices, not a yes or no: "
+                "reply with its number or name. Nothing was changed.",
+                kind=ReplyKind.QUESTION,
             )
         if pending is None:
             return Reply(

@@ -37,6 +37,9 @@ class Pending:
     units: tuple[str, ...] = ()
     asked_after: int = 0
     order: int = field(default_factory=asked_order)
+    # a newer question of the same user in the same conversation: a typed yes/no answers that
+    # one; this one's card buttons (which name its token) still answer it
+    superseded: bool = False
 
 
 SETTLED_KEPT = 10_000  # settled tokens remembered for a second press (a few hundred KB at most)
@@ -45,8 +48,9 @@ SETTLED_KEPT = 10_000  # settled tokens remembered for a second press (a few hun
 class PendingStore:
     """In memory by design: a confirmation does not survive a restart (the user is told it expired).
 
-    Several may wait for the same person at once: each has its token, which buttons name; a bare
-    `yes` with more than one waiting is asked which."""
+    Several may wait for the same person at once: each has its token, which buttons name. A newer
+    one in the same conversation supersedes the older for a typed `yes`/`no`; a bare `yes` with
+    more than one still open (e.g. in several conversations) is asked which."""
 
     def __init__(self) -> None:
         self._by_token: dict[str, Pending] = {}
@@ -90,6 +94,18 @@ class PendingStore:
         if not mine:
             mine = [p for p in self._by_token.values() if p.user == user]
         return sorted(mine, key=lambda p: p.expires)
+
+    def supersede(self, user: str, channel: str | None, now: datetime) -> list[Pending]:
+        """Mark the user's open questions in this conversation as answered only by their buttons
+        (a newer one is being asked); the ones marked, oldest first."""
+        older = [
+            p
+            for p in self._by_token.values()
+            if p.user == user and p.channel == channel and not p.superseded and p.expires > now
+        ]
+        for pending in older:
+            pending.superseded = True
+        return sorted(older, key=lambda p: p.expires)
 
     def waiting_in(self, channel: str | None) -> list[Pending]:
         """Everyone's questions in this conversation, oldest first (an admin may answer some)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -560,6 +561,16 @@ class Resolver:
         typed = normalize_room_name(name)
         begun = [r for r in near if normalize_room_name(r.room_name).startswith(typed)]
         close = (begun or near)[:4] if typed else near[:4]  # `Loft`: Loft-East/-West, not Lotus
+        close = [r for r in close if r.room_name not in target.rooms]
+        if close and _digits(name) and any(_digits(r.room_name) != _digits(name) for r in close):
+            # 104 for 204, villa-1 for villa-9: another room, never a write one keystroke away
+            return Reply(
+                headline=f"I can't find room {name}{where}. Nearest names: "
+                f"{', '.join(f'{r.room_name} ({r.property_name})' for r in close)}. "
+                "Nothing was changed.",
+                kind=ReplyKind.QUESTION,
+                notes=["Send the request again with the room you mean."],
+            )
         if close:
             return _question(
                 f"I can't find room {name}{where}. Did you mean:",
@@ -567,9 +578,9 @@ class Resolver:
                     (
                         f"{r.room_name} ({r.property_name})",
                         rerun(
-                            replace(
+                            replace(  # every room of the list, the typo replaced: none dropped
                                 target,
-                                rooms=(r.room_name,),
+                                rooms=_replaced(target.rooms, name, r.room_name),
                                 room_range=None,
                                 property_name=r.property_name,
                             )
@@ -603,6 +614,14 @@ class Resolver:
         except Exception:  # a failed refresh still lets us answer from what we have
             return False
         return True
+
+
+def _digits(name: str) -> list[str]:
+    return re.findall(r"\d+", name)
+
+
+def _replaced(rooms: tuple[str, ...], typed: str, meant: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(meant if r == typed else r for r in rooms))
 
 
 def property_meta(s: Services) -> Callable[[str, str], tuple[str, str]]:

@@ -32,6 +32,10 @@ class Entities:
     backwards_range: tuple[str, str] | None = None  # "310-301": never read backwards
     unclear_range: tuple[str, str] | None = None  # "villa-1 - Orchid": ends of no one scheme
     station_room: str | None = None  # the station's words also name a room ("Jazz" at Hanami)
+    # the property's words are a part of its name and a whole room's name (room Heron, Heron Bay Inn)
+    property_room: str | None = None
+    # "villa 9": the property's word before a number, where the index's rooms are named "villa-N"
+    property_prefix_room: str | None = None
     # "set Jazz and Country to pop": a list of rooms named like stations, no property said: asked
     rooms_like_stations: bool = False
     range_guess: tuple[str, str] | None = None  # "cabins 1-4": maybe Cabin-1..Cabin-4, asked
@@ -157,6 +161,7 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _rooms(t, found)
     _unknown_property(t, found)
     _marker(t, found)
+    _property_word_room(found)
     if found.excluded:
         found.rooms = [r for r in found.rooms if r not in found.excluded]
         found.room_range = None
@@ -548,6 +553,12 @@ def _longest(
         elif found.property_name is None and key in lexicon.properties:
             names = lexicon.properties[key]
             found.property_name = names[0] if len(names) == 1 else t.original[start:end]
+            whole_room = room is not None and lexicon.room_names(t.original[start:end])[1]
+            number = re.match(r"[\s-]*(\d{1,6})(?![\w-])", t.original[end:])
+            if number and any(k.startswith(key) and k[len(key) :].isdigit() for k in lexicon.rooms):
+                found.property_prefix_room = f"{t.original[start:end]} {number[1]}"
+            if room is not None and whole_room and all(key_of(n) != key for n in names):
+                found.property_room = room[0]
         elif found.room_type is None and key in lexicon.room_types:
             names = lexicon.room_types[key]
             found.room_type = names[0] if len(names) == 1 else t.original[start:end]
@@ -584,6 +595,15 @@ def _longest(
             and (not key.isdigit() or t.work[:start].rstrip().endswith("station"))
         ):
             found.station = lexicon.station_ids[key]
+        elif (
+            key in lexicon.stations
+            and lexicon.stations[key] == found.station
+            and found.station_room
+            and not found.rooms
+            and re.fullmatch(r"\s+to\s+", t.original[found.station_end : start], re.I)
+        ):
+            _add_room(found, found.station_room)  # "set Jazz to jazz": the first is the room
+            found.station_end = end
         elif key in lexicon.stations and lexicon.stations[key] == found.station:
             pass  # the station said again ("isn't on jazz, set it to jazz"), not a room
         elif room is not None:
@@ -594,6 +614,20 @@ def _longest(
         t.take(start, end)
         return i + n
     return None
+
+
+def _property_word_room(found: Entities) -> None:
+    """`set Heron to oldies` (room Heron at Heron Bay Inn): a word that is a whole room's name and
+    only a part of a property's is the room; the property alone would be no room (or, for a read,
+    every room of it)."""
+    if found.property_room and not (found.rooms or found.room_type or found.all_rooms):
+        _add_room(found, found.property_room)
+        found.property_name = None
+    prefixed = found.property_prefix_room
+    if prefixed and prefixed.split()[-1] in found.rooms and not found.room_range:
+        # "villa 9": a room the index lacks, said so, never "room 9" of the property "villa"
+        found.rooms = [prefixed if r == prefixed.split()[-1] else r for r in found.rooms]
+        found.property_name = None
 
 
 def _listing_rooms(t: _Text, start: int, found: Entities) -> bool:

@@ -18,6 +18,7 @@ from bot.core.understanding.reading import fill
 TTL = timedelta(minutes=10)
 _FILLER = frozenset({"the", "one", "at", "in", "hotel", "please", "that", "ones", "property", "a"})
 _YES = frozenset({"yes", "y", "yep", "yeah", "sure", "ok", "okay", "that one", "correct"})
+_YES_SIGNS = frozenset({"\U0001f44d", "\u2705", "\U0001f44c"})
 
 Key = tuple[str, str | None, str | None]
 
@@ -39,7 +40,7 @@ class Question:
         if text.isdigit():
             number = int(text)
             return self.choices[number - 1][1] if 0 < number <= len(self.choices) else None
-        key = key_of(text)
+        key = "yes" if text in _YES_SIGNS else key_of(text)  # 👍 alone is a yes, as typed words are
         if key in _YES and len(self.choices) == 1:
             return self.choices[0][1]
         if len(key) < 3 or key in _YES:

@@ -113,6 +113,7 @@ class Lexicon:
     properties: dict[str, tuple[str, ...]] = field(default_factory=dict)
     room_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
     partial_room_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    property_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stations: dict[str, str] = field(default_factory=dict)
     station_ids: dict[str, str] = field(default_factory=dict)
     rooms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # separators folded
@@ -143,6 +144,10 @@ class Lexicon:
                 if len(phrase) == 1 and (phrase[0] in _GENERIC_WORDS or len(phrase[0]) < 4):
                     continue
                 if phrase[0] in _GENERIC_WORDS and len(phrase) < len(words):
+                    if start == 0 and 1 < len(phrase) == len(words) - 1:
+                        # "Bay Gardens" of Bay Gardens London: its name without the town, where
+                        # nothing else claims those words
+                        _add(self.property_prefixes, " ".join(phrase), name)
                     continue
                 _add(self.properties, " ".join(phrase), name)
                 if len(phrase) > 1:
@@ -163,6 +168,9 @@ class Lexicon:
         for key, names in self.partial_room_types.items():
             if key not in self.room_types and key not in self.properties:
                 self.room_types[key] = names
+        for key, names in self.property_prefixes.items():
+            if not (key in self.room_types or key in self.properties or key in self.stations):
+                self.properties[key] = names
 
     def add_stations(self, catalog: StationCatalog) -> None:
         for station in catalog.all():

@@ -316,6 +316,9 @@ def _place_said(low: str) -> str | None:
     return country_code(said[1]) or said[1].strip().title()
 
 
+_CAN_I_GET = re.compile(r"^(?:can|could)\s+(?:i|we)\s+(?:get|have)\b|^do\s+you\s+(?:have|offer)\b")
+
+
 def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
     """Lists and lookups said in everyday words: stations offered, room types, rooms, where a room is."""
     prop = found.property_name
@@ -324,7 +327,10 @@ def _listing(low: str, found: Entities, ws: set[str]) -> Understood:
         country = re.search(r"\b(?:in|at|for)\s+(?:the\s+)?([a-z][a-z .]*)$", low)
         code = country_code(country[1]) if country and prop is None else None
         return c.ListStations(where=prop or code)
-    if found.station and not found.has_target and re.search(r"\b(?:available|offered)\b", low):
+    offered = re.search(r"\b(?:available|offered)\b", low) or (
+        prop and _CAN_I_GET.search(low)  # "can I get hip hop in Nice?": no room, the catalog
+    )
+    if found.station and not found.has_target and offered:
         where = prop or _place_said(low)  # "in Paris": a country, or a property it must know
         return c.ListStations(where=where, station=found.station)  # "is jazz available in London?"
     if re.search(r"\bwhat\s+music\s+can\b|\bmusic\s+(?:is\s+)?(?:available|offered)\b", low):
