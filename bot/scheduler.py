@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import TypedDict
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -37,8 +37,16 @@ RETRY_EVERY_S = (
     60  # the outbox's shortest backoff: a failed digest is tried again within a minute of its time
 )
 GRACE_S = 6 * 3600
+
+
+class JobOptions(TypedDict):
+    coalesce: bool
+    max_instances: int
+    misfire_grace_time: int
+
+
 # coalesce: after a pause run once, not once per missed slot; one run of a job at a time
-JOB_OPTIONS: dict[str, Any] = {"coalesce": True, "max_instances": 1, "misfire_grace_time": GRACE_S}
+JOB_OPTIONS: JobOptions = {"coalesce": True, "max_instances": 1, "misfire_grace_time": GRACE_S}
 
 
 def digest_job_id(site: Site) -> str:
@@ -53,7 +61,7 @@ def digest_trigger(site: Site) -> CronTrigger:
 
 def build_scheduler(
     *,
-    refresh: Callable[[], Awaitable[Any]],
+    refresh: Callable[[], Awaitable[object]],
     sender: DigestSender,
     sites: Sequence[Site],
     refresh_minutes: int = 5,
@@ -90,7 +98,7 @@ def build_scheduler(
     return scheduler
 
 
-def _logged(job: Callable[[], Awaitable[Any]], what: str) -> Callable[[], Awaitable[None]]:
+def _logged(job: Callable[[], Awaitable[object]], what: str) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
         try:
             await job()
@@ -115,7 +123,7 @@ def _digest(
 
 async def start_health_jobs(
     *,
-    refresh: Callable[[], Awaitable[Any]],
+    refresh: Callable[[], Awaitable[object]],
     sender: DigestSender,
     sites: Sequence[Site],
     refresh_minutes: int = 5,
@@ -142,7 +150,7 @@ async def start_health_jobs(
 
 
 async def start_recovery_job(
-    recover: Callable[[], Awaitable[Any]],
+    recover: Callable[[], Awaitable[object]],
     *,
     minutes: int = 5,
     renew: Callable[[], None] | None = None,

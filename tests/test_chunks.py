@@ -100,7 +100,7 @@ async def test_a_change_over_many_rooms_runs_in_chunks_each_room_written_once(
         chunks = _writable(services.journal).write(
             lambda conn: conn.execute(
                 "SELECT COUNT(*) FROM change_chunks WHERE change_id = ?", (change.id,)
-            ).fetchone()[0]
+            ).fetchall()[0][0]
         )
         assert chunks == -(-ROOMS // CHUNK_ROWS)
     assert jazz_everywhere(world)

@@ -39,15 +39,18 @@ async def _undo(ctx: Ctx, command: c.Undo) -> Reply:
 
 _SCORE = Score.CONVERSATION
 
+
+def _help(ctx: Ctx, cmd: c.Help) -> Reply:
+    return in_own_names(help_reply(cmd.topic, ctx.role), ctx.s.index)
+
+
 register(
     Entry(
         command=c.Help,
         topic="general",
         summary="Help: an overview, or one topic",
         examples=("help", "help stations"),
-        handler=sync_handler(
-            lambda ctx, cmd: in_own_names(help_reply(cmd.topic, ctx.role), ctx.s.index)
-        ),
+        handler=sync_handler(_help),
         rephrase=lambda cmd: with_token("help", cmd.topic),
         phrasings=(
             phrasing(

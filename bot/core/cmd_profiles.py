@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from bot.core.commands import Command, Role
 from bot.core.entry_parts import execute
@@ -102,11 +102,14 @@ def rephrase_set_profile(cmd: SetProfile) -> str:
     return f"set profile {cmd.profile} {cmd.setting} {cmd.value}"
 
 
+C = TypeVar("C", bound=Command)
+
+
 def _entry(
-    command: type[Command],
+    command: type[C],
     summary: str,
     examples: tuple[str, ...],
-    rephrase: Callable[[Any], str],
+    rephrase: Callable[[C], str],
     patterns: tuple[str, ...],
     rank: int,
     build: Builder | None = None,

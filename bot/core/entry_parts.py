@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Protocol, TypeVar
 
 from bot.core import commands as c
 from bot.core.canonical import target_text
@@ -57,16 +57,25 @@ def with_token(word: str, token: str | None) -> str:
     return f"{word} {token}" if token else word
 
 
-def sync_handler(fn: Callable[[Ctx, Any], Reply]) -> Handler:
+C = TypeVar("C", bound=c.Command)
+
+
+class SelfExecuting(Protocol):
+    """A command that carries its own handler."""
+
+    async def execute(self, ctx: Ctx) -> Reply: ...
+
+
+def sync_handler(fn: Callable[[Ctx, C], Reply]) -> Handler:
     """A handler from a synchronous function of (ctx, command)."""
 
-    async def run(ctx: Ctx, command: Any) -> Reply:
+    async def run(ctx: Ctx, command: C) -> Reply:
         return fn(ctx, command)
 
     return run
 
 
-async def execute(ctx: Ctx, command: Any) -> Reply:
+async def execute(ctx: Ctx, command: SelfExecuting) -> Reply:
     """Commands that carry their own handler (room profiles, users, object types, places)."""
     reply: Reply = await command.execute(ctx)
     return reply

@@ -12,12 +12,13 @@ import logging
 import re
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import cast
 
 from psycopg import Connection
+from psycopg.rows import TupleRow
 
 from bot.core import leases
-from bot.core.audit import RUNNING, AuditEntry, AuditLog, AuditValues
+from bot.core.audit import RUNNING, AuditEntry, AuditLog, AuditRow, AuditValues
 from bot.core.journal import JournalRow
 from bot.pg.database import PgDatabase
 from bot.pg.journal import PgJournal, open_rows
@@ -41,7 +42,7 @@ class PgAuditLog(AuditLog):
     def _insert(
         self, values: AuditValues, at: datetime, *, outcome: str, undoes: int | None
     ) -> int:
-        def insert(conn: Connection[Any]) -> int:
+        def insert(conn: Connection[TupleRow]) -> int:
             row = conn.execute(
                 'INSERT INTO audit (at, platform, "user", channel, text, command, parsed, targets,'
                 " changes, outcome, detail, request_ids, delivery_id, undoes, thread, derived_from)"
@@ -65,7 +66,7 @@ class PgAuditLog(AuditLog):
     def finish(
         self, entry_id: int, outcome: str, *, detail: str = "", undoes: int | None = None
     ) -> None:
-        def update(conn: Connection[Any]) -> None:
+        def update(conn: Connection[TupleRow]) -> None:
             closed = conn.execute(
                 "UPDATE audit SET outcome = %s, detail = %s, undoes = COALESCE(%s, undoes)"
                 " WHERE id = %s AND NOT EXISTS (SELECT 1 FROM change_leases l"
@@ -90,7 +91,7 @@ class PgAuditLog(AuditLog):
         recovery may settle, read in the same transaction."""
         now, me = at.timestamp(), leases.this_process()
 
-        def claim(conn: Connection[Any]) -> tuple[list[int], list[JournalRow]]:
+        def claim(conn: Connection[TupleRow]) -> tuple[list[int], list[JournalRow]]:
             claimed = conn.execute(
                 "UPDATE change_leases l SET owner = %s, lease_until = %s,"
                 " generation = l.generation + 1 FROM ("
@@ -163,13 +164,13 @@ class PgAuditLog(AuditLog):
         )
         return int(deleted)
 
-    def _select(self, clause: str, args: list[Any]) -> list[AuditEntry]:
+    def _select(self, clause: str, args: list[object]) -> list[AuditEntry]:
         clause = _postgres(clause)
 
-        def read(conn: Connection[Any]) -> list[dict[str, Any]]:
+        def read(conn: Connection[TupleRow]) -> list[AuditRow]:
             cursor = conn.execute(f"SELECT * FROM audit {clause}", args)
             names = [column.name for column in cursor.description or ()]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            return [cast(AuditRow, dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
         rows = self.database.read(read)
         journaled = self.journal.rows_of([row["id"] for row in rows])

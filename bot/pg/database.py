@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import psycopg
 from psycopg import Connection
 from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.schema import migrate_pg
@@ -47,11 +48,11 @@ class PgDatabase:
                 "BOT_DATABASE_URL and that PostgreSQL is up"
             ) from None
 
-    def write(self, work: Callable[[Connection[Any]], T]) -> T:
+    def write(self, work: Callable[[Connection[TupleRow]], T]) -> T:
         with self.pool.connection() as conn, conn.transaction():
             return work(conn)
 
-    def read(self, work: Callable[[Connection[Any]], T]) -> T:
+    def read(self, work: Callable[[Connection[TupleRow]], T]) -> T:
         with self.pool.connection() as conn:
             return work(conn)
 

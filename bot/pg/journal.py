@@ -7,12 +7,13 @@ short transaction from the pool.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from psycopg import Connection
+from psycopg.rows import TupleRow
 
 from bot.core.journal import (
     OPEN_STATES,
@@ -26,11 +27,14 @@ from bot.core.journal import (
     queued_values,
 )
 from bot.core.leases import this_process
+from bot.json_types import JsonData
 from bot.pg.database import PgDatabase
 from bot.pg.journal_rows import journal_rows
 
 if TYPE_CHECKING:
     from bot.pg.chunks import PgChunks
+
+T = TypeVar("T")
 
 # A write of a running change goes through only while its lease is this process's: once another
 # replica claimed it (this one stalled past its lease), nothing more is sent or recorded here; the
@@ -59,7 +63,7 @@ def _fenced(rowcount: int, row: JournalRow) -> None:
         )
 
 
-def _dump(value: Any) -> str | None:
+def _dump(value: JsonData) -> str | None:
     return None if value is None else json.dumps(value)
 
 
@@ -71,7 +75,7 @@ class PgJournal:
     def __init__(self, database: PgDatabase) -> None:
         self.database = database
 
-    def write(self, work: Any) -> Any:
+    def write(self, work: Callable[[Connection[TupleRow]], T]) -> T:
         return self.database.write(work)
 
     def queue(
@@ -79,7 +83,7 @@ class PgJournal:
     ) -> list[JournalRow]:
         values = queued_values(change_id, author, planned, at)
 
-        def insert(conn: Connection[Any]) -> list[int]:
+        def insert(conn: Connection[TupleRow]) -> list[int]:
             # one pipelined batch, not a round trip per row (a change over a chain's rooms)
             with conn.cursor() as cursor:
                 cursor.executemany(
@@ -101,7 +105,7 @@ class PgJournal:
         ids: list[int] = self.database.write(insert) if planned else []
         return queued_rows(change_id, author, planned, ids)
 
-    def begin(self, row: JournalRow, before: Any, at: datetime) -> JournalRow:
+    def begin(self, row: JournalRow, before: JsonData, at: datetime) -> JournalRow:
         changed = self.database.write(
             lambda conn: (
                 conn.execute(
@@ -146,7 +150,9 @@ class PgJournal:
         _fenced(changed, row)
         return replace(row, state=state, error=error, request_id=request_id or row.request_id)
 
-    def amend(self, row: JournalRow, *, unit_id: str, before: Any, after: Any) -> JournalRow:
+    def amend(
+        self, row: JournalRow, *, unit_id: str, before: JsonData, after: JsonData
+    ) -> JournalRow:
         self.database.write(
             lambda conn: conn.execute(
                 "UPDATE journal SET unit_id = %s, before = %s, after = %s WHERE id = %s",
@@ -205,7 +211,7 @@ class PgJournal:
         text: str,
         at: datetime,
     ) -> int:
-        def insert(conn: Connection[Any]) -> int:
+        def insert(conn: Connection[TupleRow]) -> int:
             row = conn.execute(
                 'INSERT INTO notices (at, platform, "user", channel, thread, change_id, text)'
                 " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
@@ -247,7 +253,7 @@ class PgJournal:
         )
 
 
-def open_rows(conn: Connection[Any], running: Sequence[int] | None) -> list[JournalRow]:
+def open_rows(conn: Connection[TupleRow], running: Sequence[int] | None) -> list[JournalRow]:
     """Rows not settled yet; with `running`, only those of finished changes and of these running
     ones. One statement: its snapshot shows a change's rows only with its audit entry."""
     if running is None:

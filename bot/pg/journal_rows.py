@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from psycopg import Connection
+from psycopg.rows import TupleRow
 
 from bot.core.journal import Author, JournalRow
+from bot.json_types import JsonData
 
 _COLUMNS = (
     'id, change_id, platform, "user", channel, command, unit_id, unit_name, property_name, kind,'
@@ -17,11 +18,13 @@ _COLUMNS = (
 )
 
 
-def _load(text: str | None) -> Any:
+def _load(text: str | None) -> JsonData:
     return None if text is None else json.loads(text)
 
 
-def journal_rows(conn: Connection[Any], clause: str, args: Sequence[Any]) -> list[JournalRow]:
+def journal_rows(
+    conn: Connection[TupleRow], clause: str, args: Sequence[object]
+) -> list[JournalRow]:
     """Journal rows `WHERE ...` (the clause), in the caller's connection."""
     found = conn.execute(f"SELECT {_COLUMNS} FROM journal {clause}", list(args)).fetchall()
     return [

@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from typing import Final
 
 import psycopg
+from psycopg.rows import TupleRow
 
 log = logging.getLogger("bot.pg.leader")
 
@@ -26,7 +27,7 @@ class JobLeader:
     def __init__(self, url: str, *, retry_s: float = RETRY_S) -> None:
         self._url = url
         self._retry_s = retry_s
-        self._conn: psycopg.AsyncConnection[Any] | None = None
+        self._conn: psycopg.AsyncConnection[TupleRow] | None = None
         self._waiting: asyncio.Task[None] | None = None
 
     @property
@@ -47,7 +48,7 @@ class JobLeader:
         await conn.close()
         return False
 
-    async def run_when_leading(self, start: Callable[[], Awaitable[Any]]) -> None:
+    async def run_when_leading(self, start: Callable[[], Awaitable[object]]) -> None:
         """Run `start` now if this replica leads, else once it takes the lead (in the background)."""
         if await self.try_take():
             await start()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from psycopg import Connection
+from psycopg.rows import TupleRow
 
 from bot.core.pending import Pending, PendingStore
 from bot.core.replies import Reply
@@ -25,7 +25,7 @@ async def _elsewhere() -> Reply:  # never run: the engine rebuilds a remote conf
     raise RuntimeError("a confirmation asked on another replica is rebuilt, not run")
 
 
-def _remote(row: tuple[Any, ...]) -> Pending:
+def _remote(row: TupleRow) -> Pending:
     token, platform, user, channel, thread, summary, text, command, expires, request = row
     return Pending(
         token, user, channel, summary, _elsewhere, datetime.fromtimestamp(expires, UTC), text,
@@ -50,7 +50,7 @@ class SharedPendingStore(PendingStore):
         ttl: timedelta,
         text: str,
         command: str,
-        owner: Any = None,
+        owner: object = None,
         units: tuple[str, ...] = (),
         asked_after: int = 0,
     ) -> Pending:
@@ -68,7 +68,7 @@ class SharedPendingStore(PendingStore):
                 getattr(msg, "answered", None) or getattr(msg, "text", text),
             )  # fmt: skip
 
-            def insert(conn: Connection[Any], values: tuple[Any, ...] = values) -> int:
+            def insert(conn: Connection[TupleRow], values: tuple[object, ...] = values) -> int:
                 return conn.execute(
                     f"INSERT INTO confirmations ({_COLUMNS}) VALUES"
                     " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (token) DO NOTHING",
@@ -91,7 +91,7 @@ class SharedPendingStore(PendingStore):
         return super().get(token) or _remote(row)
 
     def waiting_for(self, user: str, channel: str | None) -> list[Pending]:
-        def read(conn: Connection[Any]) -> list[tuple[Any, ...]]:
+        def read(conn: Connection[TupleRow]) -> list[TupleRow]:
             mine = conn.execute(
                 f'SELECT {_COLUMNS} FROM confirmations WHERE "user" = %s'
                 " AND channel IS NOT DISTINCT FROM %s",

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import psycopg
+from psycopg import Connection
+from psycopg.rows import TupleRow
 
 from bot.pg.database import PgDatabase
 from bot.token_store import TokenStore
@@ -49,7 +50,7 @@ class PgTokenStore(TokenStore):
         return self._value(self._key + ":env")
 
     def write(self, token: str, *, env_token: str | None = None) -> None:
-        def upsert(conn: Any) -> None:
+        def upsert(conn: Connection[TupleRow]) -> None:
             for key, value in ((self._key, token), (self._key + ":env", env_token)):
                 if value:
                     conn.execute(

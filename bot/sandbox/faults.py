@@ -317,7 +317,7 @@ class Faults:
             bucket = self._buckets[key] = TokenBucket(cfg.rps, capacity, now)
         return None if bucket.try_take(now) else Verdict.RATE_LIMITED
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, object]:
         snapshot = asdict(self._config)
         snapshot["rules"] = [
             {**asdict(rule), "units": list(rule.units)} for rule in self._config.rules

@@ -10,11 +10,12 @@ processes where this in-memory log cannot.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 
-from bot.json_types import JsonMapping, as_list, as_object
+from bot.json_types import as_list, as_object
 
 
-def delivery_id(body: JsonMapping) -> str | None:
+def delivery_id(body: Mapping[str, object]) -> str | None:
     """A stable id of one user action, the same on every retry of its delivery."""
     if body.get("event_id"):
         return f"event:{body['event_id']}"

@@ -13,7 +13,6 @@ import logging
 import re
 import uuid
 from collections.abc import Mapping
-from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
@@ -22,6 +21,7 @@ from bot.chat.paging import next_page, parse_more
 from bot.chat.slack.blocks import ACTION_ID_PATTERN, PAGE_ROWS, question_of
 from bot.chat.slack.contract import ConversationEngine, Message
 from bot.chat.slack.delivery import DeliveryLog, delivery_id
+from bot.chat.slack.payloads import Action, ActionBody, CommandBody, ErrorBody, Event, EventBody
 from bot.chat.slack.responder import Origin, SlackResponder, Surface, Target
 from bot.clock import Clock, SystemClock
 from bot.core.replies import ActionKind, ReplyKind
@@ -73,7 +73,7 @@ class SlackListeners:
         self.clock = clock or SystemClock()
         self.deliveries = deliveries if deliveries is not None else DeliveryLog()
 
-    def is_retry(self, body: Mapping[str, Any]) -> tuple[bool, str | None]:
+    def is_retry(self, body: Mapping[str, object]) -> tuple[bool, str | None]:
         rid = delivery_id(body)
         if not self.deliveries.first_time(rid):
             log.info("dropped a repeated Slack delivery %s", rid)
@@ -129,7 +129,7 @@ def _page_target(pressed: Target) -> Target:
                   pressed.user, thread_ts=thread, respond=pressed.respond)  # fmt: skip
 
 
-def pressed_value(action: Mapping[str, Any]) -> str:
+def pressed_value(action: Action) -> str:
     """The typed-equivalent text of a button (its value) or of a menu (the chosen option's)."""
     selected = action.get("selected_option") or {}
     return str(selected.get("value") or action.get("value") or "")
@@ -148,7 +148,7 @@ def register(
 
     @app.command(command)
     async def on_command(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        ack: AsyncAck, body: CommandBody, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
         retry, rid = state.is_retry(body)
@@ -163,7 +163,7 @@ def register(
 
     @app.event("app_mention")
     async def on_mention(
-        ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient,
+        ack: AsyncAck, body: EventBody, event: Event, client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:  # fmt: skip
         await ack()
@@ -182,7 +182,7 @@ def register(
 
     @app.event("message")
     async def on_message(
-        ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient,
+        ack: AsyncAck, body: EventBody, event: Event, client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:  # fmt: skip
         await ack()
@@ -204,7 +204,7 @@ def register(
 
     @app.action(ACTION_ID_PATTERN)
     async def on_action(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
+        ack: AsyncAck, body: ActionBody, action: Action, client: AsyncWebClient,
         respond: AsyncRespond,
     ) -> None:  # fmt: skip
         await ack()
@@ -240,7 +240,7 @@ def register(
         await state.run(client, target, msg, beside=beside, on_a_result=on_a_result)
 
     @app.error
-    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+    async def on_error(error: Exception, body: ErrorBody) -> None:
         log.error("Slack request failed: %r (type %s)", error, body.get("type"), exc_info=error)
 
     return state

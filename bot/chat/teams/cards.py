@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any, Final
 
@@ -73,7 +73,7 @@ _KIND_COLOR: Final[dict[ReplyKind, str]] = {
 }
 
 
-def _runs(text: str, style: dict[str, Any]) -> list[Card]:
+def _runs(text: str, style: Mapping[str, str | bool]) -> list[Card]:
     """TextRuns of `text`, the parts the core puts in backticks (`undo 000042`) in monospace rather
     than showing the backticks, which a TextRun would print as typed."""
     parts = text.split("`")
@@ -89,7 +89,7 @@ def _runs(text: str, style: dict[str, Any]) -> list[Card]:
     return runs or [{"type": "TextRun", "text": "", **style}]
 
 
-def _text(text: str, *, spacing: str | None = None, **style: Any) -> Card:
+def _text(text: str, *, spacing: str | None = None, **style: str | bool) -> Card:
     """Plain text: a RichTextBlock's TextRun is never read as markdown or HTML, so what a user typed
     (`[click here](https://evil.example)`, `<property>`) is shown as typed, not as a link or a tag.
     """
