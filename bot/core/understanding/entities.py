@@ -557,8 +557,12 @@ def _longest(
             number = re.match(r"[\s-]*(\d{1,6})(?![\w-])", t.original[end:])
             if number and any(k.startswith(key) and k[len(key) :].isdigit() for k in lexicon.rooms):
                 found.property_prefix_room = f"{t.original[start:end]} {number[1]}"
+            # "at Grove" names a place: the property reading stays (and asks when it is several);
+            # only without "at" is a word of a property's name that is a whole room's name the room
+            said_at = re.search(r"(?:^|\s)(?:at|@)\s+(?:the\s+)?$", t.original[:start], re.I)
             if room is not None and whole_room and all(key_of(n) != key for n in names):
-                found.property_room = room[0]
+                if not said_at:
+                    found.property_room = room[0]
         elif found.room_type is None and key in lexicon.room_types:
             names = lexicon.room_types[key]
             found.room_type = names[0] if len(names) == 1 else t.original[start:end]
