@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_issue17_trial2 import _world
+from test_issue17_trial2 import _answer, _world
 from world_reading import WorldReader
 
 HERE = Path(__file__).parent
@@ -39,3 +39,13 @@ def test_a_yes_in_several_words_answers_a_question_asked_with_a_question_mark(
     waits for one of its choices", while a bare `yes` worked."""
     turns = trial.converse(["jazz in Capri?", yes])
     assert turns[1].get("rooms") == ["Capri"] and turns[1].get("station") == "Jazz", turns
+
+
+@pytest.mark.parametrize(
+    "text", ["list rooms of room type Composer Suite", "rooms of room type Tower"]
+)
+def test_rooms_of_a_room_type_without_a_property_are_listed(trial: WorldReader, text: str) -> None:
+    """ "I don't know a property called “room type”": the words naming the type were read as a place."""
+    reply = _answer(trial, text)
+    assert "room type" not in reply.headline.split("called")[-1], reply.headline
+    assert reply.table is not None and reply.table.rows, reply.headline

@@ -767,6 +767,8 @@ def _unknown_property(t: _Text, found: Entities) -> None:
     name = re.sub(r"^(?:(?:the|a|in|at|of|for|on|to)(?:\s+|$))+", "", name, flags=re.I).strip()
     if fold(name).rstrip("?.!") in _ROOMISH:
         return  # "in the Garden Suite rooms": the rooms of the type, never a property "rooms"
+    if re.fullmatch(r"room[\s-]*types?", fold(name).rstrip("?.!")):
+        return  # "rooms of room type Tower": the words that name the type, never a property
     if name and not re.fullmatch(r"[\d\s,-]+", name):
         found.property_name = name
         t.take(m.start("rest"), m.start("rest") + len(name))
