@@ -49,3 +49,15 @@ def test_rooms_of_a_room_type_without_a_property_are_listed(trial: WorldReader, 
     reply = _answer(trial, text)
     assert "room type" not in reply.headline.split("called")[-1], reply.headline
     assert reply.table is not None and reply.table.rows, reply.headline
+
+
+@pytest.mark.parametrize(
+    "text", ["Birch isn't on jazz, set it to pop", "Birch is not playing jazz so set it to pop"]
+)
+def test_what_a_room_is_not_on_is_context_not_a_second_station(
+    trial: WorldReader, text: str
+) -> None:
+    """Was refused as "one station per request": "isn't on jazz" said what Birch does not play."""
+    outcome = trial.read(text)
+    assert outcome.get("rooms") == ["Birch"] and outcome.get("station") == "Pop", outcome
+    assert trial.read("set Birch to jazz and pop").get("intent") != "set_station"

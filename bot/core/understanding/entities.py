@@ -322,11 +322,21 @@ def _excluded(t: _Text, found: Entities) -> None:
         t.take(m.start(), m.end())
 
 
+# "Birch isn't on jazz, set it to pop": what the room does not play, said before the request itself
+_NOT_ON_STATION = re.compile(
+    r"\b(?:isn'?t|is\s+not|not)\s+(?:on|playing)\s+(?P<was>[a-z][\w' &-]*?)(?:\s+(?:yet|anymore))?"
+    r"\s*,?\s+(?=(?:so\s+)?(?:set|put|make|change|switch)\s+(?:it|them|that)\b)"
+)
+
+
 def _from_station(t: _Text, lexicon: Lexicon, found: Entities) -> None:
     m = _FROM_STATION.search(t.work)
     if m and key_of(m["was"]) not in lexicon.properties:
         found.was_station = m["was"].strip()
         t.take(m.start(), m.end("was"))
+    m = _NOT_ON_STATION.search(t.work)
+    if m and key_of(m["was"]) in lexicon.stations:  # context, not a second station of the request
+        t.take(m.start("was"), m.end("was"))
 
 
 def _ranges(t: _Text, found: Entities) -> None:
@@ -560,9 +570,13 @@ def _longest(
             # "at Grove" names a place: the property reading stays (and asks when it is several);
             # only without "at" is a word of a property's name that is a whole room's name the room
             said_at = re.search(r"(?:^|\s)(?:at|@)\s+(?:the\s+)?$", t.original[:start], re.I)
-            if room is not None and whole_room and all(key_of(n) != key for n in names):
-                if not said_at:
-                    found.property_room = room[0]
+            if (
+                room is not None
+                and whole_room
+                and not said_at
+                and all(key_of(n) != key for n in names)
+            ):
+                found.property_room = room[0]
         elif found.room_type is None and key in lexicon.room_types:
             names = lexicon.room_types[key]
             found.room_type = names[0] if len(names) == 1 else t.original[start:end]
