@@ -66,8 +66,12 @@ def _private_file(file: Path) -> None:
     """Create the folder 0700 (when the bot creates it) and the file 0600, before SQLite opens it;
     an existing file readable by others is narrowed to 0600."""
     if not file.parent.exists():
-        file.parent.mkdir(parents=True, mode=FOLDER_MODE)
-        os.chmod(file.parent, FOLDER_MODE)  # mkdir's mode is masked by the umask
+        try:
+            file.parent.mkdir(parents=True, mode=FOLDER_MODE)
+        except FileExistsError:
+            pass  # another process (a second `bot sync` started at once) created it first
+        else:
+            os.chmod(file.parent, FOLDER_MODE)  # mkdir's mode is masked by the umask
     if not file.exists():
         os.close(os.open(file, os.O_CREAT | os.O_WRONLY, FILE_MODE))
     if stat.S_IMODE(file.stat().st_mode) & 0o077:
