@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from bot.core.commands import Command, NotDone, Parsed
+from bot.core.commands import ClearAlerts, Command, NotDone, Parsed, SetStation
 from bot.core.understanding.entities import find_entities
 from bot.core.understanding.lexicon import Lexicon, catalog_lexicon, fold, key_of
 from bot.core.understanding.reading import Ask, complete, understand
@@ -280,6 +280,17 @@ def is_new_request(text: str, lexicon: Lexicon | None = None) -> bool:
     if asking:
         return True  # a question is never the answer, even one the bot cannot read
     if not _REQUEST_WORDS.search(body):
-        return False
+        # "Room=5 jazz", "jazz in Jazz": no verb, yet a whole change (rooms and a station) by itself
+        found = parse(text, lexicon).parsed
+        return found is not None and _complete_change(found.command)
     result = parse(text, lexicon)
     return result.parsed is not None or result.ask is not None
+
+
+def _complete_change(command: Command) -> bool:
+    """A station change or a clear that names both its rooms and what to do: never an answer."""
+    if not isinstance(command, SetStation | ClearAlerts):
+        return False
+    target = command.target
+    named = bool(target.rooms or target.room_range or target.room_type or target.all_rooms)
+    return named and (not isinstance(command, SetStation) or bool(command.station))
