@@ -7,8 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from core_helpers import BotUnderTest
 from test_issue17_trial2 import _world
 from world_reading import WorldReader
+
+from bot.core.replies import ReplyKind
 
 HERE = Path(__file__).parent
 TRIAL_F = HERE / "worlds" / "trial17f.json"
@@ -37,3 +40,19 @@ def test_a_complete_request_after_a_question_is_its_own_never_the_answer(
     assert second.get("rooms") == rooms or second.get("ask"), turns
     if "rooms" in second:
         assert second.get("station") == station, turns
+
+
+async def test_a_change_made_since_leaves_an_older_confirmation_to_its_buttons(
+    demo_bot: BotUnderTest,
+) -> None:
+    """Demo trial: `cancel the wake up calls in 311 at harbor view` (asks), later `set villa-1 through
+    villa-3 to pop` (done), then a `yes` meant for nothing cleared 311's alarms 17 messages on. After
+    a change made since, a bare yes no longer reaches the older confirmation; its buttons still do."""
+    asked = await demo_bot.say("cancel the wake up calls in 311 at harbor view")
+    assert asked.kind == ReplyKind.CONFIRM, asked.headline
+    done = await demo_bot.say("set 214 at harbor view to jazz")
+    assert done.kind == ReplyKind.SUCCESS, done.headline
+    late = await demo_bot.say("yes")
+    assert late.kind != ReplyKind.SUCCESS and "311" not in late.headline, late.headline
+    pressed = await demo_bot.say(asked.actions[0].value)
+    assert pressed.kind == ReplyKind.SUCCESS and "311" in pressed.headline, pressed.headline

@@ -248,6 +248,10 @@ class Engine:
             ctx.audit("refused", detail="needs a chain-wide role")
             return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
         reply = _settled_card(ctx.command, await self._dispatch(ctx))
+        if ctx.command.mutating and reply.kind in (ReplyKind.SUCCESS, ReplyKind.SUMMARY):
+            # a change made since: an older unanswered confirmation is answered by its buttons
+            # only, never by a later bare "yes" meant for something else
+            self.s.pending.supersede(msg.user, msg.channel, self.s.clock.now())
         if reply.table is not None and reply.kind == ReplyKind.INFO and reply.query is None:
             # a read-only answer can be asked again for its next page (bot/chat/paging.py)
             reply = reply.model_copy(update={"query": ctx.msg.answered or ctx.msg.text})
