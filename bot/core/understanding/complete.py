@@ -60,7 +60,8 @@ TIME: Final = re.compile(
     r"\b(?:at\s+)?\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)\b"
     r"|\bat\s+\d{1,2}[:h]\d\d\b|\bat\s+(?:noon|midnight)\b"
     r"|\b(?:tomorrow(?:\s+(?:morning|afternoon|evening|night))?|later|tonight\s+at"
-    r"|this\s+(?:evening|afternoon|morning)|in\s+(?:an?|\d+)\s+"
+    r"|this\s+(?:evening|afternoon|morning)|in\s+the\s+(?:morning|afternoon|evening|night)"
+    r"|in\s+(?:an?|\d+)\s+"
     r"(?:minutes?|mins?|hours?|hrs?))\b(?!['’]s)"
     r"|\b(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b(?!['’]s)"
 )

@@ -139,12 +139,25 @@ class _Text:
         return taken
 
 
+# "in the morning", "tomorrow evening": a time (the completeness check says changes apply now), never
+# a room named Morning
+_TIME_OF_DAY = re.compile(
+    r"\b(?:in\s+the\s+|tomorrow\s+|this\s+|tonight\s+|today\s+)(?:morning|afternoon|evening|night)\b"
+)
+
+
+def _time_of_day(t: _Text) -> None:
+    for m in _TIME_OF_DAY.finditer(t.work):
+        t.take(m.start(), m.end())
+
+
 def find_entities(text: str, lexicon: Lexicon) -> Entities:
     found = Entities()
     t = _Text(text)
     _serial(t, found)
     _setting(t, found)
     _duration(t, found)
+    _time_of_day(t)
     _set_everything(t, found)
     _kinds(t, found)
     _everywhere(t, found)

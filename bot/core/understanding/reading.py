@@ -783,6 +783,13 @@ def _range_guess(command: c.SetStation | c.ClearAlerts, ends: tuple[str, str]) -
     )
 
 
+# Words that say "a station" without naming one
+_GENERIC_STATION = re.compile(
+    r"\s*(?:(?:a|an|the|some|any|another|other|a\s+different|one)\s+)?"
+    r"(?:station|stations|music|radio|channel|something|anything)\s*"
+)
+
+
 def complete(
     result: Understood, found: Entities, low: str, text: str = "", *, raw: str = ""
 ) -> Understood:
@@ -790,6 +797,10 @@ def complete(
     command = result.partial if isinstance(result, Ask) else result
     if not isinstance(command, c.SetStation | c.ClearAlerts):
         return result
+    if isinstance(command, c.SetStation) and _GENERIC_STATION.fullmatch(fold(command.station)):
+        # "set Everest to a station": no station named, never the catalog's "Wynn's Station"
+        target = command.target
+        return Ask(f"Which station for {_describe(target)}?", "station", replace(command, station=""))
     understood = _understood(command)
     if found.room_shadowed and command.target.room_type and not command.target.rooms:
         return _room_or_room_type(command, found.room_shadowed)
