@@ -800,7 +800,9 @@ def complete(
     if isinstance(command, c.SetStation) and _GENERIC_STATION.fullmatch(fold(command.station)):
         # "set Everest to a station": no station named, never the catalog's "Wynn's Station"
         target = command.target
-        return Ask(f"Which station for {_describe(target)}?", "station", replace(command, station=""))
+        return Ask(
+            f"Which station for {_describe(target)}?", "station", replace(command, station="")
+        )
     understood = _understood(command)
     if found.room_shadowed and command.target.room_type and not command.target.rooms:
         return _room_or_room_type(command, found.room_shadowed)
