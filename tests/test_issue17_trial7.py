@@ -54,3 +54,11 @@ def test_a_room_named_like_a_word_of_a_station_alias_is_never_that_station(
     """Was: `jazz in Thames at Thames Quay` set room Thames to Pop ("smooth thames valley")."""
     outcome = trial.read("jazz in Thames at Thames Quay")
     assert outcome.get("station") in (None, "Jazz"), outcome
+
+
+@pytest.mark.parametrize("yes", ["affirmative", "go for it", "please do", "oui"])
+def test_more_ways_of_saying_yes_answer_a_confirmation(trial: WorldReader, yes: str) -> None:
+    """Trial 7: each was "I didn't understand", with unrelated suggestions, while a yes was awaited."""
+    turns = trial.converse(["set all rooms at Glacier Peak Lodge to jazz", yes])
+    assert turns[0].get("ask") == "confirm", turns
+    assert turns[1].get("intent") == "confirm" or turns[1].get("station") == "Jazz", turns

@@ -112,7 +112,8 @@ register(
         phrasings=(
             phrasing(
                 r"^(?:yes|y|yep|yeah|yup|ya|yea|yass?|aye|confirm(?:ed)?|ok|okay|k|go(?:\s+ahead)?|do\s+it"
-                r"|proceed|sure(?:\s+thing)?|absolutely|definitely|correct|right|👍|✅|👌)"
+                r"|proceed|sure(?:\s+thing)?|absolutely|definitely|correct|right|affirmative"
+                r"|go\s+for\s+it|(?:please\s+)?do|oui|👍|✅|👌)"
                 r"(?:[\s,!.]+(?:please|pls|do\s+it|go\s+ahead|go\s+for\s+it|that'?s\s+right|correct"
                 r"|thanks|👍|✅|👌))*[\s!.]*(?:\s+(?P<token>[a-f0-9]{6,}))?$",
                 build=lambda m: c.Confirm(token=m["token"]),

@@ -19,12 +19,31 @@ TTL = timedelta(minutes=10)
 _FILLER = frozenset({"the", "one", "at", "in", "hotel", "please", "that", "ones", "property", "a"})
 _YES = frozenset({"yes", "y", "yep", "yeah", "sure", "ok", "okay", "that one", "correct"})
 _YES_SIGNS = frozenset({"\U0001f44d", "\u2705", "\U0001f44c"})
+# the words that make the others a yes ("go ahead" alone, "please do")
+_YES_HEADS = frozenset(
+    {
+        "yes",
+        "y",
+        "yep",
+        "yeah",
+        "yup",
+        "ya",
+        "sure",
+        "ok",
+        "okay",
+        "go",
+        "affirmative",
+        "oui",
+        "please",
+    }
+)
 # "sure go ahead", "yep go ahead 👍": a yes in several words (the Confirm phrasing's words), taken as
 # the yes of a question with one choice
 _YES_WORDS = frozenset(
     {
         "yes", "y", "yep", "yeah", "yup", "ya", "sure", "ok", "okay", "go", "ahead", "do", "it",
         "please", "pls", "thanks", "correct", "right", "proceed", "absolutely", "definitely",
+        "affirmative", "for", "oui",
     }
 )  # fmt: skip
 
@@ -50,11 +69,7 @@ class Question:
             return self.choices[number - 1][1] if 0 < number <= len(self.choices) else None
         key = "yes" if text in _YES_SIGNS else key_of(text)  # 👍 alone is a yes, as typed words are
         said = [w for w in key.split() if w not in _YES_SIGNS]
-        if (
-            said
-            and set(said) <= _YES_WORDS
-            and set(said) & {"yes", "y", "yep", "yeah", "yup", "ya", "sure", "ok", "okay", "go"}
-        ):
+        if said and set(said) <= _YES_WORDS and set(said) & _YES_HEADS:
             key = "yes"
         if key in _YES and len(self.choices) == 1:
             return self.choices[0][1]
