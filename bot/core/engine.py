@@ -37,6 +37,7 @@ from bot.core.registry import covers_the_chain, entry_for, role_for
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.retry_failed import retry_failed
 from bot.core.services import Services
+from bot.core.station_menu import station_choices
 from bot.core.understanding import understand
 from bot.core.understanding.followup import Key, Questions
 from bot.core.understanding.lexicon import Lexicon, lexicon_for
@@ -295,6 +296,9 @@ class Engine:
             return dropped
         if result.ask is not None:
             ask = result.ask
+            if ask.missing == "station" and not ask.choices:
+                menu = station_choices(self.s, msg.channel, msg.user, ask.partial)
+                ask = replace(ask, choices=menu)
             self.questions.ask(
                 key,
                 self.s.clock.now(),

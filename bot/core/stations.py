@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -17,6 +16,7 @@ from bot.core.journal import APPLIED, UNCHANGED, UNKNOWN, JournalRow, Planned
 from bot.core.property_place import unknown_country_reply
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.resolve import Rooms
+from bot.core.station_menu import spoken_name
 from bot.core.unit_writes import run_change
 from bot.index.catalog import MatchStatus, Station, StationMatch
 from bot.index.lookup import RoomRef
@@ -66,15 +66,7 @@ def _choose_station(
 
 
 def _phrase(ctx: Ctx, station: Station) -> str:
-    """The shortest words that name exactly this station in its country (an alias where two stations share
-    a name); the station id only when nothing else does."""
-    inner: list[str] = re.findall(r"\(([^()]+)\)", station.full_name)
-    for text in (station.name, *station.aliases, station.full_name, *inner, station.label):
-        if ctx.s.catalog.lookup(station.country, text).station == station:
-            return text.lower()
-    return (
-        station.station_id
-    )  # never reached for the seed's stations (tests/test_trial_phrasings.py)
+    return spoken_name(ctx.s.catalog, station)
 
 
 def _station_problem(ctx: Ctx, command: c.SetStation, match: StationMatch, country: str) -> Reply:
