@@ -15,7 +15,7 @@ from bot.core.services import Services
 from bot.core.understanding.lexicon import lexicon_for
 from bot.core.understanding.text import plural
 from bot.index.lookup import Index, PropertyRef, RoomRef, RoomTypeRef
-from bot.index.normalize import normalize_room_name
+from bot.index.normalize import distinctive_words, normalize_name, normalize_room_name
 from bot.index.sync import full_sync, refresh_property
 
 MAX_CHOICES = 6
@@ -100,6 +100,9 @@ class Rooms:
     scope: PropertyRef | None
     label: str  # "room 204 at Harbor View Seattle", for replies
     missing: tuple[str, ...] = ()  # rooms of a typed range that do not exist (the rest do)
+    # The channel's property, when the rooms named are all at one other property and were taken
+    # there (a read, or a change that then asks before it runs): the reply says where they are.
+    moved_from: PropertyRef | None = None
 
 
 Resolved = Rooms | Reply
@@ -126,9 +129,17 @@ class Resolver:
         *,
         user: str | None = None,
         needed: Role | None = None,
+        moves: bool = False,
+        recent_property: str | None = None,
     ) -> None:
         self.s = services
         self.channel = channel
+        # Rooms named that are not at the channel's property but all at one other are taken there
+        # (else asked about): for reads, and changes that ask before they run.
+        self.moves = moves
+        # The property this user named last in this conversation (recently): when it is not the
+        # channel's and has the rooms named too, which one is asked, never taken from the binding.
+        self.recent_property = recent_property
         self._refreshed = False
         # Who asks and the role the command needs: with both, every property a request resolves to
         # is checked against the user's grants (bot.core.access) before the handler sends anything.
@@ -266,12 +277,42 @@ class Resolver:
         )
         if isinstance(scope, Reply):
             return scope
+        if target.property_name is None and scope is not None:
+            asked = self._channel_or_recent(target, scope, rerun)
+            if asked is not None:
+                return asked
         resolved = await self._rooms_in(target, scope, rerun)
         if isinstance(resolved, Reply):
             return resolved
         props = {r.property_id for r in resolved.rooms}
         refs = [p for p in (self.s.index.property(pid) for pid in sorted(props)) if p is not None]
         return self.guard(refs) or resolved
+
+    def _channel_or_recent(
+        self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]
+    ) -> Reply | None:
+        """`set 112 to jazz` just after working at Lyon, in a channel bound to Pelican where 112
+        exists too: which property, asked."""
+        if not self.recent_property:
+            return None
+        found = self.visible(self.s.index.find_properties(self.recent_property))
+        recent = found[0] if len(found) == 1 else None
+        if recent is None or recent.id == scope.id:
+            return None
+        index = self.s.index
+        if target.rooms:
+            there = all(_find_rooms(index, name, recent.id) for name in target.rooms)
+        elif target.room_type:
+            there = bool(index.find_room_types(target.room_type, recent.id))
+        else:
+            there = target.all_rooms
+        if not there:
+            return None
+        return _question(
+            f"At {scope.name} (this channel's property) or at {recent.name} (named in your "
+            "last requests)? Nothing was changed.",
+            [(p.name, rerun(replace(target, property_name=p.name))) for p in (scope, recent)],
+        )
 
     async def _rooms_in(
         self, target: Target, scope: PropertyRef | None, rerun: Callable[[Target], str]
@@ -308,6 +349,12 @@ class Resolver:
             elsewhere = (
                 self.seen(self.s.index.find_room_types(target.room_type, None)) if scope else []
             )
+            if scope is not None and (target.property_name or not elsewhere):
+                # "the penthouse at Alpine": Alpine's Penthouse Suite, or its room Garden_Loft for
+                # "the loft" — asked, never taken from another property the user did not name
+                by_part = self._by_part(target, scope, rerun)
+                if by_part is not None:
+                    return by_part
             if elsewhere:  # the type exists at another property: that, never a look-alike here
                 props = sorted({t.property_name for t in elsewhere})
                 return _question(
@@ -350,6 +397,90 @@ class Resolver:
             return Rooms(rooms, prop, f"room type {room_type.name} at {room_type.property_name}")
         return Rooms(
             rooms, prop, f"{len(rooms)} {room_type.name} rooms at {room_type.property_name}"
+        )
+
+    def _by_part(
+        self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]
+    ) -> Reply | None:
+        """The room types, else the rooms, of `scope` that share a distinctive word with the room
+        type named, offered as choices; None when there are none."""
+        assert target.room_type is not None
+        words = set(distinctive_words(normalize_name(target.room_type)).split())
+        if not words:
+            return None
+
+        def shares(name: str) -> bool:
+            return bool(words & set(distinctive_words(normalize_name(name)).split()))
+
+        types = [t for t in self.s.index.room_types(scope.id) if shares(t.name)]
+        if types:
+            if target.one and len(types) == 1:
+                return self._one_of_type(target, types[0], rerun)
+            return _question(
+                f"I can't find room type \u201c{target.room_type}\u201d at {scope.name}. "
+                "Did you mean:",
+                [
+                    (t.name, rerun(replace(target, room_type=t.name, property_name=scope.name)))
+                    for t in types[:MAX_CHOICES]
+                ],
+            )
+        rooms = [r for r in _property_rooms(self.s.index, scope.id)[0] if shares(r.room_name)]
+        if not rooms:
+            return None
+        return _question(
+            f"I can't find \u201c{target.room_type}\u201d at {scope.name}. Did you mean:",
+            [
+                (
+                    f"room {r.room_name}",
+                    rerun(
+                        replace(
+                            target,
+                            rooms=(r.room_name,),
+                            room_type=None,
+                            one=False,
+                            property_name=scope.name,
+                        )
+                    ),
+                )
+                for r in rooms[:MAX_CHOICES]
+            ],
+        )
+
+    def _one_of_type(
+        self, target: Target, room_type: RoomTypeRef, rerun: Callable[[Target], str]
+    ) -> Reply:
+        """One room of `room_type` asked for ("the penthouse"): which, even when it has one."""
+        rooms = [
+            r
+            for r in _property_rooms(self.s.index, room_type.property_id)[0]
+            if r.room_type_id == room_type.id
+        ]
+        if len(rooms) > 1:
+            return self._which_of_type(target, room_type, rooms, rerun)
+        if not rooms:
+            return Reply(
+                headline=f"There are no rooms in room type {room_type.name} at "
+                f"{room_type.property_name}. Nothing was changed.",
+                kind=ReplyKind.INFO,
+            )
+        return _question(
+            f"Do you mean {room_type.name} (room {', '.join(r.room_name for r in rooms)}) at "
+            f"{room_type.property_name}? Nothing was changed.",
+            [
+                (
+                    f"room {r.room_name}",
+                    rerun(
+                        replace(
+                            target,
+                            rooms=(r.room_name,),
+                            room_type=None,
+                            one=False,
+                            property_name=r.property_name,
+                        )
+                    ),
+                )
+                for r in rooms
+            ],
         )
 
     def _which_of_type(
@@ -428,10 +559,36 @@ class Resolver:
             # A range with gaps: the rooms that exist, and the handler asks before acting on them.
             label = self._label(target, found, scope)
             return Rooms(found, scope or self._single_property(found), label, tuple(missing))
+        if missing and self.moves and scope is not None and len(missing) == len(target.rooms):
+            moved = await self._moved(target, scope, rerun)
+            if moved is not None:
+                return moved
         if missing:
             return self._missing_rooms(target, missing, scope, rerun)
         label = self._label(target, found, scope)
         return Rooms(found, scope or self._single_property(found), label)
+
+    async def _moved(
+        self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]
+    ) -> Rooms | None:
+        """The rooms named, at the one other property that has every one of them (once each),
+        or None: `what's playing in Lotus` from Harbor View's channel is Alpine's Lotus."""
+        homes: set[str] | None = None
+        for name in target.rooms:
+            hits = self.seen(_find_rooms(self.s.index, name, None)) or self.seen(
+                self._spelled_otherwise(name, None)
+            )
+            held = {r.property_id for r in hits if r.property_id != scope.id}
+            homes = held if homes is None else homes & held
+        if not homes or len(homes) != 1:
+            return None
+        there = self.s.index.property(homes.pop())
+        if there is None or self.guard([there]) is not None:
+            return None
+        resolved = await self._named_rooms(target, there, rerun)
+        if not isinstance(resolved, Rooms) or resolved.missing:
+            return None
+        return replace(resolved, moved_from=scope)
 
     def _spelled_otherwise(self, name: str, pid: str | None) -> list[RoomRef]:
         """The rooms a typed name means with separators folded (`villa 3`, `ph2`): every spelling
@@ -521,7 +678,7 @@ class Resolver:
             homes = [
                 {r.property_name for r in self.seen(self.s.index.find_rooms(m))} for m in missing
             ]
-            every = not target.room_range and len(missing) == len(target.rooms)
+            every = len(missing) == len(target.rooms)  # none here (a range's too)
             other = set.intersection(*homes) if scope and every and all(homes) else set()
             if other:  # `villa-4 and villa-5` from Harbor View: the property that has them all
                 rooms = tuple(missing)
@@ -562,7 +719,11 @@ class Resolver:
         begun = [r for r in near if normalize_room_name(r.room_name).startswith(typed)]
         close = (begun or near)[:4] if typed else near[:4]  # `Loft`: Loft-East/-West, not Lotus
         close = [r for r in close if r.room_name not in target.rooms]
-        if close and _digits(name) and any(_digits(r.room_name) != _digits(name) for r in close):
+        other_property = scope is not None and any(r.property_id != scope.id for r in close)
+        if close and (
+            other_property  # `room 6` at Harbor View: Alpine's villa-6 is named, not one key away
+            or (_digits(name) and any(_digits(r.room_name) != _digits(name) for r in close))
+        ):
             # 104 for 204, villa-1 for villa-9: another room, never a write one keystroke away
             return Reply(
                 headline=f"I can't find room {name}{where}. Nearest names: "

@@ -143,6 +143,8 @@ class _Text:
 # a room named Morning
 _TIME_OF_DAY = re.compile(
     r"\b(?:in\s+the\s+|tomorrow\s+|this\s+|tonight\s+|today\s+)(?:morning|afternoon|evening|night)\b"
+    # a clock time ("6:30", "7:15pm") is never rooms 6 and 30
+    r"|\b\d{1,2}:\d\d(?:\s*(?:am|pm|a\.m\.|p\.m\.))?(?![\w:])"
 )
 
 

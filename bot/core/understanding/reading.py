@@ -499,10 +499,24 @@ _SOME_ALERTS = re.compile(
 )
 
 
+# A time or a day said with a clear: it may mean "later" or "only those for then"; neither can be done
+_WHEN_SAID = re.compile(
+    r"\b(?:(?:at\s+)?\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)|\d{1,2}[:h]\d\d"
+    r"|(?:(?:tomorrow|tonight|today|this)\s+)?(?:morning|afternoon|evening|night)"
+    r"|tomorrow|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+)
+
+
 def _one_alert_note(low: str, kinds: tuple[AlertKind, ...]) -> str:
     if not _SOME_ALERTS.search(low) or len(kinds) != 1:
         return ""
     kind = kinds[0].value
+    when = _WHEN_SAID.search(low)
+    if when is not None:
+        return (
+            f"I can only clear all {kind} of a room, and only now: not just those for "
+            f"\u201c{when[0]}\u201d, and not later. A yes clears them all now."
+        )
     return f"I can only clear all {kind} of a room, not one or some of them."
 
 
@@ -816,8 +830,21 @@ def complete(
     if found.everywhere or CHAIN_SCOPE.search(low):
         return c.NotDone("chain_scope", understood=understood)
     clear_said = set(found.words) & (CLEAR_WORDS | _CLEARED)
-    if isinstance(command, c.ClearAlerts) and not clear_said and ALARM_SETTING.search(low):
-        return c.NotDone("alarm_set", understood=low)
+    if isinstance(command, c.ClearAlerts) and not clear_said:
+        # "wake up call for 6:30 in 312": a time with no word of clearing asks for an alarm
+        if ALARM_SETTING.search(low) or TIME.search(low) or re.search(r"\b\d{1,2}:\d\d\b", low):
+            return c.NotDone("alarm_set", understood=low)
+        if isinstance(result, c.ClearAlerts):  # "alarms in 305": a question as much as a request
+            from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+            kinds = " and ".join(k.value for k in command.kinds)
+            return Ask(
+                f"Clear all {kinds} in {_describe(command.target)}? I can't list them, only "
+                "delete them. Nothing was changed yet.",
+                "verb",
+                command,
+                choices=(("yes", rephrase(command)),),
+            )
     time = TIME.search(low)
     time_words = set(_WORD.findall(time[0])) if time else set()
     station_words = (
