@@ -74,6 +74,7 @@ ALARM_SETTING: Final = re.compile(
 # Scope words for the whole chain: a station change is made one property at a time.
 CHAIN_SCOPE: Final = re.compile(
     r"\b(?:everywhere|all\s+(?:the\s+)?(?:properties|hotels|sites)|every\s+(?:property|hotel)"
+    r"|(?:at\s+|in\s+)?both\s+(?:the\s+)?(?:properties|hotels|sites)"
     r"|across\s+the\s+chain|in\s+each\s+(?:property|hotel))\b"
 )
 
