@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from core_helpers import BotUnderTest, bot_on, config_for, text_of
+from test_issue17_trial2 import _world
+from world_reading import WorldReader
 
 from bot.core.replies import ActionKind, ReplyKind
 from bot.sandbox.server import SandboxServer
@@ -192,3 +194,51 @@ async def test_alerts_named_with_no_verb_are_asked_never_cleared(
     reply = await desk.say(text, channel=DESK)
     assert reply.kind in (ReplyKind.QUESTION, ReplyKind.CONFIRM), text_of(reply)
     assert room.alarms == 2
+
+
+# --- the second user's own world (tests/worlds/trial17h.json: rooms Blues at Bayou Blues Hotel,
+# Sand&Surf, Puffin#2, Swing; "bay" in Pelican Bay and Cardigan Bay, and the start of Bayou) -------
+
+TRIAL_H = Path(__file__).parent / "worlds" / "trial17h.json"
+
+
+@pytest.fixture(scope="module")
+def trial_h() -> WorldReader:
+    return _world(TRIAL_H)
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"),
+    [
+        ("what's playing in blues, zydeco and bebop at bayou", ["Bebop", "Blues", "Zydeco"]),
+        ("set blues to pop at bayou", ["Blues"]),
+        ("set sand and surf to hip hop", ["Sand&Surf"]),
+        ("what's playing in puffin#1, puffin #2 at cardigan", ["Puffin#1", "Puffin#2"]),
+        ("no wait, the lyon one, put jazz in 112 at lyon", ["112"]),
+    ],
+)
+def test_every_room_named_is_read_and_none_is_dropped(
+    trial_h: WorldReader, text: str, rooms: list[str]
+) -> None:
+    """Was: Blues (a word of Bayou Blues Hotel) silently dropped, or the request refused for
+    'bayou'; 'sand and surf', 'puffin #2' (room 2), 'lyon' said twice not followed."""
+    outcome = trial_h.read(text)
+    assert sorted(outcome.get("rooms", [])) == rooms, outcome
+
+
+def test_a_word_of_two_property_names_is_never_a_third_that_only_begins_with_it(
+    trial_h: WorldReader,
+) -> None:
+    """Was: `set 113 at bay to jazz` took "bay" for Bayou Blues (where there is no 113)."""
+    outcome = trial_h.read("set 113 at bay to jazz")
+    assert outcome.get("property") != "Bayou Blues Hotel New Orleans", outcome
+    assert trial_h.read("what's playing in 113 at bay")["property"] == (
+        "Pelican Bay Resort Monterey"
+    )
+
+
+def test_set_it_after_a_question_about_a_room_asks_about_that_room(trial_h: WorldReader) -> None:
+    """Was: `set it to gospel` right after `what's playing in swing at bayou` → "Which room?"."""
+    _first, second = trial_h.converse(["what's playing in swing at bayou", "set it to gospel"])
+    assert second.get("ask") is not None, second
+    assert "intent" not in second, second

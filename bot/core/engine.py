@@ -76,6 +76,14 @@ _CORRECTION = re.compile(
     r"^(?:actually|no\s+wait|wait|instead|rather|sorry|oops|make\s+(?:it|that)|change\s+(?:it|that)\s+to)\b",
     re.I,
 )
+# "and 211 as well", "also 215", "same for 122", "211 too": the change just made, for more rooms
+_ALSO = re.compile(
+    r"^(?:and\s+|also\s+|plus\s+|same\s+(?:for|in|with)\s+|(?:and\s+)?the\s+same\s+(?:for|in)\s+)+"
+    r"|\s+(?:as\s+well|too|also)\s*[.!]*$",
+    re.I,
+)
+# Words for the rooms just talked about: "set it to gospel", "same room", "there too"
+_SAME_ROOMS = re.compile(r"\b(?:it|there|that\s+room|this\s+room|same\s+room|them)\b", re.I)
 # "don't <verb> <these>, just <those>": the negation governs only the first part
 _BUT_JUST = re.compile(
     r"^(?:please\s+)?(?:don'?t|dont|do\s+not)\s+(?P<verb>[a-z]+)\s+(?P<neg>.+?)\s*[,;]?\s+"
@@ -173,6 +181,8 @@ class Engine:
         self.questions = Questions()
         # the property each conversation named last, and when (see Resolver.recent_property)
         self._places: dict[Key, tuple[str, datetime]] = {}
+        # the rooms each conversation named last, and when ("set it to gospel" asks about them)
+        self._targets: dict[Key, tuple[c.Target, datetime]] = {}
         self.question_cards = QuestionCards()
         # across replicas: bot.pg.ordering.ReplicaOrder (BOT_DATABASE_URL)
         self._order = order if order is not None else ConversationOrder()
@@ -308,9 +318,39 @@ class Engine:
         return kept[0]
 
     def _note_place(self, msg: Message, command: c.Command, reply: Reply) -> None:
+        if reply.kind in (ReplyKind.ERROR, ReplyKind.REFUSAL, ReplyKind.QUESTION):
+            return
         name = _named_property(command)
-        if name and reply.kind not in (ReplyKind.ERROR, ReplyKind.REFUSAL):
+        if name:
             self._places[_conversation(msg)] = (name, self.s.clock.now())
+        target = getattr(command, "target", None)
+        if isinstance(target, c.Target) and (target.rooms or target.room_type):
+            self._targets[_conversation(msg)] = (target, self.s.clock.now())
+
+    def _same_rooms(self, msg: Message, ask: Ask) -> Ask:
+        """`set it to gospel` right after `what's playing in Swing`: "Set room Swing to Gospel?"
+        (one choice), never a bare "Which room?"."""
+        partial = ask.partial
+        if ask.missing != "target" or not isinstance(partial, c.SetStation | c.ClearAlerts):
+            return ask
+        if partial.target.rooms or partial.target.room_type or not _SAME_ROOMS.search(msg.text):
+            return ask
+        kept = self._targets.get(_conversation(msg))
+        if kept is None or self.s.clock.now() - kept[1] > timedelta(minutes=10):
+            return ask
+        again = replace(partial, target=kept[0])
+        where = kept[0].describe()
+        question = (
+            f"Set {where} to {partial.station.title()}?"
+            if isinstance(partial, c.SetStation)
+            else f"Clear the {' and '.join(k.value for k in partial.kinds)} in {where}?"
+        )
+        return replace(
+            ask,
+            question=f"{question} Nothing was changed yet.",
+            partial=again,
+            choices=(("yes", command_text(again)),),
+        )
 
     # --- understanding: the message, or the answer to the question asked before ------------------
 
@@ -346,6 +386,8 @@ class Engine:
         redo: Ask | c.Command | None = None
         if dropped is None and (_CORRECTION.match(result.cleaned) or _MEANT.match(msg.text)):
             redo = self._redo_room(msg, msg.text, lexicon)
+        if redo is None and dropped is None and _ALSO.search(msg.text.strip()):
+            redo = self._also_rooms(msg, lexicon)
         if (
             result.ask is not None
             and redo is None
@@ -361,7 +403,7 @@ class Engine:
             return dropped
         if result.ask is not None:
             ask = result.ask
-            ask = placed(self.s, msg.channel, msg.user, ask)
+            ask = placed(self.s, msg.channel, msg.user, self._same_rooms(msg, ask))
             if ask.missing == "station" and not ask.choices:
                 menu = station_choices(self.s, msg.channel, msg.user, ask.partial)
                 ask = replace(ask, choices=menu)
@@ -433,6 +475,14 @@ class Engine:
         )
         return command, False, (note,), None
 
+    def _undo_hint(self, msg: Message) -> str:
+        """What `undo` would do for the user's last change: put it back, or nothing where a room
+        had no station (Amazon cannot clear one)."""
+        last = self.s.audit.last_own_change(msg.user, msg.channel)
+        if last is not None and any(not change.before for change in last.changes):
+            return "`undo` can't put it back: it had no station before, and Amazon has no way to clear one"
+        return "say `undo` to put it back"
+
     def _last_station_change(self, msg: Message, lexicon: Lexicon) -> c.SetStation | None:
         """This user's station change in this channel of the last 10 minutes, as understood."""
         last = self.s.audit.last_own_change(msg.user, msg.channel)
@@ -485,9 +535,51 @@ class Engine:
             f"your last request (\u201c{command_text(done)}\u201d). Nothing more was changed.",
             kind=ReplyKind.INFO,
             notes=[
-                "Say `undo` to put back every room of that change, then send the rooms you "
-                f"meant, e.g. `set {wanted} to {done.station}`."
+                f"{self._undo_hint(msg)[:1].upper()}{self._undo_hint(msg)[1:]} (every room of that "
+                f"change); then send the rooms you meant, e.g. `set {wanted} to {done.station}`."
             ],
+        )
+
+    def _also_rooms(self, msg: Message, lexicon: Lexicon) -> Ask | None:
+        """`and 211 as well` / `also 215` / `same for 122` right after `set 210 to jazz` (or a
+        clearing of alarms): the same change for those rooms, asked with one choice."""
+        rest = _ALSO.sub(" ", msg.text.strip()).strip(" ,.!")
+        last = self.s.audit.last_own_change(msg.user, msg.channel)
+        if not rest or last is None or last.command not in ("SetStation", "ClearAlerts"):
+            return None
+        if self.s.clock.now() - parse_utc(last.at) > timedelta(minutes=10):
+            return None
+        before = understand(last.text.split(" (answer: \u201c")[0], lexicon).parsed
+        done = before.command if before is not None else None
+        if isinstance(done, c.SetStation) and done.station:
+            again = understand(f"set {rest} to {done.station}", lexicon).parsed
+        elif isinstance(done, c.ClearAlerts):
+            kinds = " and ".join(k.value for k in done.kinds)
+            again = understand(f"clear {kinds} in {rest}", lexicon).parsed
+        else:
+            return None
+        other = again.command if again is not None else None
+        if not isinstance(other, c.SetStation | c.ClearAlerts) or type(other) is not type(done):
+            return None
+        target = other.target
+        if not (target.rooms or target.room_type) or target == done.target:
+            return None
+        if target.property_name is None and done.target.property_name:
+            target = replace(target, property_name=done.target.property_name)
+        same = replace(done, target=target)
+        what = (
+            f"Set {target.describe()} to {done.station.title()} too?"
+            if isinstance(same, c.SetStation) and isinstance(done, c.SetStation)
+            else f"Clear the {' and '.join(k.value for k in same.kinds)} in {target.describe()} "
+            "too?"
+            if isinstance(same, c.ClearAlerts)
+            else ""
+        )
+        return Ask(
+            f"{what} Nothing was changed yet.",
+            "yes",  # only a yes (or the choice) answers it: a room typed next is its own request
+            same,
+            choices=(("yes", command_text(same)),),
         )
 
     def _redo_room(self, msg: Message, cleaned: str, lexicon: Lexicon) -> Ask | None:
@@ -507,11 +599,13 @@ class Engine:
         if target.property_name is None and done.target.property_name:
             target = replace(target, property_name=done.target.property_name)
         instead = replace(done, target=target)
+        earlier = done.target.describe()
+        stays = "stay" if earlier.startswith("rooms") or earlier.startswith("all") else "stays"
         return Ask(
             f"Set {target.describe()} to {done.station.title()} too? "
-            f"{done.target.describe().capitalize()} stays on {done.station.title()} "
-            "(say `undo` to put it back). Nothing was changed yet.",
-            "target",
+            f"{earlier[:1].upper()}{earlier[1:]} {stays} on {done.station.title()} "
+            f"({self._undo_hint(msg)}). Nothing was changed yet.",
+            "yes",  # only a yes (or the choice) answers it
             instead,
             choices=(("yes", command_text(instead)),),
         )

@@ -108,6 +108,10 @@ class Rooms:
 Resolved = Rooms | Reply
 
 
+# A word staff put before a room's own name: "suite 318", "unit 12", "apt 4B"
+_MARKED = re.compile(r"(?i)^(?:suite|unit|apt\.?|apartment)\s*#?\s*(?P<rest>\S+)$")
+
+
 def _question(
     headline: str, choices: list[tuple[str, str]], notes: list[str] | None = None
 ) -> Reply:
@@ -272,6 +276,10 @@ class Resolver:
     # --- rooms ------------------------------------------------------------------------------------
 
     async def rooms(self, target: Target, rerun: Callable[[Target], str]) -> Resolved:
+        narrowed = self._properties_holding(target, rerun)
+        if isinstance(narrowed, Reply):
+            return narrowed
+        target = narrowed
         scope = self.scope(
             target.property_name, lambda name: rerun(replace(target, property_name=name))
         )
@@ -288,6 +296,30 @@ class Resolver:
         refs = [p for p in (self.s.index.property(pid) for pid in sorted(props)) if p is not None]
         return self.guard(refs) or resolved
 
+    def _properties_holding(self, target: Target, rerun: Callable[[Target], str]) -> Target | Reply:
+        """`set 113 at bay …` where "bay" is Pelican Bay and Cardigan Bay: only the properties that
+        have the rooms are offered; a read takes the one that has them."""
+        if not target.property_name or not target.rooms:
+            return target
+        found = self.visible(self.s.index.find_properties(target.property_name))
+        if len(found) < 2:
+            return target
+        index = self.s.index
+        holding = [p for p in found if all(_find_rooms(index, n, p.id) for n in target.rooms)]
+        if not holding or len(holding) == len(found):
+            return target
+        if len(holding) == 1 and self.moves:
+            return replace(target, property_name=holding[0].name)
+        rooms = "that room" if len(target.rooms) == 1 else "those rooms"
+        return _question(
+            f"Several properties match \u201c{target.property_name}\u201d; only "
+            f"{holding[0].name} has {rooms}. Do you mean it? Nothing was changed."
+            if len(holding) == 1
+            else f"Several properties match \u201c{target.property_name}\u201d; "
+            f"{' and '.join(p.name for p in holding)} have {rooms}. Which one? Nothing was changed.",
+            [(p.name, rerun(replace(target, property_name=p.name))) for p in holding[:MAX_CHOICES]],
+        )
+
     def _channel_or_recent(
         self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]
     ) -> Reply | None:
@@ -300,13 +332,15 @@ class Resolver:
         if recent is None or recent.id == scope.id:
             return None
         index = self.s.index
-        if target.rooms:
-            there = all(_find_rooms(index, name, recent.id) for name in target.rooms)
-        elif target.room_type:
-            there = bool(index.find_room_types(target.room_type, recent.id))
-        else:
-            there = target.all_rooms
-        if not there:
+
+        def has_them(place: PropertyRef) -> bool:
+            if target.rooms:
+                return all(_find_rooms(index, name, place.id) for name in target.rooms)
+            if target.room_type:
+                return bool(index.find_room_types(target.room_type, place.id))
+            return target.all_rooms
+
+        if not (has_them(recent) and has_them(scope)):  # else the rooms say which, or are missing
             return None
         return _question(
             f"At {scope.name} (this channel's property) or at {recent.name} (named in your "
@@ -540,6 +574,10 @@ class Resolver:
             hits = by_name.get(normalize_room_name(name)) or _find_rooms(self.s.index, name, pid)
             if pid is None:
                 hits = self.seen(hits)
+            marked = _MARKED.match(name)
+            if not hits and marked:  # "suite 318": room 318 (a Junior Suite), unless Suite-318 is
+                hits = _find_rooms(self.s.index, marked["rest"], pid)
+                hits = hits if pid else self.seen(hits)
             if not hits:
                 hits = self._spelled_otherwise(name, pid)
                 typed_elsewhere = self._typed_elsewhere(name, pid) if hits else []
@@ -664,6 +702,37 @@ class Resolver:
             ],
         )
 
+    def _generic_type_word(
+        self, target: Target, name: str, scope: PropertyRef | None, rerun: Callable[[Target], str]
+    ) -> Reply | None:
+        """`the suites at Desert Sage`: the property's room types with that word, asked which
+        (never a room whose name merely looks like it, such as Mesquite)."""
+        word = normalize_room_name(name).rstrip("s")
+        if scope is None or word not in ("suite", "villa", "cabin", "room", "studio", "loft"):
+            return None
+        types = [
+            t
+            for t in self.s.index.room_types(scope.id)
+            if word in {w.rstrip("s") for w in normalize_name(t.name).split()}
+        ]
+        if not types:
+            return None
+        return _question(
+            f"Which {word}s at {scope.name}? Nothing was changed.",
+            [
+                (
+                    f"all {t.name} rooms",
+                    rerun(
+                        replace(
+                            target, rooms=(), room_type=t.name, one=False, property_name=scope.name
+                        )
+                    ),
+                )
+                for t in types[:MAX_CHOICES]
+            ],
+            notes=[f"To change one room, name it (`rooms at {scope.name}` lists them)."],
+        )
+
     def _missing_rooms(
         self,
         target: Target,
@@ -696,6 +765,9 @@ class Resolver:
                 notes=["Check the numbers, or type `find room <name>`."],
             )
         name = missing[0]
+        generic = self._generic_type_word(target, name, scope, rerun)
+        if generic is not None:
+            return generic
         elsewhere = self.seen(self.s.index.find_rooms(name)) if scope else []
         if elsewhere and len(target.rooms) > 1:  # a choice of this one room would drop the others
             held_at = ", ".join(sorted({r.property_name for r in elsewhere}))

@@ -48,6 +48,7 @@ CONTEXT_WORDS: Final = frozenset(
         "reset", "erase", "kill", "drop", "purge", "cancelled", "canceled", "deleted", "removed",
         "property", "hotel", "site", "building", "place", "whole", "entire", "same",
         "both", "over", "u", "sets", "puts", "switches", "changes",
+        "complaining", "complains", "complained", "complaint", "upset", "unhappy", "new", "sum",
         # French front desks
         "dans", "la", "le", "les", "l", "du", "de", "des", "pour", "en", "chambre", "chambres",
         "et", "veut", "voudrait", "mets", "mettre", "mettez", "sur", "au", "aux", "svp", "merci",

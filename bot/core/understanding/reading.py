@@ -188,7 +188,11 @@ def _reading(
         return None  # "did 310 change": a question about the past is never a request
     questioning = _is_question(low, ws) or (asked and _starts_as_question(low))
     if questioning and (found.kinds or ws & CLEAR_WORDS):
-        return None  # "how many alarms does 118 have?": a question never clears anything
+        # "how many alarms does 118 have?": a question never clears anything; it is answered
+        # with what Amazon allows when it names alerts and a room
+        if found.kinds and found.has_target and not ws & CLEAR_WORDS:
+            return c.NotDone("alarm_list", understood=low)
+        return None
     if found.kinds or (ws & CLEAR_WORDS and not found.station):
         return _clear(found, ws, low)
     if questioning:
@@ -246,9 +250,9 @@ def _place(text: str, found: Entities) -> Command | None:
 
 # Statements about rooms, not requests: plans, reminders to self, past tense.
 _NOT_A_REQUEST = re.compile(
-    r"\b(?:remind\s+me|liked|i'?ll|we'?ll|going\s+to\s+set|instead\s+of|were\s+cleared"
+    r"\b(?:remind\s+me|liked|i['’]ll|we['’]ll|going\s+to\s+set|instead\s+of|were\s+cleared"
     r"|already\s+(?:set|changed|cleared|switched|put|did|done|deleted|removed))\b"
-    r"|^no\s+\w+\s+(?:in|for|at)\b"
+    r"|^no\s+\w+\s+(?:in|for|at)\b|\bleave\s+.{1,40}?\s+alone\b"
 )
 # Reported speech and complaints ("305 isn't on jazz", "the guest hates jazz"): a request only with
 # a verb of its own ("... please set it to jazz").
@@ -708,7 +712,23 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
         return c.NotDone("two_requests", understood=low)
     if found.excluded and not found.rooms:
         return c.NotDone("except", understood=low)
+    left = set(found.words)
+    if left & _EXCLUSION_WORDS or ("not" in left and _NOT_LISTED.search(low)):
+        # "all rooms at Alpine but not the penthouses": what is left out was not understood, so
+        # nothing runs (never the rooms named after "not")
+        return c.NotDone("except", understood=low)
     return None
+
+
+_ALERTS_ASKED = re.compile(
+    r"^(?:what|whats|what's|which|how\s+many|any|are\s+there|is\s+there|show|list|check|see)\b"
+    r"|\b(?:situation|status|set\s+for|listed|scheduled)\b|\?\s*$"
+)
+_EXCLUSION_WORDS = frozenset({"except", "excluding", "without", "skip", "skipping", "besides"})
+_NOT_LISTED = re.compile(r"(?:,|\bbut|\band)\s*not\b")
+_CORRECTED_INSIDE = re.compile(
+    r"\S.*?[,;.]?\s*\b(?:no\s+wait|wait|no|sorry|i\s+mean|actually|oops)\b[\s,]+(?:just|only)\b"
+)
 
 
 def _room_named_like_a_station(found: Entities) -> Ask:
@@ -829,11 +849,15 @@ def complete(
         return _range_guess(command, found.range_guess)
     if found.everywhere or CHAIN_SCOPE.search(low):
         return c.NotDone("chain_scope", understood=understood)
+    if _CORRECTED_INSIDE.search(low):  # "set 313 314 to pop, no wait just 314": which is meant?
+        return c.NotDone("corrected_inside", understood=understood)
     clear_said = set(found.words) & (CLEAR_WORDS | _CLEARED)
     if isinstance(command, c.ClearAlerts) and not clear_said:
         # "wake up call for 6:30 in 312": a time with no word of clearing asks for an alarm
         if ALARM_SETTING.search(low) or TIME.search(low) or re.search(r"\b\d{1,2}:\d\d\b", low):
             return c.NotDone("alarm_set", understood=low)
+        if _ALERTS_ASKED.search(low):  # "what alarms are set in 118?": Amazon cannot list them
+            return c.NotDone("alarm_list", understood=low)
         if isinstance(result, c.ClearAlerts):  # "alarms in 305": a question as much as a request
             from bot.core.registry import rephrase  # the registry's entries import the handlers
 
@@ -854,6 +878,8 @@ def complete(
     )
     if isinstance(command, c.SetStation) and _FIX_IT.search(low):  # "isn't on jazz, fix it"
         time_words |= {"fix", "sort"}
+    if command.target.property_name:  # "the lyon one, put jazz in 112 at lyon": said twice
+        time_words |= set(_WORD.findall(fold(command.target.property_name)))
     if isinstance(command, c.ClearAlerts):  # "the second alarm": said back by the note, asked
         time_words |= {w for m in _SOME_ALERTS.finditer(low) for w in _WORD.findall(m[0])}
     left = [

@@ -155,6 +155,14 @@ INTENT_WORDS = frozenset(
 )
 COMMON_WORDS = frozenset(
     [
+        "wait",  # "no wait, just 314": never "want"
+        "meant",
+        "mean",
+        "skip",
+        "except",
+        "touch",
+        "alone",
+        "leave",
         "sure",
         "ya",
         "yea",
