@@ -618,6 +618,59 @@ PG_MIGRATIONS: Final[tuple[Migration, ...]] = (
             *_SETTINGS_VERSION,
         ),
     ),
+    Migration(
+        6,
+        "device health (the device index) shared by replicas: devices, their events, the"
+        " serial-to-room map, ASP reachability",
+        (
+            """CREATE TABLE devices (
+                arn TEXT PRIMARY KEY,
+                serial TEXT,
+                name TEXT,
+                type TEXT,
+                status TEXT,
+                connection TEXT,
+                room_name_a4b TEXT,
+                property_id TEXT,
+                room_id TEXT,
+                room_name TEXT,
+                last_changed DOUBLE PRECISION,
+                refreshed_at DOUBLE PRECISION,
+                status_since DOUBLE PRECISION,
+                registered_at DOUBLE PRECISION,
+                endpoint_id TEXT,
+                placed_by TEXT
+            )""",
+            "CREATE INDEX idx_devices_property_id ON devices (property_id)",
+            "CREATE INDEX idx_devices_endpoint_id ON devices (endpoint_id)",
+            """CREATE TABLE device_events (
+                arn TEXT NOT NULL,
+                type TEXT NOT NULL,
+                value TEXT NOT NULL,
+                ts DOUBLE PRECISION NOT NULL
+            )""",
+            "CREATE UNIQUE INDEX idx_device_events_arn_type_value_ts"
+            " ON device_events (arn, type, value, ts)",
+            "CREATE INDEX idx_device_events_ts ON device_events (ts)",
+            "CREATE INDEX idx_device_events_arn_ts ON device_events (arn, ts)",
+            """CREATE TABLE device_endpoints (
+                serial TEXT PRIMARY KEY,
+                endpoint_id TEXT,
+                unit_id TEXT,
+                friendly_name TEXT,
+                room_name_a4b TEXT,
+                looked_up_at DOUBLE PRECISION NOT NULL
+            )""",
+            "CREATE INDEX idx_device_endpoints_unit ON device_endpoints (unit_id)",
+            "CREATE INDEX idx_device_endpoints_endpoint ON device_endpoints (endpoint_id)",
+            """CREATE TABLE endpoint_reachability (
+                endpoint_id TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                sampled_at DOUBLE PRECISION,
+                checked_at DOUBLE PRECISION NOT NULL
+            )""",
+        ),
+    ),
     # Append new PostgreSQL migrations here, with the next version number.
 )
 

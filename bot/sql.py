@@ -26,6 +26,8 @@ class Tx(Protocol):
 
     def execute(self, sql: str, args: Sequence[object] = ()) -> int: ...  # rows changed
 
+    def execute_many(self, sql: str, batch: Sequence[Sequence[object]]) -> int: ...  # rows changed
+
     def rows(self, sql: str, args: Sequence[object] = ()) -> list[Row]: ...
 
 
@@ -43,6 +45,11 @@ class _SqliteTx:
 
     def execute(self, sql: str, args: Sequence[object] = ()) -> int:
         return self._conn.execute(sql, tuple(args)).rowcount
+
+    def execute_many(self, sql: str, batch: Sequence[Sequence[object]]) -> int:
+        before = self._conn.total_changes
+        self._conn.executemany(sql, [tuple(r) for r in batch])
+        return int(self._conn.total_changes - before)
 
     def rows(self, sql: str, args: Sequence[object] = ()) -> list[Row]:
         return [tuple(r) for r in self._conn.execute(sql, tuple(args)).fetchall()]

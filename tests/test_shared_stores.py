@@ -1,6 +1,6 @@
 """The stores replicas share beyond the journal (issue 18) behave the same on both backends: the
-digest outbox, the offline-alert outbox and mutes, the settings made in chat and the Teams
-conversation references. Each test opens two handles on one database ("replica A" and "replica
+digest outbox, the offline-alert outbox and mutes, the settings made in chat, the Teams
+conversation references and the device index. Each test opens two handles on one database ("replica A" and "replica
 B": two SQLite connections to one file, or two PostgreSQL pools when BOT_TEST_DATABASE_URL names a
 server) and shows that what one claims or saves, the other sees: a digest slot or an alert
 incident is taken once across replicas and after a failover."""
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,13 +23,14 @@ from test_offline_alerts import Poster, device
 
 from bot.chat.teams.store import ConversationStore
 from bot.clock import FakeClock
+from bot.core.device_names import device_names
 from bot.core.settings_store import BINDING, DIGEST, Place, SettingsStore
 from bot.health import outbox
 from bot.health.offline_alerts import RECOVERED, SENT, IncidentStore, OfflineAlerts
 from bot.health.outbox import DigestOutbox
 from bot.health.posting import DigestSender
 from bot.health.sites import Site
-from bot.health.store import HealthStore, ts
+from bot.health.store import EndpointLink, HealthStore, Reachability, ts
 from bot.index.db import open_index
 from bot.sql import Sql, SqliteSql
 
@@ -245,3 +247,73 @@ def test_a_teams_conversation_heard_by_one_replica_is_found_by_the_other(
     assert stored is not None
     b.forget(stored.conversation_id)
     assert a.get(stored.conversation_id) is None
+
+
+# -- device health (the device index) ------------------------------------------------------------
+
+
+def _endpoint(serial: str, endpoint: str | None, at: float) -> EndpointLink:
+    return EndpointLink(serial, endpoint, "unit-204" if endpoint else None, "HVS-204", "204", at)
+
+
+def test_the_device_index_refreshed_by_one_replica_is_what_the_other_reads(
+    replicas: tuple[Sql, Sql],
+) -> None:
+    """Devices, events (each stored once, counted once), the serial map and reachability written
+    through replica A read back alike through replica B, on both engines; a device's first event
+    and newest status are the rows of its oldest and newest events."""
+    a, b = HealthStore(replicas[0]), HealthStore(replicas[1])
+    online, offline = device("a", "ONLINE", T0), device("b", "OFFLINE", T0, "prop-rg")
+    a.upsert_devices([online, replace(offline, name="old name")])
+    a.upsert_devices([offline])  # a refresh again: the row is replaced, not doubled
+    assert b.devices() == [online, offline]
+    assert b.devices("prop-rg") == [offline]
+    assert b.last_refreshed_at() == NOW_S
+    events = [
+        ("a", "CONNECTION_STATUS", "OFFLINE", NOW_S - 300),
+        ("a", "CONNECTION_STATUS", "ONLINE", NOW_S - 60),
+        ("a", "DEVICE_STATUS", "FAILED", NOW_S - 200),
+        ("a", "DEVICE_STATUS", "READY", NOW_S - 100),
+        ("b", "CONNECTION_STATUS", "OFFLINE", NOW_S - 30),
+    ]
+    assert a.add_events(events) == 5
+    assert b.add_events(events[:2]) == 0  # stored already, by the other replica
+    assert b.latest_event_ts() == {"a": NOW_S - 60, "b": NOW_S - 30}
+    assert b.connection_events() == {
+        "a": [(NOW_S - 300, "OFFLINE"), (NOW_S - 60, "ONLINE")],
+        "b": [(NOW_S - 30, "OFFLINE")],
+    }
+    assert b.connection_events(since=NOW_S - 100, arns=["a"]) == {"a": [(NOW_S - 60, "ONLINE")]}
+    assert b.connection_events(property_id="prop-rg") == {"b": [(NOW_S - 30, "OFFLINE")]}
+    assert b.first_events() == {
+        "a": (NOW_S - 300, "CONNECTION_STATUS", "OFFLINE"),
+        "b": (NOW_S - 30, "CONNECTION_STATUS", "OFFLINE"),
+    }
+    assert b.first_events([]) == {}
+    assert b.latest_status_events(["a", "b"]) == {"a": (NOW_S - 100, "READY")}
+    assert [e[3] for e in b.device_events(["a"], NOW_S - 250)] == [
+        NOW_S - 200,
+        NOW_S - 100,
+        NOW_S - 60,
+    ]
+    a.save_endpoint_links([_endpoint("G0A", None, NOW_S)])
+    a.save_endpoint_links([_endpoint("G0A", "ep-a", NOW_S + 1)])  # looked up again: found
+    assert b.endpoint_map() == {"G0A": _endpoint("G0A", "ep-a", NOW_S + 1)}
+    a.save_reachability([Reachability("ep-a", "OK", None, NOW_S)])
+    a.save_reachability([Reachability("ep-a", "UNREACHABLE", NOW_S, NOW_S + 5)])
+    assert b.reachability(["ep-a", "ep-x"]) == {
+        "ep-a": Reachability("ep-a", "UNREACHABLE", NOW_S, NOW_S + 5)
+    }
+    b.delete_devices(["a"])
+    assert [d.arn for d in a.devices()] == ["b"]
+
+
+def test_device_names_come_from_the_shared_device_index(replicas: tuple[Sql, Sql]) -> None:
+    """An error naming an endpoint is told with the device's name, whichever replica writes."""
+    store = HealthStore(replicas[0])
+    store.upsert_devices([replace(device("a", "ONLINE", T0), endpoint_id="ep-a")])
+    store.save_endpoint_links([_endpoint("G0X", "ep-x", NOW_S)])
+    assert device_names(replicas[1], ["ep-a", "ep-x", "ep-none"]) == {
+        "ep-a": "Echo a",
+        "ep-x": "HVS-204",
+    }

@@ -36,7 +36,7 @@ from bot.health.store import DeviceRow, HealthStore, Reachability, ts
 from bot.health.triage import FLAPPING_TRANSITIONS, NOT_KNOWN_YET, HealthQueries
 from bot.index.lookup import Index, PropertyRef, RoomRef
 from bot.settings import BotConfig
-from bot.sql import Sql, SqliteSql
+from bot.sql import Sql
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +67,11 @@ class HealthDesk:
         self.client = client
         self.endpoints = endpoints
         self.customer_profiles = customer_profiles
-        self.store = HealthStore(index.db)
-        # the digest outbox and the offline alerts, where every replica sees them (BOT_DATABASE_URL:
-        # PostgreSQL), else the index's file; the device index itself stays in the file
-        sql = shared if shared is not None else SqliteSql(index.conn)
-        self.outbox = DigestOutbox(sql)
-        self.incidents = IncidentStore(sql)
+        # the device index, the digest outbox and the offline alerts where every replica sees them
+        # (BOT_DATABASE_URL: PostgreSQL), else the index's file
+        self.store = HealthStore(shared if shared is not None else index.db)
+        self.outbox = DigestOutbox(self.store.sql)
+        self.incidents = IncidentStore(self.store.sql)
         self.clock = clock
         self.freshness = Freshness(self.clock, self._refresh)
         # the chain's capacity section goes out with the first nightly digest of each day

@@ -234,7 +234,7 @@ class OfflineAlerts:
     ) -> None:
         self._store = store
         # shared by replicas (BOT_DATABASE_URL), else the index's file
-        self.incidents = incidents if incidents is not None else IncidentStore(store.db.conn)
+        self.incidents = incidents if incidents is not None else IncidentStore(store.sql)
         self._sites = {s.property_id: s for s in sites if s.oncall_channel}
         self._poster = poster
         self._clock = clock

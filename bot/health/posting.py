@@ -131,7 +131,7 @@ class DigestSender:
         self.poster = poster
         self.extra_notes = extra_notes
         # the outbox every replica shares (BOT_DATABASE_URL), else the index's file
-        self.outbox = outbox if outbox is not None else DigestOutbox(store.db.conn)
+        self.outbox = outbox if outbox is not None else DigestOutbox(store.sql)
 
     async def send_due(self, site: Site | None = None) -> list[SendOutcome]:
         """Post every digest that is due now: retries whose time has come, then new slots (the

@@ -28,6 +28,11 @@ class _PgTx:
     def execute(self, sql: str, args: Sequence[object] = ()) -> int:
         return self._conn.execute(_postgres(sql), tuple(args)).rowcount
 
+    def execute_many(self, sql: str, batch: Sequence[Sequence[object]]) -> int:
+        with self._conn.cursor() as cursor:
+            cursor.executemany(_postgres(sql), [tuple(r) for r in batch])
+            return max(cursor.rowcount, 0)  # the sum over the batch (psycopg 3.1+)
+
     def rows(self, sql: str, args: Sequence[object] = ()) -> list[Row]:
         return [tuple(r) for r in self._conn.execute(_postgres(sql), tuple(args)).fetchall()]
 
