@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.core.resolve import property_meta
+from bot.core.property_settings import index_values
 from bot.core.services import Services
 from bot.core.settings_store import BINDING, DIGEST, ChannelSetting, SettingsStore
 from bot.settings import BotConfig, PropertyConfig
@@ -71,16 +71,23 @@ def apply_channel_settings(config: BotConfig, store: SettingsStore) -> None:
 
 def refresh_settings(services: Services) -> bool:
     """When a setting was made in chat since this process last looked (through another process
-    or replica): lay the channel settings over the configuration again and give the index each
-    property's place. True when something was applied. One small read when nothing changed."""
+    or replica): lay the channel settings over the configuration again and give the index the
+    places set in chat (of properties bot.toml does not list). True when something was applied.
+    One small read when nothing changed."""
     store = services.settings
     version = store.version()
     if version == services.settings_seen:
         return False
     apply_channel_settings(services.config, store)
-    meta = property_meta(services)
-    for prop in services.index.properties():
-        country, timezone = meta(prop.id, prop.name)
+    places = store.places()  # set in chat; bot.toml's places are applied at start-up
+    for prop in services.index.properties() if places else ():
+        place = places.get(prop.id)
+        listed = services.config.property_named(prop.name) or services.config.property_named(
+            prop.id
+        )
+        if place is None or listed is not None:
+            continue
+        country, timezone = index_values(place, services.default_country)
         if (country, timezone) != (prop.country, prop.timezone):
             services.index.upsert_property(prop.id, prop.name, country=country, timezone=timezone)
     services.settings_seen = version

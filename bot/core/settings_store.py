@@ -66,6 +66,11 @@ class SettingsStore:
             return None
         return Place(optional_text(rows[0][0]), optional_text(rows[0][1]), "chat")
 
+    def places(self) -> dict[str, Place]:
+        """Every place set in chat, by property id."""
+        rows = query(self.sql, "SELECT property_id, country, timezone FROM property_settings")
+        return {text(r[0]): Place(optional_text(r[1]), optional_text(r[2]), "chat") for r in rows}
+
     def save_place(self, property_id: str, name: str, place: Place, by: str, at: datetime) -> None:
         def save(tx: Tx) -> None:
             tx.execute(
