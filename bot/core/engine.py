@@ -24,6 +24,7 @@ from bot.core.access_checks import (
 )
 from bot.core.audit import AuditEntry, changes_count
 from bot.core.canonical import command_text
+from bot.core.channel_settings import refresh_settings
 from bot.core.commands import Role
 from bot.core.confirm_elsewhere import confirm_elsewhere
 from bot.core.context import Ctx, Message, ProgressSink
@@ -192,11 +193,19 @@ class Engine:
         # One person's messages in one conversation run in arrival order (`undo` right after a
         # change must see that change); other people and conversations are not held up.
         async with self._order.turn(msg.platform, msg.user, msg.channel):
+            self._refresh_settings()
             key, now = _conversation(msg), self.s.clock.now()
             stale = self.question_cards.stale_press(msg.card, key, self.questions.get(key, now))
             reply = stale or await self._handle_safely(msg, progress)
             reply = self._tag_question(key, reply)
         return self._with_notices(msg, reply)
+
+    def _refresh_settings(self) -> None:
+        """A setting made in chat through another process or replica holds here too."""
+        try:
+            refresh_settings(self.s)
+        except Exception:  # the settings already applied still hold
+            log.exception("could not read the settings made in chat")
 
     def _tag_question(self, key: Key, reply: Reply) -> Reply:
         """A question with choices gets its card's token, which its buttons carry."""

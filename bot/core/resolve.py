@@ -863,7 +863,7 @@ def property_meta(s: Services) -> Callable[[str, str], tuple[str, str]]:
     bot.core.property_settings.place_of says whether the place is really known)."""
 
     def meta(property_id: str, name: str) -> tuple[str, str]:
-        place = place_of(s.config, s.index.conn, property_id, name)
+        place = place_of(s.config, s.settings, property_id, name)
         return index_values(place, s.default_country)
 
     return meta
