@@ -39,9 +39,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "set floor 5 to jazz",
     ),
     "except": (
-        "I can leave rooms out of a list or range of rooms, not out of a room type or a whole "
-        "property. Nothing was changed. Name the rooms, e.g. `set 101-110 except 105 to jazz`.",
-        "set all rooms except 105 to jazz",
+        "I can leave out rooms named by their names (`all villas except villa-5`), not a room type "
+        "or words I did not follow. Nothing was changed. Name the rooms, e.g. "
+        "`set 101-110 except 105 to jazz`.",
+        "set all rooms at Harbor View Seattle except the penthouses to jazz",
     ),
     "unfollowed": (
         "I didn't follow all of that, so nothing was changed.",
@@ -61,7 +62,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "corrected_inside": (
         "You corrected yourself inside the message (\u201cno wait, just \u2026\u201d), and I can't be "
         "sure which rooms you mean, so nothing was changed. Send the request again as you want it.",
-        "set 314 to pop",
+        "set 313 314 to pop, no wait just 314",
     ),
     "alarm_list": (
         "I can't see a room's alarms, reminders or timers: Amazon's API only lets me delete them. "

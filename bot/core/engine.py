@@ -392,7 +392,7 @@ class Engine:
         if result.ask is not None and (amended := self._amend_waiting(msg, result.ask.partial)):
             return amended
         dropped = self._drop_waiting(msg) if _CORRECTION.match(result.cleaned) else None
-        redo: Ask | c.Command | None = None
+        redo: Ask | Reply | c.Command | None = None
         if dropped is None and (_CORRECTION.match(result.cleaned) or _MEANT.match(msg.text)):
             redo = self._redo_room(msg, msg.text, lexicon)
         if redo is None and dropped is None and _ALSO.search(msg.text.strip()):
@@ -404,6 +404,8 @@ class Engine:
             and _CORRECTION.match(result.cleaned)
         ):
             redo = self._redo_last(msg, result.ask.partial, lexicon)
+        if isinstance(redo, Reply):
+            return redo
         if isinstance(redo, Ask):
             result = replace(result, ask=redo, parsed=None)
         elif redo is not None:  # the station of the change just made, corrected: made again
@@ -492,6 +494,15 @@ class Engine:
             return "`undo` can't put it back: it had no station before, and Amazon has no way to clear one"
         return "say `undo` to put it back"
 
+    def _put_back_note(self, msg: Message, meant: str) -> str:
+        """How to get to what was meant after a change that covered more rooms."""
+        if self._undo_hint(msg).startswith("say"):
+            return f"Say `undo` to put back every room of that change, then `{meant}`."
+        return (
+            "`undo` can't put them back: a room had no station before, and Amazon has no way to "
+            "clear one."
+        )
+
     def _last_station_change(self, msg: Message, lexicon: Lexicon) -> c.SetStation | None:
         """This user's station change in this channel of the last 10 minutes, as understood."""
         last = self.s.audit.last_own_change(msg.user, msg.channel)
@@ -543,10 +554,7 @@ class Engine:
             f"{'was' if len(rooms) == 1 else 'were'} already changed by "
             f"your last request (\u201c{command_text(done)}\u201d). Nothing more was changed.",
             kind=ReplyKind.INFO,
-            notes=[
-                f"{self._undo_hint(msg)[:1].upper()}{self._undo_hint(msg)[1:]} (every room of that "
-                f"change); then send the rooms you meant, e.g. `set {wanted} to {done.station}`."
-            ],
+            notes=[self._put_back_note(msg, f"set {wanted} to {done.station}")],
         )
 
     def _also_rooms(self, msg: Message, lexicon: Lexicon) -> Ask | None:
@@ -591,10 +599,13 @@ class Engine:
             choices=(("yes", command_text(same)),),
         )
 
-    def _redo_room(self, msg: Message, cleaned: str, lexicon: Lexicon) -> Ask | None:
+    def _redo_room(self, msg: Message, cleaned: str, lexicon: Lexicon) -> Ask | Reply | None:
         """`no wait, 206` / `sorry i meant 314` right after `set 204 to jazz`: 206 to Jazz is
-        asked about (204 stays as it is; `undo` puts it back), never read as a station "no"."""
+        asked about (204 stays as it is; `undo` puts it back), never read as a station "no".
+        `no, only 509 and 510` after 509-511 says what was done and how to put 511 back."""
         rest = _MEANT.sub("", cleaned).strip(" ,.!")
+        rest = re.sub(r"(?:,\s*|\s+)(?:and\s+|but\s+)?not\s+.*$", "", rest).strip(" ,.!")
+        rest = re.sub(r"^(?:just|only)\s+", "", rest, flags=re.I)
         done = self._last_station_change(msg, lexicon) if rest else None
         if done is None or not done.station:
             return None
@@ -607,6 +618,18 @@ class Engine:
             return None
         if target.property_name is None and done.target.property_name:
             target = replace(target, property_name=done.target.property_name)
+        narrowed = set(target.rooms) < set(done.target.rooms) and not target.room_type
+        if narrowed:  # "only 509 and 510": the others were changed already
+            others = [r for r in done.target.rooms if r not in target.rooms]
+            return Reply(
+                headline=f"{', '.join(target.rooms)} already {'plays' if len(target.rooms) == 1 else 'play'} "
+                f"{done.station.title()}; {', '.join(others)} {'was' if len(others) == 1 else 'were'} "
+                "changed too by your last request. Nothing more was changed.",
+                kind=ReplyKind.INFO,
+                notes=[
+                    self._put_back_note(msg, f"set {', '.join(target.rooms)} to {done.station}")
+                ],
+            )
         instead = replace(done, target=target)
         earlier = done.target.describe()
         stays = "stay" if earlier.startswith("rooms") or earlier.startswith("all") else "stays"

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
+from rapidfuzz import fuzz
+
 from bot.core.commands import Role, Target
 from bot.core.property_settings import index_values, place_of
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
@@ -106,6 +108,25 @@ class Rooms:
 
 
 Resolved = Rooms | Reply
+
+
+def _left_out(resolved: Rooms, excluded: tuple[str, ...]) -> Rooms | Reply:
+    """The rooms without those named after "except"; a name that is not among them changes
+    nothing (the user meant a room the request does not cover: asked to say it again)."""
+    keys = {normalize_room_name(name): name for name in excluded}
+    found = {normalize_room_name(r.room_name) for r in resolved.rooms}
+    strays = [name for key, name in keys.items() if key not in found]
+    if strays:
+        return Reply(
+            headline=f"{', '.join(strays)} {'is' if len(strays) == 1 else 'are'} not among "
+            f"{resolved.label}, so I can't leave {'it' if len(strays) == 1 else 'them'} out. "
+            "Nothing was changed.",
+            kind=ReplyKind.ERROR,
+            notes=["Send the request again with the rooms to leave out as they are named."],
+        )
+    rooms = [r for r in resolved.rooms if normalize_room_name(r.room_name) not in keys]
+    label = f"{resolved.label}, except {', '.join(excluded)}"
+    return replace(resolved, rooms=rooms, label=label)
 
 
 # A word staff put before a room's own name: "suite 318", "unit 12", "apt 4B"
@@ -292,6 +313,11 @@ class Resolver:
         resolved = await self._rooms_in(target, scope, rerun)
         if isinstance(resolved, Reply):
             return resolved
+        if target.excluded:
+            left = _left_out(resolved, target.excluded)
+            if isinstance(left, Reply):
+                return left
+            resolved = left
         props = {r.property_id for r in resolved.rooms}
         refs = [p for p in (self.s.index.property(pid) for pid in sorted(props)) if p is not None]
         return self.guard(refs) or resolved
@@ -792,9 +818,19 @@ class Resolver:
         close = (begun or near)[:4] if typed else near[:4]  # `Loft`: Loft-East/-West, not Lotus
         close = [r for r in close if r.room_name not in target.rooms]
         other_property = scope is not None and any(r.property_id != scope.id for r in close)
+        letters = re.sub(r"[^a-z]", "", typed)
+
+        def alike(room: RoomRef) -> bool:
+            theirs = re.sub(r"[^a-z]", "", normalize_room_name(room.room_name))
+            return letters in theirs or fuzz.ratio(letters, theirs) >= 75
+
+        # `loft 3`: Mews:3 shares only the number, so it is named, never one keystroke away
+        unlike = bool(letters) and not any(alike(r) for r in close)
+        close = [r for r in close if alike(r)] if letters and not unlike else close
         if close and (
             other_property  # `room 6` at Harbor View: Alpine's villa-6 is named, not one key away
             or (_digits(name) and any(_digits(r.room_name) != _digits(name) for r in close))
+            or unlike  # `loft 3`: Mews:3 shares only the number
         ):
             # 104 for 204, villa-1 for villa-9: another room, never a write one keystroke away
             return Reply(

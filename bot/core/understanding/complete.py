@@ -49,6 +49,8 @@ CONTEXT_WORDS: Final = frozenset(
         "property", "hotel", "site", "building", "place", "whole", "entire", "same",
         "both", "over", "u", "sets", "puts", "switches", "changes",
         "complaining", "complains", "complained", "complaint", "upset", "unhappy", "new", "sum",
+        "wait", "meant", "mean", "forget", "baby", "babies", "kid", "kids", "child", "children",
+        "sleep", "sleeping", "nap", "gimme",
         # French front desks
         "dans", "la", "le", "les", "l", "du", "de", "des", "pour", "en", "chambre", "chambres",
         "et", "veut", "voudrait", "mets", "mettre", "mettez", "sur", "au", "aux", "svp", "merci",

@@ -610,7 +610,13 @@ def _longest(
             found.property_room = None
             names = lexicon.properties[key]
             found.property_name = names[0] if len(names) == 1 else t.original[start:end]
-        elif found.room_type is None and key in lexicon.room_types:
+        elif (
+            found.room_type is None
+            and key in lexicon.room_types
+            and not (  # "loft 3": a room's name typed loosely, never room 3 of a Music Loft type
+                key in lexicon.partial_room_types and re.match(r"\s*#?\d", t.work[end:])
+            )
+        ):
             names = lexicon.room_types[key]
             found.room_type = names[0] if len(names) == 1 else t.original[start:end]
             if room is not None and not re.match(r"\s*rooms\b", t.work[end:]):

@@ -368,10 +368,16 @@ def target_of(found: Entities, *, property_alone: bool = False) -> Target | None
     prop = found.property_name
     if found.rooms:
         return Target(rooms=tuple(found.rooms), room_range=found.room_range, property_name=prop)
+    left_out = tuple(found.excluded)  # "all villas except villa-5": the resolver leaves it out
     if found.room_type:
-        return Target(room_type=found.room_type, property_name=prop, one=found.room_type_one)
+        return Target(
+            room_type=found.room_type,
+            property_name=prop,
+            one=found.room_type_one and not left_out,
+            excluded=left_out,
+        )
     if found.all_rooms or (prop and property_alone):
-        return Target(all_rooms=True, property_name=prop)
+        return Target(all_rooms=True, property_name=prop, excluded=left_out)
     return None
 
 
@@ -604,6 +610,13 @@ def fill(partial: Command, missing: str, text: str, lexicon: Lexicon) -> Command
         target = target_of(found)
         if target is None or (found.room_shadowed and target.room_type and not target.rooms):
             return None  # none, or a room and a room type of one name: asked again, never guessed
+        other_station = (
+            isinstance(partial, c.SetStation)
+            and found.station is not None
+            and fold(found.station) != fold(partial.station)
+        )
+        if found.excluded or other_station or (found.kinds and isinstance(partial, c.SetStation)):
+            return None  # more than rooms: a request of its own, never this question's answer
         known = getattr(partial, "target", None)
         if target.property_name is None and isinstance(known, Target) and known.property_name:
             target = replace(target, property_name=known.property_name)
@@ -710,7 +723,7 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     before = _SECOND_REQUEST.search(low)
     if two or found.other_properties or (before and _said_something(low[: before.start()])):
         return c.NotDone("two_requests", understood=low)
-    if found.excluded and not found.rooms:
+    if found.excluded and not (found.rooms or found.room_type or found.all_rooms):
         return c.NotDone("except", understood=low)
     left = set(found.words)
     if left & _EXCLUSION_WORDS or ("not" in left and _NOT_LISTED.search(low)):

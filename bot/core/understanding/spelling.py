@@ -156,6 +156,8 @@ INTENT_WORDS = frozenset(
 COMMON_WORDS = frozenset(
     [
         "wait",  # "no wait, just 314": never "want"
+        "baby",  # never "bay"
+        "gimme",
         "meant",
         "mean",
         "skip",
