@@ -94,7 +94,8 @@ _BUT_JUST = re.compile(
 _WHERE = re.compile(r"\b(?:in|for|of|at)\s+.+$", re.I)
 # The words of a correction before what it corrects: "no wait,", "sorry i meant", "oops, it's"
 _MEANT = re.compile(
-    r"^(?:(?:no|wait|sorry|oops|actually|rather|instead|i\s+meant|meant|i\s+mean|it\s+was|"
+    r"^(?:(?:no|wait|sorry|oops|whoops|woops|my\s+bad|actually|rather|instead|i\s+meant|meant|"
+    r"i\s+mean|it\s+was|"
     r"it'?s|the\s+other\s+one|that\s+should\s+(?:be|have\s+been)|should\s+be)\b[\s,.!:-]*)+",
     re.I,
 )
@@ -184,6 +185,8 @@ class Engine:
         self._places: dict[Key, tuple[str, datetime]] = {}
         # the rooms each conversation named last, and when ("set it to gospel" asks about them)
         self._targets: dict[Key, tuple[c.Target, datetime]] = {}
+        # the last request each conversation had answered ("and 211" follows it)
+        self._last_commands: dict[Key, tuple[c.Command, datetime]] = {}
         self.question_cards = QuestionCards()
         # across replicas: bot.pg.ordering.ReplicaOrder (BOT_DATABASE_URL)
         self._order = order if order is not None else ConversationOrder()
@@ -335,6 +338,7 @@ class Engine:
         target = getattr(command, "target", None)
         if isinstance(target, c.Target) and (target.rooms or target.room_type):
             self._targets[_conversation(msg)] = (target, self.s.clock.now())
+        self._last_commands[_conversation(msg)] = (command, self.s.clock.now())
 
     def _same_rooms(self, msg: Message, ask: Ask) -> Ask:
         """`set it to gospel` right after `what's playing in Swing`: "Set room Swing to Gospel?"
@@ -557,10 +561,21 @@ class Engine:
             notes=[self._put_back_note(msg, f"set {wanted} to {done.station}")],
         )
 
-    def _also_rooms(self, msg: Message, lexicon: Lexicon) -> Ask | None:
+    def _also_rooms(self, msg: Message, lexicon: Lexicon) -> c.Command | None:
         """`and 211 as well` / `also 215` / `same for 122` right after `set 210 to jazz` (or a
-        clearing of alarms): the same change for those rooms, asked with one choice."""
+        clearing of alarms): the same change for those rooms (its handler asks first where the
+        change itself would: reminders, many rooms)."""
         rest = _ALSO.sub(" ", msg.text.strip()).strip(" ,.!")
+        previous = self._last_commands.get(_conversation(msg))
+        if previous is not None and isinstance(previous[0], c.AskStation) and rest:
+            # "what's playing in 210" then "and 211": the question again, never the change before
+            asked = understand(f"what's playing in {rest}", lexicon).parsed
+            read = asked.command if asked is not None else None
+            return read if isinstance(read, c.AskStation) else None
+        if previous is not None and not isinstance(
+            previous[0], c.SetStation | c.ClearAlerts | c.Confirm
+        ):
+            return None  # something else was said in between: "and 211" follows that, not a change
         last = self.s.audit.last_own_change(msg.user, msg.channel)
         if not rest or last is None or last.command not in ("SetStation", "ClearAlerts"):
             return None
@@ -583,21 +598,7 @@ class Engine:
             return None
         if target.property_name is None and done.target.property_name:
             target = replace(target, property_name=done.target.property_name)
-        same = replace(done, target=target)
-        what = (
-            f"Set {target.describe()} to {done.station.title()} too?"
-            if isinstance(same, c.SetStation) and isinstance(done, c.SetStation)
-            else f"Clear the {' and '.join(k.value for k in same.kinds)} in {target.describe()} "
-            "too?"
-            if isinstance(same, c.ClearAlerts)
-            else ""
-        )
-        return Ask(
-            f"{what} Nothing was changed yet.",
-            "yes",  # only a yes (or the choice) answers it: a room typed next is its own request
-            same,
-            choices=(("yes", command_text(same)),),
-        )
+        return replace(done, target=target)
 
     def _redo_room(self, msg: Message, cleaned: str, lexicon: Lexicon) -> Ask | Reply | None:
         """`no wait, 206` / `sorry i meant 314` right after `set 204 to jazz`: 206 to Jazz is

@@ -131,6 +131,7 @@ def _left_out(resolved: Rooms, excluded: tuple[str, ...]) -> Rooms | Reply:
 
 # A word staff put before a room's own name: "suite 318", "unit 12", "apt 4B"
 _MARKED = re.compile(r"(?i)^(?:suite|unit|apt\.?|apartment)\s*#?\s*(?P<rest>\S+)$")
+_KIND_NUMBER = re.compile(r"(?i)^(?P<kind>[^\d#]+?)\s*#?\s*(?P<rest>\d{1,5}[a-z]?)$")
 
 
 def _question(
@@ -413,6 +414,8 @@ class Resolver:
                 # "the penthouse at Alpine": Alpine's Penthouse Suite, or its room Garden_Loft for
                 # "the loft" — asked, never taken from another property the user did not name
                 by_part = self._by_part(target, scope, rerun)
+                if isinstance(by_part, str):
+                    return await self._room_type(replace(target, room_type=by_part), scope, rerun)
                 if by_part is not None:
                     return by_part
             if elsewhere:  # the type exists at another property: that, never a look-alike here
@@ -461,9 +464,10 @@ class Resolver:
 
     def _by_part(
         self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]
-    ) -> Reply | None:
+    ) -> Reply | str | None:
         """The room types, else the rooms, of `scope` that share a distinctive word with the room
-        type named, offered as choices; None when there are none."""
+        type named, offered as choices; the one room type whose name has every such word (taken);
+        None when there are none."""
         assert target.room_type is not None
         words = set(distinctive_words(normalize_name(target.room_type)).split())
         if not words:
@@ -476,6 +480,9 @@ class Resolver:
         if types:
             if target.one and len(types) == 1:
                 return self._one_of_type(target, types[0], rerun)
+            whole = words <= set(distinctive_words(normalize_name(types[0].name)).split())
+            if len(types) == 1 and whole:  # "the penthouses at Alpine": its Penthouse Suite rooms
+                return types[0].name
             return _question(
                 f"I can't find room type \u201c{target.room_type}\u201d at {scope.name}. "
                 "Did you mean:",
@@ -600,10 +607,8 @@ class Resolver:
             hits = by_name.get(normalize_room_name(name)) or _find_rooms(self.s.index, name, pid)
             if pid is None:
                 hits = self.seen(hits)
-            marked = _MARKED.match(name)
-            if not hits and marked:  # "suite 318": room 318 (a Junior Suite), unless Suite-318 is
-                hits = _find_rooms(self.s.index, marked["rest"], pid)
-                hits = hits if pid else self.seen(hits)
+            if not hits:  # "suite 318", "junior suite 204": that room, unless Suite-318 is
+                hits = self._marked_room(name, pid)
             if not hits:
                 hits = self._spelled_otherwise(name, pid)
                 typed_elsewhere = self._typed_elsewhere(name, pid) if hits else []
@@ -631,6 +636,19 @@ class Resolver:
             return self._missing_rooms(target, missing, scope, rerun)
         label = self._label(target, found, scope)
         return Rooms(found, scope or self._single_property(found), label)
+
+    def _marked_room(self, name: str, pid: str | None) -> list[RoomRef]:
+        """The room a name with a kind of room before its number means: `suite 318` (any room
+        318), `junior suite 204` (room 204 only if it is a Junior Suite)."""
+        said = _KIND_NUMBER.match(name)
+        if said is None:
+            return []
+        hits = _find_rooms(self.s.index, said["rest"], pid)
+        hits = hits if pid else self.seen(hits)
+        if _MARKED.match(name):
+            return hits
+        kinds = {t.id for t in self.s.index.find_room_types(said["kind"], pid)}
+        return [r for r in hits if r.room_type_id in kinds]
 
     async def _moved(
         self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]

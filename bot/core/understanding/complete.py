@@ -50,7 +50,8 @@ CONTEXT_WORDS: Final = frozenset(
         "both", "over", "u", "sets", "puts", "switches", "changes",
         "complaining", "complains", "complained", "complaint", "upset", "unhappy", "new", "sum",
         "wait", "meant", "mean", "forget", "baby", "babies", "kid", "kids", "child", "children",
-        "sleep", "sleeping", "nap", "gimme",
+        "sleep", "sleeping", "nap", "gimme", "smth", "sth", "back", "whoops", "woops", "oops",
+        "else", "tonite", "tmrw", "waiting", "loud", "noisy", "alone",
         # French front desks
         "dans", "la", "le", "les", "l", "du", "de", "des", "pour", "en", "chambre", "chambres",
         "et", "veut", "voudrait", "mets", "mettre", "mettez", "sur", "au", "aux", "svp", "merci",

@@ -57,6 +57,7 @@ class Entities:
     other_stations: list[str] = field(default_factory=list)
     other_properties: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)  # "except 105", "but not 205"
+    disliked: str | None = None  # "the guest hates country": context, never the station to set
     station_end: int = -1
     stations_adjacent: bool = False  # "Classical Rock": one name half-matching two stations
     floor: bool = False  # "floor 5": the index knows rooms, not floors
@@ -304,6 +305,7 @@ _ROOM_ITEM = r"#?[a-z]{0,3}-?\d{1,6}[a-z]?"
 _NOT_LISTED = (
     r"|,\s*(?:but\s+|and\s+)?not(?:\s+in)?|\band\s+not(?:\s+in)?|\bbut\s+not\s+in"
     r"|,\s*(?:but\s+)?(?:don'?t|do\s+not)\s+(?:touch|change|do|include|set|clear)(?:\s+in)?"
+    r"|\bbut\s+leave(?:\s+out)?"
 )
 EXCLUDED = re.compile(
     r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"
@@ -350,6 +352,21 @@ _NOT_ON_STATION = re.compile(
 )
 
 
+# "the guest hates country, put something else on": the station disliked is context, never the one
+# to set
+_DISLIKED = re.compile(
+    r"\b(?:hates?|hated|dislikes?|does\s*n'?t\s+like|don'?t\s+like|(?:is\s+)?(?:tired|sick)\s+of"
+    r"|not\s+a\s+fan\s+of|can'?t\s+stand)\s+(?:the\s+)?(?P<was>[a-z][\w'&-]*?(?:\s+[a-z][\w'&-]*?)??)"
+    r"(?=\s*[,.;!]|\s+(?:so|and|but|please|pls|put|set|play|change|switch|music)\b)"
+)
+
+
+_SOMETHING_ELSE = re.compile(
+    r"\b(?:something|anything|some\s+other\s+(?:station|music)|another\s+station"
+    r"|a\s+different\s+(?:station|one))(?:\s+else)?\b"
+)
+
+
 def _from_station(t: _Text, lexicon: Lexicon, found: Entities) -> None:
     m = _FROM_STATION.search(t.work)
     if m and key_of(m["was"]) not in lexicon.properties:
@@ -358,6 +375,12 @@ def _from_station(t: _Text, lexicon: Lexicon, found: Entities) -> None:
     m = _NOT_ON_STATION.search(t.work)
     if m and key_of(m["was"]) in lexicon.stations:  # context, not a second station of the request
         t.take(m.start("was"), m.end("was"))
+    m = _DISLIKED.search(t.work)
+    if m and key_of(m["was"]) in lexicon.stations:  # "hates country, put something else on"
+        found.disliked = m["was"].strip()
+        t.take(m.start(), m.end("was"))
+        for other in _SOMETHING_ELSE.finditer(t.work):  # the station is then asked, with a menu
+            t.take(other.start(), other.end())
 
 
 def _ranges(t: _Text, found: Entities) -> None:
@@ -393,10 +416,11 @@ _NAMED_RANGE = re.compile(
 )
 _DASHED_RANGE = re.compile(r"(?<!\S)[a-z0-9][^\s,]*-[^\s,]*[a-z0-9](?=[.,!]?(?:\s|$))")
 _NAME_SCHEME = re.compile(r"^(?P<pre>.*?)(?P<n>\d+)(?P<suf>\D*)$")
+_NAME_ITEM = r"[a-z0-9][^\s,]*(?:\s+#?\d{1,4}[a-z]?\b)?"  # "villa-3", "villa 3", "PH #2"
 _EXCLUDED_NAMES = re.compile(
     r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"
     r"|skip(?:ping)?)" + _NOT_LISTED + r")\s+"
-    r"(?:rooms?\s+)?(?P<list>[a-z0-9][^\s,]*(?:\s*(?:,|&|\band\b)\s*[a-z0-9][^\s,]*)*)"
+    rf"(?:rooms?\s+)?(?P<list>{_NAME_ITEM}(?:\s*(?:,|&|\band\b)\s*{_NAME_ITEM})*)"
 )
 
 
@@ -613,10 +637,15 @@ def _longest(
         elif (
             found.room_type is None
             and key in lexicon.room_types
-            and not (  # "loft 3": a room's name typed loosely, never room 3 of a Music Loft type
-                key in lexicon.partial_room_types and re.match(r"\s*#?\d", t.work[end:])
-            )
+            and (numbered := re.match(r"[\s-]*#?\d{1,4}[a-z]?(?![\w-])", t.work[end:]))
+            and not re.match(r"\s*rooms?\b", t.work[start:])
         ):
+            # "villa 7", "loft 3": a room's name typed (one the index may lack), never room 7 of
+            # the room type; the resolver finds it or names the nearest rooms
+            _add_room(found, t.original[start : end + numbered.end()].strip())
+            t.take(start, end + numbered.end())
+            return i + n + 1
+        elif found.room_type is None and key in lexicon.room_types:
             names = lexicon.room_types[key]
             found.room_type = names[0] if len(names) == 1 else t.original[start:end]
             if room is not None and not re.match(r"\s*rooms\b", t.work[end:]):
@@ -705,6 +734,8 @@ def _room_over_station(t: _Text, start: int, end: int, found: Entities, lexicon:
     "set X [and Y] at <property> to <station>" (the station is said after "to")."""
     if found.kinds or re.search(r"\bin\s+$", t.work[:start]):
         return True
+    if re.search(r"\b(?:what'?s|whats|what\s+is)\s+(?:on|playing)\s+$", t.work[:start]):
+        return True  # "whats on country, garden": what a room plays, asked
     m = _ROOMS_AT_TO.match(t.work[end:])
     named_like_station = key_of(t.work[start:end]) in lexicon.stations
     after_to = re.search(r"\bto\s+$", t.work[:start]) is not None  # "to jazz, Fuji to pop"
@@ -758,13 +789,28 @@ def _index_room(
             return None
     marked = _ROOM_MARK.search(t.work[:start]) is not None
     low = t.work[start:end]
-    if low in _COMMON_WORDS and not marked and not (exact and _last_after_in(t, start, end)):
-        return None
     # "rooms Jazz and Country": a name in a list of rooms is a room too
     in_list = listed and re.search(r"(?:,|\band\b|&|\bor\b|\+)\s*$", t.work[:start]) is not None
+    # "suite and 101", "suite, tower": a room's exact name, first of a list of rooms
+    heads = exact and _heads_a_list(t.work[end:], lexicon)
+    if (
+        low in _COMMON_WORDS
+        and not marked
+        and not (exact and (in_list or heads))
+        and not (exact and _last_after_in(t, start, end))
+    ):
+        return None
     strong = marked or in_list or (exact and bool(re.search(r"[\d_#=;:?@&-]", low)))
     name = names[0] if len(names) == 1 else typed
     return name, strong, marked
+
+
+def _heads_a_list(after: str, lexicon: Lexicon) -> bool:
+    """Whether the words after a name go on with another room: ", 101", " and Tower"."""
+    m = re.match(r"\s*(?:,|\band\b|&|\+)\s*(?P<next>[\w#:@&-]+)", after)
+    return m is not None and (
+        bool(re.search(r"\d", m["next"])) or bool(lexicon.room_names(m["next"])[1])
+    )
 
 
 def _last_after_in(t: _Text, start: int, end: int) -> bool:

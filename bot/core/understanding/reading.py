@@ -721,7 +721,8 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     setting = found.station or _SET_TO.search(low)
     two = setting and found.kinds and ws & CLEAR_WORDS and ws & SET_WORDS
     before = _SECOND_REQUEST.search(low)
-    if two or found.other_properties or (before and _said_something(low[: before.start()])):
+    said_before = before and _said_something(low[: before.start()]) and not found.disliked
+    if two or found.other_properties or said_before:  # "hates jazz, play classical": context
         return c.NotDone("two_requests", understood=low)
     if found.excluded and not (found.rooms or found.room_type or found.all_rooms):
         return c.NotDone("except", understood=low)
@@ -833,7 +834,7 @@ def _range_guess(command: c.SetStation | c.ClearAlerts, ends: tuple[str, str]) -
 # Words that say "a station" without naming one
 _GENERIC_STATION = re.compile(
     r"\s*(?:(?:a|an|the|some|any|another|other|a\s+different|one)\s+)?"
-    r"(?:station|stations|music|radio|channel|something|anything)\s*"
+    r"(?:station|stations|music|radio|channel|something|anything)(?:\s+else)?\s*"
 )
 
 

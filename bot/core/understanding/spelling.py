@@ -158,6 +158,11 @@ COMMON_WORDS = frozenset(
         "wait",  # "no wait, just 314": never "want"
         "baby",  # never "bay"
         "gimme",
+        "smth",
+        "tonite",
+        "waiting",
+        "loud",
+        "whoops",
         "meant",
         "mean",
         "skip",

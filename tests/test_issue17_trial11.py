@@ -1,0 +1,94 @@
+"""Issue 17, eleventh trial (the demo world, and tests/worlds/trial17k.json with rooms named
+Suite, Country, Mix, Garden, Tower, Heart and Cabana-3 / Cabana_4): rooms named by ordinary or
+station words in lists, context words of a busy desk, and what a guest dislikes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from core_helpers import BotUnderTest, bot_on, config_for, text_of
+from test_issue17_trial2 import _world
+from world_reading import WorldReader
+
+from bot.core.replies import ActionKind, ReplyKind
+from bot.sandbox.server import SandboxServer
+from bot.sandbox.world import World
+
+DESK = "hv-desk"
+TRIAL_K = Path(__file__).parent / "worlds" / "trial17k.json"
+
+
+@pytest.fixture
+async def desk(
+    sandbox: SandboxServer, demo_world: World, tmp_path: Path
+) -> AsyncIterator[BotUnderTest]:
+    config = config_for(demo_world, channels={"Harbor View Seattle": [DESK]})
+    async with bot_on(sandbox, demo_world, tmp_path, config=config) as bot:
+        yield bot
+
+
+@pytest.fixture(scope="module")
+def trial_k() -> WorldReader:
+    return _world(TRIAL_K)
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"),
+    [
+        ("whats playing in country, suite, garden", ["Country", "Garden", "Suite"]),
+        ("set suite and 101 to country", ["101", "Suite"]),
+        ("clear alarms in suite, tower", ["Suite", "Tower"]),
+        ("cabana3 and cabana 4 to hiphop tonite", ["Cabana-3", "Cabana_4"]),
+        ("set 110 to jazz asap the guest is waiting", ["110"]),
+        ("set 104 and 105 to jazz but leave 105 alone", ["104"]),
+    ],
+)
+def test_every_room_of_a_list_is_read_and_busy_words_are_followed(
+    trial_k: WorldReader, text: str, rooms: list[str]
+) -> None:
+    """Was: the room Suite silently dropped from lists (or the list refused); one unknown word
+    ("tonite", "waiting") blocked a request understood; "but leave 105 alone" did nothing."""
+    outcome = trial_k.read(text, channel_property="Pelican Bay Resort")
+    assert sorted(outcome.get("rooms", [])) == rooms, outcome
+
+
+async def test_a_station_the_guest_dislikes_is_context_never_the_station(
+    desk: BotUnderTest,
+) -> None:
+    """Was: "the guest in 204 doesn't like jazz, play classical" refused as two requests, and
+    "hates country, put something else on" read as Country."""
+    done = await desk.say("the guest in 204 doesn't like jazz, play classical", channel=DESK)
+    assert done.kind == ReplyKind.SUCCESS and "Classical" in done.headline, text_of(done)
+    asked = await desk.say("guest in 409 hates country, put something else on", channel=DESK)
+    assert asked.kind == ReplyKind.QUESTION, text_of(asked)
+    assert desk.station("Harbor View Seattle", "409") is None
+    assert [a for a in asked.actions if a.kind is ActionKind.CHOICE], text_of(asked)
+
+
+async def test_the_plural_of_a_room_type_word_at_the_property_named_is_that_type(
+    desk: BotUnderTest,
+) -> None:
+    """Was: `set the penthouses at alpine to classical` asked "did you mean Penthouse Suite?"."""
+    done = await desk.say("set the penthouses at alpine to classical", channel=DESK)
+    assert done.kind in (ReplyKind.SUCCESS, ReplyKind.SUMMARY), text_of(done)
+    assert "Penthouse Suite" in done.headline
+
+
+@pytest.mark.parametrize(
+    ("text", "room"),
+    [("set villa 7 at alpine to jazz", "villa 7"), ("set junior suite 318 to pop", "318")],
+)
+async def test_a_kind_of_room_before_a_number_is_one_room(
+    desk: BotUnderTest, text: str, room: str
+) -> None:
+    """Was: "can't find room 7" (villa read as the room type); "junior suite 318" not found."""
+    reply = await desk.say(text, channel=DESK)
+    assert room in reply.headline, text_of(reply)
+
+
+async def test_whoops_i_meant_another_room_asks_about_it(desk: BotUnderTest) -> None:
+    await desk.say("set 301 to jazz", channel=DESK)
+    asked = await desk.say("whoops i meant 302", channel=DESK)
+    assert asked.kind == ReplyKind.QUESTION and "302" in asked.headline, text_of(asked)
