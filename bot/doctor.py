@@ -25,6 +25,7 @@ from bot.clients.errors import (
 from bot.clock import Clock
 from bot.core.channel_settings import describe_settings
 from bot.core.property_settings import bot_toml_defaults, how_to_set, incomplete_places
+from bot.core.understanding.text import plural
 from bot.settings import BotConfig, ConfigError, Settings
 
 if TYPE_CHECKING:
@@ -209,9 +210,10 @@ def check_shared_database(url: str) -> Check:
 
 
 def check_scheduled_work(url: str) -> Check:
-    """Replicas: whether one of them runs the scheduled work (holds the leader lock)."""
+    """Replicas: the workers of the job queue (procrastinate, bot/pg/jobs.py) that are alive (a
+    heartbeat within STALLED_S), and the jobs left running by a worker that stopped."""
     from bot.pg.database import PgDatabase
-    from bot.pg.leader import LEADER_LOCK
+    from bot.pg.jobs import STALLED_S
 
     name = "scheduled work (device refresh, digests)"
     try:
@@ -221,20 +223,34 @@ def check_scheduled_work(url: str) -> Check:
     try:
         row = database.read(
             lambda conn: conn.execute(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                " AND classid = %s AND objid = %s AND objsubid = 1",
-                (LEADER_LOCK >> 32, LEADER_LOCK & 0xFFFFFFFF),
+                "SELECT (SELECT count(*) FROM procrastinate_workers"
+                "        WHERE last_heartbeat >= now() - make_interval(secs => %s)),"
+                "       (SELECT count(*) FROM procrastinate_jobs j"
+                "        LEFT JOIN procrastinate_workers w ON w.id = j.worker_id"
+                "        WHERE j.status = 'doing'"
+                "          AND (w.id IS NULL OR w.last_heartbeat < now() - make_interval(secs => %s)))",
+                (STALLED_S, STALLED_S),
             ).fetchone()
         )
     finally:
         database.close()
-    if row and row[0]:
-        return ok(name, "one replica runs it; the others stand by")
-    return Check(
+    alive, stalled = (int(row[0]), int(row[1])) if row else (0, 0)
+    if not alive:
+        return Check(
+            name,
+            Status.WARN,
+            "no replica runs the job queue (none is serving with BOT_DATABASE_URL)",
+            "start `bot serve` with BOT_DATABASE_URL set",
+        )
+    left = (
+        f"; {plural(stalled, 'job')} of a replica that stopped, run again within a minute"
+        if stalled
+        else ""
+    )
+    return ok(
         name,
-        Status.WARN,
-        "no replica runs it (none is serving, or none has device health configured)",
-        "start `bot serve` with the AWS credentials of Alexa for Business",
+        f"{plural(alive, 'worker')} on the job queue (procrastinate), each tick of a periodic task"
+        f" run once by one of them{left}",
     )
 
 

@@ -7,12 +7,19 @@ memory is lost on restart, the table is not. A retry job posts, every minute, th
 backoff has passed (a failed post, or one cut off by a crash). `start_health_jobs` also posts, at start-up, any digest that was
 missed while the bot was down and is less than 6 hours late. The offline alerts
 (bot/health/offline_alerts.py) are checked every minute from the device index.
+
+Replicas on PostgreSQL run the same work as procrastinate periodic tasks instead (bot/pg/jobs.py):
+`health_periodic` and the recovery sweep describe them as `Periodic` jobs, each calling what the
+APScheduler job here calls. Only the digests differ in shape: one task every minute posts what is
+due (`DigestSender.send_due`, the start-up catch-up here), since a cron of procrastinate is in UTC and
+a property's slot is in its own timezone; the outbox decides, as it does here.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import TypedDict
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -33,6 +40,7 @@ CHUNKS_JOB = "journal.chunks"
 CHUNKS_EVERY_S = 1.0
 RETRY_JOB = "digest.retries"
 ALERTS_JOB = "devices.offline_alerts"
+DIGESTS_JOB = "digests"  # replicas: the retries due, then every property's slot due (send_due)
 RETRY_EVERY_S = (
     60  # the outbox's shortest backoff: a failed digest is tried again within a minute of its time
 )
@@ -192,3 +200,62 @@ def _async(work: Callable[[], None]) -> Callable[[], Awaitable[None]]:
         work()
 
     return run
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A job of the replicas' job queue (bot/pg/jobs.py): `name` is its task's name, the same on
+    every replica; `cron` is croniter's, in UTC (a sixth field is seconds); `work` never raises (a
+    failure is logged and the next period tries again). `one_at_a_time`: a run waits while another
+    replica still runs the previous one (APScheduler's max_instances=1)."""
+
+    name: str
+    cron: str
+    work: Callable[[], Awaitable[None]]
+    one_at_a_time: bool = True
+
+
+def every_minutes(minutes: int) -> str:
+    """The cron of `device_refresh_minutes`: on the minutes that are multiples of it (past 60, on
+    the hour every so many hours). A number that does not divide the hour leaves a shorter gap at
+    the hour, as cron does."""
+    if minutes < 60:
+        return f"*/{minutes} * * * *"
+    return f"0 */{min(minutes // 60, 23)} * * *"
+
+
+def every_seconds(seconds: float) -> str:
+    """A cron with a seconds field: every `seconds` (at most a minute) from the top of the minute."""
+    step = max(1, min(60, round(seconds)))
+    return "* * * * *" if step == 60 else f"* * * * * */{step}"
+
+
+def health_periodic(
+    *,
+    refresh: Callable[[], Awaitable[object]],
+    sender: DigestSender,
+    sites_now: Callable[[], Sequence[Site]],
+    refresh_minutes: int = 5,
+    offline_alerts: OfflineAlerts | None = None,
+) -> list[Periodic]:
+    """The health jobs as periodic tasks of the job queue: the refresh, the digests (retries and
+    new slots: `send_due`, on the properties as they are now) and the offline alerts."""
+    jobs = [
+        Periodic(REFRESH_JOB, every_minutes(refresh_minutes), _logged(refresh, "device refresh")),
+        Periodic(DIGESTS_JOB, every_seconds(RETRY_EVERY_S), _due_digests(sender, sites_now)),
+    ]
+    if offline_alerts is not None:
+        run = _logged(offline_alerts.run, "offline alerts")
+        jobs.append(Periodic(ALERTS_JOB, every_seconds(RETRY_EVERY_S), run))
+    return jobs
+
+
+def _due_digests(
+    sender: DigestSender, sites_now: Callable[[], Sequence[Site]]
+) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        # a digest channel set in chat since start-up is read now, as the cron jobs above do
+        sender.sites = list(sites_now())
+        await sender.send_due()
+
+    return _logged(run, "digests")

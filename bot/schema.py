@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -522,6 +523,13 @@ _PG_BASELINE: Final = (
     )""",
 )
 
+# procrastinate's own schema (its sql/schema.sql of 3.10.0, copied, so that this migration never
+# changes with the installed package); its tables are prefixed procrastinate_. pyproject.toml keeps
+# procrastinate below 3.11: a later version's migrations (its sql/migrations) are appended as a
+# migration of ours, and tests/test_scheduled_jobs_pg.py fails while the installed schema differs.
+PROCRASTINATE_SCHEMA: Final = Path(__file__).parent / "pg" / "procrastinate_3_10.sql"
+_PROCRASTINATE_3_10: Final = PROCRASTINATE_SCHEMA.read_text(encoding="utf-8")
+
 PG_MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(
         1,
@@ -670,6 +678,12 @@ PG_MIGRATIONS: Final[tuple[Migration, ...]] = (
                 checked_at DOUBLE PRECISION NOT NULL
             )""",
         ),
+    ),
+    Migration(
+        7,
+        "the job queue of scheduled work (procrastinate 3.10's tables, functions and triggers):"
+        " periodic tasks deferred once per period across replicas, stalled jobs retried",
+        (_PROCRASTINATE_3_10,),
     ),
     # Append new PostgreSQL migrations here, with the next version number.
 )

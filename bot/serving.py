@@ -31,42 +31,15 @@ log = logging.getLogger("bot.serving")
 
 
 async def _start_health_jobs(runtime: Runtime, poster: ChannelPoster) -> Stoppable | None:
-    """The device refresh and nightly digests, when device health is configured."""
+    """The device refresh and nightly digests, when device health is configured. Replicas
+    (BOT_DATABASE_URL) run them on the job queue instead (`_start_recovery`): None here."""
     desk = runtime.services.health
     if desk is None or poster is None or not hasattr(desk, "start_jobs"):
         return None
-
-    async def start() -> Stoppable:
-        jobs: Stoppable = await desk.start_jobs(poster)
-        return jobs
-
-    if runtime.settings.bot_database_url:  # replicas: one of them runs them (bot/pg/leader.py)
-        return await _start_as_leader(runtime, start)
-    return await start()
-
-
-async def _start_as_leader(
-    runtime: Runtime, start: Callable[[], Awaitable[Stoppable]]
-) -> Stoppable:
-    """The scheduled work starts when this replica leads; returns what stops it (`shutdown`)."""
-    from bot.pg.leader import JobLeader
-
-    assert runtime.settings.bot_database_url
-    leader = JobLeader(runtime.settings.bot_database_url)
-    started: list[Stoppable] = []
-
-    async def begin() -> None:
-        started.append(await start())
-
-    await leader.run_when_leading(begin)
-    runtime.closers.append(leader.aclose)
-
-    class Stop:
-        def shutdown(self, wait: bool = False) -> None:
-            for scheduler in started:
-                scheduler.shutdown(wait=wait)
-
-    return Stop()
+    if runtime.settings.bot_database_url:
+        return None
+    jobs: Stoppable = await desk.start_jobs(poster)
+    return jobs
 
 
 async def _ensure_index(runtime: Runtime) -> None:
@@ -105,7 +78,7 @@ async def run_socket() -> None:
             lambda: _start_health_jobs(runtime, slack_poster), clock=runtime.clock,
             what="the start-up device refresh",
         )  # fmt: skip
-        recovery = await _start_recovery(runtime, {"slack": slack_poster})
+        recovery = await _start_recovery(runtime, {"slack": slack_poster}, slack_poster)
         await run_socket_mode(
             slack_app,
             settings.slack_app_token,
@@ -122,16 +95,30 @@ async def run_socket() -> None:
         serve_lock.release()
 
 
-async def _start_recovery(runtime: Runtime, posters: Mapping[str, NoticePoster]) -> Stoppable:
-    """Interrupted changes re-checked on a schedule; their notices posted where they were made."""
+async def _start_recovery(
+    runtime: Runtime,
+    posters: Mapping[str, NoticePoster],
+    health_poster: ChannelPoster | None = None,
+) -> Stoppable:
+    """Interrupted changes re-checked on a schedule; their notices posted where they were made.
+    Replicas (BOT_DATABASE_URL): the sweep and the health jobs are periodic tasks of the job queue
+    (bot/pg/jobs.py), each tick run once by one replica; what is this replica's own (its leases,
+    its worker of chunks, the settings laid over its bot.toml, the housekeeping of its memory)
+    stays on its own scheduler here."""
     from bot.core.channel_settings import refresh_settings
     from bot.core.housekeeping import housekeeping
     from bot.core.recovery import recover
     from bot.scheduler import start_recovery_job
 
-    async def job() -> None:
+    shared = bool(runtime.settings.bot_database_url)
+
+    async def sweep() -> None:
         await recover(runtime.services, posters=dict(posters))
-        housekeeping(runtime.services)
+
+    async def job() -> None:
+        if not shared:
+            await sweep()
+        housekeeping(runtime.services)  # its confirmations in memory too, so on each replica
         refresh_settings(runtime.services)  # settings made in chat through another replica
 
     def renew() -> None:  # the leases of this process's running changes (bot/core/leases.py)
@@ -139,7 +126,8 @@ async def _start_recovery(runtime: Runtime, posters: Mapping[str, NoticePoster])
         services.audit.renew_leases(set(services.active_changes), services.clock.now())
 
     # Replicas (BOT_DATABASE_URL): a dead replica's change is claimed once its lease expires, so
-    # sweep every lease rather than every 5 minutes.
+    # the sweep (a task of the job queue) runs every lease rather than every 5 minutes, and a
+    # setting made through another replica is laid here as often.
     from bot.core.leases import LEASE_S
 
     sweep_s = LEASE_S if runtime.settings.bot_database_url else None
@@ -149,7 +137,28 @@ async def _start_recovery(runtime: Runtime, posters: Mapping[str, NoticePoster])
 
         chunks = lambda: work_chunks(runtime.services)  # noqa: E731
     jobs: Stoppable = await start_recovery_job(job, renew=renew, seconds=sweep_s, chunks=chunks)
+    if shared:
+        await _start_job_queue(runtime, sweep, health_poster)
     return jobs
+
+
+async def _start_job_queue(
+    runtime: Runtime, sweep: Callable[[], Awaitable[None]], health_poster: ChannelPoster | None
+) -> None:
+    """This replica's worker of the job queue: the recovery sweep every lease, and the health
+    jobs when device health is configured; stopped with the runtime."""
+    from bot.core.leases import LEASE_S
+    from bot.pg.jobs import JobQueue
+    from bot.scheduler import RECOVERY_JOB, Periodic, every_seconds
+
+    assert runtime.settings.bot_database_url
+    jobs = [Periodic(RECOVERY_JOB, every_seconds(LEASE_S), sweep, one_at_a_time=False)]
+    desk = runtime.services.health
+    if desk is not None and health_poster is not None and hasattr(desk, "periodic_jobs"):
+        jobs += desk.periodic_jobs(health_poster)
+    queue = JobQueue(runtime.settings.bot_database_url, jobs)
+    await queue.start()
+    runtime.closers.append(queue.aclose)
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -240,7 +249,7 @@ async def run_http(host: str | None, port: int | None, *, teams_dev: bool = Fals
             lambda: _start_health_jobs(runtime, router), clock=runtime.clock,
             what="the start-up device refresh", on_wait=wait,
         )  # fmt: skip
-        recovery = await _start_recovery(runtime, posters)
+        recovery = await _start_recovery(runtime, posters, router)
         await asyncio.Event().wait()
     finally:
         if scheduler is not None:

@@ -10,8 +10,9 @@ sandbox as Amazon with a rate limit and rotating refresh tokens.
   every room settled once (the journal equals the sandbox's world), no room written twice, one
   notice for the author.
 
-Not covered yet: a digest slot (device health and the digest outbox are still each replica's SQLite
-file, see docs/deploy.md). Slow: three bot processes syncing 2,000 rooms and a 30 s lease, about
+Not covered here: a digest slot (the replicas run no device health). That each tick of the digests
+task is deferred once across replicas and run by one is tests/test_scheduled_jobs_pg.py, and that
+the shared outbox posts a slot once tests/test_shared_stores.py. Slow: three bot processes syncing 2,000 rooms and a 30 s lease, about
 1-2 minutes. Skips without BOT_TEST_DATABASE_URL."""
 
 from __future__ import annotations

@@ -259,17 +259,3 @@ async def test_a_confirm_button_pressed_on_another_replica_asks_again_when_thing
     assert "Cleared" not in pressed.headline, text_of(pressed)
     assert "205" in text_of(pressed)
     assert not first.mutating_requests()
-
-
-async def test_doctor_warns_when_no_replica_runs_the_scheduled_work() -> None:
-    from bot.doctor import check_scheduled_work
-    from bot.pg.leader import JobLeader
-
-    with fresh_database() as url:
-        assert check_scheduled_work(url).status == Status.WARN
-        leader = JobLeader(url)
-        try:
-            assert await leader.try_take()
-            assert check_scheduled_work(url).status == Status.OK
-        finally:
-            await leader.aclose()

@@ -8,14 +8,20 @@ from test_health_world import NOW, SITE, make_store
 
 from bot.clock import FakeClock
 from bot.core.replies import Reply
+from bot.health.offline_alerts import Incident, OfflineAlerts
 from bot.health.posting import DigestSender
 from bot.health.sites import Site
 from bot.scheduler import (
+    ALERTS_JOB,
+    DIGESTS_JOB,
     REFRESH_JOB,
     RETRY_JOB,
     build_scheduler,
     digest_job_id,
     digest_trigger,
+    every_minutes,
+    every_seconds,
+    health_periodic,
     start_health_jobs,
 )
 
@@ -66,3 +72,56 @@ async def test_start_up_catches_up_a_missed_digest_once() -> None:
         scheduler = await start_health_jobs(refresh=noop, sender=sender, sites=[SITE])
         scheduler.shutdown(wait=False)
     assert poster.channels == ["#sea-view-ops"]
+
+
+class CountingAlerts(OfflineAlerts):
+    def __init__(self) -> None:
+        self.runs = 0
+
+    async def run(self) -> list[Incident]:
+        self.runs += 1
+        return []
+
+
+async def test_the_replicas_periodic_tasks_call_what_the_apscheduler_jobs_call() -> None:
+    """On PostgreSQL the same work runs as periodic tasks (bot/pg/jobs.py): the refresh task calls
+    the refresh, the alerts task OfflineAlerts.run, and the digests task the sender's `send_due`
+    (the start-up catch-up above) on the properties as they are now. At the slot a property
+    whose digest channel was set after start-up is posted, once however many ticks run."""
+    refreshed: list[str] = []
+
+    async def refresh() -> None:
+        refreshed.append("refresh")
+
+    poster = RecordingPoster()
+    at_start = Site(property_id="P1", name="Sea View", timezone="America/Los_Angeles")
+    sites = [at_start]
+    sender = DigestSender(make_store(), sites, FakeClock(NOW), poster)
+    alerts = CountingAlerts()
+    jobs = health_periodic(
+        refresh=refresh, sender=sender, sites_now=lambda: sites, refresh_minutes=10,
+        offline_alerts=alerts,
+    )  # fmt: skip
+    assert [(job.name, job.cron) for job in jobs] == [
+        (REFRESH_JOB, "*/10 * * * *"),
+        (DIGESTS_JOB, "* * * * *"),
+        (ALERTS_JOB, "* * * * *"),
+    ]
+    by_name = {job.name: job.work for job in jobs}
+    await by_name[DIGESTS_JOB]()
+    assert poster.channels == []  # no digest channel yet
+    sites[0] = SITE  # `set digest channel here` since start-up
+    for _ in range(2):
+        await by_name[DIGESTS_JOB]()
+    assert poster.channels == ["#sea-view-ops"]
+    await by_name[REFRESH_JOB]()
+    await by_name[ALERTS_JOB]()
+    assert refreshed == ["refresh"] and alerts.runs == 1
+
+
+def test_the_crons_of_the_replicas_periodic_tasks() -> None:
+    """device_refresh_minutes as a cron (on the hour past 60), and seconds as a sixth field."""
+    assert every_minutes(5) == "*/5 * * * *"
+    assert every_minutes(120) == "0 */2 * * *"
+    assert every_seconds(30) == "* * * * * */30"
+    assert every_seconds(60) == "* * * * *"

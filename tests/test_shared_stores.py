@@ -104,8 +104,8 @@ async def test_two_replicas_sending_the_same_nightly_digest_post_it_once(
     replicas: tuple[Sql, Sql],
 ) -> None:
     """Each replica has its own device index, but the outbox is shared: both digest jobs fire at
-    the slot (or a new leader catches up after a failover); one post, and the other replica's
-    next run finds nothing due."""
+    the slot (or a job of a replica that died is run again while the next tick's runs); one post,
+    and the other replica's next run finds nothing due."""
     clock = FakeClock(NOW)
     poster = _DigestPoster()
     senders = [
@@ -169,8 +169,8 @@ def test_a_mute_set_through_one_replica_holds_on_the_other(replicas: tuple[Sql, 
 async def test_a_failover_posts_an_ongoing_incident_once_and_edits_it_once(
     replicas: tuple[Sql, Sql], tmp_path: Path
 ) -> None:
-    """Replica A (the leader) posts the alert of a device offline for 15 minutes, then dies; B
-    takes over with its own device index: it does not post the incident again, and it edits
+    """Replica A posts the alert of a device offline for 15 minutes, then dies; B runs the alerts'
+    next ticks with its own device index: it does not post the incident again, and it edits
     A's card once when the device comes back."""
     clock, poster = FakeClock(T0), Poster()
     stores = [HealthStore.open(str(tmp_path / f"replica-{n}.db")) for n in "ab"]

@@ -45,6 +45,7 @@ MIN_CONFIRM_S = 0.1
 
 if TYPE_CHECKING:
     from bot.core.ports import CustomerProfilesPort
+    from bot.scheduler import Periodic
 
 
 class HealthDesk:
@@ -547,6 +548,20 @@ class HealthDesk:
             sites_now=lambda: self.sites,
         )
         return jobs
+
+    def periodic_jobs(self, poster: DigestPoster) -> list[Periodic]:
+        """The same jobs as `start_jobs`, as periodic tasks of the replicas' job queue
+        (bot/pg/jobs.py). No refresh here at start-up: the queue's first tick is it, run once
+        however many replicas start."""
+        from bot.scheduler import health_periodic
+
+        return health_periodic(
+            refresh=self._scheduled_refresh,
+            sender=self.digest_sender(poster),
+            sites_now=lambda: self.sites,
+            refresh_minutes=self.config.bot.device_refresh_minutes,
+            offline_alerts=self.offline_alerts(poster),
+        )
 
     def offline_alerts(self, poster: object) -> OfflineAlerts | None:
         """The on-call alerts, when a property names an `oncall_channel` and the poster can edit

@@ -14,8 +14,8 @@ what it never does is lose an alert or post one per refresh.
 
 The incidents and mutes live where the replicas share them (`IncidentStore` over bot/sql.py: the
 SQLite file, or PostgreSQL with BOT_DATABASE_URL): an attempt is claimed by one conditional UPDATE
-(`attempts` and `state` as they were read), so whichever replica runs the alerts (the leader, or
-the one that took over after a failover) posts an incident once and edits it once.
+(`attempts` and `state` as they were read), so whichever replica runs the alerts' periodic task
+(bot/pg/jobs.py: any replica, tick by tick) posts an incident once and edits it once.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ digest that late describes the wrong day.
 
 The rows live where the replicas share them (bot/sql.py: the SQLite file, or PostgreSQL with
 BOT_DATABASE_URL): a slot is claimed by one conditional UPDATE (`attempts` as it was read), so of
-two replicas firing the same slot, or a new leader after a failover, one posts it.
+two replicas running the same slot (a digests job of the job queue retried after its replica
+died, while the next tick's runs on another), one posts it: the second guard behind the queue.
 """
 
 from __future__ import annotations

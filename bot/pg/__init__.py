@@ -4,5 +4,6 @@
 `audit.py` are the change journal and the audit log behind the same interfaces as their SQLite
 twins (bot/core/journal.py, bot/core/audit.py), checked by the same contract tests
 (tests/test_store_contract.py). Recovery claims orphaned changes in one statement
-(`... FOR UPDATE SKIP LOCKED`).
+(`... FOR UPDATE SKIP LOCKED`). `jobs.py` runs the scheduled work as procrastinate periodic tasks,
+a worker on every replica, each tick run once by one of them.
 """
