@@ -63,18 +63,23 @@ def clean_text(text: str) -> str:
 def to_message(activity: Activity) -> tuple[Message, bool]:
     """The engine Message for an incoming message activity, and whether it is a button press."""
     pressed = submitted_text(activity.value)
-    text = pressed if pressed is not None else clean_text(activity.text or "")
-    return message_of(activity, text, question_card(activity.value)), pressed is not None
+    if pressed is None:
+        return message_of(activity, clean_text(activity.text or "")), False
+    return message_of(activity, pressed, question_card(activity.value), pressed=True), True
 
 
-def message_of(activity: Activity, text: str, card: str | None = None) -> Message:
-    """The engine Message of `text` said (typed or pressed on question card `card`) in
-    `activity`'s conversation."""
+def message_of(
+    activity: Activity, text: str, card: str | None = None, *, pressed: bool = False
+) -> Message:
+    """The engine Message of `text` said (typed, or `pressed` on a card: on question card `card`)
+    in `activity`'s conversation."""
     sender = activity.from_property
     # Roles in bot.toml list AAD object ids: they are the same across Teams, Outlook and Graph.
     user = (sender.aad_object_id or sender.id) if sender is not None else ""
     conversation_id = activity.conversation.id if activity.conversation is not None else ""
     _, _, thread = conversation_id.partition(";messageid=")
+    # the card pressed: the message a press replies to, in its conversation
+    on = f"{conversation_id}/{activity.reply_to_id}" if activity.reply_to_id else ""
     return Message(
         text=text,
         user=user,
@@ -83,6 +88,7 @@ def message_of(activity: Activity, text: str, card: str | None = None) -> Messag
         thread=thread or None,
         request_id=activity.id,
         card=card,
+        pressed_on=on if pressed else None,
     )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Final
+from typing import Final, Protocol
 
 from microsoft_agents.activity import (
     Activity,
@@ -52,7 +52,16 @@ MESSAGE_TYPE: Final = "application/vnd.microsoft.activity.message"
 ENGINE_FAILED: Final = "Something went wrong on our side; nothing was changed. (ref {ref})"
 
 Background = Callable[[Coroutine[object, object, None]], None]
-MessageOf = Callable[[Activity, str, str | None], Message]
+
+
+class MessageOf(Protocol):
+    """bot/chat/teams/agent.py `message_of`: the engine Message of a press."""
+
+    def __call__(
+        self, activity: Activity, text: str, card: str | None = None, *, pressed: bool = False
+    ) -> Message: ...
+
+
 Signer = Callable[[Reply, Activity], Reply]
 
 
@@ -103,7 +112,7 @@ class Execute:
         text = submitted_text(data)
         if text is None:
             return note("Choose an option first.")
-        msg = self._message_of(activity, text, question_card(data))
+        msg = self._message_of(activity, text, question_card(data), pressed=True)
         live = _LiveCard(self._proactive, activity, self._clock)
         task = asyncio.ensure_future(self._run(msg, live))
         try:
