@@ -216,15 +216,15 @@ async def test_teams_show_more_twice_posts_one_page_and_a_note_only_the_presser_
     the presser sees."""
     client, connector, _ = teams
     await client.say(QUERY)
-    [listed] = connector.calls
+    listed, _csv_offer = connector.calls  # a personal chat: the list, then its CSV's consent card
     more = _action(listed.card, "Show more")
     first = await client.press(more["data"], "sent-1")
     assert first["type"] == MESSAGE
-    [page] = connector.calls[1:]
+    [page] = connector.calls[2:]
     assert page.method == "POST" and "(continued)" in card_text(page.card)
     second = await client.press(more["data"], "sent-1")
     assert (second["type"], second["value"]) == (MESSAGE, PAGE_SHOWN)
-    assert len(connector.calls) == 2  # nothing more was posted or updated
+    assert len(connector.calls) == 3  # nothing more was posted or updated
 
 
 async def test_teams_mute_twice_announces_once_then_tells_until_when(

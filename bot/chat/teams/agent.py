@@ -40,6 +40,7 @@ from bot.chat.teams.cards import (
     submitted_text,
 )
 from bot.chat.teams.execute import Background, Execute
+from bot.chat.teams.files import FILE_CONSENT_INVOKE, FileConsent, file_offer
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore, channel_of
 from bot.clock import Clock, SystemClock
@@ -196,10 +197,18 @@ class CardResponder:
         if target:
             try:
                 await self._context.update_activity(card_activity(reply, target))
+                await self._offer_file(reply)
                 return
             except Exception:
                 log.warning("could not update card %s; posting a new one", target, exc_info=True)
         await self._context.send_activity(card_activity(reply))
+        await self._offer_file(reply)
+
+    async def _offer_file(self, reply: Reply) -> None:
+        """In a personal chat, a list longer than its card is also offered as a CSV file."""
+        offer = file_offer(reply, self._context.activity)
+        if offer is not None:
+            await self._context.send_activity(offer)
 
 
 _DETACHED: set[asyncio.Task[None]] = set()
@@ -224,10 +233,12 @@ def build_agent(
     proactive: Proactive | None = None,
     clock: Clock | None = None,
     background: Background | None = None,
+    plain_http_uploads: bool = False,
 ) -> AgentApplication[TurnState]:
     """The SDK application with our routes: messages (typed, and the Action.Submit of older
-    cards), Action.Execute presses, installs/uninstalls, and turn errors. `background` runs what
-    outlasts a press's invoke (the host's task set, so shutdown and tests can wait for it)."""
+    cards), Action.Execute presses, file consent answers, installs/uninstalls, and turn errors.
+    `background` runs what outlasts a press's invoke (the host's task set, so shutdown and tests
+    can wait for it); `plain_http_uploads` lets a local emulator give an http upload URL."""
     agent = AgentApplication[TurnState](
         # The typing indicator runs on a wall-clock timer; our cards already show progress.
         ApplicationOptions(
@@ -281,6 +292,11 @@ def build_agent(
         background=background or _detached, clock=clock,
     )  # fmt: skip
     agent.adaptive_card.action_execute(EXECUTE_VERB)(execute)
+    consent = FileConsent(engine, message_of, plain_http=plain_http_uploads)
+
+    @agent.invoke(FILE_CONSENT_INVOKE)
+    async def on_file_consent(context: TurnContext, state: TurnState) -> None:
+        await consent(context, state)
 
     @agent.error
     async def on_error(context: TurnContext, error: Exception) -> None:

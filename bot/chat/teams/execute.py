@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Final, Protocol
+from typing import Final
 
 from microsoft_agents.activity import (
     Activity,
@@ -39,6 +39,7 @@ from bot.chat.teams.cards import (
     render_card,
     submitted_text,
 )
+from bot.chat.teams.files import MessageOf, file_offer
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore
 from bot.clock import Clock, SystemClock
@@ -52,14 +53,6 @@ MESSAGE_TYPE: Final = "application/vnd.microsoft.activity.message"
 ENGINE_FAILED: Final = "Something went wrong on our side; nothing was changed. (ref {ref})"
 
 Background = Callable[[Coroutine[object, object, None]], None]
-
-
-class MessageOf(Protocol):
-    """bot/chat/teams/agent.py `message_of`: the engine Message of a press."""
-
-    def __call__(
-        self, activity: Activity, text: str, card: str | None = None, *, pressed: bool = False
-    ) -> Message: ...
 
 
 Signer = Callable[[Reply, Activity], Reply]
@@ -145,8 +138,17 @@ class Execute:
         # which stays
         if beside:
             await context.send_activity(_message(reply))
+            await self._offer_file(context, reply)
             return note("The answer is below.")
+        await self._offer_file(context, reply)
         return card(reply)
+
+    @staticmethod
+    async def _offer_file(context: TurnContext, reply: Reply) -> None:
+        """In a personal chat, a list longer than its card is also offered as a CSV file."""
+        offer = file_offer(reply, context.activity)
+        if offer is not None:
+            await context.send_activity(offer)
 
     async def _finish_later(
         self, task: asyncio.Future[Reply], live: _LiveCard, activity: Activity
