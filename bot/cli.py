@@ -142,7 +142,7 @@ def _warn_about_places(runtime: Runtime) -> None:
     from bot.core.property_settings import how_to_set, incomplete_places
 
     properties = [(p.id, p.name) for p in runtime.index.properties()]
-    for name, _place in incomplete_places(runtime.config, runtime.index.conn, properties):
+    for name, _place in incomplete_places(runtime.config, runtime.services.settings, properties):
         err.print(
             f"[yellow]Warning:[/] {escape(name)}: country or timezone unknown; station changes there "
             f"are refused until it is in bot.toml or an admin says, for example, "

@@ -345,7 +345,7 @@ def check_bot_toml(runtime: Runtime, properties: list[tuple[str, str]]) -> list[
                 f"add {' and '.join(missing)} to its [[properties]] block",
             )
         )
-    for name, _place in incomplete_places(config, runtime.index.conn, properties):
+    for name, _place in incomplete_places(config, runtime.services.settings, properties):
         checks.append(
             Check(
                 "property place",
@@ -357,7 +357,7 @@ def check_bot_toml(runtime: Runtime, properties: list[tuple[str, str]]) -> list[
     if not checks:
         checks.append(ok("bot.toml", "every property has a country and a timezone"))
     # channel settings an admin made in chat (they override bot.toml's)
-    checks += [ok("channel setting", line) for line in describe_settings(runtime.index.conn)]
+    checks += [ok("channel setting", line) for line in describe_settings(runtime.services.settings)]
     return checks
 
 

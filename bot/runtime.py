@@ -13,7 +13,7 @@ from bot.clients.asp import AspClient
 from bot.clock import Clock, SystemClock
 from bot.core.access import Access
 from bot.core.audit import AuditLog
-from bot.core.channel_settings import apply_channel_settings
+from bot.core.channel_settings import refresh_settings
 from bot.core.engine import Engine
 from bot.core.resolve import property_meta
 from bot.core.services import Services
@@ -120,7 +120,6 @@ async def build_runtime(
         max_concurrency=max(config.bot.bulk_concurrency, config.bot.sync_concurrency),
         alarm_auth_raw=config.bot.alarm_auth_raw,
     )
-    apply_channel_settings(config, index.conn)  # channel settings made in chat override bot.toml
     services = Services(
         index=index,
         asp=asp,
@@ -135,8 +134,11 @@ async def build_runtime(
     database = getattr(audit, "database", None)
     if database is not None:  # confirmations as data: a `yes` on any replica
         from bot.pg.pending import SharedPendingStore
+        from bot.pg.sql import PgSql
 
         services.pending = SharedPendingStore(database)
+        services.shared_sql = PgSql(database)  # settings made in chat, digest and alert outboxes
+    refresh_settings(services)  # channel settings made in chat override bot.toml
     apply_property_config(services)
     order = await _replica_order(settings)
     engine = Engine(services, order)
@@ -278,6 +280,7 @@ def _attach_health(runtime: Runtime, transport: httpx.AsyncBaseTransport | None 
         a4b,
         endpoints,
         customer_profiles=runtime.services.customer_profiles,
+        shared=runtime.services.shared_sql,
     )
     # closers run last-first: the background refresh stops before its clients close
     runtime.closers.append(desk.aclose)

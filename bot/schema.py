@@ -261,6 +261,17 @@ _LEASES: Final = (
     "INSERT OR IGNORE INTO hierarchy_version (id, version) VALUES (1, 0)",
 )
 
+# Bumped by every setting made in chat (a property's place, a digest channel, a channel bound to a
+# property): another process (a replica) lays the settings over its bot.toml again when it changes
+# (bot/core/channel_settings.py `refresh_settings`).
+_SETTINGS_VERSION: Final = (
+    """CREATE TABLE IF NOT EXISTS settings_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+    )""",
+    "INSERT INTO settings_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(2, "every table of the first release in one place", _BASELINE),
     Migration(
@@ -343,6 +354,11 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             )""",
             "CREATE INDEX IF NOT EXISTS idx_change_chunks_state ON change_chunks (state, lease_until)",
         ),
+    ),
+    Migration(
+        13,
+        "the version of the settings made in chat, so every process sharing them re-reads them",
+        _SETTINGS_VERSION,
     ),
     # Append new migrations here, with the next version number (7, 8 and 10 are taken by
     # other branches; gaps are fine).
@@ -561,6 +577,97 @@ PG_MIGRATIONS: Final[tuple[Migration, ...]] = (
                 conversation TEXT PRIMARY KEY,
                 expires DOUBLE PRECISION NOT NULL,
                 question TEXT NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
+        5,
+        "the offline-alert outbox, alert mutes and channel settings made in chat, shared by"
+        " replicas (an incident is claimed once across them)",
+        (
+            """CREATE TABLE offline_alerts (
+                arn TEXT NOT NULL,
+                offline_since DOUBLE PRECISION NOT NULL,
+                property_id TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at DOUBLE PRECISION,
+                created_at DOUBLE PRECISION NOT NULL,
+                message_id TEXT,
+                recovered_at DOUBLE PRECISION,
+                edited INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                PRIMARY KEY (arn, offline_since)
+            )""",
+            "CREATE INDEX idx_offline_alerts_state ON offline_alerts (state)",
+            """CREATE TABLE alert_mutes (
+                serial TEXT PRIMARY KEY,
+                until DOUBLE PRECISION NOT NULL,
+                set_by TEXT NOT NULL
+            )""",
+            """CREATE TABLE channel_settings (
+                kind TEXT NOT NULL,
+                property_name TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                set_by TEXT NOT NULL,
+                set_at TEXT NOT NULL,
+                PRIMARY KEY (kind, property_name, channel)
+            )""",
+            "CREATE INDEX idx_digests_sent_due ON digests_sent (state, next_attempt_at)",
+            *_SETTINGS_VERSION,
+        ),
+    ),
+    Migration(
+        6,
+        "device health (the device index) shared by replicas: devices, their events, the"
+        " serial-to-room map, ASP reachability",
+        (
+            """CREATE TABLE devices (
+                arn TEXT PRIMARY KEY,
+                serial TEXT,
+                name TEXT,
+                type TEXT,
+                status TEXT,
+                connection TEXT,
+                room_name_a4b TEXT,
+                property_id TEXT,
+                room_id TEXT,
+                room_name TEXT,
+                last_changed DOUBLE PRECISION,
+                refreshed_at DOUBLE PRECISION,
+                status_since DOUBLE PRECISION,
+                registered_at DOUBLE PRECISION,
+                endpoint_id TEXT,
+                placed_by TEXT
+            )""",
+            "CREATE INDEX idx_devices_property_id ON devices (property_id)",
+            "CREATE INDEX idx_devices_endpoint_id ON devices (endpoint_id)",
+            """CREATE TABLE device_events (
+                arn TEXT NOT NULL,
+                type TEXT NOT NULL,
+                value TEXT NOT NULL,
+                ts DOUBLE PRECISION NOT NULL
+            )""",
+            "CREATE UNIQUE INDEX idx_device_events_arn_type_value_ts"
+            " ON device_events (arn, type, value, ts)",
+            "CREATE INDEX idx_device_events_ts ON device_events (ts)",
+            "CREATE INDEX idx_device_events_arn_ts ON device_events (arn, ts)",
+            """CREATE TABLE device_endpoints (
+                serial TEXT PRIMARY KEY,
+                endpoint_id TEXT,
+                unit_id TEXT,
+                friendly_name TEXT,
+                room_name_a4b TEXT,
+                looked_up_at DOUBLE PRECISION NOT NULL
+            )""",
+            "CREATE INDEX idx_device_endpoints_unit ON device_endpoints (unit_id)",
+            "CREATE INDEX idx_device_endpoints_endpoint ON device_endpoints (endpoint_id)",
+            """CREATE TABLE endpoint_reachability (
+                endpoint_id TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                sampled_at DOUBLE PRECISION,
+                checked_at DOUBLE PRECISION NOT NULL
             )""",
         ),
     ),

@@ -124,6 +124,7 @@ async def run_socket() -> None:
 
 async def _start_recovery(runtime: Runtime, posters: Mapping[str, NoticePoster]) -> Stoppable:
     """Interrupted changes re-checked on a schedule; their notices posted where they were made."""
+    from bot.core.channel_settings import refresh_settings
     from bot.core.housekeeping import housekeeping
     from bot.core.recovery import recover
     from bot.scheduler import start_recovery_job
@@ -131,6 +132,7 @@ async def _start_recovery(runtime: Runtime, posters: Mapping[str, NoticePoster])
     async def job() -> None:
         await recover(runtime.services, posters=dict(posters))
         housekeeping(runtime.services)
+        refresh_settings(runtime.services)  # settings made in chat through another replica
 
     def renew() -> None:  # the leases of this process's running changes (bot/core/leases.py)
         services = runtime.services

@@ -34,17 +34,20 @@ async def health_bot(
     clock: FakeClock | None = None,
     faults: Faults | None = None,
     sandbox_clock: bool = False,
+    database_url: str | None = None,
 ) -> AsyncIterator[BotUnderTest]:
     """The bot on `world` (index synced, devices not yet read); `sandbox_clock` makes the sandbox
-    keep time with the bot's FakeClock (its rate limit then refills as the bot's waits pass)."""
+    keep time with the bot's FakeClock (its rate limit then refills as the bot's waits pass);
+    `database_url`: a replica on that PostgreSQL (BOT_DATABASE_URL)."""
     for name, value in FAKE_AWS.items():
         monkeypatch.setenv(name, value)
     clock = clock or FakeClock(world.now or NOW)
     server.reset(world, faults, clock=clock if sandbox_clock else None)
     roles = RolesConfig(engineer=["*"])
-    runtime = await build_runtime(
-        settings_for(server, world, db_dir / "bot.db"), config_for(world, roles=roles), clock=clock
-    )
+    settings = settings_for(server, world, db_dir / "bot.db")
+    if database_url is not None:
+        settings = settings.model_copy(update={"bot_database_url": database_url})
+    runtime = await build_runtime(settings, config_for(world, roles=roles), clock=clock)
     try:
         await runtime.sync()
         server.sandbox.stats.reset()

@@ -37,10 +37,10 @@ async def test_admin_sets_the_digest_channel_here(runtime: Runtime) -> None:
     assert reply.kind == ReplyKind.SUCCESS, reply.headline
     prop = runtime.config.property_named(HARBOR)
     assert prop is not None and prop.digest_channel == "C-NEW"
-    [line] = describe_settings(runtime.index.conn)
+    [line] = describe_settings(runtime.services.settings)
     assert "digest channel of Harbor View Seattle: C-NEW" in line and DEMO_USER in line
     fresh = BotConfig()  # what a restart with an empty bot.toml would see
-    apply_channel_settings(fresh, runtime.index.conn)
+    apply_channel_settings(fresh, runtime.services.settings)
     assert [(p.name, p.digest_channel) for p in fresh.properties] == [(HARBOR, "C-NEW")]
 
 
@@ -58,4 +58,4 @@ async def test_binding_a_channel_makes_its_requests_default_to_the_property(
 async def test_someone_not_an_admin_is_refused_and_nothing_is_stored(runtime: Runtime) -> None:
     reply = await say(runtime, "set digest channel here", user="UFRONTDESK")
     assert reply.kind == ReplyKind.REFUSAL
-    assert describe_settings(runtime.index.conn) == []
+    assert describe_settings(runtime.services.settings) == []

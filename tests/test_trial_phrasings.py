@@ -193,9 +193,25 @@ def test_rooms_after_except_or_but_not_are_left_out(
     _say(trial_bot, "no", user="except")
 
 
-def test_leaving_rooms_out_of_a_whole_property_is_refused(trial_bot: Bot) -> None:
-    """`all rooms except 105` cannot be resolved safely: the bot says to name the rooms."""
-    _changes_nothing(trial_bot, "set all rooms except 105 to jazz", "except-all", "Name the rooms")
+def test_leaving_a_room_type_out_of_a_whole_property_is_refused(trial_bot: Bot) -> None:
+    """`all rooms … except the penthouses`: what is left out is not a room named, so nothing runs
+    and the bot says to name the rooms (rooms named by their names may be left out)."""
+    _changes_nothing(
+        trial_bot,
+        "set all rooms at Harbor View Seattle except the penthouses to jazz",
+        "except-all",
+        "Name the rooms",
+    )
+
+
+def test_leaving_a_room_out_of_a_whole_property_asks_first(trial_bot: Bot) -> None:
+    """`all rooms at Harbor View except 105`: nothing runs before the yes, which names the count
+    without 105 (trial 10: leaving rooms out of a room type or a property)."""
+    reply = _changes_nothing(
+        trial_bot, "set all rooms at Harbor View Seattle except 105 to jazz", "except-105", "?"
+    )
+    assert "except 105" in reply.headline, text_of(reply)
+    _say(trial_bot, "no", user="except-105")
 
 
 # --- 3: a station cannot be switched off --------------------------------------------------------------

@@ -337,7 +337,12 @@ class WorldReader:
         out: dict[str, Any] = {"intent": _intent(command)}
         target = getattr(command, "target", None)
         if isinstance(target, c.Target) and (target.rooms or target.room_type or target.all_rooms):
-            resolver = Resolver(self.services, ctx.msg.channel)
+            resolver = Resolver(  # as the handler's, without the user's grants
+                self.services,
+                ctx.msg.channel,
+                moves=ctx.resolver.moves,
+                recent_property=ctx.resolver.recent_property,
+            )
             resolver._refreshed = True
             resolved = await resolver.rooms(target, lambda t: "")
             if isinstance(resolved, Reply):

@@ -52,7 +52,12 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
     # Reminders are the guests' own: clearing them always asks first, even in one room.
     # A note (one alarm asked for, but only all can be cleared) always asks first too.
     asks = c.AlertKind.REMINDERS in command.kinds or resolved.missing or command.note
-    if len(resolved.rooms) > 1 or asks:
+    notes = [command.note] if command.note else []
+    if resolved.moved_from is not None:  # rooms of another property than the channel's: say so, ask
+        there = resolved.rooms[0].property_name
+        they = "It is" if len(resolved.rooms) == 1 else "They are"
+        notes.insert(0, f"{they} at {there}, not at {resolved.moved_from.name}.")
+    if len(resolved.rooms) > 1 or asks or resolved.moved_from is not None:
         gap = f"Rooms {', '.join(resolved.missing[:10])} don't exist; " if resolved.missing else ""
         return ctx.confirm(
             gap
@@ -60,7 +65,7 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
             "Guests lose them and this cannot be undone.",
             run,
             danger=True,
-            notes=[command.note] if command.note else None,
+            notes=notes or None,
         )
     return await run()
 

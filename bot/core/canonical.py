@@ -10,10 +10,11 @@ from bot.core.commands import Target
 
 def target_text(target: Target) -> str:
     where = f" at {target.property_name}" if target.property_name else ""
+    but = f" except {', '.join(target.excluded)}" if target.excluded else ""
     if target.all_rooms:
-        return f"all rooms{where}"
+        return f"all rooms{but}{where}"
     if target.room_type:  # "the penthouse" stays one room, asked which, never the whole type
-        return f"{'the ' if target.one else 'room type '}{target.room_type}{where}"
+        return f"{'the ' if target.one else 'room type '}{target.room_type}{but}{where}"
     if target.room_range:
         return f"rooms {target.room_range[0]}-{target.room_range[1]}{where}"
     if len(target.rooms) == 1:

@@ -1,61 +1,49 @@
 """Channel settings an admin makes in chat: a property's digest channel, a channel bound to a
-property. Stored in the database (table channel_settings, migration 9) and laid over bot.toml,
+property. Stored in the database every process shares (table channel_settings, through
+bot/core/settings_store.py: the SQLite file, or PostgreSQL for replicas) and laid over bot.toml,
 whose values are the defaults: a setting made in chat wins until it is changed again in chat.
 
 `apply_channel_settings` runs at start-up (bot/runtime.py) and after each change, so the change
 takes effect at once, without a restart: the resolver and access read `BotConfig`, the digest
-jobs read the property's digest channel when they fire (bot/scheduler.py).
+jobs read the property's digest channel when they fire (bot/scheduler.py). Another process (a
+replica) lays them again when the settings' version moves (`refresh_settings`: on each message
+and each recovery sweep).
 """
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass
+import logging
 from datetime import datetime
 
+from bot.core.property_settings import index_values
+from bot.core.services import Services
+from bot.core.settings_store import BINDING, DIGEST, ChannelSetting, SettingsStore
 from bot.settings import BotConfig, PropertyConfig
 
-DIGEST = "digest"  # the property's digest channel (one per property)
-BINDING = "binding"  # a channel whose requests default to the property (one property a channel)
+__all__ = [
+    "BINDING",
+    "DIGEST",
+    "ChannelSetting",
+    "apply_channel_settings",
+    "describe_settings",
+    "refresh_settings",
+    "store_setting",
+    "stored_settings",
+]
+
+log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class ChannelSetting:
-    kind: str
-    property_name: str
-    channel: str
-    set_by: str
-    set_at: str
-
-
-def stored_settings(conn: sqlite3.Connection) -> list[ChannelSetting]:
-    rows = conn.execute(
-        "select kind, property_name, channel, set_by, set_at from channel_settings"
-        " order by set_at, kind, channel"
-    ).fetchall()
-    return [ChannelSetting(*r) for r in rows]
+def stored_settings(store: SettingsStore) -> list[ChannelSetting]:
+    return store.channel_settings()
 
 
 def store_setting(
-    conn: sqlite3.Connection, kind: str, property_name: str, channel: str, user: str, at: datetime
+    store: SettingsStore, kind: str, property_name: str, channel: str, user: str, at: datetime
 ) -> None:
     """Record a setting, replacing the one it supersedes (the property's digest channel, or the
     channel's binding)."""
-    with conn:
-        if kind == DIGEST:
-            conn.execute(
-                "delete from channel_settings where kind = ? and property_name = ?",
-                (DIGEST, property_name),
-            )
-        else:
-            conn.execute(
-                "delete from channel_settings where kind = ? and channel = ?", (BINDING, channel)
-            )
-        conn.execute(
-            "insert into channel_settings (kind, property_name, channel, set_by, set_at)"
-            " values (?, ?, ?, ?, ?)",
-            (kind, property_name, channel, user, at.isoformat(timespec="seconds")),
-        )
+    store.save_channel_setting(kind, property_name, channel, user, at)
 
 
 def _property(config: BotConfig, name: str) -> PropertyConfig:
@@ -66,9 +54,10 @@ def _property(config: BotConfig, name: str) -> PropertyConfig:
     return found
 
 
-def apply_channel_settings(config: BotConfig, conn: sqlite3.Connection) -> None:
-    """Lay the settings made in chat over bot.toml's, in the order they were made."""
-    for setting in stored_settings(conn):
+def apply_channel_settings(config: BotConfig, store: SettingsStore) -> None:
+    """Lay the settings made in chat over bot.toml's, in the order they were made (applying them
+    again is harmless: the same settings give the same result)."""
+    for setting in stored_settings(store):
         prop = _property(config, setting.property_name)
         if setting.kind == DIGEST:
             prop.digest_channel = setting.channel
@@ -80,10 +69,35 @@ def apply_channel_settings(config: BotConfig, conn: sqlite3.Connection) -> None:
             prop.channels.append(setting.channel)
 
 
-def describe_settings(conn: sqlite3.Connection) -> list[str]:
+def refresh_settings(services: Services) -> bool:
+    """When a setting was made in chat since this process last looked (through another process
+    or replica): lay the channel settings over the configuration again and give the index the
+    places set in chat (of properties bot.toml does not list). True when something was applied.
+    One small read when nothing changed."""
+    store = services.settings
+    version = store.version()
+    if version == services.settings_seen:
+        return False
+    apply_channel_settings(services.config, store)
+    places = store.places()  # set in chat; bot.toml's places are applied at start-up
+    for prop in services.index.properties() if places else ():
+        place = places.get(prop.id)
+        listed = services.config.property_named(prop.name) or services.config.property_named(
+            prop.id
+        )
+        if place is None or listed is not None:
+            continue
+        country, timezone = index_values(place, services.default_country)
+        if (country, timezone) != (prop.country, prop.timezone):
+            services.index.upsert_property(prop.id, prop.name, country=country, timezone=timezone)
+    services.settings_seen = version
+    return True
+
+
+def describe_settings(store: SettingsStore) -> list[str]:
     """One line per setting made in chat, for `bot doctor`."""
     return [
         f"{'digest channel' if s.kind == DIGEST else 'channel bound'} of {s.property_name}: "
         f"{s.channel} (set in chat by {s.set_by}, {s.set_at})"
-        for s in stored_settings(conn)
+        for s in stored_settings(store)
     ]

@@ -90,9 +90,9 @@ def _set(ctx: Ctx, kind: str, typed: str | None) -> Reply:
         # goes to Teams when Slack is configured too, and a personal or Playground conversation
         # id has neither shape, so it would go to Slack.
         channel = f"{teams}{channel}"
-    conn = ctx.s.index.conn
-    store_setting(conn, kind, name, channel, ctx.msg.user, ctx.s.clock.now())
-    apply_channel_settings(ctx.s.config, conn)
+    store = ctx.s.settings  # shared by every replica (BOT_DATABASE_URL)
+    store_setting(store, kind, name, channel, ctx.msg.user, ctx.s.clock.now())
+    apply_channel_settings(ctx.s.config, store)
     ctx.audit("ok", detail=f"{kind} channel of {name}: {channel}")
     what = (
         f"{name}'s nightly digest will be posted in this channel"

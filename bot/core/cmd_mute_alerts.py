@@ -67,11 +67,8 @@ async def mute_alerts(ctx: Ctx, command: MuteAlerts) -> Reply:
             stale=True,
         )
     until = now + timedelta(minutes=command.minutes)
-    with ctx.s.index.conn as conn:
-        conn.execute(
-            "insert or replace into alert_mutes (serial, until, set_by) values (?, ?, ?)",
-            (command.serial, until.timestamp(), ctx.msg.user),
-        )
+    # in the database every replica shares (BOT_DATABASE_URL), read by whichever runs the alerts
+    ctx.s.settings.mute(command.serial, until.timestamp(), ctx.msg.user)
     ctx.audit("ok", detail=f"muted alerts of {command.serial} until {until.isoformat()}")
     return Reply(
         headline=f"No new offline alerts for {command.serial} until "

@@ -7,12 +7,14 @@ out of a room type or a property. Guessing any of these would change the wrong r
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from bot.core import commands as c
 from bot.core.context import Ctx
 from bot.core.registry import Entry, register
-from bot.core.replies import Reply, ReplyKind
+from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.index.normalize import normalize_room_name
 
 # reason -> (what the bot says, an example the rephrasing reads back to the same reason)
@@ -37,9 +39,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "set floor 5 to jazz",
     ),
     "except": (
-        "I can leave rooms out of a list or range of rooms, not out of a room type or a whole "
-        "property. Nothing was changed. Name the rooms, e.g. `set 101-110 except 105 to jazz`.",
-        "set all rooms except 105 to jazz",
+        "I can leave out rooms named by their names (`all villas except villa-5`), not a room type "
+        "or words I did not follow. Nothing was changed. Name the rooms, e.g. "
+        "`set 101-110 except 105 to jazz`.",
+        "set all rooms at Harbor View Seattle except the penthouses to jazz",
     ),
     "unfollowed": (
         "I didn't follow all of that, so nothing was changed.",
@@ -55,6 +58,16 @@ REASONS: dict[str, tuple[str, str]] = {
         "Nothing was changed. The guest can ask the Echo in the room, e.g. \u201cAlexa, wake me "
         "at 7\u201d.",
         "set an alarm for 7am in 306",
+    ),
+    "corrected_inside": (
+        "You corrected yourself inside the message (\u201cno wait, just \u2026\u201d), and I can't be "
+        "sure which rooms you mean, so nothing was changed. Send the request again as you want it.",
+        "set 313 314 to pop, no wait just 314",
+    ),
+    "alarm_list": (
+        "I can't see a room's alarms, reminders or timers: Amazon's API only lets me delete them. "
+        "Nothing was changed. To delete them all, say e.g. `clear alarms in 118`.",
+        "what alarms are set in 118",
     ),
     "backwards_range": (
         "That range runs backwards, so nothing was changed. Say it from low to high, e.g. "
@@ -79,7 +92,45 @@ async def not_done(ctx: Ctx, command: c.NotDone) -> Reply:
     if command.unfollowed:
         notes.append("Say it again without those words if that is all you meant.")
         notes.extend(_nearest_rooms(ctx, command.unfollowed))
+        choices = _respelled(ctx, command.unfollowed)
+        if choices:
+            return Reply(
+                headline=f"I didn't follow \u201c{command.unfollowed[0]}\u201d. Did you mean "
+                f"{' or '.join(label for label, _ in choices)}? Nothing was changed.",
+                kind=ReplyKind.QUESTION,
+                notes=notes[:1],
+                actions=[Action(kind=ActionKind.CHOICE, label=lab, value=v) for lab, v in choices],
+            )
     return Reply(headline=said, kind=ReplyKind.INFO, notes=notes)
+
+
+def _respelled(ctx: Ctx, words: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+    """`edelwiess at alpine to jazz`: the request again with the one word not followed spelled as
+    a room it is close to (its digits the same: villa-9 is never villa-1), as choices to press."""
+    if len(words) != 1:
+        return []
+    word = words[0]
+    typed = normalize_room_name(word)
+    if len(typed) < 4 or typed.isdigit():
+        return []
+    near = ctx.resolver.seen(ctx.s.index.suggest_rooms(word, None, limit=40))
+    close = [
+        r
+        for r in near
+        if fuzz.ratio(typed, normalize_room_name(r.room_name)) >= 80
+        and re.sub(r"\D", "", r.room_name) == re.sub(r"\D", "", word)
+    ]
+    pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.I)
+    text = ctx.msg.answered or ctx.msg.text
+    if not close or not pattern.search(text):
+        return []
+    out: list[tuple[str, str]] = []
+    for room in close[:4]:
+        fixed = pattern.sub(room.room_name, text, count=1)
+        if not re.search(r"\bat\s", fixed, re.I) and len({r.property_name for r in close}) > 1:
+            fixed = f"{fixed} at {room.property_name}"
+        out.append((f"{room.room_name} ({room.property_name})", fixed))
+    return out
 
 
 def _nearest_rooms(ctx: Ctx, words: tuple[str, ...] | list[str]) -> list[str]:

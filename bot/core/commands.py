@@ -37,13 +37,16 @@ class Target:
     all_rooms: bool = False
     # "the penthouse": one room of the room type (asked which when it has several), not all of them
     one: bool = False
+    # "all villas except villa-5": rooms of the room type or the property left out, by name
+    excluded: tuple[str, ...] = ()
 
     def describe(self) -> str:
         where = f" at {self.property_name}" if self.property_name else ""
+        but = f" except {', '.join(self.excluded)}" if self.excluded else ""
         if self.all_rooms:
-            return f"all rooms{where}"
+            return f"all rooms{where}{but}"
         if self.room_type:
-            return f"{'the ' if self.one else 'room type '}{self.room_type}{where}"
+            return f"{'the ' if self.one else 'room type '}{self.room_type}{where}{but}"
         if self.room_range:
             return f"rooms {self.room_range[0]}-{self.room_range[1]}{where}"
         if len(self.rooms) == 1:

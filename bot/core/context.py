@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from bot.core.audit import Change
 from bot.core.bulk import BulkOutcome, ProgressFn, run_bulk
-from bot.core.commands import Command, Role
+from bot.core.commands import ClearAlerts, Command, Role
 from bot.core.errors import describe_error
 from bot.core.journal import Author, process_owner
 from bot.core.pending import Pending
@@ -68,9 +68,20 @@ class Ctx:
     delivery_id: str | None = None
     throttled: bool = False  # Amazon answered 429 during this request's run
     last_change_id: int | None = None  # the change this request opened last (its Undo button)
+    recent_property: str | None = None  # the property named last in this conversation, recently
 
     def __post_init__(self) -> None:
-        self.resolver = Resolver(self.s, self.msg.channel, user=self.msg.user, needed=self.needed)
+        # a change that always asks first (clearing alerts of rooms found at another property) may
+        # be taken there like a read: its question names the property before anything runs
+        moves = not self.command.mutating or isinstance(self.command, ClearAlerts)
+        self.resolver = Resolver(
+            self.s,
+            self.msg.channel,
+            user=self.msg.user,
+            needed=self.needed,
+            moves=moves,
+            recent_property=self.recent_property,
+        )
         if self.delivery_id is None:
             self.delivery_id = self.msg.request_id
 

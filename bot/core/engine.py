@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import bot.core.chunks  # noqa: F401  (installs bulk changes in chunks into unit_writes.run_change)
@@ -24,6 +24,7 @@ from bot.core.access_checks import (
 )
 from bot.core.audit import AuditEntry, changes_count
 from bot.core.canonical import command_text
+from bot.core.channel_settings import refresh_settings
 from bot.core.commands import Role
 from bot.core.confirm_elsewhere import confirm_elsewhere
 from bot.core.context import Ctx, Message, ProgressSink
@@ -33,6 +34,7 @@ from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.pending import Pending
 from bot.core.property_place import SetPropertyPlace
 from bot.core.question_cards import QuestionCards
+from bot.core.question_place import placed
 from bot.core.registry import covers_the_chain, entry_for, role_for
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.retry_failed import retry_failed
@@ -40,7 +42,7 @@ from bot.core.services import Services
 from bot.core.station_menu import station_choices
 from bot.core.understanding import understand
 from bot.core.understanding.followup import Key, Questions
-from bot.core.understanding.lexicon import Lexicon, lexicon_for
+from bot.core.understanding.lexicon import Lexicon, fold, lexicon_for
 from bot.core.understanding.pipeline import is_new_request
 from bot.core.understanding.reading import Ask
 from bot.core.understanding.spelling import correct
@@ -77,7 +79,42 @@ _CORRECTION = re.compile(
     r"^(?:actually|no\s+wait|wait|instead|rather|sorry|oops|make\s+(?:it|that)|change\s+(?:it|that)\s+to)\b",
     re.I,
 )
+# "and 211 as well", "also 215", "same for 122", "211 too": the change just made, for more rooms
+_ALSO = re.compile(
+    r"^(?:and\s+|also\s+|plus\s+|same\s+(?:for|in|with)\s+|(?:and\s+)?the\s+same\s+(?:for|in)\s+)+"
+    r"|\s+(?:as\s+well|too|also)\s*[.!]*$",
+    re.I,
+)
+# Words for the rooms just talked about: "set it to gospel", "same room", "there too"
+_SAME_ROOMS = re.compile(r"\b(?:it|there|that\s+room|this\s+room|same\s+room|them)\b", re.I)
+# "don't <verb> <these>, just <those>": the negation governs only the first part
+_BUT_JUST = re.compile(
+    r"^(?:please\s+)?(?:don'?t|dont|do\s+not)\s+(?P<verb>[a-z]+)\s+(?P<neg>.+?)\s*[,;]?\s+"
+    r"(?:just|only)\s+(?P<pos>.+?)\s*[.!]*$",
+    re.I,
+)
+_WHERE = re.compile(r"\b(?:in|for|of|at)\s+.+$", re.I)
+# The words of a correction before what it corrects: "no wait,", "sorry i meant", "oops, it's"
+_MEANT = re.compile(
+    r"^(?:(?:no|wait|sorry|oops|actually|rather|instead|i\s+meant|meant|i\s+mean|it\s+was|"
+    r"it'?s|the\s+other\s+one|that\s+should\s+(?:be|have\s+been)|should\s+be)\b[\s,.!:-]*)+",
+    re.I,
+)
 _CANCEL_THAT = re.compile(r"^(?:cancel|scratch|revert)\s+(?:that|it)\b", re.I)
+
+
+# How long a property named in a conversation makes the channel's property a question (a shift's
+# stretch of work on one hotel, not the rest of the day)
+RECENT_PLACE = timedelta(minutes=30)
+
+
+def _named_property(command: c.Command) -> str | None:
+    """The property a command names itself (`… at Lyon`), if any."""
+    target = getattr(command, "target", None)
+    if isinstance(target, c.Target) and target.property_name:
+        return target.property_name
+    name = getattr(command, "property_name", None)
+    return name if isinstance(name, str) and name else None
 
 
 def _conversation(msg: Message) -> Key:
@@ -145,6 +182,10 @@ class Engine:
     def __init__(self, services: Services, order: ConversationOrder | None = None) -> None:
         self.s = services
         self.questions = Questions()
+        # the property each conversation named last, and when (see Resolver.recent_property)
+        self._places: dict[Key, tuple[str, datetime]] = {}
+        # the rooms each conversation named last, and when ("set it to gospel" asks about them)
+        self._targets: dict[Key, tuple[c.Target, datetime]] = {}
         self.question_cards = QuestionCards()
         # across replicas: bot.pg.ordering.ReplicaOrder (BOT_DATABASE_URL)
         self._order = order if order is not None else ConversationOrder()
@@ -154,6 +195,7 @@ class Engine:
         # One person's messages in one conversation run in arrival order (`undo` right after a
         # change must see that change); other people and conversations are not held up.
         async with self._order.turn(msg.platform, msg.user, msg.channel):
+            self._refresh_settings()
             key, now = _conversation(msg), self.s.clock.now()
             stale = self.question_cards.stale_press(msg.card, key, self.questions.get(key, now))
             stale = stale or self._answered_once(msg)
@@ -181,6 +223,13 @@ class Engine:
             self.s.journal.claim_delivery(msg.once, self.s.clock.now())
         except Exception:  # the answer stands; a later second press may then be answered again
             log.exception("could not record the press %s", msg.once)
+
+    def _refresh_settings(self) -> None:
+        """A setting made in chat through another process or replica holds here too."""
+        try:
+            refresh_settings(self.s)
+        except Exception:  # the settings already applied still hold
+            log.exception("could not read the settings made in chat")
 
     def _tag_question(self, key: Key, reply: Reply) -> Reply:
         """A question with choices gets its card's token, which its buttons carry."""
@@ -259,7 +308,16 @@ class Engine:
         if answered is not None:  # logged as the whole request, the answer noted
             msg = replace(msg, answered=answered)
         needed = role_for(command)
-        ctx = Ctx(self.s, msg, role, command, preview=preview, progress=progress, needed=needed)
+        ctx = Ctx(
+            self.s,
+            msg,
+            role,
+            command,
+            preview=preview,
+            progress=progress,
+            needed=needed,
+            recent_property=self._recent_place(msg),
+        )
         if not role.allows(needed):
             ctx.audit("refused", detail=f"needs role {needed.value}")
             return Reply(
@@ -281,9 +339,51 @@ class Engine:
             # a read-only answer can be asked again for its next page (bot/chat/paging.py)
             reply = reply.model_copy(update={"query": ctx.msg.answered or ctx.msg.text})
         self._remember_question(msg, reply, preview, ctx.command)
+        self._note_place(msg, ctx.command, reply)
         if said:  # typos in names, corrected: said back, never applied silently
             reply = reply.model_copy(update={"notes": [*reply.notes, *said]})
         return reply
+
+    def _recent_place(self, msg: Message) -> str | None:
+        kept = self._places.get(_conversation(msg))
+        if kept is None or self.s.clock.now() - kept[1] > RECENT_PLACE:
+            return None
+        return kept[0]
+
+    def _note_place(self, msg: Message, command: c.Command, reply: Reply) -> None:
+        if reply.kind in (ReplyKind.ERROR, ReplyKind.REFUSAL, ReplyKind.QUESTION):
+            return
+        name = _named_property(command)
+        if name:
+            self._places[_conversation(msg)] = (name, self.s.clock.now())
+        target = getattr(command, "target", None)
+        if isinstance(target, c.Target) and (target.rooms or target.room_type):
+            self._targets[_conversation(msg)] = (target, self.s.clock.now())
+
+    def _same_rooms(self, msg: Message, ask: Ask) -> Ask:
+        """`set it to gospel` right after `what's playing in Swing`: "Set room Swing to Gospel?"
+        (one choice), never a bare "Which room?"."""
+        partial = ask.partial
+        if ask.missing != "target" or not isinstance(partial, c.SetStation | c.ClearAlerts):
+            return ask
+        if partial.target.rooms or partial.target.room_type or not _SAME_ROOMS.search(msg.text):
+            return ask
+        kept = self._targets.get(_conversation(msg))
+        if kept is None or self.s.clock.now() - kept[1] > timedelta(minutes=10):
+            return ask
+        again = replace(partial, target=kept[0])
+        where = kept[0].describe()
+        question = (
+            f"Set {where} to {partial.station.title()}?"
+            if isinstance(partial, c.SetStation)
+            else f"Clear the {' and '.join(k.value for k in partial.kinds)} in {where}?"
+        )
+        return replace(
+            ask,
+            question=f"{question} Nothing was changed yet.",
+            partial=again,
+            choices=(("yes", command_text(again)),),
+        )
 
     # --- understanding: the message, or the answer to the question asked before ------------------
 
@@ -307,19 +407,38 @@ class Engine:
                 return completed, asked.preview, (), command_text(completed)
             if chosen is not None:
                 msg = replace(msg, text=chosen, answered=chosen)
+        but_just = self._but_just(msg, lexicon)
+        if isinstance(but_just, Reply):
+            return but_just
+        if but_just is not None:  # "don't clear alarms in 309, just the timers": the timers
+            msg = replace(msg, text=but_just, answered=but_just)
         result = understand(msg.text, lexicon)
         if result.ask is not None and (amended := self._amend_waiting(msg, result.ask.partial)):
             return amended
         dropped = self._drop_waiting(msg) if _CORRECTION.match(result.cleaned) else None
-        redo = None
-        if result.ask is not None and dropped is None and _CORRECTION.match(result.cleaned):
+        redo: Ask | Reply | c.Command | None = None
+        if dropped is None and (_CORRECTION.match(result.cleaned) or _MEANT.match(msg.text)):
+            redo = self._redo_room(msg, msg.text, lexicon)
+        if redo is None and dropped is None and _ALSO.search(msg.text.strip()):
+            redo = self._also_rooms(msg, lexicon)
+        if (
+            result.ask is not None
+            and redo is None
+            and dropped is None
+            and _CORRECTION.match(result.cleaned)
+        ):
             redo = self._redo_last(msg, result.ask.partial, lexicon)
-        if redo is not None:
-            result = replace(result, ask=redo)
+        if isinstance(redo, Reply):
+            return redo
+        if isinstance(redo, Ask):
+            result = replace(result, ask=redo, parsed=None)
+        elif redo is not None:  # the station of the change just made, corrected: made again
+            return redo, _is_preview(msg.text), (), command_text(redo)
         if dropped is not None and result.parsed is None and result.ask is None:
             return dropped
         if result.ask is not None:
             ask = result.ask
+            ask = placed(self.s, msg.channel, msg.user, self._same_rooms(msg, ask))
             if ask.missing == "station" and not ask.choices:
                 menu = station_choices(self.s, msg.channel, msg.user, ask.partial)
                 ask = replace(ask, choices=menu)
@@ -391,30 +510,160 @@ class Engine:
         )
         return command, False, (note,), None
 
-    def _redo_last(self, msg: Message, partial: c.Command, lexicon: Lexicon) -> Ask | None:
-        """`no wait classical` right after `set 214 to jazz` was done: the rooms of that change are
-        asked about with the new station (never a bare "Which room?", never changed unasked)."""
-        if not isinstance(partial, c.SetStation) or not partial.station:
-            return None
-        target = partial.target
-        if target.rooms or target.room_type or target.all_rooms or target.property_name:
-            return None
+    def _undo_hint(self, msg: Message) -> str:
+        """What `undo` would do for the user's last change: put it back, or nothing where a room
+        had no station (Amazon cannot clear one)."""
+        last = self.s.audit.last_own_change(msg.user, msg.channel)
+        if last is not None and any(not change.before for change in last.changes):
+            return "`undo` can't put it back: it had no station before, and Amazon has no way to clear one"
+        return "say `undo` to put it back"
+
+    def _put_back_note(self, msg: Message, meant: str) -> str:
+        """How to get to what was meant after a change that covered more rooms."""
+        if self._undo_hint(msg).startswith("say"):
+            return f"Say `undo` to put back every room of that change, then `{meant}`."
+        return (
+            "`undo` can't put them back: a room had no station before, and Amazon has no way to "
+            "clear one."
+        )
+
+    def _last_station_change(self, msg: Message, lexicon: Lexicon) -> c.SetStation | None:
+        """This user's station change in this channel of the last 10 minutes, as understood."""
         last = self.s.audit.last_own_change(msg.user, msg.channel)
         if last is None or last.command != "SetStation":
             return None
         if self.s.clock.now() - parse_utc(last.at) > timedelta(minutes=10):
             return None
-        before = understand(last.text, lexicon).parsed
+        # an answered question is logged as "<the request understood> (answer: “yes”)"
+        before = understand(last.text.split(" (answer: \u201c")[0], lexicon).parsed
         done = before.command if before is not None else None
-        if not isinstance(done, c.SetStation) or done.station == partial.station:
+        return done if isinstance(done, c.SetStation) else None
+
+    def _redo_last(self, msg: Message, partial: c.Command, lexicon: Lexicon) -> c.Command | None:
+        """`actually make it classical` right after `set 214 to jazz` was done: the same rooms
+        with the new station (never a bare "Which room?"); the reply says what it was before."""
+        if not isinstance(partial, c.SetStation) or not partial.station:
             return None
-        again = replace(done, station=partial.station)
+        target = partial.target
+        if target.rooms or target.room_type or target.all_rooms or target.property_name:
+            return None
+        done = self._last_station_change(msg, lexicon)
+        if done is None or done.station == partial.station:
+            return None
+        return replace(done, station=partial.station)
+
+    def _but_just(self, msg: Message, lexicon: Lexicon) -> Reply | str | None:
+        """`don't clear alarms in 309, just the timers` is the request `clear the timers in 309`;
+        `don't change 210, just 211` right after 210-212 were changed says what was done already
+        and how to put it back (never "OK, I won't do that" while 210 stays changed)."""
+        said = _BUT_JUST.match(msg.text.strip())
+        if said is None:
+            return None
+        verb, negated, wanted = said["verb"].lower(), said["neg"], said["pos"]
+        where = _WHERE.search(negated)
+        if verb in {"clear", "delete", "remove", "cancel", "wipe"}:
+            return f"{verb} {wanted}" + (
+                "" if _WHERE.search(wanted) or not where else f" {where[0]}"
+            )
+        done = self._last_station_change(msg, lexicon)
+        named = understand(f"set {negated} to {done.station}", lexicon).parsed if done else None
+        undone = named.command if named is not None else None
+        if done is None or not isinstance(undone, c.SetStation):
+            return f"{verb} {wanted}"
+        rooms = set(done.target.rooms) & set(undone.target.rooms)
+        if not rooms:
+            return f"{verb} {wanted}"
+        return Reply(
+            headline=f"{'Room' if len(rooms) == 1 else 'Rooms'} {', '.join(sorted(rooms))} "
+            f"{'was' if len(rooms) == 1 else 'were'} already changed by "
+            f"your last request (\u201c{command_text(done)}\u201d). Nothing more was changed.",
+            kind=ReplyKind.INFO,
+            notes=[self._put_back_note(msg, f"set {wanted} to {done.station}")],
+        )
+
+    def _also_rooms(self, msg: Message, lexicon: Lexicon) -> Ask | None:
+        """`and 211 as well` / `also 215` / `same for 122` right after `set 210 to jazz` (or a
+        clearing of alarms): the same change for those rooms, asked with one choice."""
+        rest = _ALSO.sub(" ", msg.text.strip()).strip(" ,.!")
+        last = self.s.audit.last_own_change(msg.user, msg.channel)
+        if not rest or last is None or last.command not in ("SetStation", "ClearAlerts"):
+            return None
+        if self.s.clock.now() - parse_utc(last.at) > timedelta(minutes=10):
+            return None
+        before = understand(last.text.split(" (answer: \u201c")[0], lexicon).parsed
+        done = before.command if before is not None else None
+        if isinstance(done, c.SetStation) and done.station:
+            again = understand(f"set {rest} to {done.station}", lexicon).parsed
+        elif isinstance(done, c.ClearAlerts):
+            kinds = " and ".join(k.value for k in done.kinds)
+            again = understand(f"clear {kinds} in {rest}", lexicon).parsed
+        else:
+            return None
+        other = again.command if again is not None else None
+        if not isinstance(other, c.SetStation | c.ClearAlerts) or type(other) is not type(done):
+            return None
+        target = other.target
+        if not (target.rooms or target.room_type) or target == done.target:
+            return None
+        if target.property_name is None and done.target.property_name:
+            target = replace(target, property_name=done.target.property_name)
+        same = replace(done, target=target)
+        what = (
+            f"Set {target.describe()} to {done.station.title()} too?"
+            if isinstance(same, c.SetStation) and isinstance(done, c.SetStation)
+            else f"Clear the {' and '.join(k.value for k in same.kinds)} in {target.describe()} "
+            "too?"
+            if isinstance(same, c.ClearAlerts)
+            else ""
+        )
         return Ask(
-            f"Change {done.target.describe()} to {partial.station.title()} instead of "
-            f"{(done.station or '').title()}? Nothing was changed yet.",
-            "target",
-            partial,
-            choices=(("yes", command_text(again)),),
+            f"{what} Nothing was changed yet.",
+            "yes",  # only a yes (or the choice) answers it: a room typed next is its own request
+            same,
+            choices=(("yes", command_text(same)),),
+        )
+
+    def _redo_room(self, msg: Message, cleaned: str, lexicon: Lexicon) -> Ask | Reply | None:
+        """`no wait, 206` / `sorry i meant 314` right after `set 204 to jazz`: 206 to Jazz is
+        asked about (204 stays as it is; `undo` puts it back), never read as a station "no".
+        `no, only 509 and 510` after 509-511 says what was done and how to put 511 back."""
+        rest = _MEANT.sub("", cleaned).strip(" ,.!")
+        rest = re.sub(r"(?:,\s*|\s+)(?:and\s+|but\s+)?not\s+.*$", "", rest).strip(" ,.!")
+        rest = re.sub(r"^(?:just|only)\s+", "", rest, flags=re.I)
+        done = self._last_station_change(msg, lexicon) if rest else None
+        if done is None or not done.station:
+            return None
+        again = understand(f"set {rest} to {done.station}", lexicon).parsed
+        other = again.command if again is not None else None
+        if not isinstance(other, c.SetStation) or fold(other.station) != fold(done.station):
+            return None
+        target = other.target
+        if not (target.rooms or target.room_type) or target == done.target:
+            return None
+        if target.property_name is None and done.target.property_name:
+            target = replace(target, property_name=done.target.property_name)
+        narrowed = set(target.rooms) < set(done.target.rooms) and not target.room_type
+        if narrowed:  # "only 509 and 510": the others were changed already
+            others = [r for r in done.target.rooms if r not in target.rooms]
+            return Reply(
+                headline=f"{', '.join(target.rooms)} already {'plays' if len(target.rooms) == 1 else 'play'} "
+                f"{done.station.title()}; {', '.join(others)} {'was' if len(others) == 1 else 'were'} "
+                "changed too by your last request. Nothing more was changed.",
+                kind=ReplyKind.INFO,
+                notes=[
+                    self._put_back_note(msg, f"set {', '.join(target.rooms)} to {done.station}")
+                ],
+            )
+        instead = replace(done, target=target)
+        earlier = done.target.describe()
+        stays = "stay" if earlier.startswith("rooms") or earlier.startswith("all") else "stays"
+        return Ask(
+            f"Set {target.describe()} to {done.station.title()} too? "
+            f"{earlier[:1].upper()}{earlier[1:]} {stays} on {done.station.title()} "
+            f"({self._undo_hint(msg)}). Nothing was changed yet.",
+            "yes",  # only a yes (or the choice) answers it
+            instead,
+            choices=(("yes", command_text(instead)),),
         )
 
     def _drop_waiting(self, msg: Message) -> Reply | None:

@@ -27,7 +27,7 @@ def list_properties(ctx: Ctx) -> Reply:
     unknown = []
     for p in props:
         counts = ctx.s.index.counts(p.id)
-        place = place_of(ctx.s.config, ctx.s.index.conn, p.id, p.name)
+        place = place_of(ctx.s.config, ctx.s.settings, p.id, p.name)
         if not place.complete:
             unknown.append(p.name)
         country, timezone = place.country or "unknown", place.timezone or "unknown (UTC)"
@@ -207,7 +207,7 @@ def _new_property_notes(ctx: Ctx, command: c.AddUnit, new_id: str) -> list[str]:
     """A property made in chat has no country or timezone yet: ask for both."""
     if command.level != Level.PROPERTY:
         return []
-    place = place_of(ctx.s.config, ctx.s.index.conn, new_id, command.unit_name)
+    place = place_of(ctx.s.config, ctx.s.settings, new_id, command.unit_name)
     if place.complete:
         return []
     return [

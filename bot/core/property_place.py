@@ -92,7 +92,7 @@ async def set_property_place(ctx: Ctx, command: SetPropertyPlace) -> Reply:
     if isinstance(prop, Reply):
         return prop
     s: Services = ctx.s
-    before = place_of(s.config, s.index.conn, prop.id, prop.name)
+    before = place_of(s.config, s.settings, prop.id, prop.name)
     if before.source == "bot.toml":
         return Reply(
             headline=f"bot.toml describes {prop.name} (country {before.country}, timezone "
@@ -102,7 +102,7 @@ async def set_property_place(ctx: Ctx, command: SetPropertyPlace) -> Reply:
     country = country_code(command.country) if command.country else None
     timezone = timezone_name(command.timezone) if command.timezone else None
     after = store_place(
-        s.index.conn, prop.id, prop.name, country=country, timezone=timezone,
+        s.settings, prop.id, prop.name, country=country, timezone=timezone,
         by=ctx.msg.user, at=s.clock.now(),
     )  # fmt: skip
     s.index.upsert_property(prop.id, prop.name, country=after.country, timezone=after.timezone)
@@ -141,7 +141,7 @@ def unknown_country_reply(s: Services, properties: Iterable[tuple[str, str]]) ->
         {
             name
             for pid, name in properties
-            if place_of(s.config, s.index.conn, pid, name).country is None
+            if place_of(s.config, s.settings, pid, name).country is None
         }
     )
     if not unknown:

@@ -8,12 +8,13 @@ US catalog once put a US station on a London room).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.settings_store import Place, SettingsStore
 from bot.settings import BotConfig
+
+__all__ = ["Place", "place_of", "store_place", "stored_place"]
 
 HOW_TO_SET = "set {name} country {country} timezone {timezone}"
 # When the name says nothing about the place: placeholders to fill in, never a guess (a guessed
@@ -49,17 +50,6 @@ def _zone_in_name(name: str) -> str | None:
     return next((zone for city, zone in cities.items() if f" {city} " in words), None)
 
 
-@dataclass(frozen=True)
-class Place:
-    country: str | None
-    timezone: str | None
-    source: str  # "bot.toml", "chat", or "" when nobody said
-
-    @property
-    def complete(self) -> bool:
-        return self.country is not None and self.timezone is not None
-
-
 def how_to_set(name: str) -> str:
     """The chat command an admin sends to describe a property, as a hint: with the place its name
     suggests when it names a city we know ("Rive Gauche Paris", "Harbor View Seattle"), else with
@@ -85,15 +75,13 @@ def suggested_zone(name: str, country: str | None = None) -> str:
     return only[0] if len(only) == 1 else UNKNOWN_PLACE[1]
 
 
-def stored_place(conn: sqlite3.Connection, property_id: str) -> Place | None:
-    row = conn.execute(
-        "SELECT country, timezone FROM property_settings WHERE property_id = ?", (property_id,)
-    ).fetchone()
-    return Place(row[0], row[1], "chat") if row else None
+def stored_place(store: SettingsStore, property_id: str) -> Place | None:
+    """What an admin set in chat (in the database every replica shares)."""
+    return store.place(property_id)
 
 
 def store_place(
-    conn: sqlite3.Connection,
+    store: SettingsStore,
     property_id: str,
     name: str,
     *,
@@ -103,24 +91,18 @@ def store_place(
     at: datetime,
 ) -> Place:
     """Keep what an admin said; a value left out keeps what was set before. Returns the result."""
-    before = stored_place(conn, property_id) or Place(None, None, "chat")
+    before = stored_place(store, property_id) or Place(None, None, "chat")
     after = Place(country or before.country, timezone or before.timezone, "chat")
-    with conn:
-        conn.execute(
-            "INSERT OR REPLACE INTO property_settings"
-            " (property_id, property_name, country, timezone, set_by, set_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (property_id, name, after.country, after.timezone, by, at.isoformat()),
-        )
+    store.save_place(property_id, name, after, by, at)
     return after
 
 
-def place_of(config: BotConfig, conn: sqlite3.Connection, property_id: str, name: str) -> Place:
+def place_of(config: BotConfig, store: SettingsStore, property_id: str, name: str) -> Place:
     """The property's place: bot.toml (by name or id), else the chat setting, else unknown."""
     listed = config.property_named(name) or config.property_named(property_id)
     if listed is not None:
         return Place(listed.country, listed.timezone, "bot.toml")
-    return stored_place(conn, property_id) or Place(None, None, "")
+    return stored_place(store, property_id) or Place(None, None, "")
 
 
 def index_values(place: Place, default_country: str) -> tuple[str, str]:
@@ -130,12 +112,12 @@ def index_values(place: Place, default_country: str) -> tuple[str, str]:
 
 
 def incomplete_places(
-    config: BotConfig, conn: sqlite3.Connection, properties: Iterable[tuple[str, str]]
+    config: BotConfig, store: SettingsStore, properties: Iterable[tuple[str, str]]
 ) -> list[tuple[str, Place]]:
     """(name, place) of each (id, name) property whose country or timezone nobody has given."""
     found = []
     for property_id, name in properties:
-        place = place_of(config, conn, property_id, name)
+        place = place_of(config, store, property_id, name)
         if not place.complete:
             found.append((name, place))
     return found

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
+from rapidfuzz import fuzz
+
 from bot.core.commands import Role, Target
 from bot.core.property_settings import index_values, place_of
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
@@ -15,7 +17,7 @@ from bot.core.services import Services
 from bot.core.understanding.lexicon import lexicon_for
 from bot.core.understanding.text import plural
 from bot.index.lookup import Index, PropertyRef, RoomRef, RoomTypeRef
-from bot.index.normalize import normalize_room_name
+from bot.index.normalize import distinctive_words, normalize_name, normalize_room_name
 from bot.index.sync import full_sync, refresh_property
 
 MAX_CHOICES = 6
@@ -100,9 +102,35 @@ class Rooms:
     scope: PropertyRef | None
     label: str  # "room 204 at Harbor View Seattle", for replies
     missing: tuple[str, ...] = ()  # rooms of a typed range that do not exist (the rest do)
+    # The channel's property, when the rooms named are all at one other property and were taken
+    # there (a read, or a change that then asks before it runs): the reply says where they are.
+    moved_from: PropertyRef | None = None
 
 
 Resolved = Rooms | Reply
+
+
+def _left_out(resolved: Rooms, excluded: tuple[str, ...]) -> Rooms | Reply:
+    """The rooms without those named after "except"; a name that is not among them changes
+    nothing (the user meant a room the request does not cover: asked to say it again)."""
+    keys = {normalize_room_name(name): name for name in excluded}
+    found = {normalize_room_name(r.room_name) for r in resolved.rooms}
+    strays = [name for key, name in keys.items() if key not in found]
+    if strays:
+        return Reply(
+            headline=f"{', '.join(strays)} {'is' if len(strays) == 1 else 'are'} not among "
+            f"{resolved.label}, so I can't leave {'it' if len(strays) == 1 else 'them'} out. "
+            "Nothing was changed.",
+            kind=ReplyKind.ERROR,
+            notes=["Send the request again with the rooms to leave out as they are named."],
+        )
+    rooms = [r for r in resolved.rooms if normalize_room_name(r.room_name) not in keys]
+    label = f"{resolved.label}, except {', '.join(excluded)}"
+    return replace(resolved, rooms=rooms, label=label)
+
+
+# A word staff put before a room's own name: "suite 318", "unit 12", "apt 4B"
+_MARKED = re.compile(r"(?i)^(?:suite|unit|apt\.?|apartment)\s*#?\s*(?P<rest>\S+)$")
 
 
 def _question(
@@ -126,9 +154,17 @@ class Resolver:
         *,
         user: str | None = None,
         needed: Role | None = None,
+        moves: bool = False,
+        recent_property: str | None = None,
     ) -> None:
         self.s = services
         self.channel = channel
+        # Rooms named that are not at the channel's property but all at one other are taken there
+        # (else asked about): for reads, and changes that ask before they run.
+        self.moves = moves
+        # The property this user named last in this conversation (recently): when it is not the
+        # channel's and has the rooms named too, which one is asked, never taken from the binding.
+        self.recent_property = recent_property
         self._refreshed = False
         # Who asks and the role the command needs: with both, every property a request resolves to
         # is checked against the user's grants (bot.core.access) before the handler sends anything.
@@ -261,17 +297,82 @@ class Resolver:
     # --- rooms ------------------------------------------------------------------------------------
 
     async def rooms(self, target: Target, rerun: Callable[[Target], str]) -> Resolved:
+        narrowed = self._properties_holding(target, rerun)
+        if isinstance(narrowed, Reply):
+            return narrowed
+        target = narrowed
         scope = self.scope(
             target.property_name, lambda name: rerun(replace(target, property_name=name))
         )
         if isinstance(scope, Reply):
             return scope
+        if target.property_name is None and scope is not None:
+            asked = self._channel_or_recent(target, scope, rerun)
+            if asked is not None:
+                return asked
         resolved = await self._rooms_in(target, scope, rerun)
         if isinstance(resolved, Reply):
             return resolved
+        if target.excluded:
+            left = _left_out(resolved, target.excluded)
+            if isinstance(left, Reply):
+                return left
+            resolved = left
         props = {r.property_id for r in resolved.rooms}
         refs = [p for p in (self.s.index.property(pid) for pid in sorted(props)) if p is not None]
         return self.guard(refs) or resolved
+
+    def _properties_holding(self, target: Target, rerun: Callable[[Target], str]) -> Target | Reply:
+        """`set 113 at bay …` where "bay" is Pelican Bay and Cardigan Bay: only the properties that
+        have the rooms are offered; a read takes the one that has them."""
+        if not target.property_name or not target.rooms:
+            return target
+        found = self.visible(self.s.index.find_properties(target.property_name))
+        if len(found) < 2:
+            return target
+        index = self.s.index
+        holding = [p for p in found if all(_find_rooms(index, n, p.id) for n in target.rooms)]
+        if not holding or len(holding) == len(found):
+            return target
+        if len(holding) == 1 and self.moves:
+            return replace(target, property_name=holding[0].name)
+        rooms = "that room" if len(target.rooms) == 1 else "those rooms"
+        return _question(
+            f"Several properties match \u201c{target.property_name}\u201d; only "
+            f"{holding[0].name} has {rooms}. Do you mean it? Nothing was changed."
+            if len(holding) == 1
+            else f"Several properties match \u201c{target.property_name}\u201d; "
+            f"{' and '.join(p.name for p in holding)} have {rooms}. Which one? Nothing was changed.",
+            [(p.name, rerun(replace(target, property_name=p.name))) for p in holding[:MAX_CHOICES]],
+        )
+
+    def _channel_or_recent(
+        self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]
+    ) -> Reply | None:
+        """`set 112 to jazz` just after working at Lyon, in a channel bound to Pelican where 112
+        exists too: which property, asked."""
+        if not self.recent_property:
+            return None
+        found = self.visible(self.s.index.find_properties(self.recent_property))
+        recent = found[0] if len(found) == 1 else None
+        if recent is None or recent.id == scope.id:
+            return None
+        index = self.s.index
+
+        def has_them(place: PropertyRef) -> bool:
+            if target.rooms:
+                return all(_find_rooms(index, name, place.id) for name in target.rooms)
+            if target.room_type:
+                return bool(index.find_room_types(target.room_type, place.id))
+            return target.all_rooms
+
+        if not (has_them(recent) and has_them(scope)):  # else the rooms say which, or are missing
+            return None
+        return _question(
+            f"At {scope.name} (this channel's property) or at {recent.name} (named in your "
+            "last requests)? Nothing was changed.",
+            [(p.name, rerun(replace(target, property_name=p.name))) for p in (scope, recent)],
+        )
 
     async def _rooms_in(
         self, target: Target, scope: PropertyRef | None, rerun: Callable[[Target], str]
@@ -308,6 +409,12 @@ class Resolver:
             elsewhere = (
                 self.seen(self.s.index.find_room_types(target.room_type, None)) if scope else []
             )
+            if scope is not None and (target.property_name or not elsewhere):
+                # "the penthouse at Alpine": Alpine's Penthouse Suite, or its room Garden_Loft for
+                # "the loft" — asked, never taken from another property the user did not name
+                by_part = self._by_part(target, scope, rerun)
+                if by_part is not None:
+                    return by_part
             if elsewhere:  # the type exists at another property: that, never a look-alike here
                 props = sorted({t.property_name for t in elsewhere})
                 return _question(
@@ -350,6 +457,90 @@ class Resolver:
             return Rooms(rooms, prop, f"room type {room_type.name} at {room_type.property_name}")
         return Rooms(
             rooms, prop, f"{len(rooms)} {room_type.name} rooms at {room_type.property_name}"
+        )
+
+    def _by_part(
+        self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]
+    ) -> Reply | None:
+        """The room types, else the rooms, of `scope` that share a distinctive word with the room
+        type named, offered as choices; None when there are none."""
+        assert target.room_type is not None
+        words = set(distinctive_words(normalize_name(target.room_type)).split())
+        if not words:
+            return None
+
+        def shares(name: str) -> bool:
+            return bool(words & set(distinctive_words(normalize_name(name)).split()))
+
+        types = [t for t in self.s.index.room_types(scope.id) if shares(t.name)]
+        if types:
+            if target.one and len(types) == 1:
+                return self._one_of_type(target, types[0], rerun)
+            return _question(
+                f"I can't find room type \u201c{target.room_type}\u201d at {scope.name}. "
+                "Did you mean:",
+                [
+                    (t.name, rerun(replace(target, room_type=t.name, property_name=scope.name)))
+                    for t in types[:MAX_CHOICES]
+                ],
+            )
+        rooms = [r for r in _property_rooms(self.s.index, scope.id)[0] if shares(r.room_name)]
+        if not rooms:
+            return None
+        return _question(
+            f"I can't find \u201c{target.room_type}\u201d at {scope.name}. Did you mean:",
+            [
+                (
+                    f"room {r.room_name}",
+                    rerun(
+                        replace(
+                            target,
+                            rooms=(r.room_name,),
+                            room_type=None,
+                            one=False,
+                            property_name=scope.name,
+                        )
+                    ),
+                )
+                for r in rooms[:MAX_CHOICES]
+            ],
+        )
+
+    def _one_of_type(
+        self, target: Target, room_type: RoomTypeRef, rerun: Callable[[Target], str]
+    ) -> Reply:
+        """One room of `room_type` asked for ("the penthouse"): which, even when it has one."""
+        rooms = [
+            r
+            for r in _property_rooms(self.s.index, room_type.property_id)[0]
+            if r.room_type_id == room_type.id
+        ]
+        if len(rooms) > 1:
+            return self._which_of_type(target, room_type, rooms, rerun)
+        if not rooms:
+            return Reply(
+                headline=f"There are no rooms in room type {room_type.name} at "
+                f"{room_type.property_name}. Nothing was changed.",
+                kind=ReplyKind.INFO,
+            )
+        return _question(
+            f"Do you mean {room_type.name} (room {', '.join(r.room_name for r in rooms)}) at "
+            f"{room_type.property_name}? Nothing was changed.",
+            [
+                (
+                    f"room {r.room_name}",
+                    rerun(
+                        replace(
+                            target,
+                            rooms=(r.room_name,),
+                            room_type=None,
+                            one=False,
+                            property_name=r.property_name,
+                        )
+                    ),
+                )
+                for r in rooms
+            ],
         )
 
     def _which_of_type(
@@ -409,6 +600,10 @@ class Resolver:
             hits = by_name.get(normalize_room_name(name)) or _find_rooms(self.s.index, name, pid)
             if pid is None:
                 hits = self.seen(hits)
+            marked = _MARKED.match(name)
+            if not hits and marked:  # "suite 318": room 318 (a Junior Suite), unless Suite-318 is
+                hits = _find_rooms(self.s.index, marked["rest"], pid)
+                hits = hits if pid else self.seen(hits)
             if not hits:
                 hits = self._spelled_otherwise(name, pid)
                 typed_elsewhere = self._typed_elsewhere(name, pid) if hits else []
@@ -428,10 +623,36 @@ class Resolver:
             # A range with gaps: the rooms that exist, and the handler asks before acting on them.
             label = self._label(target, found, scope)
             return Rooms(found, scope or self._single_property(found), label, tuple(missing))
+        if missing and self.moves and scope is not None and len(missing) == len(target.rooms):
+            moved = await self._moved(target, scope, rerun)
+            if moved is not None:
+                return moved
         if missing:
             return self._missing_rooms(target, missing, scope, rerun)
         label = self._label(target, found, scope)
         return Rooms(found, scope or self._single_property(found), label)
+
+    async def _moved(
+        self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]
+    ) -> Rooms | None:
+        """The rooms named, at the one other property that has every one of them (once each),
+        or None: `what's playing in Lotus` from Harbor View's channel is Alpine's Lotus."""
+        homes: set[str] | None = None
+        for name in target.rooms:
+            hits = self.seen(_find_rooms(self.s.index, name, None)) or self.seen(
+                self._spelled_otherwise(name, None)
+            )
+            held = {r.property_id for r in hits if r.property_id != scope.id}
+            homes = held if homes is None else homes & held
+        if not homes or len(homes) != 1:
+            return None
+        there = self.s.index.property(homes.pop())
+        if there is None or self.guard([there]) is not None:
+            return None
+        resolved = await self._named_rooms(target, there, rerun)
+        if not isinstance(resolved, Rooms) or resolved.missing:
+            return None
+        return replace(resolved, moved_from=scope)
 
     def _spelled_otherwise(self, name: str, pid: str | None) -> list[RoomRef]:
         """The rooms a typed name means with separators folded (`villa 3`, `ph2`): every spelling
@@ -507,6 +728,37 @@ class Resolver:
             ],
         )
 
+    def _generic_type_word(
+        self, target: Target, name: str, scope: PropertyRef | None, rerun: Callable[[Target], str]
+    ) -> Reply | None:
+        """`the suites at Desert Sage`: the property's room types with that word, asked which
+        (never a room whose name merely looks like it, such as Mesquite)."""
+        word = normalize_room_name(name).rstrip("s")
+        if scope is None or word not in ("suite", "villa", "cabin", "room", "studio", "loft"):
+            return None
+        types = [
+            t
+            for t in self.s.index.room_types(scope.id)
+            if word in {w.rstrip("s") for w in normalize_name(t.name).split()}
+        ]
+        if not types:
+            return None
+        return _question(
+            f"Which {word}s at {scope.name}? Nothing was changed.",
+            [
+                (
+                    f"all {t.name} rooms",
+                    rerun(
+                        replace(
+                            target, rooms=(), room_type=t.name, one=False, property_name=scope.name
+                        )
+                    ),
+                )
+                for t in types[:MAX_CHOICES]
+            ],
+            notes=[f"To change one room, name it (`rooms at {scope.name}` lists them)."],
+        )
+
     def _missing_rooms(
         self,
         target: Target,
@@ -521,7 +773,7 @@ class Resolver:
             homes = [
                 {r.property_name for r in self.seen(self.s.index.find_rooms(m))} for m in missing
             ]
-            every = not target.room_range and len(missing) == len(target.rooms)
+            every = len(missing) == len(target.rooms)  # none here (a range's too)
             other = set.intersection(*homes) if scope and every and all(homes) else set()
             if other:  # `villa-4 and villa-5` from Harbor View: the property that has them all
                 rooms = tuple(missing)
@@ -539,6 +791,9 @@ class Resolver:
                 notes=["Check the numbers, or type `find room <name>`."],
             )
         name = missing[0]
+        generic = self._generic_type_word(target, name, scope, rerun)
+        if generic is not None:
+            return generic
         elsewhere = self.seen(self.s.index.find_rooms(name)) if scope else []
         if elsewhere and len(target.rooms) > 1:  # a choice of this one room would drop the others
             held_at = ", ".join(sorted({r.property_name for r in elsewhere}))
@@ -562,7 +817,21 @@ class Resolver:
         begun = [r for r in near if normalize_room_name(r.room_name).startswith(typed)]
         close = (begun or near)[:4] if typed else near[:4]  # `Loft`: Loft-East/-West, not Lotus
         close = [r for r in close if r.room_name not in target.rooms]
-        if close and _digits(name) and any(_digits(r.room_name) != _digits(name) for r in close):
+        other_property = scope is not None and any(r.property_id != scope.id for r in close)
+        letters = re.sub(r"[^a-z]", "", typed)
+
+        def alike(room: RoomRef) -> bool:
+            theirs = re.sub(r"[^a-z]", "", normalize_room_name(room.room_name))
+            return letters in theirs or fuzz.ratio(letters, theirs) >= 75
+
+        # `loft 3`: Mews:3 shares only the number, so it is named, never one keystroke away
+        unlike = bool(letters) and not any(alike(r) for r in close)
+        close = [r for r in close if alike(r)] if letters and not unlike else close
+        if close and (
+            other_property  # `room 6` at Harbor View: Alpine's villa-6 is named, not one key away
+            or (_digits(name) and any(_digits(r.room_name) != _digits(name) for r in close))
+            or unlike  # `loft 3`: Mews:3 shares only the number
+        ):
             # 104 for 204, villa-1 for villa-9: another room, never a write one keystroke away
             return Reply(
                 headline=f"I can't find room {name}{where}. Nearest names: "
@@ -630,7 +899,7 @@ def property_meta(s: Services) -> Callable[[str, str], tuple[str, str]]:
     bot.core.property_settings.place_of says whether the place is really known)."""
 
     def meta(property_id: str, name: str) -> tuple[str, str]:
-        place = place_of(s.config, s.index.conn, property_id, name)
+        place = place_of(s.config, s.settings, property_id, name)
         return index_values(place, s.default_country)
 
     return meta

@@ -13,9 +13,11 @@ from bot.core.journal import JournalStore
 from bot.core.pending import PendingStore
 from bot.core.ports import A4BPort, AspPort, CustomerProfilesPort
 from bot.core.replies import Reply
+from bot.core.settings_store import SettingsStore
 from bot.index.catalog import StationCatalog
 from bot.index.lookup import Index
 from bot.settings import BotConfig
+from bot.sql import Sql, SqliteSql
 
 log = logging.getLogger("bot.core")
 
@@ -55,6 +57,16 @@ class Services:
     pending: PendingStore = field(default_factory=PendingStore)
     # changes running in this process: recovery leaves their open journal rows alone
     active_changes: set[int] = field(default_factory=set)
+    # the database of the state replicas share beyond the journal (settings made in chat, the
+    # digest and alert outboxes): PostgreSQL with BOT_DATABASE_URL (bot.pg.sql.PgSql); None: the
+    # index's SQLite file
+    shared_sql: Sql | None = None
+    settings_seen: int = -1  # the settings' version last laid over the configuration
+
+    @property
+    def settings(self) -> SettingsStore:
+        """Settings made in chat (a property's place, channel settings, alert mutes)."""
+        return SettingsStore(self.shared_sql or SqliteSql(self.index.conn))
 
     @property
     def journal(self) -> JournalStore:

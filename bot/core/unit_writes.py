@@ -343,7 +343,8 @@ class ThrottleNotice:
 async def settle_one(ctx: WriteScope, row: JournalRow, check: UnitCheck) -> JournalRow:
     """Run one queued write to the end and record what is true; never raises for Amazon's sake."""
     journal, now = ctx.s.journal, ctx.s.clock.now
-    writer = writer_for(row.kind, names=lambda ids: device_names(ctx.s.index.conn, ids))
+    devices = ctx.s.shared_sql or ctx.s.index.conn  # the device tables (PostgreSQL: shared)
+    writer = writer_for(row.kind, names=lambda ids: device_names(devices, ids))
     read = asyncio.ensure_future(
         writer.read(ctx.s.asp, row.unit_id, ctx.write_deadline) if writer.readable else _none()
     )

@@ -26,7 +26,8 @@ from bot.health import capacity, reachability
 from bot.health.digest import DigestPoster
 from bot.health.fmt import duration, local_time
 from bot.health.freshness import ANSWER_S, Freshness, Staleness, amazon_cause
-from bot.health.offline_alerts import AlertPoster, OfflineAlerts
+from bot.health.offline_alerts import AlertPoster, IncidentStore, OfflineAlerts
+from bot.health.outbox import DigestOutbox
 from bot.health.placement import index_room_resolver
 from bot.health.posting import DigestSender, add_extra_notes, digest_reply, run_digest_command
 from bot.health.refresh import RefreshReport, UnitResolver, refresh_devices
@@ -35,6 +36,7 @@ from bot.health.store import DeviceRow, HealthStore, Reachability, ts
 from bot.health.triage import FLAPPING_TRANSITIONS, NOT_KNOWN_YET, HealthQueries
 from bot.index.lookup import Index, PropertyRef, RoomRef
 from bot.settings import BotConfig
+from bot.sql import Sql
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +60,18 @@ class HealthDesk:
         endpoints: EndpointsClient | None = None,
         *,
         customer_profiles: CustomerProfilesPort | None = None,
+        shared: Sql | None = None,
     ) -> None:
         self.index = index
         self.config = config
         self.client = client
         self.endpoints = endpoints
         self.customer_profiles = customer_profiles
-        self.store = HealthStore(index.db)
+        # the device index, the digest outbox and the offline alerts where every replica sees them
+        # (BOT_DATABASE_URL: PostgreSQL), else the index's file
+        self.store = HealthStore(shared if shared is not None else index.db)
+        self.outbox = DigestOutbox(self.store.sql)
+        self.incidents = IncidentStore(self.store.sql)
         self.clock = clock
         self.freshness = Freshness(self.clock, self._refresh)
         # the chain's capacity section goes out with the first nightly digest of each day
@@ -517,13 +524,15 @@ class HealthDesk:
             out_dir=out,
             poster=poster,
             extra_notes=notes,
+            outbox=self.outbox,
         )
 
     def digest_sender(self, poster: DigestPoster) -> DigestSender:
         """The sender of the nightly digests, with the same sections as the chat command."""
         return DigestSender(
-            self.store, self.sites, self.clock, poster, extra_notes=self._nightly_capacity
-        )
+            self.store, self.sites, self.clock, poster, extra_notes=self._nightly_capacity,
+            outbox=self.outbox,
+        )  # fmt: skip
 
     async def start_jobs(self, poster: DigestPoster) -> Stoppable:
         from bot.scheduler import start_health_jobs
@@ -544,7 +553,7 @@ class HealthDesk:
         its posts (an alert is edited when its device recovers)."""
         if not any(s.oncall_channel for s in self.sites) or not isinstance(poster, AlertPoster):
             return None
-        return OfflineAlerts(self.store, self.sites, poster, self.clock)
+        return OfflineAlerts(self.store, self.sites, poster, self.clock, incidents=self.incidents)
 
 
 class _FilteredStore(HealthStore):

@@ -31,6 +31,12 @@ CHART_DAYS = 7
 MAX_WINDOW = 7 * DAY
 
 
+class DigestRecords(Protocol):
+    """Where a day's digest is recorded: the digest outbox (shared by replicas), or the store."""
+
+    def digest_record(self, property_id: str, local_date: str) -> JsonObject | None: ...
+
+
 class DigestPoster(Protocol):
     """The proactive half of the chat adapter contract (bot/chat/contract.py, ChatAdapter):
     the platform's id of the post (Slack `ts`, Teams activity id), or raise."""
@@ -335,7 +341,7 @@ def slot_utc(site: Site, local_date: date) -> datetime:
     return local.astimezone(UTC)
 
 
-def due_date(site: Site, store: HealthStore, now: datetime) -> date | None:
+def due_date(site: Site, store: DigestRecords, now: datetime) -> date | None:
     """The local day whose digest is due now: its slot has passed by less than 6 hours, unsent."""
     today = now.astimezone(site.zone).date()
     for day in (today, today - timedelta(days=1)):

@@ -11,6 +11,11 @@ the post ('pending'), the attempt time moves forward before each try, and the ro
 'sent' on the platform's id of the post. On recovery the same card is edited ('recovered'), once.
 A process killed between the post and the settle may post again on its next run (at least once);
 what it never does is lose an alert or post one per refresh.
+
+The incidents and mutes live where the replicas share them (`IncidentStore` over bot/sql.py: the
+SQLite file, or PostgreSQL with BOT_DATABASE_URL): an attempt is claimed by one conditional UPDATE
+(`attempts` and `state` as they were read), so whichever replica runs the alerts (the leader, or
+the one that took over after a failover) posts an incident once and edits it once.
 """
 
 from __future__ import annotations
@@ -23,10 +28,23 @@ from typing import Final, Protocol, runtime_checkable
 
 from bot.clock import Clock
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
+from bot.core.settings_store import SettingsStore
 from bot.health.fmt import duration, local_time
 from bot.health.outbox import GIVE_UP_AFTER_S, retry_delay
 from bot.health.sites import Site
 from bot.health.store import DeviceRow, HealthStore, ts
+from bot.sql import (
+    Row,
+    Sql,
+    SqliteSql,
+    execute,
+    integer,
+    number,
+    optional_number,
+    optional_text,
+    query,
+    text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -107,14 +125,116 @@ def _history(device: DeviceRow) -> Action:
     return Action(kind=ActionKind.LOOK, label="History", value=f"history {device.serial}")
 
 
+def _incident(r: Row) -> Incident:
+    return Incident(
+        text(r[0]), number(r[1]), text(r[2]), text(r[3]), text(r[4]), integer(r[5]),
+        optional_number(r[6]), number(r[7]), optional_text(r[8]), optional_number(r[9]),
+        integer(r[10]),
+    )  # fmt: skip
+
+
+class IncidentStore:
+    """The offline-alert outbox (table offline_alerts) and the mutes it honours (alert_mutes)."""
+
+    def __init__(self, sql: Sql | sqlite3.Connection) -> None:
+        self.sql: Sql = SqliteSql(sql) if isinstance(sql, sqlite3.Connection) else sql
+
+    def open(
+        self, arn: str, offline_since: float, property_id: str, channel: str, now: float
+    ) -> bool:
+        """The incident's row, written once (True when this call wrote it)."""
+        return (
+            execute(
+                self.sql,
+                "INSERT INTO offline_alerts (arn, offline_since, property_id, channel, state,"
+                " created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (arn, offline_since) DO NOTHING",
+                (arn, offline_since, property_id, channel, PENDING, now, now),
+            )
+            == 1
+        )
+
+    def muted(self, serial: str, now: float) -> bool:
+        until = SettingsStore(self.sql).muted_until(serial)
+        return until is not None and until > now
+
+    def recovered_since(self, arn: str, before: float, after: float) -> bool:
+        """An earlier incident of the device (offline before `before`) recovered after `after`."""
+        return bool(
+            query(
+                self.sql,
+                "SELECT 1 FROM offline_alerts WHERE arn = ? AND offline_since < ?"
+                " AND recovered_at IS NOT NULL AND recovered_at > ?",
+                (arn, before, after),
+            )
+        )
+
+    def select(self, where: str, args: tuple[object, ...]) -> list[Incident]:
+        rows = query(
+            self.sql,
+            f"SELECT {_COLUMNS} FROM offline_alerts WHERE {where} ORDER BY created_at, arn",
+            args,
+        )
+        return [_incident(r) for r in rows]
+
+    def open_incidents(self) -> list[Incident]:
+        return self.select("state IN (?, ?)", (PENDING, SENT))
+
+    def due(self, now: float) -> list[Incident]:
+        return self.select(
+            "(state = ? OR (state = ? AND edited = 0)) AND coalesce(next_attempt_at, 0) <= ?",
+            (PENDING, RECOVERED, now),
+        )
+
+    def mark_back(self, incident: Incident, state: str, now: float) -> bool:
+        """The device is back (or offline since another moment): the incident moves to `state`
+        (RECOVERED: its card is to be edited; FAILED: never posted), once: only from the state it
+        was read in, so two passes (two replicas) never reset an edit already taken."""
+        return (
+            execute(
+                self.sql,
+                "UPDATE offline_alerts SET state = ?, recovered_at = ?, next_attempt_at = ?,"
+                " attempts = 0 WHERE arn = ? AND offline_since = ? AND state = ?",
+                (state, now, now, incident.arn, incident.offline_since, incident.state),
+            )
+            == 1
+        )
+
+    def take(self, incident: Incident, now: float) -> bool:
+        """Claim the attempt (moving the next attempt time forward first), or False if another
+        process or replica holds it."""
+        attempt = incident.attempts + 1
+        return execute(
+            self.sql,
+            "UPDATE offline_alerts SET attempts = ?, next_attempt_at = ? WHERE arn = ? AND"
+            " offline_since = ? AND state = ? AND attempts = ?",
+            (attempt, now + retry_delay(attempt), incident.arn, incident.offline_since,
+             incident.state, incident.attempts),
+        ) == 1  # fmt: skip
+
+    def settle(self, incident: Incident, assignments: str, args: tuple[object, ...]) -> None:
+        execute(
+            self.sql,
+            f"UPDATE offline_alerts SET {assignments} WHERE arn = ? AND offline_since = ?",
+            (*args, incident.arn, incident.offline_since),
+        )
+
+
 class OfflineAlerts:
     """Finds incidents in the device index and posts/edits their cards (run after each refresh)."""
 
     def __init__(
-        self, store: HealthStore, sites: Sequence[Site], poster: AlertPoster, clock: Clock
+        self,
+        store: HealthStore,
+        sites: Sequence[Site],
+        poster: AlertPoster,
+        clock: Clock,
+        *,
+        incidents: IncidentStore | None = None,
     ) -> None:
         self._store = store
-        self._conn: sqlite3.Connection = store.db.conn
+        # shared by replicas (BOT_DATABASE_URL), else the index's file
+        self.incidents = incidents if incidents is not None else IncidentStore(store.sql)
         self._sites = {s.property_id: s for s in sites if s.oncall_channel}
         self._poster = poster
         self._clock = clock
@@ -127,7 +247,7 @@ class OfflineAlerts:
         self._open(devices, now)
         self._recover(devices, now)
         done = []
-        for incident in self._due(now):
+        for incident in self.incidents.due(now):
             if await self._attempt(incident, devices.get(incident.arn), now):
                 done.append(incident)
         return done
@@ -138,74 +258,35 @@ class OfflineAlerts:
             offline_for = now - device.last_changed
             if device.connection != "OFFLINE" or offline_for < site.offline_alert_minutes * 60:
                 continue  # online, or not yet long enough: a short drop never alerts
-            if self._flapping(device.arn, device.last_changed, now) or self._muted(device, now):
+            if self._flapping(device.arn, device.last_changed, now) or self.incidents.muted(
+                device.serial, now
+            ):
                 continue
-            with self._conn:
-                self._conn.execute(
-                    "insert or ignore into offline_alerts (arn, offline_since, property_id, channel,"
-                    " state, created_at, next_attempt_at) values (?, ?, ?, ?, ?, ?, ?)",
-                    (device.arn, device.last_changed, site.property_id, site.oncall_channel,
-                     PENDING, now, now),
-                )  # fmt: skip
-
-    def _muted(self, device: DeviceRow, now: float) -> bool:
-        found = self._conn.execute(
-            "select 1 from alert_mutes where serial = ? and until > ?", (device.serial, now)
-        ).fetchone()
-        return found is not None
+            assert site.oncall_channel is not None
+            self.incidents.open(
+                device.arn, device.last_changed, site.property_id, site.oncall_channel, now
+            )
 
     def _flapping(self, arn: str, since: float, now: float) -> bool:
         """A new incident within an hour of the last one's recovery is not alerted again."""
-        found = self._conn.execute(
-            "select 1 from offline_alerts where arn = ? and offline_since < ? and recovered_at"
-            " is not null and recovered_at > ?",
-            (arn, since, now - FLAP_COOLDOWN_S),
-        ).fetchone()
+        found = self.incidents.recovered_since(arn, since, now - FLAP_COOLDOWN_S)
         if found:
             log.info("device %s is offline again within an hour of recovering: not alerted", arn)
-        return found is not None
+        return found
 
     def _recover(self, devices: dict[str, DeviceRow], now: float) -> None:
-        for incident in self._select("state in (?, ?)", (PENDING, SENT)):
+        for incident in self.incidents.open_incidents():
             device = devices.get(incident.arn)
             back = device is None or device.connection != "OFFLINE"
             if not back and device is not None and device.last_changed == incident.offline_since:
                 continue
             # back online, or offline again since another moment (a new incident)
             state = RECOVERED if incident.state == SENT else FAILED
-            with self._conn:
-                self._conn.execute(
-                    "update offline_alerts set state = ?, recovered_at = ?, next_attempt_at = ?,"
-                    " attempts = 0 where arn = ? and offline_since = ?",
-                    (state, now, now, incident.arn, incident.offline_since),
-                )
-            if state == FAILED:
+            if self.incidents.mark_back(incident, state, now) and state == FAILED:
                 log.info("device %s came back before its alert was posted", incident.arn)
 
-    def _select(self, where: str, args: tuple[object, ...]) -> list[Incident]:
-        rows = self._conn.execute(
-            f"select {_COLUMNS} from offline_alerts where {where} order by created_at, arn", args
-        ).fetchall()
-        return [Incident(*r) for r in rows]
-
-    def _due(self, now: float) -> list[Incident]:
-        return self._select(
-            "(state = ? or (state = ? and edited = 0)) and coalesce(next_attempt_at, 0) <= ?",
-            (PENDING, RECOVERED, now),
-        )
-
     def _take(self, incident: Incident, now: float) -> bool:
-        """Claim the attempt (moving the next attempt time forward first), or False if another
-        process holds it."""
-        attempt = incident.attempts + 1
-        with self._conn:
-            cursor = self._conn.execute(
-                "update offline_alerts set attempts = ?, next_attempt_at = ? where arn = ? and"
-                " offline_since = ? and state = ? and attempts = ?",
-                (attempt, now + retry_delay(attempt), incident.arn, incident.offline_since,
-                 incident.state, incident.attempts),
-            )  # fmt: skip
-        return cursor.rowcount == 1
+        return self.incidents.take(incident, now)
 
     async def _attempt(self, incident: Incident, device: DeviceRow | None, now: float) -> bool:
         site = self._sites.get(incident.property_id)
@@ -232,8 +313,4 @@ class OfflineAlerts:
             return False
 
     def _settle(self, assignments: str, args: tuple[object, ...], incident: Incident) -> None:
-        with self._conn:
-            self._conn.execute(
-                f"update offline_alerts set {assignments} where arn = ? and offline_since = ?",
-                (*args, incident.arn, incident.offline_since),
-            )
+        self.incidents.settle(incident, assignments, args)

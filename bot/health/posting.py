@@ -123,13 +123,15 @@ class DigestSender:
         poster: DigestPoster,
         *,
         extra_notes: NotesHook | None = None,
+        outbox: DigestOutbox | None = None,
     ) -> None:
         self.store = store
         self.sites = list(sites)
         self.clock = clock
         self.poster = poster
         self.extra_notes = extra_notes
-        self.outbox = DigestOutbox(store.db.conn)
+        # the outbox every replica shares (BOT_DATABASE_URL), else the index's file
+        self.outbox = outbox if outbox is not None else DigestOutbox(store.sql)
 
     async def send_due(self, site: Site | None = None) -> list[SendOutcome]:
         """Post every digest that is due now: retries whose time has come, then new slots (the
@@ -139,7 +141,7 @@ class DigestSender:
         for one in chosen:
             if not one.digest_channel:
                 continue
-            day = due_date(one, self.store, self.clock.now())
+            day = due_date(one, self.outbox, self.clock.now())
             if day is None:
                 if not any(o.property_id == one.property_id for o in outcomes):
                     outcomes.append(SendOutcome(one.property_id, None, False, "nothing due"))
@@ -190,7 +192,8 @@ class DigestSender:
                     f"already in {row.channel} (the earlier post's answer was lost); not posted again",
                 )  # fmt: skip
         try:
-            figures = compute_figures(self.store, site, now)
+            since = self.outbox.last_sent_at(site.property_id, ts(now))
+            figures = compute_figures(self.store, site, now, last_digest_at=since)
             reply = await digest_reply(self.store, site, now, self.extra_notes, figures=figures)
             marked = getattr(self.poster, "post_marked", None)
             if marked is not None:
@@ -258,6 +261,7 @@ async def run_digest_command(
     poster: DigestPoster | None = None,
     echo: Callable[[str], None] = print,
     extra_notes: NotesHook | None = None,
+    outbox: DigestOutbox | None = None,
 ) -> list[Reply]:
     """`bot digest [--property P] [--post] [--out DIR]`: build the digests now.
 
@@ -280,7 +284,9 @@ async def run_digest_command(
     unposted: list[str] = []
     for site in chosen:
         if post and poster is not None:
-            replies.append(await _post_now(store, site, clock, poster, echo, extra_notes, unposted))
+            replies.append(
+                await _post_now(store, site, clock, poster, echo, extra_notes, unposted, outbox)
+            )
             continue
         reply = await digest_reply(store, site, clock.now(), extra_notes)
         replies.append(reply)
@@ -301,12 +307,13 @@ async def _post_now(
     echo: Callable[[str], None],
     extra_notes: NotesHook | None,
     unposted: list[str],
+    outbox: DigestOutbox | None = None,
 ) -> Reply:
     if not site.digest_channel:
         echo(f"{site.name}: no digest_channel in bot.toml; nothing posted")
         unposted.append(site.name)
         return await digest_reply(store, site, clock.now(), extra_notes)
-    sender = DigestSender(store, [site], clock, poster, extra_notes=extra_notes)
+    sender = DigestSender(store, [site], clock, poster, extra_notes=extra_notes, outbox=outbox)
     today = clock.now().astimezone(site.zone).date()
     outcome = await sender.send(site, today)
     if outcome.sent or outcome.reason == "already sent":

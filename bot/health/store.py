@@ -1,10 +1,13 @@
 """The device tables, in the same SQLite file as the hierarchy index (sqlite-utils, raw SQL on hot
-paths). Times are stored as epoch seconds (REAL) so range queries and arithmetic stay cheap.
+paths), or with BOT_DATABASE_URL in PostgreSQL, where every replica reads and refreshes one device
+index (issue 18). Times are stored as epoch seconds (REAL) so range queries and arithmetic stay
+cheap. The statements go through bot/sql.py, in the SQL both engines speak; the two "the row of
+the oldest/newest event" queries are written once per engine (SQLite's bare columns beside
+min()/max(), PostgreSQL's DISTINCT ON).
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -12,9 +15,21 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from bot.health.outbox import DigestOutbox
 from bot.health.timeline import History
 from bot.json_types import JsonObject, JsonValue
 from bot.schema import migrate
+from bot.sql import (
+    Row,
+    Sql,
+    SqliteSql,
+    Tx,
+    number,
+    optional_number,
+    optional_text,
+    query,
+    text,
+)
 
 DEVICE_COLUMNS = (
     "arn",
@@ -123,12 +138,36 @@ def dt(epoch: float) -> datetime:
 WRITE_BATCH = 5000
 
 
+def _device(row: Row) -> DeviceRow:
+    return DeviceRow(
+        text(row[0]), text(row[1]), text(row[2]), text(row[3]), text(row[4]), text(row[5]),
+        optional_text(row[6]), optional_text(row[7]), optional_text(row[8]),
+        optional_text(row[9]), number(row[10]), number(row[11]), optional_number(row[12]),
+        optional_number(row[13]), optional_text(row[14]), optional_text(row[15]),
+    )  # fmt: skip
+
+
+def _link(r: Row) -> EndpointLink:
+    return EndpointLink(
+        text(r[0]), optional_text(r[1]), optional_text(r[2]), optional_text(r[3]),
+        optional_text(r[4]), number(r[5]),
+    )  # fmt: skip
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" for _ in values)
+
+
 class HealthStore:
     """Devices, their connection events and the record of digests sent."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.db = db
-        self.ensure_schema()
+    def __init__(self, db: sqlite_utils.Database | Sql) -> None:
+        if isinstance(db, sqlite_utils.Database):
+            self.db = db
+            self.sql: Sql = SqliteSql(db.conn)
+            self.ensure_schema()
+        else:  # PostgreSQL (bot.pg.sql.PgSql), migrated when its pool opened
+            self.sql = db
 
     @classmethod
     def open(cls, path: str) -> HealthStore:
@@ -138,6 +177,9 @@ class HealthStore:
         """Create the tables and indexes if missing (safe to run on every start)."""
         migrate(self.db.conn)
 
+    def _rows(self, statement: str, args: Sequence[object] = ()) -> list[Row]:
+        return query(self.sql, statement, args)
+
     # -- devices ---------------------------------------------------------------------------------
     def devices(self, property_id: str | None = None) -> list[DeviceRow]:
         sql = f"select {', '.join(DEVICE_COLUMNS)} from devices"
@@ -145,7 +187,7 @@ class HealthStore:
         if property_id is not None:
             sql += " where property_id = ?"
             args = (property_id,)
-        return [DeviceRow(*row) for row in self.db.execute(sql + " order by arn", args)]
+        return [_device(row) for row in self._rows(sql + " order by arn", args)]
 
     def _in_batches(self, sql: str, rows: Iterable[tuple[object, ...]]) -> int:
         """`executemany` in transactions of at most WRITE_BATCH rows, so a refresh of a large
@@ -163,15 +205,17 @@ class HealthStore:
         return changed
 
     def _write_batch(self, sql: str, batch: list[tuple[object, ...]]) -> int:
-        with self.db.conn:
-            before = self.db.conn.total_changes
-            self.db.conn.executemany(sql, batch)
-            return int(self.db.conn.total_changes - before)
+        def write(tx: Tx) -> int:
+            return tx.execute_many(sql, batch)
+
+        return self.sql.write(write)
 
     def upsert_devices(self, rows: Iterable[DeviceRow]) -> None:
         marks = ", ".join("?" for _ in DEVICE_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in DEVICE_COLUMNS[1:])
         self._in_batches(
-            f"insert or replace into devices ({', '.join(DEVICE_COLUMNS)}) values ({marks})",
+            f"insert into devices ({', '.join(DEVICE_COLUMNS)}) values ({marks})"
+            f" on conflict (arn) do update set {updates}",
             (tuple(getattr(r, c) for c in DEVICE_COLUMNS) for r in rows),
         )
 
@@ -182,12 +226,14 @@ class HealthStore:
     def add_events(self, rows: Iterable[tuple[str, str, str, float]]) -> int:
         """Insert (arn, type, value, ts) rows, skipping stored ones; returns how many were new."""
         return self._in_batches(
-            "insert or ignore into device_events (arn, type, value, ts) values (?, ?, ?, ?)", rows
+            "insert into device_events (arn, type, value, ts) values (?, ?, ?, ?)"
+            " on conflict do nothing",
+            rows,
         )
 
     def latest_event_ts(self) -> dict[str, float]:
-        rows = self.db.execute("select arn, max(ts) from device_events group by arn")
-        return {arn: float(latest) for arn, latest in rows}
+        rows = self._rows("select arn, max(ts) from device_events group by arn")
+        return {text(arn): number(latest) for arn, latest in rows}
 
     def connection_events(
         self,
@@ -202,14 +248,16 @@ class HealthStore:
             sql += " and ts >= ?"
             args.append(since)
         if arns is not None:
-            sql += f" and arn in ({', '.join('?' for _ in arns)})"
+            if not arns:
+                return {}
+            sql += f" and arn in ({_marks(arns)})"
             args.extend(arns)
         if property_id is not None:
             sql += " and arn in (select arn from devices where property_id = ?)"
             args.append(property_id)
         out: dict[str, list[tuple[float, str]]] = defaultdict(list)
-        for arn, when, value in self.db.execute(sql + " order by arn, ts", args):
-            out[arn].append((when, value))
+        for arn, when, value in self._rows(sql + " order by arn, ts", args):
+            out[text(arn)].append((number(when), text(value)))
         return out
 
     def histories(
@@ -236,43 +284,54 @@ class HealthStore:
 
     def first_events(self, arns: Sequence[str] | None = None) -> dict[str, tuple[float, str, str]]:
         """Each device's oldest stored event: arn -> (ts, type, value)."""
-        sql = "select arn, min(ts), type, value from device_events"
-        args: list[JsonValue] = []
+        where, args = "", list[object]()
         if arns is not None:
             if not arns:
                 return {}
-            sql += f" where arn in ({', '.join('?' for _ in arns)})"
-            args.extend(arns)
-        # SQLite returns the other columns of the row that holds min(ts)
+            where, args = f" where arn in ({_marks(arns)})", list(arns)
+        if self.sql.backend == "sqlite":  # SQLite returns the other columns of the min(ts) row
+            sql = f"select arn, min(ts), type, value from device_events{where} group by arn"
+        else:
+            sql = (
+                f"select distinct on (arn) arn, ts, type, value from device_events{where}"
+                " order by arn, ts, type, value"
+            )
         return {
-            arn: (float(when), kind, value)
-            for arn, when, kind, value in self.db.execute(sql + " group by arn", args)
+            text(arn): (number(when), text(kind), text(value))
+            for arn, when, kind, value in self._rows(sql, args)
         }
 
     def latest_status_events(self, arns: Sequence[str]) -> dict[str, tuple[float, str]]:
         """Each device's newest DEVICE_STATUS event: arn -> (ts, value)."""
         if not arns:
             return {}
-        marks = ", ".join("?" for _ in arns)
-        rows = self.db.execute(
-            "select arn, max(ts), value from device_events where type = 'DEVICE_STATUS' "
-            f"and arn in ({marks}) group by arn",
-            list(arns),
-        )
-        return {arn: (float(when), value) for arn, when, value in rows}
+        where = f"where type = 'DEVICE_STATUS' and arn in ({_marks(arns)})"
+        if self.sql.backend == "sqlite":  # SQLite returns the value of the max(ts) row
+            sql = f"select arn, max(ts), value from device_events {where} group by arn"
+        else:
+            sql = (
+                f"select distinct on (arn) arn, ts, value from device_events {where}"
+                " order by arn, ts desc, value"
+            )
+        return {
+            text(arn): (number(when), text(value)) for arn, when, value in self._rows(sql, arns)
+        }
 
     # -- the serial -> endpoint -> unit map (ASP Endpoints API) -----------------------------------
     def endpoint_map(self) -> dict[str, EndpointLink]:
-        rows = self.db.execute(
+        rows = self._rows(
             "select serial, endpoint_id, unit_id, friendly_name, room_name_a4b, looked_up_at "
             "from device_endpoints"
         )
-        return {row[0]: EndpointLink(*row) for row in rows}
+        return {text(r[0]): _link(r) for r in rows}
 
     def save_endpoint_links(self, links: Iterable[EndpointLink]) -> None:
         self._in_batches(
-            "insert or replace into device_endpoints (serial, endpoint_id, unit_id, "
-            "friendly_name, room_name_a4b, looked_up_at) values (?, ?, ?, ?, ?, ?)",
+            "insert into device_endpoints (serial, endpoint_id, unit_id, friendly_name,"
+            " room_name_a4b, looked_up_at) values (?, ?, ?, ?, ?, ?) on conflict (serial) do update"
+            " set endpoint_id = excluded.endpoint_id, unit_id = excluded.unit_id,"
+            " friendly_name = excluded.friendly_name, room_name_a4b = excluded.room_name_a4b,"
+            " looked_up_at = excluded.looked_up_at",
             (
                 (
                     link.serial,
@@ -288,98 +347,47 @@ class HealthStore:
 
     def save_reachability(self, samples: Iterable[Reachability]) -> None:
         self._in_batches(
-            "insert or replace into endpoint_reachability (endpoint_id, value, sampled_at, "
-            "checked_at) values (?, ?, ?, ?)",
+            "insert into endpoint_reachability (endpoint_id, value, sampled_at, checked_at)"
+            " values (?, ?, ?, ?) on conflict (endpoint_id) do update set value = excluded.value,"
+            " sampled_at = excluded.sampled_at, checked_at = excluded.checked_at",
             ((r.endpoint_id, r.value, r.sampled_at, r.checked_at) for r in samples),
         )
 
     def reachability(self, endpoint_ids: Sequence[str]) -> dict[str, Reachability]:
         if not endpoint_ids:
             return {}
-        marks = ", ".join("?" for _ in endpoint_ids)
-        rows = self.db.execute(
+        rows = self._rows(
             "select endpoint_id, value, sampled_at, checked_at from endpoint_reachability "
-            f"where endpoint_id in ({marks})",
-            list(endpoint_ids),
+            f"where endpoint_id in ({_marks(endpoint_ids)})",
+            endpoint_ids,
         )
-        return {row[0]: Reachability(*row) for row in rows}
+        return {
+            text(r[0]): Reachability(text(r[0]), text(r[1]), optional_number(r[2]), number(r[3]))
+            for r in rows
+        }
 
     def last_refreshed_at(self) -> float | None:
-        row = self.db.execute("select max(refreshed_at) from devices").fetchone()
-        return None if row is None or row[0] is None else float(row[0])
+        rows = self._rows("select max(refreshed_at) from devices")
+        return optional_number(rows[0][0]) if rows else None
 
     def device_events(self, arns: Sequence[str], since: float) -> list[tuple[str, str, str, float]]:
         """All events (both types) of these devices since a time, oldest first."""
         if not arns:
             return []
-        marks = ", ".join("?" for _ in arns)
-        return list(
-            self.db.execute(
-                f"select arn, type, value, ts from device_events where ts >= ? and arn in ({marks})"
-                " order by ts, arn",
-                [since, *arns],
-            )
+        rows = self._rows(
+            f"select arn, type, value, ts from device_events where ts >= ? and arn in ({_marks(arns)})"
+            " order by ts, arn",
+            [since, *arns],
         )
+        return [(text(a), text(t), text(v), number(when)) for a, t, v, when in rows]
 
-    # -- digests ---------------------------------------------------------------------------------
-    def claim_digest(self, property_id: str, local_date: str, channel: str, now: float) -> bool:
-        """Reserve the (property, local day) slot before posting; False if it was taken already.
-
-        Claiming first makes a crash mid-post leave the slot taken, so a restart never posts twice
-        (at-most-once beats a duplicate in a staff channel).
-        """
-        with self.db.conn:
-            cursor = self.db.conn.execute(
-                "insert or ignore into digests_sent (property_id, local_date, sent_at, channel, "
-                "state, summary) values (?, ?, ?, ?, 'sending', '{}')",
-                (property_id, local_date, now, channel),
-            )
-            return cursor.rowcount == 1
-
-    def finish_digest(
-        self, property_id: str, local_date: str, now: float, summary: JsonObject
-    ) -> None:
-        with self.db.conn:
-            self.db.conn.execute(
-                "update digests_sent set state = 'sent', sent_at = ?, summary = ? "
-                "where property_id = ? and local_date = ?",
-                (now, json.dumps(summary, sort_keys=True), property_id, local_date),
-            )
-
-    def release_digest(self, property_id: str, local_date: str) -> None:
-        """Undo a claim whose post failed, so the next run may try again."""
-        with self.db.conn:
-            self.db.conn.execute(
-                "delete from digests_sent where property_id = ? and local_date = ? "
-                "and state = 'sending'",
-                (property_id, local_date),
-            )
-
+    # -- digests (the outbox, bot/health/outbox.py, on the same database) -------------------------
     def digest_record(self, property_id: str, local_date: str) -> JsonObject | None:
-        row = self.db.execute(
-            "select sent_at, channel, state, summary from digests_sent "
-            "where property_id = ? and local_date = ?",
-            (property_id, local_date),
-        ).fetchone()
-        if row is None:
-            return None
-        return {
-            "sent_at": row[0],
-            "channel": row[1],
-            "state": row[2],
-            "summary": json.loads(row[3]),
-        }
+        return DigestOutbox(self.sql).record(property_id, local_date)
 
     def last_digest_at(self, property_id: str, before: float) -> float | None:
-        row = self.db.execute(
-            "select max(sent_at) from digests_sent where property_id = ? and state = 'sent' "
-            "and sent_at < ?",
-            (property_id, before),
-        ).fetchone()
-        return None if row is None or row[0] is None else float(row[0])
+        return DigestOutbox(self.sql).last_sent_at(property_id, before)
 
     def digests_sent_count(self, property_id: str) -> int:
-        row = self.db.execute(
-            "select count(*) from digests_sent where property_id = ?", (property_id,)
-        ).fetchone()
-        return int(row[0])
+        rows = self._rows("select count(*) from digests_sent where property_id = ?", (property_id,))
+        return int(number(rows[0][0])) if rows else 0

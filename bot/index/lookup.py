@@ -150,12 +150,17 @@ class Index:
             return []
         everything = self.properties()
         norms = [(normalize_name(p.name), p) for p in everything]
-        prefixed = [p for n, p in norms if n.startswith(key)]
+        prefixed = [p for n, p in norms if f"{n} ".startswith(f"{key} ")]
         if prefixed:
             return prefixed
         worded = [p for n, p in norms if f" {key} " in f" {n} "]
         if worded:
             return worded
+        # a word begun ("lake" for Lakeside): only when no property has the word whole ("bay" is
+        # Pelican Bay and Cardigan Bay, never Bayou Blues)
+        begun = [p for n, p in norms if n.startswith(key)]
+        if begun:
+            return begun
         # A typo is judged on the distinctive words only, so a shared "hotel" adds nothing.
         scored = process.extract(
             distinctive_words(key),

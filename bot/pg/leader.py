@@ -1,10 +1,10 @@
-"""One replica runs the scheduled work (device refresh, nightly digests, digest retries).
+"""One replica runs the scheduled work (device refresh, nightly digests, digest retries, offline alerts).
 
 Until scheduled work moves to a shared job queue (issue 18: procrastinate periodic tasks), replicas
 on one PostgreSQL elect the one that runs it with a session advisory lock: the first to take it
 starts the jobs; the others try again every minute, so when the leader dies (its connection closes
-and the lock with it) another takes over within a minute. Caveat: the device index and the digest
-outbox are still each replica's own SQLite file, so a new leader may post a day's digest again.
+and the lock with it) another takes over within a minute. The device index and the digest and alert
+outboxes are in PostgreSQL too, so a new leader sees what the old one posted (claimed once).
 """
 
 from __future__ import annotations

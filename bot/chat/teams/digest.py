@@ -20,6 +20,7 @@ from bot.chat.teams.proactive import Proactive
 from bot.chat.teams.store import ConversationStore
 from bot.clock import Clock
 from bot.core.replies import Reply
+from bot.sql import Sql
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class TeamsDigestPoster:
 
     def __init__(
         self,
-        db: Database,
+        db: Database | Sql,
         *,
         env: Mapping[str, str] | None = None,
         anonymous: bool = False,

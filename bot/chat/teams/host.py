@@ -40,6 +40,7 @@ from bot.chat.teams.config import (
 from bot.chat.teams.proactive import Proactive
 from bot.chat.teams.store import ConversationStore
 from bot.clock import Clock
+from bot.sql import Sql
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def build_adapter(connections: object) -> CloudAdapter:
 
 def teams_setup(
     engine: ConversationEngine,
-    db: Database,
+    db: Database | Sql,
     *,
     anonymous: bool = False,
     env: Mapping[str, str] | None = None,

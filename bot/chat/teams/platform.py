@@ -14,9 +14,11 @@ from bot.settings import ConfigError
 
 if TYPE_CHECKING:
     from aiohttp import web
+    from sqlite_utils import Database
 
     from bot.doctor import Check
     from bot.runtime import Runtime
+    from bot.sql import Sql
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -52,7 +54,7 @@ class TeamsPlatform:
         from bot.chat.teams.host import MESSAGES_PATH, teams_setup
 
         setup = teams_setup(
-            runtime.engine, runtime.index.db, anonymous=options.dev, env=options.env
+            runtime.engine, _conversations(runtime), anonymous=options.dev, env=options.env
         )
         setup(app)
         return f"{self.title}: {MESSAGES_PATH}"
@@ -60,7 +62,7 @@ class TeamsPlatform:
     def poster(self, runtime: Runtime, options: ServeOptions) -> ChannelPoster:
         from bot.chat.teams.digest import TeamsDigestPoster
 
-        return TeamsDigestPoster(runtime.index.db, env=options.env, anonymous=options.dev)
+        return TeamsDigestPoster(_conversations(runtime), env=options.env, anonymous=options.dev)
 
     async def startup_checks(self, runtime: Runtime) -> list[Check]:
         return []  # the SDK checks its token on each request; `bot doctor` checks the settings
@@ -74,3 +76,9 @@ class TeamsPlatform:
 
 
 PLATFORM = TeamsPlatform()
+
+
+def _conversations(runtime: Runtime) -> Database | Sql:
+    """Where conversation references are kept: PostgreSQL with BOT_DATABASE_URL (any replica posts
+    to a conversation another one heard from), else the index's file."""
+    return runtime.services.shared_sql or runtime.index.db

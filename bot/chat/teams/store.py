@@ -3,24 +3,24 @@ proactive posts.
 
 Teams gives a bot no way to post into a conversation it has never seen; the reference (service URL,
 tenant, conversation id, bot id) captured from an incoming activity is what lets the nightly digest
-find its way back. Kept in the index's SQLite file, table `teams_conversations`, created
-idempotently.
+find its way back. Kept in table `teams_conversations`: the index's SQLite file, or PostgreSQL with
+BOT_DATABASE_URL (through bot/sql.py), so a conversation one replica heard from can be posted to
+by whichever replica posts the digest or the alert.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
 from microsoft_agents.activity import Activity, ConversationReference
 from sqlite_utils import Database
-from sqlite_utils.db import NotFoundError, Table
 
 from bot.clock import Clock, SystemClock
 from bot.json_types import JsonObject
 from bot.schema import migrate
+from bot.sql import Row, Sql, SqliteSql, execute, optional_text, query, text
 
 TABLE: Final = "teams_conversations"
 TEAMS_PREFIX: Final = "teams:"
@@ -67,14 +67,25 @@ def channel_of(activity: Activity) -> str | None:
     return activity.conversation.id.split(";", 1)[0]
 
 
-class ConversationStore:
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
-        self._db = db
-        self._clock = clock or SystemClock()
-        migrate(db.conn)
+_COLUMNS: Final = "conversation_id, channel_id, channel_name, team_name, conversation_type, service_url, reference"
 
-    def _table(self) -> Table:
-        return self._db.table(TABLE)
+
+class ConversationStore:
+    def __init__(self, db: Database | Sql, clock: Clock | None = None) -> None:
+        if isinstance(db, Database):
+            migrate(db.conn)
+            self._sql: Sql = SqliteSql(db.conn)
+        else:
+            self._sql = db
+        self._clock = clock or SystemClock()
+
+    def _one(self, where: str, args: tuple[object, ...]) -> StoredConversation | None:
+        rows = query(
+            self._sql,
+            f"SELECT {_COLUMNS} FROM {TABLE} WHERE {where} ORDER BY saved_at DESC LIMIT 1",
+            args,
+        )
+        return _stored(rows[0]) if rows else None
 
     def save(self, activity: Activity) -> None:
         """Remember the conversation an incoming activity came from (install, first message, new
@@ -91,19 +102,26 @@ class ConversationStore:
         data = _channel_data(activity)
         channel = _dict(data.get("channel"))
         team = _dict(data.get("team"))
-        self._table().upsert(
-            {
-                "conversation_id": conversation_id,
-                "channel_id": channel_of(activity),
-                "channel_name": channel.get("name"),
-                "team_name": team.get("name"),
-                "conversation_type": activity.conversation.conversation_type,
-                "tenant_id": activity.conversation.tenant_id,
-                "service_url": activity.service_url,
-                "reference": reference.model_dump_json(by_alias=True, exclude_none=True),
-                "saved_at": self._clock.now().isoformat(),
-            },
-            pk="conversation_id",
+        execute(
+            self._sql,
+            f"INSERT INTO {TABLE} (conversation_id, channel_id, channel_name, team_name,"
+            " conversation_type, tenant_id, service_url, reference, saved_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET"
+            " channel_id = excluded.channel_id, channel_name = excluded.channel_name,"
+            " team_name = excluded.team_name, conversation_type = excluded.conversation_type,"
+            " tenant_id = excluded.tenant_id, service_url = excluded.service_url,"
+            " reference = excluded.reference, saved_at = excluded.saved_at",
+            (
+                conversation_id,
+                channel_of(activity),
+                _optional(channel.get("name")),
+                _optional(team.get("name")),
+                activity.conversation.conversation_type,
+                activity.conversation.tenant_id,
+                activity.service_url,
+                reference.model_dump_json(by_alias=True, exclude_none=True),
+                self._clock.now().isoformat(),
+            ),
         )
 
     def knows(self, activity: Activity) -> bool:
@@ -116,14 +134,14 @@ class ConversationStore:
         return stored is not None and stored.service_url == activity.service_url
 
     def forget(self, conversation_id: str) -> None:
-        self._table().delete_where("conversation_id = ?", [conversation_id.split(";", 1)[0]])
+        execute(
+            self._sql,
+            f"DELETE FROM {TABLE} WHERE conversation_id = ?",
+            (conversation_id.split(";", 1)[0],),
+        )
 
     def get(self, conversation_id: str) -> StoredConversation | None:
-        try:
-            row = self._table().get(conversation_id)
-        except NotFoundError:
-            return None
-        return _stored(row)
+        return self._one("conversation_id = ?", (conversation_id,))
 
     def find(self, channel: str) -> StoredConversation | None:
         """A digest target: a conversation id, a channel id or a channel name, optionally prefixed
@@ -133,14 +151,10 @@ class ConversationStore:
         found = self.get(key)
         if found is not None:
             return found
-        for where in ("channel_id = ?", "channel_name = ? COLLATE NOCASE"):
-            rows = list(
-                self._table().rows_where(
-                    where, [key.lstrip("#")], order_by="saved_at desc", limit=1
-                )
-            )
-            if rows:
-                return _stored(rows[0])
+        for where in ("channel_id = ?", "lower(channel_name) = lower(?)"):
+            found = self._one(where, (key.lstrip("#"),))
+            if found is not None:
+                return found
         if key.startswith("19:") and "@thread" in key:
             return self._other_channel_of_a_team(key)
         return None
@@ -151,14 +165,9 @@ class ConversationStore:
         A team install reports only the team's General channel, but the bot may post to
         every channel of that team; the reference differs only in the conversation id.
         """
-        rows = list(
-            self._table().rows_where(
-                "conversation_type = 'channel'", order_by="saved_at desc", limit=1
-            )
-        )
-        if not rows:
+        team = self._one("conversation_type = 'channel'", ())
+        if team is None:
             return None
-        team = _stored(rows[0])
         reference = team.reference.model_copy(deep=True)
         reference.conversation.id = channel_id
         return StoredConversation(
@@ -172,13 +181,18 @@ class ConversationStore:
         )
 
 
-def _stored(row: Mapping[str, str | None]) -> StoredConversation:
+def _optional(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _stored(row: Row) -> StoredConversation:
+    conversation_id, channel_id, channel_name, team_name, kind, service_url, reference = row
     return StoredConversation(
-        conversation_id=str(row["conversation_id"]),
-        channel_id=row["channel_id"],
-        channel_name=row["channel_name"],
-        team_name=row["team_name"],
-        conversation_type=row["conversation_type"],
-        service_url=str(row["service_url"]),
-        reference=ConversationReference.model_validate(json.loads(str(row["reference"]))),
+        conversation_id=text(conversation_id),
+        channel_id=optional_text(channel_id),
+        channel_name=optional_text(channel_name),
+        team_name=optional_text(team_name),
+        conversation_type=optional_text(kind),
+        service_url=text(service_url),
+        reference=ConversationReference.model_validate(json.loads(text(reference))),
     )

@@ -48,6 +48,9 @@ CONTEXT_WORDS: Final = frozenset(
         "reset", "erase", "kill", "drop", "purge", "cancelled", "canceled", "deleted", "removed",
         "property", "hotel", "site", "building", "place", "whole", "entire", "same",
         "both", "over", "u", "sets", "puts", "switches", "changes",
+        "complaining", "complains", "complained", "complaint", "upset", "unhappy", "new", "sum",
+        "wait", "meant", "mean", "forget", "baby", "babies", "kid", "kids", "child", "children",
+        "sleep", "sleeping", "nap", "gimme",
         # French front desks
         "dans", "la", "le", "les", "l", "du", "de", "des", "pour", "en", "chambre", "chambres",
         "et", "veut", "voudrait", "mets", "mettre", "mettez", "sur", "au", "aux", "svp", "merci",
@@ -74,6 +77,7 @@ ALARM_SETTING: Final = re.compile(
 # Scope words for the whole chain: a station change is made one property at a time.
 CHAIN_SCOPE: Final = re.compile(
     r"\b(?:everywhere|all\s+(?:the\s+)?(?:properties|hotels|sites)|every\s+(?:property|hotel)"
+    r"|(?:at\s+|in\s+)?both\s+(?:the\s+)?(?:properties|hotels|sites)"
     r"|across\s+the\s+chain|in\s+each\s+(?:property|hotel))\b"
 )
 

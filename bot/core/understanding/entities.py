@@ -143,6 +143,8 @@ class _Text:
 # a room named Morning
 _TIME_OF_DAY = re.compile(
     r"\b(?:in\s+the\s+|tomorrow\s+|this\s+|tonight\s+|today\s+)(?:morning|afternoon|evening|night)\b"
+    # a clock time ("6:30", "7:15pm") is never rooms 6 and 30
+    r"|\b\d{1,2}:\d\d(?:\s*(?:am|pm|a\.m\.|p\.m\.))?(?![\w:])"
 )
 
 
@@ -298,8 +300,14 @@ def _everywhere(t: _Text, found: Entities) -> None:
 
 
 _ROOM_ITEM = r"#?[a-z]{0,3}-?\d{1,6}[a-z]?"
+# ", not 210", "and not Orchid": a room left out as surely as "except 210"
+_NOT_LISTED = (
+    r"|,\s*(?:but\s+|and\s+)?not(?:\s+in)?|\band\s+not(?:\s+in)?|\bbut\s+not\s+in"
+    r"|,\s*(?:but\s+)?(?:don'?t|do\s+not)\s+(?:touch|change|do|include|set|clear)(?:\s+in)?"
+)
 EXCLUDED = re.compile(
-    r"\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without)\s+"
+    r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"
+    r"|skip(?:ping)?)" + _NOT_LISTED + r")\s+"
     rf"(?:rooms?\s+|rms?\s+|#)?(?P<list>{_ROOM_ITEM}(?:\s*(?:,|&|\band\b|or|-|\bthru\b|\bthrough\b)\s*"
     rf"(?:rooms?\s+)?{_ROOM_ITEM})*)(?![\w-])"
 )
@@ -386,7 +394,8 @@ _NAMED_RANGE = re.compile(
 _DASHED_RANGE = re.compile(r"(?<!\S)[a-z0-9][^\s,]*-[^\s,]*[a-z0-9](?=[.,!]?(?:\s|$))")
 _NAME_SCHEME = re.compile(r"^(?P<pre>.*?)(?P<n>\d+)(?P<suf>\D*)$")
 _EXCLUDED_NAMES = re.compile(
-    r"\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without)\s+"
+    r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"
+    r"|skip(?:ping)?)" + _NOT_LISTED + r")\s+"
     r"(?:rooms?\s+)?(?P<list>[a-z0-9][^\s,]*(?:\s*(?:,|&|\band\b)\s*[a-z0-9][^\s,]*)*)"
 )
 
@@ -550,7 +559,7 @@ def _lexicon(t: _Text, found: Entities, lexicon: Lexicon) -> None:
 
 
 def _joins(gap: str) -> bool:
-    return len(gap) <= 3 and gap.strip(" -'") in ("", "&")
+    return len(gap) <= 3 and gap.strip(" -'") in ("", "&", "#")  # "puffin #2" is Puffin#2
 
 
 def _longest(
@@ -590,7 +599,24 @@ def _longest(
                 and all(key_of(n) != key for n in names)
             ):
                 found.property_room = room[0]
-        elif found.room_type is None and key in lexicon.room_types:
+        elif (
+            found.property_room is not None
+            and key in lexicon.properties
+            and re.search(r"(?:^|\s)(?:at|@)\s+(?:the\s+)?$", t.original[:start], re.I)
+        ):
+            # "blues, zydeco … at bayou" (room Blues at Bayou Blues Hotel): the property is named
+            # here, so the earlier word of its name was the room, never dropped
+            _add_room(found, found.property_room)
+            found.property_room = None
+            names = lexicon.properties[key]
+            found.property_name = names[0] if len(names) == 1 else t.original[start:end]
+        elif (
+            found.room_type is None
+            and key in lexicon.room_types
+            and not (  # "loft 3": a room's name typed loosely, never room 3 of a Music Loft type
+                key in lexicon.partial_room_types and re.match(r"\s*#?\d", t.work[end:])
+            )
+        ):
             names = lexicon.room_types[key]
             found.room_type = names[0] if len(names) == 1 else t.original[start:end]
             if room is not None and not re.match(r"\s*rooms\b", t.work[end:]):

@@ -7,6 +7,7 @@ choice, or the missing part itself (`jazz` to "Which station?", `204` to "Which 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -64,6 +65,10 @@ class Question:
         text = answer.strip().rstrip(".!")
         if not self.choices:
             return None
+        ordinal = _ORDINAL.fullmatch(key_of(text))
+        if ordinal is not None:  # "the second one", "2nd", "number 2", "option 3", "the last"
+            word = ordinal["n"]
+            text = str(len(self.choices)) if word == "last" else str(_ORDINALS.get(word, word))
         if text.isdigit():
             number = int(text)
             return self.choices[number - 1][1] if 0 < number <= len(self.choices) else None
@@ -94,6 +99,17 @@ class Question:
 def _words_start(typed: list[str], label: list[str]) -> bool:
     """Every typed word starts a word of the label: `lake` and `lakeside chi` pick Lakeside Chicago."""
     return all(any(word.startswith(t) for word in label) for t in typed)
+
+
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+}  # fmt: skip
+_ORDINAL = re.compile(
+    r"(?:(?:the|number|no|option|choice|#)\s+)?(?P<n>first|second|third|fourth|fifth|sixth|seventh"
+    r"|eighth|last|[1-8](?:st|nd|rd|th)|\d{1,2})(?:\s+(?:one|option|choice|please|pls))?"
+)
 
 
 class Questions:

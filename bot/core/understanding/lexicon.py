@@ -123,6 +123,8 @@ class Lexicon:
         strict, loose = room_keys(name)
         _add(self.rooms, strict, name)
         _add(self.loose_rooms, loose, name)
+        if "&" in name:  # "sand and surf" is Sand&Surf
+            _add(self.loose_rooms, room_keys(name.replace("&", " and "))[1], name)
 
     def room_names(self, typed: str) -> tuple[tuple[str, ...], bool]:
         """The index's room names `typed` means, and whether it matched exactly (separators folded)
@@ -157,16 +159,23 @@ class Lexicon:
         key = key_of(name)
         _add(self.room_types, key, name)
         _add(self.room_types, key + "s", name)
-        last = key.split()[-1] if key else ""
-        if last != key and len(last) >= 4 and last not in _GENERIC_TYPE_WORDS:
-            # "the lofts": the last word alone, when it is distinctive ("suite", "room" are not)
-            _add(self.partial_room_types, last, name)
-            _add(self.partial_room_types, last + "s", name)
+        words = key.split()
+        for word in words if len(words) > 1 else ():
+            # "the lofts", "accessible rooms": one word alone, when it is distinctive ("suite",
+            # "room" are not); a word of two room types' names is asked about (several names)
+            if len(word) >= 4 and word not in _GENERIC_TYPE_WORDS and not word.isdigit():
+                _add(self.partial_room_types, word, name)
+                _add(self.partial_room_types, word + "s", name)
 
     def finish(self) -> None:
-        """Partial room-type words count only where no full name or property claims them."""
+        """Partial room-type words count only where no full name, property or station claims
+        them ("jazz" of a Jazz Suite stays the station)."""
         for key, names in self.partial_room_types.items():
-            if key not in self.room_types and key not in self.properties:
+            if (
+                key not in self.room_types
+                and key not in self.properties
+                and key not in self.stations
+            ):
                 self.room_types[key] = names
         for key, names in self.property_prefixes.items():
             if not (key in self.room_types or key in self.properties or key in self.stations):

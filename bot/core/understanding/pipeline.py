@@ -282,7 +282,11 @@ def is_new_request(text: str, lexicon: Lexicon | None = None) -> bool:
     if not _REQUEST_WORDS.search(body):
         # "Room=5 jazz", "jazz in Jazz": no verb, yet a whole change (rooms and a station) by itself
         found = parse(text, lexicon).parsed
-        return found is not None and _complete_change(found.command)
+        # a request refused for what it asks ("all villas except villa-5 -> country") is its own
+        # too: its rooms never answer a question about another request
+        return found is not None and (
+            _complete_change(found.command) or isinstance(found.command, NotDone)
+        )
     result = parse(text, lexicon)
     return result.parsed is not None or result.ask is not None
 

@@ -188,7 +188,11 @@ def _reading(
         return None  # "did 310 change": a question about the past is never a request
     questioning = _is_question(low, ws) or (asked and _starts_as_question(low))
     if questioning and (found.kinds or ws & CLEAR_WORDS):
-        return None  # "how many alarms does 118 have?": a question never clears anything
+        # "how many alarms does 118 have?": a question never clears anything; it is answered
+        # with what Amazon allows when it names alerts and a room
+        if found.kinds and found.has_target and not ws & CLEAR_WORDS:
+            return c.NotDone("alarm_list", understood=low)
+        return None
     if found.kinds or (ws & CLEAR_WORDS and not found.station):
         return _clear(found, ws, low)
     if questioning:
@@ -246,9 +250,9 @@ def _place(text: str, found: Entities) -> Command | None:
 
 # Statements about rooms, not requests: plans, reminders to self, past tense.
 _NOT_A_REQUEST = re.compile(
-    r"\b(?:remind\s+me|liked|i'?ll|we'?ll|going\s+to\s+set|instead\s+of|were\s+cleared"
+    r"\b(?:remind\s+me|liked|i['’]ll|we['’]ll|going\s+to\s+set|instead\s+of|were\s+cleared"
     r"|already\s+(?:set|changed|cleared|switched|put|did|done|deleted|removed))\b"
-    r"|^no\s+\w+\s+(?:in|for|at)\b"
+    r"|^no\s+\w+\s+(?:in|for|at)\b|\bleave\s+.{1,40}?\s+alone\b"
 )
 # Reported speech and complaints ("305 isn't on jazz", "the guest hates jazz"): a request only with
 # a verb of its own ("... please set it to jazz").
@@ -364,10 +368,16 @@ def target_of(found: Entities, *, property_alone: bool = False) -> Target | None
     prop = found.property_name
     if found.rooms:
         return Target(rooms=tuple(found.rooms), room_range=found.room_range, property_name=prop)
+    left_out = tuple(found.excluded)  # "all villas except villa-5": the resolver leaves it out
     if found.room_type:
-        return Target(room_type=found.room_type, property_name=prop, one=found.room_type_one)
+        return Target(
+            room_type=found.room_type,
+            property_name=prop,
+            one=found.room_type_one and not left_out,
+            excluded=left_out,
+        )
     if found.all_rooms or (prop and property_alone):
-        return Target(all_rooms=True, property_name=prop)
+        return Target(all_rooms=True, property_name=prop, excluded=left_out)
     return None
 
 
@@ -499,10 +509,24 @@ _SOME_ALERTS = re.compile(
 )
 
 
+# A time or a day said with a clear: it may mean "later" or "only those for then"; neither can be done
+_WHEN_SAID = re.compile(
+    r"\b(?:(?:at\s+)?\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)|\d{1,2}[:h]\d\d"
+    r"|(?:(?:tomorrow|tonight|today|this)\s+)?(?:morning|afternoon|evening|night)"
+    r"|tomorrow|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+)
+
+
 def _one_alert_note(low: str, kinds: tuple[AlertKind, ...]) -> str:
     if not _SOME_ALERTS.search(low) or len(kinds) != 1:
         return ""
     kind = kinds[0].value
+    when = _WHEN_SAID.search(low)
+    if when is not None:
+        return (
+            f"I can only clear all {kind} of a room, and only now: not just those for "
+            f"\u201c{when[0]}\u201d, and not later. A yes clears them all now."
+        )
     return f"I can only clear all {kind} of a room, not one or some of them."
 
 
@@ -586,6 +610,13 @@ def fill(partial: Command, missing: str, text: str, lexicon: Lexicon) -> Command
         target = target_of(found)
         if target is None or (found.room_shadowed and target.room_type and not target.rooms):
             return None  # none, or a room and a room type of one name: asked again, never guessed
+        other_station = (
+            isinstance(partial, c.SetStation)
+            and found.station is not None
+            and fold(found.station) != fold(partial.station)
+        )
+        if found.excluded or other_station or (found.kinds and isinstance(partial, c.SetStation)):
+            return None  # more than rooms: a request of its own, never this question's answer
         known = getattr(partial, "target", None)
         if target.property_name is None and isinstance(known, Target) and known.property_name:
             target = replace(target, property_name=known.property_name)
@@ -692,9 +723,25 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     before = _SECOND_REQUEST.search(low)
     if two or found.other_properties or (before and _said_something(low[: before.start()])):
         return c.NotDone("two_requests", understood=low)
-    if found.excluded and not found.rooms:
+    if found.excluded and not (found.rooms or found.room_type or found.all_rooms):
+        return c.NotDone("except", understood=low)
+    left = set(found.words)
+    if left & _EXCLUSION_WORDS or ("not" in left and _NOT_LISTED.search(low)):
+        # "all rooms at Alpine but not the penthouses": what is left out was not understood, so
+        # nothing runs (never the rooms named after "not")
         return c.NotDone("except", understood=low)
     return None
+
+
+_ALERTS_ASKED = re.compile(
+    r"^(?:what|whats|what's|which|how\s+many|any|are\s+there|is\s+there|show|list|check|see)\b"
+    r"|\b(?:situation|status|set\s+for|listed|scheduled)\b|\?\s*$"
+)
+_EXCLUSION_WORDS = frozenset({"except", "excluding", "without", "skip", "skipping", "besides"})
+_NOT_LISTED = re.compile(r"(?:,|\bbut|\band)\s*not\b")
+_CORRECTED_INSIDE = re.compile(
+    r"\S.*?[,;.]?\s*\b(?:no\s+wait|wait|no|sorry|i\s+mean|actually|oops)\b[\s,]+(?:just|only)\b"
+)
 
 
 def _room_named_like_a_station(found: Entities) -> Ask:
@@ -815,9 +862,26 @@ def complete(
         return _range_guess(command, found.range_guess)
     if found.everywhere or CHAIN_SCOPE.search(low):
         return c.NotDone("chain_scope", understood=understood)
+    if _CORRECTED_INSIDE.search(low):  # "set 313 314 to pop, no wait just 314": which is meant?
+        return c.NotDone("corrected_inside", understood=understood)
     clear_said = set(found.words) & (CLEAR_WORDS | _CLEARED)
-    if isinstance(command, c.ClearAlerts) and not clear_said and ALARM_SETTING.search(low):
-        return c.NotDone("alarm_set", understood=low)
+    if isinstance(command, c.ClearAlerts) and not clear_said:
+        # "wake up call for 6:30 in 312": a time with no word of clearing asks for an alarm
+        if ALARM_SETTING.search(low) or TIME.search(low) or re.search(r"\b\d{1,2}:\d\d\b", low):
+            return c.NotDone("alarm_set", understood=low)
+        if _ALERTS_ASKED.search(low):  # "what alarms are set in 118?": Amazon cannot list them
+            return c.NotDone("alarm_list", understood=low)
+        if isinstance(result, c.ClearAlerts):  # "alarms in 305": a question as much as a request
+            from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+            kinds = " and ".join(k.value for k in command.kinds)
+            return Ask(
+                f"Clear all {kinds} in {_describe(command.target)}? I can't list them, only "
+                "delete them. Nothing was changed yet.",
+                "verb",
+                command,
+                choices=(("yes", rephrase(command)),),
+            )
     time = TIME.search(low)
     time_words = set(_WORD.findall(time[0])) if time else set()
     station_words = (
@@ -827,6 +891,8 @@ def complete(
     )
     if isinstance(command, c.SetStation) and _FIX_IT.search(low):  # "isn't on jazz, fix it"
         time_words |= {"fix", "sort"}
+    if command.target.property_name:  # "the lyon one, put jazz in 112 at lyon": said twice
+        time_words |= set(_WORD.findall(fold(command.target.property_name)))
     if isinstance(command, c.ClearAlerts):  # "the second alarm": said back by the note, asked
         time_words |= {w for m in _SOME_ALERTS.finditer(low) for w in _WORD.findall(m[0])}
     left = [

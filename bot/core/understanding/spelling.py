@@ -155,6 +155,16 @@ INTENT_WORDS = frozenset(
 )
 COMMON_WORDS = frozenset(
     [
+        "wait",  # "no wait, just 314": never "want"
+        "baby",  # never "bay"
+        "gimme",
+        "meant",
+        "mean",
+        "skip",
+        "except",
+        "touch",
+        "alone",
+        "leave",
         "sure",
         "ya",
         "yea",
