@@ -68,6 +68,8 @@ PG_PERSONAL = "a:playground-personal"
 PG_CHANNEL = "team-id"
 PG_BOT = "00000000-0000-0000-0000-00000000000011"
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+FILE_CARD_TYPES = ("application/vnd.microsoft.teams.card.file.",)
+HAND_WRITTEN = "## What was real"
 TEAMS_LIMIT = 28 * 1024
 QUIET_S = 1.2
 # Slack's answers come after the ack, from the background work (a run, a file upload): wait longer
@@ -82,9 +84,16 @@ def free_port() -> int:
 
 
 # -- the world and the processes ------------------------------------------------------------------
+MENU_PROPERTIES = [
+    ("Coral Bay Miami", "America/New_York"),
+    ("Desert Rose Phoenix", "America/Phoenix"),
+]
+
+
 def offline_world(path: Path) -> None:
     """The demo world with 200 devices offline: all of Harbor View and Lakeside, most of London,
-    two in Paris (its on-call channel is on Slack) and two in Aspen (on Teams)."""
+    two in Paris (its on-call channel is on Slack) and two in Aspen (on Teams). Two more properties
+    (no devices) have a room 201, which is then in 6 properties: "Which property?" is a menu."""
     world = load_world(DEMO_WORLD_PATH)
     wanted = {"Kensington Gardens London": 30, "Rive Gauche Paris": 2, "Alpine Lodge Aspen": 2}
     for prop in world.properties:
@@ -106,6 +115,16 @@ def offline_world(path: Path) -> None:
     )
     assert total == 200, total
     save_world(world, path)
+    data = json.loads(path.read_text())
+    for n, (name, timezone) in enumerate(MENU_PROPERTIES):
+        unit = f"amzn1.alexa.unit.did.PRESSMATRIX{n}"
+        data["properties"].append({
+            "id": f"{unit}P", "name": name, "country": "US", "timezone": timezone,
+            "roomTypes": [{"id": f"{unit}T", "name": "Standard King", "rooms": [
+                {"id": f"{unit}R201", "name": "201", "station": None, "alarms": 0, "reminders": 0,
+                 "timers": 0, "devices": []}]}],
+        })  # fmt: skip
+    path.write_text(json.dumps(data))
 
 
 def bot_toml(path: Path) -> None:
@@ -385,6 +404,10 @@ class Teams:
                     new.append(self.cards[ref])
                     verb = "updated" if entry.kind == "update" else "new card"
                     said.append(f"{verb}: {headline(content)}")
+                for attachment in entry.body.get("attachments") or []:
+                    if attachment.get("contentType", "").startswith(FILE_CARD_TYPES):
+                        kind = attachment["contentType"].rsplit(".", 1)[-1]
+                        said.append(f"file {kind} card: {attachment.get('name')}")
                 if not entry.body.get("attachments") and entry.body.get("text"):
                     said.append(f"text: {entry.body['text'][:80]}")
                 if entry.status >= 400:
@@ -558,8 +581,10 @@ class Slack:
         channel = card.where.get("channel") or SLACK_CHANNEL
         self.absorb(channel)
         ephemeral = bool(card.where.get("ephemeral"))
+        # Slack gives an ephemeral message a ts of its own too (in the container): one per card
+        ts = f"1700009999.{int(card.ref.split(':')[1]):06d}" if ephemeral else card.ref
         container: dict[str, Any] = {"type": "message", "channel_id": channel, "is_ephemeral": ephemeral,
-                                     "message_ts": "" if ephemeral else card.ref}  # fmt: skip
+                                     "message_ts": ts}  # fmt: skip
         payload: dict[str, Any] = {
             "type": "block_actions", "team": {"id": "T0001"}, "user": {"id": SLACK_USER},
             "api_app_id": "A0001", "trigger_id": f"atrig{self._next()}", "container": container,
@@ -612,8 +637,9 @@ TEAMS_COMMANDS = [
     "offline devices everywhere",
     "offline devices at Harbor View Seattle",
     "set room 101 to jazz",
+    "set room 201 to {station}",  # room 201 is in 6 properties: "Which property?" as a menu
     "what's playing in room 101",
-    "set room 101 at Harbor View Seattle",
+    "set room 101 at Harbor View Seattle",  # no station: "Which station?" with the stations menu
     "blorp the frobnicator",
     "help",
     "digest Harbor View Seattle",
@@ -969,7 +995,9 @@ async def main(args: argparse.Namespace) -> int:
                  *([f"  - {e}" for e in errors[:40]]), "",
                  "## Teams (Agents Playground, headless)", "", *table(teams_rows), "",
                  "## Slack (signed requests, fake Web API)", "", *table(slack_rows), ""]  # fmt: skip
-        args.out.write_text("\n".join(lines))
+        # the hand-written part at the end (from HAND_WRITTEN on) is kept as it is
+        kept = args.out.read_text().partition(HAND_WRITTEN) if args.out.exists() else ("", "", "")
+        args.out.write_text("\n".join(lines) + ("\n" + kept[1] + kept[2] if kept[1] else ""))
         print(
             f"matrix written to {args.out} ({len(teams_rows)} Teams rows, {len(slack_rows)} Slack rows)"
         )

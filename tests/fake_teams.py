@@ -40,8 +40,19 @@ class ConnectorCall:
 
 
 @dataclass
+class Upload:
+    """A file PUT to the fake's OneDrive upload session (`/upload/{name}`)."""
+
+    path: str
+    headers: dict[str, str]
+    data: bytes
+
+
+@dataclass
 class FakeConnector:
     calls: list[ConnectorCall] = field(default_factory=list)
+    uploads: list[Upload] = field(default_factory=list)
+    upload_status: int = 201  # what the upload session answers (a 4xx/5xx: a refused upload)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _server: TestServer | None = None
 
@@ -63,8 +74,20 @@ class FakeConnector:
             return web.json_response({"id": request.match_info["activity_id"]})
         return web.json_response({"id": f"sent-{next(self._ids)}"})
 
+    def upload_url(self, name: str = "alexa-full-list.csv") -> str:
+        """An upload session URL such as Teams gives in a file consent's uploadInfo."""
+        return str(self._server.make_url(f"/upload/{name}")) if self._server else ""
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        data = await request.read()
+        self.uploads.append(Upload(request.path, dict(request.headers), data))
+        if self.upload_status >= 300:
+            return web.json_response({"error": {"code": "accessDenied"}}, status=self.upload_status)
+        return web.json_response({"id": "drive-item-1", "size": len(data)}, status=201)
+
     async def start(self) -> FakeConnector:
         app = web.Application()
+        app.router.add_put("/upload/{name}", self._upload)
         app.router.add_post("/v3/conversations/{conversation_id}/activities", self._record)
         app.router.add_post(
             "/v3/conversations/{conversation_id}/activities/{activity_id}", self._record

@@ -35,7 +35,7 @@ from bot.chat.contract import Message, ProgressSink
 from bot.chat.paging import parse_more
 from bot.chat.slack import build_slack_app
 from bot.chat.teams import MESSAGES_PATH, teams_setup
-from bot.chat.teams.cards import CARD_BUDGET, card_size
+from bot.chat.teams.cards import CARD_BUDGET, CARD_CONTENT_TYPE, card_size
 from bot.chat.teams.host import TEAMS_HOST_KEY
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.demo import DEMO_CHANNEL, DEMO_USER, demo_runtime
@@ -63,6 +63,14 @@ class OfflineEngine:
         table = Table(columns=["Room", "Serial", "Device", "Offline since"], rows=ROWS)
         return Reply(headline="200 devices are offline at Harbor View Seattle.", table=table,
                      query=QUERY)  # fmt: skip
+
+
+def _last_card(connector: FakeConnector) -> tuple[str, dict[str, Any]]:
+    """The newest Adaptive Card posted, and how (a personal chat's list is followed by the offer
+    of its CSV file, bot/chat/teams/files.py, which is no card)."""
+    call = [c for c in connector.calls
+            if c.body["attachments"][0]["contentType"] == CARD_CONTENT_TYPE][-1]  # fmt: skip
+    return call.method, call.card
 
 
 def _slack_rows(blocks: list[dict[str, Any]]) -> list[str]:
@@ -141,8 +149,8 @@ async def test_teams_pages_200_rows_in_cards_under_28_kb() -> None:
             await send(message(QUERY, expect_replies=False, service_url=connector.url))
             seen = 0
             while True:
-                card = connector.calls[-1].card
-                assert connector.calls[-1].method == "POST" and card_size(card) <= CARD_BUDGET
+                method, card = _last_card(connector)
+                assert method == "POST" and card_size(card) <= CARD_BUDGET
                 text = card_text(card)
                 rows = [r for r in ROWS if r[1] in text]
                 assert rows == ROWS[seen : seen + len(rows)]  # in order, none skipped
@@ -222,7 +230,7 @@ async def test_real_offline_devices_readable_in_full_on_slack_and_teams(
                                user=DEMO_USER))  # fmt: skip
             shown: set[str] = set()
             for _ in range(10):
-                card = connector.calls[-1].card
+                _, card = _last_card(connector)
                 assert card_size(card) <= CARD_BUDGET
                 text = card_text(card)
                 new = {s for s in expected if s in text}

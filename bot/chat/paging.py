@@ -5,10 +5,13 @@ the query that produced the answer and to an offset (`more 40 | offline devices 
 never to state held in memory, so it still works after a restart; only read-only answers (kind
 INFO, which carry `Reply.query`) are paged. The adapters intercept the button before the engine:
 the engine sees the query itself, with the presser's role and grants checked as for a typed one.
+Each card's "Show more" is answered once (`Message.once`, keyed by the card and the button): a
+second press, by anyone, is a note to the presser that the page is already there.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
 
@@ -18,6 +21,7 @@ from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 MORE_PREFIX = "more "
 _MORE = re.compile(r"^more (\d{1,6}) \| (.+)$", re.DOTALL)
 QUERY_LIMIT = 1800  # Slack takes 2,000 characters in a button's value
+PAGE_SHOWN = "That page is already shown below."
 
 
 def more_value(offset: int, query: str) -> str:
@@ -60,14 +64,28 @@ def paged(reply: Reply, page_rows: int, offset: int = 0) -> Reply:
     )
 
 
+def page_key(msg: Message) -> str | None:
+    """The key a "Show more" press is answered once under: the card it was pressed on and the
+    button's value (each card has one "Show more"). None when the platform did not say which card
+    (the page is then shown again)."""
+    if not msg.pressed_on:
+        return None
+    digest = hashlib.sha256(msg.text.encode("utf-8")).hexdigest()[:20]
+    return f"page:{msg.platform}:{msg.pressed_on}:{digest}"
+
+
 async def next_page(engine: ConversationEngine, msg: Message, page_rows: int) -> Reply | None:
     """The page a "Show more" press asks for (None when `msg` is not one): the query is asked
-    again, as the presser, and its rows from the offset on are returned."""
+    again, as the presser, and its rows from the offset on are returned. A second press of the
+    same card's "Show more" (a double click, or the next person) is told the page is there."""
     found = parse_more(msg.text)
     if found is None:
         return None
     offset, query = found
-    answer = await engine.handle(replace(msg, text=query))
+    answer = await engine.handle(replace(msg, text=query, once=page_key(msg)))
+    if answer.stale:
+        # a read-only query is stale only when this card's page was already shown (Message.once)
+        return Reply(headline=PAGE_SHOWN, kind=ReplyKind.INFO, stale=True)
     if answer.silent or answer.table is None or answer.query is None:
         return answer
     if offset >= len(answer.table.rows):

@@ -1,13 +1,14 @@
 """`mute alerts for <serial> for 1 hour`: the "Mute 1 h" button of an offline alert (and the same
 typed). While a device is muted no new offline alert is posted for it (bot/health/offline_alerts.py
-reads table alert_mutes); an alert already posted is still edited when the device recovers.
+reads table alert_mutes); an alert already posted is still edited when the device recovers. The
+button pressed again while the device is muted changes nothing and tells the presser until when.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.core import commands as c
 from bot.core.context import Ctx
@@ -55,6 +56,16 @@ async def mute_alerts(ctx: Ctx, command: MuteAlerts) -> Reply:
         return Reply(headline=f"Preview: offline alerts for {command.serial} would be muted. "
                      "Nothing was changed.")  # fmt: skip
     now = ctx.s.clock.now()
+    if ctx.msg.pressed_on is not None and (muted := _muted_until(ctx, command.serial)):
+        # a second press of Mute 1 h (or one on an older alert of the same device) does not
+        # stretch the mute: the presser alone is told until when; typed, a mute is set again
+        return Reply(
+            headline=f"Already muted until {spoken_time(muted, now, zone_of('UTC'))} (UTC); "
+            "nothing was changed.",
+            kind=ReplyKind.INFO,
+            notes=[f"To mute it longer, say `mute alerts for {command.serial} for 2 hours`."],
+            stale=True,
+        )
     until = now + timedelta(minutes=command.minutes)
     # in the database every replica shares (BOT_DATABASE_URL), read by whichever runs the alerts
     ctx.s.settings.mute(command.serial, until.timestamp(), ctx.msg.user)
@@ -65,6 +76,15 @@ async def mute_alerts(ctx: Ctx, command: MuteAlerts) -> Reply:
         kind=ReplyKind.SUCCESS,
         notes=["An alert already posted is still marked recovered when the device comes back."],
     )
+
+
+def _muted_until(ctx: Ctx, serial: str) -> datetime | None:
+    """When the device's offline alerts are muted until, if they are now."""
+    row = ctx.s.index.conn.execute(
+        "select until from alert_mutes where serial = ? and until > ?",
+        (serial, ctx.s.clock.now().timestamp()),
+    ).fetchone()
+    return datetime.fromtimestamp(float(row[0]), UTC) if row else None
 
 
 register(

@@ -36,6 +36,13 @@ class Message:
     answered: str | None = None
     # the token of the question card a button or menu was pressed on (bot/core/question_cards.py)
     card: str | None = None
+    # A button or menu press: the platform's id of the message it was pressed on (Slack
+    # "channel/ts", Teams "conversation/activity id"; "" when the platform did not say). None when
+    # typed: a press of Mute 1 h on a muted device is told, a typed mute sets it again.
+    pressed_on: str | None = None
+    # A press that acts once per card (the next page of a list, bot/chat/paging.py): its key. The
+    # engine answers it once; a second press with the same key is told so, and nothing is run.
+    once: str | None = None
 
     @property
     def request_text(self) -> str:

@@ -49,9 +49,11 @@ from bot.core.understanding.spelling import correct
 from bot.core.understanding.text import plural, split_preview
 from bot.core.when import parse_utc, spoken_time, zone_label, zone_of
 
-__all__ = ["Engine", "Message", "ProgressSink"]
+__all__ = ["ANSWERED_ONCE", "Engine", "Message", "ProgressSink"]
 
 log = logging.getLogger("bot.engine")
+# A second press of a button that acts once per card (Message.once); adapters word it for theirs
+ANSWERED_ONCE = "That was already answered under this card; nothing more was done."
 Handler = Callable[[Ctx], Awaitable[Reply]]
 
 
@@ -199,9 +201,31 @@ class Engine:
             self._refresh_settings()
             key, now = _conversation(msg), self.s.clock.now()
             stale = self.question_cards.stale_press(msg.card, key, self.questions.get(key, now))
+            stale = stale or self._answered_once(msg)
             reply = stale or await self._handle_safely(msg, progress)
+            if stale is None:
+                self._claim_once(msg, reply)
             reply = self._tag_question(key, reply)
         return self._with_notices(msg, reply)
+
+    def _answered_once(self, msg: Message) -> Reply | None:
+        """A press that acts once per card (`Message.once`, e.g. a page of a list) whose card was
+        answered already: told, not run again (the adapter leaves the card and tells the presser
+        alone)."""
+        if msg.once is None or not self.s.audit.seen_delivery(msg.once):
+            return None
+        return Reply(headline=ANSWERED_ONCE, kind=ReplyKind.INFO, stale=True)
+
+    def _claim_once(self, msg: Message, reply: Reply) -> None:
+        """Remember a once-per-card press as answered (in the deliveries table, so across restarts
+        and replicas), once it was: a failure or a refusal may be pressed again."""
+        failed = reply.kind in (ReplyKind.ERROR, ReplyKind.REFUSAL)
+        if msg.once is None or failed or reply.silent or reply.stale:
+            return
+        try:
+            self.s.journal.claim_delivery(msg.once, self.s.clock.now())
+        except Exception:  # the answer stands; a later second press may then be answered again
+            log.exception("could not record the press %s", msg.once)
 
     def _refresh_settings(self) -> None:
         """A setting made in chat through another process or replica holds here too."""

@@ -4,8 +4,9 @@ Run at start (bot/runtime.py) and on a schedule in the long-running modes (bot/s
 that never started is "failed" (nothing was sent); a pending or unconfirmed one is read back (the
 station now is the new one: applied; still the old one: not applied; unreadable: still unknown and
 checked again next time). A change left "running" by a dead process is then closed, and its author
-is told in that conversation: posted when a poster for that platform is given, otherwise kept and
-shown with their next message.
+is told in that conversation (in its thread when it was made in one and the platform's poster can
+reply there): posted when a poster for that platform is given, otherwise kept and shown with their
+next message.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.audit import AuditEntry, outcome_of_rows
 from bot.core.hierarchy_writes import HIERARCHY_KINDS, record_in_index, unit_after
@@ -42,6 +43,14 @@ class NoticePoster(Protocol):
     """A chat adapter's proactive post (bot/chat/contract.py ChatAdapter), as the core sees it."""
 
     async def post_to_channel(self, channel: str, reply: Reply) -> str: ...
+
+
+@runtime_checkable
+class ThreadPoster(NoticePoster, Protocol):
+    """A poster that can also reply in a thread of a channel (Slack: also sent to the channel):
+    the notice of a change made in a thread goes to that thread, where its story is."""
+
+    async def post_in_thread(self, channel: str, thread: str, reply: Reply) -> str: ...
 
 
 @dataclass
@@ -269,10 +278,12 @@ async def deliver(services: Services, posters: dict[str, NoticePoster]) -> int:
         # taken before the post, so two replicas sweeping at once never post it twice
         if not services.journal.mark_delivered(notice.id, services.clock.now()):
             continue
+        reply = Reply(headline=notice.text, kind=ReplyKind.SUMMARY)
         try:
-            await poster.post_to_channel(
-                notice.channel, Reply(headline=notice.text, kind=ReplyKind.SUMMARY)
-            )
+            if notice.thread and isinstance(poster, ThreadPoster):
+                await poster.post_in_thread(notice.channel, notice.thread, reply)
+            else:
+                await poster.post_to_channel(notice.channel, reply)
         except Exception:
             services.journal.release_notice(notice.id)
             log.warning("could not post a notice to %s; kept for the next message", notice.user)

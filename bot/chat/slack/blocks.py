@@ -8,14 +8,13 @@ message's thread.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from bot.chat.actions import shown_actions
 from bot.chat.paging import paged
+from bot.chat.tables import CSV_FILENAME, table_csv
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 
 Block = dict[str, Any]
@@ -158,15 +157,6 @@ def _button(action: Action, action_id: str) -> Block:
     return button
 
 
-def table_csv(table: Table) -> str:
-    """The whole table as CSV, for the file that goes with a long answer."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
-    return out.getvalue()
-
-
 def _menu(choices: list[Action]) -> Block | None:
     """A question's choices as one static_select (Slack's dropdown); None if a value is too long
     for an option, in which case they stay buttons."""
@@ -289,5 +279,5 @@ def render_reply(
     # `<!channel>` or `<@U123>` typed by a user is shown, never acted on.
     text = clip(escape(reply.headline), TEXT_LIMIT)
     if csv_file is not None:
-        return SlackMessage(text, blocks, csv_file, "alexa-full-list.csv")
+        return SlackMessage(text, blocks, csv_file, CSV_FILENAME)
     return SlackMessage(text=text, blocks=blocks, overflow=overflow)

@@ -60,6 +60,17 @@ class SlackDigestPoster:
             log.warning("the digest went to %s but its chart did not", channel, exc_info=True)
         return ts
 
+    async def post_in_thread(self, channel: str, thread: str, reply: Reply) -> str:
+        """Reply in the thread `thread` (its first message's ts) of `channel`, also sent to the
+        channel (`reply_broadcast`) so it is seen there and linked to its thread: the notice of a
+        change made in that thread."""
+        msg = render_reply(reply, can_attach=False)
+        resp = await self._client.chat_postMessage(
+            channel=channel, thread_ts=thread, reply_broadcast=not channel.startswith("D"),
+            text=msg.text, blocks=msg.blocks,
+        )  # fmt: skip
+        return str(resp.get("ts") or "")
+
     async def update_in_channel(self, channel: str, message_id: str, reply: Reply) -> None:
         """Replace the message `message_id` (its ts) in `channel` (an alert marked recovered)."""
         msg = render_reply(reply)

@@ -98,7 +98,7 @@ class SlackListeners:
         responder = SlackResponder(client, target, clock=self.clock)
         try:
             page = await next_page(self.engine, msg, PAGE_ROWS)
-            if page is not None and paging and target.surface == "mention":
+            if page is not None and paging and target.surface == "mention" and not page.stale:
                 page = page.model_copy(update={"public": True})  # under a list everyone saw
             reply = page or await self.engine.handle(msg, responder.progress)
             if on_a_result and not beside and reply.kind in (ReplyKind.QUESTION, ReplyKind.CONFIRM):
@@ -233,7 +233,8 @@ def register(
             respond=respond,
         )
         msg = Message(pressed_value(action), presser, channel, PLATFORM, thread_ts, rid,
-                      card=question_of(action.get("block_id")))  # fmt: skip
+                      card=question_of(action.get("block_id")),
+                      pressed_on=f"{channel}/{origin.ts}" if origin.ts else "")  # fmt: skip
         action_id = str(action.get("action_id") or "")
         beside = action_id.startswith(KEEPS_CARD_ACTION_IDS)
         on_a_result = action_id.startswith(ON_A_RESULT_ACTION_IDS)

@@ -6,6 +6,10 @@ to the requester (ephemeral); in a DM everything is a plain message since only t
 anyway. A long run posts one message and edits it in place; its final reply replaces it. A button
 press edits the message it was pressed on, except that errors and refusals (e.g. "this isn't yours")
 go privately to the presser and leave the card for its owner.
+
+A change announced in a thread of a channel (a mention, a reply in a thread, a button on a card in
+one) is also sent to the channel (`reply_broadcast`, Slack's "Also send to #channel"): people who
+do not follow the thread see it, and Slack shows it as "replied to a thread", linked to it.
 """
 
 from __future__ import annotations
@@ -159,7 +163,8 @@ class SlackResponder:
             await self._respond(self._render(reply), replace_original=True)
             return None
         if self._progress is not None:
-            await self._update(self._progress, self._render(reply))
+            broadcast = self._broadcasts(reply, self._progress.ts)
+            await self._update(self._progress, self._render(reply), broadcast=broadcast)
             if t.origin is not None and t.origin.ephemeral:
                 await self._respond(delete_original=True)
             return self._progress
@@ -170,18 +175,29 @@ class SlackResponder:
                 return None
             if not t.origin.ephemeral and t.origin.ts:
                 posted = _Posted(t.origin.channel, t.origin.ts)
-                await self._update(posted, self._render(reply))
+                broadcast = self._broadcasts(reply, t.origin.ts)
+                await self._update(posted, self._render(reply), broadcast=broadcast)
                 return posted
             if public:
                 await self._respond(delete_original=True)
-                return await self._post(self._render(reply))
+                return await self._post(self._render(reply), broadcast=self._broadcasts(reply))
             msg = self._render(reply, can_attach=False)
             await self._respond(msg, replace_original=True)
             return None
         if public or t.surface == "dm":
-            return await self._post(self._render(reply), public=public)
+            broadcast = self._broadcasts(reply)
+            return await self._post(self._render(reply), public=public, broadcast=broadcast)
         await self._ephemeral(self._render(reply, can_attach=False))
         return None
+
+    def _broadcasts(self, reply: Reply, ts: str | None = None) -> bool:
+        """Whether the answer, a change posted (or edited, message `ts`) as a reply in a thread of
+        a channel, is also sent to the channel. Not in a DM (it is all one conversation), not for
+        answers to questions (they stay in their thread), not for a thread's own first message."""
+        t = self._target
+        thread = t.thread_ts
+        in_a_dm = t.surface == "dm" or t.channel.startswith("D")
+        return bool(reply.is_change and thread and thread != ts and not in_a_dm)
 
     async def fail(self, ref: str, *, engine_failed: bool = True) -> None:
         """Tell the requester privately that something broke, with a reference for the logs."""
@@ -201,12 +217,15 @@ class SlackResponder:
 
     # -- Web API calls
     # ----------------------------------------------------------------------------------
-    async def _post(self, msg: SlackMessage, *, public: bool = True) -> _Posted | None:
+    async def _post(
+        self, msg: SlackMessage, *, public: bool = True, broadcast: bool = False
+    ) -> _Posted | None:
         t = self._target
         try:
             resp = await self._client.chat_postMessage(
-                channel=t.channel, thread_ts=t.thread_ts, text=msg.text, blocks=msg.blocks
-            )
+                channel=t.channel, thread_ts=t.thread_ts, text=msg.text, blocks=msg.blocks,
+                reply_broadcast=True if broadcast else None,
+            )  # fmt: skip
         except SlackApiError as e:
             if t.respond is None or e.response.get("error") not in _NOT_MEMBER:
                 raise
@@ -235,11 +254,12 @@ class SlackResponder:
                 raise
             await t.respond(text=msg.text, blocks=msg.blocks, response_type="ephemeral")
 
-    async def _update(self, posted: _Posted, msg: SlackMessage) -> None:
+    async def _update(self, posted: _Posted, msg: SlackMessage, *, broadcast: bool = False) -> None:
         if posted.ts:
             await self._client.chat_update(
-                channel=posted.channel, ts=posted.ts, text=msg.text, blocks=msg.blocks
-            )
+                channel=posted.channel, ts=posted.ts, text=msg.text, blocks=msg.blocks,
+                reply_broadcast=True if broadcast else None,
+            )  # fmt: skip
         elif self._response_url_valid():
             await self._respond(msg, replace_original=True)
         else:

@@ -40,6 +40,7 @@ from bot.chat.teams.cards import (
     submitted_text,
 )
 from bot.chat.teams.execute import Background, Execute
+from bot.chat.teams.files import FILE_CONSENT_INVOKE, FileConsent, file_offer
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore, channel_of
 from bot.clock import Clock, SystemClock
@@ -63,18 +64,23 @@ def clean_text(text: str) -> str:
 def to_message(activity: Activity) -> tuple[Message, bool]:
     """The engine Message for an incoming message activity, and whether it is a button press."""
     pressed = submitted_text(activity.value)
-    text = pressed if pressed is not None else clean_text(activity.text or "")
-    return message_of(activity, text, question_card(activity.value)), pressed is not None
+    if pressed is None:
+        return message_of(activity, clean_text(activity.text or "")), False
+    return message_of(activity, pressed, question_card(activity.value), pressed=True), True
 
 
-def message_of(activity: Activity, text: str, card: str | None = None) -> Message:
-    """The engine Message of `text` said (typed or pressed on question card `card`) in
-    `activity`'s conversation."""
+def message_of(
+    activity: Activity, text: str, card: str | None = None, *, pressed: bool = False
+) -> Message:
+    """The engine Message of `text` said (typed, or `pressed` on a card: on question card `card`)
+    in `activity`'s conversation."""
     sender = activity.from_property
     # Roles in bot.toml list AAD object ids: they are the same across Teams, Outlook and Graph.
     user = (sender.aad_object_id or sender.id) if sender is not None else ""
     conversation_id = activity.conversation.id if activity.conversation is not None else ""
     _, _, thread = conversation_id.partition(";messageid=")
+    # the card pressed: the message a press replies to, in its conversation
+    on = f"{conversation_id}/{activity.reply_to_id}" if activity.reply_to_id else ""
     return Message(
         text=text,
         user=user,
@@ -83,6 +89,7 @@ def message_of(activity: Activity, text: str, card: str | None = None) -> Messag
         thread=thread or None,
         request_id=activity.id,
         card=card,
+        pressed_on=on if pressed else None,
     )
 
 
@@ -190,10 +197,18 @@ class CardResponder:
         if target:
             try:
                 await self._context.update_activity(card_activity(reply, target))
+                await self._offer_file(reply)
                 return
             except Exception:
                 log.warning("could not update card %s; posting a new one", target, exc_info=True)
         await self._context.send_activity(card_activity(reply))
+        await self._offer_file(reply)
+
+    async def _offer_file(self, reply: Reply) -> None:
+        """In a personal chat, a list longer than its card is also offered as a CSV file."""
+        offer = file_offer(reply, self._context.activity)
+        if offer is not None:
+            await self._context.send_activity(offer)
 
 
 _DETACHED: set[asyncio.Task[None]] = set()
@@ -218,10 +233,12 @@ def build_agent(
     proactive: Proactive | None = None,
     clock: Clock | None = None,
     background: Background | None = None,
+    plain_http_uploads: bool = False,
 ) -> AgentApplication[TurnState]:
     """The SDK application with our routes: messages (typed, and the Action.Submit of older
-    cards), Action.Execute presses, installs/uninstalls, and turn errors. `background` runs what
-    outlasts a press's invoke (the host's task set, so shutdown and tests can wait for it)."""
+    cards), Action.Execute presses, file consent answers, installs/uninstalls, and turn errors.
+    `background` runs what outlasts a press's invoke (the host's task set, so shutdown and tests
+    can wait for it); `plain_http_uploads` lets a local emulator give an http upload URL."""
     agent = AgentApplication[TurnState](
         # The typing indicator runs on a wall-clock timer; our cards already show progress.
         ApplicationOptions(
@@ -275,6 +292,11 @@ def build_agent(
         background=background or _detached, clock=clock,
     )  # fmt: skip
     agent.adaptive_card.action_execute(EXECUTE_VERB)(execute)
+    consent = FileConsent(engine, message_of, plain_http=plain_http_uploads)
+
+    @agent.invoke(FILE_CONSENT_INVOKE)
+    async def on_file_consent(context: TurnContext, state: TurnState) -> None:
+        await consent(context, state)
 
     @agent.error
     async def on_error(context: TurnContext, error: Exception) -> None:

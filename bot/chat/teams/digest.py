@@ -71,6 +71,17 @@ class TeamsDigestPoster:
                 log.warning("a follow-up card of the digest to %s failed", channel, exc_info=True)
         return message_id
 
+    async def post_in_thread(self, channel: str, thread: str, reply: Reply) -> str:
+        """Reply in the thread `thread` (its first message's id) of a Teams channel: the notice of
+        a change made in that thread. A chat has no threads: posted into it."""
+        stored = self._store.find(channel)
+        if stored is None:
+            raise UnknownTeamsConversation(f"The bot has no Teams conversation {channel!r}.")
+        reference = stored.reference.model_copy(deep=True)
+        if stored.conversation_type == "channel":
+            reference.conversation.id = f"{stored.conversation_id};messageid={thread}"
+        return await self._proactive.send(reference, card_activity(reply))
+
     async def update_in_channel(self, channel: str, message_id: str, reply: Reply) -> None:
         """Replace the post `message_id` in `channel` with `reply` (an alert marked recovered)."""
         stored = self._store.find(channel)

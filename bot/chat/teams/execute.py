@@ -39,6 +39,7 @@ from bot.chat.teams.cards import (
     render_card,
     submitted_text,
 )
+from bot.chat.teams.files import MessageOf, file_offer
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore
 from bot.clock import Clock, SystemClock
@@ -52,7 +53,8 @@ MESSAGE_TYPE: Final = "application/vnd.microsoft.activity.message"
 ENGINE_FAILED: Final = "Something went wrong on our side; nothing was changed. (ref {ref})"
 
 Background = Callable[[Coroutine[object, object, None]], None]
-MessageOf = Callable[[Activity, str, str | None], Message]
+
+
 Signer = Callable[[Reply, Activity], Reply]
 
 
@@ -103,7 +105,7 @@ class Execute:
         text = submitted_text(data)
         if text is None:
             return note("Choose an option first.")
-        msg = self._message_of(activity, text, question_card(data))
+        msg = self._message_of(activity, text, question_card(data), pressed=True)
         live = _LiveCard(self._proactive, activity, self._clock)
         task = asyncio.ensure_future(self._run(msg, live))
         try:
@@ -136,8 +138,17 @@ class Execute:
         # which stays
         if beside:
             await context.send_activity(_message(reply))
+            await self._offer_file(context, reply)
             return note("The answer is below.")
+        await self._offer_file(context, reply)
         return card(reply)
+
+    @staticmethod
+    async def _offer_file(context: TurnContext, reply: Reply) -> None:
+        """In a personal chat, a list longer than its card is also offered as a CSV file."""
+        offer = file_offer(reply, context.activity)
+        if offer is not None:
+            await context.send_activity(offer)
 
     async def _finish_later(
         self, task: asyncio.Future[Reply], live: _LiveCard, activity: Activity

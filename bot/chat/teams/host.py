@@ -110,7 +110,7 @@ def teams_setup(
     host = TeamsHost(
         # a button press that outlasts its invoke finishes among the host's tasks (late-bound)
         agent=build_agent(engine, store, connections, proactive=proactive, clock=clock,
-                          background=lambda work: host.start(work)),
+                          background=lambda work: host.start(work), plain_http_uploads=anonymous),
         adapter=adapter,
         store=store,
     )  # fmt: skip
