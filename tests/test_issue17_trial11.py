@@ -92,3 +92,44 @@ async def test_whoops_i_meant_another_room_asks_about_it(desk: BotUnderTest) -> 
     await desk.say("set 301 to jazz", channel=DESK)
     asked = await desk.say("whoops i meant 302", channel=DESK)
     assert asked.kind == ReplyKind.QUESTION and "302" in asked.headline, text_of(asked)
+
+
+# --- the twelfth trial (demo world) ------------------------------------------------------------
+
+
+async def test_a_correction_naming_the_room_left_out_first_says_what_was_done(
+    desk: BotUnderTest,
+) -> None:
+    """Was: `no wait, not 207 - just 206 and 208` offered "Set rooms 207, 206, 208 to Oldies"."""
+    await desk.say("set 206-208 to oldies", channel=DESK)
+    reply = await desk.say("no wait, not 207 - just 206 and 208", channel=DESK)
+    assert "207 was changed too" in reply.headline, text_of(reply)
+    assert not [a for a in reply.actions if a.kind is ActionKind.CHOICE]
+
+
+async def test_tonight_at_a_time_is_said_back_as_a_time(desk: BotUnderTest) -> None:
+    reply = await desk.say("set 301-304 to top 40 tonight at 6pm", channel=DESK)
+    assert "can't schedule" in reply.headline and "6pm" in reply.headline, text_of(reply)
+
+
+async def test_a_kind_of_room_and_its_number_is_the_room_of_that_kind(desk: BotUnderTest) -> None:
+    """Was: `loft 2 at rive gauche -> tsf jazz` suggested Lotus at Alpine (L-2 is the Atelier
+    Loft room numbered 2)."""
+    done = await desk.say("loft 2 at rive gauche -> tsf jazz", channel=DESK)
+    assert done.kind == ReplyKind.SUCCESS and "L-2" in done.headline, text_of(done)
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("set tower east at alpine to dance", ["Tower-East-4"]),
+        ("set the tower suite at alpine to classic rock", ["Tower-East-4", "Tower-West-4"]),
+    ],
+)
+async def test_the_words_of_a_room_name_without_its_number_offer_that_room(
+    desk: BotUnderTest, text: str, offered: list[str]
+) -> None:
+    reply = await desk.say(text, channel=DESK)
+    labels = [a.label.split(" (")[0] for a in reply.actions if a.kind is ActionKind.CHOICE]
+    assert labels == offered, text_of(reply)
+    assert desk.station("Alpine Lodge Aspen", offered[0]) is None

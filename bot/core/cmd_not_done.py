@@ -15,7 +15,9 @@ from bot.core import commands as c
 from bot.core.context import Ctx
 from bot.core.registry import Entry, register
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind
-from bot.index.normalize import normalize_room_name
+from bot.core.understanding.lexicon import lexicon_for
+from bot.index.lookup import RoomRef
+from bot.index.normalize import GENERIC_PLACE_WORDS, normalize_room_name
 
 # reason -> (what the bot says, an example the rephrasing reads back to the same reason)
 REASONS: dict[str, tuple[str, str]] = {
@@ -95,7 +97,7 @@ async def not_done(ctx: Ctx, command: c.NotDone) -> Reply:
         choices = _respelled(ctx, command.unfollowed)
         if choices:
             return Reply(
-                headline=f"I didn't follow \u201c{command.unfollowed[0]}\u201d. Did you mean "
+                headline=f"I didn't follow \u201c{' '.join(command.unfollowed)}\u201d. Did you mean "
                 f"{' or '.join(label for label, _ in choices)}? Nothing was changed.",
                 kind=ReplyKind.QUESTION,
                 notes=notes[:1],
@@ -107,21 +109,35 @@ async def not_done(ctx: Ctx, command: c.NotDone) -> Reply:
 def _respelled(ctx: Ctx, words: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
     """`edelwiess at alpine to jazz`: the request again with the one word not followed spelled as
     a room it is close to (its digits the same: villa-9 is never villa-1), as choices to press."""
-    if len(words) != 1:
-        return []
-    word = words[0]
+    text = ctx.msg.answered or ctx.msg.text
+    joined = " ".join(words)
+    if len(words) > 1 and not re.search(re.escape(joined), text, re.I):
+        return []  # several words not followed, apart: no one name to offer
+    # "tower east", "the tower suite": the words of one room's name, typed apart (generic words
+    # such as "suite" are matched on nothing, but replaced with the rest)
+    kept = [w for w in words if w.lower() not in GENERIC_PLACE_WORDS]
+    word = " ".join(kept)
     typed = normalize_room_name(word)
     if len(typed) < 4 or typed.isdigit():
         return []
+    letters = re.sub(r"[^a-z]", "", typed)
+
+    def fits(room: RoomRef) -> bool:
+        name = normalize_room_name(room.room_name)
+        if re.sub(r"\D", "", room.room_name) == re.sub(r"\D", "", word):
+            return fuzz.ratio(typed, name) >= 80
+        # a name typed without its number ("tower east" for Tower-East-4) begins it
+        return not re.search(r"\d", word) and re.sub(r"[^a-z]", "", name).startswith(letters)
+
     near = ctx.resolver.seen(ctx.s.index.suggest_rooms(word, None, limit=40))
-    close = [
-        r
-        for r in near
-        if fuzz.ratio(typed, normalize_room_name(r.room_name)) >= 80
-        and re.sub(r"\D", "", r.room_name) == re.sub(r"\D", "", word)
-    ]
-    pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.I)
-    text = ctx.msg.answered or ctx.msg.text
+    if not re.search(r"\d", word):  # names that begin with the words ("tower" of Tower-East-4)
+        lexicon = lexicon_for(ctx.s.index, ctx.s.catalog)
+        begun = {
+            n for key, names in lexicon.rooms.items() if key.startswith(letters) for n in names
+        }
+        near += [r for n in sorted(begun) for r in ctx.resolver.seen(ctx.s.index.find_rooms(n))]
+    close = list({r.room_id: r for r in near if fits(r)}.values())
+    pattern = re.compile(rf"(?<![\w-]){re.escape(joined)}(?![\w-])", re.I)
     if not close or not pattern.search(text):
         return []
     out: list[tuple[str, str]] = []

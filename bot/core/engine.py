@@ -590,6 +590,8 @@ class Engine:
         clearing of alarms): the same change for those rooms (its handler asks first where the
         change itself would: reminders, many rooms)."""
         rest = _ALSO.sub(" ", msg.text.strip()).strip(" ,.!")
+        if self.s.pending.waiting_for(msg.user, msg.channel):
+            return None  # "404 too" while 401-403 wait for a yes: that one, never an older change
         previous = self._last_commands.get(_conversation(msg))
         if previous is not None and isinstance(previous[0], c.AskStation) and rest:
             # "what's playing in 210" then "and 211": the question again, never the change before
@@ -628,7 +630,10 @@ class Engine:
         """`no wait, 206` / `sorry i meant 314` right after `set 204 to jazz`: 206 to Jazz is
         asked about (204 stays as it is; `undo` puts it back), never read as a station "no".
         `no, only 509 and 510` after 509-511 says what was done and how to put 511 back."""
+        if self.s.pending.waiting_for(msg.user, msg.channel):
+            return None  # a correction while a change waits for a yes is about that change
         rest = _MEANT.sub("", cleaned).strip(" ,.!")
+        rest = re.sub(r"^not\s+[^,;]+?(?:\s*[,;]|\s+-)\s*", "", rest)  # "not 207 - just 206"
         rest = re.sub(r"(?:,\s*|\s+)(?:and\s+|but\s+)?not\s+.*$", "", rest).strip(" ,.!")
         rest = re.sub(r"^(?:just|only)\s+", "", rest, flags=re.I)
         done = self._last_station_change(msg, lexicon) if rest else None

@@ -648,7 +648,22 @@ class Resolver:
         if _MARKED.match(name):
             return hits
         kinds = {t.id for t in self.s.index.find_room_types(said["kind"], pid)}
-        return [r for r in hits if r.room_type_id in kinds]
+        typed = [r for r in hits if r.room_type_id in kinds]
+        if typed or pid is None:
+            return typed
+        # "loft 2" at Rive Gauche: the Atelier Loft room whose number is 2 (L-2), when only one is
+        words = set(normalize_name(said["kind"]).split())
+        kinds = {
+            t.id
+            for t in self.s.index.room_types(pid)
+            if words and words <= set(normalize_name(t.name).split())
+        }
+        numbered = [
+            r
+            for r in _property_rooms(self.s.index, pid)[0]
+            if r.room_type_id in kinds and _digits(r.room_name) == _digits(said["rest"])
+        ]
+        return numbered if len(numbered) == 1 else []
 
     async def _moved(
         self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]

@@ -150,9 +150,8 @@ class Index:
             return []
         everything = self.properties()
         norms = [(normalize_name(p.name), p) for p in everything]
-        prefixed = [p for n, p in norms if f"{n} ".startswith(f"{key} ")]
-        if prefixed:
-            return prefixed
+        # the name begun with the words, or having them whole: "bay" is Bay Tree House and
+        # Copper Bay alike (asked which), never one of them because it starts with the word
         worded = [p for n, p in norms if f" {key} " in f" {n} "]
         if worded:
             return worded

@@ -63,6 +63,7 @@ CONTEXT_WORDS: Final = frozenset(
 TIME: Final = re.compile(
     r"\b(?:at\s+)?\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)\b"
     r"|\bat\s+\d{1,2}[:h]\d\d\b|\bat\s+(?:noon|midnight)\b"
+    r"|\btonight\s+at\s+\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)?"
     r"|\b(?:tomorrow(?:\s+(?:morning|afternoon|evening|night))?|later|tonight\s+at"
     r"|this\s+(?:evening|afternoon|morning)|in\s+the\s+(?:morning|afternoon|evening|night)"
     r"|in\s+(?:an?|\d+)\s+"

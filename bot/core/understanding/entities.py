@@ -851,6 +851,12 @@ def _add_room(found: Entities, name: str) -> None:
         found.room_range = None
 
 
+_NOT_A_PLACE = frozenset(
+    {"wants", "want", "wanted", "needs", "need", "likes", "would", "asks", "asked", "says",
+     "asap", "please", "pls", "plz", "now", "tonight", "today", "too", "also", "as"}
+)  # fmt: skip
+
+
 def _unknown_property(t: _Text, found: Entities) -> None:
     """`at <name>` that the lexicon does not know: kept as typed, so the resolver can say so."""
     if found.property_name is not None:
@@ -868,6 +874,9 @@ def _unknown_property(t: _Text, found: Entities) -> None:
         return  # "in the Garden Suite rooms": the rooms of the type, never a property "rooms"
     if re.fullmatch(r"room[\s-]*types?", fold(name).rstrip("?.!")):
         return  # "rooms of room type Tower": the words that name the type, never a property
+    first = re.match(r"[a-z']+", fold(name))
+    if first and first[0] in _NOT_A_PLACE:
+        return  # "the guy in premier wants jazz": what the guest wants, never a property "wants"
     if name and not re.fullmatch(r"[\d\s,-]+", name):
         found.property_name = name
         t.take(m.start("rest"), m.start("rest") + len(name))

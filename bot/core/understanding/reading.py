@@ -26,7 +26,7 @@ from bot.core.understanding.complete import (
     unfollowed,
 )
 from bot.core.understanding.entities import EXCLUDED, Entities, find_entities, too_large
-from bot.core.understanding.lexicon import Lexicon, fold
+from bot.core.understanding.lexicon import Lexicon, fold, key_of
 from bot.index.catalog import COUNTRIES, default_catalog
 
 SET_WORDS = frozenset(
@@ -604,6 +604,12 @@ def fill(partial: Command, missing: str, text: str, lexicon: Lexicon) -> Command
     """The answer to an Ask: the missing part found in `text`, or None when it is not there."""
     found = find_entities(text, lexicon)
     if missing == "station" and isinstance(partial, c.SetStation):
+        named = target_of(found)
+        if named is not None and (named.rooms, named.room_type) != (
+            partial.target.rooms,
+            partial.target.room_type,
+        ):
+            return None  # "the guy in premier wants jazz": other rooms, a request of its own
         station = found.station or _station_answer(text, found)
         return c.SetStation(target=partial.target, station=station) if station else None
     if missing == "target":
@@ -745,6 +751,31 @@ _CORRECTED_INSIDE = re.compile(
 )
 
 
+def _room_after_to(command: c.SetStation | c.ClearAlerts, found: Entities, low: str) -> Understood:
+    """`set chill at brighton to folk` where Chill and Folk are rooms and "chill" a mood word:
+    what follows "to" is the station asked for, never the room (asked, never swapped)."""
+    to = re.search(r"\b(?:to|->)\s+(?P<after>[^,]+?)\s*(?:\bat\s.*)?[.!?]*$", low)
+    if not isinstance(command, c.SetStation) or to is None or not found.station_room:
+        return None
+    said = to["after"].strip()
+    if key_of(said) == key_of(command.station):
+        return None  # "set Jazz to jazz": the station is what follows "to"
+    if not any(key_of(room) == key_of(said) for room in command.target.rooms):
+        return None
+    from bot.core.registry import rephrase  # the registry's entries import the handlers
+
+    meant = c.SetStation(
+        target=Target(rooms=(found.station_room,), property_name=found.property_name),
+        station=said,
+    )
+    return Ask(
+        f"Do you mean room {found.station_room} to \u201c{said}\u201d? Nothing was changed.",
+        "yes",
+        meant,
+        choices=((f"Yes, room {found.station_room}", rephrase(meant)),),
+    )
+
+
 def _room_named_like_a_station(found: Entities) -> Ask:
     """`set Jazz to classical` where a room is named Jazz: that room is asked about, never guessed."""
     from bot.core.registry import rephrase  # the registry's entries import the handlers
@@ -852,6 +883,9 @@ def complete(
             f"Which station for {_describe(target)}?", "station", replace(command, station="")
         )
     understood = _understood(command)
+    swapped = _room_after_to(command, found, low)
+    if swapped is not None:
+        return swapped
     if found.room_shadowed and command.target.room_type and not command.target.rooms:
         return _room_or_room_type(command, found.room_shadowed)
     if found.backwards_range:
