@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
@@ -14,7 +14,7 @@ from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.services import Services
 from bot.core.understanding.lexicon import lexicon_for
 from bot.core.understanding.text import plural
-from bot.index.lookup import Index, PropertyRef, RoomRef, RoomTypeRef
+from bot.index.lookup import Index, PropertyRef, RoomRef, RoomTypeRef, ScopeRooms
 from bot.index.normalize import normalize_room_name
 from bot.index.sync import full_sync, refresh_property
 
@@ -96,10 +96,33 @@ def _property_rooms(
 
 @dataclass(frozen=True)
 class Rooms:
-    rooms: list[RoomRef]
+    # a whole property or room type is a ScopeRooms (read from the index when asked)
+    rooms: Sequence[RoomRef]
     scope: PropertyRef | None
     label: str  # "room 204 at Harbor View Seattle", for replies
     missing: tuple[str, ...] = ()  # rooms of a typed range that do not exist (the rest do)
+
+    @property
+    def whole(self) -> ScopeRooms | None:
+        """The whole property or room type these rooms are (read when asked), if they are one."""
+        return self.rooms if isinstance(self.rooms, ScopeRooms) else None
+
+    def targets(self) -> list[str]:
+        """What an audit entry or a confirmation records: the rooms' ids, or the scope's mark
+        (a property of a million rooms is one word)."""
+        whole = self.whole
+        return [whole.mark] if whole is not None else [r.room_id for r in self.rooms]
+
+    def places(self) -> set[tuple[str, str]]:
+        """(property id, name) of the properties the rooms are at."""
+        if self.whole is not None and self.scope is not None:
+            return {(self.scope.id, self.scope.name)}
+        return {(r.property_id, r.property_name) for r in self.rooms}
+
+    def countries(self) -> list[str]:
+        if self.whole is not None and self.scope is not None:
+            return [self.scope.country] if self.rooms else []
+        return sorted({r.country for r in self.rooms})
 
 
 Resolved = Rooms | Reply
@@ -269,7 +292,10 @@ class Resolver:
         resolved = await self._rooms_in(target, scope, rerun)
         if isinstance(resolved, Reply):
             return resolved
-        props = {r.property_id for r in resolved.rooms}
+        rooms = resolved.rooms
+        props = (
+            {rooms.property_id} if isinstance(rooms, ScopeRooms) else {r.property_id for r in rooms}
+        )
         refs = [p for p in (self.s.index.property(pid) for pid in sorted(props)) if p is not None]
         return self.guard(refs) or resolved
 
@@ -290,7 +316,8 @@ class Resolver:
                 "Which property? \u201call rooms\u201d needs one. Nothing was changed.",
                 lambda name: rerun(replace(target, property_name=name)),
             )
-        rooms = list(_property_rooms(self.s.index, scope.id)[0])
+        # read when asked, never held whole: a property may have a million rooms
+        rooms = ScopeRooms(self.s.index, scope.id)
         return Rooms(rooms, scope, f"all {plural(len(rooms), 'room')} at {scope.name}")
 
     async def _room_type(
@@ -339,8 +366,7 @@ class Resolver:
                 notes=["Type `room types` to see them."],
             )
         room_type = found[0]
-        everything = _property_rooms(self.s.index, room_type.property_id)[0]
-        rooms = [r for r in everything if r.room_type_id == room_type.id]
+        rooms = ScopeRooms(self.s.index, room_type.property_id, room_type.id)
         prop = self.s.index.property(room_type.property_id)
         if target.one and len(rooms) > 1:
             return self._which_of_type(target, room_type, rooms, rerun)
@@ -356,7 +382,7 @@ class Resolver:
         self,
         target: Target,
         room_type: RoomTypeRef,
-        rooms: list[RoomRef],
+        rooms: Sequence[RoomRef],
         rerun: Callable[[Target], str],
     ) -> Reply:
         """ "the penthouse" names one room: which, when the room type has several."""

@@ -8,12 +8,12 @@ from a cache of names that any write invalidates.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, overload
 
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
@@ -89,6 +89,56 @@ _INSERT_ROOM: Final = (
     "INSERT OR REPLACE INTO rooms (id, name, name_norm, room_type_id, property_id)"
     " VALUES (?, ?, ?, ?, ?)"
 )
+
+
+def _scope_of(property_id: str, room_type_id: str | None) -> tuple[str, str]:
+    """The WHERE of a property's rooms, or of one of its room types' (both index ranges)."""
+    if room_type_id is not None:
+        return "r.room_type_id = ?", room_type_id
+    return "r.property_id = ?", property_id
+
+
+class ScopeRooms(Sequence[RoomRef]):
+    """All rooms of a property, or of one room type, read from the index when asked: counted once,
+    shown a few at a time (name order, as `rooms_of_property`), never held whole (a property of a
+    million rooms is a few hundred bytes here). Iterating reads them all: the handlers of large
+    changes plan from the scope instead (bot/core/plans.py)."""
+
+    def __init__(self, index: Index, property_id: str, room_type_id: str | None = None) -> None:
+        self.lookup = index
+        self.property_id = property_id
+        self.room_type_id = room_type_id
+        self._count = index.count_rooms(property_id, room_type_id)
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def mark(self) -> str:
+        """The scope as audit targets and confirmations name it: "property:<id>" or
+        "room_type:<id>" (a unit id never looks like that)."""
+        if self.room_type_id is not None:
+            return f"room_type:{self.room_type_id}"
+        return f"property:{self.property_id}"
+
+    @overload
+    def __getitem__(self, at: int) -> RoomRef: ...
+    @overload
+    def __getitem__(self, at: slice) -> list[RoomRef]: ...
+    def __getitem__(self, at: int | slice) -> RoomRef | list[RoomRef]:
+        if isinstance(at, slice):
+            start, stop, step = at.indices(self._count)
+            if step != 1:
+                return list(self)[at]
+            return self.lookup.rooms_slice(self.property_id, self.room_type_id, start, stop)
+        position = at + self._count if at < 0 else at
+        found = self.lookup.rooms_slice(self.property_id, self.room_type_id, position, position + 1)
+        if not 0 <= position < self._count or not found:
+            raise IndexError(at)
+        return found[0]
+
+    def __iter__(self) -> Iterator[RoomRef]:
+        return iter(self.lookup.rooms_slice(self.property_id, self.room_type_id, 0, self._count))
 
 
 def _property(row: tuple[str, str, str | None, str, str]) -> PropertyRef:
@@ -263,6 +313,41 @@ class Index:
         tails = self._room_tails(property_id).get(key, []) if key else []
         scored = self._suggest("rooms", key, property_id, limit, fuzz.ratio)
         return list(dict.fromkeys((*tails, *scored)))[:limit]
+
+    def count_rooms(self, property_id: str, room_type_id: str | None = None) -> int:
+        """How many rooms a property (or one of its room types) has: one index range, counted."""
+        where, key = _scope_of(property_id, room_type_id)
+        row = self.conn.execute(f"SELECT COUNT(*) FROM rooms r WHERE {where}", (key,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def room_batch(
+        self, property_id: str, room_type_id: str | None, after: str | None, limit: int
+    ) -> tuple[list[RoomRef], str | None]:
+        """The next `limit` rooms of a property (or room type) after room id `after`, in room id
+        order, and the id to go on after (None: there are no more). A whole property is read a
+        batch at a time (index (property_id, id)), so that a change over a million rooms never
+        holds them all."""
+        where, key = _scope_of(property_id, room_type_id)
+        rows = self.conn.execute(
+            _ROOM_SQL + f" WHERE {where} AND r.id > ? ORDER BY r.id LIMIT ?",
+            (key, after or "", limit + 1),  # one more: whether this batch is the last is known
+        ).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return self._joined(rows), (str(rows[-1][0]) if more else None)
+
+    def rooms_slice(
+        self, property_id: str, room_type_id: str | None, start: int, stop: int
+    ) -> list[RoomRef]:
+        """Rooms `start`..`stop` of a property (or room type) in the order `rooms_of_property`
+        gives them (name, then id): what a reply shows of a large scope, a few at a time."""
+        where, key = _scope_of(property_id, room_type_id)
+        return self._joined(
+            self.conn.execute(
+                _ROOM_SQL + f" WHERE {where} ORDER BY r.name, r.id LIMIT ? OFFSET ?",
+                (key, max(0, stop - start), start),
+            ).fetchall()
+        )
 
     def rooms_of_room_type(self, room_type_id: str) -> list[RoomRef]:
         return self._rooms(" WHERE r.room_type_id = ?", (room_type_id,))
@@ -494,7 +579,12 @@ class Index:
         return cached[1], cached[2]
 
     def _rooms(self, where: str, params: tuple[str, ...]) -> list[RoomRef]:
-        rows = self.conn.execute(_ROOM_SQL + where, params).fetchall()
+        refs = self._joined(self.conn.execute(_ROOM_SQL + where, params).fetchall())
+        refs.sort(key=_BY_PROPERTY_AND_NAME)
+        return refs
+
+    def _joined(self, rows: list[tuple[str, str, str, str]]) -> list[RoomRef]:
+        """Rooms (id, name, room type id, property id) joined to their cached parents."""
         if not rows:
             return []
         properties, types = self._parents()
@@ -505,7 +595,6 @@ class Index:
             if prop is None or type_name is None:
                 continue  # an orphan (mid-write elsewhere) is invisible, as a JOIN would make it
             refs.append(RoomRef(room_id, name, room_type_id, type_name, property_id, *prop))
-        refs.sort(key=_BY_PROPERTY_AND_NAME)
         return refs
 
     def _mark(self, scope: str, items: int) -> None:
