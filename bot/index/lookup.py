@@ -8,6 +8,7 @@ from a cache of names that any write invalidates.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,6 +90,20 @@ _INSERT_ROOM: Final = (
     "INSERT OR REPLACE INTO rooms (id, name, name_norm, room_type_id, property_id)"
     " VALUES (?, ?, ?, ?, ?)"
 )
+
+
+# A sync's room lists kept aside until their property's last list arrives (Index.stage_rooms): a
+# table of the connection that writes the sync, gone when it closes.
+_STAGED_TABLE: Final = (
+    "CREATE TEMP TABLE IF NOT EXISTS staged_rooms (property_id TEXT NOT NULL, list INTEGER NOT NULL,"
+    " position INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, name_norm TEXT NOT NULL,"
+    " room_type_id TEXT NOT NULL)"
+)
+
+
+def _stage_table(conn: sqlite3.Connection) -> None:
+    conn.execute(_STAGED_TABLE)
+    conn.execute("CREATE INDEX IF NOT EXISTS temp.staged_rooms_of ON staged_rooms (property_id)")
 
 
 def _scope_of(property_id: str, room_type_id: str | None) -> tuple[str, str]:
@@ -505,6 +520,64 @@ class Index:
         self._changed()
         return len(room_rows)
 
+    def stage_rooms(
+        self, property_id: str, order: int, rooms: Iterable[tuple[str, str, str]]
+    ) -> None:
+        """Keep one room list of a property being synced, (room id, name, room type id) triples,
+        aside (a table of this connection) until the property's last list arrives: a property of
+        a million rooms is never held in memory by the sync. `order` is the room type's place
+        in the property's list (a room listed twice keeps the later one, as a whole list would)."""
+        _stage_table(self.conn)
+        with self.conn:
+            self.conn.executemany(
+                "INSERT INTO temp.staged_rooms (property_id, list, position, id, name, name_norm,"
+                " room_type_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (property_id, order, n, i, name, normalize_room_name(name), t)
+                    for n, (i, name, t) in enumerate(rooms)
+                ],
+            )
+
+    def forget_staged(self, property_id: str) -> None:
+        """Drop what an earlier, failed sync of the property left aside."""
+        _stage_table(self.conn)
+        with self.conn:
+            self.conn.execute("DELETE FROM temp.staged_rooms WHERE property_id = ?", (property_id,))
+
+    def replace_property_staged(
+        self,
+        property_id: str,
+        name: str,
+        *,
+        organization_id: str | None,
+        country: str | None,
+        timezone: str | None,
+        room_types: Iterable[tuple[str, str]],
+    ) -> int:
+        """`replace_property` from the rooms staged for it (`stage_rooms`): the same swap in one
+        transaction, the rooms copied inside SQLite. Returns the room count."""
+        _stage_table(self.conn)
+        with self.conn:
+            self._upsert_property(property_id, name, organization_id, country, timezone)
+            self.conn.execute("DELETE FROM rooms WHERE property_id = ?", (property_id,))
+            self.conn.execute("DELETE FROM room_types WHERE property_id = ?", (property_id,))
+            self.conn.executemany(
+                _INSERT_ROOM_TYPE, [(i, property_id, n, normalize_name(n)) for i, n in room_types]
+            )
+            self.conn.execute(
+                "INSERT OR REPLACE INTO rooms (id, name, name_norm, room_type_id, property_id)"
+                " SELECT id, name, name_norm, room_type_id, property_id FROM temp.staged_rooms"
+                " WHERE property_id = ? ORDER BY list, position",
+                (property_id,),
+            )
+            self.conn.execute("DELETE FROM temp.staged_rooms WHERE property_id = ?", (property_id,))
+            rooms = self.conn.execute(
+                "SELECT COUNT(*) FROM rooms WHERE property_id = ?", (property_id,)
+            ).fetchone()[0]
+            self._mark(f"property:{property_id}", int(rooms))
+        self._changed()
+        return int(rooms)
+
     def replace_room_type_rooms(self, room_type_id: str, rooms: Iterable[tuple[str, str]]) -> int:
         """Swap in one room type's rooms, (room id, name) pairs, in one transaction."""
         row = self.conn.execute(
@@ -684,6 +757,7 @@ class Index:
         if property_id is not None:
             sql += " WHERE property_id = ?"
             params = (property_id,)
+        sql += " ORDER BY rowid"  # as written (a suggestion's order never follows an index)
         names: dict[str, list[str]] = {}
         for name_norm, row_id in self.conn.execute(sql, params):
             names.setdefault(name_norm, []).append(row_id)
