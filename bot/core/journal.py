@@ -273,7 +273,6 @@ def queued_rows(
 Query = Callable[[str, Sequence[object]], list[tuple[object, ...]]]
 SelectRows = Callable[[str, Sequence[object]], list[JournalRow]]
 
-_COUNT_COLUMNS = ", ".join(f"SUM(n_{state})" for state in STATES)
 # a done chunk that kept its counts (chunks done before they were kept are counted row by row)
 _KEPT = "state = 'done' AND n_queued IS NOT NULL"
 
@@ -287,57 +286,55 @@ def _int(value: object) -> int:
 
 
 def count_changes(query: Query, change_ids: Sequence[int]) -> dict[int, Counts]:
-    """Each change's rows by state. A chunked change adds up its chunks: the counts a done chunk
-    kept, a chunk nobody claimed yet as all queued, the rows of a running chunk (at most a few
-    hundred), and the rooms its plan has not queued yet (bot/core/chunks.py); any other change
-    counts its rows (at most a chunk's worth), grouped in SQL."""
+    """Each change's rows by state, in one statement. A chunked change adds up its chunks: the
+    counts a done chunk kept, a chunk nobody claimed yet as all queued, the rows of a running
+    chunk (at most a few hundred), and the rooms its plan has not queued yet (bot/core/chunks.py);
+    any other change counts its rows (at most a chunk's worth), grouped in SQL."""
     ids = list(dict.fromkeys(change_ids))
-    found: dict[int, dict[str, int]] = {change_id: {} for change_id in ids}
     if not ids:
         return {}
-
-    def add(change_id: object, state: object, n: object) -> None:
+    marks = _marks(ids)
+    kept = " UNION ALL ".join(
+        f"SELECT change_id, '{state}', n_{state} FROM change_chunks"
+        f" WHERE change_id IN ({marks}) AND {_KEPT} AND n_{state} > 0"
+        for state in STATES
+    )
+    parts = [
+        (kept, list(ids) * len(STATES)),
+        # claimed by nobody yet: all its rows queued
+        (
+            "SELECT change_id, 'queued', rows FROM change_chunks"
+            f" WHERE change_id IN ({marks}) AND state = 'queued' AND generation = 0",
+            ids,
+        ),
+        # claimed and not done (or done before chunks kept counts): its rows, counted
+        (
+            "SELECT c.change_id, j.state, COUNT(*) FROM change_chunks c JOIN journal j"
+            " ON j.change_id = c.change_id AND j.id BETWEEN c.first_id AND c.last_id"
+            f" WHERE c.change_id IN ({marks}) AND NOT ({_KEPT.replace('state', 'c.state')})"
+            " AND NOT (c.state = 'queued' AND c.generation = 0) GROUP BY c.change_id, j.state",
+            ids,
+        ),
+        # not chunked: its rows
+        (
+            f"SELECT change_id, state, COUNT(*) FROM journal WHERE change_id IN ({marks})"
+            " AND change_id NOT IN"
+            f" (SELECT change_id FROM change_chunks WHERE change_id IN ({marks}))"
+            " GROUP BY change_id, state",
+            [*ids, *ids],
+        ),
+        # planned, not queued yet
+        (
+            "SELECT change_id, 'queued', total - planned FROM change_plans"
+            f" WHERE change_id IN ({marks}) AND NOT complete AND total > planned",
+            ids,
+        ),
+    ]
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) p{n}" for n, (part, _) in enumerate(parts))
+    found: dict[int, dict[str, int]] = {change_id: {} for change_id in ids}
+    for change_id, state, n in query(sql, [arg for _, args in parts for arg in args]):
         by_state = found[_int(change_id)]
         by_state[str(state)] = by_state.get(str(state), 0) + _int(n)
-
-    marks = _marks(ids)
-    for row in query(
-        f"SELECT change_id, {_COUNT_COLUMNS} FROM change_chunks"
-        f" WHERE change_id IN ({marks}) AND {_KEPT} GROUP BY change_id",
-        ids,
-    ):
-        for kept, n in zip(STATES, row[1:], strict=True):
-            if n:
-                add(row[0], kept, n)
-    for change_id, n in query(
-        "SELECT change_id, SUM(rows) FROM change_chunks"
-        f" WHERE change_id IN ({marks}) AND state = 'queued' AND generation = 0"
-        " GROUP BY change_id",
-        ids,
-    ):
-        add(change_id, QUEUED, n)
-    for change_id, state, n in query(
-        "SELECT c.change_id, j.state, COUNT(*) FROM change_chunks c JOIN journal j"
-        " ON j.change_id = c.change_id AND j.id BETWEEN c.first_id AND c.last_id"
-        f" WHERE c.change_id IN ({marks}) AND NOT ({_KEPT.replace('state', 'c.state')})"
-        " AND NOT (c.state = 'queued' AND c.generation = 0)"
-        " GROUP BY c.change_id, j.state",
-        ids,
-    ):
-        add(change_id, state, n)
-    for change_id, state, n in query(
-        f"SELECT change_id, state, COUNT(*) FROM journal WHERE change_id IN ({marks})"
-        f" AND change_id NOT IN (SELECT change_id FROM change_chunks WHERE change_id IN ({marks}))"
-        " GROUP BY change_id, state",
-        [*ids, *ids],
-    ):
-        add(change_id, state, n)
-    for change_id, n in query(
-        "SELECT change_id, total - planned FROM change_plans"
-        f" WHERE change_id IN ({marks}) AND NOT complete AND total > planned",
-        ids,
-    ):
-        add(change_id, QUEUED, n)
     return {change_id: Counts(by_state) for change_id, by_state in found.items()}
 
 
@@ -349,16 +346,15 @@ def properties_of(query: Query, change_ids: Sequence[int]) -> dict[int, tuple[st
         return {}
     found: dict[int, set[str]] = {change_id: set() for change_id in ids}
     marks = _marks(ids)
-    for change_id, names in query(
-        f"SELECT change_id, properties FROM change_plans WHERE change_id IN ({marks})", ids
+    for change_id, planned, name in query(
+        f"SELECT change_id, 1, properties FROM change_plans WHERE change_id IN ({marks})"
+        " UNION ALL SELECT * FROM (SELECT DISTINCT change_id, 0, property_name FROM journal"
+        f" WHERE change_id IN ({marks}) AND change_id NOT IN"
+        f" (SELECT change_id FROM change_plans WHERE change_id IN ({marks}))) rows",
+        [*ids, *ids, *ids],
     ):
-        found[_int(change_id)].update(str(name) for name in json.loads(str(names)))
-    for change_id, name in query(
-        f"SELECT DISTINCT change_id, property_name FROM journal WHERE change_id IN ({marks})"
-        f" AND change_id NOT IN (SELECT change_id FROM change_plans WHERE change_id IN ({marks}))",
-        [*ids, *ids],
-    ):
-        found[_int(change_id)].add(str(name))
+        names = json.loads(str(name)) if planned else [name]
+        found[_int(change_id)].update(str(one) for one in names)
     return {change_id: tuple(sorted(names)) for change_id, names in found.items()}
 
 

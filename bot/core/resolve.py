@@ -19,6 +19,7 @@ from bot.index.normalize import normalize_room_name
 from bot.index.sync import full_sync, refresh_property
 
 MAX_CHOICES = 6
+_BY_NAME_ROOMS = 20_000  # a property read whole for a list of its rooms' names, up to this size
 
 
 class _AtProperty(Protocol):
@@ -429,8 +430,14 @@ class Resolver:
         found: list[RoomRef] = []
         missing: list[str] = []
         ambiguous: dict[str, list[RoomRef]] = {}
-        # Several rooms of one property: one read of the property (cached until the index changes).
-        by_name = _property_rooms(self.s.index, pid)[1] if pid and len(target.rooms) > 2 else {}
+        # Several rooms of one property: one read of the property (cached until the index changes),
+        # unless it is a very large one (then each name is an indexed lookup, never a million rooms
+        # read for three).
+        by_name = (
+            _property_rooms(self.s.index, pid)[1]
+            if pid and len(target.rooms) > 2 and self.s.index.count_rooms(pid) <= _BY_NAME_ROOMS
+            else {}
+        )
         for name in target.rooms:
             hits = by_name.get(normalize_room_name(name)) or _find_rooms(self.s.index, name, pid)
             if pid is None:

@@ -364,6 +364,14 @@ class Index:
             ).fetchall()
         )
 
+    def rooms_named(self, name: str, property_id: str) -> list[RoomRef]:
+        """The property's rooms of this name, exact or normalised (never matched by id): two
+        indexed lookups, however many rooms the property has."""
+        return self._rooms(
+            " WHERE r.property_id = ? AND (r.name = ? OR r.name_norm = ?)",
+            (property_id, name.strip(), normalize_room_name(name)),
+        )
+
     def rooms_of_room_type(self, room_type_id: str) -> list[RoomRef]:
         return self._rooms(" WHERE r.room_type_id = ?", (room_type_id,))
 
