@@ -273,6 +273,38 @@ _SETTINGS_VERSION: Final = (
     "INSERT INTO settings_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
 )
 
+_CHUNK_COUNTS: Final = tuple(
+    f"ALTER TABLE change_chunks ADD COLUMN n_{state} INTEGER"
+    for state in ("queued", "pending", "applied", "unchanged", "refused", "failed", "unknown")
+)
+
+# A very large change (bot/core/chunks.py): its plan is its scope (a property's or a room type's rooms,
+# and the writes per room), read from the index a chunk at a time as it runs, so its first write goes
+# out before a million rows are queued; `planned`/`cursor` say how far (room id order), `complete`
+# when every room is queued; `planner`/`planner_until` who queues it (a lease: a replica's worker
+# takes over the plan of a request that died). A done chunk keeps its rows' counts by state (n_<state>): progress and
+# `recent changes` add up chunks, never rows. Rooms are read by property or room type in id order.
+_LARGE: Final = (
+    """CREATE TABLE IF NOT EXISTS change_plans (
+        change_id INTEGER PRIMARY KEY,
+        spec TEXT NOT NULL,
+        properties TEXT NOT NULL,
+        total INTEGER NOT NULL,
+        planned INTEGER NOT NULL DEFAULT 0,
+        cursor TEXT,
+        complete INTEGER NOT NULL DEFAULT 0,
+        planner TEXT,
+        planner_until REAL
+    )""",
+    *_CHUNK_COUNTS,
+    # `who changed 204`, and the writes to some rooms since a change: by room, never a scan
+    "CREATE INDEX IF NOT EXISTS idx_journal_unit ON journal (unit_id, change_id)",
+    "DROP INDEX IF EXISTS idx_rooms_property",
+    "DROP INDEX IF EXISTS idx_rooms_room_type",
+    "CREATE INDEX IF NOT EXISTS idx_rooms_property_id ON rooms (property_id, id)",
+    "CREATE INDEX IF NOT EXISTS idx_rooms_room_type_id ON rooms (room_type_id, id)",
+)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(2, "every table of the first release in one place", _BASELINE),
     Migration(
@@ -361,6 +393,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         "the version of the settings made in chat, so every process sharing them re-reads them",
         _SETTINGS_VERSION,
     ),
+    Migration(14, "very large changes (issue 18): planned as they run, counted by chunk", _LARGE),
     # Append new migrations here, with the next version number (7, 8 and 10 are taken by
     # other branches; gaps are fine).
 )
@@ -684,6 +717,27 @@ PG_MIGRATIONS: Final[tuple[Migration, ...]] = (
         "the job queue of scheduled work (procrastinate 3.10's tables, functions and triggers):"
         " periodic tasks deferred once per period across replicas, stalled jobs retried",
         (_PROCRASTINATE_3_10,),
+    ),
+    Migration(
+        8,
+        "very large changes: planned as they run (change_plans), counted by chunk",
+        (
+            """CREATE TABLE change_plans (
+                change_id BIGINT PRIMARY KEY,
+                spec TEXT NOT NULL,
+                properties TEXT NOT NULL,
+                total BIGINT NOT NULL,
+                planned BIGINT NOT NULL DEFAULT 0,
+                cursor TEXT,
+                complete BOOLEAN NOT NULL DEFAULT FALSE,
+                planner TEXT,
+                planner_until DOUBLE PRECISION
+            )""",
+            *_CHUNK_COUNTS,
+            # the fence of a row's write finds its chunk by the range's start (bot/pg/journal.py)
+            "CREATE INDEX idx_change_chunks_first ON change_chunks (change_id, first_id)",
+            "CREATE INDEX idx_journal_unit ON journal (unit_id, change_id)",
+        ),
     ),
     # Append new PostgreSQL migrations here, with the next version number.
 )

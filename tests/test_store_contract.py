@@ -13,7 +13,18 @@ from pg_support import SERVER_URL, fresh_database
 
 from bot.core import leases
 from bot.core.audit import AuditLog, Change
-from bot.core.journal import APPLIED, FAILED, PENDING, QUEUED, UNKNOWN, Author, Planned
+from bot.core.chunks import ChunkStore, PlanState, SqliteChunks
+from bot.core.journal import (
+    APPLIED,
+    FAILED,
+    PENDING,
+    QUEUED,
+    UNCHANGED,
+    UNKNOWN,
+    Author,
+    Planned,
+    Settled,
+)
 from bot.index.db import open_index
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -251,3 +262,72 @@ def test_the_lineage_queries_answer_alike(log: AuditLog) -> None:
         command="-", parsed="-", targets=[], outcome="refused", detail="unknown user",
     )  # fmt: skip
     assert log.purge_refused(T0 - timedelta(days=30)) == 1
+
+
+# --- very large changes (bot/core/chunks.py): planned as they run, counted by chunk -------------
+
+
+def _chunks(log: AuditLog) -> ChunkStore:
+    found = getattr(log.journal, "chunks", None)
+    return found if found is not None else SqliteChunks(log.journal)
+
+
+def test_a_planned_change_is_queued_once_and_counted_by_its_chunks(log: AuditLog) -> None:
+    """A plan queued chunk by chunk: a second planner that read it before a chunk was queued
+    queues nothing (no room twice); its counts add a done chunk's kept counts, a running chunk's
+    rows, queued chunks and the rooms not planned yet; `recent changes` reads them, never rows."""
+    change_id = _running(log)
+    store = _chunks(log)
+    store.plan(change_id, "{}", ["Hotel A"], 6, T0)
+    planned = [Planned(f"u{n}", str(n), "Hotel A", "station", POP) for n in range(101, 107)]
+    assert store.add_chunk(
+        change_id, AUTHOR, planned[:2], T0, after=None, cursor="u102", complete=False
+    )
+    assert not store.add_chunk(
+        change_id, AUTHOR, planned[:2], T0, after=None, cursor="u102", complete=False
+    )
+    assert store.add_chunk(
+        change_id, AUTHOR, planned[2:4], T0, after="u102", cursor="u104", complete=False
+    )
+    assert log.journal.counts([change_id])[change_id].by_state == {QUEUED: 6}
+    first = store.claim(T0, change_id)
+    assert first is not None and first.chunk == 0
+    done, same = store.rows(first)
+    log.journal.settle(log.journal.begin(done, JAZZ, T0), APPLIED, T0)
+    log.journal.settle(same, UNCHANGED, T0)
+    assert store.complete(first)
+    second = store.claim(T0, change_id)
+    assert second is not None and second.chunk == 1
+    log.journal.settle(store.rows(second)[0], FAILED, T0, error="no")
+    assert log.journal.counts([change_id])[change_id].by_state == {
+        APPLIED: 1, UNCHANGED: 1, FAILED: 1, QUEUED: 3,
+    }  # fmt: skip
+    assert store.left(change_id) == 2  # the running chunk, and the plan not all queued
+    [headline] = [h for h in log.headlines(5) if h.entry.id == change_id]
+    assert (headline.changed, headline.unchanged, headline.properties) == (5, 1, ("Hotel A",))
+    assert store.add_chunk(
+        change_id, AUTHOR, planned[4:], T0, after="u104", cursor=None, complete=True
+    )
+    assert store.plan_of(change_id) == PlanState("{}", 6, 6, None, True)
+    assert len(log.journal.rows(change_id)) == 6
+
+
+def test_a_summary_counted_in_sql_is_the_one_read_from_the_rows(log: AuditLog) -> None:
+    """`Settled` of a change: in SQL (a large change) exactly what its rows add up to."""
+    change_id = _running(log)
+    planned = [
+        Planned(f"u{n}", str(n), "Hotel A", kind, "cleared")
+        for n in (101, 102, 103)
+        for kind in ("alarms", "timers")
+    ]
+    rows = log.journal.queue(change_id, AUTHOR, planned, T0)
+    states = [APPLIED, APPLIED, APPLIED, FAILED, UNKNOWN, APPLIED]
+    for row, state in zip(rows, states, strict=True):
+        log.journal.settle(row, state, T0, error=None if state == APPLIED else "why")
+    settled = log.journal.settled(change_id, 40, by_unit=True)
+    expected = Settled.of_rows(log.journal.rows(change_id), 40)
+    assert settled.counts == expected.counts
+    assert [r.id for r in settled.problems] == [r.id for r in expected.problems]
+    assert sorted(map(repr, settled.befores)) == sorted(map(repr, expected.befores))
+    assert (settled.units, settled.failed_units, settled.unsure_units) == (3, 1, 1)
+    assert (expected.units, expected.failed_units, expected.unsure_units) == (3, 1, 1)

@@ -186,6 +186,26 @@ async def test_a_failing_list_raises_its_own_error_and_keeps_earlier_data(index:
     assert index.counts().properties == 3 and index.counts("P1").rooms == 8
 
 
+async def test_room_lists_put_aside_by_a_failed_sync_never_reach_the_next_one(
+    index: Index,
+) -> None:
+    """Each room list is put aside as it arrives (a property is never held whole in memory): a
+    sync that fails half-way through a property leaves its old rooms, and the lists it had put
+    aside are not swapped in by the next sync, after the rooms changed upstream."""
+    source = make_source()
+    await full_sync(index, source, ORG)
+    source.rooms["P1-T1"] = [Item("P1-T1-GONE", "999")]  # listed once, then gone upstream
+    source.fail_on = "room_type:P1-T0"
+    with pytest.raises(Boom):
+        await full_sync(index, source, ORG)
+    assert index.counts("P1").rooms == 8 and not index.find_rooms("999")
+    source.fail_on = None
+    source.rooms["P1-T1"] = [Item("P1-T1-R9", "777")]
+    await full_sync(index, source, ORG)
+    assert index.counts("P1").rooms == 5
+    assert not index.find_rooms("999") and len(index.find_rooms("777")) == 1
+
+
 async def test_refresh_property_and_room_type(index: Index) -> None:
     """A partial refresh re-reads one property (its room types and rooms) or one room type (its
     rooms) and picks up rooms added outside the bot, with the fewest calls."""

@@ -10,7 +10,7 @@ requester's, and a "confirmed" entry in the admin's name says whose request it c
 from __future__ import annotations
 
 from bot.core.access import CommandKind, PropertyLike, properties_named
-from bot.core.audit import AuditEntry
+from bot.core.audit import AuditEntry, Headline
 from bot.core.context import Ctx
 from bot.core.pending import Pending
 from bot.core.replies import Reply, ReplyKind
@@ -73,21 +73,19 @@ def note_confirmed_for(ctx: Ctx, pending: Pending) -> None:
         )
 
 
-def visible_entries(ctx: Ctx, limit: int) -> list[AuditEntry]:
+def visible_entries(ctx: Ctx, limit: int) -> list[Headline]:
     """The last `limit` audit entries this user may see: all for a chain-wide role; for a role at
     some properties, the entries whose changes are all at properties they may see (the request
-    text may name the rooms and hotels it changed)."""
+    text may name the rooms and hotels it changed). Their changes are counted, never read."""
     access, user, needed = ctx.s.access, ctx.msg.user, ctx.needed or ctx.role
     if not access.limited(user, needed):
-        return ctx.s.audit.entries(limit=limit)
+        return ctx.s.audit.headlines(limit)
     known = ctx.s.index.properties()
     shown = [
-        entry
-        for entry in ctx.s.audit.entries(limit=limit * _AUDIT_READ_FACTOR)
-        if entry.changes
-        and access.sees_entry(
-            user, needed, properties_named((ch.property_name for ch in entry.changes), known)
-        )
+        headline
+        for headline in ctx.s.audit.headlines(limit * _AUDIT_READ_FACTOR)
+        if headline.changed + headline.unchanged
+        and access.sees_entry(user, needed, properties_named(headline.properties, known))
     ]
     return shown[:limit]
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.core import commands as c
 from bot.core.audit import AuditEntry, Change
 from bot.core.canonical import command_text
 from bot.core.context import Ctx
-from bot.core.journal import UNKNOWN, JournalRow, Planned
+from bot.core.journal import UNKNOWN, JournalRow, Planned, Settled
+from bot.core.plans import Plan, RoomWrite, ScopePlan
 from bot.core.replies import Reply, ReplyKind, Table
 from bot.core.stations import change_token, retry_action
 from bot.core.understanding.text import plural
@@ -34,9 +36,7 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
         )
     what = _kinds_text(command.kinds)
     if ctx.preview:
-        ctx.audit(
-            "preview", targets=[r.room_id for r in resolved.rooms], detail=f"would clear {what}"
-        )
+        ctx.audit("preview", targets=resolved.targets(), detail=f"would clear {what}")
         return Reply(
             headline=f"Preview: this would delete all {what} on every device of {resolved.label}. Nothing was changed.",
             table=Table(
@@ -46,7 +46,14 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
         )
 
     async def run() -> Reply:
-        planned = planned_clears(resolved.rooms, command.kinds)
+        whole = resolved.whole
+        planned: Plan
+        if whole is not None and resolved.scope is not None:
+            # a whole property or room type: planned by its scope, its rooms read as it runs
+            writes = [RoomWrite(kind.value, "cleared") for kind in command.kinds]
+            planned = ScopePlan.of(whole, writes, resolved.scope.name)
+        else:
+            planned = planned_clears(resolved.rooms, command.kinds)
         return await _run(ctx, planned, what, resolved.label)
 
     # Reminders are the guests' own: clearing them always asks first, even in one room.
@@ -70,7 +77,7 @@ async def clear_alerts(ctx: Ctx, command: c.ClearAlerts) -> Reply:
     return await run()
 
 
-def planned_clears(rooms: list[RoomRef], kinds: tuple[c.AlertKind, ...]) -> list[Planned]:
+def planned_clears(rooms: Sequence[RoomRef], kinds: tuple[c.AlertKind, ...]) -> list[Planned]:
     """One journal row per room and kind."""
     return [
         Planned(room.room_id, room.room_name, room.property_name, kind.value, "cleared")
@@ -80,49 +87,46 @@ def planned_clears(rooms: list[RoomRef], kinds: tuple[c.AlertKind, ...]) -> list
 
 
 async def _run(
-    ctx: Ctx, planned: list[Planned], what: str, label: str, *, derived_from: int | None = None
+    ctx: Ctx, planned: Plan, what: str, label: str, *, derived_from: int | None = None
 ) -> Reply:
     """Clear each room's kinds through the journal."""
-    change_id, rows = await run_change(
+    change_id, settled = await run_change(
         ctx,
         planned,
         command="ClearAlerts",
         derived_from=derived_from,
         detail=f"retry of change {change_token(derived_from)}" if derived_from else "",
     )
-    return alerts_reply(change_id, rows, what, label)
+    return alerts_reply(change_id, settled, what, label)
 
 
-def alerts_reply(change_id: int, rows: list[JournalRow], what: str, label: str) -> Reply:
-    changes = [Change.of_row(r) for r in rows]
-    bad = [ch for ch in changes if not ch.ok]
-    rooms = {ch.unit_id for ch in changes}
-    if not bad:
+def alerts_reply(change_id: int, settled: Settled, what: str, label: str) -> Reply:
+    """What staff read after a clear, by room, from what its journal rows add up to."""
+    counts = settled.counts
+    if counts.ok == counts.total:
         return Reply(
             headline=f"Done: cleared all {what} in {label}.", kind=ReplyKind.SUCCESS, public=True
         )
     # Not confirmed is not failed: Amazon's answer was lost and the alerts may well be gone.
-    unsure = [ch for ch in bad if ch.state == UNKNOWN]
-    failed = [ch for ch in bad if ch.state != UNKNOWN]
-    failed_rooms = {ch.unit_id for ch in failed}
-    unsure_rooms = {ch.unit_id for ch in unsure} - failed_rooms
-    cleared = len(rooms) - len(failed_rooms) - len(unsure_rooms)
+    failed_rooms, unsure_rooms = settled.failed_units, settled.unsure_units
+    cleared = settled.units - failed_rooms - unsure_rooms
     parts = []
     if failed_rooms:
         parts.append(
-            f"{plural(len(failed_rooms), 'room')} not cleared on some devices (below): check "
+            f"{plural(failed_rooms, 'room')} not cleared on some devices (below): check "
             "those devices are online, then try again"
         )
     if unsure_rooms:
         parts.append(
-            f"{plural(len(unsure_rooms), 'room')} not confirmed (below): Amazon's answer was "
+            f"{plural(unsure_rooms, 'room')} not confirmed (below): Amazon's answer was "
             "lost, so say `retry failed` to clear them again (that is safe)"
         )
     rows_shown = [
-        [ch.unit_name, ch.property_name, ch.kind, _problem(ch)] for ch in (failed + unsure)[:40]
+        [r.unit_name, r.property_name, r.kind, _problem(Change.of_row(r))]
+        for r in settled.problems[:40]
     ]
     return Reply(
-        headline=f"Cleared {what} in {cleared} of {plural(len(rooms), 'room')}; "
+        headline=f"Cleared {what} in {cleared} of {plural(settled.units, 'room')}; "
         + "; ".join(parts)
         + ".",
         kind=ReplyKind.SUMMARY,
@@ -132,7 +136,7 @@ def alerts_reply(change_id: int, rows: list[JournalRow], what: str, label: str) 
             "Not confirmed means Amazon's answer was lost: the alerts may well be gone already, "
             "and trying again is safe."
         ]
-        if unsure
+        if counts.unknown
         else [],
         actions=[retry_action(change_id, "Try again")],
         ref=change_token(change_id),

@@ -23,6 +23,7 @@ from bot.core.journal import (
     FAILED,
     UNCHANGED,
     Author,
+    Counts,
     JournalRow,
     Planned,
     SqliteJournal,
@@ -211,6 +212,23 @@ class AuditEntry:
         }
 
 
+@dataclass(frozen=True)
+class Headline:
+    """An audit entry as `recent changes` lists it: the entry without its changes (a large
+    change's million rows are never read), how many writes changed something and how many found
+    it already so, and the properties it wrote to (what a user limited to some may see)."""
+
+    entry: AuditEntry  # its `changes` are not read (empty)
+    changed: int
+    unchanged: int
+    properties: tuple[str, ...]
+
+
+# Writes that count as "written since" (what a later change may have put there)
+_WROTE = ("applied", "unchanged", "pending", "unknown")
+_IN_LIST = 500  # ids per IN (...) list (SQLite's limit on a statement's variables is far above)
+
+
 # at, platform, user, channel, text, command, parsed, targets, outcome, detail, delivery_id,
 # undoes, thread, derived_from: an entry's columns as both backends insert them
 AuditValues = tuple[
@@ -333,7 +351,7 @@ class AuditLog:
                 conn.execute("BEGIN IMMEDIATE")  # the reads too: SELECTs alone begin nothing
             claimed = [c.change_id for c in leases.claim_orphans(conn, at, active)]
             rows = self.journal.open_rows(running=claimed)
-            return [e for e in map(self.get, claimed) if e is not None], rows
+            return [e for e in map(self.head, claimed) if e is not None], rows
 
         found: tuple[list[AuditEntry], list[JournalRow]] = self.journal.write(claim)
         return found
@@ -351,6 +369,37 @@ class AuditLog:
     def get(self, entry_id: int) -> AuditEntry | None:
         found = self._select("WHERE id = ?", [entry_id])
         return found[0] if found else None
+
+    def head(self, entry_id: int) -> AuditEntry | None:
+        """The entry without its changes (who, where, what, outcome): never a large change's rows."""
+        found = self._raw("WHERE id = ?", [entry_id])
+        return self._entry(found[0], []) if found else None
+
+    def headlines(self, limit: int) -> list[Headline]:
+        """The last `limit` entries as `recent changes` shows them, newest first: their writes
+        counted in SQL (a change of a million rooms adds up its chunks), never read row by row."""
+        rows = self._raw(f"ORDER BY id DESC LIMIT {int(limit)}", [])
+        ids = [row["id"] for row in rows]
+        counts = self.journal.counts(ids)
+        places = self.journal.properties(ids)
+        found = []
+        for row in rows:
+            entry = self._entry(row, [])
+            counted = counts.get(entry.id, Counts({}))
+            if not counted.total and entry.changes:  # written before the journal existed
+                unchanged = sum(1 for ch in entry.changes if ch.state == UNCHANGED)
+                names = tuple(sorted({ch.property_name for ch in entry.changes}))
+                found.append(Headline(entry, len(entry.changes) - unchanged, unchanged, names))
+                continue
+            found.append(
+                Headline(
+                    entry,
+                    counted.total - counted.unchanged,
+                    counted.unchanged,
+                    places.get(entry.id, ()),
+                )
+            )
+        return found
 
     def running(self) -> list[AuditEntry]:
         return self._select("WHERE outcome = ? ORDER BY id", [RUNNING])
@@ -406,31 +455,75 @@ class AuditLog:
     def later_writes(self, entry_id: int, unit_ids: list[str]) -> list[AuditEntry]:
         """Changes made after this one that wrote (or may have written) to any of these units,
         apart from this change's own retries and undos: they supersede its values there."""
-        if not unit_ids:
+        ids = sorted(self._writers_since(entry_id, unit_ids, ()))
+        if not ids:
             return []
-        marks = ", ".join("?" * len(unit_ids))
+        marks = ", ".join("?" * len(ids))
         return self._select(
-            "WHERE id > ? AND COALESCE(derived_from, 0) != ? AND COALESCE(undoes, 0) != ?"
-            " AND id IN (SELECT change_id FROM journal WHERE unit_id IN"
-            f" ({marks}) AND state IN ('applied', 'unchanged', 'pending', 'unknown')) ORDER BY id",
-            [entry_id, entry_id, entry_id, *unit_ids],
+            f"WHERE id IN ({marks}) AND COALESCE(derived_from, 0) != ?"
+            " AND COALESCE(undoes, 0) != ? ORDER BY id",
+            [*ids, entry_id, entry_id],
         )
+
+    def _writers_since(
+        self, mark: int, unit_ids: Collection[str], property_names: Collection[str]
+    ) -> dict[int, dict[str, str]]:
+        """The changes after entry `mark` that wrote (or may have written) to these units, or
+        to any unit of these properties: change id -> {unit id: unit name}. Read from the journal
+        rows after the mark only (its index by change), never the whole journal."""
+        found: dict[int, dict[str, str]] = {}
+        states = ", ".join("?" * len(_WROTE))
+        ids = list(dict.fromkeys(unit_ids))
+        lists: list[tuple[str, list[object]]] = [
+            (f"unit_id IN ({', '.join('?' * len(part))})", list(part))
+            for part in (ids[n : n + _IN_LIST] for n in range(0, len(ids), _IN_LIST))
+        ]
+        if property_names:
+            names = list(property_names)
+            lists.append((f"property_name IN ({', '.join('?' * len(names))})", list(names)))
+        for where, args in lists:
+            for change_id, unit_id, unit_name in self.journal.query(
+                "SELECT change_id, unit_id, unit_name FROM journal WHERE change_id > ?"
+                f" AND state IN ({states}) AND {where}",
+                [mark, *_WROTE, *args],
+            ):
+                found.setdefault(int(str(change_id)), {})[str(unit_id)] = str(unit_name)
+        return found
 
     def last_id(self) -> int:
         """The newest entry's id (0 when there is none): a mark to ask what was written since."""
         row = self._conn.execute("SELECT MAX(id) FROM audit").fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
-    def writes_since(self, mark: int, unit_ids: list[str]) -> list[AuditEntry]:
-        """Changes after entry `mark` that wrote (or may have written) to any of these units."""
-        if not unit_ids:
+    def applied_to(self, unit_id: str, change_ids: Collection[int]) -> set[int]:
+        """Which of these changes applied a write to the unit (`who changed 204`)."""
+        found: set[int] = set()
+        ids = list(change_ids)
+        for part in (ids[n : n + _IN_LIST] for n in range(0, len(ids), _IN_LIST)):
+            found.update(
+                int(str(row[0]))
+                for row in self.journal.query(
+                    "SELECT DISTINCT change_id FROM journal WHERE unit_id = ? AND state = ?"
+                    f" AND change_id IN ({', '.join('?' * len(part))})",
+                    [unit_id, APPLIED, *part],
+                )
+            )
+        return found
+
+    def writes_since(
+        self,
+        mark: int,
+        unit_ids: Collection[str],
+        property_names: Collection[str] = (),
+    ) -> list[tuple[AuditEntry, dict[str, str]]]:
+        """Changes after entry `mark` that wrote (or may have written) to any of these units (or
+        to a unit of these properties), oldest first, each with the units it wrote ({id: name};
+        its changes are not read)."""
+        if not unit_ids and not property_names:
             return []
-        marks = ", ".join("?" * len(unit_ids))
-        return self._select(
-            "WHERE id > ? AND id IN (SELECT change_id FROM journal WHERE unit_id IN"
-            f" ({marks}) AND state IN ('applied', 'unchanged', 'pending', 'unknown')) ORDER BY id",
-            [mark, *unit_ids],
-        )
+        writers = self._writers_since(mark, unit_ids, property_names)
+        entries = (self.head(change_id) for change_id in sorted(writers))
+        return [(entry, writers[entry.id]) for entry in entries if entry is not None]
 
     def last_own_change(self, user: str, channel: str | None) -> AuditEntry | None:
         """The user's most recent finished change in this conversation, undoable or not (a
@@ -483,11 +576,15 @@ class AuditLog:
         )
 
     def _select(self, clause: str, args: list[object]) -> list[AuditEntry]:
-        cursor = self._conn.execute(f"SELECT * FROM audit {clause}", args)
-        names = [column[0] for column in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        rows = self._raw(clause, args)
         journaled = self.journal.rows_of([row["id"] for row in rows])
         return [self._entry(row, journaled.get(row["id"], [])) for row in rows]
+
+    def _raw(self, clause: str, args: list[object]) -> list[AuditRow]:
+        """The audit rows `clause` selects, their changes not read."""
+        cursor = self._conn.execute(f"SELECT * FROM audit {clause}", args)
+        names = [column[0] for column in cursor.description]
+        return [cast(AuditRow, dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
     @staticmethod
     def _entry(columns: Mapping[str, object], journaled: list[JournalRow]) -> AuditEntry:
@@ -509,11 +606,17 @@ class AuditLog:
         )  # fmt: skip
 
 
-def changes_count(entry: AuditEntry) -> str:
+def changes_count(headline: Headline) -> str:
     """The "Changes" of `recent changes`: units changed, and apart those already as asked."""
-    same = sum(1 for ch in entry.changes if ch.state == UNCHANGED)
-    changed = len(entry.changes) - same
+    changed, same = headline.changed, headline.unchanged
     return f"{changed} ({same} unchanged)" if same else str(changed)
+
+
+def outcome_of_counts(counts: Counts) -> str:
+    """The audit outcome of a change from its counts (a large change, never read row by row)."""
+    if counts.total and counts.unchanged == counts.total:
+        return UNCHANGED_OUTCOME
+    return outcome_of(counts.ok, counts.total - counts.ok)
 
 
 def outcome_of_rows(rows: list[JournalRow]) -> str:

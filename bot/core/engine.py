@@ -22,7 +22,7 @@ from bot.core.access_checks import (
     others_waiting,
     visible_entries,
 )
-from bot.core.audit import AuditEntry, changes_count
+from bot.core.audit import AuditEntry, Headline, changes_count
 from bot.core.canonical import command_text
 from bot.core.channel_settings import refresh_settings
 from bot.core.commands import Role
@@ -101,6 +101,8 @@ _MEANT = re.compile(
     r"it'?s|the\s+other\s+one|that\s+should\s+(?:be|have\s+been)|should\s+be)\b[\s,.!:-]*)+",
     re.I,
 )
+# how a confirmation names a whole property or room type among its units (ScopeRooms.mark)
+_SCOPES = ("property:", "room_type:")
 _CANCEL_THAT = re.compile(r"^(?:cancel|scratch|revert)\s+(?:that|it)\b", re.I)
 
 
@@ -792,13 +794,14 @@ class Engine:
     def _changed_since_asked(self, ctx: Ctx, pending: Pending) -> Reply | None:
         """A yes to a question about rooms that a settled change has written since it was asked
         would overwrite that change: say so and ask again (as undo does for rooms changed since)."""
-        later = self.s.audit.writes_since(pending.asked_after, list(pending.units))
+        later = []
+        names: set[str] = set()
+        for entry, written in self._written_since(pending):
+            later.append(entry)
+            names.update(written.values())
         if not later:
             return None
-        units = set(pending.units)
-        changed = sorted(
-            {ch.unit_name for entry in later for ch in entry.changes if ch.unit_id in units}
-        )
+        changed = sorted(names)
         by = "; ".join(f"\u201c{entry.text}\u201d ({entry.id:06d})" for entry in later[-3:])
         asker = pending.owner if isinstance(pending.owner, Ctx) else ctx
         return asker.confirm(
@@ -810,6 +813,39 @@ class Engine:
             notes=["Nothing was changed yet: `yes` overwrites that newer change."],
             units=pending.units,
         )
+
+    def _written_since(self, pending: Pending) -> list[tuple[AuditEntry, dict[str, str]]]:
+        """The changes settled since the question that wrote to its rooms, with those rooms
+        ({id: name}). A whole property or room type is asked by its scope (a million room ids
+        are never listed): the journal rows at that property since, a room type's by the index."""
+        index = self.s.index
+        ids = [u for u in pending.units if not u.startswith(_SCOPES)]
+        properties: dict[str, str | None] = {}  # property name -> room type id (None: all)
+        for mark in pending.units:
+            kind, _, key = mark.partition(":")
+            if mark.startswith("property:") and (prop := index.property(key)) is not None:
+                properties[prop.name] = None
+            elif (
+                kind == "room_type"
+                and (room_type := index.room_type(key)) is not None
+                and room_type.property_name not in properties
+            ):
+                properties[room_type.property_name] = key
+        found = []
+        wanted = set(ids)
+        for entry, written in self.s.audit.writes_since(pending.asked_after, ids, properties):
+            kept = {}
+            for unit_id, name in written.items():
+                room = index.room(unit_id) if unit_id not in wanted else None
+                if unit_id in wanted or (
+                    room is not None
+                    and room.property_name in properties
+                    and properties[room.property_name] in (None, room.room_type_id)
+                ):
+                    kept[unit_id] = name
+            if kept:
+                found.append((entry, kept))
+        return found
 
     def _no_longer_allowed(self, ctx: Ctx, owner: Ctx) -> str | None:
         """Why the person answering may not, now, do what the confirmation would run: their
@@ -895,12 +931,13 @@ class Engine:
         return await retry_failed(ctx)
 
     def _audit(self, ctx: Ctx, cmd: c.ShowAudit) -> Reply:
-        entries = visible_entries(ctx, cmd.limit)
-        zone, now = self._audit_zone(ctx, entries), self.s.clock.now()
+        # counted in SQL: a change of a million rooms running meanwhile is a few chunk sums
+        headlines = visible_entries(ctx, cmd.limit)
+        zone, now = self._audit_zone(ctx, headlines), self.s.clock.now()
         rows = [
-            [spoken_time(parse_utc(e.at), now, zone), e.user, e.text[:60], e.outcome,
-             changes_count(e)]
-            for e in entries
+            [spoken_time(parse_utc(h.entry.at), now, zone), h.entry.user, h.entry.text[:60],
+             h.entry.outcome, changes_count(h)]
+            for h in headlines
         ]  # fmt: skip
         return Reply(
             headline=f"The last {plural(len(rows), 'entry', 'entries')} of the audit log:",
@@ -910,11 +947,11 @@ class Engine:
             ),
         )
 
-    def _audit_zone(self, ctx: Ctx, entries: list[AuditEntry]) -> ZoneInfo:
+    def _audit_zone(self, ctx: Ctx, headlines: list[Headline]) -> ZoneInfo:
         """The channel's property's timezone; else the one property the entries changed; else UTC."""
         zones = {p.name: p.timezone for p in self.s.index.properties()}
         bound = self.s.config.property_for_channel(ctx.msg.channel)
         if bound is not None:
             return zone_of(zones.get(bound.name) or bound.timezone)
-        changed = {ch.property_name for e in entries for ch in e.changes}
+        changed = {name for h in headlines for name in h.properties}
         return zone_of(zones.get(changed.pop())) if len(changed) == 1 else zone_of("UTC")

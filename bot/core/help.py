@@ -134,7 +134,8 @@ def in_own_names(reply: Reply, index: Index) -> Reply:
     for i, (full, short) in enumerate(_DEMO_PROPERTIES):
         names[full] = names[short] = props[i % len(props)].name
     for room, i in _DEMO_ROOMS.items():
-        rooms = index.rooms_of_property(props[i % len(props)].id)
+        # the first room by name, read alone (a property may have a million)
+        rooms = index.rooms_slice(props[i % len(props)].id, None, 0, 1)
         if rooms:
             names[room] = rooms[0].room_name
     types = index.room_types(props[0].id)

@@ -14,7 +14,7 @@ from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.stations import change_token, undo_action
 from bot.core.understanding.text import plural
 from bot.index.lookup import PropertyRef, RoomRef, RoomTypeRef
-from bot.index.normalize import normalize_name, normalize_room_name
+from bot.index.normalize import normalize_name
 
 Level = c.Level
 
@@ -56,7 +56,7 @@ def list_room_types(ctx: Ctx, command: c.ListRoomTypes) -> Reply:
         return scope
     props = [scope] if scope else ctx.resolver.visible(ctx.s.index.properties())
     rows = [
-        [t.name, p.name, str(len(ctx.s.index.rooms_of_room_type(t.id)))]
+        [t.name, p.name, str(ctx.s.index.count_rooms(p.id, t.id))]
         for p in props
         for t in ctx.s.index.room_types(p.id)
     ]
@@ -321,12 +321,7 @@ def _exists(what: str, name: str, where: str | None) -> Reply:
 
 def _room_named(ctx: Ctx, name: str, property_id: str) -> list[RoomRef]:
     """Rooms of the property with this name (exact or normalised; never matched by id)."""
-    key = normalize_room_name(name)
-    return [
-        r
-        for r in ctx.s.index.rooms_of_property(property_id)
-        if r.room_name == name.strip() or normalize_room_name(r.room_name) == key
-    ]
+    return ctx.s.index.rooms_named(name, property_id)
 
 
 def _existing_property(ctx: Ctx, name: str) -> Reply | None:

@@ -93,6 +93,93 @@ class JournalRow:
 
 
 @dataclass(frozen=True)
+class Counts:
+    """A change's journal rows by state: what progress, `recent changes` and the outcome of a
+    large change are made of (added up in SQL, never read row by row)."""
+
+    by_state: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state.values())
+
+    @property
+    def ok(self) -> int:
+        return sum(self.by_state.get(state, 0) for state in DONE_STATES)
+
+    @property
+    def settled(self) -> int:
+        return self.total - sum(self.by_state.get(s, 0) for s in OPEN_STATES)
+
+    @property
+    def applied(self) -> int:
+        return self.by_state.get(APPLIED, 0)
+
+    @property
+    def unchanged(self) -> int:
+        return self.by_state.get(UNCHANGED, 0)
+
+    @property
+    def unknown(self) -> int:
+        return self.by_state.get(UNKNOWN, 0)
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[JournalRow]) -> Counts:
+        found: dict[str, int] = {}
+        for row in rows:
+            found[row.state] = found.get(row.state, 0) + 1
+        return cls(found)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What a change did, for its reply: its counts, the first rows that did not apply (failed and
+    refused first, then not confirmed), the values its done rows replaced, and by unit when a unit
+    had several writes. Made from the rows of a small change, or in SQL for a chunked one (a
+    million rows are never read back for a summary)."""
+
+    counts: Counts
+    problems: tuple[JournalRow, ...]  # at most the limit asked for
+    befores: tuple[tuple[JsonData, int], ...]  # done rows by the value they replaced
+    units: int = 0  # units written (by_unit only)
+    failed_units: int = 0  # units with a write neither done nor unconfirmed
+    unsure_units: int = 0  # units with an unconfirmed write and none failed
+    single: JournalRow | None = None  # the row, when the change had exactly one
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[JournalRow], limit: int) -> Settled:
+        bad = [r for r in rows if not r.ok and r.state != UNKNOWN]
+        unsure = [r for r in rows if r.state == UNKNOWN]
+        befores: dict[str, tuple[JsonData, int]] = {}
+        for row in rows:
+            if row.ok:
+                key = json.dumps(row.before, sort_keys=True)
+                befores[key] = (row.before, befores.get(key, (None, 0))[1] + 1)
+        failed_units = {r.unit_id for r in bad}
+        return cls(
+            Counts.of_rows(rows),
+            tuple((bad + unsure)[:limit]),
+            tuple(befores.values()),
+            units=len({r.unit_id for r in rows}),
+            failed_units=len(failed_units),
+            unsure_units=len({r.unit_id for r in unsure} - failed_units),
+            single=rows[0] if len(rows) == 1 else None,
+        )
+
+
+@dataclass(frozen=True)
+class UnitTally:
+    """An interrupted change by unit (a unit is done when all its writes are): what its restart
+    notice says, counted in SQL."""
+
+    units: int
+    done: int
+    unsure: int  # not done, with an unconfirmed write
+    applied: bool  # some write applied (there is something to undo)
+    hierarchy_only: bool  # every write an add, rename or delete
+
+
+@dataclass(frozen=True)
 class Notice:
     """A message for a user that could not be delivered when it was written (e.g. after a crash)."""
 
@@ -125,6 +212,10 @@ class JournalStore(Protocol):
     def rows(self, change_id: int) -> list[JournalRow]: ...
     def rows_of(self, change_ids: Sequence[int]) -> dict[int, list[JournalRow]]: ...
     def open_rows(self) -> list[JournalRow]: ...
+    def counts(self, change_ids: Sequence[int]) -> dict[int, Counts]: ...
+    def properties(self, change_ids: Sequence[int]) -> dict[int, tuple[str, ...]]: ...
+    def settled(self, change_id: int, limit: int, *, by_unit: bool = False) -> Settled: ...
+    def tally(self, change_id: int, hierarchy_kinds: Sequence[str]) -> UnitTally: ...
     def claim_delivery(self, delivery_id: str, at: datetime) -> bool: ...
     def add_notice(
         self,
@@ -177,6 +268,158 @@ def queued_rows(
     ]  # fmt: skip
 
 
+# --- counting in SQL (both backends: `?` marks, PostgreSQL's journal turns them into `%s`) -------
+
+Query = Callable[[str, Sequence[object]], list[tuple[object, ...]]]
+SelectRows = Callable[[str, Sequence[object]], list[JournalRow]]
+
+# a done chunk that kept its counts (chunks done before they were kept are counted row by row)
+_KEPT = "state = 'done' AND n_queued IS NOT NULL"
+
+
+def _marks(ids: Sequence[object]) -> str:
+    return ", ".join("?" * len(ids))
+
+
+def _int(value: object) -> int:
+    return int(str(value)) if value is not None else 0
+
+
+def count_changes(query: Query, change_ids: Sequence[int]) -> dict[int, Counts]:
+    """Each change's rows by state, in one statement. A chunked change adds up its chunks: the
+    counts a done chunk kept, a chunk nobody claimed yet as all queued, the rows of a running
+    chunk (at most a few hundred), and the rooms its plan has not queued yet (bot/core/chunks.py);
+    any other change counts its rows (at most a chunk's worth), grouped in SQL."""
+    ids = list(dict.fromkeys(change_ids))
+    if not ids:
+        return {}
+    marks = _marks(ids)
+    kept = " UNION ALL ".join(
+        f"SELECT change_id, '{state}', n_{state} FROM change_chunks"
+        f" WHERE change_id IN ({marks}) AND {_KEPT} AND n_{state} > 0"
+        for state in STATES
+    )
+    parts = [
+        (kept, list(ids) * len(STATES)),
+        # claimed by nobody yet: all its rows queued
+        (
+            "SELECT change_id, 'queued', rows FROM change_chunks"
+            f" WHERE change_id IN ({marks}) AND state = 'queued' AND generation = 0",
+            ids,
+        ),
+        # claimed and not done (or done before chunks kept counts): its rows, counted
+        (
+            "SELECT c.change_id, j.state, COUNT(*) FROM change_chunks c JOIN journal j"
+            " ON j.change_id = c.change_id AND j.id BETWEEN c.first_id AND c.last_id"
+            f" WHERE c.change_id IN ({marks}) AND NOT ({_KEPT.replace('state', 'c.state')})"
+            " AND NOT (c.state = 'queued' AND c.generation = 0) GROUP BY c.change_id, j.state",
+            ids,
+        ),
+        # not chunked: its rows
+        (
+            f"SELECT change_id, state, COUNT(*) FROM journal WHERE change_id IN ({marks})"
+            " AND change_id NOT IN"
+            f" (SELECT change_id FROM change_chunks WHERE change_id IN ({marks}))"
+            " GROUP BY change_id, state",
+            [*ids, *ids],
+        ),
+        # planned, not queued yet
+        (
+            "SELECT change_id, 'queued', total - planned FROM change_plans"
+            f" WHERE change_id IN ({marks}) AND NOT complete AND total > planned",
+            ids,
+        ),
+    ]
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) p{n}" for n, (part, _) in enumerate(parts))
+    found: dict[int, dict[str, int]] = {change_id: {} for change_id in ids}
+    for change_id, state, n in query(sql, [arg for _, args in parts for arg in args]):
+        by_state = found[_int(change_id)]
+        by_state[str(state)] = by_state.get(str(state), 0) + _int(n)
+    return {change_id: Counts(by_state) for change_id, by_state in found.items()}
+
+
+def properties_of(query: Query, change_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """The properties each change writes to: a planned change keeps them with its plan; any other
+    has a chunk's worth of rows at most."""
+    ids = list(dict.fromkeys(change_ids))
+    if not ids:
+        return {}
+    found: dict[int, set[str]] = {change_id: set() for change_id in ids}
+    marks = _marks(ids)
+    for change_id, planned, name in query(
+        f"SELECT change_id, 1, properties FROM change_plans WHERE change_id IN ({marks})"
+        " UNION ALL SELECT * FROM (SELECT DISTINCT change_id, 0, property_name FROM journal"
+        f" WHERE change_id IN ({marks}) AND change_id NOT IN"
+        f" (SELECT change_id FROM change_plans WHERE change_id IN ({marks}))) rows",
+        [*ids, *ids, *ids],
+    ):
+        names = json.loads(str(name)) if planned else [name]
+        found[_int(change_id)].update(str(one) for one in names)
+    return {change_id: tuple(sorted(names)) for change_id, names in found.items()}
+
+
+def settled_of(
+    query: Query, select: SelectRows, change_id: int, limit: int, *, by_unit: bool
+) -> Settled:
+    """`Settled` of a change in SQL: the counts, the first rows not done (by id), the before
+    values of the done rows grouped, and (by_unit) the units."""
+    counts = count_changes(query, [change_id])[change_id]
+    bad = select(
+        "WHERE change_id = ? AND state NOT IN (?, ?, ?) ORDER BY id LIMIT ?",
+        [change_id, APPLIED, UNCHANGED, UNKNOWN, limit],
+    )
+    unsure = select(
+        "WHERE change_id = ? AND state = ? ORDER BY id LIMIT ?", [change_id, UNKNOWN, limit]
+    )
+    befores = tuple(
+        (_load(None if value is None else str(value)), _int(n))
+        for value, n in query(
+            "SELECT before, COUNT(*) FROM journal WHERE change_id = ? AND state IN (?, ?)"
+            " GROUP BY before",
+            [change_id, APPLIED, UNCHANGED],
+        )
+    )
+    # one write a unit (a station change): the units are the rows
+    units, failed, unsure_units = counts.total, counts.total - counts.ok - counts.unknown, 0
+    unsure_units = counts.unknown
+    if by_unit:
+        row = query(
+            "SELECT COUNT(*), SUM(failed), SUM(CASE WHEN failed = 0 THEN unsure ELSE 0 END)"
+            " FROM (SELECT unit_id,"
+            " MAX(CASE WHEN state NOT IN (?, ?, ?) THEN 1 ELSE 0 END) AS failed,"
+            " MAX(CASE WHEN state = ? THEN 1 ELSE 0 END) AS unsure"
+            " FROM journal WHERE change_id = ? GROUP BY unit_id) units",
+            [APPLIED, UNCHANGED, UNKNOWN, UNKNOWN, change_id],
+        )[0]
+        units, failed, unsure_units = (_int(n) for n in row)
+    single = None
+    if counts.total == 1:
+        rows = select("WHERE change_id = ? ORDER BY id", [change_id])
+        single = rows[0] if rows else None
+    return Settled(
+        counts, tuple((bad + unsure)[:limit]), befores, units, failed, unsure_units, single
+    )
+
+
+def tally_of(query: Query, change_id: int, hierarchy_kinds: Sequence[str]) -> UnitTally:
+    """`UnitTally` of a change in SQL (grouped by unit; run once, when recovery closes it)."""
+    row = query(
+        "SELECT COUNT(*), SUM(done), SUM(CASE WHEN done = 0 THEN unsure ELSE 0 END), SUM(applied)"
+        " FROM (SELECT unit_id, MIN(CASE WHEN state IN (?, ?) THEN 1 ELSE 0 END) AS done,"
+        " MAX(CASE WHEN state = ? THEN 1 ELSE 0 END) AS unsure,"
+        " MAX(CASE WHEN state = ? THEN 1 ELSE 0 END) AS applied"
+        " FROM journal WHERE change_id = ? GROUP BY unit_id) units",
+        [APPLIED, UNCHANGED, UNKNOWN, APPLIED, change_id],
+    )[0]
+    other = query(
+        f"SELECT 1 FROM journal WHERE change_id = ? AND kind NOT IN ({_marks(hierarchy_kinds)})"
+        " LIMIT 1",
+        [change_id, *hierarchy_kinds],
+    )
+    units, done, unsure, applied = (_int(n) for n in row)
+    return UnitTally(units, done, unsure, applied > 0, units > 0 and not other)
+
+
 def process_owner() -> str:
     """This process, as a running change records it: "host:pid"."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -217,6 +460,20 @@ def _iso(at: datetime) -> str:
 
 
 _LOCKED = ("locked", "busy")
+
+
+def insert_queued(conn: sqlite3.Connection, values: Sequence[QueuedValues]) -> list[int]:
+    """Queue rows in the caller's transaction; their ids, in order."""
+    ids = []
+    for value in values:
+        cursor = conn.execute(
+            "INSERT INTO journal (change_id, at, updated_at, platform, user, channel,"
+            " command, unit_id, unit_name, property_name, kind, before, after, before_read,"
+            " state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            value,
+        )
+        ids.append(int(cursor.lastrowid or 0))
+    return ids
 
 
 class SqliteJournal:
@@ -261,20 +518,7 @@ class SqliteJournal:
         self, change_id: int, author: Author, planned: Sequence[Planned], at: datetime
     ) -> list[JournalRow]:
         values = queued_values(change_id, author, planned, at)
-
-        def insert(conn: sqlite3.Connection) -> list[int]:
-            ids = []
-            for value in values:
-                cursor = conn.execute(
-                    "INSERT INTO journal (change_id, at, updated_at, platform, user, channel,"
-                    " command, unit_id, unit_name, property_name, kind, before, after, before_read,"
-                    " state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    value,
-                )
-                ids.append(int(cursor.lastrowid or 0))
-            return ids
-
-        ids: list[int] = self.write(insert) if values else []
+        ids: list[int] = self.write(lambda conn: insert_queued(conn, values)) if values else []
         return queued_rows(change_id, author, planned, ids)
 
     def begin(self, row: JournalRow, before: JsonData, at: datetime) -> JournalRow:
@@ -357,6 +601,23 @@ class SqliteJournal:
             f"{f' OR change_id IN ({marks})' if running else ''}) ORDER BY change_id, id",
             [*OPEN_STATES, *running],
         )
+
+    # --- counts (never all rows of a large change) -------------------------------------------
+
+    def query(self, sql: str, args: Sequence[object]) -> list[tuple[object, ...]]:
+        return list(self._conn.execute(sql, list(args)).fetchall())
+
+    def counts(self, change_ids: Sequence[int]) -> dict[int, Counts]:
+        return count_changes(self.query, change_ids)
+
+    def properties(self, change_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        return properties_of(self.query, change_ids)
+
+    def settled(self, change_id: int, limit: int, *, by_unit: bool = False) -> Settled:
+        return settled_of(self.query, self._select, change_id, limit, by_unit=by_unit)
+
+    def tally(self, change_id: int, hierarchy_kinds: Sequence[str]) -> UnitTally:
+        return tally_of(self.query, change_id, hierarchy_kinds)
 
     def _select(self, clause: str, args: Sequence[object]) -> list[JournalRow]:
         cursor = self._conn.execute(

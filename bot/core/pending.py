@@ -33,7 +33,8 @@ class Pending:
     # message that confirms it (a derived run has its own idempotency key)
     owner: object = None  # the engine's Ctx of the request (bot/core/engine.py)
     # the rooms it would write and the last audit entry when it was asked: a change to any of
-    # them settled since means the answer was given to a question about rooms as they were
+    # them settled since means the answer was given to a question about rooms as they were (a
+    # whole property or room type is its mark, "property:<id>" / "room_type:<id>", not its ids)
     units: tuple[str, ...] = ()
     asked_after: int = 0
     order: int = field(default_factory=asked_order)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from bot.core.audit import AuditEntry, outcome_of_rows
+from bot.core.audit import AuditEntry, outcome_of_counts
+from bot.core.chunks import chunk_store, finish_plan
 from bot.core.hierarchy_writes import HIERARCHY_KINDS, record_in_index, unit_after
 from bot.core.journal import (
     APPLIED,
@@ -26,8 +26,10 @@ from bot.core.journal import (
     PENDING,
     QUEUED,
     UNKNOWN,
+    Author,
     JournalRow,
     Notice,
+    UnitTally,
 )
 from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
@@ -107,6 +109,10 @@ async def _settle_and_close(
     await asyncio.gather(*(one(row) for row in rows))
     _refresh_outcomes(services, changed - {e.id for e in running})
     for entry in running:
+        # a change planned as it ran (a whole property): the rooms never queued, not sent
+        await finish_plan(
+            services, entry.id, Author(entry.platform, entry.user, entry.channel, entry.command)
+        )
         notice = _close(services, entry)
         report.closed.append(entry.id)
         if notice is not None:
@@ -161,35 +167,40 @@ async def _settle_hierarchy(services: Services, row: JournalRow) -> JournalRow:
 
 def _refresh_outcomes(services: Services, change_ids: set[int]) -> None:
     """Finished changes whose unconfirmed writes are now settled get the outcome they really had
-    (so `undo` finds a change that turned out applied)."""
-    for change_id, rows in services.journal.rows_of(sorted(change_ids)).items():
-        entry = services.audit.get(change_id)
+    (so `undo` finds a change that turned out applied), from their counts (a chunked change's
+    chunks counted afresh first)."""
+    store = chunk_store(services)
+    for change_id in sorted(change_ids):
+        entry = services.audit.head(change_id)
         if entry is None:
             continue
-        applied = any(r.state == APPLIED for r in rows)
+        store.recount(change_id)
+        counts = services.journal.counts([change_id])[change_id]
         services.audit.finish(
             change_id,
-            outcome_of_rows(rows),
+            outcome_of_counts(counts),
             detail=entry.detail,
-            undoes=entry.undoes if applied else None,
+            undoes=entry.undoes if counts.applied else None,
         )
 
 
 def _close(services: Services, entry: AuditEntry) -> Notice | None:
-    rows = services.journal.rows(entry.id)
+    chunk_store(services).recount(entry.id)  # its chunks are over: counted as they ended
+    counts = services.journal.counts([entry.id])[entry.id]
     services.audit.finish(
         entry.id,
-        outcome_of_rows(rows) if rows else "failed",
+        outcome_of_counts(counts) if counts.total else "failed",
         detail=INTERRUPTED,
-        undoes=entry.undoes if any(r.state == "applied" for r in rows) else None,
+        undoes=entry.undoes if counts.applied else None,
     )
-    if not rows:
+    if not counts.total:
         return None
-    text = (
-        hierarchy_interrupted_text(entry, rows)
-        if all(r.kind in HIERARCHY_KINDS for r in rows)
-        else interrupted_text(entry, rows)
-    )
+    tally = services.journal.tally(entry.id, HIERARCHY_KINDS)
+    if tally.hierarchy_only:
+        rows = services.journal.rows(entry.id)  # one write each (an add, a rename, a delete)
+        text = hierarchy_interrupted_text(entry, rows)
+    else:
+        text = interrupted_text(entry, tally)
     notice_id = services.journal.add_notice(
         platform=entry.platform,
         user=entry.user,
@@ -211,21 +222,14 @@ def _undoable(command: str) -> bool:
     return registered is not None and registered.undoable
 
 
-def interrupted_text(entry: AuditEntry, rows: list[JournalRow]) -> str:
+def interrupted_text(entry: AuditEntry, tally: UnitTally) -> str:
     """What happened to an interrupted change, and the one right next step for it:
     "Your change of 102 rooms (“…”) was interrupted: 30 applied, 72 not. Say `retry failed
     000042` to finish it, or `undo 000042` to put back the 30 rooms." An undo says `undo` again
-    to finish putting back its rooms; a change whose every room is done says nothing is left."""
-    by_unit: dict[str, list[JournalRow]] = defaultdict(list)
-    for row in rows:
-        by_unit[row.unit_id].append(row)
-    done = sum(1 for unit in by_unit.values() if all(r.state in DONE_STATES for r in unit))
-    unsure = sum(
-        1
-        for unit in by_unit.values()
-        if any(r.state == UNKNOWN for r in unit) and not all(r.state in DONE_STATES for r in unit)
-    )
-    rest = len(by_unit) - done - unsure
+    to finish putting back its rooms; a change whose every room is done says nothing is left.
+    Counted by room in SQL (`UnitTally`): a million rooms are never read back for it."""
+    done, unsure = tally.done, tally.unsure
+    rest = tally.units - done - unsure
     token = f"{entry.id:06d}"
     left = rest + unsure
     if entry.command == "Undo":
@@ -238,7 +242,7 @@ def interrupted_text(entry: AuditEntry, rows: list[JournalRow]) -> str:
             else "Every room was put back; nothing more to do."
         )
         return (
-            f"Your undo of {plural(len(by_unit), 'room')} (\u201c{entry.text}\u201d) was "
+            f"Your undo of {plural(tally.units, 'room')} (\u201c{entry.text}\u201d) was "
             f"interrupted: {', '.join(parts)}. {then}"
         )
     parts = [f"{done} applied", f"{rest} not"] + ([f"{unsure} not confirmed"] if unsure else [])
@@ -249,7 +253,7 @@ def interrupted_text(entry: AuditEntry, rows: list[JournalRow]) -> str:
     else:
         then = "Every room was done; nothing more to do" + (f" (say {undo})." if undo else ".")
     return (
-        f"Your change of {plural(len(by_unit), 'room')} (\u201c{entry.text}\u201d) was "
+        f"Your change of {plural(tally.units, 'room')} (\u201c{entry.text}\u201d) was "
         f"interrupted: {', '.join(parts)}. {then}"
     )
 

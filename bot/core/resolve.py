@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
@@ -16,11 +16,12 @@ from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.services import Services
 from bot.core.understanding.lexicon import lexicon_for
 from bot.core.understanding.text import plural
-from bot.index.lookup import Index, PropertyRef, RoomRef, RoomTypeRef
+from bot.index.lookup import Index, PropertyRef, RoomRef, RoomTypeRef, ScopeRooms
 from bot.index.normalize import distinctive_words, normalize_name, normalize_room_name
 from bot.index.sync import full_sync, refresh_property
 
 MAX_CHOICES = 6
+_BY_NAME_ROOMS = 20_000  # a property read whole for a list of its rooms' names, up to this size
 
 
 class _AtProperty(Protocol):
@@ -98,13 +99,36 @@ def _property_rooms(
 
 @dataclass(frozen=True)
 class Rooms:
-    rooms: list[RoomRef]
+    # a whole property or room type is a ScopeRooms (read from the index when asked)
+    rooms: Sequence[RoomRef]
     scope: PropertyRef | None
     label: str  # "room 204 at Harbor View Seattle", for replies
     missing: tuple[str, ...] = ()  # rooms of a typed range that do not exist (the rest do)
     # The channel's property, when the rooms named are all at one other property and were taken
     # there (a read, or a change that then asks before it runs): the reply says where they are.
     moved_from: PropertyRef | None = None
+
+    @property
+    def whole(self) -> ScopeRooms | None:
+        """The whole property or room type these rooms are (read when asked), if they are one."""
+        return self.rooms if isinstance(self.rooms, ScopeRooms) else None
+
+    def targets(self) -> list[str]:
+        """What an audit entry or a confirmation records: the rooms' ids, or the scope's mark
+        (a property of a million rooms is one word)."""
+        whole = self.whole
+        return [whole.mark] if whole is not None else [r.room_id for r in self.rooms]
+
+    def places(self) -> set[tuple[str, str]]:
+        """(property id, name) of the properties the rooms are at."""
+        if self.whole is not None and self.scope is not None:
+            return {(self.scope.id, self.scope.name)}
+        return {(r.property_id, r.property_name) for r in self.rooms}
+
+    def countries(self) -> list[str]:
+        if self.whole is not None and self.scope is not None:
+            return [self.scope.country] if self.rooms else []
+        return sorted({r.country for r in self.rooms})
 
 
 Resolved = Rooms | Reply
@@ -319,7 +343,10 @@ class Resolver:
             if isinstance(left, Reply):
                 return left
             resolved = left
-        props = {r.property_id for r in resolved.rooms}
+        rooms = resolved.rooms
+        props = (
+            {rooms.property_id} if isinstance(rooms, ScopeRooms) else {r.property_id for r in rooms}
+        )
         refs = [p for p in (self.s.index.property(pid) for pid in sorted(props)) if p is not None]
         return self.guard(refs) or resolved
 
@@ -392,7 +419,8 @@ class Resolver:
                 "Which property? \u201call rooms\u201d needs one. Nothing was changed.",
                 lambda name: rerun(replace(target, property_name=name)),
             )
-        rooms = list(_property_rooms(self.s.index, scope.id)[0])
+        # read when asked, never held whole: a property may have a million rooms
+        rooms = ScopeRooms(self.s.index, scope.id)
         return Rooms(rooms, scope, f"all {plural(len(rooms), 'room')} at {scope.name}")
 
     async def _room_type(
@@ -449,8 +477,7 @@ class Resolver:
                 notes=["Type `room types` to see them."],
             )
         room_type = found[0]
-        everything = _property_rooms(self.s.index, room_type.property_id)[0]
-        rooms = [r for r in everything if r.room_type_id == room_type.id]
+        rooms = ScopeRooms(self.s.index, room_type.property_id, room_type.id)
         prop = self.s.index.property(room_type.property_id)
         if target.one and len(rooms) > 1:
             return self._which_of_type(target, room_type, rooms, rerun)
@@ -554,7 +581,7 @@ class Resolver:
         self,
         target: Target,
         room_type: RoomTypeRef,
-        rooms: list[RoomRef],
+        rooms: Sequence[RoomRef],
         rerun: Callable[[Target], str],
     ) -> Reply:
         """ "the penthouse" names one room: which, when the room type has several."""
@@ -601,8 +628,14 @@ class Resolver:
         found: list[RoomRef] = []
         missing: list[str] = []
         ambiguous: dict[str, list[RoomRef]] = {}
-        # Several rooms of one property: one read of the property (cached until the index changes).
-        by_name = _property_rooms(self.s.index, pid)[1] if pid and len(target.rooms) > 2 else {}
+        # Several rooms of one property: one read of the property (cached until the index changes),
+        # unless it is a very large one (then each name is an indexed lookup, never a million rooms
+        # read for three).
+        by_name = (
+            _property_rooms(self.s.index, pid)[1]
+            if pid and len(target.rooms) > 2 and self.s.index.count_rooms(pid) <= _BY_NAME_ROOMS
+            else {}
+        )
         for name in target.rooms:
             hits = by_name.get(normalize_room_name(name)) or _find_rooms(self.s.index, name, pid)
             if pid is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.clients.models import StationPreference
@@ -12,7 +12,8 @@ from bot.core.audit import AuditEntry, Change
 from bot.core.bulk import ProgressFn
 from bot.core.canonical import command_text
 from bot.core.context import Ctx
-from bot.core.journal import APPLIED, UNCHANGED, UNKNOWN, JournalRow, Planned
+from bot.core.journal import APPLIED, UNCHANGED, UNKNOWN, JournalRow, Planned, Settled
+from bot.core.plans import Plan, RoomWrite, ScopePlan
 from bot.core.property_place import unknown_country_reply
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.resolve import Rooms
@@ -49,13 +50,13 @@ async def current_station(ctx: Ctx, room: RoomRef) -> str:
 
 
 def _choose_station(
-    ctx: Ctx, command: c.SetStation, rooms: list[RoomRef]
+    ctx: Ctx, command: c.SetStation, countries: list[str]
 ) -> tuple[dict[str, Station], list[str]] | Reply:
     """The station to set per country of the rooms, with a note for each typo read as a station,
     or a reply explaining why nothing can be set."""
     chosen: dict[str, Station] = {}
     notes: list[str] = []
-    for country in sorted({r.country for r in rooms}):
+    for country in countries:
         match = ctx.s.catalog.lookup(country, command.station)
         if not match.ok or match.station is None:
             return _station_problem(ctx, command, match, country)
@@ -119,12 +120,10 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
             headline=f"There are no rooms in {resolved.label}; nothing to change.",
             kind=ReplyKind.INFO,
         )
-    if refusal := unknown_country_reply(
-        ctx.s, {(r.property_id, r.property_name) for r in resolved.rooms}
-    ):
-        ctx.audit("refused", targets=[r.room_id for r in resolved.rooms], detail="country unknown")
+    if refusal := unknown_country_reply(ctx.s, resolved.places()):
+        ctx.audit("refused", targets=resolved.targets(), detail="country unknown")
         return refusal
-    choice = _choose_station(ctx, command, resolved.rooms)
+    choice = _choose_station(ctx, command, resolved.countries())
     if isinstance(choice, Reply):
         return choice
     run = StationRun(ctx, command, resolved, *choice)
@@ -140,7 +139,7 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
                 run.run,
                 danger=False,
                 notes=run.notes,
-                units=tuple(r.room_id for r in resolved.rooms),
+                units=tuple(resolved.targets()),
             )
     if resolved.missing:
         return ctx.confirm(
@@ -149,7 +148,7 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
             run.run,
             danger=False,
             notes=run.notes,
-            units=tuple(r.room_id for r in resolved.rooms),
+            units=tuple(resolved.targets()),
         )
     if len(resolved.rooms) > ctx.s.config.bot.confirm_over_rooms:
         return ctx.confirm(
@@ -158,7 +157,7 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
             danger=False,
             fields=[("Rooms", str(len(resolved.rooms))), ("Station", run.names)],
             notes=run.notes,
-            units=tuple(r.room_id for r in resolved.rooms),
+            units=tuple(resolved.targets()),
         )
     return await run.run()
 
@@ -166,7 +165,7 @@ async def set_station(ctx: Ctx, command: c.SetStation) -> Reply:
 _FROM_CHECKED = 20  # rooms read for "from <station>" before a change; more are said unchecked
 
 
-async def _not_on_expected(ctx: Ctx, expected: str, rooms: list[RoomRef]) -> str | None:
+async def _not_on_expected(ctx: Ctx, expected: str, rooms: Sequence[RoomRef]) -> str | None:
     """What the rooms play when some are not on the station the request says they are on (`from
     jazz`), said plainly; None when every room is on it."""
     checked = rooms[:_FROM_CHECKED]
@@ -194,7 +193,7 @@ def _plays(now: str) -> str:
     return "has no station set" if now == "no station set" else f"is on {now}"
 
 
-def _them(rooms: list[RoomRef]) -> str:
+def _them(rooms: Sequence[RoomRef]) -> str:
     if len(rooms) == 1:
         return f"room {rooms[0].room_name}"
     return f"the {len(rooms)} rooms"
@@ -238,7 +237,7 @@ class StationRun:
             for r in shown
         ]
         more = len(rooms) - MAX_ROWS
-        ctx.audit("preview", targets=[r.room_id for r in rooms], detail=f"would set {self.names}")
+        ctx.audit("preview", targets=self.resolved.targets(), detail=f"would set {self.names}")
         return Reply(
             headline=f"Preview: {self.resolved.label} would be set to {self.names}. Nothing was changed.",
             kind=ReplyKind.INFO,
@@ -250,24 +249,33 @@ class StationRun:
             ],
         )
 
-    async def run(self, rooms: list[RoomRef] | None = None) -> Reply:
-        ctx = self.ctx
-        rooms = self.resolved.rooms if rooms is None else rooms
-        planned = [
-            Planned(
-                r.room_id, r.room_name, r.property_name, "station",
-                pref_of(self.chosen[r.country]).model_dump(),
-            )
-            for r in rooms
-        ]  # fmt: skip
-        change_id, rows = await run_change(
+    async def run(self) -> Reply:
+        ctx, resolved = self.ctx, self.resolved
+        rooms = resolved.rooms
+        planned: Plan
+        targets: list[str] | None = None
+        whole = resolved.whole
+        if whole is not None and resolved.scope is not None:
+            # a whole property or room type: planned by its scope, its rooms read as it runs
+            after = pref_of(self.chosen[resolved.scope.country]).model_dump()
+            planned = ScopePlan.of(whole, [RoomWrite("station", after)], resolved.scope.name)
+        else:
+            planned = [
+                Planned(
+                    r.room_id, r.room_name, r.property_name, "station",
+                    pref_of(self.chosen[r.country]).model_dump(),
+                )
+                for r in rooms
+            ]  # fmt: skip
+            targets = [r.room_id for r in rooms]
+        change_id, settled = await run_change(
             ctx,
             planned,
             command="SetStation",
-            targets=[r.room_id for r in rooms],
+            targets=targets,
             progress=station_progress(ctx, self.names) if len(rooms) > 1 else None,
         )
-        return station_reply(ctx, change_id, rows, self.names, self.resolved.label, self.notes)
+        return station_reply(ctx, change_id, settled, self.names, resolved.label, self.notes)
 
 
 def change_token(change_id: int) -> str:
@@ -302,33 +310,32 @@ def station_progress(ctx: Ctx, names: str) -> ProgressFn:
 
 
 def station_reply(
-    ctx: Ctx, change_id: int, rows: list[JournalRow], names: str, label: str, notes: list[str]
+    ctx: Ctx, change_id: int, settled: Settled, names: str, label: str, notes: list[str]
 ) -> Reply:
-    """What staff read after a station change (or its retry), from the settled journal rows."""
-    changes = [Change.of_row(r) for r in rows]
-    ok = [ch for ch in changes if ch.ok]
-    unsure = [ch for ch in changes if ch.state == UNKNOWN]
-    failed = [ch for ch in changes if not ch.ok and ch.state != UNKNOWN]
-    applied = any(ch.state == APPLIED for ch in changes)
-    if len(changes) == 1:
-        return _single(ctx, change_id, changes[0], names, notes)
+    """What staff read after a station change (or its retry), from what its journal rows add up
+    to (`Settled`: counted in SQL for a large change, never read row by row)."""
+    counts = settled.counts
+    if counts.total == 1 and settled.single is not None:
+        return _single(ctx, change_id, Change.of_row(settled.single), names, notes)
+    ok, unsure = counts.ok, counts.unknown
+    failed = counts.total - ok - unsure
     by_before: dict[str, int] = defaultdict(int)
-    for ch in ok:
-        by_before[station_name(ctx, ch.before)] += 1
+    for before, n in settled.befores:
+        by_before[station_name(ctx, before)] += n
     problems = [
-        *([f"{len(failed)} failed"] if failed else []),
-        *([f"{len(unsure)} not confirmed"] if unsure else []),
+        *([f"{failed} failed"] if failed else []),
+        *([f"{unsure} not confirmed"] if unsure else []),
     ]
-    headline = f"Set {len(ok)} of {len(changes)} rooms to {names}" + (
+    headline = f"Set {ok} of {counts.total} rooms to {names}" + (
         f"; {' and '.join(problems)} (listed below)." if problems else f" ({label})."
     )
     actions = []
-    if applied:
+    if counts.applied:
         actions.append(undo_action(change_id))
     if failed or unsure:
         actions.append(retry_action(change_id))
     rows_shown = [
-        [ch.unit_name, ch.property_name, ch.error or ""] for ch in (failed + unsure)[:MAX_ROWS]
+        [r.unit_name, r.property_name, r.error or ""] for r in settled.problems[:MAX_ROWS]
     ]
     before = ", ".join(f"{n} ({k})" for n, k in sorted(by_before.items()))
     return Reply(

@@ -10,7 +10,7 @@ from bot.core.access_checks import not_theirs
 from bot.core.audit import UNCHANGED_OUTCOME, AuditEntry, Change
 from bot.core.context import Ctx
 from bot.core.errors import describe_error
-from bot.core.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned
+from bot.core.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned, Settled
 from bot.core.lineage import role_to_undo, write_refusal
 from bot.core.profile_changes import Sent
 from bot.core.replies import Reply, ReplyKind, Table
@@ -225,26 +225,26 @@ async def _restore(
         if queued is not None:
             drop_queued(ctx, queued, "no longer allowed")
         return refused
-    change_id, rows = await run_change(
+    change_id, settled = await run_change(
         ctx, _planned(restorable), command="Undo", undoes=entry.id,
         detail=f"undo of change {entry.id:06d}", queued=queued,
     )  # fmt: skip
-    return _restored_reply(ctx, entry, change_id, rows, blank, len(restorable))
+    return _restored_reply(ctx, entry, change_id, settled, blank, len(restorable))
 
 
 def _restored_reply(
     ctx: Ctx,
     entry: AuditEntry,
     change_id: int,
-    rows: list[JournalRow],
+    settled: Settled,
     blank: list[Change],
     total: int,
 ) -> Reply:
-    done = [Change.of_row(r) for r in rows if r.ok]
-    unsure = [r for r in rows if r.state == UNKNOWN]
-    failed = [r for r in rows if not r.ok and r.state != UNKNOWN]
+    counts = settled.counts
+    done, unsure = counts.ok, counts.unknown
+    failed = counts.total - done - unsure
     notes = [_no_station_note(blank)] if blank else []
-    shown = [[r.unit_name, r.property_name, r.error or ""] for r in (failed + unsure)[:40]]
+    shown = [[r.unit_name, r.property_name, r.error or ""] for r in settled.problems[:40]]
     table = Table(columns=["Room", "Property", "Why"], rows=shown) if shown else None
     if not done:
         return Reply(
@@ -256,8 +256,8 @@ def _restored_reply(
             table=table,
             actions=[retry_action(change_id)],
         )
-    if total == 1:
-        ch = done[0]
+    if total == 1 and settled.single is not None:
+        ch = Change.of_row(settled.single)
         return Reply(
             headline=f"Undone: room {ch.unit_name} at {ch.property_name} is back on {station_name(ctx, ch.after)}.",
             kind=ReplyKind.SUCCESS,
@@ -265,11 +265,11 @@ def _restored_reply(
             notes=notes,
         )
     problems = [
-        *([f"{len(failed)} failed"] if failed else []),
-        *([f"{len(unsure)} not confirmed"] if unsure else []),
+        *([f"{failed} failed"] if failed else []),
+        *([f"{unsure} not confirmed"] if unsure else []),
     ]
     return Reply(
-        headline=f"Undone: {len(done)} of {plural(total, 'room')} put back"
+        headline=f"Undone: {done} of {plural(total, 'room')} put back"
         + (f"; {' and '.join(problems)}." if problems else "."),
         kind=ReplyKind.SUMMARY if problems else ReplyKind.SUCCESS,
         public=True,
@@ -381,11 +381,11 @@ async def finish_undo(ctx: Ctx, run: AuditEntry) -> Reply:
     if refused is not None:
         return refused
     planned = [Planned(r.unit_id, r.unit_name, r.property_name, r.kind, r.after) for r in left]
-    change_id, rows = await run_change(
+    change_id, settled = await run_change(
         ctx, planned, command="Undo", undoes=target.id, derived_from=run.id,
         detail=f"finishing undo {change_token(run.id)} of change {change_token(target.id)}",
     )  # fmt: skip
-    reply = _restored_reply(ctx, target, change_id, rows, [], len(planned))
+    reply = _restored_reply(ctx, target, change_id, settled, [], len(planned))
     return reply.model_copy(
         update={
             "headline": f"Finishing your undo of \u201c{target.text}\u201d: " + reply.headline,

@@ -33,7 +33,18 @@ from bot.core.audit import outcome_of_rows
 from bot.core.context import Ctx
 from bot.core.device_names import device_names
 from bot.core.errors import describe_error
-from bot.core.journal import APPLIED, FAILED, REFUSED, UNCHANGED, UNKNOWN, JournalRow, Planned
+from bot.core.journal import (
+    APPLIED,
+    FAILED,
+    REFUSED,
+    UNCHANGED,
+    UNKNOWN,
+    Author,
+    JournalRow,
+    Planned,
+    Settled,
+)
+from bot.core.plans import Plan, ScopePlan
 from bot.core.ports import AspPort
 from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
@@ -159,8 +170,11 @@ def writer_for(kind: str, names: NamesFn | None = None) -> UnitWriter:
 ProgressFn = Callable[[int, int, int], Awaitable[None]]
 
 
+SHOWN_PROBLEMS = 40  # rows of a reply's table of rooms that did not apply
+
+
 class ChunkedRunner(Protocol):
-    """bot/core/chunks.py's run_chunked: a change shared out in chunks."""
+    """bot/core/chunks.py's run_chunked: a change queued whole, shared out in chunks."""
 
     async def __call__(
         self,
@@ -171,13 +185,30 @@ class ChunkedRunner(Protocol):
         *,
         undoes: int | None,
         detail: str,
-    ) -> list[JournalRow]: ...
+    ) -> Settled: ...
+
+
+class PlannedRunner(Protocol):
+    """bot/core/chunks.py's run_planned: a change over a scope, queued chunk by chunk as it runs."""
+
+    async def __call__(
+        self,
+        ctx: WriteScope,
+        change_id: int,
+        plan: ScopePlan,
+        author: Author,
+        progress: ProgressFn | None,
+        *,
+        undoes: int | None,
+        detail: str,
+    ) -> Settled: ...
 
 
 @dataclass(frozen=True)
 class Chunked:
     rows: int  # a change with more writes than this is shared out in chunks
     run: ChunkedRunner
+    run_planned: PlannedRunner
 
 
 # Chunks build on this module, so they install themselves here (bot/core/chunks.py, imported by the
@@ -185,14 +216,14 @@ class Chunked:
 _CHUNKED: Chunked | None = None
 
 
-def use_chunks(rows: int, run: ChunkedRunner) -> None:
+def use_chunks(rows: int, run: ChunkedRunner, run_planned: PlannedRunner) -> None:
     global _CHUNKED
-    _CHUNKED = Chunked(rows, run)
+    _CHUNKED = Chunked(rows, run, run_planned)
 
 
 async def run_change(
     ctx: Ctx,
-    planned: Sequence[Planned],
+    planned: Plan,
     *,
     command: str,
     targets: list[str] | None = None,
@@ -201,28 +232,35 @@ async def run_change(
     derived_from: int | None = None,
     detail: str = "",
     queued: tuple[int, list[JournalRow]] | None = None,
-) -> tuple[int, list[JournalRow]]:
-    """Open a change, queue its writes in the journal, run them, close it; returns its id and rows.
+) -> tuple[int, Settled]:
+    """Open a change, queue its writes in the journal, run them, close it; returns its id and
+    what it did (`Settled`: the reply's counts and the rows that did not apply).
 
     With `queued` (from `queue_change`), the change was opened earlier (an undo opens its change
-    before it reads the rooms, so that a kill while reading leaves an entry and a notice)."""
+    before it reads the rooms, so that a kill while reading leaves an entry and a notice).
+    A `ScopePlan` over more than a chunk of writes is recorded by its scope and queued chunk by
+    chunk as it runs (bot/core/chunks.py); a smaller one is listed and runs as any change."""
+    chunked = _CHUNKED
+    if isinstance(planned, ScopePlan):
+        if chunked is not None and queued is None and len(planned) > chunked.rows:
+            return await _run_planned(ctx, chunked, planned, command, progress, undoes, detail)
+        planned = planned.listed()
     if queued is None:
         queued = queue_change(
             ctx, planned, command=command, targets=targets, undoes=undoes,
             derived_from=derived_from,
         )  # fmt: skip
     change_id, rows = queued
-    chunked = _CHUNKED
     if (
         chunked is not None and len(rows) > chunked.rows
     ):  # shared out in chunks (bot/core/chunks.py)
         try:
             with background(on_throttle=ThrottleNotice(ctx)):
-                result = await chunked.run(
+                summary = await chunked.run(
                     ctx, change_id, rows, progress or ctx._room_progress, undoes=undoes,
                     detail=detail,
                 )  # fmt: skip
-            return change_id, result
+            return change_id, summary
         finally:
             ctx.s.active_changes.discard(change_id)
     try:
@@ -241,16 +279,39 @@ async def run_change(
                 outcome = await ctx.bulk(rows, one, progress=progress)
             finally:
                 check.close()
-        settled = {row.id: row for _queued, row in outcome.done}
+        by_id = {row.id: row for _queued, row in outcome.done}
         # settle_one never raises; a row only fails here when the journal itself could not be
         # written, and it stays open for recovery to settle.
-        result = [settled.get(row.id, row) for row in rows]
+        result = [by_id.get(row.id, row) for row in rows]
         # An undo counts as done once something was put back, or everything already was.
         undid = any(r.state == APPLIED for r in result) or all(r.ok for r in result)
         ctx.finish_change(
             change_id, outcome_of_rows(result), detail=detail, undoes=undoes if undid else None
         )
-        return change_id, result
+        return change_id, Settled.of_rows(result, SHOWN_PROBLEMS)
+    finally:
+        ctx.s.active_changes.discard(change_id)
+
+
+async def _run_planned(
+    ctx: Ctx,
+    chunked: Chunked,
+    plan: ScopePlan,
+    command: str,
+    progress: ProgressFn | None,
+    undoes: int | None,
+    detail: str,
+) -> tuple[int, Settled]:
+    """A change over a whole scope: its audit entry names the scope (never a million ids), and
+    its rooms are queued chunk by chunk while it runs."""
+    change_id = ctx.open_change(command=command, targets=plan.targets, undoes=undoes)
+    try:
+        with background(on_throttle=ThrottleNotice(ctx)):
+            settled = await chunked.run_planned(
+                ctx, change_id, plan, ctx.author(command), progress or ctx._room_progress,
+                undoes=undoes, detail=detail,
+            )  # fmt: skip
+        return change_id, settled
     finally:
         ctx.s.active_changes.discard(change_id)
 

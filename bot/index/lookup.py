@@ -8,12 +8,13 @@ from a cache of names that any write invalidates.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, overload
 
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
@@ -89,6 +90,70 @@ _INSERT_ROOM: Final = (
     "INSERT OR REPLACE INTO rooms (id, name, name_norm, room_type_id, property_id)"
     " VALUES (?, ?, ?, ?, ?)"
 )
+
+
+# A sync's room lists kept aside until their property's last list arrives (Index.stage_rooms): a
+# table of the connection that writes the sync, gone when it closes.
+_STAGED_TABLE: Final = (
+    "CREATE TEMP TABLE IF NOT EXISTS staged_rooms (property_id TEXT NOT NULL, list INTEGER NOT NULL,"
+    " position INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, name_norm TEXT NOT NULL,"
+    " room_type_id TEXT NOT NULL)"
+)
+
+
+def _stage_table(conn: sqlite3.Connection) -> None:
+    conn.execute(_STAGED_TABLE)
+    conn.execute("CREATE INDEX IF NOT EXISTS temp.staged_rooms_of ON staged_rooms (property_id)")
+
+
+def _scope_of(property_id: str, room_type_id: str | None) -> tuple[str, str]:
+    """The WHERE of a property's rooms, or of one of its room types' (both index ranges)."""
+    if room_type_id is not None:
+        return "r.room_type_id = ?", room_type_id
+    return "r.property_id = ?", property_id
+
+
+class ScopeRooms(Sequence[RoomRef]):
+    """All rooms of a property, or of one room type, read from the index when asked: counted once,
+    shown a few at a time (name order, as `rooms_of_property`), never held whole (a property of a
+    million rooms is a few hundred bytes here). Iterating reads them all: the handlers of large
+    changes plan from the scope instead (bot/core/plans.py)."""
+
+    def __init__(self, index: Index, property_id: str, room_type_id: str | None = None) -> None:
+        self.lookup = index
+        self.property_id = property_id
+        self.room_type_id = room_type_id
+        self._count = index.count_rooms(property_id, room_type_id)
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def mark(self) -> str:
+        """The scope as audit targets and confirmations name it: "property:<id>" or
+        "room_type:<id>" (a unit id never looks like that)."""
+        if self.room_type_id is not None:
+            return f"room_type:{self.room_type_id}"
+        return f"property:{self.property_id}"
+
+    @overload
+    def __getitem__(self, at: int) -> RoomRef: ...
+    @overload
+    def __getitem__(self, at: slice) -> list[RoomRef]: ...
+    def __getitem__(self, at: int | slice) -> RoomRef | list[RoomRef]:
+        if isinstance(at, slice):
+            start, stop, step = at.indices(self._count)
+            if step != 1:
+                return list(self)[at]
+            return self.lookup.rooms_slice(self.property_id, self.room_type_id, start, stop)
+        position = at + self._count if at < 0 else at
+        found = self.lookup.rooms_slice(self.property_id, self.room_type_id, position, position + 1)
+        if not 0 <= position < self._count or not found:
+            raise IndexError(at)
+        return found[0]
+
+    def __iter__(self) -> Iterator[RoomRef]:
+        return iter(self.lookup.rooms_slice(self.property_id, self.room_type_id, 0, self._count))
 
 
 def _property(row: tuple[str, str, str | None, str, str]) -> PropertyRef:
@@ -268,6 +333,49 @@ class Index:
         scored = self._suggest("rooms", key, property_id, limit, fuzz.ratio)
         return list(dict.fromkeys((*tails, *scored)))[:limit]
 
+    def count_rooms(self, property_id: str, room_type_id: str | None = None) -> int:
+        """How many rooms a property (or one of its room types) has: one index range, counted."""
+        where, key = _scope_of(property_id, room_type_id)
+        row = self.conn.execute(f"SELECT COUNT(*) FROM rooms r WHERE {where}", (key,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def room_batch(
+        self, property_id: str, room_type_id: str | None, after: str | None, limit: int
+    ) -> tuple[list[RoomRef], str | None]:
+        """The next `limit` rooms of a property (or room type) after room id `after`, in room id
+        order, and the id to go on after (None: there are no more). A whole property is read a
+        batch at a time (index (property_id, id)), so that a change over a million rooms never
+        holds them all."""
+        where, key = _scope_of(property_id, room_type_id)
+        rows = self.conn.execute(
+            _ROOM_SQL + f" WHERE {where} AND r.id > ? ORDER BY r.id LIMIT ?",
+            (key, after or "", limit + 1),  # one more: whether this batch is the last is known
+        ).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return self._joined(rows), (str(rows[-1][0]) if more else None)
+
+    def rooms_slice(
+        self, property_id: str, room_type_id: str | None, start: int, stop: int
+    ) -> list[RoomRef]:
+        """Rooms `start`..`stop` of a property (or room type) in the order `rooms_of_property`
+        gives them (name, then id): what a reply shows of a large scope, a few at a time."""
+        where, key = _scope_of(property_id, room_type_id)
+        return self._joined(
+            self.conn.execute(
+                _ROOM_SQL + f" WHERE {where} ORDER BY r.name, r.id LIMIT ? OFFSET ?",
+                (key, max(0, stop - start), start),
+            ).fetchall()
+        )
+
+    def rooms_named(self, name: str, property_id: str) -> list[RoomRef]:
+        """The property's rooms of this name, exact or normalised (never matched by id): two
+        indexed lookups, however many rooms the property has."""
+        return self._rooms(
+            " WHERE r.property_id = ? AND (r.name = ? OR r.name_norm = ?)",
+            (property_id, name.strip(), normalize_room_name(name)),
+        )
+
     def rooms_of_room_type(self, room_type_id: str) -> list[RoomRef]:
         return self._rooms(" WHERE r.room_type_id = ?", (room_type_id,))
 
@@ -424,6 +532,64 @@ class Index:
         self._changed()
         return len(room_rows)
 
+    def stage_rooms(
+        self, property_id: str, order: int, rooms: Iterable[tuple[str, str, str]]
+    ) -> None:
+        """Keep one room list of a property being synced, (room id, name, room type id) triples,
+        aside (a table of this connection) until the property's last list arrives: a property of
+        a million rooms is never held in memory by the sync. `order` is the room type's place
+        in the property's list (a room listed twice keeps the later one, as a whole list would)."""
+        _stage_table(self.conn)
+        with self.conn:
+            self.conn.executemany(
+                "INSERT INTO temp.staged_rooms (property_id, list, position, id, name, name_norm,"
+                " room_type_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (property_id, order, n, i, name, normalize_room_name(name), t)
+                    for n, (i, name, t) in enumerate(rooms)
+                ],
+            )
+
+    def forget_staged(self, property_id: str) -> None:
+        """Drop what an earlier, failed sync of the property left aside."""
+        _stage_table(self.conn)
+        with self.conn:
+            self.conn.execute("DELETE FROM temp.staged_rooms WHERE property_id = ?", (property_id,))
+
+    def replace_property_staged(
+        self,
+        property_id: str,
+        name: str,
+        *,
+        organization_id: str | None,
+        country: str | None,
+        timezone: str | None,
+        room_types: Iterable[tuple[str, str]],
+    ) -> int:
+        """`replace_property` from the rooms staged for it (`stage_rooms`): the same swap in one
+        transaction, the rooms copied inside SQLite. Returns the room count."""
+        _stage_table(self.conn)
+        with self.conn:
+            self._upsert_property(property_id, name, organization_id, country, timezone)
+            self.conn.execute("DELETE FROM rooms WHERE property_id = ?", (property_id,))
+            self.conn.execute("DELETE FROM room_types WHERE property_id = ?", (property_id,))
+            self.conn.executemany(
+                _INSERT_ROOM_TYPE, [(i, property_id, n, normalize_name(n)) for i, n in room_types]
+            )
+            self.conn.execute(
+                "INSERT OR REPLACE INTO rooms (id, name, name_norm, room_type_id, property_id)"
+                " SELECT id, name, name_norm, room_type_id, property_id FROM temp.staged_rooms"
+                " WHERE property_id = ? ORDER BY list, position",
+                (property_id,),
+            )
+            self.conn.execute("DELETE FROM temp.staged_rooms WHERE property_id = ?", (property_id,))
+            rooms = self.conn.execute(
+                "SELECT COUNT(*) FROM rooms WHERE property_id = ?", (property_id,)
+            ).fetchone()[0]
+            self._mark(f"property:{property_id}", int(rooms))
+        self._changed()
+        return int(rooms)
+
     def replace_room_type_rooms(self, room_type_id: str, rooms: Iterable[tuple[str, str]]) -> int:
         """Swap in one room type's rooms, (room id, name) pairs, in one transaction."""
         row = self.conn.execute(
@@ -498,7 +664,12 @@ class Index:
         return cached[1], cached[2]
 
     def _rooms(self, where: str, params: tuple[str, ...]) -> list[RoomRef]:
-        rows = self.conn.execute(_ROOM_SQL + where, params).fetchall()
+        refs = self._joined(self.conn.execute(_ROOM_SQL + where, params).fetchall())
+        refs.sort(key=_BY_PROPERTY_AND_NAME)
+        return refs
+
+    def _joined(self, rows: list[tuple[str, str, str, str]]) -> list[RoomRef]:
+        """Rooms (id, name, room type id, property id) joined to their cached parents."""
         if not rows:
             return []
         properties, types = self._parents()
@@ -509,7 +680,6 @@ class Index:
             if prop is None or type_name is None:
                 continue  # an orphan (mid-write elsewhere) is invisible, as a JOIN would make it
             refs.append(RoomRef(room_id, name, room_type_id, type_name, property_id, *prop))
-        refs.sort(key=_BY_PROPERTY_AND_NAME)
         return refs
 
     def _mark(self, scope: str, items: int) -> None:
@@ -599,6 +769,7 @@ class Index:
         if property_id is not None:
             sql += " WHERE property_id = ?"
             params = (property_id,)
+        sql += " ORDER BY rowid"  # as written (a suggestion's order never follows an index)
         names: dict[str, list[str]] = {}
         for name_norm, row_id in self.conn.execute(sql, params):
             names.setdefault(name_norm, []).append(row_id)

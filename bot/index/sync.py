@@ -3,7 +3,9 @@
 The fewest requests: one list of properties, one list of room types per property, one list of rooms
 per room type (the source pages by 50), nothing twice. All lists share one semaphore, and a
 property's room lists start as soon as its room-type list arrives, so the pipe stays full until the
-last page. Each property's content is swapped in one transaction when its last room list arrives.
+last page. Each room list is put aside in the index's file as it arrives (never a whole property
+in memory), and each property's content is swapped in one transaction when its last room list
+arrives.
 """
 
 from __future__ import annotations
@@ -191,27 +193,42 @@ async def _full_sync(
     writer = _writer_for(index)
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-sync") if writer else None
 
-    async def sync_one(prop: HierarchyItem) -> None:
-        room_types, rooms = await _fetch_property(lists, prop.id)
-        country, timezone = property_meta(prop.id, prop.name) if property_meta else (None, None)
-        write = functools.partial(
-            (writer or index).replace_property,
-            prop.id,
-            prop.name,
-            organization_id=organization_id,
-            country=country,
-            timezone=timezone,
-            room_types=[(t.id, t.name) for t in room_types],
-            rooms=rooms,
-        )
+    target = writer or index
+
+    async def on_writer(write: Callable[[], T]) -> T:
         if worker is None:
-            write()
-        else:
-            # A cancelled await does not stop the thread: the executor is drained before the
-            # connection it writes on is closed (closing it under a running write crashes SQLite).
-            await asyncio.get_running_loop().run_in_executor(worker, write)
+            return write()
+        # A cancelled await does not stop the thread: the executor is drained before the
+        # connection it writes on is closed (closing it under a running write crashes SQLite).
+        return await asyncio.get_running_loop().run_in_executor(worker, write)
+
+    async def sync_one(prop: HierarchyItem) -> None:
+        await on_writer(functools.partial(target.forget_staged, prop.id))
+        # Each room list is put aside as it arrives (a property of a million rooms is never held
+        # in memory), and the property swapped in from there when its last list is in.
+        room_types = await lists.room_types(prop.id)
+
+        async def stage(order: int, room_type: HierarchyItem) -> int:
+            listed = await lists.rooms(room_type.id)
+            rows = [(r.id, r.name, room_type.id) for r in listed]
+            await on_writer(functools.partial(target.stage_rooms, prop.id, order, rows))
+            return len(rows)
+
+        await _gather(stage(n, t) for n, t in enumerate(room_types))
+        country, timezone = property_meta(prop.id, prop.name) if property_meta else (None, None)
+        rooms = await on_writer(
+            functools.partial(
+                target.replace_property_staged,
+                prop.id,
+                prop.name,
+                organization_id=organization_id,
+                country=country,
+                timezone=timezone,
+                room_types=[(t.id, t.name) for t in room_types],
+            )
+        )
         totals[0] += len(room_types)
-        totals[1] += len(rooms)
+        totals[1] += rooms
 
     try:
         await _gather(sync_one(p) for p in properties)

@@ -102,6 +102,9 @@ class PgAuditLog(AuditLog):
                 # closes it only when its chunks are done and nobody closed it
                 "  AND NOT EXISTS (SELECT 1 FROM change_chunks c"
                 "   WHERE c.change_id = change_leases.change_id AND c.state <> 'done')"
+                # ...and a plan not all queued yet is queued on by the workers too
+                "  AND NOT EXISTS (SELECT 1 FROM change_plans p"
+                "   WHERE p.change_id = change_leases.change_id AND NOT p.complete)"
                 "  ORDER BY change_id FOR UPDATE SKIP LOCKED"
                 ") orphan WHERE l.change_id = orphan.change_id RETURNING l.change_id",
                 (me.key, now + leases.LEASE_S, now, list(active)),
@@ -115,7 +118,7 @@ class PgAuditLog(AuditLog):
             return ids, open_rows(conn, ids)
 
         ids, rows = self.database.write(claim)
-        return [e for e in map(self.get, ids) if e is not None], rows
+        return [e for e in map(self.head, ids) if e is not None], rows
 
     def renew_leases(self, change_ids: Collection[int], at: datetime) -> int:
         if not change_ids:
@@ -164,7 +167,7 @@ class PgAuditLog(AuditLog):
         )
         return int(deleted)
 
-    def _select(self, clause: str, args: list[object]) -> list[AuditEntry]:
+    def _raw(self, clause: str, args: list[object]) -> list[AuditRow]:
         clause = _postgres(clause)
 
         def read(conn: Connection[TupleRow]) -> list[AuditRow]:
@@ -172,9 +175,7 @@ class PgAuditLog(AuditLog):
             names = [column.name for column in cursor.description or ()]
             return [cast(AuditRow, dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
-        rows = self.database.read(read)
-        journaled = self.journal.rows_of([row["id"] for row in rows])
-        return [self._entry(row, journaled.get(row["id"], [])) for row in rows]
+        return self.database.read(read)
 
 
 def open_audit_log(url: str) -> PgAuditLog:

@@ -8,17 +8,41 @@ while that still renews the change's lease, else by the worker completing the la
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 
 from psycopg import Connection
 from psycopg.rows import TupleRow
 
-from bot.core.chunks import CHUNK_SLOTS, RUNNING_CHUNK, Chunk, Counts, split_ids
-from bot.core.journal import JournalRow
+from bot.core.chunks import (
+    CHUNK_SLOTS,
+    RUNNING_CHUNK,
+    Chunk,
+    Counts,
+    PlanState,
+    chunk_values,
+    split_ids,
+)
+from bot.core.journal import FAILED, STATES, Author, JournalRow, Planned, count_changes
 from bot.core.leases import LEASE_S, this_process
 from bot.pg.database import PgDatabase
-from bot.pg.journal_rows import journal_rows
+from bot.pg.journal_rows import insert_queued, journal_rows, pg_query
+
+_KEEP_COUNTS = ", ".join(f"n_{state} = %s" for state in STATES)
+
+
+def _count_values(counts: Counts) -> tuple[int, ...]:
+    return tuple(counts.by_state.get(state, 0) for state in STATES)
+
+
+def _range_counts(conn: Connection[TupleRow], change_id: int, first: int, last: int) -> Counts:
+    found = conn.execute(
+        "SELECT state, COUNT(*) FROM journal WHERE change_id = %s AND id BETWEEN %s AND %s"
+        " GROUP BY state",
+        (change_id, first, last),
+    ).fetchall()
+    return Counts({str(state): int(str(n)) for state, n in found})
 
 
 class PgChunks:
@@ -27,7 +51,9 @@ class PgChunks:
     def __init__(self, database: PgDatabase) -> None:
         self.database = database
 
-    def split(self, change_id: int, row_ids: Sequence[int], size: int) -> int:
+    def split(
+        self, change_id: int, row_ids: Sequence[int], size: int, properties: Sequence[str] = ()
+    ) -> int:
         parts = split_ids(row_ids, size)
 
         def insert(conn: Connection[TupleRow]) -> None:
@@ -37,9 +63,136 @@ class PgChunks:
                     " VALUES (%s, %s, %s, %s, %s)",
                     [(change_id, n, *part) for n, part in enumerate(parts)],
                 )
+            conn.execute(
+                "INSERT INTO change_plans (change_id, spec, properties, total, planned, complete)"
+                " VALUES (%s, '{}', %s, %s, %s, TRUE) ON CONFLICT (change_id) DO NOTHING",
+                (change_id, json.dumps(sorted(properties)), len(row_ids), len(row_ids)),
+            )
 
         self.database.write(insert)
         return len(parts)
+
+    def plan(
+        self, change_id: int, spec: str, properties: Sequence[str], total: int, at: datetime
+    ) -> None:
+        self.database.write(
+            lambda conn: conn.execute(
+                "INSERT INTO change_plans (change_id, spec, properties, total, planner,"
+                " planner_until) VALUES (%s, %s, %s, %s, %s, %s)",
+                (change_id, spec, json.dumps(sorted(properties)), total, this_process().key,
+                 at.timestamp() + LEASE_S),
+            )
+        )  # fmt: skip
+
+    def add_chunk(
+        self,
+        change_id: int,
+        author: Author,
+        planned: Sequence[Planned],
+        at: datetime,
+        *,
+        after: str | None,
+        cursor: str | None,
+        complete: bool,
+        not_sent: str | None = None,
+    ) -> bool:
+        values = chunk_values(change_id, author, planned, at)
+
+        def insert(conn: Connection[TupleRow]) -> bool:
+            # only where the plan still stands where this planner read it (never a room twice);
+            # the row lock makes a second planner wait, then find it moved
+            moved = conn.execute(
+                "UPDATE change_plans SET planned = planned + %s, cursor = %s, complete = %s,"
+                " planner = %s, planner_until = %s WHERE change_id = %s AND NOT complete"
+                " AND cursor IS NOT DISTINCT FROM %s",
+                (len(values), cursor, complete, this_process().key, at.timestamp() + LEASE_S,
+                 change_id, after),
+            ).rowcount  # fmt: skip
+            if not moved:
+                return False
+            if values:
+                ids = insert_queued(conn, values)
+                found = conn.execute(
+                    "SELECT COALESCE(MAX(chunk), -1) + 1 FROM change_chunks WHERE change_id = %s",
+                    (change_id,),
+                ).fetchone()
+                number = int(str(found[0])) if found else 0
+                conn.execute(
+                    "INSERT INTO change_chunks (change_id, chunk, first_id, last_id, rows)"
+                    " VALUES (%s, %s, %s, %s, %s)",
+                    (change_id, number, min(ids), max(ids), len(ids)),
+                )
+                if not_sent is not None:  # recovery: these were never sent, and are done
+                    conn.execute(
+                        "UPDATE journal SET state = %s, error = %s WHERE change_id = %s"
+                        " AND id BETWEEN %s AND %s",
+                        (FAILED, not_sent, change_id, min(ids), max(ids)),
+                    )
+                    conn.execute(
+                        f"UPDATE change_chunks SET state = 'done', {_KEEP_COUNTS}"
+                        " WHERE change_id = %s AND chunk = %s",
+                        (*_count_values(Counts({FAILED: len(ids)})), change_id, number),
+                    )
+            return True
+
+        return bool(self.database.write(insert))
+
+    def renew_plan(self, change_id: int, at: datetime) -> None:
+        self.database.write(
+            lambda conn: conn.execute(
+                "UPDATE change_plans SET planner_until = %s WHERE change_id = %s AND planner = %s",
+                (at.timestamp() + LEASE_S, change_id, this_process().key),
+            )
+        )
+
+    def take_plan(self, at: datetime) -> tuple[int, PlanState] | None:
+        """The plan of a running change whose planner stopped renewing it, now this
+        replica's (one statement; SKIP LOCKED: two replicas never take the same)."""
+        now = at.timestamp()
+        found = self.database.write(
+            lambda conn: conn.execute(
+                "UPDATE change_plans p SET planner = %s, planner_until = %s FROM ("
+                "  SELECT change_id FROM change_plans WHERE NOT complete"
+                "  AND (planner_until IS NULL OR planner_until < %s)"
+                "  AND change_id IN (SELECT id FROM audit WHERE outcome = 'running')"
+                "  ORDER BY change_id LIMIT 1 FOR UPDATE SKIP LOCKED"
+                ") pick WHERE p.change_id = pick.change_id"
+                " RETURNING p.change_id, p.spec, p.total, p.planned, p.cursor",
+                (this_process().key, now + LEASE_S, now),
+            ).fetchone()
+        )
+        if found is None:
+            return None
+        change_id, spec, total, planned, cursor = found
+        return int(str(change_id)), PlanState(
+            str(spec), int(str(total)), int(str(planned)),
+            None if cursor is None else str(cursor), complete=False,
+        )  # fmt: skip
+
+    def plan_of(self, change_id: int) -> PlanState | None:
+        found = self.database.read(
+            lambda conn: conn.execute(
+                "SELECT spec, total, planned, cursor, complete FROM change_plans"
+                " WHERE change_id = %s",
+                (change_id,),
+            ).fetchone()
+        )
+        if found is None:
+            return None
+        spec, total, planned, cursor, complete = found
+        return PlanState(
+            str(spec), int(str(total)), int(str(planned)),
+            None if cursor is None else str(cursor), bool(complete),
+        )  # fmt: skip
+
+    def waiting(self, change_id: int) -> int:
+        found = self.database.read(
+            lambda conn: conn.execute(
+                "SELECT COUNT(*) FROM change_chunks WHERE change_id = %s AND state = 'queued'",
+                (change_id,),
+            ).fetchone()
+        )
+        return int(str(found[0])) if found else 0
 
     def claim(self, at: datetime, change_id: int | None = None) -> Chunk | None:
         now = at.timestamp()
@@ -98,35 +251,53 @@ class PgChunks:
         )
 
     def complete(self, chunk: Chunk) -> bool:
-        changed = self.database.write(
-            lambda conn: (
+        def done(conn: Connection[TupleRow]) -> int:
+            counts = _range_counts(conn, chunk.change_id, chunk.first_id, chunk.last_id)
+            return int(
                 conn.execute(
-                    "UPDATE change_chunks SET state = 'done', lease_until = NULL"
+                    f"UPDATE change_chunks SET state = 'done', lease_until = NULL, {_KEEP_COUNTS}"
                     " WHERE change_id = %s AND chunk = %s AND generation = %s AND owner = %s"
                     " AND state = 'running'",
-                    (chunk.change_id, chunk.chunk, chunk.generation, this_process().key),
+                    (*_count_values(counts), chunk.change_id, chunk.chunk, chunk.generation,
+                     this_process().key),
                 ).rowcount
-            )
-        )
-        return int(changed) == 1
+            )  # fmt: skip
+
+        return self.database.write(done) == 1
 
     def left(self, change_id: int) -> int:
         found = self.database.read(
             lambda conn: conn.execute(
-                "SELECT COUNT(*) FROM change_chunks WHERE change_id = %s AND state <> 'done'",
-                (change_id,),
+                "SELECT (SELECT COUNT(*) FROM change_chunks WHERE change_id = %s"
+                " AND state <> 'done') + (SELECT COUNT(*) FROM change_plans"
+                " WHERE change_id = %s AND NOT complete)",
+                (change_id, change_id),
             ).fetchone()
         )
         return int(str(found[0])) if found else 0
 
     def counts(self, change_id: int) -> Counts:
-        found = self.database.read(
-            lambda conn: conn.execute(
-                "SELECT state, COUNT(*) FROM journal WHERE change_id = %s GROUP BY state",
+        return count_changes(lambda sql, args: pg_query(self.database, sql, args), [change_id])[
+            change_id
+        ]
+
+    def recount(self, change_id: int) -> None:
+        """Every chunk of a change that is over keeps its rows' counts afresh, and is done."""
+
+        def again(conn: Connection[TupleRow]) -> None:
+            chunks = conn.execute(
+                "SELECT chunk, first_id, last_id FROM change_chunks WHERE change_id = %s",
                 (change_id,),
             ).fetchall()
-        )
-        return Counts({str(state): int(str(n)) for state, n in found})
+            for number, first, last in chunks:
+                counts = _range_counts(conn, change_id, int(str(first)), int(str(last)))
+                conn.execute(
+                    f"UPDATE change_chunks SET state = 'done', lease_until = NULL, {_KEEP_COUNTS}"
+                    " WHERE change_id = %s AND chunk = %s",
+                    (*_count_values(counts), change_id, number),
+                )
+
+        self.database.write(again)
 
     def requester_waiting(self, change_id: int, at: datetime) -> bool:
         """Whether the request that made the change still renews its lease (it closes it)."""

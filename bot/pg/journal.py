@@ -20,16 +20,23 @@ from bot.core.journal import (
     PENDING,
     STATES,
     Author,
+    Counts,
     JournalRow,
     Notice,
     Planned,
+    Settled,
+    UnitTally,
+    count_changes,
+    properties_of,
     queued_rows,
     queued_values,
+    settled_of,
+    tally_of,
 )
 from bot.core.leases import this_process
 from bot.json_types import JsonData
 from bot.pg.database import PgDatabase
-from bot.pg.journal_rows import journal_rows
+from bot.pg.journal_rows import insert_queued, journal_rows, pg_query
 
 if TYPE_CHECKING:
     from bot.pg.chunks import PgChunks
@@ -41,9 +48,12 @@ T = TypeVar("T")
 # claimer reads the row back from Amazon instead. Rows of finished changes have no lease.
 # A row of a chunked change (bot/core/chunks.py) is fenced by its chunk's owner instead, until the
 # chunk is done (then recovery may settle what stayed unconfirmed).
+# The row's chunk is the one whose range starts last at or before it (a change's chunks never
+# overlap): one step down the index (change_id, first_id), however many chunks the change has.
 FENCE = (
-    " AND NOT EXISTS (SELECT 1 FROM change_chunks c WHERE c.change_id = journal.change_id"
-    " AND journal.id BETWEEN c.first_id AND c.last_id AND c.state <> 'done'"
+    " AND NOT EXISTS (SELECT 1 FROM (SELECT c.last_id, c.state, c.owner FROM change_chunks c"
+    " WHERE c.change_id = journal.change_id AND c.first_id <= journal.id"
+    " ORDER BY c.first_id DESC LIMIT 1) c WHERE journal.id <= c.last_id AND c.state <> 'done'"
     " AND c.owner IS DISTINCT FROM %(me)s)"
     " AND NOT EXISTS (SELECT 1 FROM change_leases l WHERE l.change_id = journal.change_id"
     " AND l.owner <> %(me)s AND NOT EXISTS"
@@ -82,27 +92,9 @@ class PgJournal:
         self, change_id: int, author: Author, planned: Sequence[Planned], at: datetime
     ) -> list[JournalRow]:
         values = queued_values(change_id, author, planned, at)
-
-        def insert(conn: Connection[TupleRow]) -> list[int]:
-            # one pipelined batch, not a round trip per row (a change over a chain's rooms)
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    'INSERT INTO journal (change_id, at, updated_at, platform, "user", channel,'
-                    " command, unit_id, unit_name, property_name, kind, before, after, before_read,"
-                    " state) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                    " RETURNING id",
-                    values,
-                    returning=True,
-                )
-                ids = []
-                while True:
-                    row = cursor.fetchone()
-                    ids.append(int(row[0]) if row else 0)
-                    if not cursor.nextset():
-                        break
-                return ids
-
-        ids: list[int] = self.database.write(insert) if planned else []
+        ids: list[int] = (
+            self.database.write(lambda conn: insert_queued(conn, values)) if planned else []
+        )
         return queued_rows(change_id, author, planned, ids)
 
     def begin(self, row: JournalRow, before: JsonData, at: datetime) -> JournalRow:
@@ -176,6 +168,28 @@ class PgJournal:
         for row in rows:
             found.setdefault(row.change_id, []).append(row)
         return found
+
+    # --- counts (the SQL of bot/core/journal.py, `?` marks as `%s`) -----------------------------
+
+    def query(self, sql: str, args: Sequence[object]) -> list[tuple[object, ...]]:
+        return pg_query(self.database, sql, args)
+
+    def _select(self, clause: str, args: Sequence[object]) -> list[JournalRow]:
+        return self.database.read(
+            lambda conn: journal_rows(conn, clause.replace("?", "%s"), list(args))
+        )
+
+    def counts(self, change_ids: Sequence[int]) -> dict[int, Counts]:
+        return count_changes(self.query, change_ids)
+
+    def properties(self, change_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        return properties_of(self.query, change_ids)
+
+    def settled(self, change_id: int, limit: int, *, by_unit: bool = False) -> Settled:
+        return settled_of(self.query, self._select, change_id, limit, by_unit=by_unit)
+
+    def tally(self, change_id: int, hierarchy_kinds: Sequence[str]) -> UnitTally:
+        return tally_of(self.query, change_id, hierarchy_kinds)
 
     @property
     def chunks(self) -> PgChunks:

@@ -1,5 +1,5 @@
-"""Reading journal rows in PostgreSQL: shared by the journal (bot/pg/journal.py) and the chunks
-(bot/pg/chunks.py), which each build on it (so neither imports the other)."""
+"""Journal rows in PostgreSQL, read and queued: shared by the journal (bot/pg/journal.py) and the
+chunks (bot/pg/chunks.py), which each build on it (so neither imports the other)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from psycopg import Connection
 from psycopg.rows import TupleRow
 
-from bot.core.journal import Author, JournalRow
+from bot.core.journal import Author, JournalRow, QueuedValues
 from bot.json_types import JsonData
+from bot.pg.database import PgDatabase
 
 _COLUMNS = (
     'id, change_id, platform, "user", channel, command, unit_id, unit_name, property_name, kind,'
@@ -34,3 +35,31 @@ def journal_rows(
         )
         for r in found
     ]  # fmt: skip
+
+
+def insert_queued(conn: Connection[TupleRow], values: Sequence[QueuedValues]) -> list[int]:
+    """Queue rows in the caller's transaction, in one pipelined batch (not a round trip per
+    row); their ids, in order."""
+    with conn.cursor() as cursor:
+        cursor.executemany(
+            'INSERT INTO journal (change_id, at, updated_at, platform, "user", channel,'
+            " command, unit_id, unit_name, property_name, kind, before, after, before_read,"
+            " state) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " RETURNING id",
+            values,
+            returning=True,
+        )
+        ids = []
+        while True:
+            row = cursor.fetchone()
+            ids.append(int(row[0]) if row else 0)
+            if not cursor.nextset():
+                break
+        return ids
+
+
+def pg_query(database: PgDatabase, sql: str, args: Sequence[object]) -> list[tuple[object, ...]]:
+    """A read of bot/core/journal.py's counting SQL (`?` marks, as `%s` here)."""
+    return database.read(
+        lambda conn: list(conn.execute(sql.replace("?", "%s"), list(args)).fetchall())
+    )

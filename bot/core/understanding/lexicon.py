@@ -116,22 +116,36 @@ class Lexicon:
     property_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stations: dict[str, str] = field(default_factory=dict)
     station_ids: dict[str, str] = field(default_factory=dict)
-    rooms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # separators folded
-    loose_rooms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # letters and digits
+    # Room names by key, kept small: an index may have a million rooms, most of them numbers. A
+    # key of one name holds the name itself (no tuple), a key that is the name is the name's own
+    # string, and `loose_rooms` keeps only the names whose loose key differs from their key (a
+    # number's are the same: `room_names` finds those in `rooms`).
+    rooms: dict[str, RoomNames] = field(default_factory=dict)  # separators folded
+    loose_rooms: dict[str, RoomNames] = field(default_factory=dict)  # letters and digits
+    # the room names that may hold a word (letters): the words of room names (spelling.py) are
+    # read from these few, not from a million numbers
+    lettered_rooms: list[str] = field(default_factory=list)
 
     def add_room(self, name: str) -> None:
         strict, loose = room_keys(name)
-        _add(self.rooms, strict, name)
-        _add(self.loose_rooms, loose, name)
+        strict = name if strict == name else strict  # "204": one string, not two
+        _add_name(self.rooms, strict, name)
+        if loose != strict:
+            _add_name(self.loose_rooms, loose, name)
+        if not name.isascii() or name.lower() != name.upper():
+            self.lettered_rooms.append(name)
         if "&" in name:  # "sand and surf" is Sand&Surf
-            _add(self.loose_rooms, room_keys(name.replace("&", " and "))[1], name)
+            _add_name(self.loose_rooms, room_keys(name.replace("&", " and "))[1], name)
 
     def room_names(self, typed: str) -> tuple[tuple[str, ...], bool]:
         """The index's room names `typed` means, and whether it matched exactly (separators folded)
         rather than loosely."""
         strict, loose = room_keys(typed)
-        found = self.rooms.get(strict, ())
-        loosely = self.loose_rooms.get(loose, ())
+        found = _names(self.rooms, strict)
+        # loosely: the names kept by their loose key, and those whose key already is it
+        loosely = tuple(
+            dict.fromkeys((*_names(self.loose_rooms, loose), *_names(self.rooms, loose)))
+        )
         if found and len(loosely) > len(found):  # `ph2`: PH-2 here, PH#2 there: both, asked
             return tuple(dict.fromkeys((*found, *loosely))), True
         if found:
@@ -194,6 +208,29 @@ class Lexicon:
                 self.station_ids[key_of(station.code)] = station.station_id
         for phrase, station_key in MOOD_WORDS.items():
             self.stations[key_of(phrase)] = station_key
+
+
+RoomNames = str | tuple[str, ...]  # one name, or several (asked which)
+
+
+def _add_name(table: dict[str, RoomNames], key: str, name: str) -> None:
+    if not key:
+        return
+    found = table.get(key)
+    if found is None:
+        table[key] = name
+    elif isinstance(found, str):
+        if found != name:
+            table[key] = (found, name)
+    elif name not in found:
+        table[key] = (*found, name)
+
+
+def _names(table: dict[str, RoomNames], key: str) -> tuple[str, ...]:
+    found = table.get(key)
+    if found is None:
+        return ()
+    return (found,) if isinstance(found, str) else found
 
 
 def _add(table: dict[str, tuple[str, ...]], key: str, name: str) -> None:

@@ -443,8 +443,7 @@ def _room_words(lexicon: Lexicon) -> frozenset[str]:
     part too short to be a word of its own (`PH`) keeps the span check above from seeing the name."""
     return frozenset(
         part
-        for names in lexicon.rooms.values()
-        for name in names
+        for name in lexicon.lettered_rooms  # a name of digits and signs has no word
         for part in re.split(r"[^a-z]+", fold(name))
         if len(part) >= 3
     )
