@@ -199,6 +199,20 @@ async def demo_bot(sandbox: SandboxServer, demo_world: World, tmp_path):  # type
         yield bot
 
 
+HV_DESK = "hv-desk"
+
+
+@pytest.fixture
+async def desk(sandbox: SandboxServer, demo_world: World, tmp_path):  # type: ignore[no-untyped-def]
+    """The demo world's bot in channel HV_DESK, bound to Harbor View Seattle (bot.toml), as a
+    front desk's channel is (the issue-17 trials' conversations)."""
+    from core_helpers import bot_on, config_for
+
+    config = config_for(demo_world, channels={"Harbor View Seattle": [HV_DESK]})
+    async with bot_on(sandbox, demo_world, tmp_path, config=config) as bot:
+        yield bot
+
+
 AUDIT_JAZZ = {"providerId": "I_HEART_RADIO", "stationId": "4242"}
 
 

@@ -4,29 +4,18 @@ station words in lists, context words of a busy desk, and what a guest dislikes.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from core_helpers import BotUnderTest, bot_on, config_for, text_of
+from conftest import HV_DESK
+from core_helpers import BotUnderTest, text_of
 from test_issue17_trial2 import _world
 from world_reading import WorldReader
 
 from bot.core.replies import ActionKind, ReplyKind
-from bot.sandbox.server import SandboxServer
-from bot.sandbox.world import World
 
-DESK = "hv-desk"
+DESK = HV_DESK
 TRIAL_K = Path(__file__).parent / "worlds" / "trial17k.json"
-
-
-@pytest.fixture
-async def desk(
-    sandbox: SandboxServer, demo_world: World, tmp_path: Path
-) -> AsyncIterator[BotUnderTest]:
-    config = config_for(demo_world, channels={"Harbor View Seattle": [DESK]})
-    async with bot_on(sandbox, demo_world, tmp_path, config=config) as bot:
-        yield bot
 
 
 @pytest.fixture(scope="module")

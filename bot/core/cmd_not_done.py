@@ -133,7 +133,10 @@ def _respelled(ctx: Ctx, words: tuple[str, ...] | list[str]) -> list[tuple[str, 
     if not re.search(r"\d", word):  # names that begin with the words ("tower" of Tower-East-4)
         lexicon = lexicon_for(ctx.s.index, ctx.s.catalog)
         begun = {
-            n for key, names in lexicon.rooms.items() if key.startswith(letters) for n in names
+            name
+            for key, names in lexicon.rooms.items()
+            if key.startswith(letters)
+            for name in ((names,) if isinstance(names, str) else names)  # one name, or several
         }
         near += [r for n in sorted(begun) for r in ctx.resolver.seen(ctx.s.index.find_rooms(n))]
     close = list({r.room_id: r for r in near if fits(r)}.values())
