@@ -236,7 +236,7 @@ async def run(properties: int, rooms_per_property: int, rounds: int) -> None:
         resolver._refreshed = True  # a miss would refresh from Amazon; not part of this benchmark
         resolved = await resolver.rooms(target, lambda t: command_text(replace(cmd, target=t)))
         if isinstance(cmd, c.SetStation) and isinstance(resolved, Rooms):
-            for country in {r.country for r in resolved.rooms}:
+            for country in resolved.countries():  # as the handler does (a whole property: one)
                 s.catalog.lookup(country, cmd.station)
 
     for _ in range(2):  # warm caches, as a running bot has them
