@@ -187,9 +187,8 @@ class Engine:
         self.questions = Questions()
         # the property each conversation named last, and when (see Resolver.recent_property)
         self._places: dict[Key, tuple[str, datetime]] = {}
-        # the rooms each conversation named last, and when ("set it to gospel" asks about them)
-        self._targets: dict[Key, tuple[c.Target, datetime]] = {}
-        # the last request each conversation had answered ("and 211" follows it)
+        # the last request each conversation had answered ("and 211" follows it; "set it to
+        # gospel" asks about its rooms)
         self._last_commands: dict[Key, tuple[c.Command, datetime]] = {}
         self.question_cards = QuestionCards()
         # across replicas: bot.pg.ordering.ReplicaOrder (BOT_DATABASE_URL)
@@ -361,9 +360,6 @@ class Engine:
         name = _named_property(command)
         if name:
             self._places[_conversation(msg)] = (name, self.s.clock.now())
-        target = getattr(command, "target", None)
-        if isinstance(target, c.Target) and (target.rooms or target.room_type):
-            self._targets[_conversation(msg)] = (target, self.s.clock.now())
         self._last_commands[_conversation(msg)] = (command, self.s.clock.now())
 
     def _same_rooms(self, msg: Message, ask: Ask) -> Ask:
@@ -374,11 +370,14 @@ class Engine:
             return ask
         if partial.target.rooms or partial.target.room_type or not _SAME_ROOMS.search(msg.text):
             return ask
-        kept = self._targets.get(_conversation(msg))
+        kept = self._last_commands.get(_conversation(msg))
+        target = getattr(kept[0], "target", None) if kept is not None else None
         if kept is None or self.s.clock.now() - kept[1] > timedelta(minutes=10):
             return ask
-        again = replace(partial, target=kept[0])
-        where = kept[0].describe()
+        if not isinstance(target, c.Target) or not (target.rooms or target.room_type):
+            return ask
+        again = replace(partial, target=target)
+        where = target.describe()
         question = (
             f"Set {where} to {partial.station.title()}?"
             if isinstance(partial, c.SetStation)
@@ -533,16 +532,21 @@ class Engine:
             "clear one."
         )
 
-    def _last_station_change(self, msg: Message, lexicon: Lexicon) -> c.SetStation | None:
-        """This user's station change in this channel of the last 10 minutes, as understood."""
+    def _last_change(self, msg: Message, lexicon: Lexicon) -> c.SetStation | c.ClearAlerts | None:
+        """This user's station change or clear in this channel of the last 10 minutes, as
+        understood from the audit log."""
         last = self.s.audit.last_own_change(msg.user, msg.channel)
-        if last is None or last.command != "SetStation":
+        if last is None or last.command not in ("SetStation", "ClearAlerts"):
             return None
         if self.s.clock.now() - parse_utc(last.at) > timedelta(minutes=10):
             return None
         # an answered question is logged as "<the request understood> (answer: “yes”)"
         before = understand(last.text.split(" (answer: \u201c")[0], lexicon).parsed
         done = before.command if before is not None else None
+        return done if isinstance(done, c.SetStation | c.ClearAlerts) else None
+
+    def _last_station_change(self, msg: Message, lexicon: Lexicon) -> c.SetStation | None:
+        done = self._last_change(msg, lexicon)
         return done if isinstance(done, c.SetStation) else None
 
     def _redo_last(self, msg: Message, partial: c.Command, lexicon: Lexicon) -> c.Command | None:
@@ -604,13 +608,7 @@ class Engine:
             previous[0], c.SetStation | c.ClearAlerts | c.Confirm
         ):
             return None  # something else was said in between: "and 211" follows that, not a change
-        last = self.s.audit.last_own_change(msg.user, msg.channel)
-        if not rest or last is None or last.command not in ("SetStation", "ClearAlerts"):
-            return None
-        if self.s.clock.now() - parse_utc(last.at) > timedelta(minutes=10):
-            return None
-        before = understand(last.text.split(" (answer: \u201c")[0], lexicon).parsed
-        done = before.command if before is not None else None
+        done = self._last_change(msg, lexicon) if rest else None
         if isinstance(done, c.SetStation) and done.station:
             again = understand(f"set {rest} to {done.station}", lexicon).parsed
         elif isinstance(done, c.ClearAlerts):

@@ -27,11 +27,7 @@ def placed(services: Services, channel: str | None, user: str | None, ask: Ask) 
     index = services.index
     if scope is None or any(index.find_rooms(name, scope.id) for name in target.rooms):
         return ask
-    homes: set[str] | None = None
-    for name in target.rooms:
-        held = {room.property_id for room in resolver.seen(index.find_rooms(name))}
-        homes = held if homes is None else homes & held
-    there = index.property(homes.pop()) if homes and len(homes) == 1 else None
+    there = resolver.other_home(target.rooms, scope)
     if there is None:
         return ask
     guessed = replace(partial, target=replace(target, property_name=there.name))

@@ -134,6 +134,18 @@ class Rooms:
 Resolved = Rooms | Reply
 
 
+def _one_room(target: Target, room: RoomRef) -> Target:
+    """`target` narrowed to one room of the index, at its property (a choice of a question)."""
+    return replace(
+        target,
+        rooms=(room.room_name,),
+        room_type=None,
+        one=False,
+        excluded=(),
+        property_name=room.property_name,
+    )
+
+
 def _left_out(resolved: Rooms, excluded: tuple[str, ...]) -> Rooms | Reply:
     """The rooms without those named after "except"; a name that is not among them changes
     nothing (the user meant a room the request does not cover: asked to say it again)."""
@@ -526,15 +538,7 @@ class Resolver:
             [
                 (
                     f"room {r.room_name}",
-                    rerun(
-                        replace(
-                            target,
-                            rooms=(r.room_name,),
-                            room_type=None,
-                            one=False,
-                            property_name=scope.name,
-                        )
-                    ),
+                    rerun(_one_room(target, r)),
                 )
                 for r in rooms[:MAX_CHOICES]
             ],
@@ -563,15 +567,7 @@ class Resolver:
             [
                 (
                     f"room {r.room_name}",
-                    rerun(
-                        replace(
-                            target,
-                            rooms=(r.room_name,),
-                            room_type=None,
-                            one=False,
-                            property_name=r.property_name,
-                        )
-                    ),
+                    rerun(_one_room(target, r)),
                 )
                 for r in rooms
             ],
@@ -592,15 +588,7 @@ class Resolver:
             [
                 (
                     r.room_name,
-                    rerun(
-                        replace(
-                            target,
-                            rooms=(r.room_name,),
-                            room_type=None,
-                            one=False,
-                            property_name=r.property_name,
-                        )
-                    ),
+                    rerun(_one_room(target, r)),
                 )
                 for r in rooms[:MAX_CHOICES]
             ],
@@ -698,13 +686,11 @@ class Resolver:
         ]
         return numbered if len(numbered) == 1 else []
 
-    async def _moved(
-        self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]
-    ) -> Rooms | None:
-        """The rooms named, at the one other property that has every one of them (once each),
-        or None: `what's playing in Lotus` from Harbor View's channel is Alpine's Lotus."""
+    def other_home(self, names: tuple[str, ...], scope: PropertyRef) -> PropertyRef | None:
+        """The one property other than `scope`, among those this request may see, that has a
+        room of every one of these names; None when there is not exactly one."""
         homes: set[str] | None = None
-        for name in target.rooms:
+        for name in names:
             hits = self.seen(_find_rooms(self.s.index, name, None)) or self.seen(
                 self._spelled_otherwise(name, None)
             )
@@ -712,7 +698,14 @@ class Resolver:
             homes = held if homes is None else homes & held
         if not homes or len(homes) != 1:
             return None
-        there = self.s.index.property(homes.pop())
+        return self.s.index.property(homes.pop())
+
+    async def _moved(
+        self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]
+    ) -> Rooms | None:
+        """The rooms named, at the one other property that has every one of them (once each),
+        or None: `what's playing in Lotus` from Harbor View's channel is Alpine's Lotus."""
+        there = self.other_home(target.rooms, scope)
         if there is None or self.guard([there]) is not None:
             return None
         resolved = await self._named_rooms(target, there, rerun)
