@@ -34,17 +34,35 @@ def demo() -> WorldReader:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "parts"),
     [
-        "set Everest to pop and clear alarms in K2",  # Pop is a room of Le Jardin Lyon
-        "set Monet to jazz and clear alarms in Degas",  # Jazz is a room of Juniper Creek Lodge
-        "clear alarms in Monet then set Degas to pop",
-        "clear alarms in Rose and set it to pop",
+        (
+            "set Everest to pop and clear alarms in K2",  # Pop is a room of Le Jardin Lyon
+            [("set_station", ["Everest"], "Pop"), ("clear_alerts", ["K2"], None)],
+        ),
+        (
+            "set Monet to jazz and clear alarms in Degas",  # Jazz is a room of Juniper Creek Lodge
+            [("set_station", ["Monet"], "Jazz"), ("clear_alerts", ["Degas"], None)],
+        ),
+        (
+            "clear alarms in Monet then set Degas to pop",
+            [("clear_alerts", ["Monet"], None), ("set_station", ["Degas"], "Pop")],
+        ),
     ],
 )
-def test_a_station_change_and_a_clear_in_one_message_is_one_thing_at_a_time(
-    creek: WorldReader, text: str
+def test_a_station_change_and_a_clear_in_one_message_are_each_done_on_their_own_rooms(
+    creek: WorldReader, text: str, parts: list[tuple[str, list[str], str | None]]
 ) -> None:
+    """Each part a whole request alone: a station word after "to" is the station, never a room
+    whose alarms are cleared; the clear is of its own rooms only."""
+    read = creek.read(text)
+    assert read["intent"] == "several", read
+    got = [(p["intent"], p["rooms"], p.get("station")) for p in read["parts"]]
+    assert got == parts
+
+
+def test_a_request_with_a_part_not_whole_is_one_thing_at_a_time(creek: WorldReader) -> None:
+    text = "clear alarms in Rose and set it to pop"
     assert creek.read(text) == {"intent": "none"}
     reply = _answer(creek, text)
     assert "one thing at a time" in reply.headline, reply.headline
@@ -54,14 +72,16 @@ def test_a_station_change_and_a_clear_in_one_message_is_one_thing_at_a_time(
 async def test_a_station_word_before_a_clear_is_never_a_room_whose_alarms_are_cleared(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    """The trial's wrong action: the pending clear of Everest, Pop, K2 was confirmed later."""
+    """The trial's wrong action: the pending clear of Everest, Pop, K2 was confirmed later. Now
+    Everest is set to Pop and K2's alarms cleared, and a later yes runs nothing."""
     world = World.model_validate_json(TRIAL_C.read_text(encoding="utf-8"))
     async with bot_on(sandbox, world, tmp_path) as bot:
-        before = bot.snapshot()
-        refused = await bot.say("set Everest to pop and clear alarms in K2")
-        assert "one thing at a time" in refused.headline, refused.headline
+        done = await bot.say("set Everest to pop and clear alarms in K2")
+        assert "Everest" in done.headline and "K2" in done.headline, done.headline
+        assert "Pop at" not in done.headline, done.headline  # never the room Pop
+        after = bot.snapshot()
         await bot.say("yes")
-        assert bot.snapshot() == before
+        assert bot.snapshot() == after
 
 
 def test_a_confirmation_of_rooms_in_several_properties_names_each_property(
@@ -143,8 +163,11 @@ def test_rooms_named_like_stations_in_a_list_are_asked_about_as_rooms(creek: Wor
     assert turns[1]["rooms"] == ["Country", "Jazz"] and turns[1]["station"] == "Pop"
     assert _writes(creek.read("set Aspen and Birch to jazz"))
     assert creek.read("Birch isn't on jazz, set it to jazz")["rooms"] == ["Birch"]
-    reply = _answer(creek, "set Denali to jazz, Fuji to pop")  # a station after "to": a station
-    assert "one station per request" in reply.headline, reply.headline
+    read = creek.read("set Denali to jazz, Fuji to pop")  # a station after "to": a station
+    assert [(p["rooms"], p["station"]) for p in read["parts"]] == [
+        (["Denali"], "Jazz"),
+        (["Fuji"], "Pop"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from recording_bot import recording_bot
 from bot.core import commands as c
 from bot.core.context import Ctx
 from bot.core.property_place import SetPropertyPlace
-from bot.core.replies import Reply, ReplyKind
+from bot.core.replies import ActionKind, Reply, ReplyKind
 from bot.core.understanding.pipeline import parse
 from bot.index.catalog import default_catalog
 from bot.sandbox.server import SandboxServer
@@ -108,30 +108,51 @@ def test_a_yes_after_the_one_alarm_note_clears_the_rooms_alarms(trial_bot: Bot) 
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "rooms"),
     [
-        "set 204 and 205 to jazz and 206 to pop",
-        "set 310 to jazz, 311 to pop",
-        "set 312 to pop. set 313 to jazz",
+        ("set 204 and 205 to jazz and 206 to pop", {"204": "Jazz", "205": "Jazz", "206": "Pop"}),
+        ("set 310 to jazz, 311 to pop", {"310": "Jazz", "311": "Pop"}),
+        ("set 312 to pop. set 313 to jazz", {"312": "Pop", "313": "Jazz"}),
     ],
 )
-def test_several_stations_in_one_message_change_nothing(text: str, trial_bot: Bot) -> None:
-    """Never the first station for every room: the bot says it takes one per request, and what it read."""
-    reply = _changes_nothing(trial_bot, text, "several", "one station per request")
-    assert "Jazz" in text_of(reply) and "Pop" in text_of(reply)
+def test_several_stations_in_one_message_each_set_when_each_part_is_whole(
+    text: str, rooms: dict[str, str], trial_bot: Bot
+) -> None:
+    """Never the first station for every room: each part, a whole request alone, is set, and
+    the reply says each."""
+    bot, _loop, _seen = trial_bot
+    reply = _say(trial_bot, text, "several")
+    assert reply.kind == ReplyKind.SUCCESS, text_of(reply)
+    for room, station in rooms.items():
+        assert bot.station("Harbor View Seattle", room) == _pair("US", station), room
+        assert room in text_of(reply) and station in text_of(reply)
+    undo = [a.label for a in reply.actions if a.kind == ActionKind.UNDO]
+    assert len(undo) == len(set(undo)), undo  # each button names its own change
+
+
+def test_two_requests_in_one_message_are_each_done(trial_bot: Bot) -> None:
+    """`set 204 to jazz and then clear alarms in 205`: both, each said."""
+    bot, _loop, _seen = trial_bot
+    reply = _say(trial_bot, "set 204 to jazz and then clear alarms in 205", "two")
+    assert bot.station("Harbor View Seattle", "204") == _pair("US", "Jazz")
+    assert bot.room("Harbor View Seattle", "205").alarms == 0
+    assert "cleared all alarms in room 205" in text_of(reply), text_of(reply)
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "set room 204 to pop and clear alarms in 204",
-        "set 204 to jazz at Lakeside and Harbor View",
-        "set 204 to jazz and then clear alarms in 205",
+        "set 204 to jazz at Lakeside and Harbor View",  # a room at two properties: which?
+        "set 204 to jazz and pop",  # two stations for one room
+        "set 204 to jazz and clear alarms in that room maybe",  # a part not whole: nothing
     ],
 )
-def test_two_requests_in_one_message_change_nothing(text: str, trial_bot: Bot) -> None:
-    """Half of a two-part request is never silently dropped: one thing at a time, nothing changed."""
-    _changes_nothing(trial_bot, text, "two", "one thing at a time")
+def test_a_message_not_made_of_whole_requests_changes_nothing(text: str, trial_bot: Bot) -> None:
+    """Half of a two-part request is never silently dropped or run alone: nothing changed."""
+    bot, _loop, _seen = trial_bot
+    writes = bot.mutating_requests()
+    reply = _say(trial_bot, text, "two")
+    assert reply.kind != ReplyKind.SUCCESS and bot.mutating_requests() == writes, text_of(reply)
 
 
 # --- 2: "from X to Y" means Y -----------------------------------------------------------------------

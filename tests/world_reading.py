@@ -25,7 +25,7 @@ import itertools
 import sqlite3
 import weakref
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,6 +65,8 @@ def channel_of(property_name: str) -> str:
 class _Written:
     command: c.Command
     planned: list[Planned]
+    # the later parts of one message holding several requests (bot/core/compound.py)
+    more: list[_Written] = field(default_factory=list)
 
 
 class _Captured(Exception):
@@ -248,7 +250,11 @@ class WorldReader:
             try:
                 reply: Reply = await dispatch(ctx)
             except _Captured as captured:
-                self._turn.written = captured.written
+                # the parts of one message (bot/core/compound.py) add up to what the turn writes
+                if self._turn.written is None:
+                    self._turn.written = captured.written
+                else:
+                    self._turn.written.more.append(captured.written)
                 return Reply(headline="(written)", kind=ReplyKind.SUCCESS)
             return reply
 
@@ -303,12 +309,28 @@ class WorldReader:
             await pending.run()
         except _Captured as captured:
             return {"ask": "confirm", **self._written(captured.written)}
+        if self._turn.written is not None:  # several parts, each captured as it was dispatched
+            return {"ask": "confirm", **self._written(self._turn.written)}
         return {"ask": "confirm"}
 
     def _written(self, written: _Written) -> dict[str, Any]:
+        """One write's neutral form; the parts of one message as one when they are one kind of
+        change (the rooms named everywhere), else `{"intent": "several", "parts": [...]}`."""
+        if written.more:
+            parts = [written, *written.more]
+            if any(not _same_change(part.command, written.command) for part in parts):
+                return {
+                    "intent": "several",
+                    "parts": [self._written(_Written(p.command, p.planned)) for p in parts],
+                }
+            planned = [one for part in parts for one in part.planned]
+            return self._written(_Written(written.command, planned))
         command = written.command
-        rooms = sorted({p.unit_name for p in written.planned})
         props = sorted({p.property_name for p in written.planned})
+        # over several properties a room name is counted once per property holding it
+        rooms = sorted(
+            name for _, name in {(p.property_name, p.unit_name) for p in written.planned}
+        )
         out: dict[str, Any] = {"intent": _intent(command), "rooms": rooms}
         if len(props) == 1:
             out["property"] = props[0]
@@ -358,6 +380,13 @@ class WorldReader:
         if isinstance(command, c.FindRoom):
             out["rooms"] = [command.room]
         return out
+
+
+def _same_change(one: c.Command, other: c.Command) -> bool:
+    """The same change of other rooms (one station, or one set of kinds, everywhere)."""
+    if not isinstance(one, c.SetStation | c.ClearAlerts) or type(one) is not type(other):
+        return False
+    return replace(one, target=other.target) == other
 
 
 def _is_read(command: c.Command) -> bool:

@@ -118,6 +118,9 @@ def _respelled(ctx: Ctx, words: tuple[str, ...] | list[str]) -> list[tuple[str, 
     kept = [w for w in words if w.lower() not in GENERIC_PLACE_WORDS]
     word = " ".join(kept)
     typed = normalize_room_name(word)
+    misread = _letters_for_digits(ctx, word, text)
+    if misread:
+        return misread
     if len(typed) < 4 or typed.isdigit():
         return []
     letters = re.sub(r"[^a-z]", "", typed)
@@ -147,6 +150,31 @@ def _respelled(ctx: Ctx, words: tuple[str, ...] | list[str]) -> list[tuple[str, 
     for room in close[:4]:
         fixed = pattern.sub(room.room_name, text, count=1)
         if not re.search(r"\bat\s", fixed, re.I) and len({r.property_name for r in close}) > 1:
+            fixed = f"{fixed} at {room.property_name}"
+        out.append((f"{room.room_name} ({room.property_name})", fixed))
+    return out
+
+
+_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "O": "0", "l": "1", "I": "1", "i": "1"})
+
+
+def _letters_for_digits(ctx: Ctx, word: str, text: str) -> list[tuple[str, str]]:
+    """`5o3`: a number typed with a letter for a digit, offered as the room it would be."""
+    if not re.fullmatch(r"[0-9oOlIi]+", word) or not re.search(r"\d", word):
+        return []
+    number = word.translate(_DIGIT_LOOKALIKES)
+    rooms = ctx.resolver.seen(ctx.s.index.find_rooms(number))
+    pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
+    # a property named in the message ("at lakeside") keeps its rooms only
+    named = [r for r in rooms if r.property_name.split()[0].lower() in text.lower().split()]
+    rooms = named or rooms
+    if not rooms or not pattern.search(text):
+        return []
+    several = len({room.property_name for room in rooms}) > 1
+    out: list[tuple[str, str]] = []
+    for room in rooms[:4]:
+        fixed = pattern.sub(room.room_name, text, count=1)
+        if several and not re.search(r"\bat\s", fixed, re.I):
             fixed = f"{fixed} at {room.property_name}"
         out.append((f"{room.room_name} ({room.property_name})", fixed))
     return out

@@ -26,6 +26,14 @@ from bot.core.audit import AuditEntry, Headline, changes_count
 from bot.core.canonical import command_text
 from bot.core.channel_settings import refresh_settings
 from bot.core.commands import Role
+from bot.core.compound import (
+    THEN,
+    chain_plan,
+    clauses,
+    combined,
+    left_alone_last,
+    named_property,
+)
 from bot.core.confirm_elsewhere import confirm_elsewhere
 from bot.core.context import Ctx, Message, ProgressSink
 from bot.core.help import help_reply
@@ -103,6 +111,10 @@ _MEANT = re.compile(
 )
 # how a confirmation names a whole property or room type among its units (ScopeRooms.mark)
 _SCOPES = ("property:", "room_type:")
+# Refusals of a message that holds several requests: cut into whole requests when it can be.
+_SEVERAL = ("two_requests", "several_stations")
+# Replies after which the next part of such a message runs: the part was done or answered.
+_RAN = (ReplyKind.SUCCESS, ReplyKind.SUMMARY, ReplyKind.INFO)
 _CANCEL_THAT = re.compile(r"^(?:cancel|scratch|revert)\s+(?:that|it)\b", re.I)
 
 
@@ -309,6 +321,11 @@ class Engine:
         if isinstance(understood, Reply):
             return understood
         command, preview, said, answered = understood
+        if isinstance(command, c.NotDone) and command.reason in _SEVERAL:
+            lexicon = lexicon_for(self.s.index, self.s.catalog)
+            parts = clauses(answered or msg.text, lexicon)
+            if parts is not None:
+                return await self._run_clauses(msg, parts, progress)
         if answered is not None:  # logged as the whole request, the answer noted
             msg = replace(msg, answered=answered)
         needed = role_for(command)
@@ -334,6 +351,12 @@ class Engine:
         if covers_the_chain(ctx.command) and (why := self.s.access.chain_refusal(msg.user, needed)):
             ctx.audit("refused", detail="needs a chain-wide role")
             return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
+        plan = self._chain_plan(msg, ctx.command)
+        if plan is not None:  # the rooms named, at every property holding them: asked first
+            summary, parts = plan
+            return ctx.confirm(
+                summary, lambda: self._run_clauses(msg, parts, ctx.progress), danger=False
+            )
         reply = _settled_card(ctx.command, await self._dispatch(ctx))
         if ctx.command.mutating and reply.kind in (ReplyKind.SUCCESS, ReplyKind.SUMMARY):
             # a change made since: an older unanswered confirmation is answered by its buttons
@@ -347,6 +370,52 @@ class Engine:
         if said:  # typos in names, corrected: said back, never applied silently
             reply = reply.model_copy(update={"notes": [*reply.notes, *said]})
         return reply
+
+    async def _run_clauses(
+        self, msg: Message, parts: list[str], progress: ProgressSink | None
+    ) -> Reply:
+        """Each part of a message that holds several whole requests, run as if sent one by one;
+        the first that asks something stops the rest, which are said back, never run unasked."""
+        replies: list[Reply] = []
+        for at, part in enumerate(parts):
+            one = replace(msg, text=part, request_id=None, answered=None, card=None, once=None)
+            reply = await self._handle(one, progress)
+            replies.append(reply)
+            rest = parts[at + 1 :]
+            if reply.kind in _RAN:
+                continue
+            carried = self._ask_for_the_rest(msg, reply, rest) if rest else None
+            if carried is not None:
+                replies[-1] = carried
+            return combined(replies, [] if carried is not None else rest)
+        return combined(replies, [])
+
+    def _ask_for_the_rest(self, msg: Message, reply: Reply, rest: list[str]) -> Reply | None:
+        """A "which property?" question asked for one part asks it for the parts after it too:
+        each choice runs them all at the property chosen. None when it is another question."""
+        key = _conversation(msg)
+        asked = self.questions.get(key, self.s.clock.now())
+        lexicon = lexicon_for(self.s.index, self.s.catalog)
+        if reply.kind != ReplyKind.QUESTION or asked is None or not asked.choices:
+            return None
+        if any(named_property(part, lexicon) for part in rest):
+            return None
+        choices: list[tuple[str, str]] = []
+        for label, value in asked.choices:
+            place = named_property(value, lexicon)
+            if place is None:
+                return None
+            choices.append((label, THEN.join([value, *(f"{part} at {place}" for part in rest)])))
+        self.questions.ask(
+            key,
+            self.s.clock.now(),
+            choices=choices,
+            partial=asked.partial,
+            missing=asked.missing,
+            preview=asked.preview,
+        )
+        actions = [Action(kind=ActionKind.CHOICE, label=label, value=v) for label, v in choices]
+        return reply.model_copy(update={"actions": actions})
 
     def _recent_place(self, msg: Message) -> str | None:
         kept = self._places.get(_conversation(msg))
@@ -418,6 +487,10 @@ class Engine:
         if but_just is not None:  # "don't clear alarms in 309, just the timers": the timers
             msg = replace(msg, text=but_just, answered=but_just)
         result = understand(msg.text, lexicon)
+        negation = result.parsed is not None and isinstance(result.parsed.command, c.SmallTalk)
+        if negation and (reordered := left_alone_last(msg.text, lexicon)) is not None:
+            msg = replace(msg, text=reordered)
+            result = understand(reordered, lexicon)
         if result.ask is not None and (amended := self._amend_waiting(msg, result.ask.partial)):
             return amended
         dropped = self._drop_waiting(msg) if _CORRECTION.match(result.cleaned) else None
@@ -486,6 +559,19 @@ class Engine:
         if isinstance(command, c.SmallTalk) and command.kind == "negation":
             self.questions.drop(key)
         return command, result.parsed.preview, result.parsed.notes, msg.answered
+
+    def _chain_plan(self, msg: Message, command: c.Command) -> tuple[str, list[str]] | None:
+        if not isinstance(command, c.NotDone) or command.reason != "chain_scope":
+            return None
+
+        def may_change(write: c.Command, property_id: str) -> bool:
+            place = self.s.index.property(property_id)
+            return place is not None and bool(
+                self.s.access.allowed(msg.user, role_for(write), [place])
+            )
+
+        lexicon = lexicon_for(self.s.index, self.s.catalog)
+        return chain_plan(msg.answered or msg.text, lexicon, self.s.index, may_change)
 
     def _amend_waiting(
         self, msg: Message, partial: c.Command
