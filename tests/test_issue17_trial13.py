@@ -3,6 +3,8 @@ rooms to leave alone named first, and a number typed with a letter for a digit."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_issue17_trial2 import DEMO, HARBOR, LODGE, _answer, _world
 from world_reading import WorldReader
@@ -95,3 +97,70 @@ def test_a_number_typed_with_a_letter_for_a_digit_is_offered_as_the_room(
     reply = _answer(demo, "set 2o4 at lakeside to pop", channel_property=HARBOR)
     assert [a.label for a in reply.actions] == [f"204 ({LAKESIDE})"]
     assert LODGE not in reply.headline
+
+
+# --- the round's own world (tests/worlds/trial17m.json) and the demo's named rooms ----------------
+
+TRIAL_M = Path(__file__).parent / "worlds" / "trial17m.json"
+REDWOOD = "Redwood Canyon Lodge"
+
+
+@pytest.fixture(scope="module")
+def mossy() -> WorldReader:
+    return _world(TRIAL_M)
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"),
+    [
+        ("villas 1 thru 3 at alpine to latin", ["villa-1", "villa-2", "villa-3"]),
+        ("set villas 2 and 4 at alpine to jazz", ["villa-2", "villa-4"]),
+        ("set villa 2, 4, 6 at alpine to jazz", ["villa-2", "villa-4", "villa-6"]),
+    ],
+)
+def test_a_word_and_numbers_that_name_rooms_are_those_rooms(
+    demo: WorldReader, text: str, rooms: list[str]
+) -> None:
+    """`villa 1 thru 3` is villa-1..villa-3 (the separator folded), never a needless question."""
+    assert sorted(demo.read(text, channel_property=HARBOR)["rooms"]) == rooms
+
+
+@pytest.mark.parametrize(
+    ("text", "choices"),
+    [
+        (
+            "tower 4 at alpine to jazz",
+            ["Tower-East-4 at alpine to jazz", "Tower-West-4 at alpine to jazz"],
+        ),
+        ("east tower 4 alpine, jazz", ["Tower-East-4 alpine, jazz"]),
+    ],
+)
+def test_the_words_of_a_name_typed_with_its_number_are_offered_as_the_rooms(
+    demo: WorldReader, text: str, choices: list[str]
+) -> None:
+    reply = _answer(demo, text, channel_property=HARBOR)
+    assert reply.kind == ReplyKind.QUESTION, reply.headline
+    assert [a.value for a in reply.actions] == choices
+
+
+def test_a_read_of_a_room_no_one_has_says_it_is_not_found(mossy: WorldReader) -> None:
+    """Was a bare "Which room?"; "the penthouse" was all 28 rooms of the property."""
+    for text in ("whats playing in penthouse", "whats playing in the penthouse at coral"):
+        reply = _answer(mossy, text)
+        assert "can't find room penthouse" in reply.headline, reply.headline
+        assert reply.table is None
+
+
+@pytest.mark.parametrize(
+    ("text", "room", "station"),
+    [
+        ("set oldies to country at redwood", "Oldies", "country"),
+        ("set country to oldies at redwood", "Country", "oldies"),
+    ],
+)
+def test_a_room_named_like_a_station_beside_country_is_never_a_property_country(
+    mossy: WorldReader, text: str, room: str, station: str
+) -> None:
+    reply = _answer(mossy, text)
+    assert "country" not in reply.headline.lower().split("room")[0], reply.headline
+    assert [a.value for a in reply.actions] == [f"set room {room} to {station} at {REDWOOD}"]

@@ -145,6 +145,8 @@ def _place(m: re.Match[str]) -> Command | None:
     timezone = groups.get("tz") or None
     if not name or (country is None and timezone is None):
         return None
+    if re.search(r"\s(?:to|in|at|on)$", name, re.I):
+        return None  # "set oldies to country at redwood": the station Country, not a place
     return SetPropertyPlace(property_name=name, country=country, timezone=timezone)
 
 

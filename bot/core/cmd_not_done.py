@@ -129,8 +129,12 @@ def _respelled(ctx: Ctx, words: tuple[str, ...] | list[str]) -> list[tuple[str, 
         name = normalize_room_name(room.room_name)
         if re.sub(r"\D", "", room.room_name) == re.sub(r"\D", "", word):
             return fuzz.ratio(typed, name) >= 80
-        # a name typed without its number ("tower east" for Tower-East-4) begins it
-        return not re.search(r"\d", word) and re.sub(r"[^a-z]", "", name).startswith(letters)
+        # a name typed without its number ("tower east" for Tower-East-4) begins it, or its
+        # words in another order ("east tower") are the name's
+        if re.search(r"\d", word):
+            return False
+        parts = set(re.findall(r"[a-z]+", name))
+        return re.sub(r"[^a-z]", "", name).startswith(letters) or set(word.lower().split()) <= parts
 
     near = ctx.resolver.seen(ctx.s.index.suggest_rooms(word, None, limit=40))
     if not re.search(r"\d", word):  # names that begin with the words ("tower" of Tower-East-4)
@@ -138,17 +142,26 @@ def _respelled(ctx: Ctx, words: tuple[str, ...] | list[str]) -> list[tuple[str, 
         begun = {
             name
             for key, names in lexicon.rooms.items()
-            if key.startswith(letters)
+            if key.startswith(letters) or (len(kept) > 1 and all(w.lower() in key for w in kept))
             for name in ((names,) if isinstance(names, str) else names)  # one name, or several
         }
         near += [r for n in sorted(begun) for r in ctx.resolver.seen(ctx.s.index.find_rooms(n))]
     close = list({r.room_id: r for r in near if fits(r)}.values())
     pattern = re.compile(rf"(?<![\w-]){re.escape(joined)}(?![\w-])", re.I)
+    typed_number = re.search(rf"{pattern.pattern}[\s#-]*(\d+)(?![\w-])", text, re.I)
+    if typed_number:  # "east tower 4": the rooms of that number only
+        numbered = [r for r in close if re.sub(r"\D", "", r.room_name) == typed_number[1]]
+        close = numbered or close
     if not close or not pattern.search(text):
         return []
     out: list[tuple[str, str]] = []
     for room in close[:4]:
-        fixed = pattern.sub(room.room_name, text, count=1)
+        number = re.sub(r"\D", "", room.room_name)
+        # "tower 4" for Tower-East-4: the number typed after the words is the name's own
+        with_number = re.compile(rf"{pattern.pattern}[\s#-]*{number}(?![\w-])", re.I)
+        fixed = (with_number if number else pattern).sub(room.room_name, text, count=1)
+        if fixed == text:
+            fixed = pattern.sub(room.room_name, text, count=1)
         if not re.search(r"\bat\s", fixed, re.I) and len({r.property_name for r in close}) > 1:
             fixed = f"{fixed} at {room.property_name}"
         out.append((f"{room.room_name} ({room.property_name})", fixed))

@@ -108,22 +108,36 @@ def clauses(text: str, lexicon: Lexicon) -> list[str] | None:
     return _placed(list(found), lexicon)
 
 
-# "don't touch 204, set 205 to oldies": the rooms to leave alone said first, then the request.
-_LEFT_ALONE_FIRST = re.compile(
-    r"^\s*(?P<keep>(?:please\s+)?(?:don'?t|dont|do\s+not)\s+(?:touch|change|do)\s+[^,;.]+?)"
-    r"\s*[,;.]\s*(?:(?:but|just|only|instead)\s+)*(?P<rest>\S.*)$",
-    re.IGNORECASE,
+# The rooms to leave alone said apart from the request: "don't touch 204, set 205 to oldies",
+# "not 313, only 314 -> alternative", "set 317 and 318 to gospel, leave 319 alone".
+_LEFT_ALONE = (
+    re.compile(
+        r"^\s*(?:please\s+)?(?:don'?t|dont|do\s+not)\s+(?:touch|change|do)\s+(?P<keep>[^,;.]+?)"
+        r"\s*[,;.]\s*(?:(?:but|just|only|instead)\s+)*(?P<rest>\S.*)$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\s*not\s+(?P<keep>[^,;.]+?)\s*[,;.]\s*(?:but\s+)?(?:only|just)\s+(?P<rest>\S.*)$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^(?P<rest>\S.*?)\s*[,;.]\s*(?:but\s+|and\s+)?leave\s+(?P<keep>.+?)\s+alone[.!]*$",
+        re.IGNORECASE,
+    ),
 )
 
 
 def left_alone_last(text: str, lexicon: Lexicon) -> str | None:
     """`don't touch 204, set 205 to oldies` as `set 205 to oldies, don't touch 204` when that is a
     whole change (the rooms left alone then read as left out, never as rooms to change)."""
-    found = _LEFT_ALONE_FIRST.match(text)
-    if found is None:
-        return None
-    again = f"{found['rest'].rstrip('.')}, {found['keep']}"
-    return again if isinstance(_whole(again, lexicon), _WRITES) else None
+    for form in _LEFT_ALONE:
+        found = form.match(text)
+        if found is None:
+            continue
+        again = f"{found['rest'].rstrip('.')}, don't touch {found['keep']}"
+        if isinstance(_whole(again, lexicon), _WRITES):
+            return again
+    return None
 
 
 def _whole_clause(typed: str, before: str, lexicon: Lexicon) -> str | None:
@@ -186,11 +200,16 @@ def named_property(clause: str, lexicon: Lexicon) -> str | None:
 
 
 def chain_plan(
-    text: str, lexicon: Lexicon, index: Index, may_change: Callable[[c.Command, str], bool]
+    text: str,
+    lexicon: Lexicon,
+    index: Index,
+    may_change: Callable[[c.Command, str], bool],
+    offered: Callable[[str, str], bool] = lambda _station, _property_id: True,
 ) -> tuple[str, list[str]] | None:
     """`set 204 everywhere to jazz`: what to confirm ("Set room 204 at A, room 204 at B … to
     Jazz?") and one request per property holding the rooms that the user may change
-    (`may_change(command, property id)`: no other hotel is named); None when the rooms are not
+    (`may_change(command, property id)`: no other hotel is named) and where the station is
+    offered (`offered(station, property id)`; the others are said); None when the rooms are not
     named one by one (a whole property is never "all its rooms"), or a room named is held nowhere
     the user may change."""
     if not CHAIN_SCOPE.search(text.lower()):
@@ -203,10 +222,15 @@ def chain_plan(
     if not target.rooms or target.property_name or target.room_type or target.all_rooms:
         return None
     held: dict[str, list[str]] = {}
+    not_offered: set[str] = set()
+    station = command.station if isinstance(command, c.SetStation) else None
     for name in target.rooms:
         found = [room for room in index.find_rooms(name) if may_change(command, room.property_id)]
         if not found:
             return None  # a room held nowhere the user may change: never dropped silently
+        if station is not None:
+            not_offered |= {r.property_name for r in found if not offered(station, r.property_id)}
+            found = [room for room in found if room.property_name not in not_offered]
         for room in found:
             rooms = held.setdefault(room.property_name, [])
             if room.room_name not in rooms:
@@ -221,8 +245,14 @@ def chain_plan(
         if isinstance(command, c.SetStation)
         else f"Clear the {' and '.join(k.value for k in command.kinds)} in {where}"
     )
+    if not each:
+        return None
     count = f" ({len(each)} properties)" if len(each) > 1 else ""
-    return f"{what}{count}?", [command_text(one) for one in each]
+    left = ""
+    if not_offered and station is not None:
+        places = " and ".join(sorted(not_offered))
+        left = f" {station.title()} isn't offered at {places}; nothing changes there."
+    return f"{what}{count}?{left}", [command_text(one) for one in each]
 
 
 _WORST = (ReplyKind.ERROR, ReplyKind.REFUSAL, ReplyKind.CONFIRM, ReplyKind.QUESTION)
@@ -239,7 +269,13 @@ def combined(replies: list[Reply], not_run: list[str]) -> Reply:
         changed = [k for k in kinds if k in (ReplyKind.SUMMARY, ReplyKind.SUCCESS)]
         kind = changed[0] if changed else ReplyKind.INFO
     headline = "\n".join(reply.headline for reply in replies)
-    notes = [note for reply in replies for note in reply.notes]
+    # each part's pointer to "your change before that" would name another part of this message
+    notes = [
+        note
+        for reply in replies
+        for note in reply.notes
+        if not note.startswith("Your change before that was")
+    ]
     if not_run:
         listed = ", ".join(f"`{part}`" for part in not_run)
         notes.append(f"Not done yet: {listed}. Send it again once this is answered.")

@@ -94,6 +94,7 @@ _ALSO = re.compile(
     re.I,
 )
 # Words for the rooms just talked about: "set it to gospel", "same room", "there too"
+_ONE_ROOM = re.compile(r"\b(?:it|there|that\s+room|this\s+room|same\s+room)\b", re.I)
 _SAME_ROOMS = re.compile(r"\b(?:it|there|that\s+room|this\s+room|same\s+room|them)\b", re.I)
 # "don't <verb> <these>, just <those>": the negation governs only the first part
 _BUT_JUST = re.compile(
@@ -202,6 +203,8 @@ class Engine:
         # the last request each conversation had answered ("and 211" follows it; "set it to
         # gospel" asks about its rooms)
         self._last_commands: dict[Key, tuple[c.Command, datetime]] = {}
+        # the changes one message of several requests made, which a bare `undo` undoes together
+        self._parts: dict[Key, tuple[list[str], datetime]] = {}
         self.question_cards = QuestionCards()
         # across replicas: bot.pg.ordering.ReplicaOrder (BOT_DATABASE_URL)
         self._order = order if order is not None else ConversationOrder()
@@ -351,6 +354,9 @@ class Engine:
         if covers_the_chain(ctx.command) and (why := self.s.access.chain_refusal(msg.user, needed)):
             ctx.audit("refused", detail="needs a chain-wide role")
             return Reply(headline=f"{why} Nothing was changed.", kind=ReplyKind.REFUSAL)
+        group = self._undo_group(msg, ctx.command)
+        if group is not None:  # `undo` right after one message's several changes: all of them
+            return await self._run_clauses(msg, [f"undo {change}" for change in group], progress)
         plan = self._chain_plan(msg, ctx.command)
         if plan is not None:  # the rooms named, at every property holding them: asked first
             summary, parts = plan
@@ -377,6 +383,21 @@ class Engine:
         """Each part of a message that holds several whole requests, run as if sent one by one;
         the first that asks something stops the rest, which are said back, never run unasked."""
         replies: list[Reply] = []
+        try:
+            return await self._run_parts(msg, parts, progress, replies)
+        finally:
+            changes = [
+                action.value.split()[-1]
+                for reply in replies
+                for action in reply.actions
+                if action.kind == ActionKind.UNDO
+            ]
+            if len(changes) > 1:
+                self._parts[_conversation(msg)] = (changes, self.s.clock.now())
+
+    async def _run_parts(
+        self, msg: Message, parts: list[str], progress: ProgressSink | None, replies: list[Reply]
+    ) -> Reply:
         for at, part in enumerate(parts):
             one = replace(msg, text=part, request_id=None, answered=None, card=None, once=None)
             reply = await self._handle(one, progress)
@@ -389,6 +410,21 @@ class Engine:
                 replies[-1] = carried
             return combined(replies, [] if carried is not None else rest)
         return combined(replies, [])
+
+    def _undo_group(self, msg: Message, command: c.Command) -> list[str] | None:
+        """The changes of the user's last message made of several (newest first), when a bare
+        `undo` follows it with no change of theirs since; taken once."""
+        if not isinstance(command, c.Undo) or command.token or command.room:
+            return None
+        key = _conversation(msg)
+        kept = self._parts.pop(key, None)
+        if kept is None or self.s.clock.now() - kept[1] > RECENT_PLACE:
+            return None
+        latest = self.s.audit.last_own_change(msg.user, msg.channel)
+        changes = kept[0]
+        if latest is None or not changes[-1].isdigit() or latest.id != int(changes[-1]):
+            return None
+        return list(reversed(changes))
 
     def _ask_for_the_rest(self, msg: Message, reply: Reply, rest: list[str]) -> Reply | None:
         """A "which property?" question asked for one part asks it for the parts after it too:
@@ -424,6 +460,8 @@ class Engine:
         return kept[0]
 
     def _note_place(self, msg: Message, command: c.Command, reply: Reply) -> None:
+        if reply.kind == ReplyKind.QUESTION:  # "it" later is no longer the earlier request's
+            self._last_commands.pop(_conversation(msg), None)
         if reply.kind in (ReplyKind.ERROR, ReplyKind.REFUSAL, ReplyKind.QUESTION):
             return
         name = _named_property(command)
@@ -457,6 +495,18 @@ class Engine:
             question=f"{question} Nothing was changed yet.",
             partial=again,
             choices=(("yes", command_text(again)),),
+        )
+
+    def _one_room_just_read(self, msg: Message, same: Ask) -> bool:
+        """`set it to jazz` just after `what's playing in 219 at lakeside`: one room, read last."""
+        kept = self._last_commands.get(_conversation(msg))
+        target = getattr(same.partial, "target", None)
+        return (
+            kept is not None
+            and isinstance(kept[0], c.AskStation)
+            and isinstance(target, c.Target)
+            and len(target.rooms) == 1
+            and _ONE_ROOM.search(msg.text) is not None
         )
 
     # --- understanding: the message, or the answer to the question asked before ------------------
@@ -516,7 +566,13 @@ class Engine:
             return dropped
         if result.ask is not None:
             ask = result.ask
-            ask = placed(self.s, msg.channel, msg.user, self._same_rooms(msg, ask))
+            same = self._same_rooms(msg, ask)
+            if same is not ask and self._one_room_just_read(msg, same):
+                # "set it to jazz" right after asking about one room: that room, said back
+                return same.partial, _is_preview(msg.text), (), command_text(same.partial)
+            # a question asked: "it" in a later message no longer means an earlier request's rooms
+            self._last_commands.pop(key, None)
+            ask = placed(self.s, msg.channel, msg.user, same)
             if ask.missing == "station" and not ask.choices:
                 menu = station_choices(self.s, msg.channel, msg.user, ask.partial)
                 ask = replace(ask, choices=menu)
@@ -570,8 +626,14 @@ class Engine:
                 self.s.access.allowed(msg.user, role_for(write), [place])
             )
 
+        def offered(station: str, property_id: str) -> bool:
+            place = self.s.index.property(property_id)
+            found = self.s.catalog.lookup(place.country, station) if place else None
+            return found is not None and found.station is not None
+
         lexicon = lexicon_for(self.s.index, self.s.catalog)
-        return chain_plan(msg.answered or msg.text, lexicon, self.s.index, may_change)
+        text = msg.answered or msg.text
+        return chain_plan(text, lexicon, self.s.index, may_change, offered)
 
     def _amend_waiting(
         self, msg: Message, partial: c.Command
@@ -661,6 +723,9 @@ class Engine:
             return f"{verb} {wanted}" + (
                 "" if _WHERE.search(wanted) or not where else f" {where[0]}"
             )
+        own = understand(f"{verb} {wanted}", lexicon).parsed
+        if own is not None and isinstance(own.command, c.SetStation) and own.command.station:
+            return f"{verb} {wanted}"  # "just 211 to oldies": a whole request of its own
         done = self._last_station_change(msg, lexicon)
         named = understand(f"set {negated} to {done.station}", lexicon).parsed if done else None
         undone = named.command if named is not None else None

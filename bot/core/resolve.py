@@ -649,7 +649,8 @@ class Resolver:
             # A range with gaps: the rooms that exist, and the handler asks before acting on them.
             label = self._label(target, found, scope)
             return Rooms(found, scope or self._single_property(found), label, tuple(missing))
-        if missing and self.moves and scope is not None and len(missing) == len(target.rooms):
+        moves = self.moves or self._recent_holds(target, scope)
+        if missing and moves and scope is not None and len(missing) == len(target.rooms):
             moved = await self._moved(target, scope, rerun)
             if moved is not None:
                 return moved
@@ -699,6 +700,15 @@ class Resolver:
         if not homes or len(homes) != 1:
             return None
         return self.s.index.property(homes.pop())
+
+    def _recent_holds(self, target: Target, scope: PropertyRef | None) -> bool:
+        """`no wait, villa 4 should be pop` just after working at Alpine, from Harbor View's
+        channel: the property named in the last requests is the one other that has the rooms."""
+        if scope is None or not self.recent_property or not target.rooms:
+            return False
+        found = self.visible(self.s.index.find_properties(self.recent_property))
+        there = self.other_home(target.rooms, scope)
+        return len(found) == 1 and there is not None and there.id == found[0].id
 
     async def _moved(
         self, target: Target, scope: PropertyRef, rerun: Callable[[Target], str]

@@ -19,7 +19,7 @@ CONTEXT_WORDS: Final = frozenset(
     {
         # politeness and urgency
         "please", "pls", "plz", "kindly", "thanks", "thank", "thx", "ty", "asap", "quick",
-        "quickly", "urgent", "urgently", "right", "away", "immediately", "straight", "hi", "hello",
+        "instead", "season", "end", "quickly", "urgent", "urgently", "right", "away", "immediately", "straight", "hi", "hello",
         "hey", "ok", "okay", "cheers", "ta", "sorry", "just", "also", "again", "now", "then",
         "so", "actually", "oh", "hmm", "um", "well", "btw", "fyi", "sir", "madam",
         # who and why

@@ -169,13 +169,14 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _excluded_names(t, found, lexicon)
     _from_station(t, lexicon, found)
     _word_ranges(t, found, lexicon)
+    _word_lists(t, found, lexicon)
     _ranges(t, found)
     _named_ranges(t, found, lexicon)
     _special_rooms(t, found, lexicon)
     _lexicon(t, found, lexicon)
     _explicit_room_type(t, found, lexicon)
     _rooms(t, found)
-    _unknown_property(t, found)
+    _unknown_property(t, found, lexicon)
     _marker(t, found)
     _property_word_room(found)
     if found.excluded:
@@ -466,22 +467,43 @@ def _named_ranges(t: _Text, found: Entities, lexicon: Lexicon) -> None:
 
 
 _WORD_RANGE = re.compile(
-    r"\b(?P<w>[a-z][a-z]+?)s?\s+(?P<a>\d{1,6})\s*(?:-|–|\bto\b|\bthru\b|\bthrough\b)\s*"
-    r"(?P<b>\d{1,6})(?![\w-])"
+    r"\b(?P<w>[a-z]+?)s?\s+(?P<a>\d{1,6})\s*(?:-|–|\bto\b|\bthru\b|\bthrough\b)\s*"
+    r"(?:(?P=w)s?\s*)?(?P<b>\d{1,6})(?![\w-])"  # "t 61 - t 66": the word again at the end
 )
 
 
 def _word_ranges(t: _Text, found: Entities, lexicon: Lexicon) -> None:
-    """`cabins 1-4`, `cabin 1 to 3`: rooms 1..4 do not exist but Cabin-1..Cabin-4 do; a guess the
-    reply asks about (never acted on without a yes), not "can't find rooms 1, 2, 3"."""
+    """`cabins 1-4`, `villa 1 thru 3`: rooms 1..4 do not exist but Cabin-1..Cabin-4 do, each end
+    the name typed with its separator folded (`cabin 1` is Cabin-1): the rooms between, in
+    order, when both ends share one scheme; else asked about (never acted on without a yes)."""
     for m in _WORD_RANGE.finditer(t.work):
         a = _one_index_room(f"{m['w']} {m['a']}", lexicon)
         b = _one_index_room(f"{m['w']} {m['b']}", lexicon)
-        if a is None or b is None or _one_index_room(m["a"], lexicon) is not None:
-            continue
-        found.range_guess = (a, b)
+        if a is None or b is None or key_of(a) == key_of(m["a"]):
+            continue  # "rooms 1-4": the numbers are rooms of their own
+        if _range_of(a, b) and _one_index_room(m["a"], lexicon) is None:
+            _add_named_range(found, a, b)
+        else:  # the bare numbers are rooms too, or the ends share no scheme: asked, never guessed
+            found.range_guess = (a, b)
         t.take(m.start(), m.end())
         return
+
+
+_WORD_LIST = re.compile(
+    r"\b(?P<w>[a-z][a-z]+?)s?\s+(?P<list>\d{1,6}(?:\s*(?:,|&|\band\b)\s*\d{1,6})+)(?![\w-])"
+)
+
+
+def _word_lists(t: _Text, found: Entities, lexicon: Lexicon) -> None:
+    """`villa 2, 4, 6`, `villas 2 and 4`: Villa-2, Villa-4, Villa-6 when each is a room typed with
+    its separator folded and no bare number of the list is a room of its own."""
+    for m in _WORD_LIST.finditer(t.work):
+        numbers = re.findall(r"\d+", m["list"])
+        named = [_one_index_room(f"{m['w']} {n}", lexicon) for n in numbers]
+        if any(n is None for n in named) or any(_one_index_room(n, lexicon) for n in numbers):
+            continue
+        found.rooms += [n for n in named if n is not None and n not in found.rooms]
+        t.take(m.start(), m.end())
 
 
 def _add_named_range(found: Entities, a: str, b: str) -> None:
@@ -606,8 +628,8 @@ def _longest(
         if room is not None and room[1]:
             _add_room(found, room[0])
             found.room_marked = found.room_marked or room[2]
-        elif found.property_name is None and key in lexicon.properties:
-            names = lexicon.properties[key]
+        elif found.property_name is None and (place := _property_key(key, lexicon)) is not None:
+            names = lexicon.properties[place]
             found.property_name = names[0] if len(names) == 1 else t.original[start:end]
             whole_room = room is not None and lexicon.room_names(t.original[start:end])[1]
             number = re.match(r"[\s-]*(\d{1,6})(?![\w-])", t.original[end:])
@@ -692,6 +714,8 @@ def _longest(
             found.station_end = end
         elif key in lexicon.stations and lexicon.stations[key] == found.station:
             pass  # the station said again ("isn't on jazz, set it to jazz"), not a room
+        elif room is not None and _place_after_at(t, start, key, found, lexicon):
+            continue  # "all rooms at bay": the place is asked about (_unknown_property)
         elif room is not None:
             _add_room(found, room[0])
             found.room_marked = found.room_marked or room[2]
@@ -700,6 +724,29 @@ def _longest(
         t.take(start, end)
         return i + n
     return None
+
+
+def _property_key(key: str, lexicon: Lexicon) -> str | None:
+    """The lexicon's key of a property typed `key`: as typed, possessive (`lakeside's`), or its
+    words run together (`lake side` is Lakeside)."""
+    if key in lexicon.properties:
+        return key
+    owner = re.sub(r"['’]s$", "", key)  # "lakeside's echo"
+    if owner != key and owner in lexicon.properties:
+        return owner
+    compact = key.replace(" ", "")
+    return compact if " " in key and compact in lexicon.properties else None
+
+
+def _place_after_at(t: _Text, start: int, key: str, found: Entities, lexicon: Lexicon) -> bool:
+    """`all rooms at bay` (room Bay; properties Granite Bay and Whitsand Bay): after "at", a plain
+    word of properties' names names the place, never the room of that name (a word two names
+    share is no key of its own)."""
+    if found.property_name is not None or " " in key:
+        return False
+    if not re.search(r"(?:^|\s)(?:at|@)\s+(?:the\s+)?$", t.original[:start], re.I):
+        return False
+    return any(key in name.split() for name in lexicon.properties)
 
 
 def _property_word_room(found: Entities) -> None:
@@ -857,7 +904,7 @@ _NOT_A_PLACE = frozenset(
 )  # fmt: skip
 
 
-def _unknown_property(t: _Text, found: Entities) -> None:
+def _unknown_property(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     """`at <name>` that the lexicon does not know: kept as typed, so the resolver can say so."""
     if found.property_name is not None:
         return
@@ -877,6 +924,12 @@ def _unknown_property(t: _Text, found: Entities) -> None:
     first = re.match(r"[a-z']+", fold(name))
     if first and first[0] in _NOT_A_PLACE:
         return  # "the guy in premier wants jazz": what the guest wants, never a property "wants"
+    owner = re.match(r"(?P<owner>.+?)['’]s\b", name)  # "is 118 at lakeside's echo online?"
+    if owner and (place := _property_key(fold(owner["owner"]), lexicon)) is not None:
+        names = lexicon.properties[place]
+        found.property_name = names[0] if len(names) == 1 else owner["owner"]
+        t.take(m.start("rest"), m.start("rest") + owner.end())
+        return
     if name and not re.fullmatch(r"[\d\s,-]+", name):
         found.property_name = name
         t.take(m.start("rest"), m.start("rest") + len(name))

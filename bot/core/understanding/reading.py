@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
 
 from bot.core import commands as c
 from bot.core.commands import AlertKind, Command, Target
@@ -158,6 +157,11 @@ def _reading(
         country_talk = None  # "make it country": the station
     if country_talk and found.station and re.search(r"\b(?:available|offered)\b", low):
         country_talk = None  # "is country available at Le Jardin?": the catalog question
+    as_station = _COUNTRY_AS_STATION.search(low)
+    if country_talk and as_station and not country_code(as_station["value"] or ""):
+        # "set oldies to country at redwood", "set country to oldies": a room or the station
+        # Country, never a property's country "at redwood" or "oldies"
+        country_talk = None
     if re.search(r"\bprofiles?\b", low) or country_talk:
         return None  # the phrasing hooks': room profiles, a property's country
     refused = _not_done(low, found, ws)
@@ -221,6 +225,10 @@ def _yes_first(command: c.SetStation) -> Ask:
 
 _ZONE = re.compile(r"(?<![\w/])([A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)(?![\w/])")
 _COUNTRY_WORD = re.compile(r"\bcountry\b", re.I)
+_COUNTRY_AS_STATION = re.compile(
+    r"\bto\s+country\b(?!\s*(?:to|is|=|:)(?:\s|$))"
+    r"|\b(?:set|change|switch|put)\s+country\s+to\s+(?P<value>[a-z]+)"
+)
 _COUNTRY_STATION = re.compile(r"\bcountry\s*(?:music|station|radio|please|pls)?[\s.!?]*$")
 
 
@@ -241,6 +249,8 @@ def _place(text: str, found: Entities) -> Command | None:
             after = re.split(r"\s+to\s+", after, flags=re.I)[-1]
         value = re.split(r"\s+(?:and\s+)?(?:time\s*zone|tz)\b", after, flags=re.I)[0]
         value = re.sub(r"^\s*(?:to|=|is|:)\s*", "", value, flags=re.I).strip(" .")
+        if not country_code(value) and _COUNTRY_AS_STATION.search(fold(text)):
+            return None  # "set country to oldies at redwood": a room named Country
         country = country_code(value) or (value or None)
     timezone = (timezone_name(zone[1]) or zone[1]) if zone else None
     if country is None and timezone is None:
@@ -399,6 +409,10 @@ def _question(found: Entities, ws: set[str]) -> Understood:
         target = Target(rooms=(said_room,), property_name=target.property_name)
     if target is not None:
         return c.AskStation(target=target)
+    if said_room is not None and ws & {"playing", "station", "on", "listening", "music"}:
+        # "what's playing in penthouse" where no room is so named: a read the resolver answers
+        # with "I can't find …" and the names near it, never a bare "Which room?"
+        return c.AskStation(target=Target(rooms=(said_room,), property_name=found.property_name))
     if ws & {"playing", "station", "on", "listening", "music"}:
         return Ask("Which room?", "target", c.AskStation(target=Target()))
     return None
@@ -406,8 +420,11 @@ def _question(found: Entities, ws: set[str]) -> Understood:
 
 def _unknown_room_said(found: Entities) -> str | None:
     """A word the lexicon does not know right after "in" (the place of a room in a question)."""
-    for before, word in pairwise(found.words):
-        if before == "in" and word not in _FILLER and word not in _NOT_A_ROOM_IN:
+    words = found.words
+    for at, word in enumerate(words[1:], 1):
+        before = words[at - 1]
+        after_the = before in ("the", "room") and at > 1 and words[at - 2] == "in"
+        if (before == "in" or after_the) and word not in _FILLER and word not in _NOT_A_ROOM_IN:
             return found.typed.get(word, word)
     return None
 
