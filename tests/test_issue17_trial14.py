@@ -143,3 +143,16 @@ def test_a_property_typed_apart_or_possessive_is_the_property(
 ) -> None:
     read = demo.read(text, channel_property=HARBOR)
     assert read.get("property") == "Lakeside Chicago" and read.get("intent") == intent, read
+
+
+@pytest.mark.parametrize(
+    "text", ["set comfort to heart london at whitsand", "clear alarms in comfort at whitsand"]
+)
+def test_a_word_naming_a_room_here_and_a_room_type_elsewhere_is_the_room_here(
+    granite: WorldReader, text: str
+) -> None:
+    """Was: "room Comfort, or every room of room type Comfort King?" at Whitsand, which has no
+    Comfort King; where both are (Granite has the type, not the room) it still asks."""
+    read = granite.read(text)
+    assert (read["rooms"], read["property"]) == (["Comfort"], "Whitsand Bay Hotel Cornwall"), read
+    assert granite.read("set comfort to jazz at granite") == {"ask": "room"}
