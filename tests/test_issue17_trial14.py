@@ -156,3 +156,16 @@ def test_a_word_naming_a_room_here_and_a_room_type_elsewhere_is_the_room_here(
     read = granite.read(text)
     assert (read["rooms"], read["property"]) == (["Comfort"], "Whitsand Bay Hotel Cornwall"), read
     assert granite.read("set comfort to jazz at granite") == {"ask": "room"}
+
+
+async def test_a_new_request_replacing_an_open_question_says_it_was_left_unanswered(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Was: `same for 220` while "Set room 219 …?" waited ran 220, and 219 was dropped unsaid."""
+    world = World.model_validate_json(DEMO.read_text(encoding="utf-8"))
+    async with bot_on(sandbox, world, tmp_path) as bot:
+        await bot.say("whats playing in 219 at lakeside")
+        asked = await bot.say("set 311 to jazz")
+        assert asked.kind == ReplyKind.QUESTION, asked.headline
+        done = await bot.say("set 314 to pop at lakeside")
+        assert any("set room 311 to jazz" in note for note in done.notes), done.notes

@@ -49,7 +49,7 @@ from bot.core.retry_failed import retry_failed
 from bot.core.services import Services
 from bot.core.station_menu import station_choices
 from bot.core.understanding import understand
-from bot.core.understanding.followup import Key, Questions
+from bot.core.understanding.followup import Key, Question, Questions
 from bot.core.understanding.lexicon import Lexicon, fold, lexicon_for
 from bot.core.understanding.pipeline import is_new_request
 from bot.core.understanding.reading import Ask
@@ -114,6 +114,7 @@ _MEANT = re.compile(
 _SCOPES = ("property:", "room_type:")
 # Refusals of a message that holds several requests: cut into whole requests when it can be.
 _SEVERAL = ("two_requests", "several_stations")
+_CHANGES = (c.SetStation, c.ClearAlerts)
 # Replies after which the next part of such a message runs: the part was done or answered.
 _RAN = (ReplyKind.SUCCESS, ReplyKind.SUMMARY, ReplyKind.INFO)
 _CANCEL_THAT = re.compile(r"^(?:cancel|scratch|revert)\s+(?:that|it)\b", re.I)
@@ -182,6 +183,23 @@ def _asked_for(waiting: Pending) -> str:
     "delete all alarms of room 311" look alike; "cancel the 7am wake-up call in 311" does not)."""
     asked = _what_was_asked(waiting.summary)
     return f"\u201c{waiting.text}\u201d: {asked}" if waiting.text else asked
+
+
+def _dropped_question(asked: Question) -> tuple[str, ...]:
+    """The note for an open question a new request replaced, so nothing it asked is lost unsaid:
+    a change whose rooms and station (or kinds) were known, asked where or whether."""
+    about = asked.about
+    partial = asked.partial
+    if not about and isinstance(partial, _CHANGES) and asked.missing != "station":
+        target = partial.target
+        if target.rooms or target.room_type or target.all_rooms:
+            about = command_text(partial)
+    if not about:
+        return ()
+    return (
+        f"My question about \u201c{about}\u201d was left unanswered, so nothing was done "
+        "there; send it again if you still want it.",
+    )
 
 
 def _settled_card(command: c.Command, reply: Reply) -> Reply:
@@ -517,9 +535,11 @@ class Engine:
         lexicon = lexicon_for(self.s.index, self.s.catalog)
         key = _conversation(msg)
         asked = self.questions.get(key, self.s.clock.now())
+        unanswered: tuple[str, ...] = ()
         if asked is not None and is_new_request(msg.text, lexicon):
             if not _is_read(msg.text, lexicon):
                 self.questions.drop(key)  # a new request replaces the open question
+                unanswered = _dropped_question(asked)
             asked = None
         if asked is not None:
             chosen = asked.choice_for(correct(msg.text, lexicon))
@@ -561,7 +581,7 @@ class Engine:
         if isinstance(redo, Ask):
             result = replace(result, ask=redo, parsed=None)
         elif redo is not None:  # the station of the change just made, corrected: made again
-            return redo, _is_preview(msg.text), (), command_text(redo)
+            return redo, _is_preview(msg.text), unanswered, command_text(redo)
         if dropped is not None and result.parsed is None and result.ask is None:
             return dropped
         if result.ask is not None:
@@ -617,7 +637,7 @@ class Engine:
             command = c.Undo()  # "cancel that" right after a change, with nothing waiting: undo it
         if isinstance(command, c.SmallTalk) and command.kind == "negation":
             self.questions.drop(key)
-        return command, result.parsed.preview, result.parsed.notes, msg.answered
+        return command, result.parsed.preview, (*result.parsed.notes, *unanswered), msg.answered
 
     def _chain_plan(self, msg: Message, command: c.Command) -> tuple[str, list[str]] | None:
         if not isinstance(command, c.NotDone) or command.reason != "chain_scope":
@@ -867,6 +887,9 @@ class Engine:
                 preview=preview,
                 partial=command if about_station else None,
                 missing="station" if about_station else None,
+                about=command_text(command)
+                if isinstance(command, _CHANGES) and choices and not about_station
+                else "",
             )
 
     def _not_understood(self, msg: Message, cleaned: str, _examples: tuple[str, ...]) -> Reply:

@@ -59,6 +59,8 @@ class Question:
     missing: str | None = None
     preview: bool = False
     order: int = field(default_factory=asked_order)  # asked after a waiting confirmation or not
+    # the change the question is about, as understood (said back if a new request replaces it)
+    about: str = ""
 
     def choice_for(self, answer: str) -> str | None:
         """The text of the choice `answer` picks, or None when it picks none (or several)."""
