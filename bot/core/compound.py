@@ -124,6 +124,16 @@ _LEFT_ALONE = (
         r"^(?P<rest>\S.*?)\s*[,;.]\s*(?:but\s+|and\s+)?leave\s+(?P<keep>.+?)\s+alone[.!]*$",
         re.IGNORECASE,
     ),
+    re.compile(  # "leave 120 alone and set 119 to mix"
+        r"^\s*leave\s+(?P<keep>.+?)\s+alone\s*(?:[,;.]\s*)?(?:(?:and|but|just|only)\s+)*"
+        r"(?P<rest>\S.*)$",
+        re.IGNORECASE,
+    ),
+    re.compile(  # "don't touch 410 just do 411 with latin"
+        r"^\s*(?:please\s+)?(?:don'?t|dont|do\s+not)\s+(?:touch|change)\s+(?P<keep>\S+(?:\s+and\s+\S+)?)"
+        r"\s+(?:but\s+)?(?:just|only)\s+(?P<rest>\S.*)$",
+        re.IGNORECASE,
+    ),
 )
 
 
@@ -216,7 +226,7 @@ def chain_plan(
         return None
     stripped = re.sub(r"\s+", " ", CHAIN_SCOPE.sub(" ", text.lower())).strip()
     command = _whole(stripped, lexicon)
-    if not isinstance(command, _WRITES):
+    if not isinstance(command, (*_WRITES, c.AskStation)):
         return None
     target = command.target
     if not target.rooms or target.property_name or target.room_type or target.all_rooms:
@@ -240,11 +250,12 @@ def chain_plan(
         for place, rooms in held.items()
     ]
     where = ", ".join(one.target.describe() for one in each)
-    what = (
-        f"Set {where} to {command.station.title()}"
-        if isinstance(command, c.SetStation)
-        else f"Clear the {' and '.join(k.value for k in command.kinds)} in {where}"
-    )
+    if isinstance(command, c.SetStation):
+        what = f"Set {where} to {command.station.title()}"
+    elif isinstance(command, c.ClearAlerts):
+        what = f"Clear the {' and '.join(k.value for k in command.kinds)} in {where}"
+    else:
+        what = f"What's playing in {where}"
     if not each:
         return None
     count = f" ({len(each)} properties)" if len(each) > 1 else ""

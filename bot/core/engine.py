@@ -376,6 +376,8 @@ class Engine:
         if group is not None:  # `undo` right after one message's several changes: all of them
             return await self._run_clauses(msg, [f"undo {change}" for change in group], progress)
         plan = self._chain_plan(msg, ctx.command)
+        if plan is not None and isinstance(ctx.command, c.AskStation):  # a read: each answered
+            return await self._run_clauses(msg, plan[1], progress)
         if plan is not None:  # the rooms named, at every property holding them: asked first
             summary, parts = plan
             return ctx.confirm(
@@ -557,7 +559,9 @@ class Engine:
         if but_just is not None:  # "don't clear alarms in 309, just the timers": the timers
             msg = replace(msg, text=but_just, answered=but_just)
         result = understand(msg.text, lexicon)
-        negation = result.parsed is not None and isinstance(result.parsed.command, c.SmallTalk)
+        negation = result.parsed is not None and isinstance(
+            result.parsed.command, c.SmallTalk | c.NotDone
+        )
         if negation and (reordered := left_alone_last(msg.text, lexicon)) is not None:
             msg = replace(msg, text=reordered)
             result = understand(reordered, lexicon)
@@ -640,7 +644,9 @@ class Engine:
         return command, result.parsed.preview, (*result.parsed.notes, *unanswered), msg.answered
 
     def _chain_plan(self, msg: Message, command: c.Command) -> tuple[str, list[str]] | None:
-        if not isinstance(command, c.NotDone) or command.reason != "chain_scope":
+        """`set 204 everywhere to jazz` (asked first), `what's playing in 204 everywhere`."""
+        refused = isinstance(command, c.NotDone) and command.reason == "chain_scope"
+        if not refused and not isinstance(command, c.AskStation):
             return None
 
         def may_change(write: c.Command, property_id: str) -> bool:
@@ -746,6 +752,11 @@ class Engine:
             return f"{verb} {wanted}" + (
                 "" if _WHERE.search(wanted) or not where else f" {where[0]}"
             )
+        if verb == "touch":  # "don't touch 410, just do 411 with latin": the rest as said
+            alone = understand(wanted, lexicon).parsed
+            if alone is not None and isinstance(alone.command, _CHANGES):
+                return wanted
+            verb = "set"
         own = understand(f"{verb} {wanted}", lexicon).parsed
         if own is not None and isinstance(own.command, c.SetStation) and own.command.station:
             return f"{verb} {wanted}"  # "just 211 to oldies": a whole request of its own

@@ -19,7 +19,9 @@ CONTEXT_WORDS: Final = frozenset(
     {
         # politeness and urgency
         "please", "pls", "plz", "kindly", "thanks", "thank", "thx", "ty", "asap", "quick",
-        "instead", "season", "end", "quickly", "urgent", "urgently", "right", "away", "immediately", "straight", "hi", "hello",
+        "instead", "season", "end", "quickly", "sec", "chance", "variety", "annoying", "went",
+        "off", "n", "swap", "wedding", "party", "honeymoon", "birthday", "anniversary", "urgent",
+        "urgently", "right", "away", "immediately", "straight", "hi", "hello",
         "hey", "ok", "okay", "cheers", "ta", "sorry", "just", "also", "again", "now", "then",
         "so", "actually", "oh", "hmm", "um", "well", "btw", "fyi", "sir", "madam",
         # who and why
@@ -64,7 +66,7 @@ TIME: Final = re.compile(
     r"\b(?:at\s+)?\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)\b"
     r"|\bat\s+\d{1,2}[:h]\d\d\b|\bat\s+(?:noon|midnight)\b"
     r"|\btonight\s+at\s+\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)?"
-    r"|\b(?:tomorrow(?:\s+(?:morning|afternoon|evening|night))?|later|tonight\s+at"
+    r"|\b(?:tomorrow(?:\s+(?:morning|afternoon|evening|night))?|later|tonight\s+at(?=\s+\d)"
     r"|this\s+(?:evening|afternoon|morning)|in\s+the\s+(?:morning|afternoon|evening|night)"
     r"|in\s+(?:an?|\d+)\s+"
     r"(?:minutes?|mins?|hours?|hrs?))\b(?!['’]s)"

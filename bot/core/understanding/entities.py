@@ -146,6 +146,9 @@ _TIME_OF_DAY = re.compile(
     r"\b(?:in\s+the\s+|tomorrow\s+|this\s+|tonight\s+|today\s+)(?:morning|afternoon|evening|night)\b"
     # a clock time ("6:30", "7:15pm") is never rooms 6 and 30
     r"|\b\d{1,2}:\d\d(?:\s*(?:am|pm|a\.m\.|p\.m\.))?(?![\w:])"
+    # "tonight at 9", "tomorrow at 7": an hour after a day word is never room 9
+    r"|\b(?:tonight|tomorrow|today)(?:\s+(?:morning|afternoon|evening|night))?\s+at\s+"
+    r"\d{1,2}(?:\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock))?(?![\w:])"
 )
 
 
@@ -307,6 +310,8 @@ _NOT_LISTED = (
     r"|,\s*(?:but\s+|and\s+)?not(?:\s+in)?|\band\s+not(?:\s+in)?|\bbut\s+not\s+in"
     r"|,\s*(?:but\s+)?(?:don'?t|do\s+not)\s+(?:touch|change|do|include|set|clear)(?:\s+in)?"
     r"|\bbut\s+leave(?:\s+out)?"
+    # "set 105 not 106 to pop", "clear timers in 203 (not 202)": a bare "not" after a room
+    r"|\(\s*not|(?<=[a-z0-9])\s+not"
 )
 EXCLUDED = re.compile(
     r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"

@@ -30,7 +30,7 @@ from bot.index.catalog import COUNTRIES, default_catalog
 
 SET_WORDS = frozenset(
     {
-        "set", "change", "switch", "tune", "put", "play", "make", "update", "turn", "want",
+        "set", "change", "switch", "swap", "tune", "put", "play", "make", "update", "turn", "want",
         "wants", "need", "needs", "like", "likes", "->", "give", "start", "use", "get",
         "going", "gets",
     }
@@ -228,6 +228,8 @@ _COUNTRY_WORD = re.compile(r"\bcountry\b", re.I)
 _COUNTRY_AS_STATION = re.compile(
     r"\bto\s+country\b(?!\s*(?:to|is|=|:)(?:\s|$))"
     r"|\b(?:set|change|switch|put)\s+country\s+to\s+(?P<value>[a-z]+)"
+    # a room named Country: "in country at alpine", "set country at alpine to jazz", "room country"
+    r"|\b(?:in|room)\s+country\b|\bcountry\s+(?:at|@)\s"
 )
 _COUNTRY_STATION = re.compile(r"\bcountry\s*(?:music|station|radio|please|pls)?[\s.!?]*$")
 
@@ -936,6 +938,8 @@ def complete(
             )
     time = TIME.search(low)
     time_words = set(_WORD.findall(time[0])) if time else set()
+    if time and _GUESTS_COMING.search(low) and not re.search(r"\d", time[0]):
+        time = None  # "guests arriving later, put on jazz": when they come, not when to change
     station_words = (
         frozenset(_WORD.findall(fold(command.station)))
         if isinstance(command, c.SetStation)
@@ -967,6 +971,8 @@ def complete(
 
 
 _WORD = re.compile(r"[a-z0-9'’]+")
+# Guests coming: a time then says when they come, not when the change should be made.
+_GUESTS_COMING = re.compile(r"\b(?:arriv\w*|check(?:s|ing)?[\s-]*in|coming|due)\b")
 # "set Birhc to jazz", "set Cabin 10 to jazz", "set the lofts at Juniper Creek to jazz"
 _TYPED_NAME = re.compile(
     r"^\s*(?:please\s+)?(?:set|change|switch)\s+(?:the\s+)?(?:room\s+)?"
