@@ -541,7 +541,9 @@ class Engine:
         if asked is not None and is_new_request(msg.text, lexicon):
             if not _is_read(msg.text, lexicon):
                 self.questions.drop(key)  # a new request replaces the open question
-                unanswered = _dropped_question(asked)
+                # (a choice's text sent as typed, e.g. the console's "1", answers it)
+                if all(fold(msg.text) != fold(value) for _label, value in asked.choices):
+                    unanswered = _dropped_question(asked)
             asked = None
         if asked is not None:
             chosen = asked.choice_for(correct(msg.text, lexicon))
@@ -551,6 +553,10 @@ class Engine:
                 self.questions.drop(key)
             if completed is not None:
                 return completed, asked.preview, (), command_text(completed)
+            if chosen is None and completed is None and not control:
+                chosen = self._at_another_place(msg, asked)
+                if chosen is not None:
+                    self.questions.drop(key)
             if chosen is not None:
                 msg = replace(msg, text=chosen, answered=chosen)
         but_just = self._but_just(msg, lexicon)
@@ -569,7 +575,17 @@ class Engine:
             return amended
         dropped = self._drop_waiting(msg) if _CORRECTION.match(result.cleaned) else None
         redo: Ask | Reply | c.Command | None = None
-        if dropped is None and (_CORRECTION.match(result.cleaned) or _MEANT.match(msg.text)):
+        # a bare place not understood ("marlin" right after a change there): moved, asked
+        bare = (
+            result.parsed is None
+            and result.ask is None
+            and len(msg.text.split()) <= 4
+            and not re.search(r"\d", msg.text)
+            and not _ALSO.search(msg.text.strip())
+        )
+        if dropped is None and (
+            _CORRECTION.match(result.cleaned) or _MEANT.match(msg.text) or bare
+        ):
             redo = self._redo_room(msg, msg.text, lexicon)
         if redo is None and dropped is None and _ALSO.search(msg.text.strip()):
             redo = self._also_rooms(msg, lexicon)
@@ -737,6 +753,11 @@ class Engine:
         done = self._last_station_change(msg, lexicon)
         if done is None or done.station == partial.station:
             return None
+        # only while that change is the last thing answered here (or a read of its rooms): after
+        # `what's on in 106`, "it" is 106, never the change of 104 before
+        kept = self._last_commands.get(_conversation(msg))
+        if kept is None or getattr(kept[0], "target", None) != done.target:
+            return None
         return replace(done, station=partial.station)
 
     def _but_just(self, msg: Message, lexicon: Lexicon) -> Reply | str | None:
@@ -824,11 +845,14 @@ class Engine:
         done = self._last_station_change(msg, lexicon) if rest else None
         if done is None or not done.station:
             return None
-        again = understand(f"set {rest} to {done.station}", lexicon).parsed
-        other = again.command if again is not None else None
-        if not isinstance(other, c.SetStation) or fold(other.station) != fold(done.station):
-            return None
-        target = other.target
+        asking = self.questions.get(_conversation(msg), self.s.clock.now()) is not None
+        target = None if asking else self._other_place(rest, done)
+        if target is None:
+            again = understand(f"set {rest} to {done.station}", lexicon).parsed
+            other = again.command if again is not None else None
+            if not isinstance(other, c.SetStation) or fold(other.station) != fold(done.station):
+                return None
+            target = other.target
         if not (target.rooms or target.room_type) or target == done.target:
             return None
         if target.property_name is None and done.target.property_name:
@@ -856,6 +880,31 @@ class Engine:
             instead,
             choices=(("yes", command_text(instead)),),
         )
+
+    def _at_another_place(self, msg: Message, asked: Question) -> str | None:
+        """ "At Harbor View or at Lakeside?" answered `kensington` (or `no, the one at
+        kensington`): the request asked about, at that property (the resolver says if its rooms
+        are not there)."""
+        if not asked.about or not asked.choices:
+            return None
+        place = _MEANT.sub("", msg.text).strip(" ,.!")
+        place = re.sub(r"^(?:the\s+one\s+)?(?:at|in|@)\s+|^the\s+one\s+", "", place, flags=re.I)
+        if not place or re.search(r"\d", place) or len(place.split()) > 4:
+            return None
+        found = self.s.index.find_properties(place)
+        return f"{asked.about} at {found[0].name}" if len(found) == 1 else None
+
+    def _other_place(self, rest: str, done: c.SetStation) -> c.Target | None:
+        """`no I meant the one at Wharfside`, `marlin`: the rooms of the change just made, at the
+        one other property the words name (asked about, never made at once)."""
+        place = re.sub(r"^(?:the\s+one\s+)?(?:at|in|@)\s+|^the\s+one\s+", "", rest, flags=re.I)
+        place = re.sub(r"\s+(?:one|hotel|property)$", "", place.strip(), flags=re.I)
+        if not place or re.search(r"\d", place) or not (done.target.rooms or done.target.room_type):
+            return None
+        found = self.s.index.find_properties(place)
+        if len(found) != 1 or found[0].name == done.target.property_name:
+            return None
+        return replace(done.target, property_name=found[0].name)
 
     def _drop_waiting(self, msg: Message) -> Reply | None:
         """A correction ("actually ...", "no wait ...") the bot cannot apply to the waiting

@@ -430,8 +430,24 @@ _EXCLUDED_NAMES = re.compile(
 )
 
 
+# "418 and 419 -> jazz, 420 stays", "clear alarms in 401-403, 403 keeps its alarms": the rooms
+# named before the verb of staying are left out
+_KEPT_AFTER = re.compile(
+    r"[,;]\s*(?:but\s+|and\s+|while\s+)?(?:rooms?\s+)?"
+    rf"(?P<list>{_NAME_ITEM}(?:\s*(?:&|\band\b)\s*{_NAME_ITEM})*)\s+"
+    r"(?:stays?|remains?|keeps?|should\s+stay|is\s+(?:fine|ok|staying)|untouched|unchanged)\b"
+    r"[^,;.]*"
+)
+
+
 def _excluded_names(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     """`except Cabin-5`: rooms of the index left out (the shape-based list knows only `105`)."""
+    for m in _KEPT_AFTER.finditer(t.work):
+        parts = re.split(r"\s*(?:,|&|\band\b)\s*", t.original[m.start("list") : m.end("list")])
+        named = [_one_index_room(part, lexicon) for part in parts]
+        if named and all(n is not None for n in named):
+            found.excluded += [n for n in named if n is not None and n not in found.excluded]
+            t.take(m.start(), m.end())
     for m in _EXCLUDED_NAMES.finditer(t.work):
         parts = re.split(r"\s*(?:,|&|\band\b)\s*", t.original[m.start("list") : m.end("list")])
         named = [_one_index_room(part, lexicon) for part in parts]
@@ -465,8 +481,12 @@ def _named_ranges(t: _Text, found: Entities, lexicon: Lexicon) -> None:
         b = _one_index_room(t.original[b_start:b_end], lexicon)
         if a is None or b is None or a == b:
             continue
-        if sep == "to" and _range_of(a, b) is None and key_of(b) in lexicon.stations:
-            continue  # "set Sakura to Jazz": a room and a station
+        if (
+            sep == "to"
+            and _range_of(a, b) is None
+            and (key_of(b) in lexicon.stations or _station_begun(t.work[b_start:], lexicon))
+        ):
+            continue  # "set Sakura to Jazz", "set 106 to classic rock": a room and a station
         _add_named_range(found, a, b)
         t.take(a_start, b_end)
 
@@ -475,6 +495,15 @@ _WORD_RANGE = re.compile(
     r"\b(?P<w>[a-z]+?)s?\s+(?P<a>\d{1,6})\s*(?:-|–|\bto\b|\bthru\b|\bthrough\b)\s*"
     r"(?:(?P=w)s?\s*)?(?P<b>\d{1,6})(?![\w-])"  # "t 61 - t 66": the word again at the end
 )
+
+
+def _station_begun(rest: str, lexicon: Lexicon) -> bool:
+    """Whether `rest` begins with a station's name of several words (`classic rock pls`), whose
+    first word may also be a room's name (Classic)."""
+    return any(
+        " " in station and rest.startswith(station) and not rest[len(station) :][:1].isalnum()
+        for station in lexicon.stations
+    )
 
 
 def _word_ranges(t: _Text, found: Entities, lexicon: Lexicon) -> None:

@@ -156,6 +156,15 @@ INTENT_WORDS = frozenset(
 COMMON_WORDS = frozenset(
     [
         "wait",  # "no wait, just 314": never "want"
+        # "420 stays", "403 keeps its alarms": rooms left out, never "says"
+        "stays",
+        "stay",
+        "keeps",
+        "keep",
+        "remains",
+        "remain",
+        "unchanged",
+        "untouched",
         "baby",  # never "bay"
         "gimme",
         "smth",
