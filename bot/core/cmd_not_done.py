@@ -1,6 +1,7 @@
 """Requests the bot understood but will not carry out as typed: it says why and what it understood.
 
-Several stations in one message, two requests in one message, switching the music off (Amazon's API has
+Several stations or requests in one message whose parts are not each a whole request (the whole
+ones are run one by one: bot/core/compound.py), switching the music off (Amazon's API has
 no "off": a room always has a default station), floors (the index knows rooms, not floors), leaving rooms
 out of a room type or a property. Guessing any of these would change the wrong rooms, so nothing changes.
 """
@@ -22,13 +23,14 @@ from bot.index.normalize import GENERIC_PLACE_WORDS, normalize_room_name
 # reason -> (what the bot says, an example the rephrasing reads back to the same reason)
 REASONS: dict[str, tuple[str, str]] = {
     "several_stations": (
-        "I take one station per request, so nothing was changed. Send each as its own message, "
-        "e.g. `set 204 to jazz`.",
-        "set 310 to jazz, 311 to pop",
+        "I take one station per request, and I couldn't read each station's rooms as a request of "
+        "its own, so nothing was changed. Send each as its own message, e.g. `set 204 to jazz`.",
+        "set 204 to jazz and pop",
     ),
     "two_requests": (
-        "I do one thing at a time, so nothing was changed. Send each request as its own message.",
-        "set room 204 to pop and clear alarms in 204",
+        "I do one thing at a time, and I couldn't read each part as a whole request of its own, so "
+        "nothing was changed. Send each request as its own message.",
+        "set 204 to jazz at Lakeside and Harbor View",
     ),
     "switch_off": (
         "A room's station can't be switched off through Alexa's API: a room always has a default "
