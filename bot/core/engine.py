@@ -115,6 +115,8 @@ _SCOPES = ("property:", "room_type:")
 # Refusals of a message that holds several requests: cut into whole requests when it can be.
 _SEVERAL = ("two_requests", "several_stations")
 _CHANGES = (c.SetStation, c.ClearAlerts)
+# A question about a change made before: "who put jazz on in 111", "when was 106 set to jazz".
+_PAST_QUESTION = re.compile(r"^\s*(?:who|when|why|did|has|have|had|was|were)\b", re.I)
 # Replies after which the next part of such a message runs: the part was done or answered.
 _RAN = (ReplyKind.SUCCESS, ReplyKind.SUMMARY, ReplyKind.INFO)
 _CANCEL_THAT = re.compile(r"^(?:cancel|scratch|revert)\s+(?:that|it)\b", re.I)
@@ -183,6 +185,16 @@ def _asked_for(waiting: Pending) -> str:
     "delete all alarms of room 311" look alike; "cancel the 7am wake-up call in 311" does not)."""
     asked = _what_was_asked(waiting.summary)
     return f"\u201c{waiting.text}\u201d: {asked}" if waiting.text else asked
+
+
+def _who_changed(command: c.SetStation | c.ClearAlerts) -> c.Command | None:
+    """`who set 108 to classic rock`, `when was 106 set to jazz`: who changed that one room."""
+    from bot.core.cmd_who_changed import WhoChanged  # the command modules import the engine's parts
+
+    target = command.target
+    if len(target.rooms) != 1 or target.room_type or target.all_rooms:
+        return None
+    return WhoChanged(room=target.rooms[0], property_name=target.property_name)
 
 
 def _dropped_question(asked: Question) -> tuple[str, ...]:
@@ -657,6 +669,15 @@ class Engine:
             command = c.Undo()  # "cancel that" right after a change, with nothing waiting: undo it
         if isinstance(command, c.SmallTalk) and command.kind == "negation":
             self.questions.drop(key)
+        if isinstance(command, _CHANGES) and _PAST_QUESTION.match(msg.text):
+            asked_about = _who_changed(command)
+            if asked_about is None:
+                return Reply(
+                    headline="That reads as a question about a change made before, so nothing "
+                    "was changed. Ask `who changed <room>` to see a room's changes.",
+                    kind=ReplyKind.INFO,
+                )
+            command = asked_about  # "who put jazz on in 111?": a question, never the change
         return command, result.parsed.preview, (*result.parsed.notes, *unanswered), msg.answered
 
     def _chain_plan(self, msg: Message, command: c.Command) -> tuple[str, list[str]] | None:
@@ -810,10 +831,12 @@ class Engine:
             asked = understand(f"what's playing in {rest}", lexicon).parsed
             read = asked.command if asked is not None else None
             return read if isinstance(read, c.AskStation) else None
-        if previous is not None and not isinstance(
+        if previous is None or not isinstance(
             previous[0], c.SetStation | c.ClearAlerts | c.Confirm
         ):
-            return None  # something else was said in between: "and 211" follows that, not a change
+            # something else was said in between (a question asked forgets what came before):
+            # "and 211" follows that, never the change before
+            return None
         done = self._last_change(msg, lexicon) if rest else None
         if isinstance(done, c.SetStation) and done.station:
             again = understand(f"set {rest} to {done.station}", lexicon).parsed
@@ -842,6 +865,8 @@ class Engine:
         rest = re.sub(r"^not\s+[^,;]+?(?:\s*[,;]|\s+-)\s*", "", rest)  # "not 207 - just 206"
         rest = re.sub(r"(?:,\s*|\s+)(?:and\s+|but\s+)?not\s+.*$", "", rest).strip(" ,.!")
         rest = re.sub(r"^(?:just|only)\s+", "", rest, flags=re.I)
+        if re.search(r"\b(?:back|undo|revert|restore)\b", rest, re.I):
+            return None  # "no wait, not orchid - put orchid back": never the change again
         done = self._last_station_change(msg, lexicon) if rest else None
         if done is None or not done.station:
             return None

@@ -308,7 +308,8 @@ _ROOM_ITEM = r"#?[a-z]{0,3}-?\d{1,6}[a-z]?"
 # ", not 210", "and not Orchid": a room left out as surely as "except 210"
 _NOT_LISTED = (
     r"|,\s*(?:but\s+|and\s+)?not(?:\s+in)?|\band\s+not(?:\s+in)?|\bbut\s+not\s+in"
-    r"|,\s*(?:but\s+)?(?:don'?t|do\s+not)\s+(?:touch|change|do|include|set|clear)(?:\s+in)?"
+    r"|(?:,\s*|\s+(?=but\s))(?:but\s+)?(?:don'?t|do\s+not)\s+(?:touch|change|do|include|set|clear)"
+    r"(?:\s+in)?"
     r"|\bbut\s+leave(?:\s+out)?"
     # "set 105 not 106 to pop", "clear timers in 203 (not 202)": a bare "not" after a room
     r"|\(\s*not|(?<=[a-z0-9])\s+not"
