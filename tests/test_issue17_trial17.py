@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from core_helpers import bot_on
-from test_issue17_trial2 import DEMO, HARBOR, _world
+from test_issue17_trial2 import DEMO, HARBOR, _answer, _world
 from world_reading import WorldReader
 
 from bot.sandbox.server import SandboxServer
@@ -65,3 +65,13 @@ def test_a_correction_that_puts_a_room_back_is_never_the_change_again(demo: Worl
 def test_but_dont_touch_leaves_the_room_out(demo: WorldReader) -> None:
     read = demo.read("set 204 to jazz but dont touch 205", channel_property=HARBOR)
     assert (read["rooms"], read["station"]) == (["204"], "Jazz"), read
+
+
+def test_a_read_of_a_room_misspelt_at_another_property_offers_it(demo: WorldReader) -> None:
+    """Was: "Nearest names: Edelweiss (Alpine Lodge Aspen)" and "send it again"; a read (or a
+    clear, which asks first) is offered the room as a choice; a station change still is not."""
+    reply = _answer(demo, "whats playing in edelweis", channel_property=HARBOR)
+    assert [a.value for a in reply.actions] == [
+        "what's playing in room Edelweiss at Alpine Lodge Aspen"
+    ], reply
+    assert "rooms" not in demo.read("set edelweis to jazz", channel_property=HARBOR)

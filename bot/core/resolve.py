@@ -897,7 +897,9 @@ class Resolver:
         unlike = bool(letters) and not any(alike(r) for r in close)
         close = [r for r in close if alike(r)] if letters and not unlike else close
         if close and (
-            other_property  # `room 6` at Harbor View: Alpine's villa-6 is named, not one key away
+            # `room 6` at Harbor View: Alpine's villa-6 is named, not one key away (a read, or a
+            # change that asks before it runs, is offered it as a choice)
+            (other_property and not self.moves)
             or (_digits(name) and any(_digits(r.room_name) != _digits(name) for r in close))
             or unlike  # `loft 3`: Mews:3 shares only the number
         ):
