@@ -234,7 +234,7 @@ class Engine:
         # gospel" asks about its rooms)
         self._last_commands: dict[Key, tuple[c.Command, datetime]] = {}
         # the changes one message of several requests made, which a bare `undo` undoes together
-        self._parts: dict[Key, tuple[list[str], datetime]] = {}
+        self._parts: dict[Key, tuple[list[str], int, datetime]] = {}
         self.question_cards = QuestionCards()
         # across replicas: bot.pg.ordering.ReplicaOrder (BOT_DATABASE_URL)
         self._order = order if order is not None else ConversationOrder()
@@ -404,7 +404,8 @@ class Engine:
             # a read-only answer can be asked again for its next page (bot/chat/paging.py)
             reply = reply.model_copy(update={"query": ctx.msg.answered or ctx.msg.text})
         self._remember_question(msg, reply, preview, ctx.command)
-        self._note_place(msg, ctx.command, reply)
+        moved = ctx.resolver.moved_to
+        self._note_place(msg, ctx.command, reply, moved.name if moved else None)
         if said:  # typos in names, corrected: said back, never applied silently
             reply = reply.model_copy(update={"notes": [*reply.notes, *said]})
         return reply
@@ -424,8 +425,9 @@ class Engine:
                 for action in reply.actions
                 if action.kind == ActionKind.UNDO
             ]
-            if len(changes) > 1:
-                self._parts[_conversation(msg)] = (changes, self.s.clock.now())
+            if changes and len(replies) > 1:  # the last audit entry then: no change of theirs since
+                last = self.s.audit.last_id()
+                self._parts[_conversation(msg)] = (changes, last, self.s.clock.now())
 
     async def _run_parts(
         self, msg: Message, parts: list[str], progress: ProgressSink | None, replies: list[Reply]
@@ -444,18 +446,18 @@ class Engine:
         return combined(replies, [])
 
     def _undo_group(self, msg: Message, command: c.Command) -> list[str] | None:
-        """The changes of the user's last message made of several (newest first), when a bare
-        `undo` follows it with no change of theirs since; taken once."""
+        """The undoable changes of the user's last message made of several (newest first), when a
+        bare `undo` follows it with no change of theirs since; taken once."""
         if not isinstance(command, c.Undo) or command.token or command.room:
             return None
         key = _conversation(msg)
         kept = self._parts.pop(key, None)
-        if kept is None or self.s.clock.now() - kept[1] > RECENT_PLACE:
+        if kept is None or self.s.clock.now() - kept[2] > RECENT_PLACE:
             return None
+        changes, last, _at = kept
         latest = self.s.audit.last_own_change(msg.user, msg.channel)
-        changes = kept[0]
-        if latest is None or not changes[-1].isdigit() or latest.id != int(changes[-1]):
-            return None
+        if latest is None or latest.id > last:
+            return None  # a change of theirs since: `undo` is about that one
         return list(reversed(changes))
 
     def _ask_for_the_rest(self, msg: Message, reply: Reply, rest: list[str]) -> Reply | None:
@@ -491,12 +493,16 @@ class Engine:
             return None
         return kept[0]
 
-    def _note_place(self, msg: Message, command: c.Command, reply: Reply) -> None:
+    def _note_place(
+        self, msg: Message, command: c.Command, reply: Reply, moved_to: str | None = None
+    ) -> None:
+        """The property this request named (or its rooms were found at, away from the channel's)
+        and the request itself, which the next messages may follow."""
         if reply.kind == ReplyKind.QUESTION:  # "it" later is no longer the earlier request's
             self._last_commands.pop(_conversation(msg), None)
         if reply.kind in (ReplyKind.ERROR, ReplyKind.REFUSAL, ReplyKind.QUESTION):
             return
-        name = _named_property(command)
+        name = _named_property(command) or moved_to
         if name:
             self._places[_conversation(msg)] = (name, self.s.clock.now())
         self._last_commands[_conversation(msg)] = (command, self.s.clock.now())
@@ -867,6 +873,9 @@ class Engine:
         rest = re.sub(r"^(?:just|only)\s+", "", rest, flags=re.I)
         if re.search(r"\b(?:back|undo|revert|restore)\b", rest, re.I):
             return None  # "no wait, not orchid - put orchid back": never the change again
+        previous = self._last_commands.get(_conversation(msg))
+        if previous is None or not isinstance(previous[0], (*_CHANGES, c.Confirm)):
+            return None  # a question or a read came after the change: the correction is not of it
         done = self._last_station_change(msg, lexicon) if rest else None
         if done is None or not done.station:
             return None

@@ -202,6 +202,9 @@ class Resolver:
         # The property this user named last in this conversation (recently): when it is not the
         # channel's and has the rooms named too, which one is asked, never taken from the binding.
         self.recent_property = recent_property
+        # the other property the rooms named were taken to (a place the user worked at, for the
+        # engine's "named in your last requests")
+        self.moved_to: PropertyRef | None = None
         self._refreshed = False
         # Who asks and the role the command needs: with both, every property a request resolves to
         # is checked against the user's grants (bot.core.access) before the handler sends anything.
@@ -400,8 +403,11 @@ class Resolver:
         index = self.s.index
 
         def has_them(place: PropertyRef) -> bool:
-            if target.rooms:
-                return all(_find_rooms(index, name, place.id) for name in target.rooms)
+            if target.rooms:  # as typed, or spelled otherwise (`ph 2`: PH-2 here, PH#2 there)
+                return all(
+                    _find_rooms(index, name, place.id) or self._spelled_otherwise(name, place.id)
+                    for name in target.rooms
+                )
             if target.room_type:
                 return bool(index.find_room_types(target.room_type, place.id))
             return target.all_rooms
@@ -721,6 +727,7 @@ class Resolver:
         resolved = await self._named_rooms(target, there, rerun)
         if not isinstance(resolved, Rooms) or resolved.missing:
             return None
+        self.moved_to = there
         return replace(resolved, moved_from=scope)
 
     def _spelled_otherwise(self, name: str, pid: str | None) -> list[RoomRef]:
