@@ -75,3 +75,19 @@ async def test_undo_after_a_change_and_a_clear_in_one_message_undoes_the_change(
         await bot.say("set 204 at harbor view to latin and clear alarms in 204 at harbor view")
         undone = await bot.say("undo")
         assert bot.station("Harbor View Seattle", "204") == before, undone.headline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "set 112 to pop no wait 111",  # the wrong action (round 19): 112 and 111 both set
+        "set 112 to pop, no wait 111",
+        "set 112 to pop actually 111",
+        "set 112 to pop, sorry 111",
+    ],
+)
+def test_a_request_corrected_inside_the_message_changes_nothing(
+    demo: WorldReader, text: str
+) -> None:
+    read = demo.read(text, channel_property=HARBOR)
+    assert "rooms" not in read, read

@@ -767,6 +767,10 @@ _EXCLUSION_WORDS = frozenset({"except", "excluding", "without", "skip", "skippin
 _NOT_LISTED = re.compile(r"(?:,|\bbut|\band)\s*not\b")
 _CORRECTED_INSIDE = re.compile(
     r"\S.*?[,;.]?\s*\b(?:no\s+wait|wait|no|sorry|i\s+mean|actually|oops)\b[\s,]+(?:just|only)\b"
+    # "set 112 to pop no wait 111": corrected after the request began, whatever follows (a
+    # message that begins with the correction is the engine's: it corrects the last change)
+    r"|^(?!\s*(?:no|wait|sorry|actually|oops|i\s+mean|i\s+meant)\b)\S.*?\b(?:no\s+wait|wait"
+    r"|sorry|i\s+mean|i\s+meant|actually|oops|scratch\s+that|make\s+that)\b(?=[\s,.:;-]*\w)"
 )
 
 
