@@ -91,3 +91,21 @@ def test_a_request_corrected_inside_the_message_changes_nothing(
 ) -> None:
     read = demo.read(text, channel_property=HARBOR)
     assert "rooms" not in read, read
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"),
+    [
+        ("set 204-206 to jazz but 205 stays", ["204", "206"]),
+        ("asap 206 and 207 -> jazz, guest group checking in", ["206", "207"]),
+        ("set all garden rooms at alpine to pop but leave orchid alone", None),
+    ],
+)
+def test_round_19_rooms_left_out_and_context_words(
+    demo: WorldReader, text: str, rooms: list[str] | None
+) -> None:
+    read = demo.read(text, channel_property=HARBOR)
+    if rooms is None:  # a whole room type but one: confirmed or run, Orchid never among them
+        assert read.get("rooms") and "Orchid" not in read["rooms"], read
+    else:
+        assert sorted(read["rooms"]) == rooms, read

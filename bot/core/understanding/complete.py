@@ -20,7 +20,7 @@ CONTEXT_WORDS: Final = frozenset(
         # politeness and urgency
         "please", "pls", "plz", "kindly", "thanks", "thank", "thx", "ty", "asap", "quick",
         "instead", "season", "end", "quickly", "sec", "chance", "variety", "annoying", "went",
-        "off", "n", "swap", "wedding", "party", "honeymoon", "birthday", "anniversary", "urgent",
+        "off", "n", "swap", "group", "wedding", "party", "honeymoon", "birthday", "anniversary", "urgent",
         "urgently", "right", "away", "immediately", "straight", "hi", "hello",
         "hey", "ok", "okay", "cheers", "ta", "sorry", "just", "also", "again", "now", "then",
         "so", "actually", "oh", "hmm", "um", "well", "btw", "fyi", "sir", "madam",

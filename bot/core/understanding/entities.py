@@ -434,7 +434,7 @@ _EXCLUDED_NAMES = re.compile(
 # "418 and 419 -> jazz, 420 stays", "clear alarms in 401-403, 403 keeps its alarms": the rooms
 # named before the verb of staying are left out
 _KEPT_AFTER = re.compile(
-    r"[,;]\s*(?:but\s+|and\s+|while\s+)?(?:rooms?\s+)?"
+    r"(?:[,;]\s*|\s+(?=but\s))(?:but\s+|and\s+|while\s+)?(?:rooms?\s+)?"
     rf"(?P<list>{_NAME_ITEM}(?:\s*(?:&|\band\b)\s*{_NAME_ITEM})*)\s+"
     r"(?:stays?|remains?|keeps?|should\s+stay|is\s+(?:fine|ok|staying)|untouched|unchanged)\b"
     r"[^,;.]*"

@@ -168,6 +168,8 @@ def _reading(
     if refused is not None:
         return refused
     low = EXCLUDED.sub(" ", low)  # "but not 205" leaves rooms out; it is not a negation
+    if found.excluded:  # "… but leave disco alone": the room left out, not a negation
+        low = re.sub(r"\b(?:but\s+|and\s+)?leave\s+.{1,40}?\s+alone\b", " ", low)
     if (ws & _HEALTH_WORDS or found.serial) and not _NEGATION.match(low):
         health = _health(found, ws)
         if health is not None:
