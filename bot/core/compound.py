@@ -189,20 +189,31 @@ def _property_of(command: c.Command | None) -> str | None:
 
 def _placed(found: list[str], lexicon: Lexicon) -> list[str] | None:
     """Each clause with its property: one named by another clause is given to those naming none."""
-    named = [_property_of(_whole(clause, lexicon)) for clause in found]
+    commands = [_whole(clause, lexicon) for clause in found]
+    named = [_property_of(command) for command in commands]
     places = {name for name in named if name}
     if not places or all(named):
         return found
     if len(places) > 1:
         return None  # two properties named and a clause naming none: which is never guessed
+    there = {room.lower() for command, name in zip(commands, named, strict=True) if name
+             for room in _rooms_of(command)}  # fmt: skip
     place = places.pop()
     placed = [
-        clause if name else f"{clause} at {place}"
-        for clause, name in zip(found, named, strict=True)
+        # "set 204 to jazz and 204 at prairie to pop": the same room named apart is elsewhere
+        clause
+        if name or there & {r.lower() for r in _rooms_of(command)}
+        else f"{clause} at {place}"
+        for clause, name, command in zip(found, named, commands, strict=True)
     ]
-    if any(_property_of(_whole(clause, lexicon)) != place for clause in placed):
+    if any(_property_of(_whole(clause, lexicon)) not in (place, None) for clause in placed):
         return None
     return placed
+
+
+def _rooms_of(command: c.Command | None) -> tuple[str, ...]:
+    target = getattr(command, "target", None)
+    return target.rooms if isinstance(target, c.Target) else ()
 
 
 def named_property(clause: str, lexicon: Lexicon) -> str | None:

@@ -16,7 +16,7 @@ from bot.core.commands import AlertKind
 from bot.core.profile_settings import setting_key
 from bot.core.understanding.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of
 from bot.core.understanding.targets import MAX_RANGE, complete_range_end, expand_range
-from bot.index.normalize import normalize_name
+from bot.index.normalize import normalize_name, normalize_room_name
 
 
 @dataclass
@@ -182,8 +182,9 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
     _unknown_property(t, found, lexicon)
     _marker(t, found)
     _property_word_room(found)
-    if found.excluded:
-        found.rooms = [r for r in found.rooms if r not in found.excluded]
+    if found.excluded:  # "except b-11" leaves B-11 out: names compared as the index folds them
+        left_out = {normalize_room_name(r) for r in found.excluded}
+        found.rooms = [r for r in found.rooms if normalize_room_name(r) not in left_out]
         found.room_range = None
     spans = list(_WORD.finditer(t.work))
     found.words = [m[0].replace("’", "'") for m in spans]
@@ -242,17 +243,20 @@ def _duration(t: _Text, found: Entities) -> None:
     t.take(m.start(), m.end())
 
 
+_KIND_WORD = r"(?:wake[\s-]?up(?:\s+calls?)?|wakeups?|alarms?|reminders?|timers?)"
+# "but keep the alarms and timers", "leave the reminders and alarms": every kind listed is kept
 _KEPT_KINDS = re.compile(
     r"\b(?:except(?:\s+for)?|excluding|but\s+(?:not|keep|leave)|apart\s+from|other\s+than|"
     r"keep(?:ing)?|leave|leaving|not)\s+(?:the\s+|any\s+|their\s+)?"
-    r"(wake[\s-]?up(?:\s+calls?)?|wakeups?|alarms?|reminders?|timers?)(?:\s+(?:alone|as\s+they\s+are))?\b"
+    rf"({_KIND_WORD}(?:\s*(?:,\s*(?:and\s+)?|&|\band\b|\bor\b)\s*(?:the\s+|their\s+)?{_KIND_WORD})*)"
+    r"(?:\s+(?:alone|as\s+they\s+are))?\b"
 )
 
 
 def _kinds(t: _Text, found: Entities) -> None:
     kept: list[AlertKind] = []
     for m in _KEPT_KINDS.finditer(t.work):
-        kept.append(_kind_of(m[1]))
+        kept += [_kind_of(word) for word in re.findall(_KIND_WORD, m[1])]
         t.take(m.start(), m.end())
     _said_kinds(t, found)
     if kept:
@@ -826,8 +830,8 @@ def _room_over_station(t: _Text, start: int, end: int, found: Entities, lexicon:
         found.rooms_like_stations = True
     elif listed and found.rooms_like_stations and _ROOM_TO.match(t.work[end:]):
         return True  # the last of the list: "... and Country to pop"
-    if m is None or found.station is not None:
-        return False
+    if m is None or found.station is not None or after_to:
+        return False  # right after "to" a station goes: "set 204 to jazz and 204 at X to pop"
     words = m["station"].split()
     return any(key_of(" ".join(words[:n])) in lexicon.stations for n in range(1, 4))
 
@@ -874,7 +878,12 @@ def _index_room(
     # "rooms Jazz and Country": a name in a list of rooms is a room too
     in_list = listed and re.search(r"(?:,|\band\b|&|\bor\b|\+)\s*$", t.work[:start]) is not None
     # "suite and 101", "suite, tower": a room's exact name, first of a list of rooms
-    heads = exact and _heads_a_list(t.work[end:], lexicon)
+    # (never right after "to", where a station goes: "set 204 to jazz and 204 at prairie to pop")
+    heads = (
+        exact
+        and _heads_a_list(t.work[end:], lexicon)
+        and not re.search(r"\bto\s+$", t.work[:start])
+    )
     if (
         low in _COMMON_WORDS
         and not marked
