@@ -710,8 +710,8 @@ class Resolver:
     def _recent_holds(self, target: Target, scope: PropertyRef | None) -> bool:
         """`no wait, villa 4 should be pop` just after working at Alpine, from Harbor View's
         channel: the property named in the last requests is the one other that has the rooms."""
-        if scope is None or not self.recent_property or not target.rooms:
-            return False
+        if scope is None or not self.recent_property or not target.rooms or target.property_name:
+            return False  # a property named is where the rooms are looked for, never moved from
         found = self.visible(self.s.index.find_properties(self.recent_property))
         there = self.other_home(target.rooms, scope)
         return len(found) == 1 and there is not None and there.id == found[0].id

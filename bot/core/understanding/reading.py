@@ -748,7 +748,7 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     setting = found.station or _SET_TO.search(low)
     two = setting and found.kinds and ws & CLEAR_WORDS and ws & SET_WORDS
     before = _SECOND_REQUEST.search(low)
-    said_before = before and _said_something(low[: before.start()]) and not found.disliked
+    said_before = before and _said_something(low[: before.start()], found) and not found.disliked
     if two or found.other_properties or said_before:  # "hates jazz, play classical": context
         return c.NotDone("two_requests", understood=low)
     if found.excluded and not (found.rooms or found.room_type or found.all_rooms):
@@ -831,10 +831,14 @@ def _rooms_named_like_stations(found: Entities, station: str) -> Ask:
     )
 
 
-def _said_something(text: str) -> bool:
-    """A request before "and set ...": a verb and a room or station, not "hi," or "please"."""
+def _said_something(text: str, found: Entities) -> bool:
+    """A request before "and set ...": a verb and a room (a number, or a room's name the message
+    names: "set cathedral to gospel and what's playing in kachina"), not "hi," or "please"."""
     verbs = SET_WORDS | CLEAR_WORDS | {"what's", "whats", "playing", "show", "check"}
-    return bool(re.search(r"\d", text)) and bool(set(text.split()) & verbs)
+    named = any(
+        re.search(rf"(?<![\w-]){re.escape(fold(room))}(?![\w-])", text) for room in found.rooms
+    )
+    return (bool(re.search(r"\d", text)) or named) and bool(set(text.split()) & verbs)
 
 
 def _rooms_said(found: Entities) -> str:
