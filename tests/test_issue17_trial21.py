@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_issue17_trial2 import _world
+from test_issue17_trial2 import DEMO, _world
 from world_reading import WorldReader
 
 TRIAL_R = Path(__file__).parent / "worlds" / "trial17r.json"
@@ -36,3 +36,10 @@ def test_a_read_after_a_write_in_one_message_is_never_written(whitby: WorldReade
     """The wrong action: `… and what's playing in kachina` set Kachina to Gospel too."""
     read = whitby.read("set cathedral at sedona to gospel and what's playing in kachina at sedona")
     assert read["intent"] == "set_station" and read["rooms"] == ["Cathedral"], read
+
+
+def test_everything_but_a_kind_keeps_that_kind() -> None:
+    """Round 22's wrong action: `clear everything but reminders in villas 4-6 at aspen` deleted
+    the reminders too."""
+    read = _world(DEMO).read("clear everything but reminders in villas 4-6 at aspen")
+    assert read["kinds"] == ["alarms", "timers"], read

@@ -246,7 +246,7 @@ def _duration(t: _Text, found: Entities) -> None:
 _KIND_WORD = r"(?:wake[\s-]?up(?:\s+calls?)?|wakeups?|alarms?|reminders?|timers?)"
 # "but keep the alarms and timers", "leave the reminders and alarms": every kind listed is kept
 _KEPT_KINDS = re.compile(
-    r"\b(?:except(?:\s+for)?|excluding|but\s+(?:not|keep|leave)|apart\s+from|other\s+than|"
+    r"\b(?:except(?:\s+for)?|excluding|but(?:\s+(?:not|keep|leave))?|apart\s+from|other\s+than|"
     r"keep(?:ing)?|leave|leaving|not)\s+(?:the\s+|any\s+|their\s+)?"
     rf"({_KIND_WORD}(?:\s*(?:,\s*(?:and\s+)?|&|\band\b|\bor\b)\s*(?:the\s+|their\s+)?{_KIND_WORD})*)"
     r"(?:\s+(?:alone|as\s+they\s+are))?\b"
