@@ -915,8 +915,6 @@ def complete(
     swapped = _room_after_to(command, found, low)
     if swapped is not None:
         return swapped
-    if found.room_shadowed and command.target.room_type and not command.target.rooms:
-        return _room_or_room_type(command, found.room_shadowed)
     if found.backwards_range:
         a, b = found.backwards_range
         return c.NotDone("backwards_range", understood=f"rooms {a} down to {b}")
@@ -929,23 +927,29 @@ def complete(
     if _CORRECTED_INSIDE.search(low):  # "set 313 314 to pop, no wait just 314": which is meant?
         return c.NotDone("corrected_inside", understood=understood)
     clear_said = set(found.words) & (CLEAR_WORDS | _CLEARED)
-    if isinstance(command, c.ClearAlerts) and not clear_said:
-        # "wake up call for 6:30 in 312": a time with no word of clearing asks for an alarm
-        if ALARM_SETTING.search(low) or TIME.search(low) or re.search(r"\b\d{1,2}:\d\d\b", low):
-            return c.NotDone("alarm_set", understood=low)
-        if _ALERTS_ASKED.search(low):  # "what alarms are set in 118?": Amazon cannot list them
-            return c.NotDone("alarm_list", understood=low)
-        if isinstance(result, c.ClearAlerts):  # "alarms in 305": a question as much as a request
-            from bot.core.registry import rephrase  # the registry's entries import the handlers
+    asks_alarm = isinstance(command, c.ClearAlerts) and not clear_said
+    # "wake up call for 6:30 in 312": a time with no word of clearing asks for an alarm
+    if asks_alarm and (
+        ALARM_SETTING.search(low) or TIME.search(low) or re.search(r"\b\d{1,2}:\d\d\b", low)
+    ):
+        return c.NotDone("alarm_set", understood=low)
+    if asks_alarm and _ALERTS_ASKED.search(low):  # "what alarms are set in 118?": not listable
+        return c.NotDone("alarm_list", understood=low)
+    # after what is refused ("snooze the alarm in Premium" is no clear of room Premium's alarms)
+    if found.room_shadowed and command.target.room_type and not command.target.rooms:
+        return _room_or_room_type(command, found.room_shadowed)
+    if asks_alarm and isinstance(command, c.ClearAlerts) and isinstance(result, c.ClearAlerts):
+        # "alarms in 305": a question as much as a request
+        from bot.core.registry import rephrase  # the registry's entries import the handlers
 
-            kinds = " and ".join(k.value for k in command.kinds)
-            return Ask(
-                f"Clear all {kinds} in {_describe(command.target)}? I can't list them, only "
-                "delete them. Nothing was changed yet.",
-                "verb",
-                command,
-                choices=(("yes", rephrase(command)),),
-            )
+        kinds = " and ".join(k.value for k in command.kinds)
+        return Ask(
+            f"Clear all {kinds} in {_describe(command.target)}? I can't list them, only "
+            "delete them. Nothing was changed yet.",
+            "verb",
+            command,
+            choices=(("yes", rephrase(command)),),
+        )
     time = TIME.search(low)
     time_words = set(_WORD.findall(time[0])) if time else set()
     if time and _GUESTS_COMING.search(low) and not re.search(r"\d", time[0]):
