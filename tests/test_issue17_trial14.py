@@ -146,16 +146,23 @@ def test_a_property_typed_apart_or_possessive_is_the_property(
 
 
 @pytest.mark.parametrize(
-    "text", ["set comfort to heart london at whitsand", "clear alarms in comfort at whitsand"]
+    "text",
+    [
+        "set comfort to heart london at whitsand",
+        "clear alarms in comfort at whitsand",
+        "clear the timers in comfort at whitsand at noon",
+        "snooze the alarm in comfort at whitsand",
+    ],
 )
-def test_a_word_naming_a_room_here_and_a_room_type_elsewhere_is_the_room_here(
+def test_a_word_naming_a_room_and_a_room_type_is_asked_never_taken_past_the_checks(
     granite: WorldReader, text: str
 ) -> None:
-    """Was: "room Comfort, or every room of room type Comfort King?" at Whitsand, which has no
-    Comfort King; where both are (Granite has the type, not the room) it still asks."""
+    """A word that names a room at the property and a room type elsewhere is asked about (room
+    or room type), or refused: taking the room at once skipped the checks made after the
+    question (a time, setting an alarm), which the 100,000-example run found ("… at noon" ran
+    at once)."""
     read = granite.read(text)
-    assert (read["rooms"], read["property"]) == (["Comfort"], "Whitsand Bay Hotel Cornwall"), read
-    assert granite.read("set comfort to jazz at granite") == {"ask": "room"}
+    assert "rooms" not in read or read.get("ask") is not None, read
 
 
 async def test_a_new_request_replacing_an_open_question_says_it_was_left_unanswered(

@@ -42,7 +42,7 @@ from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.pending import Pending
 from bot.core.property_place import SetPropertyPlace
 from bot.core.question_cards import QuestionCards
-from bot.core.question_place import placed, the_side_there
+from bot.core.question_place import placed
 from bot.core.registry import covers_the_chain, entry_for, role_for
 from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.retry_failed import retry_failed
@@ -624,9 +624,6 @@ class Engine:
             return dropped
         if result.ask is not None:
             ask = result.ask
-            there = the_side_there(self.s, ask)
-            if there is not None:
-                return there, _is_preview(msg.text), (), command_text(there)
             same = self._same_rooms(msg, ask)
             if same is not ask and self._one_room_just_read(msg, same):
                 # "set it to jazz" right after asking about one room: that room, said back

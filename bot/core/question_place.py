@@ -1,8 +1,6 @@
 """A question about rooms the bot guessed (`villas 4 to 6` → villa-4 to villa-6?) names the property
 that has them, when it is not the channel's and one other property has them all: the yes then runs
-there at once, instead of leading to a second question ("not at Harbor View, but at Alpine…").
-A question between a room and a room type of one word, at a property that has only the room, is
-not asked: the room (`the_side_there`)."""
+there at once, instead of leading to a second question ("not at Harbor View, but at Alpine…")."""
 
 from __future__ import annotations
 
@@ -38,25 +36,3 @@ def placed(services: Services, channel: str | None, user: str | None, ask: Ask) 
     return replace(
         ask, question=question, partial=guessed, choices=((label, command_text(guessed)),)
     )
-
-
-def the_side_there(services: Services, ask: Ask) -> c.Command | None:
-    """`set comfort to jazz at whitsand`: "Comfort" names a room and a room type, but only the room
-    is at the property named: the room, never a question offering a room type it lacks."""
-    labels = [label for label, _value in ask.choices]
-    partial = ask.partial
-    if len(labels) != 2 or not isinstance(partial, c.SetStation | c.ClearAlerts):
-        return None
-    if not (labels[0].startswith("room ") and labels[1].startswith("room type ")):
-        return None
-    named = partial.target.property_name
-    places = services.index.find_properties(named) if named else []
-    if len(places) != 1:
-        return None
-    place = places[0]
-    room, room_type = labels[0].removeprefix("room "), labels[1].removeprefix("room type ")
-    if services.index.find_room_types(room_type, place.id) or not services.index.find_rooms(
-        room, place.id
-    ):
-        return None
-    return replace(partial, target=c.Target(rooms=(room,), property_name=place.name))
