@@ -56,6 +56,7 @@ from bot.core.understanding.reading import Ask
 from bot.core.understanding.spelling import correct
 from bot.core.understanding.text import plural, split_preview
 from bot.core.when import parse_utc, spoken_time, zone_label, zone_of
+from bot.index.lookup import PropertyRef
 
 __all__ = ["ANSWERED_ONCE", "Engine", "Message", "ProgressSink"]
 
@@ -115,6 +116,8 @@ _SCOPES = ("property:", "room_type:")
 # Refusals of a message that holds several requests: cut into whole requests when it can be.
 _SEVERAL = ("two_requests", "several_stations")
 _CHANGES = (c.SetStation, c.ClearAlerts)
+# "the one at kensington", "at kensington": the words before a property's name
+_PLACE_SAID = re.compile(r"^(?:the\s+one\s+)?(?:at|in|@)\s+|^the\s+one\s+", re.I)
 # A question about a change made before: "who put jazz on in 111", "when was 106 set to jazz".
 _PAST_QUESTION = re.compile(r"^\s*(?:who|when|why|did|has|have|had|was|were)\b", re.I)
 # Replies after which the next part of such a message runs: the part was done or answered.
@@ -918,24 +921,28 @@ class Engine:
         are not there)."""
         if not asked.about or not asked.choices:
             return None
-        place = _MEANT.sub("", msg.text).strip(" ,.!")
-        place = re.sub(r"^(?:the\s+one\s+)?(?:at|in|@)\s+|^the\s+one\s+", "", place, flags=re.I)
-        if not place or re.search(r"\d", place) or len(place.split()) > 4:
-            return None
-        found = self.s.index.find_properties(place)
-        return f"{asked.about} at {found[0].name}" if len(found) == 1 else None
+        place = self._one_property_named(_MEANT.sub("", msg.text))
+        return f"{asked.about} at {place.name}" if place is not None else None
 
     def _other_place(self, rest: str, done: c.SetStation) -> c.Target | None:
         """`no I meant the one at Wharfside`, `marlin`: the rooms of the change just made, at the
         one other property the words name (asked about, never made at once)."""
-        place = re.sub(r"^(?:the\s+one\s+)?(?:at|in|@)\s+|^the\s+one\s+", "", rest, flags=re.I)
+        if not (done.target.rooms or done.target.room_type):
+            return None
+        place = self._one_property_named(rest)
+        if place is None or place.name == done.target.property_name:
+            return None
+        return replace(done.target, property_name=place.name)
+
+    def _one_property_named(self, words: str) -> PropertyRef | None:
+        """The one property a few words name (`the one at kensington`, `marlin hotel`), or None
+        when they hold a number (a room) or name none or several."""
+        place = _PLACE_SAID.sub("", words.strip(" ,.!"))
         place = re.sub(r"\s+(?:one|hotel|property)$", "", place.strip(), flags=re.I)
-        if not place or re.search(r"\d", place) or not (done.target.rooms or done.target.room_type):
+        if not place or re.search(r"\d", place) or len(place.split()) > 4:
             return None
         found = self.s.index.find_properties(place)
-        if len(found) != 1 or found[0].name == done.target.property_name:
-            return None
-        return replace(done.target, property_name=found[0].name)
+        return found[0] if len(found) == 1 else None
 
     def _drop_waiting(self, msg: Message) -> Reply | None:
         """A correction ("actually ...", "no wait ...") the bot cannot apply to the waiting
