@@ -655,7 +655,8 @@ class Resolver:
             # A range with gaps: the rooms that exist, and the handler asks before acting on them.
             label = self._label(target, found, scope)
             return Rooms(found, scope or self._single_property(found), label, tuple(missing))
-        moves = self.moves or self._recent_holds(target, scope)
+        # a read looks for the rooms where they are, unless the request named where to look
+        moves = (self.moves and not target.property_name) or self._recent_holds(target, scope)
         if missing and moves and scope is not None and len(missing) == len(target.rooms):
             moved = await self._moved(target, scope, rerun)
             if moved is not None:
@@ -878,16 +879,8 @@ class Resolver:
                 kind=ReplyKind.ERROR,
                 notes=["Send the rooms of each property as their own request."],
             )
-        if elsewhere:
-            props = sorted({r.property_name for r in elsewhere})
-            return _question(
-                f"Room {name} isn't at {scope.name if scope else ''}, but exists at {', '.join(props)}. "
-                "Did you mean one of these? Nothing was changed.",
-                [
-                    (p, rerun(replace(target, rooms=(name,), room_range=None, property_name=p)))
-                    for p in props[:MAX_CHOICES]
-                ],
-            )
+        if elsewhere and scope is not None:
+            return self._elsewhere_or_here(target, name, elsewhere, scope, rerun)
         near = self.seen(self.s.index.suggest_rooms(name, pid, limit=40))
         typed = normalize_room_name(name)
         begun = [r for r in near if normalize_room_name(r.room_name).startswith(typed)]
@@ -940,6 +933,42 @@ class Resolver:
             headline=f"I can't find room {name}{where}. Nothing was changed.",
             kind=ReplyKind.ERROR,
             notes=["Type `rooms` to list rooms, or `sync` if it was added in the last minutes."],
+        )
+
+    def _elsewhere_or_here(
+        self,
+        target: Target,
+        name: str,
+        elsewhere: list[RoomRef],
+        scope: PropertyRef,
+        rerun: Callable[[Target], str],
+    ) -> Reply:
+        """`set 104 at prospect …`: 104 is at the channel's hotel, and Prospect has W-104. The
+        property named comes first: its rooms of that number, then the other properties' 104."""
+        digits = _digits(name)
+        here = [
+            r
+            for r in self.seen(self.s.index.suggest_rooms(name, scope.id, limit=40))
+            if digits and r.property_id == scope.id and _digits(r.room_name) == digits
+        ][:MAX_CHOICES]
+        props = sorted({r.property_name for r in elsewhere})
+        choices = [
+            (
+                f"{r.room_name} ({scope.name})",
+                rerun(
+                    replace(target, rooms=(r.room_name,), room_range=None, property_name=scope.name)
+                ),
+            )
+            for r in here
+        ] + [
+            (p, rerun(replace(target, rooms=(name,), room_range=None, property_name=p)))
+            for p in props
+        ]
+        near = f" (it has {', '.join(r.room_name for r in here)})" if here else ""
+        return _question(
+            f"Room {name} isn't at {scope.name}{near}, but exists at {', '.join(props)}. "
+            "Did you mean one of these? Nothing was changed.",
+            choices[:MAX_CHOICES],
         )
 
     async def _refresh(self, scope: PropertyRef | None) -> bool:
