@@ -313,3 +313,38 @@ def test_regression_a_question_about_a_room_is_never_the_answer_to_which_room() 
         tags=(),
     )
     assert_case(spec, case)
+
+
+def test_regression_a_kind_and_number_that_is_also_a_room_name_is_asked() -> None:
+    """`clear alarms in Loft 2 tomorrow morning` proposed Loft Studio's Loft#2 (a room type's word and a
+    number) where Loft-2, by its name, is a room too (the 100,000-example run): two readings are asked.
+
+    Was: proposed {'ask': 'confirm', 'intent': 'clear_alerts', 'rooms': ['Loft#2'], 'property':
+    'Harbor Suites Hotel', 'kinds': ['alarms']}"""
+    spec = {
+        "Harbor Suites Hotel": (
+            "US",
+            {
+                "Garden Room": ["Loft-2", "Country"],
+                "Penthouse": ["Loft#5", "Loft#7", "Suite-14"],
+                "Loft Studio": ["Loft#2", "Loft#6", "Loft#9"],
+            },
+        ),
+        "Bellwether House London": (
+            "US",
+            {
+                "Deluxe King": ["Loft-2", "Country"],
+                "Loft Studio": ["Loft#5", "Loft#7", "Suite-14"],
+                "Penthouse": ["Loft#2", "Loft#6", "Loft#9"],
+            },
+        ),
+    }
+    command = Command("clear_alerts", "Harbor Suites Hotel", ("Loft-2",), kinds=("alarms",))
+    case = Case(
+        turns=(
+            Turn("clear alarms in Loft 2 tomorrow morning", Expected(command, confirm_first=True)),
+        ),
+        channel_property="Harbor Suites Hotel",
+        label="timed",
+    )
+    assert_case(spec, case)

@@ -636,6 +636,8 @@ class Resolver:
                 hits = self.seen(hits)
             if not hits:  # "suite 318", "junior suite 204": that room, unless Suite-318 is
                 hits = self._marked_room(name, pid)
+                if hits:  # `loft 2`: Loft Studio's Loft#2, and Loft-2 by its name: both, asked
+                    hits += [r for r in self._spelled_otherwise(name, pid) if r not in hits]
             if not hits:
                 hits = self._spelled_otherwise(name, pid)
                 typed_elsewhere = self._typed_elsewhere(name, pid) if hits else []
@@ -796,6 +798,8 @@ class Resolver:
     ) -> Reply:
         name, hits = next(iter(ambiguous.items()))
         props = sorted({h.property_name for h in hits})
+        if len(props) < len(hits):  # `loft 2`: Loft-2 and Loft Studio's Loft#2 at one property
+            return self._rooms_by_name(target, name, hits, rerun)
         where = ", ".join(props)
         return _question(
             f"Room {name} exists in {len(props)} properties ({where}). Which one did you mean? Nothing was changed.",
@@ -803,6 +807,22 @@ class Resolver:
             notes=[
                 "Tip: say \u201cat <property>\u201d, or ask an admin to bind this channel to a property in bot.toml."
             ],
+        )
+
+    def _rooms_by_name(
+        self, target: Target, name: str, hits: list[RoomRef], rerun: Callable[[Target], str]
+    ) -> Reply:
+        """A typed name two rooms answer to by different names: each room offered by its name."""
+
+        def choice(room: RoomRef) -> tuple[str, str]:
+            rooms = tuple(room.room_name if r == name else r for r in target.rooms)
+            picked = replace(target, rooms=rooms, room_range=None, property_name=room.property_name)
+            return f"{room.room_name} ({room.room_type_name}, {room.property_name})", rerun(picked)
+
+        rooms = " or ".join(f"{h.room_name} ({h.room_type_name}, {h.property_name})" for h in hits)
+        return _question(
+            f"\u201c{name}\u201d could be {rooms}. Which one did you mean? Nothing was changed.",
+            [choice(h) for h in hits[:MAX_CHOICES]],
         )
 
     def _generic_type_word(
