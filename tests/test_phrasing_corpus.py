@@ -20,10 +20,9 @@ import yaml
 from core_helpers import BotUnderTest, bot_on, config_for
 
 from bot.core import commands as c
+from bot.core.commands import SetProfile, SetPropertyPlace
 from bot.core.context import Ctx
 from bot.core.object_types import SetObjectTypeMax
-from bot.core.profiles import SetProfile
-from bot.core.property_place import SetPropertyPlace
 from bot.core.replies import Reply, ReplyKind
 from bot.core.resolve import Resolver, Rooms
 from bot.core.understanding.lexicon import lexicon_for

@@ -17,8 +17,8 @@ from lexicon_support import demo_lexicon
 from recording_bot import recording_bot
 
 from bot.core import commands as c
+from bot.core.commands import SetPropertyPlace
 from bot.core.context import Ctx
-from bot.core.property_place import SetPropertyPlace
 from bot.core.replies import ActionKind, Reply, ReplyKind
 from bot.core.understanding.pipeline import parse
 from bot.index.catalog import default_catalog

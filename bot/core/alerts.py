@@ -11,8 +11,7 @@ from bot.core.canonical import command_text
 from bot.core.context import Ctx
 from bot.core.journal import UNKNOWN, JournalRow, Planned, Settled
 from bot.core.plans import Plan, RoomWrite, ScopePlan
-from bot.core.replies import Reply, ReplyKind, Table
-from bot.core.stations import change_token, retry_action
+from bot.core.replies import Reply, ReplyKind, Table, change_token, retry_action
 from bot.core.understanding.text import plural
 from bot.core.unit_writes import run_change
 from bot.index.lookup import RoomRef

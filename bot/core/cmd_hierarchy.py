@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from bot.core import commands as c
-from bot.core.commands import Command, Level, Role
-from bot.core.entry_parts import execute, name_of, where
+from bot.core.commands import Command, Level, Role, SetPropertyPlace
+from bot.core.entry_parts import name_of, where
 from bot.core.hierarchy import add_unit, delete_unit, rename_unit
-from bot.core.property_place import SetPropertyPlace
+from bot.core.property_place import set_property_place
 from bot.core.registry import Entry, Scope, Score, phrasing, register
 from bot.core.undo import undo_add, undo_rename
 
@@ -171,7 +171,7 @@ register(
             "Harbor View Seattle country US",
             "set country of Rive Gauche to France",
         ),
-        handler=execute,
+        handler=set_property_place,
         rephrase=rephrase_place,
         role=Role.ADMIN,
         # every pattern needs "country" or "timezone" right after the property's name, which no

@@ -1,7 +1,8 @@
 """Room profiles, users and guest-profile object types (seeds 000, 001, 002): the account's, not a
 property's, so each needs a chain-wide role (Scope.CHAIN).
 
-Their commands carry their own `async def execute(self, ctx) -> Reply`. Each phrasing names a
+Their commands carry their own `async def execute(self, ctx) -> Reply`, but SetProfile, which the
+understanding builds and so is plain data in bot/core/commands.py (profiles.set_profile runs it). Each phrasing names a
 profile, a user or an object type explicitly and never claims a sentence about rooms, so they are
 scored above the station phrasings (Score.NAMED).
 """
@@ -12,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot.core.commands import Command, Role
+from bot.core.commands import Command, Role, SetProfile
 from bot.core.entry_parts import execute
 from bot.core.object_types import ListObjectTypes, SetObjectTypeMax, ShowObjectType
 from bot.core.profile_settings import SETTING_WORDS, setting_key
@@ -20,12 +21,12 @@ from bot.core.profiles import (
     CreateProfile,
     FindUser,
     ListProfiles,
-    SetProfile,
     ShowProfile,
     enrollment_status,
+    set_profile,
     undo_profile_change,
 )
-from bot.core.registry import Builder, Entry, Scope, Score, Undoer, phrasing, register
+from bot.core.registry import Builder, Entry, Handler, Scope, Score, Undoer, phrasing, register
 
 
 def _name(text: str) -> str:
@@ -117,6 +118,7 @@ def _entry(
     role: Role = Role.FRONT_DESK,
     undo: Undoer | None = None,
     mutating: bool = False,
+    handler: Handler = execute,
 ) -> None:
     """An entry of the `profiles` topic; without `build`, a match makes `command()`."""
     register(
@@ -125,7 +127,7 @@ def _entry(
             topic="profiles",
             summary=summary,
             examples=examples,
-            handler=execute,
+            handler=handler,
             rephrase=rephrase,
             phrasings=(
                 phrasing(*patterns, build=build or (lambda m: command()), score=Score.NAMED + rank),
@@ -195,6 +197,7 @@ _entry(
     role=Role.ADMIN,
     undo=undo_profile_change,
     mutating=True,
+    handler=set_profile,
 )
 _entry(
     ShowProfile,

@@ -267,6 +267,24 @@ class ShowDigest(Command):
 
 
 @dataclass(frozen=True)
+class SetProfile(Command):
+    """`set profile Lobby max volume 7`: one room-profile setting (bot/core/profiles.py runs it)."""
+
+    profile: str
+    setting: str  # a key of profile_settings.SETTINGS
+    value: str  # as typed
+
+
+@dataclass(frozen=True)
+class SetPropertyPlace(Command):
+    """`set <property> country UK timezone Europe/London` (bot/core/property_place.py runs it)."""
+
+    property_name: str
+    country: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
 class Parsed:
     """What the parser made of a message: a command, and whether it is only a preview."""
 

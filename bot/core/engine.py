@@ -25,7 +25,7 @@ from bot.core.access_checks import (
 from bot.core.audit import AuditEntry, Headline, changes_count
 from bot.core.canonical import command_text
 from bot.core.channel_settings import refresh_settings
-from bot.core.commands import Role
+from bot.core.commands import Role, SetPropertyPlace
 from bot.core.compound import (
     THEN,
     chain_plan,
@@ -40,7 +40,6 @@ from bot.core.help import help_reply
 from bot.core.housekeeping import refused_text
 from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.pending import Pending
-from bot.core.property_place import SetPropertyPlace
 from bot.core.question_cards import QuestionCards
 from bot.core.question_place import placed
 from bot.core.registry import covers_the_chain, entry_for, role_for

@@ -10,8 +10,7 @@ from bot.core.errors import describe_error
 from bot.core.journal import FAILED, UNKNOWN
 from bot.core.profile_changes import Sent
 from bot.core.property_settings import how_to_set, place_of
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
-from bot.core.stations import change_token, undo_action
+from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table, change_token, undo_action
 from bot.core.understanding.text import plural
 from bot.index.lookup import PropertyRef, RoomRef, RoomTypeRef
 from bot.index.normalize import normalize_name

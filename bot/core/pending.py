@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.core.asked import asked_order
 from bot.core.replies import Reply
-
-# One count for confirmations and the understanding's open questions: which was asked last
-_ASKED = itertools.count(1)
-
-
-def asked_order() -> int:
-    return next(_ASKED)
 
 
 @dataclass

@@ -22,7 +22,7 @@ from bot.clients.a4b import (
 )
 from bot.clients.errors import ApiError, InvalidInput
 from bot.core.audit import AuditEntry, Change
-from bot.core.commands import Command
+from bot.core.commands import Command, SetProfile
 from bot.core.context import Ctx
 from bot.core.object_types import undo_object_type_max
 from bot.core.ports import A4BPort
@@ -46,8 +46,8 @@ __all__ = [
     "CreateProfile",
     "FindUser",
     "ListProfiles",
-    "SetProfile",
     "ShowProfile",
+    "set_profile",
     "undo_profile_change",
 ]
 
@@ -293,47 +293,49 @@ async def _update_profile(
     )
 
 
-@dataclass(frozen=True)
-class SetProfile(_A4BCommand):
-    profile: str
-    setting: str  # a key of profile_settings.SETTINGS
-    value: str  # as typed
+async def set_profile(ctx: Ctx, command: SetProfile) -> Reply:
+    """SetProfile's handler: the command itself is plain data in bot/core/commands.py, where the
+    understanding (which builds it) can reach it without importing the handlers."""
+    client = _client(ctx)
+    if client is None:
+        return _no_client()
+    return await _set_profile(ctx, client, command)
 
-    async def run(self, ctx: Ctx, client: A4BPort) -> Reply:
-        try:
-            wanted = changes_for(self.setting, self.value)
-            check_profile_fields(wanted)
-        except InvalidInput as error:
-            return refused(error)
-        profile = await _read_profile(ctx, client, self.profile)
-        if isinstance(profile, Reply):
-            return profile
-        name, current = profile.profile_name, profile.wire()
-        after = merged(current, wanted)
-        hint = missing_parts(after)
-        if hint:
-            return Reply(headline=f"To switch that on, {hint}. {NOTHING}", kind=ReplyKind.ERROR)
-        diff = changed_fields(current, after)
-        if not diff:
+
+async def _set_profile(ctx: Ctx, client: A4BPort, command: SetProfile) -> Reply:
+    try:
+        wanted = changes_for(command.setting, command.value)
+        check_profile_fields(wanted)
+    except InvalidInput as error:
+        return refused(error)
+    profile = await _read_profile(ctx, client, command.profile)
+    if isinstance(profile, Reply):
+        return profile
+    name, current = profile.profile_name, profile.wire()
+    after = merged(current, wanted)
+    hint = missing_parts(after)
+    if hint:
+        return Reply(headline=f"To switch that on, {hint}. {NOTHING}", kind=ReplyKind.ERROR)
+    diff = changed_fields(current, after)
+    if not diff:
+        return Reply(
+            headline=f"Profile {name} already has {_inline(describe(wanted))}; nothing to change."
+        )
+    before = values_at(current, diff)
+    lines = before_after(before, diff)
+    if ctx.preview:
+        return Reply(headline=f"Preview: profile {name} would change. {NOTHING}", fields=lines)
+    tried = Change("profile", profile.profile_arn, name, "", before, diff)
+    outcome = await _update_profile(ctx, client, "SetProfile", tried)
+    if isinstance(outcome, ApiError):
+        if outcome.error_type == "NameInUseException":
             return Reply(
-                headline=f"Profile {name} already has {_inline(describe(wanted))}; "
-                "nothing to change."
+                headline=f"Another room profile is already called {diff.get('ProfileName')}. "
+                f"{NOTHING}",
+                kind=ReplyKind.ERROR,
             )
-        before = values_at(current, diff)
-        lines = before_after(before, diff)
-        if ctx.preview:
-            return Reply(headline=f"Preview: profile {name} would change. {NOTHING}", fields=lines)
-        tried = Change("profile", profile.profile_arn, name, "", before, diff)
-        outcome = await _update_profile(ctx, client, "SetProfile", tried)
-        if isinstance(outcome, ApiError):
-            if outcome.error_type == "NameInUseException":
-                return Reply(
-                    headline=f"Another room profile is already called {diff.get('ProfileName')}. "
-                    f"{NOTHING}",
-                    kind=ReplyKind.ERROR,
-                )
-            return failed(f"change the profile {name}", outcome)
-        return undoable(*_said_once(f"Done: profile {name} changed", lines), ctx.last_change_id)
+        return failed(f"change the profile {name}", outcome)
+    return undoable(*_said_once(f"Done: profile {name} changed", lines), ctx.last_change_id)
 
 
 async def undo_profile_change(ctx: Ctx, entry: AuditEntry) -> Reply:

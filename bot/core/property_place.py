@@ -4,12 +4,11 @@ not list; and the refusal of a station change where nobody has said which countr
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.audit import Change
-from bot.core.commands import Command
+from bot.core.commands import SetPropertyPlace
+from bot.core.places import country_code, timezone_name
 from bot.core.property_settings import (
     how_to_set,
     place_of,
@@ -19,45 +18,10 @@ from bot.core.property_settings import (
 )
 from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
-from bot.settings import COUNTRY_ALIASES, KNOWN_COUNTRIES
+from bot.settings import KNOWN_COUNTRIES
 
 if TYPE_CHECKING:
     from bot.core.context import Ctx
-
-# Country names staff type, to the station catalog's codes.
-COUNTRY_WORDS = {
-    "USA": "US", "UNITED STATES": "US", "AMERICA": "US", "GB": "UK", "GREAT BRITAIN": "UK",
-    "BRITAIN": "UK", "ENGLAND": "UK", "UNITED KINGDOM": "UK", "FRANCE": "FR",
-}  # fmt: skip
-
-
-def country_code(text: str) -> str | None:
-    word = " ".join(text.upper().replace(".", "").split())
-    code = COUNTRY_WORDS.get(word) or COUNTRY_ALIASES.get(word, word)
-    return code if code in KNOWN_COUNTRIES else None
-
-
-def timezone_name(text: str) -> str | None:
-    """The IANA zone as the tz database spells it ("europe/london" -> "Europe/London")."""
-    try:
-        ZoneInfo(text)
-        return text
-    except (ZoneInfoNotFoundError, ValueError):
-        pass
-    wanted = text.casefold()
-    import zoneinfo
-
-    return next((z for z in zoneinfo.available_timezones() if z.casefold() == wanted), None)
-
-
-@dataclass(frozen=True)
-class SetPropertyPlace(Command):
-    property_name: str
-    country: str | None = None
-    timezone: str | None = None
-
-    async def execute(self, ctx: Ctx) -> Reply:
-        return await set_property_place(ctx, self)
 
 
 def _rerun(command: SetPropertyPlace, name: str) -> str:

@@ -18,20 +18,20 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.core.commands import Command, Level, Role, use_mutating_policy
+from bot.core.replies import Reply
 
-if TYPE_CHECKING:
-    from bot.core.audit import AuditEntry
-    from bot.core.context import Ctx
-    from bot.core.journal import JournalRow
-    from bot.core.replies import Reply
-
-Handler = Callable[["Ctx", Any], Awaitable["Reply"]]
-Undoer = Callable[["Ctx", "AuditEntry"], Awaitable["Reply"]]
+# The registry sits below the packages whose functions it holds: the understanding, undo, retry and
+# recovery reach the commands through it, so it cannot name their types. A handler is called with
+# the request (access/context.py's Ctx) and its command; an undo and a retry with the request, the
+# change's audit entry (ledger/audit.py's AuditEntry) and, for a retry, its journal rows not applied
+# (ledger/journal.py's JournalRow). The functions themselves are typed; here those are opaque.
+Handler = Callable[[Any, Any], Awaitable[Reply]]
+Undoer = Callable[[Any, Any], Awaitable[Reply]]
 Builder = Callable[[re.Match[str]], Command | None]
-Retrier = Callable[["Ctx", "AuditEntry", "list[JournalRow]"], Awaitable["Reply"]]
+Retrier = Callable[[Any, Any, Any], Awaitable[Reply]]
 
 
 class Score:

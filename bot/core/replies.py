@@ -78,3 +78,19 @@ class Reply(BaseModel):
     @property
     def is_change(self) -> bool:
         return self.kind in (ReplyKind.SUCCESS, ReplyKind.SUMMARY)
+
+
+# Every Undo and Retry action names its change, never "the latest" (ARCHITECTURE.md, Core).
+def change_token(change_id: int) -> str:
+    """How buttons and staff name a change: `undo 000042`, `retry failed 000042`."""
+    return f"{change_id:06d}"
+
+
+def undo_action(change_id: int, label: str = "Undo") -> Action:
+    return Action(kind=ActionKind.UNDO, label=label, value=f"undo {change_token(change_id)}")
+
+
+def retry_action(change_id: int, label: str = "Retry failed") -> Action:
+    return Action(
+        kind=ActionKind.RETRY_FAILED, label=label, value=f"retry failed {change_token(change_id)}"
+    )

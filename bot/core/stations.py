@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.clients.models import StationPreference
@@ -15,32 +15,27 @@ from bot.core.context import Ctx
 from bot.core.journal import APPLIED, UNCHANGED, UNKNOWN, JournalRow, Planned, Settled
 from bot.core.plans import Plan, RoomWrite, ScopePlan
 from bot.core.property_place import unknown_country_reply
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.replies import (
+    Action,
+    ActionKind,
+    Reply,
+    ReplyKind,
+    Table,
+    change_token,
+    retry_action,
+    undo_action,
+)
 from bot.core.resolve import Rooms
 from bot.core.station_menu import spoken_name
-from bot.core.unit_writes import run_change
+from bot.core.unit_writes import run_change, station_name
 from bot.index.catalog import MatchStatus, Station, StationMatch
 from bot.index.lookup import RoomRef
-from bot.json_types import JsonData
 
 MAX_ROWS = 40
 
 
 def pref_of(station: Station) -> StationPreference:
     return StationPreference(providerId=station.provider_id, stationId=station.station_id)
-
-
-def station_name(ctx: Ctx, pref: StationPreference | JsonData, country: str | None = None) -> str:
-    """A station preference (as the client reads it, or as the journal keeps it) as staff read it."""
-    data = pref.model_dump() if isinstance(pref, StationPreference) else pref
-    if not isinstance(data, Mapping):  # None: the room has no default station
-        return "no station set"
-    provider, station = str(data["providerId"]), str(data["stationId"])
-    found = ctx.s.catalog.by_pair(provider, station, country)
-    found = found or ctx.s.catalog.by_pair(provider, station)
-    return (
-        found.label if found else f"{data['providerId']} {data['stationId']} (not in the catalog)"
-    )
 
 
 async def current_station(ctx: Ctx, room: RoomRef) -> str:
@@ -276,21 +271,6 @@ class StationRun:
             progress=station_progress(ctx, self.names) if len(rooms) > 1 else None,
         )
         return station_reply(ctx, change_id, settled, self.names, resolved.label, self.notes)
-
-
-def change_token(change_id: int) -> str:
-    """How buttons and staff name a change: `undo 000042`, `retry failed 000042`."""
-    return f"{change_id:06d}"
-
-
-def undo_action(change_id: int, label: str = "Undo") -> Action:
-    return Action(kind=ActionKind.UNDO, label=label, value=f"undo {change_token(change_id)}")
-
-
-def retry_action(change_id: int, label: str = "Retry failed") -> Action:
-    return Action(
-        kind=ActionKind.RETRY_FAILED, label=label, value=f"retry failed {change_token(change_id)}"
-    )
 
 
 def station_progress(ctx: Ctx, names: str) -> ProgressFn:

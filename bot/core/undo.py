@@ -13,8 +13,7 @@ from bot.core.errors import describe_error
 from bot.core.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned, Settled
 from bot.core.lineage import role_to_undo, write_refusal
 from bot.core.profile_changes import Sent
-from bot.core.replies import Reply, ReplyKind, Table
-from bot.core.stations import change_token, retry_action, station_name, undo_action
+from bot.core.replies import Reply, ReplyKind, Table, change_token, retry_action, undo_action
 from bot.core.understanding.text import plural
 from bot.core.unit_writes import (
     WRITABLE_KINDS,
@@ -22,6 +21,7 @@ from bot.core.unit_writes import (
     drop_queued,
     queue_change,
     run_change,
+    station_name,
 )
 from bot.json_types import text_at
 

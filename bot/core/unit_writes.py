@@ -14,7 +14,7 @@ Every change to rooms (stations, alerts, their retries and undos) runs through `
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -48,7 +48,7 @@ from bot.core.plans import Plan, ScopePlan
 from bot.core.ports import AspPort
 from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
-from bot.json_types import JsonValue, as_object, thaw
+from bot.json_types import JsonData, JsonValue, as_object, thaw
 
 # Answers that mean Amazon did not apply the write and said why.
 REFUSALS = (BadRequest, Forbidden, NotFound, Unauthorized, InvalidInput)
@@ -528,3 +528,16 @@ class UnitCheck:
     def close(self) -> None:
         for task in self._lists.values():
             task.cancel()
+
+
+def station_name(ctx: Ctx, pref: StationPreference | JsonData, country: str | None = None) -> str:
+    """A station preference (as the client reads it, or as the journal keeps it) as staff read it."""
+    data = pref.model_dump() if isinstance(pref, StationPreference) else pref
+    if not isinstance(data, Mapping):  # None: the room has no default station
+        return "no station set"
+    provider, station = str(data["providerId"]), str(data["stationId"])
+    found = ctx.s.catalog.by_pair(provider, station, country)
+    found = found or ctx.s.catalog.by_pair(provider, station)
+    return (
+        found.label if found else f"{data['providerId']} {data['stationId']} (not in the catalog)"
+    )

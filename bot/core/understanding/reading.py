@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.core import commands as c
-from bot.core.commands import AlertKind, Command, Target
-from bot.core.profiles import SetProfile
-from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
+from bot.core.commands import AlertKind, Command, SetProfile, SetPropertyPlace, Target
+from bot.core.places import country_code, timezone_name
 from bot.core.understanding.complete import (
     ALARM_SETTING,
     CHAIN_SCOPE,
