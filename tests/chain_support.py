@@ -15,7 +15,7 @@ from typing import Any
 from bot.core.context import Message
 from bot.core.pending import PendingStore
 from bot.core.recovery import RecoveryReport, recover
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.runtime import Runtime
 
 

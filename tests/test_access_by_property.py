@@ -13,8 +13,8 @@ from profile_support import CREDENTIALS
 
 from bot.clients.a4b import A4BClient
 from bot.core.access import Access
-from bot.core.commands import Role
-from bot.core.replies import ReplyKind
+from bot.core.shared.commands import Role
+from bot.core.shared.replies import ReplyKind
 from bot.runtime import _attach_health
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

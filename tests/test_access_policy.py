@@ -17,7 +17,7 @@ from bot.core.access import (
     Request,
     properties_named,
 )
-from bot.core.commands import Role
+from bot.core.shared.commands import Role
 from bot.settings import PropertyConfig, RolesConfig
 
 

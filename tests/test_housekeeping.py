@@ -12,7 +12,7 @@ from journal_support import HOTEL, journal_world
 
 from bot.clock import FakeClock
 from bot.core.housekeeping import REFUSED_TEXT_LIMIT, housekeeping
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.serving import _start_recovery
 from bot.settings import RolesConfig

@@ -16,7 +16,7 @@ from core_helpers import BotUnderTest, text_of
 from world_reading import WorldReader
 
 from bot.core.context import Message
-from bot.core.replies import Reply, ReplyKind
+from bot.core.shared.replies import Reply, ReplyKind
 
 HERE = Path(__file__).parent
 TRIAL = HERE / "worlds" / "trial17.json"

@@ -22,7 +22,7 @@ from bot.core import chunks
 from bot.core.chunks import CHUNK_ROWS, chunk_store, work_chunks
 from bot.core.journal import FAILED, JournalStore
 from bot.core.recovery import recover
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.server import SandboxServer
 
 ROOMS = 1000  # five chunks: more than the planner keeps ahead of the first write (AHEAD 1 here)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from core_helpers import bot_on, config_for, text_of
 
-from bot.core.commands import SetPropertyPlace
-from bot.core.places import country_code, timezone_name
+from bot.core.shared.commands import SetPropertyPlace
+from bot.core.shared.places import country_code, timezone_name
 from bot.core.understanding.pipeline import parse
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

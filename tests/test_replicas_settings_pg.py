@@ -15,7 +15,7 @@ from pg_support import fresh_database, needs_postgres
 
 from bot.clock import FakeClock
 from bot.core.channel_settings import refresh_settings
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.runtime import build_runtime
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

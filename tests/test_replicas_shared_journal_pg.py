@@ -20,7 +20,7 @@ from bot.clock import FakeClock
 from bot.core import leases
 from bot.core.journal import Author, Planned
 from bot.core.recovery import recover
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.doctor import Status, check_shared_database
 from bot.runtime import build_runtime
 from bot.sandbox.server import SandboxServer

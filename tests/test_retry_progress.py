@@ -17,7 +17,7 @@ from slack_support import BOT_TOKEN, SECRET, command_body, form_request, running
 
 from bot.chat.slack import build_slack_app
 from bot.core.context import Message
-from bot.core.replies import Reply, ReplyKind
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.sandbox.faults import FaultRule
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

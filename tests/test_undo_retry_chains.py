@@ -35,8 +35,8 @@ from bot.clock import FakeClock
 from bot.core.audit import AuditEntry
 from bot.core.context import Message
 from bot.core.journal import DONE_STATES, OPEN_STATES
-from bot.core.replies import ReplyKind
 from bot.core.services import Services
+from bot.core.shared.replies import ReplyKind
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox.app import create_app
 from bot.sandbox.faults import FaultKind, FaultRule

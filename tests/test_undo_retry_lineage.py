@@ -13,7 +13,7 @@ from core_helpers import BotUnderTest, bot_on, config_for, text_of
 from journal_support import HOTEL, journal_world, stations_of
 
 from bot.core.access import Access
-from bot.core.replies import ActionKind, ReplyKind
+from bot.core.shared.replies import ActionKind, ReplyKind
 from bot.sandbox.faults import FaultRule
 from bot.sandbox.server import SandboxServer
 from bot.settings import PropertyConfig, RolesConfig

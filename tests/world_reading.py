@@ -31,16 +31,16 @@ from typing import Any
 
 from bot.clock import FakeClock
 from bot.core import alerts as alerts_module
-from bot.core import commands as c
 from bot.core import stations as stations_module
 from bot.core.access import Access
 from bot.core.audit import AuditLog
 from bot.core.context import Ctx, Message
 from bot.core.engine import Engine
 from bot.core.journal import Planned
-from bot.core.replies import Reply, ReplyKind
 from bot.core.resolve import Resolver, Rooms
 from bot.core.services import Services
+from bot.core.shared import commands as c
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.index.catalog import default_catalog
 from bot.index.db import open_index
 from bot.index.lookup import Index

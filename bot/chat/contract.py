@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.core.context import Message, ProgressSink
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 
 if TYPE_CHECKING:
     from aiohttp import web

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from bot.core.commands import Role
+from bot.core.shared.commands import Role
 from bot.settings import PropertyConfig, RolesConfig
 
 _ROLES_BY_RANK = (Role.ADMIN, Role.ENGINEER, Role.FRONT_DESK)

@@ -13,7 +13,7 @@ from bot.core.access import CommandKind, PropertyLike, properties_named
 from bot.core.audit import AuditEntry, Headline
 from bot.core.context import Ctx
 from bot.core.pending import Pending
-from bot.core.replies import Reply, ReplyKind
+from bot.core.shared.replies import Reply, ReplyKind
 
 # `recent changes` of a user limited to some properties reads this many entries per one shown
 _AUDIT_READ_FACTOR = 10

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.core import commands as c
 from bot.core.audit import AuditEntry, Change
-from bot.core.canonical import command_text
 from bot.core.context import Ctx
 from bot.core.journal import UNKNOWN, JournalRow, Planned, Settled
 from bot.core.plans import Plan, RoomWrite, ScopePlan
-from bot.core.replies import Reply, ReplyKind, Table, change_token, retry_action
+from bot.core.shared import commands as c
+from bot.core.shared.canonical import command_text
+from bot.core.shared.replies import Reply, ReplyKind, Table, change_token, retry_action
 from bot.core.understanding.text import plural
 from bot.core.unit_writes import run_change
 from bot.index.lookup import RoomRef

@@ -41,8 +41,6 @@ from typing import Final, Protocol
 
 from bot.clients.retry import background
 from bot.core.audit import outcome_of_counts
-from bot.core.bulk import run_bulk
-from bot.core.errors import describe_error
 from bot.core.journal import (
     FAILED,
     PENDING,
@@ -60,6 +58,8 @@ from bot.core.journal import (
 from bot.core.leases import LEASE_S, RENEW_EVERY_S, this_process
 from bot.core.plans import ScopePlan
 from bot.core.services import Services
+from bot.core.shared.bulk import run_bulk
+from bot.core.shared.errors import describe_error
 from bot.core.unit_writes import (
     SHOWN_PROBLEMS,
     ProgressFn,

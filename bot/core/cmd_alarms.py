@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from bot.core import commands as c
 from bot.core.alerts import clear_alerts, retry_alerts
-from bot.core.commands import AlertKind, Command
 from bot.core.entry_parts import target_core, where
-from bot.core.registry import Entry, Score, phrasing, register
+from bot.core.shared import commands as c
+from bot.core.shared.commands import AlertKind, Command
+from bot.core.shared.registry import Entry, Score, phrasing, register
 from bot.core.understanding.targets import parse_target
 
 _KIND_WORDS = {

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 
-from bot.core import commands as c
 from bot.core.audit import AuditEntry
-from bot.core.commands import Command
 from bot.core.context import Ctx
 from bot.core.entry_parts import name_of, sync_handler, with_token
 from bot.core.help import help_reply, in_own_names
 from bot.core.journal import JournalRow
-from bot.core.registry import Entry, Score, phrasing, register
-from bot.core.replies import Reply
+from bot.core.shared import commands as c
+from bot.core.shared.commands import Command
+from bot.core.shared.registry import Entry, Score, phrasing, register
+from bot.core.shared.replies import Reply
 from bot.core.undo import finish_undo, undo
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from bot.core import commands as c
-from bot.core.commands import Command, Level, Role, SetPropertyPlace
 from bot.core.entry_parts import name_of, where
 from bot.core.hierarchy import add_unit, delete_unit, rename_unit
 from bot.core.property_place import set_property_place
-from bot.core.registry import Entry, Scope, Score, phrasing, register
+from bot.core.shared import commands as c
+from bot.core.shared.commands import Command, Level, Role, SetPropertyPlace
+from bot.core.shared.registry import Entry, Scope, Score, phrasing, register
 from bot.core.undo import undo_add, undo_rename
 
 _LEVEL = r"(?P<level>property|hotel|room[\s-]?type|room)"

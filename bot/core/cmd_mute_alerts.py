@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.core import commands as c
 from bot.core.context import Ctx
-from bot.core.registry import Entry, Score, phrasing, register
-from bot.core.replies import Reply, ReplyKind
-from bot.core.when import spoken_time, zone_of
+from bot.core.shared import commands as c
+from bot.core.shared.registry import Entry, Score, phrasing, register
+from bot.core.shared.replies import Reply, ReplyKind
+from bot.core.shared.when import spoken_time, zone_of
 
 MAX_MINUTES = 24 * 60
 

@@ -12,10 +12,10 @@ import re
 
 from rapidfuzz import fuzz
 
-from bot.core import commands as c
 from bot.core.context import Ctx
-from bot.core.registry import Entry, register
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind
+from bot.core.shared import commands as c
+from bot.core.shared.registry import Entry, register
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.understanding.lexicon import lexicon_for
 from bot.index.lookup import RoomRef
 from bot.index.normalize import GENERIC_PLACE_WORDS, normalize_room_name

@@ -2,7 +2,7 @@
 property's, so each needs a chain-wide role (Scope.CHAIN).
 
 Their commands carry their own `async def execute(self, ctx) -> Reply`, but SetProfile, which the
-understanding builds and so is plain data in bot/core/commands.py (profiles.set_profile runs it). Each phrasing names a
+understanding builds and so is plain data in bot/core/shared/commands.py (profiles.set_profile runs it). Each phrasing names a
 profile, a user or an object type explicitly and never claims a sentence about rooms, so they are
 scored above the station phrasings (Score.NAMED).
 """
@@ -13,10 +13,8 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot.core.commands import Command, Role, SetProfile
 from bot.core.entry_parts import execute
 from bot.core.object_types import ListObjectTypes, SetObjectTypeMax, ShowObjectType
-from bot.core.profile_settings import SETTING_WORDS, setting_key
 from bot.core.profiles import (
     CreateProfile,
     FindUser,
@@ -26,7 +24,18 @@ from bot.core.profiles import (
     set_profile,
     undo_profile_change,
 )
-from bot.core.registry import Builder, Entry, Handler, Scope, Score, Undoer, phrasing, register
+from bot.core.shared.commands import Command, Role, SetProfile
+from bot.core.shared.profile_settings import SETTING_WORDS, setting_key
+from bot.core.shared.registry import (
+    Builder,
+    Entry,
+    Handler,
+    Scope,
+    Score,
+    Undoer,
+    phrasing,
+    register,
+)
 
 
 def _name(text: str) -> str:

@@ -1,15 +1,15 @@
 """Replies to what is not a command: greetings, thanks, goodbyes and negations. Nothing changes.
 
-A whole command in one module (`cmd_*.py` modules register themselves; see bot/core/registry.py): the
+A whole command in one module (`cmd_*.py` modules register themselves; see bot/core/shared/registry.py): the
 entity-first parser produces `SmallTalk` (bot/core/understanding/reading.py), this module answers and registers it.
 """
 
 from __future__ import annotations
 
-from bot.core import commands as c
 from bot.core.context import Ctx
-from bot.core.registry import Entry, register
-from bot.core.replies import Reply, ReplyKind
+from bot.core.shared import commands as c
+from bot.core.shared.registry import Entry, register
+from bot.core.shared.replies import Reply, ReplyKind
 
 _REPLIES = {
     "greeting": "Hello! Tell me what a room needs, e.g. `jazz in 204` or `what's playing in 311`; "

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.core import commands as c
-from bot.core.commands import Command
 from bot.core.entry_parts import name_of, target_core, where
-from bot.core.registry import Entry, Score, phrasing, register
+from bot.core.shared import commands as c
+from bot.core.shared.commands import Command
+from bot.core.shared.registry import Entry, Score, phrasing, register
 from bot.core.stations import ask_station, list_stations, retry_stations, set_station
 from bot.core.understanding.targets import parse_target
 from bot.core.undo import undo_stations

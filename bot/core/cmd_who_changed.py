@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.core import commands as c
 from bot.core.access_checks import visible_entries
 from bot.core.context import Ctx
 from bot.core.entry_parts import name_of, where
-from bot.core.registry import Entry, Score, phrasing, register, rephrase
-from bot.core.replies import Reply, ReplyKind, Table
-from bot.core.when import parse_utc, spoken_time, zone_of
+from bot.core.shared import commands as c
+from bot.core.shared.registry import Entry, Score, phrasing, register, rephrase
+from bot.core.shared.replies import Reply, ReplyKind, Table
+from bot.core.shared.when import parse_utc, spoken_time, zone_of
 from bot.index.lookup import RoomRef
 
 _SHOWN = 5  # the latest change, and the few before it

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 
-from bot.core import commands as c
-from bot.core.canonical import command_text
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind
+from bot.core.shared import commands as c
+from bot.core.shared.canonical import command_text
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.understanding import understand
 from bot.core.understanding.complete import CHAIN_SCOPE
 from bot.core.understanding.lexicon import Lexicon

@@ -14,8 +14,8 @@ from typing import Protocol
 
 from bot.core.context import Ctx, Message, ProgressSink
 from bot.core.pending import Pending
-from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
+from bot.core.shared.replies import Reply, ReplyKind
 
 
 class Answering(Protocol):

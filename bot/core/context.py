@@ -8,14 +8,14 @@ from datetime import timedelta
 from typing import TypeVar
 
 from bot.core.audit import Change
-from bot.core.bulk import BulkOutcome, ProgressFn, run_bulk
-from bot.core.commands import ClearAlerts, Command, Role
-from bot.core.errors import describe_error
 from bot.core.journal import Author, process_owner
 from bot.core.pending import Pending
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.resolve import Resolver
 from bot.core.services import Services
+from bot.core.shared.bulk import BulkOutcome, ProgressFn, run_bulk
+from bot.core.shared.commands import ClearAlerts, Command, Role
+from bot.core.shared.errors import describe_error
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind
 
 ProgressSink = Callable[[Reply], Awaitable[None]]
 T = TypeVar("T")

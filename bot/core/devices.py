@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.core import commands as c
-from bot.core.canonical import command_text, with_property
 from bot.core.context import Ctx
-from bot.core.errors import describe_error
-from bot.core.replies import Reply, ReplyKind
 from bot.core.resolve import property_meta
 from bot.core.services import HealthDesk
+from bot.core.shared import commands as c
+from bot.core.shared.canonical import command_text, with_property
+from bot.core.shared.errors import describe_error
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.core.understanding.targets import parse_target
 from bot.index.lookup import PropertyRef
 from bot.index.sync import full_sync

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import bot.core.chunks  # noqa: F401  (installs bulk changes in chunks into unit_writes.run_change)
-from bot.core import commands as c
 from bot.core.access_checks import (
     answer_refusal,
     note_confirmed_for,
@@ -23,9 +22,7 @@ from bot.core.access_checks import (
     visible_entries,
 )
 from bot.core.audit import AuditEntry, Headline, changes_count
-from bot.core.canonical import command_text
 from bot.core.channel_settings import refresh_settings
-from bot.core.commands import Role, SetPropertyPlace
 from bot.core.compound import (
     THEN,
     chain_plan,
@@ -42,10 +39,14 @@ from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.pending import Pending
 from bot.core.question_cards import QuestionCards
 from bot.core.question_place import placed
-from bot.core.registry import covers_the_chain, entry_for, role_for
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.retry_failed import retry_failed
 from bot.core.services import Services
+from bot.core.shared import commands as c
+from bot.core.shared.canonical import command_text
+from bot.core.shared.commands import Role, SetPropertyPlace
+from bot.core.shared.registry import covers_the_chain, entry_for, role_for
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.shared.when import parse_utc, spoken_time, zone_label, zone_of
 from bot.core.station_menu import station_choices
 from bot.core.understanding import understand
 from bot.core.understanding.followup import Key, Question, Questions
@@ -54,7 +55,6 @@ from bot.core.understanding.pipeline import is_new_request
 from bot.core.understanding.reading import Ask
 from bot.core.understanding.spelling import correct
 from bot.core.understanding.text import plural, split_preview
-from bot.core.when import parse_utc, spoken_time, zone_label, zone_of
 from bot.index.lookup import PropertyRef
 
 __all__ = ["ANSWERED_ONCE", "Engine", "Message", "ProgressSink"]

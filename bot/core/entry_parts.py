@@ -7,11 +7,11 @@ import re
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from bot.core import commands as c
-from bot.core.canonical import target_text
 from bot.core.context import Ctx
-from bot.core.registry import Handler
-from bot.core.replies import Reply
+from bot.core.shared import commands as c
+from bot.core.shared.canonical import target_text
+from bot.core.shared.registry import Handler
+from bot.core.shared.replies import Reply
 
 
 def name_of(text: str | None) -> str | None:

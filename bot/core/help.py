@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from bot.core.commands import Role
-from bot.core.registry import TOPICS, Entry, entries
-from bot.core.replies import Reply, ReplyKind, Table
+from bot.core.shared.commands import Role
+from bot.core.shared.registry import TOPICS, Entry, entries
+from bot.core.shared.replies import Reply, ReplyKind, Table
 from bot.index.lookup import Index
 
 _TOPIC_WORDS = {

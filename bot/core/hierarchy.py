@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from bot.clients.errors import may_have_applied
-from bot.core import commands as c
 from bot.core import hierarchy_writes as writes
 from bot.core.context import Ctx
-from bot.core.errors import describe_error
 from bot.core.journal import FAILED, UNKNOWN
 from bot.core.profile_changes import Sent
 from bot.core.property_settings import how_to_set, place_of
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table, change_token, undo_action
+from bot.core.shared import commands as c
+from bot.core.shared.errors import describe_error
+from bot.core.shared.replies import (
+    Action,
+    ActionKind,
+    Reply,
+    ReplyKind,
+    Table,
+    change_token,
+    undo_action,
+)
 from bot.core.understanding.text import plural
 from bot.index.lookup import PropertyRef, RoomRef, RoomTypeRef
 from bot.index.normalize import normalize_name

@@ -12,15 +12,15 @@ against what is true *now*, not when the first change was made:
 from __future__ import annotations
 
 from bot.core.audit import AuditEntry
-from bot.core.commands import Role
 from bot.core.context import Ctx
-from bot.core.replies import Reply, ReplyKind
+from bot.core.shared.commands import Role
+from bot.core.shared.replies import Reply, ReplyKind
 
 
 def role_to_undo(entry: AuditEntry) -> Role:
     """The role an undo of this change needs: that of the command the undo amounts to (the
     registry entry's `undone_as`: an add is undone by a delete)."""
-    from bot.core.registry import (  # the registry's entries import the handlers
+    from bot.core.shared.registry import (  # the registry's entries import the handlers
         entry_for,
         entry_named,
     )
@@ -43,7 +43,7 @@ def role_to_retry(ctx: Ctx, entry: AuditEntry) -> Role:
 
 
 def _role_of(command: str) -> Role:
-    from bot.core.registry import entry_named  # the registry's entries import the handlers
+    from bot.core.shared.registry import entry_named  # the registry's entries import the handlers
 
     registered = entry_named(command)
     return registered.role if registered is not None else Role.FRONT_DESK

@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 from bot.clients.customer_profiles import ObjectTypeSummary
 from bot.clients.errors import ApiError, InvalidInput, NotFound
 from bot.core.audit import AuditEntry, Change
-from bot.core.commands import Command
 from bot.core.context import Ctx
-from bot.core.errors import describe_error
-from bot.core.ports import CustomerProfilesPort
 from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
-from bot.core.replies import Reply, ReplyKind, Table
+from bot.core.shared.commands import Command
+from bot.core.shared.errors import describe_error
+from bot.core.shared.ports import CustomerProfilesPort
+from bot.core.shared.replies import Reply, ReplyKind, Table
+from bot.core.shared.when import parse_utc, spoken_time, zone_of
 from bot.core.understanding.text import plural
-from bot.core.when import parse_utc, spoken_time, zone_of
 from bot.json_types import JsonObject, JsonValue, as_list, as_object
 
 NEEDS_DOMAIN = (

@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.core.asked import asked_order
-from bot.core.replies import Reply
+from bot.core.shared.asked import asked_order
+from bot.core.shared.replies import Reply
 
 
 @dataclass

@@ -22,12 +22,12 @@ from bot.clients.a4b import (
 )
 from bot.clients.errors import ApiError, InvalidInput
 from bot.core.audit import AuditEntry, Change
-from bot.core.commands import Command, SetProfile
 from bot.core.context import Ctx
 from bot.core.object_types import undo_object_type_max
-from bot.core.ports import A4BPort
 from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
-from bot.core.profile_settings import (
+from bot.core.shared.commands import Command, SetProfile
+from bot.core.shared.ports import A4BPort
+from bot.core.shared.profile_settings import (
     before_after,
     changed_fields,
     changes_for,
@@ -37,7 +37,7 @@ from bot.core.profile_settings import (
     values_at,
     without_none,
 )
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.understanding.text import plural
 from bot.json_types import JsonMapping, as_object, thaw
 
@@ -294,7 +294,7 @@ async def _update_profile(
 
 
 async def set_profile(ctx: Ctx, command: SetProfile) -> Reply:
-    """SetProfile's handler: the command itself is plain data in bot/core/commands.py, where the
+    """SetProfile's handler: the command itself is plain data in bot/core/shared/commands.py, where the
     understanding (which builds it) can reach it without importing the handlers."""
     client = _client(ctx)
     if client is None:

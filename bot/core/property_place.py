@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.core.audit import Change
-from bot.core.commands import SetPropertyPlace
-from bot.core.places import country_code, timezone_name
 from bot.core.property_settings import (
     how_to_set,
     place_of,
@@ -16,8 +14,10 @@ from bot.core.property_settings import (
     suggested_country,
     suggested_zone,
 )
-from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
+from bot.core.shared.commands import SetPropertyPlace
+from bot.core.shared.places import country_code, timezone_name
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.settings import KNOWN_COUNTRIES
 
 if TYPE_CHECKING:

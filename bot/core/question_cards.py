@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections import OrderedDict
 
-from bot.core.replies import Reply, ReplyKind
+from bot.core.shared.replies import Reply, ReplyKind
 
 KEPT = 10_000
 STALE = (

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core import commands as c
-from bot.core.canonical import command_text
-from bot.core.registry import role_for
 from bot.core.resolve import Resolver
 from bot.core.services import Services
+from bot.core.shared import commands as c
+from bot.core.shared.canonical import command_text
+from bot.core.shared.registry import role_for
 from bot.core.understanding.reading import Ask
 
 

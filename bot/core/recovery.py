@@ -31,8 +31,8 @@ from bot.core.journal import (
     Notice,
     UnitTally,
 )
-from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.core.understanding.text import plural
 from bot.core.unit_writes import WRITABLE_KINDS, verdict, writer_for
 
@@ -216,7 +216,7 @@ def _close(services: Services, entry: AuditEntry) -> Notice | None:
 
 
 def _undoable(command: str) -> bool:
-    from bot.core.registry import entry_named  # the registry's entries import the handlers
+    from bot.core.shared.registry import entry_named  # the registry's entries import the handlers
 
     registered = entry_named(command)  # the audit's stable command name
     return registered is not None and registered.undoable

@@ -10,10 +10,10 @@ from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz
 
-from bot.core.commands import Role, Target
 from bot.core.property_settings import index_values, place_of
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.services import Services
+from bot.core.shared.commands import Role, Target
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.understanding.lexicon import lexicon_for
 from bot.core.understanding.text import plural
 from bot.index.lookup import Index, PropertyRef, RoomRef, RoomTypeRef, ScopeRooms

@@ -14,11 +14,11 @@ from bot.core.audit import AuditEntry
 from bot.core.context import Ctx
 from bot.core.journal import DONE_STATES
 from bot.core.lineage import retry_refusal, role_to_retry, write_refusal
-from bot.core.replies import Reply, ReplyKind
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.core.unit_writes import WRITABLE_KINDS
 
 if TYPE_CHECKING:
-    from bot.core.registry import Retrier
+    from bot.core.shared.registry import Retrier
 
 
 async def retry_failed(ctx: Ctx) -> Reply:
@@ -50,7 +50,7 @@ async def retry_failed(ctx: Ctx) -> Reply:
 def _retrier(entry: AuditEntry) -> Retrier | None:
     """How the change's command re-runs its failed rooms (its registry entry's `retry`), or None
     when it cannot be retried this way."""
-    from bot.core.registry import entry_named  # the registry's entries import the handlers
+    from bot.core.shared.registry import entry_named  # the registry's entries import the handlers
 
     registered = entry_named(entry.command)  # the audit's stable command name
     return registered.retry if registered is not None else None

@@ -11,9 +11,9 @@ from bot.core.access import Access
 from bot.core.audit import AuditLog
 from bot.core.journal import JournalStore
 from bot.core.pending import PendingStore
-from bot.core.ports import A4BPort, AspPort, CustomerProfilesPort
-from bot.core.replies import Reply
 from bot.core.settings_store import SettingsStore
+from bot.core.shared.ports import A4BPort, AspPort, CustomerProfilesPort
+from bot.core.shared.replies import Reply
 from bot.index.catalog import StationCatalog
 from bot.index.lookup import Index
 from bot.settings import BotConfig

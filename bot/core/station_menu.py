@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.core import commands as c
-from bot.core.canonical import command_text
-from bot.core.registry import role_for
-from bot.core.replies import Reply
 from bot.core.resolve import Resolver
 from bot.core.services import Services
+from bot.core.shared import commands as c
+from bot.core.shared.canonical import command_text
+from bot.core.shared.registry import role_for
+from bot.core.shared.replies import Reply
 from bot.index.catalog import Station, StationCatalog, UnknownCountry
 from bot.index.lookup import PropertyRef
 

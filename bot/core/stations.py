@@ -7,15 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.clients.models import StationPreference
-from bot.core import commands as c
 from bot.core.audit import AuditEntry, Change
-from bot.core.bulk import ProgressFn
-from bot.core.canonical import command_text
 from bot.core.context import Ctx
 from bot.core.journal import APPLIED, UNCHANGED, UNKNOWN, JournalRow, Planned, Settled
 from bot.core.plans import Plan, RoomWrite, ScopePlan
 from bot.core.property_place import unknown_country_reply
-from bot.core.replies import (
+from bot.core.resolve import Rooms
+from bot.core.shared import commands as c
+from bot.core.shared.bulk import ProgressFn
+from bot.core.shared.canonical import command_text
+from bot.core.shared.replies import (
     Action,
     ActionKind,
     Reply,
@@ -25,7 +26,6 @@ from bot.core.replies import (
     retry_action,
     undo_action,
 )
-from bot.core.resolve import Rooms
 from bot.core.station_menu import spoken_name
 from bot.core.unit_writes import run_change, station_name
 from bot.index.catalog import MatchStatus, Station, StationMatch

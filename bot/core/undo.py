@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 
-from bot.core import commands as c
 from bot.core import hierarchy_writes
 from bot.core.access_checks import not_theirs
 from bot.core.audit import UNCHANGED_OUTCOME, AuditEntry, Change
 from bot.core.context import Ctx
-from bot.core.errors import describe_error
 from bot.core.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned, Settled
 from bot.core.lineage import role_to_undo, write_refusal
 from bot.core.profile_changes import Sent
-from bot.core.replies import Reply, ReplyKind, Table, change_token, retry_action, undo_action
+from bot.core.shared import commands as c
+from bot.core.shared.errors import describe_error
+from bot.core.shared.replies import Reply, ReplyKind, Table, change_token, retry_action, undo_action
 from bot.core.understanding.text import plural
 from bot.core.unit_writes import (
     WRITABLE_KINDS,
@@ -56,7 +56,7 @@ async def undo(ctx: Ctx) -> Reply:
             headline="There is nothing of yours to undo here.",
             notes=["Only your own changes can be undone, in the conversation where you made them."],
         )
-    from bot.core.registry import entry_named  # the registry's entries import this module
+    from bot.core.shared.registry import entry_named  # the registry's entries import this module
 
     registered = entry_named(entry.command)  # the audit's stable command name
     if registered is not None and registered.undo_refusal is not None:
@@ -82,7 +82,7 @@ async def undo(ctx: Ctx) -> Reply:
 def _cannot_undo(entry: AuditEntry) -> Reply | None:
     """Why the user's latest change cannot be undone, plainly: a clearing of alarms, reminders
     or timers (Amazon has no way to restore them), or a change that changed nothing."""
-    from bot.core.registry import entry_named  # the registry's entries import this module
+    from bot.core.shared.registry import entry_named  # the registry's entries import this module
 
     registered = entry_named(entry.command)
     deleted = {ch.kind for ch in entry.changes if ch.ok and ch.kind in _ALERT_ORDER}
@@ -394,7 +394,7 @@ async def finish_undo(ctx: Ctx, run: AuditEntry) -> Reply:
 
 
 async def _undo_again(ctx: Ctx, target: AuditEntry) -> Reply:
-    from bot.core.registry import entry_named
+    from bot.core.shared.registry import entry_named
 
     registered = entry_named(target.command)
     if registered is None or registered.undo is None:

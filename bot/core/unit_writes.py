@@ -32,7 +32,6 @@ from bot.clients.retry import Throttling, background
 from bot.core.audit import outcome_of_rows
 from bot.core.context import Ctx
 from bot.core.device_names import device_names
-from bot.core.errors import describe_error
 from bot.core.journal import (
     APPLIED,
     FAILED,
@@ -45,9 +44,10 @@ from bot.core.journal import (
     Settled,
 )
 from bot.core.plans import Plan, ScopePlan
-from bot.core.ports import AspPort
-from bot.core.replies import Reply, ReplyKind
 from bot.core.services import Services
+from bot.core.shared.errors import describe_error
+from bot.core.shared.ports import AspPort
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.json_types import JsonData, JsonValue, as_object, thaw
 
 # Answers that mean Amazon did not apply the write and said why.

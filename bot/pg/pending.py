@@ -15,7 +15,7 @@ from psycopg import Connection
 from psycopg.rows import TupleRow
 
 from bot.core.pending import Pending, PendingStore
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.pg.database import PgDatabase
 
 _COLUMNS = 'token, platform, "user", channel, thread, summary, text, command, expires, request'

@@ -16,7 +16,7 @@ from psycopg import Connection
 from psycopg.rows import TupleRow
 from pydantic import TypeAdapter
 
-from bot.core.commands import Command
+from bot.core.shared.commands import Command
 from bot.core.understanding.followup import TTL, Key, Question, Questions
 from bot.pg.database import PgDatabase
 

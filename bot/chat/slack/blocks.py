@@ -15,7 +15,7 @@ from typing import Any
 from bot.chat.actions import shown_actions
 from bot.chat.paging import paged
 from bot.chat.tables import CSV_FILENAME, table_csv
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind, Table
 
 Block = dict[str, Any]
 

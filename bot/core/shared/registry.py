@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot.core.commands import Command, Level, Role, use_mutating_policy
-from bot.core.replies import Reply
+from bot.core.shared.commands import Command, Level, Role, use_mutating_policy
+from bot.core.shared.replies import Reply
 
 # The registry sits below the packages whose functions it holds: the understanding, undo, retry and
 # recovery reach the commands through it, so it cannot name their types. A handler is called with

@@ -55,10 +55,12 @@ class Target:
 
 
 def _registry_not_loaded(command: Command) -> bool:
-    raise RuntimeError("bot.core.registry is not imported: it says which commands are writes")
+    raise RuntimeError(
+        "bot.core.shared.registry is not imported: it says which commands are writes"
+    )
 
 
-# Which commands change something is the registry's policy (bot/core/registry.py). The registry imports
+# Which commands change something is the registry's policy (bot/core/shared/registry.py). The registry imports
 # this module, so it installs its answer here instead of this module importing it (no import cycle).
 _mutating_policy: Callable[[Command], bool] = _registry_not_loaded
 
@@ -78,7 +80,7 @@ class Command:
 
     @property
     def mutating(self) -> bool:
-        """Whether it changes something: its registry entry's policy (bot/core/registry.py)."""
+        """Whether it changes something: its registry entry's policy (bot/core/shared/registry.py)."""
         return _mutating_policy(self)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core import commands as c
-from bot.core.commands import Target
+from bot.core.shared import commands as c
+from bot.core.shared.commands import Target
 
 
 def target_text(target: Target) -> str:
@@ -24,7 +24,7 @@ def target_text(target: Target) -> str:
 
 def command_text(command: c.Command) -> str:
     """The command as text the parser reads back to it: its registry entry's rephrasing."""
-    from bot.core.registry import rephrase  # the registry's entries import this module
+    from bot.core.shared.registry import rephrase  # the registry's entries import this module
 
     return rephrase(command)
 
