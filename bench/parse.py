@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from bot.clock import SystemClock
 from bot.core.access import Access
-from bot.core.audit import AuditLog
+from bot.core.ledger.audit import AuditLog
 from bot.core.resolve import Resolver, Rooms
 from bot.core.services import Services
 from bot.core.shared import commands as c

@@ -12,9 +12,9 @@ import httpx
 from bot.clients.asp import AspClient
 from bot.clock import Clock, SystemClock
 from bot.core.access import Access
-from bot.core.audit import AuditLog
 from bot.core.channel_settings import refresh_settings
 from bot.core.engine import Engine
+from bot.core.ledger.audit import AuditLog
 from bot.core.resolve import property_meta
 from bot.core.services import Services
 from bot.index.catalog import default_catalog

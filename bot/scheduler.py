@@ -26,7 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.core.leases import RENEW_EVERY_S
+from bot.core.ledger.leases import RENEW_EVERY_S
 from bot.health.offline_alerts import OfflineAlerts
 from bot.health.posting import DigestSender
 from bot.health.sites import Site

@@ -151,7 +151,7 @@ _BASELINE: Final = (
     " ON teams_conversations (channel_id)",
 )
 
-# The change journal (bot/core/journal.py): one row per write to a unit, committed before the request
+# The change journal (bot/core/ledger/journal.py): one row per write to a unit, committed before the request
 # and settled after it, so a crash or a lost answer never leaves a change unaccounted for. Its change_id
 # is the audit entry (audit.id) the write belongs to. Delivery ids move to their own table: one message
 # is claimed once, while the derived runs it starts (retry, undo, a confirmation) write their own rows.
@@ -241,7 +241,7 @@ _DEVICE_ROOMS: Final = (
     )""",
 )
 
-# Who runs a change (bot/core/leases.py): written with the audit entry of a change being opened,
+# Who runs a change (bot/core/ledger/leases.py): written with the audit entry of a change being opened,
 # claimed by crash recovery in one transaction. Changes left running by an earlier release get an
 # expired lease; their owner is still read from audit.detail ("running in process host:pid").
 _LEASES: Final = (

@@ -121,14 +121,14 @@ async def _start_recovery(
         housekeeping(runtime.services)  # its confirmations in memory too, so on each replica
         refresh_settings(runtime.services)  # settings made in chat through another replica
 
-    def renew() -> None:  # the leases of this process's running changes (bot/core/leases.py)
+    def renew() -> None:  # the leases of this process's running changes (bot/core/ledger/leases.py)
         services = runtime.services
         services.audit.renew_leases(set(services.active_changes), services.clock.now())
 
     # Replicas (BOT_DATABASE_URL): a dead replica's change is claimed once its lease expires, so
     # the sweep (a task of the job queue) runs every lease rather than every 5 minutes, and a
     # setting made through another replica is laid here as often.
-    from bot.core.leases import LEASE_S
+    from bot.core.ledger.leases import LEASE_S
 
     sweep_s = LEASE_S if runtime.settings.bot_database_url else None
     chunks = None
@@ -147,7 +147,7 @@ async def _start_job_queue(
 ) -> None:
     """This replica's worker of the job queue: the recovery sweep every lease, and the health
     jobs when device health is configured; stopped with the runtime."""
-    from bot.core.leases import LEASE_S
+    from bot.core.ledger.leases import LEASE_S
     from bot.pg.jobs import JobQueue
     from bot.scheduler import RECOVERY_JOB, Periodic, every_seconds
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core_helpers import BotUnderTest, text_of
 
-from bot.core.audit import AuditEntry
+from bot.core.ledger.audit import AuditEntry
 from bot.core.shared.replies import ReplyKind
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core_helpers import BotUnderTest, text_of
 
-from bot.core.journal import Author, Planned
+from bot.core.ledger.journal import Author, Planned
 from bot.core.recovery import recover
 from bot.core.shared.replies import Reply, ReplyKind
 from bot.sandbox.faults import FaultRule

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from pg_support import SERVER_URL, fresh_database
 
-from bot.core import leases
-from bot.core.audit import AuditLog, Change
 from bot.core.chunks import ChunkStore, PlanState, SqliteChunks
-from bot.core.journal import (
+from bot.core.ledger import leases
+from bot.core.ledger.audit import AuditLog, Change
+from bot.core.ledger.journal import (
     APPLIED,
     FAILED,
     PENDING,

@@ -33,10 +33,10 @@ from bot.clock import FakeClock
 from bot.core import alerts as alerts_module
 from bot.core import stations as stations_module
 from bot.core.access import Access
-from bot.core.audit import AuditLog
 from bot.core.context import Ctx, Message
 from bot.core.engine import Engine
-from bot.core.journal import Planned
+from bot.core.ledger.audit import AuditLog
+from bot.core.ledger.journal import Planned
 from bot.core.resolve import Resolver, Rooms
 from bot.core.services import Services
 from bot.core.shared import commands as c

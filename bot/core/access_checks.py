@@ -10,8 +10,8 @@ requester's, and a "confirmed" entry in the admin's name says whose request it c
 from __future__ import annotations
 
 from bot.core.access import CommandKind, PropertyLike, properties_named
-from bot.core.audit import AuditEntry, Headline
 from bot.core.context import Ctx
+from bot.core.ledger.audit import AuditEntry, Headline
 from bot.core.pending import Pending
 from bot.core.shared.replies import Reply, ReplyKind
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.core.audit import AuditEntry, Change
 from bot.core.context import Ctx
-from bot.core.journal import UNKNOWN, JournalRow, Planned, Settled
-from bot.core.plans import Plan, RoomWrite, ScopePlan
+from bot.core.ledger.audit import AuditEntry, Change
+from bot.core.ledger.journal import UNKNOWN, JournalRow, Planned, Settled
+from bot.core.ledger.plans import Plan, RoomWrite, ScopePlan
 from bot.core.shared import commands as c
 from bot.core.shared.canonical import command_text
 from bot.core.shared.replies import Reply, ReplyKind, Table, change_token, retry_action

@@ -1,6 +1,6 @@
 """Channel settings an admin makes in chat: a property's digest channel, a channel bound to a
 property. Stored in the database every process shares (table channel_settings, through
-bot/core/settings_store.py: the SQLite file, or PostgreSQL for replicas) and laid over bot.toml,
+bot/core/ledger/settings_store.py: the SQLite file, or PostgreSQL for replicas) and laid over bot.toml,
 whose values are the defaults: a setting made in chat wins until it is changed again in chat.
 
 `apply_channel_settings` runs at start-up (bot/runtime.py) and after each change, so the change
@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.core.property_settings import index_values
+from bot.core.ledger.property_settings import index_values
+from bot.core.ledger.settings_store import BINDING, DIGEST, ChannelSetting, SettingsStore
 from bot.core.services import Services
-from bot.core.settings_store import BINDING, DIGEST, ChannelSetting, SettingsStore
 from bot.settings import BotConfig, PropertyConfig
 
 __all__ = [

@@ -2,13 +2,13 @@
 
 A change over more than `CHUNK_ROWS` writes is queued in the journal in chunks of about
 `CHUNK_ROWS` rows (a range of the change's journal ids, every row committed before anything of it
-is sent). A change over a whole property or room type (bot/core/plans.py `ScopePlan`) is queued as
+is sent). A change over a whole property or room type (bot/core/ledger/plans.py `ScopePlan`) is queued as
 it runs: its plan (the scope and the writes per room) is kept with the change (table change_plans),
 its first chunk is queued and claimed before the rest of its rooms are even read, and a `Planner`
 keeps `AHEAD` chunks queued ahead of the workers, reading the index a chunk at a time, so a
 million rooms are never held in memory nor queued before the first write; a change listed room by
 room (a retry, an undo) is queued whole, then split. A chunk is claimed with a lease (owner,
-`lease_until`, generation +1), like a change's lease (bot/core/leases.py): the request that made
+`lease_until`, generation +1), like a change's lease (bot/core/ledger/leases.py): the request that made
 the change works its chunks, and with replicas on PostgreSQL every replica's worker
 (`work_chunks`, every second) claims the queued ones too (`FOR UPDATE SKIP LOCKED`), so the rooms
 are shared out and a dead worker's chunk is taken over once its lease expires. Per room it is
@@ -19,7 +19,7 @@ that stalled past its lease records nothing).
 
 Progress, `recent changes` and the end of a change read counts, never all rows: a done chunk keeps
 its rows' counts by state, a queued one is all queued, a running one is counted (a few hundred
-rows), and rooms not planned yet are queued (bot/core/journal.py `count_changes`); the reply's
+rows), and rooms not planned yet are queued (bot/core/ledger/journal.py `count_changes`); the reply's
 summary is counted in SQL too (`Settled`). The change is closed once: by its request when it is
 still waiting for it (that reply is the summary), else by the worker that completes the last chunk
 of a complete plan, which leaves the summary as a notice for the author (posted by the recovery
@@ -40,8 +40,8 @@ from datetime import datetime
 from typing import Final, Protocol
 
 from bot.clients.retry import background
-from bot.core.audit import outcome_of_counts
-from bot.core.journal import (
+from bot.core.ledger.audit import outcome_of_counts
+from bot.core.ledger.journal import (
     FAILED,
     PENDING,
     STATES,
@@ -55,8 +55,8 @@ from bot.core.journal import (
     insert_queued,
     queued_values,
 )
-from bot.core.leases import LEASE_S, RENEW_EVERY_S, this_process
-from bot.core.plans import ScopePlan
+from bot.core.ledger.leases import LEASE_S, RENEW_EVERY_S, this_process
+from bot.core.ledger.plans import ScopePlan
 from bot.core.services import Services
 from bot.core.shared.bulk import run_bulk
 from bot.core.shared.errors import describe_error
@@ -520,7 +520,7 @@ class SqliteChunks:
     slots = 1  # one process: its request runs the chunks one after the other, at full concurrency
 
     def __init__(self, journal: object) -> None:
-        from bot.core.journal import SqliteJournal
+        from bot.core.ledger.journal import SqliteJournal
 
         assert isinstance(journal, SqliteJournal)
         self._journal = journal

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from bot.core.audit import AuditEntry
 from bot.core.context import Ctx
 from bot.core.entry_parts import name_of, sync_handler, with_token
 from bot.core.help import help_reply, in_own_names
-from bot.core.journal import JournalRow
+from bot.core.ledger.audit import AuditEntry
+from bot.core.ledger.journal import JournalRow
 from bot.core.shared import commands as c
 from bot.core.shared.commands import Command
 from bot.core.shared.registry import Entry, Score, phrasing, register

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
-from bot.core.audit import Change
-from bot.core.journal import Author, process_owner
+from bot.core.ledger.audit import Change
+from bot.core.ledger.journal import Author, process_owner
 from bot.core.pending import Pending
 from bot.core.resolve import Resolver
 from bot.core.services import Services

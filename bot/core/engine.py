@@ -21,7 +21,6 @@ from bot.core.access_checks import (
     others_waiting,
     visible_entries,
 )
-from bot.core.audit import AuditEntry, Headline, changes_count
 from bot.core.channel_settings import refresh_settings
 from bot.core.compound import (
     THEN,
@@ -35,6 +34,7 @@ from bot.core.confirm_elsewhere import confirm_elsewhere
 from bot.core.context import Ctx, Message, ProgressSink
 from bot.core.help import help_reply
 from bot.core.housekeeping import refused_text
+from bot.core.ledger.audit import AuditEntry, Headline, changes_count
 from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.pending import Pending
 from bot.core.question_cards import QuestionCards

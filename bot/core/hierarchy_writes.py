@@ -23,8 +23,8 @@ from typing import Protocol
 
 from bot.clients.errors import ApiError, NotFound, may_have_applied
 from bot.clients.retry import background
-from bot.core.audit import Change
 from bot.core.context import Ctx
+from bot.core.ledger.audit import Change
 from bot.core.profile_changes import Sent, send_journaled
 from bot.core.resolve import property_meta
 from bot.core.services import Services

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from bot.clients.errors import ApiError, InvalidInput, may_have_applied
-from bot.core.audit import Change
 from bot.core.context import Ctx
-from bot.core.journal import APPLIED, FAILED, REFUSED, UNKNOWN, Planned
+from bot.core.ledger.audit import Change
+from bot.core.ledger.journal import APPLIED, FAILED, REFUSED, UNKNOWN, Planned
 from bot.core.shared.errors import describe_error
 from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bot.core.audit import Change
-from bot.core.property_settings import (
+from bot.core.ledger.audit import Change
+from bot.core.ledger.property_settings import (
     how_to_set,
     place_of,
     store_place,

@@ -16,10 +16,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from bot.core.audit import AuditEntry, outcome_of_counts
 from bot.core.chunks import chunk_store, finish_plan
 from bot.core.hierarchy_writes import HIERARCHY_KINDS, record_in_index, unit_after
-from bot.core.journal import (
+from bot.core.ledger.audit import AuditEntry, outcome_of_counts
+from bot.core.ledger.journal import (
     APPLIED,
     DONE_STATES,
     FAILED,

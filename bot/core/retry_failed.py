@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core.access_checks import not_theirs
-from bot.core.audit import AuditEntry
 from bot.core.context import Ctx
-from bot.core.journal import DONE_STATES
+from bot.core.ledger.audit import AuditEntry
+from bot.core.ledger.journal import DONE_STATES
 from bot.core.lineage import retry_refusal, role_to_retry, write_refusal
 from bot.core.shared.replies import Reply, ReplyKind
 from bot.core.unit_writes import WRITABLE_KINDS

@@ -8,10 +8,10 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.core.access import Access
-from bot.core.audit import AuditLog
-from bot.core.journal import JournalStore
+from bot.core.ledger.audit import AuditLog
+from bot.core.ledger.journal import JournalStore
+from bot.core.ledger.settings_store import SettingsStore
 from bot.core.pending import PendingStore
-from bot.core.settings_store import SettingsStore
 from bot.core.shared.ports import A4BPort, AspPort, CustomerProfilesPort
 from bot.core.shared.replies import Reply
 from bot.index.catalog import StationCatalog

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.clients.models import StationPreference
-from bot.core.audit import AuditEntry, Change
 from bot.core.context import Ctx
-from bot.core.journal import APPLIED, UNCHANGED, UNKNOWN, JournalRow, Planned, Settled
-from bot.core.plans import Plan, RoomWrite, ScopePlan
+from bot.core.ledger.audit import AuditEntry, Change
+from bot.core.ledger.journal import APPLIED, UNCHANGED, UNKNOWN, JournalRow, Planned, Settled
+from bot.core.ledger.plans import Plan, RoomWrite, ScopePlan
 from bot.core.property_place import unknown_country_reply
 from bot.core.resolve import Rooms
 from bot.core.shared import commands as c

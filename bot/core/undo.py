@@ -6,9 +6,9 @@ import re
 
 from bot.core import hierarchy_writes
 from bot.core.access_checks import not_theirs
-from bot.core.audit import UNCHANGED_OUTCOME, AuditEntry, Change
 from bot.core.context import Ctx
-from bot.core.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned, Settled
+from bot.core.ledger.audit import UNCHANGED_OUTCOME, AuditEntry, Change
+from bot.core.ledger.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned, Settled
 from bot.core.lineage import role_to_undo, write_refusal
 from bot.core.profile_changes import Sent
 from bot.core.shared import commands as c

@@ -29,10 +29,10 @@ from bot.clients.errors import (
 )
 from bot.clients.models import StationPreference
 from bot.clients.retry import Throttling, background
-from bot.core.audit import outcome_of_rows
 from bot.core.context import Ctx
 from bot.core.device_names import device_names
-from bot.core.journal import (
+from bot.core.ledger.audit import outcome_of_rows
+from bot.core.ledger.journal import (
     APPLIED,
     FAILED,
     REFUSED,
@@ -43,7 +43,7 @@ from bot.core.journal import (
     Planned,
     Settled,
 )
-from bot.core.plans import Plan, ScopePlan
+from bot.core.ledger.plans import Plan, ScopePlan
 from bot.core.services import Services
 from bot.core.shared.errors import describe_error
 from bot.core.shared.ports import AspPort

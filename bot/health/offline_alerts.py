@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Final, Protocol, runtime_checkable
 
 from bot.clock import Clock
-from bot.core.settings_store import SettingsStore
+from bot.core.ledger.settings_store import SettingsStore
 from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind
 from bot.health.fmt import duration, local_time
 from bot.health.outbox import GIVE_UP_AFTER_S, retry_delay

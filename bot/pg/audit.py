@@ -1,4 +1,4 @@
-"""The audit log in PostgreSQL, with the leases of running changes (bot/core/leases.py).
+"""The audit log in PostgreSQL, with the leases of running changes (bot/core/ledger/leases.py).
 
 A subclass of `AuditLog` with the same behaviour (the contract tests run both). What differs is
 the claim of crash recovery: replicas cannot see each other's processes, so a change is orphaned
@@ -17,9 +17,9 @@ from typing import cast
 from psycopg import Connection
 from psycopg.rows import TupleRow
 
-from bot.core import leases
-from bot.core.audit import RUNNING, AuditEntry, AuditLog, AuditRow, AuditValues
-from bot.core.journal import JournalRow
+from bot.core.ledger import leases
+from bot.core.ledger.audit import RUNNING, AuditEntry, AuditLog, AuditRow, AuditValues
+from bot.core.ledger.journal import JournalRow
 from bot.pg.database import PgDatabase
 from bot.pg.journal import PgJournal, open_rows
 
@@ -28,7 +28,7 @@ log = logging.getLogger("bot.pg.audit")
 
 def _postgres(clause: str) -> str:
     """An audit query of the SQLite AuditLog in PostgreSQL's words: the queries of the audit log
-    stay in one place (bot/core/audit.py) and serve both backends."""
+    stay in one place (bot/core/ledger/audit.py) and serve both backends."""
     clause = re.sub(r"\buser = \?", '"user" = %s', clause)
     clause = re.sub(r"\bchannel IS \?", "channel IS NOT DISTINCT FROM %s", clause)
     return clause.replace("?", "%s")

@@ -24,8 +24,8 @@ from bot.core.chunks import (
     chunk_values,
     split_ids,
 )
-from bot.core.journal import FAILED, STATES, Author, JournalRow, Planned, count_changes
-from bot.core.leases import LEASE_S, this_process
+from bot.core.ledger.journal import FAILED, STATES, Author, JournalRow, Planned, count_changes
+from bot.core.ledger.leases import LEASE_S, this_process
 from bot.pg.database import PgDatabase
 from bot.pg.journal_rows import insert_queued, journal_rows, pg_query
 

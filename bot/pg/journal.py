@@ -1,4 +1,4 @@
-"""The change journal in PostgreSQL: the JournalStore of bot/core/journal.py, for replicas.
+"""The change journal in PostgreSQL: the JournalStore of bot/core/ledger/journal.py, for replicas.
 
 The same rows and states as `SqliteJournal` (the contract tests run both); each write is its own
 short transaction from the pool.
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from psycopg import Connection
 from psycopg.rows import TupleRow
 
-from bot.core.journal import (
+from bot.core.ledger.journal import (
     OPEN_STATES,
     PENDING,
     STATES,
@@ -33,7 +33,7 @@ from bot.core.journal import (
     settled_of,
     tally_of,
 )
-from bot.core.leases import this_process
+from bot.core.ledger.leases import this_process
 from bot.json_types import JsonData
 from bot.pg.database import PgDatabase
 from bot.pg.journal_rows import insert_queued, journal_rows, pg_query
@@ -169,7 +169,7 @@ class PgJournal:
             found.setdefault(row.change_id, []).append(row)
         return found
 
-    # --- counts (the SQL of bot/core/journal.py, `?` marks as `%s`) -----------------------------
+    # --- counts (the SQL of bot/core/ledger/journal.py, `?` marks as `%s`) -----------------------------
 
     def query(self, sql: str, args: Sequence[object]) -> list[tuple[object, ...]]:
         return pg_query(self.database, sql, args)

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from bot.core.journal import Planned
+from bot.core.ledger.journal import Planned
 from bot.index.lookup import Index, ScopeRooms
 from bot.json_types import JsonData, as_list, as_object, thaw
 

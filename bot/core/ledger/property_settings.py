@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.core.settings_store import Place, SettingsStore
+from bot.core.ledger.settings_store import Place, SettingsStore
 from bot.settings import BotConfig
 
 __all__ = ["Place", "place_of", "store_place", "stored_place"]

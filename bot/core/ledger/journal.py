@@ -8,7 +8,7 @@ unknown are what crash recovery (bot/core/recovery.py) checks against Amazon.
 
 Callers use the `JournalStore` protocol; `SqliteJournal` is the one implementation today (a
 PostgreSQL store for several replicas is the next step, so no SQL lives outside this module and
-bot/core/audit.py). Writes retry while another process holds the database locked: what Amazon has
+bot/core/ledger/audit.py). Writes retry while another process holds the database locked: what Amazon has
 applied must never go unrecorded.
 """
 
@@ -589,7 +589,7 @@ class SqliteJournal:
 
     def open_rows(self, *, running: Sequence[int] | None = None) -> list[JournalRow]:
         """Rows not settled yet; with `running`, only those of finished changes and of these
-        running ones (the changes crash recovery claimed, bot/core/leases.py)."""
+        running ones (the changes crash recovery claimed, bot/core/ledger/leases.py)."""
         if running is None:
             return self._select(
                 "WHERE state IN (?, ?, ?) ORDER BY change_id, id", list(OPEN_STATES)

@@ -1,7 +1,7 @@
 """The audit log: every change, refusal and failure, written before the reply goes out. Undo reads it.
 
 An entry is one request (who, where, what was typed, the outcome); its per-unit changes live in the
-change journal (bot/core/journal.py), where each write is recorded before it is sent. A change that
+change journal (bot/core/ledger/journal.py), where each write is recorded before it is sent. A change that
 is still running has the outcome "running" until its last write is settled.
 """
 
@@ -16,8 +16,8 @@ from typing import NotRequired, TypedDict, cast
 
 from sqlite_utils import Database
 
-from bot.core import leases
-from bot.core.journal import (
+from bot.core.ledger import leases
+from bot.core.ledger.journal import (
     APPLIED,
     DONE_STATES,
     FAILED,
@@ -299,7 +299,7 @@ class AuditLog:
                 values,
             )
             entry_id = int(cursor.lastrowid or 0)
-            if outcome == RUNNING:  # its owner, in the same transaction (bot/core/leases.py)
+            if outcome == RUNNING:  # its owner, in the same transaction (bot/core/ledger/leases.py)
                 leases.open_lease(conn, entry_id, at)
             if undoes is not None and outcome != RUNNING:
                 conn.execute("UPDATE audit SET undone_by = ? WHERE id = ?", (entry_id, undoes))
@@ -357,7 +357,7 @@ class AuditLog:
         return found
 
     def renew_leases(self, change_ids: Collection[int], at: datetime) -> int:
-        """Push on this process's leases of its running changes (see bot/core/leases.py)."""
+        """Push on this process's leases of its running changes (see bot/core/ledger/leases.py)."""
         return int(self.journal.write(lambda conn: leases.renew(conn, change_ids, at)))
 
     def seen_delivery(self, delivery_id: str) -> bool:
