@@ -158,7 +158,7 @@ async def one_run(
                 server.sandbox.stats.reset()
                 runtime.asp.stats.reset()
                 journal_time = _time_journal(runtime.services.journal)
-                from bot.core.context import Message
+                from bot.core.access.context import Message
 
                 ask = await runtime.engine.handle(
                     Message("set all rooms at Bench Hotel to jazz", "bench", None, "console")

@@ -11,12 +11,12 @@ import httpx
 
 from bot.clients.asp import AspClient
 from bot.clock import Clock, SystemClock
-from bot.core.access import Access
+from bot.core.access.access import Access
+from bot.core.access.resolve import property_meta
+from bot.core.access.services import Services
 from bot.core.channel_settings import refresh_settings
 from bot.core.engine import Engine
 from bot.core.ledger.audit import AuditLog
-from bot.core.resolve import property_meta
-from bot.core.services import Services
 from bot.index.catalog import default_catalog
 from bot.index.db import open_index
 from bot.index.lookup import Index

@@ -9,7 +9,7 @@ from dataclasses import FrozenInstanceError, dataclass
 
 import pytest
 
-from bot.core.access import (
+from bot.core.access.access import (
     Access,
     CommandKind,
     Decision,

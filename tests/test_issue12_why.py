@@ -13,7 +13,7 @@ import pytest
 from core_helpers import BotUnderTest, config_for, text_of
 from recording_bot import recording_bot
 
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
 from bot.core.shared import commands as c
 from bot.core.shared.replies import Reply, ReplyKind
 from bot.sandbox.server import SandboxServer

@@ -15,7 +15,7 @@ import pytest
 from core_helpers import BotUnderTest, text_of
 from world_reading import WorldReader
 
-from bot.core.context import Message
+from bot.core.access.context import Message
 from bot.core.shared.replies import Reply, ReplyKind
 
 HERE = Path(__file__).parent
@@ -314,7 +314,7 @@ def test_the_index_caches_forget_an_index_when_it_is_gone() -> None:
 
     from world_reading import _index_of
 
-    from bot.core import resolve
+    from bot.core.access import resolve
     from bot.core.understanding import lexicon
 
     world = json.loads(TRIAL.read_text(encoding="utf-8"))

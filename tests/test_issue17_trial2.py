@@ -12,7 +12,7 @@ import pytest
 from core_helpers import BotUnderTest, bot_on
 from world_reading import WorldReader, channel_of
 
-from bot.core.context import Message
+from bot.core.access.context import Message
 from bot.core.shared.replies import Reply, ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core_helpers import BotUnderTest, text_of
 
-from bot.core.context import Message
+from bot.core.access.context import Message
 from bot.core.ledger.journal import UNKNOWN, Author, Planned, SqliteJournal
 from bot.core.shared.replies import ActionKind, ReplyKind
 from bot.index.db import open_index

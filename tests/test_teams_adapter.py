@@ -23,7 +23,7 @@ from bot.chat.teams import MESSAGES_PATH, teams_setup
 from bot.chat.teams.host import TEAMS_HOST_KEY
 from bot.chat.teams.store import ConversationStore
 from bot.clock import FakeClock
-from bot.core.context import Message, ProgressSink
+from bot.core.access.context import Message, ProgressSink
 from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind
 
 # The SDK's JWT middleware stores the identity under a plain string request key.

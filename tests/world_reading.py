@@ -32,13 +32,13 @@ from typing import Any
 from bot.clock import FakeClock
 from bot.core import alerts as alerts_module
 from bot.core import stations as stations_module
-from bot.core.access import Access
-from bot.core.context import Ctx, Message
+from bot.core.access.access import Access
+from bot.core.access.context import Ctx, Message
+from bot.core.access.resolve import Resolver, Rooms
+from bot.core.access.services import Services
 from bot.core.engine import Engine
 from bot.core.ledger.audit import AuditLog
 from bot.core.ledger.journal import Planned
-from bot.core.resolve import Resolver, Rooms
-from bot.core.services import Services
 from bot.core.shared import commands as c
 from bot.core.shared.replies import Reply, ReplyKind
 from bot.index.catalog import default_catalog

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
 from bot.core.ledger.audit import AuditEntry, Change
 from bot.core.ledger.journal import UNKNOWN, JournalRow, Planned, Settled
 from bot.core.ledger.plans import Plan, RoomWrite, ScopePlan

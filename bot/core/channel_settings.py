@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from bot.core.access.services import Services
 from bot.core.ledger.property_settings import index_values
 from bot.core.ledger.settings_store import BINDING, DIGEST, ChannelSetting, SettingsStore
-from bot.core.services import Services
 from bot.settings import BotConfig, PropertyConfig
 
 __all__ = [

@@ -40,6 +40,7 @@ from datetime import datetime
 from typing import Final, Protocol
 
 from bot.clients.retry import background
+from bot.core.access.services import Services
 from bot.core.ledger.audit import outcome_of_counts
 from bot.core.ledger.journal import (
     FAILED,
@@ -57,7 +58,6 @@ from bot.core.ledger.journal import (
 )
 from bot.core.ledger.leases import LEASE_S, RENEW_EVERY_S, this_process
 from bot.core.ledger.plans import ScopePlan
-from bot.core.services import Services
 from bot.core.shared.bulk import run_bulk
 from bot.core.shared.errors import describe_error
 from bot.core.unit_writes import (

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.access.context import Ctx
 from bot.core.channel_settings import BINDING, DIGEST, apply_channel_settings, store_setting
-from bot.core.context import Ctx
 from bot.core.shared import commands as c
 from bot.core.shared.registry import Entry, Score, phrasing, register
 from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind

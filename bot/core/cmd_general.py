@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
 from bot.core.entry_parts import name_of, sync_handler, with_token
 from bot.core.help import help_reply, in_own_names
 from bot.core.ledger.audit import AuditEntry

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
 from bot.core.shared import commands as c
 from bot.core.shared.registry import Entry, Score, phrasing, register
 from bot.core.shared.replies import Reply, ReplyKind

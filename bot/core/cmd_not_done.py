@@ -12,7 +12,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
 from bot.core.shared import commands as c
 from bot.core.shared.registry import Entry, register
 from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind

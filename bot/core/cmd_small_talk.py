@@ -6,7 +6,7 @@ entity-first parser produces `SmallTalk` (bot/core/understanding/reading.py), th
 
 from __future__ import annotations
 
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
 from bot.core.shared import commands as c
 from bot.core.shared.registry import Entry, register
 from bot.core.shared.replies import Reply, ReplyKind

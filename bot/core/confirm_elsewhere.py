@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.core.context import Ctx, Message, ProgressSink
-from bot.core.pending import Pending
-from bot.core.services import Services
+from bot.core.access.context import Ctx, Message, ProgressSink
+from bot.core.access.pending import Pending
+from bot.core.access.services import Services
 from bot.core.shared.replies import Reply, ReplyKind
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.core.context import Ctx
-from bot.core.resolve import property_meta
-from bot.core.services import HealthDesk
+from bot.core.access.context import Ctx
+from bot.core.access.resolve import property_meta
+from bot.core.access.services import HealthDesk
 from bot.core.shared import commands as c
 from bot.core.shared.canonical import command_text, with_property
 from bot.core.shared.errors import describe_error

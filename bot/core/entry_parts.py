@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
 from bot.core.shared import commands as c
 from bot.core.shared.canonical import target_text
 from bot.core.shared.registry import Handler

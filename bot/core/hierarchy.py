@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.clients.errors import may_have_applied
 from bot.core import hierarchy_writes as writes
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
 from bot.core.ledger.journal import FAILED, UNKNOWN
 from bot.core.ledger.property_settings import how_to_set, place_of
 from bot.core.profile_changes import Sent

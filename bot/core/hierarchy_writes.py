@@ -23,11 +23,11 @@ from typing import Protocol
 
 from bot.clients.errors import ApiError, NotFound, may_have_applied
 from bot.clients.retry import background
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
+from bot.core.access.resolve import property_meta
+from bot.core.access.services import Services
 from bot.core.ledger.audit import Change
 from bot.core.profile_changes import Sent, send_journaled
-from bot.core.resolve import property_meta
-from bot.core.services import Services
 from bot.core.shared.commands import Level
 from bot.core.shared.ports import AspPort
 from bot.core.unit_writes import ThrottleNotice

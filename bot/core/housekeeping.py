@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.core.services import Services
+from bot.core.access.services import Services
 
 log = logging.getLogger("bot.housekeeping")
 

@@ -11,7 +11,7 @@ against what is true *now*, not when the first change was made:
 
 from __future__ import annotations
 
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
 from bot.core.ledger.audit import AuditEntry
 from bot.core.shared.commands import Role
 from bot.core.shared.replies import Reply, ReplyKind

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
-from bot.core.context import Message
+from bot.core.access.context import Message
 
 
 class ConversationOrder:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from bot.clients.errors import ApiError, InvalidInput, may_have_applied
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
 from bot.core.ledger.audit import Change
 from bot.core.ledger.journal import APPLIED, FAILED, REFUSED, UNKNOWN, Planned
 from bot.core.shared.errors import describe_error

@@ -21,7 +21,7 @@ from bot.clients.a4b import (
     check_profile_fields,
 )
 from bot.clients.errors import ApiError, InvalidInput
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
 from bot.core.ledger.audit import AuditEntry, Change
 from bot.core.object_types import undo_object_type_max
 from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable

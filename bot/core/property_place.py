@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from bot.core.access.services import Services
 from bot.core.ledger.audit import Change
 from bot.core.ledger.property_settings import (
     how_to_set,
@@ -14,14 +15,13 @@ from bot.core.ledger.property_settings import (
     suggested_country,
     suggested_zone,
 )
-from bot.core.services import Services
 from bot.core.shared.commands import SetPropertyPlace
 from bot.core.shared.places import country_code, timezone_name
 from bot.core.shared.replies import Reply, ReplyKind
 from bot.settings import KNOWN_COUNTRIES
 
 if TYPE_CHECKING:
-    from bot.core.context import Ctx
+    from bot.core.access.context import Ctx
 
 
 def _rerun(command: SetPropertyPlace, name: str) -> str:

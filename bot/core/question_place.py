@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.resolve import Resolver
-from bot.core.services import Services
+from bot.core.access.resolve import Resolver
+from bot.core.access.services import Services
 from bot.core.shared import commands as c
 from bot.core.shared.canonical import command_text
 from bot.core.shared.registry import role_for

@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from bot.core.access.services import Services
 from bot.core.chunks import chunk_store, finish_plan
 from bot.core.hierarchy_writes import HIERARCHY_KINDS, record_in_index, unit_after
 from bot.core.ledger.audit import AuditEntry, outcome_of_counts
@@ -31,7 +32,6 @@ from bot.core.ledger.journal import (
     Notice,
     UnitTally,
 )
-from bot.core.services import Services
 from bot.core.shared.replies import Reply, ReplyKind
 from bot.core.understanding.text import plural
 from bot.core.unit_writes import WRITABLE_KINDS, verdict, writer_for

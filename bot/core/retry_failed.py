@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.access_checks import not_theirs
-from bot.core.context import Ctx
+from bot.core.access.access_checks import not_theirs
+from bot.core.access.context import Ctx
 from bot.core.ledger.audit import AuditEntry
 from bot.core.ledger.journal import DONE_STATES
 from bot.core.lineage import retry_refusal, role_to_retry, write_refusal

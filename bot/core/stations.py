@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.clients.models import StationPreference
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
+from bot.core.access.resolve import Rooms
 from bot.core.ledger.audit import AuditEntry, Change
 from bot.core.ledger.journal import APPLIED, UNCHANGED, UNKNOWN, JournalRow, Planned, Settled
 from bot.core.ledger.plans import Plan, RoomWrite, ScopePlan
 from bot.core.property_place import unknown_country_reply
-from bot.core.resolve import Rooms
 from bot.core.shared import commands as c
 from bot.core.shared.bulk import ProgressFn
 from bot.core.shared.canonical import command_text

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.core import hierarchy_writes
-from bot.core.access_checks import not_theirs
-from bot.core.context import Ctx
+from bot.core.access.access_checks import not_theirs
+from bot.core.access.context import Ctx
 from bot.core.ledger.audit import UNCHANGED_OUTCOME, AuditEntry, Change
 from bot.core.ledger.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned, Settled
 from bot.core.lineage import role_to_undo, write_refusal

@@ -29,7 +29,8 @@ from bot.clients.errors import (
 )
 from bot.clients.models import StationPreference
 from bot.clients.retry import Throttling, background
-from bot.core.context import Ctx
+from bot.core.access.context import Ctx
+from bot.core.access.services import Services
 from bot.core.device_names import device_names
 from bot.core.ledger.audit import outcome_of_rows
 from bot.core.ledger.journal import (
@@ -44,7 +45,6 @@ from bot.core.ledger.journal import (
     Settled,
 )
 from bot.core.ledger.plans import Plan, ScopePlan
-from bot.core.services import Services
 from bot.core.shared.errors import describe_error
 from bot.core.shared.ports import AspPort
 from bot.core.shared.replies import Reply, ReplyKind

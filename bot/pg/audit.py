@@ -143,7 +143,7 @@ class PgAuditLog(AuditLog):
 
     def last_id(self) -> int:
         """The newest entry's id (0 when there is none): what a confirmation of rooms was asked
-        after (bot/core/context.py `confirm`)."""
+        after (bot/core/access/context.py `confirm`)."""
         row = self.database.read(lambda conn: conn.execute("SELECT MAX(id) FROM audit").fetchone())
         return int(row[0]) if row and row[0] is not None else 0
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from psycopg import Connection
 from psycopg.rows import TupleRow
 
-from bot.core.pending import Pending, PendingStore
+from bot.core.access.pending import Pending, PendingStore
 from bot.core.shared.replies import Reply
 from bot.pg.database import PgDatabase
 

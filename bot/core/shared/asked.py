@@ -1,4 +1,4 @@
-"""Which was asked last: one count for the confirmations that wait (bot/core/pending.py) and the
+"""Which was asked last: one count for the confirmations that wait (bot/core/access/pending.py) and the
 understanding's open questions (bot/core/understanding/followup.py), so a typed answer goes to the
 newer of the two. Kept apart from both so that the understanding need not import the confirmations."""
 

@@ -1,4 +1,4 @@
-"""The access policy (bot.core.access) applied where the engine answers on its own: confirmations
+"""The access policy (bot.core.access.access) applied where the engine answers on its own: confirmations
 answered by someone else than the person who asked, and the entries of `recent changes`.
 
 An admin may confirm or cancel anyone's request at the properties they administer (a chain admin,
@@ -9,10 +9,10 @@ requester's, and a "confirmed" entry in the admin's name says whose request it c
 
 from __future__ import annotations
 
-from bot.core.access import CommandKind, PropertyLike, properties_named
-from bot.core.context import Ctx
+from bot.core.access.access import CommandKind, PropertyLike, properties_named
+from bot.core.access.context import Ctx
+from bot.core.access.pending import Pending
 from bot.core.ledger.audit import AuditEntry, Headline
-from bot.core.pending import Pending
 from bot.core.shared.replies import Reply, ReplyKind
 
 # `recent changes` of a user limited to some properties reads this many entries per one shown

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
+from bot.core.access.pending import Pending
+from bot.core.access.resolve import Resolver
+from bot.core.access.services import Services
 from bot.core.ledger.audit import Change
 from bot.core.ledger.journal import Author, process_owner
-from bot.core.pending import Pending
-from bot.core.resolve import Resolver
-from bot.core.services import Services
 from bot.core.shared.bulk import BulkOutcome, ProgressFn, run_bulk
 from bot.core.shared.commands import ClearAlerts, Command, Role
 from bot.core.shared.errors import describe_error

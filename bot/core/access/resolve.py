@@ -10,8 +10,8 @@ from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz
 
+from bot.core.access.services import Services
 from bot.core.ledger.property_settings import index_values, place_of
-from bot.core.services import Services
 from bot.core.shared.commands import Role, Target
 from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind
 from bot.core.understanding.lexicon import lexicon_for

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.core.access import Access
+from bot.core.access.access import Access
+from bot.core.access.pending import PendingStore
 from bot.core.ledger.audit import AuditLog
 from bot.core.ledger.journal import JournalStore
 from bot.core.ledger.settings_store import SettingsStore
-from bot.core.pending import PendingStore
 from bot.core.shared.ports import A4BPort, AspPort, CustomerProfilesPort
 from bot.core.shared.replies import Reply
 from bot.index.catalog import StationCatalog
