@@ -25,7 +25,7 @@ from bot.settings import BotConfig, ConfigError, Settings
 from bot.token_store import SharedLwaAuth, TokenStore
 
 if TYPE_CHECKING:
-    from bot.core.recovery import RecoveryReport
+    from bot.core.changes.recovery import RecoveryReport
     from bot.pg.ordering import ReplicaOrder
 
 log = logging.getLogger("bot.runtime")
@@ -201,8 +201,8 @@ def _closer(close: Callable[[], None]) -> Callable[[], Awaitable[None]]:
 
 
 async def recover_at_start(runtime: Runtime) -> None:
-    """Settle what a previous process left in flight (bot/core/recovery.py); never blocks a start."""
-    from bot.core.recovery import recover
+    """Settle what a previous process left in flight (bot/core/changes/recovery.py); never blocks a start."""
+    from bot.core.changes.recovery import recover
 
     try:
         report = await recover(runtime.services)

@@ -1,5 +1,5 @@
 """APScheduler jobs of the bot: the device refresh (every few minutes), each property's digest, and
-the recovery of changes interrupted by a crash (bot/core/recovery.py).
+the recovery of changes interrupted by a crash (bot/core/changes/recovery.py).
 
 The digest jobs fire at `digest_time` in the property's timezone, but whether a digest is sent is
 decided by `DigestSender.send_due`, which reads the digest outbox (`digests_sent`): the scheduler's

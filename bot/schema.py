@@ -278,7 +278,7 @@ _CHUNK_COUNTS: Final = tuple(
     for state in ("queued", "pending", "applied", "unchanged", "refused", "failed", "unknown")
 )
 
-# A very large change (bot/core/chunks.py): its plan is its scope (a property's or a room type's rooms,
+# A very large change (bot/core/changes/chunks.py): its plan is its scope (a property's or a room type's rooms,
 # and the writes per room), read from the index a chunk at a time as it runs, so its first write goes
 # out before a million rows are queued; `planned`/`cursor` say how far (room id order), `complete`
 # when every room is queued; `planner`/`planner_until` who queues it (a lease: a replica's worker

@@ -21,7 +21,7 @@ from bot.serve_lock import hold_single_server
 from bot.settings import ConfigError, load_all
 
 if TYPE_CHECKING:
-    from bot.core.recovery import NoticePoster
+    from bot.core.changes.recovery import NoticePoster
     from bot.doctor import Check
     from bot.health.sites import Site
 
@@ -105,9 +105,9 @@ async def _start_recovery(
     (bot/pg/jobs.py), each tick run once by one replica; what is this replica's own (its leases,
     its worker of chunks, the settings laid over its bot.toml, the housekeeping of its memory)
     stays on its own scheduler here."""
+    from bot.core.changes.housekeeping import housekeeping
+    from bot.core.changes.recovery import recover
     from bot.core.channel_settings import refresh_settings
-    from bot.core.housekeeping import housekeeping
-    from bot.core.recovery import recover
     from bot.scheduler import start_recovery_job
 
     shared = bool(runtime.settings.bot_database_url)
@@ -133,7 +133,7 @@ async def _start_recovery(
     sweep_s = LEASE_S if runtime.settings.bot_database_url else None
     chunks = None
     if runtime.settings.bot_database_url:  # every replica works chunks of bulk changes
-        from bot.core.chunks import work_chunks
+        from bot.core.changes.chunks import work_chunks
 
         chunks = lambda: work_chunks(runtime.services)  # noqa: E731
     jobs: Stoppable = await start_recovery_job(job, renew=renew, seconds=sweep_s, chunks=chunks)

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.core.access.context import Message
 from bot.core.access.pending import PendingStore
-from bot.core.recovery import RecoveryReport, recover
+from bot.core.changes.recovery import RecoveryReport, recover
 from bot.core.shared.replies import Reply
 from bot.runtime import Runtime
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from core_helpers import BotUnderTest, text_of
 
+from bot.core.changes.recovery import recover
 from bot.core.ledger.journal import Author, Planned
-from bot.core.recovery import recover
 from bot.core.shared.replies import Reply, ReplyKind
 from bot.sandbox.faults import FaultRule
 from bot.sandbox.world import Station

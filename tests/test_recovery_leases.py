@@ -18,10 +18,10 @@ import pytest
 from core_helpers import BotUnderTest
 from sqlite_utils import Database
 
+from bot.core.changes.recovery import recover
 from bot.core.ledger import leases
 from bot.core.ledger.audit import AuditLog
 from bot.core.ledger.journal import QUEUED, Author, Planned, SqliteJournal
-from bot.core.recovery import recover
 from bot.index.db import open_index
 
 A = "amzn1.alexa.unit.did."

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.core.access.context import Ctx
+from bot.core.changes.unit_writes import run_change
 from bot.core.ledger.audit import AuditEntry, Change
 from bot.core.ledger.journal import UNKNOWN, JournalRow, Planned, Settled
 from bot.core.ledger.plans import Plan, RoomWrite, ScopePlan
@@ -13,7 +14,6 @@ from bot.core.shared import commands as c
 from bot.core.shared.canonical import command_text
 from bot.core.shared.replies import Reply, ReplyKind, Table, change_token, retry_action
 from bot.core.understanding.text import plural
-from bot.core.unit_writes import run_change
 from bot.index.lookup import RoomRef
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.core.access.context import Ctx
+from bot.core.changes.undo import finish_undo, undo
 from bot.core.entry_parts import name_of, sync_handler, with_token
 from bot.core.help import help_reply, in_own_names
 from bot.core.ledger.audit import AuditEntry
@@ -18,7 +19,6 @@ from bot.core.shared import commands as c
 from bot.core.shared.commands import Command
 from bot.core.shared.registry import Entry, Score, phrasing, register
 from bot.core.shared.replies import Reply
-from bot.core.undo import finish_undo, undo
 
 
 def _undo_room(m: re.Match[str]) -> Command | None:

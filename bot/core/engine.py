@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import bot.core.chunks  # noqa: F401  (installs bulk changes in chunks into unit_writes.run_change)
+import bot.core.changes.chunks  # noqa: F401  (installs bulk changes in chunks into unit_writes.run_change)
 from bot.core.access.access_checks import (
     answer_refusal,
     note_confirmed_for,
@@ -24,6 +24,8 @@ from bot.core.access.access_checks import (
 from bot.core.access.context import Ctx, Message, ProgressSink
 from bot.core.access.pending import Pending
 from bot.core.access.services import Services
+from bot.core.changes.housekeeping import refused_text
+from bot.core.changes.retry_failed import retry_failed
 from bot.core.channel_settings import refresh_settings
 from bot.core.compound import (
     THEN,
@@ -35,12 +37,10 @@ from bot.core.compound import (
 )
 from bot.core.confirm_elsewhere import confirm_elsewhere
 from bot.core.help import help_reply
-from bot.core.housekeeping import refused_text
 from bot.core.ledger.audit import AuditEntry, Headline, changes_count
 from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.question_cards import QuestionCards
 from bot.core.question_place import placed
-from bot.core.retry_failed import retry_failed
 from bot.core.shared import commands as c
 from bot.core.shared.canonical import command_text
 from bot.core.shared.commands import Role, SetPropertyPlace

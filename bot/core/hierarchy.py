@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.clients.errors import may_have_applied
-from bot.core import hierarchy_writes as writes
 from bot.core.access.context import Ctx
+from bot.core.changes import hierarchy_writes as writes
+from bot.core.changes.profile_changes import Sent
 from bot.core.ledger.journal import FAILED, UNKNOWN
 from bot.core.ledger.property_settings import how_to_set, place_of
-from bot.core.profile_changes import Sent
 from bot.core.shared import commands as c
 from bot.core.shared.errors import describe_error
 from bot.core.shared.replies import (

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from bot.clients.customer_profiles import ObjectTypeSummary
 from bot.clients.errors import ApiError, InvalidInput, NotFound
 from bot.core.access.context import Ctx
+from bot.core.changes.profile_changes import NOTHING, failed, refused, send_audited, undoable
 from bot.core.ledger.audit import AuditEntry, Change
-from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
 from bot.core.shared.commands import Command
 from bot.core.shared.errors import describe_error
 from bot.core.shared.ports import CustomerProfilesPort

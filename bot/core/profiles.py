@@ -22,9 +22,9 @@ from bot.clients.a4b import (
 )
 from bot.clients.errors import ApiError, InvalidInput
 from bot.core.access.context import Ctx
+from bot.core.changes.profile_changes import NOTHING, failed, refused, send_audited, undoable
 from bot.core.ledger.audit import AuditEntry, Change
 from bot.core.object_types import undo_object_type_max
-from bot.core.profile_changes import NOTHING, failed, refused, send_audited, undoable
 from bot.core.shared.commands import Command, SetProfile
 from bot.core.shared.ports import A4BPort
 from bot.core.shared.profile_settings import (
@@ -51,7 +51,7 @@ __all__ = [
     "undo_profile_change",
 ]
 
-# the audit-log command names whose undo is handled here (bot/core/undo.py routes them)
+# the audit-log command names whose undo is handled here (bot/core/changes/undo.py routes them)
 PROFILE_UNDO_COMMANDS = ("SetProfile", "CreateProfile", "SetObjectTypeMax")
 NEEDS_AWS = (
     "Room profiles and users live in Alexa for Business, which needs AWS credentials "

@@ -98,7 +98,7 @@ class PgAuditLog(AuditLog):
                 "  SELECT change_id FROM change_leases WHERE lease_until < %s"
                 "  AND NOT (change_id = ANY(%s))"
                 "  AND change_id IN (SELECT id FROM audit WHERE outcome = 'running')"
-                # a chunked change is taken over chunk by chunk (bot/core/chunks.py); recovery
+                # a chunked change is taken over chunk by chunk (bot/core/changes/chunks.py); recovery
                 # closes it only when its chunks are done and nobody closed it
                 "  AND NOT EXISTS (SELECT 1 FROM change_chunks c"
                 "   WHERE c.change_id = change_leases.change_id AND c.state <> 'done')"

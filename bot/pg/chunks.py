@@ -1,4 +1,4 @@
-"""Chunks of bulk changes in PostgreSQL (bot/core/chunks.py): every replica's worker claims them.
+"""Chunks of bulk changes in PostgreSQL (bot/core/changes/chunks.py): every replica's worker claims them.
 
 A claim is one statement (`FOR UPDATE SKIP LOCKED`: two replicas never take the same chunk), taking
 a queued chunk or one whose worker's lease expired (generation + 1). A chunk is completed only by
@@ -15,7 +15,7 @@ from datetime import datetime
 from psycopg import Connection
 from psycopg.rows import TupleRow
 
-from bot.core.chunks import (
+from bot.core.changes.chunks import (
     CHUNK_SLOTS,
     RUNNING_CHUNK,
     Chunk,

@@ -46,7 +46,7 @@ T = TypeVar("T")
 # A write of a running change goes through only while its lease is this process's: once another
 # replica claimed it (this one stalled past its lease), nothing more is sent or recorded here; the
 # claimer reads the row back from Amazon instead. Rows of finished changes have no lease.
-# A row of a chunked change (bot/core/chunks.py) is fenced by its chunk's owner instead, until the
+# A row of a chunked change (bot/core/changes/chunks.py) is fenced by its chunk's owner instead, until the
 # chunk is done (then recovery may settle what stayed unconfirmed).
 # The row's chunk is the one whose range starts last at or before it (a change's chunks never
 # overlap): one step down the index (change_id, first_id), however many chunks the change has.
@@ -193,7 +193,7 @@ class PgJournal:
 
     @property
     def chunks(self) -> PgChunks:
-        """The chunks of bulk changes (bot/core/chunks.py), in the same database."""
+        """The chunks of bulk changes (bot/core/changes/chunks.py), in the same database."""
         from bot.pg.chunks import PgChunks
 
         return PgChunks(self.database)

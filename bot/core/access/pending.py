@@ -131,7 +131,7 @@ class PendingStore:
         )
 
     def purge(self, now: datetime) -> int:
-        """Drop the confirmations past their expiry (bot/core/housekeeping.py calls it)."""
+        """Drop the confirmations past their expiry (bot/core/changes/housekeeping.py calls it)."""
         expired = [t for t, p in self._by_token.items() if p.expires <= now]
         for token in expired:
             del self._by_token[token]

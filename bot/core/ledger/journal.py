@@ -4,7 +4,7 @@ A row is queued when its change starts (so the change is fully described even if
 before reaching it), moves to `pending` with the value read before, committed *before* the request
 goes to Amazon, and is settled after: applied, unchanged (already so), refused (Amazon's reason),
 failed (known not applied) or unknown (not confirmed; re-checked later). Rows left queued, pending or
-unknown are what crash recovery (bot/core/recovery.py) checks against Amazon.
+unknown are what crash recovery (bot/core/changes/recovery.py) checks against Amazon.
 
 Callers use the `JournalStore` protocol; `SqliteJournal` is the one implementation today (a
 PostgreSQL store for several replicas is the next step, so no SQL lives outside this module and
@@ -288,7 +288,7 @@ def _int(value: object) -> int:
 def count_changes(query: Query, change_ids: Sequence[int]) -> dict[int, Counts]:
     """Each change's rows by state, in one statement. A chunked change adds up its chunks: the
     counts a done chunk kept, a chunk nobody claimed yet as all queued, the rows of a running
-    chunk (at most a few hundred), and the rooms its plan has not queued yet (bot/core/chunks.py);
+    chunk (at most a few hundred), and the rooms its plan has not queued yet (bot/core/changes/chunks.py);
     any other change counts its rows (at most a chunk's worth), grouped in SQL."""
     ids = list(dict.fromkeys(change_ids))
     if not ids:

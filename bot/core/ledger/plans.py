@@ -3,7 +3,7 @@
 `set all rooms at Bench Hotel to jazz` over a million rooms is one `ScopePlan`: the property (or
 room type), the writes each room gets, and how many rooms there were. Its rooms are read from the
 index a batch at a time, in room id order (`batch`), so nothing ever holds them all: the change
-journal queues them chunk by chunk as the change runs (bot/core/chunks.py), the first chunk before
+journal queues them chunk by chunk as the change runs (bot/core/changes/chunks.py), the first chunk before
 the rest is read, and the audit entry records the scope (`targets`), not a million ids. The spec is
 kept with the change (table change_plans), so crash recovery can queue what the dead process had not
 (`from_spec`).

@@ -31,7 +31,7 @@ from bot.clients.models import StationPreference
 from bot.clients.retry import Throttling, background
 from bot.core.access.context import Ctx
 from bot.core.access.services import Services
-from bot.core.device_names import device_names
+from bot.core.changes.device_names import device_names
 from bot.core.ledger.audit import outcome_of_rows
 from bot.core.ledger.journal import (
     APPLIED,
@@ -68,7 +68,7 @@ class Written:
 
 class WriteScope(Protocol):
     """What writing a room needs: the services, and the writes' deadline (a request's Ctx, or a
-    chunk worker's scope, bot/core/chunks.py)."""
+    chunk worker's scope, bot/core/changes/chunks.py)."""
 
     @property
     def s(self) -> Services: ...
@@ -174,7 +174,7 @@ SHOWN_PROBLEMS = 40  # rows of a reply's table of rooms that did not apply
 
 
 class ChunkedRunner(Protocol):
-    """bot/core/chunks.py's run_chunked: a change queued whole, shared out in chunks."""
+    """bot/core/changes/chunks.py's run_chunked: a change queued whole, shared out in chunks."""
 
     async def __call__(
         self,
@@ -189,7 +189,7 @@ class ChunkedRunner(Protocol):
 
 
 class PlannedRunner(Protocol):
-    """bot/core/chunks.py's run_planned: a change over a scope, queued chunk by chunk as it runs."""
+    """bot/core/changes/chunks.py's run_planned: a change over a scope, queued chunk by chunk as it runs."""
 
     async def __call__(
         self,
@@ -211,7 +211,7 @@ class Chunked:
     run_planned: PlannedRunner
 
 
-# Chunks build on this module, so they install themselves here (bot/core/chunks.py, imported by the
+# Chunks build on this module, so they install themselves here (bot/core/changes/chunks.py, imported by the
 # engine) rather than this module importing them (no import cycle). None: every change runs whole.
 _CHUNKED: Chunked | None = None
 
@@ -239,7 +239,7 @@ async def run_change(
     With `queued` (from `queue_change`), the change was opened earlier (an undo opens its change
     before it reads the rooms, so that a kill while reading leaves an entry and a notice).
     A `ScopePlan` over more than a chunk of writes is recorded by its scope and queued chunk by
-    chunk as it runs (bot/core/chunks.py); a smaller one is listed and runs as any change."""
+    chunk as it runs (bot/core/changes/chunks.py); a smaller one is listed and runs as any change."""
     chunked = _CHUNKED
     if isinstance(planned, ScopePlan):
         if chunked is not None and queued is None and len(planned) > chunked.rows:
@@ -253,7 +253,7 @@ async def run_change(
     change_id, rows = queued
     if (
         chunked is not None and len(rows) > chunked.rows
-    ):  # shared out in chunks (bot/core/chunks.py)
+    ):  # shared out in chunks (bot/core/changes/chunks.py)
         try:
             with background(on_throttle=ThrottleNotice(ctx)):
                 summary = await chunked.run(

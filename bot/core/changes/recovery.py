@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from bot.core.access.services import Services
-from bot.core.chunks import chunk_store, finish_plan
-from bot.core.hierarchy_writes import HIERARCHY_KINDS, record_in_index, unit_after
+from bot.core.changes.chunks import chunk_store, finish_plan
+from bot.core.changes.hierarchy_writes import HIERARCHY_KINDS, record_in_index, unit_after
+from bot.core.changes.unit_writes import WRITABLE_KINDS, verdict, writer_for
 from bot.core.ledger.audit import AuditEntry, outcome_of_counts
 from bot.core.ledger.journal import (
     APPLIED,
@@ -34,7 +35,6 @@ from bot.core.ledger.journal import (
 )
 from bot.core.shared.replies import Reply, ReplyKind
 from bot.core.understanding.text import plural
-from bot.core.unit_writes import WRITABLE_KINDS, verdict, writer_for
 
 log = logging.getLogger("bot.recovery")
 

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import re
 
-from bot.core import hierarchy_writes
 from bot.core.access.access_checks import not_theirs
 from bot.core.access.context import Ctx
-from bot.core.ledger.audit import UNCHANGED_OUTCOME, AuditEntry, Change
-from bot.core.ledger.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned, Settled
-from bot.core.lineage import role_to_undo, write_refusal
-from bot.core.profile_changes import Sent
-from bot.core.shared import commands as c
-from bot.core.shared.errors import describe_error
-from bot.core.shared.replies import Reply, ReplyKind, Table, change_token, retry_action, undo_action
-from bot.core.understanding.text import plural
-from bot.core.unit_writes import (
+from bot.core.changes import hierarchy_writes
+from bot.core.changes.lineage import role_to_undo, write_refusal
+from bot.core.changes.profile_changes import Sent
+from bot.core.changes.unit_writes import (
     WRITABLE_KINDS,
     StationWriter,
     drop_queued,
@@ -23,6 +17,12 @@ from bot.core.unit_writes import (
     run_change,
     station_name,
 )
+from bot.core.ledger.audit import UNCHANGED_OUTCOME, AuditEntry, Change
+from bot.core.ledger.journal import APPLIED, DONE_STATES, UNKNOWN, JournalRow, Planned, Settled
+from bot.core.shared import commands as c
+from bot.core.shared.errors import describe_error
+from bot.core.shared.replies import Reply, ReplyKind, Table, change_token, retry_action, undo_action
+from bot.core.understanding.text import plural
 from bot.json_types import text_at
 
 

@@ -26,11 +26,11 @@ from bot.clients.retry import background
 from bot.core.access.context import Ctx
 from bot.core.access.resolve import property_meta
 from bot.core.access.services import Services
+from bot.core.changes.profile_changes import Sent, send_journaled
+from bot.core.changes.unit_writes import ThrottleNotice
 from bot.core.ledger.audit import Change
-from bot.core.profile_changes import Sent, send_journaled
 from bot.core.shared.commands import Level
 from bot.core.shared.ports import AspPort
-from bot.core.unit_writes import ThrottleNotice
 from bot.index.lookup import Index
 from bot.json_types import JsonData, text_at
 

@@ -23,7 +23,7 @@ rows), and rooms not planned yet are queued (bot/core/ledger/journal.py `count_c
 summary is counted in SQL too (`Settled`). The change is closed once: by its request when it is
 still waiting for it (that reply is the summary), else by the worker that completes the last chunk
 of a complete plan, which leaves the summary as a notice for the author (posted by the recovery
-sweep, bot/core/recovery.py `deliver`). A plan its process did not finish is finished by crash
+sweep, bot/core/changes/recovery.py `deliver`). A plan its process did not finish is finished by crash
 recovery (`finish_plan`): the rooms never queued are recorded as not sent.
 """
 
@@ -41,6 +41,16 @@ from typing import Final, Protocol
 
 from bot.clients.retry import background
 from bot.core.access.services import Services
+from bot.core.changes.unit_writes import (
+    SHOWN_PROBLEMS,
+    ProgressFn,
+    UnitCheck,
+    WriteScope,
+    settle_one,
+    use_chunks,
+    verdict,
+    writer_for,
+)
 from bot.core.ledger.audit import outcome_of_counts
 from bot.core.ledger.journal import (
     FAILED,
@@ -60,16 +70,6 @@ from bot.core.ledger.leases import LEASE_S, RENEW_EVERY_S, this_process
 from bot.core.ledger.plans import ScopePlan
 from bot.core.shared.bulk import run_bulk
 from bot.core.shared.errors import describe_error
-from bot.core.unit_writes import (
-    SHOWN_PROBLEMS,
-    ProgressFn,
-    UnitCheck,
-    WriteScope,
-    settle_one,
-    use_chunks,
-    verdict,
-    writer_for,
-)
 
 log = logging.getLogger("bot.chunks")
 

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from bot.core.access.access_checks import not_theirs
 from bot.core.access.context import Ctx
+from bot.core.changes.lineage import retry_refusal, role_to_retry, write_refusal
+from bot.core.changes.unit_writes import WRITABLE_KINDS
 from bot.core.ledger.audit import AuditEntry
 from bot.core.ledger.journal import DONE_STATES
-from bot.core.lineage import retry_refusal, role_to_retry, write_refusal
 from bot.core.shared.replies import Reply, ReplyKind
-from bot.core.unit_writes import WRITABLE_KINDS
 
 if TYPE_CHECKING:
     from bot.core.shared.registry import Retrier
