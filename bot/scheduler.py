@@ -95,7 +95,7 @@ def build_scheduler(
         if not site.digest_channel and sites_now is None:
             continue
         # with `sites_now`, every property gets a job: a digest channel set in chat later
-        # (bot/core/cmd_channel_settings.py) is read when the job fires
+        # (bot/core/commands/cmd_channel_settings.py) is read when the job fires
         scheduler.add_job(
             _digest(sender, site, sites_now),
             digest_trigger(site),

@@ -264,7 +264,7 @@ _LEASES: Final = (
 
 # Bumped by every setting made in chat (a property's place, a digest channel, a channel bound to a
 # property): another process (a replica) lays the settings over its bot.toml again when it changes
-# (bot/core/channel_settings.py `refresh_settings`).
+# (bot/core/commands/channel_settings.py `refresh_settings`).
 _SETTINGS_VERSION: Final = (
     """CREATE TABLE IF NOT EXISTS settings_version (
         id INTEGER PRIMARY KEY CHECK (id = 1),

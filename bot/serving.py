@@ -107,7 +107,7 @@ async def _start_recovery(
     stays on its own scheduler here."""
     from bot.core.changes.housekeeping import housekeeping
     from bot.core.changes.recovery import recover
-    from bot.core.channel_settings import refresh_settings
+    from bot.core.commands.channel_settings import refresh_settings
     from bot.scheduler import start_recovery_job
 
     shared = bool(runtime.settings.bot_database_url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lexicon_support import demo_lexicon
 
-from bot.core.help import help_reply
+from bot.core.commands.help import help_reply
 from bot.core.shared import commands as c
 from bot.core.shared.commands import AlertKind, Level, Target
 from bot.core.shared.registry import entries

@@ -21,7 +21,7 @@ from core_helpers import BotUnderTest, bot_on, config_for
 
 from bot.core.access.context import Ctx
 from bot.core.access.resolve import Resolver, Rooms
-from bot.core.object_types import SetObjectTypeMax
+from bot.core.commands.object_types import SetObjectTypeMax
 from bot.core.shared import commands as c
 from bot.core.shared.commands import SetProfile, SetPropertyPlace
 from bot.core.shared.replies import Reply, ReplyKind

@@ -28,7 +28,13 @@ from bot.core.understanding.pipeline import parse
 
 CORE = Path(__file__).parent.parent / "bot" / "core"
 # The modules that act on changes made before: they must ask the registry, not name commands.
-POLICY_READERS = ("undo.py", "retry_failed.py", "recovery.py", "lineage.py", "access.py")
+POLICY_READERS = (
+    "changes/undo.py",
+    "changes/retry_failed.py",
+    "changes/recovery.py",
+    "changes/lineage.py",
+    "access/access.py",
+)
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.clock import FakeClock
-from bot.core import alerts as alerts_module
-from bot.core import stations as stations_module
 from bot.core.access.access import Access
 from bot.core.access.context import Ctx, Message
 from bot.core.access.resolve import Resolver, Rooms
 from bot.core.access.services import Services
+from bot.core.commands import alerts as alerts_module
+from bot.core.commands import stations as stations_module
 from bot.core.engine import Engine
 from bot.core.ledger.audit import AuditLog
 from bot.core.ledger.journal import Planned

@@ -26,7 +26,9 @@ from bot.core.access.pending import Pending
 from bot.core.access.services import Services
 from bot.core.changes.housekeeping import refused_text
 from bot.core.changes.retry_failed import retry_failed
-from bot.core.channel_settings import refresh_settings
+from bot.core.commands.channel_settings import refresh_settings
+from bot.core.commands.help import help_reply
+from bot.core.commands.station_menu import station_choices
 from bot.core.compound import (
     THEN,
     chain_plan,
@@ -36,7 +38,6 @@ from bot.core.compound import (
     named_property,
 )
 from bot.core.confirm_elsewhere import confirm_elsewhere
-from bot.core.help import help_reply
 from bot.core.ledger.audit import AuditEntry, Headline, changes_count
 from bot.core.ordering import ConversationOrder, valid_utf8
 from bot.core.question_cards import QuestionCards
@@ -47,7 +48,6 @@ from bot.core.shared.commands import Role, SetPropertyPlace
 from bot.core.shared.registry import covers_the_chain, entry_for, role_for
 from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.core.shared.when import parse_utc, spoken_time, zone_label, zone_of
-from bot.core.station_menu import station_choices
 from bot.core.understanding import understand
 from bot.core.understanding.followup import Key, Question, Questions
 from bot.core.understanding.lexicon import Lexicon, fold, lexicon_for
@@ -191,7 +191,9 @@ def _asked_for(waiting: Pending) -> str:
 
 def _who_changed(command: c.SetStation | c.ClearAlerts) -> c.Command | None:
     """`who set 108 to classic rock`, `when was 106 set to jazz`: who changed that one room."""
-    from bot.core.cmd_who_changed import WhoChanged  # the command modules import the engine's parts
+    from bot.core.commands.cmd_who_changed import (
+        WhoChanged,  # the command modules import the engine's parts
+    )
 
     target = command.target
     if len(target.rooms) != 1 or target.room_type or target.all_rooms:

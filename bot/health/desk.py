@@ -4,7 +4,7 @@ It binds bot.toml's properties to the index's property ids (as Sites), keeps the
 ASP Endpoints clients, refreshes on demand (within the answer budget, see freshness.py), and starts
 the scheduled jobs with whatever digest poster the chat platform provides.
 
-Entry points for the core (bot/core/devices.py): `offline` (one property or everywhere),
+Entry points for the core (bot/core/commands/devices.py): `offline` (one property or everywhere),
 `room_devices`, `device_status` (by serial), `unplaced`, `room_online` (front desk, read-only: no
 serials, ARNs or endpoint ids), `history`, `flapping`, `uptime`, `digest`, `refresh`.
 """

@@ -108,7 +108,7 @@ def alert_reply(
         f"{duration(now - offline_since)}.",
         kind=ReplyKind.ERROR,
         fields=fields,
-        # bound to this device by its serial (bot/core/cmd_mute_alerts.py reads the mute)
+        # bound to this device by its serial (bot/core/commands/cmd_mute_alerts.py reads the mute)
         actions=[
             Action(kind=ActionKind.LOOK, label="Status", value=f"status {device.serial}"),
             _history(device),

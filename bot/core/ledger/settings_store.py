@@ -5,7 +5,7 @@ channel bound to a property; table channel_settings) and alert mutes (table aler
 One class over `bot.sql.Sql`: the index's SQLite file for one process, PostgreSQL with
 BOT_DATABASE_URL, so a setting made through one replica holds on every replica. A setting of a
 place or a channel bumps `settings_version`; each process lays the settings over its bot.toml
-again when the version moves (bot/core/channel_settings.py `refresh_settings`).
+again when the version moves (bot/core/commands/channel_settings.py `refresh_settings`).
 """
 
 from __future__ import annotations

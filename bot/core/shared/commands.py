@@ -237,7 +237,7 @@ class SmallTalk(Command):
 
 @dataclass(frozen=True)
 class NotDone(Command):
-    """Understood but not done as typed (bot/core/cmd_not_done.py says why); `understood` says back
+    """Understood but not done as typed (bot/core/commands/cmd_not_done.py says why); `understood` says back
     what the bot read and is not compared (a rephrasing reads back to the same reason)."""
 
     reason: str
@@ -270,7 +270,7 @@ class ShowDigest(Command):
 
 @dataclass(frozen=True)
 class SetProfile(Command):
-    """`set profile Lobby max volume 7`: one room-profile setting (bot/core/profiles.py runs it)."""
+    """`set profile Lobby max volume 7`: one room-profile setting (bot/core/commands/profiles.py runs it)."""
 
     profile: str
     setting: str  # a key of profile_settings.SETTINGS
@@ -279,7 +279,7 @@ class SetProfile(Command):
 
 @dataclass(frozen=True)
 class SetPropertyPlace(Command):
-    """`set <property> country UK timezone Europe/London` (bot/core/property_place.py runs it)."""
+    """`set <property> country UK timezone Europe/London` (bot/core/commands/property_place.py runs it)."""
 
     property_name: str
     country: str | None = None

@@ -1,7 +1,7 @@
 """A country and a timezone as staff type them: "England" -> "UK", "europe/london" -> "Europe/London".
 
 Pure words, no I/O: the understanding reads a property's place with them (bot/core/understanding/
-reading.py) and the command that stores it checks them (bot/core/property_place.py).
+reading.py) and the command that stores it checks them (bot/core/commands/property_place.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ entries' phrasing hooks in its "choose the reading" step (there is no grammar el
 "did you mean" buttons (`rephrase`), undo, retry, recovery, access and the README's "What staff can
 say" read it too. The audit stores `Command.name` (the class name, e.g. "SetStation"), the stable name
 undo and retry look entries up by (`entry_named`), never a list of names of their own.
-Adding a command is one module `bot/core/cmd_<name>.py` that defines it, answers it and calls
+Adding a command is one module `bot/core/commands/cmd_<name>.py` that defines it, answers it and calls
 `register(Entry(...))` (found and imported automatically), plus its tests; cmd_who_changed.py is one.
 """
 
@@ -126,17 +126,19 @@ class Entry:
 
 
 _ENTRIES: dict[type[Command], Entry] = {}
-# The modules that register entries; importing them fills the table (lazily: handlers import the core).
+# The package of the command modules (bot/core/commands/), found by name: the registry sits below it,
+# and the modules register themselves when imported (lazily: handlers import the core).
+_COMMANDS_PACKAGE = "bot.core.commands"
 # The core's commands first, in the order the help and the README show them; then every other
-# cmd_*.py module, by name.
+# cmd_*.py module of the package, by name.
 _MODULES = (
-    "bot.core.cmd_stations",
-    "bot.core.cmd_alarms",
-    "bot.core.cmd_rooms",
-    "bot.core.cmd_hierarchy",
-    "bot.core.cmd_general",
-    "bot.core.cmd_devices",
-    "bot.core.cmd_profiles",
+    "cmd_stations",
+    "cmd_alarms",
+    "cmd_rooms",
+    "cmd_hierarchy",
+    "cmd_general",
+    "cmd_devices",
+    "cmd_profiles",
 )
 _COMMAND_MODULE_PREFIX = "cmd_"
 _HOOKS: list[Phrasing] = []  # phrasings(), sorted once per change of the table
@@ -155,15 +157,14 @@ def _load() -> None:
     global _loaded
     if not _loaded:
         _loaded = True
-        import bot.core
-
+        package = importlib.import_module(_COMMANDS_PACKAGE)
         found = [
-            f"bot.core.{m.name}"
-            for m in pkgutil.iter_modules(bot.core.__path__)
+            m.name
+            for m in pkgutil.iter_modules(package.__path__)
             if m.name.startswith(_COMMAND_MODULE_PREFIX)
         ]
         for module in (*_MODULES, *sorted(found)):
-            importlib.import_module(module)
+            importlib.import_module(f"{_COMMANDS_PACKAGE}.{module}")
 
 
 def entries() -> list[Entry]:

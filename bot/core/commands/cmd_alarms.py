@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.core.alerts import clear_alerts, retry_alerts
-from bot.core.entry_parts import target_core, where
+from bot.core.commands.alerts import clear_alerts, retry_alerts
+from bot.core.commands.entry_parts import target_core, where
 from bot.core.shared import commands as c
 from bot.core.shared.commands import AlertKind, Command
 from bot.core.shared.registry import Entry, Score, phrasing, register

@@ -23,8 +23,8 @@ from bot.clients.a4b import (
 from bot.clients.errors import ApiError, InvalidInput
 from bot.core.access.context import Ctx
 from bot.core.changes.profile_changes import NOTHING, failed, refused, send_audited, undoable
+from bot.core.commands.object_types import undo_object_type_max
 from bot.core.ledger.audit import AuditEntry, Change
-from bot.core.object_types import undo_object_type_max
 from bot.core.shared.commands import Command, SetProfile
 from bot.core.shared.ports import A4BPort
 from bot.core.shared.profile_settings import (

@@ -1,6 +1,6 @@
 """`set digest channel here [for <property>]` and `bind this channel to <property>`: admins change
 where a property's digest goes and which property a channel's requests default to, from chat. Stored
-in the database (bot/core/channel_settings.py); bot.toml's values are the defaults.
+in the database (bot/core/commands/channel_settings.py); bot.toml's values are the defaults.
 """
 
 from __future__ import annotations
@@ -8,7 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.access.context import Ctx
-from bot.core.channel_settings import BINDING, DIGEST, apply_channel_settings, store_setting
+from bot.core.commands.channel_settings import (
+    BINDING,
+    DIGEST,
+    apply_channel_settings,
+    store_setting,
+)
 from bot.core.shared import commands as c
 from bot.core.shared.registry import Entry, Score, phrasing, register
 from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind

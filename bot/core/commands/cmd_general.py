@@ -11,8 +11,8 @@ import re
 
 from bot.core.access.context import Ctx
 from bot.core.changes.undo import finish_undo, undo
-from bot.core.entry_parts import name_of, sync_handler, with_token
-from bot.core.help import help_reply, in_own_names
+from bot.core.commands.entry_parts import name_of, sync_handler, with_token
+from bot.core.commands.help import help_reply, in_own_names
 from bot.core.ledger.audit import AuditEntry
 from bot.core.ledger.journal import JournalRow
 from bot.core.shared import commands as c

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.access.access_checks import visible_entries
 from bot.core.access.context import Ctx
-from bot.core.entry_parts import name_of, where
+from bot.core.commands.entry_parts import name_of, where
 from bot.core.shared import commands as c
 from bot.core.shared.registry import Entry, Score, phrasing, register, rephrase
 from bot.core.shared.replies import Reply, ReplyKind, Table

@@ -88,9 +88,7 @@ def _row(entry: Entry) -> list[str]:
     return [entry.summary + who, " \u00b7 ".join(entry.examples)]
 
 
-README_START = (
-    "<!-- staff-table:start (generated from the command registry: python -m bot.core.help) -->"
-)
+README_START = "<!-- staff-table:start (generated from the command registry: python -m bot.core.commands.help) -->"
 README_END = "<!-- staff-table:end -->"
 
 

@@ -10,11 +10,11 @@ import re
 from dataclasses import replace
 
 from bot.core.changes.undo import undo_stations
-from bot.core.entry_parts import name_of, target_core, where
+from bot.core.commands.entry_parts import name_of, target_core, where
+from bot.core.commands.stations import ask_station, list_stations, retry_stations, set_station
 from bot.core.shared import commands as c
 from bot.core.shared.commands import Command
 from bot.core.shared.registry import Entry, Score, phrasing, register
-from bot.core.stations import ask_station, list_stations, retry_stations, set_station
 from bot.core.understanding.targets import parse_target
 
 _STATION_NOISE = re.compile(

@@ -3,8 +3,8 @@ unplaced devices, a room's devices, a timeline, flapping, uptime, the digest, an
 
 from __future__ import annotations
 
-from bot.core.devices import device_command, echo_online, unplaced_devices
-from bot.core.entry_parts import DAYS, days_of, hours_of, name_of, target_core, where
+from bot.core.commands.devices import device_command, echo_online, unplaced_devices
+from bot.core.commands.entry_parts import DAYS, days_of, hours_of, name_of, target_core, where
 from bot.core.shared import commands as c
 from bot.core.shared.commands import Role
 from bot.core.shared.registry import Entry, Scope, Score, phrasing, register

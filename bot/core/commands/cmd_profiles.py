@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot.core.entry_parts import execute
-from bot.core.object_types import ListObjectTypes, SetObjectTypeMax, ShowObjectType
-from bot.core.profiles import (
+from bot.core.commands.entry_parts import execute
+from bot.core.commands.object_types import ListObjectTypes, SetObjectTypeMax, ShowObjectType
+from bot.core.commands.profiles import (
     CreateProfile,
     FindUser,
     ListProfiles,

@@ -10,10 +10,11 @@ from bot.clients.models import StationPreference
 from bot.core.access.context import Ctx
 from bot.core.access.resolve import Rooms
 from bot.core.changes.unit_writes import run_change, station_name
+from bot.core.commands.property_place import unknown_country_reply
+from bot.core.commands.station_menu import spoken_name
 from bot.core.ledger.audit import AuditEntry, Change
 from bot.core.ledger.journal import APPLIED, UNCHANGED, UNKNOWN, JournalRow, Planned, Settled
 from bot.core.ledger.plans import Plan, RoomWrite, ScopePlan
-from bot.core.property_place import unknown_country_reply
 from bot.core.shared import commands as c
 from bot.core.shared.bulk import ProgressFn
 from bot.core.shared.canonical import command_text
@@ -27,7 +28,6 @@ from bot.core.shared.replies import (
     retry_action,
     undo_action,
 )
-from bot.core.station_menu import spoken_name
 from bot.index.catalog import MatchStatus, Station, StationMatch
 from bot.index.lookup import RoomRef
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.entry_parts import name_of, sync_handler, where
-from bot.core.hierarchy import find_room, list_properties, list_room_types, list_rooms
+from bot.core.commands.entry_parts import name_of, sync_handler, where
+from bot.core.commands.hierarchy import find_room, list_properties, list_room_types, list_rooms
 from bot.core.shared import commands as c
 from bot.core.shared.registry import Entry, Score, phrasing, register
 

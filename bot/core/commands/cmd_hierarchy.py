@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from bot.core.changes.undo import undo_add, undo_rename
-from bot.core.entry_parts import name_of, where
-from bot.core.hierarchy import add_unit, delete_unit, rename_unit
-from bot.core.property_place import set_property_place
+from bot.core.commands.entry_parts import name_of, where
+from bot.core.commands.hierarchy import add_unit, delete_unit, rename_unit
+from bot.core.commands.property_place import set_property_place
 from bot.core.shared import commands as c
 from bot.core.shared.commands import Command, Level, Role, SetPropertyPlace
 from bot.core.shared.registry import Entry, Scope, Score, phrasing, register
