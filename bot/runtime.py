@@ -15,7 +15,7 @@ from bot.core.access.access import Access
 from bot.core.access.resolve import property_meta
 from bot.core.access.services import Services
 from bot.core.commands.channel_settings import refresh_settings
-from bot.core.engine import Engine
+from bot.core.conversation.engine import Engine
 from bot.core.ledger.audit import AuditLog
 from bot.index.catalog import default_catalog
 from bot.index.db import open_index

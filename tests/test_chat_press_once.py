@@ -31,7 +31,7 @@ from bot.chat.teams import MESSAGES_PATH, teams_setup
 from bot.chat.teams.cards import render_card
 from bot.chat.teams.host import TEAMS_HOST_KEY
 from bot.core.access.context import Message
-from bot.core.engine import ANSWERED_ONCE, Engine
+from bot.core.conversation.engine import ANSWERED_ONCE, Engine
 from bot.core.shared.replies import Reply
 from bot.demo import DEMO_CHANNEL, DEMO_USER, demo_runtime
 from bot.health.offline_alerts import alert_reply

@@ -265,7 +265,7 @@ def test_a_room_name_typed_with_spaces_is_the_room(
 
 def _answer(bot: WorldReader, text: str) -> Reply:
     """The real handler's answer to a read (the reader stops reads before their handler)."""
-    from bot.core.engine import Engine
+    from bot.core.conversation.engine import Engine
 
     real = Engine(bot.services)
     msg = Message(text=text, user="trial-reader", channel=None, platform="console")

@@ -36,7 +36,7 @@ def demo() -> WorldReader:
 
 def _answer(bot: WorldReader, text: str, channel_property: str | None = None) -> Reply:
     """The real handler's answer (the reader stops reads before their handler)."""
-    from bot.core.engine import Engine
+    from bot.core.conversation.engine import Engine
 
     channel = channel_of(channel_property) if channel_property else None
     msg = Message(text=text, user="trial2-reader", channel=channel, platform="console")

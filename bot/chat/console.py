@@ -13,7 +13,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from bot.core.engine import Engine, Message
+from bot.core.conversation.engine import Engine, Message
 from bot.core.shared.replies import ActionKind, Reply, ReplyKind
 
 

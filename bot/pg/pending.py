@@ -2,7 +2,7 @@
 PostgreSQL (token, who, where, what was typed, the summary it showed, expiry), so a `yes` or a
 Confirm button that the load balancer sends to another replica finds it. The replica that asked
 keeps the parked run in memory and runs it itself; another replica gets a Pending marked remote,
-which the engine rebuilds from the typed request (bot/core/confirm_elsewhere.py). Taking one is a
+which the engine rebuilds from the typed request (bot/core/conversation/confirm_elsewhere.py). Taking one is a
 `DELETE ... RETURNING`: one replica answers it, once.
 """
 

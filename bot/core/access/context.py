@@ -34,7 +34,7 @@ class Message:
     )
     # the whole request as understood, when this message answered one of the bot's questions
     answered: str | None = None
-    # the token of the question card a button or menu was pressed on (bot/core/question_cards.py)
+    # the token of the question card a button or menu was pressed on (bot/core/conversation/question_cards.py)
     card: str | None = None
     # A button or menu press: the platform's id of the message it was pressed on (Slack
     # "channel/ts", Teams "conversation/activity id"; "" when the platform did not say). None when

@@ -24,7 +24,7 @@ class Pending:
     extra: dict[str, object] = field(default_factory=dict)
     # the request's context, so the run it parks can carry the delivery id and progress of the
     # message that confirms it (a derived run has its own idempotency key)
-    owner: object = None  # the engine's Ctx of the request (bot/core/engine.py)
+    owner: object = None  # the engine's Ctx of the request (bot/core/conversation/engine.py)
     # the rooms it would write and the last audit entry when it was asked: a change to any of
     # them settled since means the answer was given to a question about rooms as they were (a
     # whole property or room type is its mark, "property:<id>" / "room_type:<id>", not its ids)

@@ -1,7 +1,7 @@
 """Requests the bot understood but will not carry out as typed: it says why and what it understood.
 
 Several stations or requests in one message whose parts are not each a whole request (the whole
-ones are run one by one: bot/core/compound.py), switching the music off (Amazon's API has
+ones are run one by one: bot/core/conversation/compound.py), switching the music off (Amazon's API has
 no "off": a room always has a default station), floors (the index knows rooms, not floors), leaving rooms
 out of a room type or a property. Guessing any of these would change the wrong rooms, so nothing changes.
 """

@@ -19,7 +19,7 @@ from bot.core.shared.replies import Reply, ReplyKind
 
 
 class Answering(Protocol):
-    """The engine answering (bot.core.engine.Engine), as this module uses it."""
+    """The engine answering (bot.core.conversation.engine.Engine), as this module uses it."""
 
     s: Services
 
@@ -27,7 +27,7 @@ class Answering(Protocol):
 
 
 async def confirm_elsewhere(engine: Answering, ctx: Ctx, asked: Pending) -> Reply:
-    """`engine` is the bot.core.engine.Engine answering; `asked` the remote Pending, taken."""
+    """`engine` is the bot.core.conversation.engine.Engine answering; `asked` the remote Pending, taken."""
     extra = asked.extra
     thread = extra.get("thread")
     request = Message(

@@ -29,7 +29,7 @@ from bot.core.changes.retry_failed import retry_failed
 from bot.core.commands.channel_settings import refresh_settings
 from bot.core.commands.help import help_reply
 from bot.core.commands.station_menu import station_choices
-from bot.core.compound import (
+from bot.core.conversation.compound import (
     THEN,
     chain_plan,
     clauses,
@@ -37,11 +37,11 @@ from bot.core.compound import (
     left_alone_last,
     named_property,
 )
-from bot.core.confirm_elsewhere import confirm_elsewhere
+from bot.core.conversation.confirm_elsewhere import confirm_elsewhere
+from bot.core.conversation.ordering import ConversationOrder, valid_utf8
+from bot.core.conversation.question_cards import QuestionCards
+from bot.core.conversation.question_place import placed
 from bot.core.ledger.audit import AuditEntry, Headline, changes_count
-from bot.core.ordering import ConversationOrder, valid_utf8
-from bot.core.question_cards import QuestionCards
-from bot.core.question_place import placed
 from bot.core.shared import commands as c
 from bot.core.shared.canonical import command_text
 from bot.core.shared.commands import Role, SetPropertyPlace
