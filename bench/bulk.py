@@ -14,7 +14,7 @@ Targets: within 1.2 x the bound, zero lost, zero doubled, journal under 1 ms per
 
 With `--replicas N` (PostgreSQL: `--database-url` or BOT_TEST_DATABASE_URL; a fresh database is
 made and dropped), N bots share one PostgreSQL, each with its own SQLite index: the first takes the
-request and its `yes`, the others run their chunk workers (bot/core/chunks.py) as `bot serve` does,
+request and its `yes`, the others run their chunk workers (bot/core/changes/chunks.py) as `bot serve` does,
 so the change's chunks are shared out. The rate bound does not change (Amazon's limit is per
 account). Prints which replica settled how many rows.
 
@@ -34,7 +34,7 @@ from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from bot.core.chunks import CHUNK_ROWS
+from bot.core.changes.chunks import CHUNK_ROWS
 from bot.runtime import build_runtime
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import Organization, Property, Room, RoomType, Station, World
@@ -96,7 +96,7 @@ async def fresh_database(server_url: str | None) -> AsyncIterator[str | None]:
 async def helper_workers(runtimes: list[Any], stop: asyncio.Event) -> list[int]:
     """The other replicas' chunk workers: every second, as `bot serve` schedules them; returns
     how many chunks each completed."""
-    from bot.core.chunks import work_chunks
+    from bot.core.changes.chunks import work_chunks
 
     async def worker(runtime: Any) -> int:
         done = 0
@@ -158,7 +158,7 @@ async def one_run(
                 server.sandbox.stats.reset()
                 runtime.asp.stats.reset()
                 journal_time = _time_journal(runtime.services.journal)
-                from bot.core.context import Message
+                from bot.core.access.context import Message
 
                 ask = await runtime.engine.handle(
                     Message("set all rooms at Bench Hotel to jazz", "bench", None, "console")

@@ -29,7 +29,7 @@ from typing import Any
 
 from bulk import fresh_database
 
-from bot.core.context import Message
+from bot.core.access.context import Message
 from bot.runtime import build_runtime
 from bot.settings import BehaviourConfig, BotConfig, PropertyConfig, Settings
 

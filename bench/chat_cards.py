@@ -31,9 +31,9 @@ from bot.chat.paging import paged
 from bot.chat.slack.blocks import PAGE_ROWS as SLACK_PAGE_ROWS
 from bot.chat.slack.blocks import render_reply
 from bot.chat.teams.cards import CARD_BUDGET, card_size, render_card, render_cards
-from bot.core.context import Message
-from bot.core.registry import entries
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.access.context import Message
+from bot.core.shared.registry import entries
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind, Table
 from bot.demo import DEMO_CHANNEL, DEMO_USER, demo_runtime
 from bot.health.offline_alerts import alert_reply
 from bot.health.sites import Site

@@ -27,7 +27,7 @@ from bot.clients.a4b import A4BClient
 from bot.clients.endpoints import EndpointsClient
 from bot.clients.lwa import StaticToken
 from bot.clock import FakeClock
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.health.digest import DigestFigures, build_digest_reply, compute_figures
 from bot.health.refresh import RefreshReport, refresh_devices
 from bot.health.sites import Site

@@ -28,12 +28,12 @@ from collections import defaultdict
 from dataclasses import replace
 
 from bot.clock import SystemClock
-from bot.core import commands as c
-from bot.core.access import Access
-from bot.core.audit import AuditLog
-from bot.core.canonical import command_text
-from bot.core.resolve import Resolver, Rooms
-from bot.core.services import Services
+from bot.core.access.access import Access
+from bot.core.access.resolve import Resolver, Rooms
+from bot.core.access.services import Services
+from bot.core.ledger.audit import AuditLog
+from bot.core.shared import commands as c
+from bot.core.shared.canonical import command_text
 from bot.core.understanding.lexicon import lexicon_for
 from bot.core.understanding.pipeline import parse
 from bot.index.catalog import default_catalog

@@ -17,7 +17,7 @@ from rich.markup import escape
 from bot.settings import ConfigError, Settings, load_all
 
 if TYPE_CHECKING:
-    from bot.core.audit import Change
+    from bot.core.ledger.audit import Change
     from bot.runtime import Runtime
     from bot.sandbox.world import World
 
@@ -139,7 +139,7 @@ def console(
 
 def _warn_about_places(runtime: Runtime) -> None:
     """Properties whose country or timezone nobody gave: station changes there will be refused."""
-    from bot.core.property_settings import how_to_set, incomplete_places
+    from bot.core.ledger.property_settings import how_to_set, incomplete_places
 
     properties = [(p.id, p.name) for p in runtime.index.properties()]
     for name, _place in incomplete_places(runtime.config, runtime.services.settings, properties):
@@ -211,7 +211,7 @@ def audit(
     if limit < 1:
         err.print(f"[red]--limit must be a whole number of entries, 1 or more; got {limit}.[/]")
         raise typer.Exit(2)
-    from bot.core.audit import AuditLog
+    from bot.core.ledger.audit import AuditLog
     from bot.index.db import open_index
     from bot.settings import load_settings
 

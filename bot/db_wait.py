@@ -6,7 +6,7 @@ raises "database is locked"; at start-up, or in a job that can simply run again,
 runs the work again with doubling waits (0.5 s up to 30 s), for as long as the lock lasts, saying
 "waiting for the database" in the log and, through `on_wait`, on /healthz. Writes that must not be
 repeated as a whole (the change journal, the rotated LWA token) retry their own single write the
-same way (bot/core/journal.py, bot/token_store.py).
+same way (bot/core/ledger/journal.py, bot/token_store.py).
 """
 
 from __future__ import annotations

@@ -23,8 +23,8 @@ from bot.clients.errors import (
     Unauthorized,
 )
 from bot.clock import Clock
-from bot.core.channel_settings import describe_settings
-from bot.core.property_settings import bot_toml_defaults, how_to_set, incomplete_places
+from bot.core.commands.channel_settings import describe_settings
+from bot.core.ledger.property_settings import bot_toml_defaults, how_to_set, incomplete_places
 from bot.core.understanding.text import plural
 from bot.settings import BotConfig, ConfigError, Settings
 

@@ -11,12 +11,12 @@ import httpx
 
 from bot.clients.asp import AspClient
 from bot.clock import Clock, SystemClock
-from bot.core.access import Access
-from bot.core.audit import AuditLog
-from bot.core.channel_settings import refresh_settings
-from bot.core.engine import Engine
-from bot.core.resolve import property_meta
-from bot.core.services import Services
+from bot.core.access.access import Access
+from bot.core.access.resolve import property_meta
+from bot.core.access.services import Services
+from bot.core.commands.channel_settings import refresh_settings
+from bot.core.conversation.engine import Engine
+from bot.core.ledger.audit import AuditLog
 from bot.index.catalog import default_catalog
 from bot.index.db import open_index
 from bot.index.lookup import Index
@@ -25,7 +25,7 @@ from bot.settings import BotConfig, ConfigError, Settings
 from bot.token_store import SharedLwaAuth, TokenStore
 
 if TYPE_CHECKING:
-    from bot.core.recovery import RecoveryReport
+    from bot.core.changes.recovery import RecoveryReport
     from bot.pg.ordering import ReplicaOrder
 
 log = logging.getLogger("bot.runtime")
@@ -201,8 +201,8 @@ def _closer(close: Callable[[], None]) -> Callable[[], Awaitable[None]]:
 
 
 async def recover_at_start(runtime: Runtime) -> None:
-    """Settle what a previous process left in flight (bot/core/recovery.py); never blocks a start."""
-    from bot.core.recovery import recover
+    """Settle what a previous process left in flight (bot/core/changes/recovery.py); never blocks a start."""
+    from bot.core.changes.recovery import recover
 
     try:
         report = await recover(runtime.services)

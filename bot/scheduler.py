@@ -1,5 +1,5 @@
 """APScheduler jobs of the bot: the device refresh (every few minutes), each property's digest, and
-the recovery of changes interrupted by a crash (bot/core/recovery.py).
+the recovery of changes interrupted by a crash (bot/core/changes/recovery.py).
 
 The digest jobs fire at `digest_time` in the property's timezone, but whether a digest is sent is
 decided by `DigestSender.send_due`, which reads the digest outbox (`digests_sent`): the scheduler's
@@ -26,7 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.core.leases import RENEW_EVERY_S
+from bot.core.ledger.leases import RENEW_EVERY_S
 from bot.health.offline_alerts import OfflineAlerts
 from bot.health.posting import DigestSender
 from bot.health.sites import Site
@@ -95,7 +95,7 @@ def build_scheduler(
         if not site.digest_channel and sites_now is None:
             continue
         # with `sites_now`, every property gets a job: a digest channel set in chat later
-        # (bot/core/cmd_channel_settings.py) is read when the job fires
+        # (bot/core/commands/cmd_channel_settings.py) is read when the job fires
         scheduler.add_job(
             _digest(sender, site, sites_now),
             digest_trigger(site),

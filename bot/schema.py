@@ -151,7 +151,7 @@ _BASELINE: Final = (
     " ON teams_conversations (channel_id)",
 )
 
-# The change journal (bot/core/journal.py): one row per write to a unit, committed before the request
+# The change journal (bot/core/ledger/journal.py): one row per write to a unit, committed before the request
 # and settled after it, so a crash or a lost answer never leaves a change unaccounted for. Its change_id
 # is the audit entry (audit.id) the write belongs to. Delivery ids move to their own table: one message
 # is claimed once, while the derived runs it starts (retry, undo, a confirmation) write their own rows.
@@ -241,7 +241,7 @@ _DEVICE_ROOMS: Final = (
     )""",
 )
 
-# Who runs a change (bot/core/leases.py): written with the audit entry of a change being opened,
+# Who runs a change (bot/core/ledger/leases.py): written with the audit entry of a change being opened,
 # claimed by crash recovery in one transaction. Changes left running by an earlier release get an
 # expired lease; their owner is still read from audit.detail ("running in process host:pid").
 _LEASES: Final = (
@@ -264,7 +264,7 @@ _LEASES: Final = (
 
 # Bumped by every setting made in chat (a property's place, a digest channel, a channel bound to a
 # property): another process (a replica) lays the settings over its bot.toml again when it changes
-# (bot/core/channel_settings.py `refresh_settings`).
+# (bot/core/commands/channel_settings.py `refresh_settings`).
 _SETTINGS_VERSION: Final = (
     """CREATE TABLE IF NOT EXISTS settings_version (
         id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -278,7 +278,7 @@ _CHUNK_COUNTS: Final = tuple(
     for state in ("queued", "pending", "applied", "unchanged", "refused", "failed", "unknown")
 )
 
-# A very large change (bot/core/chunks.py): its plan is its scope (a property's or a room type's rooms,
+# A very large change (bot/core/changes/chunks.py): its plan is its scope (a property's or a room type's rooms,
 # and the writes per room), read from the index a chunk at a time as it runs, so its first write goes
 # out before a million rows are queued; `planned`/`cursor` say how far (room id order), `complete`
 # when every room is queued; `planner`/`planner_until` who queues it (a lease: a replica's worker

@@ -21,7 +21,7 @@ from bot.serve_lock import hold_single_server
 from bot.settings import ConfigError, load_all
 
 if TYPE_CHECKING:
-    from bot.core.recovery import NoticePoster
+    from bot.core.changes.recovery import NoticePoster
     from bot.doctor import Check
     from bot.health.sites import Site
 
@@ -105,9 +105,9 @@ async def _start_recovery(
     (bot/pg/jobs.py), each tick run once by one replica; what is this replica's own (its leases,
     its worker of chunks, the settings laid over its bot.toml, the housekeeping of its memory)
     stays on its own scheduler here."""
-    from bot.core.channel_settings import refresh_settings
-    from bot.core.housekeeping import housekeeping
-    from bot.core.recovery import recover
+    from bot.core.changes.housekeeping import housekeeping
+    from bot.core.changes.recovery import recover
+    from bot.core.commands.channel_settings import refresh_settings
     from bot.scheduler import start_recovery_job
 
     shared = bool(runtime.settings.bot_database_url)
@@ -121,19 +121,19 @@ async def _start_recovery(
         housekeeping(runtime.services)  # its confirmations in memory too, so on each replica
         refresh_settings(runtime.services)  # settings made in chat through another replica
 
-    def renew() -> None:  # the leases of this process's running changes (bot/core/leases.py)
+    def renew() -> None:  # the leases of this process's running changes (bot/core/ledger/leases.py)
         services = runtime.services
         services.audit.renew_leases(set(services.active_changes), services.clock.now())
 
     # Replicas (BOT_DATABASE_URL): a dead replica's change is claimed once its lease expires, so
     # the sweep (a task of the job queue) runs every lease rather than every 5 minutes, and a
     # setting made through another replica is laid here as often.
-    from bot.core.leases import LEASE_S
+    from bot.core.ledger.leases import LEASE_S
 
     sweep_s = LEASE_S if runtime.settings.bot_database_url else None
     chunks = None
     if runtime.settings.bot_database_url:  # every replica works chunks of bulk changes
-        from bot.core.chunks import work_chunks
+        from bot.core.changes.chunks import work_chunks
 
         chunks = lambda: work_chunks(runtime.services)  # noqa: E731
     jobs: Stoppable = await start_recovery_job(job, renew=renew, seconds=sweep_s, chunks=chunks)
@@ -147,7 +147,7 @@ async def _start_job_queue(
 ) -> None:
     """This replica's worker of the job queue: the recovery sweep every lease, and the health
     jobs when device health is configured; stopped with the runtime."""
-    from bot.core.leases import LEASE_S
+    from bot.core.ledger.leases import LEASE_S
     from bot.pg.jobs import JobQueue
     from bot.scheduler import RECOVERY_JOB, Periodic, every_seconds
 

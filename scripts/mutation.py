@@ -40,8 +40,8 @@ class Module:
 MODULES: dict[str, Module] = {
     # The fast, direct tests of each module (no sandbox, no conftest): a mutant costs one pytest
     # start-up. The end-to-end tests guard these modules too, but at minutes per mutant.
-    "access": Module("bot/core/access.py", ("tests/test_access_policy.py",)),
-    "journal": Module("bot/core/journal.py", ("tests/test_journal_rows.py",)),
+    "access": Module("bot/core/access/access.py", ("tests/test_access_policy.py",)),
+    "journal": Module("bot/core/ledger/journal.py", ("tests/test_journal_rows.py",)),
     "retry": Module("bot/clients/retry.py", ("tests/test_retry.py", "tests/test_retry_policy.py")),
     # "understanding": Module("bot/core/understanding/...", ("tests/test_...",)),
 }

@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.core.context import Message
-from bot.core.pending import PendingStore
-from bot.core.recovery import RecoveryReport, recover
-from bot.core.replies import Reply
+from bot.core.access.context import Message
+from bot.core.access.pending import PendingStore
+from bot.core.changes.recovery import RecoveryReport, recover
+from bot.core.shared.replies import Reply
 from bot.runtime import Runtime
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.core.audit import AuditLog, Change
+from bot.core.ledger.audit import AuditLog, Change
 from bot.index.db import open_index
 from bot.sandbox.demo import DEMO_WORLD_PATH
 from bot.sandbox.server import SandboxServer

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock, FakeClock
-from bot.core.context import Message
-from bot.core.replies import Reply
+from bot.core.access.context import Message
+from bot.core.shared.replies import Reply
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox.faults import Faults
 from bot.sandbox.server import SandboxServer

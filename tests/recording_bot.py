@@ -9,8 +9,8 @@ from pathlib import Path
 
 from core_helpers import BotUnderTest, bot_on
 
-from bot.core.context import Ctx
-from bot.core.replies import Reply
+from bot.core.access.context import Ctx
+from bot.core.shared.replies import Reply
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 from bot.settings import BotConfig

@@ -22,7 +22,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from bot.chat.slack import build_slack_app
 from bot.chat.slack.contract import Message, ProgressSink
 from bot.clock import FakeClock
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind, Table
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-token"

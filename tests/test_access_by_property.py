@@ -12,9 +12,9 @@ from core_helpers import BotUnderTest, bot_on, config_for, text_of
 from profile_support import CREDENTIALS
 
 from bot.clients.a4b import A4BClient
-from bot.core.access import Access
-from bot.core.commands import Role
-from bot.core.replies import ReplyKind
+from bot.core.access.access import Access
+from bot.core.shared.commands import Role
+from bot.core.shared.replies import ReplyKind
 from bot.runtime import _attach_health
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

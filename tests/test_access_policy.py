@@ -9,7 +9,7 @@ from dataclasses import FrozenInstanceError, dataclass
 
 import pytest
 
-from bot.core.access import (
+from bot.core.access.access import (
     Access,
     CommandKind,
     Decision,
@@ -17,7 +17,7 @@ from bot.core.access import (
     Request,
     properties_named,
 )
-from bot.core.commands import Role
+from bot.core.shared.commands import Role
 from bot.settings import PropertyConfig, RolesConfig
 
 

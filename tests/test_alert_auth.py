@@ -12,7 +12,7 @@ from core_helpers import bot_on, config_for, text_of
 from bot.clients.asp import AspClient
 from bot.clients.errors import Unauthorized
 from bot.clients.lwa import StaticToken
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 

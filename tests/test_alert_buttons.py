@@ -21,7 +21,7 @@ from bot.chat.teams import MESSAGES_PATH, teams_setup
 from bot.chat.teams.cards import render_card
 from bot.chat.teams.host import TEAMS_HOST_KEY
 from bot.clock import FakeClock
-from bot.core.replies import Reply, ReplyKind
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.health.offline_alerts import alert_reply
 from bot.health.sites import Site
 from bot.health.store import DeviceRow

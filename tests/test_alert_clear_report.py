@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from core_helpers import BotUnderTest, text_of
 
-from bot.core.replies import ReplyKind
-from bot.core.unit_writes import devices_text
+from bot.core.changes.unit_writes import devices_text
+from bot.core.shared.replies import ReplyKind
 from bot.health.store import DeviceRow, HealthStore
 from bot.sandbox.faults import FaultRule
 

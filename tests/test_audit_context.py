@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from core_helpers import BotUnderTest, text_of
 
-from bot.core.audit import AuditEntry
-from bot.core.replies import ReplyKind
+from bot.core.ledger.audit import AuditEntry
+from bot.core.shared.replies import ReplyKind
 
 
 def _latest(bot: BotUnderTest) -> AuditEntry:

@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.core.channel_settings import apply_channel_settings, describe_settings
-from bot.core.context import Message
-from bot.core.replies import Reply, ReplyKind
+from bot.core.access.context import Message
+from bot.core.commands.channel_settings import apply_channel_settings, describe_settings
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.demo import DEMO_USER, demo_runtime
 from bot.runtime import Runtime
 from bot.settings import BotConfig

@@ -10,7 +10,7 @@ from bot.chat.slack import SlackDigestPoster
 from bot.chat.slack.responder import SlackResponder, Target
 from bot.chat.teams import TeamsDigestPoster
 from bot.chat.teams.agent import CardResponder
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 
 
 def test_every_platform_has_a_chat_adapter() -> None:

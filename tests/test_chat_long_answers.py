@@ -37,7 +37,7 @@ from bot.chat.slack import build_slack_app
 from bot.chat.teams import MESSAGES_PATH, teams_setup
 from bot.chat.teams.cards import CARD_BUDGET, CARD_CONTENT_TYPE, card_size
 from bot.chat.teams.host import TEAMS_HOST_KEY
-from bot.core.replies import Reply, ReplyKind, Table
+from bot.core.shared.replies import Reply, ReplyKind, Table
 from bot.demo import DEMO_CHANNEL, DEMO_USER, demo_runtime
 from bot.runtime import Runtime
 from bot.sandbox.demo import DEMO_WORLD_PATH

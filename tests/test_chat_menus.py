@@ -24,7 +24,7 @@ from bot.chat.teams import MESSAGES_PATH, teams_setup
 from bot.chat.teams.cards import render_card
 from bot.chat.teams.host import TEAMS_HOST_KEY
 from bot.clock import FakeClock
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind
 
 pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web_exceptions.NotAppKeyWarning")
 

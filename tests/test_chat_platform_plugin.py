@@ -16,7 +16,7 @@ from fake_platform.platform import MESSAGES_PATH, TOKEN, FakeChat
 import bot.doctor
 from bot.chat.contract import ServeOptions
 from bot.chat.platforms import ChannelRouter, platforms, register, unregister
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.demo import demo_runtime
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

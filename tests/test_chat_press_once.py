@@ -30,9 +30,9 @@ from bot.chat.slack.blocks import render_reply
 from bot.chat.teams import MESSAGES_PATH, teams_setup
 from bot.chat.teams.cards import render_card
 from bot.chat.teams.host import TEAMS_HOST_KEY
-from bot.core.context import Message
-from bot.core.engine import ANSWERED_ONCE, Engine
-from bot.core.replies import Reply
+from bot.core.access.context import Message
+from bot.core.conversation.engine import ANSWERED_ONCE, Engine
+from bot.core.shared.replies import Reply
 from bot.demo import DEMO_CHANNEL, DEMO_USER, demo_runtime
 from bot.health.offline_alerts import alert_reply
 from bot.health.sites import Site

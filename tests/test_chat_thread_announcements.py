@@ -39,7 +39,7 @@ from bot.chat.slack.digest import SlackDigestPoster
 from bot.chat.teams import MESSAGES_PATH, TeamsDigestPoster, teams_setup
 from bot.chat.teams.host import TEAMS_HOST_KEY
 from bot.chat.teams.store import ConversationStore
-from bot.core.recovery import deliver
+from bot.core.changes.recovery import deliver
 from bot.demo import DEMO_CHANNEL, DEMO_USER, demo_runtime
 from bot.runtime import Runtime
 

@@ -1,4 +1,4 @@
-"""Chat times in the property's timezone, in words (bot/core/when.py), and `recent changes`."""
+"""Chat times in the property's timezone, in words (bot/core/shared/when.py), and `recent changes`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from core_helpers import BotUnderTest
 
 from bot.clock import FakeClock
-from bot.core.when import parse_utc, spoken_time, zone_label, zone_of
+from bot.core.shared.when import parse_utc, spoken_time, zone_label, zone_of
 
 LONDON = zone_of("Europe/London")
 SEATTLE = zone_of("America/Los_Angeles")

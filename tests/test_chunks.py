@@ -18,10 +18,10 @@ from test_replicas_shared_journal_pg import replica
 
 from bot.clients.models import StationPreference
 from bot.clock import FakeClock
-from bot.core.chunks import CHUNK_ROWS, chunk_store, work_chunks
-from bot.core.journal import APPLIED, Author, JournalStore, Planned, SqliteJournal
-from bot.core.recovery import recover
-from bot.core.replies import ReplyKind
+from bot.core.changes.chunks import CHUNK_ROWS, chunk_store, work_chunks
+from bot.core.changes.recovery import recover
+from bot.core.ledger.journal import APPLIED, Author, JournalStore, Planned, SqliteJournal
+from bot.core.shared.replies import ReplyKind
 from bot.pg.journal import PgJournal
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import Organization, Property, Room, RoomType, Station, World

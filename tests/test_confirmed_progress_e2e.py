@@ -111,8 +111,8 @@ async def test_teams_shows_progress_of_a_confirmed_102_room_change(runtime: Runt
 
 async def test_every_long_run_reports_progress_not_only_station_changes(runtime: Runtime) -> None:
     """Clearing alarms in 102 rooms (after yes) reports "n of 102 rooms done" to the yes's sink."""
-    from bot.core.context import Message
-    from bot.core.replies import Reply, ReplyKind
+    from bot.core.access.context import Message
+    from bot.core.shared.replies import Reply, ReplyKind
 
     asked_progress: list[Reply] = []
     confirmed_progress: list[Reply] = []

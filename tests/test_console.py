@@ -11,7 +11,7 @@ from pathlib import Path
 from core_helpers import BotUnderTest
 
 from bot.chat.console import render_text, run_console
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind, Table
 
 
 def test_render_text_shows_headline_fields_table_notes_and_choices() -> None:

@@ -11,7 +11,7 @@ from core_helpers import BotUnderTest, bot_on, config_for, text_of
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 from bot.settings import RolesConfig

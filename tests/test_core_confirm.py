@@ -7,7 +7,7 @@ from pathlib import Path
 from core_helpers import BotUnderTest, bot_on, config_for, text_of
 
 from bot.clock import FakeClock
-from bot.core.replies import ActionKind, Reply, ReplyKind
+from bot.core.shared.replies import ActionKind, Reply, ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 from bot.settings import RolesConfig

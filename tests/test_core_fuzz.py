@@ -16,8 +16,8 @@ from core_helpers import BotUnderTest, bot_on, config_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.registry import entries
-from bot.core.replies import Reply
+from bot.core.shared.registry import entries
+from bot.core.shared.replies import Reply
 from bot.core.understanding.lexicon import lexicon_for
 from bot.core.understanding.pipeline import parse
 from bot.sandbox.server import SandboxServer

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import commands as c
-from bot.core.commands import AlertKind, Target
+from bot.core.shared import commands as c
+from bot.core.shared.commands import AlertKind, Target
 from bot.core.understanding.pipeline import correct_keywords, parse
 
 R204 = Target(rooms=("204",))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from lexicon_support import demo_lexicon
 
-from bot.core import commands as c
-from bot.core.commands import AlertKind, Level, Target
-from bot.core.help import help_reply
-from bot.core.registry import entries
+from bot.core.commands.help import help_reply
+from bot.core.shared import commands as c
+from bot.core.shared.commands import AlertKind, Level, Target
+from bot.core.shared.registry import entries
 from bot.core.understanding.pipeline import parse
 from bot.core.understanding.text import clean, split_preview
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core_helpers import BotUnderTest, text_of
 
-from bot.core.replies import ActionKind, ReplyKind
+from bot.core.shared.replies import ActionKind, ReplyKind
 
 
 async def test_retry_failed_reruns_only_the_rooms_whose_clearing_failed(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from core_helpers import BotUnderTest, text_of
 
-from bot.core.audit import Change
-from bot.core.replies import ReplyKind
-from bot.core.undo import _no_station_note
+from bot.core.changes.undo import _no_station_note
+from bot.core.ledger.audit import Change
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.faults import FaultRule
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from core_helpers import BotUnderTest, bot_on, config_for, text_of
 
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 from bot.settings import RolesConfig

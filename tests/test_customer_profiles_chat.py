@@ -11,7 +11,7 @@ from core_helpers import text_of
 from profile_support import DOMAIN, FRONT_DESK, ProfileBot, profile_bot
 
 from bot.clients.errors import ServerError
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.profile_world import profile_world_of
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from bot.clients.customer_profiles import CustomerProfilesClient, default_endpoint, put_body
 from bot.clients.errors import BadRequest, InvalidInput, NotFound, Unauthorized
 from bot.clock import FakeClock
-from bot.core.object_types import capacity_notes
+from bot.core.commands.object_types import capacity_notes
 from bot.sandbox.customer_profiles import mount
 from bot.sandbox.profile_world import ProfileWorld, attach_profile_world, profile_world_of
 from bot.sandbox.server import SandboxServer

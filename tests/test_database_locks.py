@@ -117,7 +117,7 @@ async def test_a_10_s_lock_during_a_bulk_change_loses_nothing(
     from core_helpers import bot_on, config_for
     from journal_support import HOTEL, journal_world
 
-    from bot.core.replies import ReplyKind
+    from bot.core.shared.replies import ReplyKind
 
     world = journal_world(10)
     async with bot_on(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.core.device_names import device_names
+from bot.core.changes.device_names import device_names
 
 
 def test_no_ids_and_a_database_without_device_tables_name_nothing() -> None:

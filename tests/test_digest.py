@@ -9,7 +9,7 @@ import pytest
 from test_health_world import NOW, SITE, fleet, make_client, make_store, resolver
 
 from bot.clock import FakeClock
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.health.digest import DigestFigures, build_digest_reply, compute_figures, slot_utc
 from bot.health.posting import DigestSender, reply_text, run_digest_command
 from bot.health.refresh import refresh_devices

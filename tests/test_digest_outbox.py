@@ -9,7 +9,7 @@ from test_digest import loaded_store
 from test_health_world import NOW, SITE
 
 from bot.clock import FakeClock
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.health.outbox import GIVE_UP_AFTER_S, retry_delay
 from bot.health.posting import DigestSender
 

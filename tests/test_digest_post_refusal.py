@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from bot.chat.platforms import ChannelRouter
 from bot.cli import app
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.demo import demo_runtime
 from bot.serving import _digest
 from bot.settings import ConfigError

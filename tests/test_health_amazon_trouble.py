@@ -12,7 +12,7 @@ from core_helpers import BotUnderTest, text_of
 from health_support import NOW, desk_of, health_bot
 
 from bot.clock import FakeClock
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.faults import FaultRule, Faults
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

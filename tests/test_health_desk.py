@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.engine import Message
-from bot.core.replies import Reply, ReplyKind
+from bot.core.conversation.engine import Message
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.demo import DEMO_CHANNEL, DEMO_USER, demo_runtime
 from bot.health.capacity import TITLE
 from bot.health.desk import HealthDesk

@@ -16,7 +16,7 @@ from bot.clients.errors import (
     TransportError,
 )
 from bot.clock import FakeClock
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.health.freshness import Freshness, Staleness, amazon_cause
 
 

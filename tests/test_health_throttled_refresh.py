@@ -14,7 +14,7 @@ from health_support import NOW, desk_of, endpoint_calls, health_bot
 
 from bot.clients.errors import ApiError
 from bot.clients.retry import RetryPolicy, retry_policy
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.health.refresh import RefreshReport
 from bot.sandbox.faults import FaultRule, Faults
 from bot.sandbox.server import SandboxServer

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.audit import AuditLog
+from bot.core.ledger.audit import AuditLog
 from bot.core.understanding.lexicon import lexicon_for
 from bot.index.db import open_index
 from bot.index.lookup import Index

@@ -11,8 +11,8 @@ from core_helpers import BotUnderTest, bot_on, config_for
 from journal_support import HOTEL, journal_world
 
 from bot.clock import FakeClock
-from bot.core.housekeeping import REFUSED_TEXT_LIMIT, housekeeping
-from bot.core.replies import ReplyKind
+from bot.core.changes.housekeeping import REFUSED_TEXT_LIMIT, housekeeping
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.serving import _start_recovery
 from bot.settings import RolesConfig

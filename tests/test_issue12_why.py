@@ -13,9 +13,9 @@ import pytest
 from core_helpers import BotUnderTest, config_for, text_of
 from recording_bot import recording_bot
 
-from bot.core import commands as c
-from bot.core.context import Ctx
-from bot.core.replies import Reply, ReplyKind
+from bot.core.access.context import Ctx
+from bot.core.shared import commands as c
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 from bot.settings import RolesConfig

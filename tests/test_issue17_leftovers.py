@@ -11,7 +11,7 @@ from core_helpers import bot_on
 from test_issue17_trial2 import DEMO, _answer, _world, _writes
 from world_reading import WorldReader
 
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 

@@ -15,8 +15,8 @@ import pytest
 from core_helpers import BotUnderTest, text_of
 from world_reading import WorldReader
 
-from bot.core.context import Message
-from bot.core.replies import Reply, ReplyKind
+from bot.core.access.context import Message
+from bot.core.shared.replies import Reply, ReplyKind
 
 HERE = Path(__file__).parent
 TRIAL = HERE / "worlds" / "trial17.json"
@@ -265,7 +265,7 @@ def test_a_room_name_typed_with_spaces_is_the_room(
 
 def _answer(bot: WorldReader, text: str) -> Reply:
     """The real handler's answer to a read (the reader stops reads before their handler)."""
-    from bot.core.engine import Engine
+    from bot.core.conversation.engine import Engine
 
     real = Engine(bot.services)
     msg = Message(text=text, user="trial-reader", channel=None, platform="console")
@@ -314,7 +314,7 @@ def test_the_index_caches_forget_an_index_when_it_is_gone() -> None:
 
     from world_reading import _index_of
 
-    from bot.core import resolve
+    from bot.core.access import resolve
     from bot.core.understanding import lexicon
 
     world = json.loads(TRIAL.read_text(encoding="utf-8"))

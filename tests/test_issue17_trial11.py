@@ -12,7 +12,7 @@ from core_helpers import BotUnderTest, text_of
 from test_issue17_trial2 import _world
 from world_reading import WorldReader
 
-from bot.core.replies import ActionKind, ReplyKind
+from bot.core.shared.replies import ActionKind, ReplyKind
 
 DESK = HV_DESK
 TRIAL_K = Path(__file__).parent / "worlds" / "trial17k.json"

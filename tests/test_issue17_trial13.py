@@ -9,7 +9,7 @@ import pytest
 from test_issue17_trial2 import DEMO, HARBOR, LODGE, _answer, _world
 from world_reading import WorldReader
 
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 
 LAKESIDE = "Lakeside Chicago"
 

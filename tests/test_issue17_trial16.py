@@ -10,7 +10,7 @@ from core_helpers import bot_on
 from test_issue17_trial2 import DEMO, HARBOR, _world
 from world_reading import WorldReader
 
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 

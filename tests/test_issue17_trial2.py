@@ -12,8 +12,8 @@ import pytest
 from core_helpers import BotUnderTest, bot_on
 from world_reading import WorldReader, channel_of
 
-from bot.core.context import Message
-from bot.core.replies import Reply, ReplyKind
+from bot.core.access.context import Message
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 
@@ -36,7 +36,7 @@ def demo() -> WorldReader:
 
 def _answer(bot: WorldReader, text: str, channel_property: str | None = None) -> Reply:
     """The real handler's answer (the reader stops reads before their handler)."""
-    from bot.core.engine import Engine
+    from bot.core.conversation.engine import Engine
 
     channel = channel_of(channel_property) if channel_property else None
     msg = Message(text=text, user="trial2-reader", channel=channel, platform="console")

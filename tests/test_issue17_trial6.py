@@ -11,7 +11,7 @@ from core_helpers import BotUnderTest
 from test_issue17_trial2 import _world
 from world_reading import WorldReader
 
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 
 HERE = Path(__file__).parent
 TRIAL_F = HERE / "worlds" / "trial17f.json"

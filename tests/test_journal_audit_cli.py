@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.core.audit import AuditLog, Change
+from bot.core.ledger.audit import AuditLog, Change
 from bot.index.db import open_index
 
 JAZZ = {"providerId": "I_HEART_RADIO", "stationId": "4242"}

@@ -12,9 +12,9 @@ import pytest
 from core_helpers import BotUnderTest, bot_on, text_of
 from journal_support import HOTEL, journal_world, room_id, uid
 
-from bot.core.journal import APPLIED, FAILED, PENDING, REFUSED, UNKNOWN, process_owner
-from bot.core.recovery import recover
-from bot.core.replies import ReplyKind
+from bot.core.changes.recovery import recover
+from bot.core.ledger.journal import APPLIED, FAILED, PENDING, REFUSED, UNKNOWN, process_owner
+from bot.core.shared.replies import ReplyKind
 from bot.json_types import text_at
 from bot.sandbox.faults import FaultKind, FaultRule, Faults
 from bot.sandbox.server import SandboxServer

@@ -18,7 +18,7 @@ import pytest
 from core_helpers import settings_for
 from journal_support import HOTEL, JAZZ, journal_world, stations_of
 
-from bot.core.audit import AuditLog
+from bot.core.ledger.audit import AuditLog
 from bot.index.db import open_index
 from bot.sandbox.server import SandboxServer
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from core_helpers import BotUnderTest, text_of
 
-from bot.core.journal import Author, Planned
-from bot.core.recovery import recover
-from bot.core.replies import Reply, ReplyKind
+from bot.core.changes.recovery import recover
+from bot.core.ledger.journal import Author, Planned
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.sandbox.faults import FaultRule
 from bot.sandbox.world import Station
 from bot.scheduler import RECOVERY_JOB, start_recovery_job

@@ -1,4 +1,4 @@
-"""The journal's rows as stored (bot/core/journal.py), read back from the file: what a crash or a
+"""The journal's rows as stored (bot/core/ledger/journal.py), read back from the file: what a crash or a
 second process would see. Written to kill the mutants that survived the whole suite (issue 21):
 a settle without a request id must not erase the one recorded, and a queued row keeps whether its
 before was read from Amazon."""
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.journal import (
+from bot.core.ledger.journal import (
     APPLIED,
     DONE_STATES,
     FAILED,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core_helpers import BotUnderTest, text_of
 
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.faults import FaultRule
 
 A = "amzn1.alexa.unit.did."

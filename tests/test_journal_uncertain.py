@@ -9,8 +9,8 @@ import pytest
 from core_helpers import bot_on, text_of
 from journal_support import HOTEL, JAZZ, journal_world, room_id, stations_of
 
-from bot.core.journal import APPLIED, UNKNOWN
-from bot.core.replies import ReplyKind
+from bot.core.ledger.journal import APPLIED, UNKNOWN
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.faults import FaultRule, Faults
 from bot.sandbox.server import SandboxServer
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from core_helpers import BotUnderTest, text_of
 
-from bot.core.context import Message
-from bot.core.journal import UNKNOWN, Author, Planned, SqliteJournal
-from bot.core.replies import ActionKind, ReplyKind
+from bot.core.access.context import Message
+from bot.core.ledger.journal import UNKNOWN, Author, Planned, SqliteJournal
+from bot.core.shared.replies import ActionKind, ReplyKind
 from bot.index.db import open_index
 from bot.sandbox.faults import FaultRule
 from bot.sandbox.world import Station

@@ -18,11 +18,11 @@ from test_chunks import JAZZ, big_world, jazz_everywhere, puts, uid
 from test_replicas_shared_journal_pg import replica
 
 from bot.clock import FakeClock
-from bot.core import chunks
-from bot.core.chunks import CHUNK_ROWS, chunk_store, work_chunks
-from bot.core.journal import FAILED, JournalStore
-from bot.core.recovery import recover
-from bot.core.replies import ReplyKind
+from bot.core.changes import chunks
+from bot.core.changes.chunks import CHUNK_ROWS, chunk_store, work_chunks
+from bot.core.changes.recovery import recover
+from bot.core.ledger.journal import FAILED, JournalStore
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.server import SandboxServer
 
 ROOMS = 1000  # five chunks: more than the planner keeps ahead of the first write (AHEAD 1 here)
@@ -208,9 +208,9 @@ async def test_a_replicas_worker_takes_over_the_plan_of_a_dead_request_and_finis
 
 def _dead_plan(bot: BotUnderTest) -> int:
     """A change over Chunk Hotel whose request (on another host) queued one chunk and died."""
-    from bot.core.chunks import Planner
-    from bot.core.journal import Author
-    from bot.core.plans import RoomWrite, ScopePlan
+    from bot.core.changes.chunks import Planner
+    from bot.core.ledger.journal import Author
+    from bot.core.ledger.plans import RoomWrite, ScopePlan
     from bot.index.lookup import ScopeRooms
 
     services = bot.runtime.services

@@ -13,7 +13,7 @@ from slack_support import BOT_TOKEN, running_fake
 
 from bot.chat.slack import SlackDigestPoster
 from bot.clock import FakeClock
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.health.offline_alerts import OfflineAlerts
 from bot.health.sites import Site
 from bot.health.store import DeviceRow, HealthStore, ts

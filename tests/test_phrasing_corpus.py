@@ -19,13 +19,12 @@ import pytest
 import yaml
 from core_helpers import BotUnderTest, bot_on, config_for
 
-from bot.core import commands as c
-from bot.core.context import Ctx
-from bot.core.object_types import SetObjectTypeMax
-from bot.core.profiles import SetProfile
-from bot.core.property_place import SetPropertyPlace
-from bot.core.replies import Reply, ReplyKind
-from bot.core.resolve import Resolver, Rooms
+from bot.core.access.context import Ctx
+from bot.core.access.resolve import Resolver, Rooms
+from bot.core.commands.object_types import SetObjectTypeMax
+from bot.core.shared import commands as c
+from bot.core.shared.commands import SetProfile, SetPropertyPlace
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.core.understanding.lexicon import lexicon_for
 from bot.core.understanding.pipeline import parse
 from bot.sandbox.server import SandboxServer

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.property_place import _done
-from bot.core.property_settings import UNKNOWN_PLACE, how_to_set, suggested_zone
+from bot.core.commands.property_place import _done
+from bot.core.ledger.property_settings import UNKNOWN_PLACE, how_to_set, suggested_zone
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from profile_support import profile_bot
 
 from bot.clients.a4b import check_meeting_room
 from bot.clients.errors import InvalidInput
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.json_types import JsonValue
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

@@ -10,7 +10,7 @@ import pytest
 from core_helpers import text_of
 from profile_support import FRONT_DESK, ProfileBot, profile_bot
 
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.profile_world import attach_profile_world, load_profile_world, profile_world_of
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from core_helpers import bot_on, config_for, text_of
 
-from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
+from bot.core.shared.commands import SetPropertyPlace
+from bot.core.shared.places import country_code, timezone_name
 from bot.core.understanding.pipeline import parse
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
@@ -133,7 +134,7 @@ def test_country_and_timezone_spellings() -> None:
 
 def test_the_hint_suggests_the_place_a_name_mentions() -> None:
     """ "… Paris" is hinted as FR, Europe/Paris, "… Chicago" as US; other names get placeholders."""
-    from bot.core.property_settings import how_to_set
+    from bot.core.ledger.property_settings import how_to_set
 
     assert (
         how_to_set("Rive Gauche Paris") == "set Rive Gauche Paris country FR timezone Europe/Paris"

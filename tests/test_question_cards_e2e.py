@@ -20,7 +20,7 @@ from slack_support import BOT_TOKEN, SECRET, action_body, command_body, form_req
 from bot.chat.slack import build_slack_app
 from bot.chat.teams import MESSAGES_PATH, teams_setup
 from bot.chat.teams.host import TEAMS_HOST_KEY
-from bot.core.context import Message
+from bot.core.access.context import Message
 from bot.demo import DEMO_USER, demo_runtime
 from bot.runtime import Runtime
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from lexicon_support import demo_lexicon
 
-from bot.core.help import README_END, README_START, staff_table
+from bot.core.commands.help import README_END, README_START, staff_table
 from bot.core.understanding.pipeline import parse
 
 README = Path(__file__).parent.parent / "README.md"
 
 
 def test_the_readme_table_is_generated_from_the_registry() -> None:
-    """The table between the markers equals `python -m bot.core.help` (regenerate it when this fails)."""
+    """The table between the markers equals `python -m bot.core.commands.help` (regenerate it when this fails)."""
     text = README.read_text(encoding="utf-8")
     start, end = text.index(README_START), text.index(README_END) + len(README_END)
     assert text[start:end] == staff_table()

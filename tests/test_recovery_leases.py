@@ -18,10 +18,10 @@ import pytest
 from core_helpers import BotUnderTest
 from sqlite_utils import Database
 
-from bot.core import leases
-from bot.core.audit import AuditLog
-from bot.core.journal import QUEUED, Author, Planned, SqliteJournal
-from bot.core.recovery import recover
+from bot.core.changes.recovery import recover
+from bot.core.ledger import leases
+from bot.core.ledger.audit import AuditLog
+from bot.core.ledger.journal import QUEUED, Author, Planned, SqliteJournal
 from bot.index.db import open_index
 
 A = "amzn1.alexa.unit.did."
@@ -99,7 +99,7 @@ async def test_two_recoveries_close_a_crashed_change_once(small_bot: BotUnderTes
     claimed, rows = services.audit.claim_orphans(services.clock.now(), set())
     assert [e.id for e in claimed] == [change_id] and [r.change_id for r in rows] == [change_id]
     script = (
-        "import sys; from datetime import UTC, datetime; from bot.core.audit import AuditLog;"
+        "import sys; from datetime import UTC, datetime; from bot.core.ledger.audit import AuditLog;"
         "from bot.index.db import open_index;"
         "claimed, rows = AuditLog(open_index(sys.argv[1])).claim_orphans(datetime.now(UTC), set());"
         "print(len(claimed), len(rows))"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from lexicon_support import demo_lexicon
 
-from bot.core import commands as c
-from bot.core.help import help_reply
-from bot.core.registry import TOPICS, entries, entry_for, entry_named, rephrase, role_for
-from bot.core.replies import ReplyKind
+from bot.core.commands.help import help_reply
+from bot.core.shared import commands as c
+from bot.core.shared.registry import TOPICS, entries, entry_for, entry_named, rephrase, role_for
+from bot.core.shared.replies import ReplyKind
 from bot.core.understanding.pipeline import parse
 
 LEXICON = demo_lexicon()

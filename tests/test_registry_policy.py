@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from lexicon_support import demo_lexicon
 
-from bot.core import commands as c
-from bot.core import registry
-from bot.core.registry import (
+from bot.core.shared import commands as c
+from bot.core.shared import registry
+from bot.core.shared.registry import (
     Entry,
     Scope,
     Score,
@@ -23,12 +23,18 @@ from bot.core.registry import (
     phrasing,
     register,
 )
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.core.understanding.pipeline import parse
 
 CORE = Path(__file__).parent.parent / "bot" / "core"
 # The modules that act on changes made before: they must ask the registry, not name commands.
-POLICY_READERS = ("undo.py", "retry_failed.py", "recovery.py", "lineage.py", "access.py")
+POLICY_READERS = (
+    "changes/undo.py",
+    "changes/retry_failed.py",
+    "changes/recovery.py",
+    "changes/lineage.py",
+    "access/access.py",
+)
 
 
 @dataclass(frozen=True)

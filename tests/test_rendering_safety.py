@@ -9,7 +9,7 @@ from fake_teams import card_text
 
 from bot.chat.slack.blocks import render_reply
 from bot.chat.teams.cards import render_card
-from bot.core.replies import Reply, ReplyKind, Table
+from bot.core.shared.replies import Reply, ReplyKind, Table
 
 LINK = "[click here](https://evil.example)"
 PLACEHOLDER = "say \u201cat <property>\u201d"

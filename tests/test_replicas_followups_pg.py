@@ -14,8 +14,8 @@ from pg_support import fresh_database, needs_postgres
 from test_replicas_shared_journal_pg import replica
 
 from bot.clock import FakeClock
-from bot.core.commands import SetStation, Target
-from bot.core.replies import ReplyKind
+from bot.core.shared.commands import SetStation, Target
+from bot.core.shared.replies import ReplyKind
 from bot.pg.questions import dump_command, load_command
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

@@ -14,8 +14,8 @@ from core_helpers import BotUnderTest, config_for, settings_for, text_of
 from pg_support import fresh_database, needs_postgres
 
 from bot.clock import FakeClock
-from bot.core.channel_settings import refresh_settings
-from bot.core.replies import ReplyKind
+from bot.core.commands.channel_settings import refresh_settings
+from bot.core.shared.replies import ReplyKind
 from bot.runtime import build_runtime
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

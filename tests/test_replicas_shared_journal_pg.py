@@ -17,10 +17,10 @@ from core_helpers import BotUnderTest, config_for, settings_for, text_of
 from pg_support import fresh_database, needs_postgres
 
 from bot.clock import FakeClock
-from bot.core import leases
-from bot.core.journal import Author, Planned
-from bot.core.recovery import recover
-from bot.core.replies import ReplyKind
+from bot.core.changes.recovery import recover
+from bot.core.ledger import leases
+from bot.core.ledger.journal import Author, Planned
+from bot.core.shared.replies import ReplyKind
 from bot.doctor import Status, check_shared_database
 from bot.runtime import build_runtime
 from bot.sandbox.server import SandboxServer

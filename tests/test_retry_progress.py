@@ -16,8 +16,8 @@ from fake_slack import FakeSlack
 from slack_support import BOT_TOKEN, SECRET, command_body, form_request, running_fake
 
 from bot.chat.slack import build_slack_app
-from bot.core.context import Message
-from bot.core.replies import Reply, ReplyKind
+from bot.core.access.context import Message
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.sandbox.faults import FaultRule
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World

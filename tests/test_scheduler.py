@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from test_health_world import NOW, SITE, make_store
 
 from bot.clock import FakeClock
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.health.offline_alerts import Incident, OfflineAlerts
 from bot.health.posting import DigestSender
 from bot.health.sites import Site

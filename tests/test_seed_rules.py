@@ -23,7 +23,7 @@ from bot.clients.a4b import A4BClient
 from bot.clients.customer_profiles import CustomerProfilesClient
 from bot.clients.errors import BadRequest, Unauthorized
 from bot.clock import FakeClock
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.faults import FaultRule, Faults
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import Organization, World

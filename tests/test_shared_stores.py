@@ -23,8 +23,8 @@ from test_offline_alerts import Poster, device
 
 from bot.chat.teams.store import ConversationStore
 from bot.clock import FakeClock
-from bot.core.device_names import device_names
-from bot.core.settings_store import BINDING, DIGEST, Place, SettingsStore
+from bot.core.changes.device_names import device_names
+from bot.core.ledger.settings_store import BINDING, DIGEST, Place, SettingsStore
 from bot.health import outbox
 from bot.health.offline_alerts import RECOVERED, SENT, IncidentStore, OfflineAlerts
 from bot.health.outbox import DigestOutbox

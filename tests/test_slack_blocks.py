@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.chat.slack.blocks import ACTION_ID_PATTERN, render_reply
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind, Table
 
 
 def all_buttons(blocks: list[dict[str, object]]) -> list[dict[str, object]]:

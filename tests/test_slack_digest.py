@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_support import running_fake
 
 from bot.chat.slack import SlackDigestPoster
-from bot.core.replies import Attachment, Reply, Table
+from bot.core.shared.replies import Attachment, Reply, Table
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"chart-bytes" * 100
 

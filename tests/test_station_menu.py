@@ -10,7 +10,7 @@ from core_helpers import bot_on, config_for, text_of
 
 from bot.chat.slack.blocks import render_reply
 from bot.chat.teams.cards import render_card
-from bot.core.replies import ActionKind, ReplyKind
+from bot.core.shared.replies import ActionKind, ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 

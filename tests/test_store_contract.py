@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from pg_support import SERVER_URL, fresh_database
 
-from bot.core import leases
-from bot.core.audit import AuditLog, Change
-from bot.core.chunks import ChunkStore, PlanState, SqliteChunks
-from bot.core.journal import (
+from bot.core.changes.chunks import ChunkStore, PlanState, SqliteChunks
+from bot.core.ledger import leases
+from bot.core.ledger.audit import AuditLog, Change
+from bot.core.ledger.journal import (
     APPLIED,
     FAILED,
     PENDING,
@@ -264,7 +264,7 @@ def test_the_lineage_queries_answer_alike(log: AuditLog) -> None:
     assert log.purge_refused(T0 - timedelta(days=30)) == 1
 
 
-# --- very large changes (bot/core/chunks.py): planned as they run, counted by chunk -------------
+# --- very large changes (bot/core/changes/chunks.py): planned as they run, counted by chunk -------------
 
 
 def _chunks(log: AuditLog) -> ChunkStore:

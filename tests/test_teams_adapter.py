@@ -23,8 +23,8 @@ from bot.chat.teams import MESSAGES_PATH, teams_setup
 from bot.chat.teams.host import TEAMS_HOST_KEY
 from bot.chat.teams.store import ConversationStore
 from bot.clock import FakeClock
-from bot.core.context import Message, ProgressSink
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind
+from bot.core.access.context import Message, ProgressSink
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind
 
 # The SDK's JWT middleware stores the identity under a plain string request key.
 pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web_exceptions.NotAppKeyWarning")

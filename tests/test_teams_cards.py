@@ -16,7 +16,7 @@ from bot.chat.teams.cards import (
     render_card,
     submitted_text,
 )
-from bot.core.replies import Action, ActionKind, Attachment, Reply, ReplyKind, Table
+from bot.core.shared.replies import Action, ActionKind, Attachment, Reply, ReplyKind, Table
 
 PNG = b"\x89PNG\r\n\x1a\nfake-chart"
 

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from bot.chat.teams import TeamsDigestPoster, UnknownTeamsConversation
 from bot.chat.teams.store import TABLE, ConversationStore
-from bot.core.replies import Attachment, Reply, ReplyKind
+from bot.core.shared.replies import Attachment, Reply, ReplyKind
 
 PNG = b"\x89PNG\r\n\x1a\nchart-bytes"
 

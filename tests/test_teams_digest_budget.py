@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from bot.chat.teams import TeamsDigestPoster
 from bot.chat.teams.cards import CARD_BUDGET, card_size, render_card, render_cards
 from bot.chat.teams.store import ConversationStore
-from bot.core.replies import Reply, Table
+from bot.core.shared.replies import Reply, Table
 from bot.health.chart import DayPoint
 from bot.health.digest import DeviceLine, DigestFigures, build_digest_reply
 from bot.health.sites import Site
@@ -84,7 +84,7 @@ def test_a_conversational_reply_is_one_card_cut_to_fit() -> None:
 
 def test_a_chart_too_big_for_any_card_is_left_out_with_a_note() -> None:
     """An image that alone passes the budget is dropped, and the card says where to get it."""
-    from bot.core.replies import Attachment
+    from bot.core.shared.replies import Attachment
 
     reply = Reply(headline="Digest", attachments=[Attachment(filename="c.png", data=b"x" * 40_000)])
     [card] = render_cards(reply)

@@ -18,7 +18,7 @@ from fake_teams import FakeConnector, card_text, message
 
 from bot.chat.teams import MESSAGES_PATH, TeamsDigestPoster, teams_setup
 from bot.chat.teams.host import TEAMS_HOST_KEY
-from bot.core.replies import Reply, ReplyKind
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.demo import DEMO_USER, demo_runtime
 from bot.runtime import Runtime
 from bot.serving import ChannelRouter

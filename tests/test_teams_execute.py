@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from bot.chat.contract import Message, ProgressSink
 from bot.chat.teams import MESSAGES_PATH, execute, teams_setup
 from bot.chat.teams.host import TEAMS_HOST_KEY
-from bot.core.replies import Reply, Table
+from bot.core.shared.replies import Reply, Table
 from bot.demo import demo_runtime
 from bot.runtime import Runtime
 

@@ -39,7 +39,7 @@ from bot.chat.teams.files import (
     FileConsent,
 )
 from bot.chat.teams.host import TEAMS_HOST_KEY
-from bot.core.replies import Reply, Table
+from bot.core.shared.replies import Reply, Table
 from bot.demo import DEMO_USER, demo_runtime
 from bot.sandbox.demo import DEMO_WORLD_PATH
 

@@ -16,10 +16,10 @@ from core_helpers import BotUnderTest, config_for, text_of
 from lexicon_support import demo_lexicon
 from recording_bot import recording_bot
 
-from bot.core import commands as c
-from bot.core.context import Ctx
-from bot.core.property_place import SetPropertyPlace
-from bot.core.replies import ActionKind, Reply, ReplyKind
+from bot.core.access.context import Ctx
+from bot.core.shared import commands as c
+from bot.core.shared.commands import SetPropertyPlace
+from bot.core.shared.replies import ActionKind, Reply, ReplyKind
 from bot.core.understanding.pipeline import parse
 from bot.index.catalog import default_catalog
 from bot.sandbox.server import SandboxServer

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core_helpers import BotUnderTest, text_of
 
-from bot.core.replies import ActionKind, ReplyKind
+from bot.core.shared.replies import ActionKind, ReplyKind
 
 
 async def test_undo_after_a_clear_says_alerts_cannot_be_restored_and_offers_the_earlier_change(

@@ -18,7 +18,7 @@ import pytest
 from journal_support import HOTEL, journal_world, stations_of
 from test_journal_kill import _console, _env, _say
 
-from bot.core.audit import AuditLog
+from bot.core.ledger.audit import AuditLog
 from bot.index.db import open_index
 from bot.sandbox.server import SandboxServer
 

@@ -32,11 +32,11 @@ from hypothesis import strategies as st
 from journal_support import HOTEL, journal_world, room_id
 
 from bot.clock import FakeClock
-from bot.core.audit import AuditEntry
-from bot.core.context import Message
-from bot.core.journal import DONE_STATES, OPEN_STATES
-from bot.core.replies import ReplyKind
-from bot.core.services import Services
+from bot.core.access.context import Message
+from bot.core.access.services import Services
+from bot.core.ledger.audit import AuditEntry
+from bot.core.ledger.journal import DONE_STATES, OPEN_STATES
+from bot.core.shared.replies import ReplyKind
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox.app import create_app
 from bot.sandbox.faults import FaultKind, FaultRule

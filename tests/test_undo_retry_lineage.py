@@ -12,8 +12,8 @@ from chain_support import restart, say_killed
 from core_helpers import BotUnderTest, bot_on, config_for, text_of
 from journal_support import HOTEL, journal_world, stations_of
 
-from bot.core.access import Access
-from bot.core.replies import ActionKind, ReplyKind
+from bot.core.access.access import Access
+from bot.core.shared.replies import ActionKind, ReplyKind
 from bot.sandbox.faults import FaultRule
 from bot.sandbox.server import SandboxServer
 from bot.settings import PropertyConfig, RolesConfig

@@ -9,7 +9,7 @@ import pytest
 from core_helpers import text_of
 from profile_support import ProfileBot, profile_bot
 
-from bot.core.replies import ReplyKind
+from bot.core.shared.replies import ReplyKind
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.world import World
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from core_helpers import BotUnderTest, text_of
 from lexicon_support import demo_lexicon
 
-from bot.core.cmd_who_changed import WhoChanged
-from bot.core.replies import ReplyKind
+from bot.core.commands.cmd_who_changed import WhoChanged
+from bot.core.shared.replies import ReplyKind
 from bot.core.understanding.pipeline import parse
 
 

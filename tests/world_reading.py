@@ -30,17 +30,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.clock import FakeClock
-from bot.core import alerts as alerts_module
-from bot.core import commands as c
-from bot.core import stations as stations_module
-from bot.core.access import Access
-from bot.core.audit import AuditLog
-from bot.core.context import Ctx, Message
-from bot.core.engine import Engine
-from bot.core.journal import Planned
-from bot.core.replies import Reply, ReplyKind
-from bot.core.resolve import Resolver, Rooms
-from bot.core.services import Services
+from bot.core.access.access import Access
+from bot.core.access.context import Ctx, Message
+from bot.core.access.resolve import Resolver, Rooms
+from bot.core.access.services import Services
+from bot.core.commands import alerts as alerts_module
+from bot.core.commands import stations as stations_module
+from bot.core.conversation.engine import Engine
+from bot.core.ledger.audit import AuditLog
+from bot.core.ledger.journal import Planned
+from bot.core.shared import commands as c
+from bot.core.shared.replies import Reply, ReplyKind
 from bot.index.catalog import default_catalog
 from bot.index.db import open_index
 from bot.index.lookup import Index
@@ -65,7 +65,7 @@ def channel_of(property_name: str) -> str:
 class _Written:
     command: c.Command
     planned: list[Planned]
-    # the later parts of one message holding several requests (bot/core/compound.py)
+    # the later parts of one message holding several requests (bot/core/conversation/compound.py)
     more: list[_Written] = field(default_factory=list)
 
 
@@ -250,7 +250,7 @@ class WorldReader:
             try:
                 reply: Reply = await dispatch(ctx)
             except _Captured as captured:
-                # the parts of one message (bot/core/compound.py) add up to what the turn writes
+                # the parts of one message (bot/core/conversation/compound.py) add up to what the turn writes
                 if self._turn.written is None:
                     self._turn.written = captured.written
                 else:

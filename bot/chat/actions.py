@@ -7,7 +7,7 @@ is the guard that keeps a write from ever being one click away if one slips thro
 
 from __future__ import annotations
 
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind
 
 # First words of the requests a suggestion button may carry: questions and looks, never a change.
 READ_ONLY_OPENERS = frozenset(

@@ -13,8 +13,8 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from bot.core.engine import Engine, Message
-from bot.core.replies import ActionKind, Reply, ReplyKind
+from bot.core.conversation.engine import Engine, Message
+from bot.core.shared.replies import ActionKind, Reply, ReplyKind
 
 
 class PlainLogFormatter(logging.Formatter):

@@ -28,8 +28,8 @@ from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from bot.core.context import Message, ProgressSink
-from bot.core.replies import Reply
+from bot.core.access.context import Message, ProgressSink
+from bot.core.shared.replies import Reply
 
 if TYPE_CHECKING:
     from aiohttp import web

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 
 from bot.chat.contract import ConversationEngine, Message
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind, Table
 
 MORE_PREFIX = "more "
 _MORE = re.compile(r"^more (\d{1,6}) \| (.+)$", re.DOTALL)

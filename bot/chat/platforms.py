@@ -12,7 +12,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from bot.chat.contract import ChannelPoster, ChatPlatform
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 
 _registered: dict[str, ChatPlatform] = {}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.core.replies import Table
+from bot.core.shared.replies import Table
 
 CSV_FILENAME = "alexa-full-list.csv"
 

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Hashable
 
 from bot.clients.customer_profiles import ObjectTypeSummary
 from bot.clients.errors import ApiError
-from bot.core.ports import CustomerProfilesPort
+from bot.core.shared.ports import CustomerProfilesPort
 
 TITLE = "Guest-profile capacity (Customer Profiles, for the whole chain):"
 

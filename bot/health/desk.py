@@ -4,7 +4,7 @@ It binds bot.toml's properties to the index's property ids (as Sites), keeps the
 ASP Endpoints clients, refreshes on demand (within the answer budget, see freshness.py), and starts
 the scheduled jobs with whatever digest poster the chat platform provides.
 
-Entry points for the core (bot/core/devices.py): `offline` (one property or everywhere),
+Entry points for the core (bot/core/commands/devices.py): `offline` (one property or everywhere),
 `room_devices`, `device_status` (by serial), `unplaced`, `room_online` (front desk, read-only: no
 serials, ARNs or endpoint ids), `history`, `flapping`, `uptime`, `digest`, `refresh`.
 """
@@ -20,7 +20,7 @@ from bot.clients.a4b import A4BClient
 from bot.clients.endpoints import EndpointsClient
 from bot.clients.errors import ApiError
 from bot.clock import Clock, Stoppable
-from bot.core.replies import Reply, ReplyKind, Table
+from bot.core.shared.replies import Reply, ReplyKind, Table
 from bot.core.understanding.text import plural
 from bot.health import capacity, reachability
 from bot.health.digest import DigestPoster
@@ -44,7 +44,7 @@ CONFIRM_S = 0.5  # of the answer budget, kept for ASP's word on offline devices
 MIN_CONFIRM_S = 0.1
 
 if TYPE_CHECKING:
-    from bot.core.ports import CustomerProfilesPort
+    from bot.core.shared.ports import CustomerProfilesPort
     from bot.scheduler import Periodic
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
-from bot.core.replies import Attachment, Reply, ReplyKind, Table
+from bot.core.shared.replies import Attachment, Reply, ReplyKind, Table
 from bot.core.understanding.text import plural
 from bot.health.chart import DayPoint, render_chart, severity
 from bot.health.fmt import duration, local_time, percent

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.when import spoken_time
+from bot.core.shared.when import spoken_time
 
 
 def local_time(epoch: float, zone: ZoneInfo, now: float) -> str:

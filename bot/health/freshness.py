@@ -26,7 +26,7 @@ from bot.clients.errors import (
 )
 from bot.clients.retry import RetryPolicy, retry_policy
 from bot.clock import Clock
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.health.fmt import duration
 
 log = logging.getLogger(__name__)

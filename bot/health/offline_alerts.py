@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from typing import Final, Protocol, runtime_checkable
 
 from bot.clock import Clock
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind
-from bot.core.settings_store import SettingsStore
+from bot.core.ledger.settings_store import SettingsStore
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind
 from bot.health.fmt import duration, local_time
 from bot.health.outbox import GIVE_UP_AFTER_S, retry_delay
 from bot.health.sites import Site
@@ -108,7 +108,7 @@ def alert_reply(
         f"{duration(now - offline_since)}.",
         kind=ReplyKind.ERROR,
         fields=fields,
-        # bound to this device by its serial (bot/core/cmd_mute_alerts.py reads the mute)
+        # bound to this device by its serial (bot/core/commands/cmd_mute_alerts.py reads the mute)
         actions=[
             Action(kind=ActionKind.LOOK, label="Status", value=f"status {device.serial}"),
             _history(device),

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot.clock import Clock
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.health.digest import (
     DigestFigures,
     DigestPoster,

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.core.replies import Reply, ReplyKind, Table
+from bot.core.shared.replies import Reply, ReplyKind, Table
 from bot.core.understanding.text import plural
 from bot.health.fmt import NO_DATA, duration, local_time, percent, window
 from bot.health.sites import Site, find_site

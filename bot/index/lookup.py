@@ -117,7 +117,7 @@ class ScopeRooms(Sequence[RoomRef]):
     """All rooms of a property, or of one room type, read from the index when asked: counted once,
     shown a few at a time (name order, as `rooms_of_property`), never held whole (a property of a
     million rooms is a few hundred bytes here). Iterating reads them all: the handlers of large
-    changes plan from the scope instead (bot/core/plans.py)."""
+    changes plan from the scope instead (bot/core/ledger/plans.py)."""
 
     def __init__(self, index: Index, property_id: str, room_type_id: str | None = None) -> None:
         self.lookup = index

@@ -1,4 +1,4 @@
-"""The audit log in PostgreSQL, with the leases of running changes (bot/core/leases.py).
+"""The audit log in PostgreSQL, with the leases of running changes (bot/core/ledger/leases.py).
 
 A subclass of `AuditLog` with the same behaviour (the contract tests run both). What differs is
 the claim of crash recovery: replicas cannot see each other's processes, so a change is orphaned
@@ -17,9 +17,9 @@ from typing import cast
 from psycopg import Connection
 from psycopg.rows import TupleRow
 
-from bot.core import leases
-from bot.core.audit import RUNNING, AuditEntry, AuditLog, AuditRow, AuditValues
-from bot.core.journal import JournalRow
+from bot.core.ledger import leases
+from bot.core.ledger.audit import RUNNING, AuditEntry, AuditLog, AuditRow, AuditValues
+from bot.core.ledger.journal import JournalRow
 from bot.pg.database import PgDatabase
 from bot.pg.journal import PgJournal, open_rows
 
@@ -28,7 +28,7 @@ log = logging.getLogger("bot.pg.audit")
 
 def _postgres(clause: str) -> str:
     """An audit query of the SQLite AuditLog in PostgreSQL's words: the queries of the audit log
-    stay in one place (bot/core/audit.py) and serve both backends."""
+    stay in one place (bot/core/ledger/audit.py) and serve both backends."""
     clause = re.sub(r"\buser = \?", '"user" = %s', clause)
     clause = re.sub(r"\bchannel IS \?", "channel IS NOT DISTINCT FROM %s", clause)
     return clause.replace("?", "%s")
@@ -98,7 +98,7 @@ class PgAuditLog(AuditLog):
                 "  SELECT change_id FROM change_leases WHERE lease_until < %s"
                 "  AND NOT (change_id = ANY(%s))"
                 "  AND change_id IN (SELECT id FROM audit WHERE outcome = 'running')"
-                # a chunked change is taken over chunk by chunk (bot/core/chunks.py); recovery
+                # a chunked change is taken over chunk by chunk (bot/core/changes/chunks.py); recovery
                 # closes it only when its chunks are done and nobody closed it
                 "  AND NOT EXISTS (SELECT 1 FROM change_chunks c"
                 "   WHERE c.change_id = change_leases.change_id AND c.state <> 'done')"
@@ -143,7 +143,7 @@ class PgAuditLog(AuditLog):
 
     def last_id(self) -> int:
         """The newest entry's id (0 when there is none): what a confirmation of rooms was asked
-        after (bot/core/context.py `confirm`)."""
+        after (bot/core/access/context.py `confirm`)."""
         row = self.database.read(lambda conn: conn.execute("SELECT MAX(id) FROM audit").fetchone())
         return int(row[0]) if row and row[0] is not None else 0
 

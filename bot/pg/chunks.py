@@ -1,4 +1,4 @@
-"""Chunks of bulk changes in PostgreSQL (bot/core/chunks.py): every replica's worker claims them.
+"""Chunks of bulk changes in PostgreSQL (bot/core/changes/chunks.py): every replica's worker claims them.
 
 A claim is one statement (`FOR UPDATE SKIP LOCKED`: two replicas never take the same chunk), taking
 a queued chunk or one whose worker's lease expired (generation + 1). A chunk is completed only by
@@ -15,7 +15,7 @@ from datetime import datetime
 from psycopg import Connection
 from psycopg.rows import TupleRow
 
-from bot.core.chunks import (
+from bot.core.changes.chunks import (
     CHUNK_SLOTS,
     RUNNING_CHUNK,
     Chunk,
@@ -24,8 +24,8 @@ from bot.core.chunks import (
     chunk_values,
     split_ids,
 )
-from bot.core.journal import FAILED, STATES, Author, JournalRow, Planned, count_changes
-from bot.core.leases import LEASE_S, this_process
+from bot.core.ledger.journal import FAILED, STATES, Author, JournalRow, Planned, count_changes
+from bot.core.ledger.leases import LEASE_S, this_process
 from bot.pg.database import PgDatabase
 from bot.pg.journal_rows import insert_queued, journal_rows, pg_query
 

@@ -1,4 +1,4 @@
-"""The change journal in PostgreSQL: the JournalStore of bot/core/journal.py, for replicas.
+"""The change journal in PostgreSQL: the JournalStore of bot/core/ledger/journal.py, for replicas.
 
 The same rows and states as `SqliteJournal` (the contract tests run both); each write is its own
 short transaction from the pool.
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from psycopg import Connection
 from psycopg.rows import TupleRow
 
-from bot.core.journal import (
+from bot.core.ledger.journal import (
     OPEN_STATES,
     PENDING,
     STATES,
@@ -33,7 +33,7 @@ from bot.core.journal import (
     settled_of,
     tally_of,
 )
-from bot.core.leases import this_process
+from bot.core.ledger.leases import this_process
 from bot.json_types import JsonData
 from bot.pg.database import PgDatabase
 from bot.pg.journal_rows import insert_queued, journal_rows, pg_query
@@ -46,7 +46,7 @@ T = TypeVar("T")
 # A write of a running change goes through only while its lease is this process's: once another
 # replica claimed it (this one stalled past its lease), nothing more is sent or recorded here; the
 # claimer reads the row back from Amazon instead. Rows of finished changes have no lease.
-# A row of a chunked change (bot/core/chunks.py) is fenced by its chunk's owner instead, until the
+# A row of a chunked change (bot/core/changes/chunks.py) is fenced by its chunk's owner instead, until the
 # chunk is done (then recovery may settle what stayed unconfirmed).
 # The row's chunk is the one whose range starts last at or before it (a change's chunks never
 # overlap): one step down the index (change_id, first_id), however many chunks the change has.
@@ -169,7 +169,7 @@ class PgJournal:
             found.setdefault(row.change_id, []).append(row)
         return found
 
-    # --- counts (the SQL of bot/core/journal.py, `?` marks as `%s`) -----------------------------
+    # --- counts (the SQL of bot/core/ledger/journal.py, `?` marks as `%s`) -----------------------------
 
     def query(self, sql: str, args: Sequence[object]) -> list[tuple[object, ...]]:
         return pg_query(self.database, sql, args)
@@ -193,7 +193,7 @@ class PgJournal:
 
     @property
     def chunks(self) -> PgChunks:
-        """The chunks of bulk changes (bot/core/chunks.py), in the same database."""
+        """The chunks of bulk changes (bot/core/changes/chunks.py), in the same database."""
         from bot.pg.chunks import PgChunks
 
         return PgChunks(self.database)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from psycopg import Connection
 from psycopg.rows import TupleRow
 
-from bot.core.journal import Author, JournalRow, QueuedValues
+from bot.core.ledger.journal import Author, JournalRow, QueuedValues
 from bot.json_types import JsonData
 from bot.pg.database import PgDatabase
 
@@ -59,7 +59,7 @@ def insert_queued(conn: Connection[TupleRow], values: Sequence[QueuedValues]) ->
 
 
 def pg_query(database: PgDatabase, sql: str, args: Sequence[object]) -> list[tuple[object, ...]]:
-    """A read of bot/core/journal.py's counting SQL (`?` marks, as `%s` here)."""
+    """A read of bot/core/ledger/journal.py's counting SQL (`?` marks, as `%s` here)."""
     return database.read(
         lambda conn: list(conn.execute(sql.replace("?", "%s"), list(args)).fetchall())
     )

@@ -1,6 +1,6 @@
 """One turn at a time per (platform, user, conversation) across replicas: a PostgreSQL advisory lock.
 
-`ConversationOrder` (bot/core/ordering.py) orders one person's messages inside one process; with
+`ConversationOrder` (bot/core/conversation/ordering.py) orders one person's messages inside one process; with
 several replicas behind a load balancer, a change on replica A and `undo` 0.1 s later on replica B
 must still run in that order (or the undo finds the user's previous change). A turn here takes the
 process's local lock first (first come, first served, without using a connection), then a
@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 
 from psycopg_pool import AsyncConnectionPool
 
-from bot.core.ordering import ConversationOrder
+from bot.core.conversation.ordering import ConversationOrder
 
 
 def lock_key(platform: str, user: str, channel: str | None) -> int:

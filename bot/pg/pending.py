@@ -2,7 +2,7 @@
 PostgreSQL (token, who, where, what was typed, the summary it showed, expiry), so a `yes` or a
 Confirm button that the load balancer sends to another replica finds it. The replica that asked
 keeps the parked run in memory and runs it itself; another replica gets a Pending marked remote,
-which the engine rebuilds from the typed request (bot/core/confirm_elsewhere.py). Taking one is a
+which the engine rebuilds from the typed request (bot/core/conversation/confirm_elsewhere.py). Taking one is a
 `DELETE ... RETURNING`: one replica answers it, once.
 """
 
@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from psycopg import Connection
 from psycopg.rows import TupleRow
 
-from bot.core.pending import Pending, PendingStore
-from bot.core.replies import Reply
+from bot.core.access.pending import Pending, PendingStore
+from bot.core.shared.replies import Reply
 from bot.pg.database import PgDatabase
 
 _COLUMNS = 'token, platform, "user", channel, thread, summary, text, command, expires, request'

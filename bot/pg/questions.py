@@ -16,7 +16,7 @@ from psycopg import Connection
 from psycopg.rows import TupleRow
 from pydantic import TypeAdapter
 
-from bot.core.commands import Command
+from bot.core.shared.commands import Command
 from bot.core.understanding.followup import TTL, Key, Question, Questions
 from bot.pg.database import PgDatabase
 
@@ -59,7 +59,7 @@ class SharedQuestions(Questions):
         super().__init__(ttl)
         self._database = database
         # The same Question object for the same asked question: a press on its card is compared
-        # by identity (bot/core/question_cards.py), so one read twice must not look like two.
+        # by identity (bot/core/conversation/question_cards.py), so one read twice must not look like two.
         self._seen: OrderedDict[str, Question] = OrderedDict()
 
     def ask(self, key: Key, now: datetime, **question: object) -> None:

@@ -22,7 +22,7 @@ from .worlds import Spec, world_from_spec
 Outcome = Mapping[str, Any]
 Verdict = Literal["right", "safe", "wrong"]
 
-# "several": the parts of one message, each a whole request (bot/core/compound.py)
+# "several": the parts of one message, each a whole request (bot/core/conversation/compound.py)
 WRITE_INTENTS = {"set_station", "clear_alerts", "undo", "retry_failed", "confirm", "several"}
 WRITE_PREFIXES = ("add", "rename", "delete", "create", "set_profile", "set_property", "set_object")
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.chat.contract import AcknowledgeThenWork, ChannelPoster, Message, ServeOptions
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.settings import ConfigError
 
 if TYPE_CHECKING:

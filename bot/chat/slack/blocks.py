@@ -15,7 +15,7 @@ from typing import Any
 from bot.chat.actions import shown_actions
 from bot.chat.paging import paged
 from bot.chat.tables import CSV_FILENAME, table_csv
-from bot.core.replies import Action, ActionKind, Reply, ReplyKind, Table
+from bot.core.shared.replies import Action, ActionKind, Reply, ReplyKind, Table
 
 Block = dict[str, Any]
 
@@ -210,7 +210,7 @@ def _action_blocks(reply: Reply) -> tuple[list[Block], list[str]]:
         used.add(action_id)
         buttons.append(_button(action, action_id))
     # a question's buttons and menu carry its token, so a press on an old question card is
-    # recognised (bot/core/question_cards.py)
+    # recognised (bot/core/conversation/question_cards.py)
     question = reply.ref if reply.kind is ReplyKind.QUESTION and reply.ref else None
     prefix = f"{QUESTION_BLOCK_PREFIX}{question}_" if question else "alexa_"
     for menu_block in menu_blocks:

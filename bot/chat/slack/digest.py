@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.chat.slack.blocks import SlackMessage, render_reply
 from bot.chat.slack.files import upload_extras
 from bot.chat.slack.tokens import api_base_url
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 
 log = logging.getLogger(__name__)
 

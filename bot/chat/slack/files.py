@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat.slack.blocks import SlackMessage
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 
 
 async def upload_extras(

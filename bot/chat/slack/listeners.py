@@ -24,7 +24,7 @@ from bot.chat.slack.delivery import DeliveryLog, delivery_id
 from bot.chat.slack.payloads import Action, ActionBody, CommandBody, ErrorBody, Event, EventBody
 from bot.chat.slack.responder import Origin, SlackResponder, Surface, Target
 from bot.clock import Clock, SystemClock
-from bot.core.replies import ActionKind, ReplyKind
+from bot.core.shared.replies import ActionKind, ReplyKind
 
 log = logging.getLogger(__name__)
 

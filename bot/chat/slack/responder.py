@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.chat.slack.blocks import SlackMessage, render_reply
 from bot.chat.slack.files import upload_extras
 from bot.clock import Clock, SystemClock
-from bot.core.replies import Reply, ReplyKind
+from bot.core.shared.replies import Reply, ReplyKind
 
 log = logging.getLogger(__name__)
 

@@ -44,8 +44,8 @@ from bot.chat.teams.files import FILE_CONSENT_INVOKE, FileConsent, file_offer
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore, channel_of
 from bot.clock import Clock, SystemClock
-from bot.core.context import Message
-from bot.core.replies import Reply, ReplyKind
+from bot.core.access.context import Message
+from bot.core.shared.replies import Reply, ReplyKind
 
 log = logging.getLogger(__name__)
 

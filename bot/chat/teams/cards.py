@@ -18,7 +18,7 @@ from microsoft_agents.activity import Attachment as ActivityAttachment
 
 from bot.chat.actions import shown_actions
 from bot.chat.paging import paged
-from bot.core.replies import Action, ActionKind, Attachment, Reply, ReplyKind, Table
+from bot.core.shared.replies import Action, ActionKind, Attachment, Reply, ReplyKind, Table
 
 Card = dict[str, Any]
 

@@ -19,7 +19,7 @@ from bot.chat.teams.host import build_adapter
 from bot.chat.teams.proactive import Proactive
 from bot.chat.teams.store import ConversationStore
 from bot.clock import Clock
-from bot.core.replies import Reply
+from bot.core.shared.replies import Reply
 from bot.sql import Sql
 
 log = logging.getLogger(__name__)

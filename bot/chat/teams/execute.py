@@ -43,7 +43,7 @@ from bot.chat.teams.files import MessageOf, file_offer
 from bot.chat.teams.proactive import Proactive, new_message
 from bot.chat.teams.store import ConversationStore
 from bot.clock import Clock, SystemClock
-from bot.core.replies import Reply, ReplyKind
+from bot.core.shared.replies import Reply, ReplyKind
 
 log = logging.getLogger(__name__)
 

@@ -37,8 +37,8 @@ from bot.chat.contract import ConversationEngine
 from bot.chat.tables import CSV_FILENAME, table_csv
 from bot.chat.teams.cards import KIND_KEY, card_attachment, render_card
 from bot.chat.teams.proactive import new_message
-from bot.core.context import Message
-from bot.core.replies import ActionKind, Reply, ReplyKind
+from bot.core.access.context import Message
+from bot.core.shared.replies import ActionKind, Reply, ReplyKind
 
 log = logging.getLogger(__name__)
 

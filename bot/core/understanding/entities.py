@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.core.commands import AlertKind
-from bot.core.profile_settings import setting_key
+from bot.core.shared.commands import AlertKind
+from bot.core.shared.profile_settings import setting_key
 from bot.core.understanding.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of
 from bot.core.understanding.targets import MAX_RANGE, complete_range_end, expand_range
 from bot.index.normalize import normalize_name, normalize_room_name

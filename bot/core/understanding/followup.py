@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.core.commands import Command
-from bot.core.pending import asked_order
+from bot.core.shared.asked import asked_order
+from bot.core.shared.commands import Command
 from bot.core.understanding.lexicon import Lexicon, key_of
 from bot.core.understanding.reading import fill
 

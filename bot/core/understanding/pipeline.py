@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from bot.core.commands import ClearAlerts, Command, NotDone, Parsed, SetStation
+from bot.core.shared.commands import ClearAlerts, Command, NotDone, Parsed, SetStation
 from bot.core.understanding.entities import find_entities
 from bot.core.understanding.lexicon import Lexicon, catalog_lexicon, fold, key_of
 from bot.core.understanding.reading import Ask, complete, understand
@@ -28,7 +28,7 @@ from bot.core.understanding.spelling import correct, name_corrections
 from bot.core.understanding.text import clean, split_preview
 
 if TYPE_CHECKING:
-    from bot.core.registry import Entry, Phrasing
+    from bot.core.shared.registry import Entry, Phrasing
 
 MAX_MESSAGE = 2000
 
@@ -160,7 +160,10 @@ def _read(
     """The candidates, best score first: the hooks above the reading, the reading the names make,
     the hooks below it. The first that reads the message, when it is a write, is checked for
     completeness (the reading checks its own)."""
-    from bot.core.registry import Score, phrasings  # the registry's entries import the handlers
+    from bot.core.shared.registry import (  # the registry's entries import the handlers
+        Score,
+        phrasings,
+    )
 
     hooks = phrasings()
     split = next((i for i, hook in enumerate(hooks) if hook.score <= Score.READING), len(hooks))
@@ -180,7 +183,10 @@ def _read(
 
 def _exact(said: Said) -> Command | None:
     """The forms buttons send (and admins type), matched on the message as typed."""
-    from bot.core.registry import Score, phrasings  # the registry's entries import the handlers
+    from bot.core.shared.registry import (  # the registry's entries import the handlers
+        Score,
+        phrasings,
+    )
 
     return _match(said.body, [hook for hook in phrasings() if hook.score >= Score.EXACT])
 
@@ -243,7 +249,7 @@ def suggest(text: str, limit: int = 3) -> tuple[str, ...]:
     """The help's examples closest to what was typed, to show after 'I didn't understand': only of
     commands that change nothing (the entries' policy flags), so a misunderstanding is never one
     keystroke away from a write or an undo."""
-    from bot.core.registry import entries  # the registry's handlers import the core
+    from bot.core.shared.registry import entries  # the registry's handlers import the core
 
     if not text.strip():
         return ("help", "what's playing in 204", "rooms")

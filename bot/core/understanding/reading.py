@@ -13,10 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from bot.core import commands as c
-from bot.core.commands import AlertKind, Command, Target
-from bot.core.profiles import SetProfile
-from bot.core.property_place import SetPropertyPlace, country_code, timezone_name
+from bot.core.shared import commands as c
+from bot.core.shared.commands import AlertKind, Command, SetProfile, SetPropertyPlace, Target
+from bot.core.shared.places import country_code, timezone_name
 from bot.core.understanding.complete import (
     ALARM_SETTING,
     CHAIN_SCOPE,
@@ -214,7 +213,7 @@ _POLITE = frozenset({"can", "could", "would", "will", "please", "pls", "plz", "k
 
 
 def _yes_first(command: c.SetStation) -> Ask:
-    from bot.core.registry import rephrase  # the registry's entries import the handlers
+    from bot.core.shared.registry import rephrase  # the registry's entries import the handlers
 
     return Ask(
         f"Do you want me to set {command.target.describe()} to {command.station.title()}? "
@@ -787,7 +786,7 @@ def _room_after_to(command: c.SetStation | c.ClearAlerts, found: Entities, low: 
         return None  # "set Jazz to jazz": the station is what follows "to"
     if not any(key_of(room) == key_of(said) for room in command.target.rooms):
         return None
-    from bot.core.registry import rephrase  # the registry's entries import the handlers
+    from bot.core.shared.registry import rephrase  # the registry's entries import the handlers
 
     meant = c.SetStation(
         target=Target(rooms=(found.station_room,), property_name=found.property_name),
@@ -803,7 +802,7 @@ def _room_after_to(command: c.SetStation | c.ClearAlerts, found: Entities, low: 
 
 def _room_named_like_a_station(found: Entities) -> Ask:
     """`set Jazz to classical` where a room is named Jazz: that room is asked about, never guessed."""
-    from bot.core.registry import rephrase  # the registry's entries import the handlers
+    from bot.core.shared.registry import rephrase  # the registry's entries import the handlers
 
     room, station = found.station_room or "", found.other_stations[0]
     target = Target(rooms=(room,), property_name=found.property_name)
@@ -819,7 +818,7 @@ def _room_named_like_a_station(found: Entities) -> Ask:
 
 def _rooms_named_like_stations(found: Entities, station: str) -> Ask:
     """`set Jazz and Country to pop` where rooms are named Jazz and Country: asked, never guessed."""
-    from bot.core.registry import rephrase  # the registry's entries import the handlers
+    from bot.core.shared.registry import rephrase  # the registry's entries import the handlers
 
     command = c.SetStation(target=Target(rooms=tuple(found.rooms)), station=station)
     named = ", ".join(found.rooms)
@@ -848,7 +847,7 @@ def _rooms_said(found: Entities) -> str:
 
 def _which_station(found: Entities, stations: Sequence[str | None]) -> Ask:
     """`set 305 to Classical Rock`: a name between two stations is asked about, never guessed."""
-    from bot.core.registry import rephrase  # the registry's entries import the handlers
+    from bot.core.shared.registry import rephrase  # the registry's entries import the handlers
 
     target = target_of(found) or Target()
     said = " ".join(s for s in stations[:2] if s)
@@ -875,7 +874,7 @@ def _unclear_range(a: str, b: str) -> c.NotDone:
 
 def _range_guess(command: c.SetStation | c.ClearAlerts, ends: tuple[str, str]) -> Understood:
     """`cabins 1-4`: "Do you mean Cabin-1 to Cabin-4?", with a yes that names them."""
-    from bot.core.registry import rephrase  # the registry's entries import the handlers
+    from bot.core.shared.registry import rephrase  # the registry's entries import the handlers
     from bot.core.understanding.entities import _range_of
 
     rooms = _range_of(*ends)
@@ -940,7 +939,7 @@ def complete(
         return _room_or_room_type(command, found.room_shadowed)
     if asks_alarm and isinstance(command, c.ClearAlerts) and isinstance(result, c.ClearAlerts):
         # "alarms in 305": a question as much as a request
-        from bot.core.registry import rephrase  # the registry's entries import the handlers
+        from bot.core.shared.registry import rephrase  # the registry's entries import the handlers
 
         kinds = " and ".join(k.value for k in command.kinds)
         return Ask(
@@ -1040,7 +1039,7 @@ def _has_target(target: Target) -> bool:
 
 def _room_or_room_type(command: c.SetStation | c.ClearAlerts, room: str) -> Ask:
     """`Penthouse` names a room and a room type: one room or all the type's rooms is never guessed."""
-    from bot.core.registry import rephrase  # the registry's entries import the handlers
+    from bot.core.shared.registry import rephrase  # the registry's entries import the handlers
 
     one = replace(command, target=replace(command.target, room_type=None, one=False, rooms=(room,)))
     every = replace(command, target=replace(command.target, one=False))
@@ -1057,7 +1056,7 @@ def _room_or_room_type(command: c.SetStation | c.ClearAlerts, room: str) -> Ask:
 
 
 def _applies_now(command: c.SetStation | c.ClearAlerts, time: str) -> Ask:
-    from bot.core.registry import rephrase  # the registry's entries import the handlers
+    from bot.core.shared.registry import rephrase  # the registry's entries import the handlers
 
     what = _understood(command)
     return Ask(

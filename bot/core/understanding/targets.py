@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.commands import Target
+from bot.core.shared.commands import Target
 
 MAX_RANGE = 1000
 
