@@ -9,9 +9,9 @@ import pytest
 from any_hotel.worlds import world_from_spec
 from world_reading import WorldReader, channel_of
 
-from bot.core.context import Message
-from bot.core.engine import Engine
-from bot.core.replies import ActionKind, ReplyKind
+from bot.core.access.context import Message
+from bot.core.conversation.engine import Engine
+from bot.core.shared.replies import ActionKind, ReplyKind
 
 HARBOR = "Harbor View Inn"
 PROSPECT = "Prospect Park Hotel"

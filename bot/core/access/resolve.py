@@ -1023,7 +1023,7 @@ def _replaced(rooms: tuple[str, ...], typed: str, meant: str) -> tuple[str, ...]
 def property_meta(s: Services) -> Callable[[str, str], tuple[str, str]]:
     """Country and timezone of a property for the index: bot.toml (by name or id), else what an admin
     set in chat, else the region's country and UTC (kept only because the index needs a value;
-    bot.core.property_settings.place_of says whether the place is really known)."""
+    bot.core.ledger.property_settings.place_of says whether the place is really known)."""
 
     def meta(property_id: str, name: str) -> tuple[str, str]:
         place = place_of(s.config, s.settings, property_id, name)

@@ -5,7 +5,7 @@ joins ("," ";" "and" "then") into clauses that each read, alone, as a whole requ
 followed. A clause without a property takes the one property another clause names (`set 301 to
 jazz, 302 to pop at Redwood`: both at Redwood). When any part is left over, or two clauses name
 different properties and a third names none, nothing is split and the bot says it does one thing
-at a time (bot/core/cmd_not_done.py).
+at a time (bot/core/commands/cmd_not_done.py).
 
 `set 204 everywhere to jazz`: the rooms named, at every property that holds them, one clause per
 property, asked as one yes/no first (a write to several hotels is never made on one reading).

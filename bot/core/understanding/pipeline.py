@@ -3,7 +3,7 @@
 1. normalize (text.py, spelling.py): clean, split a trailing "preview", correct clear typos only;
 2. find names (entities.py over lexicon.py: rooms, ranges, room types, properties, stations, kinds);
 3. choose the reading: the candidates ranked by score (opsdroid's scored matchers): the phrasing
-   hooks every command's registry entry owns (bot/core/registry.py `Phrasing`, declared in its
+   hooks every command's registry entry owns (bot/core/shared/registry.py `Phrasing`, declared in its
    cmd_*.py module; a button's exact form, `Score.EXACT`, is matched as typed) and the reading the
    names make (reading.py, at `Score.READING`); the highest that reads the message wins;
 4. check completeness (complete.py, reading.complete): the same check for whichever candidate won, a

@@ -715,7 +715,7 @@ _SET_TO = re.compile(r"\b(?:set|change|switch|tune|put)\b.*?\bto\b")
 
 
 def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None:
-    """What is understood but must not be done as typed (bot/core/cmd_not_done.py says why)."""
+    """What is understood but must not be done as typed (bot/core/commands/cmd_not_done.py says why)."""
     if ws & DEFER_WORDS and not (found.station or found.kinds):
         # the phrasing hooks' (add, rename, audit...): their names may hold several entities
         return None
