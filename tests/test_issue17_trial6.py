@@ -48,7 +48,8 @@ async def test_a_change_made_since_leaves_an_older_confirmation_to_its_buttons(
     """Demo trial: `cancel the wake up calls in 311 at harbor view` (asks), later `set villa-1 through
     villa-3 to pop` (done), then a `yes` meant for nothing cleared 311's alarms 17 messages on. After
     a change made since, a bare yes no longer reaches the older confirmation; its buttons still do."""
-    asked = await demo_bot.say("cancel the wake up calls in 311 at harbor view")
+    # one wake-up call: asked ("the wake up calls", plural, are cleared at once since round 24)
+    asked = await demo_bot.say("cancel the wake up call in 311 at harbor view")
     assert asked.kind == ReplyKind.CONFIRM, asked.headline
     done = await demo_bot.say("set 214 at harbor view to jazz")
     assert done.kind == ReplyKind.SUCCESS, done.headline

@@ -931,6 +931,16 @@ class Resolver:
                 kind=ReplyKind.QUESTION,
                 notes=["Send the request again with the room you mean."],
             )
+        several = re.fullmatch(r"[a-z]{4,}s", typed) and len({r.property_id for r in close}) == 1
+        if close and several and len(close) > 1:  # `towers`: Tower-East-4 and Tower-West-4
+            rooms = tuple(r.room_name for r in close)
+            picked = replace(
+                target, rooms=rooms, room_range=None, property_name=close[0].property_name
+            )
+            return _question(
+                f"I can't find room {name}{where}. Did you mean:",
+                [(f"{' and '.join(rooms)} ({close[0].property_name})", rerun(picked))],
+            )
         if close:
             return _question(
                 f"I can't find room {name}{where}. Did you mean:",

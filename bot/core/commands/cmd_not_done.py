@@ -156,6 +156,8 @@ def _respelled(ctx: Ctx, words: tuple[str, ...] | list[str]) -> list[tuple[str, 
         close = numbered or close
     if not close or not pattern.search(text):
         return []
+    if _several_meant(text, list(words)) and len(close) > 1:
+        return _all_of(close, pattern, text)
     out: list[tuple[str, str]] = []
     for room in close[:4]:
         number = re.sub(r"\D", "", room.room_name)
@@ -168,6 +170,21 @@ def _respelled(ctx: Ctx, words: tuple[str, ...] | list[str]) -> list[tuple[str, 
             fixed = f"{fixed} at {room.property_name}"
         out.append((f"{room.room_name} ({room.property_name})", fixed))
     return out
+
+
+def _several_meant(text: str, kept: list[str]) -> bool:
+    """`both tower suites`, `the tower suites`: several rooms meant, never one of them."""
+    plural = bool(kept) and kept[-1].lower().endswith("s") and len(kept[-1]) > 3
+    return plural or re.search(r"\b(?:both|all|every)\b", text, re.I) is not None
+
+
+def _all_of(close: list[RoomRef], pattern: re.Pattern[str], text: str) -> list[tuple[str, str]]:
+    """The rooms the words begin, all of them as one choice (one property's only: rooms at
+    several properties are never offered as one change)."""
+    if len({r.property_id for r in close}) > 1 or len(close) > 4:
+        return []
+    names = " and ".join(r.room_name for r in close)
+    return [(f"{names} ({close[0].property_name})", pattern.sub(names, text, count=1))]
 
 
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0", "O": "0", "l": "1", "I": "1", "i": "1"})

@@ -53,13 +53,30 @@ CONTEXT_WORDS: Final = frozenset(
         "complaining", "complains", "complained", "complaint", "upset", "unhappy", "new", "sum",
         "wait", "meant", "mean", "forget", "baby", "babies", "kid", "kids", "child", "children",
         "sleep", "sleeping", "nap", "gimme", "smth", "sth", "back", "whoops", "woops", "oops",
-        "else", "tonite", "tmrw", "waiting", "loud", "noisy", "alone",
+        "else", "tonite", "waiting", "loud", "noisy", "alone",
         # French front desks
         "dans", "la", "le", "les", "l", "du", "de", "des", "pour", "en", "chambre", "chambres",
         "et", "veut", "voudrait", "mets", "mettre", "mettez", "sur", "au", "aux", "svp", "merci",
         "s'il", "vous", "plait", "plaît", "un", "une",
     }
 )  # fmt: skip
+
+# How long a change should last: it cannot, a change stays until it is changed again.
+LIMITED: Final = (
+    r"|\bfor\s+(?:an?|\d+|one|two|three|four|five|six|a\s+few|a\s+couple\s+of|the\s+next"
+    r"|the\s+rest\s+of\s+the)\s+(?:\w+\s+)?"
+    r"(?:minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|evening|night|day|weekend)\b"
+    r"|\bfor\s+(?:tonight|tonite|today|the\s+(?:night|evening|weekend|day|party|event)|now)\b"
+    r"|\b(?:tonight|tonite|today)\s+only\b|\b(?:until|till|til|untill)\s+[\w:]+"
+    r"|\bevery\s+(?:morning|night|evening|afternoon|day|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+    r"|\b(?:this|next|the)\s+weekend\b"
+)
+
+
+def is_limited(time: str) -> bool:
+    """A time that says how long a change should last, rather than when to make it."""
+    return re.fullmatch(LIMITED[1:], time) is not None
+
 
 # A time or date the request names: changes apply at once, so the bot says so and asks.
 TIME: Final = re.compile(
@@ -71,6 +88,10 @@ TIME: Final = re.compile(
     r"|in\s+(?:an?|\d+)\s+"
     r"(?:minutes?|mins?|hours?|hrs?))\b(?!['’]s)"
     r"|\b(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b(?!['’]s)"
+    r"|\b(?:tmrw|tmr|tmw|2moro|2morrow|tomorow|tommorow|tommorrow)\b|\btonite\s+at(?=\s+\d)"
+    # a change for a while ("for 2 hours", "for tonight only", "until 5pm"): a change stays until
+    # it is changed again, so the bot says so and asks
+    + LIMITED
 )
 
 # Making or moving an alarm: Amazon's API can only delete a room's alarms.

@@ -149,6 +149,8 @@ _TIME_OF_DAY = re.compile(
     # "tonight at 9", "tomorrow at 7": an hour after a day word is never room 9
     r"|\b(?:tonight|tomorrow|today)(?:\s+(?:morning|afternoon|evening|night))?\s+at\s+"
     r"\d{1,2}(?:\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock))?(?![\w:])"
+    # "in 5 minutes", "for 10 min": a time, never room 5
+    r"|\b(?:in|for)\s+\d{1,3}\s*(?:minutes?|mins?)\b"
 )
 
 

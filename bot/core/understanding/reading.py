@@ -20,6 +20,7 @@ from bot.core.understanding.complete import (
     ALARM_SETTING,
     CHAIN_SCOPE,
     TIME,
+    is_limited,
     said_time,
     unfollowed,
 )
@@ -523,9 +524,9 @@ _SOME_ALERTS = re.compile(
     r"|last|next|earliest|latest|early|(?:mon|tues|wednes|thurs|fri|satur|sun)day'?s?"
     r"|tomorrow'?s?|tonight'?s?|today'?s?|morning'?s?)\b"
     r"|\b(?:one|a|an|this|that)\s+(?:\w+\s+)?"
-    r"(?:alarm|wake[\s-]?up(?:\s+call)?|wakeup|reminder|timer)(?![\w-])(?!\s+calls)"
+    r"(?:alarm|wake[\s-]?up(?:\s+cal+)?|wakeup|reminder|timer)(?![\w-])(?!\s+cal+s)"
     # "the wake-up call": a room may have several, and Alexa clears them all (a timer is one)
-    r"|\bthe\s+(?:\w+\s+)?(?:alarm|wake[\s-]?up(?:\s+call)?|wakeup)(?![\w-])(?!\s+calls)"
+    r"|\bthe\s+(?:\w+\s+)?(?:alarm|wake[\s-]?up(?:\s+cal+)?|wakeup)(?![\w-])(?!\s+cal+s)"
 )
 
 
@@ -537,8 +538,19 @@ _WHEN_SAID = re.compile(
 )
 
 
+# "her wake-up call", "wake up call in 214 at rive gauche, cancel it": one alarm ("clear alarm in
+# 105", a kind named without a word for one, is all of them)
+_ONE = r"(?:alarm|wake[\s-]?up(?:\s+cal+)?|wakeup)(?![\w-])(?!\s+cal+s)"
+_ONE_ALARM = re.compile(
+    rf"\b(?:her|his|their|my|our|your|(?:the\s+)?guest'?s)\s+(?:\w+\s+)?{_ONE}"
+    rf"|^\s*(?:the\s+)?{_ONE}.*\b(?:cancel|clear|delete|remove|kill)\s+(?:it|that)\b"
+)
+_ALL_OF = re.compile(r"\b(?:all|every|any|both)\b")
+
+
 def _one_alert_note(low: str, kinds: tuple[AlertKind, ...]) -> str:
-    if not _SOME_ALERTS.search(low) or len(kinds) != 1:
+    some = _SOME_ALERTS.search(low) or (_ONE_ALARM.search(low) and not _ALL_OF.search(low))
+    if not some or len(kinds) != 1:
         return ""
     kind = kinds[0].value
     when = _WHEN_SAID.search(low)
@@ -1059,9 +1071,19 @@ def _applies_now(command: c.SetStation | c.ClearAlerts, time: str) -> Ask:
     from bot.core.shared.registry import rephrase  # the registry's entries import the handlers
 
     what = _understood(command)
+    if is_limited(time):  # "for 2 hours": a change cannot run out
+        said = (
+            f"I can't make a change that runs out or repeats (\u201c{time}\u201d): it applies as "
+            "soon as it is made and stays until it is changed again. "
+            f"Do you want me to {what} now, for good? Nothing was changed yet."
+        )
+    else:
+        said = (
+            f"I can't schedule a change for \u201c{time}\u201d: changes apply as soon as they are "
+            f"made. Do you want me to {what} now? Nothing was changed yet."
+        )
     return Ask(
-        f"I can't schedule a change for \u201c{time}\u201d: changes apply as soon as they are made. "
-        f"Do you want me to {what} now? Nothing was changed yet.",
+        said,
         "yes",
         command,
         choices=(("yes", rephrase(command)),),
