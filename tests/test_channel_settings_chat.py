@@ -59,3 +59,15 @@ async def test_someone_not_an_admin_is_refused_and_nothing_is_stored(runtime: Ru
     reply = await say(runtime, "set digest channel here", user="UFRONTDESK")
     assert reply.kind == ReplyKind.REFUSAL
     assert describe_settings(runtime.services.settings) == []
+
+
+async def test_the_console_is_told_channel_settings_are_made_in_slack_or_teams(
+    runtime: Runtime,
+) -> None:
+    """Round 24: `bind this channel to …` in `bot demo --channel lobby` got "Say this in the channel
+    you mean", which was confusing in that very channel; nothing is stored."""
+    reply = await runtime.engine.handle(
+        Message(f"bind this channel to {HARBOR}", DEMO_USER, "lobby", "console")
+    )
+    assert reply.kind == ReplyKind.ERROR and "in Slack or Teams" in reply.headline, reply.headline
+    assert describe_settings(runtime.services.settings) == []

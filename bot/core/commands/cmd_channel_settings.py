@@ -63,7 +63,14 @@ def _property_name(ctx: Ctx, typed: str | None) -> str | Reply:
 
 
 def _where(ctx: Ctx) -> str | Reply:
-    if not ctx.msg.channel or ctx.msg.platform == "console":
+    if ctx.msg.platform == "console":  # its --channel is a name for the session, not a channel
+        return Reply(
+            headline="Channel settings are made in Slack or Teams, in the channel itself: the "
+            "console has no channel of its own. Nothing was changed.",
+            kind=ReplyKind.ERROR,
+            notes=["In the console, say the property in the request (`… at <property>`)."],
+        )
+    if not ctx.msg.channel:
         return Reply(
             headline="Say this in the channel you mean. Nothing was changed.",
             kind=ReplyKind.ERROR,
