@@ -18,6 +18,13 @@ twice, then the older card's (a stale card after a newer change). Every card col
 Adaptive Cards 1.5 with the official `adaptivecards` parser (bench/validate_cards.cjs) and < 28 KB;
 every Block Kit message with slack_sdk's models and Slack's message limits.
 
+Messages holding several whole requests (bot/core/compound.py: two changes, a change and a
+clearing, a change and a read, one room "everywhere" asked first) are pressed the same way, button
+by button (each Undo of a card by its place on the card, Confirm and Cancel), and after every press
+the rooms are read back through the bot (`what's on in 101 at Harbor View Seattle`): an Undo must
+put back its own room alone, a second or stale press must change nothing. `--only-parts` runs these
+alone (a quicker check).
+
     npm install --prefix /tmp/pg @microsoft/m365agentsplayground adaptivecards@3
     NODE_PATH=/tmp/pg/node_modules python scripts/press_matrix.py \\
         --playground /tmp/pg/node_modules/.bin/agentsplayground --out docs/chat-press-matrix.md
@@ -744,6 +751,272 @@ async def explore(
                 queue.append([*path, ("press", button.title)])
 
 
+# -- several whole requests in one message (bot/core/compound.py) ---------------------------------
+HARBOR = "Harbor View Seattle"
+# offered in the US, the UK and France alike: a change everywhere then reaches every property
+# holding the room (one not offering the station is left out and said)
+EVERYWHERE_STATIONS = ["jazz", "pop", "country", "classical"]
+Place = tuple[str, str]  # (room, property)
+State = dict[Place, str]  # the station a room plays, lower case; "" for none
+
+
+@dataclass
+class PartsCase:
+    label: str
+    text: str  # {a} and {b}: the next stations of `stations` at each run
+    rooms: list[Place]  # read back after each press; property "*": at every property holding it
+    stations: list[str] = field(default_factory=lambda: list(STATIONS))
+    confirm: bool = False  # asked first: a run is the message, then its card's Confirm
+    turn: int = 0
+    picked: list[str] = field(default_factory=list)  # the stations of the last run, by slot
+
+    def next_text(self, known: State) -> str:
+        """The message with stations that change every room it names: none it plays now (as last
+        read back), none of the run before (a newer card then always changes its rooms again)."""
+        text, picks = self.text, []
+        for slot, (room, place) in zip(("{a}", "{b}"), self.rooms, strict=False):
+            if slot not in text:
+                break
+            now = {s for (r, p), s in known.items() if r == room and place in ("*", p)}
+            before = self.picked[len(picks)] if len(self.picked) > len(picks) else ""
+            for tries in range(3 * len(self.stations)):
+                self.turn += 1
+                station = self.stations[self.turn % len(self.stations)]
+                # rooms already on every other station: one is taken (a room then says so)
+                fresh = station not in now or tries >= 2 * len(self.stations)
+                if fresh and station != before and station not in picks:
+                    break
+            picks.append(station)
+            text = text.replace(slot, station)
+        self.picked = picks
+        return text
+
+
+PARTS_CASES = [
+    PartsCase("two changes, the property named once",
+              f"set 101 to {{a}} and 102 to {{b}} at {HARBOR}", [("101", HARBOR), ("102", HARBOR)]),
+    PartsCase("a change and a clearing, each with its property",
+              f"set 101 at {HARBOR} to {{a}} and clear the alarms in 102 at {HARBOR}",
+              [("101", HARBOR), ("102", HARBOR)]),
+    PartsCase("a change and a read", f"set 101 to {{a}} and what's playing in 102 at {HARBOR}",
+              [("101", HARBOR), ("102", HARBOR)]),
+    PartsCase("one room everywhere, asked first", "set 101 everywhere to {a}", [("101", "*")],
+              list(EVERYWHERE_STATIONS), confirm=True),
+]  # fmt: skip
+
+_READ = re.compile(
+    r"Room (\S+) at (.+?) (?:plays (.+?)|has no default station set)\.(?=\s|$)", re.MULTILINE
+)
+_DONE = re.compile(r"Done: Room (\S+) at (.+?) now plays ", re.MULTILINE)
+
+
+def all_text(card: Card) -> str:
+    content = card.content
+    return "\n".join([*texts(content.get("body", content.get("blocks", []))),
+                      str(content.get("text", ""))])  # fmt: skip
+
+
+def changes_of(card: Card) -> list[Place]:
+    """The rooms a multi-part result changed, in the order of its parts (and of its Undo
+    buttons: one per change)."""
+    found: list[Place] = []
+    for text in texts(card.content.get("body", card.content.get("blocks", []))):
+        for m in _DONE.finditer(re.sub(r"[*_]", "", text)):
+            if (m[1], m[2]) not in found:
+                found.append((m[1], m[2]))
+    return found
+
+
+def short(place: Place) -> str:
+    return f"{place[0]}@{place[1].split()[0]}"
+
+
+def said_state(state: State) -> str:
+    return ", ".join(f"{short(p)} {s or '-'}" for p, s in sorted(state.items()))
+
+
+@dataclass
+class Parts:
+    """Presses the cards of the multi-part messages on one platform and reads the rooms back."""
+
+    platform: str
+    say: Callable[[str], Awaitable[tuple[list[str], list[Card]]]]
+    press: Callable[[Card, Button], Awaitable[tuple[list[str], list[Card]]]]
+    rows: list[Row]
+    checks: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+    known: State = field(default_factory=dict)  # the rooms as last read back
+
+    async def read(self, rooms: list[Place]) -> State:
+        state: State = {}
+        for room, place in rooms:
+            text = f"what's on in {room} everywhere" if place == "*" else (
+                f"what's on in {room} at {place}")  # fmt: skip
+            said, cards = await self.say(text)
+            body = "\n".join([*(all_text(c) for c in cards), *said])
+            for m in _READ.finditer(re.sub(r"[*_]", "", body)):
+                if place in ("*", m[2]) and m[1] == room:
+                    state[(m[1], m[2])] = (m[3] or "").strip().lower()
+        self.known |= state
+        return state
+
+    def check(self, what: str, ok: bool, detail: str) -> str:
+        line = f"{'ok' if ok else 'FAILED'}: {self.platform} {what}: {detail}"
+        self.checks.append(line)
+        if not ok:
+            self.failed.append(line)
+        return "read back ok" if ok else f"READ BACK WRONG: {detail}"
+
+    async def run(self, case: PartsCase) -> tuple[list[str], Card | None]:
+        """The message (and, when asked first, its Confirm): what was said, the result card."""
+        said, cards = await self.say(case.next_text(self.known))
+        card = next((c for c in reversed(cards) if c.buttons()), None)
+        if case.confirm and card is not None:
+            confirm = same_button(card, "Confirm")
+            if confirm is None:
+                return said, None
+            said, cards = await self.press(card, confirm)
+            card = next((c for c in reversed(cards) if c.buttons()), None)
+        return said, card
+
+    async def case(self, case: PartsCase) -> None:
+        await self.read(case.rooms)
+        said, probe = await self.run(case)
+        if probe is None:
+            self.rows.append(Row(self.platform, f"`{case.text}`", "(no buttons)",
+                                 first_line(said), "-", "-"))  # fmt: skip
+            return
+        self.checks.append(f"{self.platform} `{case.text}` ({case.label}): {card_bytes(probe.content)}"
+                           f" bytes; parts: {' / '.join(headline_lines(probe))}")  # fmt: skip
+        if case.confirm:
+            await self.confirmations(case)
+        undos = [b for b in probe.buttons() if b.title.startswith("Undo")]
+        if len(undos) != len(changes_of(probe)):
+            self.check(f"`{case.text}`", False, f"{len(undos)} Undo buttons for "
+                       f"{len(changes_of(probe))} changes: {[b.title for b in probe.buttons()]}")  # fmt: skip
+        for k in range(len(undos)):
+            await self.undo(case, k)
+        if len(undos) > 1:
+            await self.undo_in_turn(case)
+
+    async def confirmations(self, case: PartsCase) -> None:
+        """Confirm and Cancel of the question asked first, each pressed twice and as stale."""
+        for title in ("Confirm", "Cancel"):
+            await self.read(case.rooms)  # the newer question's station then changes every room
+            _, older_cards = await self.say(case.next_text(self.known))
+            _, newer_cards = await self.say(case.next_text(self.known))
+            wanted = case.picked[0]
+            older = next((c for c in reversed(older_cards) if c.buttons()), None)
+            newer = next((c for c in reversed(newer_cards) if c.buttons()), None)
+            if older is None or newer is None:
+                self.rows.append(Row(self.platform, f"`{case.text}`", title,
+                                     "(no question card)", "-", "-"))  # fmt: skip
+                continue
+            o_button, n_button = same_button(older, title), same_button(newer, title)
+            assert o_button is not None and n_button is not None, newer.buttons()
+            s0 = await self.read(case.rooms)
+            said1, new1 = await self.press(newer, n_button)
+            r1 = await self.read(case.rooms)
+            said2, _ = await self.press(newer, n_button)
+            r2 = await self.read(case.rooms)
+            said3, _ = await self.press(older, o_button)
+            r3 = await self.read(case.rooms)
+            if title == "Confirm":
+                v1 = self.check(f"{title} (1st)", bool(r1) and all(
+                    s.startswith(wanted) for s in r1.values()) and r1.keys() == s0.keys(),
+                    f"{wanted} wanted; {said_state(r1)}")  # fmt: skip
+                result = next((c for c in new1 if c.buttons()), None)
+                if result is not None:
+                    self.checks.append(f"{self.platform} result of Confirm: "
+                                       f"{' / '.join(headline_lines(result))}; buttons "
+                                       f"{[b.title for b in result.buttons()]}")  # fmt: skip
+            else:
+                v1 = self.check(f"{title} (1st)", r1 == s0, f"{said_state(s0)} -> {said_state(r1)}")
+            v2 = self.check(f"{title} (2nd)", r2 == r1, f"{said_state(r1)} -> {said_state(r2)}")
+            v3 = self.check(f"{title} (stale)", r3 == r2, f"{said_state(r2)} -> {said_state(r3)}")
+            self.rows.append(Row(self.platform, f"{newer.title} (`{case.text}`)", title,
+                                 f"{first_line(said1)} [{v1}]", f"{first_line(said2)} [{v2}]",
+                                 f"{first_line(said3)} [{v3}]"))  # fmt: skip
+
+    async def undo(self, case: PartsCase, k: int) -> None:
+        """The k-th Undo of a multi-part result: the older card's while the newer card's change is
+        in effect, then the newer card's twice; each must put back its own room alone."""
+        _, older = await self.run(case)
+        s1 = await self.read(case.rooms)
+        _, newer = await self.run(case)
+        s2 = await self.read(case.rooms)
+        if older is None or newer is None:
+            self.rows.append(Row(self.platform, f"`{case.text}`", f"Undo #{k + 1}",
+                                 "(replay gave no card)", "-", "-"))  # fmt: skip
+            return
+        o_undos = [b for b in older.buttons() if b.title.startswith("Undo")]
+        n_undos = [b for b in newer.buttons() if b.title.startswith("Undo")]
+        mine = changes_of(newer)
+        if k >= min(len(o_undos), len(n_undos), len(mine)):
+            self.rows.append(Row(self.platform, f"`{case.text}`", f"Undo #{k + 1}",
+                                 "(replay gave no such button)", "-", "-"))  # fmt: skip
+            return
+        room = mine[k]
+        self.check(f"`{case.text}` newer change of {short(room)}", s1.get(room) != s2.get(room),
+                   f"{s1.get(room)} -> {s2.get(room)}")  # fmt: skip
+        said3, _ = await self.press(older, o_undos[k])
+        r3 = await self.read(case.rooms)
+        v3 = self.check(f"`{case.text}` stale {o_undos[k].title} ({short(room)})", r3 == s2,
+                        f"{said_state(s2)} -> {said_state(r3)}")  # fmt: skip
+        said1, new1 = await self.press(newer, n_undos[k])
+        r1 = await self.read(case.rooms)
+        expected = {**s2, room: s1.get(room, "")}
+        v1 = self.check(f"`{case.text}` {n_undos[k].title} ({short(room)}) 1st", r1 == expected,
+                        f"expected {said_state(expected)}; read {said_state(r1)}")  # fmt: skip
+        said2, _ = await self.press(newer, n_undos[k])
+        r2 = await self.read(case.rooms)
+        v2 = self.check(f"`{case.text}` {n_undos[k].title} ({short(room)}) 2nd", r2 == r1,
+                        f"{said_state(r1)} -> {said_state(r2)}")  # fmt: skip
+        # the card after the first press: the other parts' results and Undo buttons still there?
+        after = next((c for c in new1 if c.ref == newer.ref), None)
+        others = [p for p in mine if p != room]
+        if others:
+            left = changes_of(after) if after is not None else []
+            kept = [b.title for b in (after.buttons() if after is not None else [])]
+            what = (f"{n_undos[k].title} ({short(room)}) on `{case.text}`: the card now reads "
+                    f"{' / '.join(headline_lines(after)) if after else '(unchanged)'}; "
+                    f"buttons {kept}")  # fmt: skip
+            self.checks.append(f"{self.platform} {what}")
+            if after is not None and not all(p in left for p in others):
+                self.lost.append(f"{self.platform} {what}")
+        self.rows.append(Row(self.platform, f"{newer.title} (`{case.text}`)",
+                             f"{n_undos[k].title} (part {k + 1}: {short(room)})",
+                             f"{first_line(said1)} [{v1}]", f"{first_line(said2)} [{v2}]",
+                             f"{first_line(said3)} [{v3}]"))  # fmt: skip
+
+    async def undo_in_turn(self, case: PartsCase) -> None:
+        """Every Undo of one card pressed in turn (as shown first): all the rooms put back."""
+        s0 = await self.read(case.rooms)
+        _, card = await self.run(case)
+        if card is None:
+            return
+        said: list[str] = []
+        for button in [b for b in card.buttons() if b.title.startswith("Undo")]:
+            one, _ = await self.press(card, button)
+            said.append(f"{button.title}: {first_line(one)[:70]}")
+        r = await self.read(case.rooms)
+        v = self.check(f"`{case.text}` every Undo in turn", r == s0,
+                       f"{said_state(s0)} -> {said_state(r)}")  # fmt: skip
+        self.rows.append(Row(self.platform, f"{card.title} (`{case.text}`)",
+                             "every Undo of one card, in turn", f"{'; '.join(said)} [{v}]", "-",
+                             "-"))  # fmt: skip
+
+
+def headline_lines(card: Card | None) -> list[str]:
+    if card is None:
+        return []
+    lines = [
+        t for t in texts(card.content.get("body", card.content.get("blocks", []))) if t.strip()
+    ]
+    return [re.sub(r"\s+", " ", line).strip()[:90] for line in lines[:6]]
+
+
 # -- checks ----------------------------------------------------------------------------------------
 def validate_teams(cards: list[dict[str, Any]], workdir: Path) -> tuple[list[dict[str, Any]], str]:
     path = workdir / "teams-cards.json"
@@ -809,10 +1082,21 @@ async def running(args: argparse.Namespace, workdir: Path) -> AsyncIterator[tupl
         env, workdir / "bot.log", lambda out: "Serving on" in out, 120,
     )  # fmt: skip
     pg_port = free_port()
+    # The Playground opens its page with xdg-open on start and exits when there is none: a no-op
+    # one (headless, the page is not used)
+    opener = workdir / "bin" / "xdg-open"
+    opener.parent.mkdir(exist_ok=True)
+    opener.write_text("#!/bin/sh\nexit 0\n")
+    opener.chmod(0o755)
+    pg_env = {
+        **os.environ,
+        "BROWSER": "none",
+        "PATH": f"{opener.parent}{os.pathsep}{os.environ['PATH']}",
+    }
     playground, _ = await start_process(
         [args.playground, "-e", f"{proxy.url}/api/messages", "-c", "msteams", "-p", str(pg_port),
          "--conversation-id", PG_PERSONAL],
-        {**os.environ, "BROWSER": "none"}, workdir / "playground.log",
+        pg_env, workdir / "playground.log",
         lambda out: "Listening on" in out, 60,
     )  # fmt: skip
     try:
@@ -885,13 +1169,19 @@ async def main(args: argparse.Namespace) -> int:
             return await teams.press(card, button, PG_PERSONAL)
 
         seen: set[str] = set()
-        await explore("teams", teams.say, t_press, TEAMS_COMMANDS, teams_rows, seen)
+        if not args.only_parts:
+            await explore("teams", teams.say, t_press, TEAMS_COMMANDS, teams_rows, seen)
+        teams_parts = Parts("teams", teams.say, t_press, teams_rows)
+        for case in PARTS_CASES:
+            await teams_parts.case(case)
         # Offline alerts: posted by the scheduler (checked every minute) into Aspen's channel.
-        await asyncio.sleep(args.alert_wait)
+        await asyncio.sleep(0 if args.only_parts else args.alert_wait)
         teams.absorb(PG_CHANNEL)
         alerts = [c for c in teams.cards.values()
                   if any(b.title.startswith("Mute") for b in c.buttons())]  # fmt: skip
-        if len(alerts) >= 2:
+        if args.only_parts:
+            pass
+        elif len(alerts) >= 2:
             older, newer = alerts[0], alerts[-1]
             for button in newer.buttons():
                 # a top-level channel post is a thread of its own in the Playground
@@ -913,11 +1203,17 @@ async def main(args: argparse.Namespace) -> int:
 
         slack_commands = [*TEAMS_COMMANDS, *CHANNEL_COMMANDS]
         slack_seen: set[str] = set()
-        await explore("slack", slack.say, slack.press, slack_commands, slack_rows, slack_seen)
+        if not args.only_parts:
+            await explore("slack", slack.say, slack.press, slack_commands, slack_rows, slack_seen)
+        slack_parts = Parts("slack", slack.say, slack.press, slack_rows)
+        for case in PARTS_CASES:
+            await slack_parts.case(case)
         slack.absorb(SLACK_ONCALL)
         slack_alerts = [c for c in slack.cards.values()
                         if any(b.title.startswith("Mute") for b in c.buttons())]  # fmt: skip
-        if len(slack_alerts) >= 2:
+        if args.only_parts:
+            pass
+        elif len(slack_alerts) >= 2:
             older, newer = slack_alerts[0], slack_alerts[-1]
             for button in newer.buttons():
                 first = await slack.press(newer, button)
@@ -935,6 +1231,9 @@ async def main(args: argparse.Namespace) -> int:
         errors = teams.errors + slack.errors
         traffic = teams.proxy.traffic
         log_lines, warnings = teams.log_lines, teams.warnings
+        parts_checks = teams_parts.checks + slack_parts.checks
+        parts_failed = teams_parts.failed + slack_parts.failed
+        parts_lost = teams_parts.lost + slack_parts.lost
 
     invalid, how = validate_teams(teams_cards, workdir)
     bad = {i for i in (x["index"] for x in invalid)}
@@ -967,6 +1266,10 @@ async def main(args: argparse.Namespace) -> int:
         f"Errors (Playground, connector, bot): {len(errors)}; Playground log lines read: "
         f"{log_lines}; its distinct warnings: {len(warnings)}",
         *[f"Playground warning: {w}" for w in sorted(warnings)[:10]],
+        f"Several requests in one message ({len(PARTS_CASES)} messages): rooms read back after "
+        f"each press, {sum(c.startswith(('ok', 'FAILED')) for c in parts_checks)} checks, "
+        f"{len(parts_failed)} failed; an Undo press that took the other parts' results off "
+        f"their card: {len(parts_lost)}",
     ]
     for line in summary:
         print(line)
@@ -977,6 +1280,8 @@ async def main(args: argparse.Namespace) -> int:
               bad_card["events"][:2])  # fmt: skip
     for issue in issues[:10]:
         print("  slack issue:", issue)
+    for line in parts_failed + parts_lost:
+        print("  ", line)
     if args.out:
         lines = ["# Chat press matrix: every button, pressed twice and as a stale card", "",
                  "Written by `scripts/press_matrix.py` (rerun it to regenerate this file; see its "
@@ -994,7 +1299,13 @@ async def main(args: argparse.Namespace) -> int:
                  "## Summary", "", *[f"- {line}" for line in summary],
                  *([f"  - {e}" for e in errors[:40]]), "",
                  "## Teams (Agents Playground, headless)", "", *table(teams_rows), "",
-                 "## Slack (signed requests, fake Web API)", "", *table(slack_rows), ""]  # fmt: skip
+                 "## Slack (signed requests, fake Web API)", "", *table(slack_rows), "",
+                 "## Several requests in one message: the rooms read back", "",
+                 "Each press above of a card answering several requests was followed by reading "
+                 "the rooms back through the bot (`what's on in 101 at Harbor View Seattle`, "
+                 "`what's on in 101 everywhere`). An Undo must put back its own room alone; a "
+                 "second press and a stale press must change nothing; Cancel nothing at all.", "",
+                 *[f"- {line}" for line in parts_checks], ""]  # fmt: skip
         # the hand-written part at the end (from HAND_WRITTEN on) is kept as it is
         kept = args.out.read_text().partition(HAND_WRITTEN) if args.out.exists() else ("", "", "")
         args.out.write_text("\n".join(lines) + ("\n" + kept[1] + kept[2] if kept[1] else ""))
@@ -1016,6 +1327,11 @@ if __name__ == "__main__":
     )
     parser.add_argument("--playground", default="agentsplayground", help="the Playground's binary")
     parser.add_argument("--out", type=Path, default=None, help="write the matrix (Markdown) here")
+    parser.add_argument(
+        "--only-parts",
+        action="store_true",
+        help="only the messages holding several requests (no other card, no alert)",
+    )
     parser.add_argument(
         "--alert-wait",
         type=float,
