@@ -101,3 +101,34 @@ def test_the_number_of_in_n_minutes_is_never_a_room(
     assert "ask" in read and "intent" not in read, read
     reply = _answer(demo, text, channel_property=HARBOR)
     assert f"room {room} " in reply.headline and "rooms" not in reply.headline, reply.headline
+
+
+# --- Round 24's refusals of reasonable requests ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"),
+    [
+        ("set 502 to jazz and don't touch 503", ["502"]),
+        ("set 501 thru 504 to jazz and don't touch 503", ["501", "502", "504"]),
+    ],
+)
+def test_a_room_left_alone_at_the_end_keeps_the_change_before_it(
+    demo: WorldReader, text: str, rooms: list[str]
+) -> None:
+    """Was: "OK, I won't do that. Nothing was changed." (the whole request dropped)."""
+    read = demo.read(text, channel_property=HARBOR)
+    assert read.get("intent") == "set_station" and read.get("rooms") == rooms, read
+
+
+def test_every_time_said_is_said_back_never_a_word_not_followed(demo: WorldReader) -> None:
+    """Was: `set lotus to jazz at 7am tomorrow`: "I didn't follow “tomorrow”"."""
+    reply = _answer(demo, "set lotus to jazz at 7am tomorrow", channel_property=HARBOR)
+    assert "schedule" in reply.headline and "didn't follow" not in reply.headline, reply.headline
+
+
+@pytest.mark.parametrize("text", ["set it back", "change that back"])
+def test_set_it_back_undoes_the_last_change(demo: WorldReader, text: str) -> None:
+    """Was: "Sorry, I didn't understand “set it back”" (`put it back` worked)."""
+    read = demo.converse(["set 204 to pop", text], channel_property=HARBOR)
+    assert read[1].get("intent") == "undo", read

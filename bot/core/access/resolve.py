@@ -922,6 +922,8 @@ class Resolver:
             (other_property and not self.moves)
             or (_digits(name) and any(_digits(r.room_name) != _digits(name) for r in close))
             or unlike  # `loft 3`: Mews:3 shares only the number
+            # `room 5`: Tower-East-5 shares only the number (round 25: offered as the one choice)
+            or (typed.isdigit() and any(not r.room_name.isdigit() for r in close))
         ):
             # 104 for 204, villa-1 for villa-9: another room, never a write one keystroke away
             return Reply(

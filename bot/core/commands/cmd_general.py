@@ -75,7 +75,8 @@ register(
         phrasings=(
             phrasing(
                 r"^(?:(?:oops|whoops|sorry)[\s,!]+)?(?:undo|revert|roll\s*back|roll\s+(?:that|it)\s+back"
-                r"|put\s+(?:it|that)\s+back(?:\s+(?:the\s+way\s+it\s+was|how\s+it\s+was))?)"
+                r"|(?:put|set|change|switch|turn)\s+(?:it|that)\s+back"
+                r"(?:\s+(?:the\s+way\s+it\s+was|how\s+it\s+was))?)"
                 r"(?:\s+(?:my\s+|the\s+|that\s+)?(?:last\s+)?(?:change|that|it))?"
                 r"(?:\s+(?:change\s+)?#?(?P<token>\d{6,}))?$",
                 build=lambda m: c.Undo(token=m["token"]),

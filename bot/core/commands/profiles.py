@@ -303,6 +303,13 @@ async def set_profile(ctx: Ctx, command: SetProfile) -> Reply:
 
 
 async def _set_profile(ctx: Ctx, client: A4BPort, command: SetProfile) -> Reply:
+    if not command.value.strip():  # "turn up the volume in 203", then "Lobby": no value said
+        example = f"set profile {command.profile} {command.setting} 7"
+        return Reply(
+            headline=f"What should the {command.setting} of {command.profile} be? {NOTHING}",
+            kind=ReplyKind.QUESTION,
+            notes=[f"Say it with the value, e.g. `{example}`."],
+        )
     try:
         wanted = changes_for(command.setting, command.value)
         check_profile_fields(wanted)

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
+from typing import NamedTuple
 
 from bot.core.shared import commands as c
 from bot.core.shared.canonical import command_text
@@ -36,6 +37,10 @@ _JOIN = re.compile(
     r"|\.\s+)",
     re.IGNORECASE,
 )
+# A part that points back at the rooms of another ("set them to pop", "clear its alarms"): the
+# parts are not whole requests (round 25: `clear alarms in 101, 104 at edinburgh and set them to
+# pop` cleared 101 and set 104)
+_BACK_REFERENCE = re.compile(r"\b(?:them|it|its|they|those|these|same\s+rooms?)\b", re.IGNORECASE)
 # Joins the clauses of one reading back into one message (a question's choice runs it again).
 THEN = "; then "
 _MOST_PIECES = 12
@@ -82,6 +87,8 @@ def clauses(text: str, lexicon: Lexicon) -> list[str] | None:
     pieces, joins = parts[0::2], parts[1::2]
     if len(pieces) < 2 or len(pieces) > _MOST_PIECES:
         return None
+    if any(_BACK_REFERENCE.search(piece) for piece in pieces[1:]):
+        return None  # "… and set them to pop": which rooms "them" are is never guessed
 
     @cache
     def split(start: int, before: str) -> tuple[str, ...] | None:
@@ -132,6 +139,11 @@ _LEFT_ALONE = (
     re.compile(  # "don't touch 410 just do 411 with latin"
         r"^\s*(?:please\s+)?(?:don'?t|dont|do\s+not)\s+(?:touch|change)\s+(?P<keep>\S+(?:\s+and\s+\S+)?)"
         r"\s+(?:but\s+)?(?:just|only)\s+(?P<rest>\S.*)$",
+        re.IGNORECASE,
+    ),
+    re.compile(  # "set 502 to jazz and don't touch 503" (round 24: the whole was refused)
+        r"^(?P<rest>\S.*?)\s+(?:and|but)\s+(?:please\s+)?(?:don'?t|dont|do\s+not)\s+"
+        r"(?:touch|change)\s+(?P<keep>[^,;.]+?)[.!]*$",
         re.IGNORECASE,
     ),
 )
@@ -220,13 +232,22 @@ def named_property(clause: str, lexicon: Lexicon) -> str | None:
     return _property_of(_whole(clause, lexicon))
 
 
+class ChainPlan(NamedTuple):
+    """What to confirm, one request per property, and the rooms they change (their unit ids:
+    a change made to them after the question makes a late yes ask again)."""
+
+    summary: str
+    parts: list[str]
+    units: tuple[str, ...]
+
+
 def chain_plan(
     text: str,
     lexicon: Lexicon,
     index: Index,
     may_change: Callable[[c.Command, str], bool],
     offered: Callable[[str, str], bool] = lambda _station, _property_id: True,
-) -> tuple[str, list[str]] | None:
+) -> ChainPlan | None:
     """`set 204 everywhere to jazz`: what to confirm ("Set room 204 at A, room 204 at B … to
     Jazz?") and one request per property holding the rooms that the user may change
     (`may_change(command, property id)`: no other hotel is named) and where the station is
@@ -243,6 +264,7 @@ def chain_plan(
     if not target.rooms or target.property_name or target.room_type or target.all_rooms:
         return None
     held: dict[str, list[str]] = {}
+    units: dict[str, None] = {}
     not_offered: set[str] = set()
     station = command.station if isinstance(command, c.SetStation) else None
     for name in target.rooms:
@@ -254,6 +276,7 @@ def chain_plan(
             found = [room for room in found if room.property_name not in not_offered]
         for room in found:
             rooms = held.setdefault(room.property_name, [])
+            units[room.room_id] = None
             if room.room_name not in rooms:
                 rooms.append(room.room_name)
     each = [
@@ -274,7 +297,7 @@ def chain_plan(
     if not_offered and station is not None:
         places = " and ".join(sorted(not_offered))
         left = f" {station.title()} isn't offered at {places}; nothing changes there."
-    return f"{what}{count}?{left}", [command_text(one) for one in each]
+    return ChainPlan(f"{what}{count}?{left}", [command_text(one) for one in each], tuple(units))
 
 
 _WORST = (ReplyKind.ERROR, ReplyKind.REFUSAL, ReplyKind.CONFIRM, ReplyKind.QUESTION)

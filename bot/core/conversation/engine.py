@@ -31,6 +31,7 @@ from bot.core.commands.help import help_reply
 from bot.core.commands.station_menu import station_choices
 from bot.core.conversation.compound import (
     THEN,
+    ChainPlan,
     chain_plan,
     clauses,
     combined,
@@ -393,17 +394,24 @@ class Engine:
             return await self._run_clauses(msg, [f"undo {change}" for change in group], progress)
         plan = self._chain_plan(msg, ctx.command)
         if plan is not None and isinstance(ctx.command, c.AskStation):  # a read: each answered
-            return await self._run_clauses(msg, plan[1], progress)
+            return await self._run_clauses(msg, plan.parts, progress)
         if plan is not None:  # the rooms named, at every property holding them: asked first
-            summary, parts = plan
+            parts = plan.parts  # a change to its rooms since makes a late yes ask again
             return ctx.confirm(
-                summary, lambda: self._run_clauses(msg, parts, ctx.progress), danger=False
+                plan.summary,
+                lambda: self._run_clauses(msg, parts, ctx.progress),
+                danger=False,
+                units=plan.units,
             )
         reply = _settled_card(ctx.command, await self._dispatch(ctx))
         if ctx.command.mutating and reply.kind in (ReplyKind.SUCCESS, ReplyKind.SUMMARY):
             # a change made since: an older unanswered confirmation is answered by its buttons
-            # only, never by a later bare "yes" meant for something else
-            self.s.pending.supersede(msg.user, msg.channel, self.s.clock.now())
+            # only, never by a later bare "yes" meant for something else; and the user is told
+            older = self.s.pending.supersede(msg.user, msg.channel, self.s.clock.now())
+            if older:
+                reply = reply.model_copy(
+                    update={"notes": [*reply.notes, *(_left_to_its_buttons(p) for p in older)]}
+                )
         if reply.table is not None and reply.kind == ReplyKind.INFO and reply.query is None:
             # a read-only answer can be asked again for its next page (bot/chat/paging.py)
             reply = reply.model_copy(update={"query": ctx.msg.answered or ctx.msg.text})
@@ -687,7 +695,7 @@ class Engine:
             command = asked_about  # "who put jazz on in 111?": a question, never the change
         return command, result.parsed.preview, (*result.parsed.notes, *unanswered), msg.answered
 
-    def _chain_plan(self, msg: Message, command: c.Command) -> tuple[str, list[str]] | None:
+    def _chain_plan(self, msg: Message, command: c.Command) -> ChainPlan | None:
         """`set 204 everywhere to jazz` (asked first), `what's playing in 204 everywhere`."""
         refused = isinstance(command, c.NotDone) and command.reason == "chain_scope"
         if not refused and not isinstance(command, c.AskStation):
@@ -1229,3 +1237,12 @@ class Engine:
             return zone_of(zones.get(bound.name) or bound.timezone)
         changed = {name for h in headlines for name in h.properties}
         return zone_of(zones.get(changed.pop())) if len(changed) == 1 else zone_of("UTC")
+
+
+def _left_to_its_buttons(older: Pending) -> str:
+    """Round 25: a change made while an older question waited dropped that question silently."""
+    asked = f"\u201c{older.text}\u201d" if older.text else older.summary
+    return (
+        f"Your earlier unanswered request {asked} now waits for its card's buttons only: a `yes` "
+        "typed now no longer answers it (send it again if you still want it)."
+    )

@@ -670,10 +670,14 @@ def fill(partial: Command, missing: str, text: str, lexicon: Lexicon) -> Command
         return _place_answer(partial.property_name, text)
     if missing == "profile":
         name = _answer_words(text)
+        if (name and name.casefold() in _NOT_A_PROFILE) or found.setting or found.has_target:
+            return None  # "profiles", the request again: its own, never a profile's name
         if name and isinstance(partial, SetProfile):
             return SetProfile(profile=name, setting=partial.setting, value=partial.value)
     return None
 
+
+_NOT_A_PROFILE = frozenset({"profile", "profiles", "room profile", "room profiles", "all"})
 
 _NOT_A_STATION = SET_WORDS | CLEAR_WORDS | DEFER_WORDS | QUESTION_WORDS | {
     "recent", "did", "does", "is", "was", "off", "stop", "undo", "retry", "status", "offline",
@@ -962,7 +966,8 @@ def complete(
             choices=(("yes", rephrase(command)),),
         )
     time = TIME.search(low)
-    time_words = set(_WORD.findall(time[0])) if time else set()
+    # "at 7am tomorrow": the words of every time said, not only the first
+    time_words = {w for said in TIME.finditer(low) for w in _WORD.findall(said[0])}
     if time and _GUESTS_COMING.search(low) and not re.search(r"\d", time[0]):
         time = None  # "guests arriving later, put on jazz": when they come, not when to change
     station_words = (
