@@ -31,9 +31,12 @@ MAX_TABLE_BLOCKS = 5  # past this many 3,000-character chunks the table goes to 
 ACTION_PREFIX = "alexa_"
 # Matches every action id render_reply produces; the listener registers on it.
 ACTION_ID_PATTERN = re.compile(
-    r"^alexa_(confirm|cancel|undo|choice|retry_failed|look|mute|more|choice_menu)(_\d+)?$"
+    r"^alexa_(confirm|cancel|undo|choice|retry_failed|look|mute|more|choice_menu|part_undo)(_\d+)?$"
 )
 MENU_ACTION_ID = "alexa_choice_menu"
+# The Undo of one change on a card of several (one message's parts): its result comes under the
+# card, which keeps the other changes and their buttons
+PART_UNDO_ACTION_ID = "alexa_part_undo"
 QUESTION_BLOCK_PREFIX = "alexa_q_"
 _QUESTION_BLOCK = re.compile(r"^alexa_q_(q[0-9a-f]{8})_")
 PAGE_ROWS = 50  # rows of a long read-only answer per message; "Show more" gives the next ones
@@ -199,12 +202,15 @@ def _action_blocks(reply: Reply) -> tuple[list[Block], list[str]]:
             ]
     buttons: list[Block] = []
     used: set[str] = set()
+    several_undos = sum(a.kind is ActionKind.UNDO for a in actions) > 1
     for i, action in enumerate(actions):
         if len(action.value) > BUTTON_VALUE_LIMIT:
             # Slack would reject the whole message; the typed form still works.
             typed.append(f"{action.label}: type `{escape(clip(action.value, 200))}`")
             continue
         action_id = f"{ACTION_PREFIX}{action.kind.value}"
+        if several_undos and action.kind is ActionKind.UNDO:
+            action_id = PART_UNDO_ACTION_ID  # one change of several: the card keeps the others
         if action_id in used:
             action_id = f"{action_id}_{i}"
         used.add(action_id)

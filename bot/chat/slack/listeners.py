@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat.paging import next_page, parse_more
-from bot.chat.slack.blocks import ACTION_ID_PATTERN, PAGE_ROWS, question_of
+from bot.chat.slack.blocks import ACTION_ID_PATTERN, PAGE_ROWS, PART_UNDO_ACTION_ID, question_of
 from bot.chat.slack.contract import ConversationEngine, Message
 from bot.chat.slack.delivery import DeliveryLog, delivery_id
 from bot.chat.slack.payloads import Action, ActionBody, CommandBody, ErrorBody, Event, EventBody
@@ -30,8 +30,9 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 # Buttons whose card stays as it is: an alert's Status / History / Mute, "Show more"
-KEEPS_CARD_ACTION_IDS = tuple(
-    f"alexa_{kind.value}" for kind in (ActionKind.LOOK, ActionKind.MUTE, ActionKind.MORE)
+KEEPS_CARD_ACTION_IDS = (
+    *(f"alexa_{kind.value}" for kind in (ActionKind.LOOK, ActionKind.MUTE, ActionKind.MORE)),
+    PART_UNDO_ACTION_ID,  # one change of several on its card
 )
 # Buttons on a message that shows a result (Undo, Retry): a question their press is answered with
 # (an Undo of rooms changed since asks first) goes to the presser, and the result stays

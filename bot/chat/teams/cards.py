@@ -33,6 +33,7 @@ BUTTONS_BEFORE_MENU: Final = 5
 CHOICE_KEY: Final = "choice"
 KIND_KEY: Final = "kind"
 CARD_KEY: Final = "card"  # the token of the question card a choice belongs to
+PART_KEY: Final = "part"  # an Undo of one change of several on its card (the card stays)
 # Buttons whose card stays as it is (an alert's Status / History / Mute, "Show more"): the answer
 # comes under the card; their data says so (`"kind": "look"`)
 KEEPS_CARD: Final = frozenset({ActionKind.LOOK, ActionKind.MUTE, ActionKind.MORE})
@@ -199,7 +200,7 @@ def _image(attachment: Attachment) -> Card:
     }
 
 
-def submit_action(action: Action, question: str | None = None) -> Card:
+def submit_action(action: Action, question: str | None = None, *, part: bool = False) -> Card:
     """A button: Action.Execute (Universal Actions), whose invoke the agent answers with the card
     updated in place for everyone, or a note only the presser sees (bot/chat/teams/execute.py).
     Its data is the text a typed request would be; cards sent before kept Action.Submit, which
@@ -212,6 +213,8 @@ def submit_action(action: Action, question: str | None = None) -> Card:
     }
     if action.kind in KEEPS_CARD | ON_A_RESULT:
         rendered["data"][KIND_KEY] = action.kind.value
+    if part:  # one change of several on its card: the card keeps the others and their buttons
+        rendered["data"][PART_KEY] = True
     if question is not None and action.kind is ActionKind.CHOICE:
         rendered["data"][CARD_KEY] = question  # the question card's token
     if action.danger:
@@ -259,7 +262,12 @@ def _laid_out(reply: Reply) -> tuple[list[Card], list[Card], list[str]]:
         fixed = []
     room = MAX_BUTTONS - len(fixed)
     typed += [f"{a.label}: type `{a.value}`" for a in actions[room:]]
-    return inputs, [*fixed, *(submit_action(a, question) for a in actions[:room])], typed
+    several_undos = sum(a.kind is ActionKind.UNDO for a in actions) > 1
+    buttons = [
+        submit_action(a, question, part=several_undos and a.kind is ActionKind.UNDO)
+        for a in actions[:room]
+    ]
+    return inputs, [*fixed, *buttons], typed
 
 
 def _card(body: list[Card], actions: list[Card]) -> Card:
@@ -383,7 +391,9 @@ def submitted_text(value: object) -> str | None:
 
 def keeps_card(value: object) -> bool:
     """Whether a pressed button's data marks it as one that leaves its card as it is."""
-    return isinstance(value, dict) and value.get(KIND_KEY) in {k.value for k in KEEPS_CARD}
+    return isinstance(value, dict) and (
+        value.get(KIND_KEY) in {k.value for k in KEEPS_CARD} or value.get(PART_KEY) is True
+    )
 
 
 def on_a_result(value: object) -> bool:
