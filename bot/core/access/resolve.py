@@ -923,7 +923,7 @@ class Resolver:
             or (_digits(name) and any(_digits(r.room_name) != _digits(name) for r in close))
             or unlike  # `loft 3`: Mews:3 shares only the number
             # `room 5`: Tower-East-5 shares only the number (round 25: offered as the one choice)
-            or (typed.isdigit() and any(not r.room_name.isdigit() for r in close))
+            or (typed.isdigit() and any(_named_past_its_number(r.room_name) for r in close))
         ):
             # 104 for 204, villa-1 for villa-9: another room, never a write one keystroke away
             return Reply(
@@ -1022,6 +1022,12 @@ class Resolver:
         except Exception:  # a failed refresh still lets us answer from what we have
             return False
         return True
+
+
+def _named_past_its_number(name: str) -> bool:
+    """Tower-East-5 has words a typed `5` does not say; Room=5 only the word staff type anyway."""
+    letters = re.sub(r"[^a-z]", "", name.lower())
+    return bool(letters) and letters not in {"room", "rm", "unit", "no", "number", "nr"}
 
 
 def _digits(name: str) -> list[str]:

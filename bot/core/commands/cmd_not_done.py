@@ -78,6 +78,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "`set 101-110 to jazz`.",
         "set 110-101 to jazz",
     ),
+    "cut_short": (
+        "Your message stops in the middle, so I can't tell what the rest was meant to be; "
+        "nothing was changed. Send the whole request again.",
+        "set 101 to jazz and 102 to",
+    ),
     "unclear_range": (
         "I can't tell which rooms lie between those two names, so nothing was changed. List the "
         "rooms (`villa-1, villa-2 and villa-3`) or give a range whose ends share a name "

@@ -257,6 +257,8 @@ def chain_plan(
     if not CHAIN_SCOPE.search(text.lower()):
         return None
     stripped = re.sub(r"\s+", " ", CHAIN_SCOPE.sub(" ", text.lower())).strip()
+    # "clear alarms in 204 at all hotels": the "at" left at the end is the scope's, not cut short
+    stripped = re.sub(r"\s+(?:at|in|across|for)$", "", stripped)
     command = _whole(stripped, lexicon)
     if not isinstance(command, (*_WRITES, c.AskStation)):
         return None
