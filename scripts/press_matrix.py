@@ -22,8 +22,10 @@ Messages holding several whole requests (bot/core/compound.py: two changes, a ch
 clearing, a change and a read, one room "everywhere" asked first) are pressed the same way, button
 by button (each Undo of a card by its place on the card, Confirm and Cancel), and after every press
 the rooms are read back through the bot (`what's on in 101 at Harbor View Seattle`): an Undo must
-put back its own room alone, a second or stale press must change nothing. `--only-parts` runs these
-alone (a quicker check).
+put back its own room alone, a second or stale press must change nothing. One Undo of several on a
+card must leave the card as it is (the other changes and their Undo buttons) with its result in a
+message under it, and the other Undo buttons of that card, pressed in turn from it, must each still
+put back their own room. `--only-parts` runs these alone (a quicker check).
 
     npm install --prefix /tmp/pg @microsoft/m365agentsplayground adaptivecards@3
     NODE_PATH=/tmp/pg/node_modules python scripts/press_matrix.py \\
@@ -973,16 +975,23 @@ class Parts:
         r2 = await self.read(case.rooms)
         v2 = self.check(f"`{case.text}` {n_undos[k].title} ({short(room)}) 2nd", r2 == r1,
                         f"{said_state(r1)} -> {said_state(r2)}")  # fmt: skip
-        # the card after the first press: the other parts' results and Undo buttons still there?
-        after = next((c for c in new1 if c.ref == newer.ref), None)
+        # One change of several on its card: the card must stay as it was, with the other
+        # changes and their Undo buttons, and this Undo's result must come under it
         others = [p for p in mine if p != room]
         if others:
+            after = shown_after(newer, said1, new1)
+            kept = after is newer
             left = changes_of(after) if after is not None else []
-            kept = [b.title for b in (after.buttons() if after is not None else [])]
-            what = (f"{n_undos[k].title} ({short(room)}) on `{case.text}`: the card now reads "
-                    f"{' / '.join(headline_lines(after)) if after else '(unchanged)'}; "
-                    f"buttons {kept}")  # fmt: skip
-            self.checks.append(f"{self.platform} {what}")
+            undos_left = [b.title for b in (after.buttons() if after is not None else [])
+                          if b.title.startswith("Undo")]  # fmt: skip
+            what = (f"{n_undos[k].title} ({short(room)}) on `{case.text}`: the card "
+                    f"{'is kept' if kept else 'now reads ' + ' / '.join(headline_lines(after))}; "
+                    f"Undo buttons on it {undos_left}")  # fmt: skip
+            self.check(what, kept and all(p in left for p in others)
+                       and len(undos_left) == len(mine), f"{len(mine)} changes on the card")  # fmt: skip
+            under = undone_under(newer, said1, new1, room)
+            self.check(f"`{case.text}` {n_undos[k].title} ({short(room)}): its result under the "
+                       "card", under is not None, under or f"none in {first_line(said1)}")  # fmt: skip
             if after is not None and not all(p in left for p in others):
                 self.lost.append(f"{self.platform} {what}")
         self.rows.append(Row(self.platform, f"{newer.title} (`{case.text}`)",
@@ -991,21 +1000,63 @@ class Parts:
                              f"{first_line(said3)} [{v3}]"))  # fmt: skip
 
     async def undo_in_turn(self, case: PartsCase) -> None:
-        """Every Undo of one card pressed in turn (as shown first): all the rooms put back."""
+        """Every Undo of one card pressed in turn, each from the card as it shows after the
+        presses before: each puts back its own room alone (read back), and the card keeps the
+        Undo buttons not pressed yet; at the end all the rooms are put back."""
         s0 = await self.read(case.rooms)
         _, card = await self.run(case)
         if card is None:
             return
+        mine = changes_of(card)
+        before = await self.read(case.rooms)
+        shown: Card | None = card
         said: list[str] = []
-        for button in [b for b in card.buttons() if b.title.startswith("Undo")]:
-            one, _ = await self.press(card, button)
-            said.append(f"{button.title}: {first_line(one)[:70]}")
+        for k, first in enumerate([b for b in card.buttons() if b.title.startswith("Undo")]):
+            button = same_button(shown, first.title) if shown is not None else None
+            if k and (button is None or button.title != first.title):
+                self.check(f"`{case.text}` {first.title} still on the card after the Undo before",
+                           False, f"buttons {[b.title for b in shown.buttons()] if shown else []}"
+                           " (pressed from the card as first shown)")  # fmt: skip
+            one, new = await self.press(card, button if button is not None else first)
+            shown = shown_after(shown, one, new) if shown is not None else None
+            said.append(f"{first.title}: {first_line(one)[:70]}")
+            if k < len(mine):
+                room = mine[k]
+                now = await self.read(case.rooms)
+                expected = {**before, room: s0.get(room, "")}
+                self.check(f"`{case.text}` {first.title} ({short(room)}) in turn", now == expected,
+                           f"expected {said_state(expected)}; read {said_state(now)}")  # fmt: skip
+                before = now
         r = await self.read(case.rooms)
         v = self.check(f"`{case.text}` every Undo in turn", r == s0,
                        f"{said_state(s0)} -> {said_state(r)}")  # fmt: skip
         self.rows.append(Row(self.platform, f"{card.title} (`{case.text}`)",
                              "every Undo of one card, in turn", f"{'; '.join(said)} [{v}]", "-",
                              "-"))  # fmt: skip
+
+
+REPLACED = ("card replaced:", "replaced:", "deleted:")  # what a press did to the pressed card
+
+
+def shown_after(card: Card, said: list[str], new: list[Card]) -> Card | None:
+    """The pressed card as it shows after the press: itself when untouched, its new content when
+    edited in place, None when replaced by an answer or deleted."""
+    edited = next((c for c in new if c.ref == card.ref), None)
+    if edited is not None:
+        return edited
+    return None if any(s.startswith(REPLACED) for s in said) else card
+
+
+def undone_under(card: Card, said: list[str], new: list[Card], room: Place) -> str | None:
+    """The message under the pressed card that says `room` was put back (None: none was)."""
+    wanted = re.compile(rf"Undone: room {room[0]} at {re.escape(room[1])}\b", re.IGNORECASE)
+    for c in new:
+        if c.ref != card.ref and wanted.search(re.sub(r"[*_]", "", all_text(c))):
+            return c.title
+    for s in said:
+        if not s.startswith(REPLACED) and wanted.search(re.sub(r"[*_]", "", s)):
+            return s
+    return None
 
 
 def headline_lines(card: Card | None) -> list[str]:
@@ -1304,7 +1355,11 @@ async def main(args: argparse.Namespace) -> int:
                  "Each press above of a card answering several requests was followed by reading "
                  "the rooms back through the bot (`what's on in 101 at Harbor View Seattle`, "
                  "`what's on in 101 everywhere`). An Undo must put back its own room alone; a "
-                 "second press and a stale press must change nothing; Cancel nothing at all.", "",
+                 "second press and a stale press must change nothing; Cancel nothing at all. One Undo of "
+                 "several on a card must leave the card as it is, its other changes and Undo "
+                 "buttons with it, and say its result in a message under it; the other Undo "
+                 "buttons, pressed in turn from the same card, must each put back their own "
+                 "room.", "",
                  *[f"- {line}" for line in parts_checks], ""]  # fmt: skip
         # the hand-written part at the end (from HAND_WRITTEN on) is kept as it is
         kept = args.out.read_text().partition(HAND_WRITTEN) if args.out.exists() else ("", "", "")
