@@ -96,7 +96,9 @@ TIME: Final = re.compile(
 
 # Making or moving an alarm: Amazon's API can only delete a room's alarms.
 ALARM_SETTING: Final = re.compile(
-    r"\b(?:snooze|snoozed|snoozing|add|create|schedule|book|arrange|move|postpone|delay|set)\b"
+    r"\b(?:snooze|snoozed|snoozing|add|create|schedule|book|arrange|move|postpone|delay|set"
+    # "remind the guest in 103 about checkout" (round 27: offered to delete 103's reminders)
+    r"|remind|reminding)\b"
 )
 
 # Scope words for the whole chain: a station change is made one property at a time.

@@ -156,6 +156,10 @@ INTENT_WORDS = frozenset(
 COMMON_WORDS = frozenset(
     [
         "wait",  # "no wait, just 314": never "want"
+        # "remind the guest in 103": making a reminder, never "reminder" (a clear of them)
+        "remind",
+        "reminding",
+        "reminded",
         # "420 stays", "403 keeps its alarms": rooms left out, never "says"
         "stays",
         "stay",
