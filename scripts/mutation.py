@@ -59,7 +59,11 @@ MODULES: dict[str, Module] = {
     # The fast, direct tests of each module (no sandbox, no conftest): a mutant costs one pytest
     # start-up. The end-to-end tests guard these modules too, but at minutes per mutant.
     "access": Module("bot/core/access.py", ("tests/test_access_policy.py",)),
-    "journal": Module("bot/core/journal.py", ("tests/test_journal_rows.py",)),
+    # the journal store is also read and written directly by the audit log's tests
+    "journal": Module(
+        "bot/core/journal.py",
+        ("tests/test_journal_rows.py", "tests/test_store_contract.py", "tests/test_audit_log.py"),
+    ),
     "retry": Module("bot/clients/retry.py", ("tests/test_retry.py", "tests/test_retry_policy.py")),
     "audit": Module(
         "bot/core/audit.py", ("tests/test_audit_log.py", "tests/test_store_contract.py")
