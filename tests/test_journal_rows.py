@@ -26,10 +26,13 @@ from bot.core.journal import (
     UNCHANGED,
     UNKNOWN,
     Author,
+    Counts,
     JournalRow,
     Notice,
     Planned,
+    Settled,
     SqliteJournal,
+    UnitTally,
     owner_alive,
     process_owner,
 )
@@ -220,3 +223,128 @@ def test_a_locked_database_is_logged_by_the_journal(
         journal.write(work)
     assert [r.name for r in caplog.records] == ["bot.journal"]
     assert "waiting for the database" in caplog.records[0].getMessage()
+
+
+# --- counts and summaries (the reply of a change, `recent changes`, a restart notice) ------------
+
+
+def _row(n: int, state: str, unit: str = "", before: object = None) -> JournalRow:
+    return JournalRow(n, 1, ALICE, unit or f"U{n}", str(n), "A", "station", before, JAZZ, True, state)  # type: ignore[arg-type]  # fmt: skip
+
+
+def test_counts_add_up_rows_by_state() -> None:
+    """Done is applied or unchanged; settled is all but the open states; a state absent is 0."""
+    counts = Counts.of_rows([_row(1, APPLIED), _row(2, APPLIED), _row(3, UNCHANGED),
+                             _row(4, UNKNOWN), _row(5, QUEUED), _row(6, FAILED)])  # fmt: skip
+    assert counts.by_state == {APPLIED: 2, UNCHANGED: 1, UNKNOWN: 1, QUEUED: 1, FAILED: 1}
+    assert (counts.total, counts.ok, counts.settled) == (6, 3, 4)
+    assert (counts.applied, counts.unchanged, counts.unknown) == (2, 1, 1)
+    empty = Counts.of_rows([])
+    assert (empty.total, empty.ok, empty.settled, empty.applied, empty.unchanged, empty.unknown) == (0,) * 6  # fmt: skip
+    assert Counts({PENDING: 2}).settled == 0
+
+
+def test_a_summary_lists_failures_before_the_unsure_and_groups_what_was_replaced() -> None:
+    rows = [
+        _row(1, UNKNOWN, "U1"), _row(2, APPLIED, "U2", POP), _row(3, FAILED, "U3"),
+        _row(4, UNCHANGED, "U4", POP), _row(5, REFUSED, "U5"), _row(6, APPLIED, "U6", None),
+        _row(7, UNKNOWN, "U3"), _row(8, UNKNOWN, "U8"),
+    ]  # fmt: skip
+    settled = Settled.of_rows(rows, 3)
+    assert [r.id for r in settled.problems] == [3, 5, 1]
+    assert settled.befores == ((POP, 2), (None, 1))
+    assert (settled.units, settled.failed_units, settled.unsure_units) == (7, 2, 2)
+    assert settled.single is None and settled.counts == Counts.of_rows(rows)
+    assert [r.id for r in Settled.of_rows(rows, 10).problems] == [3, 5, 1, 7, 8]
+    one = Settled.of_rows([rows[0]], 5)
+    assert one.single == rows[0] and one.units == 1
+    assert Settled.of_rows([], 5) == Settled(Counts({}), (), (), 0, 0, 0, None)
+
+
+def _settle_all(journal: SqliteJournal, change_id: int, states: list[tuple[str, str]]) -> None:
+    planned = [Planned(unit, unit, "A", "station", JAZZ, POP) for unit, _ in states]
+    for row, (_, state) in zip(journal.queue(change_id, ALICE, planned, AT), states, strict=True):
+        if state != QUEUED:
+            journal.settle(row, state, AT, error=f"{state} here")
+
+
+def test_a_summary_counted_in_sql_matches_the_rows(journal: SqliteJournal) -> None:
+    states = [("U1", UNKNOWN), ("U2", APPLIED), ("U3", FAILED), ("U2", UNCHANGED), ("U3", UNKNOWN),
+              ("U4", REFUSED), ("U5", UNKNOWN), ("U6", QUEUED)]  # fmt: skip
+    _settle_all(journal, 4, states)
+    rows = journal.rows(4)
+    by_unit = journal.settled(4, 3, by_unit=True)
+    assert [r.unit_id for r in by_unit.problems] == ["U3", "U4", "U6"]
+    assert by_unit.counts == Counts.of_rows(rows)
+    assert by_unit.befores == ((POP, 2),)
+    assert (by_unit.units, by_unit.failed_units, by_unit.unsure_units) == (6, 3, 2)
+    plain = journal.settled(4, 10)
+    assert [r.unit_id for r in plain.problems] == ["U3", "U4", "U6", "U1", "U3", "U5"]
+    assert (plain.units, plain.failed_units, plain.unsure_units) == (8, 3, 3)
+    assert plain.single is None
+    _settle_all(journal, 5, [("U9", APPLIED)])
+    [only] = journal.rows(5)
+    single = journal.settled(5, 10)
+    assert single.single == only and single.problems == () and single.befores == ((POP, 1),)
+    none = journal.settled(6, 10)
+    assert none == Settled(Counts({}), (), (), 0, 0, 0, None)
+
+
+def test_a_tally_by_unit_says_what_a_restart_notice_counts(journal: SqliteJournal) -> None:
+    _settle_all(journal, 7, [("U1", APPLIED), ("U1", UNCHANGED), ("U2", APPLIED), ("U2", UNKNOWN),
+                             ("U3", FAILED), ("U3", UNKNOWN), ("U4", UNKNOWN), ("U5", QUEUED)])  # fmt: skip
+    tally = journal.tally(7, ("create", "rename", "delete"))
+    assert tally == UnitTally(units=5, done=1, unsure=3, applied=True, hierarchy_only=False)
+    _settle_all(journal, 8, [("U1", FAILED)])
+    assert journal.tally(8, ("station",)) == UnitTally(1, 0, 0, False, True)
+    assert journal.tally(9, ("station",)) == UnitTally(0, 0, 0, False, False)
+
+
+def test_counts_and_properties_of_several_changes(journal: SqliteJournal) -> None:
+    _settle_all(journal, 1, [("U1", APPLIED), ("U2", FAILED)])
+    journal.queue(2, ALICE, [Planned("U3", "3", "B", "station", JAZZ)], AT)
+    counts = journal.counts([2, 1, 1, 3])
+    assert list(counts) == [2, 1, 3]
+    assert counts[1].by_state == {APPLIED: 1, FAILED: 1} and counts[2].by_state == {QUEUED: 1}
+    assert counts[3] == Counts({})
+    assert journal.counts([]) == {} and journal.properties([]) == {}
+    assert journal.properties([1, 2, 3]) == {1: ("A",), 2: ("B",), 3: ()}
+
+
+def test_open_rows_between_ids_and_of_the_changes_claimed(journal: SqliteJournal) -> None:
+    _settle_all(journal, 1, [("U1", QUEUED), ("U2", APPLIED), ("U3", UNKNOWN), ("U4", PENDING)])
+    rows = journal.rows(1)
+    journal.begin(rows[3], None, AT)
+    ids = [r.id for r in rows]
+    assert [r.unit_id for r in journal.open_rows_between(1, ids[1], ids[3])] == ["U3", "U4"]
+    assert [r.unit_id for r in journal.open_rows_between(1, ids[0], ids[0])] == ["U1"]
+    assert journal.open_rows_between(2, ids[0], ids[3]) == []
+    assert [r.unit_id for r in journal.open_rows(running=[])] == ["U1", "U3", "U4"]
+
+
+def test_rows_of_many_changes_are_read_in_parts(journal: SqliteJournal) -> None:
+    """More changes than one IN (...) list holds: every change's rows are found, the last too."""
+    journal.queue(1200, ALICE, [Planned("U1", "1", "A", "station", JAZZ)], AT)
+    journal.queue(3, ALICE, [Planned("U2", "2", "A", "station", JAZZ)], AT)
+    found = journal.rows_of(list(range(1, 1201)))
+    assert sorted(found) == [3, 1200]
+
+
+def test_a_notice_taken_is_taken_once_and_can_be_given_back(journal: SqliteJournal) -> None:
+    notice = journal.add_notice(
+        platform="slack", user="alice", channel="C1", thread=None, change_id=None, text="hi", at=AT
+    )
+    assert journal.mark_delivered(notice, AT) and not journal.mark_delivered(notice, AT)
+    assert journal.open_notices() == []
+    journal.release_notice(notice)
+    assert [n.id for n in journal.open_notices("alice")] == [notice]
+    assert journal.open_notices("bob") == []
+    stamp = journal._conn.execute("SELECT at FROM notices").fetchone()
+    assert stamp == ("2026-03-10T12:00:00.000+00:00",)
+
+
+def test_a_row_of_an_unknown_state_is_refused(journal: SqliteJournal) -> None:
+    [row] = journal.queue(1, ALICE, [Planned("U1", "101", "A", "station", JAZZ)], AT)
+    with pytest.raises(ValueError, match="unknown journal state 'done'"):
+        journal.settle(row, "done", AT)
+    assert journal.rows(1)[0].state == QUEUED
