@@ -6,8 +6,11 @@ before was read from Amazon."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sqlite3
+import subprocess
+import sys
 from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -348,3 +351,116 @@ def test_a_row_of_an_unknown_state_is_refused(journal: SqliteJournal) -> None:
     with pytest.raises(ValueError, match="unknown journal state 'done'"):
         journal.settle(row, "done", AT)
     assert journal.rows(1)[0].state == QUEUED
+
+
+def test_counts_summaries_and_tallies_are_immutable_values_with_defaults() -> None:
+    settled = Settled(Counts({}), (), ())
+    assert settled == Settled(Counts({}), (), (), 0, 0, 0, None)
+    values: list[tuple[object, str]] = [
+        (Counts({}), "by_state"), (settled, "units"), (UnitTally(0, 0, 0, False, False), "done"),
+    ]  # fmt: skip
+    for value, field in values:
+        with pytest.raises(FrozenInstanceError):
+            setattr(value, field, 1)
+
+
+def test_befores_are_grouped_whatever_the_order_of_their_keys() -> None:
+    """The same value read back with its keys in another order is one before, not two."""
+    one = {"providerId": "I_HEART_RADIO", "stationId": "4422"}
+    other = {"stationId": "4422", "providerId": "I_HEART_RADIO"}
+    settled = Settled.of_rows([_row(1, APPLIED, before=one), _row(2, APPLIED, before=other)], 5)
+    assert settled.befores == ((one, 2),)
+
+
+def test_rows_of_changes_at_the_edge_of_a_part_are_read_once(journal: SqliteJournal) -> None:
+    """The 500th and 501st ids asked fall in two parts: each change's row once."""
+    for change_id in (500, 501, 1001):
+        journal.queue(change_id, ALICE, [Planned("U1", "1", "A", "station", JAZZ)], AT)
+    found = journal.rows_of(list(range(1, 1201)))
+    assert {change_id: len(rows) for change_id, rows in found.items()} == {500: 1, 501: 1, 1001: 1}
+
+
+def test_open_rows_of_finished_changes_and_of_several_claimed(journal: SqliteJournal) -> None:
+    audit = journal._conn
+    for change_id, outcome in ((1, "running"), (2, "running"), (3, "running"), (4, "ok")):
+        audit.execute(
+            "INSERT INTO audit (id, at, platform, user, text, command, parsed, targets, changes,"
+            " outcome, detail, request_ids) VALUES (?, 't', 's', 'u', 'x', 'C', '-', '[]', '[]',"
+            " ?, '', '[]')",
+            (change_id, outcome),
+        )
+        journal.queue(change_id, ALICE, [Planned(f"U{change_id}", "1", "A", "station", JAZZ)], AT)
+    assert [r.change_id for r in journal.open_rows(running=[1, 3])] == [1, 3, 4]
+    assert [r.change_id for r in journal.open_rows(running=[])] == [4]
+    assert [r.change_id for r in journal.open_rows()] == [1, 2, 3, 4]
+
+
+def test_a_database_locked_past_no_limit_is_given_up_at_once(tmp_path: Path) -> None:
+    slept: list[float] = []
+    journal = SqliteJournal(
+        open_index(tmp_path / "bot.db").conn, locked_retry_s=0, sleep=slept.append
+    )
+
+    def busy(conn: sqlite3.Connection) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    with pytest.raises(sqlite3.OperationalError):
+        journal.write(busy)
+    assert slept == []
+
+
+def test_the_waits_for_a_locked_database_stop_doubling_at_two_seconds(tmp_path: Path) -> None:
+    """By default the journal waits two minutes, each wait doubling up to 2 s."""
+    slept: list[float] = []
+    journal = SqliteJournal(open_index(tmp_path / "bot.db").conn, sleep=slept.append)
+
+    def busy(conn: sqlite3.Connection) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    with pytest.raises(sqlite3.OperationalError):
+        journal.write(busy)
+    assert slept[:8] == [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0]
+    assert set(slept[6:]) == {2.0} and 120 <= sum(slept) < 122
+
+
+def test_the_wait_is_logged_in_full_and_an_unknown_state_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    journal = SqliteJournal(open_index(tmp_path / "bot.db").conn, sleep=lambda _s: None)
+    tries = iter([True, False])
+
+    def work(conn: sqlite3.Connection) -> None:
+        if next(tries):
+            raise sqlite3.OperationalError("database is locked")
+
+    with caplog.at_level("WARNING", logger="bot.journal"):
+        journal.write(work)
+    assert caplog.records[0].getMessage() == (
+        "waiting for the database (another process holds it locked): the change journal's write"
+        " is retried until it is recorded"
+    )
+    [row] = journal.queue(1, ALICE, [Planned("U1", "101", "A", "station", JAZZ)], AT)
+    with pytest.raises(ValueError) as raised:
+        journal.settle(row, "done", AT)
+    assert str(raised.value) == "unknown journal state 'done'"
+
+
+def test_a_live_process_is_checked_without_being_signalled() -> None:
+    """`owner_alive` only asks whether the pid lives (signal 0): the process is left running."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert owner_alive(f"running in process {socket.gethostname()}:{child.pid}")
+    finally:
+        child.terminate()
+        # killed by our SIGTERM, not by a signal sent while checking
+        assert child.wait() == -signal.SIGTERM
+
+
+def test_a_process_of_another_user_is_taken_for_alive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pid we may not signal (another user's process) is alive: never recovered under it."""
+
+    def refused(pid: int, sig: int) -> None:
+        raise PermissionError(pid)
+
+    monkeypatch.setattr(os, "kill", refused)
+    assert owner_alive(f"running in process {socket.gethostname()}:{os.getpid() + 1}")
