@@ -64,7 +64,10 @@ MODULES: dict[str, Module] = {
         "bot/core/journal.py",
         ("tests/test_journal_rows.py", "tests/test_store_contract.py", "tests/test_audit_log.py"),
     ),
-    "retry": Module("bot/clients/retry.py", ("tests/test_retry.py", "tests/test_retry_policy.py")),
+    "retry": Module(
+        "bot/clients/retry.py",
+        ("tests/test_retry.py", "tests/test_retry_loop.py", "tests/test_retry_policy.py"),
+    ),
     "audit": Module(
         "bot/core/audit.py", ("tests/test_audit_log.py", "tests/test_store_contract.py")
     ),
@@ -178,9 +181,33 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     ),
     Equivalent(
         "bot/clients/retry.py",
-        "ThrottleHook = Callable[[float], None]",
+        "ThrottleHook = Callable[[Throttling], Awaitable[None] | None]",
         "ThrottleHook = None",
-        "an alias used only in annotations, which are never evaluated",
+        "a type alias used in annotations only",
+    ),
+    Equivalent(
+        "bot/clients/retry.py",
+        '_POLICY: ContextVar[RetryPolicy | None] = ContextVar("retry_policy", default=None)',
+        '_POLICY: ContextVar[RetryPolicy | None] = ContextVar("XXretry_policyXX", default=None)',
+        "a context variable's name shows only in its repr",
+    ),
+    Equivalent(
+        "bot/clients/retry.py",
+        'T = TypeVar("T")',
+        'T = TypeVar("XXTXX")',
+        "a type variable's name shows only in its repr",
+    ),
+    Equivalent(
+        "bot/clients/retry.py",
+        "Verdict: TypeAlias = Done[T] | Throttle | Resend | Again",
+        "Verdict: TypeAlias = None",
+        "a type alias used in annotations only",
+    ),
+    Equivalent(
+        "bot/clients/retry.py",
+        "on_resend: Callable[[], None] = lambda: None,",
+        "on_resend: Callable[[], None] = lambda: 0,",
+        "what the default hook returns is never used",
     ),
 )
 
