@@ -4,6 +4,7 @@ mutant costs one quick pytest start (scripts/mutation.py)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -42,10 +43,16 @@ class FakeAsp:
         self.blind: set[str] = set()  # ... and that cannot be read once written (not confirmed)
         self.writes: list[tuple[str, dict[str, str]]] = []
         self.renames: list[tuple[str, str]] = []
+        self.reading = 0  # reads under way now
+        self.most_reading = 0  # the most reads ever under way at once
 
     async def get_default_station(
         self, unit_id: str, *, deadline: float | None = None
     ) -> StationPreference | None:
+        self.reading += 1
+        self.most_reading = max(self.most_reading, self.reading)
+        await asyncio.sleep(0)  # a real read lets other tasks run meanwhile
+        self.reading -= 1
         if unit_id in self.unreadable:
             raise ServerError(500, "read failed")
         value = self.stations.get(unit_id)
