@@ -5,6 +5,7 @@ direct tests of the module for mutation testing (scripts/mutation.py)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import FrozenInstanceError, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -562,3 +563,50 @@ def test_entries_are_listed_newest_first_since_a_time_and_up_to_a_limit(log: Aud
     since = (T0 - timedelta(days=1)).isoformat(timespec="seconds")
     assert [e.id for e in log.entries(since=since)] == [third, second]
     assert [e.id for e in log.entries(since=since, limit=1)] == [third]
+
+
+def test_entries_and_headlines_are_immutable_with_their_defaults() -> None:
+    entry = AuditEntry(1, "t", "slack", "u", None, "x", "SetStation", "-", [], [], "ok", "", [], None, None)  # fmt: skip
+    assert (entry.thread, entry.derived_from) == (None, None)
+    headline = Headline(entry, 0, 0, ())
+    for value, field in ((entry, "outcome"), (headline, "changed")):
+        with pytest.raises(FrozenInstanceError):
+            setattr(value, field, "changed")
+
+
+def test_an_entry_recorded_without_a_detail_has_none(log: AuditLog) -> None:
+    entry_id = log.record(
+        at=T0, platform="slack", user="alice", channel="C1", text="hi", command="SmallTalk",
+        parsed="-", targets=[], outcome="ok",
+    )  # fmt: skip
+    entry = log.get(entry_id)
+    assert entry is not None and entry.detail == "" and entry.changes == []
+    assert (entry.undoes, entry.thread, entry.derived_from) == (None, None, None)
+
+
+def test_claiming_orphans_holds_the_write_lock_from_its_first_read(
+    log: AuditLog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claim and its reads are one transaction: another process cannot write in between (a
+    change it opens meanwhile is wholly visible, or not at all)."""
+    _running(log)
+    other = sqlite3.connect(tmp_path / "bot.db", timeout=0)
+    blocked: list[str] = []
+    claim = leases.claim_orphans
+
+    def claim_while_another_writes(
+        conn: sqlite3.Connection, at: datetime, active: object
+    ) -> object:
+        try:
+            other.execute("INSERT INTO deliveries (delivery_id, at) VALUES ('d', 't')")
+            other.commit()
+        except sqlite3.OperationalError as error:
+            blocked.append(str(error))
+            other.rollback()
+        return claim(conn, at, active)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(leases, "claim_orphans", claim_while_another_writes)
+    entries, _ = log.claim_orphans(T0, set())
+    assert len(entries) == 1
+    assert blocked == ["database is locked"]
+    other.close()
