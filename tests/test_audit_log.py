@@ -610,3 +610,25 @@ def test_claiming_orphans_holds_the_write_lock_from_its_first_read(
     assert len(entries) == 1
     assert blocked == ["database is locked"]
     other.close()
+
+
+def test_headlines_list_every_entry_written_before_the_journal(log: AuditLog) -> None:
+    old = [_change("101").as_dict()]
+    first, second = _entry(log), _entry(log)
+    log.journal.write(
+        lambda conn: conn.execute(
+            "UPDATE audit SET changes = ? WHERE id IN (?, ?)", (json.dumps(old), first, second)
+        )
+    )
+    assert [(h.entry.id, h.changed) for h in log.headlines(5)] == [(second, 1), (first, 1)]
+
+
+def test_written_since_in_any_of_several_properties(log: AuditLog) -> None:
+    in_a = _entry(log, changes=[_change("101")])
+    in_b = log.record(
+        at=T0, platform="slack", user="alice", channel="C1", text="set", command="SetStation",
+        parsed="-", targets=["u9"], outcome="ok",
+        changes=[Change("station", "u9", "9", "Hotel B", JAZZ, POP)],
+    )  # fmt: skip
+    found = log.writes_since(0, [], ["Hotel A", "Hotel B"])
+    assert [e.id for e, _ in found] == [in_a, in_b]
