@@ -174,6 +174,55 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         " the first past 121 s too, so the same waits are made",
     ),
     Equivalent(
+        "bot/core/audit.py",
+        'state: str = ""  # the journal state (applied, unchanged, refused, failed, unknown, ...)',
+        "state: str = None  # the journal state (applied, unchanged, refused, failed, unknown, ...)",
+        "no state and None are both falsy: __post_init__ works the state out either way",
+    ),
+    Equivalent(
+        "bot/core/audit.py",
+        "_IN_LIST = 500  # ids per IN (...) list (SQLite's limit on a statement's variables is far above)",
+        "_IN_LIST = 501  # ids per IN (...) list (SQLite's limit on a statement's variables is far above)",
+        "the size of each part of a long id list: any size far below SQLite's limit reads the same rows",
+    ),
+    Equivalent(
+        "bot/core/audit.py",
+        "AuditValues = tuple[\nstr,\nstr,\nstr,\nstr | None,\nstr,\nstr,\nstr,\nstr,\nstr,\nstr,\nstr | None,\nint | None,\nstr | None,\nint | None,\n]",
+        "AuditValues = None",
+        "a type alias used in annotations only",
+    ),
+    Equivalent(
+        "bot/core/audit.py",
+        "entry_id = int(cursor.lastrowid or 0)",
+        "entry_id = int(cursor.lastrowid or 1)",
+        "after an INSERT, SQLite's lastrowid is the new row's id (never 0 or None)",
+    ),
+    Equivalent(
+        "bot/core/audit.py",
+        "self.journal.queue(entry_id, author, planned, at), changes, strict=True",
+        "self.journal.queue(entry_id, author, planned, at), changes, strict=False",
+        "queue returns one row per planned write, so both lists have the same length",
+    ),
+    Equivalent(
+        "bot/core/audit.py",
+        "return [cast(AuditRow, dict(zip(names, row, strict=True))) for row in cursor.fetchall()]",
+        "return [cast(AuditRow, dict(zip(names, row, strict=False))) for row in cursor.fetchall()]",
+        "a row has one value per column of the cursor's description",
+    ),
+    Equivalent(
+        "bot/core/audit.py",
+        "if not counted.total and entry.changes:  # written before the journal existed",
+        "if not counted.total or entry.changes:  # written before the journal existed",
+        "an entry's changes are in the journal or (written before it) in its JSON column, never"
+        " both; with neither, both branches give 0 changed, 0 unchanged and no property",
+    ),
+    Equivalent(
+        "bot/core/audit.py",
+        'where = "WHERE at >= ?" if since else ""',
+        'where = "WHERE at >= ?" if since else "XXXX"',
+        "`SELECT * FROM audit XXXX ORDER BY ...`: the word is read as an alias of the table",
+    ),
+    Equivalent(
         "bot/clients/retry.py",
         "if delay < cap:",
         "if delay <= cap:",
