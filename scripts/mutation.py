@@ -335,14 +335,23 @@ for path in sys.argv[1:]:
 
 
 def _rows(work: Path, path: str) -> list[tuple[int, str, int, int, str]]:
-    """(id, file, line number, index on the line, status) of every mutant of `path`, by id."""
+    """(id, file, line number, index on the line, status) of every mutant of `path`, by id. A
+    status mutmut found against other tests than today's is "untested" (as mutmut reads it), but
+    a kill: a killed mutant stays killed when tests are added."""
     with sqlite3.connect(work / ".mutmut-cache") as db:
         rows = db.execute(
-            'SELECT m.id, f.filename, l.line_number, m."index", m.status FROM Mutant m '
-            "JOIN Line l ON m.line = l.id JOIN SourceFile f ON l.sourcefile = f.id ORDER BY m.id"
+            'SELECT m.id, f.filename, l.line_number, m."index", m.status, m.tested_against_hash'
+            " FROM Mutant m JOIN Line l ON m.line = l.id JOIN SourceFile f ON l.sourcefile = f.id"
+            " ORDER BY m.id"
         ).fetchall()
+        found = db.execute("SELECT value FROM MiscData WHERE key = 'hash_of_tests'").fetchone()
+    tests = found[0] if found else None
     inside = path.rstrip("/")
-    return [r for r in rows if r[1] == inside or r[1].startswith(inside + "/")]
+    return [
+        (i, f, n, x, status if status in KILLED or tested == tests else "untested")
+        for i, f, n, x, status, tested in rows
+        if f == inside or f.startswith(inside + "/")
+    ]
 
 
 def _reset_skipped(work: Path) -> None:
@@ -374,18 +383,28 @@ def _mutate(
         chosen = draw_sample(work, env, module, args.sample, args.seed)
     # mutmut 2's cache sometimes fails an assertion part-way (`assert line`); a new run goes on
     # from the statuses already cached, so run again while that makes progress.
+    options = [
+        "--paths-to-mutate", module.path, "--runner", runner, "--tests-dir", "tests",
+        "--no-progress", "--simple-output",
+    ]  # fmt: skip
     left = -1
     for _ in range(5):
         subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", module.path,
-             "--runner", runner, "--tests-dir", "tests", "--no-progress", "--simple-output"],
-            cwd=work, env=env, check=False,
+            [sys.executable, "-m", "mutmut", "run", *options], cwd=work, env=env, check=False,
             stdout=None if args.verbose else subprocess.DEVNULL,
         )  # fmt: skip
         untested = sum(1 for r in _rows(work, module.path) if r[4] == "untested")
         if untested == 0 or untested == left:
             break
         left = untested
+    # mutmut 2 sometimes passes over a mutant whose line repeats in the file (six `@property`):
+    # each one left is run alone.
+    for mutant in [r for r in _rows(work, module.path) if r[4] == "untested"]:
+        if chosen is None or mutant[0] in chosen:
+            subprocess.run(
+                [sys.executable, "-m", "mutmut", "run", str(mutant[0]), *options],
+                cwd=work, env=env, check=False, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
     rows = _rows(work, module.path)
     return chosen, [r for r in rows if chosen is None or r[0] in chosen]
 
