@@ -300,6 +300,8 @@ def test_a_tally_by_unit_says_what_a_restart_notice_counts(journal: SqliteJourna
     assert tally == UnitTally(units=5, done=1, unsure=3, applied=True, hierarchy_only=False)
     _settle_all(journal, 8, [("U1", FAILED)])
     assert journal.tally(8, ("station",)) == UnitTally(1, 0, 0, False, True)
+    _settle_all(journal, 10, [("U1", APPLIED), ("U2", FAILED)])
+    assert journal.tally(10, ()).applied  # one unit applied is something to undo
     assert journal.tally(9, ("station",)) == UnitTally(0, 0, 0, False, False)
 
 
@@ -447,11 +449,16 @@ def test_the_wait_is_logged_in_full_and_an_unknown_state_named(
 
 def test_a_live_process_is_checked_without_being_signalled() -> None:
     """`owner_alive` only asks whether the pid lives (signal 0): the process is left running."""
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # the child takes SIGHUP's default action (it may have been started under nohup), then says so
+    code = "import signal, time; signal.signal(signal.SIGHUP, signal.SIG_DFL); print(1, flush=True); time.sleep(60)"  # fmt: skip
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
     try:
+        assert child.stdout is not None and child.stdout.readline() == b"1\n"
         assert owner_alive(f"running in process {socket.gethostname()}:{child.pid}")
     finally:
         child.terminate()
+        assert child.stdout is not None
+        child.stdout.close()
         # killed by our SIGTERM, not by a signal sent while checking
         assert child.wait() == -signal.SIGTERM
 
