@@ -595,7 +595,8 @@ def main() -> int:
     if args.equivalents:
         print("| File | Before | After | Why it is equivalent |\n|---|---|---|---|")
         for known in EQUIVALENT:
-            print(f"| `{known.path}` | `{known.before}` | `{known.after}` | {known.why} |")
+            cells = [f"`{known.path}`", f"`{known.before}`", f"`{known.after}`", known.why]
+            print("| " + " | ".join(c.replace("\n", " ").replace("|", "\\|") for c in cells) + " |")
         return 0
     outcomes: list[Outcome] = []
     for name in args.modules or list(MODULES):

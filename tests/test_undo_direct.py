@@ -791,3 +791,12 @@ async def test_undo_of_one_room_of_a_larger_change_asks_all_or_only_that_room(
     pair = await _undo(services, room="21")
     assert pair.headline.startswith("\u201cset two\u201d also set 20: undo all 2 rooms")
     assert pair.notes[0] == f"To undo all 2 rooms, send `undo {two:06d}`."
+
+
+async def test_a_bare_undo_never_undoes_a_change_made_in_another_conversation(
+    services: Services, asp: FakeAsp
+) -> None:
+    _set(services, asp, {"101": JAZZ}, channel="C2")
+    reply = await _undo(services)
+    assert reply.headline == "There is nothing of yours to undo here."
+    assert asp.writes == []
