@@ -800,3 +800,54 @@ async def test_a_bare_undo_never_undoes_a_change_made_in_another_conversation(
     reply = await _undo(services)
     assert reply.headline == "There is nothing of yours to undo here."
     assert asp.writes == []
+
+
+async def test_a_change_whose_undo_is_still_running_is_not_undone_twice(
+    services: Services, asp: FakeAsp
+) -> None:
+    target = _set(services, asp, {"101": JAZZ}, text="set 101")
+    services.audit.record(
+        at=T0, platform="slack", user="alice", channel="C1", text="undo", command="Undo",
+        parsed="-", targets=["u101"], outcome=RUNNING, undoes=target,
+    )  # fmt: skip
+    reply = await _undo(services, token=str(target))
+    assert reply.headline == "\u201cset 101\u201d was already undone; nothing more to do."
+    assert asp.writes == []
+
+
+async def test_a_clearing_of_three_kinds_names_them_in_order(services: Services) -> None:
+    clear = [
+        Change(kind, "u102", "102", "Hotel A", None, None)
+        for kind in ("timers", "reminders", "alarms")
+    ]
+    services.audit.record(
+        at=T0, platform="slack", user="alice", channel="C1", text="clear", command="ClearAlerts",
+        parsed="-", targets=["u102"], outcome="ok", changes=clear,
+    )  # fmt: skip
+    reply = await _undo(services)
+    assert "deleted alarms, reminders and timers: they cannot be put back" in reply.headline
+
+
+async def test_an_undo_the_user_may_no_longer_make_is_refused_before_anything_is_asked(
+    services: Services, asp: FakeAsp
+) -> None:
+    """Refused at once: no question about rooms changed since, no rename sent."""
+    _set(services, asp, {"101": JAZZ}, text="set one")
+    asp.stations["u101"] = ROCK
+    services.access = type(services.access)(RolesConfig(admin=["boss"], front_desk=[]))
+    reply = await _undo(services)
+    assert reply.kind == ReplyKind.REFUSAL and services.pending.latest_for("alice", "C1") is None
+    asp.rooms["r1"] = Room(id="r1", name="350", roomTypeId="t1")
+    services.audit.record(
+        at=T0, platform="slack", user="alice", channel="C1", text="rename room 303 to 350",
+        command="RenameUnit", parsed="-", targets=["r1"], outcome="ok",
+        changes=[Change("rename", "r1", "303", "Hotel A", {"level": "room", "name": "303"},
+                        {"level": "room", "name": "350"})],
+    )  # fmt: skip
+    services.access = type(services.access)(RolesConfig(front_desk=["alice"]))
+    refused = await _undo(services)
+    assert refused.headline == (
+        "Sorry, to undo \u201crename room 303 to 350\u201d you need the admin role; you are front"
+        " desk. Nothing was changed."
+    )
+    assert asp.renames == []
