@@ -34,6 +34,7 @@ import math
 import os
 import random
 import re
+import shlex
 import shutil
 import signal
 import sqlite3
@@ -406,8 +407,47 @@ def _mutate(
                 [sys.executable, "-m", "mutmut", "run", str(mutant[0]), *options],
                 cwd=work, env=env, check=False, stdout=subprocess.DEVNULL,
             )  # fmt: skip
+    rows = [r for r in _rows(work, module.path) if chosen is None or r[0] in chosen]
+    _verify(work, env, runner, [r for r in rows if r[4] == "bad_survived" or _repeated(work, r)])
     rows = _rows(work, module.path)
     return chosen, [r for r in rows if chosen is None or r[0] in chosen]
+
+
+def _repeated(work: Path, row: tuple[int, str, int, int, str]) -> bool:
+    """Whether the mutant's line is written the same elsewhere in its file: mutmut 2 looks a
+    mutant's status up by the line's text, so a status there may be its twin's."""
+    lines = (work / row[1]).read_text().splitlines()
+    return lines.count(lines[row[2]]) > 1
+
+
+def _verify(
+    work: Path, env: dict[str, str], runner: str, mutants: list[tuple[int, str, int, int, str]]
+) -> None:
+    """Apply each mutant and run its tests here, recording what they said: every survivor is
+    confirmed, and mutants of repeated lines get a status of their own."""
+    with sqlite3.connect(work / ".mutmut-cache") as db:
+        found = db.execute("SELECT value FROM MiscData WHERE key = 'hash_of_tests'").fetchone()
+    for mutant in mutants:
+        source = work / mutant[1]
+        original = source.read_text()
+        try:
+            applied = subprocess.run(
+                [sys.executable, "-m", "mutmut", "apply", str(mutant[0])],
+                cwd=work, env=env, check=False, capture_output=True,
+            )  # fmt: skip
+            if applied.returncode != 0 or source.read_text() == original:
+                continue  # not applied: mutmut's own status stands
+            tests = subprocess.run(
+                shlex.split(runner), cwd=work, env=env, capture_output=True, check=False
+            )
+        finally:
+            source.write_text(original)
+        status = "bad_survived" if tests.returncode == 0 else "ok_killed"
+        with sqlite3.connect(work / ".mutmut-cache") as db:
+            db.execute(
+                "UPDATE Mutant SET status = ?, tested_against_hash = ? WHERE id = ?",
+                (status, found[0] if found else None, mutant[0]),
+            )
 
 
 def run_module(name: str, module: Module, args: argparse.Namespace) -> Outcome:
