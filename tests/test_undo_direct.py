@@ -6,6 +6,7 @@ mutation testing (scripts/mutation.py); the conversation tests cover the same th
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -851,3 +852,35 @@ async def test_an_undo_the_user_may_no_longer_make_is_refused_before_anything_is
         " desk. Nothing was changed."
     )
     assert asp.renames == []
+
+
+async def test_ten_rooms_changed_since_are_all_named_and_eleven_say_one_more(
+    services: Services, asp: FakeAsp
+) -> None:
+    for count in (10, 11):
+        rooms = {str(n): JAZZ for n in range(100 * count, 100 * count + count)}
+        _set(services, asp, rooms, text=f"set {count}")
+        for room in rooms:
+            asp.stations[f"u{room}"] = ROCK
+        reply = await _undo(services)
+        assert reply.kind == ReplyKind.CONFIRM
+        more = "\u2026and 1 more" in reply.headline
+        assert more == (count == 11), reply.headline
+        assert f"({', '.join(f'{n} (Hotel A)' for n in list(rooms)[:10])}" in reply.headline
+        confirm = [a for a in reply.actions if a.kind == ActionKind.CONFIRM]
+        assert confirm and not confirm[0].danger  # putting back is not a dangerous change
+        assert reply.ref is not None and services.pending.pop(reply.ref) is not None
+
+
+async def test_an_undo_cancelled_while_reading_the_rooms_leaves_no_change_running(
+    services: Services, asp: FakeAsp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _set(services, asp, {"101": JAZZ})
+
+    async def cancelled(unit_id: str, *, deadline: float | None = None) -> None:
+        raise asyncio.CancelledError
+
+    monkeypatch.setattr(asp, "get_default_station", cancelled)
+    with pytest.raises(asyncio.CancelledError):
+        await _undo(services)
+    assert services.active_changes == set()
