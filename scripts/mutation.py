@@ -80,6 +80,7 @@ MODULES: dict[str, Module] = {
     "understanding": Module(
         "bot/core/understanding",
         (
+            "tests/test_understanding_direct.py",
             "tests/test_core_parse_gaps.py",
             "tests/test_core_phrasings.py",
             "tests/test_any_hotel_regressions.py",
