@@ -15,11 +15,21 @@ from ledger_support import JAZZ, POP, ROCK, T0, FakeAsp, ctx_for, services_for
 
 from bot.clients.models import Room
 from bot.core import commands as c
-from bot.core.audit import RUNNING, Change
-from bot.core.journal import APPLIED, FAILED, UNCHANGED, UNKNOWN, Author, Planned
+from bot.core.audit import RUNNING, AuditEntry, Change
+from bot.core.journal import (
+    APPLIED,
+    FAILED,
+    UNCHANGED,
+    UNKNOWN,
+    Author,
+    Counts,
+    JournalRow,
+    Planned,
+    Settled,
+)
 from bot.core.replies import ActionKind, Reply, ReplyKind
 from bot.core.services import Services
-from bot.core.undo import _natural, _no_station_note, finish_undo, undo
+from bot.core.undo import _natural, _no_station_note, _restored_reply, finish_undo, undo
 from bot.settings import RolesConfig
 
 
@@ -562,6 +572,7 @@ async def test_a_bare_undo_finishes_an_interrupted_undo_first(
     assert asp.writes == [("u102", JAZZ)]
     finished = services.audit.get(undo_id + 1)
     assert finished is not None and finished.derived_from == undo_id and finished.undoes == target
+    assert finished.command == "Undo"
     assert finished.detail == f"finishing undo {undo_id:06d} of change {target:06d}"
     assert asp.stations["u100"] == POP and _undone_by(services, earlier) is None
 
@@ -884,3 +895,105 @@ async def test_an_undo_cancelled_while_reading_the_rooms_leaves_no_change_runnin
     with pytest.raises(asyncio.CancelledError):
         await _undo(services)
     assert services.active_changes == set()
+
+
+async def test_a_named_change_that_wrote_nothing_is_not_marked_undone(
+    services: Services, asp: FakeAsp
+) -> None:
+    for outcome, states in (("ok", {"101": FAILED}), ("failed", {})):
+        change_id = _set(services, asp, {"101": JAZZ}, outcome=outcome, states=states, text="set x")
+        last = services.audit.last_id()
+        reply = await _undo(services, token=str(change_id))
+        assert reply.headline == "\u201cset x\u201d changed nothing, so there is nothing to undo."
+        assert services.audit.last_id() == last and _undone_by(services, change_id) is None
+    assert asp.writes == []
+
+
+async def test_stepping_past_a_change_with_nothing_to_put_back_is_recorded(
+    services: Services, asp: FakeAsp
+) -> None:
+    _set(services, asp, {"101": JAZZ}, channel="C2", text="elsewhere")
+    latest = _set(services, asp, {"102": None}, text="set 102")
+    reply = await _undo(services)
+    assert reply.notes == [] and reply.actions == []  # the change before was made elsewhere
+    stepped = services.audit.get(services.audit.last_id())
+    assert stepped is not None
+    assert (stepped.command, stepped.outcome, stepped.detail, stepped.undoes) == (
+        "Undo", "ok", "nothing to put back", latest,
+    )  # fmt: skip
+
+
+async def test_an_undo_whose_retry_left_rooms_is_finished_through_the_retry(
+    services: Services, asp: FakeAsp
+) -> None:
+    """An undo re-run by `retry failed` (a run derived from it, not itself an undo of the
+    change): a bare undo finishes the retry's rooms, for the change the first undo undid."""
+    target = _set(services, asp, {"101": JAZZ, "102": JAZZ}, text="set both")
+    undo_id = _interrupted_undo(services, target, {"101": JAZZ, "102": JAZZ}, done=("101",))
+    retry = services.audit.record(
+        at=T0, platform="slack", user="alice", channel="C1", text="retry failed", command="Undo",
+        parsed="-", targets=["u102"], outcome="failed", derived_from=undo_id,
+    )  # fmt: skip
+    author = Author("slack", "alice", "C1", "Undo")
+    [row] = services.journal.queue(retry, author, [Planned("u102", "102", "Hotel A", "station", JAZZ)], T0)  # fmt: skip
+    services.journal.settle(row, FAILED, T0)
+    named = await _undo(services, token=str(target))
+    assert named.headline == (
+        "Finishing your undo of \u201cset both\u201d: Undone: room 102 at Hotel A is back on Jazz."
+    )
+    finished = services.audit.get(services.audit.last_id())
+    assert finished is not None and (finished.command, finished.undoes, finished.derived_from) == (
+        "Undo", target, retry,
+    )  # fmt: skip
+
+
+async def test_finishing_an_undo_is_refused_to_a_user_without_the_role(
+    services: Services, asp: FakeAsp
+) -> None:
+    target = _set(services, asp, {"101": JAZZ, "102": JAZZ}, text="set both")
+    _interrupted_undo(services, target, {"101": JAZZ, "102": JAZZ}, done=("101",))
+    services.access = type(services.access)(RolesConfig(admin=["boss"], front_desk=[]))
+    reply = await _undo(services)
+    assert reply.headline == (
+        "Sorry, to undo \u201cset both\u201d you need the front desk role. Nothing was changed."
+    )
+    assert asp.writes == []
+
+
+async def test_an_undo_left_with_writes_of_a_command_without_undo_cannot_be_undone(
+    services: Services,
+) -> None:
+    target = services.audit.record(
+        at=T0, platform="slack", user="alice", channel="C1", text="do it", command="NoSuchThing",
+        parsed="-", targets=["r1"], outcome="ok",
+        changes=[Change("rename", "r1", "303", "Hotel A", {"level": "room", "name": "303"},
+                        {"level": "room", "name": "350"})],
+    )  # fmt: skip
+    undo_id = services.audit.record(
+        at=T0, platform="slack", user="alice", channel="C1", text="undo", command="Undo",
+        parsed="-", targets=[], outcome="partial", undoes=target,
+    )  # fmt: skip
+    author = Author("slack", "alice", "C1", "Undo")
+    planned = [Planned("r1", "350", "Hotel A", "rename", {"level": "room", "name": "303"})]
+    [row] = services.journal.queue(undo_id, author, planned, T0)
+    services.journal.settle(row, UNKNOWN, T0)
+    services.audit.journal.write(
+        lambda conn: conn.execute("UPDATE audit SET undone_by = NULL WHERE id = ?", (target,))
+    )
+    entry = services.audit.get(undo_id)
+    assert entry is not None
+    reply = await finish_undo(ctx_for(services), entry)
+    assert reply == Reply(headline="\u201cdo it\u201d cannot be undone.")
+
+
+def test_a_restored_reply_shows_forty_problems_and_a_blank_for_no_error(services: Services) -> None:
+    author = Author("slack", "alice", "C1", "Undo")
+    rows = [
+        JournalRow(n, 2, author, f"u{n}", str(n), "Hotel A", "station", None, JAZZ, True, FAILED)
+        for n in range(41)
+    ]
+    settled = Settled(Counts({APPLIED: 1, FAILED: 41}), tuple(rows), ())
+    entry = AuditEntry(1, "t", "slack", "alice", "C1", "set", "SetStation", "-", [], [], "ok", "", [], None, None)  # fmt: skip
+    reply = _restored_reply(ctx_for(services), entry, 2, settled, [], 42)
+    assert reply.table is not None and len(reply.table.rows) == 40
+    assert reply.table.rows[0] == ["0", "Hotel A", ""]
