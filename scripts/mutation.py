@@ -226,6 +226,25 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         "`SELECT * FROM audit XXXX ORDER BY ...`: the word is read as an alias of the table",
     ),
     Equivalent(
+        "bot/core/undo.py",
+        "if total == 1 and settled.single is not None:",
+        "if total == 1 or settled.single is not None:",
+        "a change of one room has one journal row: total is 1 exactly when settled.single is set",
+    ),
+    Equivalent(
+        "bot/core/undo.py",
+        "if latest is not None and (entry is None or latest.id > entry.id) and not ctx.preview:",
+        "if latest is not None and (entry is None or latest.id >= entry.id) and not ctx.preview:",
+        "when the latest change is the undoable one, _cannot_undo finds nothing to refuse in it"
+        " (last_undoable leaves out alert clearings and changes that changed nothing)",
+    ),
+    Equivalent(
+        "bot/core/undo.py",
+        'if entry is None or entry.command == "Undo":',
+        'if entry is None or entry.command == "XXUndoXX":',
+        "never an undo here: last_undoable leaves undos out and a named undo is answered before",
+    ),
+    Equivalent(
         "bot/clients/retry.py",
         "if delay < cap:",
         "if delay <= cap:",
