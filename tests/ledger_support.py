@@ -89,6 +89,9 @@ class FakeAsp:
             raise BadRequest(400, "name taken")
         self.rooms[room_id] = self.rooms[room_id].model_copy(update={"name": name})
         self.renames.append((room_id, name))
+        if room_id in self.blind:
+            self.unreadable.add(room_id)
+            raise ServerError(503, "answer lost", may_have_applied=True)
 
     async def delete_room(self, room_id: str, *, deadline: float | None = None) -> None:
         if room_id in self.refused:
