@@ -245,6 +245,13 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         "never an undo here: last_undoable leaves undos out and a named undo is answered before",
     ),
     Equivalent(
+        "bot/core/undo.py",
+        'level = c.Level(text_at(ch.after or ch.before, "level"))',
+        'level = c.Level(text_at(ch.after and ch.before, "level"))',
+        "a rename's before and after both name the level (for an add, whose before is None, the"
+        " same mutant is killed)",
+    ),
+    Equivalent(
         "bot/clients/retry.py",
         "if delay < cap:",
         "if delay <= cap:",
