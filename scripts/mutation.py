@@ -252,6 +252,25 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         " same mutant is killed)",
     ),
     Equivalent(
+        "bot/core/undo.py",
+        'what = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "".join(kinds)',
+        'what = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "XXXX".join(kinds)',
+        "the join of one kind: the separator is never written",
+    ),
+    Equivalent(
+        "bot/core/undo.py",
+        'why = describe_error(sent.error) if sent.error is not None else "no answer"',
+        'why = describe_error(sent.error) if sent.error is not None else "XXno answerXX"',
+        "a write not applied always carries its error (profile_changes.send_journaled)",
+    ),
+    Equivalent(
+        "bot/core/undo.py",
+        "if target is None and run.derived_from is not None:",
+        "if target is None or run.derived_from is not None:",
+        "a run that undoes a change and derives from another run re-runs an undo of that same"
+        " change, so looking the target up through it finds the same one",
+    ),
+    Equivalent(
         "bot/clients/retry.py",
         "if delay < cap:",
         "if delay <= cap:",

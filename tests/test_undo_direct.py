@@ -201,6 +201,8 @@ async def test_rooms_changed_since_are_asked_about_first(services: Services, asp
     done = await pending.run()
     assert done.headline == "Undone: 2 of 2 rooms put back."
     assert asp.stations == {"u101": JAZZ, "u102": JAZZ}
+    confirmed = services.audit.get(services.audit.last_id())
+    assert confirmed is not None and (confirmed.command, confirmed.undoes) == ("Undo", change_id)
 
 
 async def test_more_than_ten_rooms_changed_since_are_named_ten_and_counted(
@@ -229,7 +231,11 @@ async def test_an_undo_no_longer_allowed_when_confirmed_sends_nothing(
     pending = services.pending.pop(reply.ref)
     assert pending is not None
     refused = await pending.run()
-    assert refused.kind == ReplyKind.REFUSAL and "Nothing was changed" in refused.headline
+    assert refused.kind == ReplyKind.REFUSAL
+    assert refused.headline == (
+        "Sorry, to undo \u201cset rooms to pop\u201d you need the front desk role. Nothing was"
+        " changed."
+    )
     assert asp.writes == []
 
 
@@ -878,8 +884,9 @@ async def test_ten_rooms_changed_since_are_all_named_and_eleven_say_one_more(
             asp.stations[f"u{room}"] = ROCK
         reply = await _undo(services)
         assert reply.kind == ReplyKind.CONFIRM
-        more = "\u2026and 1 more" in reply.headline
+        more = "more)" in reply.headline
         assert more == (count == 11), reply.headline
+        assert ("\u2026and 1 more" in reply.headline) == (count == 11)
         assert f"({', '.join(f'{n} (Hotel A)' for n in list(rooms)[:10])}" in reply.headline
         confirm = [a for a in reply.actions if a.kind == ActionKind.CONFIRM]
         assert confirm and not confirm[0].danger  # putting back is not a dangerous change
@@ -1077,3 +1084,59 @@ async def test_undo_of_a_room_looks_back_five_hundred_entries(
     )
     reply = await _undo(services, room="101")
     assert reply.headline.startswith("I find no change of yours to room 101")
+
+
+async def test_an_undo_whose_grant_is_taken_while_reading_is_dropped_unsent(
+    services: Services, asp: FakeAsp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The grant is checked again at the moment of writing: taken away while the rooms were
+    read, the undo queued is closed, nothing sent."""
+    _set(services, asp, {"101": JAZZ}, text="set one")
+    read = asp.get_default_station
+
+    async def read_and_revoke(unit_id: str, *, deadline: float | None = None) -> object:
+        services.access = type(services.access)(RolesConfig(admin=["boss"], front_desk=[]))
+        return await read(unit_id, deadline=deadline)
+
+    monkeypatch.setattr(asp, "get_default_station", read_and_revoke)
+    reply = await _undo(services)
+    assert reply.kind == ReplyKind.REFUSAL and asp.writes == []
+    dropped = [e for e in services.audit.entries() if e.outcome == "cancelled"]
+    assert [(e.command, e.detail) for e in dropped] == [("Undo", "no longer allowed")]
+    assert services.active_changes == set()
+
+
+async def test_finishing_a_run_derived_from_a_change_that_is_gone(services: Services) -> None:
+    run_id = services.audit.record(
+        at=T0, platform="slack", user="alice", channel="C1", text="undo", command="Undo",
+        parsed="-", targets=[], outcome="partial", derived_from=999,
+    )  # fmt: skip
+    run = services.audit.get(run_id)
+    assert run is not None
+    reply = await finish_undo(ctx_for(services), run)
+    assert reply.headline == "There is nothing of yours to undo here."
+
+
+async def test_undoing_again_a_change_whose_undo_cannot_be_resent_checks_the_role(
+    services: Services, asp: FakeAsp
+) -> None:
+    target = _renamed(services, asp)
+    undo_id = services.audit.record(
+        at=T0, platform="slack", user="alice", channel="C1", text="undo", command="Undo",
+        parsed="-", targets=[], outcome="partial", undoes=target,
+    )  # fmt: skip
+    author = Author("slack", "alice", "C1", "Undo")
+    planned = [Planned("r1", "350", "Hotel A", "rename", {"level": "room", "name": "303"})]
+    [row] = services.journal.queue(undo_id, author, planned, T0)
+    services.journal.settle(row, UNKNOWN, T0)
+    services.audit.journal.write(
+        lambda conn: conn.execute("UPDATE audit SET undone_by = NULL WHERE id = ?", (target,))
+    )
+    entry = services.audit.get(undo_id)
+    assert entry is not None
+    reply = await finish_undo(ctx_for(services), entry)
+    assert reply.headline == (
+        "Sorry, to undo \u201crename room 303 to 350\u201d you need the admin role; you are front"
+        " desk. Nothing was changed."
+    )
+    assert asp.renames == []
