@@ -218,3 +218,48 @@ def test_refusals_say_why_in_full() -> None:
         "This channel is for London only, so I can't act on Berlin, Paris from here. "
         "Ask in that property's channel."
     )
+
+
+def test_a_role_refusal_names_the_role_in_words_and_every_property_refused() -> None:
+    """The refusal of a property request, word for word: the role needed with a space for the
+    underscore, the properties refused (sorted, comma-separated), and what to do."""
+    access = Access(None, properties=[PropertyConfig(name="Berlin", admins=["boss"])])
+    assert access.refusal("u", None, Role.FRONT_DESK, [PARIS, LONDON]) == (
+        "Sorry, you don't have the front desk role at London, Paris. "
+        "Ask a manager to add you to that property's roles in bot.toml."
+    )
+
+
+def test_a_device_of_no_property_is_refused_in_full_without_a_chain_wide_role() -> None:
+    access = Access(None, properties=[PropertyConfig(name="London", engineers=["u"])])
+    assert access.unplaced_refusal("u", Role.ENGINEER) == (
+        "Sorry, that device belongs to no property, so it needs the engineer role in [roles]; "
+        "yours is limited to some properties."
+    )
+    assert Access(RolesConfig(engineer=["u"])).unplaced_refusal("u", Role.ENGINEER) is None
+
+
+def test_someone_elses_confirmation_or_change_is_refused_in_full() -> None:
+    """Not yours: answering says "answer it", undoing or retrying says "undo or retry it"."""
+    access = Access(RolesConfig(engineer=["eng"]))
+    assert access.change_refusal("eng", "clerk", [LONDON], kind=CommandKind.ANSWER) == (
+        "This isn't yours: only the person who asked (or an admin of that property) can answer it."
+    )
+    assert access.change_refusal("eng", "clerk", [LONDON]) == (
+        "This isn't yours: only the person who asked (or an admin of that property) can undo or "
+        "retry it."
+    )
+
+
+def test_an_audit_entry_of_no_property_is_seen_with_a_chain_wide_role_only() -> None:
+    """An entry about London is seen by London's staff; one about no property (a room profile,
+    a user) needs a chain-wide role, so London's staff do not see it."""
+    access = Access(
+        RolesConfig(front_desk=["desk"]),
+        properties=[PropertyConfig(name="London", front_desk=["london"])],
+    )
+    assert access.sees_entry("london", Role.FRONT_DESK, [LONDON])
+    assert not access.sees_entry("london", Role.FRONT_DESK, [])
+    assert not access.sees_entry("london", Role.FRONT_DESK, [PARIS])
+    assert access.sees_entry("desk", Role.FRONT_DESK, [])
+    assert access.sees_entry("desk", Role.FRONT_DESK, [LONDON, None])

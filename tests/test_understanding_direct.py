@@ -1,0 +1,104 @@
+"""Phrasings read by the understanding package (bot/core/understanding) against the demo world's
+lexicon, without a bot or a sandbox: the ones mutation testing (scripts/mutation.py, a sample of the
+package's mutants) found no other fast test telling apart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from lexicon_support import demo_lexicon
+
+from bot.core.shared import commands as c
+from bot.core.understanding.followup import TTL, Question, Questions
+from bot.core.understanding.pipeline import parse
+
+LEXICON = demo_lexicon()
+
+
+@pytest.mark.parametrize("text", ["where 204", "204 where", "where is 204 at London"])
+def test_where_with_one_room_finds_that_room(text: str) -> None:
+    result = parse(text, LEXICON)
+    assert result.parsed is not None and result.parsed.command == c.FindRoom(room="204")
+
+
+# --- answers to a question (followup.py) ----------------------------------------------------------
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+THREE = [("Lakeside Chicago", "set 204 at Lakeside Chicago to jazz"),
+         ("Lakeview Boston", "set 204 at Lakeview Boston to jazz"),
+         ("Harbor Hotel", "set 204 at Harbor Hotel to jazz")]  # fmt: skip
+EIGHT = [(f"Hotel {n}", f"run {n}") for n in range(1, 9)]
+
+
+def _question(choices: list[tuple[str, str]]) -> Question:
+    return Question(expires=NOW, choices=choices)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["yes", "y", "yep", "yeah", "sure", "ok", "okay", "that one", "correct", "\U0001f44d", "\u2705",
+     "\U0001f44c", "yes.", "Yes!", "sure go ahead", "yup", "ya", "go ahead", "affirmative", "oui",
+     "please do", "yep go ahead \U0001f44d", "ok pls", "yes thanks", "yes correct", "yes right",
+     "ok proceed", "yes absolutely", "yes definitely", "yes for it", "go", "please"],
+)  # fmt: skip
+def test_a_yes_picks_the_only_choice(answer: str) -> None:
+    assert _question([("Lakeside Chicago", "run it")]).choice_for(answer) == "run it"
+
+
+@pytest.mark.parametrize(
+    "answer", ["yes", "ok", "\U0001f44d", "sure go ahead", "no", "it", "do it"]
+)
+def test_a_yes_or_a_short_word_picks_none_of_several(answer: str) -> None:
+    assert _question(THREE).choice_for(answer) is None
+
+
+def test_do_it_alone_is_no_yes() -> None:
+    """The words of a yes need one that says yes ("go", "sure"...): "do it" alone is not."""
+    assert _question([("Harbor Hotel", "run it")]).choice_for("do it thanks") is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "picked"),
+    [("1", 0), ("2", 1), ("3", 2), ("first", 0), ("the second one", 1), ("third", 2), ("last", 2),
+     ("the last", 2), ("1st", 0), ("2nd", 1), ("3rd", 2), ("number 2", 1), ("no 2", 1),
+     ("option 3", 2), ("choice 1", 0), ("# 2", 1), ("2 please", 1), ("second option", 1),
+     ("third choice", 2), ("2 pls", 1), ("lakes", 0),
+     ("lakeside chi", 0), ("harbor", 2), ("the harbor hotel", 2), ("harbor please", 2),
+     ("Lakeview Boston.", 1), ("set 204 at Harbor Hotel to jazz", 2)],
+)  # fmt: skip
+def test_an_answer_picks_a_choice_by_number_ordinal_or_words(answer: str, picked: int) -> None:
+    assert _question(THREE).choice_for(answer) == THREE[picked][1]
+
+
+@pytest.mark.parametrize(
+    ("answer", "picked"),
+    [("fourth", 3), ("fifth", 4), ("sixth", 5), ("seventh", 6), ("eighth", 7), ("4th", 3),
+     ("5th", 4), ("6th", 5), ("7th", 6), ("8th", 7), ("8", 7), ("last", 7)],
+)  # fmt: skip
+def test_every_ordinal_up_to_eight(answer: str, picked: int) -> None:
+    assert _question(EIGHT).choice_for(answer) == EIGHT[picked][1]
+
+
+@pytest.mark.parametrize("answer", ["0", "4", "fourth", "lake", "the one", "at the hotel", "a", ""])
+def test_an_answer_picking_none_or_several_is_none(answer: str) -> None:
+    assert _question(THREE).choice_for(answer) is None
+    assert Question(expires=NOW).choice_for("1") is None
+
+
+@pytest.mark.parametrize("filler", ["the", "one", "at", "in", "hotel", "please", "that", "ones", "property", "a"])  # fmt: skip
+def test_filler_words_in_an_answer_are_passed_over(filler: str) -> None:
+    assert _question(THREE).choice_for(f"{filler} harbor") == THREE[2][1]
+
+
+def test_a_question_expires_after_ten_minutes_and_can_be_dropped() -> None:
+    questions = Questions()
+    key = ("slack", "C1", None)
+    questions.ask(key, NOW, choices=THREE)
+    assert timedelta(minutes=10) == TTL
+    assert questions.get(key, NOW + timedelta(minutes=9, seconds=59)) is not None
+    assert questions.get(key, NOW + timedelta(minutes=10)) is None
+    assert questions.get(key, NOW) is None  # gone once expired
+    questions.ask(key, NOW, choices=THREE)
+    assert questions.drop(key) and not questions.drop(key)
+    assert Questions(timedelta(seconds=5)).ttl == timedelta(seconds=5)
