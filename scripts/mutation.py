@@ -454,7 +454,7 @@ def _mutate(
                 cwd=work, env=env, check=False, stdout=subprocess.DEVNULL,
             )  # fmt: skip
     rows = [r for r in _rows(work, module.path) if chosen is None or r[0] in chosen]
-    _verify(work, env, runner, [r for r in rows if r[4] == "bad_survived" or _repeated(work, r)])
+    _verify(work, env, runner, [r for r in rows if _repeated(work, r)])
     rows = _rows(work, module.path)
     return chosen, [r for r in rows if chosen is None or r[0] in chosen]
 
@@ -469,8 +469,8 @@ def _repeated(work: Path, row: tuple[int, str, int, int, str]) -> bool:
 def _verify(
     work: Path, env: dict[str, str], runner: str, mutants: list[tuple[int, str, int, int, str]]
 ) -> None:
-    """Apply each mutant and run its tests here, recording what they said: every survivor is
-    confirmed, and mutants of repeated lines get a status of their own."""
+    """Apply each mutant and run its tests here, recording what they said: mutants of repeated
+    lines get a status of their own."""
     with sqlite3.connect(work / ".mutmut-cache") as db:
         found = db.execute("SELECT value FROM MiscData WHERE key = 'hash_of_tests'").fetchone()
     for mutant in mutants:

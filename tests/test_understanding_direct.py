@@ -80,7 +80,9 @@ def test_every_ordinal_up_to_eight(answer: str, picked: int) -> None:
     assert _question(EIGHT).choice_for(answer) == EIGHT[picked][1]
 
 
-@pytest.mark.parametrize("answer", ["0", "4", "fourth", "lake", "the one", "at the hotel", "a", ""])
+@pytest.mark.parametrize(
+    "answer", ["0", "4", "fourth", "lake", "the one", "at the hotel", "a", "", "ha"]
+)
 def test_an_answer_picking_none_or_several_is_none(answer: str) -> None:
     assert _question(THREE).choice_for(answer) is None
     assert Question(expires=NOW).choice_for("1") is None
