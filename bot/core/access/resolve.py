@@ -763,9 +763,7 @@ class Resolver:
         rerun: Callable[[Target], str],
     ) -> Reply:
         def choice(room: RoomRef) -> tuple[str, str]:
-            rooms = tuple(room.room_name if r == name else r for r in target.rooms)
-            picked = replace(target, rooms=rooms, room_range=None, property_name=room.property_name)
-            return f"{room.room_name} ({room.property_name})", rerun(picked)
+            return f"{room.room_name} ({room.property_name})", rerun(_with_room(target, name, room))
 
         there = "; ".join(f"{r.property_name} has {r.room_name}" for r in loose)
         where = ", ".join(sorted({r.property_name for r in typed}))
@@ -815,9 +813,8 @@ class Resolver:
         """A typed name two rooms answer to by different names: each room offered by its name."""
 
         def choice(room: RoomRef) -> tuple[str, str]:
-            rooms = tuple(room.room_name if r == name else r for r in target.rooms)
-            picked = replace(target, rooms=rooms, room_range=None, property_name=room.property_name)
-            return f"{room.room_name} ({room.room_type_name}, {room.property_name})", rerun(picked)
+            label = f"{room.room_name} ({room.room_type_name}, {room.property_name})"
+            return label, rerun(_with_room(target, name, room))
 
         rooms = " or ".join(f"{h.room_name} ({h.room_type_name}, {h.property_name})" for h in hits)
         return _question(
@@ -947,17 +944,8 @@ class Resolver:
             return _question(
                 f"I can't find room {name}{where}. Did you mean:",
                 [
-                    (
-                        f"{r.room_name} ({r.property_name})",
-                        rerun(
-                            replace(  # every room of the list, the typo replaced: none dropped
-                                target,
-                                rooms=_replaced(target.rooms, name, r.room_name),
-                                room_range=None,
-                                property_name=r.property_name,
-                            )
-                        ),
-                    )
+                    # every room of the list, the typo replaced: none dropped
+                    (f"{r.room_name} ({r.property_name})", rerun(_with_room(target, name, r)))
                     for r in close
                 ],
             )
@@ -1034,8 +1022,10 @@ def _digits(name: str) -> list[str]:
     return re.findall(r"\d+", name)
 
 
-def _replaced(rooms: tuple[str, ...], typed: str, meant: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(meant if r == typed else r for r in rooms))
+def _with_room(target: Target, typed: str, room: RoomRef) -> Target:
+    """The request again with `room` (at its property) in place of the name typed for it."""
+    rooms = tuple(dict.fromkeys(room.room_name if r == typed else r for r in target.rooms))
+    return replace(target, rooms=rooms, room_range=None, property_name=room.property_name)
 
 
 def property_meta(s: Services) -> Callable[[str, str], tuple[str, str]]:
