@@ -245,7 +245,7 @@ class Ctx:
 
 def _superseded_note(older: Pending) -> str:
     """A yes or no typed now answers the new question; the older one is said to be dropped."""
-    asked = f"\u201c{older.text}\u201d" if older.text else older.summary
+    asked = older.as_asked
     return (
         f"I dropped your earlier unanswered request: {asked} (its card's buttons still work); "
         "a `yes` or `no` now answers this one."

@@ -35,6 +35,11 @@ class Pending:
     # one; this one's card buttons (which name its token) still answer it
     superseded: bool = False
 
+    @property
+    def as_asked(self) -> str:
+        """The request as the user typed it, quoted; else what the question said."""
+        return f"\u201c{self.text}\u201d" if self.text else self.summary
+
 
 SETTLED_KEPT = 10_000  # settled tokens remembered for a second press (a few hundred KB at most)
 

@@ -1241,7 +1241,7 @@ class Engine:
 
 def _left_to_its_buttons(older: Pending) -> str:
     """Round 25: a change made while an older question waited dropped that question silently."""
-    asked = f"\u201c{older.text}\u201d" if older.text else older.summary
+    asked = older.as_asked
     return (
         f"Your earlier unanswered request {asked} now waits for its card's buttons only: a `yes` "
         "typed now no longer answers it (send it again if you still want it)."
