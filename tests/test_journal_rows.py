@@ -297,12 +297,12 @@ def test_a_tally_by_unit_says_what_a_restart_notice_counts(journal: SqliteJourna
     _settle_all(journal, 7, [("U1", APPLIED), ("U1", UNCHANGED), ("U2", APPLIED), ("U2", UNKNOWN),
                              ("U3", FAILED), ("U3", UNKNOWN), ("U4", UNKNOWN), ("U5", QUEUED)])  # fmt: skip
     tally = journal.tally(7, ("create", "rename", "delete"))
-    assert tally == UnitTally(units=5, done=1, unsure=3, applied=True, hierarchy_only=False)
+    assert tally == UnitTally(units=5, done=1, unsure=3, changed=2, hierarchy_only=False)
     _settle_all(journal, 8, [("U1", FAILED)])
-    assert journal.tally(8, ("station",)) == UnitTally(1, 0, 0, False, True)
+    assert journal.tally(8, ("station",)) == UnitTally(1, 0, 0, 0, True)
     _settle_all(journal, 10, [("U1", APPLIED), ("U2", FAILED)])
-    assert journal.tally(10, ()).applied  # one unit applied is something to undo
-    assert journal.tally(9, ("station",)) == UnitTally(0, 0, 0, False, False)
+    assert journal.tally(10, ()).changed == 1  # one unit applied is something to undo
+    assert journal.tally(9, ("station",)) == UnitTally(0, 0, 0, 0, False)
 
 
 def test_counts_and_properties_of_several_changes(journal: SqliteJournal) -> None:
@@ -359,7 +359,7 @@ def test_counts_summaries_and_tallies_are_immutable_values_with_defaults() -> No
     settled = Settled(Counts({}), (), ())
     assert settled == Settled(Counts({}), (), (), 0, 0, 0, None)
     values: list[tuple[object, str]] = [
-        (Counts({}), "by_state"), (settled, "units"), (UnitTally(0, 0, 0, False, False), "done"),
+        (Counts({}), "by_state"), (settled, "units"), (UnitTally(0, 0, 0, 0, False), "done"),
     ]  # fmt: skip
     for value, field in values:
         with pytest.raises(FrozenInstanceError):

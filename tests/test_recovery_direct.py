@@ -346,44 +346,58 @@ def _head(
 
 def test_the_notice_of_an_interrupted_change_names_its_next_step() -> None:
     entry = _head()
-    assert interrupted_text(entry, UnitTally(102, 30, 0, True, False)) == (
+    assert interrupted_text(entry, UnitTally(102, 30, 0, 30, False)) == (
         "Your change of 102 rooms (\u201cset rooms to pop\u201d) was interrupted: 30 applied, 72 not."
         " Say `retry failed 000042` to finish it, or `undo 000042` to put back the 30 rooms."
     )
-    assert interrupted_text(entry, UnitTally(3, 1, 1, True, False)) == (
+    assert interrupted_text(entry, UnitTally(3, 1, 1, 1, False)) == (
         "Your change of 3 rooms (\u201cset rooms to pop\u201d) was interrupted: 1 applied, 1 not,"
         " 1 not confirmed. Say `retry failed 000042` to finish it, or `undo 000042` to put back"
         " the 1 room."
     )
-    assert interrupted_text(entry, UnitTally(2, 0, 0, False, False)) == (
+    assert interrupted_text(entry, UnitTally(2, 0, 0, 0, False)) == (
         "Your change of 2 rooms (\u201cset rooms to pop\u201d) was interrupted: 0 applied, 2 not."
         " Say `retry failed 000042` to finish it."
     )
-    assert interrupted_text(entry, UnitTally(2, 2, 0, True, False)) == (
+    assert interrupted_text(entry, UnitTally(2, 2, 0, 2, False)) == (
         "Your change of 2 rooms (\u201cset rooms to pop\u201d) was interrupted: 2 applied, 0 not."
         " Every room was done; nothing more to do (say `undo 000042` to put back the 2 rooms)."
     )
     clear = _head("ClearAlerts", "clear alarms")
-    assert interrupted_text(clear, UnitTally(1, 1, 0, True, False)) == (
+    assert interrupted_text(clear, UnitTally(1, 1, 0, 1, False)) == (
         "Your change of 1 room (\u201cclear alarms\u201d) was interrupted: 1 applied, 0 not."
         " Every room was done; nothing more to do."
     )
-    assert interrupted_text(_head("NoSuchCommand"), UnitTally(2, 1, 0, True, False)).endswith(
+    assert interrupted_text(_head("NoSuchCommand"), UnitTally(2, 1, 0, 1, False)).endswith(
         "Say `retry failed 000042` to finish it."
+    )
+
+
+def test_the_notice_offers_to_put_back_only_the_rooms_the_change_altered() -> None:
+    """Rooms already as asked count as done, but an undo of them would change nothing: the
+    notice offers to put back only the rooms a write was applied to, and no undo when none was."""
+    entry = _head()
+    assert interrupted_text(entry, UnitTally(4, 3, 0, 1, False)) == (
+        "Your change of 4 rooms (\u201cset rooms to pop\u201d) was interrupted: 3 applied, 1 not."
+        " Say `retry failed 000042` to finish it, or `undo 000042` to put back the 1 room."
+    )
+    assert interrupted_text(entry, UnitTally(2, 2, 0, 0, False)) == (
+        "Your change of 2 rooms (\u201cset rooms to pop\u201d) was interrupted: 2 applied, 0 not."
+        " Every room was done; nothing more to do."
     )
 
 
 def test_the_notice_of_an_interrupted_undo_says_undo_again() -> None:
     entry = _head("Undo", "undo")
-    assert interrupted_text(entry, UnitTally(5, 2, 1, True, False)) == (
+    assert interrupted_text(entry, UnitTally(5, 2, 1, 2, False)) == (
         "Your undo of 5 rooms (\u201cundo\u201d) was interrupted: 2 put back, 2 not, 1 not"
         " confirmed. Say `undo` again to finish putting back the 3 rooms."
     )
-    assert interrupted_text(entry, UnitTally(2, 1, 0, True, False)) == (
+    assert interrupted_text(entry, UnitTally(2, 1, 0, 1, False)) == (
         "Your undo of 2 rooms (\u201cundo\u201d) was interrupted: 1 put back, 1 not. Say `undo`"
         " again to finish putting back the 1 room."
     )
-    assert interrupted_text(entry, UnitTally(2, 2, 0, True, False)) == (
+    assert interrupted_text(entry, UnitTally(2, 2, 0, 2, False)) == (
         "Your undo of 2 rooms (\u201cundo\u201d) was interrupted: 2 put back, 0 not. Every room"
         " was put back; nothing more to do."
     )

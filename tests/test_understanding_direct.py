@@ -81,8 +81,38 @@ def test_every_ordinal_up_to_eight(answer: str, picked: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "answer", ["0", "4", "fourth", "lake", "the one", "at the hotel", "a", "", "ha"]
+    ("answer", "picked"),
+    [("one", 0), ("two", 1), ("three", 2), ("option two", 1), ("number three", 2),
+     ("choice one", 0), ("two please", 1), ("no two", 1)],
+)  # fmt: skip
+def test_a_number_word_picks_the_choice_at_that_position(answer: str, picked: int) -> None:
+    assert _question(THREE).choice_for(answer) == THREE[picked][1]
+
+
+@pytest.mark.parametrize(
+    ("answer", "picked"), [("four", 3), ("five", 4), ("six", 5), ("seven", 6), ("eight", 7)]
 )
+def test_every_number_word_up_to_eight(answer: str, picked: int) -> None:
+    lettered = [(f"Hotel {letter}", f"run {letter}") for letter in "abcdefgh"]
+    assert _question(lettered).choice_for(answer) == lettered[picked][1]
+    assert _question(EIGHT).choice_for(answer) is None  # "Hotel 4", or the fourth? not a guess
+
+
+def test_a_choice_named_by_a_number_word_wins_over_the_position() -> None:
+    """Rooms named "Suite One" and "Suite Two" listed the other way round: "two" is the room
+    named Two (the first choice), not the second choice."""
+    named = [("Suite Two", "run suite two"), ("Suite One", "run suite one")]
+    assert _question(named).choice_for("two") == "run suite two"
+    assert _question(named).choice_for("one") == "run suite one"
+    assert _question(named).choice_for("2") == "run suite one"  # a digit is still a position
+    digits = [("Suite 2", "run suite 2"), ("Suite 1", "run suite 1")]
+    assert _question(digits).choice_for("two") is None  # Suite 2, or the second? not a guess
+
+
+@pytest.mark.parametrize(
+    "answer", ["0", "4", "fourth", "four", "lake", "the one", "the two", "at the hotel", "a", "",
+               "ha"]
+)  # fmt: skip
 def test_an_answer_picking_none_or_several_is_none(answer: str) -> None:
     assert _question(THREE).choice_for(answer) is None
     assert Question(expires=NOW).choice_for("1") is None

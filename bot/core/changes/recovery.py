@@ -246,8 +246,10 @@ def interrupted_text(entry: AuditEntry, tally: UnitTally) -> str:
             f"interrupted: {', '.join(parts)}. {then}"
         )
     parts = [f"{done} applied", f"{rest} not"] + ([f"{unsure} not confirmed"] if unsure else [])
-    can_undo = _undoable(entry.command) and done
-    undo = f"`undo {token}` to put back the {plural(done, 'room')}" if can_undo else ""
+    # rooms that were already as asked count as done but have nothing to put back
+    changed = tally.changed
+    can_undo = _undoable(entry.command) and changed
+    undo = f"`undo {token}` to put back the {plural(changed, 'room')}" if can_undo else ""
     if left:
         then = f"Say `retry failed {token}` to finish it" + (f", or {undo}" if undo else "") + "."
     else:

@@ -175,7 +175,9 @@ class UnitTally:
     units: int
     done: int
     unsure: int  # not done, with an unconfirmed write
-    applied: bool  # some write applied (there is something to undo)
+    changed: (
+        int  # units with a write applied (what an undo would put back; not those already as asked)
+    )
     hierarchy_only: bool  # every write an add, rename or delete
 
 
@@ -417,7 +419,7 @@ def tally_of(query: Query, change_id: int, hierarchy_kinds: Sequence[str]) -> Un
         [change_id, *hierarchy_kinds],
     )
     units, done, unsure, applied = (_int(n) for n in row)
-    return UnitTally(units, done, unsure, applied > 0, units > 0 and not other)
+    return UnitTally(units, done, unsure, applied, units > 0 and not other)
 
 
 def process_owner() -> str:

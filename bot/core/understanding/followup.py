@@ -68,7 +68,8 @@ class Question:
         if not self.choices:
             return None
         ordinal = _ORDINAL.fullmatch(key_of(text))
-        if ordinal is not None:  # "the second one", "2nd", "number 2", "option 3", "the last"
+        if ordinal is not None and not self._names_a_choice(ordinal):
+            # "the second one", "2nd", "number 2", "option three", "the last"
             word = ordinal["n"]
             text = str(len(self.choices)) if word == "last" else str(_ORDINALS.get(word, word))
         if text.isdigit():
@@ -82,7 +83,9 @@ class Question:
             return self.choices[0][1]
         if len(key) < 3 or key in _YES:
             return None
-        words = [w for w in key.split() if w not in _FILLER]
+        # a number word that names a choice ("one" of "Suite One") is no filler
+        named = self._label_words() & _NUMBER_WORDS
+        words = [w for w in key.split() if w not in _FILLER or w in named]
         if not words:
             return None
         picked = [
@@ -91,6 +94,20 @@ class Question:
             if _words_start(words, key_of(label).split()) or key == key_of(value)
         ]
         return picked[0] if len(picked) == 1 else None
+
+    def _names_a_choice(self, ordinal: re.Match[str]) -> bool:
+        """A number word in the name of a choice, as a word or a digit ("two" of "Suite Two" or
+        "Suite 2"), or after "the" ("the one"), is not read as a position."""
+        word = ordinal["n"]
+        if word not in _NUMBER_WORDS:
+            return False
+        labels = self._label_words()
+        return (
+            word in labels or str(_ORDINALS[word]) in labels or ordinal.group().startswith("the ")
+        )
+
+    def _label_words(self) -> set[str]:
+        return {word for label, _ in self.choices for word in key_of(label).split()}
 
     def completed(self, answer: str, lexicon: Lexicon) -> Command | None:
         if self.partial is None or self.missing is None:
@@ -106,11 +123,13 @@ def _words_start(typed: list[str], label: list[str]) -> bool:
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8,
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
 }  # fmt: skip
+_NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight"})
 _ORDINAL = re.compile(
     r"(?:(?:the|number|no|option|choice|#)\s+)?(?P<n>first|second|third|fourth|fifth|sixth|seventh"
-    r"|eighth|last|[1-8](?:st|nd|rd|th)|\d{1,2})(?:\s+(?:one|option|choice|please|pls))?"
+    r"|eighth|last|[1-8](?:st|nd|rd|th)|\d{1,2}|one|two|three|four|five|six|seven|eight)"
+    r"(?:\s+(?:one|option|choice|please|pls))?"
 )
 
 
