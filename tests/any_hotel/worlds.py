@@ -154,6 +154,10 @@ WORD_ROOMS = [
     "Lotus",
     "Camellia",
     "Heron",
+    # names of European hotels with letters that have no ASCII base (ø, ß) or do (é)
+    "Løve-Suite",
+    "Größe-Nord",
+    "Café-Bleu",
 ]
 STATION_ROOMS = ["Jazz", "Country", "Pop", "Oldies"]
 ROOM_TYPE_WORD_ROOMS = ["Suite-12", "Suite-14", "Loft-2", "Penthouse", "Villa-East"]

@@ -75,6 +75,11 @@ MOOD_WORDS: Final[dict[str, str]] = {
 _STATION_FILLERS: Final = frozenset({"the", "station", "channel", "music", "radio", "stream"})
 
 
+# Latin letters with no decomposition to an ASCII base, one for one: a Danish "Løve-Suite" or a
+# German "Zimmer Größe" is read as the rest of the words are (in both the index and the request).
+_LATIN_BASE: Final = str.maketrans("øßæœđłþðıħŋ", "osaodltdihn")
+
+
 def fold(text: str) -> str:
     """Lower case without accents, one character for one, so positions stay those of `text`."""
     if text.isascii():
@@ -83,7 +88,7 @@ def fold(text: str) -> str:
     for char in text:
         lowered = char.lower()
         lowered = lowered[0] if lowered else char
-        base = unicodedata.normalize("NFKD", lowered)[0]
+        base = unicodedata.normalize("NFKD", lowered)[0].translate(_LATIN_BASE)
         out.append(base if base.isascii() or not lowered.isascii() else lowered)
     return "".join(out)
 
