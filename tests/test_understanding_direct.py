@@ -134,3 +134,18 @@ def test_a_question_expires_after_ten_minutes_and_can_be_dropped() -> None:
     questions.ask(key, NOW, choices=THREE)
     assert questions.drop(key) and not questions.drop(key)
     assert Questions(timedelta(seconds=5)).ttl == timedelta(seconds=5)
+
+
+# --- names said back (spelling.py) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["hi set 204 at lakside to jazz", "hii set 204 at lakside to jazz",
+             "thx set 204 at lakside to jazz"]
+)  # fmt: skip
+def test_a_typo_in_a_name_is_said_back_also_after_a_short_form(text: str) -> None:
+    """A short form read as a word of two letters ("hii" as "hi") does not hide the correction of
+    a name later in the message: the change is never made on a name read silently."""
+    result = parse(text, LEXICON)
+    assert result.parsed is not None
+    assert result.parsed.notes == ("I read \u201clakside\u201d as \u201clakeside\u201d.",)

@@ -424,7 +424,13 @@ _WORD = re.compile(r"(?<![\w/-])[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ']{2,}(?![\w/-])")
 def correct(text: str, lexicon: Lexicon) -> str:
     """`text` with its misspelt words corrected. A capitalised word is a name: it is corrected only
     towards the words of a known name (`Kensignton`), never towards an ordinary word."""
+    return _corrected(text, lexicon)[0]
+
+
+def _corrected(text: str, lexicon: Lexicon) -> tuple[str, list[tuple[str, str]]]:
+    """The corrected text, and (typed, read as) for each word corrected."""
     known, names = _known(lexicon)
+    changes: list[tuple[str, str]] = []
     # The words of room names, found only when a word would be corrected (most messages: never).
     in_rooms: list[set[int]] = []
 
@@ -447,7 +453,13 @@ def correct(text: str, lexicon: Lexicon) -> str:
         found = _near(word, names if m[0][0].isupper() else known)
         return found if found is not None else m[0]
 
-    return _WORD.sub(fix, text)
+    def recorded(m: re.Match[str]) -> str:
+        read = fix(m)
+        if read != m[0]:
+            changes.append((m[0], read))
+        return read
+
+    return _WORD.sub(recorded, text), changes
 
 
 @lru_cache(maxsize=8)
@@ -486,13 +498,11 @@ def name_corrections(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
     """(typed, read as) for each word of a name that `correct` changes: said back to the user, so a
     typo in a name is never applied silently."""
     _known_words, names = _known(lexicon)
-    fixed = correct(text, lexicon)
-    typed, read = _WORD.findall(text), _WORD.findall(fixed)
-    if len(typed) != len(read):
-        return []
+    # word by word as corrected: a short form read as a word too short to be matched again ("hii"
+    # as "hi") does not shift the words after it
     return [
         (a, b.capitalize() if a[0].isupper() else b)
-        for a, b in zip(typed, read, strict=True)
+        for a, b in _corrected(text, lexicon)[1]
         if fold(a) != fold(b) and b in names and b not in INTENT_WORDS
     ]
 
