@@ -22,7 +22,7 @@ _WORLD = demo_world()
 _ROOM_NAMES = sorted({r.name for p in _WORLD.properties for t in p.roomTypes for r in t.rooms})
 ROOMED = build_lexicon(
     [*(p.name for p in _WORLD.properties), "Heron Bay Inn", "Bayou Blues Hotel", "Granite Bay",
-     "Whitsand Bay", "Hanami"],
+     "Whitsand Bay", "Hanami", "Granite Peak", "Ark & Bee"],
     {t.name for p in _WORLD.properties for t in p.roomTypes},
     None,
     [*_ROOM_NAMES, "Jazz", "Heron", "Cabin-1", "Cabin-2", "Cabin-3", "Cabin-4", "12A", "12B", "12C",
@@ -33,7 +33,24 @@ NUMBERED = build_lexicon(
     ["Pine Lodge", "Cabin Creek"],
     ["Cabin"],
     None,
-    ["Cabin-1", "Cabin-2", "Cabin-3", "1", "2", "3", "A-1", "B-7"],
+    [
+        "Cabin-1",
+        "Cabin-2",
+        "Cabin-3",
+        "1",
+        "2",
+        "3",
+        "A-1",
+        "B-7",
+        "Pi#ne",
+        "Loft-01",
+        "Loft-02",
+        "Loft-03",
+        "7a",
+        "7b",
+        "7c",
+        "8c",
+    ],
 )
 
 # Every field's default, written out: a row lists only the fields that differ.
@@ -113,6 +130,8 @@ A_PROFILE_SETTING_ITS_VALUE_AND_THE_PROFILE_NAMED: list[Row] = [
     ('max volume ON for Lobby', {'setting': 'max volume', 'setting_name': 'Lobby', 'setting_value': 'ON'}, []),
     ('max volume 6b for Lobby', {'setting': 'max volume', 'setting_name': '6b Lobby'}, []),
     ('max volume x6 for Lobby', {'setting': 'max volume', 'setting_name': 'x6 Lobby'}, []),
+    ('set the volume', {'setting': 'max volume'}, []),
+    ('set max volume of Bar X to 6', {'setting': 'max volume', 'setting_name': 'Bar X', 'setting_value': '6'}, []),
 ]  # fmt: skip
 
 
@@ -353,6 +372,11 @@ ROOMS_LEFT_OUT_BY_NUMBER: list[Row] = [
     ('set all rooms to jazz except ph-1', {'all_rooms': True, 'station': 'jazz', 'excluded': ['ph-1']}, ['set', 'to']),
     ("set 101-110 to jazz, don't clear 105", {'rooms': ['101', '102', '103', '104', '106', '107', '108', '109', '110'], 'station': 'jazz', 'excluded': ['105']}, ['set', 'to']),
     ('set 101-110 to jazz except 1050', {'rooms': ['101', '102', '103', '104', '105', '106', '107', '108', '109', '110'], 'station': 'jazz', 'excluded': ['1050']}, ['set', 'to']),
+    ('set all rooms to jazz except 105 and 105', {'all_rooms': True, 'station': 'jazz', 'excluded': ['105']}, ['set', 'to']),
+    ('set all rooms to jazz except S301-S303', {'all_rooms': True, 'station': 'jazz', 'excluded': ['S301', 'S302', 'S303']}, ['set', 'to']),
+    ('set all rooms to jazz except #105-#107', {'all_rooms': True, 'station': 'jazz', 'excluded': ['105', '106', '107']}, ['set', 'to']),
+    ('set PH-1, PH-2 to jazz except ph-1', {'rooms': ['PH-2'], 'station': 'jazz', 'excluded': ['ph-1']}, ['set', 'to']),
+    ('set 101-103 to jazz except 102', {'rooms': ['101', '103'], 'station': 'jazz', 'excluded': ['102']}, ['set', 'to']),
 ]  # fmt: skip
 
 
@@ -396,6 +420,13 @@ THE_STATION_PLAYED_NOW_OR_DISLIKED_IS_CONTEXT: list[Row] = [
     ('204 hates jazz change', {'rooms': ['204'], 'disliked': 'jazz'}, ['change']),
     ('204 hates jazz put', {'rooms': ['204'], 'disliked': 'jazz'}, ['put']),
     ('204 hates jazz play', {'rooms': ['204'], 'disliked': 'jazz'}, ['play']),
+    ('change 204 from #3 to pop', {'rooms': ['3', '204'], 'room_marked': True, 'station': 'pop'}, ['change', 'from', 'to']),
+    ('change 204 from rm 3 to pop', {'rooms': ['3', '204'], 'room_marked': True, 'station': 'pop'}, ['change', 'from', 'to']),
+    ('change 204 from rooms 3 to pop', {'rooms': ['3', '204'], 'room_marked': True, 'station': 'pop'}, ['change', 'from', 'to']),
+    ('204 hates jazz but', {'rooms': ['204'], 'disliked': 'jazz'}, ['but']),
+    ('204 hates jazz pls', {'rooms': ['204'], 'disliked': 'jazz'}, ['pls']),
+    ('204 hates jazz switch', {'rooms': ['204'], 'disliked': 'jazz'}, ['switch']),
+    ('204 hates jazz, so', {'rooms': ['204'], 'disliked': 'jazz'}, ['so']),
 ]  # fmt: skip
 
 
@@ -499,6 +530,10 @@ A_WORD_RANGE_WHOSE_BARE_NUMBERS_ARE_ROOMS_IS_ASKED: list[Row] = [
     ('set cabin 1, 2 to pop', {'rooms': ['Cabin-1', '2'], 'station': 'pop'}, ['set', 'to']),
     ('set cabins 1 to 2 to pop', {'range_guess': ('Cabin-1', 'Cabin-2'), 'station': 'pop'}, ['set', 'to']),
     ('set A-1 to B-7 to pop', {'unclear_range': ('A-1', 'B-7'), 'station': 'pop'}, ['set', 'to']),
+    ('set Loft-01 to Loft-03', {'rooms': ['Loft-01', 'Loft-02', 'Loft-03'], 'room_range': ('Loft-01', 'Loft-03')}, ['set']),
+    ('set 7a - 7c to pop', {'rooms': ['7a', '7b', '7c'], 'room_range': ('7a', '7c'), 'station': 'pop'}, ['set', 'to']),
+    ('set 7a - 8c to pop', {'unclear_range': ('7a', '8c'), 'station': 'pop'}, ['set', 'to']),
+    ('set 7a - 7cc to pop', {'rooms': ['7a'], 'station': 'pop'}, ['set', '7cc', 'to']),
 ]  # fmt: skip
 
 
@@ -566,6 +601,13 @@ ROOMS_BY_SHAPE_AND_MARK: list[Row] = [
     ('set 305 to 2030s', {'rooms': ['305', '2030s']}, ['set', 'to']),
     ('set 305 to 00s', {'rooms': ['305'], 'marker_text': '00s'}, ['set', 'to', '00s']),
     ('set 305 to 85s', {'rooms': ['305', '85s']}, ['set', 'to']),
+    ('set 204 to classic - rock', {'rooms': ['204'], 'station': 'classic rock'}, ['set', 'to']),
+    ('set 204 to classic  &  rock', {'rooms': ['204'], 'room_type': 'Classic Double', 'room_type_one': True, 'station': 'rock', 'marker_text': '&'}, ['set', 'to']),
+    ('set 204 to classic , rock', {'rooms': ['204'], 'room_type': 'Classic Double', 'room_type_one': True, 'station': 'rock', 'marker_text': ','}, ['set', 'to']),
+    ('set 204 to jazz, yes jazz', {'rooms': ['204'], 'station': 'jazz', 'marker_text': ', yes'}, ['set', 'to', 'yes']),
+    ('play top 41 in 204', {'rooms': ['204']}, ['play', 'top', '41', 'in']),
+    ('set every property rooms to jazz', {'station': 'jazz'}, ['set', 'every', 'property', 'rooms', 'to']),
+    ('set 204 to classic & rock', {'rooms': ['204'], 'station': 'classic rock'}, ['set', 'to']),
 ]  # fmt: skip
 
 
@@ -664,6 +706,18 @@ ROOMS_STATIONS_AND_PROPERTIES_OF_THE_INDEX: list[Row] = [
     ('set room Classic to pop', {'rooms': ['Classic'], 'room_marked': True, 'station': 'pop'}, ['set', 'room', 'to']),
     ('set the classic to pop', {'room_type': 'Classic Double', 'room_type_one': True, 'room_shadowed': 'Classic', 'station': 'pop'}, ['set', 'the', 'to']),
     ('set 204 to classic fm', {'rooms': ['204'], 'station': 'classic fm'}, ['set', 'to']),
+    ('set room type Classic to pop', {'room_type': 'Classic Double', 'station': 'pop'}, ['set', 'to']),
+    ('set Classic rooms to pop', {'room_type': 'Classic Double', 'station': 'pop'}, ['set', 'rooms', 'to']),
+    ('what is playing Country', {'rooms': ['Country']}, ['what', 'is', 'playing']),
+    ('set 204 at granite to pop', {'rooms': ['204'], 'property_name': 'granite', 'station': 'pop'}, ['set', 'at', 'to']),
+    ('set 101 and Country to pop', {'rooms': ['101', 'Country'], 'station': 'pop'}, ['set', 'and', 'to']),
+    ("set ph1's echo to pop", {'rooms': ['ph1'], 'station': 'pop'}, ['set', 'echo', 'to']),
+    ('set 101-102 and villa-1 to villa-3 to pop', {'rooms': ['101', '102', 'villa-1', 'villa-2', 'villa-3'], 'station': 'pop'}, ['set', 'and', 'to']),
+    ("is 118 at granite's echo online?", {'rooms': ['118'], 'property_name': 'granite'}, ['is', 'at', 'echo', 'online', '?']),
+    ('set Jazz and Sakura at Hanami to pop please', {'rooms': ['Jazz', 'Sakura'], 'property_name': 'Hanami', 'station': 'pop', 'marker_text': 'please'}, ['set', 'and', 'at', 'to', 'please']),
+    ('set 204 to pop at ark & bee', {'rooms': ['204'], 'property_name': 'Ark & Bee', 'station': 'pop', 'marker_text': 'at'}, ['set', 'to', 'at']),
+    ('set 204 to pop at ark &  bee', {'rooms': ['204'], 'property_name': 'ark &  bee', 'station': 'pop', 'marker_text': 'at'}, ['set', 'to', 'at']),
+    ('set 204 to pop and Country', {'rooms': ['204'], 'station': 'pop', 'other_stations': ['country'], 'marker_text': 'and'}, ['set', 'to', 'and']),
 ]  # fmt: skip
 
 
@@ -897,3 +951,16 @@ def test_a_room_named_like_a_request_word_is_no_room_unmarked(word: str) -> None
 def test_a_room_named_like_a_request_word_is_that_room_when_marked(word: str) -> None:
     found = find_entities(f"room {word}", WORDY)
     assert (found.rooms, found.room_marked, found.words) == ([word.capitalize()], True, ["room"])
+
+
+def test_a_property_word_that_names_a_room_only_loosely_stays_the_property() -> None:
+    """`set pine to pop` (room Pi#ne, property Pine Lodge): only a room's exact name is taken for
+    the room instead of the property; `Pi#ne` typed exactly is the room."""
+    assert read("set pine to pop", NUMBERED) == (
+        {"property_name": "Pine Lodge", "station": "pop"},
+        ["set", "to"],
+    )
+    assert read("set Pi#ne to pop", NUMBERED) == (
+        {"rooms": ["Pi#ne"], "station": "pop"},
+        ["set", "to"],
+    )
