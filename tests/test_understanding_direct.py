@@ -149,3 +149,34 @@ def test_a_typo_in_a_name_is_said_back_also_after_a_short_form(text: str) -> Non
     result = parse(text, LEXICON)
     assert result.parsed is not None
     assert result.parsed.notes == ("I read \u201clakside\u201d as \u201clakeside\u201d.",)
+
+
+# --- times and places (entities.py) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["set 204 to jazz tomorrow morning at 7", "set 204 to jazz tomorrow evening at 9pm",
+             "set 204 to jazz this evening at 8", "set 204 to jazz in the morning at 6 am",
+             "set 204 to jazz tomorrow at 7"]
+)  # fmt: skip
+def test_the_hour_after_a_part_of_the_day_is_no_room(text: str) -> None:
+    """ "tomorrow morning at 7": the 7 is the hour, never room 7; the change is asked first, for
+    room 204 alone."""
+    result = parse(text, LEXICON)
+    assert result.ask is not None and result.ask.partial is not None
+    assert result.ask.partial == c.SetStation(target=c.Target(rooms=("204",)), station="jazz")
+
+
+@pytest.mark.parametrize(
+    "text", ["set 204 at a Juniper Creek to jazz", "set 204 at the in Juniper Creek to jazz",
+             "set 204 at the Juniper Creek to jazz"]
+)  # fmt: skip
+def test_words_before_a_place_nobody_knows_leave_no_piece_of_it_unread(text: str) -> None:
+    """A place the lexicon does not know is kept whole for the resolver to name, whatever small
+    words come before it ("at a Juniper Creek"): no piece of it ("ek") is left as a word not
+    followed."""
+    result = parse(text, LEXICON)
+    assert result.parsed is not None
+    assert result.parsed.command == c.SetStation(
+        target=c.Target(rooms=("204",), property_name="Juniper Creek"), station="jazz"
+    )

@@ -143,12 +143,14 @@ class _Text:
 # "in the morning", "tomorrow evening": a time (the completeness check says changes apply now), never
 # a room named Morning
 _TIME_OF_DAY = re.compile(
-    r"\b(?:in\s+the\s+|tomorrow\s+|this\s+|tonight\s+|today\s+)(?:morning|afternoon|evening|night)\b"
+    # "tonight at 9", "tomorrow morning at 7": an hour after a day word is never room 9 (tried
+    # first, so "tomorrow morning" alone does not leave its hour behind)
+    r"\b(?:(?:tonight|tomorrow|today)(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?:in\s+the|this)\s+(?:morning|afternoon|evening|night))\s+at\s+"
+    r"\d{1,2}(?:\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock))?(?![\w:])"
+    r"|\b(?:in\s+the\s+|tomorrow\s+|this\s+|tonight\s+|today\s+)(?:morning|afternoon|evening|night)\b"
     # a clock time ("6:30", "7:15pm") is never rooms 6 and 30
     r"|\b\d{1,2}:\d\d(?:\s*(?:am|pm|a\.m\.|p\.m\.))?(?![\w:])"
-    # "tonight at 9", "tomorrow at 7": an hour after a day word is never room 9
-    r"|\b(?:tonight|tomorrow|today)(?:\s+(?:morning|afternoon|evening|night))?\s+at\s+"
-    r"\d{1,2}(?:\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock))?(?![\w:])"
     # "in 5 minutes", "for 10 min": a time, never room 5
     r"|\b(?:in|for)\s+\d{1,3}\s*(?:minutes?|mins?)\b"
 )
@@ -974,11 +976,12 @@ def _unknown_property(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     if owner and (place := _property_key(fold(owner["owner"]), lexicon)) is not None:
         names = lexicon.properties[place]
         found.property_name = names[0] if len(names) == 1 else owner["owner"]
-        t.take(m.start("rest"), m.start("rest") + owner.end())
+        t.take(m.start("rest"), m.start("rest") + rest.find(name) + owner.end())
         return
     if name and not re.fullmatch(r"[\d\s,-]+", name):
         found.property_name = name
-        t.take(m.start("rest"), m.start("rest") + len(name))
+        # from "at" to the name's end: "at a Juniper Creek" takes its "a" too, and all the name
+        t.take(m.start("rest"), m.start("rest") + rest.find(name) + len(name))
 
 
 def _marker(t: _Text, found: Entities) -> None:
