@@ -180,3 +180,27 @@ def test_words_before_a_place_nobody_knows_leave_no_piece_of_it_unread(text: str
     assert result.parsed.command == c.SetStation(
         target=c.Target(rooms=("204",), property_name="Juniper Creek"), station="jazz"
     )
+
+
+# --- what was done, and what must not be, is no request (reading.py, spelling.py) ---------------
+
+
+@pytest.mark.parametrize(
+    "text", ["alarms already deleted in 204", "alarms already removed in 204",
+             "the alarms were deleted in 204", "alarms have been removed in 204",
+             "the wake up call was cancelled in 118", "alarms got wiped in 204",
+             "204 should not be jazz", "204 shouldnt be on jazz", "204 must not have jazz"]
+)  # fmt: skip
+def test_a_report_or_a_wish_against_is_no_request(text: str) -> None:
+    """What was done ("the alarms were deleted in 204") or what a room must not have ("204
+    should not be jazz") changes nothing: such messages cleared alarms and set jazz."""
+    result = parse(text, LEXICON)
+    assert result.parsed is not None
+    command = result.parsed.command
+    assert not isinstance(command, c.ClearAlerts | c.SetStation), command
+
+
+def test_a_past_tense_is_no_typo_of_its_verb() -> None:
+    result = parse("204 should be jazz", LEXICON)
+    assert result.parsed is not None
+    assert result.parsed.command == c.SetStation(target=c.Target(rooms=("204",)), station="jazz")

@@ -44,7 +44,7 @@ def _station_of(text: str, lexicon: Lexicon = LEXICON) -> str | None:
 @pytest.mark.parametrize(
     ("text", "folded"),
     [("Harbor VIEW", "harbor view"), ("Café Été", "cafe ete"), ("RIVE Gauche", "rive gauche"),
-     ("Straße", "straße"), ("Ñandú 2", "nandu 2"), ("İzmir", "izmir"), ("", ""),
+     ("Straße", "strase"), ("Ñandú 2", "nandu 2"), ("İzmir", "izmir"), ("", ""),
      ("Ακρόπολη Hotel", "ακροπολη hotel")],
 )  # fmt: skip
 def test_fold_lowers_and_drops_accents_one_character_for_one(text: str, folded: str) -> None:

@@ -264,7 +264,9 @@ def _place(text: str, found: Entities) -> Command | None:
 
 # Statements about rooms, not requests: plans, reminders to self, past tense.
 _NOT_A_REQUEST = re.compile(
-    r"\b(?:remind\s+me|liked|i['’]ll|we['’]ll|going\s+to\s+set|instead\s+of|were\s+cleared"
+    r"\b(?:remind\s+me|liked|i['’]ll|we['’]ll|going\s+to\s+set|instead\s+of"
+    # "the alarms were deleted in 204": what was done, in the passive
+    r"|(?:were|was|been|got)\s+(?:cleared|deleted|removed|cancell?ed|canceled|wiped|erased)"
     r"|already\s+(?:set|changed|cleared|switched|put|did|done|deleted|removed))\b"
     r"|^no\s+\w+\s+(?:in|for|at)\b|\bleave\s+.{1,40}?\s+alone\b"
 )
@@ -278,7 +280,9 @@ _FIX_IT = re.compile(r"\b(?:fix|sort)\s+(?:it|that|this)\b")
 # A negation that governs the verb: "don't set 210", "please do not clear 305", "never change 204".
 _NEGATED_VERB = re.compile(
     r"\b(?:don'?t|dont|do\s+not|never|not|won'?t|shouldn'?t|no\s+need\s+to)\s+(?:\w+\s+)?"
-    r"(?:set|change|switch|tune|put|play|make|clear|cancel|delete|remove|wipe|touch|reset)\b"
+    r"(?:set|change|switch|tune|put|play|make|clear|cancel|delete|remove|wipe|touch|reset"
+    # "204 should not be jazz", "204 mustn't have jazz": what the room must not have is no request
+    r"|be|have)\b"
 )
 _CLEARED = frozenset({"cancelled", "canceled", "deleted", "removed", "wiped", "cleared"})
 _QUESTION_START = re.compile(

@@ -317,6 +317,11 @@ COMMON_WORDS = frozenset(
         "wont",
         "cant",
         "cleared",
+        # past tenses are no typos of the verbs: "alarms already deleted" says what was done
+        "deleted",
+        "removed",
+        "wiped",
+        "erased",
         "clearing",
         "setting",
         "sets",
