@@ -81,9 +81,17 @@ MODULES: dict[str, Module] = {
         "bot/core/understanding",
         (
             "tests/test_understanding_direct.py",
+            "tests/test_understanding_reading.py",
+            "tests/test_understanding_entities.py",
+            "tests/test_understanding_complete.py",
+            "tests/test_understanding_spelling.py",
+            "tests/test_understanding_lexicon.py",
+            "tests/test_room_names_latin_letters.py",
             "tests/test_core_parse_gaps.py",
             "tests/test_core_phrasings.py",
             "tests/test_any_hotel_regressions.py",
+            "tests/test_issue17_why.py",
+            "tests/test_any_hotel_why.py",
         ),
     ),
 }
