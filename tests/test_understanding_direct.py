@@ -204,3 +204,30 @@ def test_a_past_tense_is_no_typo_of_its_verb() -> None:
     result = parse("204 should be jazz", LEXICON)
     assert result.parsed is not None
     assert result.parsed.command == c.SetStation(target=c.Target(rooms=("204",)), station="jazz")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("hi all", "greeting"), ("hey all", "greeting"), ("bye all", "bye"),
+                       ("ty all", "thanks"), ("hiii", "greeting"), ("thankss", "thanks")]
+)  # fmt: skip
+def test_a_greeting_to_all_is_small_talk(text: str, kind: str) -> None:
+    """The trailing repeat of "hiii" is emphasis, but "all" is a word (it was read as "al")."""
+    result = parse(text, LEXICON)
+    assert result.parsed is not None and result.parsed.command == c.SmallTalk(kind=kind)
+
+
+def test_is_a_room_unreachable_asks_whether_its_echo_is_online() -> None:
+    result = parse("is 204 unreachable", LEXICON)
+    assert result.parsed is not None
+    assert result.parsed.command == c.EchoOnline(target=c.Target(rooms=("204",)))
+
+
+@pytest.mark.parametrize(
+    "text", ["set 204 to jazz right away", "set 204 to jazz straight away",
+             "guest calls from 204, set it to jazz", "any chance you could set 204 to jazz"]
+)  # fmt: skip
+def test_words_of_context_are_no_typos_of_command_words(text: str) -> None:
+    """ "away" is no "way", "calls" no "cals", "chance" no "change": the request is done."""
+    result = parse(text, LEXICON)
+    assert result.parsed is not None
+    assert result.parsed.command == c.SetStation(target=c.Target(rooms=("204",)), station="jazz")

@@ -297,8 +297,11 @@ def _starts_as_question(low: str) -> bool:
 
 def small_talk(low: str) -> Command | None:
     """Greetings, thanks and goodbyes, alone or together ("hi, just checking in", "great, thanks")."""
-    # Trailing repeats are emphasis: "thankss", "hii", "heyyy".
-    words = {re.sub(r"(.)\1+$", r"\1", w) for w in re.findall(r"[a-z']+", low)}
+    # Trailing repeats are emphasis: "thankss", "hii", "heyyy" (but "all" of "hi all" is a word).
+    words = {
+        w if w in _GREETING | _THANKS | _BYE else re.sub(r"(.)\1+$", r"\1", w)
+        for w in re.findall(r"[a-z']+", low)
+    }
     if low.startswith(("thank", "thx", "cheers")):
         return c.SmallTalk(kind="thanks")
     if not words or re.search(r"\d", low):
@@ -614,6 +617,7 @@ def _health(found: Entities, ws: set[str]) -> Command | None:
         "working",
         "down",
         "reachable",
+        "unreachable",
         "alexa",
     }
     if ws & {"status", "health"} or (ws & {"device", "devices"} and not ws & online_words):

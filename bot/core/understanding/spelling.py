@@ -322,6 +322,10 @@ COMMON_WORDS = frozenset(
         "removed",
         "wiped",
         "erased",
+        # words of context, no typos of command words: "right away", "guest calls", "any chance"
+        "away",
+        "calls",
+        "chance",
         "clearing",
         "setting",
         "sets",
