@@ -145,6 +145,7 @@ def bot_loop(
         loop.close()
 
 
+@pytest.mark.timeout(900)  # 2,000 messages through the engine: minutes on a loaded 2-core machine
 def test_random_and_near_miss_messages_never_raise_and_unparsed_ones_change_nothing(
     bot_loop: tuple[BotUnderTest, asyncio.AbstractEventLoop],
 ) -> None:

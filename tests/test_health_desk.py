@@ -17,7 +17,13 @@ from bot.runtime import Runtime
 
 @pytest.fixture
 async def runtime() -> AsyncIterator[Runtime]:
+    """The demo bot with its device state read first: these tests are about what an answer says,
+    so none may depend on a first refresh finishing within the answer budget on a loaded machine
+    (the budget itself is tested in test_health_freshness.py)."""
     async with demo_runtime() as (rt, _server):
+        desk = rt.services.health
+        assert isinstance(desk, HealthDesk)
+        assert await desk.refresh_now() is None
         yield rt
 
 
