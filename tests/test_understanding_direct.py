@@ -231,3 +231,27 @@ def test_words_of_context_are_no_typos_of_command_words(text: str) -> None:
     result = parse(text, LEXICON)
     assert result.parsed is not None
     assert result.parsed.command == c.SetStation(target=c.Target(rooms=("204",)), station="jazz")
+
+
+@pytest.mark.parametrize(
+    "text", ["set 204 to jazz at 7 p.m.", "set 204 to jazz at 7 a.m", "set 204 to jazz at 7 pm",
+             "set 204 to jazz at 7 o'clock", "set 204 to jazz at 7 oclock", "set 204 to jazz at 19h",
+             "set 204 to jazz at 19h30", "set 204 to jazz at 7.30pm", "set 204 to jazz at 7:30 p.m.",
+             "set 204 to jazz at noon", "set 204 to jazz tonight at 8 o'clock"]
+)  # fmt: skip
+def test_a_change_for_a_time_is_asked_for_its_room_alone(text: str) -> None:
+    """Every way of writing an hour makes the change a question (it would apply now, not then),
+    and the hour is never a room or a place: "at 7 pm" proposed rooms 204 and 7 "at pm", and
+    "at 7 p.m." and "at 19h" were done at once."""
+    result = parse(text, LEXICON)
+    assert result.ask is not None and result.ask.partial is not None, result
+    assert result.ask.partial == c.SetStation(target=c.Target(rooms=("204",)), station="jazz")
+
+
+@pytest.mark.parametrize("text", ["clear the 7 a.m. alarm in 204", "clear the 7 am alarm in 204"])
+def test_the_hour_of_an_alarm_is_no_room(text: str) -> None:
+    result = parse(text, LEXICON)
+    assert result.parsed is not None
+    command = result.parsed.command
+    assert isinstance(command, c.ClearAlerts) and command.target.rooms == ("204",)
+    assert command.note  # Amazon clears all of a kind: said before asking

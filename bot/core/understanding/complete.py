@@ -80,8 +80,9 @@ def is_limited(time: str) -> bool:
 
 # A time or date the request names: changes apply at once, so the bot says so and asks.
 TIME: Final = re.compile(
-    r"\b(?:at\s+)?\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)\b"
-    r"|\bat\s+\d{1,2}[:h]\d\d\b|\bat\s+(?:noon|midnight)\b"
+    # "7 p.m." loses its last dot when the message is cleaned: "p.m" is the time as well
+    r"\b(?:at\s+)?\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.?|p\.m\.?|o'?clock)(?!\w)"
+    r"|\bat\s+\d{1,2}[:h]\d\d\b|\bat\s+\d{1,2}h\b|\bat\s+(?:noon|midnight)\b"
     r"|\btonight\s+at\s+\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)?"
     r"|\b(?:tomorrow(?:\s+(?:morning|afternoon|evening|night))?|later|tonight\s+at(?=\s+\d)"
     r"|this\s+(?:evening|afternoon|morning)|in\s+the\s+(?:morning|afternoon|evening|night)"

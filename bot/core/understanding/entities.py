@@ -149,8 +149,11 @@ _TIME_OF_DAY = re.compile(
     r"|(?:in\s+the|this)\s+(?:morning|afternoon|evening|night))\s+at\s+"
     r"\d{1,2}(?:\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock))?(?![\w:])"
     r"|\b(?:in\s+the\s+|tomorrow\s+|this\s+|tonight\s+|today\s+)(?:morning|afternoon|evening|night)\b"
-    # a clock time ("6:30", "7:15pm") is never rooms 6 and 30
-    r"|\b\d{1,2}:\d\d(?:\s*(?:am|pm|a\.m\.|p\.m\.))?(?![\w:])"
+    # a clock time ("6:30", "7:15pm") is never rooms 6 and 30, nor "7 a.m." room 7
+    r"|\b\d{1,2}:\d\d(?:\s*(?:am|pm|a\.m\.?|p\.m\.?))?(?![\w:])"
+    r"|\b\d{1,2}(?:[.h]\d\d)?\s*(?:am|pm|a\.m\.?|p\.m\.?|o['’]?clock)(?![\w:])"
+    # "at 19h", "at 19h30", "at noon": a time after "at", never room 19 or a property "noon"
+    r"|\bat\s+(?:\d{1,2}h(?:\d\d)?|noon|midnight)(?![\w:])"
     # "in 5 minutes", "for 10 min": a time, never room 5
     r"|\b(?:in|for)\s+\d{1,3}\s*(?:minutes?|mins?)\b"
 )

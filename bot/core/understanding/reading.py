@@ -529,7 +529,7 @@ def _clear(found: Entities, ws: set[str], low: str = "") -> Understood:
 _SOME_ALERTS = re.compile(
     r"\b(?:\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)|\d{1,2}[:h]\d\d|first|second|third"
     r"|last|next|earliest|latest|early|(?:mon|tues|wednes|thurs|fri|satur|sun)day'?s?"
-    r"|tomorrow'?s?|tonight'?s?|today'?s?|morning'?s?)\b"
+    r"|tomorrow'?s?|tonight'?s?|today'?s?|morning'?s?)(?!\w)"  # "a.m." ends on no word boundary
     r"|\b(?:one|a|an|this|that)\s+(?:\w+\s+)?"
     r"(?:alarm|wake[\s-]?up(?:\s+cal+)?|wakeup|reminder|timer)(?![\w-])(?!\s+cal+s)"
     # "the wake-up call": a room may have several, and Alexa clears them all (a timer is one)
@@ -541,7 +541,7 @@ _SOME_ALERTS = re.compile(
 _WHEN_SAID = re.compile(
     r"\b(?:(?:at\s+)?\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)|\d{1,2}[:h]\d\d"
     r"|(?:(?:tomorrow|tonight|today|this)\s+)?(?:morning|afternoon|evening|night)"
-    r"|tomorrow|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+    r"|tomorrow|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?!\w)"
 )
 
 
