@@ -427,9 +427,18 @@ def test_the_catalog_lexicon_is_built_once_with_stations_only() -> None:
     assert _station_of("set 204 to classique", lexicon) == "classical"
 
 
+def test_a_name_of_nine_words_is_read_whole() -> None:
+    """A hotel's full name may run to nine words and more: typed whole, it names the hotel."""
+    assert MAX_PHRASE_WORDS == 10
+    name = "Residence Inn by Marriott New York Manhattan Times Square"
+    lexicon = build_lexicon([name, "Residence Inn by Marriott New York Brooklyn"], ())
+    result = parse(f"set 204 at {name.lower()} to jazz", lexicon)
+    assert result.parsed is not None
+    assert result.parsed.command == c.SetStation(Target(rooms=("204",), property_name=name), "jazz")
+
+
 def test_a_name_of_six_words_is_read_whole() -> None:
     """Two properties whose names share their first five words: the six words name one."""
-    assert MAX_PHRASE_WORDS == 6
     lexicon = build_lexicon(
         ["Alpha Beta Gamma Delta Epsilon Zeta", "Alpha Beta Gamma Delta Epsilon Theta"], ()
     )

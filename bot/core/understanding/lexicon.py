@@ -20,7 +20,9 @@ from bot.index.catalog import StationCatalog, default_catalog
 from bot.index.lookup import Index
 from bot.index.normalize import normalize_name
 
-MAX_PHRASE_WORDS: Final = 6
+# the longest name looked up in a message, in words ("Residence Inn by Marriott New York Manhattan
+# Times Square" is nine)
+MAX_PHRASE_WORDS: Final = 10
 
 # Words too common to name a property on their own ("view" of "Harbor View Seattle").
 _GENERIC_WORDS: Final = frozenset(
