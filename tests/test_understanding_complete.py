@@ -308,7 +308,7 @@ def test_a_word_not_followed_stops_the_write_and_is_said(
         ("friday's wedding party in 204 wants jazz", None),
         ("the lobby is in a minute's walk", None),
         ("set 204 to jazz in the evenings", None),
-        ("set 204 to jazz at 6", None),  # no minutes, no am/pm: a room? a time? not a time
+        ("set 204 to jazz at 6", "at 6"),  # an hour after "at": a time, never room 6
         ("set 2040 to jazz", None),
         ("set 204 to jazz in 5", None),
     ],

@@ -74,7 +74,11 @@ register(
         # a question about the past, read before the reading of names ("who set 204" is no change)
         phrasings=(
             phrasing(
-                rf"^who\s+(?:last\s+)?(?:changed|touched|set|switched)\s+{_ROOM}{_AT}(?:\s+last)?\??$",
+                rf"^who\s+(?:last\s+)?(?:changed|touched|set|switched)\s+(?:the\s+)?{_ROOM}"
+                rf"(?:\s+(?:to|on)\s+(?:[a-z][\w' ]*?))?{_AT}(?:\s+last)?\??$",
+                # "who put jazz in 204", "who cleared the alarms in 118": never a change
+                rf"^who\s+(?:last\s+)?(?:put|played|cleared|cancell?ed|canceled|deleted|removed"
+                rf"|changed)\s+(?:[a-z][\w' -]*?)\s+(?:in|on|of|for|from)\s+(?:the\s+)?{_ROOM}{_AT}\??$",
                 rf"^(?:last|latest)\s+change\s+(?:to|in|of|for)\s+{_ROOM}{_AT}\??$",
                 build=lambda m: WhoChanged(room=m["room"], property_name=name_of(m["prop"])),
                 score=Score.READING + 5,

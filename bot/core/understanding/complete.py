@@ -78,6 +78,20 @@ def is_limited(time: str) -> bool:
     return re.fullmatch(LIMITED[1:], time) is not None
 
 
+# "at 7", "by 9", "after 10", "from 9 to 11", "at 20 to 7", "at half past 7", "at 1700": an hour
+# after a word of time is a time, never a room (a room after such a word is marked: "at room 7").
+# Read as a time by the entities too, so no part of it is taken for a room.
+HOUR_AFTER_WORD: Final = (
+    # ("from 3" alone may be a room, "remove the alarms from 3"; "from 9 to 11" is hours)
+    r"(?<![\w'-])(?:from(?=\s+\d{1,2}\s*(?:-|to|till|until)\s*\d{1,2}(?![\w:#'’-]))"
+    r"|at|@|by|after|before|until|till|til|since|around|~)\s*"
+    r"(?:(?:half|quarter)\s+(?:past|to)\s+|half\s+|\d{1,2}\s+(?:past|to)\s+)?"
+    r"(?:\d{1,2}(?:[:.h]\d\d)?|(?:[01]\d|2[0-3])[0-5]\d)"
+    r"(?:\s*(?:am|pm|a\.m\.?|p\.m\.?|o['’]?clock|h|hrs?|hours?))?"
+    r"(?:\s*(?:-|to|till|until|and|or)\s*\d{1,2}(?:[:.h]\d\d)?(?:\s*(?:am|pm))?)?"
+    r"(?![\w:#'’-])"
+)
+
 # A time or date the request names: changes apply at once, so the bot says so and asks.
 TIME: Final = re.compile(
     # "7 p.m." loses its last dot when the message is cleaned: "p.m" is the time as well
@@ -90,6 +104,8 @@ TIME: Final = re.compile(
     r"(?:minutes?|mins?|hours?|hrs?))\b(?!['’]s)"
     r"|\b(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b(?!['’]s)"
     r"|\b(?:tmrw|tmr|tmw|2moro|2morrow|tomorow|tommorow|tommorrow)\b|\btonite\s+at(?=\s+\d)"
+    + "|"
+    + HOUR_AFTER_WORD
     # a change for a while ("for 2 hours", "for tonight only", "until 5pm"): a change stays until
     # it is changed again, so the bot says so and asks
     + LIMITED

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.core.shared.commands import AlertKind
 from bot.core.shared.profile_settings import setting_key
+from bot.core.understanding.complete import HOUR_AFTER_WORD
 from bot.core.understanding.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of
 from bot.core.understanding.targets import MAX_RANGE, complete_range_end, expand_range
 from bot.index.normalize import normalize_name, normalize_room_name
@@ -156,6 +157,12 @@ _TIME_OF_DAY = re.compile(
     r"|\bat\s+(?:\d{1,2}h(?:\d\d)?|noon|midnight)(?![\w:])"
     # "in 5 minutes", "for 10 min": a time, never room 5
     r"|\b(?:in|for)\s+\d{1,3}\s*(?:minutes?|mins?)\b"
+    r"|"
+    + HOUR_AFTER_WORD
+    # a count, never a room: "2 guests", "3 nights", "the 2 alarms in 3"
+    + r"|\b\d{1,2}(?=\s+(?:guests?|people|persons|adults|kids|children|nights|times)\b)"
+    r"|\b\d{1,2}(?=\s+(?:alarms|timers|reminders|wake[\s-]?ups|wake[\s-]?up\s+calls)\b"
+    r"[^,.;]*?\b(?:in|for|of|from)\s+\S)"
 )
 
 
@@ -325,12 +332,25 @@ _NOT_LISTED = (
     # "set 105 not 106 to pop", "clear timers in 203 (not 202)": a bare "not" after a room
     r"|\(\s*not|(?<=[a-z0-9])\s+not"
 )
-EXCLUDED = re.compile(
-    r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"
-    r"|skip(?:ping)?)" + _NOT_LISTED + r")\s+"
+_EXCLUDED_LIST = (
     rf"(?:rooms?\s+|rms?\s+|#)?(?P<list>{_ROOM_ITEM}(?:\s*(?:,|&|\band\b|or|-|\bthru\b|\bthrough\b)\s*"
     rf"(?:rooms?\s+)?{_ROOM_ITEM})*)(?![\w-])"
 )
+EXCLUDED = re.compile(
+    r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"
+    r"|skip(?:ping)?)" + _NOT_LISTED + r")\s+" + _EXCLUDED_LIST
+)
+# "all rooms but 204", "the whole hotel but 204", "201-210 but 205": with every room (or a range)
+# said, a "but" leaves the rooms after it out; elsewhere it joins two parts ("204 to jazz but 205
+# to pop"), never read so
+_EVERY_ROOM_SAID = re.compile(
+    r"\b(?:all|every|everything|everywhere|whole|entire)\b|\d\s*(?:-|to|thru|through)\s*\d"
+    r"|\b[a-z]+s\s+but\b"  # "the junior suites but 204": a room type's rooms
+)
+_BUT = r"\bbut\s+(?!not\b)(?:the\s+)?"
+# (not "but 420 stays": the rooms named before a verb of staying are _KEPT_AFTER's)
+_STAYING = r"(?:stays?|remains?|keeps?|should\s+stay|is\s+(?:fine|ok|staying)|untouched|unchanged)"
+_EXCLUDED_BUT = re.compile(_BUT + _EXCLUDED_LIST + rf"(?!\s*(?:to|->|=|into|{_STAYING})\b)")
 _FLOOR = re.compile(
     r"\b(?:(?:the\s+)?(?:floors?|levels?|etage)\s+#?\d+|\d+(?:st|nd|rd|th)\s+floor)\b"
 )
@@ -348,7 +368,10 @@ def _floor(t: _Text, found: Entities) -> None:
 
 
 def _excluded(t: _Text, found: Entities) -> None:
-    for m in EXCLUDED.finditer(t.work):
+    matches = list(EXCLUDED.finditer(t.work))
+    if _EVERY_ROOM_SAID.search(t.original):
+        matches += _EXCLUDED_BUT.finditer(t.work)
+    for m in matches:
         for part in re.split(
             r"\s*(?:,|&|\band\b|\bor\b)\s*", t.original[m.start("list") : m.end("list")]
         ):
@@ -435,11 +458,12 @@ _NAMED_RANGE = re.compile(
 _DASHED_RANGE = re.compile(r"(?<!\S)[a-z0-9][^\s,]*-[^\s,]*[a-z0-9](?=[.,!]?(?:\s|$))")
 _NAME_SCHEME = re.compile(r"^(?P<pre>.*?)(?P<n>\d+)(?P<suf>\D*)$")
 _NAME_ITEM = r"[a-z0-9][^\s,]*(?:\s+#?\d{1,4}[a-z]?\b)?"  # "villa-3", "villa 3", "PH #2"
+_NAMES_LIST = rf"(?:rooms?\s+)?(?P<list>{_NAME_ITEM}(?:\s*(?:,|&|\band\b)\s*{_NAME_ITEM})*)"
 _EXCLUDED_NAMES = re.compile(
     r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"
-    r"|skip(?:ping)?)" + _NOT_LISTED + r")\s+"
-    rf"(?:rooms?\s+)?(?P<list>{_NAME_ITEM}(?:\s*(?:,|&|\band\b)\s*{_NAME_ITEM})*)"
+    r"|skip(?:ping)?)" + _NOT_LISTED + r")\s+" + _NAMES_LIST
 )
+_EXCLUDED_NAMES_BUT = re.compile(_BUT + _NAMES_LIST)
 
 
 # "418 and 419 -> jazz, 420 stays", "clear alarms in 401-403, 403 keeps its alarms": the rooms
@@ -460,7 +484,10 @@ def _excluded_names(t: _Text, found: Entities, lexicon: Lexicon) -> None:
         if named and all(n is not None for n in named):
             found.excluded += [n for n in named if n is not None and n not in found.excluded]
             t.take(m.start(), m.end())
-    for m in _EXCLUDED_NAMES.finditer(t.work):
+    matches = list(_EXCLUDED_NAMES.finditer(t.work))
+    if _EVERY_ROOM_SAID.search(t.original):
+        matches += _EXCLUDED_NAMES_BUT.finditer(t.work)
+    for m in matches:
         parts = re.split(r"\s*(?:,|&|\band\b)\s*", t.original[m.start("list") : m.end("list")])
         named = [_one_index_room(part, lexicon) for part in parts]
         if not named or any(n is None for n in named):

@@ -19,6 +19,7 @@ from bot.core.shared.places import country_code, timezone_name
 from bot.core.understanding.complete import (
     ALARM_SETTING,
     CHAIN_SCOPE,
+    HOUR_AFTER_WORD,
     TIME,
     is_limited,
     said_time,
@@ -269,6 +270,14 @@ _NOT_A_REQUEST = re.compile(
     r"|(?:were|was|been|got)\s+(?:cleared|deleted|removed|cancell?ed|canceled|wiped|erased)"
     r"|already\s+(?:set|changed|cleared|switched|put|did|done|deleted|removed))\b"
     r"|^no\s+\w+\s+(?:in|for|at)\b|\bleave\s+.{1,40}?\s+alone\b"
+    # a question about who did it ("who set 204 to jazz"), a condition ("if the guest asks, ..."),
+    # a hypothesis ("what if we set ..."), advice asked ("should we clear ..."), a report ("I set 204
+    # to jazz at 7", "204 was set to jazz", "we will set ...", "fyi ...")
+    r"|^who\s+(?:last\s+)?(?:set|put|changed|switched|cleared|did|played|made)\b"
+    r"|^(?:if|in\s+case|whenever|unless)\s|\bwhat\s+if\b|^should\s+(?:we|i)\b"
+    r"|^(?:i|we)\s+(?:just\s+|already\s+)?(?:set|put|changed|switched|cleared)\b"
+    r"|\b(?:was|were|been|got)\s+(?:set|changed|switched|put)\s+(?:to|on)\b"
+    r"|\b(?:i|we)\s+will\b|^fyi\b|\bjust\s+so\s+you\s+know\b"
 )
 # Reported speech and complaints ("305 isn't on jazz", "the guest hates jazz"): a request only with
 # a verb of its own ("... please set it to jazz").
@@ -541,7 +550,7 @@ _SOME_ALERTS = re.compile(
 _WHEN_SAID = re.compile(
     r"\b(?:(?:at\s+)?\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)|\d{1,2}[:h]\d\d"
     r"|(?:(?:tomorrow|tonight|today|this)\s+)?(?:morning|afternoon|evening|night)"
-    r"|tomorrow|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?!\w)"
+    r"|tomorrow|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?!\w)|" + HOUR_AFTER_WORD
 )
 
 
@@ -728,6 +737,20 @@ __all__ = ["AlertKind", "Ask", "Understood", "fill", "target_of", "understand"]
 _OFF = re.compile(
     r"\b(?:stop|pause|mute|silence|(?:turn|switch|shut|put)\s+(?:\S+\s+){0,3}?off|off)\b"
 )
+# A station named to be taken away: "cancel jazz in 204", "jazz gone from 204", "no more jazz".
+_REMOVE_STATION = re.compile(
+    r"\b(?:cancel|cancell?ed|canceled|remove|removed|delete|deleted|clear|cleared|drop|dropped|kill"
+    r"|erase|erased|wipe|wiped|gone\s+from|get\s+rid\s+of|no\s+more)\b"
+)
+def _takes_away(low: str, found: Entities) -> bool:
+    """The station is named to be taken away: "cancel jazz", "no jazz after 10" (never "no wait,
+    classical", a station said instead)."""
+    if _NOT_A_REQUEST.search(low) or _NEGATION.match(low):
+        return False  # "no jazz in 204": said and answered as a negation
+    station = re.escape(found.station or "")
+    return bool(_REMOVE_STATION.search(low) or re.search(rf"\bno\s+{station}\b", low))
+
+
 # A second request after the first: "... and clear alarms in 204", "... . set 313 to jazz".
 _SECOND_REQUEST = re.compile(
     r"(?:\band\b|\bthen\b|[,.;])\s+(?:also\s+|then\s+|please\s+)*"
@@ -752,6 +775,9 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
         and _OFF.search(low)
         and about_music
     ):
+        return c.NotDone("switch_off", understood=f"switch off the music in {_rooms_said(found)}")
+    if found.station and not found.kinds and found.setting is None and _takes_away(low, found):
+        # "cancel jazz in 204", "remove the jazz from 204", "204 no jazz": never jazz put on
         return c.NotDone("switch_off", understood=f"switch off the music in {_rooms_said(found)}")
     if found.floor:
         return c.NotDone("floors", understood=low)
@@ -796,6 +822,9 @@ _CORRECTED_INSIDE = re.compile(
     # message that begins with the correction is the engine's: it corrects the last change)
     r"|^(?!\s*(?:no|wait|sorry|actually|oops|i\s+mean|i\s+meant)\b)\S.*?\b(?:no\s+wait|wait"
     r"|sorry|i\s+mean|i\s+meant|actually|oops|scratch\s+that|make\s+that)\b(?=[\s,.:;-]*\w)"
+    # "set 204, no 205, to jazz", "set 204 no 205 to jazz", "204 jazz, 205 no": a room said and
+    # taken back ("room no 204" is a number)
+    r"|\S.*?,\s*no\s*,|\S.*?(?<!\broom )(?<!\brm )\bno\s+(?:room\s+)?\d|\d[a-z]?\s+no\s*$"
 )
 
 
@@ -1007,6 +1036,14 @@ def complete(
         return _applies_now(result, said_time(low) or time[0])
     if time and isinstance(result, c.ClearAlerts) and not result.note:
         return _applies_now(result, said_time(low) or time[0])
+    if time and isinstance(result, Ask) and result.missing == "target":
+        # "set jazz tomorrow": the room named next is changed now, so the question says so first
+        said = said_time(low) or time[0]
+        return replace(
+            result,
+            question=f"I can't schedule a change for \u201c{said}\u201d: changes apply as soon as "
+            "they are made. Which room should I change now? Nothing was changed yet.",
+        )
     return result
 
 
