@@ -138,12 +138,12 @@ def test_the_words_of_the_station_are_followed() -> None:
         ("guest's babies are sleeping in 204, set it to jazz", jazz("204")),
         ("the children and the baby nap in 204, set jazz", jazz("204")),
         ("our vip customer wants jazz in 204, we need it asap", jazz("204")),
-        ("set 204 to jazz because they are arriving today, before arrival", jazz("204")),
+        ("set 204 to jazz because they are arriving today", jazz("204")),
         ("set 204 to jazz as the guest arrived and is still there", jazz("204")),
         ("set 204 to jazz while they are currently here", jazz("204")),
         ("set 204 to jazz, the guest isn't checking out yet", jazz("204")),
         ("set 204 to jazz, the guest isnt leaving, has not gone", jazz("204")),
-        ("set 204 to jazz when they checked in, after checkout", jazz("204")),
+        ("set 204 to jazz when they checked in", jazz("204")),
         ("set 204 to jazz, these guests were upset, those were unhappy", jazz("204")),
         (
             "set 204 to jazz, the guest complained, was complaining, complains of a complaint",
@@ -206,7 +206,7 @@ check cheers current de did do does each else end entire gets gimme going got ha
 him his hmm hotel immediately its kid kids kindly l les lets mean my n needed needs oh ok okay one
 only over place play prefers property puts quick reception request requests right rm rms rooms s
 season sec since sleep so someone something stations stay staying sth straight sum switches ta thank
-that theirs them thing things this tonite u um unit units up urgently us variety veut wait want
+that theirs them thing things this u um unit units up urgently us variety veut wait want
 wanted well went what what's whats which whole whoops will woops your again birthday
 """.split()  # noqa: SIM905 (a table of words, as a list it is one a line)
 
@@ -303,7 +303,7 @@ def test_a_word_not_followed_stops_the_write_and_is_said(
         ("set 204 to jazz every morning", "every morning"),
         ("set 204 to jazz this weekend", "this weekend"),
         ("set 204 to jazz", None),
-        ("set 204 to jazz tonight", None),  # when, not a time: the guest is here tonight
+        ("set 204 to jazz tonight", "tonight"),  # now, or tonight? asked
         ("the tomorrow's arrivals in 204 want jazz", None),
         ("friday's wedding party in 204 wants jazz", None),
         ("the lobby is in a minute's walk", None),

@@ -178,3 +178,28 @@ def test_a_count_of_guests_is_no_room(text: str) -> None:
 @pytest.mark.parametrize("text", ["set 7 to jazz", "set jazz in 7", "set room 7 to jazz"])
 def test_a_room_named_by_a_small_number_is_still_found(text: str) -> None:
     assert _read(text) == c.SetStation(target=c.Target(rooms=("7",)), station="jazz")
+
+
+@pytest.mark.parametrize(
+    "text", ["set 311 to jazz 17:00", "set 311 to jazz tonight", "tonight set 204 to jazz",
+             "set 204 to jazz for 2hrs", "set 204 to jazz for 1h", "set 3 to jazz in 1hr",
+             "set 3 to jazz in 2 days", "set 204 to jazz before checkout",
+             "set 311 to jazz when the guest arrives", "on arrival 204 jazz",
+             "set 3 to jazz for the stay", "after checkout clear alarms in 204"]
+)  # fmt: skip
+def test_a_time_said_any_other_way_is_asked_about_first(text: str) -> None:
+    """A clock time without "at", "tonight" alone, "for 2hrs", a moment of the stay: each was
+    dropped and the change made at once."""
+    assert parse(text, INN).ask is not None
+
+
+def test_not_now_is_no_request() -> None:
+    assert _read("set 204 to jazz not now") == c.SmallTalk(kind="negation")
+
+
+def test_guests_arriving_later_still_get_their_music_now() -> None:
+    """ "guests arriving tonight, put jazz on": when they come, not when to change (asked of the
+    desk to prepare the room)."""
+    assert _read("guests arriving tonight, put jazz on in 204") == c.SetStation(
+        target=c.Target(rooms=("204",)), station="jazz"
+    )

@@ -277,7 +277,7 @@ _NOT_A_REQUEST = re.compile(
     r"|^(?:if|in\s+case|whenever|unless)\s|\bwhat\s+if\b|^should\s+(?:we|i)\b"
     r"|^(?:i|we)\s+(?:just\s+|already\s+)?(?:set|put|changed|switched|cleared)\b"
     r"|\b(?:was|were|been|got)\s+(?:set|changed|switched|put)\s+(?:to|on)\b"
-    r"|\b(?:i|we)\s+will\b|^fyi\b|\bjust\s+so\s+you\s+know\b"
+    r"|\b(?:i|we)\s+will\b|^fyi\b|\bjust\s+so\s+you\s+know\b|\bnot\s+now\b|\bnot\s*$"
 )
 # Reported speech and complaints ("305 isn't on jazz", "the guest hates jazz"): a request only with
 # a verb of its own ("... please set it to jazz").
@@ -742,6 +742,8 @@ _REMOVE_STATION = re.compile(
     r"\b(?:cancel|cancell?ed|canceled|remove|removed|delete|deleted|clear|cleared|drop|dropped|kill"
     r"|erase|erased|wipe|wiped|gone\s+from|get\s+rid\s+of|no\s+more)\b"
 )
+
+
 def _takes_away(low: str, found: Entities) -> bool:
     """The station is named to be taken away: "cancel jazz", "no jazz after 10" (never "no wait,
     classical", a station said instead)."""
@@ -957,6 +959,8 @@ def complete(
     command = result.partial if isinstance(result, Ask) else result
     if not isinstance(command, c.SetStation | c.ClearAlerts):
         return result
+    if _NOT_A_REQUEST.search(low):  # a hook's form with a report or a "not now" in it
+        return c.SmallTalk(kind="negation")
     if isinstance(command, c.SetStation) and _GENERIC_STATION.fullmatch(fold(command.station)):
         # "set Everest to a station": no station named, never the catalog's "Wynn's Station"
         target = command.target
@@ -1005,7 +1009,13 @@ def complete(
     time = TIME.search(low)
     # "at 7am tomorrow": the words of every time said, not only the first
     time_words = {w for said in TIME.finditer(low) for w in _WORD.findall(said[0])}
-    if time and _GUESTS_COMING.search(low) and not re.search(r"\d", time[0]):
+    if (
+        time
+        and _GUESTS_COMING.search(low)
+        and not re.search(r"\d", time[0])
+        # "when the guest arrives", "on arrival": the moment of the change itself
+        and not re.match(r"(?:when|once|as|before|after|at|on|by|upon)\b", time[0])
+    ):
         time = None  # "guests arriving later, put on jazz": when they come, not when to change
     station_words = (
         frozenset(_WORD.findall(fold(command.station)))
