@@ -203,3 +203,16 @@ def test_guests_arriving_later_still_get_their_music_now() -> None:
     assert _read("guests arriving tonight, put jazz on in 204") == c.SetStation(
         target=c.Target(rooms=("204",)), station="jazz"
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["good morning! could you set 204 to jazz", "morning, set 204 to jazz please",
+             "set 204 to jazz if it's not too much trouble",
+             "if it's not too much trouble, set 204 to jazz",
+             "could you please set 204 to jazz, thank you so much!",
+             "set 204 to jazz if you get a chance"]
+)  # fmt: skip
+def test_greetings_and_politeness_around_a_request_are_passed_over(text: str) -> None:
+    """Round 28: refused for "good", "morning", "much", "trouble"; "if it's not too much trouble"
+    is politeness, not a condition ("if the guest asks, ..." is one)."""
+    assert _read(text) == c.SetStation(target=c.Target(rooms=("204",)), station="jazz")

@@ -6,14 +6,22 @@ import re
 
 _MENTION = re.compile(r"^\s*(?:<@[A-Z0-9]+(?:\|[^>]*)?>|@\w+|<at>[^<]*</at>)[\s,:]*")
 _ARROWS = re.compile(r"\s*(?:->|=>|→|⇒|⟶|—>|–>|-->|>>)\s*")
+# ("if it's not too much trouble": politeness, never a condition on the request)
+_IF_POLITE = (
+    r"if\s+(?:it'?s\s+not\s+too\s+much\s+trouble|you\s+can|possible|you\s+don'?t\s+mind"
+    r"|you\s+get\s+a\s+(?:chance|sec|second|minute))"
+)
 _LEADING_POLITE = re.compile(
-    r"^(?:(?:hey|hi|hello|ok|okay)(?:\s+bot)?[\s,]+)?"
+    r"^(?:(?:hey|hi|hello|ok|okay|good\s+(?:morning|afternoon|evening)|morning)(?:\s+bot)?"
+    r"[\s,!.]+)?(?:" + _IF_POLITE + r"[\s,]+)?"
     r"(?:(?:please|pls|plz|kindly)\s+|(?:can|could|would|will)\s+you\s+(?:please\s+)?"
     r"|i(?:'d| would)\s+like\s+(?:you\s+)?to\s+|i\s+(?:want|need)\s+(?:you\s+)?to\s+)*",
     re.IGNORECASE,
 )
 _TRAILING_POLITE = re.compile(
-    r"(?:[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|ty|asap|now))+\s*$", re.IGNORECASE
+    r"(?:[\s,!.]+(?:please|pls|plz|thanks(?:\s+(?:a\s+lot|so\s+much))?"
+    r"|thank\s+you(?:\s+so\s+much)?|thx|ty|asap|now|" + _IF_POLITE + r"))+\s*$",
+    re.IGNORECASE,
 )
 _TRAILING_PUNCT = re.compile(r"[\s.!?;,]+$")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " "})
