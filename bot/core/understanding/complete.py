@@ -103,7 +103,8 @@ TIME: Final = re.compile(
     r"|\b(?:tomorrow(?:\s+(?:morning|afternoon|evening|night))?|later|tonight\s+at(?=\s+\d)"
     r"|this\s+(?:evening|afternoon|morning)|in\s+the\s+(?:morning|afternoon|evening|night)"
     r"|in\s+(?:an?|\d+)\s*"
-    r"(?:minutes?|mins?|hours?|hrs?|h|days?|weeks?)|(?:tonight|tonite)(?!\s+(?:only|at)\b))\b(?!['’]s)"
+    # ("tonight" alone is when the guest is here: round 11 expected the change made)
+    r"(?:minutes?|mins?|hours?|hrs?|h|days?|weeks?))\b(?!['’]s)"
     # a clock time anywhere ("set 311 to jazz 17:00"), a moment of the stay ("before checkout",
     # "when the guest arrives", "on arrival"): when to make the change, not now
     r"|\b\d{1,2}:\d\d\b"

@@ -279,6 +279,13 @@ _NOT_A_REQUEST = re.compile(
     r"|\b(?:was|were|been|got)\s+(?:set|changed|switched|put)\s+(?:to|on)\b"
     r"|\b(?:i|we)\s+will\b|^fyi\b|\bjust\s+so\s+you\s+know\b|\bnot\s+now\b|\bnot\s*$"
 )
+# What a report or a "not now" adds to a request's own form ("I set 204 to jazz at 7"): read by the
+# completeness check of a hook's reading too
+_REPORT = re.compile(
+    r"^(?:i|we)\s+(?:just\s+|already\s+)?(?:set|put|changed|switched|cleared)\b"
+    r"|\b(?:was|were|been|got)\s+(?:set|changed|switched|put)\s+(?:to|on)\b"
+    r"|\b(?:i|we)\s+will\b|^fyi\b|\bnot\s+now\b|\bnot\s*$"
+)
 # Reported speech and complaints ("305 isn't on jazz", "the guest hates jazz"): a request only with
 # a verb of its own ("... please set it to jazz").
 _STATEMENT = re.compile(
@@ -959,7 +966,7 @@ def complete(
     command = result.partial if isinstance(result, Ask) else result
     if not isinstance(command, c.SetStation | c.ClearAlerts):
         return result
-    if _NOT_A_REQUEST.search(low):  # a hook's form with a report or a "not now" in it
+    if _REPORT.search(low):  # a hook's form with a report or a "not now" in it
         return c.SmallTalk(kind="negation")
     if isinstance(command, c.SetStation) and _GENERIC_STATION.fullmatch(fold(command.station)):
         # "set Everest to a station": no station named, never the catalog's "Wynn's Station"
