@@ -22,7 +22,6 @@ from bot.core.understanding.complete import (
     HOUR_AFTER_WORD,
     TIME,
     is_limited,
-    said_time,
     unfollowed,
 )
 from bot.core.understanding.entities import EXCLUDED, Entities, find_entities, too_large
@@ -826,14 +825,17 @@ _ALERTS_ASKED = re.compile(
 _EXCLUSION_WORDS = frozenset({"except", "excluding", "without", "skip", "skipping", "besides"})
 _NOT_LISTED = re.compile(r"(?:,|\bbut|\band)\s*not\b")
 _CORRECTED_INSIDE = re.compile(
-    r"\S.*?[,;.]?\s*\b(?:no\s+wait|wait|no|sorry|i\s+mean|actually|oops)\b[\s,]+(?:just|only)\b"
+    # (each alternative is tried from one place only, or after something was said, never from
+    # every position with a ".*?" before it: that cost 0.4 ms a message)
+    r"(?<=\S)[,;.]?\s*\b(?:no\s+wait|wait|no|sorry|i\s+mean|actually|oops)\b[\s,]+(?:just|only)\b"
+    r"|(?<=\s)(?:no\s+wait|wait|no|sorry|i\s+mean|actually|oops)\b[\s,]+(?:just|only)\b"
     # "set 112 to pop no wait 111": corrected after the request began, whatever follows (a
     # message that begins with the correction is the engine's: it corrects the last change)
     r"|^(?!\s*(?:no|wait|sorry|actually|oops|i\s+mean|i\s+meant)\b)\S.*?\b(?:no\s+wait|wait"
     r"|sorry|i\s+mean|i\s+meant|actually|oops|scratch\s+that|make\s+that)\b(?=[\s,.:;-]*\w)"
     # "set 204, no 205, to jazz", "set 204 no 205 to jazz", "204 jazz, 205 no": a room said and
     # taken back ("room no 204" is a number)
-    r"|\S.*?,\s*no\s*,|\S.*?(?<!\broom )(?<!\brm )\bno\s+(?:room\s+)?\d|\d[a-z]?\s+no\s*$"
+    r"|(?<=\S),\s*no\s*,|(?<=\s)(?<!\broom )(?<!\brm )no\s+(?:room\s+)?\d|\d[a-z]?\s+no\s*$"
 )
 
 
@@ -1013,9 +1015,10 @@ def complete(
             command,
             choices=(("yes", rephrase(command)),),
         )
-    time = TIME.search(low)
+    times = list(TIME.finditer(low))  # one search: the first is the time said back
+    time = times[0] if times else None
     # "at 7am tomorrow": the words of every time said, not only the first
-    time_words = {w for said in TIME.finditer(low) for w in _WORD.findall(said[0])}
+    time_words = {w for said in times for w in _WORD.findall(said[0])}
     if (
         time
         and _GUESTS_COMING.search(low)
@@ -1050,12 +1053,12 @@ def complete(
     if left:
         return c.NotDone("unfollowed", understood=understood, unfollowed=tuple(left))
     if time and isinstance(result, c.SetStation):
-        return _applies_now(result, said_time(low) or time[0])
+        return _applies_now(result, time[0].strip())
     if time and isinstance(result, c.ClearAlerts) and not result.note:
-        return _applies_now(result, said_time(low) or time[0])
+        return _applies_now(result, time[0].strip())
     if time and isinstance(result, Ask) and result.missing == "target":
         # "set jazz tomorrow": the room named next is changed now, so the question says so first
-        said = said_time(low) or time[0]
+        said = time[0].strip()
         return replace(
             result,
             question=f"I can't schedule a change for \u201c{said}\u201d: changes apply as soon as "
