@@ -78,6 +78,7 @@ _THANKS = frozenset(
 )  # fmt: skip
 _THANKS_CORE = frozenset({"thanks", "thank", "ty", "thx", "cheers", "merci", "appreciated"})
 _BYE = frozenset({"bye", "goodbye", "later", "cya", "night", "goodnight"})
+_SMALL_TALK_WORDS = _GREETING | _THANKS | _BYE
 _NEGATION = re.compile(
     r"^(?:no\s*,?\s*)?(?:please\s+)?(?:don'?t|do\s+not|never|not|no\s+need\s+to|nobody\s+should|"
     r"we\s+don'?t\s+(?:want|need)\s+to|i\s+don'?t\s+(?:want|need)\s+(?:you\s+)?to)\b"
@@ -314,7 +315,7 @@ def small_talk(low: str) -> Command | None:
     """Greetings, thanks and goodbyes, alone or together ("hi, just checking in", "great, thanks")."""
     # Trailing repeats are emphasis: "thankss", "hii", "heyyy" (but "all" of "hi all" is a word).
     words = {
-        w if w in _GREETING | _THANKS | _BYE else re.sub(r"(.)\1+$", r"\1", w)
+        w if w in _SMALL_TALK_WORDS else re.sub(r"(.)\1+$", r"\1", w)
         for w in re.findall(r"[a-z']+", low)
     }
     if low.startswith(("thank", "thx", "cheers")):
