@@ -22,3 +22,13 @@ def demo_lexicon() -> Lexicon:
         [p.name for p in world.properties],
         {t.name for p in world.properties for t in p.roomTypes},
     )
+
+
+def demo_lexicon_with_rooms(*rooms: str) -> Lexicon:
+    """The demo world's properties and room types, and these rooms (a hotel of the test's own)."""
+    world = demo_world()
+    return build_lexicon(
+        [p.name for p in world.properties],
+        {t.name for p in world.properties for t in p.roomTypes},
+        room_names=rooms,
+    )

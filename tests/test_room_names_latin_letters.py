@@ -4,23 +4,13 @@ named, or with the letter's plain base ("love suite"), a request finds the room,
 from __future__ import annotations
 
 import pytest
-from lexicon_support import demo_world
+from lexicon_support import demo_lexicon_with_rooms
 
 from bot.core.shared import commands as c
-from bot.core.understanding.lexicon import Lexicon, build_lexicon, fold
+from bot.core.understanding.lexicon import fold
 from bot.core.understanding.pipeline import parse
 
-
-def _with_rooms(*rooms: str) -> Lexicon:
-    world = demo_world()
-    return build_lexicon(
-        [p.name for p in world.properties],
-        {t.name for p in world.properties for t in p.roomTypes},
-        room_names=rooms,
-    )
-
-
-NORDIC = _with_rooms("204", "Løve-Suite", "Zimmer-Größe", "Ærø", "Café-Bleu", "Łódź-3")
+NORDIC = demo_lexicon_with_rooms("204", "Løve-Suite", "Zimmer-Größe", "Ærø", "Café-Bleu", "Łódź-3")
 
 
 @pytest.mark.parametrize(

@@ -5,21 +5,16 @@ rooms named with words: none of these messages may change a room it does not nam
 from __future__ import annotations
 
 import pytest
-from lexicon_support import demo_world
+from lexicon_support import demo_lexicon_with_rooms
 
 from bot.core.shared import commands as c
-from bot.core.understanding.lexicon import Lexicon, build_lexicon
+from bot.core.understanding.lexicon import Lexicon
 from bot.core.understanding.pipeline import parse
 
 
 def _inn() -> Lexicon:
-    world = demo_world()
     rooms = [str(n) for n in range(1, 40)] + ["118", "204", "311", "Garden", "Library"]
-    return build_lexicon(
-        [p.name for p in world.properties],
-        {t.name for p in world.properties for t in p.roomTypes},
-        room_names=rooms,
-    )
+    return demo_lexicon_with_rooms(*rooms)
 
 
 INN = _inn()

@@ -5,24 +5,16 @@ the length limit, names, room names, the word boundaries), and the names said ba
 from __future__ import annotations
 
 import pytest
-from lexicon_support import demo_lexicon, demo_world
+from lexicon_support import demo_lexicon, demo_lexicon_with_rooms
 
 from bot.core.shared import commands as c
-from bot.core.understanding.lexicon import Lexicon, build_lexicon
 from bot.core.understanding.pipeline import parse
 from bot.core.understanding.spelling import correct, name_corrections
 
 LEXICON = demo_lexicon()
 
 
-def _with_rooms(*rooms: str) -> Lexicon:
-    """The demo world's properties and room types, and these rooms."""
-    world = demo_world()
-    return build_lexicon(
-        [p.name for p in world.properties],
-        {t.name for p in world.properties for t in p.roomTypes},
-        room_names=rooms,
-    )
+_with_rooms = demo_lexicon_with_rooms
 
 
 # Rooms named as staff name them, typed with spaces: "Villa East", "PH East", "kid's club".
