@@ -263,6 +263,14 @@ def _place(text: str, found: Entities) -> Command | None:
     return SetPropertyPlace(property_name=found.property_name, country=country, timezone=timezone)
 
 
+# What a report or a "not now" adds to a request's own form ("I set 204 to jazz at 7", "204 was set
+# to jazz", "we will set ...", "fyi ..."): read by the completeness check of a hook's reading too
+_REPORT_WORDS = (
+    r"^(?:i|we)\s+(?:just\s+|already\s+)?(?:set|put|changed|switched|cleared)\b"
+    r"|\b(?:was|were|been|got)\s+(?:set|changed|switched|put)\s+(?:to|on)\b"
+    r"|\b(?:i|we)\s+will\b|^fyi\b|\bnot\s+now\b|\bnot\s*$"
+)
+_REPORT = re.compile(_REPORT_WORDS)
 # Statements about rooms, not requests: plans, reminders to self, past tense.
 _NOT_A_REQUEST = re.compile(
     r"\b(?:remind\s+me|liked|i['’]ll|we['’]ll|going\s+to\s+set|instead\s+of"
@@ -271,20 +279,10 @@ _NOT_A_REQUEST = re.compile(
     r"|already\s+(?:set|changed|cleared|switched|put|did|done|deleted|removed))\b"
     r"|^no\s+\w+\s+(?:in|for|at)\b|\bleave\s+.{1,40}?\s+alone\b"
     # a question about who did it ("who set 204 to jazz"), a condition ("if the guest asks, ..."),
-    # a hypothesis ("what if we set ..."), advice asked ("should we clear ..."), a report ("I set 204
-    # to jazz at 7", "204 was set to jazz", "we will set ...", "fyi ...")
+    # a hypothesis ("what if we set ..."), advice asked ("should we clear ..."), a report
     r"|^who\s+(?:last\s+)?(?:set|put|changed|switched|cleared|did|played|made)\b"
     r"|^(?:if|in\s+case|whenever|unless)\s|\bwhat\s+if\b|^should\s+(?:we|i)\b"
-    r"|^(?:i|we)\s+(?:just\s+|already\s+)?(?:set|put|changed|switched|cleared)\b"
-    r"|\b(?:was|were|been|got)\s+(?:set|changed|switched|put)\s+(?:to|on)\b"
-    r"|\b(?:i|we)\s+will\b|^fyi\b|\bjust\s+so\s+you\s+know\b|\bnot\s+now\b|\bnot\s*$"
-)
-# What a report or a "not now" adds to a request's own form ("I set 204 to jazz at 7"): read by the
-# completeness check of a hook's reading too
-_REPORT = re.compile(
-    r"^(?:i|we)\s+(?:just\s+|already\s+)?(?:set|put|changed|switched|cleared)\b"
-    r"|\b(?:was|were|been|got)\s+(?:set|changed|switched|put)\s+(?:to|on)\b"
-    r"|\b(?:i|we)\s+will\b|^fyi\b|\bnot\s+now\b|\bnot\s*$"
+    r"|\bjust\s+so\s+you\s+know\b|" + _REPORT_WORDS
 )
 # Reported speech and complaints ("305 isn't on jazz", "the guest hates jazz"): a request only with
 # a verb of its own ("... please set it to jazz").
