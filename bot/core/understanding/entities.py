@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from bot.core.shared.commands import AlertKind
 from bot.core.shared.profile_settings import setting_key
 from bot.core.understanding.complete import HOUR_AFTER_WORD
-from bot.core.understanding.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of
+from bot.core.understanding.lexicon import MAX_PHRASE_WORDS, Lexicon, fold, key_of, room_keys
 from bot.core.understanding.targets import MAX_RANGE, complete_range_end, expand_range
 from bot.index.normalize import normalize_name, normalize_room_name
 
@@ -668,13 +668,28 @@ def _lexicon(t: _Text, found: Entities, lexicon: Lexicon) -> None:
     tokens = [(m.start(), m.end(), normalize_name(m[0])) for m in _TOKEN.finditer(t.work)]
     # A phrase never spans a blanked entity: only a space or light punctuation between its words.
     joined = [_joins(t.work[tokens[k][1] : tokens[k + 1][0]]) for k in range(len(tokens) - 1)]
+    # Each word's room keys once too, and each gap's ("#" of "puffin #2"): a phrase's are joined
+    words = [room_keys(t.original[start:end]) for start, end, _ in tokens]
+    gaps = [room_keys(t.original[tokens[k][1] : tokens[k + 1][0]]) for k in range(len(tokens) - 1)]
     i = 0
     while i < len(tokens):
         run = 1
         while run < MAX_PHRASE_WORDS and i + run < len(tokens) and joined[i + run - 1]:
             run += 1
-        hit = _longest(tokens, i, run, t, found, lexicon)
+        room_keys_of = _phrase_room_keys(words, gaps, i, run)
+        hit = _longest(tokens, i, run, t, found, lexicon, room_keys_of)
         i = hit if hit is not None else i + 1
+
+
+def _phrase_room_keys(
+    words: list[tuple[str, str]], gaps: list[tuple[str, str]], i: int, run: int
+) -> list[tuple[str, str]]:
+    """The room keys of the phrases of 1..run words from word i (`room_keys` of each phrase)."""
+    keys = [words[i]]
+    for k in range(i + 1, i + run):
+        strict, loose = keys[-1]
+        keys.append((strict + gaps[k - 1][0] + words[k][0], loose + gaps[k - 1][1] + words[k][1]))
+    return keys
 
 
 def _joins(gap: str) -> bool:
@@ -688,6 +703,7 @@ def _longest(
     t: _Text,
     found: Entities,
     lexicon: Lexicon,
+    room_keys_of: list[tuple[str, str]],
 ) -> int | None:
     keys = [tokens[i][2]]
     for k in range(i + 1, i + run):
@@ -697,7 +713,9 @@ def _longest(
         if not key:
             continue
         start, end = tokens[i][0], tokens[i + n - 1][1]
-        room = _index_room(t, start, end, lexicon, listed=_listing_rooms(t, start, found))
+        room = _index_room(
+            t, start, end, lexicon, listed=_listing_rooms(t, start, found), keys=room_keys_of[n - 1]
+        )
         if room is not None and room[1]:
             _add_room(found, room[0])
             found.room_marked = found.room_marked or room[2]
@@ -886,7 +904,13 @@ def _special_rooms(t: _Text, found: Entities, lexicon: Lexicon) -> None:
 
 
 def _index_room(
-    t: _Text, start: int, end: int, lexicon: Lexicon, *, listed: bool = False
+    t: _Text,
+    start: int,
+    end: int,
+    lexicon: Lexicon,
+    *,
+    listed: bool = False,
+    keys: tuple[str, str] | None = None,
 ) -> tuple[str, bool, bool] | None:
     """The room of the index that the words at start:end name: (its name, whether it wins over a
     property, room type or station of the same words, whether "room"/"#" was said before it).
@@ -898,8 +922,10 @@ def _index_room(
     if not lexicon.rooms:
         return None
     typed = t.original[start:end]
-    names, exact = lexicon.room_names(typed)
+    names, exact = lexicon.room_names(typed) if keys is None else lexicon.room_names_by_keys(*keys)
     if not names:
+        if not typed.endswith(("'s", "’s", "?", ":", ";")):
+            return None  # nothing to trim (most phrases: checked before the pattern runs)
         trimmed = re.sub(r"['’]s$", "", typed.rstrip("?:;"))  # "Sakura's echo"
         if trimmed == typed or not trimmed:
             return None

@@ -147,7 +147,11 @@ class Lexicon:
     def room_names(self, typed: str) -> tuple[tuple[str, ...], bool]:
         """The index's room names `typed` means, and whether it matched exactly (separators folded)
         rather than loosely."""
-        strict, loose = room_keys(typed)
+        return self.room_names_by_keys(*room_keys(typed))
+
+    def room_names_by_keys(self, strict: str, loose: str) -> tuple[tuple[str, ...], bool]:
+        """`room_names` of a text whose `room_keys` are already known (a phrase's keys are its
+        words' keys joined: the entity finder computes each word's once)."""
         found = _names(self.rooms, strict)
         # loosely: the names kept by their loose key, and those whose key already is it
         loosely = tuple(
