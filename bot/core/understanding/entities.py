@@ -40,6 +40,9 @@ class Entities:
     # "set Jazz and Country to pop": a list of rooms named like stations, no property said: asked
     rooms_like_stations: bool = False
     range_guess: tuple[str, str] | None = None  # "cabins 1-4": maybe Cabin-1..Cabin-4, asked
+    # Rooms named by a plain word ("Spa", "Next") said beside other rooms without joining them
+    # ("set 204 to jazz at the spa", "the kitchen asked for jazz in 204"): a write asks first
+    loose_word_rooms: list[str] = field(default_factory=list)
     property_name: str | None = None
     all_rooms: bool = False
     everywhere: bool = False
@@ -200,6 +203,8 @@ def find_entities(text: str, lexicon: Lexicon) -> Entities:
         left_out = {normalize_room_name(r) for r in found.excluded}
         found.rooms = [r for r in found.rooms if normalize_room_name(r) not in left_out]
         found.room_range = None
+    if len(found.rooms) < 2 and not found.room_range and not found.room_type:
+        found.loose_word_rooms = []  # one room alone is meant: only beside others is it asked
     spans = list(_WORD.finditer(t.work))
     found.words = [m[0].replace("’", "'") for m in spans]
     for m, word in zip(spans, found.words, strict=True):
@@ -772,7 +777,7 @@ def _longest(
                 found.room_shadowed = None  # "all Penthouse rooms": the type, said so
                 t.take(m.start(), start)
         elif room is not None and _room_over_station(t, start, end, found, lexicon):
-            _add_room(found, room[0])
+            _add_word_room(t, start, end, found, room[0])
         elif found.station is None and key in lexicon.stations:
             found.station = lexicon.stations[key]
             found.station_end = end
@@ -808,13 +813,37 @@ def _longest(
         elif room is not None and _place_after_at(t, start, key, found, lexicon):
             continue  # "all rooms at bay": the place is asked about (_unknown_property)
         elif room is not None:
-            _add_room(found, room[0])
+            _add_word_room(t, start, end, found, room[0])
             found.room_marked = found.room_marked or room[2]
         else:
             continue
         t.take(start, end)
         return i + n
     return None
+
+
+_JOINED_BEFORE = re.compile(r"(?:,|\band|&|\bor|\+|\bplus|\balso)\s+(?:the\s+)?(?:rooms?\s+)?$|,$")
+_JOINED_AFTER = re.compile(r"\s*(?:,|and\b|&|or\b|\+|plus\b)|\s+(?:too|also|as\s+well)\b")
+
+
+def _add_word_room(t: _Text, start: int, end: int, found: Entities, room: str) -> None:
+    """A room named by a plain word, kept as loose unless said as one of a list of rooms."""
+    _add_room(found, room)
+    if not _joined_to_rooms(t, start, end, found):
+        found.loose_word_rooms.append(room)
+
+
+def _joined_to_rooms(t: _Text, start: int, end: int, found: Entities) -> bool:
+    """Whether a room named by a plain word is said as one of a list of rooms ("204 and the spa",
+    "Spa, 101"), not only beside them: after the station ("to jazz, next") is no list."""
+    before = t.work[:start]
+    after_station = found.station is not None and 0 <= found.station_end <= start
+    if _JOINED_BEFORE.search(before) and not (
+        after_station and _STATION_LIST.fullmatch(t.work[found.station_end : start])
+    ):
+        return True
+    joined = _JOINED_AFTER.match(t.work[end:])
+    return joined is not None and (not joined[0].strip(" ,&+") or bool(t.work[end:].strip(" ,&+")))
 
 
 def _property_key(key: str, lexicon: Lexicon) -> str | None:

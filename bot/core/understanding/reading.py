@@ -1002,6 +1002,9 @@ def complete(
     # after what is refused ("snooze the alarm in Premium" is no clear of room Premium's alarms)
     if found.room_shadowed and command.target.room_type and not command.target.rooms:
         return _room_or_room_type(command, found.room_shadowed)
+    loose = _loose_word_rooms(command.target, found)
+    if loose:
+        return _word_rooms_or_not(command, loose)
     if asks_alarm and isinstance(command, c.ClearAlerts) and isinstance(result, c.ClearAlerts):
         # "alarms in 305": a question as much as a request
         from bot.core.shared.registry import rephrase  # the registry's entries import the handlers
@@ -1140,6 +1143,44 @@ def _room_or_room_type(command: c.SetStation | c.ClearAlerts, room: str) -> Ask:
             (f"room type {command.target.room_type}", rephrase(every)),
         ),
     )
+
+
+def _loose_word_rooms(target: Target, found: Entities) -> tuple[str, ...]:
+    """The rooms named by a plain word beside other rooms, not joined to them: "set 204 to jazz at
+    the spa" may mean room Spa or the place the speaker is. One room alone is meant."""
+    loose = tuple(r for r in target.rooms if r in found.loose_word_rooms)
+    others = len(target.rooms) - len(loose)
+    alone = len(loose) == 1 and not (others or target.room_range or target.room_type)
+    return () if alone or target.all_rooms else loose
+
+
+def _word_rooms_or_not(command: c.SetStation | c.ClearAlerts, loose: tuple[str, ...]) -> Ask:
+    """Whether words that are also rooms' names were meant as those rooms is never guessed."""
+    from bot.core.shared.registry import rephrase  # the registry's entries import the handlers
+
+    names = " and ".join(f"\u201c{r}\u201d" for r in loose)
+    kept = tuple(r for r in command.target.rooms if r not in loose)
+    every = rephrase(command)
+    choices = [(f"with {_describe(replace(command.target, rooms=loose))}", every)]
+    if kept or command.target.room_range or command.target.room_type:
+        without = replace(command, target=replace(command.target, rooms=kept))
+        choices.append((f"only {_describe(without.target)}", rephrase(without)))
+    else:
+        choices = [
+            (_describe(replace(command.target, rooms=(r,))), rephrase(_one_room(command, r)))
+            for r in loose
+        ] + [(f"all of {_describe(command.target)}", every)]
+    return Ask(
+        f"{names} {'is a room' if len(loose) == 1 else 'are rooms'} here too. Did you mean "
+        f"{_describe(command.target)}? Nothing was changed.",
+        "target",
+        replace(command, target=Target(property_name=command.target.property_name)),
+        choices=tuple(choices),
+    )
+
+
+def _one_room(command: c.SetStation | c.ClearAlerts, room: str) -> c.SetStation | c.ClearAlerts:
+    return replace(command, target=replace(command.target, rooms=(room,)))
 
 
 def _applies_now(command: c.SetStation | c.ClearAlerts, time: str) -> Ask:
