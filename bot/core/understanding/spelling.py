@@ -517,7 +517,12 @@ def name_corrections(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
 
 
 def _near(word: str, known: frozenset[str]) -> str | None:
-    found = process.extract(word, _listed(known), scorer=OSA.distance, score_cutoff=1, limit=None)
+    # one edit apart: only words one letter shorter, as long or one longer can be
+    by_length = _by_length(known)
+    candidates = [
+        w for n in (len(word) - 1, len(word), len(word) + 1) for w in by_length.get(n, ())
+    ]
+    found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=1, limit=None)
     fits = {v for v, _score, _i in found}
     if len(fits) > 1:  # "waht": the swapped letters ("what") beat a changed one ("want")
         fits = {v for v in fits if sorted(v) == sorted(word)}
@@ -535,5 +540,9 @@ def _known(lexicon: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=16)
-def _listed(words: frozenset[str]) -> list[str]:
-    return sorted(words)
+def _by_length(words: frozenset[str]) -> dict[int, list[str]]:
+    """The words by their length, each list sorted (the same word found whatever the set's order)."""
+    lengths: dict[int, list[str]] = {}
+    for word in sorted(words):
+        lengths.setdefault(len(word), []).append(word)
+    return lengths
