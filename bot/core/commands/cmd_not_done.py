@@ -48,6 +48,12 @@ REASONS: dict[str, tuple[str, str]] = {
         "`set 101-110 except 105 to jazz`.",
         "set all rooms at Harbor View Seattle except the penthouses to jazz",
     ),
+    "rooms_and_more": (
+        "I can change rooms named one by one, a whole room type or all rooms, but not a mix of them "
+        "in one request, so nothing was changed. Send each as its own request, e.g. "
+        "`set the junior suites to jazz`, then `set 204 to jazz`.",
+        "set the junior suites and 204 to jazz",
+    ),
     "unfollowed": (
         "I didn't follow all of that, so nothing was changed.",
         "set 204 to jazz maybe",

@@ -601,7 +601,14 @@ class Engine:
         if negation and (reordered := left_alone_last(msg.text, lexicon)) is not None:
             msg = replace(msg, text=reordered)
             result = understand(reordered, lexicon)
-        if result.ask is not None and (amended := self._amend_waiting(msg, result.ask.partial)):
+        # a question with choices names rooms of its own ("“Spa” is a room here too …"): a new
+        # request, never a new station for the one waiting
+        no_rooms_said = result.ask is not None and not result.ask.choices
+        if (
+            result.ask is not None
+            and no_rooms_said
+            and (amended := self._amend_waiting(msg, result.ask.partial))
+        ):
             return amended
         dropped = self._drop_waiting(msg) if _CORRECTION.match(result.cleaned) else None
         redo: Ask | Reply | c.Command | None = None

@@ -107,7 +107,7 @@ _DECADE = re.compile(r"(?:[0-9]0|19[0-9]0|20[0-2]0)s")
 # `PH#9`, `villa-12`, `Tower-East-4`: one name, never "room 9".
 _COMPOUND_ROOM = re.compile(r"(?<![\w#-])(?P<name>[a-z][a-z0-9]*(?:[#_-][a-z0-9]+)+)(?![\w#-])")
 _SHAPED_ROOM = re.compile(rf"(?<![\w'-])(?P<name>{_PREFIX_ROOM}\d{{1,6}}[a-z]?)(?![\w-])")
-_ALL_ROOMS = re.compile(
+ALL_ROOMS = re.compile(
     r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:guest\s+)?rooms?\b"
     r"|\b(?:the\s+)?(?:whole|entire)\s+(?:property|hotel|building|place)\b"
     r"|\ball\s+of\s+(?:the\s+)?(?:property|hotel)\b"
@@ -163,7 +163,7 @@ _TIME_OF_DAY = re.compile(
     r"|"
     + HOUR_AFTER_WORD
     # a count, never a room: "2 guests", "3 nights", "the 2 alarms in 3"
-    + r"|\b\d{1,2}(?=\s+(?:guests?|people|persons|adults|kids|children|nights|times)\b)"
+    + r"|\b\d{1,2}(?=\s+(?:guests|people|persons|adults|kids|children|nights|times)\b)"
     r"|\b\d{1,2}(?=\s+(?:alarms|timers|reminders|wake[\s-]?ups|wake[\s-]?up\s+calls)\b"
     r"[^,.;]*?\b(?:in|for|of|from)\s+\S)"
 )
@@ -321,7 +321,7 @@ def _everywhere(t: _Text, found: Entities) -> None:
     if m:
         found.everywhere = True
         t.take(m.start(), m.end())
-    m = _ALL_ROOMS.search(t.work)
+    m = ALL_ROOMS.search(t.work)
     if m:
         found.all_rooms = True
         t.take(m.start(), m.end())
@@ -337,13 +337,20 @@ _NOT_LISTED = (
     # "set 105 not 106 to pop", "clear timers in 203 (not 202)": a bare "not" after a room
     r"|\(\s*not|(?<=[a-z0-9])\s+not"
 )
+_GOES_ON_WITH_A_NAME = r"(?!\s*(?:&|\band\b)\s*(?:the\s+)?(?!not\b|set\b|then\b|put\b)[a-z])"
 _EXCLUDED_LIST = (
     rf"(?:rooms?\s+|rms?\s+|#)?(?P<list>{_ROOM_ITEM}(?:\s*(?:,|&|\band\b|or|-|\bthru\b|\bthrough\b)\s*"
     rf"(?:rooms?\s+)?{_ROOM_ITEM})*)(?![\w-])"
 )
 EXCLUDED = re.compile(
     r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"
-    r"|skip(?:ping)?)" + _NOT_LISTED + r")\s+" + _EXCLUDED_LIST
+    r"|skip(?:ping)?)"
+    + _NOT_LISTED
+    + r")\s+(?>"
+    + _EXCLUDED_LIST
+    + ")"
+    # "except 204 and the spa": a list that goes on with a name is the index's names' to read
+    + _GOES_ON_WITH_A_NAME
 )
 # "all rooms but 204", "the whole hotel but 204", "201-210 but 205": with every room (or a range)
 # said, a "but" leaves the rooms after it out; elsewhere it joins two parts ("204 to jazz but 205
@@ -355,7 +362,17 @@ _EVERY_ROOM_SAID = re.compile(
 _BUT = r"\bbut\s+(?!not\b)(?:the\s+)?"
 # (not "but 420 stays": the rooms named before a verb of staying are _KEPT_AFTER's)
 _STAYING = r"(?:stays?|remains?|keeps?|should\s+stay|is\s+(?:fine|ok|staying)|untouched|unchanged)"
-_EXCLUDED_BUT = re.compile(_BUT + _EXCLUDED_LIST + rf"(?!\s*(?:to|->|=|into|{_STAYING})\b)")
+# The list is read whole (atomic): "all rooms but 204 and 311 to jazz" never leaves out 204 alone
+_EXCLUDED_BUT = re.compile(
+    _BUT
+    + "(?>"
+    + _EXCLUDED_LIST
+    + rf")(?!\s*{_STAYING}\b)"
+    + _GOES_ON_WITH_A_NAME  # "but 204 and the spa": the index's names
+)
+# "to jazz" said before the "but": a "but 205 to pop" after it is a second part, never left out
+_STATION_BEFORE = re.compile(r"\b(?:to|into)\s+(?!\d|rooms?\b|#)[a-z]|->|=")
+_STATION_AFTER = re.compile(r"\s*(?:to|->|=|into)\b")
 _FLOOR = re.compile(
     r"\b(?:(?:the\s+)?(?:floors?|levels?|etage)\s+#?\d+|\d+(?:st|nd|rd|th)\s+floor)\b"
 )
@@ -375,7 +392,7 @@ def _floor(t: _Text, found: Entities) -> None:
 def _excluded(t: _Text, found: Entities) -> None:
     matches = list(EXCLUDED.finditer(t.work))
     if _EVERY_ROOM_SAID.search(t.original):
-        matches += _EXCLUDED_BUT.finditer(t.work)
+        matches += [m for m in _EXCLUDED_BUT.finditer(t.work) if not _second_part(t.work, m)]
     for m in matches:
         for part in re.split(
             r"\s*(?:,|&|\band\b|\bor\b)\s*", t.original[m.start("list") : m.end("list")]
@@ -389,6 +406,14 @@ def _excluded(t: _Text, found: Entities) -> None:
             names = expanded or [re.sub(r"^(?:rooms?|rms?)\s+|#", "", part.strip(), flags=re.I)]
             found.excluded += [n for n in names if n and n not in found.excluded]
         t.take(m.start(), m.end())
+
+
+def _second_part(work: str, m: re.Match[str]) -> bool:
+    """ "set all rooms to jazz but 204 to pop": the rooms after "but" get a station of their own
+    (two requests, refused as such); "all rooms but 204 to jazz" leaves 204 out."""
+    return bool(_STATION_AFTER.match(work, m.end())) and bool(
+        _STATION_BEFORE.search(work[: m.start()])
+    )
 
 
 # "Birch isn't on jazz, set it to pop": what the room does not play, said before the request itself
@@ -415,7 +440,9 @@ _SOMETHING_ELSE = re.compile(
 
 def _from_station(t: _Text, lexicon: Lexicon, found: Entities) -> None:
     m = _FROM_STATION.search(t.work)
-    if m and key_of(m["was"]) not in lexicon.properties:
+    # only a station's name: "the guest from the Library moved to 5" names a room, not what plays
+    was = key_of(m["was"]) if m else ""
+    if m and (was in lexicon.stations or was in lexicon.station_ids):
         found.was_station = m["was"].strip()
         t.take(m.start(), m.end("was"))
     m = _NOT_ON_STATION.search(t.work)
@@ -463,12 +490,14 @@ _NAMED_RANGE = re.compile(
 _DASHED_RANGE = re.compile(r"(?<!\S)[a-z0-9][^\s,]*-[^\s,]*[a-z0-9](?=[.,!]?(?:\s|$))")
 _NAME_SCHEME = re.compile(r"^(?P<pre>.*?)(?P<n>\d+)(?P<suf>\D*)$")
 _NAME_ITEM = r"[a-z0-9][^\s,]*(?:\s+#?\d{1,4}[a-z]?\b)?"  # "villa-3", "villa 3", "PH #2"
-_NAMES_LIST = rf"(?:rooms?\s+)?(?P<list>{_NAME_ITEM}(?:\s*(?:,|&|\band\b)\s*{_NAME_ITEM})*)"
+_NAMES_LIST = (
+    rf"(?:rooms?\s+)?(?P<list>{_NAME_ITEM}(?:\s*(?:,|&|\band\b)\s*(?:the\s+)?{_NAME_ITEM})*)"
+)
 _EXCLUDED_NAMES = re.compile(
     r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"
     r"|skip(?:ping)?)" + _NOT_LISTED + r")\s+" + _NAMES_LIST
 )
-_EXCLUDED_NAMES_BUT = re.compile(_BUT + _NAMES_LIST)
+_EXCLUDED_NAMES_BUT = re.compile(_BUT + "(?>" + _NAMES_LIST + ")")
 
 
 # "418 and 419 -> jazz, 420 stays", "clear alarms in 401-403, 403 keeps its alarms": the rooms
@@ -491,10 +520,10 @@ def _excluded_names(t: _Text, found: Entities, lexicon: Lexicon) -> None:
             t.take(m.start(), m.end())
     matches = list(_EXCLUDED_NAMES.finditer(t.work))
     if _EVERY_ROOM_SAID.search(t.original):
-        matches += _EXCLUDED_NAMES_BUT.finditer(t.work)
+        matches += [m for m in _EXCLUDED_NAMES_BUT.finditer(t.work) if not _second_part(t.work, m)]
     for m in matches:
         parts = re.split(r"\s*(?:,|&|\band\b)\s*", t.original[m.start("list") : m.end("list")])
-        named = [_one_index_room(part, lexicon) for part in parts]
+        named = [_one_index_room(re.sub(r"^the\s+", "", p, flags=re.I), lexicon) for p in parts]
         if not named or any(n is None for n in named):
             continue
         found.excluded += [n for n in named if n is not None and n not in found.excluded]
@@ -718,8 +747,21 @@ def _longest(
         if not key:
             continue
         start, end = tokens[i][0], tokens[i + n - 1][1]
-        room = _index_room(
-            t, start, end, lexicon, listed=_listing_rooms(t, start, found), keys=room_keys_of[n - 1]
+        # "set 1 2 to jazz": two numbers side by side are two rooms, never room 12
+        two_numbers = any(
+            tokens[k][2].isdigit() and tokens[k + 1][2].isdigit() for k in range(i, i + n - 1)
+        )
+        room = (
+            None
+            if two_numbers
+            else _index_room(
+                t,
+                start,
+                end,
+                lexicon,
+                listed=_listing_rooms(t, start, found),
+                keys=room_keys_of[n - 1],
+            )
         )
         if room is not None and room[1]:
             _add_room(found, room[0])
@@ -777,7 +819,7 @@ def _longest(
                 found.room_shadowed = None  # "all Penthouse rooms": the type, said so
                 t.take(m.start(), start)
         elif room is not None and _room_over_station(t, start, end, found, lexicon):
-            _add_word_room(t, start, end, found, room[0])
+            _add_word_room(t, start, end, found, room[0], lexicon)
         elif found.station is None and key in lexicon.stations:
             found.station = lexicon.stations[key]
             found.station_end = end
@@ -813,7 +855,7 @@ def _longest(
         elif room is not None and _place_after_at(t, start, key, found, lexicon):
             continue  # "all rooms at bay": the place is asked about (_unknown_property)
         elif room is not None:
-            _add_word_room(t, start, end, found, room[0])
+            _add_word_room(t, start, end, found, room[0], lexicon)
             found.room_marked = found.room_marked or room[2]
         else:
             continue
@@ -822,28 +864,48 @@ def _longest(
     return None
 
 
-_JOINED_BEFORE = re.compile(r"(?:,|\band|&|\bor|\+|\bplus|\balso)\s+(?:the\s+)?(?:rooms?\s+)?$|,$")
-_JOINED_AFTER = re.compile(r"\s*(?:,|and\b|&|or\b|\+|plus\b)|\s+(?:too|also|as\s+well)\b")
+# A plain-word room is one of a list only when the word across the joiner is a room too (a number,
+# or a name of the index): "204 and the spa", "spa, 101"; never "first, set Garden", "jazz, the spa
+# asked"
+_JOINED_BEFORE = re.compile(
+    r"(?P<room>[\w#'’-]+)\s*(?:,|\band|&|\bor|\+|\bplus|\balso)\s*(?:the\s+)?(?:rooms?\s+)?$"
+)
+_JOINED_AFTER = re.compile(
+    r"\s*(?:,|and\b|&|or\b|\+|plus\b)\s*(?:the\s+)?(?:rooms?\s+)?(?P<room>[\w#'’-]+)"
+)
+_LIST_GOES_ON = re.compile(
+    r"\s*(?:$|[,.;:!?&+)]|->|=|\b(?:and|or|to|at|in|on|please|pls|too|also|as\s+well)\b)"
+)
+_SPEAKER_BEFORE = re.compile(
+    r"\b(?:it'?s|this\s+is|here\s+is|from|called|calling|asked|says?)\s+(?:the\s+)?$"
+)
+_SAID_TOO = re.compile(r"\s+(?:too|also|as\s+well)\b")
 
 
-def _add_word_room(t: _Text, start: int, end: int, found: Entities, room: str) -> None:
+def _add_word_room(
+    t: _Text, start: int, end: int, found: Entities, room: str, lexicon: Lexicon
+) -> None:
     """A room named by a plain word, kept as loose unless said as one of a list of rooms."""
     _add_room(found, room)
-    if not _joined_to_rooms(t, start, end, found):
+    if not _joined_to_rooms(t, start, end, found, lexicon):
         found.loose_word_rooms.append(room)
 
 
-def _joined_to_rooms(t: _Text, start: int, end: int, found: Entities) -> bool:
+def _joined_to_rooms(t: _Text, start: int, end: int, found: Entities, lexicon: Lexicon) -> bool:
     """Whether a room named by a plain word is said as one of a list of rooms ("204 and the spa",
-    "Spa, 101"), not only beside them: after the station ("to jazz, next") is no list."""
-    before = t.work[:start]
-    after_station = found.station is not None and 0 <= found.station_end <= start
-    if _JOINED_BEFORE.search(before) and not (
-        after_station and _STATION_LIST.fullmatch(t.work[found.station_end : start])
-    ):
+    "Spa, 101", "spa too"), not only beside them."""
+    if _SAID_TOO.match(t.work, end):
         return True
-    joined = _JOINED_AFTER.match(t.work[end:])
-    return joined is not None and (not joined[0].strip(" ,&+") or bool(t.work[end:].strip(" ,&+")))
+    if _SPEAKER_BEFORE.search(t.work[:start]):  # "it's the bar, 204 wants jazz": who speaks
+        return False
+    # "118, guest checked out": a list's name is followed by the list's end, never by more words
+    before = _JOINED_BEFORE.search(t.original[:start]) if _LIST_GOES_ON.match(t.work, end) else None
+    after = _JOINED_AFTER.match(t.original, end)
+    return any(m is not None and _is_room_word(m["room"], lexicon) for m in (before, after))
+
+
+def _is_room_word(word: str, lexicon: Lexicon) -> bool:
+    return any(ch.isdigit() for ch in word) or lexicon.room_names(word.strip("'’"))[1]
 
 
 def _property_key(key: str, lexicon: Lexicon) -> str | None:
@@ -965,7 +1027,11 @@ def _index_room(
     marked = _ROOM_MARK.search(t.work[:start]) is not None
     low = t.work[start:end]
     # "rooms Jazz and Country": a name in a list of rooms is a room too
-    in_list = listed and re.search(r"(?:,|\band\b|&|\bor\b|\+)\s*$", t.work[:start]) is not None
+    in_list = (
+        listed
+        and re.search(r"(?:,|\band\b|&|\bor\b|\+)\s*$", t.work[:start]) is not None
+        and _LIST_GOES_ON.match(t.work, end) is not None  # not "118, guest checked out"
+    )
     # "suite and 101", "suite, tower": a room's exact name, first of a list of rooms
     # (never right after "to", where a station goes: "set 204 to jazz and 204 at prairie to pop")
     heads = (

@@ -24,7 +24,13 @@ from bot.core.understanding.complete import (
     is_limited,
     unfollowed,
 )
-from bot.core.understanding.entities import EXCLUDED, Entities, find_entities, too_large
+from bot.core.understanding.entities import (
+    ALL_ROOMS,
+    EXCLUDED,
+    Entities,
+    find_entities,
+    too_large,
+)
 from bot.core.understanding.lexicon import Lexicon, fold, key_of
 from bot.index.catalog import COUNTRIES, default_catalog
 
@@ -266,7 +272,8 @@ def _place(text: str, found: Entities) -> Command | None:
 # What a report or a "not now" adds to a request's own form ("I set 204 to jazz at 7", "204 was set
 # to jazz", "we will set ...", "fyi ..."): read by the completeness check of a hook's reading too
 _REPORT_WORDS = (
-    r"^(?:i|we)\s+(?:just\s+|already\s+)?(?:set|put|changed|switched|cleared)\b"
+    r"^(?:i|we|someone|somebody|he|she|they|the\s+guests?|a\s+guest|housekeeping|my\s+colleague)"
+    r"\s+(?:just\s+|already\s+)?(?:set|put|changed|switched|cleared)\b"
     r"|\b(?:was|were|been|got)\s+(?:set|changed|switched|put)\s+(?:to|on)\b"
     r"|\b(?:i|we)\s+will\b|^fyi\b|\bnot\s+now\b|\bnot\s*$"
 )
@@ -814,7 +821,26 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
         # "all rooms at Alpine but not the penthouses": what is left out was not understood, so
         # nothing runs (never the rooms named after "not")
         return c.NotDone("except", understood=low)
+    if _rooms_and_more(found, low):
+        return c.NotDone("rooms_and_more", understood=low)
     return None
+
+
+def _rooms_and_more(found: Entities, low: str) -> bool:
+    """ "set the junior suites and 204 to jazz", "all rooms to jazz, garden too": rooms named with a
+    whole room type or with all rooms. One of them alone would be a guess (204 alone dropped the
+    suites), so nothing runs. "all rooms 101-110" names the rooms, "everything in 204" one room."""
+    if not found.rooms:
+        return False
+    if found.room_type and not found.room_type_one:
+        return True
+    said = ALL_ROOMS.search(low)
+    return said is not None and not _ROOMS_RIGHT_AFTER.match(low, said.end())
+
+
+_ROOMS_RIGHT_AFTER = re.compile(
+    r"\s*(?:(?:at|in|of|from|between|numbered|number|nos?\.?)\s+)?(?:rooms?\s+|#)?\S*\d"
+)
 
 
 _ALERTS_ASKED = re.compile(

@@ -1,0 +1,148 @@
+"""Wrong writes found by the bug hunt of round 29 (rooms named by everyday words, lists left out),
+each read the safe way now.
+
+The hotel: numbered rooms (1-40, 101-120, 204, 311) and rooms named Spa, Bar, Kitchen, Garden,
+Library, Guest, Terrace, as a boutique hotel names them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from lexicon_support import demo_lexicon_with_rooms
+
+from bot.core.shared import commands as c
+from bot.core.understanding.pipeline import parse
+
+LEXICON = demo_lexicon_with_rooms(
+    *(str(n) for n in range(1, 41)),
+    *(str(n) for n in range(101, 121)),
+    "204", "311", "Spa", "Bar", "Kitchen", "Garden", "Library", "Guest", "Terrace", "Office", "First",
+)  # fmt: skip
+
+
+def _command(text: str) -> c.Command | None:
+    result = parse(text, LEXICON)
+    return result.parsed.command if result.parsed is not None else None
+
+
+@pytest.mark.parametrize(
+    ("text", "left_out"),
+    [
+        ("set all rooms but 204 and 311 to jazz", ("204", "311")),
+        ("set everything but 204 and 311 to jazz", ("204", "311")),
+        ("set the whole hotel but 204 and 311 to jazz", ("204", "311")),
+        ("set all rooms but 204 & 311 to jazz", ("204", "311")),
+        ("set all rooms but 204, 311 to jazz", ("204", "311")),
+        ("set all rooms but 204 and 311 and 118 to jazz", ("204", "311", "118")),
+        ("set all rooms but the bar and the spa to jazz", ("Bar", "Spa")),
+        ("set all rooms but 204 and the spa to jazz", ("204", "Spa")),
+        ("clear alarms in all rooms except 204 and the spa", ("204", "Spa")),
+    ],
+)
+def test_every_room_of_a_list_after_but_is_left_out_never_the_only_one_changed(
+    text: str, left_out: tuple[str, ...]
+) -> None:
+    """It used to change the last room of the list alone ("… but 204 and 311" set 311)."""
+    command = _command(text)
+    assert isinstance(command, c.SetStation | c.ClearAlerts), command
+    assert command.target.all_rooms and command.target.excluded == left_out
+
+
+def test_a_range_but_two_rooms_leaves_both_out() -> None:
+    command = _command("set 101-110 but 105 and 106 to jazz")
+    assert isinstance(command, c.SetStation)
+    assert command.target.rooms == ("101", "102", "103", "104", "107", "108", "109", "110")
+
+
+def test_a_station_for_the_rooms_after_but_is_a_second_request() -> None:
+    command = _command("set all rooms to jazz but 204 to pop")
+    assert isinstance(command, c.NotDone) and command.reason == "several_stations"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "set the junior suites and 204 to jazz",
+        "set 204 and all junior suites to jazz",
+        "set all rooms to jazz, garden too",
+        "set all rooms and the spa to jazz",
+        "set every room to jazz, spa as well",
+        "set all rooms and 204 to jazz",
+    ],
+)
+def test_rooms_with_a_whole_room_type_or_all_rooms_change_nothing(text: str) -> None:
+    """One part alone used to run (204 without the suites, Garden without the other rooms)."""
+    command = _command(text)
+    assert isinstance(command, c.NotDone) and command.reason == "rooms_and_more", command
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"),
+    [
+        ("set all rooms 101-105 to jazz", ("101", "102", "103", "104", "105")),
+        ("set everything in 204 to jazz", ("204",)),
+        ("set 1 2 to jazz", ("1", "2")),
+        ("set 1 2 3 to jazz", ("1", "2", "3")),
+        ("clear alarms in 118, guest checked out", ("118",)),
+        ("12 guest went to the spa, clear alarms in 12", None),
+    ],
+)
+def test_rooms_read_as_said(text: str, rooms: tuple[str, ...] | None) -> None:
+    """ "1 2" is two rooms, never room 12; "guest" after a comma and before more words is no room;
+    "12 guest" is room 12's guest (a count is plural: "2 guests")."""
+    result = parse(text, LEXICON)
+    if rooms is None:  # the place the guest went is asked about, never cleared
+        assert result.ask is not None and "Spa" in result.ask.question
+        return
+    command = result.parsed.command if result.parsed else None
+    assert isinstance(command, c.SetStation | c.ClearAlerts), result
+    assert command.target.rooms == rooms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone set 204 to country",
+        "the guest set 204 to jazz",
+        "a guest set 204 to jazz",
+        "they set 204 to jazz yesterday",
+        "the guests put jazz in 204",
+        "housekeeping cleared the alarms in 118",
+    ],
+)
+def test_what_someone_else_did_is_a_report_never_a_change(text: str) -> None:
+    assert _command(text) == c.SmallTalk(kind="negation")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "set 204 to jazz, the spa asked",
+        "set 204 to jazz, the office asked",
+        "first, set Garden to oldies",
+        "set Terrace to classical first, then Garden",
+        "guest in 12 is in the library, set 12 to jazz",
+        "the guest from 12 is at the bar, set 12 to jazz",
+        "hey it's the bar, 204 wants jazz",
+    ],
+)
+def test_a_word_room_beside_a_sentence_is_asked_never_written(text: str) -> None:
+    result = parse(text, LEXICON)
+    assert result.ask is not None, result
+    assert "Nothing was changed" in result.ask.question
+
+
+def test_the_choices_offer_each_word_room_alone() -> None:
+    """ "first, set Garden to oldies": Garden alone is one of the choices."""
+    ask = parse("first, set Garden to oldies", LEXICON).ask
+    assert ask is not None
+    assert "set room Garden to oldies" in [value for _, value in ask.choices]
+
+
+def test_a_station_said_from_a_place_is_no_station_it_plays() -> None:
+    """ "the guest from the Library moved to 5": Library is a room, not the station 5 plays."""
+    result = parse("the guest from the Library moved to 5, put jazz there", LEXICON)
+    command = result.parsed.command if result.parsed else result.ask and result.ask.partial
+    assert isinstance(command, c.SetStation | c.NotDone)
+    if isinstance(command, c.SetStation):
+        assert command.expected is None
