@@ -1,0 +1,38 @@
+"""Round 29's proposed-wrong replies, end to end (tests/worlds/trial29a.json: a boutique hotel with
+rooms named Spa, Terrace, Kitchen, Library beside rooms 1-14, and an inn in Bath).
+
+A message that names rooms of its own, asked about because a word of it is also a room's name, is
+a new request: it never gives its station to the change still waiting for a yes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core_helpers import bot_on, config_for
+
+from bot.core.shared.replies import ReplyKind
+from bot.sandbox.server import SandboxServer
+from bot.sandbox.world import World
+
+WORLD = Path(__file__).parent / "worlds" / "trial29a.json"
+MAGNOLIA = "Magnolia House Savannah"
+
+
+async def test_a_question_about_word_rooms_never_changes_the_waiting_request(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    world = World.model_validate_json(WORLD.read_text(encoding="utf-8"))
+    config = config_for(world, channels={MAGNOLIA: ["front-desk"]})
+    async with bot_on(sandbox, world, tmp_path, config=config) as bot:
+        waiting = await bot.say("set all rooms to jazz", channel="front-desk")
+        assert waiting.kind == ReplyKind.CONFIRM, waiting.headline
+        asked = await bot.say(
+            "put on some classical for the spa guests in Terrace", channel="front-desk"
+        )
+        assert asked.kind == ReplyKind.QUESTION, asked.headline
+        assert "Spa" in asked.headline and "Terrace" in asked.headline
+        assert "instead of" not in " ".join(asked.notes)
+        await bot.say("yes", channel="front-desk")  # answers the waiting change: jazz
+        jazz = ("I_HEART_RADIO", "4242")  # Jazz (IHR_JAZZ), the US catalog's
+        assert bot.station(MAGNOLIA, "Garden") == jazz
+        assert bot.station(MAGNOLIA, "Terrace") == jazz  # never Classical
