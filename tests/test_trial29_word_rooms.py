@@ -36,3 +36,20 @@ async def test_a_question_about_word_rooms_never_changes_the_waiting_request(
         jazz = ("I_HEART_RADIO", "4242")  # Jazz (IHR_JAZZ), the US catalog's
         assert bot.station(MAGNOLIA, "Garden") == jazz
         assert bot.station(MAGNOLIA, "Terrace") == jazz  # never Classical
+
+
+async def test_it_in_a_message_naming_its_own_rooms_never_means_the_rooms_read_before(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Round 29: "set it to classical" in a message about room 12 proposed Office and Corner, the
+    rooms of the read before."""
+    world = World.model_validate_json(WORLD.read_text(encoding="utf-8"))
+    config = config_for(world, channels={MAGNOLIA: ["front-desk"]})
+    async with bot_on(sandbox, world, tmp_path, config=config) as bot:
+        await bot.say("what's playing in Office and Corner", channel="front-desk")
+        asked = await bot.say(
+            "the studio guests are complaining about the music in 12, set it to classical",
+            channel="front-desk",
+        )
+        assert asked.kind == ReplyKind.QUESTION, asked.headline
+        assert "Office" not in asked.headline and "12" in asked.headline, asked.headline

@@ -525,6 +525,8 @@ class Engine:
         partial = ask.partial
         if ask.missing != "target" or not isinstance(partial, c.SetStation | c.ClearAlerts):
             return ask
+        if ask.choices:  # its choices name the message's own rooms ("“Spa” is a room here too")
+            return ask
         if partial.target.rooms or partial.target.room_type or not _SAME_ROOMS.search(msg.text):
             return ask
         kept = self._last_commands.get(_conversation(msg))
