@@ -146,3 +146,72 @@ def test_a_station_said_from_a_place_is_no_station_it_plays() -> None:
     assert isinstance(command, c.SetStation | c.NotDone)
     if isinstance(command, c.SetStation):
         assert command.expected is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "set all rooms but junior suites to jazz",
+        "set everything but the penthouse to jazz",
+        "clear alarms in all rooms but junior suites",
+        "set all rooms but lakeside to jazz",
+        "set all rooms but the guest rooms to jazz",
+    ],
+)
+def test_all_rooms_but_a_room_type_or_a_place_changes_nothing(text: str) -> None:
+    """It used to change only what was left out (the junior suites, the penthouse, Lakeside)."""
+    command = _command(text)
+    assert isinstance(command, c.NotDone) and command.reason == "except", command
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"),
+    [
+        (
+            "set 101-110 except 104 105 to jazz",
+            ("101", "102", "103", "106", "107", "108", "109", "110"),
+        ),
+        ("set 1-10 except 4 5 6 to jazz", ("1", "2", "3", "7", "8", "9", "10")),
+        ("set 3 4 5 except 4 5 to jazz", ("3",)),
+        (
+            "set 101-110 except 104 to 106 to jazz",
+            ("101", "102", "103", "107", "108", "109", "110"),
+        ),
+        ("set 2 rooms 1 and 5 to jazz", ("1", "5")),
+    ],
+)
+def test_numbers_side_by_side_after_except_are_all_left_out(
+    text: str, rooms: tuple[str, ...]
+) -> None:
+    """ "except 204 205" left out 204 alone; "2 rooms" is a count, never room 2."""
+    command = _command(text)
+    assert isinstance(command, c.SetStation), command
+    assert command.target.rooms == rooms
+
+
+def test_a_range_left_out_beside_a_name_is_its_rooms_never_one_room() -> None:
+    """ "except 1-5 and the spa" spared room 15 and changed rooms 1-5."""
+    command = _command("set all rooms except 1-5 and the spa to jazz")
+    assert isinstance(command, c.SetStation)
+    assert command.target.excluded == ("1", "2", "3", "4", "5", "Spa")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "guests set the pool to jazz",
+        "the kids set 12 to jazz",
+        "one of the guests set the bar to jazz",
+        "12 is on jazz",
+        "the pool has jazz",
+        "set 204 to jazz if the guest is in",
+        "clear alarms in 204 if the guest checked out",
+    ],
+)
+def test_reports_statements_and_conditions_change_nothing(text: str) -> None:
+    assert _command(text) == c.SmallTalk(kind="negation")
+
+
+@pytest.mark.parametrize("text", ["what is on in 204", "which hotel has 204", "is 12 on jazz?"])
+def test_questions_about_what_plays_stay_questions(text: str) -> None:
+    assert not isinstance(_command(text), c.SmallTalk | c.SetStation)

@@ -112,7 +112,24 @@ def clauses(text: str, lexicon: Lexicon) -> list[str] | None:
     found = split(0, "")
     if found is None or len(found) < 2:
         return None
-    return _placed(list(found), lexicon)
+    placed = _placed(list(found), lexicon)
+    return None if placed is None or _contradicts(placed, lexicon) else placed
+
+
+def _contradicts(found: list[str], lexicon: Lexicon) -> bool:
+    """ "set room 204 to jazz and room 204 to pop": one room given two stations at one property.
+    Run in turn, the last would win silently; which was meant is never guessed."""
+    stations: dict[tuple[str | None, str], str] = {}
+    for clause in found:
+        command = _whole(clause, lexicon)
+        if not isinstance(command, c.SetStation):
+            continue
+        place = command.target.property_name
+        for room in command.target.rooms:
+            said = stations.setdefault((place, room.lower()), command.station.lower())
+            if said != command.station.lower():
+                return True
+    return False
 
 
 # The rooms to leave alone said apart from the request: "don't touch 204, set 205 to oldies",

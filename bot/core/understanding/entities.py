@@ -163,7 +163,8 @@ _TIME_OF_DAY = re.compile(
     r"|"
     + HOUR_AFTER_WORD
     # a count, never a room: "2 guests", "3 nights", "the 2 alarms in 3"
-    + r"|\b\d{1,2}(?=\s+(?:guests|people|persons|adults|kids|children|nights|times)\b)"
+    + r"|\b\d{1,2}(?=\s+(?:guests|people|persons|adults|kids|children|nights|times|rooms"
+    r"|of\s+the\s+rooms)\b)"
     r"|\b\d{1,2}(?=\s+(?:alarms|timers|reminders|wake[\s-]?ups|wake[\s-]?up\s+calls)\b"
     r"[^,.;]*?\b(?:in|for|of|from)\s+\S)"
 )
@@ -339,8 +340,9 @@ _NOT_LISTED = (
 )
 _GOES_ON_WITH_A_NAME = r"(?!\s*(?:&|\band\b)\s*(?:the\s+)?(?!not\b|set\b|then\b|put\b)[a-z])"
 _EXCLUDED_LIST = (
-    rf"(?:rooms?\s+|rms?\s+|#)?(?P<list>{_ROOM_ITEM}(?:\s*(?:,|&|\band\b|or|-|\bthru\b|\bthrough\b)\s*"
-    rf"(?:rooms?\s+)?{_ROOM_ITEM})*)(?![\w-])"
+    rf"(?:rooms?\s+|rms?\s+|#)?(?P<list>{_ROOM_ITEM}(?:(?:\s*(?:,|&|\band\b|or|-|\bthru\b|\bthrough\b"
+    # "except 204 205", "except 204 to 206": numbers side by side, a range said with "to"
+    rf"|\bto\b(?=\s*#?[a-z]{{0,3}}-?\d))\s*|\s+(?=#?\d))(?:rooms?\s+)?{_ROOM_ITEM})*)(?![\w-])"
 )
 EXCLUDED = re.compile(
     r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"
@@ -355,7 +357,7 @@ EXCLUDED = re.compile(
 # "all rooms but 204", "the whole hotel but 204", "201-210 but 205": with every room (or a range)
 # said, a "but" leaves the rooms after it out; elsewhere it joins two parts ("204 to jazz but 205
 # to pop"), never read so
-_EVERY_ROOM_SAID = re.compile(
+EVERY_ROOM_SAID = re.compile(
     r"\b(?:all|every|everything|everywhere|whole|entire)\b|\d\s*(?:-|to|thru|through)\s*\d"
     r"|\b[a-z]+s\s+but\b"  # "the junior suites but 204": a room type's rooms
 )
@@ -391,21 +393,30 @@ def _floor(t: _Text, found: Entities) -> None:
 
 def _excluded(t: _Text, found: Entities) -> None:
     matches = list(EXCLUDED.finditer(t.work))
-    if _EVERY_ROOM_SAID.search(t.original):
+    if EVERY_ROOM_SAID.search(t.original):
         matches += [m for m in _EXCLUDED_BUT.finditer(t.work) if not _second_part(t.work, m)]
     for m in matches:
-        for part in re.split(
-            r"\s*(?:,|&|\band\b|\bor\b)\s*", t.original[m.start("list") : m.end("list")]
-        ):
-            span = re.fullmatch(
-                r"#?([a-z]{0,3}-?)(\d+)\s*(?:-|thru|through)\s*#?[a-z]{0,3}-?(\d+)",
-                part.strip(),
-                re.I,
-            )
-            expanded = expand_range(span[2], span[3], span[1]) if span else None
-            names = expanded or [re.sub(r"^(?:rooms?|rms?)\s+|#", "", part.strip(), flags=re.I)]
+        for part in _LIST_PARTS.split(t.original[m.start("list") : m.end("list")]):
+            names = _range_names(part) or [
+                re.sub(r"^(?:rooms?|rms?)\s+|#", "", part.strip(), flags=re.I)
+            ]
             found.excluded += [n for n in names if n and n not in found.excluded]
         t.take(m.start(), m.end())
+
+
+# The items of a list: cut at its joins, and between two numbers side by side ("204 205")
+_LIST_PARTS = re.compile(
+    r"\s*(?:,|&|\band\b|\bor\b)\s*|(?<=\d)\s+(?=#?\d)|(?<=\d[a-z])\s+(?=#?\d)", re.I
+)
+_RANGE_PART = re.compile(
+    r"#?([a-z]{0,3}-?)(\d+)\s*(?:-|thru|through|to)\s*#?[a-z]{0,3}-?(\d+)", re.I
+)
+
+
+def _range_names(part: str) -> list[str] | None:
+    """The rooms of a range said as one item of a list ("1-5", "204 to 206"), or None."""
+    span = _RANGE_PART.fullmatch(part.strip())
+    return expand_range(span[2], span[3], span[1]) if span else None
 
 
 def _second_part(work: str, m: re.Match[str]) -> bool:
@@ -519,15 +530,28 @@ def _excluded_names(t: _Text, found: Entities, lexicon: Lexicon) -> None:
             found.excluded += [n for n in named if n is not None and n not in found.excluded]
             t.take(m.start(), m.end())
     matches = list(_EXCLUDED_NAMES.finditer(t.work))
-    if _EVERY_ROOM_SAID.search(t.original):
+    if EVERY_ROOM_SAID.search(t.original):
         matches += [m for m in _EXCLUDED_NAMES_BUT.finditer(t.work) if not _second_part(t.work, m)]
     for m in matches:
+        if re.match(r"\s+rooms\b", t.work[m.end() :]):
+            continue  # "but the guest rooms": a kind of room, never the room named Guest
         parts = re.split(r"\s*(?:,|&|\band\b)\s*", t.original[m.start("list") : m.end("list")])
-        named = [_one_index_room(re.sub(r"^the\s+", "", p, flags=re.I), lexicon) for p in parts]
-        if not named or any(n is None for n in named):
+        left_out = [room for part in parts for room in _left_out_names(part, lexicon)]
+        if not left_out or any(n is None for n in left_out):
             continue
-        found.excluded += [n for n in named if n is not None and n not in found.excluded]
+        found.excluded += [n for n in left_out if n is not None and n not in found.excluded]
         t.take(m.start(), m.end())
+
+
+def _left_out_names(part: str, lexicon: Lexicon) -> list[str | None]:
+    """The rooms one item of a list left out names: "1-5" its rooms (never room 15), "the spa"
+    the room Spa, None when the index has no such room."""
+    ranged = _range_names(part)
+    return (
+        list(ranged)
+        if ranged
+        else [_one_index_room(re.sub(r"^the\s+", "", part, flags=re.I), lexicon)]
+    )
 
 
 def _one_index_room(typed: str, lexicon: Lexicon) -> str | None:

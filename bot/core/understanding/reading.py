@@ -26,6 +26,7 @@ from bot.core.understanding.complete import (
 )
 from bot.core.understanding.entities import (
     ALL_ROOMS,
+    EVERY_ROOM_SAID,
     EXCLUDED,
     Entities,
     find_entities,
@@ -272,7 +273,8 @@ def _place(text: str, found: Entities) -> Command | None:
 # What a report or a "not now" adds to a request's own form ("I set 204 to jazz at 7", "204 was set
 # to jazz", "we will set ...", "fyi ..."): read by the completeness check of a hook's reading too
 _REPORT_WORDS = (
-    r"^(?:i|we|someone|somebody|he|she|they|the\s+guests?|a\s+guest|housekeeping|my\s+colleague)"
+    r"^(?:i|we|someone|somebody|he|she|they|(?:the\s+|a\s+|one\s+of\s+the\s+)?(?:guests?|kids"
+    r"|children|family)|housekeeping|(?:the\s+)?front\s+desk|my\s+colleague)"
     r"\s+(?:just\s+|already\s+)?(?:set|put|changed|switched|cleared)\b"
     r"|\b(?:was|were|been|got)\s+(?:set|changed|switched|put)\s+(?:to|on)\b"
     r"|\b(?:i|we)\s+will\b|^fyi\b|\bnot\s+now\b|\bnot\s*$"
@@ -289,12 +291,17 @@ _NOT_A_REQUEST = re.compile(
     # a hypothesis ("what if we set ..."), advice asked ("should we clear ..."), a report
     r"|^who\s+(?:last\s+)?(?:set|put|changed|switched|cleared|did|played|made)\b"
     r"|^(?:if|in\s+case|whenever|unless)\s|\bwhat\s+if\b|^should\s+(?:we|i)\b"
+    # "set 204 to jazz if the guest is in": a condition after the request too
+    r"|\b(?:if|unless)\s+(?:the\s+)?(?:guests?|they|he|she|someone)\b"
     r"|\bjust\s+so\s+you\s+know\b|" + _REPORT_WORDS
 )
 # Reported speech and complaints ("305 isn't on jazz", "the guest hates jazz"): a request only with
 # a verb of its own ("... please set it to jazz").
 _STATEMENT = re.compile(
     r"\b(?:doesn'?t|isn'?t|aren'?t|wasn'?t|hates?|hated|complain\w*|too\s+loud|dislikes?)\b"
+    # "12 is on jazz", "the pool has jazz": what plays, said
+    r"|^(?!(?:what|whats|what's|which|who|how|where|is|are|does)\b)\S+(?:\s+\S+)?\s+"
+    r"(?:(?:is|are)\s+(?:on|playing|set\s+to)|has)\b"
 )
 # "314 isn't on jazz, fix it": the complaint is the request, "isn't" negates nothing.
 _FIX_IT = re.compile(r"\b(?:fix|sort)\s+(?:it|that|this)\b")
@@ -817,6 +824,12 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     if found.excluded and not (found.rooms or found.room_type or found.all_rooms):
         return c.NotDone("except", understood=low)
     left = set(found.words)
+    # (with alert kinds, "everything" is every kind: "clear everything in 105 but the alarms")
+    every = ALL_ROOMS if found.kinds else EVERY_ROOM_SAID
+    if not found.excluded and every.search(low) and _LEAVING_OUT.search(low):
+        # "all rooms but the junior suites", "everything but lakeside": what is left out is a room
+        # type or a place, never the rooms changed
+        return c.NotDone("except", understood=low)
     if left & _EXCLUSION_WORDS or ("not" in left and _NOT_LISTED.search(low)):
         # "all rooms at Alpine but not the penthouses": what is left out was not understood, so
         # nothing runs (never the rooms named after "not")
@@ -846,6 +859,10 @@ _ROOMS_RIGHT_AFTER = re.compile(
 _ALERTS_ASKED = re.compile(
     r"^(?:what|whats|what's|which|how\s+many|any|are\s+there|is\s+there|show|list|check|see)\b"
     r"|\b(?:situation|status|set\s+for|listed|scheduled)\b|\?\s*$"
+)
+_LEAVING_OUT = re.compile(
+    r"\b(?:but|save|except|excluding|besides|without|other\s+than|apart\s+from)\b"
+    r"|\b(?:all|every)\s+rooms?\s+not\b"
 )
 _EXCLUSION_WORDS = frozenset({"except", "excluding", "without", "skip", "skipping", "besides"})
 _NOT_LISTED = re.compile(r"(?:,|\bbut|\band)\s*not\b")
