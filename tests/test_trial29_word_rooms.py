@@ -53,3 +53,20 @@ async def test_it_in_a_message_naming_its_own_rooms_never_means_the_rooms_read_b
         )
         assert asked.kind == ReplyKind.QUESTION, asked.headline
         assert "Office" not in asked.headline and "12" in asked.headline, asked.headline
+
+
+async def test_a_wish_for_music_in_a_room_never_answers_an_older_which_room(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Round 29b: "country" got "Which room?"; "guest in 207 wants music" then set 207 to Country.
+    A message that names its rooms and wants music is a request of its own: its station is asked."""
+    demo = Path(__file__).parent.parent / "bot" / "sandbox" / "worlds" / "demo.json"
+    world = World.model_validate_json(demo.read_text(encoding="utf-8"))
+    config = config_for(world, channels={"Harbor View Seattle": ["front-desk"]})
+    async with bot_on(sandbox, world, tmp_path, config=config) as bot:
+        await bot.say("country", channel="front-desk")
+        before = bot.snapshot()
+        asked = await bot.say("guest in 207 wants music", channel="front-desk")
+        assert asked.kind == ReplyKind.QUESTION, asked.headline
+        assert "Which station" in asked.headline
+        assert bot.snapshot() == before

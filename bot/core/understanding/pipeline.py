@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from bot.core.shared.commands import ClearAlerts, Command, NotDone, Parsed, SetStation
+from bot.core.shared.commands import ClearAlerts, Command, NotDone, Parsed, SetStation, Target
 from bot.core.understanding.entities import find_entities
 from bot.core.understanding.lexicon import Lexicon, catalog_lexicon, fold, key_of
 from bot.core.understanding.reading import Ask, complete, understand
@@ -290,7 +290,12 @@ def is_new_request(text: str, lexicon: Lexicon | None = None) -> bool:
         return True  # a question is never the answer, even one the bot cannot read
     if not _REQUEST_WORDS.search(body):
         # "Room=5 jazz", "jazz in Jazz": no verb, yet a whole change (rooms and a station) by itself
-        found = parse(text, lexicon).parsed
+        result = parse(text, lexicon)
+        found = result.parsed
+        if result.ask is not None and result.ask.missing == "station" and _WANTS.search(text):
+            # "guest in 207 wants music": a request of its own that asks for its station, never
+            # the rooms of another request's question (round 29b set 207 to that one's station)
+            return _names_rooms(result.ask.partial)
         # a request refused for what it asks ("all villas except villa-5 -> country") is its own
         # too: its rooms never answer a question about another request
         return found is not None and (
@@ -298,6 +303,21 @@ def is_new_request(text: str, lexicon: Lexicon | None = None) -> bool:
         )
     result = parse(text, lexicon)
     return result.parsed is not None or result.ask is not None
+
+
+# Words of a wish for music: with them, rooms and no station are a request, never an answer
+_WANTS = re.compile(
+    r"\b(?:wants?|needs?|would\s+like|asks?\s+for|asked\s+for|requested|music|radio|"
+    r"something)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_rooms(command: Command) -> bool:
+    target = getattr(command, "target", None)
+    return isinstance(target, Target) and bool(
+        target.rooms or target.room_range or target.room_type or target.all_rooms
+    )
 
 
 def _complete_change(command: Command) -> bool:
