@@ -59,7 +59,7 @@ DEFAULTS: dict[str, object] = {
     "room_type": None, "room_type_one": False, "room_shadowed": None, "backwards_range": None,
     "unclear_range": None, "station_room": None, "property_room": None,
     "property_prefix_room": None, "rooms_like_stations": False, "range_guess": None,
-    "loose_word_rooms": [],
+    "loose_word_rooms": [], "speaker_rooms": [],
     "property_name": None, "all_rooms": False, "everywhere": False, "station": None,
     "was_station": None, "kinds": [], "hours": None, "serial": None, "setting": None,
     "setting_name": None, "setting_value": None, "words": [], "typed": {},

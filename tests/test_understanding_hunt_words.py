@@ -16,7 +16,7 @@ from bot.core.understanding.pipeline import parse
 LEXICON = demo_lexicon_with_rooms(
     *(str(n) for n in range(1, 41)),
     *(str(n) for n in range(101, 121)),
-    "204", "311", "Spa", "Bar", "Kitchen", "Garden", "Library", "Guest", "Terrace", "Office", "First",
+    "204", "311", "Spa", "Bar", "Kitchen", "Garden", "Library", "Guest", "Terrace", "Office", "First", "PH-1",
 )  # fmt: skip
 
 
@@ -215,3 +215,45 @@ def test_reports_statements_and_conditions_change_nothing(text: str) -> None:
 @pytest.mark.parametrize("text", ["what is on in 204", "which hotel has 204", "is 12 on jazz?"])
 def test_questions_about_what_plays_stay_questions(text: str) -> None:
     assert not isinstance(_command(text), c.SmallTalk | c.SetStation)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "set 204 and the penthouse to jazz",
+        "set the penthouse and 204 to jazz",
+        "set 204 to jazz, penthouse too",
+        "set 204 and the junior suite to jazz",
+    ],
+)
+def test_a_room_type_said_in_a_list_of_rooms_changes_nothing(text: str) -> None:
+    """ "204 and the penthouse" changed 204 alone, dropping the penthouse."""
+    command = _command(text)
+    assert isinstance(command, c.NotDone) and command.reason == "rooms_and_more", command
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"),
+    [("set 204 in deluxe king to jazz", ("204",)), ("set the penthouse PH-1 to jazz", ("PH-1",))],
+)
+def test_a_room_type_naming_where_a_room_is_keeps_the_room(
+    text: str, rooms: tuple[str, ...]
+) -> None:
+    command = _command(text)
+    assert isinstance(command, c.SetStation) and command.target.rooms == rooms, command
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["set jazz from the office", "set jazz, called from the office", "it is the bar, jazz please"],
+)
+def test_a_room_named_as_who_speaks_is_asked_even_alone(text: str) -> None:
+    ask = parse(text, LEXICON).ask
+    assert ask is not None and "Nothing was changed" in ask.question
+    assert len(ask.choices) == 1  # the room, said back: one choice
+
+
+@pytest.mark.parametrize("text", ["set the office to jazz", "jazz in the office"])
+def test_a_word_room_said_as_the_place_is_the_room(text: str) -> None:
+    command = _command(text)
+    assert isinstance(command, c.SetStation) and command.target.rooms == ("Office",)

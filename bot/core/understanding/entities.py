@@ -43,6 +43,8 @@ class Entities:
     # Rooms named by a plain word ("Spa", "Next") said beside other rooms without joining them
     # ("set 204 to jazz at the spa", "the kitchen asked for jazz in 204"): a write asks first
     loose_word_rooms: list[str] = field(default_factory=list)
+    # "set jazz from the office", "it's the bar, …": a room's name said as who speaks, even alone
+    speaker_rooms: list[str] = field(default_factory=list)
     property_name: str | None = None
     all_rooms: bool = False
     everywhere: bool = False
@@ -901,7 +903,7 @@ _LIST_GOES_ON = re.compile(
     r"\s*(?:$|[,.;:!?&+)]|->|=|\b(?:and|or|to|at|in|on|please|pls|too|also|as\s+well)\b)"
 )
 _SPEAKER_BEFORE = re.compile(
-    r"\b(?:it'?s|this\s+is|here\s+is|from|called|calling|asked|says?)\s+(?:the\s+)?$"
+    r"\b(?:it'?s|it\s+is|this\s+is|here\s+is|from|called|calling|asked|says?)\s+(?:the\s+)?$"
 )
 _SAID_TOO = re.compile(r"\s+(?:too|also|as\s+well)\b")
 
@@ -911,6 +913,8 @@ def _add_word_room(
 ) -> None:
     """A room named by a plain word, kept as loose unless said as one of a list of rooms."""
     _add_room(found, room)
+    if _SPEAKER_BEFORE.search(t.work[:start]):
+        found.speaker_rooms.append(room)
     if not _joined_to_rooms(t, start, end, found, lexicon):
         found.loose_word_rooms.append(room)
 

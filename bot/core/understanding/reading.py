@@ -845,10 +845,23 @@ def _rooms_and_more(found: Entities, low: str) -> bool:
     suites), so nothing runs. "all rooms 101-110" names the rooms, "everything in 204" one room."""
     if not found.rooms:
         return False
-    if found.room_type and not found.room_type_one:
+    if found.room_type and (not found.room_type_one or _type_listed(found.room_type, low)):
         return True
     said = ALL_ROOMS.search(low)
     return said is not None and not _ROOMS_RIGHT_AFTER.match(low, said.end())
+
+
+def _type_listed(room_type: str, low: str) -> bool:
+    """ "204 and the penthouse", "penthouse, 204", "204, penthouse too": a room type said as one of
+    a list of rooms (not "204 in Deluxe King", which names where 204 is)."""
+    name = re.escape(key_of(room_type))
+    return bool(
+        re.search(
+            rf"(?:,|\band|&|\bplus)\s+(?:the\s+|a\s+)?{name}s?\b|\b{name}s?\s*(?:,|\band\b|&)"
+            rf"|\b{name}s?\s+(?:too|as\s+well)\b",
+            fold(low),
+        )
+    )
 
 
 _ROOMS_RIGHT_AFTER = re.compile(
@@ -1194,7 +1207,10 @@ def _loose_word_rooms(target: Target, found: Entities) -> tuple[str, ...]:
     loose = tuple(r for r in target.rooms if r in found.loose_word_rooms)
     others = len(target.rooms) - len(loose)
     alone = len(loose) == 1 and not (others or target.room_range or target.room_type)
-    return () if alone or target.all_rooms else loose
+    if alone or target.all_rooms:
+        loose = ()
+    # "set jazz from the office": who asked, even when no other room is named
+    return loose or tuple(r for r in target.rooms if r in found.speaker_rooms)
 
 
 def _word_rooms_or_not(command: c.SetStation | c.ClearAlerts, loose: tuple[str, ...]) -> Ask:
@@ -1212,9 +1228,12 @@ def _word_rooms_or_not(command: c.SetStation | c.ClearAlerts, loose: tuple[str, 
         choices = [
             (_describe(replace(command.target, rooms=(r,))), rephrase(_one_room(command, r)))
             for r in loose
-        ] + [(f"all of {_describe(command.target)}", every)]
+        ]
+        if len(loose) > 1:
+            choices.append((f"all of {_describe(command.target)}", every))
+    too = " too" if len(command.target.rooms) > 1 or command.target.room_range else ""
     return Ask(
-        f"{names} {'is a room' if len(loose) == 1 else 'are rooms'} here too. Did you mean "
+        f"{names} {'is a room' if len(loose) == 1 else 'are rooms'} here{too}. Did you mean "
         f"{_describe(command.target)}? Nothing was changed.",
         "target",
         replace(command, target=Target(property_name=command.target.property_name)),
