@@ -70,3 +70,22 @@ async def test_a_wish_for_music_in_a_room_never_answers_an_older_which_room(
         assert asked.kind == ReplyKind.QUESTION, asked.headline
         assert "Which station" in asked.headline
         assert bot.snapshot() == before
+
+
+async def test_a_correction_after_a_refused_change_is_of_that_change(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Round 29b: `sorry i meant 219` after `change the station in 999 to jazz` (no room 999)
+    proposed Pop, the station of an older change."""
+    demo = Path(__file__).parent.parent / "bot" / "sandbox" / "worlds" / "demo.json"
+    world = World.model_validate_json(demo.read_text(encoding="utf-8"))
+    config = config_for(world, channels={"Harbor View Seattle": ["front-desk"]})
+    async with bot_on(sandbox, world, tmp_path, config=config) as bot:
+        await bot.say("set 207 and 209 to pop", channel="front-desk")
+        refused = await bot.say("change the station in 999 to jazz", channel="front-desk")
+        assert "Nothing was changed" in refused.headline
+        asked = await bot.say("sorry i meant 219", channel="front-desk")
+        assert asked.kind == ReplyKind.QUESTION, asked.headline
+        assert asked.headline.startswith("Set room 219 to Jazz?"), asked.headline
+        await bot.say("yes", channel="front-desk")
+        assert bot.station("Harbor View Seattle", "219") == ("I_HEART_RADIO", "4242")

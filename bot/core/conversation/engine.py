@@ -238,6 +238,8 @@ class Engine:
         # the last request each conversation had answered ("and 211" follows it; "set it to
         # gospel" asks about its rooms)
         self._last_commands: dict[Key, tuple[c.Command, datetime]] = {}
+        # the station change just refused ("I can't find room 999"): "sorry i meant 219" is of it
+        self._refused: dict[Key, tuple[c.SetStation, datetime]] = {}
         # the changes one message of several requests made, which a bare `undo` undoes together
         self._parts: dict[Key, tuple[list[str], int, datetime]] = {}
         self.question_cards = QuestionCards()
@@ -510,9 +512,16 @@ class Engine:
     ) -> None:
         """The property this request named (or its rooms were found at, away from the channel's)
         and the request itself, which the next messages may follow."""
+        key = _conversation(msg)
+        self._refused.pop(key, None)
         if reply.kind == ReplyKind.QUESTION:  # "it" later is no longer the earlier request's
-            self._last_commands.pop(_conversation(msg), None)
-        if reply.kind in (ReplyKind.ERROR, ReplyKind.REFUSAL, ReplyKind.QUESTION):
+            self._last_commands.pop(key, None)
+        refused = reply.kind in (ReplyKind.ERROR, ReplyKind.REFUSAL)
+        if refused and isinstance(command, c.SetStation) and command.station:
+            # a correction next is of this request, never of the change made before it
+            self._last_commands.pop(key, None)
+            self._refused[key] = (command, self.s.clock.now())
+        if refused or reply.kind == ReplyKind.QUESTION:
             return
         name = _named_property(command) or moved_to
         if name:
@@ -892,6 +901,8 @@ class Engine:
         if re.search(r"\b(?:back|undo|revert|restore)\b", rest, re.I):
             return None  # "no wait, not orchid - put orchid back": never the change again
         previous = self._last_commands.get(_conversation(msg))
+        if previous is None and rest:
+            return self._redo_refused(msg, rest, lexicon)
         if previous is None or not isinstance(previous[0], (*_CHANGES, c.Confirm)):
             return None  # a question or a read came after the change: the correction is not of it
         done = self._last_station_change(msg, lexicon) if rest else None
@@ -929,6 +940,30 @@ class Engine:
             f"{earlier[:1].upper()}{earlier[1:]} {stays} on {done.station.title()} "
             f"({self._undo_hint(msg)}). Nothing was changed yet.",
             "yes",  # only a yes (or the choice) answers it
+            instead,
+            choices=(("yes", command_text(instead)),),
+        )
+
+    def _redo_refused(self, msg: Message, rest: str, lexicon: Lexicon) -> Ask | None:
+        """`sorry i meant 219` right after `set 999 to jazz` was refused (no room 999): 219 to
+        Jazz is asked about, never the station of a change made before."""
+        refused = self._refused.get(_conversation(msg))
+        if refused is None or self.s.clock.now() - refused[1] > timedelta(minutes=10):
+            return None
+        command = refused[0]
+        again = understand(f"set {rest} to {command.station}", lexicon).parsed
+        other = again.command if again is not None else None
+        if not isinstance(other, c.SetStation) or not (
+            other.target.rooms or other.target.room_type
+        ):
+            return None
+        target = other.target
+        if target.property_name is None and command.target.property_name:
+            target = replace(target, property_name=command.target.property_name)
+        instead = replace(command, target=target)
+        return Ask(
+            f"Set {target.describe()} to {command.station.title()}? Nothing was changed yet.",
+            "yes",
             instead,
             choices=(("yes", command_text(instead)),),
         )
