@@ -257,3 +257,21 @@ def test_a_room_named_as_who_speaks_is_asked_even_alone(text: str) -> None:
 def test_a_word_room_said_as_the_place_is_the_room(text: str) -> None:
     command = _command(text)
     assert isinstance(command, c.SetStation) and command.target.rooms == ("Office",)
+
+
+@pytest.mark.parametrize("text", ["set 204 to jazz in 5", "clear alarms in 204 in 10"])
+def test_a_number_after_in_at_the_end_beside_a_room_is_asked(text: str) -> None:
+    """ "in 5" may be five minutes: room 5 was changed as well, unasked."""
+    ask = parse(text, LEXICON).ask
+    assert ask is not None and "Nothing was changed" in ask.question
+    assert [label for label, _ in ask.choices][1].startswith("only room 204")
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"), [("put jazz in 5", ("5",)), ("jazz in 204 and 5", ("204", "5"))]
+)
+def test_a_number_after_in_alone_or_in_a_list_is_the_room(
+    text: str, rooms: tuple[str, ...]
+) -> None:
+    command = _command(text)
+    assert isinstance(command, c.SetStation) and command.target.rooms == rooms

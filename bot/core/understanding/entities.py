@@ -792,6 +792,8 @@ def _longest(
         if room is not None and room[1]:
             _add_room(found, room[0])
             found.room_marked = found.room_marked or room[2]
+            if _IN_MINUTES.search(t.work[:start]) and not t.work[end:].strip(" .!?"):
+                found.loose_word_rooms.append(room[0])  # "set 204 to jazz in 5": minutes?
         elif found.property_name is None and (place := _property_key(key, lexicon)) is not None:
             names = lexicon.properties[place]
             found.property_name = names[0] if len(names) == 1 else t.original[start:end]
@@ -902,6 +904,8 @@ _JOINED_AFTER = re.compile(
 _LIST_GOES_ON = re.compile(
     r"\s*(?:$|[,.;:!?&+)]|->|=|\b(?:and|or|to|at|in|on|please|pls|too|also|as\s+well)\b)"
 )
+# "… in 5" last, after a room was named: maybe five minutes, asked (never room 5 as well, unasked)
+_IN_MINUTES = re.compile(r"\S\s+in\s+$")
 _SPEAKER_BEFORE = re.compile(
     r"\b(?:it'?s|it\s+is|this\s+is|here\s+is|from|called|calling|asked|says?)\s+(?:the\s+)?$"
 )
