@@ -16,7 +16,7 @@ from bot.core.understanding.pipeline import parse
 LEXICON = demo_lexicon_with_rooms(
     *(str(n) for n in range(1, 41)),
     *(str(n) for n in range(101, 121)),
-    "204", "311", "Spa", "Bar", "Kitchen", "Garden", "Library", "Guest", "Terrace", "Office", "First", "PH-1",
+    "204", "311", "Spa", "Bar", "Kitchen", "Garden", "Library", "Guest", "Terrace", "Office", "First", "PH-1", "Pool",
 )  # fmt: skip
 
 
@@ -275,3 +275,100 @@ def test_a_number_after_in_alone_or_in_a_list_is_the_room(
 ) -> None:
     command = _command(text)
     assert isinstance(command, c.SetStation) and command.target.rooms == rooms
+
+
+# --- the third hunt (general phrasings) -------------------------------------------------------
+
+
+def test_a_station_said_with_not_is_never_the_one_set() -> None:
+    """ "set 204 to not jazz" set jazz."""
+    result = parse("set 204 to not jazz", LEXICON)
+    assert result.ask is not None and result.ask.missing == "station", result
+
+
+def test_save_leaves_a_room_out() -> None:
+    command = _command("set 101-108 to jazz save 104")
+    assert isinstance(command, c.SetStation) and "104" not in command.target.rooms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "set 204 to jazz. no, 205",
+        "clear alarms in 118. no, 119",
+        "set 204 (205?) to jazz",
+        "set 204 to jazz (205 too?)",
+    ],
+)
+def test_a_room_taken_back_or_unsure_in_its_own_sentence_changes_nothing(text: str) -> None:
+    command = _command(text)
+    assert isinstance(command, c.NotDone) and command.reason == "corrected_inside", command
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "set 118 to jazz like 119",
+        "set 118 to jazz, same as 119",
+        "set 5 to jazz, 6 asked",
+        "set 118 to jazz for the guest from 119",
+    ],
+)
+def test_a_room_named_as_a_model_or_as_who_asked_is_asked_never_changed(text: str) -> None:
+    ask = parse(text, LEXICON).ask
+    assert ask is not None and "Nothing was changed" in ask.question
+
+
+@pytest.mark.parametrize(
+    "text", ["clear alarms in 118 and reminders in 119", "clear 118 alarms, 119 reminders"]
+)
+def test_each_kind_for_its_own_rooms_is_two_requests(text: str) -> None:
+    """Both kinds used to be cleared in both rooms."""
+    command = _command(text)
+    assert isinstance(command, c.NotDone) and command.reason == "two_requests", command
+
+
+@pytest.mark.parametrize("text", ["set 204 to the old station", "set 204 back to the previous one"])
+def test_the_old_station_is_never_a_station_of_that_name(text: str) -> None:
+    """ "old" was read as Oldies (or Great Hits)."""
+    command = _command(text)
+    assert isinstance(command, c.NotDone) and command.reason == "previous_station", command
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "118 wake up call cancelled",
+        "the guest in 204 set it to jazz",
+        "204 is now jazz",
+        "204 was jazz",
+        "guest in 204 may want jazz",
+        "guest in 204 asked if we have jazz",
+        "set 204 to jazz if the guest is in",
+    ],
+)
+def test_more_reports_and_wishes_not_yet_said_change_nothing(text: str) -> None:
+    assert _command(text) == c.SmallTalk(kind="negation")
+
+
+@pytest.mark.parametrize(
+    "text", ["set 204 to jazz once they check out", "set 204 to jazz once the guest arrives"]
+)
+def test_a_change_for_when_the_guest_comes_or_goes_is_asked_first(text: str) -> None:
+    ask = parse(text, LEXICON).ask
+    assert ask is not None and "Nothing was changed yet" in ask.question
+
+
+def test_a_short_word_is_never_corrected_to_a_room_types_word() -> None:
+    """ "wing" was read as "king", and the Deluxe Kings were changed."""
+    command = _command("set all wing rooms to jazz")
+    assert not (isinstance(command, c.SetStation) and command.target.room_type == "Deluxe King")
+
+
+@pytest.mark.parametrize(
+    "text", ["alarms cancelled in 204", "guest in 311 wants their wake-up call cancelled"]
+)
+def test_a_clear_asked_with_a_past_participle_is_still_a_clear(text: str) -> None:
+    result = parse(text, LEXICON)
+    command = result.parsed.command if result.parsed else result.ask and result.ask.partial
+    assert isinstance(command, c.ClearAlerts), result

@@ -54,6 +54,12 @@ REASONS: dict[str, tuple[str, str]] = {
         "`set the junior suites to jazz`, then `set 204 to jazz`.",
         "set the junior suites and 204 to jazz",
     ),
+    "previous_station": (
+        "I can't tell which station you mean by that, so nothing was changed. To put back what a "
+        "room played before your last change, say `undo`; otherwise name the station, e.g. "
+        "`set 204 to jazz`.",
+        "set 204 to the old station",
+    ),
     "unfollowed": (
         "I didn't follow all of that, so nothing was changed.",
         "set 204 to jazz maybe",

@@ -348,7 +348,7 @@ _EXCLUDED_LIST = (
 )
 EXCLUDED = re.compile(
     r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"
-    r"|skip(?:ping)?)"
+    r"|skip(?:ping)?|save)"
     + _NOT_LISTED
     + r")\s+(?>"
     + _EXCLUDED_LIST
@@ -794,6 +794,10 @@ def _longest(
             found.room_marked = found.room_marked or room[2]
             if _IN_MINUTES.search(t.work[:start]) and not t.work[end:].strip(" .!?"):
                 found.loose_word_rooms.append(room[0])  # "set 204 to jazz in 5": minutes?
+            elif _REFERENCE_BEFORE.search(t.work[:start]) or _REQUESTER_AFTER.match(t.work, end):
+                # "jazz like 205", "for the guest from A102", "villa 4 asked": who asked or what
+                # to copy, asked about (never changed as well, unasked)
+                found.loose_word_rooms.append(room[0])
         elif found.property_name is None and (place := _property_key(key, lexicon)) is not None:
             names = lexicon.properties[place]
             found.property_name = names[0] if len(names) == 1 else t.original[start:end]
@@ -848,6 +852,8 @@ def _longest(
                 t.take(m.start(), start)
         elif room is not None and _room_over_station(t, start, end, found, lexicon):
             _add_word_room(t, start, end, found, room[0], lexicon)
+        elif key in lexicon.stations and _NOT_BEFORE.search(t.work[:start]):
+            found.disliked = t.original[start:end]  # "set 204 to not jazz": never jazz; asked
         elif found.station is None and key in lexicon.stations:
             found.station = lexicon.stations[key]
             found.station_end = end
@@ -904,6 +910,12 @@ _JOINED_AFTER = re.compile(
 _LIST_GOES_ON = re.compile(
     r"\s*(?:$|[,.;:!?&+)]|->|=|\b(?:and|or|to|at|in|on|please|pls|too|also|as\s+well)\b)"
 )
+_NOT_BEFORE = re.compile(r"\bnot\s+(?:the\s+|to\s+)?$|\banything\s+but\s+(?:the\s+)?$")
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:like|as|from)\s+(?:in\s+)?(?:the\s+)?(?:room\s+)?$"
+    r"|\bguests?\s+(?:of|from)\s+(?:room\s+)?$"
+)
+_REQUESTER_AFTER = re.compile(r"\s+(?:asked|requested|called|said\s+so|wants\s+it)\b")
 # "… in 5" last, after a room was named: maybe five minutes, asked (never room 5 as well, unasked)
 _IN_MINUTES = re.compile(r"\S\s+in\s+$")
 _SPEAKER_BEFORE = re.compile(

@@ -274,8 +274,12 @@ def _place(text: str, found: Entities) -> Command | None:
 # to jazz", "we will set ...", "fyi ..."): read by the completeness check of a hook's reading too
 _REPORT_WORDS = (
     r"^(?:i|we|someone|somebody|he|she|they|(?:the\s+|a\s+|one\s+of\s+the\s+)?(?:guests?|kids"
-    r"|children|family)|housekeeping|(?:the\s+)?front\s+desk|my\s+colleague)"
-    r"\s+(?:just\s+|already\s+)?(?:set|put|changed|switched|cleared)\b"
+    r"|children|family)(?:\s+(?:in|from|of)\s+(?:room\s+)?\S+)?|housekeeping|(?:the\s+)?front\s+desk"
+    r"|my\s+colleague)\s+(?:just\s+|already\s+)?(?:set|put|changed|switched|cleared)\b"
+    # "118 wake up call cancelled": what was done, said (not "alarms cancelled in 204", a request)
+    r"|^(?:room\s+)?\S*\d\S*(?:['’]s)?\s+(?:alarms?|wake[\s-]?up(?:\s+calls?)?|wake[\s-]?ups|reminders?"
+    r"|timers?)\s+(?:(?:is|are|was|were|got|been)\s+)?(?:cancell?ed|canceled|cleared|deleted|removed"
+    r"|gone)[.!]*$"
     r"|\b(?:was|were|been|got)\s+(?:set|changed|switched|put)\s+(?:to|on)\b"
     r"|\b(?:i|we)\s+will\b|^fyi\b|\bnot\s+now\b|\bnot\s*$"
 )
@@ -293,7 +297,7 @@ _NOT_A_REQUEST = re.compile(
     r"|^(?:if|in\s+case|whenever|unless)\s|\bwhat\s+if\b|^should\s+(?:we|i)\b"
     # "set 204 to jazz if the guest is in": a condition after the request too
     r"|\b(?:if|unless)\s+(?:the\s+)?(?:guests?|they|he|she|someone)\b"
-    r"|\bjust\s+so\s+you\s+know\b|" + _REPORT_WORDS
+    r"|\bjust\s+so\s+you\s+know\b|\b(?:may|might)\s+(?:want|like)\b|" + _REPORT_WORDS
 )
 # Reported speech and complaints ("305 isn't on jazz", "the guest hates jazz"): a request only with
 # a verb of its own ("... please set it to jazz").
@@ -301,7 +305,9 @@ _STATEMENT = re.compile(
     r"\b(?:doesn'?t|isn'?t|aren'?t|wasn'?t|hates?|hated|complain\w*|too\s+loud|dislikes?)\b"
     # "12 is on jazz", "the pool has jazz": what plays, said
     r"|^(?!(?:what|whats|what's|which|who|how|where|is|are|does)\b)\S+(?:\s+\S+)?\s+"
-    r"(?:(?:is|are)\s+(?:on|playing|set\s+to)|has)\b"
+    r"(?:(?:is|are)\s+(?:now\s+)?(?:on|playing|set\s+to)|(?:is|are)\s+now|has|was|were)\b"
+    # wishes not yet said ("may want", "asked if we have"), likes, questions of what can be
+    r"|\basked\s+(?:if|whether)\b|^(?:could)\s+(?:room\s+)?\d\S*\s+be\b"
 )
 # "314 isn't on jazz, fix it": the complaint is the request, "isn't" negates nothing.
 _FIX_IT = re.compile(r"\b(?:fix|sort)\s+(?:it|that|this)\b")
@@ -506,6 +512,8 @@ def _station(found: Entities, ws: set[str]) -> Understood:
 
 def _typed_station(found: Entities, ws: set[str]) -> str | None:
     """A station the lexicon does not know (a typo): what follows `to`/`->`, else the content words."""
+    if found.disliked:
+        return None  # "set 204 to not jazz": the station said is the one not wanted; asked
     if found.marker_text:
         text = _STATION_NOISE.sub("", found.marker_text.strip(" .,'\"")).strip()
         return text or None
@@ -821,6 +829,10 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     said_before = before and _said_something(low[: before.start()], found) and not found.disliked
     if two or found.other_properties or said_before:  # "hates jazz, play classical": context
         return c.NotDone("two_requests", understood=low)
+    if found.kinds and _KINDS_APART.search(low):
+        return c.NotDone("two_requests", understood=low)
+    if _PREVIOUS_STATION.search(low) and (found.has_target or found.station):
+        return c.NotDone("previous_station", understood=low)
     if found.excluded and not (found.rooms or found.room_type or found.all_rooms):
         return c.NotDone("except", understood=low)
     left = set(found.words)
@@ -891,6 +903,20 @@ _CORRECTED_INSIDE = re.compile(
     # "set 204, no 205, to jazz", "set 204 no 205 to jazz", "204 jazz, 205 no": a room said and
     # taken back ("room no 204" is a number)
     r"|(?<=\S),\s*no\s*,|(?<=\s)(?<!\broom )(?<!\brm )no\s+(?:room\s+)?\d|\d[a-z]?\s+no\s*$"
+    # "set 204 to jazz. no, 205", "set a101 to jazz? no a102": taken back in a sentence of its own
+    r"|(?<=\S)[.?!]\s*no\b[\s,]+(?:room\s+)?\S"
+    # "set 204 (205?) to jazz": a room said unsure
+    r"|\([^()]*\?\s*\)"
+)
+# "clear alarms in 118 and reminders in 119": each kind for its own rooms (never both in both)
+_KINDS_APART = re.compile(
+    r"\b(?:alarms?|reminders?|timers?|wake[\s-]?ups?(?:\s+calls?)?)\s+(?:in|for)\s+\S+"
+    r".*?\b(?:and|&|,)\s*(?:the\s+)?(?:alarms?|reminders?|timers?|wake[\s-]?ups?)\s+(?:in|for)\s+\S"
+    r"|\b\S+\s+(?:alarms?|reminders?|timers?),\s*\S+\s+(?:alarms?|reminders?|timers?)\b"
+)
+# "set 204 to the old station": the one before, never Oldies; undo says what it was
+_PREVIOUS_STATION = re.compile(
+    r"\b(?:the\s+)?(?:(?:old|previous|original|usual|former)\s+(?:station|one|music)|last\s+station)\b"
 )
 
 

@@ -156,6 +156,7 @@ INTENT_WORDS = frozenset(
 COMMON_WORDS = frozenset(
     [
         "wait",  # "no wait, just 314": never "want"
+        "save",  # "save 204": a room left out, never "have"
         # "remind the guest in 103": making a reminder, never "reminder" (a clear of them)
         "remind",
         "reminding",
@@ -430,6 +431,11 @@ _SHORT = {
 _WORD = re.compile(r"(?<![\w/-])[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ']{2,}(?![\w/-])")
 
 
+# Words kept as typed, yet never what a typo is corrected to ("onne" is still "one"): "once the
+# guest arrives" is a moment, never "one"
+_KEPT_AS_TYPED = frozenset({"once"})
+
+
 def correct(text: str, lexicon: Lexicon) -> str:
     """`text` with its misspelt words corrected. A capitalised word is a name: it is corrected only
     towards the words of a known name (`Kensignton`), never towards an ordinary word."""
@@ -447,6 +453,8 @@ def _corrected(text: str, lexicon: Lexicon) -> tuple[str, list[tuple[str, str]]]
         word = fold(m[0])
         if word in known or word.rstrip("s") in known or word + "s" in known:
             return m[0]
+        if word in _KEPT_AS_TYPED:
+            return m[0]
         if word not in _SHORT and len(word) < 4:
             return m[0]
         if not in_rooms:
@@ -459,7 +467,10 @@ def _corrected(text: str, lexicon: Lexicon) -> tuple[str, list[tuple[str, str]]]
             return m[0]  # "sky suite's echo": a room's possessive, never "suites"
         if word in _SHORT:
             return _SHORT[word]
-        found = _near(word, names if m[0][0].isupper() else known)
+        # a short word is one letter from many names ("wing" from King): only a word of requests
+        # is read in its place, never a name
+        pool = names if m[0][0].isupper() else known if len(word) > 4 else _without(known, names)
+        found = _near(word, pool)
         return found if found is not None else m[0]
 
     def recorded(m: re.Match[str]) -> str:
@@ -537,6 +548,13 @@ def _known(lexicon: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
         for key in table:
             names.update(w for w in key.split() if not any(ch.isdigit() for ch in w))
     return frozenset(names | INTENT_WORDS | COMMON_WORDS), frozenset(names)
+
+
+@lru_cache(maxsize=8)
+def _without(words: frozenset[str], names: frozenset[str]) -> frozenset[str]:
+    """The known words but those only in names (a name's word that is also a word of requests,
+    "room" of a station's name, stays)."""
+    return words - (names - INTENT_WORDS - COMMON_WORDS)
 
 
 @lru_cache(maxsize=16)
