@@ -89,3 +89,16 @@ async def test_a_correction_after_a_refused_change_is_of_that_change(
         assert asked.headline.startswith("Set room 219 to Jazz?"), asked.headline
         await bot.say("yes", channel="front-desk")
         assert bot.station("Harbor View Seattle", "219") == ("I_HEART_RADIO", "4242")
+
+
+async def test_great_now_another_room_too_makes_the_same_change_there(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The third hunt: "great, now 205 too" set 205 to Great Hits (UK)."""
+    demo = Path(__file__).parent.parent / "bot" / "sandbox" / "worlds" / "demo.json"
+    world = World.model_validate_json(demo.read_text(encoding="utf-8"))
+    async with bot_on(sandbox, world, tmp_path) as bot:
+        await bot.say("set 204 at kensington gardens london to jazz")
+        jazz = bot.station("Kensington Gardens London", "204")
+        await bot.say("great, now 205 too")
+        assert jazz is not None and bot.station("Kensington Gardens London", "205") == jazz

@@ -372,3 +372,10 @@ def test_a_clear_asked_with_a_past_participle_is_still_a_clear(text: str) -> Non
     result = parse(text, LEXICON)
     command = result.parsed.command if result.parsed else result.ask and result.ask.partial
     assert isinstance(command, c.ClearAlerts), result
+
+
+@pytest.mark.parametrize("text", ["great, now 118 too", "great, 118 too", "perfect, 118 as well"])
+def test_an_acknowledgement_before_a_request_is_never_a_station(text: str) -> None:
+    """ "great" was read as the station Great Hits."""
+    command = _command(text)
+    assert not (isinstance(command, c.SetStation) and "great" in command.station.lower())

@@ -55,7 +55,7 @@ from bot.core.understanding.lexicon import Lexicon, fold, lexicon_for
 from bot.core.understanding.pipeline import is_new_request
 from bot.core.understanding.reading import Ask
 from bot.core.understanding.spelling import correct
-from bot.core.understanding.text import plural, split_preview
+from bot.core.understanding.text import clean, plural, split_preview
 from bot.index.lookup import PropertyRef
 
 __all__ = ["ANSWERED_ONCE", "Engine", "Message", "ProgressSink"]
@@ -855,7 +855,9 @@ class Engine:
         """`and 211 as well` / `also 215` / `same for 122` right after `set 210 to jazz` (or a
         clearing of alarms): the same change for those rooms (its handler asks first where the
         change itself would: reminders, many rooms)."""
-        rest = _ALSO.sub(" ", msg.text.strip()).strip(" ,.!")
+        # ("great, now 205 too": the acknowledgement and "now" are no rooms)
+        rest = _ALSO.sub(" ", clean(msg.text)).strip(" ,.!")
+        rest = re.sub(r"^now\s+", "", rest, flags=re.I)
         if self.s.pending.waiting_for(msg.user, msg.channel):
             return None  # "404 too" while 401-403 wait for a yes: that one, never an older change
         previous = self._last_commands.get(_conversation(msg))

@@ -13,7 +13,10 @@ _IF_POLITE = (
 )
 _LEADING_POLITE = re.compile(
     r"^(?:(?:hey|hi|hello|ok|okay|good\s+(?:morning|afternoon|evening)|morning)(?:\s+bot)?"
-    r"[\s,!.]+)?(?:" + _IF_POLITE + r"[\s,]+)?"
+    r"[\s,!.]+)?"
+    # "great, now 205 too": an acknowledgement before the request, never a station (Great Hits)
+    r"(?:(?:great|perfect|cool|nice|awesome|lovely|brilliant|super|excellent|alright|all\s+right)"
+    r"\s*[,!.]+\s*)?(?:" + _IF_POLITE + r"[\s,]+)?"
     r"(?:(?:please|pls|plz|kindly)\s+|(?:can|could|would|will)\s+you\s+(?:please\s+)?"
     r"|i(?:'d| would)\s+like\s+(?:you\s+)?to\s+|i\s+(?:want|need)\s+(?:you\s+)?to\s+)*",
     re.IGNORECASE,
