@@ -379,3 +379,17 @@ def test_an_acknowledgement_before_a_request_is_never_a_station(text: str) -> No
     """ "great" was read as the station Great Hits."""
     command = _command(text)
     assert not (isinstance(command, c.SetStation) and "great" in command.station.lower())
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"),
+    [
+        ("set 118 as well as 119 to jazz", ("118", "119")),
+        ("jazz in 118 as well as 119", ("118", "119")),
+        ("set 118 as well as the spa to jazz", ("118", "Spa")),
+    ],
+)
+def test_as_well_as_joins_rooms(text: str, rooms: tuple[str, ...]) -> None:
+    """ "as" before a room names a model ("jazz like 119", "same as 119"); "as well as" a list."""
+    command = _command(text)
+    assert isinstance(command, c.SetStation) and command.target.rooms == rooms, command

@@ -902,7 +902,8 @@ def _longest(
 # or a name of the index): "204 and the spa", "spa, 101"; never "first, set Garden", "jazz, the spa
 # asked"
 _JOINED_BEFORE = re.compile(
-    r"(?P<room>[\w#'’-]+)\s*(?:,|\band|&|\bor|\+|\bplus|\balso)\s*(?:the\s+)?(?:rooms?\s+)?$"
+    r"(?P<room>[\w#'’-]+)\s*(?:,|\band|&|\bor|\+|\bplus|\balso|\bas\s+well\s+as)\s*(?:the\s+)?"
+    r"(?:rooms?\s+)?$"
 )
 _JOINED_AFTER = re.compile(
     r"\s*(?:,|and\b|&|or\b|\+|plus\b)\s*(?:the\s+)?(?:rooms?\s+)?(?P<room>[\w#'’-]+)"
@@ -912,7 +913,7 @@ _LIST_GOES_ON = re.compile(
 )
 _NOT_BEFORE = re.compile(r"\bnot\s+(?:the\s+|to\s+)?$|\banything\s+but\s+(?:the\s+)?$")
 _REFERENCE_BEFORE = re.compile(
-    r"\b(?:like|as|from)\s+(?:in\s+)?(?:the\s+)?(?:room\s+)?$"
+    r"\b(?:like|(?<!\bwell\s)as|from)\s+(?:in\s+)?(?:the\s+)?(?:room\s+)?$"
     r"|\bguests?\s+(?:of|from)\s+(?:room\s+)?$"
 )
 _REQUESTER_AFTER = re.compile(r"\s+(?:asked|requested|called|said\s+so|wants\s+it)\b")
