@@ -29,7 +29,7 @@ def trial_k() -> WorldReader:
         ("whats playing in country, suite, garden", ["Country", "Garden", "Suite"]),
         ("set suite and 101 to country", ["101", "Suite"]),
         ("clear alarms in suite, tower", ["Suite", "Tower"]),
-        ("cabana3 and cabana 4 to hiphop tonite", ["Cabana-3", "Cabana_4"]),
+        ("cabana3 and cabana 4 to hiphop please", ["Cabana-3", "Cabana_4"]),
         ("set 110 to jazz asap the guest is waiting", ["110"]),
         ("set 104 and 105 to jazz but leave 105 alone", ["104"]),
     ],

@@ -32,10 +32,12 @@ async def test_a_question_about_word_rooms_never_changes_the_waiting_request(
         assert asked.kind == ReplyKind.QUESTION, asked.headline
         assert "Spa" in asked.headline and "Terrace" in asked.headline
         assert "instead of" not in " ".join(asked.notes)
-        await bot.say("yes", channel="front-desk")  # answers the waiting change: jazz
-        jazz = ("I_HEART_RADIO", "4242")  # Jazz (IHR_JAZZ), the US catalog's
-        assert bot.station(MAGNOLIA, "Garden") == jazz
-        assert bot.station(MAGNOLIA, "Terrace") == jazz  # never Classical
+        # the change waiting is left to its card's buttons (round 30b): a yes typed now is about
+        # the question, so nothing is changed, never the waiting change with Classical
+        assert any("buttons" in note for note in asked.notes), asked.notes
+        before = bot.snapshot()
+        await bot.say("yes", channel="front-desk")
+        assert bot.snapshot() == before
 
 
 async def test_it_in_a_message_naming_its_own_rooms_never_means_the_rooms_read_before(
@@ -102,3 +104,22 @@ async def test_great_now_another_room_too_makes_the_same_change_there(
         jazz = bot.station("Kensington Gardens London", "204")
         await bot.say("great, now 205 too")
         assert jazz is not None and bot.station("Kensington Gardens London", "205") == jazz
+
+
+async def test_a_yes_after_a_question_with_choices_never_confirms_an_older_change(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Round 30b: a yes typed after "Did you mean rooms 210, 211?" cleared 215's alarms, the
+    confirmation asked before it."""
+    demo = Path(__file__).parent.parent / "bot" / "sandbox" / "worlds" / "demo.json"
+    world = World.model_validate_json(demo.read_text(encoding="utf-8"))
+    config = config_for(world, channels={"Harbor View Seattle": ["front-desk"]})
+    async with bot_on(sandbox, world, tmp_path, config=config) as bot:
+        waiting = await bot.say("clear the alarms in 215 tonight at 11", channel="front-desk")
+        assert waiting.kind == ReplyKind.CONFIRM, waiting.headline
+        asked = await bot.say("set 210 to jazz like 211", channel="front-desk")
+        assert asked.kind == ReplyKind.QUESTION and len(asked.actions) == 2, asked.headline
+        before = bot.snapshot()
+        reply = await bot.say("yes", channel="front-desk")
+        assert reply.kind == ReplyKind.QUESTION, reply.headline
+        assert bot.snapshot() == before

@@ -393,3 +393,10 @@ def test_as_well_as_joins_rooms(text: str, rooms: tuple[str, ...]) -> None:
     """ "as" before a room names a model ("jazz like 119", "same as 119"); "as well as" a list."""
     command = _command(text)
     assert isinstance(command, c.SetStation) and command.target.rooms == rooms, command
+
+
+@pytest.mark.parametrize("text", ["set 118 to jazz tonight", "tonight please put 119 on classical"])
+def test_tonight_is_asked_like_this_evening(text: str) -> None:
+    """Rounds 29b and 30b: "tonight" was done at once without a word (round 11 had wanted that)."""
+    ask = parse(text, LEXICON).ask
+    assert ask is not None and "tonight" in ask.question.lower(), ask

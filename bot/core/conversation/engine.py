@@ -672,6 +672,15 @@ class Engine:
                 missing=ask.missing,
                 preview=_is_preview(msg.text),
             )
+            # round 30b: a "yes" typed next is about this question, never an older confirmation
+            # (it cleared 215's alarms while the question was about 210 and 211)
+            older = (
+                self.s.pending.supersede(msg.user, msg.channel, self.s.clock.now())
+                if len(ask.choices) > 1
+                and all(label != "yes" for label, _ in ask.choices)
+                and isinstance(ask.partial, _CHANGES)
+                else []
+            )
             return Reply(
                 headline=ask.question,
                 kind=ReplyKind.QUESTION,
@@ -679,6 +688,7 @@ class Engine:
                     Action(kind=ActionKind.CHOICE, label=label, value=value)
                     for label, value in ask.choices
                 ],
+                notes=[_left_to_its_buttons(p) for p in older],
             )
         if result.parsed is None:
             return self._not_understood(msg, result.cleaned, result.suggestions)
