@@ -400,3 +400,26 @@ def test_tonight_is_asked_like_this_evening(text: str) -> None:
     """Rounds 29b and 30b: "tonight" was done at once without a word (round 11 had wanted that)."""
     ask = parse(text, LEXICON).ask
     assert ask is not None and "tonight" in ask.question.lower(), ask
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"),
+    [
+        ("set the library to jazz, the bar too", ("Library", "Bar")),
+        ("set the spa to jazz", ("Spa",)),
+    ],
+)
+def test_a_word_room_right_after_the_verb_is_what_is_set(text: str, rooms: tuple[str, ...]) -> None:
+    """Round 30a: "set the library at the bramble to jazz, the bar too" asked about Library."""
+    command = _command(text)
+    assert isinstance(command, c.SetStation) and command.target.rooms == rooms, command
+
+
+@pytest.mark.parametrize(
+    "text", ["set all rooms except the spa to jazz", "set all rooms to jazz except the spa"]
+)
+def test_except_the_word_room_leaves_it_out(text: str) -> None:
+    """Round 30a: refused, though the README gives the form."""
+    command = _command(text)
+    assert isinstance(command, c.SetStation), command
+    assert command.target.all_rooms and command.target.excluded == ("Spa",)

@@ -508,7 +508,7 @@ _NAMES_LIST = (
 )
 _EXCLUDED_NAMES = re.compile(
     r"(?:\b(?:except(?:\s+for)?|excluding|but\s+not|apart\s+from|other\s+than|without|leave\s+out"
-    r"|skip(?:ping)?)" + _NOT_LISTED + r")\s+" + _NAMES_LIST
+    r"|skip(?:ping)?|save)" + _NOT_LISTED + r")\s+(?:the\s+)?" + _NAMES_LIST
 )
 _EXCLUDED_NAMES_BUT = re.compile(_BUT + "(?>" + _NAMES_LIST + ")")
 
@@ -922,6 +922,7 @@ _IN_MINUTES = re.compile(r"\S\s+in\s+$")
 _SPEAKER_BEFORE = re.compile(
     r"\b(?:it'?s|it\s+is|this\s+is|here\s+is|from|called|calling|asked|says?)\s+(?:the\s+)?$"
 )
+_OBJECT_BEFORE = re.compile(r"^\s*(?:set|change|switch|put|make|tune)\s+(?:the\s+)?(?:room\s+)?$")
 _SAID_TOO = re.compile(r"\s+(?:too|also|as\s+well)\b")
 
 
@@ -943,6 +944,8 @@ def _joined_to_rooms(t: _Text, start: int, end: int, found: Entities, lexicon: L
         return True
     if _SPEAKER_BEFORE.search(t.work[:start]):  # "it's the bar, 204 wants jazz": who speaks
         return False
+    if _OBJECT_BEFORE.search(t.work[:start]):  # "set the library …, the bar too": what is set
+        return True
     # "118, guest checked out": a list's name is followed by the list's end, never by more words
     before = _JOINED_BEFORE.search(t.original[:start]) if _LIST_GOES_ON.match(t.work, end) else None
     after = _JOINED_AFTER.match(t.original, end)
