@@ -33,3 +33,11 @@ def test_one_room_given_two_stations_is_never_split_into_requests(text: str) -> 
 )
 def test_different_rooms_or_properties_are_still_split(text: str) -> None:
     assert clauses(text, LEXICON) is not None
+
+
+@pytest.mark.parametrize(
+    "text", ["set 310 to jazz, 311 is on pop", "set 310 to jazz, someone set 311 to pop"]
+)
+def test_a_report_after_a_request_is_never_given_its_verb(text: str) -> None:
+    """The regression hunt: "… 311 is on pop" became "set 311 is on pop" and set 311 to Pop."""
+    assert clauses(text, LEXICON) is None

@@ -423,3 +423,64 @@ def test_except_the_word_room_leaves_it_out(text: str) -> None:
     command = _command(text)
     assert isinstance(command, c.SetStation), command
     assert command.target.all_rooms and command.target.excluded == ("Spa",)
+
+
+# --- the regression hunt (after the rules above) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "clear 118 alarms and 119 reminders",
+        "clear alarms 118 timers 119",
+        "clear alarms in 118 and 119 reminders",
+    ],
+)
+def test_a_room_between_two_kinds_is_two_requests(text: str) -> None:
+    command = _command(text)
+    assert isinstance(command, c.NotDone) and command.reason == "two_requests", command
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["clear alarms and reminders in 118 and 119", "clear alarms, reminders and timers in 118"],
+)
+def test_kinds_said_together_are_cleared_together(text: str) -> None:
+    assert isinstance(_command(text), c.ClearAlerts)
+
+
+@pytest.mark.parametrize("text", ["switch 118 away from jazz", "switch 118 from jazz"])
+def test_the_station_switched_away_from_is_never_set(text: str) -> None:
+    result = parse(text, LEXICON)
+    assert result.ask is not None and result.ask.missing == "station", result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "set 118 to jazz, 119 complained",
+        "set 118 to jazz because 119 complained",
+        "set 118 to jazz since 119 checked out",
+        "set jazz in 118 for the 119 guest",
+    ],
+)
+def test_a_room_named_as_the_reason_is_asked_never_changed(text: str) -> None:
+    ask = parse(text, LEXICON).ask
+    assert ask is not None and "Nothing was changed" in ask.question
+
+
+@pytest.mark.parametrize(
+    ("text", "rooms"),
+    [("set 118 to jazz, party of 4", ("118",)), ("party of 4 in 118 wants jazz", ("118",))],
+)
+def test_a_party_of_n_is_a_head_count(text: str, rooms: tuple[str, ...]) -> None:
+    command = _command(text)
+    assert isinstance(command, c.SetStation) and command.target.rooms == rooms
+
+
+def test_one_room_is_a_count_never_room_1() -> None:
+    assert parse("set 1 room to jazz", LEXICON).ask is not None
+
+
+def test_its_on_jazz_is_a_report() -> None:
+    assert _command("118's on jazz now") == c.SmallTalk(kind="negation")

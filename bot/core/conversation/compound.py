@@ -185,6 +185,8 @@ def _whole_clause(typed: str, before: str, lexicon: Lexicon) -> str | None:
     first, when that reads as the same kind of request; else None."""
     if _whole(typed, lexicon) is not None:
         return typed
+    if _says_no_request(typed, lexicon):
+        return None  # "…, 311 is on pop", "…, someone set 311 to pop": a report lends no verb
     kind = type(_whole(before, lexicon)) if before else None
     words: list[str] = []
     for word in before.lower().split()[:4]:
@@ -209,6 +211,13 @@ def _whole(text: str, lexicon: Lexicon) -> c.Command | None:
         return None
     command = result.parsed.command
     return command if isinstance(command, _CLAUSES) else None
+
+
+def _says_no_request(text: str, lexicon: Lexicon) -> bool:
+    """A part read on its own as a report, a statement or a refusal: never given a verb."""
+    result = understand(text, lexicon)
+    command = result.parsed.command if result.parsed is not None else None
+    return isinstance(command, c.SmallTalk | c.NotDone)
 
 
 def _property_of(command: c.Command | None) -> str | None:

@@ -166,7 +166,9 @@ _TIME_OF_DAY = re.compile(
     + HOUR_AFTER_WORD
     # a count, never a room: "2 guests", "3 nights", "the 2 alarms in 3"
     + r"|\b\d{1,2}(?=\s+(?:guests|people|persons|adults|kids|children|nights|times|rooms"
-    r"|of\s+the\s+rooms)\b)"
+    r"|of\s+the\s+rooms)\b)|\b1(?=\s+room\b)"
+    # "party of 4", "group of 3", "call back on 6": a head count or an extension, never a room
+    r"|\b(?:party|group|family|table)\s+of\s+\d{1,2}\b|\b(?:call\s+back|ext\.?|extension)\s+(?:on\s+)?\d+"
     r"|\b\d{1,2}(?=\s+(?:alarms|timers|reminders|wake[\s-]?ups|wake[\s-]?up\s+calls)\b"
     r"[^,.;]*?\b(?:in|for|of|from)\s+\S)"
 )
@@ -911,12 +913,21 @@ _JOINED_AFTER = re.compile(
 _LIST_GOES_ON = re.compile(
     r"\s*(?:$|[,.;:!?&+)]|->|=|\b(?:and|or|to|at|in|on|please|pls|too|also|as\s+well)\b)"
 )
-_NOT_BEFORE = re.compile(r"\bnot\s+(?:the\s+|to\s+)?$|\banything\s+but\s+(?:the\s+)?$")
+_NOT_BEFORE = re.compile(
+    r"\bnot\s+(?:the\s+|to\s+)?$|\banything\s+but\s+(?:the\s+)?$"
+    # "switch 204 away from jazz": what plays now, never the station asked for ("from jazz to
+    # pop" is read before, with its "to")
+    r"|\b(?:away\s+)?from\s+(?:the\s+)?$"
+)
 _REFERENCE_BEFORE = re.compile(
-    r"\b(?:like|(?<!\bwell\s)as|from)\s+(?:in\s+)?(?:the\s+)?(?:room\s+)?$"
+    r"\b(?:like|(?<!\bwell\s)as|from|because|since|thanks\s+to|for\s+the)\s+(?:in\s+)?(?:the\s+)?"
+    r"(?:room\s+)?$"
     r"|\bguests?\s+(?:of|from)\s+(?:room\s+)?$"
 )
-_REQUESTER_AFTER = re.compile(r"\s+(?:asked|requested|called|said\s+so|wants\s+it)\b")
+_REQUESTER_AFTER = re.compile(
+    r"\s+(?:asked|requested|called|said\s+so|wants\s+it|complained|checked\s+out|left|is\s+\w+"
+    r"|guests?)\b"
+)
 # "… in 5" last, after a room was named: maybe five minutes, asked (never room 5 as well, unasked)
 _IN_MINUTES = re.compile(r"\S\s+in\s+$")
 _SPEAKER_BEFORE = re.compile(

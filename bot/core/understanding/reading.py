@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from bot.core.shared import commands as c
 from bot.core.shared.commands import AlertKind, Command, SetProfile, SetPropertyPlace, Target
@@ -306,6 +307,8 @@ _STATEMENT = re.compile(
     # "12 is on jazz", "the pool has jazz": what plays, said
     r"|^(?!(?:what|whats|what's|which|who|how|where|is|are|does)\b)\S+(?:\s+\S+)?\s+"
     r"(?:(?:is|are)\s+(?:now\s+)?(?:on|playing|set\s+to)|(?:is|are)\s+now|has|was|were)\b"
+    r"|^(?!(?:what|whats|who|where|how|which|that|it|there|here)['’]s)\S+['’]s\s+(?:now\s+)?on\b"
+    r"|^\S+\s+is\s+\S+\s+now\b"
     # wishes not yet said ("may want", "asked if we have"), likes, questions of what can be
     r"|\basked\s+(?:if|whether)\b|^(?:could)\s+(?:room\s+)?\d\S*\s+be\b"
 )
@@ -829,7 +832,7 @@ def _not_done(low: str, found: Entities, ws: set[str]) -> c.NotDone | Ask | None
     said_before = before and _said_something(low[: before.start()], found) and not found.disliked
     if two or found.other_properties or said_before:  # "hates jazz, play classical": context
         return c.NotDone("two_requests", understood=low)
-    if found.kinds and _KINDS_APART.search(low):
+    if found.kinds and (_KINDS_APART.search(low) or _rooms_between_kinds(low, found)):
         return c.NotDone("two_requests", understood=low)
     if _PREVIOUS_STATION.search(low) and (found.has_target or found.station):
         return c.NotDone("previous_station", understood=low)
@@ -914,6 +917,25 @@ _KINDS_APART = re.compile(
     r".*?\b(?:and|&|,)\s*(?:the\s+)?(?:alarms?|reminders?|timers?|wake[\s-]?ups?)\s+(?:in|for)\s+\S"
     r"|\b\S+\s+(?:alarms?|reminders?|timers?),\s*\S+\s+(?:alarms?|reminders?|timers?)\b"
 )
+_KIND_WORD = re.compile(r"\b(?:alarm|reminder|timer|wake[\s-]?up)s?\b")
+
+
+def _rooms_between_kinds(low: str, found: Entities) -> bool:
+    """ "clear 118 alarms and 119 reminders", "clear alarms 118 timers 119": a room said between
+    two kinds, so each kind may be for its own room (never both in both)."""
+    kinds = list(_KIND_WORD.finditer(low))
+    if len(kinds) < 2 or len(found.rooms) < 2:
+        return False
+    names = [fold(room).lower() for room in found.rooms]
+    for first, second in pairwise(kinds):
+        if first[0].rstrip("s") == second[0].rstrip("s"):
+            continue
+        between = low[first.end() : second.start()]
+        if re.search(r"\d", between) or any(name in between for name in names):
+            return True
+    return False
+
+
 # "set 204 to the old station": the one before, never Oldies; undo says what it was
 _PREVIOUS_STATION = re.compile(
     r"\b(?:the\s+)?(?:(?:old|previous|original|usual|former)\s+(?:station|one|music)|last\s+station)\b"
