@@ -484,3 +484,18 @@ def test_one_room_is_a_count_never_room_1() -> None:
 
 def test_its_on_jazz_is_a_report() -> None:
     assert _command("118's on jazz now") == c.SmallTalk(kind="negation")
+
+
+def test_a_wake_up_call_reported_cancelled_is_asked_before_any_clear() -> None:
+    """The regression hunt: "wake up call for 118 cancelled" cleared 118's alarms at once."""
+    result = parse("wake up call for 118 cancelled", LEXICON)
+    assert result.ask is not None and "Nothing was changed" in result.ask.question
+
+
+def test_a_room_and_a_room_types_word_that_is_also_a_room_change_nothing() -> None:
+    """ "studio and loft jazz" (rooms Studio and Loft; Loft also a word of Atelier Loft) set
+    Studio alone."""
+    lexicon = demo_lexicon_with_rooms("Studio", "Loft")
+    result = parse("studio and loft jazz", lexicon)
+    command = result.parsed.command if result.parsed else None
+    assert isinstance(command, c.NotDone), result

@@ -862,6 +862,8 @@ def _rooms_and_more(found: Entities, low: str) -> bool:
         return False
     if found.room_type and (not found.room_type_one or _type_listed(found.room_type, low)):
         return True
+    if found.room_type and found.room_shadowed:  # "studio and loft jazz": room Loft or Lofts?
+        return True
     said = ALL_ROOMS.search(low)
     return said is not None and not _ROOMS_RIGHT_AFTER.match(low, said.end())
 
@@ -917,6 +919,7 @@ _KINDS_APART = re.compile(
     r".*?\b(?:and|&|,)\s*(?:the\s+)?(?:alarms?|reminders?|timers?|wake[\s-]?ups?)\s+(?:in|for)\s+\S"
     r"|\b\S+\s+(?:alarms?|reminders?|timers?),\s*\S+\s+(?:alarms?|reminders?|timers?)\b"
 )
+_ASKED_FOR = re.compile(r"\b(?:wants?|needs?|please|pls|can\s+you|could\s+you|get|have|be)\b")
 _KIND_WORD = re.compile(r"\b(?:alarm|reminder|timer|wake[\s-]?up)s?\b")
 
 
@@ -1095,7 +1098,9 @@ def complete(
     if _CORRECTED_INSIDE.search(low):  # "set 313 314 to pop, no wait just 314": which is meant?
         return c.NotDone("corrected_inside", understood=understood)
     clear_said = set(found.words) & (CLEAR_WORDS | _CLEARED)
-    asks_alarm = isinstance(command, c.ClearAlerts) and not clear_said
+    # "wake up call for 118 cancelled": a past participle alone may report what was done; asked
+    reported = not (clear_said & CLEAR_WORDS) and not _ASKED_FOR.search(low)
+    asks_alarm = isinstance(command, c.ClearAlerts) and (not clear_said or reported)
     # "wake up call for 6:30 in 312": a time with no word of clearing asks for an alarm
     if asks_alarm and (
         ALARM_SETTING.search(low) or TIME.search(low) or re.search(r"\b\d{1,2}:\d\d\b", low)
