@@ -499,3 +499,14 @@ def test_a_room_and_a_room_types_word_that_is_also_a_room_change_nothing() -> No
     result = parse("studio and loft jazz", lexicon)
     command = result.parsed.command if result.parsed else None
     assert isinstance(command, c.NotDone), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["clear alarms in 118 once they check out", "clear alarms in 118 after they check out"],
+)
+def test_a_clear_for_when_they_leave_is_asked_for_the_room_alone(text: str) -> None:
+    """The regression hunt: the words of the moment were read as rooms "once", "they", "check"."""
+    ask = parse(text, LEXICON).ask
+    assert ask is not None and isinstance(ask.partial, c.ClearAlerts), ask
+    assert ask.partial.target.rooms == ("118",)

@@ -169,6 +169,9 @@ _TIME_OF_DAY = re.compile(
     r"|of\s+the\s+rooms)\b)|\b1(?=\s+room\b)"
     # "party of 4", "group of 3", "call back on 6": a head count or an extension, never a room
     r"|\b(?:party|group|family|table)\s+of\s+\d{1,2}\b|\b(?:call\s+back|ext\.?|extension)\s+(?:on\s+)?\d+"
+    # "… once they check out": a moment of the stay (asked by the completeness check), never rooms
+    r"|\b(?:once|when|after|before|as\s+soon\s+as)\s+(?:they|he|she|(?:the\s+)?guests?)\s+"
+    r"(?:checks?\s+(?:in|out)|check\s+(?:in|out)|arrives?|leaves?|gets?\s+in|comes?\s+back)\b"
     r"|\b\d{1,2}(?=\s+(?:alarms|timers|reminders|wake[\s-]?ups|wake[\s-]?up\s+calls)\b"
     r"[^,.;]*?\b(?:in|for|of|from)\s+\S)"
 )
