@@ -183,9 +183,10 @@ def _whole_clause(typed: str, before: str, lexicon: Lexicon) -> str | None:
     """`typed` when it is a whole request; else `typed` after the opening words of the clause
     before it (`... and 204 at Lakeside` after `what's playing in 204 at Harbor View`), fewest
     first, when that reads as the same kind of request; else None."""
-    if _whole(typed, lexicon) is not None:
+    alone = _reading(typed, lexicon)
+    if isinstance(alone, _CLAUSES):
         return typed
-    if _says_no_request(typed, lexicon):
+    if isinstance(alone, c.SmallTalk | c.NotDone):
         return None  # "…, 311 is on pop", "…, someone set 311 to pop": a report lends no verb
     kind = type(_whole(before, lexicon)) if before else None
     words: list[str] = []
@@ -204,20 +205,19 @@ def _whole_clause(typed: str, before: str, lexicon: Lexicon) -> str | None:
 
 def _whole(text: str, lexicon: Lexicon) -> c.Command | None:
     """`text`'s command when it is a whole request of the kinds a clause may be."""
+    command = _reading(text, lexicon)
+    return command if isinstance(command, _CLAUSES) else None
+
+
+def _reading(text: str, lexicon: Lexicon) -> c.Command | None:
+    """`text`'s command read alone (a report or a refusal too), or None when it asks or is not
+    understood."""
     if not text:
         return None
     result = understand(text, lexicon)
     if result.ask is not None or result.parsed is None:
         return None
-    command = result.parsed.command
-    return command if isinstance(command, _CLAUSES) else None
-
-
-def _says_no_request(text: str, lexicon: Lexicon) -> bool:
-    """A part read on its own as a report, a statement or a refusal: never given a verb."""
-    result = understand(text, lexicon)
-    command = result.parsed.command if result.parsed is not None else None
-    return isinstance(command, c.SmallTalk | c.NotDone)
+    return result.parsed.command
 
 
 def _property_of(command: c.Command | None) -> str | None:

@@ -406,14 +406,11 @@ class Engine:
                 units=plan.units,
             )
         reply = _settled_card(ctx.command, await self._dispatch(ctx))
-        if ctx.command.mutating and reply.kind in (ReplyKind.SUCCESS, ReplyKind.SUMMARY):
-            # a change made since: an older unanswered confirmation is answered by its buttons
-            # only, never by a later bare "yes" meant for something else; and the user is told
-            older = self.s.pending.supersede(msg.user, msg.channel, self.s.clock.now())
-            if older:
-                reply = reply.model_copy(
-                    update={"notes": [*reply.notes, *(_left_to_its_buttons(p) for p in older)]}
-                )
+        # a change made since: an older unanswered confirmation is answered by its buttons only,
+        # never by a later bare "yes" meant for something else; and the user is told
+        made = ctx.command.mutating and reply.kind in (ReplyKind.SUCCESS, ReplyKind.SUMMARY)
+        if made and (older := self._leave_older_to_buttons(msg)):
+            reply = reply.model_copy(update={"notes": [*reply.notes, *older]})
         if reply.table is not None and reply.kind == ReplyKind.INFO and reply.query is None:
             # a read-only answer can be asked again for its next page (bot/chat/paging.py)
             reply = reply.model_copy(update={"query": ctx.msg.answered or ctx.msg.text})
@@ -527,6 +524,12 @@ class Engine:
         if name:
             self._places[_conversation(msg)] = (name, self.s.clock.now())
         self._last_commands[_conversation(msg)] = (command, self.s.clock.now())
+
+    def _leave_older_to_buttons(self, msg: Message) -> list[str]:
+        """The user's older unanswered confirmations, left to their cards' buttons (a bare "yes"
+        typed next is never theirs), each said in a note."""
+        older = self.s.pending.supersede(msg.user, msg.channel, self.s.clock.now())
+        return [_left_to_its_buttons(pending) for pending in older]
 
     def _same_rooms(self, msg: Message, ask: Ask) -> Ask:
         """`set it to gospel` right after `what's playing in Swing`: "Set room Swing to Gospel?"
@@ -675,7 +678,7 @@ class Engine:
             # round 30b: a "yes" typed next is about this question, never an older confirmation
             # (it cleared 215's alarms while the question was about 210 and 211)
             older = (
-                self.s.pending.supersede(msg.user, msg.channel, self.s.clock.now())
+                self._leave_older_to_buttons(msg)
                 if len(ask.choices) > 1
                 and all(label != "yes" for label, _ in ask.choices)
                 and isinstance(ask.partial, _CHANGES)
@@ -688,7 +691,7 @@ class Engine:
                     Action(kind=ActionKind.CHOICE, label=label, value=value)
                     for label, value in ask.choices
                 ],
-                notes=[_left_to_its_buttons(p) for p in older],
+                notes=older,
             )
         if result.parsed is None:
             return self._not_understood(msg, result.cleaned, result.suggestions)
